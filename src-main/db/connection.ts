@@ -1,0 +1,80 @@
+// Opens the one SQLite file. Main process only.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import * as schema from './schema';
+
+export type Orm = BetterSQLite3Database<typeof schema>;
+
+export interface AppDatabase {
+  readonly path: string;
+  readonly sqlite: Database.Database;
+  readonly orm: Orm;
+  close(): void;
+}
+
+export const BUSY_TIMEOUT_MS = 5000;
+
+export class DatabaseOpenError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+/** Opens (creating if needed) the database file with the app's connection settings. */
+export function openDatabaseFile(file: string, options: { mustExist?: boolean } = {}): AppDatabase {
+  if (options.mustExist && !fs.existsSync(file)) throw new DatabaseOpenError(`No database file at ${file}`, file);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new DatabaseOpenError(`Cannot open ${file}: ${(error as Error).message}`, file);
+  }
+  try {
+    sqlite.pragma('schema_version', { simple: true });
+  } catch (error) {
+    sqlite.close();
+    const code = (error as { code?: string }).code;
+    const why = code === 'SQLITE_NOTADB' ? 'it is not a SQLite database' : (error as Error).message;
+    throw new DatabaseOpenError(`Cannot open ${file}: ${why}`, file);
+  }
+  configureConnection(sqlite, file);
+  return {
+    path: file,
+    sqlite,
+    orm: drizzle(sqlite, { schema }),
+    close: () => {
+      if (!sqlite.open) return;
+      try {
+        sqlite.pragma('optimize');
+      } finally {
+        sqlite.close();
+      }
+    },
+  };
+}
+
+function configureConnection(sqlite: Database.Database, file: string): void {
+  const journalMode = sqlite.pragma('journal_mode = WAL', { simple: true });
+  if (journalMode !== 'wal') {
+    sqlite.close();
+    throw new DatabaseOpenError(`Cannot switch ${file} to WAL mode (journal_mode is ${String(journalMode)})`, file);
+  }
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  enableForeignKeys(sqlite);
+}
+
+/** Turns foreign keys on and proves it: a connection that silently ignores them must never serve data. */
+export function enableForeignKeys(sqlite: Database.Database): void {
+  sqlite.pragma('foreign_keys = ON');
+  if (sqlite.pragma('foreign_keys', { simple: true }) !== 1) {
+    throw new DatabaseOpenError('SQLite refused to enable foreign keys on this connection', sqlite.name);
+  }
+}

@@ -1,0 +1,72 @@
+// Where the database lives. The Electron shell, the HTTP shell and the CLI resolve it the same way:
+// `--db PATH`, else AUTOMATION_DB, else automation.db in the app's user-data folder.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const APP_NAME = 'Automation Console';
+export const DATABASE_FILE_NAME = 'automation.db';
+
+/** The folder Electron's `app.getPath('userData')` names for this app, computed without Electron. */
+export function defaultUserDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_NAME);
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
+}
+
+export type DatabasePathSource = 'flag' | 'env' | 'default';
+
+export interface ResolvedDatabasePath {
+  path: string;
+  source: DatabasePathSource;
+}
+
+/** Reads `--db PATH` or `--db=PATH` from argv; throws when the flag has no value. */
+export function dbFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--db') {
+      const value = argv[i + 1];
+      if (!value || value.startsWith('--')) throw new Error('--db needs a path, e.g. --db ./automation.db');
+      return value;
+    }
+    if (arg.startsWith('--db=')) {
+      const value = arg.slice('--db='.length);
+      if (!value) throw new Error('--db needs a path, e.g. --db=./automation.db');
+      return value;
+    }
+  }
+  return undefined;
+}
+
+export function resolveDatabasePath(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  userDataDir: string = defaultUserDataDir(env),
+): ResolvedDatabasePath {
+  const flag = dbFlag(argv);
+  if (flag) return { path: path.resolve(flag), source: 'flag' };
+  if (env.AUTOMATION_DB) return { path: path.resolve(env.AUTOMATION_DB), source: 'env' };
+  return { path: path.join(userDataDir, DATABASE_FILE_NAME), source: 'default' };
+}
+
+/**
+ * The drizzle/ folder of generated migrations: beside the packaged app's resources, or found by walking
+ * up from this module (source checkout, tests, the built `out/` folder).
+ */
+export function defaultMigrationsFolder(): string {
+  const candidates: string[] = [];
+  const resourcesPath = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
+  if (resourcesPath) candidates.push(path.join(resourcesPath, 'drizzle'));
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    candidates.push(path.join(dir, 'drizzle'));
+    if (path.dirname(dir) === dir) break;
+  }
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'meta', '_journal.json')));
+  if (!found) throw new Error(`Cannot find the migrations folder (drizzle/meta/_journal.json); looked in: ${candidates.join(', ')}`);
+  return found;
+}

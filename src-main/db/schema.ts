@@ -1,0 +1,178 @@
+// The database schema. Times are integer milliseconds since the Unix epoch (UTC).
+// drizzle-kit generates drizzle/*.sql from this file; test/db/schema-drift.test.ts fails when they disagree.
+import { sql } from 'drizzle-orm';
+import { check, index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { MISSED_RUN_POLICIES, RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, USER_ROLES } from '../../src-shared/domain';
+
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+
+export const businesses = sqliteTable(
+  'businesses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The UUID this business had in the server edition, when adopted from it. */
+    legacyId: text('legacy_id'),
+    name: text('name').notNull(),
+    createdAt: integer('created_at').notNull(),
+    disabledAt: integer('disabled_at'),
+  },
+  (t) => [
+    uniqueIndex('businesses_name_unique').on(sql`${t.name} COLLATE NOCASE`),
+    uniqueIndex('businesses_legacy_id_unique').on(t.legacyId).where(sql`${t.legacyId} IS NOT NULL`),
+    check('businesses_name_not_blank', sql`length(trim(${t.name})) > 0`),
+  ],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    legacyId: text('legacy_id'),
+    email: text('email').notNull(),
+    displayName: text('display_name'),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    businessId: integer('business_id').references(() => businesses.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    disabledAt: integer('disabled_at'),
+  },
+  (t) => [
+    uniqueIndex('users_email_unique').on(sql`${t.email} COLLATE NOCASE`),
+    uniqueIndex('users_legacy_id_unique').on(t.legacyId).where(sql`${t.legacyId} IS NOT NULL`),
+    index('users_business_idx').on(t.businessId),
+    check('users_role_valid', sql`${t.role} IN (${inList(USER_ROLES)})`),
+  ],
+);
+
+export const jobSchedules = sqliteTable(
+  'job_schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scope: text('scope', { enum: RUN_SCOPES }).notNull(),
+    businessId: integer('business_id').references(() => businesses.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    jobType: text('job_type').notNull(),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    cron: text('cron').notNull(),
+    timezone: text('timezone').notNull().default('UTC'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    missedRunPolicy: text('missed_run_policy', { enum: MISSED_RUN_POLICIES }).notNull().default('skip'),
+    nextRunAt: integer('next_run_at'),
+    lastRunAt: integer('last_run_at'),
+    createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('job_schedules_business_idx').on(t.businessId),
+    index('job_schedules_due_idx').on(t.enabled, t.nextRunAt),
+    index('job_schedules_created_by_idx').on(t.createdByUserId).where(sql`${t.createdByUserId} IS NOT NULL`),
+    check('job_schedules_scope_valid', sql`${t.scope} IN (${inList(RUN_SCOPES)})`),
+    check(
+      'job_schedules_scope_business',
+      sql`(${t.scope} = 'system' AND ${t.businessId} IS NULL) OR (${t.scope} = 'business' AND ${t.businessId} IS NOT NULL)`,
+    ),
+    check('job_schedules_missed_policy_valid', sql`${t.missedRunPolicy} IN (${inList(MISSED_RUN_POLICIES)})`),
+    check('job_schedules_params_json', sql`json_valid(${t.params})`),
+  ],
+);
+
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The id (UUID) this run had in the server edition, when adopted from it. */
+    legacyId: text('legacy_id'),
+    scope: text('scope', { enum: RUN_SCOPES }).notNull(),
+    /** NULL for system runs, and for orphans: business-scoped runs whose business is missing. */
+    businessId: integer('business_id').references(() => businesses.id, { onDelete: 'cascade' }),
+    /** For an adopted orphan: the business id it referenced, which did not exist. */
+    orphanedFrom: text('orphaned_from'),
+    jobType: text('job_type').notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
+    trigger: text('trigger', { enum: RUN_TRIGGERS }).notNull(),
+    triggeredByUserId: integer('triggered_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Who started the run, as recorded at the time (kept when the user is deleted; verbatim for adopted runs). */
+    triggeredBy: text('triggered_by'),
+    cancelledByUserId: integer('cancelled_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    retryOfRunId: integer('retry_of_run_id').references((): AnySQLiteColumn => jobRuns.id, {
+      onDelete: 'set null',
+    }),
+    scheduleId: integer('schedule_id').references(() => jobSchedules.id, { onDelete: 'set null' }),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    result: text('result', { mode: 'json' }).$type<unknown>(),
+    error: text('error'),
+    progress: real('progress'),
+    progressMessage: text('progress_message'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    durationMs: integer('duration_ms'),
+  },
+  (t) => [
+    // Every index ends in the rowid (= id), so (created_at, id) keyset order needs no sort. One business history, newest first; also orphans and system runs (NULL business).
+    index('job_runs_business_created_idx').on(t.businessId, t.createdAt),
+    // Status filters and active runs per business, and counts by status.
+    index('job_runs_business_status_created_idx').on(t.businessId, t.status, t.createdAt),
+    // Job-type filters and the distinct job types of a business.
+    index('job_runs_business_type_created_idx').on(t.businessId, t.jobType, t.createdAt),
+    // The all-business history, newest first.
+    index('job_runs_created_idx').on(t.createdAt),
+    // Status across all businesses: active runs, the runner's queue of pending runs.
+    index('job_runs_status_created_idx').on(t.status, t.createdAt),
+    // Child-side indexes for the self and user references, so deleting a run or a user does not scan the table.
+    index('job_runs_retry_of_idx').on(t.retryOfRunId).where(sql`${t.retryOfRunId} IS NOT NULL`),
+    index('job_runs_triggered_by_user_idx').on(t.triggeredByUserId).where(sql`${t.triggeredByUserId} IS NOT NULL`),
+    index('job_runs_cancelled_by_user_idx').on(t.cancelledByUserId).where(sql`${t.cancelledByUserId} IS NOT NULL`),
+    index('job_runs_schedule_idx').on(t.scheduleId).where(sql`${t.scheduleId} IS NOT NULL`),
+    uniqueIndex('job_runs_legacy_id_unique').on(t.legacyId).where(sql`${t.legacyId} IS NOT NULL`),
+    check('job_runs_scope_valid', sql`${t.scope} IN (${inList(RUN_SCOPES)})`),
+    check('job_runs_system_has_no_business', sql`${t.scope} = 'business' OR ${t.businessId} IS NULL`),
+    check('job_runs_status_valid', sql`${t.status} IN (${inList(RUN_STATUSES)})`),
+    check('job_runs_trigger_valid', sql`${t.trigger} IN (${inList(RUN_TRIGGERS)})`),
+    check('job_runs_progress_range', sql`${t.progress} IS NULL OR (${t.progress} >= 0 AND ${t.progress} <= 1)`),
+    check('job_runs_params_json', sql`json_valid(${t.params})`),
+    check('job_runs_result_json', sql`${t.result} IS NULL OR json_valid(${t.result})`),
+  ],
+);
+
+// Append-only: migration 0001 adds triggers that refuse UPDATE and DELETE. No foreign keys, so the
+// record of who did what outlives the users and businesses it names.
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorUserId: integer('actor_user_id'),
+    /** The actor as a person reads it: an email, or `cli`, `system`, `scheduler`. */
+    actorLabel: text('actor_label').notNull(),
+    actorRole: text('actor_role'),
+    actorBusinessId: integer('actor_business_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    /** The business the target belongs to, for scoping the log; NULL for system-wide targets. */
+    businessId: integer('business_id'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [
+    index('audit_events_at_idx').on(t.at),
+    index('audit_events_business_at_idx').on(t.businessId, t.at),
+    index('audit_events_action_at_idx').on(t.action, t.at),
+    index('audit_events_target_idx').on(t.targetType, t.targetId),
+    check('audit_events_details_json', sql`json_valid(${t.details})`),
+  ],
+);
+
+/** Facts about this database file itself: where it came from, what the app should tell on first open. */
+export const appMeta = sqliteTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export type BusinessRow = typeof businesses.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type JobRunRow = typeof jobRuns.$inferSelect;
+export type JobRunInsert = typeof jobRuns.$inferInsert;
+export type JobScheduleRow = typeof jobSchedules.$inferSelect;
+export type AuditEventRow = typeof auditEvents.$inferSelect;

@@ -1,0 +1,149 @@
+// Opening the database for the app or the CLI: adopt a server-edition file, migrate, check, or refuse.
+// Nothing is served from a database until this has returned.
+import fs from 'node:fs';
+import type { ProgressListener } from '../../src-shared/progress';
+import { backupDatabase, backupPathFor } from './backup';
+import { DatabaseOpenError, openDatabaseFile, type AppDatabase } from './connection';
+import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './legacy/adopt';
+import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations } from './migrations';
+import { defaultMigrationsFolder } from './paths';
+
+export type StartupFailure =
+  | 'cannot_open'
+  | 'not_an_app_database'
+  | 'newer_schema'
+  | 'adoption_declined'
+  | 'adoption_failed'
+  | 'migration_failed'
+  | 'foreign_key_violations';
+
+export class StartupError extends Error {
+  constructor(
+    readonly reason: StartupFailure,
+    message: string,
+    readonly path: string,
+    /** A backup made before the failed step: the operator's way back. */
+    readonly backupPath: string | null = null,
+  ) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
+export interface StartupReport {
+  path: string;
+  /** The file did not exist, or was empty, before this open. */
+  created: boolean;
+  schemaVersion: number;
+  migrated: { from: number; to: number; backupPath: string | null } | null;
+  adoption: AdoptionReport | null;
+}
+
+export interface OpenAppDatabaseOptions {
+  migrationsFolder?: string;
+  onProgress?: ProgressListener;
+  /** Asked before a server-edition database is converted in place; answering false leaves it untouched. */
+  confirmAdoption?: (legacy: LegacyInspection) => boolean | Promise<boolean>;
+  now?: () => Date;
+}
+
+export async function openAppDatabase(
+  file: string,
+  options: OpenAppDatabaseOptions = {},
+): Promise<{ db: AppDatabase; report: StartupReport }> {
+  const created = !fs.existsSync(file) || fs.statSync(file).size === 0;
+  let db: AppDatabase;
+  try {
+    db = openDatabaseFile(file);
+  } catch (error) {
+    if (error instanceof DatabaseOpenError) throw new StartupError('cannot_open', error.message, file);
+    throw error;
+  }
+  try {
+    const report = await prepare(db, created, options);
+    return { db, report };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+async function prepare(db: AppDatabase, created: boolean, options: OpenAppDatabaseOptions): Promise<StartupReport> {
+  const { sqlite } = db;
+  const now = options.now ?? (() => new Date());
+  const migrations = loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
+  const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null };
+
+  const legacy = inspectLegacyDatabase(sqlite);
+  if (legacy) {
+    const accepted = options.confirmAdoption ? await options.confirmAdoption(legacy) : true;
+    if (!accepted) {
+      throw new StartupError('adoption_declined', `${db.path} is a server-edition database; it was left untouched.`, db.path);
+    }
+    report.adoption = await adoptLegacyDatabase(db, migrations, { onProgress: options.onProgress, now });
+  } else {
+    refuseForeignDatabase(db);
+  }
+
+  const state = planMigrations(sqlite, migrations);
+  if (state.kind === 'unknown') {
+    throw new StartupError(
+      'newer_schema',
+      `${db.path} was written by a newer or different version of Automation Console: ${state.reason}. ` +
+        'Update the app, or open another database with --db.',
+      db.path,
+    );
+  }
+  if (state.kind === 'pending') {
+    let backupPath: string | null = null;
+    if (state.version > 0) {
+      options.onProgress?.({ phase: 'Backing up before migrating', done: 0, total: 1 });
+      backupPath = (
+        await backupDatabase(sqlite, backupPathFor(db.path, `schema-${state.version}`, now()), (p) =>
+          options.onProgress?.({ phase: 'Backing up before migrating', done: p.copiedPages, total: p.totalPages }),
+        )
+      ).path;
+    }
+    options.onProgress?.({ phase: 'Migrating', done: 0, total: state.pending.length });
+    try {
+      applyMigrations(sqlite, state.pending);
+    } catch (error) {
+      throw new StartupError(
+        'migration_failed',
+        `Could not migrate ${db.path} from schema ${state.version} to ${state.target}; the file was left as it was. ${(error as Error).message}`,
+        db.path,
+        backupPath,
+      );
+    }
+    options.onProgress?.({ phase: 'Migrating', done: state.pending.length, total: state.pending.length });
+    report.migrated = { from: state.version, to: state.target, backupPath };
+  }
+
+  const violations = foreignKeyViolations(sqlite);
+  if (violations.length > 0) {
+    throw new StartupError(
+      'foreign_key_violations',
+      `${db.path} has ${violations.length} broken references: ${violations.slice(0, 5).join('; ')}`,
+      db.path,
+      report.migrated?.backupPath ?? report.adoption?.backupPath ?? null,
+    );
+  }
+  report.schemaVersion = migrations.length;
+  return report;
+}
+
+/** A SQLite file with tables but neither our bookkeeping nor the server edition's is somebody else's data. */
+function refuseForeignDatabase(db: AppDatabase): void {
+  const tables = db.sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  if (tables.length > 0 && !tables.includes(MIGRATIONS_TABLE)) {
+    throw new StartupError(
+      'not_an_app_database',
+      `${db.path} is a SQLite database, but not one of Automation Console or its server edition ` +
+        `(tables: ${tables.slice(0, 8).join(', ')}${tables.length > 8 ? ', …' : ''}). Nothing was changed.`,
+      db.path,
+    );
+  }
+}

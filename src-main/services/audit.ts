@@ -1,0 +1,40 @@
+// Recording who did what. The table is append-only (triggers refuse UPDATE and DELETE).
+import type { UserRole } from '../../src-shared/domain';
+import type { Orm } from '../db/connection';
+import { auditEvents } from '../db/schema';
+
+/** Who acts: a signed-in user, or the app itself (`cli`, `system`, `scheduler`, `startup`). */
+export type AuditActor =
+  | { kind: 'user'; userId: number; label: string; role: UserRole; businessId: number | null }
+  | { kind: 'app'; label: 'cli' | 'system' | 'scheduler' | 'startup' };
+
+export interface AuditEventInput {
+  actor: AuditActor;
+  action: string;
+  target?: { type: string; id: string | number | null };
+  /** The business the target belongs to; null for system-wide targets. */
+  businessId?: number | null;
+  details?: Record<string, unknown>;
+  at?: number;
+}
+
+export function recordAuditEvent(orm: Orm, event: AuditEventInput): number {
+  const actor = event.actor;
+  const row = orm
+    .insert(auditEvents)
+    .values({
+      at: event.at ?? Date.now(),
+      actorUserId: actor.kind === 'user' ? actor.userId : null,
+      actorLabel: actor.label,
+      actorRole: actor.kind === 'user' ? actor.role : null,
+      actorBusinessId: actor.kind === 'user' ? actor.businessId : null,
+      action: event.action,
+      targetType: event.target?.type ?? null,
+      targetId: event.target?.id == null ? null : String(event.target.id),
+      businessId: event.businessId ?? null,
+      details: event.details ?? {},
+    })
+    .returning({ id: auditEvents.id })
+    .get();
+  return row.id;
+}

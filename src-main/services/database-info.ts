@@ -1,0 +1,47 @@
+// What a database holds, for `cli info`, the startup screen and the orphan banner.
+import type { AppDatabase } from '../db/connection';
+import { META_LEGACY_ADOPTION, readMeta } from '../db/meta';
+import type { AdoptionReport } from '../db/legacy/adopt';
+import { readAppliedHashes } from '../db/migrations';
+
+export interface DatabaseInfo {
+  path: string;
+  schemaVersion: number;
+  sqliteVersion: string;
+  fileBytes: number;
+  counts: {
+    businesses: number;
+    users: number;
+    runs: number;
+    systemRuns: number;
+    /** Business-scoped runs whose business is missing. */
+    orphanRuns: number;
+    schedules: number;
+    auditEvents: number;
+  };
+  /** Set when this file was converted from the server edition. */
+  adoption: AdoptionReport | null;
+}
+
+export function getDatabaseInfo(db: AppDatabase): DatabaseInfo {
+  const { sqlite } = db;
+  const count = (sql: string) => sqlite.prepare(sql).pluck().get() as number;
+  const pageCount = sqlite.pragma('page_count', { simple: true }) as number;
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  return {
+    path: db.path,
+    schemaVersion: readAppliedHashes(sqlite).length,
+    sqliteVersion: sqlite.prepare('SELECT sqlite_version()').pluck().get() as string,
+    fileBytes: pageCount * pageSize,
+    counts: {
+      businesses: count('SELECT count(*) FROM businesses'),
+      users: count('SELECT count(*) FROM users'),
+      runs: count('SELECT count(*) FROM job_runs'),
+      systemRuns: count("SELECT count(*) FROM job_runs WHERE scope = 'system'"),
+      orphanRuns: count("SELECT count(*) FROM job_runs WHERE scope = 'business' AND business_id IS NULL"),
+      schedules: count('SELECT count(*) FROM job_schedules'),
+      auditEvents: count('SELECT count(*) FROM audit_events'),
+    },
+    adoption: readMeta<AdoptionReport>(db.orm, META_LEGACY_ADOPTION) ?? null,
+  };
+}
