@@ -26,7 +26,10 @@ export class DatabaseOpenError extends Error {
   }
 }
 
-/** Opens (creating if needed) the database file with the app's connection settings. */
+/**
+ * Opens (creating if needed) the database file: busy timeout, foreign keys on and asserted. It writes
+ * nothing to the file: WAL is switched on by `enableWal` once startup has decided the file is ours.
+ */
 export function openDatabaseFile(file: string, options: { mustExist?: boolean } = {}): AppDatabase {
   if (options.mustExist && !fs.existsSync(file)) throw new DatabaseOpenError(`No database file at ${file}`, file);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -44,31 +47,25 @@ export function openDatabaseFile(file: string, options: { mustExist?: boolean } 
     const why = code === 'SQLITE_NOTADB' ? 'it is not a SQLite database' : (error as Error).message;
     throw new DatabaseOpenError(`Cannot open ${file}: ${why}`, file);
   }
-  configureConnection(sqlite, file);
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  enableForeignKeys(sqlite);
   return {
     path: file,
     sqlite,
     orm: drizzle(sqlite, { schema }),
     close: () => {
-      if (!sqlite.open) return;
-      try {
-        sqlite.pragma('optimize');
-      } finally {
-        sqlite.close();
-      }
+      if (sqlite.open) sqlite.close();
     },
   };
 }
 
-function configureConnection(sqlite: Database.Database, file: string): void {
+/** WAL with synchronous=NORMAL: readers never block the writer, and commits stay durable across app crashes. */
+export function enableWal(sqlite: Database.Database): void {
   const journalMode = sqlite.pragma('journal_mode = WAL', { simple: true });
   if (journalMode !== 'wal') {
-    sqlite.close();
-    throw new DatabaseOpenError(`Cannot switch ${file} to WAL mode (journal_mode is ${String(journalMode)})`, file);
+    throw new DatabaseOpenError(`Cannot switch ${sqlite.name} to WAL mode (journal_mode is ${String(journalMode)})`, sqlite.name);
   }
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  enableForeignKeys(sqlite);
 }
 
 /** Turns foreign keys on and proves it: a connection that silently ignores them must never serve data. */

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import type { ProgressListener } from '../../src-shared/progress';
 import { backupDatabase, backupPathFor } from './backup';
-import { DatabaseOpenError, openDatabaseFile, type AppDatabase } from './connection';
+import { DatabaseOpenError, enableWal, openDatabaseFile, type AppDatabase } from './connection';
 import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './legacy/adopt';
-import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations } from './migrations';
+import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './migrations';
 import { defaultMigrationsFolder } from './paths';
 
 export type StartupFailure =
@@ -74,26 +74,21 @@ async function prepare(db: AppDatabase, created: boolean, options: OpenAppDataba
   const migrations = loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
   const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null };
 
+  // Every refusal happens before anything is written, WAL mode included (switching it rewrites the header).
   const legacy = inspectLegacyDatabase(sqlite);
   if (legacy) {
     const accepted = options.confirmAdoption ? await options.confirmAdoption(legacy) : true;
     if (!accepted) {
       throw new StartupError('adoption_declined', `${db.path} is a server-edition database; it was left untouched.`, db.path);
     }
-    report.adoption = await adoptLegacyDatabase(db, migrations, { onProgress: options.onProgress, now });
+    report.adoption = await adopt(db, migrations, options.onProgress, now);
   } else {
     refuseForeignDatabase(db);
   }
 
   const state = planMigrations(sqlite, migrations);
-  if (state.kind === 'unknown') {
-    throw new StartupError(
-      'newer_schema',
-      `${db.path} was written by a newer or different version of Automation Console: ${state.reason}. ` +
-        'Update the app, or open another database with --db.',
-      db.path,
-    );
-  }
+  refuseUnknownSchema(db, state);
+  enableWal(sqlite);
   if (state.kind === 'pending') {
     let backupPath: string | null = null;
     if (state.version > 0) {
@@ -129,7 +124,38 @@ async function prepare(db: AppDatabase, created: boolean, options: OpenAppDataba
     );
   }
   report.schemaVersion = migrations.length;
+  sqlite.pragma('analysis_limit = 1000');
+  sqlite.pragma('optimize = 0x10002');
   return report;
+}
+
+async function adopt(
+  db: AppDatabase,
+  migrations: Migration[],
+  onProgress: ProgressListener | undefined,
+  now: () => Date,
+): Promise<AdoptionReport> {
+  try {
+    return await adoptLegacyDatabase(db, migrations, { onProgress, now });
+  } catch (error) {
+    const backupPath = (error as { backupPath?: unknown }).backupPath;
+    throw new StartupError(
+      'adoption_failed',
+      `Could not convert the server-edition database ${db.path}; it was left as it was. ${(error as Error).message}`,
+      db.path,
+      typeof backupPath === 'string' ? backupPath : null,
+    );
+  }
+}
+
+function refuseUnknownSchema(db: AppDatabase, state: MigrationState): asserts state is Exclude<MigrationState, { kind: 'unknown' }> {
+  if (state.kind !== 'unknown') return;
+  throw new StartupError(
+    'newer_schema',
+    `${db.path} was written by a newer or different version of Automation Console: ${state.reason}. ` +
+      'Update the app, or open another database with --db. Nothing was changed.',
+    db.path,
+  );
 }
 
 /** A SQLite file with tables but neither our bookkeeping nor the server edition's is somebody else's data. */
