@@ -1,0 +1,175 @@
+// The writing half of adoption. Every function here runs inside adoptLegacyDatabase's one transaction,
+// with foreign keys off, after the legacy tables were moved aside to legacy_*.
+import type Database from 'better-sqlite3';
+import type { ProgressListener } from '../../../src-shared/progress';
+import { LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, mappedSql } from './mapping';
+import { LEGACY_TABLES, RENAMED, type LegacyShape, type PlannedBusiness } from './validate';
+
+export const RUN_CHUNK_SIZE = 100_000;
+
+/** Moves the legacy tables aside; SQLite rewrites the foreign keys between them to follow. */
+export function renameLegacyTables(sqlite: Database.Database): void {
+  for (const table of LEGACY_TABLES) sqlite.exec(`ALTER TABLE "${table}" RENAME TO "${RENAMED[table]}"`);
+}
+
+export function dropLegacyTables(sqlite: Database.Database): void {
+  for (const table of [...LEGACY_TABLES].reverse()) sqlite.exec(`DROP TABLE "${RENAMED[table]}"`);
+  sqlite.exec('DROP TABLE alembic_version');
+}
+
+export function insertBusinesses(sqlite: Database.Database, planned: PlannedBusiness[]): void {
+  const insert = sqlite.prepare('INSERT INTO businesses (legacy_id, name, created_at) VALUES (?, ?, ?)');
+  for (const business of planned) insert.run(business.legacyId, business.name, business.createdAt);
+}
+
+export function insertUsers(sqlite: Database.Database, adoptedAt: number): void {
+  sqlite
+    .prepare(
+      `INSERT INTO users (legacy_id, email, role, business_id, created_at)
+       SELECT u.id, u.email, CASE WHEN u.role IS NULL THEN 'member' ELSE ${mappedSql('u.role', LEGACY_ROLES)} END, b.id, ?
+       FROM ${RENAMED.users} u LEFT JOIN businesses b ON b.legacy_id = u.business_id
+       ORDER BY u.rowid`,
+    )
+    .run(adoptedAt);
+}
+
+/**
+ * The INSERT … SELECT for one rowid range of runs. Business and user ids are looked up through the new
+ * tables' unique indexes (legacy_id, email COLLATE NOCASE), one probe each per run.
+ */
+export function copyRunsSql(shape: LegacyShape): string {
+  const ms = (column: string) => legacyMsSql(`r.${column}`);
+  const business =
+    shape === 'tenant'
+      ? { id: 'b.id', orphanedFrom: 'CASE WHEN b.id IS NULL THEN r.business_id END', join: `LEFT JOIN businesses b ON b.legacy_id = r.business_id` }
+      : { id: 'NULL', orphanedFrom: 'NULL', join: '' };
+  return `INSERT INTO job_runs (legacy_id, scope, business_id, orphaned_from, job_type, status, trigger,
+      triggered_by_user_id, triggered_by, params, result, error, created_at, started_at, finished_at, duration_ms)
+    SELECT r.id, 'business', ${business.id}, ${business.orphanedFrom}, r.job_type, ${mappedSql('r.status', LEGACY_STATUSES)}, 'legacy',
+      coalesce(by_id.id, by_email.id), r.triggered_by, '{}',
+      CASE WHEN r.result IS NULL THEN NULL WHEN json_valid(r.result) THEN r.result ELSE json_quote(r.result) END,
+      r.error_message,
+      coalesce(${ms('created_at')}, ${ms('started_at')}, ${ms('completed_at')}, @adoptedAt),
+      ${ms('started_at')}, ${ms('completed_at')},
+      CASE WHEN r.duration_seconds IS NOT NULL THEN CAST(round(r.duration_seconds * 1000) AS INTEGER)
+        ELSE ${ms('completed_at')} - ${ms('started_at')} END
+    FROM ${RENAMED.job_runs} r
+    ${business.join}
+    LEFT JOIN users by_id ON by_id.legacy_id = r.triggered_by
+    LEFT JOIN users by_email ON by_email.email = r.triggered_by COLLATE NOCASE
+    WHERE r.rowid > @after AND r.rowid <= @upTo
+    ORDER BY r.rowid`;
+}
+
+/**
+ * Copies the runs in rowid ranges of RUN_CHUNK_SIZE, reporting progress after each. Returns the rows copied.
+ * CHECK constraints are verified once over the whole table afterwards (verifyCheckConstraints): evaluated per
+ * row, the schema's `IN (…)` lists alone cost more than a second per million runs.
+ */
+export function copyRuns(
+  sqlite: Database.Database,
+  shape: LegacyShape,
+  adoptedAt: number,
+  total: number,
+  onProgress?: ProgressListener,
+): number {
+  const copy = sqlite.prepare(copyRunsSql(shape));
+  const chunkEnd = sqlite
+    .prepare(`SELECT max(rowid) FROM (SELECT rowid FROM ${RENAMED.job_runs} WHERE rowid > ? ORDER BY rowid LIMIT ?)`)
+    .pluck();
+  let copied = 0;
+  let after = Number.MIN_SAFE_INTEGER;
+  onProgress?.({ phase: 'Copying runs', done: 0, total });
+  sqlite.pragma('ignore_check_constraints = ON');
+  try {
+    for (;;) {
+      const upTo = chunkEnd.get(after, RUN_CHUNK_SIZE) as number | null;
+      if (upTo === null) break;
+      copied += copy.run({ after, upTo, adoptedAt }).changes;
+      after = upTo;
+      onProgress?.({ phase: 'Copying runs', done: Math.min(copied, total), total });
+    }
+  } finally {
+    sqlite.pragma('ignore_check_constraints = OFF');
+  }
+  verifyCheckConstraints(sqlite, 'job_runs');
+  return copied;
+}
+
+/** The CHECK constraints of a table, as written in its CREATE TABLE statement. */
+export function checkConstraintsOf(sqlite: Database.Database, table: string): { name: string; expression: string }[] {
+  const sql = sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table) as string;
+  const found: { name: string; expression: string }[] = [];
+  const start = /(?:CONSTRAINT\s+[`"]?(\w+)[`"]?\s+)?CHECK\s*\(/gi;
+  for (let match = start.exec(sql); match; match = start.exec(sql)) {
+    const end = closingParenthesis(sql, start.lastIndex);
+    found.push({ name: match[1] ?? `check ${found.length + 1}`, expression: sql.slice(start.lastIndex, end) });
+    start.lastIndex = end;
+  }
+  return found;
+}
+
+function closingParenthesis(sql: string, from: number): number {
+  let depth = 1;
+  let quote: string | null = null;
+  for (let i = from; i < sql.length; i++) {
+    const c = sql[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  throw new Error(`Unbalanced CHECK constraint in: ${sql.slice(from, from + 100)}`);
+}
+
+/** Throws, naming each constraint and how many rows break it, when any row fails a CHECK (NULL passes, as in SQLite). */
+export function verifyCheckConstraints(sqlite: Database.Database, table: string): void {
+  const checks = checkConstraintsOf(sqlite, table);
+  if (checks.length === 0) return;
+  const counts = sqlite
+    .prepare(`SELECT ${checks.map((c, i) => `coalesce(sum(NOT (${c.expression})), 0) AS c${i}`).join(', ')} FROM "${table}"`)
+    .raw()
+    .get() as number[];
+  const broken = checks.map((c, i) => ({ ...c, rows: counts[i]! })).filter((c) => c.rows > 0);
+  if (broken.length > 0) {
+    throw new Error(`CHECK constraint failed after copying ${table}: ${broken.map((c) => `${c.name} (${c.rows} rows)`).join(', ')}`);
+  }
+}
+
+interface IndexDefinition {
+  name: string;
+  sql: string;
+}
+
+/** Runs `work` with the secondary indexes of `table` dropped, then re-creates them: one sort each beats a million updates. */
+export function withIndexesDropped<T>(
+  sqlite: Database.Database,
+  table: string,
+  work: () => T,
+  onProgress?: ProgressListener,
+): T {
+  const indexes = sqlite
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid")
+    .all(table) as IndexDefinition[];
+  for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
+  const result = work();
+  onProgress?.({ phase: 'Rebuilding indexes', done: 0, total: indexes.length });
+  indexes.forEach((index, i) => {
+    sqlite.exec(index.sql);
+    onProgress?.({ phase: 'Rebuilding indexes', done: i + 1, total: indexes.length });
+  });
+  return result;
+}
+
+export function countRows(sqlite: Database.Database, table: string): number {
+  return sqlite.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
+}
+
+/** Every legacy row must have arrived; throwing here rolls the whole adoption back. */
+export function assertEveryRowCopied(sqlite: Database.Database): void {
+  const lost = LEGACY_TABLES.map((table) => ({ table, legacy: countRows(sqlite, RENAMED[table]), adopted: countRows(sqlite, table) }))
+    .filter((c) => c.legacy !== c.adopted)
+    .map((c) => `${c.table}: ${c.legacy} in the server edition, ${c.adopted} adopted`);
+  if (lost.length > 0) throw new Error(`Adoption did not copy every row (${lost.join('; ')}); nothing was changed.`);
+}

@@ -1,0 +1,191 @@
+// A server-edition database opens as an Automation Console database, with every row kept and mapped.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { AdoptionReport, LegacyInspection } from '../../src-main/db/legacy/adopt';
+import { META_LEGACY_ADOPTION, readMeta } from '../../src-main/db/meta';
+import { loadMigrations, planMigrations } from '../../src-main/db/migrations';
+import { openAppDatabase } from '../../src-main/db/startup';
+import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
+import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
+import { adoptedResultMatches, expectedAdoption, isJson, legacyTextToMs } from './expected';
+import { ADOPTED_AT, backupsIn, tableCounts } from './support';
+
+interface Row {
+  [column: string]: unknown;
+}
+
+const REVISIONS: LegacyRevisionName[] = ['pre_tenant', 'tenant', 'cleaned'];
+
+describe.each(REVISIONS)('adopting a server-edition database at revision %s', (revision) => {
+  it('keeps every row, maps every field, and reports what it did', async () => {
+    const dir = tempDir();
+    const fixture = createLegacyDatabase(path.join(dir, 'automation.db'), { revision, runs: 3000, businesses: 15, seed: 7 });
+    const inspections: LegacyInspection[] = [];
+
+    const { db, report } = await openAppDatabase(fixture.path, {
+      migrationsFolder: MIGRATIONS_FOLDER,
+      now: () => ADOPTED_AT,
+      confirmAdoption: (inspection) => {
+        inspections.push(inspection);
+        return true;
+      },
+    });
+    try {
+      const expected = expectedAdoption(fixture, ADOPTED_AT.getTime());
+      const all = (sql: string) => db.sqlite.prepare(sql).all() as Row[];
+      const businesses = all('SELECT * FROM businesses ORDER BY id');
+      const users = all('SELECT * FROM users ORDER BY id');
+      const runs = all('SELECT * FROM job_runs ORDER BY id');
+      const legacyIdOf = (rows: Row[]) => new Map(rows.map((r) => [r.id as number, r.legacy_id as string]));
+      const businessLegacyId = legacyIdOf(businesses);
+      const userLegacyId = legacyIdOf(users);
+      const lookup = (map: Map<number, string>, id: unknown) => (id === null ? null : (map.get(id as number) ?? `missing ${String(id)}`));
+
+      // The inspection that asked for confirmation described the file.
+      const withoutBusiness = fixture.runs.filter((r) => r.business_id == null).length;
+      const businessIds = new Set(fixture.businesses.map((b) => b.id));
+      expect(inspections).toEqual([
+        {
+          revision: fixture.alembicRevision,
+          shape: revision === 'pre_tenant' ? 'pre_tenant' : 'tenant',
+          counts: {
+            businesses: fixture.businesses.length,
+            users: fixture.users.length,
+            runs: fixture.runs.length,
+            runsWithoutBusiness: withoutBusiness,
+            runsWithMissingBusiness: fixture.runs.filter((r) => r.business_id != null && !businessIds.has(r.business_id)).length,
+          },
+        },
+      ]);
+
+      // Rows arrive in their legacy order, every field mapped as the brief says.
+      expect(businesses.map((b) => ({ legacy_id: b.legacy_id, name: b.name, created_at: b.created_at }))).toEqual(expected.businesses);
+      expect(businesses.every((b) => b.disabled_at === null)).toBe(true);
+      expect(
+        users.map((u) => ({
+          legacy_id: u.legacy_id,
+          email: u.email,
+          role: u.role,
+          businessLegacyId: lookup(businessLegacyId, u.business_id),
+          created_at: u.created_at,
+        })),
+      ).toEqual(expected.users);
+      expect(users.every((u) => u.display_name === null && u.disabled_at === null)).toBe(true);
+
+      expect(runs).toHaveLength(expected.runs.length);
+      runs.forEach((run, i) => {
+        const want = expected.runs[i]!;
+        expect({
+          legacy_id: run.legacy_id,
+          scope: run.scope,
+          businessLegacyId: lookup(businessLegacyId, run.business_id),
+          orphaned_from: run.orphaned_from,
+          job_type: run.job_type,
+          status: run.status,
+          trigger: run.trigger,
+          triggeredByUserLegacyId: lookup(userLegacyId, run.triggered_by_user_id),
+          triggered_by: run.triggered_by,
+          params: run.params,
+          legacyResult: want.legacyResult,
+          error: run.error,
+          created_at: run.created_at,
+          started_at: run.started_at,
+          finished_at: run.finished_at,
+          duration_ms: run.duration_ms,
+        }).toEqual(want);
+        expect(adoptedResultMatches(run.result as string | null, want.legacyResult), `result of run ${want.legacy_id}`).toBe(true);
+        expect([run.cancelled_by_user_id, run.retry_of_run_id, run.schedule_id, run.progress, run.progress_message]).toEqual([
+          null, null, null, null, null,
+        ]);
+      });
+
+      // The fixture exercised what it claims to (a test that cannot fail is no test).
+      expect(expected.renamed.length).toBeGreaterThan(0);
+      expect(expected.runs.some((r) => r.triggeredByUserLegacyId !== null && r.triggered_by?.includes('@'))).toBe(true);
+      expect(expected.runs.some((r) => r.legacyResult !== null && !isJson(r.legacyResult))).toBe(true);
+      if (revision !== 'pre_tenant') expect(expected.runs.some((r) => r.orphaned_from !== null)).toBe(true);
+
+      // The report, the app_meta record and the audit event agree with the data.
+      const adoption = report.adoption!;
+      expect(adoption).toMatchObject({
+        revision: fixture.alembicRevision,
+        shape: revision === 'pre_tenant' ? 'pre_tenant' : 'tenant',
+        businesses: fixture.businesses.length,
+        users: fixture.users.length,
+        runs: fixture.runs.length,
+        orphans: expected.orphans,
+      });
+      expect(adoption.orphans).toBe(revision === 'pre_tenant' ? fixture.runs.length : runs.filter((r) => r.business_id === null).length);
+      for (const rename of expected.renamed) expect(adoption.notes.some((n) => n.includes(JSON.stringify(rename.to)))).toBe(true);
+      expect(adoption.notes.some((n) => n.includes('no creation time'))).toBe(fixture.businesses.some((b) => b.created_at === null));
+      expect(readMeta<AdoptionReport>(db.orm, META_LEGACY_ADOPTION)).toEqual(JSON.parse(JSON.stringify(adoption)));
+
+      const audit = all("SELECT * FROM audit_events WHERE action = 'database.adopt_legacy'");
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ actor_label: 'startup', actor_user_id: null, at: ADOPTED_AT.getTime() });
+      expect(JSON.parse(audit[0]!.details as string)).toMatchObject({
+        revision: fixture.alembicRevision,
+        backupPath: adoption.backupPath,
+        businesses: fixture.businesses.length,
+        users: fixture.users.length,
+        runs: fixture.runs.length,
+        orphans: expected.orphans,
+      });
+
+      // Nothing of the server edition is left, the schema is current and consistent.
+      const tables = db.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+      expect(tables).not.toContain('alembic_version');
+      expect(tables.filter((t) => String(t).startsWith('legacy_'))).toEqual([]);
+      expect(planMigrations(db.sqlite, loadMigrations(MIGRATIONS_FOLDER)).kind).toBe('current');
+      expect(db.sqlite.pragma('foreign_key_check')).toEqual([]);
+      expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(report.schemaVersion).toBe(loadMigrations(MIGRATIONS_FOLDER).length);
+    } finally {
+      db.close();
+    }
+
+    // The backup is the server-edition file as it was.
+    expect(backupsIn(dir)).toEqual([report.adoption!.backupPath]);
+    expect(path.basename(report.adoption!.backupPath)).toContain(`legacy-${fixture.alembicRevision}`);
+    expect(tableCounts(report.adoption!.backupPath, ['alembic_version', 'businesses', 'users', 'job_runs'])).toEqual({
+      alembic_version: 1,
+      businesses: fixture.businesses.length,
+      users: fixture.users.length,
+      job_runs: fixture.runs.length,
+    });
+  });
+});
+
+describe('legacy datetimes', () => {
+  it('round sub-milliseconds half up, including where SQLite alone would not', async () => {
+    const dir = tempDir();
+    const fixture = createLegacyDatabase(path.join(dir, 'automation.db'), { revision: 'tenant', runs: 0, businesses: 0 });
+    const texts = [
+      '2026-03-01 14:22:05',
+      '2026-03-01 14:22:05.5',
+      '2026-03-01 14:22:05.000499',
+      '2026-03-01 14:22:05.000500',
+      '2026-03-01 14:22:05.284500',
+      '2026-03-01 14:22:05.999499',
+      '2026-03-01 14:22:05.999500',
+      '2026-12-31 23:59:59.9999999',
+      '1969-12-31 23:59:59.4',
+    ];
+    const sqlite = new Database(fixture.path);
+    const insert = sqlite.prepare("INSERT INTO job_runs (id, job_type, status, created_at) VALUES (?, 'x', 'done', ?)");
+    texts.forEach((text, i) => insert.run(`run-${i}`, text));
+    sqlite.close();
+
+    const { db } = await openAppDatabase(fixture.path, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT });
+    try {
+      const adopted = db.sqlite.prepare('SELECT created_at FROM job_runs ORDER BY id').pluck().all();
+      expect(adopted).toEqual(texts.map(legacyTextToMs));
+      expect(adopted[6]).toBe(Date.UTC(2026, 2, 1, 14, 22, 6));
+    } finally {
+      db.close();
+    }
+    expect(fs.existsSync(fixture.path)).toBe(true);
+  });
+});

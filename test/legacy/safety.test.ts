@@ -1,0 +1,169 @@
+// Adoption is all or nothing, happens once, and says what it is doing.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { TaskProgress } from '../../src-shared/progress';
+import { copyRunsSql, RUN_CHUNK_SIZE, verifyCheckConstraints } from '../../src-main/db/legacy/copy';
+import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
+import { openAppDatabase, StartupError } from '../../src-main/db/startup';
+import { createLegacyDatabase, legacySchemaSql } from '../helpers/legacy-fixtures';
+import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
+import { ADOPTED_AT, backupsIn, dumpDatabase, tableCounts } from './support';
+
+const PHASES = [
+  'Checking the server-edition data',
+  'Backing up',
+  'Copying businesses',
+  'Copying users',
+  'Copying runs',
+  'Rebuilding indexes',
+  'Finishing',
+];
+
+function legacyFile(runs = 400) {
+  const dir = tempDir();
+  return { dir, fixture: createLegacyDatabase(path.join(dir, 'automation.db'), { revision: 'tenant', runs, seed: 11 }) };
+}
+
+describe('adoption happens once', () => {
+  it('leaves a file that opens again as an ordinary database, without adopting twice', async () => {
+    const { dir, fixture } = legacyFile();
+    const first = await openAppDatabase(fixture.path, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT });
+    first.db.close();
+    const adopted = dumpDatabase(fixture.path);
+
+    let asked = false;
+    const second = await openAppDatabase(fixture.path, {
+      migrationsFolder: MIGRATIONS_FOLDER,
+      confirmAdoption: () => (asked = true),
+    });
+    second.db.close();
+
+    expect(first.report.adoption).not.toBeNull();
+    expect(second.report.adoption).toBeNull();
+    expect(second.report.migrated).toBeNull();
+    expect(asked).toBe(false);
+    expect(dumpDatabase(fixture.path)).toEqual(adopted);
+    expect(backupsIn(dir)).toHaveLength(1);
+  });
+
+  it('is declined without touching the file', async () => {
+    const { dir, fixture } = legacyFile();
+    const before = dumpDatabase(fixture.path);
+    await expect(
+      openAppDatabase(fixture.path, { migrationsFolder: MIGRATIONS_FOLDER, confirmAdoption: () => false }),
+    ).rejects.toMatchObject({ reason: 'adoption_declined' });
+    expect(dumpDatabase(fixture.path)).toEqual(before);
+    expect(backupsIn(dir)).toEqual([]);
+  });
+});
+
+describe('adoption is all or nothing', () => {
+  it('rolls everything back when it fails half-way through copying runs, keeping the backup', async () => {
+    const { dir, fixture } = legacyFile(RUN_CHUNK_SIZE + 50);
+    const before = dumpDatabase(fixture.path);
+    const copied: number[] = [];
+
+    const failure = await openAppDatabase(fixture.path, {
+      migrationsFolder: MIGRATIONS_FOLDER,
+      onProgress: (p) => {
+        if (p.phase !== 'Copying runs') return;
+        copied.push(p.done);
+        if (p.done > 0) throw new Error('injected failure after the first chunk');
+      },
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+
+    expect(copied).toEqual([0, RUN_CHUNK_SIZE]);
+    expect(failure).toBeInstanceOf(StartupError);
+    expect(failure).toMatchObject({ reason: 'adoption_failed' });
+    expect((failure as StartupError).message).toContain('injected failure after the first chunk');
+    expect(dumpDatabase(fixture.path)).toEqual(before);
+    const backups = backupsIn(dir);
+    expect(backups).toHaveLength(1);
+    expect((failure as StartupError).backupPath).toBe(backups[0]);
+    expect(tableCounts(backups[0]!, ['job_runs'])).toEqual({ job_runs: RUN_CHUNK_SIZE + 50 });
+  });
+
+  it('leaves the server-edition file as it was when the process is killed mid-copy', async () => {
+    const { dir, fixture } = legacyFile(RUN_CHUNK_SIZE + 50);
+    const before = dumpDatabase(fixture.path);
+
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'crash-child.ts'), fixture.path], {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+    });
+
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    expect(backupsIn(dir)).toHaveLength(1);
+    // The unfinished transaction is left behind in the journal; the next connection to read rolls it back.
+    expect(fs.readdirSync(dir).some((f) => f.endsWith('-journal') || f.endsWith('-wal'))).toBe(true);
+    const next = new Database(fixture.path);
+    next.prepare('SELECT count(*) FROM sqlite_master').get();
+    next.close();
+    expect(dumpDatabase(fixture.path)).toEqual(before);
+
+    const retried = await openAppDatabase(fixture.path, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT });
+    retried.db.close();
+    expect(retried.report.adoption?.runs).toBe(RUN_CHUNK_SIZE + 50);
+  });
+});
+
+describe('adoption reports progress', () => {
+  it('goes through every phase in order, with done never above total', async () => {
+    const { fixture } = legacyFile(RUN_CHUNK_SIZE * 2 + 7);
+    const events: TaskProgress[] = [];
+    const { db } = await openAppDatabase(fixture.path, { migrationsFolder: MIGRATIONS_FOLDER, onProgress: (p) => events.push(p) });
+    db.close();
+
+    const phases = events.map((e) => e.phase).filter((phase, i, all) => phase !== all[i - 1]);
+    expect(phases).toEqual(PHASES);
+    for (const e of events) expect(e.done).toBeLessThanOrEqual(e.total);
+    const runs = events.filter((e) => e.phase === 'Copying runs');
+    expect(runs.map((e) => e.done)).toEqual([0, RUN_CHUNK_SIZE, RUN_CHUNK_SIZE * 2, RUN_CHUNK_SIZE * 2 + 7]);
+    for (const phase of PHASES) {
+      const last = events.filter((e) => e.phase === phase).at(-1)!;
+      expect(last.done, phase).toBe(last.total);
+    }
+  });
+});
+
+describe('copying runs', () => {
+  it('looks up businesses and users through indexes, never by scanning per run', () => {
+    const sqlite = new Database(':memory:');
+    for (const statement of legacySchemaSql('tenant')) sqlite.exec(statement);
+    for (const table of ['businesses', 'users', 'job_runs']) sqlite.exec(`ALTER TABLE ${table} RENAME TO legacy_${table}`);
+    runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
+
+    const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${copyRunsSql('tenant')}`).all({ after: 0, upTo: 1, adoptedAt: 0 }) as { detail: string }[];
+    const details = plan.map((p) => p.detail);
+    expect(details).toContain('SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)');
+    expect(details.some((d) => /^SEARCH b USING .*INDEX businesses_legacy_id_unique \(legacy_id=\?\)/.test(d))).toBe(true);
+    expect(details.some((d) => /^SEARCH by_id USING .*INDEX users_legacy_id_unique \(legacy_id=\?\)/.test(d))).toBe(true);
+    expect(details.some((d) => /^SEARCH by_email USING .*INDEX users_email_unique \(email=\?\)/.test(d))).toBe(true);
+    expect(details.filter((d) => d.startsWith('SCAN'))).toEqual([]);
+    sqlite.close();
+  });
+
+  it('verifies the CHECK constraints it skipped row by row', () => {
+    const sqlite = new Database(':memory:');
+    runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
+    const insert = sqlite.prepare(
+      "INSERT INTO job_runs (scope, job_type, status, trigger, result, created_at) VALUES ('business', 'x', ?, 'legacy', ?, 0)",
+    );
+    insert.run('completed', '{"ok":true}');
+    expect(() => verifyCheckConstraints(sqlite, 'job_runs')).not.toThrow();
+    sqlite.pragma('ignore_check_constraints = ON');
+    insert.run('exploded', 'not json');
+    insert.run('completed', 'not json');
+    sqlite.pragma('ignore_check_constraints = OFF');
+    expect(() => verifyCheckConstraints(sqlite, 'job_runs')).toThrow(
+      'CHECK constraint failed after copying job_runs: job_runs_status_valid (1 rows), job_runs_result_json (2 rows)',
+    );
+    sqlite.close();
+  });
+});
