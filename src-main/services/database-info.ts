@@ -3,6 +3,7 @@ import type { AppDatabase } from '../db/connection';
 import { META_LEGACY_ADOPTION, readMeta } from '../db/meta';
 import type { AdoptionReport } from '../db/legacy/adopt';
 import { readAppliedHashes } from '../db/migrations';
+import { countJobRuns } from './job-runs';
 
 export interface DatabaseInfo {
   path: string;
@@ -37,8 +38,8 @@ export function getDatabaseInfo(db: AppDatabase): DatabaseInfo {
       businesses: count('SELECT count(*) FROM businesses'),
       users: count('SELECT count(*) FROM users'),
       runs: count('SELECT count(*) FROM job_runs'),
-      systemRuns: count("SELECT count(*) FROM job_runs WHERE scope = 'system'"),
-      orphanRuns: count("SELECT count(*) FROM job_runs WHERE scope = 'business' AND business_id IS NULL"),
+      systemRuns: countJobRuns(db.orm, { kind: 'system' }),
+      orphanRuns: countJobRuns(db.orm, { kind: 'orphans' }),
       schedules: count('SELECT count(*) FROM job_schedules'),
       auditEvents: count('SELECT count(*) FROM audit_events'),
     },

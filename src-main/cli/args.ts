@@ -1,0 +1,146 @@
+// The command line: commands, their flags, and the usage text. Parsing only; commands live in commands/.
+import { parseArgs } from 'node:util';
+import type { OrphanSelection } from '../services/orphans';
+import { ExitCode, UsageError } from './exit-codes';
+
+export const COMMANDS = ['info', 'migrate', 'check', 'delete-orphans', 'assign-orphans', 'verify', 'help'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const OPTIONS = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  yes: { type: 'boolean', short: 'y' },
+  all: { type: 'boolean' },
+  ids: { type: 'string' },
+  business: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+
+/** Flags each command accepts, besides --help. `verify` takes no --db: it never touches the operator's file. */
+const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
+  info: ['db', 'json'],
+  migrate: ['db', 'json', 'yes'],
+  check: ['db', 'json', 'limit'],
+  'delete-orphans': ['db', 'json', 'yes', 'all', 'ids'],
+  'assign-orphans': ['db', 'json', 'yes', 'all', 'ids', 'business'],
+  verify: ['json'],
+  help: ['json'],
+};
+
+export interface CliArgs {
+  command: CommandName;
+  /** The value of --db, when given. */
+  db?: string;
+  json: boolean;
+  yes: boolean;
+  limit?: number;
+  business?: string;
+  /** --all or --ids, when given. */
+  selection?: OrphanSelection;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const parsed = parseWithNodeUtil(argv);
+  const [commandWord, ...extra] = parsed.positionals;
+  const help = parsed.values.help === true;
+  if (commandWord === undefined && help) return { command: 'help', json: parsed.values.json === true, yes: false };
+  if (commandWord === undefined) throw new UsageError('No command given.');
+  if (!isCommand(commandWord)) throw new UsageError(`Unknown command "${commandWord}".`);
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" after ${commandWord}.`);
+  if (help) return { command: 'help', json: parsed.values.json === true, yes: false };
+  refuseForeignFlags(commandWord, parsed.usedFlags);
+
+  const { values } = parsed;
+  if (values.db !== undefined && values.db.trim() === '') throw new UsageError('--db needs a path, e.g. --db ./automation.db');
+  if (values.all && values.ids !== undefined) throw new UsageError('Use either --all or --ids, not both.');
+  return {
+    command: commandWord,
+    db: values.db,
+    json: values.json === true,
+    yes: values.yes === true,
+    limit: values.limit === undefined ? undefined : parsePositiveInteger('--limit', values.limit),
+    business: values.business,
+    selection: values.all ? { kind: 'all' } : values.ids !== undefined ? { kind: 'ids', ids: parseIds(values.ids) } : undefined,
+  };
+}
+
+function parseWithNodeUtil(argv: readonly string[]) {
+  try {
+    const { values, positionals, tokens } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+    const usedFlags = tokens.flatMap((t) => (t.kind === 'option' ? [{ name: t.name as OptionName, raw: t.rawName }] : []));
+    return { values, positionals, usedFlags };
+  } catch (error) {
+    // node:util names the flag in its message ("Unknown option '--force'"); keep that, drop its hints for JS callers.
+    throw new UsageError((error as Error).message.split('. To specify')[0]!.replace(/\.$/, '') + '.');
+  }
+}
+
+function isCommand(word: string): word is CommandName {
+  return (COMMANDS as readonly string[]).includes(word);
+}
+
+function refuseForeignFlags(command: CommandName, used: { name: OptionName; raw: string }[]): void {
+  const allowed = COMMAND_OPTIONS[command];
+  const foreign = used.find((flag) => flag.name !== 'help' && !allowed.includes(flag.name));
+  if (foreign) throw new UsageError(`The ${command} command does not take ${foreign.raw}.`);
+}
+
+function parsePositiveInteger(flag: string, text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`${flag} needs a positive whole number, got "${text}".`);
+  return Number(text);
+}
+
+function parseIds(text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  const bad = parts.filter((part) => !/^\d+$/.test(part) || Number(part) < 1);
+  if (parts.length === 0 || bad.length > 0) {
+    throw new UsageError(`--ids needs run ids separated by commas, e.g. --ids 12,15,40${bad.length > 0 ? `; not: ${bad.join(', ')}` : ''}.`);
+  }
+  return parts.map(Number);
+}
+
+export const USAGE = `Automation Console — headless tools over the app's database.
+
+Usage: automation-console <command> [flags]      (from a checkout: npm run cli -- <command> [flags])
+
+Commands:
+  info              Where the database is, its schema and SQLite versions, size, row counts, adoption record.
+  migrate           Create the database, apply pending migrations (backing up first), or convert a
+                    server-edition database in place (asks first on a terminal; --yes to skip the question).
+  check             Runs per business, system runs, orphan count and the newest orphans (--limit N, default 20).
+  delete-orphans    Delete orphaned runs: --all or --ids 1,2,3. Previews by default and changes nothing.
+                    On a terminal it then asks you to type "delete N orphans"; elsewhere pass --yes.
+                    A backup of the database is made first.
+  assign-orphans    Give orphaned runs to a business: --business <id|legacy id|name> and --all or --ids.
+                    Same preview and confirmation ("assign N orphans to <business>"; --yes elsewhere).
+  verify            Check tenant isolation on a scratch database in a temp folder (your database is
+                    never touched): each business sees only its own runs. Prints PASS/FAIL per check.
+  help              This text (also --help, -h).
+
+Flags:
+  --db PATH         The database file. Default: $AUTOMATION_DB, else automation.db in the app's
+                    user-data folder. Commands other than migrate never create or convert a file.
+  --json            Machine-readable JSON on stdout ({"ok":true,"value":…} or {"ok":false,"error":…});
+                    no progress output, and no questions: changes need --yes.
+  --yes, -y         Confirm without being asked (migrate, delete-orphans, assign-orphans).
+  --all             Select every orphan.
+  --ids 1,2,3       Select these orphan run ids (each must be an orphan).
+  --business REF    A business id, its server-edition id, or its name.
+  --limit N         How many of the newest orphans check lists (default 20).
+
+Exit codes:
+  ${ExitCode.ok}  ok
+  ${ExitCode.failure}  failure: verify found a problem, or the operation was refused (e.g. an id is not an orphan)
+  ${ExitCode.usage}  usage error: unknown command or flag, bad value
+  ${ExitCode.confirmation}  confirmation needed or declined: nothing was changed
+  ${ExitCode.database}  the database cannot be opened or migrated (a backup path is printed when one was made)
+  ${ExitCode.conflict}  conflict: the orphans changed since the preview; nothing was changed
+`;

@@ -1,0 +1,39 @@
+import type { Orm } from '../../db/connection';
+import { findBusiness } from '../../services/businesses';
+import { assignOrphans, previewOrphanAssignment } from '../../services/orphans';
+import { AppError } from '../../../src-shared/errors';
+import { CLI_ACTOR, confirmChange, describeSelection, requireSelection } from '../confirm-change';
+import type { Command } from '../context';
+import { ExitCode, UsageError } from '../exit-codes';
+import { plural } from '../io';
+import { withDatabase } from '../open-database';
+
+export const assignOrphansCommand: Command = (context) =>
+  withDatabase(context, async ({ db }) => {
+    const selection = requireSelection(context);
+    const businessId = resolveBusinessId(db.orm, context.args.business);
+    const { count, business } = previewOrphanAssignment(db, businessId, selection);
+    if (count === 0) {
+      context.print({ executed: false, count, business }, ['There are no matching orphans: nothing to assign.']);
+      return ExitCode.ok;
+    }
+    context.say(`${plural(count, 'orphan')} would be assigned to ${business.name} (id ${business.id}; ${describeSelection(selection)}).`);
+    if ((await confirmChange(context, `assign ${count} orphans to ${business.name}`)) === 'preview_only') {
+      context.print({ executed: false, count, business }, ['Nothing was changed. To assign them, run again with --yes.']);
+      return ExitCode.ok;
+    }
+    const result = await context.withProgress((onProgress) =>
+      assignOrphans(db, business.id, selection, { actor: CLI_ACTOR, expectedCount: count, onProgress }),
+    );
+    context.print({ executed: true, ...result }, [`Assigned ${plural(result.assigned, 'orphan')} to ${result.business.name}.`]);
+    return ExitCode.ok;
+  });
+
+function resolveBusinessId(orm: Orm, reference: string | undefined): number {
+  if (reference === undefined || reference.trim() === '') {
+    throw new UsageError('assign-orphans needs --business <id|legacy id|name>.');
+  }
+  const business = findBusiness(orm, reference);
+  if (!business) throw new AppError('NOT_FOUND', `No business matches "${reference}" (tried its id, server-edition id and name).`);
+  return business.id;
+}

@@ -1,0 +1,26 @@
+import type { JobRunRow } from '../../db/schema';
+import { checkRuns } from '../../services/orphans';
+import type { Command } from '../context';
+import { ExitCode } from '../exit-codes';
+import { withDatabase } from '../open-database';
+
+export const DEFAULT_NEWEST_ORPHANS = 20;
+
+export const check: Command = (context) =>
+  withDatabase(context, ({ db }) => {
+    const overview = checkRuns(db, { newestLimit: context.args.limit ?? DEFAULT_NEWEST_ORPHANS });
+    const lines = ['Runs per business:'];
+    if (overview.businesses.length === 0) lines.push('  (no businesses)');
+    for (const b of overview.businesses) lines.push(`  ${String(b.runs).padStart(8)}  ${b.name} (id ${b.id})${b.disabled ? ' [disabled]' : ''}`);
+    lines.push(`System-wide runs: ${overview.systemRuns}`, `Orphans:          ${overview.orphans}`);
+    if (overview.newestOrphans.length > 0) {
+      lines.push(`Newest ${overview.newestOrphans.length} orphans:`, ...overview.newestOrphans.map(describeOrphan));
+    }
+    context.print(overview, lines);
+    return ExitCode.ok;
+  });
+
+function describeOrphan(run: JobRunRow): string {
+  const from = run.orphanedFrom ? `, was business ${run.orphanedFrom}` : '';
+  return `  #${run.id}  ${new Date(run.createdAt).toISOString()}  ${run.jobType}  ${run.status}${from}`;
+}

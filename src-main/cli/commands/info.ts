@@ -1,0 +1,33 @@
+import { getDatabaseInfo } from '../../services/database-info';
+import type { Command } from '../context';
+import { ExitCode } from '../exit-codes';
+import { formatBytes } from '../io';
+import { withDatabase } from '../open-database';
+
+export const info: Command = (context) =>
+  withDatabase(context, ({ db, location }) => {
+    const facts = getDatabaseInfo(db);
+    const { counts, adoption } = facts;
+    context.print({ ...facts, pathSource: location.source }, [
+      `Database:        ${facts.path} (from ${describeSource(location.source)})`,
+      `Schema version:  ${facts.schemaVersion}`,
+      `SQLite version:  ${facts.sqliteVersion}`,
+      `Size:            ${formatBytes(facts.fileBytes)}`,
+      `Businesses:      ${counts.businesses}`,
+      `Users:           ${counts.users}`,
+      `Runs:            ${counts.runs} (system-wide: ${counts.systemRuns}, orphans: ${counts.orphanRuns})`,
+      `Schedules:       ${counts.schedules}`,
+      `Audit events:    ${counts.auditEvents}`,
+      adoption
+        ? `Adopted from the server edition (revision ${adoption.revision ?? 'none'}): ${adoption.businesses} businesses, ` +
+          `${adoption.users} users, ${adoption.runs} runs, ${adoption.orphans} orphans; backup: ${adoption.backupPath}`
+        : 'Adopted:         no (created by this app)',
+    ]);
+    return ExitCode.ok;
+  });
+
+function describeSource(source: 'flag' | 'env' | 'default'): string {
+  if (source === 'flag') return '--db';
+  if (source === 'env') return 'AUTOMATION_DB';
+  return "the app's default location";
+}

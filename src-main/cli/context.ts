@@ -1,0 +1,44 @@
+// What every command gets: its parsed flags, the terminal, and one way to print its result.
+import type { ProgressListener } from '../../src-shared/progress';
+import type { CliArgs } from './args';
+import { progressReporter, type CliIo } from './io';
+
+export interface CommandContext {
+  args: CliArgs;
+  io: CliIo;
+  /** Prints the command's result: `{ok, value}` as JSON with --json, else the human-readable lines. */
+  print(value: unknown, humanLines: string[], ok?: boolean): void;
+  /** An intermediate line of output (stdout) before the result, e.g. a preview; silent with --json. */
+  say(line: string): void;
+  /** A line for the person at the terminal (stderr); silent with --json. */
+  note(line: string): void;
+  /** Runs a long operation with progress on stderr (off with --json). */
+  withProgress<T>(work: (onProgress: ProgressListener) => T | Promise<T>): Promise<T>;
+}
+
+export type Command = (context: CommandContext) => Promise<number>;
+
+export function commandContext(args: CliArgs, io: CliIo): CommandContext {
+  return {
+    args,
+    io,
+    print(value, humanLines, ok = true) {
+      if (args.json) io.stdout.write(`${JSON.stringify({ ok, value }, null, 2)}\n`);
+      else io.stdout.write(humanLines.map((line) => `${line}\n`).join(''));
+    },
+    say(line) {
+      if (!args.json) io.stdout.write(`${line}\n`);
+    },
+    note(line) {
+      if (!args.json) io.stderr.write(`${line}\n`);
+    },
+    async withProgress(work) {
+      const progress = progressReporter(io, !args.json);
+      try {
+        return await work(progress.onProgress);
+      } finally {
+        progress.finish();
+      }
+    },
+  };
+}

@@ -1,0 +1,157 @@
+// What `verify` proves: on a scratch database, each tenant scope sees exactly its own runs through the
+// scoped services (list, count, stats), and a scoped write cannot reach another business's run.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import type { Orm } from '../db/connection';
+import { jobRuns, type JobRunRow } from '../db/schema';
+import { openAppDatabase } from '../db/startup';
+import { createBusiness } from '../services/businesses';
+import { countJobRuns, createJobRun, finishJobRun, getJobRunStats, listJobRuns, startJobRun, type RunTarget } from '../services/job-runs';
+import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
+import { plural } from './io';
+
+export interface IsolationCheck {
+  name: string;
+  passed: boolean;
+  /** What was expected and found, when it failed. */
+  detail?: string;
+}
+
+/** Builds the scratch database in a fresh temp folder, runs every check, and removes the folder. */
+export async function runIsolationChecks(options: { migrationsFolder?: string } = {}): Promise<IsolationCheck[]> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'automation-verify-'));
+  try {
+    const { db } = await openAppDatabase(path.join(folder, 'verify.db'), { migrationsFolder: options.migrationsFolder });
+    try {
+      return checkScenario(db.orm, seedScenario(db.orm));
+    } finally {
+      db.close();
+    }
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+interface ScopeExpectation {
+  label: string;
+  scope: TenantScope;
+  runs: JobRunRow[];
+}
+
+interface Scenario {
+  expectations: ScopeExpectation[];
+  /** A pending run of business B, which business A's scope must not be able to cancel. */
+  foreignRun: { ownerScope: TenantScope; intruderScope: TenantScope; runId: number };
+}
+
+// Different mixes per business, so any leak changes a count or a status total.
+const BUSINESS_A_STATUSES: RunStatus[] = ['pending', 'running', 'completed', 'completed', 'failed', 'cancelled'];
+const BUSINESS_B_STATUSES: RunStatus[] = ['pending', 'completed', 'failed', 'failed'];
+
+function seedScenario(orm: Orm): Scenario {
+  const a = createBusiness(orm, { name: 'Verify business A' });
+  const b = createBusiness(orm, { name: 'Verify business B' });
+  const scopeA: TenantScope = { kind: 'business', businessId: a.id };
+  const scopeB: TenantScope = { kind: 'business', businessId: b.id };
+  // Shared timestamps, so newest-first order and paging must break ties by id.
+  const at = (i: number) => 1_700_000_000_000 + i * 1000;
+  const runsA = BUSINESS_A_STATUSES.map((status, i) => seedRun(orm, { kind: 'business', businessId: a.id }, status, at(i)));
+  const runsB = BUSINESS_B_STATUSES.map((status, i) => seedRun(orm, { kind: 'business', businessId: b.id }, status, at(i)));
+  const systemRun = seedRun(orm, { kind: 'system' }, 'completed', at(2));
+  const orphan = seedOrphan(orm, at(3));
+  return {
+    expectations: [
+      { label: 'business A', scope: scopeA, runs: runsA },
+      { label: 'business B', scope: scopeB, runs: runsB },
+      { label: 'system', scope: { kind: 'system' }, runs: [systemRun] },
+      { label: 'orphans', scope: { kind: 'orphans' }, runs: [orphan] },
+      { label: 'all', scope: { kind: 'all' }, runs: [...runsA, ...runsB, systemRun, orphan] },
+    ],
+    foreignRun: { ownerScope: scopeB, intruderScope: scopeA, runId: runsB[0]!.id },
+  };
+}
+
+function seedRun(orm: Orm, target: RunTarget, status: RunStatus, createdAt: number): JobRunRow {
+  const run = createJobRun(orm, target, { jobType: 'diagnostics', trigger: 'manual', triggeredBy: 'verify', createdAt });
+  const scope: TenantScope = target.kind === 'system' ? { kind: 'system' } : target;
+  if (status === 'pending') return run;
+  if (status === 'cancelled') return finishJobRun(orm, scope, run.id, { status }, createdAt + 10)!;
+  const started = startJobRun(orm, scope, run.id, createdAt + 10)!;
+  if (status === 'running') return started;
+  const outcome = status === 'failed' ? { status, error: 'verify: planned failure' } : { status: 'completed' as const, result: { ok: true } };
+  return finishJobRun(orm, scope, run.id, outcome, createdAt + 20)!;
+}
+
+/** Only adopting a server-edition file makes orphans; the scratch database fakes one the way adoption leaves it. */
+function seedOrphan(orm: Orm, createdAt: number): JobRunRow {
+  return orm
+    .insert(jobRuns)
+    .values({ scope: 'business', businessId: null, orphanedFrom: 'verify-missing-business', jobType: 'diagnostics', status: 'failed', trigger: 'legacy', createdAt })
+    .returning()
+    .get();
+}
+
+function checkScenario(orm: Orm, scenario: Scenario): IsolationCheck[] {
+  return [...scenario.expectations.flatMap((expectation) => checkScope(orm, expectation)), ...checkScopedWrites(orm, scenario), checkFailsClosed()];
+}
+
+function checkScope(orm: Orm, { label, scope, runs }: ScopeExpectation): IsolationCheck[] {
+  const expectedIds = newestFirst(runs).map((run) => run.id);
+  const listedIds = listEveryRun(orm, scope).map((run) => run.id);
+  const expectedStats = { total: runs.length, byStatus: countByStatus(runs) };
+  const stats = getJobRunStats(orm, scope);
+  const counted = countJobRuns(orm, scope);
+  return [
+    compare(`${label}: the list (paged) holds exactly its ${plural(runs.length, 'run')}, newest first`, expectedIds, listedIds),
+    compare(`${label}: the count is ${runs.length}`, runs.length, counted),
+    compare(`${label}: the statistics count only its runs`, expectedStats, stats),
+  ];
+}
+
+function checkScopedWrites(orm: Orm, { foreignRun }: Scenario): IsolationCheck[] {
+  const intruded = finishJobRun(orm, foreignRun.intruderScope, foreignRun.runId, { status: 'cancelled' });
+  const stillPending = listEveryRun(orm, foreignRun.ownerScope).find((run) => run.id === foreignRun.runId)?.status === 'pending';
+  return [
+    compare("business A cannot cancel business B's run", 'refused, run unchanged', intruded === null && stillPending ? 'refused, run unchanged' : 'changed'),
+  ];
+}
+
+function checkFailsClosed(): IsolationCheck {
+  const scopeWithoutId = { kind: 'business' } as unknown as TenantScope;
+  let outcome = 'accepted';
+  try {
+    runScopeCondition(scopeWithoutId);
+  } catch {
+    outcome = 'refused';
+  }
+  return compare('a business scope without a business id is refused, not widened', 'refused', outcome);
+}
+
+/** Walks every page with a small page size, so the keyset cursor is part of what is checked. */
+function listEveryRun(orm: Orm, scope: TenantScope): JobRunRow[] {
+  const runs: JobRunRow[] = [];
+  let page = listJobRuns(orm, scope, { limit: 3 });
+  runs.push(...page.runs);
+  while (page.nextCursor) {
+    page = listJobRuns(orm, scope, { limit: 3, cursor: page.nextCursor });
+    runs.push(...page.runs);
+  }
+  return runs;
+}
+
+function newestFirst(runs: JobRunRow[]): JobRunRow[] {
+  return [...runs].sort((x, y) => y.createdAt - x.createdAt || y.id - x.id);
+}
+
+function countByStatus(runs: JobRunRow[]): Record<RunStatus, number> {
+  const counts = Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as Record<RunStatus, number>;
+  for (const run of runs) counts[run.status]++;
+  return counts;
+}
+
+function compare(name: string, expected: unknown, found: unknown): IsolationCheck {
+  const passed = JSON.stringify(expected) === JSON.stringify(found);
+  return passed ? { name, passed } : { name, passed, detail: `expected ${JSON.stringify(expected)}, found ${JSON.stringify(found)}` };
+}

@@ -1,0 +1,252 @@
+// Orphans: business-scoped runs whose business is missing (adopted from the server edition). The
+// operations behind the orphan wizard and the CLI: check, list, and preview-then-execute delete and assign.
+// System runs have no business either, but they are not orphans, and nothing here can touch them:
+// every statement filters through runScopeCondition(ORPHANS).
+import { and, count, sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../src-shared/errors';
+import type { ProgressListener } from '../../src-shared/progress';
+import { backupDatabase, backupPathFor } from '../db/backup';
+import type { AppDatabase, Orm } from '../db/connection';
+import { jobRuns, type BusinessRow, type JobRunRow } from '../db/schema';
+import { recordAuditEvent, type AuditActor } from './audit';
+import { getBusiness, listBusinesses } from './businesses';
+import { countJobRunsByOwner, listJobRuns, type JobRunPage, type ListJobRunsInput } from './job-runs';
+import { runScopeCondition, type TenantScope } from './tenant-scope';
+
+const ORPHANS: TenantScope = { kind: 'orphans' };
+
+/** Which orphans an operation applies to: every one, or the runs with these ids (each must be an orphan). */
+export type OrphanSelection = { kind: 'all' } | { kind: 'ids'; ids: number[] };
+
+// ---- Check and list ---------------------------------------------------------------------------------
+
+export interface RunsOverview {
+  /** Every business, with its run count (0 included), by name. */
+  businesses: { id: number; name: string; disabled: boolean; runs: number }[];
+  systemRuns: number;
+  orphans: number;
+  newestOrphans: JobRunRow[];
+}
+
+export function checkRuns(db: AppDatabase, options: { newestLimit?: number } = {}): RunsOverview {
+  const runsByOwner = new Map(countJobRunsByOwner(db.orm, { kind: 'all' }).map((o) => [`${o.scope}:${o.businessId}`, o.runs]));
+  const runsOf = (scope: 'business' | 'system', businessId: number | null) => runsByOwner.get(`${scope}:${businessId}`) ?? 0;
+  return {
+    businesses: listBusinesses(db.orm).map((b) => ({
+      id: b.id,
+      name: b.name,
+      disabled: b.disabledAt !== null,
+      runs: runsOf('business', b.id),
+    })),
+    systemRuns: runsOf('system', null),
+    orphans: runsOf('business', null),
+    newestOrphans: listJobRuns(db.orm, ORPHANS, { limit: options.newestLimit ?? 20 }).runs,
+  };
+}
+
+export function listOrphans(db: AppDatabase, input: ListJobRunsInput): JobRunPage {
+  return listJobRuns(db.orm, ORPHANS, input);
+}
+
+// ---- Delete ---------------------------------------------------------------------------------------
+
+export interface OrphanDeletionPreview {
+  count: number;
+}
+
+export function previewOrphanDeletion(db: AppDatabase, selection: OrphanSelection): OrphanDeletionPreview {
+  const selected = normalizeSelection(selection);
+  requireSelectedAreOrphans(db.orm, selected);
+  return { count: countSelectedOrphans(db.orm, selected) };
+}
+
+export interface OrphanChangeOptions {
+  actor: AuditActor;
+  /** The count the operator confirmed in the preview; the change is refused when it no longer holds. */
+  expectedCount: number;
+  onProgress?: ProgressListener;
+  now?: () => Date;
+}
+
+export interface OrphanDeletionResult {
+  deleted: number;
+  /** The copy of the database made just before deleting; null when there was nothing to delete. */
+  backupPath: string | null;
+}
+
+/** Backs the database up, then deletes the selected orphans in one transaction with one audit event. */
+export async function deleteOrphans(
+  db: AppDatabase,
+  selection: OrphanSelection,
+  options: OrphanChangeOptions,
+): Promise<OrphanDeletionResult> {
+  const selected = normalizeSelection(selection);
+  const expectedCount = requireExpectedCount(options.expectedCount);
+  const now = options.now ?? (() => new Date());
+  // Checked before the backup too, so a stale preview does not leave a useless backup behind.
+  requireUnchangedSince(db.orm, selected, expectedCount);
+  if (expectedCount === 0) return { deleted: 0, backupPath: null };
+
+  const phase = 'Backing up before deleting orphans';
+  const backup = await backupDatabase(db.sqlite, backupPathFor(db.path, 'before-delete-orphans', now()), (p) =>
+    options.onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }),
+  );
+  options.onProgress?.({ phase: 'Deleting orphans', done: 0, total: expectedCount });
+  const deleted = inImmediateTransaction(db, () => {
+    requireUnchangedSince(db.orm, selected, expectedCount);
+    const changes = db.orm.delete(jobRuns).where(orphansIn(selected)).run().changes;
+    recordAuditEvent(db.orm, {
+      actor: options.actor,
+      action: 'orphans.delete',
+      target: { type: 'job_runs', id: null },
+      businessId: null,
+      details: { count: changes, backupPath: backup.path, ...selectedIdsDetail(selected) },
+      at: now().getTime(),
+    });
+    return changes;
+  });
+  options.onProgress?.({ phase: 'Deleting orphans', done: deleted, total: expectedCount });
+  return { deleted, backupPath: backup.path };
+}
+
+// ---- Assign ---------------------------------------------------------------------------------------
+
+export interface OrphanAssignmentPreview {
+  count: number;
+  business: { id: number; name: string };
+}
+
+export function previewOrphanAssignment(
+  db: AppDatabase,
+  businessId: number,
+  selection: OrphanSelection,
+): OrphanAssignmentPreview {
+  const business = requireAssignableBusiness(db.orm, businessId);
+  const selected = normalizeSelection(selection);
+  requireSelectedAreOrphans(db.orm, selected);
+  return { count: countSelectedOrphans(db.orm, selected), business: { id: business.id, name: business.name } };
+}
+
+export interface OrphanAssignmentResult {
+  assigned: number;
+  business: { id: number; name: string };
+}
+
+/** Gives the selected orphans to a business in one transaction with one audit event. */
+export function assignOrphans(
+  db: AppDatabase,
+  businessId: number,
+  selection: OrphanSelection,
+  options: OrphanChangeOptions,
+): OrphanAssignmentResult {
+  const selected = normalizeSelection(selection);
+  const expectedCount = requireExpectedCount(options.expectedCount);
+  const now = options.now ?? (() => new Date());
+  options.onProgress?.({ phase: 'Assigning orphans', done: 0, total: expectedCount });
+  const result = inImmediateTransaction(db, () => {
+    const business = requireAssignableBusiness(db.orm, businessId);
+    requireUnchangedSince(db.orm, selected, expectedCount);
+    const summary = { id: business.id, name: business.name };
+    if (expectedCount === 0) return { assigned: 0, business: summary };
+    const assigned = db.orm
+      .update(jobRuns)
+      .set({ businessId: business.id, orphanedFrom: null })
+      .where(orphansIn(selected))
+      .run().changes;
+    recordAuditEvent(db.orm, {
+      actor: options.actor,
+      action: 'orphans.assign',
+      target: { type: 'business', id: business.id },
+      businessId: business.id,
+      details: { count: assigned, business: summary, ...selectedIdsDetail(selected) },
+      at: now().getTime(),
+    });
+    return { assigned, business: summary };
+  });
+  options.onProgress?.({ phase: 'Assigning orphans', done: result.assigned, total: expectedCount });
+  return result;
+}
+
+// ---- Rules shared by the operations ---------------------------------------------------------------
+
+function normalizeSelection(selection: OrphanSelection): OrphanSelection {
+  if (selection.kind === 'all') return selection;
+  if (!Array.isArray(selection.ids) || selection.ids.length === 0) {
+    throw new AppError('VALIDATION', 'ids must list at least one run id (or select all orphans)');
+  }
+  const invalid = selection.ids.filter((id) => !Number.isSafeInteger(id) || id <= 0);
+  if (invalid.length > 0) {
+    throw new AppError('VALIDATION', `ids must be positive whole numbers; not: ${invalid.slice(0, 10).map(String).join(', ')}`);
+  }
+  return { kind: 'ids', ids: [...new Set(selection.ids)] };
+}
+
+/** The orphans a selection means, as one set-based condition (ids travel as one JSON parameter, however many). */
+function orphansIn(selection: OrphanSelection): SQL {
+  const scoped = runScopeCondition(ORPHANS);
+  if (selection.kind === 'all') return scoped;
+  return and(scoped, sql`${jobRuns.id} IN (SELECT value FROM json_each(${JSON.stringify(selection.ids)}))`) as SQL;
+}
+
+function countSelectedOrphans(orm: Orm, selection: OrphanSelection): number {
+  return orm.select({ n: count() }).from(jobRuns).where(orphansIn(selection)).get()?.n ?? 0;
+}
+
+const SHOWN_IDS = 20;
+
+function requireSelectedAreOrphans(orm: Orm, selection: OrphanSelection): void {
+  if (selection.kind === 'all') return;
+  const notOrphans = orm
+    .all<{ id: number }>(
+      sql`SELECT value AS id FROM json_each(${JSON.stringify(selection.ids)})
+          WHERE value NOT IN (SELECT ${jobRuns.id} FROM ${jobRuns} WHERE ${runScopeCondition(ORPHANS)})
+          ORDER BY value`,
+    )
+    .map((row) => row.id);
+  if (notOrphans.length === 0) return;
+  const shown = notOrphans.slice(0, SHOWN_IDS).join(', ');
+  const more = notOrphans.length > SHOWN_IDS ? `, … (${notOrphans.length} in all)` : '';
+  const which = notOrphans.length === 1 ? `Run ${shown} is not an orphan` : `Runs ${shown}${more} are not orphans`;
+  throw new AppError(
+    'VALIDATION',
+    `${which} (they belong to a business, are system runs, or do not exist). Nothing was changed.`,
+    { field: 'ids', notOrphans },
+  );
+}
+
+function requireExpectedCount(expectedCount: number): number {
+  if (!Number.isSafeInteger(expectedCount) || expectedCount < 0) {
+    throw new AppError('VALIDATION', `expectedCount must be the count from the preview, got ${expectedCount}`);
+  }
+  return expectedCount;
+}
+
+/** Counts first, so selected orphans that were deleted or assigned meanwhile read as a conflict, not as bad input. */
+function requireUnchangedSince(orm: Orm, selection: OrphanSelection, expectedCount: number): void {
+  const found = countSelectedOrphans(orm, selection);
+  if (found !== expectedCount) {
+    throw new AppError('CONFLICT', `The orphans changed since the preview: expected ${expectedCount}, found ${found}. Nothing was changed.`);
+  }
+  requireSelectedAreOrphans(orm, selection);
+}
+
+function requireAssignableBusiness(orm: Orm, businessId: number): BusinessRow {
+  if (!Number.isSafeInteger(businessId) || businessId <= 0) {
+    throw new AppError('VALIDATION', `businessId must be a positive whole number, got ${businessId}`);
+  }
+  const business = getBusiness(orm, businessId);
+  if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${businessId}`);
+  if (business.disabledAt !== null) {
+    throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it before assigning runs to it`);
+  }
+  return business;
+}
+
+function selectedIdsDetail(selection: OrphanSelection): { ids?: number[] } {
+  return selection.kind === 'ids' ? { ids: selection.ids } : {};
+}
+
+/** BEGIN IMMEDIATE takes the write lock first, so the recount and the change see the same rows. */
+function inImmediateTransaction<T>(db: AppDatabase, work: () => T): T {
+  return db.sqlite.transaction(work).immediate();
+}

@@ -1,0 +1,42 @@
+// The one place that turns a tenant scope into a SQL condition on job_runs. Every read and write of runs
+// filters through runScopeCondition, so no query can forget the tenant, and no missing id can widen it.
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../src-shared/errors';
+import { jobRuns } from '../db/schema';
+
+/** Whose runs a query may see or touch. Required everywhere: there is no "no scope". */
+export type TenantScope =
+  | { kind: 'business'; businessId: number }
+  /** Every run: all businesses, system runs and orphans (system administrators only). */
+  | { kind: 'all' }
+  /** System-wide runs (maintenance, backups): scope 'system', no business. */
+  | { kind: 'system' }
+  /** Business-scoped runs whose business is missing. */
+  | { kind: 'orphans' };
+
+export function runScopeCondition(scope: TenantScope): SQL {
+  switch (scope.kind) {
+    case 'business':
+      return and(eq(jobRuns.scope, 'business'), eq(jobRuns.businessId, requireBusinessId(scope.businessId))) as SQL;
+    case 'all':
+      return sql`1 = 1`;
+    case 'system':
+      return eq(jobRuns.scope, 'system');
+    case 'orphans':
+      return and(eq(jobRuns.scope, 'business'), isNull(jobRuns.businessId)) as SQL;
+    default:
+      return refuseUnknownScope(scope);
+  }
+}
+
+/** A business scope without a real id must fail closed, not turn into `business_id = NULL` or worse. */
+function requireBusinessId(businessId: unknown): number {
+  if (typeof businessId !== 'number' || !Number.isSafeInteger(businessId) || businessId <= 0) {
+    throw new AppError('VALIDATION', `businessId of a business scope must be a positive whole number, got ${String(businessId)}`);
+  }
+  return businessId;
+}
+
+function refuseUnknownScope(scope: never): never {
+  throw new AppError('VALIDATION', `scope is not a tenant scope: ${JSON.stringify(scope)}`);
+}

@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli/main';
+import type { AppDatabase } from '../../src-main/db/connection';
+import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';
+import { cliIo, parseJson, runCli, typedInput } from './run-cli';
+
+/** A database with two businesses, system runs and 5 orphans. It stays open, as the app would be. */
+async function databaseWithOrphans() {
+  const db = await createTestDatabase();
+  const acme = seedBusiness(db.orm, { name: 'Acme Corp', legacyId: '7d4c0a52-acme' });
+  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acmeRuns = seedRuns(db, { kind: 'business', businessId: acme.id }, 4);
+  seedRuns(db, { kind: 'business', businessId: globex.id }, 2);
+  const systemRuns = seedRuns(db, { kind: 'system' }, 3);
+  const orphans = seedRuns(db, { kind: 'orphan' }, 5);
+  return { db, acme, globex, acmeRuns, systemRuns, orphans };
+}
+
+function orphanCount(db: AppDatabase): number {
+  return readRunOwnership(db).filter(isOrphan).length;
+}
+
+function backupsOf(db: AppDatabase): string[] {
+  return fs.readdirSync(db.path.replace(/[^/]+$/, '')).filter((name) => name.endsWith('.backup'));
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('cli check', () => {
+  it('shows runs per business, system runs, the orphan count and the newest orphans', async () => {
+    const { db, orphans } = await databaseWithOrphans();
+    const { code, stdout } = await runCli(['check', '--db', db.path, '--limit', '2']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/4 {2}Acme Corp \(id \d+\)/);
+    expect(stdout).toMatch(/2 {2}Globex/);
+    expect(stdout).toContain('System-wide runs: 3');
+    expect(stdout).toContain('Orphans:          5');
+    expect(stdout).toContain(`#${orphans[4]} `);
+    expect(stdout).toContain(`#${orphans[3]} `);
+    expect(stdout).not.toContain(`#${orphans[2]} `);
+  });
+
+  it('--json output parses', async () => {
+    const { db } = await databaseWithOrphans();
+    const { code, stdout } = await runCli(['check', '--db', db.path, '--json']);
+    expect(code).toBe(0);
+    const { value } = parseJson(stdout);
+    expect(value).toMatchObject({ systemRuns: 3, orphans: 5 });
+    expect(value!.newestOrphans).toHaveLength(5);
+  });
+});
+
+describe('cli delete-orphans', () => {
+  it('without --yes only previews and changes nothing', async () => {
+    const { db } = await databaseWithOrphans();
+    const before = readRunOwnership(db);
+    const { code, stdout } = await runCli(['delete-orphans', '--all', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('5 orphans would be deleted');
+    expect(stdout).toContain('Nothing was changed');
+    expect(readRunOwnership(db)).toEqual(before);
+    expect(backupsOf(db)).toEqual([]);
+  });
+
+  it('needs --all or --ids (exit 2)', async () => {
+    const { db } = await databaseWithOrphans();
+    const { code, stderr } = await runCli(['delete-orphans', '--db', db.path, '--yes']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--all, or --ids');
+    expect(orphanCount(db)).toBe(5);
+  });
+
+  it('with --yes backs up, deletes every orphan and only orphans, and records one audit event by the cli', async () => {
+    const { db, systemRuns } = await databaseWithOrphans();
+    const { code, stdout } = await runCli(['delete-orphans', '--all', '--yes', '--db', db.path]);
+    expect(code).toBe(0);
+    const backupPath = /Backup made first: (.+)$/m.exec(stdout)?.[1];
+    expect(stdout).toContain('Deleted 5 orphans');
+    expect(fs.existsSync(backupPath!)).toBe(true);
+    const runs = readRunOwnership(db);
+    expect(runs.filter(isOrphan)).toEqual([]);
+    expect(runs.filter((r) => r.scope === 'system').map((r) => r.id)).toEqual(systemRuns);
+    expect(runs).toHaveLength(9);
+    expect(readAuditEvents(db)).toEqual([{ action: 'orphans.delete', actorLabel: 'cli', businessId: null, details: { count: 5, backupPath } }]);
+  });
+
+  it('--json --yes output parses, with the count and the backup path', async () => {
+    const { db, orphans } = await databaseWithOrphans();
+    const { code, stdout, stderr } = await runCli(['delete-orphans', '--ids', `${orphans[0]},${orphans[1]}`, '--yes', '--json', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const { value } = parseJson(stdout);
+    expect(value).toMatchObject({ executed: true, deleted: 2 });
+    expect(fs.existsSync(value!.backupPath as string)).toBe(true);
+    expect(orphanCount(db)).toBe(3);
+  });
+
+  it('typed confirmation on a terminal: the exact phrase deletes', async () => {
+    const { db } = await databaseWithOrphans();
+    const { code, stderr } = await runCli(['delete-orphans', '--all', '--db', db.path], { isTTY: true, stdin: 'delete 5 orphans\n' });
+    expect(code).toBe(0);
+    expect(stderr).toContain('type "delete 5 orphans"');
+    expect(orphanCount(db)).toBe(0);
+  });
+
+  it.each([['yes\n'], ['delete 4 orphans\n'], ['Delete 5 Orphans\n'], ['']])(
+    'typed confirmation on a terminal: a wrong phrase (%j) changes nothing and exits 3',
+    async (typed) => {
+      const { db } = await databaseWithOrphans();
+      const before = readRunOwnership(db);
+      const { code, stderr } = await runCli(['delete-orphans', '--all', '--db', db.path], { isTTY: true, stdin: typed });
+      expect(code).toBe(3);
+      expect(stderr).toContain('nothing was changed');
+      expect(readRunOwnership(db)).toEqual(before);
+      expect(readAuditEvents(db)).toEqual([]);
+      expect(backupsOf(db)).toEqual([]);
+    },
+  );
+
+  it('refuses when the orphans changed since the preview (exit 5), and changes nothing', async () => {
+    const { db } = await databaseWithOrphans();
+    const stdin = typedInput();
+    const { io, out } = cliIo({ isTTY: true, stdin });
+    const running = main(['delete-orphans', '--all', '--db', db.path], io);
+    await waitFor(() => out.stderr.includes('type "delete 5 orphans"'));
+    seedRuns(db, { kind: 'orphan' }, 1);
+    stdin.end('delete 5 orphans\n');
+    expect(await running).toBe(5);
+    expect(out.stderr).toContain('The orphans changed since the preview: expected 5, found 6');
+    expect(orphanCount(db)).toBe(6);
+    expect(readAuditEvents(db)).toEqual([]);
+  });
+
+  it('refuses ids that are not orphans, naming them (exit 1), and changes nothing', async () => {
+    const { db, orphans, systemRuns, acmeRuns } = await databaseWithOrphans();
+    const before = readRunOwnership(db);
+    const ids = [orphans[0], systemRuns[0], acmeRuns[0]].join(',');
+    const { code, stderr } = await runCli(['delete-orphans', '--ids', ids, '--yes', '--db', db.path]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Runs ${Math.min(systemRuns[0]!, acmeRuns[0]!)}, ${Math.max(systemRuns[0]!, acmeRuns[0]!)} are not orphans`);
+    expect(readRunOwnership(db)).toEqual(before);
+  });
+
+  it('with no orphans says there is nothing to delete', async () => {
+    const db = await createTestDatabase();
+    const { code, stdout } = await runCli(['delete-orphans', '--all', '--yes', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('nothing to delete');
+    expect(backupsOf(db)).toEqual([]);
+  });
+});
+
+describe('cli assign-orphans', () => {
+  it('without --yes only previews and changes nothing', async () => {
+    const { db } = await databaseWithOrphans();
+    const before = readRunOwnership(db);
+    const { code, stdout } = await runCli(['assign-orphans', '--business', 'Acme Corp', '--all', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('5 orphans would be assigned to Acme Corp');
+    expect(stdout).toContain('Nothing was changed');
+    expect(readRunOwnership(db)).toEqual(before);
+  });
+
+  it('moves exactly the selected orphans and records one audit event', async () => {
+    const { db, acme, orphans } = await databaseWithOrphans();
+    const selected = [orphans[1]!, orphans[2]!];
+    const { code, stdout } = await runCli(['assign-orphans', '--business', String(acme.id), '--ids', selected.join(','), '--yes', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Assigned 2 orphans to Acme Corp');
+    const runs = readRunOwnership(db);
+    expect(runs.filter((r) => selected.includes(r.id)).every((r) => r.businessId === acme.id && r.orphanedFrom === null)).toBe(true);
+    expect(runs.filter(isOrphan).map((r) => r.id)).toEqual([orphans[0], orphans[3], orphans[4]]);
+    expect(readAuditEvents(db)).toEqual([
+      { action: 'orphans.assign', actorLabel: 'cli', businessId: acme.id, details: { count: 2, business: { id: acme.id, name: 'Acme Corp' }, ids: selected } },
+    ]);
+  });
+
+  it('finds the business by its server-edition id or by name in any case', async () => {
+    const { db, acme } = await databaseWithOrphans();
+    for (const reference of ['7d4c0a52-acme', 'acme corp']) {
+      const { code, stdout } = await runCli(['assign-orphans', '--business', reference, '--all', '--json', '--db', db.path]);
+      expect(code).toBe(0);
+      expect(parseJson(stdout).value).toMatchObject({ executed: false, count: 5, business: { id: acme.id } });
+    }
+  });
+
+  it('typed confirmation on a terminal names the business; the exact phrase assigns, a wrong one changes nothing', async () => {
+    const { db, globex } = await databaseWithOrphans();
+    const wrong = await runCli(['assign-orphans', '--business', 'Globex', '--all', '--db', db.path], { isTTY: true, stdin: 'assign 5 orphans\n' });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('type "assign 5 orphans to Globex"');
+    expect(orphanCount(db)).toBe(5);
+
+    const right = await runCli(['assign-orphans', '--business', 'Globex', '--all', '--db', db.path], { isTTY: true, stdin: 'assign 5 orphans to Globex\n' });
+    expect(right.code).toBe(0);
+    expect(readRunOwnership(db).filter((r) => r.businessId === globex.id)).toHaveLength(7);
+  });
+
+  it('an unknown business exits 1 and a missing --business exits 2, changing nothing', async () => {
+    const { db } = await databaseWithOrphans();
+    const unknown = await runCli(['assign-orphans', '--business', 'Umbrella', '--all', '--yes', '--db', db.path]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No business matches "Umbrella"');
+    const missing = await runCli(['assign-orphans', '--all', '--yes', '--db', db.path]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--business');
+    expect(orphanCount(db)).toBe(5);
+  });
+
+  it('a disabled business is refused (exit 1)', async () => {
+    const { db } = await databaseWithOrphans();
+    seedBusiness(db.orm, { name: 'Closed Co', disabled: true });
+    const { code, stderr } = await runCli(['assign-orphans', '--business', 'Closed Co', '--all', '--yes', '--db', db.path]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('is disabled');
+    expect(orphanCount(db)).toBe(5);
+  });
+});

@@ -1,0 +1,248 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { AppDatabase } from '../../src-main/db/connection';
+import type { AuditActor } from '../../src-main/services/audit';
+import {
+  assignOrphans,
+  checkRuns,
+  deleteOrphans,
+  listOrphans,
+  previewOrphanAssignment,
+  previewOrphanDeletion,
+} from '../../src-main/services/orphans';
+import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';
+
+const actor: AuditActor = { kind: 'app', label: 'cli' };
+
+async function databaseWithOrphans() {
+  const db = await createTestDatabase();
+  const acme = seedBusiness(db.orm, { name: 'Acme' });
+  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acmeRuns = seedRuns(db, { kind: 'business', businessId: acme.id }, 4);
+  const globexRuns = seedRuns(db, { kind: 'business', businessId: globex.id }, 2);
+  const systemRuns = seedRuns(db, { kind: 'system' }, 3);
+  const orphans = seedRuns(db, { kind: 'orphan', orphanedFrom: 'b6f1c2d4-gone' }, 5, { statuses: ['failed', 'completed'] });
+  return { db, acme, globex, acmeRuns, globexRuns, systemRuns, orphans };
+}
+
+function backupsNextTo(db: AppDatabase): string[] {
+  return fs.readdirSync(path.dirname(db.path)).filter((name) => name.endsWith('.backup'));
+}
+
+describe('checking runs and orphans', () => {
+  it('reports runs per business (including none), system runs, orphans and the newest orphans', async () => {
+    const { db, orphans } = await databaseWithOrphans();
+    seedBusiness(db.orm, { name: 'Initech' });
+    const overview = checkRuns(db, { newestLimit: 2 });
+    expect(overview.businesses.map((b) => [b.name, b.runs])).toEqual([
+      ['Acme', 4],
+      ['Globex', 2],
+      ['Initech', 0],
+    ]);
+    expect(overview.systemRuns).toBe(3);
+    expect(overview.orphans).toBe(5);
+    expect(overview.newestOrphans.map((r) => r.id)).toEqual([orphans[4], orphans[3]]);
+  });
+
+  it('a system run is never treated as an orphan', async () => {
+    const { db, systemRuns } = await databaseWithOrphans();
+    expect(checkRuns(db).newestOrphans.map((r) => r.scope)).not.toContain('system');
+    expect(() => previewOrphanDeletion(db, { kind: 'ids', ids: [systemRuns[0]!] })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining(`Run ${systemRuns[0]} is not an orphan`) }),
+    );
+    await deleteOrphans(db, { kind: 'all' }, { actor, expectedCount: 5 });
+    expect(readRunOwnership(db).filter((r) => r.scope === 'system').map((r) => r.id)).toEqual(systemRuns);
+  });
+
+  it('lists orphans in pages, filtered by job type and status', async () => {
+    const { db, orphans } = await databaseWithOrphans();
+    const first = listOrphans(db, { limit: 3 });
+    const second = listOrphans(db, { limit: 3, cursor: first.nextCursor });
+    expect([...first.runs, ...second.runs].map((r) => r.id)).toEqual([...orphans].reverse());
+    expect(second.nextCursor).toBeNull();
+    expect(listOrphans(db, { limit: 10, status: 'failed' }).runs).toHaveLength(3);
+    expect(listOrphans(db, { limit: 10, jobType: 'nothing-like-this' }).runs).toHaveLength(0);
+  });
+});
+
+describe('deleting orphans', () => {
+  it('previews the exact count and changes nothing', async () => {
+    const { db, orphans } = await databaseWithOrphans();
+    const before = readRunOwnership(db);
+    expect(previewOrphanDeletion(db, { kind: 'all' })).toEqual({ count: 5 });
+    expect(previewOrphanDeletion(db, { kind: 'ids', ids: [orphans[0]!, orphans[2]!, orphans[2]!] })).toEqual({ count: 2 });
+    expect(readRunOwnership(db)).toEqual(before);
+    expect(backupsNextTo(db)).toEqual([]);
+  });
+
+  it('backs up first, deletes exactly the orphans in one go, and records one audit event', async () => {
+    const { db, orphans } = await databaseWithOrphans();
+    const before = readRunOwnership(db);
+    const result = await deleteOrphans(db, { kind: 'all' }, { actor, expectedCount: 5 });
+
+    expect(result.deleted).toBe(5);
+    expect(readRunOwnership(db)).toEqual(before.filter((r) => !isOrphan(r)));
+    expect(path.basename(result.backupPath!)).toMatch(/^automation\.db\.before-delete-orphans\..*\.backup$/);
+    const backup = new Database(result.backupPath!, { readonly: true });
+    expect(backup.prepare("SELECT count(*) FROM job_runs WHERE scope = 'business' AND business_id IS NULL").pluck().get()).toBe(5);
+    backup.close();
+    expect(readAuditEvents(db)).toEqual([
+      { action: 'orphans.delete', actorLabel: 'cli', businessId: null, details: { count: 5, backupPath: result.backupPath } },
+    ]);
+    expect(orphans).toHaveLength(5);
+  });
+
+  it('deletes only the selected orphans and records their ids', async () => {
+    const { db, orphans } = await databaseWithOrphans();
+    const selected = [orphans[1]!, orphans[3]!];
+    const result = await deleteOrphans(db, { kind: 'ids', ids: selected }, { actor, expectedCount: 2 });
+    expect(result.deleted).toBe(2);
+    expect(readRunOwnership(db).filter(isOrphan).map((r) => r.id)).toEqual([orphans[0], orphans[2], orphans[4]]);
+    expect(readAuditEvents(db)[0]!.details).toMatchObject({ count: 2, ids: selected });
+  });
+
+  it('refuses when the orphans changed since the preview, and changes nothing', async () => {
+    const { db } = await databaseWithOrphans();
+    const { count } = previewOrphanDeletion(db, { kind: 'all' });
+    seedRuns(db, { kind: 'orphan' }, 1);
+    const before = readRunOwnership(db);
+    await expect(deleteOrphans(db, { kind: 'all' }, { actor, expectedCount: count })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('The orphans changed since the preview: expected 5, found 6'),
+    });
+    expect(readRunOwnership(db)).toEqual(before);
+    expect(readAuditEvents(db)).toEqual([]);
+    expect(backupsNextTo(db)).toEqual([]);
+  });
+
+  it('refuses a selection naming runs that are not orphans, naming them, and writes nothing', async () => {
+    const { db, orphans, acmeRuns, systemRuns } = await databaseWithOrphans();
+    const before = readRunOwnership(db);
+    const ids = [orphans[0]!, acmeRuns[1]!, systemRuns[0]!, 987_654];
+    await expect(deleteOrphans(db, { kind: 'ids', ids }, { actor, expectedCount: 1 })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining(`Runs ${acmeRuns[1]}, ${systemRuns[0]}, 987654 are not orphans`),
+    });
+    expect(readRunOwnership(db)).toEqual(before);
+    expect(readAuditEvents(db)).toEqual([]);
+  });
+
+  it.each([
+    ['an empty id list', { kind: 'ids' as const, ids: [] }],
+    ['a non-integer id', { kind: 'ids' as const, ids: [1.5] }],
+    ['a negative id', { kind: 'ids' as const, ids: [-3] }],
+  ])('refuses %s with VALIDATION', async (_label, selection) => {
+    const { db } = await databaseWithOrphans();
+    expect(() => previewOrphanDeletion(db, selection)).toThrow(expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('ids') }));
+  });
+
+  it('with nothing to delete, makes no backup and records nothing', async () => {
+    const db = await createTestDatabase();
+    expect(await deleteOrphans(db, { kind: 'all' }, { actor, expectedCount: 0 })).toEqual({ deleted: 0, backupPath: null });
+    expect(backupsNextTo(db)).toEqual([]);
+    expect(readAuditEvents(db)).toEqual([]);
+  });
+
+  it('reports progress: the backup, then the deletion', async () => {
+    const { db } = await databaseWithOrphans();
+    const phases: string[] = [];
+    await deleteOrphans(db, { kind: 'all' }, { actor, expectedCount: 5, onProgress: (p) => phases.push(p.phase) });
+    expect([...new Set(phases)]).toEqual(['Backing up before deleting orphans', 'Deleting orphans']);
+  });
+});
+
+describe('assigning orphans', () => {
+  it('moves exactly the selected orphans to the business, clears where they came from, and records one audit event', async () => {
+    const { db, acme, orphans } = await databaseWithOrphans();
+    const selected = [orphans[0]!, orphans[4]!];
+    expect(previewOrphanAssignment(db, acme.id, { kind: 'ids', ids: selected })).toEqual({ count: 2, business: { id: acme.id, name: 'Acme' } });
+    const result = assignOrphans(db, acme.id, { kind: 'ids', ids: selected }, { actor, expectedCount: 2 });
+
+    expect(result).toEqual({ assigned: 2, business: { id: acme.id, name: 'Acme' } });
+    const runs = readRunOwnership(db);
+    for (const id of selected) expect(runs.find((r) => r.id === id)).toMatchObject({ scope: 'business', businessId: acme.id, orphanedFrom: null });
+    expect(runs.filter(isOrphan).map((r) => r.id)).toEqual([orphans[1], orphans[2], orphans[3]]);
+    expect(readAuditEvents(db)).toEqual([
+      { action: 'orphans.assign', actorLabel: 'cli', businessId: acme.id, details: { count: 2, business: { id: acme.id, name: 'Acme' }, ids: selected } },
+    ]);
+  });
+
+  it('assigning all leaves system runs and other businesses alone', async () => {
+    const { db, globex, acmeRuns, systemRuns } = await databaseWithOrphans();
+    assignOrphans(db, globex.id, { kind: 'all' }, { actor, expectedCount: 5 });
+    const runs = readRunOwnership(db);
+    expect(runs.filter(isOrphan)).toEqual([]);
+    expect(runs.filter((r) => r.scope === 'system').map((r) => r.id)).toEqual(systemRuns);
+    expect(runs.filter((r) => r.businessId !== null && r.businessId !== globex.id).map((r) => r.id)).toEqual(acmeRuns);
+  });
+
+  it('refuses a disabled business and a missing one, and writes nothing', async () => {
+    const { db } = await databaseWithOrphans();
+    const closed = seedBusiness(db.orm, { name: 'Closed Co', disabled: true });
+    const before = readRunOwnership(db);
+    expect(() => previewOrphanAssignment(db, closed.id, { kind: 'all' })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('"Closed Co" is disabled') }),
+    );
+    expect(() => assignOrphans(db, closed.id, { kind: 'all' }, { actor, expectedCount: 5 })).toThrow(/disabled/);
+    expect(() => assignOrphans(db, 4242, { kind: 'all' }, { actor, expectedCount: 5 })).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no business with id 4242' }),
+    );
+    expect(readRunOwnership(db)).toEqual(before);
+    expect(readAuditEvents(db)).toEqual([]);
+  });
+
+  it('refuses when the orphans changed since the preview', async () => {
+    const { db, acme, orphans } = await databaseWithOrphans();
+    const { count } = previewOrphanAssignment(db, acme.id, { kind: 'ids', ids: orphans });
+    await deleteOrphans(db, { kind: 'ids', ids: [orphans[0]!] }, { actor, expectedCount: 1 });
+    expect(() => assignOrphans(db, acme.id, { kind: 'ids', ids: orphans }, { actor, expectedCount: count })).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', message: expect.stringContaining('expected 5, found 4') }),
+    );
+    expect(readRunOwnership(db).filter(isOrphan)).toHaveLength(4);
+  });
+});
+
+describe('100,000 orphans', () => {
+  const ORPHANS = 100_000;
+
+  it('are deleted in one set-based transaction, well under a second', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    seedRuns(db, { kind: 'business', businessId: acme.id }, 1_000);
+    seedRuns(db, { kind: 'system' }, 100);
+    seedRuns(db, { kind: 'orphan' }, ORPHANS);
+    const marks: Record<string, number> = {};
+    const started = performance.now();
+    const result = await deleteOrphans(db, { kind: 'all' }, {
+      actor,
+      expectedCount: ORPHANS,
+      onProgress: (p) => {
+        if (p.phase === 'Deleting orphans') marks[p.done === 0 ? 'start' : 'end'] = performance.now();
+      },
+    });
+    const totalMs = performance.now() - started;
+    const deleteMs = marks.end! - marks.start!;
+    console.log(`delete ${ORPHANS} orphans: ${deleteMs.toFixed(0)} ms in the transaction, ${totalMs.toFixed(0)} ms with the backup`);
+    expect(result.deleted).toBe(ORPHANS);
+    expect(readRunOwnership(db)).toHaveLength(1_100);
+    expect(totalMs).toBeLessThan(3_000);
+  });
+
+  it('are assigned by id in one set-based transaction, well under a second', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    seedRuns(db, { kind: 'system' }, 100);
+    const ids = seedRuns(db, { kind: 'orphan' }, ORPHANS);
+    const started = performance.now();
+    const { count } = previewOrphanAssignment(db, acme.id, { kind: 'ids', ids });
+    const previewed = performance.now();
+    const result = assignOrphans(db, acme.id, { kind: 'ids', ids }, { actor, expectedCount: count });
+    const assignMs = performance.now() - previewed;
+    console.log(`assign ${ORPHANS} orphans by id: ${assignMs.toFixed(0)} ms (preview ${(previewed - started).toFixed(0)} ms)`);
+    expect(result.assigned).toBe(ORPHANS);
+    expect(readRunOwnership(db).filter(isOrphan)).toEqual([]);
+    expect(assignMs).toBeLessThan(3_000);
+  });
+});

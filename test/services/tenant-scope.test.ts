@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AppDatabase } from '../../src-main/db/connection';
+import { jobRuns } from '../../src-main/db/schema';
+import { runScopeCondition, type TenantScope } from '../../src-main/services/tenant-scope';
+import { AppError } from '../../src-shared/errors';
+import { createTestDatabase, isOrphan, readRunOwnership, seedBusiness, seedRuns, type RunOwnership, type SeedOwner } from '../helpers/seed';
+
+function idsInScope(db: AppDatabase, scope: TenantScope): number[] {
+  return db.orm
+    .select({ id: jobRuns.id })
+    .from(jobRuns)
+    .where(runScopeCondition(scope))
+    .orderBy(jobRuns.id)
+    .all()
+    .map((row) => row.id);
+}
+
+/** The definition of each scope, written independently of the SQL. */
+function belongsTo(scope: TenantScope, run: RunOwnership): boolean {
+  switch (scope.kind) {
+    case 'business':
+      return run.scope === 'business' && run.businessId === scope.businessId;
+    case 'all':
+      return true;
+    case 'system':
+      return run.scope === 'system';
+    case 'orphans':
+      return isOrphan(run);
+  }
+}
+
+async function databaseWithEveryKindOfRun() {
+  const db = await createTestDatabase();
+  const a = seedBusiness(db.orm, { name: 'Acme' });
+  const b = seedBusiness(db.orm, { name: 'Globex' });
+  const empty = seedBusiness(db.orm, { name: 'Initech' });
+  seedRuns(db, { kind: 'business', businessId: a.id }, 5);
+  seedRuns(db, { kind: 'business', businessId: b.id }, 3);
+  seedRuns(db, { kind: 'system' }, 2);
+  seedRuns(db, { kind: 'orphan' }, 4);
+  return { db, a, b, empty };
+}
+
+describe('runScopeCondition, the one tenant chokepoint', () => {
+  it('a business scope matches exactly that business’s runs', async () => {
+    const { db, a, b } = await databaseWithEveryKindOfRun();
+    const runs = readRunOwnership(db);
+    for (const business of [a, b]) {
+      const scope: TenantScope = { kind: 'business', businessId: business.id };
+      const expected = runs.filter((r) => belongsTo(scope, r)).map((r) => r.id);
+      expect(idsInScope(db, scope)).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('a business with no runs sees none, not everyone’s', async () => {
+    const { db, empty } = await databaseWithEveryKindOfRun();
+    expect(idsInScope(db, { kind: 'business', businessId: empty.id })).toEqual([]);
+    expect(idsInScope(db, { kind: 'business', businessId: 999_999 })).toEqual([]);
+  });
+
+  it("'all' is every run; 'system' only system runs; 'orphans' only business runs without a business", async () => {
+    const { db } = await databaseWithEveryKindOfRun();
+    const runs = readRunOwnership(db);
+    expect(idsInScope(db, { kind: 'all' })).toEqual(runs.map((r) => r.id));
+    expect(idsInScope(db, { kind: 'system' })).toEqual(runs.filter((r) => r.scope === 'system').map((r) => r.id));
+    expect(idsInScope(db, { kind: 'orphans' })).toEqual(runs.filter(isOrphan).map((r) => r.id));
+    expect(idsInScope(db, { kind: 'system' })).toHaveLength(2);
+    expect(idsInScope(db, { kind: 'orphans' })).toHaveLength(4);
+  });
+
+  it('a system run is never an orphan, although neither has a business', async () => {
+    const { db } = await databaseWithEveryKindOfRun();
+    const systemIds = idsInScope(db, { kind: 'system' });
+    const orphanIds = idsInScope(db, { kind: 'orphans' });
+    expect(systemIds.filter((id) => orphanIds.includes(id))).toEqual([]);
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['zero', 0],
+    ['a negative id', -1],
+    ['a fraction', 1.5],
+    ['NaN', Number.NaN],
+    ['a string', '1'],
+  ])('a business scope with %s as its id fails closed with VALIDATION', (_label, businessId) => {
+    const scope = { kind: 'business', businessId } as unknown as TenantScope;
+    expect(() => runScopeCondition(scope)).toThrow(AppError);
+    expect(() => runScopeCondition(scope)).toThrow(/businessId/);
+  });
+
+  it('an unknown scope kind is refused, never read as "all"', () => {
+    for (const scope of [{ kind: 'everyone' }, {}, { kind: 'ALL' }] as unknown as TenantScope[]) {
+      expect(() => runScopeCondition(scope)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    }
+  });
+
+  it('for any mix of runs, every scope matches its definition and business, system and orphan scopes partition all runs', async () => {
+    const db = await createTestDatabase();
+    const businessIds = [1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Tenant ${i}` }).id);
+    const owner = fc.oneof(
+      fc.constantFrom(...businessIds).map((businessId): SeedOwner => ({ kind: 'business', businessId })),
+      fc.constant<SeedOwner>({ kind: 'system' }),
+      fc.constant<SeedOwner>({ kind: 'orphan' }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(owner, fc.integer({ min: 1, max: 4 })), { maxLength: 12 }), async (batches) => {
+        db.sqlite.exec('DELETE FROM job_runs');
+        for (const [seedOwner, count] of batches) seedRuns(db, seedOwner, count);
+        const runs = readRunOwnership(db);
+        const partition: TenantScope[] = [
+          ...businessIds.map((businessId): TenantScope => ({ kind: 'business', businessId })),
+          { kind: 'system' },
+          { kind: 'orphans' },
+        ];
+        for (const scope of [...partition, { kind: 'all' } as const]) {
+          expect(idsInScope(db, scope)).toEqual(runs.filter((r) => belongsTo(scope, r)).map((r) => r.id));
+        }
+        const union = partition.flatMap((scope) => idsInScope(db, scope)).sort((x, y) => x - y);
+        expect(union).toEqual(idsInScope(db, { kind: 'all' }));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
