@@ -1,0 +1,71 @@
+// Three builds (electron-vite): main (the Electron shell, the CLI and the HTTP shell's entry), the
+// sandboxed preload, and the renderer. Output: out/main, out/preload, out/renderer.
+import fs from 'node:fs';
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import { type Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './src-main/security';
+
+const CLI_ENTRY = 'cli';
+
+/** package.json's bin: a shebang on the CLI chunk only, and the executable bit. */
+function cliExecutable(): Plugin {
+  return {
+    name: 'automation-console:cli-executable',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && chunk.isEntry && chunk.name === CLI_ENTRY && options.dir) {
+          fs.chmodSync(resolve(options.dir, chunk.fileName), 0o755);
+        }
+      }
+    },
+  };
+}
+
+/** The vite dev server needs React refresh's inline preamble and the HMR socket; the built app never does. */
+function devContentSecurityPolicy(): Plugin {
+  return {
+    name: 'automation-console:dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY),
+  };
+}
+
+export default defineConfig({
+  main: {
+    plugins: [cliExecutable()],
+    build: {
+      // Dependencies stay in node_modules (electron-vite's default); better-sqlite3 is native and must.
+      externalizeDeps: { include: ['better-sqlite3'] },
+      rolldownOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          [CLI_ENTRY]: resolve(__dirname, 'src-main/cli/main.ts'),
+          serve: resolve(__dirname, 'src-main/http/serve.ts'),
+        },
+        output: {
+          banner: (chunk) => (chunk.isEntry && chunk.name === CLI_ENTRY ? '#!/usr/bin/env node' : ''),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload can require only 'electron': everything else is bundled into one file.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src-main/electron/preload.ts') },
+        output: { format: 'cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    plugins: [react(), devContentSecurityPolicy()],
+    build: {
+      rolldownOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,144 @@
+// The Electron shell: lifecycle, one hardened window, and the contract bound to ipcMain. Everything else
+// lives in the core (src-main/app-core.ts), which the HTTP shell shares.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { CHANNELS, eventIpcChannel } from '../../src-shared/channels';
+import { errorEnvelope } from '../../src-shared/errors';
+import { type AppCore, createAppCore } from '../app-core';
+import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
+
+const rendererIndex = path.join(__dirname, '../renderer/index.html');
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+/** The only page allowed to load in the window and to call the contract. */
+const appUrl = devServerUrl ?? pathToFileURL(rendererIndex).href;
+
+let mainWindow: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+}
+
+function start(): void {
+  let core: AppCore;
+  try {
+    // Opening and migrating starts now; the window shows the startup screen until app.status answers.
+    core = createAppCore({
+      argv: process.argv,
+      userDataDir: app.getPath('userData'),
+      nativeBinding: electronSqliteBinding(),
+      checkOutput: !app.isPackaged,
+    });
+  } catch (error) {
+    dialog.showErrorBox('Automation Console', (error as Error).message);
+    app.exit(2);
+    return;
+  }
+  lockDownSession();
+  bindContract(core);
+  core.events.subscribe((event) => mainWindow?.webContents.send(eventIpcChannel(event.name), event.payload));
+
+  let databaseClosed = false;
+  app.on('will-quit', (event) => {
+    if (databaseClosed) return;
+    event.preventDefault();
+    void core.close().finally(() => {
+      databaseClosed = true;
+      app.quit();
+    });
+  });
+
+  createWindow();
+}
+
+/**
+ * In a checkout, `npm start` builds better-sqlite3 for Electron's ABI into .native/ (scripts/electron-sqlite.mjs),
+ * leaving node_modules built for Node and the tests. A packaged app has the Electron build in node_modules.
+ */
+function electronSqliteBinding(): string | undefined {
+  if (app.isPackaged) return undefined;
+  const folder = `electron-${process.versions.electron}-${process.platform}-${process.arch}`;
+  const addon = path.join(app.getAppPath(), '.native', folder, 'better_sqlite3.node');
+  return fs.existsSync(addon) ? addon : undefined;
+}
+
+function bindContract(core: AppCore): void {
+  for (const channel of CHANNELS) {
+    ipcMain.handle(channel, (event, input: unknown) => {
+      if (!isTrustedSender(event)) return errorEnvelope('FORBIDDEN', 'Only the app’s own page may call it.');
+      return core.dispatcher.dispatch(channel, input, { shell: 'electron' });
+    });
+  }
+}
+
+/** The main frame of our window, showing our page: not an iframe, not a page it was navigated to. */
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return (
+    frame !== null &&
+    frame.parent === null &&
+    mainWindow !== null &&
+    event.sender === mainWindow.webContents &&
+    isAppUrl(frame.url, appUrl)
+  );
+}
+
+function lockDownSession(): void {
+  const policy = devServerUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY_HEADER;
+  // file:// responses carry no headers; there the meta tag in index.html applies.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+function hardenWebContents(contents: WebContents): void {
+  const refuseForeignPage = (event: Electron.Event, url: string) => {
+    if (!isAppUrl(url, appUrl)) event.preventDefault();
+  };
+  contents.on('will-navigate', (event) => refuseForeignPage(event, event.url));
+  contents.on('will-redirect', (event) => refuseForeignPage(event, event.url));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    title: 'Automation Console',
+    webPreferences: {
+      preload: path.join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  if (devServerUrl) void mainWindow.loadURL(devServerUrl);
+  else void mainWindow.loadFile(rendererIndex);
+}

@@ -1,0 +1,94 @@
+// The one binding of the IPC contract, shared by the Electron shell and the HTTP shell:
+// channel lookup, input validation, the handler, error mapping, and (in dev and tests) an output check.
+import { type z } from 'zod';
+import { type ChannelSpec, type ContractShape } from '../../src-shared/contract';
+import { AppError, errorEnvelope, okEnvelope, type Envelope } from '../../src-shared/errors';
+
+export type HandlersFor<K extends ContractShape, Ctx> = {
+  [C in keyof K]: (input: z.output<K[C]['input']>, context: Ctx) => z.output<K[C]['output']> | Promise<z.output<K[C]['output']>>;
+};
+
+export interface Dispatcher<Ctx> {
+  readonly channels: readonly string[];
+  /** Never throws: every outcome, including a bug in a handler, comes back as an envelope. */
+  dispatch(channel: string, rawInput: unknown, context: Ctx): Promise<Envelope<unknown>>;
+}
+
+export interface DispatcherOptions {
+  /** Parse every handler result with the channel's output schema, to catch contract drift. */
+  checkOutput?: boolean;
+  /** Where unexpected errors go; they never reach the caller. */
+  logError?: (message: string, error: unknown) => void;
+}
+
+export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the app. The details are in its log.';
+
+export function createDispatcher<K extends ContractShape, Ctx>(
+  contract: K,
+  handlers: NoInfer<HandlersFor<K, Ctx>>,
+  options: DispatcherOptions = {},
+): Dispatcher<Ctx> {
+  const checkOutput = options.checkOutput ?? process.env.NODE_ENV !== 'production';
+  const logError = options.logError ?? ((message, error) => console.error(message, error));
+
+  async function dispatch(channel: string, rawInput: unknown, context: Ctx): Promise<Envelope<unknown>> {
+    // Object.hasOwn: "__proto__" or "toString" must not reach an inherited property.
+    if (typeof channel !== 'string' || !Object.hasOwn(contract, channel)) {
+      return errorEnvelope('NOT_FOUND', `There is no channel named ${JSON.stringify(truncate(String(channel), 80))}.`);
+    }
+    const spec: ChannelSpec = contract[channel]!;
+    const handler = handlers[channel] as (input: unknown, context: Ctx) => unknown;
+    const parsed = spec.input.safeParse(rawInput);
+    if (!parsed.success) return errorEnvelope('VALIDATION', describeIssues(parsed.error.issues));
+    try {
+      const value = await handler(parsed.data, context);
+      if (checkOutput) {
+        const checked = spec.output.safeParse(value);
+        if (!checked.success) {
+          logError(`[ipc] ${channel} returned a value that breaks the contract: ${describeIssues(checked.error.issues)}`, value);
+          return errorEnvelope('INTERNAL', INTERNAL_ERROR_MESSAGE);
+        }
+      }
+      return okEnvelope(value);
+    } catch (error) {
+      if (error instanceof AppError) return errorEnvelope(error.code, error.message);
+      logError(`[ipc] ${channel} failed:`, error);
+      return errorEnvelope('INTERNAL', INTERNAL_ERROR_MESSAGE);
+    }
+  }
+
+  return { channels: Object.keys(contract), dispatch };
+}
+
+type Issue = z.ZodError['issues'][number];
+
+const MAX_ISSUES_SHOWN = 5;
+
+/** "Invalid input: name: expected string, received number; color: unknown field". */
+export function describeIssues(issues: readonly Issue[]): string {
+  const parts = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const fields = issue.keys.slice(0, MAX_ISSUES_SHOWN).map((key) => fieldName([...issue.path, key]));
+      return `${fields.join(', ')}: unknown field${fields.length > 1 ? 's' : ''}`;
+    }
+    return `${fieldName(issue.path)}: ${truncate(issue.message.replace(/^Invalid input: /, ''), 200)}`;
+  });
+  const more = issues.length > MAX_ISSUES_SHOWN ? ` (and ${issues.length - MAX_ISSUES_SHOWN} more)` : '';
+  return `Invalid input: ${parts.join('; ')}${more}.`;
+}
+
+/** Zod issue path → "filters.status[2]"; the whole input is "input". */
+export function fieldName(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'input';
+  return path
+    .map((segment, i) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      const name = truncate(String(segment), 60);
+      return i === 0 ? name : `.${name}`;
+    })
+    .join('');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

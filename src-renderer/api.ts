@@ -1,0 +1,150 @@
+// The typed client of the IPC contract: Electron's preload (`window.api`) when present, else the HTTP
+// shell (POST /api/<channel> with the token the page was opened with). Both typed from src-shared.
+import { CHANNELS, isAppEventName, type AppEventName, type Channel } from '../src-shared/channels';
+import {
+  type AppEventListener,
+  type AppEventPayload,
+  type ChannelCall,
+  type ChannelInput,
+  type ChannelOutput,
+  type ContractInvokers,
+} from '../src-shared/contract';
+import { errorEnvelope, type Envelope } from '../src-shared/errors';
+
+export interface AppClient {
+  readonly transport: 'electron' | 'http';
+  call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Envelope<ChannelOutput<C>>>;
+  /** Returns the unsubscribe function. */
+  on<E extends AppEventName>(event: E, listener: AppEventListener<E>): () => void;
+}
+
+export function createClient(): AppClient {
+  const preload = window.api;
+  if (preload) {
+    const invokers: ContractInvokers = preload;
+    return {
+      transport: 'electron',
+      call<C extends Channel>(channel: C, input: ChannelInput<C>) {
+        const invoke: ChannelCall<C> = invokers[channel];
+        return invoke(input);
+      },
+      on: (event, listener) => preload.on(event, listener),
+    };
+  }
+  return createHttpClient(readToken());
+}
+
+const TOKEN_KEY = 'automation-console.token';
+
+/** The token arrives in the page URL once; it is kept for reloads and taken out of the address bar. */
+function readToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function createHttpClient(token: string | null): AppClient {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const events = createHttpEventStream(headers);
+
+  return {
+    transport: 'http',
+    async call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Envelope<ChannelOutput<C>>> {
+      if (!(CHANNELS as readonly string[]).includes(channel)) return errorEnvelope('NOT_FOUND', `There is no channel named ${channel}.`);
+      let response: Response;
+      try {
+        response = await fetch(`/api/${encodeURIComponent(channel)}`, { method: 'POST', headers, body: JSON.stringify(input) });
+      } catch {
+        return errorEnvelope('INTERNAL', 'Cannot reach the app. Is `npm run serve` still running?');
+      }
+      try {
+        // The shell answers every API call with an envelope, errors included.
+        return (await response.json()) as Envelope<ChannelOutput<C>>;
+      } catch {
+        return errorEnvelope('INTERNAL', `The app answered ${response.status} without a result.`);
+      }
+    },
+    on: events.on,
+  };
+}
+
+type AnyListener = (payload: unknown) => void;
+
+/**
+ * Server-sent events read with fetch, not EventSource: EventSource cannot send the Authorization header.
+ * One stream while anyone listens; it reconnects after a drop.
+ */
+function createHttpEventStream(headers: Record<string, string>) {
+  const listeners = new Map<AppEventName, Set<AnyListener>>();
+  let abort: AbortController | null = null;
+
+  const listenerCount = () => [...listeners.values()].reduce((n, set) => n + set.size, 0);
+
+  function deliver(frame: string): void {
+    let name = '';
+    const data: string[] = [];
+    for (const line of frame.split('\n')) {
+      if (line.startsWith('event:')) name = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    }
+    if (!isAppEventName(name) || data.length === 0) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(data.join('\n'));
+    } catch {
+      return;
+    }
+    for (const listener of listeners.get(name) ?? []) listener(payload);
+  }
+
+  async function connect(controller: AbortController): Promise<void> {
+    while (!controller.signal.aborted) {
+      try {
+        const response = await fetch('/api/events', { headers, signal: controller.signal });
+        if (!response.ok || !response.body) return;
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value.replace(/\r\n/g, '\n');
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            deliver(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch {
+        if (controller.signal.aborted) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+
+  return {
+    on<E extends AppEventName>(event: E, listener: AppEventListener<E>): () => void {
+      const forward: AnyListener = (payload) => listener(payload as AppEventPayload<E>);
+      const set = listeners.get(event) ?? new Set<AnyListener>();
+      listeners.set(event, set);
+      set.add(forward);
+      if (!abort) {
+        abort = new AbortController();
+        void connect(abort);
+      }
+      return () => {
+        set.delete(forward);
+        if (listenerCount() === 0 && abort) {
+          abort.abort();
+          abort = null;
+        }
+      };
+    },
+  };
+}

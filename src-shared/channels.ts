@@ -1,0 +1,22 @@
+// The names of the IPC contract, without its schemas: the preload imports only this, so it stays tiny.
+
+/** Request channels, `domain.action`. contract.ts must define exactly these. */
+export const CHANNELS = ['app.status'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Events main pushes to the renderer. contract.ts defines each payload. */
+export const APP_EVENTS = ['database.changed'] as const;
+export type AppEventName = (typeof APP_EVENTS)[number];
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+}
+
+export function isAppEventName(value: unknown): value is AppEventName {
+  return typeof value === 'string' && (APP_EVENTS as readonly string[]).includes(value);
+}
+
+/** The Electron IPC channel an event travels on; prefixed so it can never be mistaken for a request channel. */
+export function eventIpcChannel(event: AppEventName): string {
+  return `event:${event}`;
+}
