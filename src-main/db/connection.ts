@@ -30,12 +30,18 @@ export class DatabaseOpenError extends Error {
  * Opens (creating if needed) the database file: busy timeout, foreign keys on and asserted. It writes
  * nothing to the file: WAL is switched on by `enableWal` once startup has decided the file is ours.
  */
-export function openDatabaseFile(file: string, options: { mustExist?: boolean } = {}): AppDatabase {
+export interface OpenDatabaseOptions {
+  mustExist?: boolean;
+  /** A better-sqlite3 addon built for another ABI (the Electron shell's); default: the one in node_modules. */
+  nativeBinding?: string;
+}
+
+export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}): AppDatabase {
   if (options.mustExist && !fs.existsSync(file)) throw new DatabaseOpenError(`No database file at ${file}`, file);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: options.nativeBinding });
   } catch (error) {
     throw new DatabaseOpenError(`Cannot open ${file}: ${(error as Error).message}`, file);
   }

@@ -41,6 +41,7 @@ export interface StartupReport {
 
 export interface OpenAppDatabaseOptions {
   migrationsFolder?: string;
+  nativeBinding?: string;
   onProgress?: ProgressListener;
   /** Asked before a server-edition database is converted in place; answering false leaves it untouched. */
   confirmAdoption?: (legacy: LegacyInspection) => boolean | Promise<boolean>;
@@ -54,7 +55,7 @@ export async function openAppDatabase(
   const created = !fs.existsSync(file) || fs.statSync(file).size === 0;
   let db: AppDatabase;
   try {
-    db = openDatabaseFile(file);
+    db = openDatabaseFile(file, { nativeBinding: options.nativeBinding });
   } catch (error) {
     if (error instanceof DatabaseOpenError) throw new StartupError('cannot_open', error.message, file);
     throw error;
@@ -75,7 +76,7 @@ async function prepare(db: AppDatabase, created: boolean, options: OpenAppDataba
   const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null };
 
   // Every refusal happens before anything is written, WAL mode included (switching it rewrites the header).
-  const legacy = inspectLegacyDatabase(sqlite);
+  const legacy = inspectLegacy(db);
   if (legacy) {
     const accepted = options.confirmAdoption ? await options.confirmAdoption(legacy) : true;
     if (!accepted) {
@@ -127,6 +128,15 @@ async function prepare(db: AppDatabase, created: boolean, options: OpenAppDataba
   sqlite.pragma('analysis_limit = 1000');
   sqlite.pragma('optimize = 0x10002');
   return report;
+}
+
+/** A server-edition file missing tables or columns is refused with the same reason as a failed conversion. */
+function inspectLegacy(db: AppDatabase): LegacyInspection | null {
+  try {
+    return inspectLegacyDatabase(db.sqlite);
+  } catch (error) {
+    throw new StartupError('adoption_failed', `Cannot convert the server-edition database ${db.path}: ${(error as Error).message}`, db.path);
+  }
 }
 
 async function adopt(
