@@ -96,13 +96,28 @@ function OrphanNotice({ info }: { info: DatabaseInfoView }) {
   const orphans = info.counts.orphanRuns;
   return (
     <section className="notice" data-testid="orphan-notice" role="status">
-      {info.adoption && <p>This database was adopted from the server edition; every row was kept.</p>}
+      {info.adoption && <AdoptionSummary adoption={info.adoption} />}
       <p>
         {orphans === 0
           ? 'There are no orphaned runs.'
           : `${orphans} orphaned ${orphans === 1 ? 'run belongs' : 'runs belong'} to no existing business. A system admin can assign them to a business or delete them.`}
       </p>
     </section>
+  );
+}
+
+function AdoptionSummary({ adoption }: { adoption: NonNullable<DatabaseInfoView['adoption']> }) {
+  const revision = adoption.revision ? `revision ${adoption.revision}` : 'an unrecorded revision';
+  return (
+    <>
+      <p data-testid="adoption-summary">
+        Converted from the server edition ({revision}): {adoption.businesses} businesses, {adoption.users} users and{' '}
+        {adoption.runs} runs, every row kept.
+      </p>
+      <p>
+        The original file was backed up to <code data-testid="adoption-backup-path">{adoption.backupPath}</code>.
+      </p>
+    </>
   );
 }
 
