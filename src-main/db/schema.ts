@@ -32,6 +32,11 @@ export const users = sqliteTable(
     displayName: text('display_name'),
     role: text('role', { enum: USER_ROLES }).notNull(),
     businessId: integer('business_id').references(() => businesses.id, { onDelete: 'set null' }),
+    /** `scrypt$N$r$p$salt$hash` (base64); NULL until a password is set (e.g. users adopted from the server edition). */
+    passwordHash: text('password_hash'),
+    failedLoginCount: integer('failed_login_count').notNull().default(0),
+    lockedUntil: integer('locked_until'),
+    lastLoginAt: integer('last_login_at'),
     createdAt: integer('created_at').notNull(),
     disabledAt: integer('disabled_at'),
   },

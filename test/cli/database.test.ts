@@ -7,8 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { inspectLegacyDatabase } from '../../src-main/db/legacy/adopt';
 import { createLegacyDatabase } from '../helpers/legacy-fixtures';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
-import { tempDbPath } from '../helpers/temp';
+import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
 import { parseJson, runCli } from './run-cli';
+import { loadMigrations } from '../../src-main/db/migrations';
+
+const LATEST = loadMigrations(MIGRATIONS_FOLDER).length;
 
 function fingerprint(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -31,7 +34,7 @@ describe('cli info', () => {
     const { code, stdout } = await runCli(['info', '--db', file]);
     expect(code).toBe(0);
     expect(stdout).toContain(`${file} (from --db)`);
-    expect(stdout).toMatch(/Schema version:\s+2/);
+    expect(stdout).toMatch(new RegExp(`Schema version:\\s+${LATEST}\\b`));
     expect(stdout).toMatch(/SQLite version:\s+3\.\d+/);
     expect(stdout).toContain('Runs:            6 (system-wide: 1, orphans: 2)');
   });
@@ -42,7 +45,7 @@ describe('cli info', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const { value } = parseJson(stdout);
-    expect(value).toMatchObject({ path: file, pathSource: 'env', schemaVersion: 2, counts: { runs: 6, orphanRuns: 2, systemRuns: 1 }, adoption: null });
+    expect(value).toMatchObject({ path: file, pathSource: 'env', schemaVersion: LATEST, counts: { runs: 6, orphanRuns: 2, systemRuns: 1 }, adoption: null });
   });
 
   it('a missing file exits 4, says how to create one, and creates nothing', async () => {
@@ -60,10 +63,10 @@ describe('cli migrate', () => {
     const file = tempDbPath();
     const created = await runCli(['migrate', '--db', file]);
     expect(created.code).toBe(0);
-    expect(created.stdout).toContain(`Created ${file} at schema version 2`);
+    expect(created.stdout).toContain(`Created ${file} at schema version ${LATEST}`);
     const again = await runCli(['migrate', '--db', file, '--json']);
     expect(again.code).toBe(0);
-    expect(parseJson(again.stdout).value).toMatchObject({ created: false, migrated: null, adoption: null, schemaVersion: 2 });
+    expect(parseJson(again.stdout).value).toMatchObject({ created: false, migrated: null, adoption: null, schemaVersion: LATEST });
   });
 
   it('a database from the future exits 4 and is untouched', async () => {

@@ -6,8 +6,12 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src-main/db/migrations';
 import { openAppDatabase, StartupError } from '../../src-main/db/startup';
 import { MIGRATIONS_FOLDER, tempDbPath, tempDir } from '../helpers/temp';
+
+/** The schema version of this app: how many migrations it ships. */
+const LATEST = loadMigrations(MIGRATIONS_FOLDER).length;
 
 interface JournalEntry {
   idx: number;
@@ -103,12 +107,12 @@ describe('opening a database', () => {
     const file = tempDbPath();
     const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
     try {
-      expect(report).toMatchObject({ created: true, schemaVersion: 2, migrated: { from: 0, to: 2, backupPath: null } });
+      expect(report).toMatchObject({ created: true, schemaVersion: LATEST, migrated: { from: 0, to: LATEST, backupPath: null } });
       expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
       expect(db.sqlite.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
-      expect(db.sqlite.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.sqlite.pragma('user_version', { simple: true })).toBe(LATEST);
     } finally {
       db.close();
     }
@@ -132,7 +136,7 @@ describe('opening a database', () => {
     const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
     db.close();
 
-    expect(report.migrated).toMatchObject({ from: 1, to: 2 });
+    expect(report.migrated).toMatchObject({ from: 1, to: LATEST });
     const backupPath = report.migrated!.backupPath!;
     expect(path.dirname(backupPath)).toBe(path.dirname(file));
     expect(path.basename(backupPath)).toMatch(/^automation\.db\.schema-1\.\d{4}-\d\d-\d\dT[\d-]+Z\.backup$/);
@@ -151,7 +155,7 @@ describe('opening a database', () => {
     const { db, report } = await openAppDatabase(file, { migrationsFolder: folder });
     db.close();
 
-    expect(report.migrated).toMatchObject({ from: 2, to: 3 });
+    expect(report.migrated).toMatchObject({ from: LATEST, to: LATEST + 1 });
     const after = snapshot(file);
     expect(after.runs).toEqual(before.runs);
     expect(after.users).toEqual(before.users);
@@ -193,7 +197,7 @@ describe('opening a database', () => {
     expect(failure).toBeInstanceOf(StartupError);
     const error = failure as StartupError;
     expect(error.reason).toBe('migration_failed');
-    expect(error.message).toMatch(/schema 2 to 4/);
+    expect(error.message).toContain(`schema ${LATEST} to ${LATEST + 2}`);
     expect(error.message).toMatch(/no_such_table/);
     expect(sha256(file)).toBe(hashBefore);
     expect(snapshot(file)).toEqual(before);
@@ -213,7 +217,7 @@ describe('opening a database', () => {
 
     expect(failure).toBeInstanceOf(StartupError);
     expect((failure as StartupError).reason).toBe('newer_schema');
-    expect((failure as StartupError).message).toMatch(/schema version 3, and this app knows versions up to 2/);
+    expect((failure as StartupError).message).toContain(`schema version ${LATEST + 1}, and this app knows versions up to ${LATEST}`);
     expect(sha256(file)).toBe(hashBefore);
   });
 
@@ -226,7 +230,7 @@ describe('opening a database', () => {
 
     const failure = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER }).catch((e: unknown) => e);
     expect((failure as StartupError).reason).toBe('newer_schema');
-    expect((failure as StartupError).message).toMatch(/migration 2 is not the one this app ships/);
+    expect((failure as StartupError).message).toContain(`migration ${LATEST} is not the one this app ships`);
   });
 
   it('refuses another application’s SQLite file without switching it to WAL or touching it', async () => {

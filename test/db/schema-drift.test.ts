@@ -16,17 +16,30 @@ function latestSnapshot(): Snapshot {
   return JSON.parse(fs.readFileSync(path.join(meta, files[files.length - 1]!), 'utf8')) as Snapshot;
 }
 
-/** Tables, columns, indexes and constraints as SQLite stores them, in a stable order. */
-function schemaOf(sqlite: Database.Database): string[] {
-  return (
-    sqlite
-      .prepare(
-        "SELECT type || ' ' || name || ': ' || sql AS entry FROM sqlite_master " +
-          "WHERE sql IS NOT NULL AND type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations' ORDER BY type, name",
-      )
-      .pluck()
-      .all() as string[]
-  ).map((s) => s.replace(/\s+/g, ' '));
+/**
+ * Tables, columns, foreign keys, CHECK constraints and indexes, in a stable order. Structural, not textual:
+ * a column added by ALTER TABLE sits at the end of the stored CREATE TABLE, where the code may declare it earlier.
+ */
+function schemaOf(sqlite: Database.Database): Record<string, unknown> {
+  const tables = sqlite
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations' ORDER BY name")
+    .all() as { name: string; sql: string }[];
+  const byName = <T extends { name: string }>(rows: T[]) => [...rows].sort((a, b) => a.name.localeCompare(b.name));
+  return Object.fromEntries(
+    tables.map(({ name, sql }) => [
+      name,
+      {
+        columns: byName(sqlite.pragma(`table_xinfo(${name})`) as { name: string }[]).map(({ cid: _cid, ...column }: { name: string; cid?: number }) => column),
+        foreignKeys: (sqlite.pragma(`foreign_key_list(${name})`) as { from: string; table: string; to: string; on_delete: string }[])
+          .map((fk) => `${fk.from} -> ${fk.table}.${fk.to} on delete ${fk.on_delete}`)
+          .sort(),
+        checks: [...sql.matchAll(/CONSTRAINT "([^"]+)" CHECK\((.*?)\)(?=,\s*(?:CONSTRAINT|FOREIGN|`)|\s*\)\s*$)/gs)].map((m) => `${m[1]}: ${m[2]}`).sort(),
+        indexes: (
+          sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").pluck().all(name) as string[]
+        ).map((index) => index.replace(/\s+/g, ' ')),
+      },
+    ]),
+  );
 }
 
 describe('schema and migrations', () => {
@@ -45,7 +58,10 @@ describe('schema and migrations', () => {
     for (const statement of await generateSQLiteMigration(empty, await generateSQLiteDrizzleJson(schema))) {
       fromCode.exec(statement);
     }
-    expect(schemaOf(fromFiles)).toEqual(schemaOf(fromCode));
+    const built = schemaOf(fromFiles);
+    expect(built).toEqual(schemaOf(fromCode));
+    // The comparison covers constraints too: every CHECK of job_runs was found.
+    expect((built.job_runs as { checks: string[] }).checks).toHaveLength(7);
   });
 
   it('the audit log triggers exist after migrating (they live in a hand-written migration)', () => {
