@@ -1,14 +1,25 @@
 // What `verify` proves: on a scratch database, each tenant scope sees exactly its own runs through the
-// scoped services (list, count, stats), and a scoped write cannot reach another business's run.
+// scoped services (list, count, stats, detail), and a scoped write cannot reach another business's run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import { AppError } from '../../src-shared/errors';
+import type { JobRunView } from '../../src-shared/schemas/jobs';
 import type { Orm } from '../db/connection';
-import { jobRuns, type JobRunRow } from '../db/schema';
+import { jobRuns } from '../db/schema';
 import { openAppDatabase } from '../db/startup';
 import { createBusiness } from '../services/businesses';
-import { countJobRuns, createJobRun, finishJobRun, getJobRunStats, listJobRuns, startJobRun, type RunTarget } from '../services/job-runs';
+import {
+  countJobRuns,
+  createJobRun,
+  finishJobRun,
+  getJobRun,
+  getJobRunStats,
+  listJobRuns,
+  startJobRun,
+  type RunTarget,
+} from '../services/job-runs';
 import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
 import { plural } from './io';
 
@@ -34,10 +45,17 @@ export async function runIsolationChecks(options: { migrationsFolder?: string } 
   }
 }
 
+/** What a check needs to know of a seeded run. */
+interface SeededRun {
+  id: number;
+  status: RunStatus;
+  createdAt: number;
+}
+
 interface ScopeExpectation {
   label: string;
   scope: TenantScope;
-  runs: JobRunRow[];
+  runs: SeededRun[];
 }
 
 interface Scenario {
@@ -45,6 +63,9 @@ interface Scenario {
   /** A pending run of business B, which business A's scope must not be able to cancel. */
   foreignRun: { ownerScope: TenantScope; intruderScope: TenantScope; runId: number };
 }
+
+/** Every scenario run is created within a day of this instant, so one day of statistics covers them all. */
+const STATS_FROM = 1_700_000_000_000;
 
 // Different mixes per business, so any leak changes a count or a status total.
 const BUSINESS_A_STATUSES: RunStatus[] = ['pending', 'running', 'completed', 'completed', 'failed', 'cancelled'];
@@ -56,7 +77,7 @@ function seedScenario(orm: Orm): Scenario {
   const scopeA: TenantScope = { kind: 'business', businessId: a.id };
   const scopeB: TenantScope = { kind: 'business', businessId: b.id };
   // Shared timestamps, so newest-first order and paging must break ties by id.
-  const at = (i: number) => 1_700_000_000_000 + i * 1000;
+  const at = (i: number) => STATS_FROM + i * 1000;
   const runsA = BUSINESS_A_STATUSES.map((status, i) => seedRun(orm, { kind: 'business', businessId: a.id }, status, at(i)));
   const runsB = BUSINESS_B_STATUSES.map((status, i) => seedRun(orm, { kind: 'business', businessId: b.id }, status, at(i)));
   const systemRun = seedRun(orm, { kind: 'system' }, 'completed', at(2));
@@ -73,8 +94,8 @@ function seedScenario(orm: Orm): Scenario {
   };
 }
 
-function seedRun(orm: Orm, target: RunTarget, status: RunStatus, createdAt: number): JobRunRow {
-  const run = createJobRun(orm, target, { jobType: 'diagnostics', trigger: 'manual', triggeredBy: 'verify', createdAt });
+function seedRun(orm: Orm, target: RunTarget, status: RunStatus, createdAt: number): SeededRun {
+  const run = createJobRun(orm, target, { jobType: 'diagnostics.probe', trigger: 'manual', triggeredBy: 'verify', createdAt });
   const scope: TenantScope = target.kind === 'system' ? { kind: 'system' } : target;
   if (status === 'pending') return run;
   if (status === 'cancelled') return finishJobRun(orm, scope, run.id, { status }, createdAt + 10)!;
@@ -85,10 +106,10 @@ function seedRun(orm: Orm, target: RunTarget, status: RunStatus, createdAt: numb
 }
 
 /** Only adopting a server-edition file makes orphans; the scratch database fakes one the way adoption leaves it. */
-function seedOrphan(orm: Orm, createdAt: number): JobRunRow {
+function seedOrphan(orm: Orm, createdAt: number): SeededRun {
   return orm
     .insert(jobRuns)
-    .values({ scope: 'business', businessId: null, orphanedFrom: 'verify-missing-business', jobType: 'diagnostics', status: 'failed', trigger: 'legacy', createdAt })
+    .values({ scope: 'business', businessId: null, orphanedFrom: 'verify-missing-business', jobType: 'diagnostics.probe', status: 'failed', trigger: 'legacy', createdAt })
     .returning()
     .get();
 }
@@ -101,7 +122,8 @@ function checkScope(orm: Orm, { label, scope, runs }: ScopeExpectation): Isolati
   const expectedIds = newestFirst(runs).map((run) => run.id);
   const listedIds = listEveryRun(orm, scope).map((run) => run.id);
   const expectedStats = { total: runs.length, byStatus: countByStatus(runs) };
-  const stats = getJobRunStats(orm, scope);
+  const { total, byStatus } = getJobRunStats(orm, scope, { from: STATS_FROM, to: STATS_FROM + 86_400_000, timeZone: 'UTC' });
+  const stats = { total, byStatus };
   const counted = countJobRuns(orm, scope);
   return [
     compare(`${label}: the list (paged) holds exactly its ${plural(runs.length, 'run')}, newest first`, expectedIds, listedIds),
@@ -111,9 +133,16 @@ function checkScope(orm: Orm, { label, scope, runs }: ScopeExpectation): Isolati
 }
 
 function checkScopedWrites(orm: Orm, { foreignRun }: Scenario): IsolationCheck[] {
+  let read = 'shown';
+  try {
+    getJobRun(orm, foreignRun.intruderScope, foreignRun.runId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') read = 'not found';
+  }
   const intruded = finishJobRun(orm, foreignRun.intruderScope, foreignRun.runId, { status: 'cancelled' });
   const stillPending = listEveryRun(orm, foreignRun.ownerScope).find((run) => run.id === foreignRun.runId)?.status === 'pending';
   return [
+    compare("business A cannot read business B's run: it is not found", 'not found', read),
     compare("business A cannot cancel business B's run", 'refused, run unchanged', intruded === null && stillPending ? 'refused, run unchanged' : 'changed'),
   ];
 }
@@ -130,22 +159,22 @@ function checkFailsClosed(): IsolationCheck {
 }
 
 /** Walks every page with a small page size, so the keyset cursor is part of what is checked. */
-function listEveryRun(orm: Orm, scope: TenantScope): JobRunRow[] {
-  const runs: JobRunRow[] = [];
-  let page = listJobRuns(orm, scope, { limit: 3 });
-  runs.push(...page.runs);
-  while (page.nextCursor) {
-    page = listJobRuns(orm, scope, { limit: 3, cursor: page.nextCursor });
+function listEveryRun(orm: Orm, scope: TenantScope): JobRunView[] {
+  const runs: JobRunView[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = listJobRuns(orm, scope, { filters: {}, sort: { field: 'createdAt', direction: 'desc' }, cursor, limit: 3 });
     runs.push(...page.runs);
-  }
+    cursor = page.nextCursor;
+  } while (cursor !== null);
   return runs;
 }
 
-function newestFirst(runs: JobRunRow[]): JobRunRow[] {
+function newestFirst(runs: SeededRun[]): SeededRun[] {
   return [...runs].sort((x, y) => y.createdAt - x.createdAt || y.id - x.id);
 }
 
-function countByStatus(runs: JobRunRow[]): Record<RunStatus, number> {
+function countByStatus(runs: SeededRun[]): Record<RunStatus, number> {
   const counts = Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as Record<RunStatus, number>;
   for (const run of runs) counts[run.status]++;
   return counts;

@@ -8,6 +8,11 @@ export type AuditActor =
   | { kind: 'user'; userId: number; label: string; role: UserRole; businessId: number | null }
   | { kind: 'app'; label: 'cli' | 'system' | 'scheduler' | 'startup' };
 
+/** The audit actor for a signed-in user (src-main/access/policy.ts Actor). */
+export function userAuditActor(actor: { userId: number; email: string; role: UserRole; businessId: number | null }): AuditActor {
+  return { kind: 'user', userId: actor.userId, label: actor.email, role: actor.role, businessId: actor.businessId };
+}
+
 export interface AuditEventInput {
   actor: AuditActor;
   action: string;

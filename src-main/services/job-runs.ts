@@ -1,32 +1,121 @@
 // Job runs, read and written through the tenant chokepoint: every query here filters by runScopeCondition.
-import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+// Plain functions of (orm, scope, input) that return the contract's views (src-shared/schemas/jobs.ts).
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
-import { RUN_STATUSES, type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
+import {
+  JOB_RUN_SORT_FIELDS,
+  MAX_RUNS_PAGE,
+  MAX_STATS_DAYS,
+  type JobRunDetailView,
+  type JobRunFilters,
+  type JobRunPageView,
+  type JobRunStatsInput,
+  type JobRunStatsView,
+  type JobRunView,
+  type JobTypeView,
+  type ListJobRunsInput,
+} from '../../src-shared/schemas/jobs';
 import type { Orm } from '../db/connection';
-import { jobRuns, type JobRunRow } from '../db/schema';
+import { businesses, jobRuns, type JobRunRow } from '../db/schema';
+import { findJobType, JOB_TYPES } from '../jobs/registry';
+import { getBusiness } from './businesses';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
+
+// ---- Views ----------------------------------------------------------------------------------------
+
+/** A run as lists read it: everything but params and result, which can be large and only the detail shows. */
+export type JobRunListRow = Omit<JobRunRow, 'params' | 'result'>;
+
+export function toJobRunView(row: JobRunListRow, businessName: string | null): JobRunView {
+  return {
+    id: row.id,
+    legacyId: row.legacyId,
+    scope: row.scope,
+    businessId: row.businessId,
+    businessName,
+    orphanedFrom: row.orphanedFrom,
+    jobType: row.jobType,
+    status: row.status,
+    trigger: row.trigger,
+    triggeredByUserId: row.triggeredByUserId,
+    triggeredBy: row.triggeredBy,
+    cancelledByUserId: row.cancelledByUserId,
+    retryOfRunId: row.retryOfRunId,
+    scheduleId: row.scheduleId,
+    progress: row.progress,
+    progressMessage: row.progressMessage,
+    error: row.error,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationMs: row.durationMs,
+  };
+}
+
+export function toJobRunDetailView(row: JobRunRow, businessName: string | null): JobRunDetailView {
+  return { ...toJobRunView(row, businessName), params: row.params, result: row.result ?? null };
+}
+
+const { params: _params, result: _result, ...listColumns } = getTableColumns(jobRuns);
+
+/** Runs with their business's name (NULL for system runs and orphans). */
+function selectRunList(orm: Orm) {
+  return orm
+    .select({ ...listColumns, businessName: businesses.name })
+    .from(jobRuns)
+    .leftJoin(businesses, eq(businesses.id, jobRuns.businessId));
+}
+
+// ---- Create, start, finish ------------------------------------------------------------------------
 
 /** Where a new run belongs. Never an orphan: only adoption of a server-edition file produces those. */
 export type RunTarget = { kind: 'business'; businessId: number } | { kind: 'system' };
 
 export interface CreateJobRunInput {
   jobType: string;
-  trigger: RunTrigger;
   params?: Record<string, unknown>;
+  trigger: RunTrigger;
   triggeredByUserId?: number | null;
   /** Who started it, as a person reads it (kept when the user is deleted). */
   triggeredBy?: string | null;
   createdAt?: number;
 }
 
-export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInput): JobRunRow {
-  if (input.jobType.trim().length === 0) throw new AppError('VALIDATION', 'jobType must not be blank');
-  return orm
+/** A pending run of a registered job type, in a target the type may run in (a business that exists and is enabled, or system-wide). */
+export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInput): JobRunView {
+  const jobType = findJobType(input.jobType);
+  if (!jobType) {
+    const known = JOB_TYPES.map((type) => type.key).join(', ');
+    throw new AppError('VALIDATION', `jobType: unknown job type ${JSON.stringify(input.jobType)}; known: ${known}`);
+  }
+  if (input.trigger === 'legacy') {
+    throw new AppError('VALIDATION', "trigger: 'legacy' marks runs adopted from the server edition; a new run cannot have it");
+  }
+  let businessName: string | null = null;
+  if (target.kind === 'business') {
+    if (jobType.scope === 'system') {
+      throw new AppError('VALIDATION', `jobType: ${jobType.key} is a system-wide job type; it cannot run for a business`);
+    }
+    const business = Number.isSafeInteger(target.businessId) ? getBusiness(orm, target.businessId) : null;
+    if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${target.businessId}.`);
+    if (business.disabledAt !== null) {
+      throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it before running jobs for it`);
+    }
+    businessName = business.name;
+  } else if (target.kind === 'system') {
+    if (jobType.scope === 'business') {
+      throw new AppError('VALIDATION', `jobType: ${jobType.key} runs for one business; choose a business, not system-wide`);
+    }
+  } else {
+    throw new AppError('VALIDATION', `target is not a run target: ${JSON.stringify(target)}`);
+  }
+  const row = orm
     .insert(jobRuns)
     .values({
       scope: target.kind,
       businessId: target.kind === 'business' ? target.businessId : null,
-      jobType: input.jobType,
+      jobType: jobType.key,
       status: 'pending',
       trigger: input.trigger,
       params: input.params ?? {},
@@ -36,6 +125,7 @@ export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInp
     })
     .returning()
     .get();
+  return toJobRunView(row, businessName);
 }
 
 /** pending → running. Null when the run is not in `scope` or not pending. */
@@ -81,72 +171,25 @@ export function finishJobRun(
   );
 }
 
+// ---- Read one, count ------------------------------------------------------------------------------
+
+/** A run outside the scope reads exactly like a missing one, so its existence does not leak. */
+export function getJobRun(orm: Orm, scope: TenantScope, id: number): JobRunDetailView {
+  const found =
+    Number.isSafeInteger(id) && id > 0
+      ? orm
+          .select({ run: jobRuns, businessName: businesses.name })
+          .from(jobRuns)
+          .leftJoin(businesses, eq(businesses.id, jobRuns.businessId))
+          .where(and(runScopeCondition(scope), eq(jobRuns.id, id)))
+          .get()
+      : undefined;
+  if (!found) throw new AppError('NOT_FOUND', `There is no run ${id}.`);
+  return toJobRunDetailView(found.run, found.businessName);
+}
+
 export function countJobRuns(orm: Orm, scope: TenantScope): number {
   return orm.select({ n: count() }).from(jobRuns).where(runScopeCondition(scope)).get()?.n ?? 0;
-}
-
-/** A position in the newest-first order: the last run of the previous page. */
-export interface RunCursor {
-  createdAt: number;
-  id: number;
-}
-
-export interface ListJobRunsInput {
-  limit: number;
-  cursor?: RunCursor | null;
-  jobType?: string;
-  status?: RunStatus;
-}
-
-export interface JobRunPage {
-  runs: JobRunRow[];
-  /** Pass back to get the next page; null on the last page. */
-  nextCursor: RunCursor | null;
-}
-
-export const MAX_PAGE_SIZE = 1000;
-
-/** Newest first by (created_at, id), paged by keyset so page 1,000 costs what page 1 does. */
-export function listJobRuns(orm: Orm, scope: TenantScope, input: ListJobRunsInput): JobRunPage {
-  const limit = requirePageSize(input.limit);
-  const conditions: SQL[] = [runScopeCondition(scope)];
-  if (input.cursor) conditions.push(sql`(${jobRuns.createdAt}, ${jobRuns.id}) < (${input.cursor.createdAt}, ${input.cursor.id})`);
-  if (input.jobType !== undefined) conditions.push(eq(jobRuns.jobType, input.jobType));
-  if (input.status !== undefined) conditions.push(eq(jobRuns.status, input.status));
-  const rows = orm
-    .select()
-    .from(jobRuns)
-    .where(and(...conditions))
-    .orderBy(desc(jobRuns.createdAt), desc(jobRuns.id))
-    .limit(limit + 1)
-    .all();
-  const runs = rows.slice(0, limit);
-  const last = runs[runs.length - 1];
-  return { runs, nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
-}
-
-function requirePageSize(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new AppError('VALIDATION', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
-  }
-  return limit;
-}
-
-export interface JobRunStats {
-  total: number;
-  byStatus: Record<RunStatus, number>;
-}
-
-export function getJobRunStats(orm: Orm, scope: TenantScope): JobRunStats {
-  const rows = orm
-    .select({ status: jobRuns.status, n: count() })
-    .from(jobRuns)
-    .where(runScopeCondition(scope))
-    .groupBy(jobRuns.status)
-    .all();
-  const byStatus = Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as Record<RunStatus, number>;
-  for (const row of rows) byStatus[row.status] = row.n;
-  return { total: rows.reduce((sum, row) => sum + row.n, 0), byStatus };
 }
 
 /** Run counts per owner (a business, system-wide, or no business = orphans) within `scope`. */
@@ -163,4 +206,412 @@ export function countJobRunsByOwner(orm: Orm, scope: TenantScope): RunOwnerCount
     .where(runScopeCondition(scope))
     .groupBy(jobRuns.scope, jobRuns.businessId)
     .all();
+}
+
+// ---- Lists: keyset pages --------------------------------------------------------------------------
+
+type SortField = (typeof JOB_RUN_SORT_FIELDS)[number];
+type SortDirection = 'asc' | 'desc';
+
+/** An order runs are paged in; `tag` goes into the cursor so a cursor only continues the order it came from. */
+interface RunOrder {
+  tag: string;
+  field: SortField;
+  direction: SortDirection;
+}
+
+const SORT_COLUMNS = { createdAt: jobRuns.createdAt, startedAt: jobRuns.startedAt, durationMs: jobRuns.durationMs } as const;
+/** Unstarted runs have no start or duration; those sort last in both directions. */
+const NULLABLE_SORT: Record<SortField, boolean> = { createdAt: false, startedAt: true, durationMs: true };
+
+const NEWEST_FIRST: RunOrder = { tag: 'createdAt:desc', field: 'createdAt', direction: 'desc' };
+// The queue view pages by created_at, which never changes, so runs that start or finish meanwhile do not shift the pages.
+const ACTIVE_QUEUE: RunOrder = { tag: 'active:createdAt:asc', field: 'createdAt', direction: 'asc' };
+
+function orderBy(order: RunOrder): SQL[] {
+  const column = SORT_COLUMNS[order.field];
+  const direction = order.direction === 'desc' ? desc : asc;
+  const byValue = [direction(column), direction(jobRuns.id)];
+  return NULLABLE_SORT[order.field] ? [sql`${column} IS NULL`, ...byValue] : byValue;
+}
+
+interface CursorPosition {
+  key: number | null;
+  id: number;
+}
+
+/**
+ * The runs after a position in the order, ties broken by id in the same direction. Written as
+ * `key <= k AND (key < k OR id < i)` (for desc) so SQLite takes `key <= k` as an index range.
+ */
+function afterPosition(order: RunOrder, { key, id }: CursorPosition): SQL {
+  const column = SORT_COLUMNS[order.field];
+  const beyond = order.direction === 'desc' ? sql.raw('<') : sql.raw('>');
+  const beyondOrAt = order.direction === 'desc' ? sql.raw('<=') : sql.raw('>=');
+  if (key === null) return sql`(${column} IS NULL AND ${jobRuns.id} ${beyond} ${id})`;
+  const afterAmongValues = sql`(${column} ${beyondOrAt} ${key} AND (${column} ${beyond} ${key} OR ${jobRuns.id} ${beyond} ${id}))`;
+  return NULLABLE_SORT[order.field] ? sql`(${afterAmongValues} OR ${column} IS NULL)` : afterAmongValues;
+}
+
+const CURSOR_VERSION = 1;
+
+/** Opaque to the renderer: base64url of `{v, sort, key, id}`, the last run of the page. */
+function encodeCursor(order: RunOrder, run: JobRunListRow): string {
+  const position = { v: CURSOR_VERSION, sort: order.tag, key: run[order.field], id: run.id };
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, order: RunOrder): CursorPosition {
+  const invalid = () => new AppError('VALIDATION', 'cursor is not a page cursor of this list; start again from the first page');
+  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof decoded !== 'object' || decoded === null) throw invalid();
+  const { v, sort, key, id } = decoded as Record<string, unknown>;
+  if (v !== CURSOR_VERSION || typeof sort !== 'string') throw invalid();
+  if (sort !== order.tag) {
+    throw new AppError('VALIDATION', `cursor belongs to another sort (${sort}, not ${order.tag}); start again from the first page`);
+  }
+  const keyValid = key === null ? NULLABLE_SORT[order.field] : typeof key === 'number' && Number.isSafeInteger(key);
+  if (!keyValid || typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw invalid();
+  return { key: key as number | null, id };
+}
+
+function requirePageSize(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RUNS_PAGE) {
+    throw new AppError('VALIDATION', `limit must be a whole number from 1 to ${MAX_RUNS_PAGE}, got ${limit}`);
+  }
+  return limit;
+}
+
+function pageOfRuns(orm: Orm, conditions: SQL[], order: RunOrder, cursor: string | null, limit: number): JobRunPageView {
+  const size = requirePageSize(limit);
+  const where = cursor === null ? conditions : [...conditions, afterPosition(order, decodeCursor(cursor, order))];
+  const rows = selectRunList(orm)
+    .where(and(...where))
+    .orderBy(...orderBy(order))
+    .limit(size + 1)
+    .all();
+  const page = rows.slice(0, size);
+  const last = page[page.length - 1];
+  return {
+    runs: page.map((row) => toJobRunView(row, row.businessName)),
+    nextCursor: rows.length > size && last ? encodeCursor(order, last) : null,
+  };
+}
+
+/** `\` escapes LIKE's wildcards, so a search for `50%_off` means exactly those characters. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/** A run id (`123` or `#123`), a server-edition id (exact or prefix), or a substring of the job type or error; ASCII case-insensitive. */
+function searchCondition(text: string): SQL {
+  const escaped = escapeLike(text);
+  const matches: SQL[] = [
+    sql`${jobRuns.legacyId} LIKE ${`${escaped}%`} ESCAPE '\\'`,
+    sql`${jobRuns.jobType} LIKE ${`%${escaped}%`} ESCAPE '\\'`,
+    sql`${jobRuns.error} LIKE ${`%${escaped}%`} ESCAPE '\\'`,
+  ];
+  const idText = text.startsWith('#') ? text.slice(1) : text;
+  if (/^\d{1,16}$/.test(idText) && Number.isSafeInteger(Number(idText))) matches.unshift(eq(jobRuns.id, Number(idText)));
+  return or(...matches) as SQL;
+}
+
+/** Each filter narrows what the scope allows; an empty list filters nothing. businessIds can only intersect the scope, never widen it. */
+function filterConditions(filters: JobRunFilters): SQL[] {
+  const conditions: SQL[] = [];
+  if (filters.statuses?.length) conditions.push(inArray(jobRuns.status, filters.statuses));
+  if (filters.jobTypes?.length) conditions.push(inArray(jobRuns.jobType, filters.jobTypes));
+  if (filters.triggers?.length) conditions.push(inArray(jobRuns.trigger, filters.triggers));
+  if (filters.triggeredByUserId !== undefined) conditions.push(eq(jobRuns.triggeredByUserId, filters.triggeredByUserId));
+  if (filters.businessIds?.length) conditions.push(inArray(jobRuns.businessId, filters.businessIds));
+  if (filters.createdFrom !== undefined) conditions.push(gte(jobRuns.createdAt, filters.createdFrom));
+  if (filters.createdTo !== undefined) conditions.push(lt(jobRuns.createdAt, filters.createdTo));
+  const search = filters.search?.trim();
+  if (search) conditions.push(searchCondition(search));
+  return conditions;
+}
+
+function requireSort(sort: ListJobRunsInput['sort']): RunOrder {
+  if (!(JOB_RUN_SORT_FIELDS as readonly string[]).includes(sort.field)) {
+    throw new AppError('VALIDATION', `sort.field must be one of ${JOB_RUN_SORT_FIELDS.join(', ')}`);
+  }
+  if (sort.direction !== 'asc' && sort.direction !== 'desc') throw new AppError('VALIDATION', 'sort.direction must be asc or desc');
+  return { tag: `${sort.field}:${sort.direction}`, field: sort.field, direction: sort.direction };
+}
+
+/**
+ * The run history: filtered, sorted (ties by id in the same direction, unstarted runs last), paged by keyset
+ * so page 1,000 costs what page 1 does, and runs inserted meanwhile never shift a page. A run whose sort key
+ * changes meanwhile (it starts or finishes while sorted by start or duration) may move across the cursor.
+ */
+export function listJobRuns(orm: Orm, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
+  const order = requireSort(input.sort);
+  return pageOfRuns(orm, [runScopeCondition(scope), ...filterConditions(input.filters)], order, input.cursor, input.limit);
+}
+
+/** The newest runs, newest first. */
+export function getRecentJobRuns(orm: Orm, scope: TenantScope, input: { limit: number }): JobRunView[] {
+  return pageOfRuns(orm, [runScopeCondition(scope)], NEWEST_FIRST, null, input.limit).runs;
+}
+
+/** Pending and running runs as a queue: oldest first (the next to be served, the longest running), paged by keyset. */
+export function getActiveJobRuns(orm: Orm, scope: TenantScope, input: { cursor: string | null; limit: number }): JobRunPageView {
+  const active = inArray(jobRuns.status, [...ACTIVE_RUN_STATUSES]);
+  return pageOfRuns(orm, [runScopeCondition(scope), active], ACTIVE_QUEUE, input.cursor, input.limit);
+}
+
+// ---- Job types ------------------------------------------------------------------------------------
+
+/** Every registered type, plus the unregistered types seen in this scope's runs (never another business's). */
+export function getJobTypes(orm: Orm, scope: TenantScope): JobTypeView[] {
+  const seen = new Map(
+    orm
+      .select({ jobType: jobRuns.jobType, runs: count() })
+      .from(jobRuns)
+      .where(runScopeCondition(scope))
+      .groupBy(jobRuns.jobType)
+      .all()
+      .map((row) => [row.jobType, row.runs]),
+  );
+  const registered: JobTypeView[] = JOB_TYPES.map((type) => ({
+    key: type.key,
+    title: type.title,
+    description: type.description,
+    scope: type.scope,
+    registered: true,
+    runs: seen.get(type.key) ?? 0,
+  }));
+  const unregistered: JobTypeView[] = [...seen]
+    .filter(([key]) => !findJobType(key))
+    .map(([key, runs]) => ({ key, title: null, description: null, scope: null, registered: false, runs }));
+  return [...registered, ...unregistered].sort((x, y) => compareText(x.key, y.key));
+}
+
+// ---- Statistics -----------------------------------------------------------------------------------
+
+type StatusCounts = Record<RunStatus, number>;
+interface DurationSummary {
+  avgMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/**
+ * Counts, success rate, durations, per job type, per local day, and (in the all-business view) per owner,
+ * over the runs created in [from, to). Durations are exact over completed and failed runs with a duration:
+ * the mean, and nearest-rank percentiles (the p-th percentile of n sorted values is the one at rank ceil(p·n)).
+ */
+export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsInput): JobRunStatsView {
+  const { from, to } = requireStatsRange(input);
+  const localDay = localDayOf(input.timeZone);
+  const inRange = and(runScopeCondition(scope), gte(jobRuns.createdAt, from), lt(jobRuns.createdAt, to)) as SQL;
+
+  const byType = new Map<string, StatusCounts>();
+  const overall = emptyStatusCounts();
+  const typeCounts = orm
+    .select({ jobType: jobRuns.jobType, status: jobRuns.status, n: count() })
+    .from(jobRuns)
+    .where(inRange)
+    .groupBy(jobRuns.jobType, jobRuns.status)
+    .all();
+  for (const { jobType, status, n } of typeCounts) {
+    const counts = byType.get(jobType) ?? emptyStatusCounts();
+    counts[status] += n;
+    overall[status] += n;
+    byType.set(jobType, counts);
+  }
+  const typeDurations = durationSummaries(orm, inRange, sql`${jobRuns.jobType}`);
+  const overallDuration = durationSummaries(orm, inRange, sql`''`).get('') ?? NO_DURATIONS;
+
+  return {
+    from,
+    to,
+    timeZone: input.timeZone,
+    total: totalOf(overall),
+    byStatus: overall,
+    successRate: successRateOf(overall),
+    duration: toDurationSummary(overallDuration),
+    byJobType: [...byType]
+      .map(([jobType, counts]) => ({
+        jobType,
+        total: totalOf(counts),
+        byStatus: counts,
+        successRate: successRateOf(counts),
+        duration: toDurationSummary(typeDurations.get(jobType) ?? NO_DURATIONS),
+      }))
+      .sort((x, y) => y.total - x.total || compareText(x.jobType, y.jobType)),
+    perDay: countsPerDay(orm, inRange, from, to, localDay),
+    byBusiness: scope.kind === 'all' ? statsByOwner(orm, inRange) : null,
+  };
+}
+
+function requireStatsRange(input: JobRunStatsInput): { from: number; to: number } {
+  const { from, to } = input;
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from >= to) {
+    throw new AppError('VALIDATION', 'from and to must be epoch milliseconds with from before to');
+  }
+  if (to - from > MAX_STATS_DAYS * DAY_MS) throw new AppError('VALIDATION', `to: the range may span at most ${MAX_STATS_DAYS} days`);
+  return { from, to };
+}
+
+const DAY_MS = 86_400_000;
+
+function emptyStatusCounts(): StatusCounts {
+  return Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as StatusCounts;
+}
+
+function totalOf(counts: StatusCounts): number {
+  return RUN_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+}
+
+/** completed / (completed + failed); pending, running and cancelled runs have no outcome to count. */
+function successRateOf(counts: Pick<StatusCounts, 'completed' | 'failed'>): number | null {
+  const decided = counts.completed + counts.failed;
+  return decided === 0 ? null : counts.completed / decided;
+}
+
+interface DurationAggregate {
+  n: number;
+  sum: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+const NO_DURATIONS: DurationAggregate = { n: 0, sum: 0, p50: null, p95: null };
+
+function toDurationSummary(aggregate: DurationAggregate): DurationSummary {
+  return { avgMs: aggregate.n === 0 ? null : aggregate.sum / aggregate.n, p50Ms: aggregate.p50, p95Ms: aggregate.p95 };
+}
+
+/**
+ * Exact duration aggregates per group, in SQL: each group's durations are ranked, and the p50 and p95 are
+ * the values at ranks ceil(n/2) = (n+1)/2 and ceil(19n/20) = (19n+19)/20 in integer arithmetic.
+ */
+function durationSummaries(orm: Orm, where: SQL, groupKey: SQL): Map<string, DurationAggregate> {
+  const rows = orm.all<{ k: string; n: number; total: number; p50: number; p95: number }>(sql`
+    SELECT k, count(*) AS n, sum(v) AS total,
+           max(CASE WHEN rn = (cnt + 1) / 2 THEN v END) AS p50,
+           max(CASE WHEN rn = (19 * cnt + 19) / 20 THEN v END) AS p95
+    FROM (SELECT ${groupKey} AS k, ${jobRuns.durationMs} AS v,
+                 row_number() OVER (PARTITION BY ${groupKey} ORDER BY ${jobRuns.durationMs}) AS rn,
+                 count(*) OVER (PARTITION BY ${groupKey}) AS cnt
+          FROM ${jobRuns}
+          WHERE ${where} AND ${jobRuns.status} IN ('completed', 'failed') AND ${jobRuns.durationMs} IS NOT NULL)
+    GROUP BY k`);
+  return new Map(rows.map((row) => [String(row.k), { n: row.n, sum: row.total, p50: row.p50, p95: row.p95 }]));
+}
+
+// Every UTC offset in use is a whole multiple of 15 minutes, so a 15-minute bucket never straddles local midnight.
+const BUCKET_MS = 15 * 60_000;
+
+function countsPerDay(
+  orm: Orm,
+  inRange: SQL,
+  from: number,
+  to: number,
+  localDay: (ms: number) => string,
+): JobRunStatsView['perDay'] {
+  const days = new Map(calendarDays(localDay(from), localDay(to - 1)).map((day) => [day, emptyStatusCounts()]));
+  const bucket = sql<number>`${jobRuns.createdAt} / ${sql.raw(String(BUCKET_MS))}`;
+  const rows = orm
+    .select({ bucket, status: jobRuns.status, n: count() })
+    .from(jobRuns)
+    .where(inRange)
+    .groupBy(bucket, jobRuns.status)
+    .all();
+  const dayOfBucket = new Map<number, string>();
+  for (const { bucket: b, status, n } of rows) {
+    let day = dayOfBucket.get(b);
+    if (day === undefined) {
+      day = localDay(Math.max(b * BUCKET_MS, from));
+      dayOfBucket.set(b, day);
+    }
+    const counts = days.get(day);
+    if (counts) counts[status] += n;
+  }
+  return [...days].map(([day, byStatus]) => ({ day, byStatus }));
+}
+
+/** The calendar dates from `first` to `last` (YYYY-MM-DD), both included: plain date arithmetic, no clock time, so DST cannot skip or repeat a day. */
+function calendarDays(first: string, last: string): string[] {
+  const days: string[] = [];
+  const [y, m, d] = first.split('-').map(Number) as [number, number, number];
+  for (let date = Date.UTC(y, m - 1, d); days.length <= MAX_STATS_DAYS + 1; date += DAY_MS) {
+    const day = new Date(date).toISOString().slice(0, 10);
+    days.push(day);
+    if (day >= last) break;
+  }
+  return days;
+}
+
+/** The local calendar date of an instant in `timeZone`; VALIDATION for a zone this runtime does not know. */
+function localDayOf(timeZone: string): (ms: number) => string {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  } catch {
+    throw new AppError('VALIDATION', `timeZone: unknown time zone ${JSON.stringify(timeZone)}; use an IANA name such as Europe/Berlin`);
+  }
+  return (ms) => {
+    const parts = Object.fromEntries(format.formatToParts(ms).map((part) => [part.type, part.value]));
+    return `${String(parts.year).padStart(4, '0')}-${parts.month}-${parts.day}`;
+  };
+}
+
+type OwnerStats = NonNullable<JobRunStatsView['byBusiness']>[number];
+
+/** One entry per owner with runs in range: each business, system-wide, orphans. */
+function statsByOwner(orm: Orm, inRange: SQL): OwnerStats[] {
+  const ownerKey = sql`${jobRuns.scope} || ':' || ifnull(${jobRuns.businessId}, '')`;
+  const keyOf = (scope: RunScope, businessId: number | null) => `${scope}:${businessId ?? ''}`;
+  const rows = orm
+    .select({ scope: jobRuns.scope, businessId: jobRuns.businessId, businessName: businesses.name, status: jobRuns.status, n: count() })
+    .from(jobRuns)
+    .leftJoin(businesses, eq(businesses.id, jobRuns.businessId))
+    .where(inRange)
+    .groupBy(jobRuns.scope, jobRuns.businessId, businesses.name, jobRuns.status)
+    .all();
+  const owners = new Map<string, { owner: OwnerStats['owner']; counts: StatusCounts }>();
+  for (const row of rows) {
+    const key = keyOf(row.scope, row.businessId);
+    let entry = owners.get(key);
+    if (!entry) {
+      const owner: OwnerStats['owner'] =
+        row.scope === 'system'
+          ? { kind: 'system' }
+          : row.businessId === null
+            ? { kind: 'orphans' }
+            : { kind: 'business', businessId: row.businessId, businessName: row.businessName ?? `Business ${row.businessId}` };
+      entry = { owner, counts: emptyStatusCounts() };
+      owners.set(key, entry);
+    }
+    entry.counts[row.status] += row.n;
+  }
+  const durations = durationSummaries(orm, inRange, ownerKey);
+  return [...owners]
+    .map(([key, { owner, counts }]) => ({
+      owner,
+      total: totalOf(counts),
+      successRate: successRateOf(counts),
+      p95Ms: durations.get(key)?.p95 ?? null,
+    }))
+    .sort((x, y) => y.total - x.total || compareOwners(x.owner, y.owner));
+}
+
+const OWNER_KIND_ORDER = { business: 0, system: 1, orphans: 2 } as const;
+
+function compareOwners(x: OwnerStats['owner'], y: OwnerStats['owner']): number {
+  if (x.kind === 'business' && y.kind === 'business') return compareText(x.businessName, y.businessName) || x.businessId - y.businessId;
+  return OWNER_KIND_ORDER[x.kind] - OWNER_KIND_ORDER[y.kind];
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compareText(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -5,12 +5,13 @@
 import { and, count, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
+import type { JobRunPageView, JobRunView, ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { backupDatabase, backupPathFor } from '../db/backup';
 import type { AppDatabase, Orm } from '../db/connection';
-import { jobRuns, type BusinessRow, type JobRunRow } from '../db/schema';
+import { jobRuns, type BusinessRow } from '../db/schema';
 import { recordAuditEvent, type AuditActor } from './audit';
 import { getBusiness, listBusinesses } from './businesses';
-import { countJobRunsByOwner, listJobRuns, type JobRunPage, type ListJobRunsInput } from './job-runs';
+import { countJobRunsByOwner, listJobRuns } from './job-runs';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
 
 const ORPHANS: TenantScope = { kind: 'orphans' };
@@ -25,7 +26,7 @@ export interface RunsOverview {
   businesses: { id: number; name: string; disabled: boolean; runs: number }[];
   systemRuns: number;
   orphans: number;
-  newestOrphans: JobRunRow[];
+  newestOrphans: JobRunView[];
 }
 
 export function checkRuns(db: AppDatabase, options: { newestLimit?: number } = {}): RunsOverview {
@@ -40,11 +41,16 @@ export function checkRuns(db: AppDatabase, options: { newestLimit?: number } = {
     })),
     systemRuns: runsOf('system', null),
     orphans: runsOf('business', null),
-    newestOrphans: listJobRuns(db.orm, ORPHANS, { limit: options.newestLimit ?? 20 }).runs,
+    newestOrphans: listJobRuns(db.orm, ORPHANS, {
+      filters: {},
+      sort: { field: 'createdAt', direction: 'desc' },
+      cursor: null,
+      limit: options.newestLimit ?? 20,
+    }).runs,
   };
 }
 
-export function listOrphans(db: AppDatabase, input: ListJobRunsInput): JobRunPage {
+export function listOrphans(db: AppDatabase, input: ListJobRunsInput): JobRunPageView {
   return listJobRuns(db.orm, ORPHANS, input);
 }
 

@@ -1,6 +1,7 @@
 // The one place that turns a tenant scope into a SQL condition on job_runs. Every read and write of runs
 // filters through runScopeCondition, so no query can forget the tenant, and no missing id can widen it.
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import { jobRuns } from '../db/schema';
 
@@ -24,6 +25,25 @@ export function runScopeCondition(scope: TenantScope): SQL {
       return eq(jobRuns.scope, 'system');
     case 'orphans':
       return and(eq(jobRuns.scope, 'business'), isNull(jobRuns.businessId)) as SQL;
+    default:
+      return refuseUnknownScope(scope);
+  }
+}
+
+/**
+ * The JS twin of runScopeCondition, for a run already in hand (e.g. an event about to be pushed to a
+ * session). A property test holds the two to the same answer for every run and scope.
+ */
+export function isRunInScope(run: { scope: RunScope; businessId: number | null }, scope: TenantScope): boolean {
+  switch (scope.kind) {
+    case 'business':
+      return run.scope === 'business' && run.businessId === requireBusinessId(scope.businessId);
+    case 'all':
+      return true;
+    case 'system':
+      return run.scope === 'system';
+    case 'orphans':
+      return run.scope === 'business' && run.businessId === null;
     default:
       return refuseUnknownScope(scope);
   }

@@ -1,7 +1,8 @@
-// Builds test data on a real database file: businesses, and runs in bulk for a business, system-wide, or as orphans.
+// Builds test data on a real database file: businesses, users, and runs (in bulk, or each with every field
+// chosen) for a business, system-wide, or as orphans.
 import { eq } from 'drizzle-orm';
 import { afterEach } from 'vitest';
-import type { RunStatus } from '../../src-shared/domain';
+import type { RunStatus, RunTrigger, UserRole } from '../../src-shared/domain';
 import type { AppDatabase, Orm } from '../../src-main/db/connection';
 import { businesses, type BusinessRow, type JobRunInsert } from '../../src-main/db/schema';
 import { openAppDatabase } from '../../src-main/db/startup';
@@ -58,7 +59,7 @@ export function seedRuns(db: AppDatabase, owner: SeedOwner, count: number, optio
     scope: owner.kind === 'system' ? 'system' : 'business',
     businessId: owner.kind === 'business' ? owner.businessId : null,
     orphanedFrom: owner.kind === 'orphan' ? (owner.orphanedFrom ?? 'missing-business') : null,
-    jobType: options.jobType ?? 'diagnostics',
+    jobType: options.jobType ?? 'diagnostics.probe',
     trigger: owner.kind === 'system' ? 'system' : owner.kind === 'orphan' ? 'legacy' : 'manual',
   } satisfies Partial<JobRunInsert>;
   return db.sqlite.transaction(() =>
@@ -67,6 +68,61 @@ export function seedRuns(db: AppDatabase, owner: SeedOwner, count: number, optio
       return Number(insert.run(values).lastInsertRowid);
     }),
   )();
+}
+
+/** One run with the fields a test cares about; the rest take plausible defaults. */
+export interface SeedRun {
+  owner: SeedOwner;
+  createdAt: number;
+  jobType?: string;
+  status?: RunStatus;
+  trigger?: RunTrigger;
+  triggeredByUserId?: number | null;
+  legacyId?: string | null;
+  error?: string | null;
+  startedAt?: number | null;
+  finishedAt?: number | null;
+  durationMs?: number | null;
+}
+
+/** Inserts the runs as given (no lifecycle rules applied) in one transaction; returns their ids in order. */
+export function insertRuns(db: AppDatabase, runs: readonly SeedRun[]): number[] {
+  const insert = db.sqlite.prepare(
+    `INSERT INTO job_runs (scope, business_id, orphaned_from, legacy_id, job_type, status, trigger, triggered_by_user_id,
+                           error, created_at, started_at, finished_at, duration_ms)
+     VALUES (@scope, @businessId, @orphanedFrom, @legacyId, @jobType, @status, @trigger, @triggeredByUserId,
+             @error, @createdAt, @startedAt, @finishedAt, @durationMs)`,
+  );
+  return db.sqlite.transaction(() =>
+    runs.map((run) => {
+      const { owner } = run;
+      const values = {
+        scope: owner.kind === 'system' ? 'system' : 'business',
+        businessId: owner.kind === 'business' ? owner.businessId : null,
+        orphanedFrom: owner.kind === 'orphan' ? (owner.orphanedFrom ?? 'missing-business') : null,
+        legacyId: run.legacyId ?? null,
+        jobType: run.jobType ?? 'diagnostics.probe',
+        status: run.status ?? 'completed',
+        trigger: run.trigger ?? (owner.kind === 'system' ? 'system' : owner.kind === 'orphan' ? 'legacy' : 'manual'),
+        triggeredByUserId: run.triggeredByUserId ?? null,
+        error: run.error ?? null,
+        createdAt: run.createdAt,
+        startedAt: run.startedAt ?? null,
+        finishedAt: run.finishedAt ?? null,
+        durationMs: run.durationMs ?? null,
+      };
+      return Number(insert.run(values).lastInsertRowid);
+    }),
+  )();
+}
+
+let userCounter = 0;
+
+/** A user row (no password), for runs that name who triggered them. */
+export function seedUser(db: AppDatabase, options: { role?: UserRole; businessId?: number | null; email?: string } = {}): number {
+  const insert = db.sqlite.prepare('INSERT INTO users (email, role, business_id, created_at) VALUES (?, ?, ?, ?)');
+  const email = options.email ?? `user${++userCounter}@example.test`;
+  return Number(insert.run(email, options.role ?? 'member', options.businessId ?? null, Date.now()).lastInsertRowid);
 }
 
 /** Who owns each run, read with plain SQL: the oracle the scoped services are checked against. */

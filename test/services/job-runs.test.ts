@@ -1,117 +1,410 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { AppDatabase } from '../../src-main/db/connection';
+import { findJobType, JOB_TYPES } from '../../src-main/jobs/registry';
 import {
   countJobRuns,
   createJobRun,
   finishJobRun,
-  getJobRunStats,
+  getActiveJobRuns,
+  getJobRun,
+  getJobTypes,
+  getRecentJobRuns,
   listJobRuns,
   startJobRun,
-  type RunCursor,
 } from '../../src-main/services/job-runs';
-import type { AppDatabase } from '../../src-main/db/connection';
 import type { TenantScope } from '../../src-main/services/tenant-scope';
-import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
+import { listJobRunsInput, type JobRunFilters } from '../../src-shared/schemas/jobs';
+import { createTestDatabase, insertRuns, seedBusiness, seedRuns, seedUser } from '../helpers/seed';
 
-function listAll(db: AppDatabase, scope: TenantScope, pageSize: number): number[] {
-  const ids: number[] = [];
-  let cursor: RunCursor | null = null;
-  do {
-    const page = listJobRuns(db.orm, scope, { limit: pageSize, cursor });
-    ids.push(...page.runs.map((run) => run.id));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return ids;
+type ListRequest = Parameters<typeof listJobRunsInput.parse>[0];
+
+function list(db: AppDatabase, scope: TenantScope, request: ListRequest = {}) {
+  return listJobRuns(db.orm, scope, listJobRunsInput.parse(request));
 }
 
-describe('job runs through the tenant chokepoint', () => {
-  it('a new run is pending, in its business, with its trigger and creation time', async () => {
+function idsMatching(db: AppDatabase, scope: TenantScope, filters: JobRunFilters): number[] {
+  return list(db, scope, { filters, limit: 200 }).runs.map((run) => run.id).sort((x, y) => x - y);
+}
+
+const validation = (message: RegExp | string) =>
+  expect.objectContaining({ code: 'VALIDATION', message: typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message) });
+
+describe('creating a run', () => {
+  it('a new run is pending, in its business, with its business name, trigger and creation time', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const run = createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'backup', trigger: 'manual', createdAt: 42 });
-    expect(run).toMatchObject({ scope: 'business', businessId: acme.id, status: 'pending', trigger: 'manual', createdAt: 42, jobType: 'backup' });
-    const system = createJobRun(db.orm, { kind: 'system' }, { jobType: 'integrity-check', trigger: 'system' });
-    expect(system).toMatchObject({ scope: 'system', businessId: null, status: 'pending' });
+    const acme = seedBusiness(db.orm, { name: 'Acme' });
+    const run = createJobRun(db.orm, { kind: 'business', businessId: acme.id }, {
+      jobType: 'reports.monthly_usage',
+      trigger: 'manual',
+      params: { month: '2024-05' },
+      createdAt: 42,
+    });
+    expect(run).toMatchObject({ scope: 'business', businessId: acme.id, businessName: 'Acme', status: 'pending', trigger: 'manual', createdAt: 42 });
+    expect(getJobRun(db.orm, { kind: 'business', businessId: acme.id }, run.id)).toMatchObject({ params: { month: '2024-05' }, result: null });
+    const system = createJobRun(db.orm, { kind: 'system' }, { jobType: 'maintenance.backup', trigger: 'system' });
+    expect(system).toMatchObject({ scope: 'system', businessId: null, businessName: null, status: 'pending' });
   });
 
-  it('a run with a blank job type is refused and nothing is written', async () => {
+  it('a job type of scope "either" runs for a business and system-wide', async () => {
     const db = await createTestDatabase();
-    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: ' ', trigger: 'system' })).toThrow(/jobType/);
+    const acme = seedBusiness(db.orm);
+    expect(createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'runs.retention', trigger: 'schedule' }).scope).toBe('business');
+    expect(createJobRun(db.orm, { kind: 'system' }, { jobType: 'runs.retention', trigger: 'schedule' }).scope).toBe('system');
+  });
+
+  it('an unknown job type is refused, naming the known ones, and nothing is written', async () => {
+    const db = await createTestDatabase();
+    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: 'backup', trigger: 'system' })).toThrow(
+      validation('jobType: unknown job type "backup"; known: maintenance.backup, maintenance.integrity_check'),
+    );
+    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: ' ', trigger: 'system' })).toThrow(validation('jobType'));
     expect(countJobRuns(db.orm, { kind: 'all' })).toBe(0);
   });
 
-  it('a member never sees another business’s runs in list, count or stats', async () => {
+  it('a system job type cannot run for a business, nor a business job type system-wide', async () => {
     const db = await createTestDatabase();
     const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
-    const acmeIds = seedRuns(db, { kind: 'business', businessId: acme.id }, 7, { statuses: ['completed', 'failed'] });
-    seedRuns(db, { kind: 'business', businessId: globex.id }, 5, { statuses: ['running'] });
-    seedRuns(db, { kind: 'system' }, 2);
-    seedRuns(db, { kind: 'orphan' }, 3);
-    const scope: TenantScope = { kind: 'business', businessId: acme.id };
-
-    expect(listAll(db, scope, 100).sort((x, y) => x - y)).toEqual(acmeIds);
-    expect(countJobRuns(db.orm, scope)).toBe(7);
-    expect(getJobRunStats(db.orm, scope)).toEqual({
-      total: 7,
-      byStatus: { pending: 0, running: 0, completed: 4, failed: 3, cancelled: 0 },
-    });
-    expect(countJobRuns(db.orm, { kind: 'all' })).toBe(17);
-    expect(getJobRunStats(db.orm, { kind: 'all' }).byStatus.running).toBe(5);
+    expect(() => createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'maintenance.integrity_check', trigger: 'manual' })).toThrow(
+      validation('jobType: maintenance.integrity_check is a system-wide job type; it cannot run for a business'),
+    );
+    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: 'reports.monthly_usage', trigger: 'manual' })).toThrow(
+      validation('jobType: reports.monthly_usage runs for one business'),
+    );
+    expect(countJobRuns(db.orm, { kind: 'all' })).toBe(0);
   });
 
-  it('lists newest first by (created_at, id), and keyset pages cover every run exactly once', async () => {
+  it('a run for a missing business is NOT_FOUND, for a disabled one VALIDATION, and nothing is written', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const scope: TenantScope = { kind: 'business', businessId: acme.id };
-    // Pairs share a timestamp, so ties must be broken by id.
-    const early = seedRuns(db, { kind: 'business', businessId: acme.id }, 5, { startAt: 1000, stepMs: 0 });
-    const late = seedRuns(db, { kind: 'business', businessId: acme.id }, 6, { startAt: 5000, stepMs: 0 });
-    const expected = [...late.reverse(), ...early.reverse()];
-    expect(listJobRuns(db.orm, scope, { limit: 100 }).runs.map((r) => r.id)).toEqual(expected);
-    for (const pageSize of [1, 2, 3, 4, 11, 12]) expect(listAll(db, scope, pageSize)).toEqual(expected);
-    expect(listJobRuns(db.orm, scope, { limit: 11 }).nextCursor).toBeNull();
+    const closed = seedBusiness(db.orm, { name: 'Closed Co', disabled: true });
+    expect(() => createJobRun(db.orm, { kind: 'business', businessId: 4242 }, { jobType: 'diagnostics.probe', trigger: 'manual' })).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no business with id 4242.' }),
+    );
+    expect(() => createJobRun(db.orm, { kind: 'business', businessId: closed.id }, { jobType: 'diagnostics.probe', trigger: 'manual' })).toThrow(
+      validation('"Closed Co" is disabled'),
+    );
+    expect(countJobRuns(db.orm, { kind: 'all' })).toBe(0);
   });
 
-  it('filters by job type and status within the scope', async () => {
+  it("a new run cannot claim the 'legacy' trigger of adopted runs", async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
-    const wanted = seedRuns(db, { kind: 'business', businessId: acme.id }, 3, { jobType: 'report', statuses: ['failed'] });
-    seedRuns(db, { kind: 'business', businessId: acme.id }, 3, { jobType: 'report', statuses: ['completed'] });
-    seedRuns(db, { kind: 'business', businessId: acme.id }, 3, { jobType: 'backup', statuses: ['failed'] });
-    seedRuns(db, { kind: 'business', businessId: globex.id }, 3, { jobType: 'report', statuses: ['failed'] });
-    const page = listJobRuns(db.orm, { kind: 'business', businessId: acme.id }, { limit: 50, jobType: 'report', status: 'failed' });
-    expect(page.runs.map((r) => r.id).sort((x, y) => x - y)).toEqual(wanted);
+    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'legacy' })).toThrow(validation('trigger'));
   });
+});
 
-  it.each([0, -1, 1.5, 1001])('a page size of %s is refused with VALIDATION', async (limit) => {
-    const db = await createTestDatabase();
-    expect(() => listJobRuns(db.orm, { kind: 'all' }, { limit })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+describe('the job type registry', () => {
+  it('holds the five types of the design, each with a title, a description and a scope', () => {
+    expect(JOB_TYPES.map((type) => [type.key, type.scope])).toEqual([
+      ['maintenance.backup', 'system'],
+      ['maintenance.integrity_check', 'system'],
+      ['runs.retention', 'either'],
+      ['reports.monthly_usage', 'business'],
+      ['diagnostics.probe', 'either'],
+    ]);
+    for (const type of JOB_TYPES) expect(type.title.length * type.description.length).toBeGreaterThan(0);
+    expect(findJobType('maintenance.backup')?.title).toBe('Back up the database');
+    expect(findJobType('nope')).toBeNull();
   });
+});
 
+describe('run lifecycle through the tenant chokepoint', () => {
   it('a business scope cannot start or finish another business’s run', async () => {
     const db = await createTestDatabase();
     const acme = seedBusiness(db.orm);
     const globex = seedBusiness(db.orm);
-    const run = createJobRun(db.orm, { kind: 'business', businessId: globex.id }, { jobType: 'backup', trigger: 'manual' });
+    const run = createJobRun(db.orm, { kind: 'business', businessId: globex.id }, { jobType: 'diagnostics.probe', trigger: 'manual' });
     const intruder: TenantScope = { kind: 'business', businessId: acme.id };
     expect(startJobRun(db.orm, intruder, run.id)).toBeNull();
     expect(finishJobRun(db.orm, intruder, run.id, { status: 'cancelled' })).toBeNull();
     expect(finishJobRun(db.orm, { kind: 'orphans' }, run.id, { status: 'cancelled' })).toBeNull();
-    expect(getJobRunStats(db.orm, { kind: 'business', businessId: globex.id }).byStatus.pending).toBe(1);
+    expect(getJobRun(db.orm, { kind: 'business', businessId: globex.id }, run.id).status).toBe('pending');
   });
 
-  it('a run goes pending → running → completed with its duration, and cannot finish twice', async () => {
+  it('a run goes pending → running → completed with its duration and result, and cannot finish twice', async () => {
     const db = await createTestDatabase();
     const scope: TenantScope = { kind: 'system' };
-    const run = createJobRun(db.orm, scope, { jobType: 'integrity-check', trigger: 'system', createdAt: 100 });
+    const run = createJobRun(db.orm, scope, { jobType: 'maintenance.integrity_check', trigger: 'system', createdAt: 100 });
     expect(startJobRun(db.orm, scope, run.id, 1_000)).toMatchObject({ status: 'running', startedAt: 1_000 });
     expect(finishJobRun(db.orm, scope, run.id, { status: 'completed', result: { pages: 3 } }, 1_250)).toMatchObject({
       status: 'completed',
       finishedAt: 1_250,
       durationMs: 250,
-      result: { pages: 3 },
     });
     expect(finishJobRun(db.orm, scope, run.id, { status: 'failed', error: 'late' })).toBeNull();
+    expect(getJobRun(db.orm, scope, run.id)).toMatchObject({ status: 'completed', durationMs: 250, result: { pages: 3 } });
+  });
+});
+
+describe('reading one run', () => {
+  it('another business’s run is NOT_FOUND with exactly the message of a missing run, never FORBIDDEN', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    const globex = seedBusiness(db.orm);
+    const [theirs] = seedRuns(db, { kind: 'business', businessId: globex.id }, 1);
+    const [system] = seedRuns(db, { kind: 'system' }, 1);
+    const acmeScope: TenantScope = { kind: 'business', businessId: acme.id };
+    expect(() => getJobRun(db.orm, acmeScope, theirs!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: `There is no run ${theirs}.` }));
+    expect(() => getJobRun(db.orm, acmeScope, system!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: `There is no run ${system}.` }));
+    expect(() => getJobRun(db.orm, acmeScope, 987_654)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no run 987654.' }));
+    expect(() => getJobRun(db.orm, { kind: 'orphans' }, theirs!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(getJobRun(db.orm, { kind: 'all' }, theirs!).businessId).toBe(globex.id);
+  });
+});
+
+describe('job types in a scope', () => {
+  it('lists every registered type with its run count in the scope (zero included), sorted by key', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    seedRuns(db, { kind: 'business', businessId: acme.id }, 3, { jobType: 'reports.monthly_usage' });
+    seedRuns(db, { kind: 'system' }, 2, { jobType: 'maintenance.backup' });
+    const types = getJobTypes(db.orm, { kind: 'business', businessId: acme.id });
+    expect(types.map((type) => [type.key, type.runs, type.registered])).toEqual([
+      ['diagnostics.probe', 0, true],
+      ['maintenance.backup', 0, true],
+      ['maintenance.integrity_check', 0, true],
+      ['reports.monthly_usage', 3, true],
+      ['runs.retention', 0, true],
+    ]);
+    expect(types.find((type) => type.key === 'maintenance.backup')).toMatchObject({ title: 'Back up the database', scope: 'system' });
+  });
+
+  it('adds unregistered types seen in the scope, and never reveals types seen only in another business', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    const globex = seedBusiness(db.orm);
+    seedRuns(db, { kind: 'business', businessId: acme.id }, 2, { jobType: 'legacy.sync' });
+    seedRuns(db, { kind: 'business', businessId: globex.id }, 4, { jobType: 'globex.secret_project' });
+    seedRuns(db, { kind: 'orphan' }, 1, { jobType: 'orphan.thing' });
+    const acmeTypes = getJobTypes(db.orm, { kind: 'business', businessId: acme.id });
+    expect(acmeTypes.find((type) => type.key === 'legacy.sync')).toEqual({
+      key: 'legacy.sync',
+      title: null,
+      description: null,
+      scope: null,
+      registered: false,
+      runs: 2,
+    });
+    expect(acmeTypes.map((type) => type.key)).not.toContain('globex.secret_project');
+    expect(acmeTypes.map((type) => type.key)).not.toContain('orphan.thing');
+    expect(acmeTypes).toHaveLength(JOB_TYPES.length + 1);
+    expect(getJobTypes(db.orm, { kind: 'all' }).filter((type) => !type.registered).map((type) => type.key)).toEqual([
+      'globex.secret_project',
+      'legacy.sync',
+      'orphan.thing',
+    ]);
+  });
+});
+
+describe('the run history: filters', () => {
+  async function fixture() {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm, { name: 'Acme' });
+    const globex = seedBusiness(db.orm, { name: 'Globex' });
+    const alice = seedUser(db, { businessId: acme.id });
+    const bob = seedUser(db, { businessId: acme.id });
+    const A = { kind: 'business', businessId: acme.id } as const;
+    const G = { kind: 'business', businessId: globex.id } as const;
+    const ids = insertRuns(db, [
+      { owner: A, createdAt: 1000, jobType: 'reports.monthly_usage', status: 'completed', trigger: 'manual', triggeredByUserId: alice },
+      { owner: A, createdAt: 2000, jobType: 'reports.monthly_usage', status: 'failed', trigger: 'schedule', error: 'Disk 100% full' },
+      { owner: A, createdAt: 3000, jobType: 'diagnostics.probe', status: 'failed', trigger: 'manual', triggeredByUserId: bob, error: 'Timeout_after_5s' },
+      { owner: A, createdAt: 4000, jobType: 'diagnostics.probe', status: 'running', trigger: 'retry', legacyId: 'AbCd-1234' },
+      { owner: G, createdAt: 1500, jobType: 'reports.monthly_usage', status: 'failed', trigger: 'manual', error: 'Disk 100% full' },
+      { owner: { kind: 'system' }, createdAt: 2500, jobType: 'maintenance.backup', status: 'completed' },
+      { owner: { kind: 'orphan' }, createdAt: 3500, jobType: 'legacy.sync', status: 'failed', legacyId: 'abcd-9999', error: 'a\\b path' },
+    ]);
+    return { db, acme, globex, alice, bob, A: A as TenantScope, ids };
+  }
+
+  it('every row carries its business name; system runs and orphans carry none', async () => {
+    const { db, ids } = await fixture();
+    const names = new Map(list(db, { kind: 'all' }, { limit: 50 }).runs.map((run) => [run.id, run.businessName]));
+    expect([...names].sort(([x], [y]) => x - y).map(([, name]) => name)).toEqual(['Acme', 'Acme', 'Acme', 'Acme', 'Globex', null, null]);
+    expect(names.size).toBe(ids.length);
+  });
+
+  it('filters by status, job type, trigger and who triggered, alone and combined, within the scope', async () => {
+    const { db, A, ids, alice, bob } = await fixture();
+    expect(idsMatching(db, A, { statuses: ['failed'] })).toEqual([ids[1], ids[2]]);
+    expect(idsMatching(db, A, { statuses: ['failed', 'running'] })).toEqual([ids[1], ids[2], ids[3]]);
+    expect(idsMatching(db, A, { jobTypes: ['reports.monthly_usage'] })).toEqual([ids[0], ids[1]]);
+    expect(idsMatching(db, A, { triggers: ['manual'] })).toEqual([ids[0], ids[2]]);
+    expect(idsMatching(db, A, { triggeredByUserId: bob })).toEqual([ids[2]]);
+    expect(idsMatching(db, A, { triggeredByUserId: alice, statuses: ['failed'] })).toEqual([]);
+    expect(idsMatching(db, A, { statuses: ['failed'], jobTypes: ['diagnostics.probe'], triggers: ['manual'] })).toEqual([ids[2]]);
+    expect(idsMatching(db, { kind: 'all' }, { statuses: ['failed'], jobTypes: ['reports.monthly_usage'] })).toEqual([ids[1], ids[4]]);
+    expect(idsMatching(db, A, { statuses: [] })).toHaveLength(4);
+  });
+
+  it('createdFrom is inclusive and createdTo exclusive', async () => {
+    const { db, A, ids } = await fixture();
+    expect(idsMatching(db, A, { createdFrom: 2000, createdTo: 4000 })).toEqual([ids[1], ids[2]]);
+    expect(idsMatching(db, A, { createdFrom: 2001 })).toEqual([ids[2], ids[3]]);
+    expect(idsMatching(db, A, { createdTo: 1000 })).toEqual([]);
+  });
+
+  it('businessIds narrow the all-business view, and outside it can only intersect the scope, never widen it', async () => {
+    const { db, A, acme, globex, ids } = await fixture();
+    expect(idsMatching(db, { kind: 'all' }, { businessIds: [globex.id] })).toEqual([ids[4]]);
+    expect(idsMatching(db, { kind: 'all' }, { businessIds: [acme.id, globex.id] })).toHaveLength(5);
+    expect(idsMatching(db, A, { businessIds: [globex.id] })).toEqual([]);
+    expect(idsMatching(db, A, { businessIds: [acme.id, globex.id] })).toEqual(ids.slice(0, 4));
+    expect(idsMatching(db, { kind: 'system' }, { businessIds: [acme.id, globex.id] })).toEqual([]);
+    expect(idsMatching(db, { kind: 'orphans' }, { businessIds: [globex.id] })).toEqual([]);
+  });
+
+  it('search finds a run id, a server-edition id by exact value or prefix, a job type or error substring, in any case', async () => {
+    const { db, A, ids } = await fixture();
+    const all: TenantScope = { kind: 'all' };
+    expect(idsMatching(db, all, { search: String(ids[2]) })).toEqual([ids[2]]);
+    expect(idsMatching(db, all, { search: `#${ids[2]}` })).toEqual([ids[2]]);
+    expect(idsMatching(db, all, { search: 'abcd-1234' })).toEqual([ids[3]]);
+    expect(idsMatching(db, all, { search: 'ABCD' })).toEqual([ids[3], ids[6]]);
+    expect(idsMatching(db, all, { search: '1234' })).toEqual([]);
+    expect(idsMatching(db, all, { search: 'MONTHLY' })).toEqual([ids[0], ids[1], ids[4]]);
+    expect(idsMatching(db, all, { search: 'timeout' })).toEqual([ids[2]]);
+    expect(idsMatching(db, A, { search: 'disk' })).toEqual([ids[1]]);
+    expect(idsMatching(db, A, { search: '   ' })).toHaveLength(4);
+  });
+
+  it('search treats LIKE wildcards and the escape character as plain text', async () => {
+    const { db, ids } = await fixture();
+    const all: TenantScope = { kind: 'all' };
+    expect(idsMatching(db, all, { search: '%' })).toEqual([ids[1], ids[4]]);
+    expect(idsMatching(db, all, { search: '100% full' })).toEqual([ids[1], ids[4]]);
+    expect(idsMatching(db, all, { search: '_' })).toEqual([ids[0], ids[1], ids[2], ids[4]]);
+    expect(idsMatching(db, all, { search: 'Timeout_after' })).toEqual([ids[2]]);
+    expect(idsMatching(db, all, { search: 'Timeout%after' })).toEqual([]);
+    expect(idsMatching(db, all, { search: 't_after' })).toEqual([ids[2]]);
+    expect(idsMatching(db, all, { search: 'a\\b' })).toEqual([ids[6]]);
+    expect(idsMatching(db, all, { search: 'a\\' })).toEqual([ids[6]]);
+  });
+});
+
+describe('the run history: order and pages', () => {
+  it('sorts by start time and duration with unstarted runs last in both directions, ties by id in the same direction', async () => {
+    const db = await createTestDatabase();
+    const B = { kind: 'system' } as const;
+    const ids = insertRuns(db, [
+      { owner: B, createdAt: 1, startedAt: 50, durationMs: 7 },
+      { owner: B, createdAt: 2, startedAt: null, durationMs: null, status: 'pending' },
+      { owner: B, createdAt: 3, startedAt: 10, durationMs: 7 },
+      { owner: B, createdAt: 4, startedAt: 50, durationMs: null, status: 'running' },
+      { owner: B, createdAt: 5, startedAt: null, durationMs: null, status: 'pending' },
+    ]);
+    const order = (field: 'startedAt' | 'durationMs', direction: 'asc' | 'desc', limit = 50) => {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = list(db, { kind: 'system' }, { sort: { field, direction }, cursor, limit });
+        seen.push(...page.runs.map((run) => ids.indexOf(run.id)));
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return seen;
+    };
+    for (const limit of [1, 2, 50]) {
+      expect(order('startedAt', 'asc', limit)).toEqual([2, 0, 3, 1, 4]);
+      expect(order('startedAt', 'desc', limit)).toEqual([3, 0, 2, 4, 1]);
+      expect(order('durationMs', 'asc', limit)).toEqual([0, 2, 1, 3, 4]);
+      expect(order('durationMs', 'desc', limit)).toEqual([2, 0, 4, 3, 1]);
+    }
+  });
+
+  it('newest first by default; a page that ends exactly at the last run has no next cursor', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    const scope: TenantScope = { kind: 'business', businessId: acme.id };
+    const early = seedRuns(db, { kind: 'business', businessId: acme.id }, 5, { startAt: 1000, stepMs: 0 });
+    const late = seedRuns(db, { kind: 'business', businessId: acme.id }, 6, { startAt: 5000, stepMs: 0 });
+    expect(list(db, scope, { limit: 100 }).runs.map((r) => r.id)).toEqual([...late.reverse(), ...early.reverse()]);
+    expect(list(db, scope, { limit: 11 }).nextCursor).toBeNull();
+    expect(list(db, scope, { limit: 10 }).nextCursor).not.toBeNull();
+  });
+
+  it('a malformed cursor, or one made for another sort or for the active queue, is refused with VALIDATION', async () => {
+    const db = await createTestDatabase();
+    seedRuns(db, { kind: 'system' }, 3, { statuses: ['pending'] });
+    const all: TenantScope = { kind: 'all' };
+    const byStart = list(db, all, { limit: 1, sort: { field: 'startedAt', direction: 'asc' } }).nextCursor;
+    const queue = getActiveJobRuns(db.orm, all, { cursor: null, limit: 1 }).nextCursor;
+    const newest = list(db, all, { limit: 1 }).nextCursor;
+    expect([byStart, queue, newest]).not.toContain(null);
+    expect(() => list(db, all, { cursor: byStart })).toThrow(validation(/^cursor belongs to another sort/));
+    expect(() => list(db, all, { cursor: byStart, sort: { field: 'startedAt', direction: 'desc' } })).toThrow(validation(/^cursor/));
+    expect(() => list(db, all, { cursor: queue })).toThrow(validation(/^cursor/));
+    expect(() => getActiveJobRuns(db.orm, all, { cursor: newest, limit: 1 })).toThrow(validation(/^cursor/));
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of [
+      'not a cursor',
+      'abc',
+      forged({ v: 2, sort: 'createdAt:desc', key: 1, id: 1 }),
+      forged({ v: 1, sort: 'createdAt:desc', key: null, id: 1 }),
+      forged({ v: 1, sort: 'createdAt:desc', key: '1', id: 1 }),
+      forged({ v: 1, sort: 'createdAt:desc', key: 1, id: -1 }),
+      forged([1, 2]),
+    ]) {
+      expect(() => list(db, all, { cursor })).toThrow(validation(/^cursor/));
+    }
+  });
+
+  it.each([0, -1, 1.5, 201])('a page size of %s is refused with VALIDATION', async (limit) => {
+    const db = await createTestDatabase();
+    expect(() => listJobRuns(db.orm, { kind: 'all' }, { filters: {}, sort: { field: 'createdAt', direction: 'desc' }, cursor: null, limit })).toThrow(
+      validation('limit'),
+    );
+    expect(() => getActiveJobRuns(db.orm, { kind: 'all' }, { cursor: null, limit })).toThrow(validation('limit'));
+  });
+
+  it.each([
+    ['a business', 'business', 'job_runs_business_created_idx'],
+    ['all businesses', 'all', 'job_runs_created_idx'],
+  ] as const)('the default history of %s walks its index, first and later pages, with no sort step', async (_label, kind, index) => {
+    const db = await createTestDatabase();
+    const businesses = [seedBusiness(db.orm), seedBusiness(db.orm), seedBusiness(db.orm)];
+    for (const business of businesses) seedRuns(db, { kind: 'business', businessId: business.id }, 50);
+    seedRuns(db, { kind: 'system' }, 20);
+    const scope: TenantScope = kind === 'all' ? { kind: 'all' } : { kind: 'business', businessId: businesses[1]!.id };
+    const prepare = vi.spyOn(db.sqlite, 'prepare');
+    const first = list(db, scope, { limit: 10 });
+    list(db, scope, { limit: 10, cursor: first.nextCursor });
+    const statements = prepare.mock.calls.map(([source]) => source);
+    prepare.mockRestore();
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      const parameters = Array.from(statement.matchAll(/\?/g), () => null);
+      const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${statement}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+      expect(plan.join('\n')).not.toContain('TEMP B-TREE');
+      const runsStep = plan.find((detail) => / job_runs /.test(`${detail} `));
+      expect(runsStep).toContain(`USING INDEX ${index}`);
+      expect(runsStep).not.toMatch(/^SCAN job_runs$/);
+    }
+  });
+});
+
+describe('recent and active runs', () => {
+  it('recent runs are the newest of the scope, newest first', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    const globex = seedBusiness(db.orm);
+    const ours = seedRuns(db, { kind: 'business', businessId: acme.id }, 6, { startAt: 1000 });
+    seedRuns(db, { kind: 'business', businessId: globex.id }, 6, { startAt: 1500 });
+    const recent = getRecentJobRuns(db.orm, { kind: 'business', businessId: acme.id }, { limit: 3 });
+    expect(recent.map((run) => run.id)).toEqual([ours[5], ours[4], ours[3]]);
+  });
+
+  it('active runs are pending and running ones, oldest first, paged; a run finishing between pages shifts nothing', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    const scope: TenantScope = { kind: 'business', businessId: acme.id };
+    const ids = seedRuns(db, { kind: 'business', businessId: acme.id }, 10, {
+      statuses: ['pending', 'running', 'completed', 'failed', 'cancelled'],
+      startAt: 1000,
+    });
+    const first = getActiveJobRuns(db.orm, scope, { cursor: null, limit: 2 });
+    expect(first.runs.map((run) => run.id)).toEqual([ids[0], ids[1]]);
+    db.sqlite.prepare("UPDATE job_runs SET status = 'completed' WHERE id = ?").run(ids[1]);
+    const second = getActiveJobRuns(db.orm, scope, { cursor: first.nextCursor, limit: 2 });
+    expect(second.runs.map((run) => run.id)).toEqual([ids[5], ids[6]]);
+    expect(second.nextCursor).toBeNull();
+    expect(getActiveJobRuns(db.orm, { kind: 'system' }, { cursor: null, limit: 10 }).runs).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
   previewOrphanAssignment,
   previewOrphanDeletion,
 } from '../../src-main/services/orphans';
+import { listJobRunsInput } from '../../src-shared/schemas/jobs';
 import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';
 
 const actor: AuditActor = { kind: 'app', label: 'cli' };
@@ -58,12 +59,12 @@ describe('checking runs and orphans', () => {
 
   it('lists orphans in pages, filtered by job type and status', async () => {
     const { db, orphans } = await databaseWithOrphans();
-    const first = listOrphans(db, { limit: 3 });
-    const second = listOrphans(db, { limit: 3, cursor: first.nextCursor });
+    const first = listOrphans(db, listJobRunsInput.parse({ limit: 3 }));
+    const second = listOrphans(db, listJobRunsInput.parse({ limit: 3, cursor: first.nextCursor }));
     expect([...first.runs, ...second.runs].map((r) => r.id)).toEqual([...orphans].reverse());
     expect(second.nextCursor).toBeNull();
-    expect(listOrphans(db, { limit: 10, status: 'failed' }).runs).toHaveLength(3);
-    expect(listOrphans(db, { limit: 10, jobType: 'nothing-like-this' }).runs).toHaveLength(0);
+    expect(listOrphans(db, listJobRunsInput.parse({ limit: 10, filters: { statuses: ['failed'] } })).runs).toHaveLength(3);
+    expect(listOrphans(db, listJobRunsInput.parse({ limit: 10, filters: { jobTypes: ['nothing-like-this'] } })).runs).toHaveLength(0);
   });
 });
 

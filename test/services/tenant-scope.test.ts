@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { jobRuns } from '../../src-main/db/schema';
-import { runScopeCondition, type TenantScope } from '../../src-main/services/tenant-scope';
+import { isRunInScope, runScopeCondition, type TenantScope } from '../../src-main/services/tenant-scope';
 import { AppError } from '../../src-shared/errors';
 import { createTestDatabase, isOrphan, readRunOwnership, seedBusiness, seedRuns, type RunOwnership, type SeedOwner } from '../helpers/seed';
 
@@ -123,5 +123,36 @@ describe('runScopeCondition, the one tenant chokepoint', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('isRunInScope, its JS twin for runs in hand, agrees exactly with a SELECT through runScopeCondition for any runs and scopes', async () => {
+    const db = await createTestDatabase();
+    const businessIds = [1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Twin ${i}` }).id);
+    const owner = fc.oneof(
+      fc.constantFrom(...businessIds).map((businessId): SeedOwner => ({ kind: 'business', businessId })),
+      fc.constant<SeedOwner>({ kind: 'system' }),
+      fc.constant<SeedOwner>({ kind: 'orphan' }),
+    );
+    const scope = fc.oneof(
+      fc.constantFrom(...businessIds, 999_999).map((businessId): TenantScope => ({ kind: 'business', businessId })),
+      fc.constantFrom<TenantScope>({ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(owner, fc.integer({ min: 1, max: 3 })), { maxLength: 10 }), fc.array(scope, { minLength: 1, maxLength: 4 }), async (batches, scopes) => {
+        db.sqlite.exec('DELETE FROM job_runs');
+        for (const [seedOwner, count] of batches) seedRuns(db, seedOwner, count);
+        const runs = readRunOwnership(db);
+        for (const s of scopes) expect(runs.filter((run) => isRunInScope(run, s)).map((run) => run.id)).toEqual(idsInScope(db, s));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('isRunInScope fails closed exactly like runScopeCondition: no business id, or an unknown kind, is VALIDATION', () => {
+    const run = { scope: 'business' as const, businessId: null };
+    for (const scope of [{ kind: 'business' }, { kind: 'business', businessId: 0 }, { kind: 'business', businessId: '1' }, { kind: 'everyone' }, {}] as unknown as TenantScope[]) {
+      expect(() => isRunInScope(run, scope)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+      expect(() => runScopeCondition(scope)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { JobRunRow } from '../../db/schema';
+import type { JobRunView } from '../../../src-shared/schemas/jobs';
 import { checkRuns } from '../../services/orphans';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
@@ -20,7 +20,7 @@ export const check: Command = (context) =>
     return ExitCode.ok;
   });
 
-function describeOrphan(run: JobRunRow): string {
+function describeOrphan(run: JobRunView): string {
   const from = run.orphanedFrom ? `, was business ${run.orphanedFrom}` : '';
   return `  #${run.id}  ${new Date(run.createdAt).toISOString()}  ${run.jobType}  ${run.status}${from}`;
 }

@@ -1,0 +1,136 @@
+// The access rules, in one module: who may do what, and the tenant scope a request works in.
+// The matrix itself is data in src-shared/access.ts; this module interprets it and is the only place that
+// turns a signed-in user into a TenantScope. The tenant is never taken from the renderer: a system admin's
+// switcher choice is a request that is checked here.
+import { reachOf, type Action, type Reach } from '../../src-shared/access';
+import type { UserRole } from '../../src-shared/domain';
+import { AppError } from '../../src-shared/errors';
+import type { ScopeSelection } from '../../src-shared/schemas/accounts';
+import type { RunTarget } from '../services/job-runs';
+import type { TenantScope } from '../services/tenant-scope';
+
+/** The signed-in user, as loaded from the database for this request (never from the renderer). */
+export interface Actor {
+  userId: number;
+  email: string;
+  role: UserRole;
+  businessId: number | null;
+}
+
+/** Refuses the action outright when the role has no reach for it; otherwise says how far it reaches. */
+export function requireReach(actor: Actor, action: Action): Exclude<Reach, null> {
+  const reach = reachOf(actor.role, action);
+  if (reach === null) throw new AppError('FORBIDDEN', `A ${roleLabel(actor.role)} may not do this (${action}).`);
+  if (reach !== 'any' && actor.businessId === null) throw noBusiness();
+  return reach;
+}
+
+/** The business a non-admin works in; FORBIDDEN for a member or business admin without one. */
+export function ownBusiness(actor: Actor): number {
+  if (actor.businessId === null) throw noBusiness();
+  return actor.businessId;
+}
+
+export function noBusiness(): AppError {
+  return new AppError(
+    'FORBIDDEN',
+    'Your account is not linked to a business, so there is nothing to show. Ask a system administrator to link it.',
+  );
+}
+
+/** The selection a session starts with: everything for a system admin, the own business for everyone else. */
+export function defaultSelection(actor: Actor): ScopeSelection {
+  if (actor.role === 'system_admin') return { kind: 'all' };
+  return { kind: 'business', businessId: ownBusiness(actor) };
+}
+
+/**
+ * The scope a tenant channel works in. Members and business admins always get their own business, whatever
+ * the session holds; a system admin gets the switcher's selection (checked when it was made).
+ */
+export function tenantScopeFor(actor: Actor, selection: ScopeSelection): TenantScope {
+  const reach = requireReach(actor, 'runs.read');
+  if (reach !== 'any') return { kind: 'business', businessId: ownBusiness(actor) };
+  switch (selection.kind) {
+    case 'business':
+      return { kind: 'business', businessId: selection.businessId };
+    case 'all':
+    case 'system':
+    case 'orphans':
+      return { kind: selection.kind };
+  }
+}
+
+/**
+ * Checks a switcher choice. Only system admins switch, and only to a business that exists
+ * (`businessExists` is asked, so the rules stay free of SQL).
+ */
+export function checkScopeSelection(
+  actor: Actor,
+  selection: ScopeSelection,
+  businessExists: (businessId: number) => boolean,
+): ScopeSelection {
+  requireReach(actor, 'scope.switch');
+  if (selection.kind === 'business' && !businessExists(selection.businessId)) {
+    throw new AppError('NOT_FOUND', `There is no business with id ${selection.businessId}.`);
+  }
+  return selection;
+}
+
+/**
+ * Where a triggered run belongs. Members and business admins: their own business, and naming any other
+ * target is FORBIDDEN. System admins: the target they name; else the switcher's business; else their own
+ * business; else system-wide.
+ */
+export function resolveRunTarget(actor: Actor, selection: ScopeSelection, requested: RunTarget | undefined): RunTarget {
+  const reach = requireReach(actor, 'runs.trigger');
+  if (reach !== 'any') {
+    const own = ownBusiness(actor);
+    if (requested && !(requested.kind === 'business' && requested.businessId === own)) {
+      throw new AppError('FORBIDDEN', 'You can only trigger runs in your own business.');
+    }
+    return { kind: 'business', businessId: own };
+  }
+  if (requested) return requested;
+  if (selection.kind === 'business') return selection;
+  if (actor.businessId !== null) return { kind: 'business', businessId: actor.businessId };
+  return { kind: 'system' };
+}
+
+/** Cancel and retry: members their own runs, business admins their business's, system admins any. */
+export function canControlRun(
+  actor: Actor,
+  run: { scope: 'business' | 'system'; businessId: number | null; triggeredByUserId: number | null },
+): boolean {
+  const reach = reachOf(actor.role, 'runs.control');
+  if (reach === 'any') return true;
+  if (reach === null || actor.businessId === null) return false;
+  if (run.scope !== 'business' || run.businessId !== actor.businessId) return false;
+  return reach === 'own_business' || run.triggeredByUserId === actor.userId;
+}
+
+/**
+ * Managing a user account. System admins: anyone. Business admins: members and business admins of their
+ * own business, never moving anyone out of it, never granting system_admin.
+ */
+export function requireUserManagement(
+  actor: Actor,
+  target: { businessId: number | null; role: UserRole } | null,
+  change: { businessId?: number | null; role?: UserRole } = {},
+): void {
+  const reach = requireReach(actor, 'users.manage');
+  if (reach === 'any') return;
+  const own = ownBusiness(actor);
+  const refuse = (why: string) => new AppError('FORBIDDEN', why);
+  if (target && (target.businessId !== own || target.role === 'system_admin')) {
+    throw refuse('Business admins manage only the users of their own business.');
+  }
+  if (change.businessId !== undefined && change.businessId !== own) {
+    throw refuse('Business admins can only place users in their own business.');
+  }
+  if (change.role === 'system_admin') throw refuse('Only a system administrator can make someone a system administrator.');
+}
+
+function roleLabel(role: UserRole): string {
+  return { member: 'member', business_admin: 'business admin', system_admin: 'system admin' }[role];
+}

@@ -1,0 +1,107 @@
+// Accounts, sessions, businesses and users as they cross the IPC boundary.
+import { z } from 'zod';
+import { USER_ROLES } from '../domain';
+import { countSchema, emailSchema, epochMsSchema, idSchema, nameSchema, passwordSchema } from './common';
+
+export const userRoleSchema = z.enum(USER_ROLES);
+
+/**
+ * What a system admin's business switcher selects. Main checks every choice; a member or business admin
+ * always works in their own business and cannot select anything.
+ */
+export const scopeSelectionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('all') }),
+  z.strictObject({ kind: z.literal('system') }),
+  z.strictObject({ kind: z.literal('orphans') }),
+  z.strictObject({ kind: z.literal('business'), businessId: idSchema }),
+]);
+export type ScopeSelection = z.output<typeof scopeSelectionSchema>;
+
+export const businessSchema = z.strictObject({
+  id: idSchema,
+  name: z.string(),
+  legacyId: z.string().nullable(),
+  disabled: z.boolean(),
+  createdAt: epochMsSchema,
+});
+export type BusinessView = z.output<typeof businessSchema>;
+
+export const userSchema = z.strictObject({
+  id: idSchema,
+  email: z.string(),
+  displayName: z.string().nullable(),
+  role: userRoleSchema,
+  businessId: idSchema.nullable(),
+  businessName: z.string().nullable(),
+  disabled: z.boolean(),
+  /** Locked after repeated failed sign-ins, until this time. */
+  lockedUntil: epochMsSchema.nullable(),
+  /** False for users adopted from the server edition until someone sets a password. */
+  hasPassword: z.boolean(),
+  createdAt: epochMsSchema,
+  lastLoginAt: epochMsSchema.nullable(),
+});
+export type UserView = z.output<typeof userSchema>;
+
+/** The signed-in user and where they are looking. */
+export const sessionSchema = z.strictObject({
+  user: userSchema,
+  /**
+   * For system admins: the switcher's selection. For everyone else: their own business, or null when their
+   * account is not linked to one (every tenant channel then answers FORBIDDEN).
+   */
+  scope: scopeSelectionSchema.nullable(),
+});
+export type SessionView = z.output<typeof sessionSchema>;
+
+export const authStatusSchema = z.strictObject({
+  /** No system admin can sign in yet: the app asks to create the first one. */
+  needsSetup: z.boolean(),
+  session: sessionSchema.nullable(),
+});
+
+export const credentialsSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(200) });
+export const setupInputSchema = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  displayName: nameSchema.optional(),
+});
+
+export const businessIdInput = z.strictObject({ id: idSchema });
+export const createBusinessInput = z.strictObject({ name: nameSchema });
+export const renameBusinessInput = z.strictObject({ id: idSchema, name: nameSchema });
+export const setDisabledInput = z.strictObject({ id: idSchema, disabled: z.boolean() });
+
+/** What deleting a business takes with it: its runs and schedules cascade; its users lose their business. */
+export const businessDeletionPreviewSchema = z.strictObject({
+  business: businessSchema,
+  runs: countSchema,
+  schedules: countSchema,
+  users: countSchema,
+});
+export const deleteBusinessInput = z.strictObject({
+  id: idSchema,
+  /** The business's name, typed by the operator to confirm. */
+  confirmName: z.string().max(100),
+  /** The run count the operator saw in the preview; the delete is refused when it no longer holds. */
+  expectedRuns: countSchema,
+});
+export const businessDeletionSchema = z.strictObject({
+  deleted: businessDeletionPreviewSchema,
+  backupPath: z.string(),
+});
+
+export const createUserInput = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  role: userRoleSchema,
+  businessId: idSchema.nullable(),
+  displayName: nameSchema.optional(),
+});
+export const updateUserInput = z.strictObject({
+  id: idSchema,
+  displayName: nameSchema.nullable().optional(),
+  role: userRoleSchema.optional(),
+  businessId: idSchema.nullable().optional(),
+});
+export const setPasswordInput = z.strictObject({ id: idSchema, password: passwordSchema });

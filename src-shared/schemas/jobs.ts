@@ -1,0 +1,193 @@
+// Job runs as they cross the IPC boundary: list, statistics, detail, job types, trigger.
+import { z } from 'zod';
+import { RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS } from '../domain';
+import { countSchema, epochMsSchema, idSchema, timeZoneSchema } from './common';
+
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export const runTriggerSchema = z.enum(RUN_TRIGGERS);
+export const runScopeSchema = z.enum(RUN_SCOPES);
+export const jobTypeKeySchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'must be a job type key such as reports.monthly_usage');
+
+/** A run in a list: everything but its params and result, which only the detail carries. */
+export const jobRunSchema = z.strictObject({
+  id: idSchema,
+  /** The server-edition UUID of an adopted run. */
+  legacyId: z.string().nullable(),
+  scope: runScopeSchema,
+  businessId: idSchema.nullable(),
+  /** Filled in every view, so the all-business view can show the business column. */
+  businessName: z.string().nullable(),
+  /** For an adopted orphan: the business id it referenced, which did not exist. */
+  orphanedFrom: z.string().nullable(),
+  jobType: z.string(),
+  status: runStatusSchema,
+  trigger: runTriggerSchema,
+  triggeredByUserId: idSchema.nullable(),
+  triggeredBy: z.string().nullable(),
+  cancelledByUserId: idSchema.nullable(),
+  retryOfRunId: idSchema.nullable(),
+  scheduleId: idSchema.nullable(),
+  progress: z.number().min(0).max(1).nullable(),
+  progressMessage: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: epochMsSchema,
+  startedAt: epochMsSchema.nullable(),
+  finishedAt: epochMsSchema.nullable(),
+  durationMs: z.number().int().nullable(),
+});
+export type JobRunView = z.output<typeof jobRunSchema>;
+
+export const jobRunDetailSchema = jobRunSchema.extend({
+  params: z.record(z.string(), z.unknown()),
+  result: z.unknown().nullable(),
+});
+export type JobRunDetailView = z.output<typeof jobRunDetailSchema>;
+
+export const JOB_RUN_SORT_FIELDS = ['createdAt', 'startedAt', 'durationMs'] as const;
+export const jobRunSortSchema = z.strictObject({
+  field: z.enum(JOB_RUN_SORT_FIELDS),
+  direction: z.enum(['asc', 'desc']),
+});
+
+export const jobRunFiltersSchema = z.strictObject({
+  statuses: z.array(runStatusSchema).max(RUN_STATUSES.length).optional(),
+  jobTypes: z.array(jobTypeKeySchema).max(50).optional(),
+  triggers: z.array(runTriggerSchema).max(RUN_TRIGGERS.length).optional(),
+  triggeredByUserId: idSchema.optional(),
+  /** Narrows the all-business view; outside it, only the business in scope may be named. */
+  businessIds: z.array(idSchema).max(200).optional(),
+  createdFrom: epochMsSchema.optional(),
+  createdTo: epochMsSchema.optional(),
+  /** Matches a run id, a server-edition id, the job type, or the error text. */
+  search: z.string().trim().max(200).optional(),
+});
+export type JobRunFilters = z.output<typeof jobRunFiltersSchema>;
+
+export const MAX_RUNS_PAGE = 200;
+
+export const listJobRunsInput = z.strictObject({
+  filters: jobRunFiltersSchema.default({}),
+  sort: jobRunSortSchema.default({ field: 'createdAt', direction: 'desc' }),
+  /** Opaque: the `nextCursor` of the previous page, for the same filters and sort. */
+  cursor: z.string().max(512).nullable().default(null),
+  limit: z.number().int().min(1).max(MAX_RUNS_PAGE).default(50),
+});
+export type ListJobRunsInput = z.output<typeof listJobRunsInput>;
+
+export const jobRunPageSchema = z.strictObject({
+  runs: z.array(jobRunSchema),
+  nextCursor: z.string().nullable(),
+});
+export type JobRunPageView = z.output<typeof jobRunPageSchema>;
+
+/** Statistics cover at most this many days. */
+export const MAX_STATS_DAYS = 366;
+
+export const jobRunStatsInput = z
+  .strictObject({
+    from: epochMsSchema,
+    to: epochMsSchema,
+    /** Days of the per-day series start at midnight in this zone. */
+    timeZone: timeZoneSchema.default('UTC'),
+  })
+  .refine((range) => range.from < range.to, { message: 'from must be before to', path: ['to'] })
+  .refine((range) => range.to - range.from <= MAX_STATS_DAYS * 86_400_000, {
+    message: `the range may span at most ${MAX_STATS_DAYS} days`,
+    path: ['to'],
+  });
+export type JobRunStatsInput = z.output<typeof jobRunStatsInput>;
+
+const statusCountsSchema = z.strictObject({
+  pending: countSchema,
+  running: countSchema,
+  completed: countSchema,
+  failed: countSchema,
+  cancelled: countSchema,
+});
+
+/** Duration percentiles are exact, over finished runs (completed or failed) that have a duration. */
+const durationSummarySchema = z.strictObject({
+  avgMs: z.number().nullable(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+});
+
+/**
+ * Success rate = completed / (completed + failed), null when neither. Pending and running runs have no
+ * outcome yet, and a cancelled run was stopped on purpose: none of them count either way.
+ */
+const successRateSchema = z.number().min(0).max(1).nullable();
+
+export const jobRunStatsSchema = z.strictObject({
+  from: epochMsSchema,
+  to: epochMsSchema,
+  timeZone: z.string(),
+  total: countSchema,
+  byStatus: statusCountsSchema,
+  successRate: successRateSchema,
+  duration: durationSummarySchema,
+  byJobType: z.array(
+    z.strictObject({
+      jobType: z.string(),
+      total: countSchema,
+      byStatus: statusCountsSchema,
+      successRate: successRateSchema,
+      duration: durationSummarySchema,
+    }),
+  ),
+  /** One entry per calendar day of the range in `timeZone`, empty days included. */
+  perDay: z.array(z.strictObject({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), byStatus: statusCountsSchema })),
+  /** Only in the all-business view: each business (and system-wide and orphaned runs) compared. */
+  byBusiness: z
+    .array(
+      z.strictObject({
+        owner: z.discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('business'), businessId: idSchema, businessName: z.string() }),
+          z.strictObject({ kind: z.literal('system') }),
+          z.strictObject({ kind: z.literal('orphans') }),
+        ]),
+        total: countSchema,
+        successRate: successRateSchema,
+        p95Ms: z.number().nullable(),
+      }),
+    )
+    .nullable(),
+});
+export type JobRunStatsView = z.output<typeof jobRunStatsSchema>;
+
+export const recentJobRunsInput = z.strictObject({ limit: z.number().int().min(1).max(50).default(10) });
+export const activeJobRunsInput = z.strictObject({
+  cursor: z.string().max(512).nullable().default(null),
+  limit: z.number().int().min(1).max(MAX_RUNS_PAGE).default(50),
+});
+export const jobRunIdInput = z.strictObject({ id: idSchema });
+
+export const JOB_TYPE_SCOPES = ['business', 'system', 'either'] as const;
+export const jobTypeSchema = z.strictObject({
+  key: z.string(),
+  /** Null for a type seen in the runs but not registered in this app (e.g. from the server edition). */
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  scope: z.enum(JOB_TYPE_SCOPES).nullable(),
+  registered: z.boolean(),
+  /** Runs of this type in the current scope. */
+  runs: countSchema,
+});
+export type JobTypeView = z.output<typeof jobTypeSchema>;
+
+/** Where a triggered run belongs. Only system admins name it; everyone else triggers in their own business. */
+export const runTargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('business'), businessId: idSchema }),
+  z.strictObject({ kind: z.literal('system') }),
+]);
+export type RunTargetInput = z.output<typeof runTargetSchema>;
+
+export const createJobRunInput = z.strictObject({
+  jobType: jobTypeKeySchema,
+  params: z
+    .record(z.string().max(100), z.unknown())
+    .default({})
+    .refine((params) => JSON.stringify(params).length <= 65_536, { message: 'params may be at most 64 KiB of JSON' }),
+  target: runTargetSchema.optional(),
+});
+export type CreateJobRunInputView = z.output<typeof createJobRunInput>;

@@ -1,0 +1,250 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AppDatabase } from '../../src-main/db/connection';
+import { getJobRunStats } from '../../src-main/services/job-runs';
+import { isRunInScope, type TenantScope } from '../../src-main/services/tenant-scope';
+import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import type { JobRunStatsView } from '../../src-shared/schemas/jobs';
+import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const at = (iso: string) => Date.parse(iso);
+
+interface StoredRun {
+  id: number;
+  scope: 'business' | 'system';
+  businessId: number | null;
+  jobType: string;
+  status: RunStatus;
+  createdAt: number;
+  durationMs: number | null;
+}
+
+function readRuns(db: AppDatabase): StoredRun[] {
+  return db.sqlite
+    .prepare(
+      `SELECT id, scope, business_id AS businessId, job_type AS jobType, status, created_at AS createdAt, duration_ms AS durationMs
+       FROM job_runs ORDER BY id`,
+    )
+    .all() as StoredRun[];
+}
+
+// ---- The statistics, computed in plain JS from every run: the oracle the SQL is held to ----------------
+
+type Counts = Record<RunStatus, number>;
+const zero = (): Counts => ({ pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 });
+const countOf = (runs: StoredRun[]): Counts => {
+  const counts = zero();
+  for (const run of runs) counts[run.status]++;
+  return counts;
+};
+const rateOf = (c: Counts) => (c.completed + c.failed === 0 ? null : c.completed / (c.completed + c.failed));
+
+/** Nearest rank: the p-th percentile of n ascending values is the one at rank ceil(p·n), p = percent/100. */
+function durationsOf(runs: StoredRun[]) {
+  const values = runs
+    .filter((run) => (run.status === 'completed' || run.status === 'failed') && run.durationMs !== null)
+    .map((run) => run.durationMs!)
+    .sort((x, y) => x - y);
+  const n = values.length;
+  const rank = (percent: number) => values[Math.ceil((percent * n) / 100) - 1]!;
+  if (n === 0) return { avgMs: null, p50Ms: null, p95Ms: null };
+  return { avgMs: values.reduce((sum, v) => sum + v, 0) / n, p50Ms: rank(50), p95Ms: rank(95) };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+function expectedStats(
+  all: StoredRun[],
+  scope: TenantScope,
+  range: { from: number; to: number; timeZone: string },
+  names: Map<number, string>,
+): JobRunStatsView {
+  const runs = all.filter((run) => isRunInScope(run, scope) && run.createdAt >= range.from && run.createdAt < range.to);
+  const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: range.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const dayOf = (ms: number) => isoDay.format(ms);
+  const days: string[] = [];
+  // Every local day lasts at least 23 hours, so hourly steps visit each one.
+  for (let t = range.from; t < range.to; t += HOUR) if (!days.includes(dayOf(t))) days.push(dayOf(t));
+  if (!days.includes(dayOf(range.to - 1))) days.push(dayOf(range.to - 1));
+  const perDay = groupBy(runs, (run) => dayOf(run.createdAt));
+  const ownerOrder = (run: StoredRun) => (run.scope === 'system' ? 'system' : run.businessId === null ? 'orphans' : `business:${run.businessId}`);
+  const total = countOf(runs);
+  return {
+    from: range.from,
+    to: range.to,
+    timeZone: range.timeZone,
+    total: runs.length,
+    byStatus: total,
+    successRate: rateOf(total),
+    duration: durationsOf(runs),
+    byJobType: [...groupBy(runs, (run) => run.jobType)]
+      .map(([jobType, group]) => ({ jobType, total: group.length, byStatus: countOf(group), successRate: rateOf(countOf(group)), duration: durationsOf(group) }))
+      .sort((x, y) => y.total - x.total || (x.jobType < y.jobType ? -1 : 1)),
+    perDay: days.map((day) => ({ day, byStatus: countOf(perDay.get(day) ?? []) })),
+    byBusiness:
+      scope.kind !== 'all'
+        ? null
+        : [...groupBy(runs, ownerOrder)]
+            .map(([key, group]) => {
+              const first = group[0]!;
+              const owner =
+                key === 'system'
+                  ? ({ kind: 'system' } as const)
+                  : key === 'orphans'
+                    ? ({ kind: 'orphans' } as const)
+                    : ({ kind: 'business', businessId: first.businessId!, businessName: names.get(first.businessId!)! } as const);
+              return { owner, total: group.length, successRate: rateOf(countOf(group)), p95Ms: durationsOf(group).p95Ms };
+            })
+            .sort((x, y) => y.total - x.total || ownerRank(x.owner) - ownerRank(y.owner)),
+  };
+}
+
+function ownerRank(owner: NonNullable<JobRunStatsView['byBusiness']>[number]['owner']): number {
+  // The fixture's business names sort like their ids.
+  return owner.kind === 'business' ? owner.businessId : owner.kind === 'system' ? 1e9 : 2e9;
+}
+
+describe('run statistics', () => {
+  it('are exact against a plain computation over the same random runs: counts, rates, durations, per type, per local day, per owner', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm, { name: 'Acme' });
+    const globex = seedBusiness(db.orm, { name: 'Globex' });
+    const names = new Map([
+      [acme.id, 'Acme'],
+      [globex.id, 'Globex'],
+    ]);
+    const owners: SeedOwner[] = [{ kind: 'business', businessId: acme.id }, { kind: 'business', businessId: globex.id }, { kind: 'system' }, { kind: 'orphan' }];
+    const scopes: TenantScope[] = [{ kind: 'business', businessId: acme.id }, { kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }];
+    // Around both DST changes of 2024 in Europe, and a plain week.
+    const bases = [at('2024-03-29T00:00:00Z'), at('2024-10-25T00:00:00Z'), at('2024-01-08T00:00:00Z')];
+    const zones = ['UTC', 'Europe/Berlin', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bases),
+        fc.array(
+          fc.record({
+            owner: fc.constantFrom(...owners),
+            offset: fc.integer({ min: 0, max: 4 * DAY - 1 }),
+            jobType: fc.constantFrom('reports.monthly_usage', 'diagnostics.probe', 'legacy.sync'),
+            status: fc.constantFrom(...RUN_STATUSES),
+            durationMs: fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: null }),
+          }),
+          { maxLength: 60 },
+        ),
+        fc.integer({ min: 0, max: 2 * DAY }),
+        fc.integer({ min: 1, max: 2 * DAY }),
+        fc.constantFrom(...zones),
+        fc.constantFrom(...scopes),
+        async (base, specs, fromOffset, length, timeZone, scope) => {
+          db.sqlite.exec('DELETE FROM job_runs');
+          insertRuns(
+            db,
+            specs.map(({ offset, ...spec }): SeedRun => ({ ...spec, createdAt: base + offset })),
+          );
+          const range = { from: base + fromOffset, to: base + fromOffset + length, timeZone };
+          expect(getJobRunStats(db.orm, scope, range)).toEqual(expectedStats(readRuns(db), scope, range, names));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('nearest-rank percentiles: of durations 1…20 the median is 10 and the p95 is 19; of 1…21, 11 and 20', async () => {
+    const db = await createTestDatabase();
+    const durations = (n: number): SeedRun[] =>
+      Array.from({ length: n }, (_, i) => ({ owner: { kind: 'system' }, createdAt: 1_000 + i, status: i % 2 ? 'completed' : 'failed', durationMs: n - i }));
+    insertRuns(db, durations(20));
+    const twenty = getJobRunStats(db.orm, { kind: 'system' }, { from: 0, to: DAY, timeZone: 'UTC' });
+    expect(twenty.duration).toEqual({ avgMs: 10.5, p50Ms: 10, p95Ms: 19 });
+    expect(twenty.successRate).toBe(0.5);
+    db.sqlite.exec('DELETE FROM job_runs');
+    insertRuns(db, [...durations(21), { owner: { kind: 'system' }, createdAt: 2_000, status: 'cancelled', durationMs: 99_999 }]);
+    const more = getJobRunStats(db.orm, { kind: 'system' }, { from: 0, to: DAY, timeZone: 'UTC' });
+    expect(more.duration).toEqual({ avgMs: 11, p50Ms: 11, p95Ms: 20 });
+    expect(more.total).toBe(22);
+  });
+
+  it('a range with no runs has zero counts, no rates or durations, and still every day', async () => {
+    const db = await createTestDatabase();
+    const stats = getJobRunStats(db.orm, { kind: 'all' }, { from: at('2024-05-01T00:00:00Z'), to: at('2024-05-04T00:00:00Z'), timeZone: 'UTC' });
+    expect(stats).toMatchObject({ total: 0, successRate: null, duration: { avgMs: null, p50Ms: null, p95Ms: null }, byJobType: [], byBusiness: [] });
+    expect(stats.perDay.map((d) => d.day)).toEqual(['2024-05-01', '2024-05-02', '2024-05-03']);
+  });
+
+  it('per day in Europe/Berlin: the 23-hour day of the spring change and the 25-hour day of the autumn change', async () => {
+    const db = await createTestDatabase();
+    const system: SeedOwner = { kind: 'system' };
+    insertRuns(db, [
+      { owner: system, createdAt: at('2024-03-30T23:00:00Z') }, // 00:00 CET, 31 March
+      { owner: system, createdAt: at('2024-03-31T21:59:59.999Z') }, // 23:59:59.999 CEST, 31 March
+      { owner: system, createdAt: at('2024-03-31T22:00:00Z') }, // 00:00 CEST, 1 April
+      { owner: system, createdAt: at('2024-10-27T22:30:00Z') }, // 23:30 CET, 27 October
+      { owner: system, createdAt: at('2024-10-27T23:00:00Z') }, // 00:00 CET, 28 October
+    ]);
+    const perDay = (from: string, to: string) =>
+      getJobRunStats(db.orm, { kind: 'system' }, { from: at(from), to: at(to), timeZone: 'Europe/Berlin' }).perDay.map((d) => [d.day, d.byStatus.completed]);
+    expect(perDay('2024-03-30T23:00:00Z', '2024-04-01T22:00:00Z')).toEqual([
+      ['2024-03-31', 2],
+      ['2024-04-01', 1],
+    ]);
+    expect(perDay('2024-10-26T22:00:00Z', '2024-10-28T23:00:00Z')).toEqual([
+      ['2024-10-27', 1],
+      ['2024-10-28', 1],
+    ]);
+  });
+
+  it('per day in Asia/Kathmandu (+05:45): midnight falls at 18:15 UTC', async () => {
+    const db = await createTestDatabase();
+    insertRuns(db, [
+      { owner: { kind: 'system' }, createdAt: at('2024-01-01T18:14:59.999Z') },
+      { owner: { kind: 'system' }, createdAt: at('2024-01-01T18:15:00Z') },
+    ]);
+    const stats = getJobRunStats(db.orm, { kind: 'system' }, { from: at('2024-01-01T00:00:00Z'), to: at('2024-01-03T00:00:00Z'), timeZone: 'Asia/Kathmandu' });
+    expect(stats.perDay.map((d) => [d.day, d.byStatus.completed])).toEqual([
+      ['2024-01-01', 1],
+      ['2024-01-02', 1],
+      ['2024-01-03', 0],
+    ]);
+  });
+
+  it('compares owners only in the all-business view: businesses by name, system-wide and orphans', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm, { name: 'Acme' });
+    insertRuns(db, [
+      { owner: { kind: 'business', businessId: acme.id }, createdAt: 10, status: 'completed', durationMs: 5 },
+      { owner: { kind: 'business', businessId: acme.id }, createdAt: 11, status: 'failed', durationMs: 9 },
+      { owner: { kind: 'system' }, createdAt: 12 },
+      { owner: { kind: 'orphan' }, createdAt: 13, status: 'failed' },
+    ]);
+    const range = { from: 0, to: DAY, timeZone: 'UTC' };
+    expect(getJobRunStats(db.orm, { kind: 'all' }, range).byBusiness).toEqual([
+      { owner: { kind: 'business', businessId: acme.id, businessName: 'Acme' }, total: 2, successRate: 0.5, p95Ms: 9 },
+      { owner: { kind: 'system' }, total: 1, successRate: 1, p95Ms: null },
+      { owner: { kind: 'orphans' }, total: 1, successRate: 0, p95Ms: null },
+    ]);
+    for (const scope of [{ kind: 'business', businessId: acme.id }, { kind: 'system' }, { kind: 'orphans' }] as TenantScope[]) {
+      expect(getJobRunStats(db.orm, scope, range).byBusiness).toBeNull();
+    }
+  });
+
+  it('an unknown time zone, or a range that is empty, reversed or too long, is refused with VALIDATION', async () => {
+    const db = await createTestDatabase();
+    const all: TenantScope = { kind: 'all' };
+    expect(() => getJobRunStats(db.orm, all, { from: 0, to: DAY, timeZone: 'Mars/Olympus_Mons' })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION', message: expect.stringMatching(/^timeZone: unknown time zone "Mars\/Olympus_Mons"/) }),
+    );
+    for (const range of [
+      { from: DAY, to: DAY },
+      { from: DAY, to: 0 },
+      { from: 0, to: 367 * DAY },
+    ]) {
+      expect(() => getJobRunStats(db.orm, all, { ...range, timeZone: 'UTC' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    }
+  });
+});
