@@ -1,8 +1,15 @@
-// Businesses (tenants): the lookups and creation the orphan tools and their tests need.
-import { asc, eq, sql } from 'drizzle-orm';
+// Businesses (tenants): the lookups and creation the orphan tools and the CLI use, and the operations behind
+// the businesses screen (system admins only), each with its audit event in the same transaction.
+import { asc, count, eq, sql } from 'drizzle-orm';
+import { reachOf } from '../../src-shared/access';
 import { AppError } from '../../src-shared/errors';
-import type { Orm } from '../db/connection';
-import { businesses, type BusinessRow } from '../db/schema';
+import type { BusinessView } from '../../src-shared/schemas/accounts';
+import { ownBusiness, requireReach, type Actor } from '../access/policy';
+import { backupDatabase, backupPathFor } from '../db/backup';
+import type { AppDatabase, Orm } from '../db/connection';
+import { businesses, jobRuns, jobSchedules, users, type BusinessRow } from '../db/schema';
+import { inImmediateTransaction } from './accounts';
+import { recordAuditEvent, userAuditActor } from './audit';
 
 export function getBusiness(orm: Orm, id: number): BusinessRow | null {
   return orm.select().from(businesses).where(eq(businesses.id, id)).get() ?? null;
@@ -23,11 +30,7 @@ export function findBusiness(orm: Orm, reference: string): BusinessRow | null {
     const byId = getBusiness(orm, Number(ref));
     if (byId) return byId;
   }
-  return (
-    orm.select().from(businesses).where(eq(businesses.legacyId, ref)).get() ??
-    orm.select().from(businesses).where(sql`${businesses.name} = ${ref} COLLATE NOCASE`).get() ??
-    null
-  );
+  return orm.select().from(businesses).where(eq(businesses.legacyId, ref)).get() ?? findBusinessByName(orm, ref);
 }
 
 export interface CreateBusinessInput {
@@ -37,14 +40,187 @@ export interface CreateBusinessInput {
 }
 
 export function createBusiness(orm: Orm, input: CreateBusinessInput): BusinessRow {
-  const name = input.name.trim();
-  if (name.length === 0) throw new AppError('VALIDATION', 'name must not be blank');
-  if (orm.select({ id: businesses.id }).from(businesses).where(sql`${businesses.name} = ${name} COLLATE NOCASE`).get()) {
-    throw new AppError('CONFLICT', `A business named "${name}" already exists`);
-  }
+  const name = requireBusinessName(input.name);
+  const clash = findBusinessByName(orm, name);
+  if (clash) throw new AppError('CONFLICT', `A business named "${clash.name}" already exists`);
   return orm
     .insert(businesses)
     .values({ name, legacyId: input.legacyId ?? null, createdAt: input.createdAt ?? Date.now() })
     .returning()
     .get();
+}
+
+/** A business that users or runs may be placed in: it exists and is not disabled. */
+export function requireEnabledBusiness(orm: Orm, id: number): BusinessRow {
+  const business = requireBusiness(orm, id);
+  if (business.disabledAt !== null) {
+    throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it first.`);
+  }
+  return business;
+}
+
+function requireBusiness(orm: Orm, id: number): BusinessRow {
+  const business = getBusiness(orm, id);
+  if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${id}.`);
+  return business;
+}
+
+// ---- Managing businesses (the signed-in operator's channels) ----------------------------------------------
+
+export function toBusinessView(business: BusinessRow): BusinessView {
+  return {
+    id: business.id,
+    name: business.name,
+    legacyId: business.legacyId,
+    disabled: business.disabledAt !== null,
+    createdAt: business.createdAt,
+  };
+}
+
+/** System admins: every business, by name. Business admins: their own. Members: FORBIDDEN. */
+export function listBusinessViews(orm: Orm, actor: Actor): BusinessView[] {
+  if (reachOf(actor.role, 'businesses.manage') === 'any') return listBusinesses(orm).map(toBusinessView);
+  if (reachOf(actor.role, 'users.manage') !== 'own_business') requireReach(actor, 'businesses.manage');
+  const own = getBusiness(orm, ownBusiness(actor));
+  return own ? [toBusinessView(own)] : [];
+}
+
+export function createBusinessAs(db: AppDatabase, actor: Actor, input: { name: string }): BusinessView {
+  requireReach(actor, 'businesses.manage');
+  return inImmediateTransaction(db, () => {
+    const business = createBusiness(db.orm, { name: input.name });
+    recordBusinessEvent(db.orm, actor, 'business.create', business, { name: business.name });
+    return toBusinessView(business);
+  });
+}
+
+export function renameBusiness(db: AppDatabase, actor: Actor, input: { id: number; name: string }): BusinessView {
+  requireReach(actor, 'businesses.manage');
+  const name = requireBusinessName(input.name);
+  return inImmediateTransaction(db, () => {
+    const business = requireBusiness(db.orm, input.id);
+    if (business.name === name) return toBusinessView(business);
+    const clash = findBusinessByName(db.orm, name);
+    if (clash && clash.id !== business.id) throw new AppError('CONFLICT', `A business named "${clash.name}" already exists.`);
+    const renamed = db.orm.update(businesses).set({ name }).where(eq(businesses.id, business.id)).returning().get();
+    recordBusinessEvent(db.orm, actor, 'business.rename', renamed, { from: business.name, to: renamed.name });
+    return toBusinessView(renamed);
+  });
+}
+
+/** A disabled business keeps its runs, schedules and users; nothing new can be placed in it. */
+export function setBusinessDisabled(db: AppDatabase, actor: Actor, input: { id: number; disabled: boolean }): BusinessView {
+  requireReach(actor, 'businesses.manage');
+  return inImmediateTransaction(db, () => {
+    const business = requireBusiness(db.orm, input.id);
+    if ((business.disabledAt !== null) === input.disabled) return toBusinessView(business);
+    const updated = db.orm
+      .update(businesses)
+      .set({ disabledAt: input.disabled ? Date.now() : null })
+      .where(eq(businesses.id, business.id))
+      .returning()
+      .get();
+    recordBusinessEvent(db.orm, actor, input.disabled ? 'business.disable' : 'business.enable', updated, { name: updated.name });
+    return toBusinessView(updated);
+  });
+}
+
+export interface BusinessDeletionPreview {
+  business: BusinessView;
+  runs: number;
+  schedules: number;
+  users: number;
+}
+
+/** What deleting a business takes with it: its runs and schedules (deleted), its users (left without a business). */
+export function previewBusinessDeletion(db: AppDatabase, actor: Actor, input: { id: number }): BusinessDeletionPreview {
+  requireReach(actor, 'businesses.manage');
+  return deletionPreview(db.orm, requireBusiness(db.orm, input.id));
+}
+
+export interface BusinessDeletionInput {
+  id: number;
+  /** The business's name exactly as it is, typed by the operator. */
+  confirmName: string;
+  /** The run count from the preview; the delete is refused when it no longer holds. */
+  expectedRuns: number;
+}
+
+/**
+ * Backs the database up, then deletes the business in one transaction: its runs and schedules cascade, its
+ * users stay without a business, and one audit event records the counts and the backup.
+ */
+export async function deleteBusiness(
+  db: AppDatabase,
+  actor: Actor,
+  input: BusinessDeletionInput,
+  now: () => Date = () => new Date(),
+): Promise<{ deleted: BusinessDeletionPreview; backupPath: string }> {
+  requireReach(actor, 'businesses.manage');
+  // Checked before the backup too, so a refused delete leaves no backup behind.
+  requireDeletionConfirmed(db.orm, input);
+  const backup = await backupDatabase(db.sqlite, backupPathFor(db.path, `before-delete-business-${input.id}`, now()));
+  const deleted = inImmediateTransaction(db, () => {
+    const preview = requireDeletionConfirmed(db.orm, input);
+    // ON DELETE CASCADE (runs, schedules) and SET NULL (users) follow the business_id indexes.
+    db.orm.delete(businesses).where(eq(businesses.id, input.id)).run();
+    recordBusinessEvent(db.orm, actor, 'business.delete', preview.business, {
+      name: preview.business.name,
+      runs: preview.runs,
+      schedules: preview.schedules,
+      users: preview.users,
+      backupPath: backup.path,
+    });
+    return preview;
+  });
+  return { deleted, backupPath: backup.path };
+}
+
+function requireDeletionConfirmed(orm: Orm, input: BusinessDeletionInput): BusinessDeletionPreview {
+  const business = requireBusiness(orm, input.id);
+  if (input.confirmName !== business.name) {
+    throw new AppError('VALIDATION', `confirmName must be the business's name exactly: "${business.name}". Nothing was deleted.`);
+  }
+  const preview = deletionPreview(orm, business);
+  if (preview.runs !== input.expectedRuns) {
+    throw new AppError(
+      'CONFLICT',
+      `Business "${business.name}" changed since the preview: expected ${input.expectedRuns} runs, ` +
+        `found ${preview.runs}. Nothing was deleted.`,
+    );
+  }
+  return preview;
+}
+
+function deletionPreview(orm: Orm, business: BusinessRow): BusinessDeletionPreview {
+  const countOf = (table: typeof jobRuns | typeof jobSchedules | typeof users) =>
+    orm.select({ n: count() }).from(table).where(eq(table.businessId, business.id)).get()?.n ?? 0;
+  return { business: toBusinessView(business), runs: countOf(jobRuns), schedules: countOf(jobSchedules), users: countOf(users) };
+}
+
+function requireBusinessName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) throw new AppError('VALIDATION', 'name must not be blank');
+  if (trimmed.length > 100) throw new AppError('VALIDATION', 'name must be at most 100 characters');
+  return trimmed;
+}
+
+function findBusinessByName(orm: Orm, name: string): BusinessRow | null {
+  return orm.select().from(businesses).where(sql`${businesses.name} = ${name} COLLATE NOCASE`).get() ?? null;
+}
+
+function recordBusinessEvent(
+  orm: Orm,
+  actor: Actor,
+  action: string,
+  business: BusinessRow | BusinessView,
+  details: Record<string, unknown>,
+): void {
+  recordAuditEvent(orm, {
+    actor: userAuditActor(actor),
+    action,
+    target: { type: 'business', id: business.id },
+    businessId: business.id,
+    details,
+  });
 }

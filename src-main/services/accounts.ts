@@ -1,0 +1,266 @@
+// Local accounts: the first system administrator, signing in (with lockout), and the signed-in user as an Actor.
+// Sessions themselves live with the IPC layer; this module only answers "who is this, and may they sign in".
+import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../src-shared/errors';
+import { passwordSchema } from '../../src-shared/schemas/common';
+import type { UserView } from '../../src-shared/schemas/accounts';
+import type { Actor } from '../access/policy';
+import type { AppDatabase, Orm } from '../db/connection';
+import { businesses, users, type UserRow } from '../db/schema';
+import { recordAuditEvent, userAuditActor, type AuditActor } from './audit';
+import { hashPassword, unmatchableHash, verifyPassword } from './passwords';
+
+/** Consecutive failed sign-ins that lock an account. */
+export const MAX_FAILED_LOGINS = 5;
+/** How long a locked account stays locked. */
+export const LOCKOUT_MS = 15 * 60 * 1000;
+
+const WRONG_CREDENTIALS = 'The email or password is not right.';
+
+// ---- Views ------------------------------------------------------------------------------------------
+
+/** A user row with its business's name, as every user query here selects it. */
+export interface UserWithBusiness {
+  user: UserRow;
+  businessName: string | null;
+}
+
+/** The one mapping from a user row to what crosses the IPC boundary (never the password hash). */
+export function toUserView({ user, businessName }: UserWithBusiness): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    businessId: user.businessId,
+    businessName,
+    disabled: user.disabledAt !== null,
+    lockedUntil: user.lockedUntil,
+    hasPassword: user.passwordHash !== null,
+    createdAt: user.createdAt,
+    lastLoginAt: user.lastLoginAt,
+  };
+}
+
+/** Users with their business's name, by email. */
+export function selectUsersWithBusiness(orm: Orm, where?: SQL): UserWithBusiness[] {
+  return orm
+    .select({ user: users, businessName: businesses.name })
+    .from(users)
+    .leftJoin(businesses, eq(businesses.id, users.businessId))
+    .where(where)
+    .orderBy(asc(sql`${users.email} COLLATE NOCASE`), asc(users.id))
+    .all();
+}
+
+export function findUserWithBusiness(orm: Orm, userId: number): UserWithBusiness | null {
+  return selectUsersWithBusiness(orm, eq(users.id, userId))[0] ?? null;
+}
+
+export function getUserView(orm: Orm, userId: number): UserView {
+  const found = findUserWithBusiness(orm, userId);
+  if (!found) throw new AppError('NOT_FOUND', `There is no user with id ${userId}.`);
+  return toUserView(found);
+}
+
+export function findUserByEmail(orm: Orm, email: string): UserRow | null {
+  return orm.select().from(users).where(sql`${users.email} = ${normalizeEmail(email)} COLLATE NOCASE`).get() ?? null;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The service-side check of a new password (the IPC contract checks it too; the CLI and tests call services directly). */
+export function requireValidPassword(password: string): void {
+  const checked = passwordSchema.safeParse(password);
+  if (!checked.success) throw new AppError('VALIDATION', `password ${checked.error.issues[0]?.message ?? 'is not valid'}`);
+}
+
+/** BEGIN IMMEDIATE takes the write lock first, so the checks and the change see the same rows. */
+export function inImmediateTransaction<T>(db: AppDatabase, work: () => T): T {
+  return db.sqlite.transaction(work).immediate();
+}
+
+// ---- The first system administrator ------------------------------------------------------------------
+
+/** True while no enabled system administrator can sign in: the app then asks for the first one. */
+export function needsSetup(orm: Orm): boolean {
+  const admin = orm
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'system_admin'), isNull(users.disabledAt), isNotNull(users.passwordHash)))
+    .limit(1)
+    .get();
+  return admin === undefined;
+}
+
+/**
+ * Creates the first system administrator, or sets the password of a system administrator adopted from the
+ * server edition without one. Refused once any system administrator can sign in.
+ */
+export async function setupFirstAdmin(
+  db: AppDatabase,
+  input: { email: string; password: string; displayName?: string },
+): Promise<UserView> {
+  const email = normalizeEmail(input.email);
+  requireValidPassword(input.password);
+  const displayName = input.displayName?.trim() || null;
+  requireSetupPending(db.orm);
+  const passwordHash = await hashPassword(input.password);
+  const now = Date.now();
+  const userId = inImmediateTransaction(db, () => {
+    requireSetupPending(db.orm);
+    const existing = findUserByEmail(db.orm, email);
+    let id: number;
+    if (existing) {
+      if (existing.role !== 'system_admin' || existing.passwordHash !== null || existing.disabledAt !== null) {
+        throw new AppError(
+          'CONFLICT',
+          `A user with the email ${existing.email} already exists and is not a system administrator waiting for a ` +
+            'password; choose another email.',
+        );
+      }
+      db.orm
+        .update(users)
+        .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, ...(displayName ? { displayName } : {}) })
+        .where(eq(users.id, existing.id))
+        .run();
+      id = existing.id;
+    } else {
+      id = db.orm
+        .insert(users)
+        .values({ email, displayName, role: 'system_admin', businessId: null, passwordHash, createdAt: now })
+        .returning({ id: users.id })
+        .get().id;
+    }
+    const admin = userRowById(db.orm, id);
+    recordAuditEvent(db.orm, {
+      actor: userAuditActor(actorOf(admin)),
+      action: 'auth.setup',
+      target: { type: 'user', id },
+      businessId: admin.businessId,
+      details: { email: admin.email, existingUser: existing !== null },
+      at: now,
+    });
+    return id;
+  });
+  return getUserView(db.orm, userId);
+}
+
+function requireSetupPending(orm: Orm): void {
+  if (!needsSetup(orm)) throw new AppError('CONFLICT', 'The first system administrator already exists; sign in instead.');
+}
+
+// ---- Signing in -------------------------------------------------------------------------------------
+
+/**
+ * Checks an email and password and returns the user. Every refusal is UNAUTHENTICATED. An unknown email
+ * costs the same scrypt work as a wrong password, and both get the same message.
+ */
+export async function login(db: AppDatabase, input: { email: string; password: string }, now: number = Date.now()): Promise<UserView> {
+  const email = normalizeEmail(input.email);
+  const user = findUserByEmail(db.orm, email);
+  const matches = await verifyPassword(input.password, user?.passwordHash ?? unmatchableHash());
+
+  if (!user) {
+    recordLoginFailure(db, { kind: 'app', label: 'system' }, null, { email, reason: 'unknown_email' }, now);
+    throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+  }
+
+  const outcome = inImmediateTransaction(db, () => {
+    // Re-read inside the write lock: another sign-in may have counted a failure while scrypt ran.
+    const current = db.orm.select().from(users).where(eq(users.id, user.id)).get();
+    if (!current) return { refused: WRONG_CREDENTIALS, reason: 'unknown_email' } as const;
+    const audit = userAuditActor(actorOf(current));
+    const fail = (reason: string, message: string, details: Record<string, unknown> = {}) => {
+      recordLoginFailure(db, audit, current, { reason, ...details }, now);
+      return { refused: message, reason } as const;
+    };
+
+    if (current.lockedUntil !== null && current.lockedUntil > now) {
+      return fail('locked', lockedMessage(current.lockedUntil), { lockedUntil: current.lockedUntil });
+    }
+    if (current.passwordHash === null) {
+      return fail('no_password', 'This account has no password yet; ask an administrator to set one.');
+    }
+    if (!matches || current.passwordHash !== user.passwordHash) {
+      // A lock that has run out starts a fresh count.
+      const previous = current.lockedUntil !== null ? 0 : current.failedLoginCount;
+      const failures = previous + 1;
+      const lockedUntil = failures >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null;
+      db.orm.update(users).set({ failedLoginCount: failures, lockedUntil }).where(eq(users.id, current.id)).run();
+      const refusal = fail('wrong_password', lockedUntil ? lockedMessage(lockedUntil) : WRONG_CREDENTIALS, {
+        failedLoginCount: failures,
+      });
+      if (lockedUntil) {
+        recordAuditEvent(db.orm, {
+          actor: audit,
+          action: 'auth.locked',
+          target: { type: 'user', id: current.id },
+          businessId: current.businessId,
+          details: { failedLoginCount: failures, lockedUntil },
+          at: now,
+        });
+      }
+      return refusal;
+    }
+    // The password is only checked before saying "disabled", so that status is told only to its owner.
+    if (current.disabledAt !== null) return fail('disabled', 'This account is disabled.');
+
+    db.orm.update(users).set({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, current.id)).run();
+    recordAuditEvent(db.orm, {
+      actor: audit,
+      action: 'auth.login',
+      target: { type: 'user', id: current.id },
+      businessId: current.businessId,
+      at: now,
+    });
+    return { refused: null } as const;
+  });
+  if (outcome.refused !== null) throw new AppError('UNAUTHENTICATED', outcome.refused);
+  return getUserView(db.orm, user.id);
+}
+
+function recordLoginFailure(
+  db: AppDatabase,
+  actor: AuditActor,
+  user: UserRow | null,
+  details: { reason: string } & Record<string, unknown>,
+  now: number,
+): void {
+  recordAuditEvent(db.orm, {
+    actor,
+    action: 'auth.login_failed',
+    target: { type: 'user', id: user?.id ?? null },
+    businessId: user?.businessId ?? null,
+    details,
+    at: now,
+  });
+}
+
+function lockedMessage(lockedUntil: number): string {
+  return `Too many failed sign-ins; try again after ${new Date(lockedUntil).toISOString().slice(11, 16)} UTC.`;
+}
+
+// ---- The signed-in user -----------------------------------------------------------------------------
+
+/**
+ * The Actor for a session's user, read fresh for each request; null when the user is gone or disabled,
+ * which ends the session. A lock only stops new sign-ins, so `now` does not end a session.
+ */
+export function loadActor(orm: Orm, userId: number, _now: number = Date.now()): Actor | null {
+  const user = orm.select().from(users).where(eq(users.id, userId)).get();
+  if (!user || user.disabledAt !== null) return null;
+  return actorOf(user);
+}
+
+export function actorOf(user: UserRow): Actor {
+  return { userId: user.id, email: user.email, role: user.role, businessId: user.businessId };
+}
+
+export function userRowById(orm: Orm, userId: number): UserRow {
+  const user = orm.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) throw new AppError('NOT_FOUND', `There is no user with id ${userId}.`);
+  return user;
+}

@@ -1,0 +1,198 @@
+// Managing user accounts. Who may manage whom is src-main/access/policy.ts (requireUserManagement); this module
+// adds the rules about the accounts themselves: unique emails, usable businesses, and that someone can always
+// still sign in as a system administrator.
+import { and, count, eq, isNotNull, isNull, ne } from 'drizzle-orm';
+import type { UserRole } from '../../src-shared/domain';
+import { AppError } from '../../src-shared/errors';
+import { emailSchema } from '../../src-shared/schemas/common';
+import type { UserView } from '../../src-shared/schemas/accounts';
+import { ownBusiness, requireReach, requireUserManagement, type Actor } from '../access/policy';
+import type { AppDatabase, Orm } from '../db/connection';
+import { users, type UserRow } from '../db/schema';
+import {
+  findUserByEmail,
+  getUserView,
+  inImmediateTransaction,
+  normalizeEmail,
+  requireValidPassword,
+  selectUsersWithBusiness,
+  toUserView,
+  userRowById,
+} from './accounts';
+import { recordAuditEvent, userAuditActor } from './audit';
+import { requireEnabledBusiness } from './businesses';
+import { hashPassword } from './passwords';
+
+/** System admins: every user. Business admins: their own business's members and business admins. */
+export function listUsers(orm: Orm, actor: Actor): UserView[] {
+  const reach = requireReach(actor, 'users.manage');
+  const where = reach === 'any' ? undefined : and(eq(users.businessId, ownBusiness(actor)), ne(users.role, 'system_admin'));
+  return selectUsersWithBusiness(orm, where).map(toUserView);
+}
+
+export interface CreateUserInput {
+  email: string;
+  password: string;
+  role: UserRole;
+  /** Null: no business. Fine for a system admin; a member or business admin without one is refused on tenant channels. */
+  businessId: number | null;
+  displayName?: string;
+}
+
+export async function createUser(db: AppDatabase, actor: Actor, input: CreateUserInput): Promise<UserView> {
+  const email = requireValidEmail(input.email);
+  requireValidPassword(input.password);
+  const change = { businessId: input.businessId, role: input.role };
+  requireUserManagement(actor, null, change);
+  const requireCreatable = () => {
+    requireEmailFree(db.orm, email);
+    if (input.businessId !== null) requireEnabledBusiness(db.orm, input.businessId);
+  };
+  // Checked before hashing too, so a refused request costs no scrypt work; and again under the write lock.
+  requireCreatable();
+  const passwordHash = await hashPassword(input.password);
+  const userId = inImmediateTransaction(db, () => {
+    requireCreatable();
+    const created = db.orm
+      .insert(users)
+      .values({
+        email,
+        displayName: input.displayName?.trim() || null,
+        role: input.role,
+        businessId: input.businessId,
+        passwordHash,
+        createdAt: Date.now(),
+      })
+      .returning()
+      .get();
+    recordUserEvent(db.orm, actor, 'user.create', created, { email, role: created.role, businessId: created.businessId });
+    return created.id;
+  });
+  return getUserView(db.orm, userId);
+}
+
+export interface UpdateUserInput {
+  id: number;
+  /** Null clears it; absent leaves it. */
+  displayName?: string | null;
+  role?: UserRole;
+  businessId?: number | null;
+}
+
+export function updateUser(db: AppDatabase, actor: Actor, input: UpdateUserInput): UserView {
+  inImmediateTransaction(db, () => {
+    const target = userRowById(db.orm, input.id);
+    requireUserManagement(actor, target, { businessId: input.businessId, role: input.role });
+    const next = {
+      displayName: input.displayName === undefined ? target.displayName : input.displayName?.trim() || null,
+      role: input.role ?? target.role,
+      businessId: input.businessId === undefined ? target.businessId : input.businessId,
+    };
+    const changes = Object.fromEntries(
+      (Object.keys(next) as (keyof typeof next)[])
+        .filter((field) => next[field] !== target[field])
+        .map((field) => [field, { from: target[field], to: next[field] }]),
+    );
+    if (Object.keys(changes).length === 0) return;
+    if (next.businessId !== null && next.businessId !== target.businessId) requireEnabledBusiness(db.orm, next.businessId);
+    if (next.role !== 'system_admin') requireNotLastAdmin(db.orm, target, `making ${target.email} a ${next.role.replace('_', ' ')}`);
+    const updated = db.orm.update(users).set(next).where(eq(users.id, target.id)).returning().get();
+    recordUserEvent(db.orm, actor, 'user.update', updated, { email: updated.email, changes });
+  });
+  return getUserView(db.orm, input.id);
+}
+
+export function setUserDisabled(db: AppDatabase, actor: Actor, input: { id: number; disabled: boolean }): UserView {
+  inImmediateTransaction(db, () => {
+    const target = userRowById(db.orm, input.id);
+    requireUserManagement(actor, target);
+    if ((target.disabledAt !== null) === input.disabled) return;
+    if (input.disabled) {
+      if (target.id === actor.userId) throw new AppError('CONFLICT', 'You cannot disable your own account.');
+      requireNotLastAdmin(db.orm, target, `disabling ${target.email}`);
+    }
+    const updated = db.orm
+      .update(users)
+      .set({ disabledAt: input.disabled ? Date.now() : null })
+      .where(eq(users.id, target.id))
+      .returning()
+      .get();
+    recordUserEvent(db.orm, actor, input.disabled ? 'user.disable' : 'user.enable', updated, { email: updated.email });
+  });
+  return getUserView(db.orm, input.id);
+}
+
+/** Sets a new password and lifts any sign-in lock. */
+export async function setUserPassword(db: AppDatabase, actor: Actor, input: { id: number; password: string }): Promise<UserView> {
+  requireValidPassword(input.password);
+  requireUserManagement(actor, userRowById(db.orm, input.id));
+  const passwordHash = await hashPassword(input.password);
+  inImmediateTransaction(db, () => {
+    // Checked again: the user may have been moved or promoted while scrypt ran.
+    const target = userRowById(db.orm, input.id);
+    requireUserManagement(actor, target);
+    const updated = db.orm
+      .update(users)
+      .set({ passwordHash, failedLoginCount: 0, lockedUntil: null })
+      .where(eq(users.id, target.id))
+      .returning()
+      .get();
+    recordUserEvent(db.orm, actor, 'user.set_password', updated, { email: updated.email, wasLocked: target.lockedUntil !== null });
+  });
+  return getUserView(db.orm, input.id);
+}
+
+/** Deletes an account. Runs it triggered keep `triggered_by` (the email at the time); the user link becomes NULL. */
+export function deleteUser(db: AppDatabase, actor: Actor, input: { id: number }): { id: number } {
+  return inImmediateTransaction(db, () => {
+    const target = userRowById(db.orm, input.id);
+    requireUserManagement(actor, target);
+    if (target.id === actor.userId) throw new AppError('CONFLICT', 'You cannot delete your own account.');
+    requireNotLastAdmin(db.orm, target, `deleting ${target.email}`);
+    db.orm.delete(users).where(eq(users.id, target.id)).run();
+    recordUserEvent(db.orm, actor, 'user.delete', target, { email: target.email, role: target.role, businessId: target.businessId });
+    return { id: target.id };
+  });
+}
+
+// ---- Rules ------------------------------------------------------------------------------------------
+
+function requireValidEmail(email: string): string {
+  const checked = emailSchema.safeParse(email);
+  if (!checked.success) throw new AppError('VALIDATION', `email ${checked.error.issues[0]?.message ?? 'is not valid'}`);
+  return normalizeEmail(checked.data);
+}
+
+function requireEmailFree(orm: Orm, email: string): void {
+  const existing = findUserByEmail(orm, email);
+  if (existing) throw new AppError('CONFLICT', `A user with the email ${existing.email} already exists.`);
+}
+
+/** Someone must always be able to sign in as a system administrator; `change` says what would break that. */
+function requireNotLastAdmin(orm: Orm, target: UserRow, change: string): void {
+  const canSignInAsAdmin = target.role === 'system_admin' && target.disabledAt === null && target.passwordHash !== null;
+  if (!canSignInAsAdmin) return;
+  const others =
+    orm
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, 'system_admin'), isNull(users.disabledAt), isNotNull(users.passwordHash), ne(users.id, target.id)))
+      .get()?.n ?? 0;
+  if (others === 0) {
+    throw new AppError(
+      'CONFLICT',
+      `${target.email} is the last system administrator who can sign in; ${change} would leave nobody to manage ` +
+        'the app. Make another system administrator first.',
+    );
+  }
+}
+
+function recordUserEvent(orm: Orm, actor: Actor, action: string, user: UserRow, details: Record<string, unknown>): void {
+  recordAuditEvent(orm, {
+    actor: userAuditActor(actor),
+    action,
+    target: { type: 'user', id: user.id },
+    businessId: user.businessId,
+    details,
+  });
+}
