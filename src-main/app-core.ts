@@ -1,18 +1,26 @@
-// The core both shells share: find the database, open and migrate it before anything is served, and bind
-// the contract's handlers. A failed start is kept, not thrown, so the renderer can show the error screen.
+// The core both shells share: find the database, open and migrate it before anything is served, bind the
+// contract's handlers, keep the sessions, and decide which session receives which event. A failed start is
+// kept, not thrown, so the renderer can show the error screen.
+import { CHANNELS } from '../src-shared/channels';
 import { type AppStatus, contract, type DatabaseInfoView, type StartupFailureReason } from '../src-shared/contract';
+import { AppError } from '../src-shared/errors';
 import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
 import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './db/startup';
-import { createDispatcher, type Dispatcher, type HandlersFor } from './ipc/dispatch';
-import { createEventBus, type AppEventBus } from './ipc/events';
+import { createDispatcher, type Dispatcher } from './ipc/dispatch';
+import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, eventAudience } from './ipc/events';
+import {
+  type ContractHandlers,
+  createDatabaseHandlers,
+  type DatabaseChannel,
+  type DatabaseHandlers,
+  type RequestContext,
+} from './ipc/handlers';
 import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
+import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions';
 
-/** Who is calling. A later issue adds the session here; handlers never trust the renderer for it. */
-export interface RequestContext {
-  shell: 'electron' | 'http';
-}
+export { type RequestContext } from './ipc/handlers';
 
 export type StartupFailureView = Extract<AppStatus, { state: 'failed' }>;
 
@@ -25,7 +33,14 @@ export interface AppCore {
   /** Settles once the database is open and migrated, or has failed to; never rejects. */
   readonly started: Promise<AppStartup>;
   readonly dispatcher: Dispatcher<RequestContext>;
+  /** Every event, unfiltered. Shells deliver through subscribeSession. */
   readonly events: AppEventBus;
+  readonly sessions: SessionStore;
+  /**
+   * One session's event feed: the listener gets only the events that session may see, decided when each is
+   * delivered. `session` is read at that moment too (null: nothing is delivered). Returns the unsubscribe.
+   */
+  subscribeSession(session: () => Session | null, listener: (event: AppEvent) => void): () => void;
   /** Closes the database: at once when the start has settled, else as soon as it does. Idempotent. */
   close(): Promise<void>;
 }
@@ -40,6 +55,16 @@ export interface AppCoreOptions {
   nativeBinding?: string;
   onProgress?: ProgressListener;
   checkOutput?: boolean;
+  sessions?: SessionStoreOptions;
+}
+
+/**
+ * While the database failed to open, every channel but app.status answers INTERNAL with this sentence: the
+ * app cannot serve anything, and it is not the caller's fault (VALIDATION, UNAUTHENTICATED and CONFLICT would
+ * each send the renderer the wrong way). The renderer shows app.status's error screen instead.
+ */
+export function databaseNotOpen(failure: StartupFailureView): AppError {
+  return new AppError('INTERNAL', `The database is not open (${failure.reason}): ${failure.message}`);
 }
 
 /** Starts opening the database at once. Throws only for a bad command line (`--db` without a path). */
@@ -56,20 +81,45 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
     if (startup.state === 'ready') startup.db.close();
   };
 
-  const handlers: HandlersFor<typeof contract, RequestContext> = {
+  const sessions = createSessionStore(options.sessions);
+  const events = createEventBus();
+  let audience: EventAudience | null = null;
+  // The handlers exist once the database is open; a call made while it opens waits for it.
+  const opened = started.then((startup): DatabaseHandlers | StartupFailureView => {
+    if (startup.state === 'failed') return startup.failure;
+    audience = eventAudience(startup.db.orm);
+    return createDatabaseHandlers({ db: startup.db, sessions, events });
+  });
+  const whenOpen = <C extends DatabaseChannel>(channel: C) =>
+    (async (input: never, context: RequestContext) => {
+      const open = await opened;
+      if ('state' in open) throw databaseNotOpen(open);
+      return (open[channel] as (input: never, context: RequestContext) => unknown)(input, context);
+    }) as unknown as ContractHandlers[C];
+
+  const handlers: ContractHandlers = {
     'app.status': async () => {
       const startup = await started;
       if (startup.state === 'failed') return startup.failure;
       const { created, migrated, adoption } = startup.report;
       return { state: 'ready', info: getDatabaseInfo(startup.db), startup: { created, migrated, adoption } };
     },
+    ...(Object.fromEntries(
+      CHANNELS.filter((channel): channel is DatabaseChannel => channel !== 'app.status').map((channel) => [channel, whenOpen(channel)]),
+    ) as DatabaseHandlers),
   };
 
   return {
     database,
     started,
     dispatcher: createDispatcher(contract, handlers, { checkOutput: options.checkOutput }),
-    events: createEventBus(),
+    events,
+    sessions,
+    subscribeSession(session, listener) {
+      return events.subscribe((event) => {
+        if (audience?.(session(), event)) listener(event);
+      });
+    },
     async close() {
       closeDatabase(settled ?? (await started));
     },

@@ -1,5 +1,6 @@
 // The typed client of the IPC contract: Electron's preload (`window.api`) when present, else the HTTP
-// shell (POST /api/<channel> with the token the page was opened with). Both typed from src-shared.
+// shell (POST /api/<channel> with the token the page was opened with, and the session token a sign-in
+// returned). Both typed from src-shared. In Electron the session stays in main; nothing is kept here.
 import { CHANNELS, isAppEventName, type AppEventName, type Channel } from '../src-shared/channels';
 import {
   type AppEventListener,
@@ -35,6 +36,9 @@ export function createClient(): AppClient {
 }
 
 const TOKEN_KEY = 'automation-console.token';
+const SESSION_KEY = 'automation-console.session';
+/** The HTTP shell's session header (src-main/http/server.ts SESSION_HEADER). */
+const SESSION_HEADER = 'X-Session-Token';
 
 /** The token arrives in the page URL once; it is kept for reloads and taken out of the address bar. */
 function readToken(): string | null {
@@ -49,9 +53,23 @@ function readToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
+/** The session token, per tab (sessionStorage): a sign-in sets it, a sign-out clears it. */
+const sessionToken = {
+  get: (): string | null => sessionStorage.getItem(SESSION_KEY),
+  set(value: string): void {
+    if (value) sessionStorage.setItem(SESSION_KEY, value);
+    else sessionStorage.removeItem(SESSION_KEY);
+  },
+};
+
 function createHttpClient(token: string | null): AppClient {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = (): Record<string, string> => {
+    const current: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (token) current.Authorization = `Bearer ${token}`;
+    const session = sessionToken.get();
+    if (session) current[SESSION_HEADER] = session;
+    return current;
+  };
   const events = createHttpEventStream(headers);
 
   return {
@@ -60,9 +78,15 @@ function createHttpClient(token: string | null): AppClient {
       if (!(CHANNELS as readonly string[]).includes(channel)) return errorEnvelope('NOT_FOUND', `There is no channel named ${channel}.`);
       let response: Response;
       try {
-        response = await fetch(`/api/${encodeURIComponent(channel)}`, { method: 'POST', headers, body: JSON.stringify(input) });
+        response = await fetch(`/api/${encodeURIComponent(channel)}`, { method: 'POST', headers: headers(), body: JSON.stringify(input) });
       } catch {
         return errorEnvelope('INTERNAL', 'Cannot reach the app. Is `npm run serve` still running?');
+      }
+      // Present after a sign-in (the new token) or a sign-out (empty): the event stream follows the session.
+      const issued = response.headers.get(SESSION_HEADER);
+      if (issued !== null) {
+        sessionToken.set(issued);
+        events.sessionChanged();
       }
       try {
         // The shell answers every API call with an envelope, errors included.
@@ -78,10 +102,10 @@ function createHttpClient(token: string | null): AppClient {
 type AnyListener = (payload: unknown) => void;
 
 /**
- * Server-sent events read with fetch, not EventSource: EventSource cannot send the Authorization header.
- * One stream while anyone listens; it reconnects after a drop.
+ * Server-sent events read with fetch, not EventSource: EventSource cannot send the Authorization and session
+ * headers. One stream per session while anyone listens; it reconnects after a drop and when the session changes.
  */
-function createHttpEventStream(headers: Record<string, string>) {
+function createHttpEventStream(headers: () => Record<string, string>) {
   const listeners = new Map<AppEventName, Set<AnyListener>>();
   let abort: AbortController | null = null;
 
@@ -107,7 +131,9 @@ function createHttpEventStream(headers: Record<string, string>) {
   async function connect(controller: AbortController): Promise<void> {
     while (!controller.signal.aborted) {
       try {
-        const response = await fetch('/api/events', { headers, signal: controller.signal });
+        // Without a session there is nothing to receive: sessionChanged() connects after a sign-in.
+        if (!headers()[SESSION_HEADER]) return;
+        const response = await fetch('/api/events', { headers: headers(), signal: controller.signal });
         if (!response.ok || !response.body) return;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
@@ -128,7 +154,16 @@ function createHttpEventStream(headers: Record<string, string>) {
     }
   }
 
+  function restart(): void {
+    abort?.abort();
+    abort = null;
+    if (listenerCount() === 0) return;
+    abort = new AbortController();
+    void connect(abort);
+  }
+
   return {
+    sessionChanged: restart,
     on<E extends AppEventName>(event: E, listener: AppEventListener<E>): () => void {
       const forward: AnyListener = (payload) => listener(payload as AppEventPayload<E>);
       const set = listeners.get(event) ?? new Set<AnyListener>();

@@ -1,11 +1,37 @@
 // The names of the IPC contract, without its schemas: the preload imports only this, so it stays tiny.
 
 /** Request channels, `domain.action`. contract.ts must define exactly these. */
-export const CHANNELS = ['app.status'] as const;
+export const CHANNELS = [
+  'app.status',
+  'auth.status',
+  'auth.setup',
+  'auth.login',
+  'auth.logout',
+  'session.setScope',
+  'businesses.list',
+  'businesses.create',
+  'businesses.rename',
+  'businesses.setDisabled',
+  'businesses.previewDelete',
+  'businesses.delete',
+  'users.list',
+  'users.create',
+  'users.update',
+  'users.setDisabled',
+  'users.setPassword',
+  'users.delete',
+  'jobs.list',
+  'jobs.stats',
+  'jobs.recent',
+  'jobs.active',
+  'jobs.types',
+  'jobs.get',
+  'jobs.create',
+] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Events main pushes to the renderer. contract.ts defines each payload. */
-export const APP_EVENTS = ['database.changed'] as const;
+export const APP_EVENTS = ['database.changed', 'jobs.changed'] as const;
 export type AppEventName = (typeof APP_EVENTS)[number];
 
 export function isChannel(value: unknown): value is Channel {

@@ -3,6 +3,39 @@
 import { z } from 'zod';
 import { type AppEventName, type Channel } from './channels';
 import { type Envelope } from './errors';
+import {
+  authStatusSchema,
+  businessDeletionPreviewSchema,
+  businessDeletionSchema,
+  businessIdInput,
+  businessSchema,
+  createBusinessInput,
+  createUserInput,
+  credentialsSchema,
+  deleteBusinessInput,
+  renameBusinessInput,
+  scopeSelectionSchema,
+  sessionSchema,
+  setDisabledInput,
+  setPasswordInput,
+  setupInputSchema,
+  updateUserInput,
+  userSchema,
+} from './schemas/accounts';
+import { emptyInput, idSchema } from './schemas/common';
+import {
+  activeJobRunsInput,
+  createJobRunInput,
+  jobRunDetailSchema,
+  jobRunIdInput,
+  jobRunPageSchema,
+  jobRunSchema,
+  jobRunStatsInput,
+  jobRunStatsSchema,
+  jobTypeSchema,
+  listJobRunsInput,
+  recentJobRunsInput,
+} from './schemas/jobs';
 
 export { APP_EVENTS, CHANNELS, type AppEventName, type Channel } from './channels';
 
@@ -83,8 +116,43 @@ export interface ChannelSpec {
 
 export type ContractShape = Record<string, ChannelSpec>;
 
+const done = z.strictObject({ ok: z.literal(true) });
+const deletedUser = z.strictObject({ id: idSchema });
+
+/**
+ * Every channel. Which ones need a session, and which are tenant channels (refused with FORBIDDEN to a
+ * member or business admin without a business), is decided in src-main/ipc/handlers.ts, not here.
+ */
 export const contract = {
-  'app.status': { input: z.strictObject({}), output: appStatusSchema },
+  'app.status': { input: emptyInput, output: appStatusSchema },
+
+  'auth.status': { input: emptyInput, output: authStatusSchema },
+  'auth.setup': { input: setupInputSchema, output: sessionSchema },
+  'auth.login': { input: credentialsSchema, output: sessionSchema },
+  'auth.logout': { input: emptyInput, output: done },
+  'session.setScope': { input: z.strictObject({ scope: scopeSelectionSchema }), output: sessionSchema },
+
+  'businesses.list': { input: emptyInput, output: z.array(businessSchema) },
+  'businesses.create': { input: createBusinessInput, output: businessSchema },
+  'businesses.rename': { input: renameBusinessInput, output: businessSchema },
+  'businesses.setDisabled': { input: setDisabledInput, output: businessSchema },
+  'businesses.previewDelete': { input: businessIdInput, output: businessDeletionPreviewSchema },
+  'businesses.delete': { input: deleteBusinessInput, output: businessDeletionSchema },
+
+  'users.list': { input: emptyInput, output: z.array(userSchema) },
+  'users.create': { input: createUserInput, output: userSchema },
+  'users.update': { input: updateUserInput, output: userSchema },
+  'users.setDisabled': { input: setDisabledInput, output: userSchema },
+  'users.setPassword': { input: setPasswordInput, output: userSchema },
+  'users.delete': { input: z.strictObject({ id: idSchema }), output: deletedUser },
+
+  'jobs.list': { input: listJobRunsInput, output: jobRunPageSchema },
+  'jobs.stats': { input: jobRunStatsInput, output: jobRunStatsSchema },
+  'jobs.recent': { input: recentJobRunsInput, output: z.array(jobRunSchema) },
+  'jobs.active': { input: activeJobRunsInput, output: jobRunPageSchema },
+  'jobs.types': { input: emptyInput, output: z.array(jobTypeSchema) },
+  'jobs.get': { input: jobRunIdInput, output: jobRunDetailSchema },
+  'jobs.create': { input: createJobRunInput, output: jobRunSchema },
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Contract = typeof contract;
@@ -93,6 +161,8 @@ export type Contract = typeof contract;
 export const appEvents = {
   /** After a write: which tables changed, so the renderer refreshes exactly what read them. */
   'database.changed': z.strictObject({ tables: z.array(z.string()) }),
+  /** A run was created or changed state. Sent only to sessions whose scope may see that run. */
+  'jobs.changed': z.strictObject({ run: jobRunSchema }),
 } as const satisfies Record<AppEventName, z.ZodType>;
 
 export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;

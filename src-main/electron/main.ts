@@ -1,5 +1,6 @@
 // The Electron shell: lifecycle, one hardened window, and the contract bound to ipcMain. Everything else
-// lives in the core (src-main/app-core.ts), which the HTTP shell shares.
+// lives in the core (src-main/app-core.ts), which the HTTP shell shares. Sessions: one per window, kept
+// here by webContents id; the session id never crosses to the renderer.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +9,7 @@ import { CHANNELS, eventIpcChannel } from '../../src-shared/channels';
 import { errorEnvelope } from '../../src-shared/errors';
 import { type AppCore, createAppCore } from '../app-core';
 import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
+import { sessionHandle, type SessionSlot } from '../sessions';
 
 const rendererIndex = path.join(__dirname, '../renderer/index.html');
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
@@ -15,6 +17,8 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 const appUrl = devServerUrl ?? pathToFileURL(rendererIndex).href;
 
 let mainWindow: BrowserWindow | null = null;
+/** webContents.id → the id of the session signed in in that window. */
+const windowSessions = new Map<number, string>();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -46,7 +50,9 @@ function start(): void {
   }
   lockDownSession();
   bindContract(core);
-  core.events.subscribe((event) => mainWindow?.webContents.send(eventIpcChannel(event.name), event.payload));
+  core.sessions.onEnded((ended) => {
+    for (const [contentsId, sessionId] of windowSessions) if (sessionId === ended.id) windowSessions.delete(contentsId);
+  });
 
   let databaseClosed = false;
   app.on('will-quit', (event) => {
@@ -58,7 +64,7 @@ function start(): void {
     });
   });
 
-  createWindow();
+  createWindow(core);
 }
 
 /**
@@ -76,9 +82,19 @@ function bindContract(core: AppCore): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, (event, input: unknown) => {
       if (!isTrustedSender(event)) return errorEnvelope('FORBIDDEN', 'Only the app’s own page may call it.');
-      return core.dispatcher.dispatch(channel, input, { shell: 'electron' });
+      return core.dispatcher.dispatch(channel, input, { shell: 'electron', session: sessionHandle(core.sessions, windowSlot(event.sender.id)) });
     });
   }
+}
+
+function windowSlot(contentsId: number): SessionSlot {
+  return {
+    read: () => windowSessions.get(contentsId) ?? null,
+    write: (id) => {
+      if (id === null) windowSessions.delete(contentsId);
+      else windowSessions.set(contentsId, id);
+    },
+  };
 }
 
 /** The main frame of our window, showing our page: not an iframe, not a page it was navigated to. */
@@ -116,8 +132,8 @@ function hardenWebContents(contents: WebContents): void {
   });
 }
 
-function createWindow(): void {
-  mainWindow = new BrowserWindow({
+function createWindow(core: AppCore): void {
+  const window = new BrowserWindow({
     width: 1200,
     height: 800,
     minWidth: 720,
@@ -135,10 +151,27 @@ function createWindow(): void {
       spellcheck: false,
     },
   });
-  mainWindow.once('ready-to-show', () => mainWindow?.show());
-  mainWindow.on('closed', () => {
-    mainWindow = null;
+  mainWindow = window;
+  const contents = window.webContents;
+  const contentsId = contents.id;
+  // Events reach this window only when its session may see them, judged as each is sent.
+  const unsubscribe = core.subscribeSession(
+    () => {
+      const sessionId = windowSessions.get(contentsId);
+      return sessionId === undefined ? null : core.sessions.peek(sessionId);
+    },
+    (event) => {
+      if (!contents.isDestroyed()) contents.send(eventIpcChannel(event.name), event.payload);
+    },
+  );
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    unsubscribe();
+    const sessionId = windowSessions.get(contentsId);
+    if (sessionId !== undefined) core.sessions.end(sessionId);
+    windowSessions.delete(contentsId);
+    if (mainWindow === window) mainWindow = null;
   });
-  if (devServerUrl) void mainWindow.loadURL(devServerUrl);
-  else void mainWindow.loadFile(rendererIndex);
+  if (devServerUrl) void window.loadURL(devServerUrl);
+  else void window.loadFile(rendererIndex);
 }

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     console.error('The app shows this error screen; nothing else is served.');
   }
 
-  const shell = await startHttpShell({ dispatcher: core.dispatcher, events: core.events, staticRoot, port });
+  const shell = await startHttpShell({ core, staticRoot, port });
   console.log(`Automation Console is running at ${shell.pageUrl}`);
 
   let stopping = false;

@@ -1,23 +1,25 @@
 // The loopback HTTP shell: the same dispatcher as the Electron shell, for development and browser tests.
 // 127.0.0.1 only, a per-run token on every API call, the built renderer as static files. No business logic.
+// Sessions: one per X-Session-Token header. A sign-in answers with the new token in that response header
+// (the contract's output stays the same in both shells); the renderer keeps it and sends it on every call.
 import crypto from 'node:crypto';
 import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { type ErrorCode, errorEnvelope, type Envelope } from '../../src-shared/errors';
-import { type RequestContext } from '../app-core';
-import { type Dispatcher } from '../ipc/dispatch';
-import { type AppEventBus } from '../ipc/events';
+import { type AppCore } from '../app-core';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../security';
+import { sessionHandle, type SessionSlot } from '../sessions';
 
 export const HTTP_HOST = '127.0.0.1';
 export const HEARTBEAT_MS = 15_000;
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Request: the caller's session. Response: the session a sign-in began, or empty when the call ended it. */
+export const SESSION_HEADER = 'X-Session-Token';
 
 export interface HttpShellOptions {
-  dispatcher: Dispatcher<RequestContext>;
-  events: AppEventBus;
+  core: Pick<AppCore, 'dispatcher' | 'sessions' | 'subscribeSession'>;
   /** The built renderer (out/renderer), or any folder with an index.html. */
   staticRoot: string;
   /** 0 or absent: a free port chosen by the system. */
@@ -77,6 +79,7 @@ export function createToken(): string {
 }
 
 export async function startHttpShell(options: HttpShellOptions): Promise<HttpShell> {
+  const { core } = options;
   const token = options.token ?? createToken();
   const tokenDigest = sha256(`Bearer ${token}`);
   const staticRoot = path.resolve(options.staticRoot);
@@ -140,10 +143,24 @@ export async function startHttpShell(options: HttpShellOptions): Promise<HttpShe
     } catch {
       return sendEnvelope(res, errorEnvelope('NOT_FOUND', 'There is no such channel.'));
     }
-    sendEnvelope(res, await options.dispatcher.dispatch(channel, input, { shell: 'http' }));
+    // The slot is this request's header; a sign-in or sign-out writes the answer's header instead.
+    let sessionId = sessionToken(req);
+    let answered: string | null | undefined;
+    const slot: SessionSlot = {
+      read: () => sessionId,
+      write: (id) => {
+        sessionId = answered = id;
+      },
+    };
+    const envelope = await core.dispatcher.dispatch(channel, input, { shell: 'http', session: sessionHandle(core.sessions, slot) });
+    sendEnvelope(res, envelope, undefined, answered === undefined ? {} : { [SESSION_HEADER]: answered ?? '' });
   }
 
+  /** A stream belongs to one session: it carries only what that session may see, and closes when it ends. */
   function openEventStream(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const sessionId = sessionToken(req);
+    const session = sessionId === null ? null : core.sessions.touch(sessionId);
+    if (!session) return sendEnvelope(res, errorEnvelope('UNAUTHENTICATED', `Sign in first: the event stream needs the ${SESSION_HEADER} header.`));
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -152,13 +169,18 @@ export async function startHttpShell(options: HttpShellOptions): Promise<HttpShe
     });
     res.write(': connected\n\n');
     streams.add(res);
-    const unsubscribe = options.events.subscribe((event) => {
-      res.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+    const unsubscribe = core.subscribeSession(
+      () => core.sessions.peek(session.id),
+      (event) => res.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`),
+    );
+    const stopOnEnd = core.sessions.onEnded((ended) => {
+      if (ended.id === session.id) res.end();
     });
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
     res.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      stopOnEnd();
       streams.delete(res);
     });
   }
@@ -243,10 +265,17 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | nu
   });
 }
 
-function sendEnvelope(res: http.ServerResponse, envelope: Envelope<unknown>, status?: number): void {
+/** The session token of a request: its header only, never a query parameter (URLs end up in logs and history). */
+function sessionToken(req: http.IncomingMessage): string | null {
+  const given = req.headers[SESSION_HEADER.toLowerCase()];
+  return typeof given === 'string' && given.length > 0 && given.length <= 100 ? given : null;
+}
+
+function sendEnvelope(res: http.ServerResponse, envelope: Envelope<unknown>, status?: number, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(envelope);
   res.writeHead(status ?? (envelope.ok ? 200 : STATUS_FOR_CODE[envelope.error.code]), {
     ...SECURITY_HEADERS,
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',

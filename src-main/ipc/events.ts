@@ -1,12 +1,19 @@
-// Events main pushes to the renderer. Both shells subscribe and deliver (IPC send, server-sent events).
+// Events main pushes to the renderer. The bus carries every event; each shell delivers one only to the
+// sessions in its audience (IPC send per window, server-sent events per stream): an event is a leak too.
+import { reachOf } from '../../src-shared/access';
 import { type AppEventName } from '../../src-shared/channels';
 import { type AppEventPayload } from '../../src-shared/contract';
+import { AppError } from '../../src-shared/errors';
+import { type Orm } from '../db/connection';
+import { loadActor } from '../services/accounts';
+import { isRunInScope } from '../services/tenant-scope';
+import { type Session, sessionTenantScope } from '../sessions';
 
 export type AppEvent = { [E in AppEventName]: { name: E; payload: AppEventPayload<E> } }[AppEventName];
 
 export interface AppEventBus {
   publish<E extends AppEventName>(name: E, payload: AppEventPayload<E>): void;
-  /** Returns the unsubscribe function. */
+  /** Every event, unfiltered: for the shells' delivery and tests. Returns the unsubscribe function. */
   subscribe(listener: (event: AppEvent) => void): () => void;
 }
 
@@ -27,5 +34,34 @@ export function createEventBus(): AppEventBus {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+  };
+}
+
+/** Whether a session may receive an event. */
+export type EventAudience = (session: Session | null, event: AppEvent) => boolean;
+
+/**
+ * Decided at delivery, from the session's user as the database says now and its current selection: a user
+ * disabled, moved to another business, or switched to another scope since subscribing gets only what they
+ * may see now. `jobs.changed` follows the run's tenant; `database.changed` (users and businesses) goes to
+ * system admins only, the only role whose views list every business and user.
+ */
+export function eventAudience(orm: Orm): EventAudience {
+  return (session, event) => {
+    if (!session) return false;
+    const actor = loadActor(orm, session.userId);
+    if (!actor) return false;
+    switch (event.name) {
+      case 'jobs.changed':
+        try {
+          return isRunInScope(event.payload.run, sessionTenantScope(actor, session.selection));
+        } catch (error) {
+          // FORBIDDEN: a member or business admin without a business sees no run at all.
+          if (error instanceof AppError) return false;
+          throw error;
+        }
+      case 'database.changed':
+        return reachOf(actor.role, 'businesses.manage') === 'any';
+    }
   };
 }

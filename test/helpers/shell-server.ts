@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { type AppCore, createAppCore } from '../../src-main/app-core';
-import { type HttpShell, startHttpShell } from '../../src-main/http/server';
+import { type HttpShell, SESSION_HEADER, startHttpShell } from '../../src-main/http/server';
 import { MIGRATIONS_FOLDER, tempDir } from './temp';
 
 const running: (() => Promise<void>)[] = [];
@@ -32,15 +32,15 @@ export function makeStaticRoot(): string {
 export interface TestShell {
   core: AppCore;
   shell: HttpShell;
-  /** POST /api/<channel> with the token (or the given authorization header, or none). */
-  call(channel: string, input: unknown, options?: { authorization?: string | null }): Promise<RawResponse>;
+  /** POST /api/<channel> with the token (or the given authorization header, or none), and a session token if given. */
+  call(channel: string, input: unknown, options?: { authorization?: string | null; session?: string }): Promise<RawResponse>;
   request(options: RawRequest): Promise<RawResponse>;
 }
 
 export async function startTestShell(dbPath: string, options: { heartbeatMs?: number } = {}): Promise<TestShell> {
   const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, checkOutput: true });
   running.push(() => core.close());
-  const shell = await startHttpShell({ dispatcher: core.dispatcher, events: core.events, staticRoot: makeStaticRoot(), heartbeatMs: options.heartbeatMs });
+  const shell = await startHttpShell({ core, staticRoot: makeStaticRoot(), heartbeatMs: options.heartbeatMs });
   running.push(() => shell.close());
   const request = (req: RawRequest) => rawRequest(shell.port, req);
   return {
@@ -52,7 +52,11 @@ export async function startTestShell(dbPath: string, options: { heartbeatMs?: nu
       return request({
         method: 'POST',
         path: `/api/${channel}`,
-        headers: { 'Content-Type': 'application/json', ...(authorization === null ? {} : { Authorization: authorization }) },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(authorization === null ? {} : { Authorization: authorization }),
+          ...(callOptions.session === undefined ? {} : { [SESSION_HEADER]: callOptions.session }),
+        },
         body: JSON.stringify(input),
       });
     },

@@ -1,9 +1,12 @@
 // The one contract binding: every bad call comes back as a clear envelope, and nothing internal leaks.
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { createAppCore } from '../../src-main/app-core';
 import { createDispatcher, INTERNAL_ERROR_MESSAGE } from '../../src-main/ipc/dispatch';
+import { sessionHandle } from '../../src-main/sessions';
 import { contract } from '../../src-shared/contract';
 import { AppError, type Envelope } from '../../src-shared/errors';
+import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
 
 const testContract = {
   'test.echo': {
@@ -141,10 +144,10 @@ describe('the app contract', () => {
   });
 
   it('refuses unknown fields on app.status', async () => {
-    const dispatcher = createDispatcher(contract, {
-      'app.status': () => ({ state: 'failed', reason: 'unexpected', message: 'x', path: 'p', backupPath: null }),
-    });
-    const error = errorOf(await dispatcher.dispatch('app.status', { businessId: 1 }, {}));
+    const core = createAppCore({ argv: ['--db', tempDbPath()], env: {}, migrationsFolder: MIGRATIONS_FOLDER });
+    const context = { shell: 'http' as const, session: sessionHandle(core.sessions, { read: () => null, write: () => undefined }) };
+    const error = errorOf(await core.dispatcher.dispatch('app.status', { businessId: 1 }, context));
+    await core.close();
     expect(error).toEqual({ code: 'VALIDATION', message: 'Invalid input: businessId: unknown field.' });
   });
 });

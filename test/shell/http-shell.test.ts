@@ -3,9 +3,10 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { findRendererRoot, portFlag, staticFilePath } from '../../src-main/http/server';
+import { findRendererRoot, portFlag, SESSION_HEADER, staticFilePath } from '../../src-main/http/server';
 import { type AppStatus } from '../../src-shared/contract';
 import { type Envelope } from '../../src-shared/errors';
+import { insertUser, TEST_PASSWORD } from '../helpers/contract-data';
 import { createLegacyDatabase } from '../helpers/legacy-fixtures';
 import { databaseFromTheFuture, journalLength, notASqliteFile, seededDatabase, someoneElsesSqliteFile } from '../helpers/shell-data';
 import { SECRET_OUTSIDE_ROOT, startTestShell, TEST_INDEX_HTML } from '../helpers/shell-server';
@@ -44,6 +45,17 @@ describe('HTTP shell: the token', () => {
   it('refuses the event stream without the token', async () => {
     const shell = await startTestShell(tempDbPath());
     expect((await shell.request({ path: '/api/events' })).status).toBe(401);
+  });
+
+  it('refuses the event stream without a session, and with a session named only in the query', async () => {
+    const shell = await startTestShell(tempDbPath());
+    const auth = { Authorization: `Bearer ${shell.shell.token}` };
+    expect((await shell.request({ path: '/api/events', headers: auth })).status).toBe(401);
+    expect((await shell.request({ path: '/api/events', headers: { ...auth, [SESSION_HEADER]: 'made-up' } })).status).toBe(401);
+    const startup = await shell.core.started;
+    if (startup.state !== 'ready') throw new Error('the database did not open');
+    const session = shell.core.sessions.begin(insertUser(startup.db, { role: 'system_admin', businessId: null }).id, { kind: 'all' });
+    expect((await shell.request({ path: `/api/events?session=${session.id}`, headers: auth })).status).toBe(401);
   });
 
   it('uses a different token on every run', async () => {
@@ -212,11 +224,22 @@ describe('HTTP shell: the network', () => {
 });
 
 describe('HTTP shell: events', () => {
-  it('streams published events and heartbeats to a client with the token', async () => {
+  it('streams a system admin’s events and heartbeats to a client with the token and a session', async () => {
     const shell = await startTestShell(tempDbPath(), { heartbeatMs: 50 });
+    const startup = await shell.core.started;
+    if (startup.state !== 'ready') throw new Error('the database did not open');
+    const admin = insertUser(startup.db, { role: 'system_admin', businessId: null });
+    const login = await shell.call('auth.login', { email: admin.email, password: TEST_PASSWORD });
+    const session = login.headers[SESSION_HEADER.toLowerCase()];
+    if (typeof session !== 'string' || session === '') throw new Error('auth.login returned no session token');
     const received = await new Promise<string>((resolve, reject) => {
       const req = http.get(
-        { host: '127.0.0.1', port: shell.shell.port, path: '/api/events', headers: { Authorization: `Bearer ${shell.shell.token}` } },
+        {
+          host: '127.0.0.1',
+          port: shell.shell.port,
+          path: '/api/events',
+          headers: { Authorization: `Bearer ${shell.shell.token}`, [SESSION_HEADER]: session },
+        },
         (res) => {
           expect(res.statusCode).toBe(200);
           expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');

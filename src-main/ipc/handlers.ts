@@ -1,0 +1,250 @@
+// One handler per contract channel, over an open database. Each is thin: the dispatcher has parsed the
+// input; here the session gives the Actor (loaded fresh from the database) and the policy gives the scope;
+// the service does the work and returns the view. Public channels: auth.status, auth.setup, auth.login
+// (and app.status, in app-core). Every other channel needs a session; the jobs.* channels are tenant channels.
+import { type Channel } from '../../src-shared/channels';
+import { type Contract } from '../../src-shared/contract';
+import { AppError } from '../../src-shared/errors';
+import { type SessionView } from '../../src-shared/schemas/accounts';
+import { type Actor, checkScopeSelection, resolveRunTarget } from '../access/policy';
+import { type AppDatabase } from '../db/connection';
+import { getUserView, loadActor, login, needsSetup, setupFirstAdmin } from '../services/accounts';
+import { recordAuditEvent, userAuditActor } from '../services/audit';
+import {
+  createBusinessAs,
+  deleteBusiness,
+  getBusiness,
+  listBusinessViews,
+  previewBusinessDeletion,
+  renameBusiness,
+  setBusinessDisabled,
+} from '../services/businesses';
+import {
+  createJobRun,
+  getActiveJobRuns,
+  getJobRun,
+  getJobRunStats,
+  getJobTypes,
+  getRecentJobRuns,
+  listJobRuns,
+} from '../services/job-runs';
+import { type TenantScope } from '../services/tenant-scope';
+import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../services/users';
+import {
+  activeSelection,
+  selectionAtSignIn,
+  type Session,
+  type SessionHandle,
+  type SessionStore,
+  sessionTenantScope,
+  visibleSelection,
+} from '../sessions';
+import { type HandlersFor } from './dispatch';
+import { type AppEventBus } from './events';
+
+/** Who is calling: the shell, and its handle on the caller's session. Never a user or tenant named by the renderer. */
+export interface RequestContext {
+  shell: 'electron' | 'http';
+  session: SessionHandle;
+}
+
+export type ContractHandlers = HandlersFor<Contract, RequestContext>;
+/** Everything but app.status, which answers before (and without) a database. */
+export type DatabaseChannel = Exclude<Channel, 'app.status'>;
+export type DatabaseHandlers = Pick<ContractHandlers, DatabaseChannel>;
+
+export interface HandlerDeps {
+  db: AppDatabase;
+  sessions: SessionStore;
+  events: AppEventBus;
+}
+
+interface SignedIn {
+  session: Session;
+  actor: Actor;
+}
+
+interface InTenant extends SignedIn {
+  scope: TenantScope;
+}
+
+export function createDatabaseHandlers({ db, sessions, events }: HandlerDeps): DatabaseHandlers {
+  const { orm } = db;
+
+  /** The caller's session and who they are now: a disabled or deleted user's session ends here. */
+  function signedIn(context: RequestContext): SignedIn {
+    const session = context.session.current();
+    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in first: there is no session, or it has ended.');
+    const actor = loadActor(orm, session.userId);
+    if (!actor) {
+      context.session.end();
+      throw new AppError('UNAUTHENTICATED', 'Your account is disabled or no longer exists, so your session has ended.');
+    }
+    return { session, actor };
+  }
+
+  /** A tenant channel: the scope comes from the policy; FORBIDDEN for a member or business admin without a business. */
+  function inTenant(context: RequestContext): InTenant {
+    const caller = signedIn(context);
+    return { ...caller, scope: sessionTenantScope(caller.actor, caller.session.selection) };
+  }
+
+  function sessionView({ session, actor }: SignedIn): SessionView {
+    return { user: getUserView(orm, actor.userId), scope: visibleSelection(actor, session.selection) };
+  }
+
+  /** Sign-in and setup: a fresh session, whatever the caller had before. */
+  function beginSession(context: RequestContext, userId: number): SessionView {
+    const actor = loadActor(orm, userId);
+    if (!actor) throw new AppError('UNAUTHENTICATED', 'This account cannot sign in.');
+    const session = context.session.begin(userId, selectionAtSignIn(actor));
+    return sessionView({ session, actor });
+  }
+
+  /** Users and businesses changed: system admins' renderers refresh what read these tables. */
+  function tablesChanged(...tables: string[]): void {
+    events.publish('database.changed', { tables });
+  }
+
+  return {
+    'auth.status': (_input, context) => {
+      let session: SessionView | null = null;
+      try {
+        session = sessionView(signedIn(context));
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'UNAUTHENTICATED')) throw error;
+      }
+      return { needsSetup: needsSetup(orm), session };
+    },
+    'auth.setup': async (input, context) => {
+      const user = await setupFirstAdmin(db, input);
+      tablesChanged('users');
+      return beginSession(context, user.id);
+    },
+    'auth.login': async (input, context) => {
+      const user = await login(db, input);
+      return beginSession(context, user.id);
+    },
+    'auth.logout': (_input, context) => {
+      signedIn(context);
+      context.session.end();
+      return { ok: true };
+    },
+    'session.setScope': (input, context) => {
+      const { session, actor } = signedIn(context);
+      const selection = checkScopeSelection(actor, input.scope, (id) => getBusiness(orm, id) !== null);
+      sessions.setSelection(session.id, selection);
+      recordAuditEvent(orm, {
+        actor: userAuditActor(actor),
+        action: 'scope.switch',
+        target: selection.kind === 'business' ? { type: 'business', id: selection.businessId } : { type: 'scope', id: selection.kind },
+        businessId: selection.kind === 'business' ? selection.businessId : null,
+        details: { scope: selection },
+      });
+      return sessionView({ session, actor });
+    },
+
+    'businesses.list': (_input, context) => listBusinessViews(orm, signedIn(context).actor),
+    'businesses.create': (input, context) => {
+      const business = createBusinessAs(db, signedIn(context).actor, input);
+      tablesChanged('businesses');
+      return business;
+    },
+    'businesses.rename': (input, context) => {
+      const business = renameBusiness(db, signedIn(context).actor, input);
+      tablesChanged('businesses');
+      return business;
+    },
+    'businesses.setDisabled': (input, context) => {
+      const business = setBusinessDisabled(db, signedIn(context).actor, input);
+      tablesChanged('businesses');
+      return business;
+    },
+    'businesses.previewDelete': (input, context) => previewBusinessDeletion(db, signedIn(context).actor, input),
+    'businesses.delete': async (input, context) => {
+      const deletion = await deleteBusiness(db, signedIn(context).actor, input);
+      tablesChanged('businesses', 'users', 'job_runs', 'job_schedules');
+      return deletion;
+    },
+
+    'users.list': (_input, context) => listUsers(orm, signedIn(context).actor),
+    'users.create': async (input, context) => {
+      const user = await createUser(db, signedIn(context).actor, input);
+      tablesChanged('users');
+      return user;
+    },
+    'users.update': (input, context) => {
+      const user = updateUser(db, signedIn(context).actor, input);
+      tablesChanged('users');
+      return user;
+    },
+    'users.setDisabled': (input, context) => {
+      const user = setUserDisabled(db, signedIn(context).actor, input);
+      if (user.disabled) sessions.endAllForUser(user.id);
+      tablesChanged('users');
+      return user;
+    },
+    'users.setPassword': async (input, context) => {
+      const { session, actor } = signedIn(context);
+      const user = await setUserPassword(db, actor, input);
+      // A new password signs the account out everywhere, except the window that set its own password.
+      sessions.endAllForUser(user.id, session.id);
+      tablesChanged('users');
+      return user;
+    },
+    'users.delete': (input, context) => {
+      const deleted = deleteUser(db, signedIn(context).actor, input);
+      sessions.endAllForUser(deleted.id);
+      tablesChanged('users');
+      return deleted;
+    },
+
+    'jobs.list': (input, context) => {
+      const { scope } = inTenant(context);
+      return listJobRuns(orm, scope, input);
+    },
+    'jobs.stats': (input, context) => {
+      const { scope } = inTenant(context);
+      return getJobRunStats(orm, scope, input);
+    },
+    'jobs.recent': (input, context) => {
+      const { scope } = inTenant(context);
+      return getRecentJobRuns(orm, scope, input);
+    },
+    'jobs.active': (input, context) => {
+      const { scope } = inTenant(context);
+      return getActiveJobRuns(orm, scope, input);
+    },
+    'jobs.types': (_input, context) => {
+      const { scope } = inTenant(context);
+      return getJobTypes(orm, scope);
+    },
+    'jobs.get': (input, context) => {
+      const { scope } = inTenant(context);
+      return getJobRun(orm, scope, input.id);
+    },
+    'jobs.create': (input, context) => {
+      const { actor, session } = inTenant(context);
+      const target = resolveRunTarget(actor, activeSelection(actor, session.selection), input.target);
+      const run = db.sqlite.transaction(() => {
+        const created = createJobRun(orm, target, {
+          jobType: input.jobType,
+          params: input.params,
+          trigger: 'manual',
+          triggeredByUserId: actor.userId,
+          triggeredBy: actor.email,
+        });
+        recordAuditEvent(orm, {
+          actor: userAuditActor(actor),
+          action: 'job.trigger',
+          target: { type: 'job_run', id: created.id },
+          businessId: created.businessId,
+          details: { jobType: created.jobType, scope: created.scope },
+        });
+        return created;
+      }).immediate();
+      events.publish('jobs.changed', { run });
+      return run;
+    },
+  };
+}

@@ -1,0 +1,175 @@
+// Signed-in sessions, in memory: a session names a user and the switcher's selection, nothing else. Who the
+// user is (role, business, disabled) is loaded from the database on every request, never kept here.
+import crypto from 'node:crypto';
+import { reachOf } from '../src-shared/access';
+import type { ScopeSelection } from '../src-shared/schemas/accounts';
+import { type Actor, defaultSelection, noBusiness, tenantScopeFor } from './access/policy';
+import type { TenantScope } from './services/tenant-scope';
+
+/** A session ends after this long without a request. */
+export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+
+export interface Session {
+  /** 32 random bytes, base64url: the HTTP shell's X-Session-Token; the Electron shell never lets it leave main. */
+  readonly id: string;
+  readonly userId: number;
+  /**
+   * A system admin's switcher choice. Null for a member or business admin without a business: there is
+   * nothing to select, and every tenant channel refuses them.
+   */
+  selection: ScopeSelection | null;
+  readonly createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface SessionStore {
+  begin(userId: number, selection: ScopeSelection | null): Session;
+  /** The live session with this id, its idle clock reset; null when unknown or expired (which ends it). */
+  touch(id: string): Session | null;
+  /** Like touch, without counting as activity: event streams look, they do not keep a session alive. */
+  peek(id: string): Session | null;
+  setSelection(id: string, selection: ScopeSelection): void;
+  end(id: string): void;
+  /** A disabled or deleted user, or a changed password: every window and tab of theirs signs out (but `exceptId`). */
+  endAllForUser(userId: number, exceptId?: string): void;
+  /** Called with each session that ends, by sign-out, expiry or endAllForUser. Returns the unsubscribe function. */
+  onEnded(listener: (session: Session) => void): () => void;
+  readonly size: number;
+}
+
+export interface SessionStoreOptions {
+  idleMs?: number;
+  now?: () => number;
+}
+
+export function createSessionStore(options: SessionStoreOptions = {}): SessionStore {
+  const idleMs = options.idleMs ?? SESSION_IDLE_MS;
+  const now = options.now ?? Date.now;
+  const sessions = new Map<string, Session>();
+  const endedListeners = new Set<(session: Session) => void>();
+
+  function end(id: string): void {
+    const session = sessions.get(id);
+    if (!session) return;
+    sessions.delete(id);
+    for (const listener of [...endedListeners]) {
+      try {
+        listener(session);
+      } catch (error) {
+        console.error('[sessions] a listener of a session end failed:', error);
+      }
+    }
+  }
+
+  function live(id: string): Session | null {
+    if (typeof id !== 'string') return null;
+    const session = sessions.get(id);
+    if (!session) return null;
+    if (now() - session.lastSeenAt > idleMs) {
+      end(id);
+      return null;
+    }
+    return session;
+  }
+
+  return {
+    begin(userId, selection) {
+      // Sessions of closed tabs are never asked for again: sweep the expired ones as new ones begin.
+      for (const id of [...sessions.keys()]) live(id);
+      const at = now();
+      const session: Session = { id: crypto.randomBytes(32).toString('base64url'), userId, selection, createdAt: at, lastSeenAt: at };
+      sessions.set(session.id, session);
+      return session;
+    },
+    touch(id) {
+      const session = live(id);
+      if (session) session.lastSeenAt = now();
+      return session;
+    },
+    peek: live,
+    setSelection(id, selection) {
+      const session = sessions.get(id);
+      if (session) session.selection = selection;
+    },
+    end,
+    endAllForUser(userId, exceptId) {
+      for (const session of [...sessions.values()]) if (session.userId === userId && session.id !== exceptId) end(session.id);
+    },
+    onEnded(listener) {
+      endedListeners.add(listener);
+      return () => endedListeners.delete(listener);
+    },
+    get size() {
+      return sessions.size;
+    },
+  };
+}
+
+/**
+ * What a request knows of its session, implemented by each shell: the Electron shell keeps one session per
+ * window, the HTTP shell one per X-Session-Token. Handlers use only this.
+ */
+export interface SessionHandle {
+  current(): Session | null;
+  /** Signs in: replaces the caller's session (if any) with a new one, so an old id never gains a user. */
+  begin(userId: number, selection: ScopeSelection | null): Session;
+  end(): void;
+}
+
+/** Where a shell keeps the session id of one caller (a window, a request's header). */
+export interface SessionSlot {
+  read(): string | null;
+  write(id: string | null): void;
+}
+
+/** The one SessionHandle both shells use, over their own slot. */
+export function sessionHandle(store: SessionStore, slot: SessionSlot): SessionHandle {
+  return {
+    current() {
+      const id = slot.read();
+      return id === null ? null : store.touch(id);
+    },
+    begin(userId, selection) {
+      const previous = slot.read();
+      if (previous !== null) store.end(previous);
+      const session = store.begin(userId, selection);
+      slot.write(session.id);
+      return session;
+    },
+    end() {
+      const id = slot.read();
+      if (id !== null) store.end(id);
+      slot.write(null);
+    },
+  };
+}
+
+// ---- A session's scope, for the signed-in Actor as loaded for this request --------------------------------
+
+const switches = (actor: Actor) => reachOf(actor.role, 'scope.switch') === 'any';
+
+/** What a new session selects: everything for a system admin, the own business, or nothing without one. */
+export function selectionAtSignIn(actor: Actor): ScopeSelection | null {
+  return switches(actor) || actor.businessId !== null ? defaultSelection(actor) : null;
+}
+
+/**
+ * Where the session looks now. A system admin: the switcher's choice. Anyone else: their own business as
+ * the database says today (a user moved to another business follows it), or null without one.
+ */
+export function visibleSelection(actor: Actor, selection: ScopeSelection | null): ScopeSelection | null {
+  if (switches(actor)) return selection ?? defaultSelection(actor);
+  return actor.businessId === null ? null : { kind: 'business', businessId: actor.businessId };
+}
+
+/** The selection a tenant channel works in; FORBIDDEN for a member or business admin without a business. */
+export function activeSelection(actor: Actor, selection: ScopeSelection | null): ScopeSelection {
+  const visible = visibleSelection(actor, selection);
+  if (visible === null) throw noBusiness();
+  return visible;
+}
+
+/** The tenant scope of a session's request or event, decided by the policy (src-main/access/policy.ts). */
+export function sessionTenantScope(actor: Actor, selection: ScopeSelection | null): TenantScope {
+  return tenantScopeFor(actor, activeSelection(actor, selection));
+}

@@ -1,0 +1,186 @@
+// The original design's promises about tenancy, as the renderer experiences them, over both transports:
+// runs are created with their business, lists filter by business, the system admin sees everything, stats
+// are scoped, and nothing leaks (not by id, not by filter, not by event).
+import { describe, expect, it } from 'vitest';
+import { type ContractClient, eventually, type Harness, startHarness, TRANSPORTS } from '../helpers/contract-harness';
+import { insertBusiness, insertUser, TEST_PASSWORD, WORLD_RANGE } from '../helpers/contract-data';
+import { readAuditEvents, seedRuns } from '../helpers/seed';
+import { tempDbPath } from '../helpers/temp';
+
+interface Company {
+  harness: Harness;
+  acme: number;
+  globex: number;
+  acmeRuns: number[];
+  globexRuns: number[];
+  systemRuns: number[];
+  orphanRuns: number[];
+  alice: ContractClient;
+  bob: ContractClient;
+  root: ContractClient;
+  aliceId: number;
+}
+
+/** Acme (Alice, a member) and Globex (Bob, a business admin), system-wide runs and orphans; Root is a system admin. */
+async function company(transport: (typeof TRANSPORTS)[number]): Promise<Company> {
+  const harness = await startHarness(transport, tempDbPath());
+  const db = harness.db;
+  const acme = insertBusiness(db, 'Acme');
+  const globex = insertBusiness(db, 'Globex');
+  const startAt = WORLD_RANGE.from + 86_400_000;
+  const acmeRuns = seedRuns(db, { kind: 'business', businessId: acme }, 3, { statuses: ['completed', 'failed', 'running'], startAt, jobType: 'acme.secret-report' });
+  const globexRuns = seedRuns(db, { kind: 'business', businessId: globex }, 5, { statuses: ['completed', 'pending'], startAt, jobType: 'globex.payroll' });
+  const systemRuns = seedRuns(db, { kind: 'system' }, 2, { startAt, jobType: 'maintenance.backup' });
+  const orphanRuns = seedRuns(db, { kind: 'orphan' }, 4, { startAt, jobType: 'legacy.cleanup' });
+  const sign = async (role: 'member' | 'business_admin' | 'system_admin', businessId: number | null) => {
+    const user = insertUser(db, { role, businessId });
+    const client = harness.client();
+    await client.value('auth.login', { email: user.email, password: TEST_PASSWORD });
+    return { client, id: user.id };
+  };
+  const alice = await sign('member', acme);
+  const bob = await sign('business_admin', globex);
+  const root = await sign('system_admin', null);
+  return { harness, acme, globex, acmeRuns, globexRuns, systemRuns, orphanRuns, alice: alice.client, bob: bob.client, root: root.client, aliceId: alice.id };
+}
+
+const ids = (runs: { id: number }[]) => runs.map((run) => run.id).sort((a, b) => a - b);
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+
+describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
+  it('a run a member triggers is created in their business, and only there', async () => {
+    const c = await company(transport);
+    try {
+      const run = await c.alice.value('jobs.create', { jobType: 'diagnostics.probe' });
+      expect(run).toMatchObject({ scope: 'business', businessId: c.acme, businessName: 'Acme', trigger: 'manual', triggeredByUserId: c.aliceId, status: 'pending' });
+      for (const target of [{ kind: 'business', businessId: c.globex }, { kind: 'system' }]) {
+        const refused = await c.alice.call('jobs.create', { jobType: 'diagnostics.probe', target });
+        expect(refused.ok ? 'ok' : refused.error.code, JSON.stringify(target)).toBe('FORBIDDEN');
+      }
+      const own = await c.alice.call('jobs.create', { jobType: 'diagnostics.probe', target: { kind: 'business', businessId: c.acme } });
+      expect(own.ok && own.value.businessId).toBe(c.acme);
+      expect(readAuditEvents(c.harness.db).filter((event) => event.action === 'job.trigger')).toEqual([
+        expect.objectContaining({ businessId: c.acme, details: expect.objectContaining({ jobType: 'diagnostics.probe' }) }),
+        expect.objectContaining({ businessId: c.acme }),
+      ]);
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('a system admin triggers where they say, else in the switcher’s business, else system-wide', async () => {
+    const c = await company(transport);
+    try {
+      const named = await c.root.value('jobs.create', { jobType: 'diagnostics.probe', target: { kind: 'business', businessId: c.globex } });
+      expect(named).toMatchObject({ scope: 'business', businessId: c.globex });
+      const systemWide = await c.root.value('jobs.create', { jobType: 'diagnostics.probe' });
+      expect(systemWide).toMatchObject({ scope: 'system', businessId: null });
+      await c.root.value('session.setScope', { scope: { kind: 'business', businessId: c.acme } });
+      expect(await c.root.value('jobs.create', { jobType: 'diagnostics.probe' })).toMatchObject({ businessId: c.acme });
+      const missing = await c.root.call('jobs.create', { jobType: 'diagnostics.probe', target: { kind: 'business', businessId: 9999 } });
+      expect(missing.ok ? 'ok' : missing.error.code).toBe('NOT_FOUND');
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('lists, recent and active runs and job types are filtered to the member’s business', async () => {
+    const c = await company(transport);
+    try {
+      expect(ids((await c.alice.value('jobs.list', {})).runs)).toEqual(sorted(c.acmeRuns));
+      expect(ids(await c.alice.value('jobs.recent', { limit: 50 }))).toEqual(sorted(c.acmeRuns));
+      expect((await c.alice.value('jobs.active', {})).runs.map((run) => run.businessId)).toEqual([c.acme]);
+      expect(ids((await c.bob.value('jobs.list', {})).runs)).toEqual(sorted(c.globexRuns));
+      const aliceTypes = (await c.alice.value('jobs.types', {})).map((type) => type.key);
+      expect(aliceTypes).toContain('acme.secret-report');
+      expect(aliceTypes).not.toContain('globex.payroll');
+      expect(aliceTypes).not.toContain('legacy.cleanup');
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('the system admin sees every run: all businesses, system-wide and orphaned, and each on its own', async () => {
+    const c = await company(transport);
+    try {
+      const every = sorted([...c.acmeRuns, ...c.globexRuns, ...c.systemRuns, ...c.orphanRuns]);
+      expect(ids((await c.root.value('jobs.list', { limit: 200 })).runs)).toEqual(every);
+      const views = [
+        [{ kind: 'business', businessId: c.globex }, c.globexRuns],
+        [{ kind: 'system' }, c.systemRuns],
+        [{ kind: 'orphans' }, c.orphanRuns],
+      ] as const;
+      for (const [scope, expected] of views) {
+        expect((await c.root.value('session.setScope', { scope })).scope).toEqual(scope);
+        expect(ids((await c.root.value('jobs.list', {})).runs), JSON.stringify(scope)).toEqual(sorted(expected));
+      }
+      const switches = readAuditEvents(c.harness.db).filter((event) => event.action === 'scope.switch');
+      expect(switches.map((event) => event.details.scope)).toEqual(views.map(([scope]) => scope));
+      const unknown = await c.root.call('session.setScope', { scope: { kind: 'business', businessId: 9999 } });
+      expect(unknown.ok ? 'ok' : unknown.error.code).toBe('NOT_FOUND');
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('statistics count only the runs in scope', async () => {
+    const c = await company(transport);
+    try {
+      const alice = await c.alice.value('jobs.stats', WORLD_RANGE);
+      expect(alice).toMatchObject({ total: 3, byStatus: { completed: 1, failed: 1, running: 1, pending: 0, cancelled: 0 }, byBusiness: null });
+      expect(alice.byJobType.map((row) => row.jobType)).toEqual(['acme.secret-report']);
+      expect((await c.bob.value('jobs.stats', WORLD_RANGE)).total).toBe(5);
+      const all = await c.root.value('jobs.stats', WORLD_RANGE);
+      expect(all.total).toBe(14);
+      expect(all.byBusiness?.map((row) => [row.owner.kind, row.total]).sort()).toEqual(
+        [['business', 3], ['business', 5], ['orphans', 4], ['system', 2]].sort(),
+      );
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('nothing leaks: not by id, not through the business filter, not as an event', async () => {
+    const c = await company(transport);
+    try {
+      for (const id of [...c.globexRuns, ...c.systemRuns, ...c.orphanRuns]) {
+        const envelope = await c.alice.call('jobs.get', { id });
+        expect(envelope.ok ? 'ok' : envelope.error.code, `run ${id}`).toBe('NOT_FOUND');
+      }
+      expect((await c.alice.value('jobs.get', { id: c.acmeRuns[0]! })).businessId).toBe(c.acme);
+      // Naming another business in the filters narrows the member's own view to nothing; it never widens it.
+      expect((await c.alice.value('jobs.list', { filters: { businessIds: [c.globex] } })).runs).toEqual([]);
+      expect((await c.alice.value('jobs.list', { filters: { search: 'payroll' } })).runs).toEqual([]);
+      const picked = await c.alice.call('session.setScope', { scope: { kind: 'business', businessId: c.globex } });
+      expect(picked.ok ? 'ok' : picked.error.code).toBe('FORBIDDEN');
+
+      const aliceEvents = await c.alice.listen();
+      const bobEvents = await c.bob.listen();
+      const rootEvents = await c.root.listen();
+      const globexRun = await c.root.value('jobs.create', { jobType: 'diagnostics.probe', target: { kind: 'business', businessId: c.globex } });
+      const acmeRun = await c.alice.value('jobs.create', { jobType: 'diagnostics.probe' });
+      await eventually(() => rootEvents.of('jobs.changed').length >= 2 && bobEvents.of('jobs.changed').length >= 1 && aliceEvents.of('jobs.changed').length >= 1);
+      expect(aliceEvents.of('jobs.changed').map(({ run }) => run.id)).toEqual([acmeRun.id]);
+      expect(bobEvents.of('jobs.changed').map(({ run }) => run.id)).toEqual([globexRun.id]);
+      expect(rootEvents.of('jobs.changed').map(({ run }) => run.id)).toEqual([globexRun.id, acmeRun.id]);
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('user and business changes are announced to system admins only', async () => {
+    const c = await company(transport);
+    try {
+      const aliceEvents = await c.alice.listen();
+      const bobEvents = await c.bob.listen();
+      const rootEvents = await c.root.listen();
+      await c.root.value('businesses.create', { name: 'Initech' });
+      await eventually(() => rootEvents.of('database.changed').length >= 1);
+      expect(rootEvents.of('database.changed')).toEqual([{ tables: ['businesses'] }]);
+      expect(aliceEvents.events).toEqual([]);
+      expect(bobEvents.events).toEqual([]);
+    } finally {
+      await c.harness.close();
+    }
+  });
+});

@@ -1,0 +1,136 @@
+// Inputs for every channel: one valid input each, and the malformed ones derived from it (wrong types,
+// unknown fields, 1 MB strings, bad limits, not an object at all) plus each channel's own traps.
+import { CHANNELS, type Channel } from '../../src-shared/channels';
+import { type ChannelInput } from '../../src-shared/contract';
+
+export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
+  'app.status': {},
+  'auth.status': {},
+  'auth.setup': { email: 'first-admin@example.test', password: 'a long enough password' },
+  'auth.login': { email: 'nobody@example.test', password: 'whatever' },
+  'auth.logout': {},
+  'session.setScope': { scope: { kind: 'all' } },
+  'businesses.list': {},
+  'businesses.create': { name: 'A new business' },
+  'businesses.rename': { id: 1, name: 'Renamed' },
+  'businesses.setDisabled': { id: 1, disabled: true },
+  'businesses.previewDelete': { id: 1 },
+  'businesses.delete': { id: 1, confirmName: 'Business', expectedRuns: 0 },
+  'users.list': {},
+  'users.create': { email: 'new-user@example.test', password: 'a long enough password', role: 'member', businessId: null },
+  'users.update': { id: 1, displayName: 'Someone' },
+  'users.setDisabled': { id: 1, disabled: true },
+  'users.setPassword': { id: 1, password: 'a long enough password' },
+  'users.delete': { id: 1 },
+  'jobs.list': { limit: 10 },
+  'jobs.stats': { from: 0, to: 86_400_000 },
+  'jobs.recent': { limit: 5 },
+  'jobs.active': { limit: 5 },
+  'jobs.types': {},
+  'jobs.get': { id: 1 },
+  'jobs.create': { jobType: 'diagnostics.probe', target: { kind: 'system' } },
+};
+
+/** The tenant channels: FORBIDDEN to a member or business admin without a business. */
+export const TENANT_CHANNELS = CHANNELS.filter((channel) => channel.startsWith('jobs.'));
+export const PUBLIC_CHANNELS: readonly Channel[] = ['app.status', 'auth.status', 'auth.setup', 'auth.login'];
+
+/** Just under the HTTP shell's 1 MiB body limit once in JSON, so the schema (not the shell) refuses it. */
+export const HUGE_STRING = 'x'.repeat(1_000_000);
+
+export interface MalformedCase {
+  why: string;
+  input: unknown;
+}
+
+const ZERO_INVALID = new Set(['id', 'limit', 'businessId']);
+/** Fields where null is a valid value (users.update clears a display name with it). */
+const NULL_VALID: Partial<Record<Channel, string[]>> = { 'users.update': ['displayName', 'businessId'] };
+
+function badValues(key: string, value: unknown): unknown[] {
+  if (value === null) return ['1', -1, 0, 1.5, {}];
+  switch (typeof value) {
+    case 'string':
+      return [12345, HUGE_STRING, null, ['x']];
+    case 'number':
+      return [-1, 1.5, 1e300, String(value), null, ...(ZERO_INVALID.has(key) ? [0] : [])];
+    case 'boolean':
+      return ['true', 1, null];
+    default:
+      return ['x', 42, null, []];
+  }
+}
+
+const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
+  'auth.login': [
+    { why: 'no password', input: { email: 'someone@example.test' } },
+    { why: 'an email that is not one', input: { email: 'not an email', password: 'x' } },
+    { why: 'an empty password', input: { email: 'someone@example.test', password: '' } },
+  ],
+  'auth.setup': [{ why: 'a short password', input: { email: 'first-admin@example.test', password: 'short' } }],
+  'session.setScope': [
+    { why: 'a business without its id', input: { scope: { kind: 'business' } } },
+    { why: 'business id 0', input: { scope: { kind: 'business', businessId: 0 } } },
+    { why: 'an unknown kind', input: { scope: { kind: 'everything' } } },
+    { why: 'an extra field in the scope', input: { scope: { kind: 'all', businessId: 1 } } },
+  ],
+  'businesses.create': [{ why: 'a blank name', input: { name: '   ' } }],
+  'users.create': [
+    { why: 'an unknown role', input: { ...VALID_INPUTS['users.create'], role: 'owner' } },
+    { why: 'no business field', input: { email: 'x@example.test', password: 'a long enough password', role: 'member' } },
+  ],
+  'users.update': [{ why: 'an unknown role', input: { id: 1, role: 'root' } }],
+  'jobs.list': [
+    { why: 'limit 0', input: { limit: 0 } },
+    { why: 'limit above the page maximum', input: { limit: 201 } },
+    { why: 'an unknown status filter', input: { filters: { statuses: ['exploded'] } } },
+    { why: 'a tenant field inside the filters', input: { filters: { tenantId: 2 } } },
+    { why: 'business id 0 in the filters', input: { filters: { businessIds: [0] } } },
+    { why: 'a 1 MB search', input: { filters: { search: HUGE_STRING } } },
+    { why: 'an unknown sort field', input: { sort: { field: 'passwordHash', direction: 'asc' } } },
+    { why: 'a cursor longer than any cursor', input: { cursor: 'x'.repeat(513) } },
+    { why: 'a cursor that is not one', input: { cursor: 'not-a-cursor' } },
+  ],
+  'jobs.stats': [
+    { why: 'from after to', input: { from: 2_000, to: 1_000 } },
+    { why: 'a range over 366 days', input: { from: 0, to: 400 * 86_400_000 } },
+    { why: 'a time zone that is not one', input: { from: 0, to: 1_000, timeZone: '../../etc' } },
+    { why: 'no range', input: {} },
+  ],
+  'jobs.recent': [{ why: 'limit 0', input: { limit: 0 } }, { why: 'limit 51', input: { limit: 51 } }],
+  'jobs.active': [{ why: 'limit 0', input: { limit: 0 } }, { why: 'a cursor that is not one', input: { cursor: '%%%' } }],
+  'jobs.get': [{ why: 'no id', input: {} }],
+  'jobs.create': [
+    { why: 'an unknown job type', input: { jobType: 'rm.everything', target: { kind: 'system' } } },
+    { why: 'a job type with spaces', input: { jobType: 'drop table', target: { kind: 'system' } } },
+    { why: 'an orphan target', input: { jobType: 'diagnostics.probe', target: { kind: 'orphans' } } },
+    { why: 'a business target without an id', input: { jobType: 'diagnostics.probe', target: { kind: 'business' } } },
+    { why: 'params over 64 KiB', input: { jobType: 'diagnostics.probe', params: { blob: 'x'.repeat(70_000) }, target: { kind: 'system' } } },
+    { why: 'params that are a list', input: { jobType: 'diagnostics.probe', params: [1, 2], target: { kind: 'system' } } },
+  ],
+};
+
+export function malformedInputs(channel: Channel): MalformedCase[] {
+  const valid = VALID_INPUTS[channel] as Record<string, unknown>;
+  const cases: MalformedCase[] = [
+    { why: 'null', input: null },
+    { why: 'a string', input: '{}' },
+    { why: 'a 1 MB string', input: HUGE_STRING },
+    { why: 'a number', input: 42 },
+    { why: 'true', input: true },
+    { why: 'an array', input: [valid] },
+    { why: 'an unknown field', input: { ...valid, tenantId: 2 } },
+    { why: 'a 1 MB unknown field name', input: { ...valid, [HUGE_STRING]: 1 } },
+    { why: 'a prototype key', input: JSON.parse(`{"__proto__": {"admin": true}, ${JSON.stringify(valid).slice(1, -1) || '"x": 1'}}`) },
+  ];
+  for (const [key, value] of Object.entries(valid)) {
+    const nullValid = NULL_VALID[channel]?.includes(key) ?? false;
+    for (const bad of badValues(key, value).filter((bad) => !(bad === null && nullValid))) cases.push({ why: `${key} = ${describe(bad)}`, input: { ...valid, [key]: bad } });
+  }
+  return [...cases, ...(CHANNEL_TRAPS[channel] ?? [])];
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string' && value.length > 40) return `a ${value.length}-character string`;
+  return JSON.stringify(value);
+}
