@@ -1,7 +1,7 @@
 // The typed client of the IPC contract: Electron's preload (`window.api`) when present, else the HTTP
 // shell (POST /api/<channel> with the token the page was opened with, and the session token a sign-in
 // returned). Both typed from src-shared. In Electron the session stays in main; nothing is kept here.
-import { CHANNELS, isAppEventName, type AppEventName, type Channel } from '../src-shared/channels';
+import { CHANNELS, isAppEventName, SESSION_TOKEN_HEADER, type AppEventName, type Channel } from '../src-shared/channels';
 import {
   type AppEventListener,
   type AppEventPayload,
@@ -37,8 +37,7 @@ export function createClient(): AppClient {
 
 const TOKEN_KEY = 'automation-console.token';
 const SESSION_KEY = 'automation-console.session';
-/** The HTTP shell's session header (src-main/http/server.ts SESSION_HEADER). */
-const SESSION_HEADER = 'X-Session-Token';
+const SESSION_HEADER = SESSION_TOKEN_HEADER;
 
 /** The token arrives in the page URL once; it is kept for reloads and taken out of the address bar. */
 function readToken(): string | null {

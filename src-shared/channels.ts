@@ -30,6 +30,9 @@ export const CHANNELS = [
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/** The HTTP shell's session header: a sign-in answers with the token in it, and every later call sends it. */
+export const SESSION_TOKEN_HEADER = 'X-Session-Token';
+
 /** Events main pushes to the renderer. contract.ts defines each payload. */
 export const APP_EVENTS = ['database.changed', 'jobs.changed'] as const;
 export type AppEventName = (typeof APP_EVENTS)[number];

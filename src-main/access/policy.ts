@@ -9,25 +9,37 @@ import type { ScopeSelection } from '../../src-shared/schemas/accounts';
 import type { RunTarget } from '../services/job-runs';
 import type { TenantScope } from '../services/tenant-scope';
 
-/** The signed-in user, as loaded from the database for this request (never from the renderer). */
-export interface Actor {
+/** Who a user is: enough to record them in the audit log. */
+export interface Identity {
   userId: number;
   email: string;
   role: UserRole;
   businessId: number | null;
 }
 
+/** The signed-in user, as loaded from the database for this request (never from the renderer). */
+export interface Actor extends Identity {
+  /** Their business is disabled: like having none, they may not work in it until it is enabled again. */
+  businessDisabled: boolean;
+}
+
 /** Refuses the action outright when the role has no reach for it; otherwise says how far it reaches. */
 export function requireReach(actor: Actor, action: Action): Exclude<Reach, null> {
   const reach = reachOf(actor.role, action);
   if (reach === null) throw new AppError('FORBIDDEN', `A ${roleLabel(actor.role)} may not do this (${action}).`);
-  if (reach !== 'any' && actor.businessId === null) throw noBusiness();
+  if (reach !== 'any') ownBusiness(actor);
   return reach;
 }
 
-/** The business a non-admin works in; FORBIDDEN for a member or business admin without one. */
+/** The business a non-admin works in; FORBIDDEN for a member or business admin without one, or whose business is disabled. */
 export function ownBusiness(actor: Actor): number {
   if (actor.businessId === null) throw noBusiness();
+  if (actor.businessDisabled) {
+    throw new AppError(
+      'FORBIDDEN',
+      'Your business has been disabled, so its runs cannot be viewed or changed. Ask a system administrator to enable it again.',
+    );
+  }
   return actor.businessId;
 }
 
@@ -104,7 +116,7 @@ export function canControlRun(
 ): boolean {
   const reach = reachOf(actor.role, 'runs.control');
   if (reach === 'any') return true;
-  if (reach === null || actor.businessId === null) return false;
+  if (reach === null || actor.businessId === null || actor.businessDisabled) return false;
   if (run.scope !== 'business' || run.businessId !== actor.businessId) return false;
   return reach === 'own_business' || run.triggeredByUserId === actor.userId;
 }

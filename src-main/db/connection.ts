@@ -65,6 +65,11 @@ export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}
   };
 }
 
+/** BEGIN IMMEDIATE takes the write lock first, so a recount and the change it guards see the same rows. */
+export function inImmediateTransaction<T>(db: AppDatabase, work: () => T): T {
+  return db.sqlite.transaction(work).immediate();
+}
+
 /** WAL with synchronous=NORMAL: readers never block the writer, and commits stay durable across app crashes. */
 export function enableWal(sqlite: Database.Database): void {
   const journalMode = sqlite.pragma('journal_mode = WAL', { simple: true });

@@ -7,6 +7,7 @@ import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import { SESSION_TOKEN_HEADER } from '../../src-shared/channels';
 import { type ErrorCode, errorEnvelope, type Envelope } from '../../src-shared/errors';
 import { type AppCore } from '../app-core';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../security';
@@ -16,7 +17,7 @@ export const HTTP_HOST = '127.0.0.1';
 export const HEARTBEAT_MS = 15_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Request: the caller's session. Response: the session a sign-in began, or empty when the call ended it. */
-export const SESSION_HEADER = 'X-Session-Token';
+export const SESSION_HEADER = SESSION_TOKEN_HEADER;
 
 export interface HttpShellOptions {
   core: Pick<AppCore, 'dispatcher' | 'sessions' | 'subscribeSession'>;

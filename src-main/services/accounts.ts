@@ -4,8 +4,8 @@ import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import { passwordSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
-import type { Actor } from '../access/policy';
-import type { AppDatabase, Orm } from '../db/connection';
+import type { Actor, Identity } from '../access/policy';
+import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, users, type UserRow } from '../db/schema';
 import { recordAuditEvent, userAuditActor, type AuditActor } from './audit';
 import { hashPassword, unmatchableHash, verifyPassword } from './passwords';
@@ -77,10 +77,6 @@ export function requireValidPassword(password: string): void {
   if (!checked.success) throw new AppError('VALIDATION', `password ${checked.error.issues[0]?.message ?? 'is not valid'}`);
 }
 
-/** BEGIN IMMEDIATE takes the write lock first, so the checks and the change see the same rows. */
-export function inImmediateTransaction<T>(db: AppDatabase, work: () => T): T {
-  return db.sqlite.transaction(work).immediate();
-}
 
 // ---- The first system administrator ------------------------------------------------------------------
 
@@ -136,7 +132,7 @@ export async function setupFirstAdmin(
     }
     const admin = userRowById(db.orm, id);
     recordAuditEvent(db.orm, {
-      actor: userAuditActor(actorOf(admin)),
+      actor: userAuditActor(identityOf(admin)),
       action: 'auth.setup',
       target: { type: 'user', id },
       businessId: admin.businessId,
@@ -164,7 +160,7 @@ export async function login(db: AppDatabase, input: { email: string; password: s
   const matches = await verifyPassword(input.password, user?.passwordHash ?? unmatchableHash());
 
   if (!user) {
-    recordLoginFailure(db, { kind: 'app', label: 'system' }, null, { email, reason: 'unknown_email' }, now);
+    recordLoginFailure(db, { kind: 'app', label: 'anonymous' }, null, { email, reason: 'unknown_email' }, now);
     throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
   }
 
@@ -172,7 +168,7 @@ export async function login(db: AppDatabase, input: { email: string; password: s
     // Re-read inside the write lock: another sign-in may have counted a failure while scrypt ran.
     const current = db.orm.select().from(users).where(eq(users.id, user.id)).get();
     if (!current) return { refused: WRONG_CREDENTIALS, reason: 'unknown_email' } as const;
-    const audit = userAuditActor(actorOf(current));
+    const audit = userAuditActor(identityOf(current));
     const fail = (reason: string, message: string, details: Record<string, unknown> = {}) => {
       recordLoginFailure(db, audit, current, { reason, ...details }, now);
       return { refused: message, reason } as const;
@@ -249,13 +245,19 @@ function lockedMessage(lockedUntil: number): string {
  * The Actor for a session's user, read fresh for each request; null when the user is gone or disabled,
  * which ends the session. A lock only stops new sign-ins, so `now` does not end a session.
  */
-export function loadActor(orm: Orm, userId: number, _now: number = Date.now()): Actor | null {
-  const user = orm.select().from(users).where(eq(users.id, userId)).get();
-  if (!user || user.disabledAt !== null) return null;
-  return actorOf(user);
+export function loadActor(orm: Orm, userId: number): Actor | null {
+  const row = orm
+    .select({ user: users, businessDisabledAt: businesses.disabledAt })
+    .from(users)
+    .leftJoin(businesses, eq(businesses.id, users.businessId))
+    .where(eq(users.id, userId))
+    .get();
+  if (!row || row.user.disabledAt !== null) return null;
+  return { ...identityOf(row.user), businessDisabled: row.businessDisabledAt != null };
 }
 
-export function actorOf(user: UserRow): Actor {
+/** Who a user row is, for the audit log (never for access decisions: see loadActor). */
+export function identityOf(user: UserRow): Identity {
   return { userId: user.id, email: user.email, role: user.role, businessId: user.businessId };
 }
 

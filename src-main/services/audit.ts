@@ -3,10 +3,11 @@ import type { UserRole } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { auditEvents } from '../db/schema';
 
-/** Who acts: a signed-in user, or the app itself (`cli`, `system`, `scheduler`, `startup`). */
+/** Who acts: a signed-in user, the app itself (`cli`, `system`, `scheduler`, `startup`), or `anonymous`. */
 export type AuditActor =
   | { kind: 'user'; userId: number; label: string; role: UserRole; businessId: number | null }
-  | { kind: 'app'; label: 'cli' | 'system' | 'scheduler' | 'startup' };
+  /** `anonymous`: someone not signed in, e.g. a sign-in attempt with an unknown email. */
+  | { kind: 'app'; label: 'cli' | 'system' | 'scheduler' | 'startup' | 'anonymous' };
 
 /** The audit actor for a signed-in user (src-main/access/policy.ts Actor). */
 export function userAuditActor(actor: { userId: number; email: string; role: UserRole; businessId: number | null }): AuditActor {

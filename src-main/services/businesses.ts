@@ -6,9 +6,8 @@ import { AppError } from '../../src-shared/errors';
 import type { BusinessView } from '../../src-shared/schemas/accounts';
 import { ownBusiness, requireReach, type Actor } from '../access/policy';
 import { backupDatabase, backupPathFor } from '../db/backup';
-import type { AppDatabase, Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, jobRuns, jobSchedules, users, type BusinessRow } from '../db/schema';
-import { inImmediateTransaction } from './accounts';
 import { recordAuditEvent, userAuditActor } from './audit';
 
 export function getBusiness(orm: Orm, id: number): BusinessRow | null {

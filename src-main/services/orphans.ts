@@ -7,7 +7,7 @@ import { AppError } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { JobRunPageView, JobRunView, ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { backupDatabase, backupPathFor } from '../db/backup';
-import type { AppDatabase, Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { jobRuns, type BusinessRow } from '../db/schema';
 import { recordAuditEvent, type AuditActor } from './audit';
 import { getBusiness, listBusinesses } from './businesses';
@@ -252,7 +252,3 @@ function selectedIdsDetail(selection: OrphanSelection): { ids?: number[] } {
   return selection.kind === 'ids' ? { ids: selection.ids } : {};
 }
 
-/** BEGIN IMMEDIATE takes the write lock first, so the recount and the change see the same rows. */
-function inImmediateTransaction<T>(db: AppDatabase, work: () => T): T {
-  return db.sqlite.transaction(work).immediate();
-}

@@ -7,12 +7,11 @@ import { AppError } from '../../src-shared/errors';
 import { emailSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
 import { ownBusiness, requireReach, requireUserManagement, type Actor } from '../access/policy';
-import type { AppDatabase, Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { users, type UserRow } from '../db/schema';
 import {
   findUserByEmail,
   getUserView,
-  inImmediateTransaction,
   normalizeEmail,
   requireValidPassword,
   selectUsersWithBusiness,

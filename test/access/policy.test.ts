@@ -14,10 +14,11 @@ import { USER_ROLES } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
 
-const member: Actor = { userId: 1, email: 'm@a.test', role: 'member', businessId: 10 };
-const businessAdmin: Actor = { userId: 2, email: 'ba@a.test', role: 'business_admin', businessId: 10 };
-const systemAdmin: Actor = { userId: 3, email: 'sa@x.test', role: 'system_admin', businessId: null };
-const homeless = (role: Actor['role']): Actor => ({ userId: 9, email: 'x@x.test', role, businessId: null });
+const member: Actor = { userId: 1, email: 'm@a.test', role: 'member', businessId: 10, businessDisabled: false };
+const businessAdmin: Actor = { userId: 2, email: 'ba@a.test', role: 'business_admin', businessId: 10, businessDisabled: false };
+const systemAdmin: Actor = { userId: 3, email: 'sa@x.test', role: 'system_admin', businessId: null, businessDisabled: false };
+const homeless = (role: Actor['role']): Actor => ({ userId: 9, email: 'x@x.test', role, businessId: null, businessDisabled: false });
+const disabled = (actor: Actor): Actor => ({ ...actor, businessDisabled: true });
 
 function codeOf(action: () => unknown): string | null {
   try {
@@ -52,6 +53,18 @@ describe('the tenant scope of a request', () => {
         expect(codeOf(() => defaultSelection(homeless(role)))).toBe('FORBIDDEN');
       }),
     );
+  });
+
+  it('a member or business admin of a disabled business is refused until it is enabled again', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(member, businessAdmin), selectionArb, (actor, selection) => {
+        expect(codeOf(() => tenantScopeFor(disabled(actor), selection))).toBe('FORBIDDEN');
+        expect(codeOf(() => resolveRunTarget(disabled(actor), selection, undefined))).toBe('FORBIDDEN');
+        expect(canControlRun(disabled(actor), { scope: 'business', businessId: 10, triggeredByUserId: actor.userId })).toBe(false);
+      }),
+    );
+    expect(() => tenantScopeFor(disabled(member), { kind: 'all' })).toThrow(/business has been disabled/);
+    expect(tenantScopeFor(disabled({ ...systemAdmin, businessId: 10 }), { kind: 'all' })).toEqual({ kind: 'all' });
   });
 
   it('a system admin works in the switcher selection: all, one business, system-wide or orphans', () => {

@@ -140,6 +140,30 @@ describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
     }
   });
 
+  it('disabling a business stops its people working in it until it is enabled again', async () => {
+    const c = await company(transport);
+    try {
+      await c.root.value('businesses.setDisabled', { id: c.acme, disabled: true });
+      for (const [channel, input] of [
+        ['jobs.list', {}],
+        ['jobs.stats', WORLD_RANGE],
+        ['jobs.types', {}],
+        ['jobs.get', { id: c.acmeRuns[0] }],
+        ['jobs.create', { jobType: 'diagnostics.probe' }],
+      ] as const) {
+        const refused = await c.alice.call(channel, input);
+        expect(refused, channel).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+        expect(refused.ok ? '' : refused.error.message).toMatch(/business has been disabled/);
+      }
+      expect((await c.bob.value('jobs.list', {})).runs).toHaveLength(5);
+
+      await c.root.value('businesses.setDisabled', { id: c.acme, disabled: false });
+      expect(ids((await c.alice.value('jobs.list', {})).runs)).toEqual(sorted(c.acmeRuns));
+    } finally {
+      await c.harness.close();
+    }
+  });
+
   it('nothing leaks: not by id, not through the business filter, not as an event', async () => {
     const c = await company(transport);
     try {

@@ -5,7 +5,7 @@ import type { UserRole } from '../../src-shared/domain';
 import type { Actor } from '../../src-main/access/policy';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { users, type UserRow } from '../../src-main/db/schema';
-import { actorOf } from '../../src-main/services/accounts';
+import { identityOf } from '../../src-main/services/accounts';
 import { hashPassword } from '../../src-main/services/passwords';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -47,9 +47,9 @@ export async function seedUser(db: AppDatabase, options: SeedUserOptions = {}): 
     .get();
 }
 
-/** The user as a signed-in Actor. */
+/** The user as a signed-in Actor, for a user whose business (if any) is enabled. */
 export function actorFor(user: UserRow): Actor {
-  return actorOf(user);
+  return { ...identityOf(user), businessDisabled: false };
 }
 
 export function readUser(db: AppDatabase, id: number): UserRow | undefined {

@@ -184,10 +184,19 @@ describe('the signed-in user', () => {
   it('is loaded fresh as an Actor, and is gone once disabled or deleted', async () => {
     const { db, businessId } = await withUsers();
     const user = await seedUser(db, { email: 'ann@acme.test', role: 'business_admin', businessId });
-    expect(loadActor(db.orm, user.id)).toEqual({ userId: user.id, email: 'ann@acme.test', role: 'business_admin', businessId });
+    expect(loadActor(db.orm, user.id)).toEqual({ userId: user.id, email: 'ann@acme.test', role: 'business_admin', businessId, businessDisabled: false });
     db.sqlite.prepare('UPDATE users SET disabled_at = 1 WHERE id = ?').run(user.id);
     expect(loadActor(db.orm, user.id)).toBeNull();
     expect(loadActor(db.orm, user.id + 1000)).toBeNull();
+  });
+
+  it('knows, on every load, whether the user’s business has been disabled', async () => {
+    const { db, businessId } = await withUsers();
+    const user = await seedUser(db, { email: 'bob@acme.test', role: 'member', businessId });
+    db.sqlite.prepare('UPDATE businesses SET disabled_at = 1 WHERE id = ?').run(businessId);
+    expect(loadActor(db.orm, user.id)).toMatchObject({ businessId, businessDisabled: true });
+    db.sqlite.prepare('UPDATE businesses SET disabled_at = NULL WHERE id = ?').run(businessId);
+    expect(loadActor(db.orm, user.id)).toMatchObject({ businessId, businessDisabled: false });
   });
 
   it('a missing user is NOT_FOUND as a view', async () => {

@@ -84,9 +84,9 @@ describe('session handle', () => {
 });
 
 describe('a session’s scope', () => {
-  const admin: Actor = { userId: 1, email: 'root@x.test', role: 'system_admin', businessId: null };
-  const member: Actor = { userId: 2, email: 'm@x.test', role: 'member', businessId: 5 };
-  const unlinked: Actor = { userId: 3, email: 'u@x.test', role: 'business_admin', businessId: null };
+  const admin: Actor = { userId: 1, email: 'root@x.test', role: 'system_admin', businessId: null, businessDisabled: false };
+  const member: Actor = { userId: 2, email: 'm@x.test', role: 'member', businessId: 5, businessDisabled: false };
+  const unlinked: Actor = { userId: 3, email: 'u@x.test', role: 'business_admin', businessId: null, businessDisabled: false };
 
   it('starts at everything for a system admin, the own business for others, nothing without one', () => {
     expect(selectionAtSignIn(admin)).toEqual({ kind: 'all' });
