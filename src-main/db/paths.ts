@@ -70,3 +70,13 @@ export function defaultMigrationsFolder(): string {
   if (!found) throw new Error(`Cannot find the migrations folder (drizzle/meta/_journal.json); looked in: ${candidates.join(', ')}`);
   return found;
 }
+
+/** Where `maintenance.backup` writes: a `backups` folder beside the database file. */
+export function backupsFolderFor(databasePath: string): string {
+  return path.join(path.dirname(databasePath), 'backups');
+}
+
+/** Where CSV exports and reports go: an `exports` folder beside the database file. */
+export function exportsFolderFor(databasePath: string): string {
+  return path.join(path.dirname(databasePath), 'exports');
+}

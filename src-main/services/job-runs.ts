@@ -16,9 +16,11 @@ import {
   type JobTypeView,
   type ListJobRunsInput,
 } from '../../src-shared/schemas/jobs';
-import type { Orm } from '../db/connection';
+import { canControlRun, type Actor } from '../access/policy';
+import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, jobRuns, type JobRunRow } from '../db/schema';
-import { findJobType, JOB_TYPES } from '../jobs/registry';
+import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams } from '../jobs/registry';
+import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
 
@@ -79,16 +81,21 @@ export interface CreateJobRunInput {
   triggeredByUserId?: number | null;
   /** Who started it, as a person reads it (kept when the user is deleted). */
   triggeredBy?: string | null;
+  /** The schedule that fired it (trigger 'schedule'). */
+  scheduleId?: number | null;
+  /** The failed or cancelled run this one retries (trigger 'retry'). */
+  retryOfRunId?: number | null;
   createdAt?: number;
 }
 
-/** A pending run of a registered job type, in a target the type may run in (a business that exists and is enabled, or system-wide). */
+/**
+ * A pending run of a registered job type, in a target the type may run in (a business that exists and is
+ * enabled, or system-wide), with its params validated and their defaults filled in. Call the runner's
+ * wake() after the transaction that created it commits.
+ */
 export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInput): JobRunView {
   const jobType = findJobType(input.jobType);
-  if (!jobType) {
-    const known = JOB_TYPES.map((type) => type.key).join(', ');
-    throw new AppError('VALIDATION', `jobType: unknown job type ${JSON.stringify(input.jobType)}; known: ${known}`);
-  }
+  if (!jobType) throw unknownJobTypeError(input.jobType);
   if (input.trigger === 'legacy') {
     throw new AppError('VALIDATION', "trigger: 'legacy' marks runs adopted from the server edition; a new run cannot have it");
   }
@@ -110,6 +117,7 @@ export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInp
   } else {
     throw new AppError('VALIDATION', `target is not a run target: ${JSON.stringify(target)}`);
   }
+  const params = validateJobParams(jobType.key, input.params ?? {});
   const row = orm
     .insert(jobRuns)
     .values({
@@ -118,9 +126,11 @@ export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInp
       jobType: jobType.key,
       status: 'pending',
       trigger: input.trigger,
-      params: input.params ?? {},
+      params,
       triggeredByUserId: input.triggeredByUserId ?? null,
       triggeredBy: input.triggeredBy ?? null,
+      scheduleId: input.scheduleId ?? null,
+      retryOfRunId: input.retryOfRunId ?? null,
       createdAt: input.createdAt ?? Date.now(),
     })
     .returning()
@@ -159,6 +169,7 @@ export function finishJobRun(
       .update(jobRuns)
       .set({
         status: outcome.status,
+        ...(outcome.status === 'completed' ? { progress: 1 } : {}),
         finishedAt: at,
         durationMs: sql`CASE WHEN ${jobRuns.startedAt} IS NULL THEN NULL ELSE ${at} - ${jobRuns.startedAt} END`,
         result: outcome.status === 'completed' ? (outcome.result ?? null) : null,
@@ -169,6 +180,141 @@ export function finishJobRun(
       .returning()
       .get() ?? null
   );
+}
+
+// ---- The runner's queue ---------------------------------------------------------------------------
+
+/** The scope a run itself lives in: its business, system-wide, or (business-scoped without a business) the orphans. */
+export type RunOwnScope = Exclude<TenantScope, { kind: 'all' }>;
+
+export function ownScopeOf(run: { scope: RunScope; businessId: number | null }): RunOwnScope {
+  if (run.scope === 'system') return { kind: 'system' };
+  return run.businessId === null ? { kind: 'orphans' } : { kind: 'business', businessId: run.businessId };
+}
+
+/**
+ * The oldest pending run (any owner), now marked running; null when none is pending. One immediate
+ * transaction, so two runners (or two processes) never start the same run.
+ */
+export function claimNextPendingRun(db: AppDatabase, at: number): JobRunRow | null {
+  const all: TenantScope = { kind: 'all' };
+  return inImmediateTransaction(db, () => {
+    const next = db.orm
+      .select({ id: jobRuns.id })
+      .from(jobRuns)
+      .where(and(runScopeCondition(all), eq(jobRuns.status, 'pending')))
+      .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
+      .limit(1)
+      .get();
+    return next ? startJobRun(db.orm, all, next.id, at) : null;
+  });
+}
+
+/** A running run's progress (0..1) and, when given, its message; null when the run is not running (any more). */
+export function recordRunProgress(orm: Orm, scope: TenantScope, runId: number, progress: number, message?: string): JobRunRow | null {
+  return (
+    orm
+      .update(jobRuns)
+      .set({ progress, ...(message === undefined ? {} : { progressMessage: message }) })
+      .where(and(runScopeCondition(scope), eq(jobRuns.id, runId), eq(jobRuns.status, 'running')))
+      .returning()
+      .get() ?? null
+  );
+}
+
+/** Every run in `scope` still marked running becomes failed with `error`: for runs a stopped or crashed app left behind. */
+export function failRunningRuns(orm: Orm, scope: TenantScope, error: string, at: number = Date.now()): JobRunRow[] {
+  return orm
+    .update(jobRuns)
+    .set({
+      status: 'failed',
+      error,
+      finishedAt: at,
+      durationMs: sql`CASE WHEN ${jobRuns.startedAt} IS NULL THEN NULL ELSE max(0, ${at} - ${jobRuns.startedAt}) END`,
+    })
+    .where(and(runScopeCondition(scope), eq(jobRuns.status, 'running')))
+    .returning()
+    .all();
+}
+
+/** A run as lists show it (no params or result), or null when it is not in `scope`. */
+export function findJobRunView(orm: Orm, scope: TenantScope, id: number): JobRunView | null {
+  const row = selectRunList(orm)
+    .where(and(runScopeCondition(scope), eq(jobRuns.id, id)))
+    .get();
+  return row ? toJobRunView(row, row.businessName) : null;
+}
+
+// ---- Cancel and retry ------------------------------------------------------------------------------
+
+/** What cancelJobRun needs of the runner: it cancels a pending run at once and aborts a running one. */
+export interface RunCanceller {
+  cancel(runId: number, actor: { userId: number } | null): JobRunView | null;
+}
+
+function refuseControl(actor: Actor, verb: 'cancel' | 'retry'): AppError {
+  return new AppError(
+    'FORBIDDEN',
+    actor.role === 'member' ? `You can ${verb} only runs you triggered.` : `You can ${verb} only runs of your own business.`,
+  );
+}
+
+/**
+ * Cancels a pending or running run the actor may control: NOT_FOUND when the run is not in `scope`,
+ * FORBIDDEN when it is not theirs to control, CONFLICT when it has already finished.
+ */
+export function cancelJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, runId: number, runner: RunCanceller): JobRunView {
+  const run = getJobRun(db.orm, scope, runId);
+  if (!canControlRun(actor, run)) throw refuseControl(actor, 'cancel');
+  const alreadyFinished = () => new AppError('CONFLICT', `Run ${runId} has already finished (${run.status}); only pending or running runs can be cancelled.`);
+  if (!(ACTIVE_RUN_STATUSES as readonly RunStatus[]).includes(run.status)) throw alreadyFinished();
+  const cancelled = runner.cancel(runId, actor);
+  if (!cancelled) throw new AppError('CONFLICT', `Run ${runId} finished before it could be cancelled.`);
+  recordAuditEvent(db.orm, {
+    actor: userAuditActor(actor),
+    action: 'job.cancel',
+    target: { type: 'job_run', id: runId },
+    businessId: run.businessId,
+    details: { jobType: run.jobType, scope: run.scope, from: run.status },
+  });
+  return cancelled;
+}
+
+/**
+ * A new pending run repeating a failed or cancelled one: same job type, owner and params, trigger 'retry',
+ * linked to the original, triggered by the actor. The caller wakes the runner.
+ */
+export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, runId: number): JobRunView {
+  return inImmediateTransaction(db, () => {
+    const original = getJobRun(db.orm, scope, runId);
+    if (!canControlRun(actor, original)) throw refuseControl(actor, 'retry');
+    if (original.status !== 'failed' && original.status !== 'cancelled') {
+      throw new AppError('CONFLICT', `Run ${runId} is ${original.status}; only failed or cancelled runs can be retried.`);
+    }
+    if (original.scope === 'business' && original.businessId === null) {
+      throw new AppError('CONFLICT', `Run ${runId} is an orphan: an orphan has no business to run in; assign it first.`);
+    }
+    if (!findJobType(original.jobType)) {
+      throw new AppError('CONFLICT', `Run ${runId} is of job type ${JSON.stringify(original.jobType)}, which this app does not know; it cannot be retried.`);
+    }
+    const target: RunTarget = original.businessId === null ? { kind: 'system' } : { kind: 'business', businessId: original.businessId };
+    const retry = createJobRun(db.orm, target, {
+      jobType: original.jobType,
+      params: original.params,
+      trigger: 'retry',
+      retryOfRunId: original.id,
+      triggeredByUserId: actor.userId,
+      triggeredBy: actor.email,
+    });
+    recordAuditEvent(db.orm, {
+      actor: userAuditActor(actor),
+      action: 'job.retry',
+      target: { type: 'job_run', id: retry.id },
+      businessId: retry.businessId,
+      details: { jobType: retry.jobType, scope: retry.scope, retryOfRunId: original.id },
+    });
+    return retry;
+  });
 }
 
 // ---- Read one, count ------------------------------------------------------------------------------
@@ -385,11 +531,12 @@ export function getJobTypes(orm: Orm, scope: TenantScope): JobTypeView[] {
     description: type.description,
     scope: type.scope,
     registered: true,
+    paramsSchema: jobTypeParamsJsonSchema(type.key),
     runs: seen.get(type.key) ?? 0,
   }));
   const unregistered: JobTypeView[] = [...seen]
     .filter(([key]) => !findJobType(key))
-    .map(([key, runs]) => ({ key, title: null, description: null, scope: null, registered: false, runs }));
+    .map(([key, runs]) => ({ key, title: null, description: null, scope: null, registered: false, paramsSchema: null, runs }));
   return [...registered, ...unregistered].sort((x, y) => compareText(x.key, y.key));
 }
 

@@ -170,6 +170,8 @@ export const jobTypeSchema = z.strictObject({
   description: z.string().nullable(),
   scope: z.enum(JOB_TYPE_SCOPES).nullable(),
   registered: z.boolean(),
+  /** The params as JSON Schema (from the type's zod schema), for the trigger form; null when not registered. */
+  paramsSchema: z.record(z.string(), z.unknown()).nullable(),
   /** Runs of this type in the current scope. */
   runs: countSchema,
 });

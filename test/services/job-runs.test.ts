@@ -181,6 +181,7 @@ describe('job types in a scope', () => {
       description: null,
       scope: null,
       registered: false,
+      paramsSchema: null,
       runs: 2,
     });
     expect(acmeTypes.map((type) => type.key)).not.toContain('globex.secret_project');

@@ -1,0 +1,38 @@
+// maintenance.integrity_check: SQLite's integrity and foreign-key checks over the whole file.
+import { z } from 'zod';
+import type { JobHandler } from '../context';
+
+export const integrityCheckParams = z.strictObject({});
+
+const MAX_LISTED = 20;
+
+interface ForeignKeyViolation {
+  table: string;
+  rowid: number | null;
+  parent: string;
+  fkid: number;
+}
+
+export const runIntegrityCheck: JobHandler<z.output<typeof integrityCheckParams>> = async (ctx, _params, signal) => {
+  signal.throwIfAborted();
+  ctx.reportProgress(0, 'Checking page and index integrity');
+  const integrity = (ctx.db.sqlite.pragma('integrity_check') as { integrity_check: string }[])
+    .map((row) => row.integrity_check)
+    .filter((line) => line !== 'ok');
+  signal.throwIfAborted();
+  ctx.reportProgress(0.5, 'Checking foreign keys');
+  const violations = ctx.db.sqlite.pragma('foreign_key_check') as ForeignKeyViolation[];
+  ctx.reportProgress(1, 'Checks finished');
+  if (integrity.length > 0 || violations.length > 0) {
+    const findings = [
+      ...integrity.map((line) => `integrity: ${line}`),
+      ...violations.map((v) => `foreign key: ${v.table} row ${v.rowid ?? '?'} references a missing ${v.parent} row`),
+    ];
+    const listed = findings.slice(0, MAX_LISTED).join('; ');
+    const more = findings.length > MAX_LISTED ? `; and ${findings.length - MAX_LISTED} more` : '';
+    throw new Error(
+      `Integrity check found ${integrity.length} integrity problem(s) and ${violations.length} foreign key violation(s): ${listed}${more}`,
+    );
+  }
+  return { integrity: 'ok', foreignKeyViolations: 0, checkedAt: ctx.now().getTime() };
+};

@@ -1,0 +1,52 @@
+// runs.retention: deletes completed runs older than N days, in the run's own scope only, in short batches.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { and, count, eq, inArray, lt, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import { jobRuns } from '../../db/schema';
+import { recordAuditEvent } from '../../services/audit';
+import { runScopeCondition } from '../../services/tenant-scope';
+import type { JobHandler } from '../context';
+
+export const retentionParams = z.strictObject({
+  olderThanDays: z.number().int().min(1).max(3650).default(90),
+  batchSize: z.number().int().min(100).max(50_000).default(5000),
+});
+export type RetentionParams = z.output<typeof retentionParams>;
+
+const DAY_MS = 86_400_000;
+
+export const runRetention: JobHandler<RetentionParams> = async (ctx, params, signal) => {
+  const cutoff = ctx.now().getTime() - params.olderThanDays * DAY_MS;
+  const { orm } = ctx.db;
+  // ctx.scope is the run's own business or system-wide: never all, never orphans. Never this run itself.
+  const purgeable = and(runScopeCondition(ctx.scope), eq(jobRuns.status, 'completed'), lt(jobRuns.createdAt, cutoff), ne(jobRuns.id, ctx.run.id));
+  const total = orm.select({ n: count() }).from(jobRuns).where(purgeable).get()?.n ?? 0;
+  let deleted = 0;
+  let interrupted = true;
+  ctx.reportProgress(0, `${total} run(s) to delete`);
+  try {
+    while (deleted < total) {
+      signal.throwIfAborted();
+      const batch = ctx.db.sqlite.transaction(() => {
+        const ids = orm.select({ id: jobRuns.id }).from(jobRuns).where(purgeable).orderBy(jobRuns.id).limit(params.batchSize).all().map((row) => row.id);
+        if (ids.length === 0) return 0;
+        return orm.delete(jobRuns).where(and(purgeable, inArray(jobRuns.id, ids))).run().changes;
+      }).immediate();
+      if (batch === 0) break;
+      deleted += batch;
+      ctx.reportProgress(Math.min(1, deleted / total), `Deleted ${deleted} of ${total} run(s)`);
+      // Between batches other work (the UI, a cancel) gets its turn.
+      await yieldToEventLoop();
+    }
+    interrupted = false;
+  } finally {
+    recordAuditEvent(orm, {
+      actor: ctx.actor,
+      action: 'runs.retention',
+      target: { type: 'job_run', id: ctx.run.id },
+      businessId: ctx.scope.kind === 'business' ? ctx.scope.businessId : null,
+      details: { deleted, cutoff, olderThanDays: params.olderThanDays, scope: ctx.scope.kind, ...(interrupted ? { interrupted: true } : {}) },
+    });
+  }
+  return { deleted, cutoff };
+};

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { JOB_TYPES, jobTypeParamsJsonSchema, validateJobParams } from '../../src-main/jobs/registry';
+import { countJobRuns, createJobRun, getJobRun, getJobTypes } from '../../src-main/services/job-runs';
+import { jobTypeSchema } from '../../src-shared/schemas/jobs';
+import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
+
+const validation = (message: string) => expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining(message) });
+
+describe('job params', () => {
+  it('fills in the defaults of each type', () => {
+    expect(validateJobParams('diagnostics.probe', {})).toEqual({ durationMs: 2000, steps: 5, fail: false });
+    expect(validateJobParams('diagnostics.probe', undefined)).toEqual({ durationMs: 2000, steps: 5, fail: false });
+    expect(validateJobParams('runs.retention', { olderThanDays: 30 })).toEqual({ olderThanDays: 30, batchSize: 5000 });
+    expect(validateJobParams('reports.monthly_usage', {})).toEqual({});
+    expect(validateJobParams('maintenance.backup', {})).toEqual({});
+  });
+
+  it('a bad value is VALIDATION naming the field', () => {
+    expect(() => validateJobParams('diagnostics.probe', { durationMs: 600_001 })).toThrow(validation('params.durationMs: '));
+    expect(() => validateJobParams('diagnostics.probe', { steps: 0 })).toThrow(validation('params.steps: '));
+    expect(() => validateJobParams('diagnostics.probe', { fail: 'yes' })).toThrow(validation('params.fail: '));
+    expect(() => validateJobParams('runs.retention', { olderThanDays: 1.5 })).toThrow(validation('params.olderThanDays: '));
+    expect(() => validateJobParams('runs.retention', { olderThanDays: 3651 })).toThrow(validation('params.olderThanDays: '));
+    expect(() => validateJobParams('runs.retention', { batchSize: 99 })).toThrow(validation('params.batchSize: '));
+    expect(() => validateJobParams('reports.monthly_usage', { month: '2024-13' })).toThrow(validation('params.month: '));
+  });
+
+  it('an unknown parameter is VALIDATION naming it, and an unknown type is VALIDATION', () => {
+    expect(() => validateJobParams('maintenance.backup', { target: '/etc' })).toThrow(validation('params.target: not a parameter of maintenance.backup'));
+    expect(() => validateJobParams('diagnostics.probe', { durationMs: -1, extra: 1 })).toThrow(
+      validation('params.durationMs: '),
+    );
+    expect(() => validateJobParams('no.such.type', {})).toThrow(validation('jobType: unknown job type "no.such.type"'));
+    expect(() => validateJobParams('diagnostics.probe', [])).toThrow(validation('params: '));
+  });
+
+  it('each registered type publishes its params as JSON Schema, with defaults and bounds', () => {
+    for (const type of JOB_TYPES) expect(jobTypeParamsJsonSchema(type.key)).toMatchObject({ type: 'object', additionalProperties: false });
+    expect(jobTypeParamsJsonSchema('diagnostics.probe')).toMatchObject({
+      properties: { durationMs: { type: 'integer', minimum: 0, maximum: 600_000, default: 2000 }, fail: { type: 'boolean', default: false } },
+    });
+    expect(jobTypeParamsJsonSchema('runs.retention')).toMatchObject({
+      properties: { olderThanDays: { minimum: 1, maximum: 3650 }, batchSize: { minimum: 100, maximum: 50_000, default: 5000 } },
+    });
+    expect(jobTypeParamsJsonSchema('nope')).toBeNull();
+  });
+
+  it('getJobTypes carries the params schema of registered types and null for others, as the contract says', async () => {
+    const db = await createTestDatabase();
+    seedRuns(db, { kind: 'system' }, 1, { jobType: 'legacy.cleanup' });
+    const types = getJobTypes(db.orm, { kind: 'all' });
+    for (const type of types) expect(() => jobTypeSchema.parse(type)).not.toThrow();
+    expect(types.find((type) => type.key === 'diagnostics.probe')?.paramsSchema).toEqual(jobTypeParamsJsonSchema('diagnostics.probe'));
+    expect(types.find((type) => type.key === 'legacy.cleanup')?.paramsSchema).toBeNull();
+  });
+});
+
+describe('creating a run validates its params', () => {
+  it('stores the params with their defaults, and the schedule and retry links', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    const first = createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'manual', params: { steps: 2 } });
+    expect(getJobRun(db.orm, { kind: 'all' }, first.id).params).toEqual({ durationMs: 2000, steps: 2, fail: false });
+    const retry = createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'retry', retryOfRunId: first.id });
+    expect(retry).toMatchObject({ trigger: 'retry', retryOfRunId: first.id, scheduleId: null });
+  });
+
+  it('bad params are VALIDATION naming the field, and nothing is written', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    expect(() =>
+      createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'manual', params: { durationMs: 'long' } }),
+    ).toThrow(validation('params.durationMs: '));
+    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: 'runs.retention', trigger: 'manual', params: { olderThanDays: 0 } })).toThrow(
+      validation('params.olderThanDays: '),
+    );
+    expect(countJobRuns(db.orm, { kind: 'all' })).toBe(0);
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { INTERRUPTED_ERROR } from '../../src-main/jobs/runner';
+import { getJobRun } from '../../src-main/services/job-runs';
+import { createTestDatabase, insertRuns, readAuditEvents, seedBusiness } from '../helpers/seed';
+import { countProgressWrites, setParams, startRunner } from './support';
+
+describe('the runner', () => {
+  it('runs pending runs oldest first, never more than `concurrency` at once', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    const running = new Set<number>();
+    let mostAtOnce = 0;
+    const harness = startRunner(db, {
+      concurrency: 2,
+      onRunChanged(run) {
+        if (run.status === 'running') running.add(run.id);
+        else running.delete(run.id);
+        mostAtOnce = Math.max(mostAtOnce, running.size);
+      },
+    });
+    const runs = Array.from({ length: 5 }, () =>
+      harness.trigger({ kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', params: { durationMs: 40, steps: 2 } }),
+    );
+    const finished = await Promise.all(runs.map((run) => harness.finished(run.id)));
+    expect(finished.map((run) => run.status)).toEqual(Array(5).fill('completed'));
+    expect(mostAtOnce).toBe(2);
+    const startOrder = harness.events.filter((run) => run.status === 'running' && run.progress === null).map((run) => run.id);
+    expect(startOrder).toEqual(runs.map((run) => run.id));
+    for (const run of finished) {
+      expect(run).toMatchObject({ progress: 1, error: null, result: { steps: 2 } });
+      expect(run.durationMs).toBe(run.finishedAt! - run.startedAt!);
+    }
+  });
+
+  it('a run created before the runner starts is served when it starts', async () => {
+    const db = await createTestDatabase();
+    const [pending] = insertRuns(db, [{ owner: { kind: 'system' }, createdAt: 1, status: 'pending', jobType: 'diagnostics.probe' }]);
+    setParams(db, pending!, { durationMs: 0 });
+    const harness = startRunner(db);
+    expect(await harness.finished(pending!)).toMatchObject({ status: 'completed' });
+  });
+
+  it('after a crash, runs left running fail as interrupted, with one audit event; pending runs still run', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    const [stale, staleSystem, pending] = insertRuns(db, [
+      { owner: { kind: 'business', businessId: acme.id }, createdAt: 1_000, status: 'running', startedAt: 2_000 },
+      { owner: { kind: 'system' }, createdAt: 1_000, status: 'running', startedAt: 3_000, jobType: 'maintenance.backup' },
+      { owner: { kind: 'business', businessId: acme.id }, createdAt: 1_500, status: 'pending' },
+    ]);
+    setParams(db, pending!, { durationMs: 0 });
+    const harness = startRunner(db, { now: () => 10_000 });
+    expect(harness.recovered).toBe(2);
+    expect(getJobRun(db.orm, { kind: 'all' }, stale!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: 10_000, durationMs: 8_000 });
+    expect(getJobRun(db.orm, { kind: 'all' }, staleSystem!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
+    expect(INTERRUPTED_ERROR).toBe('interrupted: the app stopped while this run was in progress');
+    expect(readAuditEvents(db).filter((event) => event.action === 'runs.recovered')).toEqual([
+      { action: 'runs.recovered', actorLabel: 'startup', businessId: null, details: { count: 2, runIds: [stale, staleSystem] } },
+    ]);
+    expect(harness.events.filter((run) => run.status === 'failed').map((run) => run.id)).toEqual([stale, staleSystem]);
+    expect(await harness.finished(pending!)).toMatchObject({ status: 'completed' });
+  });
+
+  it('a clean start recovers nothing and records no audit event', async () => {
+    const db = await createTestDatabase();
+    expect(startRunner(db).recovered).toBe(0);
+    expect(readAuditEvents(db)).toEqual([]);
+  });
+
+  it('stopping aborts running handlers promptly and their runs fail as interrupted; pending runs stay pending', async () => {
+    const db = await createTestDatabase();
+    const harness = startRunner(db, { concurrency: 1 });
+    const long = harness.trigger({ kind: 'system' }, { jobType: 'diagnostics.probe', params: { durationMs: 60_000, steps: 1 } });
+    const queued = harness.trigger({ kind: 'system' }, { jobType: 'diagnostics.probe', params: { durationMs: 0 } });
+    await harness.until(long.id, (run) => run.status === 'running');
+    const before = Date.now();
+    await harness.runner.stop();
+    expect(Date.now() - before).toBeLessThan(1000);
+    expect(getJobRun(db.orm, { kind: 'all' }, long.id)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
+    expect(getJobRun(db.orm, { kind: 'all' }, queued.id).status).toBe('pending');
+    harness.runner.wake();
+    expect(getJobRun(db.orm, { kind: 'all' }, queued.id).status).toBe('pending');
+  });
+
+  it('a pending run of a type this app does not know fails with a clear error instead of blocking the queue', async () => {
+    const db = await createTestDatabase();
+    const [legacy, next] = insertRuns(db, [
+      { owner: { kind: 'system' }, createdAt: 1, status: 'pending', jobType: 'legacy.sync' },
+      { owner: { kind: 'system' }, createdAt: 2, status: 'pending', jobType: 'diagnostics.probe' },
+    ]);
+    setParams(db, next!, { durationMs: 0 });
+    const harness = startRunner(db, { concurrency: 1 });
+    expect(await harness.finished(legacy!)).toMatchObject({ status: 'failed', error: expect.stringContaining('unknown job type "legacy.sync"') });
+    expect(await harness.finished(next!)).toMatchObject({ status: 'completed' });
+  });
+});
+
+describe('progress', () => {
+  it('each step of a probe is reported, in order, and shows in the run', async () => {
+    const db = await createTestDatabase();
+    const harness = startRunner(db, { progressThrottleMs: 0 });
+    const run = harness.trigger({ kind: 'system' }, { jobType: 'diagnostics.probe', params: { durationMs: 40, steps: 4 } });
+    await harness.finished(run.id);
+    const reported = harness.events.filter((view) => view.id === run.id && view.status === 'running' && view.progress !== null);
+    expect(reported.map((view) => [view.progress, view.progressMessage])).toEqual([
+      [0, 'Step 0 of 4'],
+      [0.25, 'Step 1 of 4'],
+      [0.5, 'Step 2 of 4'],
+      [0.75, 'Step 3 of 4'],
+      [1, 'Step 4 of 4'],
+    ]);
+  });
+
+  it('many reports make few database writes, and the last value is always written', async () => {
+    const db = await createTestDatabase();
+    const writes = countProgressWrites(db);
+    const harness = startRunner(db, { progressThrottleMs: 60_000 });
+    const run = harness.trigger({ kind: 'system' }, { jobType: 'diagnostics.probe', params: { durationMs: 50, steps: 50, fail: true, failMessage: 'stop here' } });
+    expect(await harness.finished(run.id)).toMatchObject({ status: 'failed', error: 'stop here', progress: 1, progressMessage: 'Step 50 of 50' });
+    // 51 reports: the first is written at once, the last when the run ends; everything between is dropped.
+    expect(writes()).toBe(2);
+  });
+
+  it('while a run goes on, progress is written at most once per interval', async () => {
+    const db = await createTestDatabase();
+    const writes = countProgressWrites(db);
+    const harness = startRunner(db, { progressThrottleMs: 50 });
+    const started = Date.now();
+    const run = harness.trigger({ kind: 'system' }, { jobType: 'diagnostics.probe', params: { durationMs: 400, steps: 80 } });
+    await harness.finished(run.id);
+    const elapsed = Date.now() - started;
+    expect(writes()).toBeGreaterThanOrEqual(3);
+    expect(writes()).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 2);
+  });
+});

@@ -1,0 +1,102 @@
+// Drives the real runner with the real handlers on a real database file, and waits on its events (never sleeps).
+import { afterEach } from 'vitest';
+import type { AppDatabase } from '../../src-main/db/connection';
+import { createRunner, type Runner, type RunnerOptions } from '../../src-main/jobs/runner';
+import { createJobRun, getJobRun, type CreateJobRunInput, type RunTarget } from '../../src-main/services/job-runs';
+import type { JobRunDetailView, JobRunView } from '../../src-shared/schemas/jobs';
+import type { RunStatus } from '../../src-shared/domain';
+// Imported for its afterEach (closing databases): registered before ours, it runs after ours, so runners stop first.
+import '../helpers/seed';
+
+const runners: Runner[] = [];
+
+afterEach(async () => {
+  for (const runner of runners.splice(0)) await runner.stop();
+});
+
+export interface RunnerHarness {
+  runner: Runner;
+  recovered: number;
+  /** Every view onRunChanged was given, in order. */
+  events: JobRunView[];
+  /** Resolves with the first view (already seen or coming) of the run that matches. */
+  until(runId: number, matches: (run: JobRunView) => boolean, timeoutMs?: number): Promise<JobRunView>;
+  /** Resolves when the run has finished (completed, failed or cancelled), with its detail from the database. */
+  finished(runId: number, timeoutMs?: number): Promise<JobRunDetailView>;
+  /** Creates a pending run and wakes the runner, as the app does. */
+  trigger(target: RunTarget, input: Omit<CreateJobRunInput, 'trigger'> & { trigger?: CreateJobRunInput['trigger'] }): JobRunView;
+}
+
+const FINISHED: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+export function startRunner(db: AppDatabase, options: Partial<RunnerOptions> = {}): RunnerHarness {
+  const events: JobRunView[] = [];
+  const waiters = new Set<{ runId: number; matches: (run: JobRunView) => boolean; resolve: (run: JobRunView) => void }>();
+  const runner = createRunner(db, {
+    concurrency: 2,
+    progressThrottleMs: 0,
+    ...options,
+    onRunChanged(run) {
+      events.push(run);
+      options.onRunChanged?.(run);
+      for (const waiter of waiters) {
+        if (waiter.runId === run.id && waiter.matches(run)) {
+          waiters.delete(waiter);
+          waiter.resolve(run);
+        }
+      }
+    },
+  });
+  runners.push(runner);
+  const { recovered } = runner.start();
+
+  function until(runId: number, matches: (run: JobRunView) => boolean, timeoutMs = 5000): Promise<JobRunView> {
+    const seen = events.find((run) => run.id === runId && matches(run));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`run ${runId}: the awaited state did not come within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = {
+        runId,
+        matches,
+        resolve: (run: JobRunView) => {
+          clearTimeout(timer);
+          resolve(run);
+        },
+      };
+      waiters.add(waiter);
+    });
+  }
+
+  return {
+    runner,
+    recovered,
+    events,
+    until,
+    async finished(runId, timeoutMs) {
+      await until(runId, (run) => FINISHED.includes(run.status), timeoutMs);
+      return getJobRun(db.orm, { kind: 'all' }, runId);
+    },
+    trigger(target, input) {
+      const run = createJobRun(db.orm, target, { trigger: 'manual', ...input });
+      runner.wake();
+      return run;
+    },
+  };
+}
+
+/** Counts the writes of progress to running runs, with a temporary trigger on the real table. */
+export function countProgressWrites(db: AppDatabase): () => number {
+  db.sqlite.exec(`
+    CREATE TEMP TABLE IF NOT EXISTS progress_writes (run_id INTEGER NOT NULL);
+    CREATE TEMP TRIGGER IF NOT EXISTS count_progress_writes AFTER UPDATE OF progress ON main.job_runs
+    WHEN NEW.status = 'running' BEGIN INSERT INTO progress_writes VALUES (NEW.id); END;`);
+  return () => (db.sqlite.prepare('SELECT count(*) AS n FROM temp.progress_writes').get() as { n: number }).n;
+}
+
+/** Sets the params of a run inserted by the seed helpers (which leave them `{}`). */
+export function setParams(db: AppDatabase, runId: number, params: Record<string, unknown>): void {
+  db.sqlite.prepare('UPDATE job_runs SET params = ? WHERE id = ?').run(JSON.stringify(params), runId);
+}
