@@ -1,0 +1,156 @@
+// Reading the audit log: the list (audit.read: business admins their own business, system admins everything)
+// and one run's timeline. Writing stays in audit.ts.
+import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../src-shared/errors';
+import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/schemas/engine';
+import { requireReach, ownBusiness, type Actor } from '../access/policy';
+import type { Orm } from '../db/connection';
+import { auditEvents, type AuditEventRow } from '../db/schema';
+import { getJobRun } from './job-runs';
+import type { TenantScope } from './tenant-scope';
+
+export const MAX_AUDIT_PAGE = 200;
+
+/** The one mapping from a stored event to what crosses the IPC boundary. */
+export function toAuditEventView(row: AuditEventRow): AuditEventView {
+  return {
+    id: row.id,
+    at: row.at,
+    actorUserId: row.actorUserId,
+    actorLabel: row.actorLabel,
+    actorRole: row.actorRole,
+    actorBusinessId: row.actorBusinessId,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    businessId: row.businessId,
+    details: row.details,
+  };
+}
+
+// ---- The list -------------------------------------------------------------------------------------
+
+/**
+ * The audit log, newest first by (at, id), paged by keyset. Members: FORBIDDEN. Business admins: the events
+ * recorded against their own business (never system-wide ones, whose business_id is NULL, nor another
+ * business's). System admins: everything.
+ */
+export function listAuditEvents(
+  orm: Orm,
+  actor: Actor,
+  input: ListAuditEventsInput,
+): { events: AuditEventView[]; nextCursor: string | null } {
+  const reach = requireReach(actor, 'audit.read');
+  const size = requirePageSize(input.limit);
+  const conditions: SQL[] = [];
+  if (reach !== 'any') conditions.push(eq(auditEvents.businessId, ownBusiness(actor)));
+  conditions.push(...filterConditions(input.filters));
+  if (input.cursor !== null) conditions.push(afterPosition(decodeCursor(input.cursor)));
+  const rows = orm
+    .select()
+    .from(auditEvents)
+    .where(and(...conditions))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(size + 1)
+    .all();
+  const page = rows.slice(0, size);
+  const last = page[page.length - 1];
+  return {
+    events: page.map(toAuditEventView),
+    nextCursor: rows.length > size && last ? encodeCursor(last) : null,
+  };
+}
+
+function requirePageSize(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) {
+    throw new AppError('VALIDATION', `limit must be a whole number from 1 to ${MAX_AUDIT_PAGE}, got ${limit}`);
+  }
+  return limit;
+}
+
+type AuditFilters = ListAuditEventsInput['filters'];
+
+/** Each filter narrows; none can widen what the actor's reach allows. */
+function filterConditions(filters: AuditFilters): SQL[] {
+  const conditions: SQL[] = [];
+  if (filters.actions?.length) {
+    const matches = filters.actions.map(actionCondition);
+    conditions.push(matches.length === 1 ? matches[0]! : (or(...matches) as SQL));
+  }
+  if (filters.actorUserId !== undefined) conditions.push(eq(auditEvents.actorUserId, filters.actorUserId));
+  if (filters.from !== undefined && filters.to !== undefined && filters.from >= filters.to) {
+    throw new AppError('VALIDATION', 'to: must be after from (from is inclusive, to exclusive)');
+  }
+  if (filters.from !== undefined) conditions.push(gte(auditEvents.at, filters.from));
+  if (filters.to !== undefined) conditions.push(lt(auditEvents.at, filters.to));
+  return conditions;
+}
+
+/**
+ * `job.trigger` matches exactly; a trailing `*` (`job.*`) matches every action starting with what precedes
+ * it, case-sensitively. Any other `*`, `?` or `[` is an ordinary character. GLOB with a literal prefix is
+ * case-sensitive like the exact match, and SQLite can take it as a range on the (action, at) index.
+ */
+function actionCondition(action: string): SQL {
+  if (!action.endsWith('*')) return eq(auditEvents.action, action);
+  const prefix = action.slice(0, -1);
+  if (prefix === '') return sql`1 = 1`;
+  const pattern = `${prefix.replace(/[*?[]/g, (char) => `[${char}]`)}*`;
+  return sql`${auditEvents.action} GLOB ${pattern}`;
+}
+
+// ---- Keyset cursor over (at, id), newest first ------------------------------------------------------
+
+interface AuditPosition {
+  at: number;
+  id: number;
+}
+
+const CURSOR_VERSION = 1;
+const CURSOR_KIND = 'audit';
+
+/** Opaque to the renderer: base64url of `{v, kind, at, id}`, the last event of the page. */
+function encodeCursor(row: AuditEventRow): string {
+  return Buffer.from(JSON.stringify({ v: CURSOR_VERSION, kind: CURSOR_KIND, at: row.at, id: row.id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): AuditPosition {
+  const invalid = () => new AppError('VALIDATION', 'cursor is not a page cursor of the audit log; start again from the first page');
+  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof decoded !== 'object' || decoded === null) throw invalid();
+  const { v, kind, at, id } = decoded as Record<string, unknown>;
+  if (v !== CURSOR_VERSION || kind !== CURSOR_KIND) throw invalid();
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+    throw invalid();
+  }
+  return { at, id };
+}
+
+/** The events after a position, newest first; `at <= k AND (at < k OR id < i)` so `at <= k` is an index range. */
+function afterPosition({ at, id }: AuditPosition): SQL {
+  return sql`(${auditEvents.at} <= ${at} AND (${auditEvents.at} < ${at} OR ${auditEvents.id} < ${id}))`;
+}
+
+// ---- One run's timeline ---------------------------------------------------------------------------
+
+/**
+ * The events about one run (target job_run N: trigger, cancel, retry…), oldest first. The run must be
+ * visible in `scope`; otherwise NOT_FOUND exactly as getJobRun says it, so another business's run does not
+ * leak even its existence. Who may ask (e.g. audit.read) is the caller's rule.
+ */
+export function getRunAuditTrail(orm: Orm, scope: TenantScope, runId: number): AuditEventView[] {
+  getJobRun(orm, scope, runId);
+  return orm
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetType, 'job_run'), eq(auditEvents.targetId, String(runId))))
+    .orderBy(asc(auditEvents.at), asc(auditEvents.id))
+    .all()
+    .map(toAuditEventView);
+}
