@@ -17,6 +17,8 @@ import {
   type DatabaseHandlers,
   type RequestContext,
 } from './ipc/handlers';
+import { createRunner, type Runner } from './jobs/runner';
+import { createScheduler, type Scheduler } from './schedules/scheduler';
 import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
 import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions';
 
@@ -56,6 +58,11 @@ export interface AppCoreOptions {
   onProgress?: ProgressListener;
   checkOutput?: boolean;
   sessions?: SessionStoreOptions;
+  /**
+   * The job engine: the runner (crash recovery, then the queue) and the scheduler start with the app unless
+   * `start` is false (tests that want runs to stay as they created them). Concurrency defaults to 2.
+   */
+  engine?: { start?: boolean; concurrency?: number };
 }
 
 /**
@@ -84,11 +91,13 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   const sessions = createSessionStore(options.sessions);
   const events = createEventBus();
   let audience: EventAudience | null = null;
+  let engine: { runner: Runner; scheduler: Scheduler } | null = null;
   // The handlers exist once the database is open; a call made while it opens waits for it.
   const opened = started.then((startup): DatabaseHandlers | StartupFailureView => {
     if (startup.state === 'failed') return startup.failure;
     audience = eventAudience(startup.db.orm);
-    return createDatabaseHandlers({ db: startup.db, sessions, events });
+    engine = startEngine(startup.db, events, options.engine);
+    return createDatabaseHandlers({ db: startup.db, sessions, events, ...engine });
   });
   const whenOpen = <C extends DatabaseChannel>(channel: C) =>
     (async (input: never, context: RequestContext) => {
@@ -121,9 +130,36 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
       });
     },
     async close() {
-      closeDatabase(settled ?? (await started));
+      const startup = settled ?? (await started);
+      await opened;
+      if (engine) {
+        engine.scheduler.stop();
+        await engine.runner.stop();
+      }
+      closeDatabase(startup);
     },
   };
+}
+
+/** Every run change reaches the sessions allowed to see it; a run created by a schedule wakes the runner. */
+function startEngine(db: AppDatabase, events: AppEventBus, options: AppCoreOptions['engine'] = {}): { runner: Runner; scheduler: Scheduler } {
+  const runner = createRunner(db, {
+    concurrency: options.concurrency,
+    onRunChanged: (run) => events.publish('jobs.changed', { run }),
+  });
+  const scheduler = createScheduler(db, {
+    onRunCreated: (run) => {
+      events.publish('jobs.changed', { run });
+      runner.wake();
+    },
+    onError: (error) => console.error('[scheduler]', error),
+  });
+  if (options.start !== false) {
+    const { recovered } = runner.start();
+    if (recovered > 0) console.warn(`[runner] ${recovered} run(s) were left running by a crash and are now failed (interrupted).`);
+    scheduler.start();
+  }
+  return { runner, scheduler };
 }
 
 async function openDatabase(path: string, options: AppCoreOptions): Promise<AppStartup> {

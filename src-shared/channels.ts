@@ -27,6 +27,18 @@ export const CHANNELS = [
   'jobs.types',
   'jobs.get',
   'jobs.create',
+  'jobs.cancel',
+  'jobs.retry',
+  'jobs.auditTrail',
+  'schedules.list',
+  'schedules.create',
+  'schedules.update',
+  'schedules.setEnabled',
+  'schedules.delete',
+  'schedules.previewCron',
+  'audit.list',
+  'metrics.usage',
+  'metrics.exportCsv',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

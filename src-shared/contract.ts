@@ -24,6 +24,21 @@ import {
 } from './schemas/accounts';
 import { emptyInput, idSchema } from './schemas/common';
 import {
+  auditEventPageSchema,
+  auditEventSchema,
+  createScheduleInput,
+  cronPreviewSchema,
+  listAuditEventsInput,
+  previewCronInput,
+  scheduleIdInput,
+  scheduleSchema,
+  setScheduleEnabledInput,
+  updateScheduleInput,
+  usageExportSchema,
+  usageInput,
+  usageReportSchema,
+} from './schemas/engine';
+import {
   activeJobRunsInput,
   createJobRunInput,
   jobRunDetailSchema,
@@ -153,6 +168,22 @@ export const contract = {
   'jobs.types': { input: emptyInput, output: z.array(jobTypeSchema) },
   'jobs.get': { input: jobRunIdInput, output: jobRunDetailSchema },
   'jobs.create': { input: createJobRunInput, output: jobRunSchema },
+  'jobs.cancel': { input: jobRunIdInput, output: jobRunSchema },
+  /** A new run with the same type, target and params, linked to the first (`trigger = retry`). */
+  'jobs.retry': { input: jobRunIdInput, output: jobRunSchema },
+  'jobs.auditTrail': { input: jobRunIdInput, output: z.array(auditEventSchema) },
+
+  'schedules.list': { input: emptyInput, output: z.array(scheduleSchema) },
+  'schedules.create': { input: createScheduleInput, output: scheduleSchema },
+  'schedules.update': { input: updateScheduleInput, output: scheduleSchema },
+  'schedules.setEnabled': { input: setScheduleEnabledInput, output: scheduleSchema },
+  'schedules.delete': { input: scheduleIdInput, output: z.strictObject({ id: idSchema }) },
+  'schedules.previewCron': { input: previewCronInput, output: cronPreviewSchema },
+
+  'audit.list': { input: listAuditEventsInput, output: auditEventPageSchema },
+  'metrics.usage': { input: usageInput, output: usageReportSchema },
+  /** Writes the usage report as CSV to the exports folder beside the database. */
+  'metrics.exportCsv': { input: usageInput, output: usageExportSchema },
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -8,8 +8,12 @@ import { AppError } from '../../src-shared/errors';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type Actor, checkScopeSelection, resolveRunTarget } from '../access/policy';
 import { type AppDatabase } from '../db/connection';
+import { exportsFolderFor } from '../db/paths';
+import { type Runner } from '../jobs/runner';
+import { type Scheduler } from '../schedules/scheduler';
 import { getUserView, loadActor, login, needsSetup, setupFirstAdmin } from '../services/accounts';
 import { recordAuditEvent, userAuditActor } from '../services/audit';
+import { getRunAuditTrail, listAuditEvents } from '../services/audit-log';
 import {
   createBusinessAs,
   deleteBusiness,
@@ -20,7 +24,9 @@ import {
   setBusinessDisabled,
 } from '../services/businesses';
 import {
+  cancelJobRun,
   createJobRun,
+  retryJobRun,
   getActiveJobRuns,
   getJobRun,
   getJobRunStats,
@@ -28,7 +34,9 @@ import {
   getRecentJobRuns,
   listJobRuns,
 } from '../services/job-runs';
+import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule } from '../services/schedules';
 import { type TenantScope } from '../services/tenant-scope';
+import { getUsage, writeUsageCsv } from '../services/usage';
 import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../services/users';
 import {
   activeSelection,
@@ -57,6 +65,10 @@ export interface HandlerDeps {
   db: AppDatabase;
   sessions: SessionStore;
   events: AppEventBus;
+  /** Runs pending runs (wake it after creating one) and cancels running ones. */
+  runner: Runner;
+  /** Re-arms its timer after any schedule change. */
+  scheduler: Scheduler;
 }
 
 interface SignedIn {
@@ -68,7 +80,7 @@ interface InTenant extends SignedIn {
   scope: TenantScope;
 }
 
-export function createDatabaseHandlers({ db, sessions, events }: HandlerDeps): DatabaseHandlers {
+export function createDatabaseHandlers({ db, sessions, events, runner, scheduler }: HandlerDeps): DatabaseHandlers {
   const { orm } = db;
 
   /** The caller's session and who they are now: a disabled or deleted user's session ends here. */
@@ -244,7 +256,65 @@ export function createDatabaseHandlers({ db, sessions, events }: HandlerDeps): D
         return created;
       }).immediate();
       events.publish('jobs.changed', { run });
+      runner.wake();
       return run;
     },
+    'jobs.cancel': (input, context) => {
+      const { actor, scope } = inTenant(context);
+      // The runner announces the cancelled run (jobs.changed) itself.
+      return cancelJobRun(db, actor, scope, input.id, runner);
+    },
+    'jobs.retry': (input, context) => {
+      const { actor, scope } = inTenant(context);
+      const run = retryJobRun(db, actor, scope, input.id);
+      events.publish('jobs.changed', { run });
+      runner.wake();
+      return run;
+    },
+    'jobs.auditTrail': (input, context) => {
+      const { scope } = inTenant(context);
+      return getRunAuditTrail(orm, scope, input.id);
+    },
+
+    'schedules.list': (_input, context) => {
+      const { actor, session } = inTenant(context);
+      return listSchedules(orm, actor, activeSelection(actor, session.selection));
+    },
+    'schedules.create': (input, context) => withScheduleChange(context, (actor, selection) => createSchedule(db, actor, selection, input)),
+    'schedules.update': (input, context) => withScheduleChange(context, (actor, selection) => updateSchedule(db, actor, selection, input)),
+    'schedules.setEnabled': (input, context) =>
+      withScheduleChange(context, (actor, selection) => setScheduleEnabled(db, actor, selection, input)),
+    'schedules.delete': (input, context) => withScheduleChange(context, (actor, selection) => deleteSchedule(db, actor, selection, input)),
+    'schedules.previewCron': (input, context) => {
+      signedIn(context);
+      return previewCron(input);
+    },
+
+    'audit.list': (input, context) => listAuditEvents(orm, signedIn(context).actor, input),
+    'metrics.usage': (input, context) => {
+      const { scope } = inTenant(context);
+      return getUsage(orm, scope, input);
+    },
+    'metrics.exportCsv': (input, context) => {
+      const { actor, scope } = inTenant(context);
+      const label = scope.kind === 'business' ? `business-${scope.businessId}` : scope.kind;
+      const exported = writeUsageCsv(db, scope, input, exportsFolderFor(db.path), label);
+      recordAuditEvent(orm, {
+        actor: userAuditActor(actor),
+        action: 'metrics.export',
+        target: { type: 'file', id: exported.path },
+        businessId: scope.kind === 'business' ? scope.businessId : null,
+        details: { ...input, rows: exported.rows, bytes: exported.bytes },
+      });
+      return exported;
+    },
   };
+
+  /** A schedule change: the scope comes from the session like any tenant channel; the scheduler re-arms after it. */
+  function withScheduleChange<T>(context: RequestContext, change: (actor: Actor, selection: ReturnType<typeof activeSelection>) => T): T {
+    const { actor, session } = inTenant(context);
+    const result = change(actor, activeSelection(actor, session.selection));
+    scheduler.reschedule();
+    return result;
+  }
 }

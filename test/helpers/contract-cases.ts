@@ -29,10 +29,27 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'jobs.types': {},
   'jobs.get': { id: 1 },
   'jobs.create': { jobType: 'diagnostics.probe', target: { kind: 'system' } },
+  'jobs.cancel': { id: 1 },
+  'jobs.retry': { id: 1 },
+  'jobs.auditTrail': { id: 1 },
+  'schedules.list': {},
+  'schedules.create': { name: 'Nightly probe', jobType: 'diagnostics.probe', cron: '0 3 * * *', timeZone: 'Europe/Berlin' },
+  'schedules.update': { id: 1, name: 'Renamed' },
+  'schedules.setEnabled': { id: 1, enabled: false },
+  'schedules.delete': { id: 1 },
+  'schedules.previewCron': { cron: '0 3 * * *', timeZone: 'UTC', count: 3 },
+  'audit.list': { limit: 10 },
+  'metrics.usage': { fromMonth: '2026-01', toMonth: '2026-03' },
+  'metrics.exportCsv': { fromMonth: '2026-01', toMonth: '2026-03' },
 };
 
-/** The tenant channels: FORBIDDEN to a member or business admin without a business. */
-export const TENANT_CHANNELS = CHANNELS.filter((channel) => channel.startsWith('jobs.'));
+/**
+ * The tenant channels: FORBIDDEN to a member or business admin without a business. The cron preview reads no
+ * tenant data, so it is not one.
+ */
+export const TENANT_CHANNELS = CHANNELS.filter(
+  (channel) => /^(jobs|schedules|audit|metrics)\./.test(channel) && channel !== 'schedules.previewCron',
+);
 export const PUBLIC_CHANNELS: readonly Channel[] = ['app.status', 'auth.status', 'auth.setup', 'auth.login'];
 
 /** Just under the HTTP shell's 1 MiB body limit once in JSON, so the schema (not the shell) refuses it. */

@@ -44,9 +44,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `allowFailedStart`: serve a database that could not be opened (then `db` throws). */
-export async function startHarness(transport: TransportName, dbPath: string, options: { allowFailedStart?: boolean } = {}): Promise<Harness> {
-  const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, checkOutput: true });
+/**
+ * `allowFailedStart`: serve a database that could not be opened (then `db` throws). `engine`: start the real
+ * runner and scheduler; off by default, so runs stay as a test created them.
+ */
+export async function startHarness(
+  transport: TransportName,
+  dbPath: string,
+  options: { allowFailedStart?: boolean; engine?: boolean } = {},
+): Promise<Harness> {
+  const core = createAppCore({
+    argv: ['--db', dbPath],
+    env: {},
+    migrationsFolder: MIGRATIONS_FOLDER,
+    checkOutput: true,
+    engine: { start: options.engine ?? false },
+  });
   const startup = await core.started;
   if (startup.state !== 'ready' && !options.allowFailedStart) throw new Error(`the test database did not open: ${startup.failure.message}`);
   const shell = transport === 'http' ? await startHttpShell({ core, staticRoot: makeStaticRoot() }) : null;

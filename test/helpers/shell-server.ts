@@ -38,7 +38,7 @@ export interface TestShell {
 }
 
 export async function startTestShell(dbPath: string, options: { heartbeatMs?: number } = {}): Promise<TestShell> {
-  const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, checkOutput: true });
+  const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, checkOutput: true, engine: { start: false } });
   running.push(() => core.close());
   const shell = await startHttpShell({ core, staticRoot: makeStaticRoot(), heartbeatMs: options.heartbeatMs });
   running.push(() => shell.close());
