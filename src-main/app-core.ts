@@ -74,9 +74,26 @@ export function databaseNotOpen(failure: StartupFailureView): AppError {
   return new AppError('INTERNAL', `The database is not open (${failure.reason}): ${failure.message}`);
 }
 
-/** Starts opening the database at once. Throws only for a bad command line (`--db` without a path). */
+export const MAX_CONCURRENCY = 16;
+
+/** How many runs execute at once: `--concurrency N`, else AUTOMATION_CONCURRENCY, else 2. Throws on a bad value. */
+export function runnerConcurrency(argv: readonly string[], env: NodeJS.ProcessEnv): number | undefined {
+  const flagAt = argv.indexOf('--concurrency');
+  const raw = flagAt >= 0 ? argv[flagAt + 1] : env.AUTOMATION_CONCURRENCY;
+  if (raw === undefined && flagAt < 0) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
+    throw new Error(`--concurrency (or AUTOMATION_CONCURRENCY) must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(raw)}`);
+  }
+  return value;
+}
+
+/** Starts opening the database at once. Throws only for a bad command line (`--db` without a path, a bad `--concurrency`). */
 export function createAppCore(options: AppCoreOptions = {}): AppCore {
-  const database = resolveDatabasePath(options.argv ?? process.argv, options.env ?? process.env, options.userDataDir);
+  const argv = options.argv ?? process.argv;
+  const env = options.env ?? process.env;
+  const database = resolveDatabasePath(argv, env, options.userDataDir);
+  const concurrency = options.engine?.concurrency ?? runnerConcurrency(argv, env);
   let settled: AppStartup | null = null;
   // Deferred one tick, so the caller can say which file it opens before the work (and its progress) starts.
   const started = Promise.resolve().then(async () => {
@@ -96,7 +113,7 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   const opened = started.then((startup): DatabaseHandlers | StartupFailureView => {
     if (startup.state === 'failed') return startup.failure;
     audience = eventAudience(startup.db.orm);
-    engine = startEngine(startup.db, events, options.engine);
+    engine = startEngine(startup.db, events, { ...options.engine, concurrency });
     return createDatabaseHandlers({ db: startup.db, sessions, events, ...engine });
   });
   const whenOpen = <C extends DatabaseChannel>(channel: C) =>
