@@ -56,12 +56,16 @@ export function defaultSelection(actor: Actor): ScopeSelection {
   return { kind: 'business', businessId: ownBusiness(actor) };
 }
 
+/** The actions whose data is tenant-scoped: runs, schedules, usage metrics. */
+export type TenantAction = Extract<Action, 'runs.read' | 'schedules.read' | 'schedules.manage' | 'metrics.read'>;
+
 /**
  * The scope a tenant channel works in. Members and business admins always get their own business, whatever
- * the session holds; a system admin gets the switcher's selection (checked when it was made).
+ * the session holds; a system admin gets the switcher's selection (checked when it was made). A role without
+ * reach for `action` is FORBIDDEN.
  */
-export function tenantScopeFor(actor: Actor, selection: ScopeSelection): TenantScope {
-  const reach = requireReach(actor, 'runs.read');
+export function tenantScopeFor(actor: Actor, selection: ScopeSelection, action: TenantAction = 'runs.read'): TenantScope {
+  const reach = requireReach(actor, action);
   if (reach !== 'any') return { kind: 'business', businessId: ownBusiness(actor) };
   switch (selection.kind) {
     case 'business':

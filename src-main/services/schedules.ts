@@ -7,9 +7,8 @@ import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
 import type { createScheduleInput, previewCronInput, ScheduleView, updateScheduleInput } from '../../src-shared/schemas/engine';
-import type { Action } from '../../src-shared/access';
 import type { z } from 'zod';
-import { ownBusiness, requireReach, resolveRunTarget, type Actor } from '../access/policy';
+import { requireReach, resolveRunTarget, tenantScopeFor, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, jobSchedules, type JobScheduleRow } from '../db/schema';
 import { findJobType, unknownJobTypeError, validateJobParams, type JobTypeDefinition } from '../jobs/registry';
@@ -103,22 +102,6 @@ export function toScheduleView(row: JobScheduleRow, businessName: string | null)
   };
 }
 
-/**
- * Which schedules an actor reaches: members and business admins their own business's (FORBIDDEN without
- * one); a system admin the switcher's selection. Orphans have no schedules (a schedule goes with its business).
- */
-function scheduleScopeFor(actor: Actor, selection: ScopeSelection, action: Extract<Action, `schedules.${string}`>): TenantScope {
-  const reach = requireReach(actor, action);
-  if (reach !== 'any') return { kind: 'business', businessId: ownBusiness(actor) };
-  switch (selection.kind) {
-    case 'business':
-      return { kind: 'business', businessId: selection.businessId };
-    case 'all':
-    case 'system':
-    case 'orphans':
-      return { kind: selection.kind };
-  }
-}
 
 function scheduleScopeCondition(scope: TenantScope): SQL {
   switch (scope.kind) {
@@ -162,7 +145,7 @@ function requireScheduleInScope(orm: Orm, scope: TenantScope, id: number): { sch
 
 /** schedules.read: members and business admins their own business's; a system admin per the switcher. By name. */
 export function listSchedules(orm: Orm, actor: Actor, selection: ScopeSelection): ScheduleView[] {
-  const scope = scheduleScopeFor(actor, selection, 'schedules.read');
+  const scope = tenantScopeFor(actor, selection, 'schedules.read');
   return selectSchedules(orm)
     .where(scheduleScopeCondition(scope))
     .orderBy(asc(sql`${jobSchedules.name} COLLATE NOCASE`), asc(jobSchedules.id))
@@ -253,7 +236,7 @@ export function updateSchedule(
   input: UpdateScheduleInput,
   now: number = Date.now(),
 ): ScheduleView {
-  const scope = scheduleScopeFor(actor, selection, 'schedules.manage');
+  const scope = tenantScopeFor(actor, selection, 'schedules.manage');
   return inImmediateTransaction(db, () => {
     const { schedule, businessName } = requireScheduleInScope(db.orm, scope, input.id);
     const changes: Partial<Pick<JobScheduleRow, 'name' | 'params' | 'cron' | 'timezone' | 'missedRunPolicy' | 'nextRunAt'>> = {};
@@ -313,7 +296,7 @@ export function setScheduleEnabled(
   input: { id: number; enabled: boolean },
   now: number = Date.now(),
 ): ScheduleView {
-  const scope = scheduleScopeFor(actor, selection, 'schedules.manage');
+  const scope = tenantScopeFor(actor, selection, 'schedules.manage');
   return inImmediateTransaction(db, () => {
     const { schedule, businessName } = requireScheduleInScope(db.orm, scope, input.id);
     if (schedule.enabled === input.enabled) return toScheduleView(schedule, businessName);
@@ -337,7 +320,7 @@ export function deleteSchedule(
   input: { id: number },
   now: number = Date.now(),
 ): { id: number } {
-  const scope = scheduleScopeFor(actor, selection, 'schedules.manage');
+  const scope = tenantScopeFor(actor, selection, 'schedules.manage');
   return inImmediateTransaction(db, () => {
     const { schedule } = requireScheduleInScope(db.orm, scope, input.id);
     db.orm.delete(jobSchedules).where(eq(jobSchedules.id, schedule.id)).run();
