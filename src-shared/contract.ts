@@ -22,6 +22,7 @@ import {
   updateUserInput,
   userSchema,
 } from './schemas/accounts';
+import { bulkChangeInput, bulkChangeSchema, bulkPreviewInput, bulkPreviewSchema, exportRunsInput, runsExportSchema } from './schemas/bulk';
 import { emptyInput, idSchema } from './schemas/common';
 import {
   auditEventPageSchema,
@@ -51,6 +52,19 @@ import {
   listJobRunsInput,
   recentJobRunsInput,
 } from './schemas/jobs';
+import {
+  assignOrphansInput,
+  deleteOrphansInput,
+  listOrphansInput,
+  orphanAssignmentPreviewInput,
+  orphanAssignmentPreviewSchema,
+  orphanAssignmentSchema,
+  orphanDeletionPreviewInput,
+  orphanDeletionPreviewSchema,
+  orphanDeletionSchema,
+  orphansCheckInput,
+  runsOverviewSchema,
+} from './schemas/orphans';
 
 export { APP_EVENTS, CHANNELS, type AppEventName, type Channel } from './channels';
 
@@ -172,6 +186,23 @@ export const contract = {
   /** A new run with the same type, target and params, linked to the first (`trigger = retry`). */
   'jobs.retry': { input: jobRunIdInput, output: jobRunSchema },
   'jobs.auditTrail': { input: jobRunIdInput, output: z.array(auditEventSchema) },
+  /** Bulk actions over a selection of runs in the caller's scope (src-shared/schemas/bulk.ts). */
+  'jobs.bulkPreview': { input: bulkPreviewInput, output: bulkPreviewSchema },
+  /** Cancels the eligible runs (pending or running, the caller's to control); CONFLICT when their count changed since the preview. */
+  'jobs.bulkCancel': { input: bulkChangeInput, output: bulkChangeSchema },
+  /** One new linked run (`trigger = retry`) per eligible failed or cancelled run; CONFLICT when their count changed since the preview. */
+  'jobs.bulkRetry': { input: bulkChangeInput, output: bulkChangeSchema },
+  /** Writes the matching runs as CSV to the exports folder beside the database (at most 100,000 rows). */
+  'jobs.exportCsv': { input: exportRunsInput, output: runsExportSchema },
+
+  /** The orphan wizard (src-shared/schemas/orphans.ts): system administrators only. */
+  'orphans.check': { input: orphansCheckInput, output: runsOverviewSchema },
+  'orphans.list': { input: listOrphansInput, output: jobRunPageSchema },
+  'orphans.previewDelete': { input: orphanDeletionPreviewInput, output: orphanDeletionPreviewSchema },
+  /** Backs the database up, then deletes the selected orphans in one transaction; the confirmation is `delete N orphans`. */
+  'orphans.delete': { input: deleteOrphansInput, output: orphanDeletionSchema },
+  'orphans.previewAssign': { input: orphanAssignmentPreviewInput, output: orphanAssignmentPreviewSchema },
+  'orphans.assign': { input: assignOrphansInput, output: orphanAssignmentSchema },
 
   'schedules.list': { input: emptyInput, output: z.array(scheduleSchema) },
   'schedules.create': { input: createScheduleInput, output: scheduleSchema },

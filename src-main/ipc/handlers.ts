@@ -1,12 +1,13 @@
 // One handler per contract channel, over an open database. Each is thin: the dispatcher has parsed the
 // input; here the session gives the Actor (loaded fresh from the database) and the policy gives the scope;
 // the service does the work and returns the view. Public channels: auth.status, auth.setup, auth.login
-// (and app.status, in app-core). Every other channel needs a session; the jobs.* channels are tenant channels.
+// (and app.status, in app-core). Every other channel needs a session; the jobs.* channels are tenant channels;
+// the orphans.* channels are for system administrators only (orphans.manage).
 import { type Channel } from '../../src-shared/channels';
 import { type Contract } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/errors';
 import { type SessionView } from '../../src-shared/schemas/accounts';
-import { type Actor, checkScopeSelection, resolveRunTarget } from '../access/policy';
+import { type Actor, checkScopeSelection, requireReach, resolveRunTarget } from '../access/policy';
 import { type AppDatabase } from '../db/connection';
 import { exportsFolderFor } from '../db/paths';
 import { type Runner } from '../jobs/runner';
@@ -14,6 +15,7 @@ import { type Scheduler } from '../schedules/scheduler';
 import { getUserView, loadActor, login, needsSetup, setupFirstAdmin } from '../services/accounts';
 import { recordAuditEvent, userAuditActor } from '../services/audit';
 import { getRunAuditTrail, listAuditEvents } from '../services/audit-log';
+import { bulkCancelRuns, bulkRetryRuns, exportRunsCsv, previewBulkAction } from '../services/bulk-runs';
 import {
   createBusinessAs,
   deleteBusiness,
@@ -34,6 +36,14 @@ import {
   getRecentJobRuns,
   listJobRuns,
 } from '../services/job-runs';
+import {
+  assignOrphans,
+  checkRuns,
+  deleteOrphans,
+  listOrphans,
+  previewOrphanAssignment,
+  previewOrphanDeletion,
+} from '../services/orphans';
 import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule } from '../services/schedules';
 import { type TenantScope } from '../services/tenant-scope';
 import { getUsage, writeUsageCsv } from '../services/usage';
@@ -99,6 +109,13 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
   function inTenant(context: RequestContext): InTenant {
     const caller = signedIn(context);
     return { ...caller, scope: sessionTenantScope(caller.actor, caller.session.selection) };
+  }
+
+  /** The orphan wizard: system administrators only, whatever scope their switcher shows (orphans are nobody's tenant). */
+  function orphanManager(context: RequestContext): SignedIn {
+    const caller = signedIn(context);
+    requireReach(caller.actor, 'orphans.manage');
+    return caller;
   }
 
   function sessionView({ session, actor }: SignedIn): SessionView {
@@ -274,6 +291,57 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
     'jobs.auditTrail': (input, context) => {
       const { scope } = inTenant(context);
       return getRunAuditTrail(orm, scope, input.id);
+    },
+    'jobs.bulkPreview': (input, context) => {
+      const { actor, scope } = inTenant(context);
+      return previewBulkAction(db, actor, scope, input);
+    },
+    'jobs.bulkCancel': (input, context) => {
+      const { actor, scope } = inTenant(context);
+      // The runner announces each cancelled run (jobs.changed) itself.
+      return bulkCancelRuns(db, actor, scope, input, runner);
+    },
+    'jobs.bulkRetry': (input, context) => {
+      const { actor, scope } = inTenant(context);
+      const { runs, ...result } = bulkRetryRuns(db, actor, scope, input);
+      for (const run of runs) events.publish('jobs.changed', { run });
+      if (runs.length > 0) runner.wake();
+      return result;
+    },
+    'jobs.exportCsv': (input, context) => {
+      const { actor, scope } = inTenant(context);
+      return exportRunsCsv(db, actor, scope, input, exportsFolderFor(db.path));
+    },
+
+    'orphans.check': (input, context) => {
+      orphanManager(context);
+      return checkRuns(db, { newestLimit: input.newestLimit });
+    },
+    'orphans.list': (input, context) => {
+      orphanManager(context);
+      return listOrphans(db, input);
+    },
+    'orphans.previewDelete': (input, context) => {
+      orphanManager(context);
+      return previewOrphanDeletion(db, input.selection);
+    },
+    'orphans.delete': async (input, context) => {
+      const { actor } = orphanManager(context);
+      // The confirmation phrase was checked with the input (deleteOrphansInput): a wrong one never gets here.
+      const deletion = await deleteOrphans(db, input.selection, { actor: userAuditActor(actor), expectedCount: input.expectedCount });
+      if (deletion.deleted > 0) tablesChanged('job_runs');
+      return deletion;
+    },
+    'orphans.previewAssign': (input, context) => {
+      orphanManager(context);
+      return previewOrphanAssignment(db, input.businessId, input.selection);
+    },
+    'orphans.assign': (input, context) => {
+      const { actor } = orphanManager(context);
+      const assignment = assignOrphans(db, input.businessId, input.selection, { actor: userAuditActor(actor), expectedCount: input.expectedCount });
+      // One event for the whole change, to system admins (database.changed's audience); no per-run events.
+      if (assignment.assigned > 0) tablesChanged('job_runs');
+      return assignment;
     },
 
     'schedules.list': (_input, context) => {

@@ -468,8 +468,11 @@ function searchCondition(text: string): SQL {
   return or(...matches) as SQL;
 }
 
-/** Each filter narrows what the scope allows; an empty list filters nothing. businessIds can only intersect the scope, never widen it. */
-function filterConditions(filters: JobRunFilters): SQL[] {
+/**
+ * Each filter narrows what the scope allows; an empty list filters nothing. businessIds can only intersect the scope, never widen it.
+ * Also the meaning of a bulk selection by filter (bulk-runs.ts), so a bulk action applies to exactly what the list shows.
+ */
+export function filterConditions(filters: JobRunFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.statuses?.length) conditions.push(inArray(jobRuns.status, filters.statuses));
   if (filters.jobTypes?.length) conditions.push(inArray(jobRuns.jobType, filters.jobTypes));

@@ -175,7 +175,7 @@ export const USAGE_CSV_HEADER = [
 /** The job_type of an owner-month's total line. */
 export const ALL_JOB_TYPES = '*';
 
-type CsvCell = string | number | null;
+export type CsvCell = string | number | null;
 
 /**
  * RFC 4180: CRLF line ends, a field quoted (quotes doubled) when it holds a comma, quote, CR or LF. Text
@@ -189,7 +189,8 @@ export function csvField(cell: CsvCell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csvLine(cells: readonly CsvCell[]): string {
+/** One CSV record: fields by csvField, CRLF at the end. */
+export function csvLine(cells: readonly CsvCell[]): string {
   return `${cells.map(csvField).join(',')}\r\n`;
 }
 
@@ -226,9 +227,23 @@ export function writeUsageCsv(
   const { rows } = getUsage(db.orm, scope, input);
   const content = Buffer.from(usageCsv(rows), 'utf8');
   const lines = usageCsvRecords(rows).length;
+  const base = `usage-${safeLabel(fileLabel)}-${input.fromMonth}-to-${input.toMonth}-${exportStamp()}`;
+  const target = writeCsvAtomically(folder, base, content);
+  return { path: target, rows: lines, bytes: content.length };
+}
+
+/** A file-name timestamp: `20260304T050607089Z`. */
+export function exportStamp(now: Date = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace('.', '');
+}
+
+/**
+ * Writes `content` as `<base>.csv` (or `<base>-2.csv`… when taken: never overwrites) into `folder`, created
+ * if missing, atomically: to a temporary file in the same folder, flushed, then renamed into place, so a
+ * reader never sees half a file and a failure leaves nothing behind. Returns the file's path.
+ */
+export function writeCsvAtomically(folder: string, base: string, content: Buffer): string {
   fs.mkdirSync(folder, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
-  const base = `usage-${safeLabel(fileLabel)}-${input.fromMonth}-to-${input.toMonth}-${stamp}`;
   const target = freePath(folder, base);
   const temporary = path.join(folder, `.${path.basename(target)}.${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`);
   try {
@@ -244,11 +259,11 @@ export function writeUsageCsv(
     fs.rmSync(temporary, { force: true });
     throw error;
   }
-  return { path: target, rows: lines, bytes: content.length };
+  return target;
 }
 
 /** A label safe in a file name: letters, digits, `.`, `_`, `-`; anything else becomes `-`. */
-function safeLabel(label: string): string {
+export function safeLabel(label: string): string {
   const safe = label
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[.-]+|[.-]+$/g, '')

@@ -1,11 +1,11 @@
 // What every channel refuses, over both transports: malformed input (VALIDATION, nothing written, the app
 // keeps answering), callers without a session (UNAUTHENTICATED), and members and business admins linked to
-// no business (FORBIDDEN on every tenant channel).
+// no business (FORBIDDEN on every tenant channel and every system-admin channel).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src-shared/channels';
 import { type ContractClient, type Harness, startHarness, TRANSPORTS } from '../helpers/contract-harness';
-import { malformedInputs, PUBLIC_CHANNELS, TENANT_CHANNELS, VALID_INPUTS } from '../helpers/contract-cases';
+import { malformedInputs, PUBLIC_CHANNELS, SYSTEM_ADMIN_CHANNELS, TENANT_CHANNELS, VALID_INPUTS } from '../helpers/contract-cases';
 import { buildWorld, insertUser, logicalDump, suiteDir, TEST_PASSWORD, type TestUser } from '../helpers/contract-data';
 
 describe.each(TRANSPORTS)('refusals over %s', (transport) => {
@@ -87,11 +87,16 @@ describe.each(TRANSPORTS)('refusals over %s', (transport) => {
       await client.value('auth.login', { email: user.email, password: TEST_PASSWORD });
     });
 
-    it.each(TENANT_CHANNELS)('gets FORBIDDEN from %s, with the reason', async (channel) => {
+    it.each([...TENANT_CHANNELS, ...SYSTEM_ADMIN_CHANNELS])('gets FORBIDDEN from %s, with the reason', async (channel) => {
       const before = logicalDump(harness.db);
       const envelope = await client.call(channel, VALID_INPUTS[channel]);
-      // The audit log is not a member's to read at all: refused for the role, before any business is asked for.
-      const why = channel === 'audit.list' && role === 'member' ? /A member may not do this/ : /not linked to a business/;
+      // The audit log is not a member's to read at all, and the orphan wizard is no one's but a system admin's:
+      // refused for the role, before any business is asked for.
+      const roleLabel = role === 'member' ? 'A member' : 'A business admin';
+      const why =
+        (channel === 'audit.list' && role === 'member') || SYSTEM_ADMIN_CHANNELS.includes(channel)
+          ? new RegExp(`${roleLabel} may not do this`)
+          : /not linked to a business/;
       expect(envelope).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(why) } });
       expect(logicalDump(harness.db)).toBe(before);
     });

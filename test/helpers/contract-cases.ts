@@ -32,6 +32,16 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'jobs.cancel': { id: 1 },
   'jobs.retry': { id: 1 },
   'jobs.auditTrail': { id: 1 },
+  'jobs.bulkPreview': { action: 'cancel', selection: { kind: 'filter', filters: { statuses: ['running'] } } },
+  'jobs.bulkCancel': { selection: { kind: 'ids', ids: [1] }, expectedEligible: 0 },
+  'jobs.bulkRetry': { selection: { kind: 'ids', ids: [1] }, expectedEligible: 0 },
+  'jobs.exportCsv': { selection: { kind: 'filter', filters: { statuses: ['completed'] } } },
+  'orphans.check': { newestLimit: 5 },
+  'orphans.list': { limit: 10 },
+  'orphans.previewDelete': { selection: { kind: 'ids', ids: [1] } },
+  'orphans.delete': { selection: { kind: 'ids', ids: [1] }, expectedCount: 0, confirmation: 'delete 0 orphans' },
+  'orphans.previewAssign': { businessId: 1, selection: { kind: 'all' } },
+  'orphans.assign': { businessId: 1, selection: { kind: 'all' }, expectedCount: 0 },
   'schedules.list': {},
   'schedules.create': { name: 'Nightly probe', jobType: 'diagnostics.probe', cron: '0 3 * * *', timeZone: 'Europe/Berlin' },
   'schedules.update': { id: 1, name: 'Renamed' },
@@ -50,6 +60,8 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
 export const TENANT_CHANNELS = CHANNELS.filter(
   (channel) => /^(jobs|schedules|audit|metrics)\./.test(channel) && channel !== 'schedules.previewCron',
 );
+/** Channels for system administrators only: FORBIDDEN to every member and business admin, with or without a business. */
+export const SYSTEM_ADMIN_CHANNELS = CHANNELS.filter((channel) => channel.startsWith('orphans.'));
 export const PUBLIC_CHANNELS: readonly Channel[] = ['app.status', 'auth.status', 'auth.setup', 'auth.login'];
 
 /** Just under the HTTP shell's 1 MiB body limit once in JSON, so the schema (not the shell) refuses it. */
@@ -60,7 +72,7 @@ export interface MalformedCase {
   input: unknown;
 }
 
-const ZERO_INVALID = new Set(['id', 'limit', 'businessId']);
+const ZERO_INVALID = new Set(['id', 'limit', 'businessId', 'newestLimit']);
 /** Fields where null is a valid value (users.update clears a display name with it). */
 const NULL_VALID: Partial<Record<Channel, string[]>> = { 'users.update': ['displayName', 'businessId'] };
 
@@ -127,6 +139,63 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
   ],
 };
 
+/** Selections every bulk channel refuses (ids or filters), keyed into a channel's valid input. */
+function bulkSelectionTraps(valid: Record<string, unknown>): MalformedCase[] {
+  return [
+    { why: 'an empty id list', input: { ...valid, selection: { kind: 'ids', ids: [] } } },
+    { why: 'more than 10,000 ids', input: { ...valid, selection: { kind: 'ids', ids: Array.from({ length: 10_001 }, (_, i) => i + 1) } } },
+    { why: 'id 0 in the selection', input: { ...valid, selection: { kind: 'ids', ids: [0] } } },
+    { why: 'an unknown selection kind', input: { ...valid, selection: { kind: 'everything' } } },
+    { why: 'a filter selection without filters', input: { ...valid, selection: { kind: 'filter' } } },
+    { why: 'a tenant field inside the filters', input: { ...valid, selection: { kind: 'filter', filters: { tenantId: 2 } } } },
+    { why: 'an unknown status in the filters', input: { ...valid, selection: { kind: 'filter', filters: { statuses: ['exploded'] } } } },
+    { why: 'ids and filters at once', input: { ...valid, selection: { kind: 'ids', ids: [1], filters: {} } } },
+  ];
+}
+
+/** Selections every orphan channel refuses. */
+function orphanSelectionTraps(valid: Record<string, unknown>): MalformedCase[] {
+  return [
+    { why: 'an empty id list', input: { ...valid, selection: { kind: 'ids', ids: [] } } },
+    { why: 'more than 100,000 ids', input: { ...valid, selection: { kind: 'ids', ids: Array.from({ length: 100_001 }, (_, i) => i + 1) } } },
+    { why: 'id 0 in the selection', input: { ...valid, selection: { kind: 'ids', ids: [0] } } },
+    { why: 'a filter selection', input: { ...valid, selection: { kind: 'filter', filters: {} } } },
+    { why: 'all with ids', input: { ...valid, selection: { kind: 'all', ids: [1] } } },
+  ];
+}
+
+const BULK_AND_ORPHAN_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
+  'jobs.bulkPreview': [
+    ...bulkSelectionTraps(VALID_INPUTS['jobs.bulkPreview']),
+    { why: 'an unknown action', input: { ...VALID_INPUTS['jobs.bulkPreview'], action: 'delete' } },
+    { why: 'no action', input: { selection: VALID_INPUTS['jobs.bulkPreview'].selection } },
+  ],
+  'jobs.bulkCancel': [...bulkSelectionTraps(VALID_INPUTS['jobs.bulkCancel']), { why: 'no expected count', input: { selection: { kind: 'ids', ids: [1] } } }],
+  'jobs.bulkRetry': [...bulkSelectionTraps(VALID_INPUTS['jobs.bulkRetry']), { why: 'no expected count', input: { selection: { kind: 'ids', ids: [1] } } }],
+  'jobs.exportCsv': bulkSelectionTraps(VALID_INPUTS['jobs.exportCsv']),
+  'orphans.check': [{ why: 'newestLimit 101', input: { newestLimit: 101 } }],
+  'orphans.list': [
+    { why: 'limit 201', input: { limit: 201 } },
+    { why: 'a business filter (orphans have none)', input: { filters: { businessIds: [1] } } },
+    { why: 'an unknown status filter', input: { filters: { statuses: ['exploded'] } } },
+    { why: 'a cursor that is not one', input: { cursor: 'not-a-cursor' } },
+  ],
+  'orphans.previewDelete': orphanSelectionTraps(VALID_INPUTS['orphans.previewDelete']),
+  'orphans.delete': [
+    ...orphanSelectionTraps(VALID_INPUTS['orphans.delete']),
+    { why: 'no confirmation', input: { selection: { kind: 'all' }, expectedCount: 0 } },
+    { why: 'a confirmation for another count', input: { selection: { kind: 'all' }, expectedCount: 3, confirmation: 'delete 2 orphans' } },
+    { why: 'a confirmation in other words', input: { selection: { kind: 'all' }, expectedCount: 3, confirmation: 'yes' } },
+    { why: 'a confirmation with another case', input: { selection: { kind: 'all' }, expectedCount: 3, confirmation: 'Delete 3 orphans' } },
+    { why: 'a confirmation with a trailing space', input: { selection: { kind: 'all' }, expectedCount: 3, confirmation: 'delete 3 orphans ' } },
+  ],
+  'orphans.previewAssign': [...orphanSelectionTraps(VALID_INPUTS['orphans.previewAssign']), { why: 'no business', input: { selection: { kind: 'all' } } }],
+  'orphans.assign': [
+    ...orphanSelectionTraps(VALID_INPUTS['orphans.assign']),
+    { why: 'no expected count', input: { businessId: 1, selection: { kind: 'all' } } },
+  ],
+};
+
 export function malformedInputs(channel: Channel): MalformedCase[] {
   const valid = VALID_INPUTS[channel] as Record<string, unknown>;
   const cases: MalformedCase[] = [
@@ -144,7 +213,7 @@ export function malformedInputs(channel: Channel): MalformedCase[] {
     const nullValid = NULL_VALID[channel]?.includes(key) ?? false;
     for (const bad of badValues(key, value).filter((bad) => !(bad === null && nullValid))) cases.push({ why: `${key} = ${describe(bad)}`, input: { ...valid, [key]: bad } });
   }
-  return [...cases, ...(CHANNEL_TRAPS[channel] ?? [])];
+  return [...cases, ...(CHANNEL_TRAPS[channel] ?? []), ...(BULK_AND_ORPHAN_TRAPS[channel] ?? [])];
 }
 
 function describe(value: unknown): string {
