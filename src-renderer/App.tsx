@@ -1,26 +1,23 @@
-// The startup screen: opening, ready (what the database holds), or why it could not be opened.
-// A later issue replaces the ready state with the real app.
-import { useEffect, useState } from 'react';
+// The first thing shown: the startup screen (opening, or why the database could not be opened). Once the
+// database is ready, the sign-in gate, then the app shell.
 import { type AppStatus, type DatabaseInfoView, type StartupFailureReason } from '../src-shared/contract';
 import { type ErrorBody } from '../src-shared/errors';
-import { type AppClient } from './api';
+import { useAppStatus } from './queries/app';
+import { ApiError } from './queries/client';
+import { AuthGate } from './screens/AuthGate';
 
 export type StartupView = { kind: 'loading' } | { kind: 'status'; status: AppStatus } | { kind: 'unreachable'; error: ErrorBody };
 
-export function App({ client }: { client: AppClient }) {
-  const [view, setView] = useState<StartupView>({ kind: 'loading' });
-
-  useEffect(() => {
-    let current = true;
-    void client.call('app.status', {}).then((result) => {
-      if (!current) return;
-      setView(result.ok ? { kind: 'status', status: result.value } : { kind: 'unreachable', error: result.error });
-    });
-    return () => {
-      current = false;
-    };
-  }, [client]);
-
+export function App() {
+  const status = useAppStatus();
+  if (status.data?.state === 'ready') return <AuthGate status={status.data} />;
+  const view: StartupView = status.data
+    ? { kind: 'status', status: status.data }
+    : status.error instanceof ApiError
+      ? { kind: 'unreachable', error: { code: status.error.code, message: status.error.message } }
+      : status.isError
+        ? { kind: 'unreachable', error: { code: 'INTERNAL', message: 'Cannot reach the app.' } }
+        : { kind: 'loading' };
   return <StartupScreen view={view} />;
 }
 
@@ -47,7 +44,7 @@ export function StartupScreen({ view }: { view: StartupView }) {
   return status.state === 'ready' ? <Ready status={status} /> : <Failed status={status} />;
 }
 
-function Ready({ status }: { status: Extract<AppStatus, { state: 'ready' }> }) {
+export function Ready({ status }: { status: Extract<AppStatus, { state: 'ready' }> }) {
   const { info, startup } = status;
   return (
     <main className="startup" data-testid="startup-ready">

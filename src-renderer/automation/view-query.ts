@@ -1,0 +1,100 @@
+// The automation view's state in the URL (#/automation?range=7d&status=failed,cancelled&q=…&sort=durationMs:desc):
+// parsed into the time range and the history's filters and sort, and written back when they change.
+import { RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '../../src-shared/domain';
+import { JOB_RUN_SORT_FIELDS, type JobRunFilters, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
+import { type HistoryQuery } from '../queries/keys';
+
+export const RANGE_PRESETS = ['24h', '7d', '30d', '90d'] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number];
+const PRESET_MS: Record<RangePreset, number> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 };
+const MINUTE = 60_000;
+
+export type TimeRange = { kind: 'preset'; preset: RangePreset } | { kind: 'custom'; from: string; to: string };
+export type HistorySort = ListJobRunsInput['sort'];
+
+export interface AutomationQuery {
+  range: TimeRange;
+  statuses: RunStatus[];
+  jobTypes: string[];
+  triggers: RunTrigger[];
+  triggeredBy: string;
+  search: string;
+  sort: HistorySort;
+}
+
+const DEFAULT_SORT: HistorySort = { field: 'createdAt', direction: 'desc' };
+
+const list = (value: string | null) => (value ? value.split(',').filter(Boolean) : []);
+const isOneOf = <T extends string>(values: readonly T[]) => (value: string): value is T => (values as readonly string[]).includes(value);
+const isDay = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+export function parseAutomationQuery(query: URLSearchParams): AutomationQuery {
+  const range = query.get('range') ?? '7d';
+  const from = query.get('from');
+  const to = query.get('to');
+  const [field, direction] = (query.get('sort') ?? '').split(':');
+  return {
+    range:
+      range === 'custom' && isDay(from) && isDay(to)
+        ? { kind: 'custom', from, to }
+        : { kind: 'preset', preset: isOneOf(RANGE_PRESETS)(range) ? range : '7d' },
+    statuses: list(query.get('status')).filter(isOneOf(RUN_STATUSES)),
+    jobTypes: list(query.get('jobType')),
+    triggers: list(query.get('trigger')).filter(isOneOf(RUN_TRIGGERS)),
+    triggeredBy: query.get('by') ?? '',
+    search: query.get('q') ?? '',
+    sort:
+      field && isOneOf(JOB_RUN_SORT_FIELDS)(field) && (direction === 'asc' || direction === 'desc') ? { field, direction } : DEFAULT_SORT,
+  };
+}
+
+export function formatAutomationQuery(state: AutomationQuery): URLSearchParams {
+  const query = new URLSearchParams();
+  if (state.range.kind === 'custom') {
+    query.set('range', 'custom');
+    query.set('from', state.range.from);
+    query.set('to', state.range.to);
+  } else if (state.range.preset !== '7d') {
+    query.set('range', state.range.preset);
+  }
+  if (state.statuses.length) query.set('status', state.statuses.join(','));
+  if (state.jobTypes.length) query.set('jobType', state.jobTypes.join(','));
+  if (state.triggers.length) query.set('trigger', state.triggers.join(','));
+  if (state.triggeredBy) query.set('by', state.triggeredBy);
+  if (state.search) query.set('q', state.search);
+  if (state.sort.field !== DEFAULT_SORT.field || state.sort.direction !== DEFAULT_SORT.direction) {
+    query.set('sort', `${state.sort.field}:${state.sort.direction}`);
+  }
+  return query;
+}
+
+/** Milliseconds of a range. A preset ends at the next whole minute, so its query key holds still for a minute. */
+export function rangeBounds(range: TimeRange, now = Date.now()): { from: number; to: number } {
+  if (range.kind === 'custom') {
+    const from = new Date(`${range.from}T00:00:00`).getTime();
+    const to = new Date(`${range.to}T00:00:00`).getTime() + 86_400_000;
+    return { from, to: Math.max(to, from + MINUTE) };
+  }
+  const to = Math.ceil((now + 1) / MINUTE) * MINUTE;
+  return { from: to - PRESET_MS[range.preset], to };
+}
+
+/** The history's filters. A preset range has no end, so new runs keep arriving at the top. */
+export function historyQuery(state: AutomationQuery, userIdByEmail: (text: string) => number | undefined): HistoryQuery {
+  const filters: JobRunFilters = {};
+  if (state.statuses.length) filters.statuses = state.statuses;
+  if (state.jobTypes.length) filters.jobTypes = state.jobTypes;
+  if (state.triggers.length) filters.triggers = state.triggers;
+  const by = state.triggeredBy.trim();
+  if (by) {
+    const id = /^\d+$/.test(by) ? Number(by) : userIdByEmail(by);
+    // An email nobody has matches nobody: id 0 cannot exist, but the schema wants a positive id.
+    filters.triggeredByUserId = id ?? Number.MAX_SAFE_INTEGER;
+  }
+  const search = state.search.trim();
+  if (search) filters.search = search;
+  const bounds = rangeBounds(state.range);
+  filters.createdFrom = bounds.from;
+  if (state.range.kind === 'custom') filters.createdTo = bounds.to;
+  return { filters, sort: state.sort };
+}

@@ -1,0 +1,26 @@
+// What to offer, read from the access matrix in src-shared. Main still decides every request.
+import { reachOf } from '../../src-shared/access';
+import { type UserView } from '../../src-shared/schemas/accounts';
+import { type JobRunView } from '../../src-shared/schemas/jobs';
+
+export function mayControlRun(user: UserView, run: Pick<JobRunView, 'businessId' | 'triggeredByUserId'>): boolean {
+  switch (reachOf(user.role, 'runs.control')) {
+    case 'any':
+      return true;
+    case 'own_business':
+      return user.businessId !== null && run.businessId === user.businessId;
+    case 'own_triggered':
+      return user.businessId !== null && run.businessId === user.businessId && run.triggeredByUserId === user.id;
+    default:
+      return false;
+  }
+}
+
+export const isCancellable = (run: Pick<JobRunView, 'status'>) => run.status === 'pending' || run.status === 'running';
+/** Main retries failed or cancelled runs that still have a business (or are system-wide). */
+export const isRetryable = (run: Pick<JobRunView, 'status' | 'scope' | 'businessId'>) =>
+  (run.status === 'failed' || run.status === 'cancelled') && (run.scope === 'system' || run.businessId !== null);
+
+export function mayTrigger(user: UserView): boolean {
+  return reachOf(user.role, 'runs.trigger') !== null;
+}

@@ -1,0 +1,70 @@
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
+import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/accounts';
+import { authKeys, tenantKeyRoots } from './keys';
+import { callOrThrow, useClient } from './client';
+
+export type AuthStatus = ChannelOutput<'auth.status'>;
+
+export function useAuthStatus() {
+  const client = useClient();
+  return useQuery({ queryKey: authKeys.status, queryFn: () => callOrThrow(client, 'auth.status', {}), staleTime: Infinity });
+}
+
+/** The signed-in session; only call below the sign-in gate. */
+export function useSession(): SessionView {
+  const { data } = useAuthStatus();
+  if (!data?.session) throw new Error('useSession is used outside a signed-in view');
+  return data.session;
+}
+
+/** A new session (sign-in, setup): nothing cached under the previous one survives. */
+function beginSession(queryClient: QueryClient, session: SessionView): void {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'app' && query.queryKey[0] !== 'auth' });
+  queryClient.setQueryData<AuthStatus>(authKeys.status, { needsSetup: false, session });
+}
+
+export function useSignIn() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'auth.login'>) => callOrThrow(client, 'auth.login', input),
+    onSuccess: (session) => beginSession(queryClient, session),
+  });
+}
+
+export function useSetup() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'auth.setup'>) => callOrThrow(client, 'auth.setup', input),
+    onSuccess: (session) => beginSession(queryClient, session),
+  });
+}
+
+export function useSignOut() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => callOrThrow(client, 'auth.logout', {}),
+    onSettled: () => {
+      // Everything the session could see goes; the auth status stays observed, so the gate shows sign-in.
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'app' && query.queryKey[0] !== 'auth' });
+      queryClient.setQueryData<AuthStatus>(authKeys.status, { needsSetup: false, session: null });
+    },
+  });
+}
+
+/** A system admin's switcher: main checks the choice; every tenant query then refetches in the new scope. */
+export function useSetScope() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (scope: ScopeSelection) => callOrThrow(client, 'session.setScope', { scope }),
+    onSuccess: async (session) => {
+      queryClient.setQueryData<AuthStatus>(authKeys.status, (old) => ({ needsSetup: old?.needsSetup ?? false, session }));
+      for (const root of tenantKeyRoots) queryClient.removeQueries({ queryKey: root, type: 'inactive' });
+      await Promise.all(tenantKeyRoots.map((root) => queryClient.invalidateQueries({ queryKey: root })));
+    },
+  });
+}

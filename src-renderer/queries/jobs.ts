@@ -1,0 +1,97 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { type ChannelInput } from '../../src-shared/contract';
+import { type JobRunView } from '../../src-shared/schemas/jobs';
+import { callOrThrow, useClient } from './client';
+import { jobKeys, type HistoryQuery } from './keys';
+
+export const HISTORY_PAGE_SIZE = 200;
+export const ACTIVE_LIMIT = 200;
+export const RECENT_LIMIT = 10;
+
+export function useJobStats(range: { from: number; to: number; timeZone: string }) {
+  const client = useClient();
+  return useQuery({
+    queryKey: jobKeys.stats(range),
+    queryFn: () => callOrThrow(client, 'jobs.stats', range),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useRecentRuns(limit = RECENT_LIMIT) {
+  const client = useClient();
+  return useQuery({ queryKey: jobKeys.recent(limit), queryFn: () => callOrThrow(client, 'jobs.recent', { limit }) });
+}
+
+export function useActiveRuns() {
+  const client = useClient();
+  return useQuery({ queryKey: jobKeys.active(), queryFn: () => callOrThrow(client, 'jobs.active', { limit: ACTIVE_LIMIT }) });
+}
+
+export function useJobTypes() {
+  const client = useClient();
+  return useQuery({ queryKey: jobKeys.types(), queryFn: () => callOrThrow(client, 'jobs.types', {}), staleTime: 60_000 });
+}
+
+/** The history, a keyset page at a time. */
+export function useRunHistory(query: HistoryQuery) {
+  const client = useClient();
+  return useInfiniteQuery({
+    queryKey: jobKeys.list(query),
+    queryFn: ({ pageParam }) => callOrThrow(client, 'jobs.list', { ...query, cursor: pageParam, limit: HISTORY_PAGE_SIZE }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+}
+
+export function useRunDetail(id: number | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: jobKeys.detail(id ?? 0),
+    queryFn: () => callOrThrow(client, 'jobs.get', { id: id ?? 0 }),
+    enabled: id !== null,
+  });
+}
+
+export function useRunAuditTrail(id: number | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: jobKeys.auditTrail(id ?? 0),
+    queryFn: () => callOrThrow(client, 'jobs.auditTrail', { id: id ?? 0 }),
+    enabled: id !== null,
+  });
+}
+
+/** After a trigger, cancel or retry: the summaries refetch now rather than waiting for main's event. */
+function refreshAfterControl(queryClient: QueryClient, run: JobRunView): void {
+  for (const key of [jobKeys.active(), jobKeys.recentAll(), jobKeys.statsAll(), jobKeys.types(), jobKeys.auditTrail(run.id)]) {
+    void queryClient.invalidateQueries({ queryKey: key });
+  }
+  void queryClient.invalidateQueries({ queryKey: jobKeys.detail(run.id) });
+}
+
+export function useCreateRun() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'jobs.create'>) => callOrThrow(client, 'jobs.create', input),
+    onSuccess: (run) => refreshAfterControl(queryClient, run),
+  });
+}
+
+export function useCancelRun() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => callOrThrow(client, 'jobs.cancel', { id }),
+    onSuccess: (run) => refreshAfterControl(queryClient, run),
+  });
+}
+
+export function useRetryRun() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => callOrThrow(client, 'jobs.retry', { id }),
+    onSuccess: (run) => refreshAfterControl(queryClient, run),
+  });
+}

@@ -1,0 +1,40 @@
+// Query keys, one factory per domain. Invalidation works on prefixes: `jobKeys.all` covers every jobs query.
+import { type ListJobRunsInput } from '../../src-shared/schemas/jobs';
+
+export type HistoryQuery = Pick<ListJobRunsInput, 'filters' | 'sort'>;
+
+export const appKeys = {
+  status: ['app', 'status'] as const,
+};
+
+export const authKeys = {
+  status: ['auth', 'status'] as const,
+};
+
+export const businessKeys = {
+  all: ['businesses'] as const,
+  list: () => [...businessKeys.all, 'list'] as const,
+};
+
+export const userKeys = {
+  all: ['users'] as const,
+  list: () => [...userKeys.all, 'list'] as const,
+};
+
+export const jobKeys = {
+  all: ['jobs'] as const,
+  lists: () => [...jobKeys.all, 'list'] as const,
+  list: (query: HistoryQuery) => [...jobKeys.lists(), query] as const,
+  stats: (range: { from: number; to: number; timeZone: string }) => [...jobKeys.all, 'stats', range] as const,
+  statsAll: () => [...jobKeys.all, 'stats'] as const,
+  recent: (limit: number) => [...jobKeys.all, 'recent', limit] as const,
+  recentAll: () => [...jobKeys.all, 'recent'] as const,
+  active: () => [...jobKeys.all, 'active'] as const,
+  types: () => [...jobKeys.all, 'types'] as const,
+  details: () => [...jobKeys.all, 'detail'] as const,
+  detail: (id: number) => [...jobKeys.details(), id] as const,
+  auditTrail: (id: number) => [...jobKeys.all, 'auditTrail', id] as const,
+};
+
+/** Everything that depends on the session's tenant scope: refetched when a system admin switches. */
+export const tenantKeyRoots = [jobKeys.all, ['schedules'], ['audit'], ['metrics'], ['orphans']] as const;

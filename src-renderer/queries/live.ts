@@ -1,0 +1,88 @@
+// Main's pushed events, turned into cache updates: progress lands in place, state changes refetch exactly
+// the queries that read runs, and table changes refetch what read those tables.
+import { useQueryClient, type InfiniteData, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { type JobRunDetailView, type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
+import { type AppClient } from '../api';
+import { appKeys, businessKeys, jobKeys, userKeys } from './keys';
+
+/** A history with more pages than this is not refetched on every new run (that would re-read them all): it goes stale. */
+const MAX_LIVE_HISTORY_PAGES = 5;
+const FLUSH_MS = 250;
+
+const isActive = (run: JobRunView) => run.status === 'pending' || run.status === 'running';
+
+export function useLiveUpdates(client: AppClient): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const pending = new Map<string, QueryKey>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const invalidate = (...keys: QueryKey[]) => {
+      for (const key of keys) pending.set(JSON.stringify(key), key);
+      timer ??= setTimeout(() => {
+        timer = null;
+        for (const key of pending.values()) void queryClient.invalidateQueries({ queryKey: key });
+        pending.clear();
+      }, FLUSH_MS);
+    };
+
+    const offRuns = client.on('jobs.changed', ({ run }) => {
+      const stateChanged = applyRunInPlace(queryClient, run);
+      if (!stateChanged) return;
+      invalidate(jobKeys.active(), jobKeys.recentAll(), jobKeys.statsAll(), jobKeys.types(), jobKeys.detail(run.id), jobKeys.auditTrail(run.id));
+      refreshHistories(queryClient, run);
+    });
+    const offTables = client.on('database.changed', ({ tables }) => {
+      invalidate(appKeys.status);
+      if (tables.includes('users')) invalidate(userKeys.all);
+      if (tables.includes('businesses')) invalidate(businessKeys.all, jobKeys.all);
+      if (tables.includes('job_runs')) invalidate(jobKeys.all);
+    });
+    return () => {
+      offRuns();
+      offTables();
+      if (timer) clearTimeout(timer);
+    };
+  }, [client, queryClient]);
+}
+
+/**
+ * Writes the run into every cached list and detail that holds it. Returns whether its state is news (a new
+ * run, or a status other than the cached one); progress alone is not.
+ */
+function applyRunInPlace(queryClient: QueryClient, run: JobRunView): boolean {
+  let known: JobRunView | undefined;
+  const replace = (row: JobRunView) => {
+    if (row.id !== run.id) return row;
+    known ??= row;
+    return { ...row, ...run };
+  };
+
+  queryClient.setQueryData<JobRunDetailView>(jobKeys.detail(run.id), (old) => {
+    if (!old) return old;
+    known ??= old;
+    return { ...old, ...run };
+  });
+  queryClient.setQueryData<JobRunPageView>(jobKeys.active(), (old) => {
+    if (!old) return old;
+    const runs = old.runs.map(replace).filter((row) => row.id !== run.id || isActive(run));
+    return { ...old, runs };
+  });
+  queryClient.setQueriesData<JobRunView[]>({ queryKey: jobKeys.recentAll() }, (old) => old?.map(replace));
+  queryClient.setQueriesData<InfiniteData<JobRunPageView>>({ queryKey: jobKeys.lists() }, (old) =>
+    old ? { ...old, pages: old.pages.map((page) => ({ ...page, runs: page.runs.map(replace) })) } : old,
+  );
+  const found = known as JobRunView | undefined;
+  return !found || found.status !== run.status;
+}
+
+/** Short histories refetch (the new run appears where the sort puts it); long ones only go stale. */
+function refreshHistories(queryClient: QueryClient, run: JobRunView): void {
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: jobKeys.lists() })) {
+    const data = query.state.data as InfiniteData<JobRunPageView> | undefined;
+    const holdsRun = data?.pages.some((page) => page.runs.some((row) => row.id === run.id)) ?? false;
+    if (holdsRun) continue; // updated in place already
+    const small = (data?.pages.length ?? 0) <= MAX_LIVE_HISTORY_PAGES;
+    void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true, refetchType: small ? 'active' : 'none' }, { cancelRefetch: false });
+  }
+}

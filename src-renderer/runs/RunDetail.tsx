@@ -1,0 +1,182 @@
+// One run: params, result, error, timeline, people, its audit trail; Retry and Cancel when allowed.
+import { Alert, Anchor, Badge, Button, Code, Drawer, Group, Loader, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { type ReactNode } from 'react';
+import { type SessionView } from '../../src-shared/schemas/accounts';
+import { ownerLabel } from '../automation/RunLists';
+import { StatusBadge } from '../automation/StatusBadge';
+import { formatDateTime, formatDuration, TRIGGER_LABELS } from '../lib/format';
+import { isCancellable, isRetryable, mayControlRun } from '../lib/permissions';
+import { hrefFor, navigate } from '../lib/router';
+import { errorMessage } from '../queries/client';
+import { useRetryRun, useRunAuditTrail, useRunDetail } from '../queries/jobs';
+import { useUiStore } from '../stores/ui';
+
+export function RunDetailDrawer({ runId, session, onClose }: { runId: number | null; session: SessionView; onClose(): void }) {
+  return (
+    <Drawer opened={runId !== null} onClose={onClose} position="right" size="xl" title={runId !== null ? `Run #${runId}` : ''}>
+      {runId !== null && <RunDetail runId={runId} session={session} />}
+    </Drawer>
+  );
+}
+
+function RunDetail({ runId, session }: { runId: number; session: SessionView }) {
+  const detail = useRunDetail(runId);
+  const trail = useRunAuditTrail(runId);
+  const retry = useRetryRun();
+  const askCancel = useUiStore((state) => state.setCancelConfirmRunId);
+
+  if (detail.isPending) {
+    return <Loader aria-label="Loading the run" />;
+  }
+  if (detail.isError) {
+    return (
+      <Alert color="red" data-testid="run-detail-error">
+        {errorMessage(detail.error)}
+      </Alert>
+    );
+  }
+  const run = detail.data;
+  const mayControl = mayControlRun(session.user, run);
+
+  return (
+    <Stack data-testid="run-detail" data-run-id={run.id} gap="md">
+      <Group justify="space-between">
+        <Group gap="sm">
+          <Title order={3} size="h4">
+            {run.jobType}
+          </Title>
+          <StatusBadge status={run.status} testId="run-status" />
+        </Group>
+        <Group gap="xs">
+          {mayControl && isRetryable(run) && (
+            <Button
+              variant="light"
+              loading={retry.isPending}
+              data-testid="run-retry"
+              onClick={() => retry.mutate(run.id, { onSuccess: (created) => navigate(`/runs/${created.id}`) })}
+            >
+              Retry
+            </Button>
+          )}
+          {mayControl && isCancellable(run) && (
+            <Button variant="light" color="red" data-testid="run-cancel" onClick={() => askCancel(run.id)}>
+              Cancel
+            </Button>
+          )}
+        </Group>
+      </Group>
+      {retry.isError && <Alert color="red">{errorMessage(retry.error)}</Alert>}
+      {run.status === 'running' && (
+        <div>
+          <Progress value={(run.progress ?? 0) * 100} animated aria-label="Progress" />
+          <Text size="xs" c="dimmed">
+            {Math.round((run.progress ?? 0) * 100)}% {run.progressMessage ?? ''}
+          </Text>
+        </div>
+      )}
+
+      <SimpleGrid cols={2} spacing="xs" verticalSpacing={4}>
+        <Fact label="Belongs to">{ownerLabel(run)}</Fact>
+        <Fact label="Trigger">{TRIGGER_LABELS[run.trigger] ?? run.trigger}</Fact>
+        <Fact label="Triggered by">{run.triggeredBy ?? '—'}</Fact>
+        <Fact label="Cancelled by">{run.cancelledByUserId !== null ? `user #${run.cancelledByUserId}` : '—'}</Fact>
+        <Fact label="Created">{formatDateTime(run.createdAt)}</Fact>
+        <Fact label="Started">{formatDateTime(run.startedAt)}</Fact>
+        <Fact label="Finished">{formatDateTime(run.finishedAt)}</Fact>
+        <Fact label="Duration">{formatDuration(run.durationMs)}</Fact>
+        {run.retryOfRunId !== null && (
+          <Fact label="Retry of">
+            <Anchor href={hrefFor(`/runs/${run.retryOfRunId}`)} data-testid="run-retry-of">
+              #{run.retryOfRunId}
+            </Anchor>
+          </Fact>
+        )}
+        {run.scheduleId !== null && <Fact label="Schedule">#{run.scheduleId}</Fact>}
+        {run.legacyId && <Fact label="Server-edition id">{run.legacyId}</Fact>}
+      </SimpleGrid>
+
+      {run.error && (
+        <Alert color="red" title="Error" data-testid="run-error">
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+            {run.error}
+          </Text>
+        </Alert>
+      )}
+
+      <JsonSection title="Params" value={run.params} testId="run-params" />
+      <JsonSection title="Result" value={run.result} testId="run-result" />
+
+      <div data-testid="run-audit-trail" data-state={trail.isPending ? 'loading' : 'loaded'}>
+        <Title order={4} size="h6" mb={4}>
+          Audit trail
+        </Title>
+        {trail.isPending ? (
+          <Loader size="sm" />
+        ) : trail.isError ? (
+          <Alert color="red">{errorMessage(trail.error)}</Alert>
+        ) : trail.data.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No audit events for this run.
+          </Text>
+        ) : (
+          <Table striped withTableBorder fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>When</Table.Th>
+                <Table.Th>Who</Table.Th>
+                <Table.Th>What</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {trail.data.map((event) => (
+                <Table.Tr key={event.id}>
+                  <Table.Td>{formatDateTime(event.at)}</Table.Td>
+                  <Table.Td>
+                    {event.actorLabel}
+                    {event.actorRole && (
+                      <Badge ml={4} size="xs" variant="outline">
+                        {event.actorRole}
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{event.action}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </div>
+    </Stack>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm">{children}</Text>
+    </div>
+  );
+}
+
+function JsonSection({ title, value, testId }: { title: string; value: unknown; testId: string }) {
+  const empty = value === null || value === undefined || (typeof value === 'object' && Object.keys(value).length === 0);
+  return (
+    <div data-testid={testId}>
+      <Title order={4} size="h6" mb={4}>
+        {title}
+      </Title>
+      {empty ? (
+        <Text size="sm" c="dimmed">
+          None
+        </Text>
+      ) : (
+        <Code block className="json-block">
+          {JSON.stringify(value, null, 2)}
+        </Code>
+      )}
+    </div>
+  );
+}

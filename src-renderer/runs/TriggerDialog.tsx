@@ -1,0 +1,178 @@
+// Trigger a run: a job type, its params as a form built from the type's JSON Schema, and (system admins) where it runs.
+import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { type SessionView } from '../../src-shared/schemas/accounts';
+import { type JobTypeView, type RunTargetInput } from '../../src-shared/schemas/jobs';
+import { navigate } from '../lib/router';
+import { useBusinesses } from '../queries/businesses';
+import { errorMessage, isApiError } from '../queries/client';
+import { useCreateRun, useJobTypes } from '../queries/jobs';
+import { useUiStore } from '../stores/ui';
+import { defaultValues, fieldErrors, paramFields, paramsToSend, type ParamField, type ParamValues } from './params-form';
+
+export function TriggerDialog({ session }: { session: SessionView }) {
+  const opened = useUiStore((state) => state.triggerDialogOpen);
+  const setOpened = useUiStore((state) => state.setTriggerDialogOpen);
+  return (
+    <Modal opened={opened} onClose={() => setOpened(false)} title="Trigger a run" size="lg">
+      {opened && <TriggerForm session={session} onDone={() => setOpened(false)} />}
+    </Modal>
+  );
+}
+
+function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void }) {
+  const types = useJobTypes();
+  const create = useCreateRun();
+  const isSystemAdmin = session.user.role === 'system_admin';
+  const businesses = useBusinesses(isSystemAdmin);
+  const registered = useMemo(() => (types.data ?? []).filter((type) => type.registered), [types.data]);
+  const [jobTypeKey, setJobTypeKey] = useState<string | null>(null);
+  const jobType = registered.find((type) => type.key === jobTypeKey) ?? null;
+  const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
+  const [values, setValues] = useState<ParamValues>({});
+  const [target, setTarget] = useState<string | null>(null);
+
+  useEffect(() => {
+    setValues(defaultValues(fields));
+  }, [fields]);
+  useEffect(() => {
+    if (isSystemAdmin) setTarget(defaultTarget(session, jobType));
+    create.reset();
+  }, [jobType, isSystemAdmin, session]);
+
+  const targetOptions = [
+    ...(jobType?.scope !== 'business' ? [{ value: 'system', label: 'System-wide' }] : []),
+    ...(jobType?.scope !== 'system'
+      ? (businesses.data ?? []).filter((business) => !business.disabled).map((business) => ({ value: `business:${business.id}`, label: business.name }))
+      : []),
+  ];
+
+  const errors = create.isError && isApiError(create.error, 'VALIDATION') ? fieldErrors(create.error.message, fields) : { byField: {}, rest: [] };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!jobType) return;
+    const runTarget = isSystemAdmin ? parseTarget(target) : undefined;
+    create.mutate(
+      { jobType: jobType.key, params: paramsToSend(fields, values), ...(runTarget ? { target: runTarget } : {}) },
+      {
+        onSuccess: (run) => {
+          onDone();
+          navigate(`/runs/${run.id}`);
+        },
+      },
+    );
+  };
+
+  return (
+    <form onSubmit={submit} data-testid="trigger-dialog" noValidate>
+      <Stack>
+        {types.isError && <Alert color="red">{errorMessage(types.error)}</Alert>}
+        <Select
+          label="Job type"
+          placeholder={types.isPending ? 'Loading…' : 'Choose a job type'}
+          data={registered.map((type) => ({ value: type.key, label: type.title ? `${type.title} (${type.key})` : type.key }))}
+          value={jobTypeKey}
+          onChange={setJobTypeKey}
+          searchable
+          required
+          data-testid="trigger-jobtype"
+          data-autofocus
+          comboboxProps={{ withinPortal: true }}
+        />
+        {jobType?.description && (
+          <Text size="sm" c="dimmed">
+            {jobType.description}
+          </Text>
+        )}
+        {isSystemAdmin && jobType && (
+          <Select
+            label="Run in"
+            description={jobType.scope === 'system' ? 'This job type runs system-wide only.' : jobType.scope === 'business' ? 'This job type runs in a business.' : 'A business, or system-wide.'}
+            data={targetOptions}
+            value={target}
+            onChange={setTarget}
+            searchable
+            required
+            data-testid="trigger-target"
+            comboboxProps={{ withinPortal: true }}
+          />
+        )}
+        {fields.map((field) => (
+          <ParamInput
+            key={`${jobType?.key}.${field.name}`}
+            field={field}
+            value={values[field.name]}
+            error={errors.byField[field.name]}
+            onChange={(value) => setValues((old) => ({ ...old, [field.name]: value }))}
+          />
+        ))}
+        {jobType && fields.length === 0 && (
+          <Text size="sm" c="dimmed">
+            This job type has no parameters.
+          </Text>
+        )}
+        {create.isError && (
+          <Alert color="red" role="alert" data-testid="trigger-error">
+            {isApiError(create.error, 'VALIDATION') && errors.rest.length === 0 ? 'Check the highlighted fields: ' : ''}
+            {errorMessage(create.error)}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Close
+          </Button>
+          <Button type="submit" loading={create.isPending} disabled={!jobType || (isSystemAdmin && !target)} data-testid="trigger-submit">
+            Trigger run
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function ParamInput({ field, value, error, onChange }: { field: ParamField; value: ParamValues[string]; error?: string; onChange(value: ParamValues[string]): void }) {
+  const common = { label: field.name, description: field.description, error, required: field.required, 'data-testid': `trigger-param-${field.name}` };
+  switch (field.kind) {
+    case 'number':
+      return (
+        <NumberInput
+          {...common}
+          description={field.description ?? rangeText(field.min, field.max)}
+          min={field.min}
+          max={field.max}
+          allowDecimal={!field.integer}
+          clampBehavior="none"
+          value={typeof value === 'number' ? value : ''}
+          onChange={(next) => onChange(typeof next === 'number' ? next : undefined)}
+        />
+      );
+    case 'boolean':
+      return <Switch {...common} checked={value === true} onChange={(event) => onChange(event.currentTarget.checked)} />;
+    case 'enum':
+      return <Select {...common} data={field.options} value={typeof value === 'string' ? value : null} onChange={(next) => onChange(next ?? undefined)} comboboxProps={{ withinPortal: true }} />;
+    case 'string':
+      return <TextInput {...common} value={typeof value === 'string' ? value : ''} onChange={(event) => onChange(event.currentTarget.value)} />;
+  }
+}
+
+function rangeText(min: number | undefined, max: number | undefined): string | undefined {
+  if (min !== undefined && max !== undefined) return `${min.toLocaleString()} to ${max.toLocaleString()}`;
+  if (min !== undefined) return `at least ${min.toLocaleString()}`;
+  if (max !== undefined) return `at most ${max.toLocaleString()}`;
+  return undefined;
+}
+
+/** The switcher's business when the type may run there, else system-wide when it may, else the admin picks. */
+function defaultTarget(session: SessionView, jobType: JobTypeView | null): string | null {
+  if (!jobType) return null;
+  if (session.scope?.kind === 'business' && jobType.scope !== 'system') return `business:${session.scope.businessId}`;
+  if (jobType.scope !== 'business') return 'system';
+  return session.user.businessId !== null ? `business:${session.user.businessId}` : null;
+}
+
+function parseTarget(value: string | null): RunTargetInput | undefined {
+  if (value === 'system') return { kind: 'system' };
+  const match = /^business:(\d+)$/.exec(value ?? '');
+  return match ? { kind: 'business', businessId: Number(match[1]) } : undefined;
+}

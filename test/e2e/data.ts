@@ -1,0 +1,111 @@
+// The database files the scenarios start on, each built by code in the test's own folder: a small world of
+// businesses, users and finished runs; a server-edition file to adopt; a file from a newer app; not SQLite.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { type AppDatabase } from '../../src-main/db/connection';
+import { openAppDatabase } from '../../src-main/db/startup';
+import { createBusiness } from '../../src-main/services/businesses';
+import { type RunStatus } from '../../src-shared/domain';
+import { insertUser, TEST_PASSWORD, type TestUser } from '../helpers/contract-data';
+import { createLegacyDatabase, type LegacyFixture } from '../helpers/legacy-fixtures';
+
+export { TEST_PASSWORD };
+export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
+
+export interface SeededBusiness {
+  id: number;
+  name: string;
+  runIds: number[];
+}
+
+/** Two businesses with different run counts, system-wide runs, orphans, and a user of every kind. */
+export interface TenantWorld {
+  acme: SeededBusiness;
+  globex: SeededBusiness;
+  systemRunIds: number[];
+  orphanRunIds: number[];
+  systemAdmin: TestUser;
+  acmeMember: TestUser;
+  globexMember: TestUser;
+  /** A member linked to no business: FORBIDDEN on every tenant channel. */
+  unlinkedMember: TestUser;
+}
+
+export const WORLD_COUNTS = { acme: 3, globex: 5, system: 2, orphans: 1 } as const;
+
+export async function buildTenantWorld(dbPath: string): Promise<TenantWorld> {
+  return withDatabase(dbPath, (db) => {
+    const acme = createBusiness(db.orm, { name: 'Acme Logistics' });
+    const globex = createBusiness(db.orm, { name: 'Globex Retail' });
+    const statuses: RunStatus[] = ['completed', 'failed', 'completed', 'cancelled'];
+    let minute = 0;
+    // Recent, finished runs: inside any stats window the UI might default to.
+    const runs = (owner: RunOwner, count: number) =>
+      Array.from({ length: count }, (_, i) => insertFinishedRun(db, owner, statuses[i % statuses.length]!, Date.now() - ++minute * 60_000));
+    return db.sqlite.transaction(() => ({
+      acme: { id: acme.id, name: acme.name, runIds: runs({ businessId: acme.id }, WORLD_COUNTS.acme) },
+      globex: { id: globex.id, name: globex.name, runIds: runs({ businessId: globex.id }, WORLD_COUNTS.globex) },
+      systemRunIds: runs('system', WORLD_COUNTS.system),
+      orphanRunIds: runs('orphan', WORLD_COUNTS.orphans),
+      systemAdmin: insertUser(db, { role: 'system_admin', businessId: null, email: 'root@example.test' }),
+      acmeMember: insertUser(db, { role: 'member', businessId: acme.id, email: 'ann@acme.example' }),
+      globexMember: insertUser(db, { role: 'member', businessId: globex.id, email: 'gus@globex.example' }),
+      unlinkedMember: insertUser(db, { role: 'member', businessId: null, email: 'nobody@example.test' }),
+    }))();
+  });
+}
+
+type RunOwner = { businessId: number } | 'system' | 'orphan';
+
+/** Orphans as adoption leaves them: business-scoped, no business. */
+function insertFinishedRun(db: AppDatabase, owner: RunOwner, status: RunStatus, createdAt: number): number {
+  const durationMs = 1500;
+  return Number(
+    db.sqlite
+      .prepare(
+        `INSERT INTO job_runs (scope, business_id, orphaned_from, job_type, status, trigger, created_at, started_at, finished_at, duration_ms)
+         VALUES (?, ?, ?, 'diagnostics.probe', ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        owner === 'system' ? 'system' : 'business',
+        typeof owner === 'object' ? owner.businessId : null,
+        owner === 'orphan' ? 'a-deleted-business' : null,
+        status,
+        owner === 'system' ? 'system' : owner === 'orphan' ? 'legacy' : 'manual',
+        createdAt,
+        createdAt + 1000,
+        createdAt + 1000 + durationMs,
+        durationMs,
+      ).lastInsertRowid,
+  );
+}
+
+/** A server-edition file at revision 41bb836dfc6f, with runs whose business is gone (orphans after adoption). */
+export function legacyServerDatabase(dbPath: string): LegacyFixture {
+  return createLegacyDatabase(dbPath, { revision: 'tenant', businesses: 4, users: 12, runs: 60, seed: 5 });
+}
+
+/** An app database whose migration table records one migration more than this app knows. */
+export async function databaseFromTheFuture(dbPath: string): Promise<void> {
+  await withDatabase(dbPath, () => undefined);
+  const sqlite = new Database(dbPath);
+  try {
+    sqlite.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('f'.repeat(64), Date.now() + 86_400_000);
+  } finally {
+    sqlite.close();
+  }
+}
+
+export function notASqliteFile(dbPath: string): void {
+  fs.writeFileSync(dbPath, 'This is a shopping list, not a database.\n'.repeat(200));
+}
+
+async function withDatabase<T>(dbPath: string, build: (db: AppDatabase) => T): Promise<T> {
+  const { db } = await openAppDatabase(dbPath, { migrationsFolder: MIGRATIONS_FOLDER });
+  try {
+    return build(db);
+  } finally {
+    db.close();
+  }
+}
