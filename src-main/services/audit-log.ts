@@ -8,6 +8,7 @@ import type { Orm } from '../db/connection';
 import { auditEvents, type AuditEventRow } from '../db/schema';
 import { getJobRun } from './job-runs';
 import type { TenantScope } from './tenant-scope';
+import { decodePageCursor, encodePageCursor, isPositiveId } from './page-cursor';
 
 export const MAX_AUDIT_PAGE = 200;
 
@@ -109,25 +110,16 @@ interface AuditPosition {
 const CURSOR_VERSION = 1;
 const CURSOR_KIND = 'audit';
 
-/** Opaque to the renderer: base64url of `{v, kind, at, id}`, the last event of the page. */
+/** Opaque to the renderer: `{v, kind, at, id}` of the last event of the page. */
 function encodeCursor(row: AuditEventRow): string {
-  return Buffer.from(JSON.stringify({ v: CURSOR_VERSION, kind: CURSOR_KIND, at: row.at, id: row.id })).toString('base64url');
+  return encodePageCursor({ v: CURSOR_VERSION, kind: CURSOR_KIND, at: row.at, id: row.id });
 }
 
 function decodeCursor(cursor: string): AuditPosition {
-  const invalid = () => new AppError('VALIDATION', 'cursor is not a page cursor of the audit log; start again from the first page');
-  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (typeof decoded !== 'object' || decoded === null) throw invalid();
-  const { v, kind, at, id } = decoded as Record<string, unknown>;
-  if (v !== CURSOR_VERSION || kind !== CURSOR_KIND) throw invalid();
-  if (typeof at !== 'number' || !Number.isSafeInteger(at) || typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
-    throw invalid();
+  const refusal = 'cursor is not a page cursor of the audit log; start again from the first page';
+  const { v, kind, at, id } = decodePageCursor(cursor, refusal);
+  if (v !== CURSOR_VERSION || kind !== CURSOR_KIND || typeof at !== 'number' || !Number.isSafeInteger(at) || !isPositiveId(id)) {
+    throw new AppError('VALIDATION', refusal);
   }
   return { at, id };
 }

@@ -23,6 +23,7 @@ import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, v
 import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
+import { decodePageCursor, encodePageCursor, isPositiveId } from './page-cursor';
 
 // ---- Views ----------------------------------------------------------------------------------------
 
@@ -403,27 +404,18 @@ const CURSOR_VERSION = 1;
 
 /** Opaque to the renderer: base64url of `{v, sort, key, id}`, the last run of the page. */
 function encodeCursor(order: RunOrder, run: JobRunListRow): string {
-  const position = { v: CURSOR_VERSION, sort: order.tag, key: run[order.field], id: run.id };
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
+  return encodePageCursor({ v: CURSOR_VERSION, sort: order.tag, key: run[order.field], id: run.id });
 }
 
 function decodeCursor(cursor: string, order: RunOrder): CursorPosition {
-  const invalid = () => new AppError('VALIDATION', 'cursor is not a page cursor of this list; start again from the first page');
-  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (typeof decoded !== 'object' || decoded === null) throw invalid();
-  const { v, sort, key, id } = decoded as Record<string, unknown>;
-  if (v !== CURSOR_VERSION || typeof sort !== 'string') throw invalid();
+  const refusal = 'cursor is not a page cursor of this list; start again from the first page';
+  const { v, sort, key, id } = decodePageCursor(cursor, refusal);
+  if (v !== CURSOR_VERSION || typeof sort !== 'string') throw new AppError('VALIDATION', refusal);
   if (sort !== order.tag) {
     throw new AppError('VALIDATION', `cursor belongs to another sort (${sort}, not ${order.tag}); start again from the first page`);
   }
   const keyValid = key === null ? NULLABLE_SORT[order.field] : typeof key === 'number' && Number.isSafeInteger(key);
-  if (!keyValid || typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw invalid();
+  if (!keyValid || !isPositiveId(id)) throw new AppError('VALIDATION', refusal);
   return { key: key as number | null, id };
 }
 
@@ -626,7 +618,7 @@ function successRateOf(counts: Pick<StatusCounts, 'completed' | 'failed'>): numb
   return decided === 0 ? null : counts.completed / decided;
 }
 
-interface DurationAggregate {
+export interface DurationAggregate {
   n: number;
   sum: number;
   p50: number | null;
@@ -643,7 +635,7 @@ function toDurationSummary(aggregate: DurationAggregate): DurationSummary {
  * Exact duration aggregates per group, in SQL: each group's durations are ranked, and the p50 and p95 are
  * the values at ranks ceil(n/2) = (n+1)/2 and ceil(19n/20) = (19n+19)/20 in integer arithmetic.
  */
-function durationSummaries(orm: Orm, where: SQL, groupKey: SQL): Map<string, DurationAggregate> {
+export function durationSummaries(orm: Orm, where: SQL, groupKey: SQL): Map<string, DurationAggregate> {
   const rows = orm.all<{ k: string; n: number; total: number; p50: number; p95: number }>(sql`
     SELECT k, count(*) AS n, sum(v) AS total,
            max(CASE WHEN rn = (cnt + 1) / 2 THEN v END) AS p50,

@@ -11,6 +11,7 @@ import { usageInput, type UsageInput, type UsageRowView } from '../../src-shared
 import type { AppDatabase, Orm } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
+import { durationSummaries, type DurationAggregate } from './job-runs';
 
 /** The widest range one report covers, in months (both ends included). */
 export const MAX_USAGE_MONTHS = 36;
@@ -87,8 +88,9 @@ export function getUsage(orm: Orm, scope: TenantScope, input: UsageInput): { row
     .all();
 
   const ownerKey = sql`${month} || '|' || ${jobRuns.scope} || '|' || ifnull(${jobRuns.businessId}, '')`;
-  const ownerP95 = exactP95ByGroup(orm, inRange, ownerKey);
-  const typeP95 = exactP95ByGroup(orm, inRange, sql`${ownerKey} || '|' || ${jobRuns.jobType}`);
+  // The same exact percentile as the run statistics (job-runs.ts), over completed and failed runs.
+  const ownerP95 = p95ByGroup(durationSummaries(orm, inRange, ownerKey));
+  const typeP95 = p95ByGroup(durationSummaries(orm, inRange, sql`${ownerKey} || '|' || ${jobRuns.jobType}`));
   const keyOf = (m: string, runScope: RunScope, businessId: number | null) => `${m}|${runScope}|${businessId ?? ''}`;
 
   const rows = new Map<string, UsageRowView>();
@@ -123,22 +125,6 @@ export function getUsage(orm: Orm, scope: TenantScope, input: UsageInput): { row
   return { rows: sorted };
 }
 
-/**
- * The exact p95 of duration_ms per group, in SQL, over completed and failed runs with a duration: each
- * group's values are ranked and the one at rank ceil(19n/20) = (19n + 19) / 20 (integer division) taken.
- * The same definition as job-runs.ts statistics (whose helper is private to it).
- */
-export function exactP95ByGroup(orm: Orm, where: SQL, groupKey: SQL): Map<string, number> {
-  const rows = orm.all<{ k: string; p95: number }>(sql`
-    SELECT k, max(CASE WHEN rn = (19 * cnt + 19) / 20 THEN v END) AS p95
-    FROM (SELECT ${groupKey} AS k, ${jobRuns.durationMs} AS v,
-                 row_number() OVER (PARTITION BY ${groupKey} ORDER BY ${jobRuns.durationMs}) AS rn,
-                 count(*) OVER (PARTITION BY ${groupKey}) AS cnt
-          FROM ${jobRuns}
-          WHERE ${where} AND ${jobRuns.status} IN ('completed', 'failed') AND ${jobRuns.durationMs} IS NOT NULL)
-    GROUP BY k`);
-  return new Map(rows.map((row) => [String(row.k), row.p95]));
-}
 
 function ownerOf(runScope: RunScope, businessId: number | null, businessName: string | null): UsageOwner {
   if (runScope === 'system') return { kind: 'system' };
@@ -205,6 +191,10 @@ export function usageCsvRecords(rows: readonly UsageRowView[]): CsvCell[][] {
     for (const type of row.byJobType) records.push([row.month, ...owner, type.jobType, ...figures(type)]);
   }
   return records;
+}
+
+function p95ByGroup(aggregates: Map<string, DurationAggregate>): Map<string, number> {
+  return new Map([...aggregates].flatMap(([key, aggregate]) => (aggregate.p95 === null ? [] : [[key, aggregate.p95] as const])));
 }
 
 export function usageCsv(rows: readonly UsageRowView[]): string {
