@@ -8,6 +8,8 @@ import { useSignOut } from '../queries/auth';
 import { useLiveUpdates } from '../queries/live';
 import { useClient } from '../queries/client';
 import { useUiStore } from '../stores/ui';
+import { AdminView } from '../admin/AdminView';
+import { OrphansView } from '../orphans/OrphansView';
 import { PlaceholderView } from './PlaceholderView';
 import { ScopeSwitcher } from './ScopeSwitcher';
 
@@ -40,6 +42,17 @@ export function AppShellView({ session }: { session: SessionView }) {
             )}
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <Anchor href="#/automation" size="sm" data-testid="nav-automation">
+              Automation
+            </Anchor>
+            {isSystemAdmin && (
+              <Anchor href="#/orphans" size="sm" data-testid="nav-orphans">
+                Orphans
+              </Anchor>
+            )}
+            <Anchor href="#/admin" size="sm" data-testid="nav-admin">
+              Admin
+            </Anchor>
             <Text size="sm" c="dimmed" visibleFrom="sm" data-testid="current-user">
               {session.user.displayName ?? session.user.email}
             </Text>
@@ -57,15 +70,10 @@ export function AppShellView({ session }: { session: SessionView }) {
         {route.name === 'automation' || route.name === 'run' ? (
           <AutomationView session={session} route={route} />
         ) : route.name === 'orphans' ? (
-          <PlaceholderView title="Orphaned runs" testId="orphans-view">
-            Runs whose business no longer exists. The wizard to assign or delete them is coming; until then, choose “Orphaned runs”
-            in the business switcher to list them, and use the CLI (`check`, `assign-orphans`, `delete-orphans`).
-          </PlaceholderView>
+          <OrphansView session={session} route={route} />
         ) : route.name === 'admin' ? (
-          <PlaceholderView title="Administration" testId="admin-view">
-            Businesses, users and schedules are managed here in a coming version.
-          </PlaceholderView>
-        ) : (
+          <AdminView session={session} route={route} />
+) : (
           <PlaceholderView title="Page not found" testId="not-found-view">
             There is no page at “{route.path}”.
           </PlaceholderView>
