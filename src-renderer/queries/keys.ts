@@ -36,5 +36,28 @@ export const jobKeys = {
   auditTrail: (id: number) => [...jobKeys.all, 'auditTrail', id] as const,
 };
 
+export const scheduleKeys = {
+  all: ['schedules'] as const,
+  list: () => [...scheduleKeys.all, 'list'] as const,
+  preview: (cron: string, timeZone: string) => [...scheduleKeys.all, 'preview', cron, timeZone] as const,
+};
+
+export const auditKeys = {
+  all: ['audit'] as const,
+  list: (filters: { actions?: string[]; from?: number; to?: number }) => [...auditKeys.all, 'list', filters] as const,
+};
+
+export const metricsKeys = {
+  all: ['metrics'] as const,
+  usage: (range: { fromMonth: string; toMonth: string }) => [...metricsKeys.all, 'usage', range] as const,
+};
+
+export const orphanKeys = {
+  all: ['orphans'] as const,
+  check: () => [...orphanKeys.all, 'check'] as const,
+  list: (filters: unknown) => [...orphanKeys.all, 'list', filters] as const,
+  preview: (kind: 'assign' | 'delete', input: unknown) => [...orphanKeys.all, 'preview', kind, input] as const,
+};
+
 /** Everything that depends on the session's tenant scope: refetched when a system admin switches. */
 export const tenantKeyRoots = [jobKeys.all, ['schedules'], ['audit'], ['metrics'], ['orphans']] as const;

@@ -131,7 +131,7 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
   );
 }
 
-function ParamInput({ field, value, error, onChange }: { field: ParamField; value: ParamValues[string]; error?: string; onChange(value: ParamValues[string]): void }) {
+export function ParamInput({ field, value, error, onChange }: { field: ParamField; value: ParamValues[string]; error?: string; onChange(value: ParamValues[string]): void }) {
   const common = { label: field.name, description: field.description, error, required: field.required, 'data-testid': `trigger-param-${field.name}` };
   switch (field.kind) {
     case 'number':

@@ -1,0 +1,219 @@
+// Businesses (system admins): list, create, rename, disable/enable, delete with a preview and a typed name.
+import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { type BusinessView } from '../../src-shared/schemas/accounts';
+import { formatCount, formatDateTime } from '../lib/format';
+import { useBusinessDeletePreview, useCreateBusiness, useDeleteBusiness, useRenameBusiness, useSetBusinessDisabled } from '../queries/admin';
+import { useBusinesses } from '../queries/businesses';
+import { isApiError } from '../queries/client';
+import { useViewLoaded } from '../stores/ui';
+import { MutationError, QueryState } from './common';
+
+export function BusinessesPanel() {
+  const businesses = useBusinesses();
+  useViewLoaded(!businesses.isPending);
+  const [renaming, setRenaming] = useState<BusinessView | null>(null);
+  const [deleting, setDeleting] = useState<BusinessView | null>(null);
+  const setDisabled = useSetBusinessDisabled();
+  const list = businesses.data ?? [];
+
+  return (
+    <Stack>
+      <CreateBusinessForm />
+      <MutationError error={setDisabled.error} />
+      <QueryState pending={businesses.isPending} error={businesses.error} empty={list.length === 0} emptyText="No businesses yet.">
+        <Table striped highlightOnHover data-testid="businesses-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th ta="right">Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.map((business) => (
+              <Table.Tr key={business.id} data-testid={`business-row-${business.id}`}>
+                <Table.Td>
+                  {business.name}
+                  {business.legacyId && (
+                    <Text span size="xs" c="dimmed" ml="xs">
+                      (server edition {business.legacyId})
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>{business.disabled ? <Badge color="gray">Disabled</Badge> : <Badge color="teal">Active</Badge>}</Table.Td>
+                <Table.Td>{formatDateTime(business.createdAt)}</Table.Td>
+                <Table.Td>
+                  <Group gap="xs" justify="flex-end" wrap="nowrap">
+                    <Button size="xs" variant="default" onClick={() => setRenaming(business)} data-testid={`business-rename-${business.id}`}>
+                      Rename
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      loading={setDisabled.isPending && setDisabled.variables.id === business.id}
+                      onClick={() => setDisabled.mutate({ id: business.id, disabled: !business.disabled })}
+                      data-testid={`business-toggle-${business.id}`}
+                    >
+                      {business.disabled ? 'Enable' : 'Disable'}
+                    </Button>
+                    <Button size="xs" color="red" variant="light" onClick={() => setDeleting(business)} data-testid={`business-delete-${business.id}`}>
+                      Delete
+                    </Button>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </QueryState>
+      <Modal opened={renaming !== null} onClose={() => setRenaming(null)} title="Rename business">
+        {renaming && <RenameForm business={renaming} onDone={() => setRenaming(null)} />}
+      </Modal>
+      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title="Delete business" size="lg">
+        {deleting && <DeleteBusiness business={deleting} onClose={() => setDeleting(null)} />}
+      </Modal>
+    </Stack>
+  );
+}
+
+function CreateBusinessForm() {
+  const create = useCreateBusiness();
+  const [name, setName] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ name }, { onSuccess: () => setName('') });
+  };
+  return (
+    <Paper withBorder p="md">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="xs">
+          <Group align="flex-end">
+            <TextInput
+              label="New business"
+              placeholder="Business name"
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              data-testid="business-create-name"
+              style={{ flex: 1 }}
+            />
+            <Button type="submit" loading={create.isPending} disabled={name.trim() === ''} data-testid="business-create-submit">
+              Create business
+            </Button>
+          </Group>
+          <MutationError error={create.error} testId="business-create-error" />
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+function RenameForm({ business, onDone }: { business: BusinessView; onDone(): void }) {
+  const rename = useRenameBusiness();
+  const [name, setName] = useState(business.name);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    rename.mutate({ id: business.id, name }, { onSuccess: onDone });
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus data-testid="business-rename-input" />
+        <MutationError error={rename.error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={rename.isPending} data-testid="business-rename-submit">
+            Rename
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** Step 1: the preview; step 2: the typed name (with the run count seen); step 3: main backs up and deletes. */
+function DeleteBusiness({ business, onClose }: { business: BusinessView; onClose(): void }) {
+  const preview = useBusinessDeletePreview(business.id);
+  const remove = useDeleteBusiness();
+  const [typed, setTyped] = useState('');
+
+  if (remove.isSuccess) {
+    return (
+      <Stack data-testid="business-delete-done">
+        <Alert color="teal" title={`“${remove.data.deleted.business.name}” was deleted`}>
+          {formatCount(remove.data.deleted.runs)} runs, {formatCount(remove.data.deleted.schedules)} schedules removed; {formatCount(remove.data.deleted.users)} users
+          no longer belong to a business.
+        </Alert>
+        <Text size="sm">A backup was made first:</Text>
+        <Code block data-testid="business-delete-backup">
+          {remove.data.backupPath}
+        </Code>
+        <Group justify="flex-end">
+          <Button onClick={onClose}>Close</Button>
+        </Group>
+      </Stack>
+    );
+  }
+
+  const data = preview.data;
+  return (
+    <QueryState pending={preview.isPending} error={preview.error}>
+      {data && (
+        <Stack>
+          <Text>Deleting “{data.business.name}” takes with it:</Text>
+          <Table withTableBorder data-testid="business-delete-preview">
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Td>Runs (deleted)</Table.Td>
+                <Table.Td data-testid="business-delete-runs">{formatCount(data.runs)}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Td>Schedules (deleted)</Table.Td>
+                <Table.Td>{formatCount(data.schedules)}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Td>Users (left without a business)</Table.Td>
+                <Table.Td>{formatCount(data.users)}</Table.Td>
+              </Table.Tr>
+            </Table.Tbody>
+          </Table>
+          <TextInput
+            label={`Type the business's name, “${data.business.name}”, to confirm`}
+            value={typed}
+            onChange={(event) => setTyped(event.currentTarget.value)}
+            data-autofocus
+            data-testid="business-delete-confirm-input"
+          />
+          <MutationError error={remove.error} testId="business-delete-error" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={remove.isPending}
+              disabled={typed !== data.business.name}
+              onClick={() =>
+                remove.mutate(
+                  { id: business.id, confirmName: typed, expectedRuns: data.runs },
+                  // The run count changed since the preview: show the new one, the operator confirms again.
+                  {
+                    onError: (error) => {
+                      if (isApiError(error, 'CONFLICT')) void preview.refetch();
+                    },
+                  },
+                )
+              }
+              data-testid="business-delete-confirm"
+            >
+              Back up and delete
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </QueryState>
+  );
+}

@@ -1,0 +1,92 @@
+// Small pieces the admin panels share: load/error states, a confirmation dialog, time formatting per zone.
+import { Alert, Button, Center, Group, Loader, Modal, Stack, Text } from '@mantine/core';
+import { type ReactNode } from 'react';
+import { errorMessage } from '../queries/client';
+
+/** Loading, error or the content; `empty` shows when the content has nothing to list. */
+export function QueryState({ pending, error, empty, emptyText, children }: { pending: boolean; error: unknown; empty?: boolean; emptyText?: string; children: ReactNode }) {
+  if (pending)
+    return (
+      <Center py="xl">
+        <Loader size="sm" />
+      </Center>
+    );
+  if (error)
+    return (
+      <Alert color="red" role="alert" title="Could not load">
+        {errorMessage(error)}
+      </Alert>
+    );
+  return (
+    <>
+      {children}
+      {empty && (
+        <Text c="dimmed" ta="center" py="lg">
+          {emptyText ?? 'Nothing here yet.'}
+        </Text>
+      )}
+    </>
+  );
+}
+
+export function MutationError({ error, testId }: { error: unknown; testId?: string }) {
+  if (!error) return null;
+  return (
+    <Alert color="red" role="alert" data-testid={testId}>
+      {errorMessage(error)}
+    </Alert>
+  );
+}
+
+/** A yes/no question before a change that cannot be undone. */
+export function ConfirmModal({
+  opened,
+  title,
+  children,
+  confirmLabel,
+  pending,
+  error,
+  onConfirm,
+  onClose,
+  testId,
+}: {
+  opened: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  pending: boolean;
+  error: unknown;
+  onConfirm(): void;
+  onClose(): void;
+  testId?: string;
+}) {
+  return (
+    <Modal opened={opened} onClose={onClose} title={title}>
+      <Stack>
+        <Text size="sm">{children}</Text>
+        <MutationError error={error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red" loading={pending} onClick={onConfirm} data-testid={testId}>
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** A time in a given IANA zone (a schedule's), with the zone's short name. */
+export function formatInZone(ms: number | null | undefined, timeZone: string): string {
+  if (ms === null || ms === undefined) return '—';
+  try {
+    // dateStyle/timeStyle cannot be combined with timeZoneName, hence the separate fields.
+    return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(ms);
+  } catch {
+    return new Date(ms).toISOString();
+  }
+}
+
+export const ROLE_LABELS = { system_admin: 'System admin', business_admin: 'Business admin', member: 'Member' } as const;

@@ -1,0 +1,107 @@
+// The admin screens' server state: businesses, users, schedules, the audit log, usage metrics.
+// Every change invalidates what reads the tables it wrote (and the audit log, which records it).
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { type Channel } from '../../src-shared/channels';
+import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
+import { callOrThrow, useClient } from './client';
+import { appKeys, auditKeys, authKeys, businessKeys, jobKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** A mutation on one channel that refetches these key prefixes afterwards. */
+function useChannelMutation<C extends Channel>(channel: C, invalidates: readonly QueryKey[]) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation<ChannelOutput<C>, Error, ChannelInput<C>>({
+    mutationFn: (input) => callOrThrow(client, channel, input),
+    onSuccess: () => {
+      for (const key of invalidates) void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
+}
+
+// ---- Businesses -------------------------------------------------------------------------------------
+
+const afterBusinessChange = [businessKeys.all, userKeys.all, auditKeys.all, appKeys.status] as const;
+export const useCreateBusiness = () => useChannelMutation('businesses.create', afterBusinessChange);
+export const useRenameBusiness = () => useChannelMutation('businesses.rename', [...afterBusinessChange, scheduleKeys.all, metricsKeys.all, jobKeys.all]);
+export const useSetBusinessDisabled = () => useChannelMutation('businesses.setDisabled', afterBusinessChange);
+export const useDeleteBusiness = () =>
+  useChannelMutation('businesses.delete', [...afterBusinessChange, scheduleKeys.all, metricsKeys.all, jobKeys.all, authKeys.status]);
+
+export function useBusinessDeletePreview(id: number | null) {
+  const client = useClient();
+  return useQuery({
+    queryKey: [...businessKeys.all, 'deletePreview', id ?? 0] as const,
+    queryFn: () => callOrThrow(client, 'businesses.previewDelete', { id: id ?? 0 }),
+    enabled: id !== null,
+    staleTime: 0,
+    gcTime: 0,
+  });
+}
+
+// ---- Users ------------------------------------------------------------------------------------------
+
+const afterUserChange = [userKeys.all, auditKeys.all, appKeys.status, authKeys.status] as const;
+export const useCreateUser = () => useChannelMutation('users.create', afterUserChange);
+export const useUpdateUser = () => useChannelMutation('users.update', afterUserChange);
+export const useSetUserDisabled = () => useChannelMutation('users.setDisabled', afterUserChange);
+export const useSetUserPassword = () => useChannelMutation('users.setPassword', afterUserChange);
+export const useDeleteUser = () => useChannelMutation('users.delete', afterUserChange);
+
+// ---- Schedules --------------------------------------------------------------------------------------
+
+export function useSchedules() {
+  const client = useClient();
+  return useQuery({ queryKey: scheduleKeys.list(), queryFn: () => callOrThrow(client, 'schedules.list', {}) });
+}
+
+const afterScheduleChange = [scheduleKeys.all, auditKeys.all, appKeys.status] as const;
+export const useCreateSchedule = () => useChannelMutation('schedules.create', afterScheduleChange);
+export const useUpdateSchedule = () => useChannelMutation('schedules.update', afterScheduleChange);
+export const useSetScheduleEnabled = () => useChannelMutation('schedules.setEnabled', afterScheduleChange);
+export const useDeleteSchedule = () => useChannelMutation('schedules.delete', afterScheduleChange);
+
+/** The cron helper: the next runs of an expression in its zone (the caller debounces what it passes). */
+export function useCronPreview(cron: string, timeZone: string) {
+  const client = useClient();
+  const trimmed = cron.trim();
+  return useQuery({
+    queryKey: scheduleKeys.preview(trimmed, timeZone),
+    queryFn: () => callOrThrow(client, 'schedules.previewCron', { cron: trimmed, timeZone: timeZone || 'UTC', count: 5 }),
+    enabled: trimmed.length > 0,
+    retry: false,
+    staleTime: 30_000,
+  });
+}
+
+// ---- Audit log --------------------------------------------------------------------------------------
+
+export interface AuditFilters {
+  actions?: string[];
+  from?: number;
+  to?: number;
+}
+
+export function useAuditEvents(filters: AuditFilters) {
+  const client = useClient();
+  return useInfiniteQuery({
+    queryKey: auditKeys.list(filters),
+    queryFn: ({ pageParam }) => callOrThrow(client, 'audit.list', { filters, cursor: pageParam, limit: AUDIT_PAGE_SIZE }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+}
+
+// ---- Usage ------------------------------------------------------------------------------------------
+
+export function useUsage(range: { fromMonth: string; toMonth: string }) {
+  const client = useClient();
+  return useQuery({
+    queryKey: metricsKeys.usage(range),
+    queryFn: () => callOrThrow(client, 'metrics.usage', range),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export const useExportUsage = () => useChannelMutation('metrics.exportCsv', [auditKeys.all]);

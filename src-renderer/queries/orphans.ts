@@ -1,0 +1,100 @@
+// The orphan wizards' server state (system admins): the check, the filtered list, previews, and the two changes.
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ChannelInput } from '../../src-shared/contract';
+import { type JobRunPageView } from '../../src-shared/schemas/jobs';
+import { type OrphanSelectionInput } from '../../src-shared/schemas/orphans';
+import { type AppClient } from '../api';
+import { callOrThrow, useClient } from './client';
+import { appKeys, jobKeys, orphanKeys } from './keys';
+
+export const ORPHAN_PAGE_SIZE = 50;
+const COLLECT_PAGE_SIZE = 200;
+
+export type OrphanFilters = NonNullable<ChannelInput<'orphans.list'>['filters']>;
+
+export function useOrphansCheck() {
+  const client = useClient();
+  return useQuery({ queryKey: orphanKeys.check(), queryFn: () => callOrThrow(client, 'orphans.check', { newestLimit: 20 }) });
+}
+
+/** The orphans matching the filters, newest first, a keyset page at a time. */
+export function useOrphanList(filters: OrphanFilters) {
+  const client = useClient();
+  return useInfiniteQuery({
+    queryKey: orphanKeys.list(filters),
+    queryFn: ({ pageParam }) =>
+      callOrThrow(client, 'orphans.list', { filters, sort: { field: 'createdAt', direction: 'desc' }, cursor: pageParam, limit: ORPHAN_PAGE_SIZE }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every orphan id matching the filters (for "select all matching" under a filter), read page by page. */
+export async function collectOrphanIds(client: AppClient, filters: OrphanFilters): Promise<number[]> {
+  const ids: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: JobRunPageView = await callOrThrow(client, 'orphans.list', { filters, sort: { field: 'createdAt', direction: 'desc' }, cursor, limit: COLLECT_PAGE_SIZE });
+    for (const run of page.runs) ids.push(run.id);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return ids;
+}
+
+export function useCollectOrphanIds() {
+  const client = useClient();
+  return useMutation({ mutationFn: (filters: OrphanFilters) => collectOrphanIds(client, filters) });
+}
+
+/** A preview is a read: it refetches on "preview again", never from the cache of an earlier visit. */
+export function useAssignPreview(businessId: number | null, selection: OrphanSelectionInput) {
+  const client = useClient();
+  return useQuery({
+    queryKey: orphanKeys.preview('assign', { businessId, selection }),
+    queryFn: () => callOrThrow(client, 'orphans.previewAssign', { businessId: businessId ?? 0, selection }),
+    enabled: businessId !== null,
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
+    refetchOnWindowFocus: false,
+  });
+}
+
+export function useDeletePreview(selection: OrphanSelectionInput) {
+  const client = useClient();
+  return useQuery({
+    queryKey: orphanKeys.preview('delete', selection),
+    queryFn: () => callOrThrow(client, 'orphans.previewDelete', { selection }),
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
+    refetchOnWindowFocus: false,
+  });
+}
+
+/** After a change: the orphan screens, every run view, and app.status (the orphan banner's count). */
+function useRefreshAfterChange() {
+  const queryClient = useQueryClient();
+  return () => {
+    for (const queryKey of [orphanKeys.all, jobKeys.all, appKeys.status]) void queryClient.invalidateQueries({ queryKey });
+  };
+}
+
+export function useAssignOrphans() {
+  const client = useClient();
+  const refresh = useRefreshAfterChange();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'orphans.assign'>) => callOrThrow(client, 'orphans.assign', input),
+    onSuccess: refresh,
+  });
+}
+
+export function useDeleteOrphans() {
+  const client = useClient();
+  const refresh = useRefreshAfterChange();
+  return useMutation({
+    mutationFn: (input: ChannelInput<'orphans.delete'>) => callOrThrow(client, 'orphans.delete', input),
+    onSuccess: refresh,
+  });
+}
