@@ -4,7 +4,7 @@ import { useQueryClient, type InfiniteData, type QueryClient, type QueryKey } fr
 import { useEffect } from 'react';
 import { type JobRunDetailView, type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { type AppClient } from '../api';
-import { appKeys, businessKeys, jobKeys, userKeys } from './keys';
+import { appKeys, auditKeys, businessKeys, jobKeys, metricsKeys, orphanKeys, scheduleKeys, userKeys } from './keys';
 
 /** A history with more pages than this is not refetched on every new run (that would re-read them all): it goes stale. */
 const MAX_LIVE_HISTORY_PAGES = 5;
@@ -30,13 +30,16 @@ export function useLiveUpdates(client: AppClient): void {
       const stateChanged = applyRunInPlace(queryClient, run);
       if (!stateChanged) return;
       invalidate(jobKeys.active(), jobKeys.recentAll(), jobKeys.statsAll(), jobKeys.types(), jobKeys.detail(run.id), jobKeys.auditTrail(run.id));
+      // Usage counts and the audit log (trigger, cancel, retry) follow run state; a scheduled run moves its schedule's times.
+      invalidate(metricsKeys.all, auditKeys.all);
+      if (run.scheduleId !== null) invalidate(scheduleKeys.all);
       refreshHistories(queryClient, run);
     });
     const offTables = client.on('database.changed', ({ tables }) => {
-      invalidate(appKeys.status);
+      invalidate(appKeys.status, auditKeys.all);
       if (tables.includes('users')) invalidate(userKeys.all);
-      if (tables.includes('businesses')) invalidate(businessKeys.all, jobKeys.all);
-      if (tables.includes('job_runs')) invalidate(jobKeys.all);
+      if (tables.includes('businesses')) invalidate(businessKeys.all, jobKeys.all, scheduleKeys.all);
+      if (tables.includes('job_runs')) invalidate(jobKeys.all, orphanKeys.all, metricsKeys.all);
     });
     return () => {
       offRuns();
