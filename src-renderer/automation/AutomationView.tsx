@@ -14,6 +14,7 @@ import { RunDetailDrawer } from '../runs/RunDetail';
 import { TriggerDialog } from '../runs/TriggerDialog';
 import { NoBusinessScreen } from '../screens/NoBusinessScreen';
 import { useUiStore, useViewLoaded } from '../stores/ui';
+import { BulkActions, type HistorySelection } from './BulkActions';
 import { Charts } from './Charts';
 import { HistoryFilters } from './HistoryFilters';
 import { HistoryTable } from './HistoryTable';
@@ -54,12 +55,29 @@ export function AutomationView({ session, route }: Props) {
   const active = useActiveRuns();
   const recent = useRecentRuns();
   const types = useJobTypes();
-  const history = useRunHistory(
-    useMemo(
-      () => historyQuery(state, (email) => users.data?.find((user) => user.email === email.toLowerCase())?.id),
-      [state, users.data],
-    ),
+  const historyInput = useMemo(
+    () => historyQuery(state, (email) => users.data?.find((user) => user.email === email.toLowerCase())?.id),
+    [state, users.data],
   );
+  const history = useRunHistory(historyInput);
+  const loadedIds = useMemo(() => history.data?.pages.flatMap((page) => page.runs.map((run) => run.id)) ?? [], [history.data]);
+
+  // The selection belongs to the filters it was made under: new filters start with none.
+  const filtersKey = JSON.stringify(historyInput.filters);
+  const [stored, setStored] = useState<{ key: string; selection: HistorySelection }>({ key: filtersKey, selection: { kind: 'ids', ids: new Set() } });
+  const selection: HistorySelection = stored.key === filtersKey ? stored.selection : { kind: 'ids', ids: new Set() };
+  const setSelection = (next: HistorySelection) => setStored({ key: filtersKey, selection: next });
+  const toggleRow = (id: number) => {
+    // Unchecking one run of "all matching" keeps the other loaded runs.
+    const ids = new Set(selection.kind === 'filter' ? loadedIds : selection.ids);
+    if (ids.has(id)) ids.delete(id);
+    else ids.add(id);
+    setSelection({ kind: 'ids', ids });
+  };
+  const toggleLoaded = (ids: number[]) => {
+    const all = selection.kind === 'filter' || (ids.length > 0 && ids.every((id) => selection.ids.has(id)));
+    setSelection({ kind: 'ids', ids: all ? new Set() : new Set(ids) });
+  };
 
   const settled = !stats.isPending && !active.isPending && !recent.isPending && !types.isPending && !history.isPending;
   useViewLoaded(settled || stats.isError);
@@ -103,6 +121,13 @@ export function AutomationView({ session, route }: Props) {
         </Title>
         <Stack gap="sm">
           <HistoryFilters state={state} jobTypes={types.data} onChange={update} />
+          <BulkActions
+            selection={selection}
+            filters={historyInput.filters}
+            loadedCount={loadedIds.length}
+            onSelectAllMatching={() => setSelection({ kind: 'filter' })}
+            onClear={() => setSelection({ kind: 'ids', ids: new Set() })}
+          />
           <HistoryTable
             data={history.data}
             isPending={history.isPending}
@@ -116,6 +141,9 @@ export function AutomationView({ session, route }: Props) {
             showBusiness={showBusiness}
             sort={state.sort}
             onSortChange={(sort) => update({ sort })}
+            selection={selection}
+            onToggleRow={toggleRow}
+            onToggleLoaded={toggleLoaded}
           />
         </Stack>
       </Paper>

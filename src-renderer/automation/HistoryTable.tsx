@@ -1,6 +1,6 @@
 // The run history: TanStack Table for columns and sorting (done by main), TanStack Virtual for rows, and
 // keyset pages fetched as the scroll nears the end. 100,000 loaded rows render as ~40 DOM rows.
-import { Alert, Button, Center, Group, Loader, Text, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Center, Checkbox, Group, Loader, Text, UnstyledButton } from '@mantine/core';
 import { type InfiniteData } from '@tanstack/react-query';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -10,6 +10,7 @@ import { formatCount, formatDateTime, formatDuration, TRIGGER_LABELS } from '../
 import { navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
 import { ownerLabel } from './RunLists';
+import { type HistorySelection } from './BulkActions';
 import { StatusBadge } from './StatusBadge';
 import { type HistorySort } from './view-query';
 
@@ -30,14 +31,50 @@ interface Props {
   showBusiness: boolean;
   sort: HistorySort;
   onSortChange(sort: HistorySort): void;
+  /** Checked rows, or every run matching the filters (every row shows checked). */
+  selection: HistorySelection;
+  onToggleRow(id: number): void;
+  /** The header checkbox: selects the loaded rows, or clears them when all are selected. */
+  onToggleLoaded(ids: number[]): void;
 }
 
+/** Clicks and keys on a checkbox stay there: the row around it opens the run. */
+const stayInCell = { onClick: (event: { stopPropagation(): void }) => event.stopPropagation(), onKeyDown: (event: { stopPropagation(): void }) => event.stopPropagation() };
+
 export function HistoryTable(props: Props) {
-  const { data, showBusiness, sort, onSortChange } = props;
+  const { data, showBusiness, sort, onSortChange, selection, onToggleRow, onToggleLoaded } = props;
   const rows = useMemo(() => data?.pages.flatMap((page) => page.runs) ?? [], [data]);
+  const isSelected = (id: number) => selection.kind === 'filter' || selection.ids.has(id);
+  const loadedSelected = selection.kind === 'filter' ? rows.length : rows.reduce((n, run) => n + (selection.ids.has(run.id) ? 1 : 0), 0);
+  const allLoaded = rows.length > 0 && loadedSelected === rows.length;
 
   const columns = useMemo<ColumnDef<JobRunView>[]>(
     () => [
+      {
+        id: 'select',
+        size: 44,
+        header: () => (
+          <Checkbox
+            size="xs"
+            aria-label={allLoaded ? 'Clear the selection' : 'Select the loaded runs'}
+            checked={allLoaded}
+            indeterminate={loadedSelected > 0 && !allLoaded}
+            disabled={rows.length === 0}
+            onChange={() => onToggleLoaded(rows.map((run) => run.id))}
+            data-testid="history-select-all"
+          />
+        ),
+        cell: ({ row }) => (
+          <Checkbox
+            size="xs"
+            aria-label={`Select run ${row.original.id}`}
+            checked={selection.kind === 'filter' || selection.ids.has(row.original.id)}
+            onChange={() => onToggleRow(row.original.id)}
+            data-testid={`history-select-${row.original.id}`}
+            {...stayInCell}
+          />
+        ),
+      },
       { id: 'id', header: 'Run', size: 80, cell: ({ row }) => `#${row.original.id}` },
       { id: 'jobType', header: 'Job type', size: 200, cell: ({ row }) => row.original.jobType },
       { id: 'status', header: 'Status', size: 110, cell: ({ row }) => <StatusBadge status={row.original.status} /> },
@@ -48,7 +85,8 @@ export function HistoryTable(props: Props) {
       { id: 'startedAt', header: 'Started', size: 190, cell: ({ row }) => formatDateTime(row.original.startedAt) },
       { id: 'durationMs', header: 'Duration', size: 110, cell: ({ row }) => formatDuration(row.original.durationMs) },
     ],
-    [showBusiness],
+    // The selection is read by the checkbox cells: a new selection renders them again.
+    [showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded],
   );
 
   const sorting: SortingState = [{ id: sort.field, desc: sort.direction === 'desc' }];
@@ -165,6 +203,7 @@ export function HistoryTable(props: Props) {
                   key={row.id}
                   data-testid={`history-row-${run.id}`}
                   data-status={run.status}
+                  aria-selected={isSelected(run.id)}
                   className="history-row"
                   style={{ height: ROW_HEIGHT }}
                   tabIndex={0}
@@ -178,7 +217,7 @@ export function HistoryTable(props: Props) {
                   aria-label={`Run ${run.id}, ${run.jobType}, ${run.status}`}
                 >
                   {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+                    <td key={cell.id} {...(cell.column.id === 'select' ? stayInCell : {})}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
                   ))}
                 </tr>
               );

@@ -95,3 +95,36 @@ export function useRetryRun() {
     onSuccess: (run) => refreshAfterControl(queryClient, run),
   });
 }
+
+/** A bulk action's preview: how many runs match the selection, how many it would act on, and why not the rest. */
+export function useBulkPreview() {
+  const client = useClient();
+  return useMutation({ mutationFn: (input: ChannelInput<'jobs.bulkPreview'>) => callOrThrow(client, 'jobs.bulkPreview', input) });
+}
+
+/** How many runs match the history's filters (the export preview counts every matching run). */
+export function useMatchingCount(filters: ChannelInput<'jobs.list'>['filters'], enabled: boolean) {
+  const client = useClient();
+  return useQuery({
+    queryKey: [...jobKeys.all, 'matching', filters] as const,
+    queryFn: () => callOrThrow(client, 'jobs.bulkPreview', { action: 'export', selection: { kind: 'filter', filters: filters ?? {} } }),
+    select: (preview) => preview.matching,
+    enabled,
+  });
+}
+
+/** Bulk cancel or retry, confirming the eligible count the preview showed; every jobs query refetches after. */
+export function useBulkChange() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ action, ...input }: ChannelInput<'jobs.bulkCancel'> & { action: 'cancel' | 'retry' }) =>
+      callOrThrow(client, action === 'cancel' ? 'jobs.bulkCancel' : 'jobs.bulkRetry', input),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: jobKeys.all }),
+  });
+}
+
+export function useExportRuns() {
+  const client = useClient();
+  return useMutation({ mutationFn: (input: ChannelInput<'jobs.exportCsv'>) => callOrThrow(client, 'jobs.exportCsv', input) });
+}
