@@ -1,6 +1,6 @@
 // End-to-end tests: the built renderer in Debian's Chromium, served by an in-process HTTP shell per test
-// (test/e2e/fixtures.ts), and the same sign-in in the built Electron app where its binary exists
-// (test/electron, `npm run test:electron`). Playwright's own browser downloads are never used.
+// (test/e2e/fixtures.ts), and the same scenarios (test/scenarios) in the built Electron app where its binary
+// exists (test/electron, `npm run test:electron`). Playwright's own browser downloads are never used.
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_PATH } from './test/e2e/paths';
 

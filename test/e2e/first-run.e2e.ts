@@ -1,33 +1,7 @@
 // There is no default password: on a new database the app asks for the first system administrator.
-import { expect, test } from './fixtures';
-import { expectAppLoaded, saveScreenshot, signIn } from './ui';
+// The scenarios live in test/scenarios/first-run.ts; here they run in Chromium against the in-process HTTP shell.
+import { firstRunScenarios } from '../scenarios/first-run';
+import { registerScenarios } from '../scenarios/index';
+import { test } from './fixtures';
 
-test('on a new database, setup creates the first system admin and lands in the app', async ({ app, page }) => {
-  await page.goto(app.url);
-  await expect(page.getByTestId('setup-form')).toBeVisible();
-  await expect(page.getByTestId('signin-form')).toHaveCount(0);
-  await saveScreenshot(page, 'setup');
-
-  await page.getByTestId('setup-email').fill('first.admin@example.test');
-  await page.getByTestId('setup-password').fill('a long enough passphrase');
-  await page.getByTestId('setup-submit').click();
-  await expectAppLoaded(page);
-  await saveScreenshot(page, 'app-first-run');
-
-  const users = app.db.sqlite.prepare('SELECT email, role FROM users').all();
-  expect(users).toEqual([{ email: 'first.admin@example.test', role: 'system_admin' }]);
-});
-
-test('setup happens once: signed out, the first admin is asked to sign in and can', async ({ app, page }) => {
-  await page.goto(app.url);
-  await page.getByTestId('setup-email').fill('first.admin@example.test');
-  await page.getByTestId('setup-password').fill('a long enough passphrase');
-  await page.getByTestId('setup-submit').click();
-  await expectAppLoaded(page);
-
-  await page.getByTestId('signout').click();
-  await expect(page.getByTestId('signin-form')).toBeVisible();
-  await expect(page.getByTestId('setup-form')).toHaveCount(0);
-  await saveScreenshot(page, 'signin');
-  await signIn(page, 'first.admin@example.test', 'a long enough passphrase');
-});
+registerScenarios(test, firstRunScenarios);

@@ -9,8 +9,10 @@ import { test as base } from '@playwright/test';
 import { type AppCore, type AppStartup, createAppCore } from '../../src-main/app-core';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { type HttpShell, startHttpShell } from '../../src-main/http/server';
+import { type AppLauncher } from '../scenarios/app';
 import { MIGRATIONS_FOLDER } from './data';
 import { RENDERER_ROOT } from './paths';
+import { saveScreenshot } from './ui';
 
 export { expect } from '@playwright/test';
 
@@ -37,6 +39,8 @@ export interface AppFixtures {
   launchApp: () => Promise<RunningApp>;
   /** The app on a fresh, empty database. */
   app: RunningApp;
+  /** The shared scenarios' handle (test/scenarios): launchApp, then this test's page opened on the shell. */
+  launcher: AppLauncher;
 }
 
 export const test = base.extend<AppFixtures>({
@@ -64,6 +68,24 @@ export const test = base.extend<AppFixtures>({
 
   app: async ({ launchApp }, use) => {
     await use(await launchApp());
+  },
+
+  launcher: async ({ dataDir, launchApp, page }, use) => {
+    await use({
+      dataDir,
+      launch: async () => {
+        const app = await launchApp();
+        await page.goto(app.url);
+        return {
+          page,
+          get db() {
+            return app.db;
+          },
+          startupState: app.startup.state,
+          screenshot: (name) => saveScreenshot(page, name),
+        };
+      },
+    });
   },
 });
 

@@ -1,58 +1,7 @@
 // The startup screen decides what happens to a file before anything else is served.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { type Page } from '@playwright/test';
-import { databaseFromTheFuture, legacyServerDatabase, notASqliteFile } from './data';
-import { expect, test } from './fixtures';
-import { saveScreenshot } from './ui';
+// The scenarios live in test/scenarios/startup.ts; here they run in Chromium against the in-process HTTP shell.
+import { startupScenarios } from '../scenarios/startup';
+import { registerScenarios } from '../scenarios/index';
+import { test } from './fixtures';
 
-test('an adopted server-edition database shows what was converted and how many runs lost their business', async ({ dataDir, launchApp, page }) => {
-  const legacy = legacyServerDatabase(dataDir.dbPath);
-  const app = await launchApp();
-  const orphans = app.db.sqlite.prepare("SELECT count(*) FROM job_runs WHERE scope = 'business' AND business_id IS NULL").pluck().get() as number;
-  expect(orphans, 'the fixture has runs whose business is gone').toBeGreaterThan(0);
-
-  await page.goto(app.url);
-  const summary = page.getByTestId('adoption-summary');
-  await expect(summary).toContainText(`${legacy.businesses.length} businesses`);
-  await expect(summary).toContainText(`${legacy.users.length} users`);
-  await expect(summary).toContainText(`${legacy.runCount} runs`);
-  await expect(page.getByTestId('orphan-notice')).toContainText(`${orphans} orphaned`);
-  await saveScreenshot(page, 'startup-adopted');
-});
-
-test('a database from a newer app is refused untouched, with the reason and nothing else', async ({ dataDir, launchApp, page }) => {
-  await databaseFromTheFuture(dataDir.dbPath);
-  const before = sha256(dataDir.dbPath);
-  const app = await launchApp();
-  expect(app.startup.state).toBe('failed');
-
-  await page.goto(app.url);
-  await expect(page.getByTestId('startup-error')).toBeVisible();
-  await expect(page.getByTestId('startup-error-reason')).toHaveText('The database was written by a newer version of the app.');
-  await expect(page.getByTestId('startup-backup-path'), 'nothing was changed, so nothing was backed up').toHaveCount(0);
-  expect(await testIdsOutside(page, 'startup-error')).toEqual([]);
-  expect(sha256(dataDir.dbPath)).toBe(before);
-  await saveScreenshot(page, 'startup-error-newer-schema');
-});
-
-test('a file that is not a database is refused with the reason and nothing else', async ({ dataDir, launchApp, page }) => {
-  notASqliteFile(dataDir.dbPath);
-  const app = await launchApp();
-
-  await page.goto(app.url);
-  await expect(page.getByTestId('startup-error-reason')).toHaveText(/not an Automation Console database|cannot be opened/);
-  expect(await testIdsOutside(page, 'startup-error')).toEqual([]);
-});
-
-/** Every data-testid on the page that is neither `container` nor inside it: what else the page shows. */
-function testIdsOutside(page: Page, container: string): Promise<string[]> {
-  return page.locator('[data-testid]').evaluateAll(
-    (elements, id) => elements.filter((e) => !e.closest(`[data-testid="${id}"]`)).map((e) => e.getAttribute('data-testid') ?? ''),
-    container,
-  );
-}
-
-function sha256(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
+registerScenarios(test, startupScenarios);

@@ -1,11 +1,16 @@
 // The built Electron app (out/main/index.js) on the test's own database file and its own user-data folder,
 // driven by Playwright's _electron. Skips, saying why, where Electron's binary or its SQLite build is missing.
+// `launcher` is the shared scenarios' handle (test/scenarios): the same steps as the browser suite, here in
+// Electron's first window, with a second SQLite connection to the app's file for the scenarios' assertions.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { _electron as electron, type ElectronApplication, type Page } from '@playwright/test';
+import { type AppDatabase, openDatabaseFile } from '../../src-main/db/connection';
 import { test as base } from '../e2e/fixtures';
 import { REPO_ROOT } from '../e2e/paths';
+import { saveScreenshot } from '../e2e/ui';
+import { type AppLauncher } from '../scenarios/app';
 
 export { expect } from '../e2e/fixtures';
 
@@ -19,6 +24,8 @@ interface ElectronSqliteScripts {
 export interface ElectronFixtures {
   /** Starts Electron on dataDir.dbPath and returns its first window; closed after the test. */
   launchElectron: () => Promise<{ app: ElectronApplication; window: Page }>;
+  /** Overrides the browser suite's: launches Electron (never a browser page nor an in-process shell). */
+  launcher: AppLauncher;
 }
 
 export const test = base.extend<ElectronFixtures>({
@@ -41,6 +48,32 @@ export const test = base.extend<ElectronFixtures>({
       return { app, window: await app.firstWindow() };
     });
     for (const app of launched) await app.close();
+  },
+
+  launcher: async ({ dataDir, launchElectron }, use) => {
+    const connections: AppDatabase[] = [];
+    await use({
+      dataDir,
+      launch: async () => {
+        const { window } = await launchElectron();
+        let db: AppDatabase | undefined;
+        return {
+          page: window,
+          // Opened on first use, after the app has decided about its file (a refused file is never opened here).
+          get db() {
+            if (!db) {
+              db = openDatabaseFile(dataDir.dbPath, { mustExist: true });
+              connections.push(db);
+            }
+            return db;
+          },
+          // main's startup runs in Electron's process; the scenarios read its outcome from the window.
+          startupState: undefined,
+          screenshot: (name) => saveScreenshot(window, `electron-${name}`),
+        };
+      },
+    });
+    for (const db of connections) db.close();
   },
 });
 
