@@ -7,7 +7,6 @@ import { reachOf } from '../../src-shared/access';
 import { MISSED_RUN_POLICIES, type MissedRunPolicy } from '../../src-shared/domain';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type ScheduleView } from '../../src-shared/schemas/engine';
-import { type RunTargetInput } from '../../src-shared/schemas/jobs';
 import { formatDateTime } from '../lib/format';
 import { useCreateSchedule, useCronPreview, useDeleteSchedule, useSchedules, useSetScheduleEnabled, useUpdateSchedule } from '../queries/admin';
 import { useBusinesses } from '../queries/businesses';
@@ -17,6 +16,7 @@ import { defaultValues, fieldErrors, paramFields, paramsToSend, type ParamValues
 import { ParamInput } from '../runs/TriggerDialog';
 import { useViewLoaded } from '../stores/ui';
 import { ConfirmModal, formatInZone, MutationError, QueryState } from './common';
+import { parseRunTarget, runTargetOptions } from '../runs/run-target';
 
 const POLICY_LABELS: Record<MissedRunPolicy, string> = { skip: 'Skip missed runs', run_once: 'Run once on start' };
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -176,12 +176,7 @@ function ScheduleForm({ session, editing, onDone }: { session: SessionView; edit
     else setTarget(null);
   }, [isSystemAdmin, jobType, session.scope]);
 
-  const targetOptions = [
-    ...(jobType?.scope !== 'business' ? [{ value: 'system', label: 'System-wide' }] : []),
-    ...(jobType?.scope !== 'system'
-      ? (businesses.data ?? []).filter((business) => !business.disabled).map((business) => ({ value: `business:${business.id}`, label: business.name }))
-      : []),
-  ];
+  const targetOptions = runTargetOptions(jobType, businesses.data);
 
   const errors = mutation.isError && isApiError(mutation.error, 'VALIDATION') ? fieldErrors(mutation.error.message, fields) : { byField: {}, rest: [] };
 
@@ -191,7 +186,7 @@ function ScheduleForm({ session, editing, onDone }: { session: SessionView; edit
     if (existing) {
       update.mutate({ id: existing.id, name, cron, timeZone, missedRunPolicy: policy, params }, { onSuccess: onDone });
     } else if (jobType) {
-      const runTarget = isSystemAdmin ? parseTarget(target) : undefined;
+      const runTarget = isSystemAdmin ? parseRunTarget(target) : undefined;
       create.mutate(
         { name, jobType: jobType.key, params, cron, timeZone, missedRunPolicy: policy, enabled, ...(runTarget ? { target: runTarget } : {}) },
         { onSuccess: onDone },
@@ -327,8 +322,3 @@ function CronPreview({ cron, timeZone }: { cron: string; timeZone: string }) {
   );
 }
 
-function parseTarget(value: string | null): RunTargetInput | undefined {
-  if (value === 'system') return { kind: 'system' };
-  const match = /^business:(\d+)$/.exec(value ?? '');
-  return match ? { kind: 'business', businessId: Number(match[1]) } : undefined;
-}

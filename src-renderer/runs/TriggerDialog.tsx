@@ -2,13 +2,14 @@
 import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
-import { type JobTypeView, type RunTargetInput } from '../../src-shared/schemas/jobs';
+import { type JobTypeView } from '../../src-shared/schemas/jobs';
 import { navigate } from '../lib/router';
 import { useBusinesses } from '../queries/businesses';
 import { errorMessage, isApiError } from '../queries/client';
 import { useCreateRun, useJobTypes } from '../queries/jobs';
 import { useUiStore } from '../stores/ui';
 import { defaultValues, fieldErrors, paramFields, paramsToSend, type ParamField, type ParamValues } from './params-form';
+import { parseRunTarget, runTargetOptions } from './run-target';
 
 export function TriggerDialog({ session }: { session: SessionView }) {
   const opened = useUiStore((state) => state.triggerDialogOpen);
@@ -40,19 +41,14 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
     create.reset();
   }, [jobType, isSystemAdmin, session]);
 
-  const targetOptions = [
-    ...(jobType?.scope !== 'business' ? [{ value: 'system', label: 'System-wide' }] : []),
-    ...(jobType?.scope !== 'system'
-      ? (businesses.data ?? []).filter((business) => !business.disabled).map((business) => ({ value: `business:${business.id}`, label: business.name }))
-      : []),
-  ];
+  const targetOptions = runTargetOptions(jobType, businesses.data);
 
   const errors = create.isError && isApiError(create.error, 'VALIDATION') ? fieldErrors(create.error.message, fields) : { byField: {}, rest: [] };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!jobType) return;
-    const runTarget = isSystemAdmin ? parseTarget(target) : undefined;
+    const runTarget = isSystemAdmin ? parseRunTarget(target) : undefined;
     create.mutate(
       { jobType: jobType.key, params: paramsToSend(fields, values), ...(runTarget ? { target: runTarget } : {}) },
       {
@@ -171,8 +167,3 @@ function defaultTarget(session: SessionView, jobType: JobTypeView | null): strin
   return session.user.businessId !== null ? `business:${session.user.businessId}` : null;
 }
 
-function parseTarget(value: string | null): RunTargetInput | undefined {
-  if (value === 'system') return { kind: 'system' };
-  const match = /^business:(\d+)$/.exec(value ?? '');
-  return match ? { kind: 'business', businessId: Number(match[1]) } : undefined;
-}
