@@ -7,6 +7,7 @@ import { useBusinesses } from '../queries/businesses';
 import { errorMessage, isApiError } from '../queries/client';
 import { useAssignOrphans, useAssignPreview } from '../queries/orphans';
 import { ScopeChoice, type Scope } from './ScopeChoice';
+import { ChangeError } from './ChangeError';
 
 interface Props {
   total: number;
@@ -93,18 +94,7 @@ export function AssignStep({ total, selectedCount, selectedSelection, onBack, on
           ) : null}
         </PreviewBox>
         {assign.isError && (
-          <Alert color={conflict ? 'yellow' : 'red'} title={conflict ? 'The orphans changed since the preview' : 'Nothing was assigned'} data-testid="assign-error">
-            <Stack gap="xs">
-              <Text size="sm">{errorMessage(assign.error)}</Text>
-              {conflict && (
-                <Group>
-                  <Button size="xs" variant="light" onClick={previewAgain} data-testid="assign-repreview">
-                    Preview again
-                  </Button>
-                </Group>
-              )}
-            </Stack>
-          </Alert>
+          <ChangeError error={assign.error} conflict={conflict} failedTitle="Nothing was assigned" testId="assign-error" repreviewTestId="assign-repreview" onPreviewAgain={previewAgain} />
         )}
         <Group justify="space-between">
           <Button variant="default" onClick={onBack} disabled={assign.isPending} data-testid="assign-back">

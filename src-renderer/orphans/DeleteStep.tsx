@@ -1,5 +1,5 @@
 // Step 2b: preview the count, type the exact phrase (`delete N orphans`), confirm; main backs the file up first.
-import { Alert, Button, Code, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Code, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { orphanDeletionPhrase, type OrphanSelectionInput } from '../../src-shared/schemas/orphans';
 import { formatCount } from '../lib/format';
@@ -7,6 +7,7 @@ import { errorMessage, isApiError } from '../queries/client';
 import { useDeleteOrphans, useDeletePreview } from '../queries/orphans';
 import { PreviewBox } from './AssignStep';
 import { ScopeChoice, type Scope } from './ScopeChoice';
+import { ChangeError } from './ChangeError';
 
 interface Props {
   total: number;
@@ -90,18 +91,7 @@ export function DeleteStep({ total, selectedCount, selectedSelection, onBack, on
           </Stack>
         )}
         {remove.isError && (
-          <Alert color={conflict ? 'yellow' : 'red'} title={conflict ? 'The orphans changed since the preview' : 'Nothing was deleted'} data-testid="delete-error">
-            <Stack gap="xs">
-              <Text size="sm">{errorMessage(remove.error)}</Text>
-              {conflict && (
-                <Group>
-                  <Button size="xs" variant="light" onClick={previewAgain} data-testid="delete-repreview">
-                    Preview again
-                  </Button>
-                </Group>
-              )}
-            </Stack>
-          </Alert>
+          <ChangeError error={remove.error} conflict={conflict} failedTitle="Nothing was deleted" testId="delete-error" repreviewTestId="delete-repreview" onPreviewAgain={previewAgain} />
         )}
         <Group justify="space-between">
           <Button variant="default" onClick={onBack} disabled={remove.isPending} data-testid="delete-back">
