@@ -7,7 +7,7 @@ import { useBusinessDeletePreview, useCreateBusiness, useDeleteBusiness, useRena
 import { useBusinesses } from '../queries/businesses';
 import { isApiError } from '../queries/client';
 import { useViewLoaded } from '../stores/ui';
-import { MutationError, QueryState } from './common';
+import { MutationError, QueryState, RowActions } from './common';
 
 export function BusinessesPanel() {
   const businesses = useBusinesses();
@@ -45,23 +45,16 @@ export function BusinessesPanel() {
                 <Table.Td>{business.disabled ? <Badge color="gray">Disabled</Badge> : <Badge color="teal">Active</Badge>}</Table.Td>
                 <Table.Td>{formatDateTime(business.createdAt)}</Table.Td>
                 <Table.Td>
-                  <Group gap="xs" justify="flex-end" wrap="nowrap">
-                    <Button size="xs" variant="default" onClick={() => setRenaming(business)} data-testid={`business-rename-${business.id}`}>
-                      Rename
-                    </Button>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      loading={setDisabled.isPending && setDisabled.variables.id === business.id}
-                      onClick={() => setDisabled.mutate({ id: business.id, disabled: !business.disabled })}
-                      data-testid={`business-toggle-${business.id}`}
-                    >
-                      {business.disabled ? 'Enable' : 'Disable'}
-                    </Button>
-                    <Button size="xs" color="red" variant="light" onClick={() => setDeleting(business)} data-testid={`business-delete-${business.id}`}>
-                      Delete
-                    </Button>
-                  </Group>
+                  <RowActions
+                    edit={{ label: 'Rename', testId: `business-rename-${business.id}`, onClick: () => setRenaming(business) }}
+                    toggle={{
+                      label: business.disabled ? 'Enable' : 'Disable',
+                      testId: `business-toggle-${business.id}`,
+                      loading: setDisabled.isPending && setDisabled.variables.id === business.id,
+                      onClick: () => setDisabled.mutate({ id: business.id, disabled: !business.disabled }),
+                    }}
+                    remove={{ testId: `business-delete-${business.id}`, onClick: () => setDeleting(business) }}
+                  />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -15,7 +15,7 @@ import { useJobTypes } from '../queries/jobs';
 import { defaultValues, fieldErrors, paramFields, paramsToSend, type ParamValues } from '../runs/params-form';
 import { ParamInput } from '../runs/TriggerDialog';
 import { useViewLoaded } from '../stores/ui';
-import { ConfirmModal, formatInZone, MutationError, QueryState } from './common';
+import { ConfirmModal, formatInZone, MutationError, QueryState, RowActions } from './common';
 import { parseRunTarget, runTargetOptions } from '../runs/run-target';
 
 const POLICY_LABELS: Record<MissedRunPolicy, string> = { skip: 'Skip missed runs', run_once: 'Run once on start' };
@@ -90,32 +90,22 @@ export function SchedulesPanel({ session }: { session: SessionView }) {
                 <Table.Td>{schedule.enabled ? <Badge color="teal">Enabled</Badge> : <Badge color="gray">Paused</Badge>}</Table.Td>
                 {mayManage && (
                   <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => setEditing({ mode: 'edit', schedule })} data-testid={`schedule-edit-${schedule.id}`}>
-                        Edit
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="default"
-                        loading={setEnabled.isPending && setEnabled.variables.id === schedule.id}
-                        onClick={() => setEnabled.mutate({ id: schedule.id, enabled: !schedule.enabled })}
-                        data-testid={`schedule-toggle-${schedule.id}`}
-                      >
-                        {schedule.enabled ? 'Pause' : 'Enable'}
-                      </Button>
-                      <Button
-                        size="xs"
-                        color="red"
-                        variant="light"
-                        onClick={() => {
+                    <RowActions
+                      edit={{ label: 'Edit', testId: `schedule-edit-${schedule.id}`, onClick: () => setEditing({ mode: 'edit', schedule }) }}
+                      toggle={{
+                        label: schedule.enabled ? 'Pause' : 'Enable',
+                        testId: `schedule-toggle-${schedule.id}`,
+                        loading: setEnabled.isPending && setEnabled.variables.id === schedule.id,
+                        onClick: () => setEnabled.mutate({ id: schedule.id, enabled: !schedule.enabled }),
+                      }}
+                      remove={{
+                        testId: `schedule-delete-${schedule.id}`,
+                        onClick: () => {
                           remove.reset();
                           setDeleting(schedule);
-                        }}
-                        data-testid={`schedule-delete-${schedule.id}`}
-                      >
-                        Delete
-                      </Button>
-                    </Group>
+                        },
+                      }}
+                    />
                   </Table.Td>
                 )}
               </Table.Tr>

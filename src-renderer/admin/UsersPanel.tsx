@@ -8,7 +8,7 @@ import { useCreateUser, useDeleteUser, useSetUserDisabled, useSetUserPassword, u
 import { useBusinesses } from '../queries/businesses';
 import { useUsers } from '../queries/users';
 import { useViewLoaded } from '../stores/ui';
-import { ConfirmModal, MutationError, QueryState, ROLE_LABELS } from './common';
+import { ConfirmModal, MutationError, QueryState, ROLE_LABELS, RowActions } from './common';
 
 const NO_BUSINESS = 'none';
 
@@ -77,33 +77,23 @@ export function UsersPanel({ session }: { session: SessionView }) {
                 </Table.Td>
                 <Table.Td>{formatDateTime(user.lastLoginAt)}</Table.Td>
                 <Table.Td>
-                  <Group gap="xs" justify="flex-end" wrap="nowrap">
-                    <Button size="xs" variant="default" onClick={() => setEditing(user)} data-testid={`user-edit-${user.id}`}>
-                      Edit
-                    </Button>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      loading={setDisabled.isPending && setDisabled.variables.id === user.id}
-                      onClick={() => setDisabled.mutate({ id: user.id, disabled: !user.disabled })}
-                      data-testid={`user-toggle-${user.id}`}
-                    >
-                      {user.disabled ? 'Enable' : 'Disable'}
-                    </Button>
-                    <Button
-                      size="xs"
-                      color="red"
-                      variant="light"
-                      onClick={() => {
+                  <RowActions
+                    edit={{ label: 'Edit', testId: `user-edit-${user.id}`, onClick: () => setEditing(user) }}
+                    toggle={{
+                      label: user.disabled ? 'Enable' : 'Disable',
+                      testId: `user-toggle-${user.id}`,
+                      loading: setDisabled.isPending && setDisabled.variables.id === user.id,
+                      onClick: () => setDisabled.mutate({ id: user.id, disabled: !user.disabled }),
+                    }}
+                    remove={{
+                      testId: `user-delete-${user.id}`,
+                      disabled: user.id === session.user.id,
+                      onClick: () => {
                         remove.reset();
                         setDeleting(user);
-                      }}
-                      disabled={user.id === session.user.id}
-                      data-testid={`user-delete-${user.id}`}
-                    >
-                      Delete
-                    </Button>
-                  </Group>
+                      },
+                    }}
+                  />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -90,3 +90,34 @@ export function formatInZone(ms: number | null | undefined, timeZone: string): s
 }
 
 export const ROLE_LABELS = { system_admin: 'System admin', business_admin: 'Business admin', member: 'Member' } as const;
+
+interface RowAction {
+  label: string;
+  testId: string;
+  onClick(): void;
+}
+
+/** A row's actions: edit (or rename), enable/disable (or pause), and delete. */
+export function RowActions({
+  edit,
+  toggle,
+  remove,
+}: {
+  edit: RowAction;
+  toggle: RowAction & { loading: boolean };
+  remove: Omit<RowAction, 'label'> & { disabled?: boolean };
+}) {
+  return (
+    <Group gap="xs" justify="flex-end" wrap="nowrap">
+      <Button size="xs" variant="default" onClick={edit.onClick} data-testid={edit.testId}>
+        {edit.label}
+      </Button>
+      <Button size="xs" variant="default" loading={toggle.loading} onClick={toggle.onClick} data-testid={toggle.testId}>
+        {toggle.label}
+      </Button>
+      <Button size="xs" color="red" variant="light" onClick={remove.onClick} disabled={remove.disabled} data-testid={remove.testId}>
+        Delete
+      </Button>
+    </Group>
+  );
+}
