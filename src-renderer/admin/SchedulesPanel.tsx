@@ -13,7 +13,7 @@ import { useBusinesses } from '../queries/businesses';
 import { errorMessage, isApiError } from '../queries/client';
 import { useJobTypes } from '../queries/jobs';
 import { defaultValues, fieldErrors, paramFields, paramsToSend, type ParamValues } from '../runs/params-form';
-import { ParamInput } from '../runs/TriggerDialog';
+import { ParamInputs } from '../runs/TriggerDialog';
 import { useViewLoaded } from '../stores/ui';
 import { ConfirmModal, formatInZone, MutationError, QueryState, RowActions } from './common';
 import { parseRunTarget, runTargetOptions } from '../runs/run-target';
@@ -208,15 +208,7 @@ function ScheduleForm({ session, editing, onDone }: { session: SessionView; edit
         {isSystemAdmin && !existing && jobType && (
           <Select label="Runs in" data={targetOptions} value={target} onChange={setTarget} searchable required data-testid="schedule-target" comboboxProps={{ withinPortal: true }} />
         )}
-        {fields.map((field) => (
-          <ParamInput
-            key={`${jobType?.key}.${field.name}`}
-            field={field}
-            value={values[field.name]}
-            error={errors.byField[field.name]}
-            onChange={(value) => setValues((old) => ({ ...old, [field.name]: value }))}
-          />
-        ))}
+        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={values} errors={errors.byField} onChange={setValues} />
         <Group grow align="flex-start">
           <TextInput
             label="Cron"

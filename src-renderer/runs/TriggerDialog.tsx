@@ -94,15 +94,7 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
             comboboxProps={{ withinPortal: true }}
           />
         )}
-        {fields.map((field) => (
-          <ParamInput
-            key={`${jobType?.key}.${field.name}`}
-            field={field}
-            value={values[field.name]}
-            error={errors.byField[field.name]}
-            onChange={(value) => setValues((old) => ({ ...old, [field.name]: value }))}
-          />
-        ))}
+        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={values} errors={errors.byField} onChange={setValues} />
         {jobType && fields.length === 0 && (
           <Text size="sm" c="dimmed">
             This job type has no parameters.
@@ -127,7 +119,36 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
   );
 }
 
-export function ParamInput({ field, value, error, onChange }: { field: ParamField; value: ParamValues[string]; error?: string; onChange(value: ParamValues[string]): void }) {
+/** One input per param of the job type, keyed by type so switching types starts from its defaults. */
+export function ParamInputs({
+  jobTypeKey,
+  fields,
+  values,
+  errors,
+  onChange,
+}: {
+  jobTypeKey: string | undefined;
+  fields: ParamField[];
+  values: ParamValues;
+  errors: Record<string, string>;
+  onChange(update: (old: ParamValues) => ParamValues): void;
+}) {
+  return (
+    <>
+      {fields.map((field) => (
+        <ParamInput
+          key={`${jobTypeKey}.${field.name}`}
+          field={field}
+          value={values[field.name]}
+          error={errors[field.name]}
+          onChange={(value) => onChange((old) => ({ ...old, [field.name]: value }))}
+        />
+      ))}
+    </>
+  );
+}
+
+function ParamInput({ field, value, error, onChange }: { field: ParamField; value: ParamValues[string]; error?: string; onChange(value: ParamValues[string]): void }) {
   const common = { label: field.name, description: field.description, error, required: field.required, 'data-testid': `trigger-param-${field.name}` };
   switch (field.kind) {
     case 'number':
