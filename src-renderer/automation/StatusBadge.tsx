@@ -9,3 +9,12 @@ export function StatusBadge({ status, testId }: { status: RunStatus; testId?: st
     </Badge>
   );
 }
+
+/** The same badge as plain CSS (`.status-pill` in styles.css, Mantine's light-variant colours) for the history's many rows. */
+export function StatusPill({ status }: { status: RunStatus }) {
+  return (
+    <span className="status-pill" data-status={status}>
+      {status}
+    </span>
+  );
+}
