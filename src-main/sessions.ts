@@ -150,7 +150,9 @@ const switches = (actor: Actor) => reachOf(actor.role, 'scope.switch') === 'any'
 
 /** What a new session selects: everything for a system admin, the own business, or nothing without one. */
 export function selectionAtSignIn(actor: Actor): ScopeSelection | null {
-  return switches(actor) || actor.businessId !== null ? defaultSelection(actor) : null;
+  // A member of a disabled business signs in like one without a business: the tenant channels then refuse
+  // them with the reason, which the window shows as its refusal screen.
+  return visibleSelection(actor, null);
 }
 
 /**

@@ -56,7 +56,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const SESSION_TOKEN_HEADER = 'X-Session-Token';
 
 /** Events main pushes to the renderer. contract.ts defines each payload. */
-export const APP_EVENTS = ['database.changed', 'jobs.changed'] as const;
+export const APP_EVENTS = ['database.changed', 'jobs.changed', 'schedules.changed'] as const;
 export type AppEventName = (typeof APP_EVENTS)[number];
 
 export function isChannel(value: unknown): value is Channel {

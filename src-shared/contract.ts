@@ -51,6 +51,7 @@ import {
   jobTypeSchema,
   listJobRunsInput,
   recentJobRunsInput,
+  runScopeSchema,
 } from './schemas/jobs';
 import {
   assignOrphansInput,
@@ -225,6 +226,8 @@ export const appEvents = {
   'database.changed': z.strictObject({ tables: z.array(z.string()) }),
   /** A run was created or changed state. Sent only to sessions whose scope may see that run. */
   'jobs.changed': z.strictObject({ run: jobRunSchema }),
+  /** A schedule was created, edited, paused, resumed or deleted. Sent only to sessions whose scope may read it. */
+  'schedules.changed': z.strictObject({ id: idSchema, scope: runScopeSchema, businessId: idSchema.nullable() }),
 } as const satisfies Record<AppEventName, z.ZodType>;
 
 export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;

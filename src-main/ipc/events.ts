@@ -7,7 +7,8 @@ import { AppError } from '../../src-shared/errors';
 import { type Orm } from '../db/connection';
 import { loadActor } from '../services/accounts';
 import { isRunInScope } from '../services/tenant-scope';
-import { type Session, sessionTenantScope } from '../sessions';
+import { activeSelection, type Session, sessionTenantScope } from '../sessions';
+import { tenantScopeFor } from '../access/policy';
 
 export type AppEvent = { [E in AppEventName]: { name: E; payload: AppEventPayload<E> } }[AppEventName];
 
@@ -43,7 +44,7 @@ export type EventAudience = (session: Session | null, event: AppEvent) => boolea
 /**
  * Decided at delivery, from the session's user as the database says now and its current selection: a user
  * disabled, moved to another business, or switched to another scope since subscribing gets only what they
- * may see now. `jobs.changed` follows the run's tenant; `database.changed` (users and businesses) goes to
+ * may see now. `jobs.changed` and `schedules.changed` follow the run's or schedule's tenant; `database.changed` (users and businesses) goes to
  * system admins only, the only role whose views list every business and user.
  */
 export function eventAudience(orm: Orm): EventAudience {
@@ -57,6 +58,13 @@ export function eventAudience(orm: Orm): EventAudience {
           return isRunInScope(event.payload.run, sessionTenantScope(actor, session.selection));
         } catch (error) {
           // FORBIDDEN: a member or business admin without a business sees no run at all.
+          if (error instanceof AppError) return false;
+          throw error;
+        }
+      case 'schedules.changed':
+        try {
+          return isRunInScope(event.payload, tenantScopeFor(actor, activeSelection(actor, session.selection), 'schedules.read'));
+        } catch (error) {
           if (error instanceof AppError) return false;
           throw error;
         }

@@ -44,7 +44,7 @@ import {
   previewOrphanAssignment,
   previewOrphanDeletion,
 } from '../services/orphans';
-import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule } from '../services/schedules';
+import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule, type ScheduleOwner } from '../services/schedules';
 import { type TenantScope } from '../services/tenant-scope';
 import { getUsage, writeUsageCsv } from '../services/usage';
 import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../services/users';
@@ -102,6 +102,9 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
       context.session.end();
       throw new AppError('UNAUTHENTICATED', 'Your account is disabled or no longer exists, so your session has ended.');
     }
+    // A switcher left on a business deleted since (in this window, another, or the CLI) falls back to all businesses.
+    const selection = session.selection;
+    if (selection?.kind === 'business' && getBusiness(orm, selection.businessId) === null) sessions.setSelection(session.id, { kind: 'all' });
     return { session, actor };
   }
 
@@ -352,7 +355,10 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
     'schedules.update': (input, context) => withScheduleChange(context, (actor, selection) => updateSchedule(db, actor, selection, input)),
     'schedules.setEnabled': (input, context) =>
       withScheduleChange(context, (actor, selection) => setScheduleEnabled(db, actor, selection, input)),
-    'schedules.delete': (input, context) => withScheduleChange(context, (actor, selection) => deleteSchedule(db, actor, selection, input)),
+    'schedules.delete': (input, context) => {
+      const { id } = withScheduleChange(context, (actor, selection) => deleteSchedule(db, actor, selection, input));
+      return { id };
+    },
     'schedules.previewCron': (input, context) => {
       signedIn(context);
       return previewCron(input);
@@ -379,10 +385,15 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
   };
 
   /** A schedule change: the scope comes from the session like any tenant channel; the scheduler re-arms after it. */
-  function withScheduleChange<T>(context: RequestContext, change: (actor: Actor, selection: ReturnType<typeof activeSelection>) => T): T {
+  /** A schedule write: the scheduler re-plans, and the sessions that may read the schedule refresh it. */
+  function withScheduleChange<T extends ScheduleOwner>(
+    context: RequestContext,
+    change: (actor: Actor, selection: ReturnType<typeof activeSelection>) => T,
+  ): T {
     const { actor, session } = inTenant(context);
     const result = change(actor, activeSelection(actor, session.selection));
     scheduler.reschedule();
+    events.publish('schedules.changed', { id: result.id, scope: result.scope, businessId: result.businessId });
     return result;
   }
 }

@@ -16,6 +16,7 @@ import { recordAuditEvent, userAuditActor } from './audit';
 import { requireEnabledBusiness } from './businesses';
 import type { RunTarget } from './job-runs';
 import type { TenantScope } from './tenant-scope';
+import type { RunScope } from '../../src-shared/domain';
 
 export type CreateScheduleInput = z.output<typeof createScheduleInput>;
 export type UpdateScheduleInput = z.output<typeof updateScheduleInput>;
@@ -312,14 +313,21 @@ export function setScheduleEnabled(
   });
 }
 
-/** The runs it created stay (their schedule_id becomes NULL). */
+/** Which schedule a write touched, and whose it is: what the `schedules.changed` event carries. */
+export interface ScheduleOwner {
+  id: number;
+  scope: RunScope;
+  businessId: number | null;
+}
+
+/** The runs it created stay (their schedule_id becomes NULL). Returns the deleted schedule's owner. */
 export function deleteSchedule(
   db: AppDatabase,
   actor: Actor,
   selection: ScopeSelection,
   input: { id: number },
   now: number = Date.now(),
-): { id: number } {
+): ScheduleOwner {
   const scope = tenantScopeFor(actor, selection, 'schedules.manage');
   return inImmediateTransaction(db, () => {
     const { schedule } = requireScheduleInScope(db.orm, scope, input.id);
@@ -330,7 +338,7 @@ export function deleteSchedule(
       cron: schedule.cron,
       timeZone: schedule.timezone,
     });
-    return { id: schedule.id };
+    return { id: schedule.id, scope: schedule.scope, businessId: schedule.businessId };
   });
 }
 

@@ -4,7 +4,7 @@ import { useQueryClient, type InfiniteData, type QueryClient, type QueryKey } fr
 import { useEffect } from 'react';
 import { type JobRunDetailView, type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { type AppClient } from '../api';
-import { appKeys, auditKeys, businessKeys, jobKeys, metricsKeys, orphanKeys, scheduleKeys, userKeys } from './keys';
+import { appKeys, auditKeys, authKeys, businessKeys, jobKeys, metricsKeys, orphanKeys, scheduleKeys, userKeys } from './keys';
 
 /** A history with more pages than this is not refetched on every new run (that would re-read them all): it goes stale. */
 const MAX_LIVE_HISTORY_PAGES = 5;
@@ -38,10 +38,13 @@ export function useLiveUpdates(client: AppClient): void {
     const offTables = client.on('database.changed', ({ tables }) => {
       invalidate(appKeys.status, auditKeys.all);
       if (tables.includes('users')) invalidate(userKeys.all);
-      if (tables.includes('businesses')) invalidate(businessKeys.all, jobKeys.all, scheduleKeys.all);
+      // A deleted business may have been the switcher's: the session's scope comes back as all businesses.
+      if (tables.includes('businesses')) invalidate(businessKeys.all, jobKeys.all, scheduleKeys.all, authKeys.status);
       if (tables.includes('job_runs')) invalidate(jobKeys.all, orphanKeys.all, metricsKeys.all);
     });
+    const offSchedules = client.on('schedules.changed', () => invalidate(scheduleKeys.all, auditKeys.all));
     return () => {
+      offSchedules();
       offRuns();
       offTables();
       if (timer) clearTimeout(timer);
@@ -72,9 +75,14 @@ function applyRunInPlace(queryClient: QueryClient, run: JobRunView): boolean {
     return { ...old, runs };
   });
   queryClient.setQueriesData<JobRunView[]>({ queryKey: jobKeys.recentAll() }, (old) => old?.map(replace));
-  queryClient.setQueriesData<InfiniteData<JobRunPageView>>({ queryKey: jobKeys.lists() }, (old) =>
-    old ? { ...old, pages: old.pages.map((page) => ({ ...page, runs: page.runs.map(replace) })) } : old,
-  );
+  // Only the page holding the run is copied; a history without it keeps its data (returning undefined leaves
+  // the cache untouched), so 100,000 loaded rows are not re-rendered for a run they do not show.
+  queryClient.setQueriesData<InfiniteData<JobRunPageView>>({ queryKey: jobKeys.lists() }, (old) => {
+    const at = old?.pages.findIndex((page) => page.runs.some((row) => row.id === run.id)) ?? -1;
+    if (!old || at < 0) return undefined;
+    const pages = old.pages.map((page, index) => (index === at ? { ...page, runs: page.runs.map(replace) } : page));
+    return { ...old, pages };
+  });
   const found = known as JobRunView | undefined;
   return !found || found.status !== run.status;
 }

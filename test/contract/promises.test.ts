@@ -192,6 +192,69 @@ describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
     }
   });
 
+  it('schedule changes are announced to the sessions that may read the schedule, and to no one else', async () => {
+    const c = await company(transport);
+    try {
+      const aliceEvents = await c.alice.listen();
+      const bobEvents = await c.bob.listen();
+      const rootEvents = await c.root.listen();
+      // Root looks at Acme: Globex's schedule is out of view.
+      await c.root.value('session.setScope', { scope: { kind: 'business', businessId: c.acme } });
+      const globexSchedule = await c.bob.value('schedules.create', { name: 'Payroll probe', jobType: 'diagnostics.probe', cron: '0 3 * * *', timeZone: 'Europe/Berlin' });
+      await c.bob.value('schedules.update', { id: globexSchedule.id, cron: '30 4 * * *' });
+      await c.bob.value('schedules.setEnabled', { id: globexSchedule.id, enabled: false });
+      await c.bob.value('schedules.delete', { id: globexSchedule.id });
+      await c.root.value('session.setScope', { scope: { kind: 'system' } });
+      const systemSchedule = await c.root.value('schedules.create', { name: 'Backup', jobType: 'maintenance.backup', cron: '0 2 * * *', timeZone: 'UTC' });
+      await eventually(() => bobEvents.of('schedules.changed').length >= 4 && rootEvents.of('schedules.changed').length >= 1);
+      const globexEvent = { id: globexSchedule.id, scope: 'business', businessId: c.globex };
+      expect(bobEvents.of('schedules.changed')).toEqual([globexEvent, globexEvent, globexEvent, globexEvent]);
+      // Then Root looks at system-wide runs: only the system schedule was in view.
+      expect(rootEvents.of('schedules.changed')).toEqual([{ id: systemSchedule.id, scope: 'system', businessId: null }]);
+      expect(aliceEvents.of('schedules.changed')).toEqual([]);
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('a member of a disabled business signs in, and every tenant channel says why; the audit records one sign-in', async () => {
+    const c = await company(transport);
+    try {
+      await c.root.value('businesses.setDisabled', { id: c.acme, disabled: true });
+      const carol = insertUser(c.harness.db, { role: 'member', businessId: c.acme });
+      const client = c.harness.client();
+      const session = await client.value('auth.login', { email: carol.email, password: TEST_PASSWORD });
+      expect(session.scope).toEqual({ kind: 'business', businessId: c.acme });
+      for (const channel of ['jobs.list', 'jobs.stats', 'schedules.list'] as const) {
+        const input = channel === 'jobs.stats' ? WORLD_RANGE : {};
+        const refused = await client.call(channel, input);
+        expect(refused.ok ? 'ok' : refused.error, channel).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/business has been disabled/) });
+      }
+      const signIns = readAuditEvents(c.harness.db).filter((event) => event.actorLabel === carol.email && event.action.startsWith('auth.login'));
+      expect(signIns.map((event) => event.action)).toEqual(['auth.login']);
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('a switcher left on a business that was deleted falls back to all businesses', async () => {
+    const c = await company(transport);
+    try {
+      const other = c.harness.client();
+      const root2 = insertUser(c.harness.db, { role: 'system_admin', businessId: null });
+      await other.value('auth.login', { email: root2.email, password: TEST_PASSWORD });
+      await other.value('session.setScope', { scope: { kind: 'business', businessId: c.globex } });
+      const preview = await c.root.value('businesses.previewDelete', { id: c.globex });
+      await c.root.value('businesses.delete', { id: c.globex, confirmName: 'Globex', expectedRuns: preview.runs });
+      const status = await other.value('auth.status', {});
+      expect(status.session?.scope).toEqual({ kind: 'all' });
+      const page = await other.value('jobs.list', {});
+      expect(sorted(page.runs.map((run) => run.id))).toEqual(sorted([...c.acmeRuns, ...c.systemRuns, ...c.orphanRuns]));
+    } finally {
+      await c.harness.close();
+    }
+  });
+
   it('user and business changes are announced to system admins only', async () => {
     const c = await company(transport);
     try {

@@ -209,9 +209,10 @@ describe('changing, pausing and deleting', () => {
     expect(updateSchedule(db, acmeAdmin, ALL, rename(acmeSchedule.id))).toMatchObject({ name: 'renamed', businessName: 'Acme' });
     expect(updateSchedule(db, root, ALL, rename(globexSchedule.id))).toMatchObject({ name: 'renamed' });
     expect(setScheduleEnabled(db, root, { kind: 'system' }, { id: systemSchedule.id, enabled: false })).toMatchObject({ enabled: false });
-    expect(deleteSchedule(db, acmeAdmin, ALL, { id: acmeSchedule.id })).toEqual({ id: acmeSchedule.id });
-    expect(deleteSchedule(db, root, ALL, { id: globexSchedule.id })).toEqual({ id: globexSchedule.id });
-    expect(deleteSchedule(db, root, { kind: 'system' }, { id: systemSchedule.id })).toEqual({ id: systemSchedule.id });
+    // The deleted schedule's owner comes back: the schedules.changed event is addressed by it.
+    expect(deleteSchedule(db, acmeAdmin, ALL, { id: acmeSchedule.id })).toEqual({ id: acmeSchedule.id, scope: 'business', businessId: acmeSchedule.businessId });
+    expect(deleteSchedule(db, root, ALL, { id: globexSchedule.id })).toEqual({ id: globexSchedule.id, scope: 'business', businessId: globexSchedule.businessId });
+    expect(deleteSchedule(db, root, { kind: 'system' }, { id: systemSchedule.id })).toEqual({ id: systemSchedule.id, scope: 'system', businessId: null });
     expect(countRows(db, 'job_schedules')).toBe(0);
   });
 
