@@ -60,6 +60,7 @@ export function AuditPanel() {
         <TextInput label="To" type="datetime-local" value={to} onChange={(event) => setTo(event.currentTarget.value)} data-testid="audit-filter-to" />
         <Button
           variant="default"
+          data-testid="audit-filter-clear"
           onClick={() => {
             setActionText('');
             setFrom('');

@@ -42,7 +42,7 @@ export function BusinessesPanel() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>{business.disabled ? <Badge color="gray">Disabled</Badge> : <Badge color="teal">Active</Badge>}</Table.Td>
+                <Table.Td data-testid={`business-status-${business.id}`}>{business.disabled ? <Badge color="gray">Disabled</Badge> : <Badge color="teal">Active</Badge>}</Table.Td>
                 <Table.Td>{formatDateTime(business.createdAt)}</Table.Td>
                 <Table.Td>
                   <RowActions
@@ -165,11 +165,11 @@ function DeleteBusiness({ business, onClose }: { business: BusinessView; onClose
               </Table.Tr>
               <Table.Tr>
                 <Table.Td>Schedules (deleted)</Table.Td>
-                <Table.Td>{formatCount(data.schedules)}</Table.Td>
+                <Table.Td data-testid="business-delete-schedules">{formatCount(data.schedules)}</Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Td>Users (left without a business)</Table.Td>
-                <Table.Td>{formatCount(data.users)}</Table.Td>
+                <Table.Td data-testid="business-delete-users">{formatCount(data.users)}</Table.Td>
               </Table.Tr>
             </Table.Tbody>
           </Table>

@@ -73,7 +73,7 @@ export function SchedulesPanel({ session }: { session: SessionView }) {
             {list.map((schedule) => (
               <Table.Tr key={schedule.id} data-testid={`schedule-row-${schedule.id}`}>
                 <Table.Td>{schedule.name}</Table.Td>
-                {showOwner && <Table.Td>{schedule.scope === 'system' ? 'System-wide' : (schedule.businessName ?? '—')}</Table.Td>}
+                {showOwner && <Table.Td data-testid={`schedule-owner-${schedule.id}`}>{schedule.scope === 'system' ? 'System-wide' : (schedule.businessName ?? '—')}</Table.Td>}
                 <Table.Td>
                   <Text size="sm" ff="monospace">
                     {schedule.jobType}
@@ -87,7 +87,7 @@ export function SchedulesPanel({ session }: { session: SessionView }) {
                 <Table.Td>{schedule.timeZone}</Table.Td>
                 <Table.Td data-testid={`schedule-next-${schedule.id}`}>{schedule.enabled ? formatInZone(schedule.nextRunAt, schedule.timeZone) : '—'}</Table.Td>
                 <Table.Td>{formatInZone(schedule.lastRunAt, schedule.timeZone)}</Table.Td>
-                <Table.Td>{schedule.enabled ? <Badge color="teal">Enabled</Badge> : <Badge color="gray">Paused</Badge>}</Table.Td>
+                <Table.Td data-testid={`schedule-state-${schedule.id}`}>{schedule.enabled ? <Badge color="teal">Enabled</Badge> : <Badge color="gray">Paused</Badge>}</Table.Td>
                 {mayManage && (
                   <Table.Td>
                     <RowActions

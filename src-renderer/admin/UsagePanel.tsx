@@ -110,6 +110,7 @@ export function UsagePanel() {
                           size="sm"
                           aria-label={open ? 'Hide job types' : 'Show job types'}
                           aria-expanded={open}
+                          data-testid={`usage-expand-${key}`}
                           onClick={() =>
                             setExpanded((old) => {
                               const next = new Set(old);
@@ -134,7 +135,7 @@ export function UsagePanel() {
                   </Table.Tr>
                   {open &&
                     row.byJobType.map((type) => (
-                      <Table.Tr key={`${key}-${type.jobType}`}>
+                      <Table.Tr key={`${key}-${type.jobType}`} data-testid={`usage-jobtype-${key}-${type.jobType}`}>
                         <Table.Td />
                         <Table.Td />
                         <Table.Td pl="lg">
@@ -142,8 +143,12 @@ export function UsagePanel() {
                             {type.jobType}
                           </Text>
                         </Table.Td>
-                        <Table.Td ta="right">{formatCount(type.runs)}</Table.Td>
-                        <Table.Td ta="right">{formatCount(type.failures)}</Table.Td>
+                        <Table.Td ta="right" data-testid={`usage-jobtype-runs-${key}-${type.jobType}`}>
+                          {formatCount(type.runs)}
+                        </Table.Td>
+                        <Table.Td ta="right" data-testid={`usage-jobtype-failures-${key}-${type.jobType}`}>
+                          {formatCount(type.failures)}
+                        </Table.Td>
                         <Table.Td ta="right">{formatDuration(type.totalDurationMs)}</Table.Td>
                         <Table.Td ta="right">{formatDuration(type.p95DurationMs)}</Table.Td>
                       </Table.Tr>

@@ -66,9 +66,9 @@ export function UsersPanel({ session }: { session: SessionView }) {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>{ROLE_LABELS[user.role]}</Table.Td>
-                <Table.Td>{user.businessName ?? <Text span c="dimmed">—</Text>}</Table.Td>
-                <Table.Td>
+                <Table.Td data-testid={`user-role-${user.id}`}>{ROLE_LABELS[user.role]}</Table.Td>
+                <Table.Td data-testid={`user-business-${user.id}`}>{user.businessName ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                <Table.Td data-testid={`user-status-${user.id}`}>
                   <Group gap={4}>
                     {user.disabled ? <Badge color="gray">Disabled</Badge> : <Badge color="teal">Active</Badge>}
                     {user.lockedUntil !== null && user.lockedUntil > now && <Badge color="orange">Locked</Badge>}
@@ -245,7 +245,7 @@ function EditUser({ session, user, onDone }: { session: SessionView; user: UserV
           </Group>
           <MutationError error={setPasswordCall.error} />
           {setPasswordCall.isSuccess && (
-            <Text size="sm" c="teal">
+            <Text size="sm" c="teal" data-testid="user-password-done">
               Password set.
             </Text>
           )}

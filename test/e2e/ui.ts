@@ -82,3 +82,29 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`) });
 }
+
+/** Opens #/admin/<section> through the header link and the section's tab, and waits until it has loaded. */
+export async function openAdminSection(page: Page, section: string): Promise<void> {
+  await page.getByTestId('nav-admin').click();
+  await expect(page.getByTestId('admin-view')).toBeVisible();
+  await page.getByTestId(`admin-tab-${section}`).click();
+  await expect(page.getByTestId('admin-view')).toHaveAttribute('data-section', section);
+  await expectAppLoaded(page);
+}
+
+/** Signs out with the header's button and waits for the sign-in form. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('app-shell').getByTestId('signout').click();
+  await expect(page.getByTestId('signin-form')).toBeVisible();
+}
+
+/** The labels a Mantine Select offers (its dropdown opened, read, then closed with Escape). */
+export async function optionLabels(page: Page, select: Locator): Promise<string[]> {
+  await select.click();
+  const listbox = page.getByRole('listbox');
+  await expect(listbox).toBeVisible();
+  const labels = (await listbox.getByRole('option').allInnerTexts()).map((label) => label.trim());
+  await page.keyboard.press('Escape');
+  await expect(listbox).toBeHidden();
+  return labels;
+}
