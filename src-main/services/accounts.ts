@@ -119,14 +119,14 @@ export async function setupFirstAdmin(
       }
       db.orm
         .update(users)
-        .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, ...(displayName ? { displayName } : {}) })
+        .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, ...(displayName ? { displayName } : {}) })
         .where(eq(users.id, existing.id))
         .run();
       id = existing.id;
     } else {
       id = db.orm
         .insert(users)
-        .values({ email, displayName, role: 'system_admin', businessId: null, passwordHash, createdAt: now })
+        .values({ email, displayName, role: 'system_admin', businessId: null, passwordHash, createdAt: now, lastLoginAt: now })
         .returning({ id: users.id })
         .get().id;
     }

@@ -10,8 +10,8 @@ const paramsSchema = z
 
 // ---- Schedules ------------------------------------------------------------------------------------
 
-/** A five-field cron expression (minute hour day-of-month month day-of-week); main checks it parses. */
-export const cronSchema = z.string().trim().min(9).max(100);
+/** A five-field cron expression (minute hour day-of-month month day-of-week) or a nickname such as `@daily`; main checks it parses. */
+export const cronSchema = z.string().trim().min(1, 'a cron expression is required').max(100);
 
 export const scheduleSchema = z.strictObject({
   id: idSchema,

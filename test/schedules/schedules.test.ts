@@ -182,6 +182,15 @@ describe('next runs in the schedule’s time zone', () => {
     expect(() => previewCron({ cron: '0 3 * * *', timeZone: 'Nowhere/Land', count: 5 })).toThrow(refused('VALIDATION', /^timeZone: /));
     expect(previewCron(previewCronInput.parse({ cron: '*/15 * * * *' }), new Date(JAN_1)).nextRuns).toHaveLength(5);
   });
+
+  it('nicknames pass the contract and the service; an empty expression is refused by name', () => {
+    for (const cron of ['@daily', '@hourly', '@weekly']) {
+      expect(previewCron(previewCronInput.parse({ cron, timeZone: 'UTC' }), new Date(JAN_1)).nextRuns, cron).toHaveLength(5);
+    }
+    expect(previewCron(previewCronInput.parse({ cron: '@daily', timeZone: 'UTC', count: 1 }), new Date(JAN_1)).nextRuns).toEqual([JAN_1 + 86_400_000]);
+    const empty = previewCronInput.safeParse({ cron: '   ', timeZone: 'UTC' });
+    expect(empty.success ? 'accepted' : empty.error.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['cron', 'a cron expression is required']]);
+  });
 });
 
 describe('changing, pausing and deleting', () => {

@@ -31,7 +31,10 @@ describe('setting up the first system administrator', () => {
     await seedUser(db, { role: 'business_admin', businessId: seedBusiness(db.orm).id });
     expect(needsSetup(db.orm)).toBe(true);
 
+    const before = Date.now();
     const admin = await setupFirstAdmin(db, { email: ' Root@Example.TEST ', password: 'a long enough secret', displayName: 'Root' });
+    // Setup signs the new admin in: it counts as their first sign-in.
+    expect(admin.lastLoginAt).toBeGreaterThanOrEqual(before);
     expect(admin).toMatchObject({
       email: 'root@example.test',
       role: 'system_admin',
