@@ -426,14 +426,37 @@ function requirePageSize(limit: number): number {
   return limit;
 }
 
-function pageOfRuns(orm: Orm, conditions: SQL[], order: RunOrder, cursor: string | null, limit: number): JobRunPageView {
+/**
+ * One keyset page. With several `statuses` in creation order, one query per status is merged: `status IN (…)
+ * ORDER BY created_at` makes SQLite sort every matching run, while each `status = ?` query walks its
+ * (…, status, created_at) index in order and stops after the page.
+ */
+function pageOfRuns(
+  orm: Orm,
+  conditions: SQL[],
+  order: RunOrder,
+  cursor: string | null,
+  limit: number,
+  statuses: readonly RunStatus[] = [],
+): JobRunPageView {
   const size = requirePageSize(limit);
   const where = cursor === null ? conditions : [...conditions, afterPosition(order, decodeCursor(cursor, order))];
-  const rows = selectRunList(orm)
-    .where(and(...where))
-    .orderBy(...orderBy(order))
-    .limit(size + 1)
-    .all();
+  const select = (extra: SQL[]) =>
+    selectRunList(orm)
+      .where(and(...where, ...extra))
+      .orderBy(...orderBy(order))
+      .limit(size + 1)
+      .all();
+  let rows: (JobRunListRow & { businessName: string | null })[];
+  if (statuses.length > 1 && order.field === 'createdAt') {
+    const sign = order.direction === 'desc' ? -1 : 1;
+    rows = statuses
+      .flatMap((status) => select([eq(jobRuns.status, status)]))
+      .sort((x, y) => sign * (x.createdAt - y.createdAt || x.id - y.id))
+      .slice(0, size + 1);
+  } else {
+    rows = select(statuses.length > 0 ? [inArray(jobRuns.status, [...statuses])] : []);
+  }
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
   return {
@@ -467,6 +490,12 @@ function searchCondition(text: string): SQL {
 export function filterConditions(filters: JobRunFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.statuses?.length) conditions.push(inArray(jobRuns.status, filters.statuses));
+  conditions.push(...filterConditionsBesidesStatus(filters));
+  return conditions;
+}
+
+function filterConditionsBesidesStatus(filters: JobRunFilters): SQL[] {
+  const conditions: SQL[] = [];
   if (filters.jobTypes?.length) conditions.push(inArray(jobRuns.jobType, filters.jobTypes));
   if (filters.triggers?.length) conditions.push(inArray(jobRuns.trigger, filters.triggers));
   if (filters.triggeredByUserId !== undefined) conditions.push(eq(jobRuns.triggeredByUserId, filters.triggeredByUserId));
@@ -493,7 +522,8 @@ function requireSort(sort: ListJobRunsInput['sort']): RunOrder {
  */
 export function listJobRuns(orm: Orm, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
   const order = requireSort(input.sort);
-  return pageOfRuns(orm, [runScopeCondition(scope), ...filterConditions(input.filters)], order, input.cursor, input.limit);
+  const conditions = [runScopeCondition(scope), ...filterConditionsBesidesStatus(input.filters)];
+  return pageOfRuns(orm, conditions, order, input.cursor, input.limit, [...new Set(input.filters.statuses ?? [])]);
 }
 
 /** The newest runs, newest first. */
@@ -503,8 +533,7 @@ export function getRecentJobRuns(orm: Orm, scope: TenantScope, input: { limit: n
 
 /** Pending and running runs as a queue: oldest first (the next to be served, the longest running), paged by keyset. */
 export function getActiveJobRuns(orm: Orm, scope: TenantScope, input: { cursor: string | null; limit: number }): JobRunPageView {
-  const active = inArray(jobRuns.status, [...ACTIVE_RUN_STATUSES]);
-  return pageOfRuns(orm, [runScopeCondition(scope), active], ACTIVE_QUEUE, input.cursor, input.limit);
+  return pageOfRuns(orm, [runScopeCondition(scope)], ACTIVE_QUEUE, input.cursor, input.limit, ACTIVE_RUN_STATUSES);
 }
 
 // ---- Job types ------------------------------------------------------------------------------------

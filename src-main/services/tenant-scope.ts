@@ -17,12 +17,14 @@ export type TenantScope =
 
 export function runScopeCondition(scope: TenantScope): SQL {
   switch (scope.kind) {
+    // A run with a business is business-scoped (the CHECK job_runs_system_has_no_business), so business_id
+    // alone says it, and leads every per-business index; a system run has no business, which leads them too.
     case 'business':
-      return and(eq(jobRuns.scope, 'business'), eq(jobRuns.businessId, requireBusinessId(scope.businessId))) as SQL;
+      return eq(jobRuns.businessId, requireBusinessId(scope.businessId));
     case 'all':
       return sql`1 = 1`;
     case 'system':
-      return eq(jobRuns.scope, 'system');
+      return and(eq(jobRuns.scope, 'system'), isNull(jobRuns.businessId)) as SQL;
     case 'orphans':
       return and(eq(jobRuns.scope, 'business'), isNull(jobRuns.businessId)) as SQL;
     default:
