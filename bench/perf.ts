@@ -1,0 +1,804 @@
+// The performance benchmark of issue 6. Never part of `npm test`: timings depend on the machine and never gate.
+//   npm run bench -- [--runs N] [--businesses B] [--iterations K] [--only id,id] [--json]
+// Builds (or reuses, see bench/dataset.ts) a database of N runs over B businesses in bench/.data/, then times
+// each item against the real services, runner and HTTP shell: a warm-up, then K iterations (fewer for the
+// few expensive items, which say so), reporting the median and the 95th percentile. Read-only items use the
+// cached file; anything that writes works on a copy in a scratch folder that is removed at the end.
+// Exit status: 0 unless something failed to run (a missed target is reported, not an error).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createAppCore } from '../src-main/app-core';
+import { type AppDatabase } from '../src-main/db/connection';
+import { openAppDatabase } from '../src-main/db/startup';
+import { SESSION_HEADER, startHttpShell } from '../src-main/http/server';
+import { createRunner } from '../src-main/jobs/runner';
+import {
+  createJobRun,
+  finishJobRun,
+  getActiveJobRuns,
+  getJobRunStats,
+  getJobTypes,
+  listJobRuns,
+  startJobRun,
+  type RunTarget,
+} from '../src-main/services/job-runs';
+import { assignOrphans, deleteOrphans, previewOrphanAssignment, previewOrphanDeletion } from '../src-main/services/orphans';
+import { type TenantScope } from '../src-main/services/tenant-scope';
+import { type RunStatus } from '../src-shared/domain';
+import { MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type ListJobRunsInput } from '../src-shared/schemas/jobs';
+import {
+  copyDatabaseFile,
+  DAY_MS,
+  ensureDataset,
+  ensureLegacySource,
+  readDatasetManifest,
+  type Dataset,
+  type DatasetBusiness,
+  type DatasetManifest,
+  type DatasetParams,
+} from './dataset';
+import { formatTable, formatValue, itemResult, latencyItem, summarize, targetText, timeAsync, timeSync, type ItemResult, type Target } from './stats';
+
+const DATA_DIR = path.join(__dirname, '.data');
+const MIGRATIONS_FOLDER = path.resolve(__dirname, '../drizzle');
+const TIME_ZONE = 'Europe/Berlin';
+const DEEP = 10_000;
+const PAGE = 50;
+
+// ---- Items ----------------------------------------------------------------------------------------
+
+const ITEMS = {
+  'history.first': 'one business: first history page (50, newest first)',
+  'history.first.failed': 'the same, status filter failed',
+  'history.deep': 'the same, 10,000 rows deep (keyset cursor)',
+  'history.deep.failed': 'status failed, as deep as there are failed runs (≤ 10,000)',
+  'all.first': 'all-view: first history page',
+  'all.deep': 'all-view: 10,000 rows deep',
+  'stats.business': 'stats for 30 days, the largest business',
+  'stats.mid': 'stats for 30 days, a mid-size business',
+  'stats.all': 'stats for 90 days, all businesses, with the per-business comparison',
+  'active.business': 'active runs page, one business',
+  'active.all': 'active runs page, all',
+  'types.business': 'job types, one business',
+  'types.all': 'job types, all',
+  'runner.service': 'run lifecycles (create, start, complete) through the job-run services',
+  'runner.engine': 'run lifecycles through the real runner',
+  'http.list': 'jobs.list round trip through the HTTP shell, a member',
+  'http.list.all': 'jobs.list round trip through the HTTP shell, a system admin (all)',
+  rss: 'main-process RSS with the database open and the view in use (child process)',
+  'orphans.assign': 'assigning 100,000 orphans to a business',
+  'orphans.delete': 'deleting 100,000 orphans (with the backup first)',
+  adoption: 'adopting a pre-tenant server-edition database of --runs runs',
+} as const;
+type ItemId = keyof typeof ITEMS;
+const ITEM_IDS = Object.keys(ITEMS) as ItemId[];
+
+const ms = (value: number, on: Target['on'] = 'median'): Target => ({ op: '<=', value, unit: 'ms', on });
+
+// ---- Arguments --------------------------------------------------------------------------------------
+
+interface Options {
+  runs: number;
+  businesses: number;
+  iterations: number;
+  json: boolean;
+  only: ItemId[] | null;
+  child: 'rss' | null;
+  dataset: string | null;
+}
+
+const USAGE = `npm run bench -- [--runs N (1000000)] [--businesses B (100)] [--iterations K (50, at least 50)] [--only id,id] [--json]
+
+Items (--only takes ids, or prefixes for every item below them, e.g. --only history,stats.all):
+${ITEM_IDS.map((id) => `  ${id.padEnd(22)} ${ITEMS[id]}`).join('\n')}`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Options {
+  const options: Options = { runs: 1_000_000, businesses: 100, iterations: 50, json: false, only: null, child: null, dataset: null };
+  const wholeNumber = (flag: string, raw: string | undefined, min: number): number => {
+    const value = Number(raw);
+    if (raw === undefined || !Number.isSafeInteger(value) || value < min) throw new UsageError(`${flag} needs a whole number ≥ ${min}, got ${String(raw)}`);
+    return value;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => argv[++i];
+    switch (flag) {
+      case '--runs':
+        options.runs = wholeNumber(flag, value(), 1000);
+        break;
+      case '--businesses':
+        options.businesses = wholeNumber(flag, value(), 1);
+        break;
+      case '--iterations':
+        options.iterations = wholeNumber(flag, value(), 50);
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      case '--only': {
+        const names = (value() ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+        // An exact id means that item alone; anything else is a prefix (`history` = every history.* item).
+        const matches = (name: string): ItemId[] =>
+          (ITEM_IDS as readonly string[]).includes(name) ? [name as ItemId] : ITEM_IDS.filter((id) => id.startsWith(`${name}.`));
+        const chosen = ITEM_IDS.filter((id) => names.some((name) => matches(name).includes(id)));
+        const unknown = names.filter((name) => matches(name).length === 0);
+        if (unknown.length > 0 || chosen.length === 0) throw new UsageError(`--only: unknown item ${unknown.join(', ') || '(none given)'}`);
+        options.only = chosen;
+        break;
+      }
+      case '--child': {
+        const mode = value();
+        if (mode !== 'rss') throw new UsageError(`--child: unknown mode ${String(mode)}`);
+        options.child = mode;
+        break;
+      }
+      case '--dataset':
+        options.dataset = value() ?? null;
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+        break;
+      default:
+        throw new UsageError(`Unknown argument ${String(flag)}`);
+    }
+  }
+  return options;
+}
+
+// ---- Shared helpers ---------------------------------------------------------------------------------
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+function listInput(filters: JobRunFilters, cursor: string | null, limit = PAGE): ListJobRunsInput {
+  return { filters, sort: { field: 'createdAt', direction: 'desc' }, cursor, limit };
+}
+
+/** The cursor after `depth` rows (paging with the largest pages), or fewer when the list ends first. */
+function cursorAt(page: (cursor: string | null, limit: number) => JobRunPageView, depth: number): { cursor: string | null; depth: number } {
+  let cursor: string | null = null;
+  let seen = 0;
+  while (seen < depth) {
+    const next = page(cursor, Math.min(MAX_RUNS_PAGE, depth - seen));
+    seen += next.runs.length;
+    if (next.nextCursor === null) return { cursor: null, depth: seen };
+    cursor = next.nextCursor;
+  }
+  return { cursor, depth: seen };
+}
+
+function requireRows(what: string, rows: number, expected: number): void {
+  if (rows !== expected) throw new Error(`${what}: expected ${expected} rows, got ${rows} (the dataset is too small for this item?)`);
+}
+
+function n(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function statsWindow(manifest: DatasetManifest, days: number): { from: number; to: number; timeZone: string } {
+  return { from: manifest.endsAt - days * DAY_MS, to: manifest.endsAt, timeZone: TIME_ZONE };
+}
+
+function midSizeBusiness(manifest: DatasetManifest): DatasetBusiness {
+  const list = manifest.businesses;
+  const business = list[Math.min(list.length - 1, Math.floor(list.length / 10))];
+  if (!business) throw new Error('The dataset has no businesses');
+  return business;
+}
+
+function largestBusiness(manifest: DatasetManifest): DatasetBusiness {
+  const business = manifest.businesses[0];
+  if (!business) throw new Error('The dataset has no businesses');
+  return business;
+}
+
+/** A scratch file name beside its siblings; everything starting with it (WAL, backups) is removed after. */
+function removeScratch(file: string): void {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  for (const name of fs.readdirSync(dir)) if (name.startsWith(base)) fs.rmSync(path.join(dir, name), { force: true });
+}
+
+// ---- Reads: history, stats, active, job types --------------------------------------------------------
+
+function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k: number): void {
+  const { orm } = db;
+  const largest = largestBusiness(manifest);
+  const mid = midSizeBusiness(manifest);
+  const one: TenantScope = { kind: 'business', businessId: largest.id };
+  const all: TenantScope = { kind: 'all' };
+  const failed: JobRunFilters = { statuses: ['failed'] };
+  const iterations = { iterations: k };
+  const page = (scope: TenantScope, filters: JobRunFilters, cursor: string | null) => {
+    const result = listJobRuns(orm, scope, listInput(filters, cursor));
+    requireRows('history page', result.runs.length, PAGE);
+    return result;
+  };
+  const inLargest = `largest business, ${n(largest.runs)} runs`;
+
+  run.sync('history.first', () => {
+    page(one, {}, null);
+    return latencyItem('history.first', `history p1 (${inLargest})`, timeSync(() => page(one, {}, null), iterations), ms(0.5));
+  });
+  run.sync('history.first.failed', () => {
+    page(one, failed, null);
+    return latencyItem('history.first.failed', 'history p1, status failed', timeSync(() => page(one, failed, null), iterations), ms(0.5));
+  });
+  run.sync('history.deep', () => {
+    const at = cursorAt((cursor, limit) => listJobRuns(orm, one, listInput({}, cursor, limit)), DEEP);
+    requireRows('paging to the deep page', at.depth, DEEP);
+    return latencyItem('history.deep', `history, ${n(at.depth)} deep`, timeSync(() => page(one, {}, at.cursor), iterations), ms(0.5));
+  });
+  run.sync('history.deep.failed', () => {
+    const failedRuns = db.sqlite.prepare("SELECT count(*) FROM job_runs WHERE business_id = ? AND status = 'failed'").pluck().get(largest.id) as number;
+    const depth = Math.max(0, Math.min(DEEP, Math.floor((failedRuns - PAGE) / PAGE) * PAGE));
+    const at = cursorAt((cursor, limit) => listJobRuns(orm, one, listInput(failed, cursor, limit)), depth);
+    const note = depth < DEEP ? `the business has only ${n(failedRuns)} failed runs, so ${n(depth)} deep is the deepest full page` : undefined;
+    return latencyItem('history.deep.failed', `history, ${n(at.depth)} deep, status failed`, timeSync(() => page(one, failed, at.cursor), iterations), ms(0.5), {
+      note,
+    });
+  });
+  run.sync('all.first', () =>
+    latencyItem('all.first', `all-view history p1 (${n(manifest.counts.runs)} runs)`, timeSync(() => page(all, {}, null), iterations), ms(0.5)),
+  );
+  run.sync('all.deep', () => {
+    const at = cursorAt((cursor, limit) => listJobRuns(orm, all, listInput({}, cursor, limit)), DEEP);
+    requireRows('paging to the deep page', at.depth, DEEP);
+    return latencyItem('all.deep', `all-view history, ${n(at.depth)} deep`, timeSync(() => page(all, {}, at.cursor), iterations), ms(0.5));
+  });
+
+  const stats = (scope: TenantScope, days: number) => {
+    const result = getJobRunStats(orm, scope, statsWindow(manifest, days));
+    if (result.total === 0) throw new Error(`stats over ${days} days found no runs: is the dataset's history (ending ${new Date(manifest.endsAt).toISOString()}) in range?`);
+    return result;
+  };
+  run.sync('stats.business', () => {
+    const total = stats(one, 30).total;
+    return latencyItem('stats.business', `stats 30 d, largest business (${n(total)} runs in range)`, timeSync(() => stats(one, 30), iterations), ms(2));
+  });
+  run.sync('stats.mid', () => {
+    const scope: TenantScope = { kind: 'business', businessId: mid.id };
+    const total = stats(scope, 30).total;
+    return latencyItem('stats.mid', `stats 30 d, rank-${mid.rank} business (${n(total)} runs in range)`, timeSync(() => stats(scope, 30), iterations), ms(2));
+  });
+  run.sync('stats.all', () => {
+    const result = stats(all, 90);
+    const owners = result.byBusiness?.length ?? 0;
+    return latencyItem('stats.all', `stats 90 d, all (${n(result.total)} runs, ${owners} owners compared)`, timeSync(() => stats(all, 90), iterations), ms(20));
+  });
+
+  const active = (scope: TenantScope) => getActiveJobRuns(orm, scope, { cursor: null, limit: PAGE });
+  run.sync('active.business', () => {
+    const shown = active(one).runs.length;
+    return latencyItem('active.business', `active runs page, largest business (${shown} shown)`, timeSync(() => active(one), iterations), ms(1));
+  });
+  run.sync('active.all', () => {
+    const shown = active(all).runs.length;
+    return latencyItem('active.all', `active runs page, all (${shown} shown)`, timeSync(() => active(all), iterations), ms(1));
+  });
+  run.sync('types.business', () =>
+    latencyItem('types.business', 'job types, largest business', timeSync(() => getJobTypes(orm, one), iterations), ms(1)),
+  );
+  run.sync('types.all', () => latencyItem('types.all', 'job types, all', timeSync(() => getJobTypes(orm, all), iterations), ms(1)));
+}
+
+// ---- Writes: run lifecycles ------------------------------------------------------------------------
+
+const LIFECYCLE_TARGET: Target = { op: '>=', value: 20_000, unit: 'transitions/s', on: 'median' };
+
+/** Throughput per batch: the median, and the 5th percentile (the slow end) in the p95 column. */
+function throughputItem(id: string, name: string, batchMs: readonly number[], transitionsPerBatch: number, note: string): ItemResult {
+  const rates = batchMs.map((t) => (transitionsPerBatch * 1000) / t).sort((a, b) => a - b);
+  const slow = rates[Math.max(0, Math.ceil(0.05 * rates.length) - 1)] ?? NaN;
+  const median = summarize(rates).median;
+  return itemResult({ id, name, unit: 'transitions/s', median, p95: slow, iterations: rates.length, target: LIFECYCLE_TARGET, note });
+}
+
+/** create → start → complete, each its own statement (autocommit), as the app records them. */
+function measureServiceLifecycles(db: AppDatabase, manifest: DatasetManifest, k: number): ItemResult {
+  const business = largestBusiness(manifest);
+  const target: RunTarget = { kind: 'business', businessId: business.id };
+  const scope: TenantScope = { kind: 'business', businessId: business.id };
+  const total = 20_000;
+  const perBatch = Math.ceil(total / k);
+  const lifecycle = () => {
+    const run = createJobRun(db.orm, target, { jobType: 'diagnostics.probe', params: { durationMs: 0 }, trigger: 'manual' });
+    if (!startJobRun(db.orm, scope, run.id)) throw new Error(`run ${run.id} did not start`);
+    if (!finishJobRun(db.orm, scope, run.id, { status: 'completed', result: { ok: true } })) throw new Error(`run ${run.id} did not finish`);
+  };
+  const batch = () => {
+    for (let i = 0; i < perBatch; i++) lifecycle();
+  };
+  const samples = timeSync(batch, { iterations: k, warmupCalls: 1, warmupMs: 0, budgetMs: Infinity });
+  return throughputItem(
+    'runner.service',
+    `run lifecycles, services (${n(perBatch * k)} runs)`,
+    samples.ms,
+    3 * perBatch,
+    `createJobRun + startJobRun + finishJobRun per run, each its own commit (WAL, synchronous=NORMAL) on a copy of the dataset; ${k} batches of ${perBatch} runs; the p95 column is the 5th percentile of the batches' rates`,
+  );
+}
+
+/** The real runner (concurrency 2) serving runs created one at a time and woken as the app does. */
+async function measureRunnerLifecycles(db: AppDatabase, manifest: DatasetManifest, k: number): Promise<ItemResult> {
+  const business = largestBusiness(manifest);
+  const target: RunTarget = { kind: 'business', businessId: business.id };
+  // The dataset's own queue (its pending runs, some of real work such as backups) must not be served here.
+  db.sqlite
+    .prepare("UPDATE job_runs SET status = 'cancelled', finished_at = ?, progress = NULL WHERE status IN ('pending', 'running')")
+    .run(manifest.endsAt);
+
+  const waiting = new Map<number, () => void>();
+  let finished = 0;
+  const runner = createRunner(db, {
+    onRunChanged: (run) => {
+      if (run.finishedAt === null) return;
+      finished++;
+      waiting.get(run.id)?.();
+      waiting.delete(run.id);
+    },
+  });
+  runner.start();
+  const perBatch = 100;
+  const batch = async () => {
+    const done: Promise<void>[] = [];
+    for (let i = 0; i < perBatch; i++) {
+      const run = createJobRun(db.orm, target, { jobType: 'diagnostics.probe', params: { durationMs: 0, steps: 1 }, trigger: 'manual' });
+      done.push(new Promise<void>((resolve) => waiting.set(run.id, resolve)));
+      runner.wake();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the runner did not finish ${perBatch} runs within 60 s`)), 60_000);
+    });
+    try {
+      await Promise.race([Promise.all(done), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  try {
+    const samples = await timeAsync(batch, { iterations: k, warmupCalls: 1, warmupMs: 0, budgetMs: Infinity });
+    return throughputItem(
+      'runner.engine',
+      `run lifecycles, runner (${n(perBatch * k)} runs)`,
+      samples.ms,
+      3 * perBatch,
+      `createJobRun + wake, then the runner (concurrency ${runner.concurrency}) claims, starts and completes each run; the registry cannot take a test handler, so diagnostics.probe {durationMs: 0, steps: 1} stands in for a no-op (one 0 ms timer and its progress writes per run); ${k} batches of ${perBatch} after one untimed (${n(finished)} runs finished in all); the p95 column is the 5th percentile of the batches' rates`,
+    );
+  } finally {
+    await runner.stop();
+  }
+}
+
+// ---- HTTP --------------------------------------------------------------------------------------
+
+async function measureHttp(file: string, manifest: DatasetManifest, scratch: string, run: Bench, k: number): Promise<void> {
+  const staticRoot = path.join(scratch, 'renderer');
+  fs.mkdirSync(staticRoot, { recursive: true });
+  fs.writeFileSync(path.join(staticRoot, 'index.html'), '<!doctype html><title>bench</title>');
+  // Output validation off, as in the packaged app (it is on in development builds).
+  const core = createAppCore({ argv: ['--db', file], env: {}, migrationsFolder: MIGRATIONS_FOLDER, engine: { start: false }, checkOutput: false });
+  try {
+    const started = await core.started;
+    if (started.state !== 'ready') throw new Error(`The app did not start: ${started.failure.message}`);
+    const shell = await startHttpShell({ core, staticRoot });
+    try {
+      const base = `http://127.0.0.1:${shell.port}/api`;
+      const call = async (channel: string, input: unknown, session?: string) => {
+        const response = await fetch(`${base}/${channel}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${shell.token}`, ...(session ? { [SESSION_HEADER]: session } : {}) },
+          body: JSON.stringify(input),
+        });
+        const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+        if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message ?? response.status}`);
+        return { response, value: envelope.value };
+      };
+      const signIn = async (email: string) => {
+        const { response } = await call('auth.login', { email, password: manifest.password });
+        const session = response.headers.get(SESSION_HEADER);
+        if (!session) throw new Error(`auth.login for ${email} answered without a session header`);
+        return session;
+      };
+      const list = async (session: string) => {
+        const { value } = await call('jobs.list', {}, session);
+        requireRows('jobs.list', (value as JobRunPageView).runs.length, PAGE);
+      };
+      const iterations = { iterations: Math.max(200, k), warmupCalls: 20, warmupMs: 300 };
+      const note = 'fetch over loopback with keep-alive, default input (first page of 50); output validation off as in the packaged app';
+      await run.async('http.list', async () => {
+        const session = await signIn(manifest.users.member.email);
+        const samples = await timeAsync(() => list(session), iterations);
+        return latencyItem('http.list', 'jobs.list via HTTP, member (p95)', samples, ms(5, 'p95'), { note });
+      });
+      await run.async('http.list.all', async () => {
+        const session = await signIn(manifest.users.admin.email);
+        const samples = await timeAsync(() => list(session), iterations);
+        return latencyItem('http.list.all', 'jobs.list via HTTP, system admin, all (p95)', samples, ms(5, 'p95'), { note });
+      });
+    } finally {
+      await shell.close();
+    }
+  } finally {
+    await core.close();
+  }
+}
+
+// ---- Memory (child process) ------------------------------------------------------------------------
+
+interface RssReport {
+  baselineMB: number;
+  rssMB: number;
+  peakMB: number;
+  cycles: number;
+}
+
+const MB = 1024 * 1024;
+
+/** In the child: open the database, use the view a few times, report RSS on stdout as one JSON line. */
+async function childRss(file: string): Promise<void> {
+  const manifest = readDatasetManifest(file);
+  const baselineMB = process.memoryUsage().rss / MB;
+  const { db } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
+  try {
+    const one: TenantScope = { kind: 'business', businessId: largestBusiness(manifest).id };
+    const all: TenantScope = { kind: 'all' };
+    const cycles = 5;
+    for (let cycle = 0; cycle < cycles; cycle++) {
+      for (const scope of [one, all]) {
+        getJobRunStats(db.orm, scope, statsWindow(manifest, scope.kind === 'all' ? 90 : 30));
+        cursorAt((cursor, limit) => listJobRuns(db.orm, scope, listInput({}, cursor, limit)), DEEP);
+        listJobRuns(db.orm, scope, listInput({ statuses: ['failed'] }, null));
+        getActiveJobRuns(db.orm, scope, { cursor: null, limit: PAGE });
+        getJobTypes(db.orm, scope);
+      }
+    }
+    const report: RssReport = { baselineMB, rssMB: process.memoryUsage().rss / MB, peakMB: process.resourceUsage().maxRSS / 1024, cycles };
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    db.close();
+  }
+}
+
+async function measureRss(file: string): Promise<ItemResult> {
+  const child = spawn(process.execPath, [...process.execArgv, __filename, '--child', 'rss', '--dataset', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) throw new Error(`the memory child exited with ${code}`);
+  const report = JSON.parse(output.trim().split('\n').pop() ?? '') as RssReport;
+  return itemResult({
+    id: 'rss',
+    name: 'main-process RSS, view in use',
+    unit: 'MB',
+    median: report.rssMB,
+    p95: report.peakMB,
+    iterations: report.cycles,
+    target: { op: '<=', value: 250, unit: 'MB', on: 'peak' },
+    note: `a Node child (not Electron) opens the file through openAppDatabase and runs the view's queries ${report.cycles} times for the largest business and for all (stats, history pages down to 10,000, failed filter, active, job types); median column: RSS after, p95 column: peak RSS; ${formatValue(report.baselineMB, 'MB')} before opening`,
+  });
+}
+
+// ---- Orphans and adoption --------------------------------------------------------------------------
+
+const ORPHAN_PARAMS: DatasetParams = { runs: 200_000, businesses: 10, orphanShare: 0.5, systemShare: 0.01, days: 90, zipf: 1, seed: 2 };
+const ORPHAN_ITERATIONS = 5;
+const ADOPTION_ITERATIONS = 3;
+
+async function measureOrphans(dataset: Dataset, scratch: string, run: Bench): Promise<void> {
+  const business = largestBusiness(dataset.manifest);
+  const actor = { kind: 'app', label: 'cli' } as const;
+  const onCopy = async (i: number, work: (db: AppDatabase) => Promise<number>): Promise<number> => {
+    const file = path.join(scratch, `orphans-${i}.db`);
+    copyDatabaseFile(dataset.file, file);
+    const { db } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
+    try {
+      return await work(db);
+    } finally {
+      db.close();
+      removeScratch(file);
+    }
+  };
+  // One untimed round first (file cache, statement preparation), then ORPHAN_ITERATIONS timed ones.
+  const repeat = async (work: (db: AppDatabase) => Promise<number>): Promise<number[]> => {
+    const samples: number[] = [];
+    for (let i = 0; i <= ORPHAN_ITERATIONS; i++) {
+      const t = await onCopy(i, work);
+      if (i > 0) samples.push(t);
+    }
+    return samples;
+  };
+  const sizeNote = `on copies of a ${n(dataset.manifest.counts.runs)}-run file with ${n(dataset.manifest.counts.orphans)} orphans; ${ORPHAN_ITERATIONS} iterations after one untimed, p95 column is the max`;
+  await run.async('orphans.assign', async () => {
+    const samples = await repeat(async (db) => {
+      const { count } = previewOrphanAssignment(db, business.id, { kind: 'all' });
+      const started = performance.now();
+      const result = assignOrphans(db, business.id, { kind: 'all' }, { actor, expectedCount: count });
+      const elapsed = performance.now() - started;
+      requireRows('assignOrphans', result.assigned, dataset.manifest.counts.orphans);
+      return elapsed;
+    });
+    return latencyItem('orphans.assign', `assign ${n(dataset.manifest.counts.orphans)} orphans`, samples, { op: '<=', value: 1, unit: 's', on: 'median' }, {
+      unit: 's',
+      note: `${sizeNote}; assignOrphans makes no backup`,
+    });
+  });
+  await run.async('orphans.delete', async () => {
+    const samples = await repeat(async (db) => {
+      const { count } = previewOrphanDeletion(db, { kind: 'all' });
+      const started = performance.now();
+      const result = await deleteOrphans(db, { kind: 'all' }, { actor, expectedCount: count });
+      const elapsed = performance.now() - started;
+      requireRows('deleteOrphans', result.deleted, dataset.manifest.counts.orphans);
+      return elapsed;
+    });
+    return latencyItem('orphans.delete', `delete ${n(dataset.manifest.counts.orphans)} orphans`, samples, { op: '<=', value: 1, unit: 's', on: 'median' }, {
+      unit: 's',
+      note: `${sizeNote}; includes the backup deleteOrphans makes first (it grows with the whole file, not the orphans)`,
+    });
+  });
+}
+
+async function measureAdoption(source: string, runs: number, scratch: string): Promise<ItemResult> {
+  const samples: number[] = [];
+  const phases: Record<string, number>[] = [];
+  let adopted = 0;
+  for (let i = 0; i < ADOPTION_ITERATIONS; i++) {
+    const file = path.join(scratch, `legacy-${i}.db`);
+    copyDatabaseFile(source, file);
+    try {
+      const started = performance.now();
+      const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
+      const elapsed = performance.now() - started;
+      db.close();
+      if (!report.adoption) throw new Error('the legacy copy was not adopted');
+      adopted = report.adoption.runs;
+      const inside = Object.values(report.adoption.phaseMs).reduce((sum, phaseMs) => sum + phaseMs, 0);
+      samples.push(elapsed);
+      phases.push({ ...report.adoption.phaseMs, 'rest of openAppDatabase': Math.round(elapsed - inside) });
+    } finally {
+      removeScratch(file);
+    }
+    log(`  adoption ${i + 1}/${ADOPTION_ITERATIONS}: ${formatValue(lastOf(samples) / 1000, 's')}`);
+  }
+  // The phases of the median iteration, so a miss shows where the time goes.
+  const medianIndex = samples.indexOf(summarize(samples).median);
+  const breakdown = Object.entries(phases[medianIndex] ?? {})
+    .map(([phase, phaseMs]) => `${phase} ${n(phaseMs)} ms`)
+    .join(', ');
+  return latencyItem('adoption', `adopt a pre-tenant file of ${n(runs)} runs`, samples, { op: '<=', value: 5, unit: 's', on: 'median' }, {
+    unit: 's',
+    note: `openAppDatabase end to end on a fresh copy (backup, checks, conversion of ${n(adopted)} runs, foreign-key check, statistics); ${ADOPTION_ITERATIONS} iterations, no warm-up, p95 column is the max; phases of the median iteration: ${breakdown}`,
+  });
+}
+
+function lastOf(samples: readonly number[]): number {
+  return samples[samples.length - 1] ?? NaN;
+}
+
+// ---- Running the items --------------------------------------------------------------------------------
+
+interface Failure {
+  id: string;
+  message: string;
+}
+
+class Bench {
+  readonly results: ItemResult[] = [];
+  readonly failures: Failure[] = [];
+
+  constructor(private readonly chosen: ReadonlySet<ItemId>) {}
+
+  wants(...ids: ItemId[]): boolean {
+    return ids.some((id) => this.chosen.has(id));
+  }
+
+  sync(id: ItemId, measure: () => ItemResult): void {
+    if (!this.chosen.has(id)) return;
+    this.announce(id);
+    try {
+      this.record(measure());
+    } catch (error) {
+      this.fail(id, error);
+    }
+  }
+
+  async async(id: ItemId, measure: () => Promise<ItemResult>): Promise<void> {
+    if (!this.chosen.has(id)) return;
+    this.announce(id);
+    try {
+      this.record(await measure());
+    } catch (error) {
+      this.fail(id, error);
+    }
+  }
+
+  fail(id: string, error: unknown): void {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.failures.push({ id, message: error instanceof Error ? error.message : String(error) });
+    log(`  ${id} FAILED: ${message}`);
+  }
+
+  private announce(id: ItemId): void {
+    log(`measuring ${id}: ${ITEMS[id]}…`);
+  }
+
+  private record(result: ItemResult): void {
+    this.results.push(result);
+    log(`  ${result.met ? 'ok  ' : 'MISS'} median ${formatValue(result.median, result.unit)}, p95 ${formatValue(result.p95, result.unit)} (target ${targetText(result.target)})`);
+  }
+}
+
+interface Report {
+  dataset: {
+    file: string;
+    runs: number;
+    businesses: number;
+    orphans: number;
+    systemRuns: number;
+    byStatus: Record<RunStatus, number>;
+    fileMB: number;
+    endsAt: string;
+    days: number;
+    reused: boolean;
+    buildSeconds: number;
+    largest: DatasetBusiness;
+    midSize: DatasetBusiness;
+  };
+  machine: { cores: number; cpu: string; memoryGB: number; platform: string; node: string; sqlite: string; loadAverage: { start: number; end: number } };
+  iterations: number;
+  items: (ItemResult & { medianMs: number | null; p95Ms: number | null })[];
+  errors: Failure[];
+  seconds: number;
+}
+
+function header(report: Report): string {
+  const d = report.dataset;
+  const m = report.machine;
+  const ageDays = (Date.now() - Date.parse(d.endsAt)) / DAY_MS;
+  return [
+    `Dataset: ${n(d.runs)} runs, ${n(d.businesses)} businesses, ${n(d.orphans)} orphans, ${n(d.systemRuns)} system runs; ` +
+      `${n(d.byStatus.failed)} failed, ${n(d.byStatus.cancelled)} cancelled, ${n(d.byStatus.pending + d.byStatus.running)} pending/running; ${d.fileMB.toFixed(0)} MB`,
+    `  largest business ${d.largest.name} (${n(d.largest.runs)} runs), mid-size ${d.midSize.name} (rank ${d.midSize.rank}, ${n(d.midSize.runs)} runs)`,
+    `  ${d.days} days of history ending ${d.endsAt}${ageDays > 1 ? ` (${ageDays.toFixed(1)} days ago)` : ''}; ${d.reused ? 'reused' : 'built now'} (build took ${d.buildSeconds.toFixed(1)} s): ${path.relative(process.cwd(), d.file)}`,
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGB.toFixed(0)} GB, ${m.platform}; Node ${m.node}; SQLite ${m.sqlite}`,
+    `  load average (1 min) ${m.loadAverage.start.toFixed(2)} at the start, ${m.loadAverage.end.toFixed(2)} at the end: other work on the machine shows in the tails`,
+    `Medians and 95th percentiles over ${report.iterations} iterations after a warm-up unless noted; targets from issue 6, judged on the median unless noted.`,
+  ].join('\n');
+}
+
+function withMs(item: ItemResult): Report['items'][number] {
+  const scale = item.unit === 'ms' ? 1 : item.unit === 's' ? 1000 : null;
+  return { ...item, medianMs: scale === null ? null : item.median * scale, p95Ms: scale === null ? null : item.p95 * scale };
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.child === 'rss') {
+    if (!options.dataset) throw new UsageError('--child rss needs --dataset FILE');
+    return childRss(options.dataset);
+  }
+  const started = performance.now();
+  const loadAtStart = os.loadavg()[0] ?? NaN;
+  const chosen = new Set<ItemId>(options.only ?? ITEM_IDS);
+  const run = new Bench(chosen);
+  const buildOptions = { dataDir: DATA_DIR, migrationsFolder: MIGRATIONS_FOLDER, log };
+
+  // Every file first, so building never overlaps measuring.
+  const params: DatasetParams = { runs: options.runs, businesses: options.businesses, orphanShare: 0.01, systemShare: 0.01, days: 90, zipf: 1, seed: 1 };
+  const primary = await ensureDataset(params, { ...buildOptions, name: 'runs' });
+  if (primary.reused) log(`Reusing ${path.relative(process.cwd(), primary.file)} (built in ${primary.manifest.buildSeconds.toFixed(1)} s)`);
+  const orphans = run.wants('orphans.assign', 'orphans.delete') ? await ensureDataset(ORPHAN_PARAMS, { ...buildOptions, name: 'orphans' }) : null;
+  const legacy = run.wants('adoption') ? ensureLegacySource({ runs: options.runs, businesses: options.businesses, seed: 42 }, buildOptions) : null;
+
+  const scratch = fs.mkdtempSync(path.join(DATA_DIR, 'scratch-'));
+  let sqliteVersion: string | undefined;
+  try {
+    // Reads, on the cached file itself (nothing here writes).
+    {
+      const { db } = await openAppDatabase(primary.file, { migrationsFolder: MIGRATIONS_FOLDER });
+      try {
+        sqliteVersion = db.sqlite.prepare('SELECT sqlite_version()').pluck().get() as string;
+        measureReads(db, primary.manifest, run, options.iterations);
+      } finally {
+        db.close();
+      }
+    }
+
+    if (run.wants('runner.service', 'runner.engine')) {
+      const file = path.join(scratch, 'runner.db');
+      copyDatabaseFile(primary.file, file);
+      const { db } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
+      try {
+        run.sync('runner.service', () => measureServiceLifecycles(db, primary.manifest, options.iterations));
+        await run.async('runner.engine', () => measureRunnerLifecycles(db, primary.manifest, options.iterations));
+      } finally {
+        db.close();
+        removeScratch(file);
+      }
+    }
+
+    if (run.wants('http.list', 'http.list.all')) {
+      const file = path.join(scratch, 'http.db');
+      copyDatabaseFile(primary.file, file);
+      try {
+        await measureHttp(file, primary.manifest, scratch, run, options.iterations);
+      } catch (error) {
+        run.fail('http', error);
+      } finally {
+        removeScratch(file);
+      }
+    }
+
+    await run.async('rss', () => measureRss(primary.file));
+    if (orphans) await measureOrphans(orphans, scratch, run);
+    if (legacy) await run.async('adoption', () => measureAdoption(legacy.file, options.runs, scratch));
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const order = new Map(ITEM_IDS.map((id, i) => [id as string, i]));
+  const results = [...run.results].sort((x, y) => (order.get(x.id) ?? 0) - (order.get(y.id) ?? 0));
+  const cpus = os.cpus();
+  const report: Report = {
+    dataset: {
+      file: primary.file,
+      runs: primary.manifest.counts.runs,
+      businesses: primary.manifest.params.businesses,
+      orphans: primary.manifest.counts.orphans,
+      systemRuns: primary.manifest.counts.systemRuns,
+      byStatus: primary.manifest.counts.byStatus,
+      fileMB: fs.statSync(primary.file).size / 1e6,
+      endsAt: new Date(primary.manifest.endsAt).toISOString(),
+      days: primary.manifest.params.days,
+      reused: primary.reused,
+      buildSeconds: primary.manifest.buildSeconds,
+      largest: largestBusiness(primary.manifest),
+      midSize: midSizeBusiness(primary.manifest),
+    },
+    machine: {
+      cores: cpus.length,
+      cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+      memoryGB: os.totalmem() / 1024 ** 3,
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      node: process.versions.node,
+      sqlite: sqliteVersion ?? '?',
+      loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? NaN },
+    },
+    iterations: options.iterations,
+    items: results.map(withMs),
+    errors: run.failures,
+    seconds: (performance.now() - started) / 1000,
+  };
+
+  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const missed = results.filter((item) => !item.met).length;
+    const errors = report.errors.map((failure) => `ERROR ${failure.id}: ${failure.message}`);
+    process.stdout.write(
+      `${header(report)}\n\n${formatTable(results)}\n\n${results.length - missed} of ${results.length} targets met; ${report.seconds.toFixed(0)} s in all.${errors.length ? `\n${errors.join('\n')}` : ''}\n`,
+    );
+  }
+  if (report.errors.length > 0) process.exitCode = 1;
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
