@@ -55,6 +55,7 @@ export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}
   }
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   enableForeignKeys(sqlite);
+  cacheStatements(sqlite);
   return {
     path: file,
     sqlite,
@@ -63,6 +64,35 @@ export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/** How many compiled statements a connection keeps; the app runs far fewer distinct SQL texts than this. */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Keeps compiled statements by SQL text (least recently used out first). drizzle prepares every query it
+ * runs, and compiling costs more than running a keyset page; a cached statement is handed out again with
+ * its output modes reset (pluck, raw, expand), so a caller never inherits another's. A statement still
+ * iterating is busy and never shared: that caller gets a fresh one.
+ */
+export function cacheStatements(sqlite: Database.Database, capacity: number = STATEMENT_CACHE_SIZE): void {
+  const compile = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (source: string): Database.Statement => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) {
+      cache.delete(source);
+      cache.set(source, cached);
+      if (cached.reader) cached.pluck(false).expand(false).raw(false);
+      return cached;
+    }
+    const statement = compile(source);
+    if (cached) return statement;
+    cache.set(source, statement);
+    if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+    return statement;
+  };
+  sqlite.prepare = prepare as typeof sqlite.prepare;
 }
 
 /** BEGIN IMMEDIATE takes the write lock first, so a recount and the change it guards see the same rows. */
