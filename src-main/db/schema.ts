@@ -1,7 +1,7 @@
 // The database schema. Times are integer milliseconds since the Unix epoch (UTC).
 // drizzle-kit generates drizzle/*.sql from this file; test/db/schema-drift.test.ts fails when they disagree.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { MISSED_RUN_POLICIES, RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, USER_ROLES } from '../../src-shared/domain';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -138,6 +138,22 @@ export const jobRuns = sqliteTable(
     check('job_runs_params_json', sql`json_valid(${t.params})`),
     check('job_runs_result_json', sql`${t.result} IS NULL OR json_valid(${t.result})`),
   ],
+);
+
+/**
+ * How many runs each owner has of each job type: a rollup kept by triggers on job_runs
+ * (drizzle/0004_run_counts_triggers.sql), so every insert, delete and change of owner or type, by any
+ * code path, updates it in the same transaction. Job types and run counts read these few hundred rows
+ * instead of counting a million runs. owner: the business id; 0 for system-wide runs; -1 for orphans.
+ */
+export const jobRunCounts = sqliteTable(
+  'job_run_counts',
+  {
+    owner: integer('owner').notNull(),
+    jobType: text('job_type').notNull(),
+    runs: integer('runs').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.jobType] }), check('job_run_counts_runs_positive', sql`${t.runs} > 0`)],
 );
 
 // Append-only: migration 0001 adds triggers that refuse UPDATE and DELETE. No foreign keys, so the

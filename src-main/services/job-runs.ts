@@ -22,6 +22,7 @@ import { businesses, jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams } from '../jobs/registry';
 import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
+import { runsInScope, runsPerJobType, runsPerOwner } from './run-counts';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
 import { decodePageCursor, encodePageCursor, isPositiveId } from './page-cursor';
 
@@ -335,8 +336,9 @@ export function getJobRun(orm: Orm, scope: TenantScope, id: number): JobRunDetai
   return toJobRunDetailView(found.run, found.businessName);
 }
 
+/** From the runs-per-owner-and-type rollup (run-counts.ts): exact, without counting the runs. */
 export function countJobRuns(orm: Orm, scope: TenantScope): number {
-  return orm.select({ n: count() }).from(jobRuns).where(runScopeCondition(scope)).get()?.n ?? 0;
+  return runsInScope(orm, scope);
 }
 
 /** Run counts per owner (a business, system-wide, or no business = orphans) within `scope`. */
@@ -347,12 +349,7 @@ export interface RunOwnerCount {
 }
 
 export function countJobRunsByOwner(orm: Orm, scope: TenantScope): RunOwnerCount[] {
-  return orm
-    .select({ scope: jobRuns.scope, businessId: jobRuns.businessId, runs: count() })
-    .from(jobRuns)
-    .where(runScopeCondition(scope))
-    .groupBy(jobRuns.scope, jobRuns.businessId)
-    .all();
+  return runsPerOwner(orm, scope);
 }
 
 // ---- Lists: keyset pages --------------------------------------------------------------------------
@@ -540,15 +537,7 @@ export function getActiveJobRuns(orm: Orm, scope: TenantScope, input: { cursor: 
 
 /** Every registered type, plus the unregistered types seen in this scope's runs (never another business's). */
 export function getJobTypes(orm: Orm, scope: TenantScope): JobTypeView[] {
-  const seen = new Map(
-    orm
-      .select({ jobType: jobRuns.jobType, runs: count() })
-      .from(jobRuns)
-      .where(runScopeCondition(scope))
-      .groupBy(jobRuns.jobType)
-      .all()
-      .map((row) => [row.jobType, row.runs]),
-  );
+  const seen = runsPerJobType(orm, scope);
   const registered: JobTypeView[] = JOB_TYPES.map((type) => ({
     key: type.key,
     title: type.title,

@@ -52,7 +52,7 @@ export function isRunInScope(run: { scope: RunScope; businessId: number | null }
 }
 
 /** A business scope without a real id must fail closed, not turn into `business_id = NULL` or worse. */
-function requireBusinessId(businessId: unknown): number {
+export function requireBusinessId(businessId: unknown): number {
   if (typeof businessId !== 'number' || !Number.isSafeInteger(businessId) || businessId <= 0) {
     throw new AppError('VALIDATION', `businessId of a business scope must be a positive whole number, got ${String(businessId)}`);
   }

@@ -41,6 +41,7 @@ import {
   renameLegacyTables,
   withIndexesDropped,
 } from './copy';
+import { rebuildRunCounts } from '../run-counts';
 import { countRunsWithoutBusiness, planAdoption, readLegacyStructure, type LegacyPlan, type LegacyShape } from './validate';
 
 export { LegacyAdoptionError, type LegacyShape } from './validate';
@@ -171,6 +172,8 @@ function copyEverything(db: AppDatabase, migrations: Migration[], plan: LegacyPl
     progress,
   );
   timer.lap('indexes');
+  rebuildRunCounts(sqlite);
+  timer.lap('run counts');
 
   progress?.({ phase: 'Finishing', done: 0, total: 1 });
   assertEveryRowCopied(sqlite);

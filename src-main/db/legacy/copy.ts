@@ -142,7 +142,11 @@ interface IndexDefinition {
   sql: string;
 }
 
-/** Runs `work` with the secondary indexes of `table` dropped, then re-creates them: one sort each beats a million updates. */
+/**
+ * Runs `work` with the secondary indexes and the triggers of `table` dropped, then re-creates them: one
+ * sort per index beats a million updates. The caller recomputes what the triggers would have kept (the
+ * rollups) in the same transaction.
+ */
 export function withIndexesDropped<T>(
   sqlite: Database.Database,
   table: string,
@@ -152,8 +156,13 @@ export function withIndexesDropped<T>(
   const indexes = sqlite
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid")
     .all(table) as IndexDefinition[];
+  const triggers = sqlite
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY rowid")
+    .all(table) as IndexDefinition[];
   for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
+  for (const trigger of triggers) sqlite.exec(`DROP TRIGGER "${trigger.name}"`);
   const result = work();
+  for (const trigger of triggers) sqlite.exec(trigger.sql);
   onProgress?.({ phase: 'Rebuilding indexes', done: 0, total: indexes.length });
   indexes.forEach((index, i) => {
     sqlite.exec(index.sql);

@@ -1,0 +1,50 @@
+// Reads of job_run_counts: runs per owner and job type, kept by triggers on job_runs in the same
+// transaction as every change (drizzle/0004_run_counts_triggers.sql). Exact counts from a few hundred rows.
+import { eq, sql, sum, type SQL } from 'drizzle-orm';
+import type { RunScope } from '../../src-shared/domain';
+import type { Orm } from '../db/connection';
+import { ORPHANS_OWNER, SYSTEM_OWNER } from '../db/run-counts';
+import { jobRunCounts } from '../db/schema';
+import { requireBusinessId, type TenantScope } from './tenant-scope';
+
+function ownerCondition(scope: TenantScope): SQL {
+  switch (scope.kind) {
+    case 'business':
+      return eq(jobRunCounts.owner, requireBusinessId(scope.businessId));
+    case 'system':
+      return eq(jobRunCounts.owner, SYSTEM_OWNER);
+    case 'orphans':
+      return eq(jobRunCounts.owner, ORPHANS_OWNER);
+    case 'all':
+      return sql`1 = 1`;
+  }
+}
+
+/** Runs per job type in `scope`. */
+export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number> {
+  const rows = orm
+    .select({ jobType: jobRunCounts.jobType, runs: sum(jobRunCounts.runs).mapWith(Number) })
+    .from(jobRunCounts)
+    .where(ownerCondition(scope))
+    .groupBy(jobRunCounts.jobType)
+    .all();
+  return new Map(rows.map((row) => [row.jobType, row.runs]));
+}
+
+/** All runs in `scope`. */
+export function runsInScope(orm: Orm, scope: TenantScope): number {
+  return orm.select({ runs: sum(jobRunCounts.runs).mapWith(Number) }).from(jobRunCounts).where(ownerCondition(scope)).get()?.runs ?? 0;
+}
+
+/** Runs per owner (a business, system-wide, or the orphans) within `scope`. */
+export function runsPerOwner(orm: Orm, scope: TenantScope): { scope: RunScope; businessId: number | null; runs: number }[] {
+  return orm
+    .select({ owner: jobRunCounts.owner, runs: sum(jobRunCounts.runs).mapWith(Number) })
+    .from(jobRunCounts)
+    .where(ownerCondition(scope))
+    .groupBy(jobRunCounts.owner)
+    .all()
+    .map(({ owner, runs }) =>
+      owner === SYSTEM_OWNER ? { scope: 'system', businessId: null, runs } : { scope: 'business', businessId: owner === ORPHANS_OWNER ? null : owner, runs },
+    );
+}

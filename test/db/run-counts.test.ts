@@ -1,0 +1,116 @@
+// job_run_counts, the runs-per-owner-and-type rollup, equals a recount of job_runs after any sequence of
+// writes through the product's paths (create, retry, orphan assign and delete, business delete with its
+// cascade, a change of job type), after the migration that introduced it, and after legacy adoption.
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
+import { runCountDrift } from '../../src-main/db/run-counts';
+import { type AuditActor } from '../../src-main/services/audit';
+import { createJobRun, getJobTypes, countJobRuns, countJobRunsByOwner } from '../../src-main/services/job-runs';
+import { assignOrphans, deleteOrphans } from '../../src-main/services/orphans';
+import { type TenantScope } from '../../src-main/services/tenant-scope';
+import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
+import { MIGRATIONS_FOLDER } from '../helpers/temp';
+
+const actor: AuditActor = { kind: 'app', label: 'cli' };
+const JOB_TYPES = ['diagnostics.probe', 'legacy.cleanup', 'reports.monthly_usage'] as const;
+
+type Op =
+  | { kind: 'seed'; owner: number; jobType: number; count: number }
+  | { kind: 'create'; owner: number }
+  | { kind: 'assign'; business: number; share: number }
+  | { kind: 'deleteOrphans'; share: number }
+  | { kind: 'deleteBusiness'; business: number }
+  | { kind: 'retype'; share: number; jobType: number };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('seed' as const), owner: fc.nat(4), jobType: fc.nat(2), count: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({ kind: fc.constant('create' as const), owner: fc.nat(3) }),
+  fc.record({ kind: fc.constant('assign' as const), business: fc.nat(2), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ kind: fc.constant('deleteOrphans' as const), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ kind: fc.constant('deleteBusiness' as const), business: fc.nat(2) }),
+  fc.record({ kind: fc.constant('retype' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), jobType: fc.nat(2) }),
+);
+
+/** The first `share` of a list (at least one when it has any). */
+const some = <T,>(items: T[], share: number): T[] => items.slice(0, Math.max(1, Math.ceil(items.length * share)));
+
+describe('runs per owner and job type (job_run_counts)', () => {
+  it('equals a recount of job_runs after any sequence of writes, and the readers agree with it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+        const db = await createTestDatabase();
+        const businesses = [seedBusiness(db.orm).id, seedBusiness(db.orm).id, seedBusiness(db.orm).id];
+        const alive = () => businesses.filter((id) => db.sqlite.prepare('SELECT 1 FROM businesses WHERE id = ?').get(id));
+        const orphanIds = () => db.sqlite.prepare("SELECT id FROM job_runs WHERE scope = 'business' AND business_id IS NULL ORDER BY id").pluck().all() as number[];
+        for (const step of ops) {
+          const live = alive();
+          switch (step.kind) {
+            case 'seed': {
+              const owner =
+                step.owner === 3 ? { kind: 'system' as const } : step.owner === 4 || live.length === 0 ? { kind: 'orphan' as const } : { kind: 'business' as const, businessId: live[step.owner % live.length]! };
+              seedRuns(db, owner, step.count, { jobType: JOB_TYPES[step.jobType] });
+              break;
+            }
+            case 'create':
+              if (step.owner === 3) createJobRun(db.orm, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'manual' });
+              else if (live.length > 0) createJobRun(db.orm, { kind: 'business', businessId: live[step.owner % live.length]! }, { jobType: 'diagnostics.probe', trigger: 'manual' });
+              break;
+            case 'assign': {
+              const ids = some(orphanIds(), step.share);
+              if (live.length > 0 && ids.length > 0) assignOrphans(db, live[step.business % live.length]!, { kind: 'ids', ids }, { actor, expectedCount: ids.length });
+              break;
+            }
+            case 'deleteOrphans': {
+              const ids = some(orphanIds(), step.share);
+              if (ids.length > 0) await deleteOrphans(db, { kind: 'ids', ids }, { actor, expectedCount: ids.length });
+              break;
+            }
+            case 'deleteBusiness':
+              // The foreign key's ON DELETE CASCADE removes its runs: the delete trigger fires for each.
+              if (live.length > 0) db.sqlite.prepare('DELETE FROM businesses WHERE id = ?').run(live[step.business % live.length]);
+              break;
+            case 'retype': {
+              const ids = some(db.sqlite.prepare('SELECT id FROM job_runs ORDER BY id DESC').pluck().all() as number[], step.share);
+              const update = db.sqlite.prepare('UPDATE job_runs SET job_type = ? WHERE id = ?');
+              for (const id of ids) update.run(JOB_TYPES[step.jobType], id);
+              break;
+            }
+          }
+          expect(runCountDrift(db.sqlite), JSON.stringify(step)).toEqual([]);
+        }
+
+        const scopes: TenantScope[] = [{ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }, ...businesses.map((businessId) => ({ kind: 'business' as const, businessId }))];
+        for (const scope of scopes) {
+          const where =
+            scope.kind === 'all' ? '1 = 1' : scope.kind === 'system' ? "scope = 'system'" : scope.kind === 'orphans' ? "scope = 'business' AND business_id IS NULL" : `business_id = ${scope.businessId}`;
+          const counted = db.sqlite.prepare(`SELECT job_type AS jobType, count(*) AS runs FROM job_runs WHERE ${where} GROUP BY job_type`).all() as { jobType: string; runs: number }[];
+          const seen = Object.fromEntries(getJobTypes(db.orm, scope).filter((type) => type.runs > 0).map((type) => [type.key, type.runs]));
+          expect(seen, JSON.stringify(scope)).toEqual(Object.fromEntries(counted.map((row) => [row.jobType, row.runs])));
+          expect(countJobRuns(db.orm, scope)).toBe(counted.reduce((sum, row) => sum + row.runs, 0));
+        }
+        const owners = db.sqlite.prepare('SELECT scope, business_id AS businessId, count(*) AS runs FROM job_runs GROUP BY scope, business_id').all();
+        const byKey = (rows: { scope: string; businessId: number | null }[]) => [...rows].sort((x, y) => `${x.scope}:${x.businessId}`.localeCompare(`${y.scope}:${y.businessId}`));
+        expect(byKey(countJobRunsByOwner(db.orm, { kind: 'all' }))).toEqual(byKey(owners as { scope: string; businessId: number | null }[]));
+        db.close();
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('the migration that introduces it counts the runs already there', () => {
+    const sqlite = new Database(':memory:');
+    const migrations = loadMigrations(MIGRATIONS_FOLDER);
+    const introducedAt = migrations.findIndex((m) => m.statements.some((statement) => statement.includes('CREATE TABLE `job_run_counts`')));
+    expect(introducedAt).toBeGreaterThan(0);
+    runMigrationStatements(sqlite, migrations.slice(0, introducedAt));
+    sqlite.exec("INSERT INTO businesses (name, created_at) VALUES ('Acme', 0)");
+    const insert = sqlite.prepare("INSERT INTO job_runs (scope, business_id, job_type, status, trigger, created_at) VALUES (?, ?, ?, 'completed', 'manual', 0)");
+    for (let i = 0; i < 30; i++) insert.run(i % 3 === 0 ? 'system' : 'business', i % 3 === 1 ? 1 : null, JOB_TYPES[i % JOB_TYPES.length]);
+    runMigrationStatements(sqlite, migrations.slice(introducedAt));
+    expect(sqlite.prepare('SELECT sum(runs) FROM job_run_counts').pluck().get()).toBe(30);
+    expect(runCountDrift(sqlite)).toEqual([]);
+    sqlite.close();
+  });
+});
