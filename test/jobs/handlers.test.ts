@@ -66,7 +66,7 @@ describe('maintenance.integrity_check', () => {
     const run = harness.trigger({ kind: 'system' }, { jobType: 'maintenance.integrity_check' });
     expect(await harness.finished(run.id)).toMatchObject({
       status: 'completed',
-      result: { integrity: 'ok', foreignKeyViolations: 0, checkedAt: 1_234 },
+      result: { integrity: 'ok', foreignKeyViolations: 0, runCountsOff: 0, checkedAt: 1_234 },
     });
   });
 
@@ -82,6 +82,21 @@ describe('maintenance.integrity_check', () => {
     expect(done.error).toContain('1 foreign key violation(s)');
     expect(done.error).toContain(`foreign key: job_runs row ${broken} references a missing businesses row`);
     expect(done.result).toBeNull();
+  });
+});
+
+describe('maintenance.integrity_check, the rollups', () => {
+  it('fails, naming the owner and type, when a kept run count differs from a recount', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm);
+    seedRuns(db, { kind: 'business', businessId: acme.id }, 3, { jobType: 'diagnostics.probe' });
+    // Only a write that bypasses the triggers can do this: e.g. a tool that dropped them.
+    db.sqlite.prepare('UPDATE job_run_counts SET runs = 5 WHERE owner = ?').run(acme.id);
+    const harness = startRunner(db);
+    const run = harness.trigger({ kind: 'system' }, { jobType: 'maintenance.integrity_check' });
+    const done = await harness.finished(run.id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toContain(`run counts: owner ${acme.id}, diagnostics.probe: kept 5, counted 3`);
   });
 });
 
