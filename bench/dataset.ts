@@ -9,6 +9,7 @@
 // statements with the run indexes dropped, which are then recreated from their own SQL (same schema, built
 // by sorting instead of a million B-tree inserts); the file is then opened once through openAppDatabase,
 // which checks its foreign keys and leaves the statistics the app would.
+import { SeededRandom } from '../test/helpers/random';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -181,26 +182,8 @@ export function copyDatabaseFile(source: string, destination: string): void {
 
 // ---- Random numbers -------------------------------------------------------------------------------
 
-class Random {
-  private state: number;
+class Random extends SeededRandom {
   private spare: number | null = null;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** mulberry32: uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(below: number): number {
-    return Math.floor(this.next() * below);
-  }
 
   /** Standard normal (Box–Muller, both halves used). */
   normal(): number {

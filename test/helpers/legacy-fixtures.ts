@@ -1,6 +1,7 @@
 // Server-edition (SQLAlchemy/Alembic) database files at each of their three revisions, filled with seeded
 // random data in every spelling the server edition allowed. The DDL is what SQLAlchemy's create_all and
 // Alembic's batch mode leave in sqlite_master.
+import { SeededRandom } from './random';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -231,25 +232,8 @@ const LABELS = ['scheduler', 'api', 'cron', 'System'];
 const NON_JSON_RESULTS = ['done', '', 'Traceback (most recent call last):\n  File "x.py"', "{'rows': 3}", '{"unterminated": ', 'NaN', '[1, 2,]'];
 
 /** Seeded data in every spelling the server edition allowed. Deterministic for a seed (mulberry32). */
-export class LegacyDataGenerator {
-  private state: number;
+export class LegacyDataGenerator extends SeededRandom {
   private readonly baseMs = Date.UTC(2025, 0, 1);
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(below: number): number {
-    return Math.floor(this.next() * below);
-  }
 
   chance(p: number): boolean {
     return this.next() < p;
