@@ -174,7 +174,15 @@ export const jobRunDaily = sqliteTable(
     durN: integer('dur_n').notNull(),
     durSum: integer('dur_sum').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.owner, t.day, t.jobType, t.status] }), check('job_run_daily_runs_positive', sql`${t.runs} > 0`)],
+  (t) => [
+    primaryKey({ columns: [t.owner, t.day, t.jobType, t.status] }),
+    // Covering, in GROUP BY (owner, job_type, status) order: stats sum a window's days per group without a sort
+    // (days outside the window are skipped inside each group; one owner is a SEARCH).
+    index('job_run_daily_group_idx').on(t.owner, t.jobType, t.status, t.day, t.runs, t.durN, t.durSum),
+    // Covering, for the all-business per-day series: a SEARCH of the window's days, already in (day, status) order.
+    index('job_run_daily_day_idx').on(t.day, t.status, t.runs),
+    check('job_run_daily_runs_positive', sql`${t.runs} > 0`),
+  ],
 );
 
 /**
@@ -193,6 +201,8 @@ export const jobRunDailyDurations = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.owner, t.day, t.jobType, t.bucket] }),
+    // Covering, in GROUP BY (owner, job_type, bucket) order: histograms merge without sorting their rows.
+    index('job_run_daily_durations_group_idx').on(t.owner, t.jobType, t.bucket, t.day, t.runs),
     check('job_run_daily_durations_runs_positive', sql`${t.runs} > 0`),
   ],
 );

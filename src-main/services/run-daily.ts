@@ -3,7 +3,7 @@
 // raw pieces of job_runs for the partial days at its edges, and the pieces are added up into exact counts,
 // duration counts and sums, and duration histograms. Runs in a raw piece are aggregated in SQL into the same
 // shape as rollup rows, with the same owner, "finished" and bucket expressions as the triggers.
-import { sql } from 'drizzle-orm';
+import { and, count, gte, inArray, lt, sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { DAY_MS, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/run-counts';
@@ -79,13 +79,17 @@ const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
 const RAW_FINISHED = sql.raw(RUN_FINISHED_SQL);
 const RAW_BUCKET = sql.raw(RUN_BUCKET_SQL);
 
+// The rollup reads walk the covering (owner, job_type, status|bucket, day, …) indexes in GROUP BY order, the
+// window's days filtered inside each group: no sort and no table lookups. The unary + on day keeps the planner
+// from the primary key's skip-scan over the day range, which looks up every row in the table and sorts them
+// (0.7 s instead of 0.1 s for 90 days of all owners at a million runs).
 function statusRowsOf(orm: Orm, scope: TenantScope, piece: RangePiece): StatusAggregate[] {
   if (piece.kind === 'days') {
     return orm.all<StatusAggregate>(sql`
       SELECT ${jobRunDaily.owner} AS owner, ${jobRunDaily.jobType} AS jobType, ${jobRunDaily.status} AS status,
              sum(${jobRunDaily.runs}) AS runs, sum(${jobRunDaily.durN}) AS durN, sum(${jobRunDaily.durSum}) AS durSum
       FROM ${jobRunDaily}
-      WHERE ${ownerCondition(scope, jobRunDaily.owner)} AND ${jobRunDaily.day} >= ${piece.fromDay} AND ${jobRunDaily.day} < ${piece.toDay}
+      WHERE ${ownerCondition(scope, jobRunDaily.owner)} AND +${jobRunDaily.day} >= ${piece.fromDay} AND +${jobRunDaily.day} < ${piece.toDay}
       GROUP BY 1, 2, 3`);
   }
   return orm.all<StatusAggregate>(sql`
@@ -102,8 +106,8 @@ function bucketRowsOf(orm: Orm, scope: TenantScope, piece: RangePiece): BucketAg
       SELECT ${jobRunDailyDurations.owner} AS owner, ${jobRunDailyDurations.jobType} AS jobType, ${jobRunDailyDurations.bucket} AS bucket,
              sum(${jobRunDailyDurations.runs}) AS runs
       FROM ${jobRunDailyDurations}
-      WHERE ${ownerCondition(scope, jobRunDailyDurations.owner)} AND ${jobRunDailyDurations.day} >= ${piece.fromDay}
-        AND ${jobRunDailyDurations.day} < ${piece.toDay}
+      WHERE ${ownerCondition(scope, jobRunDailyDurations.owner)} AND +${jobRunDailyDurations.day} >= ${piece.fromDay}
+        AND +${jobRunDailyDurations.day} < ${piece.toDay}
       GROUP BY 1, 2, 3`);
   }
   return orm.all<BucketAggregate>(sql`
@@ -151,20 +155,29 @@ function emptyCounts(): StatusCounts {
   return Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as StatusCounts;
 }
 
-const STATUS_LIST = sql.join(
-  RUN_STATUSES.map((status) => sql`${status}`),
-  sql`, `,
-);
-
-/** Runs of `scope` per status created in [from, to), read from the status indexes alone (no table lookups for a business or all). */
-function rawStatusCounts(orm: Orm, scope: TenantScope, from: number, to: number): StatusCounts {
-  const counts = emptyCounts();
-  const rows = orm.all<{ status: RunStatus; n: number }>(sql`
-    SELECT ${jobRuns.status} AS status, count(*) AS n FROM ${jobRuns}
-    WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} IN (${STATUS_LIST}) AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
-    GROUP BY ${jobRuns.status}`);
-  for (const { status, n } of rows) counts[status] += n;
-  return counts;
+/**
+ * Runs of `scope` per status created in [from, to), read from the status indexes alone (no table lookups for a
+ * business or all): compiled once per stats call, as it runs once per local-day boundary.
+ */
+function rawStatusCounter(orm: Orm, scope: TenantScope): (from: number, to: number) => StatusCounts {
+  const statement = orm
+    .select({ status: jobRuns.status, n: count() })
+    .from(jobRuns)
+    .where(
+      and(
+        runScopeCondition(scope),
+        inArray(jobRuns.status, [...RUN_STATUSES]),
+        gte(jobRuns.createdAt, sql.placeholder('from')),
+        lt(jobRuns.createdAt, sql.placeholder('to')),
+      ),
+    )
+    .groupBy(jobRuns.status)
+    .prepare();
+  return (from, to) => {
+    const counts = emptyCounts();
+    for (const { status, n } of statement.all({ from, to })) counts[status] += n;
+    return counts;
+  };
 }
 
 /**
@@ -196,6 +209,7 @@ export function statusCountsBefore(orm: Orm, scope: TenantScope, bounds: readonl
     const counts = perDay.get(day);
     prefix.push(counts ? (Object.fromEntries(RUN_STATUSES.map((s) => [s, previous[s] + counts[s]])) as StatusCounts) : previous);
   }
+  const rawStatusCounts = rawStatusCounter(orm, scope);
   return bounds.map((x) => {
     const day = Math.floor(x / DAY_MS);
     const before = prefix[day - baseDay] as StatusCounts;
@@ -204,11 +218,11 @@ export function statusCountsBefore(orm: Orm, scope: TenantScope, bounds: readonl
     const dayStart = day * DAY_MS;
     const dayEnd = dayStart + DAY_MS;
     if (liveLength(dayStart, x, now) <= liveLength(x, dayEnd, now)) {
-      const raw = rawStatusCounts(orm, scope, dayStart, x);
+      const raw = rawStatusCounts(dayStart, x);
       return Object.fromEntries(RUN_STATUSES.map((s) => [s, before[s] + raw[s]])) as StatusCounts;
     }
     const through = prefix[day - baseDay + 1] as StatusCounts;
-    const raw = rawStatusCounts(orm, scope, x, dayEnd);
+    const raw = rawStatusCounts(x, dayEnd);
     return Object.fromEntries(RUN_STATUSES.map((s) => [s, through[s] - raw[s]])) as StatusCounts;
   });
 }
