@@ -37,18 +37,35 @@ export function bucketValue(bucket: number): number {
 }
 
 /**
- * Recounts job_run_counts from job_runs: for a bulk load that ran with the triggers dropped (adoption).
- * Must run in the same transaction as that load.
+ * Recounts every rollup of job_runs (job_run_counts, job_run_daily, job_run_daily_durations): for a bulk load
+ * that ran with the triggers dropped (adoption). Must run in the same transaction as that load.
  */
 export function rebuildRunCounts(sqlite: Database.Database): void {
-  sqlite.exec('DELETE FROM job_run_counts');
-  // One pass over the table and a sort of the groups: 0.4 s for a million runs (walking an index instead
-  // costs a table lookup per run, five times that).
-  sqlite.exec(`INSERT INTO job_run_counts (owner, job_type, runs) SELECT ${RUN_OWNER_SQL}, job_type, count(*) FROM job_runs GROUP BY 1, 2`);
+  // One pass over the table and one sort of the runs into groups per owner, day, type, status and duration
+  // bucket (about half a million for a million runs), from which the daily rollups and then the per-type
+  // counts are summed: 3 s for a million runs, where three passes over job_runs took 4.7 s.
+  sqlite.exec('DROP TABLE IF EXISTS temp.run_rollup_groups');
+  sqlite.exec(
+    `CREATE TEMP TABLE run_rollup_groups AS
+     SELECT ${RUN_OWNER_SQL} AS owner, ${RUN_DAY_SQL} AS day, job_type, status,
+            CASE WHEN ${RUN_FINISHED_SQL} THEN ${RUN_BUCKET_SQL} END AS bucket, count(*) AS runs,
+            sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) AS dur_sum
+     FROM job_runs GROUP BY 1, 2, 3, 4, 5`,
+  );
   sqlite.exec('DELETE FROM job_run_daily');
-  sqlite.exec(`INSERT INTO job_run_daily (owner, day, job_type, status, runs, dur_n, dur_sum) ${DAILY_RECOUNT_SQL}`);
+  sqlite.exec(
+    `INSERT INTO job_run_daily (owner, day, job_type, status, runs, dur_n, dur_sum)
+     SELECT owner, day, job_type, status, sum(runs), sum(CASE WHEN bucket IS NOT NULL THEN runs ELSE 0 END), sum(dur_sum)
+     FROM temp.run_rollup_groups GROUP BY 1, 2, 3, 4`,
+  );
   sqlite.exec('DELETE FROM job_run_daily_durations');
-  sqlite.exec(`INSERT INTO job_run_daily_durations (owner, day, job_type, bucket, runs) ${DURATIONS_RECOUNT_SQL}`);
+  sqlite.exec(
+    `INSERT INTO job_run_daily_durations (owner, day, job_type, bucket, runs)
+     SELECT owner, day, job_type, bucket, sum(runs) FROM temp.run_rollup_groups WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  );
+  sqlite.exec('DROP TABLE temp.run_rollup_groups');
+  sqlite.exec('DELETE FROM job_run_counts');
+  sqlite.exec('INSERT INTO job_run_counts (owner, job_type, runs) SELECT owner, job_type, sum(runs) FROM job_run_daily GROUP BY 1, 2');
 }
 
 const DAILY_RECOUNT_SQL = `SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, status, count(*), sum(${RUN_FINISHED_SQL}),
