@@ -1,5 +1,7 @@
-// job_run_counts, the runs-per-owner-and-type rollup: its owner key, and its upkeep outside the triggers
-// (drizzle/0004_run_counts_triggers.sql) that keep it in every ordinary transaction.
+// The rollups of job_runs: job_run_counts (runs per owner and type; drizzle/0004_run_counts_triggers.sql) and
+// job_run_daily / job_run_daily_durations (per owner, UTC day, type and status, and a duration histogram;
+// drizzle/0006_run_daily_triggers.sql): their keys in SQL and JS, and their upkeep outside the triggers that keep
+// them in every ordinary transaction.
 import type Database from 'better-sqlite3';
 
 /** The owner key of job_run_counts: the business id; 0 for system-wide runs; -1 for orphans. */
@@ -9,15 +11,103 @@ export const ORPHANS_OWNER = -1;
 /** The same key in SQL, over job_runs' columns: what the triggers compute for each run. */
 export const RUN_OWNER_SQL = `CASE WHEN scope = 'system' THEN ${SYSTEM_OWNER} ELSE ifnull(business_id, ${ORPHANS_OWNER}) END`;
 
+export const DAY_MS = 86_400_000;
+
+/** The UTC day index of a run, as the daily rollups key it (created_at is never negative). */
+export const RUN_DAY_SQL = `created_at / ${DAY_MS}`;
+
+/** A run "finished with a duration": the only runs counted in dur_n, dur_sum and the duration histogram. */
+export const RUN_FINISHED_SQL = `status IN ('completed', 'failed') AND duration_ms IS NOT NULL`;
+
 /**
- * Recounts job_run_counts from job_runs: for a bulk load that ran with the triggers dropped (adoption).
- * Must run in the same transaction as that load.
+ * Duration histogram buckets: BUCKETS_PER_DOUBLING per doubling of (duration + 1), so bucket b holds the
+ * durations d with 2^(b/8) <= d + 1 < 2^((b+1)/8). A negative duration counts as 0.
+ */
+export const BUCKETS_PER_DOUBLING = 8;
+export const RUN_BUCKET_SQL = `CAST(log2(max(duration_ms, 0) + 1) * ${BUCKETS_PER_DOUBLING} AS INTEGER)`;
+
+/**
+ * The value reported for a percentile that falls in bucket b: the geometric middle of the bucket's (d + 1)
+ * range, 2^((b + 1/2)/8) - 1, rounded to a whole millisecond. Every d + 1 in the bucket lies within a factor
+ * 2^(1/16) ≈ 1.0443 of it, so the reported value is within 4.5% (plus 0.5 ms of rounding) of the exact
+ * nearest-rank percentile, measured on d + 1. Callers clamp it to the exact minimum and maximum when known.
+ */
+export function bucketValue(bucket: number): number {
+  return Math.max(0, Math.round(2 ** ((bucket + 0.5) / BUCKETS_PER_DOUBLING) - 1));
+}
+
+/**
+ * Recounts every rollup of job_runs (job_run_counts, job_run_daily, job_run_daily_durations): for a bulk load
+ * that ran with the triggers dropped (adoption). Must run in the same transaction as that load.
  */
 export function rebuildRunCounts(sqlite: Database.Database): void {
+  // One pass over the table and one sort of the runs into groups per owner, day, type, status and duration
+  // bucket (about half a million for a million runs), from which the daily rollups and then the per-type
+  // counts are summed: 3 s for a million runs, where three passes over job_runs took 4.7 s.
+  sqlite.exec('DROP TABLE IF EXISTS temp.run_rollup_groups');
+  sqlite.exec(
+    `CREATE TEMP TABLE run_rollup_groups AS
+     SELECT ${RUN_OWNER_SQL} AS owner, ${RUN_DAY_SQL} AS day, job_type, status,
+            CASE WHEN ${RUN_FINISHED_SQL} THEN ${RUN_BUCKET_SQL} END AS bucket, count(*) AS runs,
+            sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) AS dur_sum
+     FROM job_runs GROUP BY 1, 2, 3, 4, 5`,
+  );
+  sqlite.exec('DELETE FROM job_run_daily');
+  sqlite.exec(
+    `INSERT INTO job_run_daily (owner, day, job_type, status, runs, dur_n, dur_sum)
+     SELECT owner, day, job_type, status, sum(runs), sum(CASE WHEN bucket IS NOT NULL THEN runs ELSE 0 END), sum(dur_sum)
+     FROM temp.run_rollup_groups GROUP BY 1, 2, 3, 4`,
+  );
+  sqlite.exec('DELETE FROM job_run_daily_durations');
+  sqlite.exec(
+    `INSERT INTO job_run_daily_durations (owner, day, job_type, bucket, runs)
+     SELECT owner, day, job_type, bucket, sum(runs) FROM temp.run_rollup_groups WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  );
+  sqlite.exec('DROP TABLE temp.run_rollup_groups');
   sqlite.exec('DELETE FROM job_run_counts');
-  // One pass over the table and a sort of the groups: 0.4 s for a million runs (walking an index instead
-  // costs a table lookup per run, five times that).
-  sqlite.exec(`INSERT INTO job_run_counts (owner, job_type, runs) SELECT ${RUN_OWNER_SQL}, job_type, count(*) FROM job_runs GROUP BY 1, 2`);
+  sqlite.exec('INSERT INTO job_run_counts (owner, job_type, runs) SELECT owner, job_type, sum(runs) FROM job_run_daily GROUP BY 1, 2');
+}
+
+const DAILY_RECOUNT_SQL = `SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, status, count(*), sum(${RUN_FINISHED_SQL}),
+  sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) FROM job_runs GROUP BY 1, 2, 3, 4`;
+const DURATIONS_RECOUNT_SQL = `SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, ${RUN_BUCKET_SQL}, count(*)
+  FROM job_runs WHERE ${RUN_FINISHED_SQL} GROUP BY 1, 2, 3, 4`;
+
+export interface RollupDrift {
+  table: 'job_run_daily' | 'job_run_daily_durations';
+  /** owner/day/job type/status (or bucket) */
+  key: string;
+  /** runs/dur_n/dur_sum (or runs), kept and recounted */
+  kept: string;
+  counted: string;
+}
+
+/** Keys whose daily rollup rows differ from a recount of job_runs: empty when both daily rollups are right. */
+export function dailyRollupDrift(sqlite: Database.Database): RollupDrift[] {
+  const daily = sqlite
+    .prepare(
+      `WITH counted (owner, day, job_type, status, runs, dur_n, dur_sum) AS (${DAILY_RECOUNT_SQL})
+       SELECT 'job_run_daily' AS "table", owner || '/' || day || '/' || job_type || '/' || status AS key,
+              sum(k_runs) || '/' || sum(k_n) || '/' || sum(k_sum) AS kept, sum(c_runs) || '/' || sum(c_n) || '/' || sum(c_sum) AS counted
+       FROM (SELECT owner, day, job_type, status, runs AS k_runs, dur_n AS k_n, dur_sum AS k_sum, 0 AS c_runs, 0 AS c_n, 0 AS c_sum FROM job_run_daily
+             UNION ALL SELECT owner, day, job_type, status, 0, 0, 0, runs, dur_n, dur_sum FROM counted)
+       GROUP BY owner, day, job_type, status
+       HAVING sum(k_runs) <> sum(c_runs) OR sum(k_n) <> sum(c_n) OR sum(k_sum) <> sum(c_sum)
+       ORDER BY owner, day, job_type, status`,
+    )
+    .all() as RollupDrift[];
+  const durations = sqlite
+    .prepare(
+      `WITH counted (owner, day, job_type, bucket, runs) AS (${DURATIONS_RECOUNT_SQL})
+       SELECT 'job_run_daily_durations' AS "table", owner || '/' || day || '/' || job_type || '/' || bucket AS key,
+              CAST(sum(kept) AS TEXT) AS kept, CAST(sum(counted) AS TEXT) AS counted
+       FROM (SELECT owner, day, job_type, bucket, runs AS kept, 0 AS counted FROM job_run_daily_durations
+             UNION ALL SELECT owner, day, job_type, bucket, 0, runs FROM counted)
+       GROUP BY owner, day, job_type, bucket HAVING sum(kept) <> sum(counted)
+       ORDER BY owner, day, job_type, bucket`,
+    )
+    .all() as RollupDrift[];
+  return [...daily, ...durations];
 }
 
 /** Owners and types whose kept count differs from a recount of job_runs: empty when the rollup is right. */

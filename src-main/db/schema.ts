@@ -156,6 +156,57 @@ export const jobRunCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.owner, t.jobType] }), check('job_run_counts_runs_positive', sql`${t.runs} > 0`)],
 );
 
+/**
+ * Runs per owner, UTC day, job type and status: a rollup kept by triggers on job_runs
+ * (drizzle/0006_run_daily_triggers.sql) in the same transaction as every insert, delete and change of owner,
+ * type, status, creation time or duration. day = created_at / 86400000 (the UTC day index). dur_n and dur_sum
+ * count and sum duration_ms over the runs "finished with a duration" (completed or failed, duration_ms not
+ * NULL). Stats read whole days here instead of scanning job_runs.
+ */
+export const jobRunDaily = sqliteTable(
+  'job_run_daily',
+  {
+    owner: integer('owner').notNull(),
+    day: integer('day').notNull(),
+    jobType: text('job_type').notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
+    runs: integer('runs').notNull(),
+    durN: integer('dur_n').notNull(),
+    durSum: integer('dur_sum').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.owner, t.day, t.jobType, t.status] }),
+    // Covering, in GROUP BY (owner, job_type, status) order: stats sum a window's days per group without a sort
+    // (days outside the window are skipped inside each group; one owner is a SEARCH).
+    index('job_run_daily_group_idx').on(t.owner, t.jobType, t.status, t.day, t.runs, t.durN, t.durSum),
+    // Covering, for the all-business per-day series: a SEARCH of the window's days, already in (day, status) order.
+    index('job_run_daily_day_idx').on(t.day, t.status, t.runs),
+    check('job_run_daily_runs_positive', sql`${t.runs} > 0`),
+  ],
+);
+
+/**
+ * A duration histogram per owner, UTC day and job type over the runs finished with a duration, kept by the
+ * same triggers: bucket = CAST(log2(max(duration_ms, 0) + 1) * 8 AS INTEGER), so bucket b holds durations in
+ * [2^(b/8) - 1, 2^((b+1)/8) - 1). Percentiles read from it are bucketed (see src-main/db/run-daily.ts).
+ */
+export const jobRunDailyDurations = sqliteTable(
+  'job_run_daily_durations',
+  {
+    owner: integer('owner').notNull(),
+    day: integer('day').notNull(),
+    jobType: text('job_type').notNull(),
+    bucket: integer('bucket').notNull(),
+    runs: integer('runs').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.owner, t.day, t.jobType, t.bucket] }),
+    // Covering, in GROUP BY (owner, job_type, bucket) order: histograms merge without sorting their rows.
+    index('job_run_daily_durations_group_idx').on(t.owner, t.jobType, t.bucket, t.day, t.runs),
+    check('job_run_daily_durations_runs_positive', sql`${t.runs} > 0`),
+  ],
+);
+
 // Append-only: migration 0001 adds triggers that refuse UPDATE and DELETE. No foreign keys, so the
 // record of who did what outlives the users and businesses it names.
 export const auditEvents = sqliteTable(

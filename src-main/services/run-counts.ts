@@ -1,20 +1,25 @@
 // Reads of job_run_counts: runs per owner and job type, kept by triggers on job_runs in the same
 // transaction as every change (drizzle/0004_run_counts_triggers.sql). Exact counts from a few hundred rows.
 import { eq, sql, sum, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { RunScope } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { ORPHANS_OWNER, SYSTEM_OWNER } from '../db/run-counts';
 import { jobRunCounts } from '../db/schema';
 import { requireBusinessId, type TenantScope } from './tenant-scope';
 
-function ownerCondition(scope: TenantScope): SQL {
+/**
+ * The tenant condition on a rollup's owner column (job_run_counts, job_run_daily, job_run_daily_durations):
+ * the twin of runScopeCondition for job_runs, over the owner key the triggers compute.
+ */
+export function ownerCondition(scope: TenantScope, owner: SQLiteColumn = jobRunCounts.owner): SQL {
   switch (scope.kind) {
     case 'business':
-      return eq(jobRunCounts.owner, requireBusinessId(scope.businessId));
+      return eq(owner, requireBusinessId(scope.businessId));
     case 'system':
-      return eq(jobRunCounts.owner, SYSTEM_OWNER);
+      return eq(owner, SYSTEM_OWNER);
     case 'orphans':
-      return eq(jobRunCounts.owner, ORPHANS_OWNER);
+      return eq(owner, ORPHANS_OWNER);
     case 'all':
       return sql`1 = 1`;
   }

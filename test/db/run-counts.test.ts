@@ -1,13 +1,14 @@
-// job_run_counts, the runs-per-owner-and-type rollup, equals a recount of job_runs after any sequence of
-// writes through the product's paths (create, retry, orphan assign and delete, business delete with its
-// cascade, a change of job type), after the migration that introduced it, and after legacy adoption.
+// The rollups of job_runs (job_run_counts, job_run_daily, job_run_daily_durations) equal a recount of job_runs
+// after any sequence of writes through the product's paths (create, start, finish, progress, orphan assign and
+// delete, business delete with its cascade, a change of job type, duration or creation time), after the
+// migrations that introduced them, and after legacy adoption.
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
-import { runCountDrift } from '../../src-main/db/run-counts';
+import { dailyRollupDrift, runCountDrift } from '../../src-main/db/run-counts';
 import { type AuditActor } from '../../src-main/services/audit';
-import { createJobRun, getJobTypes, countJobRuns, countJobRunsByOwner } from '../../src-main/services/job-runs';
+import { createJobRun, getJobTypes, countJobRuns, countJobRunsByOwner, finishJobRun, recordRunProgress, startJobRun, type RunOutcome } from '../../src-main/services/job-runs';
 import { assignOrphans, deleteOrphans } from '../../src-main/services/orphans';
 import { type TenantScope } from '../../src-main/services/tenant-scope';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
@@ -22,7 +23,16 @@ type Op =
   | { kind: 'assign'; business: number; share: number }
   | { kind: 'deleteOrphans'; share: number }
   | { kind: 'deleteBusiness'; business: number }
-  | { kind: 'retype'; share: number; jobType: number };
+  | { kind: 'retype'; share: number; jobType: number }
+  | { kind: 'start'; share: number; at: number }
+  | { kind: 'finish'; share: number; outcome: number; at: number }
+  | { kind: 'progress'; share: number }
+  | { kind: 'reduration'; share: number; durationMs: number | null }
+  | { kind: 'redate'; share: number; days: number };
+
+const OUTCOMES: RunOutcome[] = [{ status: 'completed' }, { status: 'failed', error: 'boom' }, { status: 'cancelled' }];
+const SEED_AT = 1_700_000_000_000;
+const HOUR = 3_600_000;
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('seed' as const), owner: fc.nat(4), jobType: fc.nat(2), count: fc.integer({ min: 1, max: 6 }) }),
@@ -31,18 +41,29 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('deleteOrphans' as const), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
   fc.record({ kind: fc.constant('deleteBusiness' as const), business: fc.nat(2) }),
   fc.record({ kind: fc.constant('retype' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), jobType: fc.nat(2) }),
+  fc.record({ kind: fc.constant('start' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), at: fc.integer({ min: 0, max: 60 * HOUR }) }),
+  fc.record({ kind: fc.constant('finish' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), outcome: fc.nat(2), at: fc.integer({ min: 0, max: 60 * HOUR }) }),
+  fc.record({ kind: fc.constant('progress' as const), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({
+    kind: fc.constant('reduration' as const),
+    share: fc.double({ min: 0, max: 1, noNaN: true }),
+    durationMs: fc.option(fc.integer({ min: -5, max: 100_000 }), { nil: null }),
+  }),
+  fc.record({ kind: fc.constant('redate' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), days: fc.integer({ min: -2, max: 2 }) }),
 );
 
 /** The first `share` of a list (at least one when it has any). */
 const some = <T,>(items: T[], share: number): T[] => items.slice(0, Math.max(1, Math.ceil(items.length * share)));
 
-describe('runs per owner and job type (job_run_counts)', () => {
+describe('the rollups of job_runs: per owner and job type (job_run_counts), per owner, UTC day, type and status (job_run_daily) and duration histograms (job_run_daily_durations)', () => {
   it('equals a recount of job_runs after any sequence of writes, and the readers agree with it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
         const db = await createTestDatabase();
         const businesses = [seedBusiness(db.orm).id, seedBusiness(db.orm).id, seedBusiness(db.orm).id];
         const alive = () => businesses.filter((id) => db.sqlite.prepare('SELECT 1 FROM businesses WHERE id = ?').get(id));
+        const idsWithStatus = (...statuses: string[]) =>
+          db.sqlite.prepare(`SELECT id FROM job_runs WHERE status IN (${statuses.map(() => '?').join(', ')}) ORDER BY id`).pluck().all(...statuses) as number[];
         const orphanIds = () => db.sqlite.prepare("SELECT id FROM job_runs WHERE scope = 'business' AND business_id IS NULL ORDER BY id").pluck().all() as number[];
         for (const step of ops) {
           const live = alive();
@@ -50,7 +71,7 @@ describe('runs per owner and job type (job_run_counts)', () => {
             case 'seed': {
               const owner =
                 step.owner === 3 ? { kind: 'system' as const } : step.owner === 4 || live.length === 0 ? { kind: 'orphan' as const } : { kind: 'business' as const, businessId: live[step.owner % live.length]! };
-              seedRuns(db, owner, step.count, { jobType: JOB_TYPES[step.jobType] });
+              seedRuns(db, owner, step.count, { jobType: JOB_TYPES[step.jobType], statuses: ['pending', 'running', 'completed'], startAt: SEED_AT, stepMs: 7 * HOUR });
               break;
             }
             case 'create':
@@ -77,8 +98,29 @@ describe('runs per owner and job type (job_run_counts)', () => {
               for (const id of ids) update.run(JOB_TYPES[step.jobType], id);
               break;
             }
+            case 'start':
+              for (const id of some(idsWithStatus('pending'), step.share)) startJobRun(db.orm, { kind: 'all' }, id, SEED_AT + step.at);
+              break;
+            case 'finish':
+              for (const id of some(idsWithStatus('running', 'pending'), step.share)) finishJobRun(db.orm, { kind: 'all' }, id, OUTCOMES[step.outcome]!, SEED_AT + 60 * HOUR + step.at);
+              break;
+            case 'progress':
+              // Touches none of the rollups' columns: their triggers must not fire (and nothing may change).
+              for (const id of some(idsWithStatus('running'), step.share)) recordRunProgress(db.orm, { kind: 'all' }, id, 0.5, 'halfway');
+              break;
+            case 'reduration': {
+              const update = db.sqlite.prepare('UPDATE job_runs SET duration_ms = ? WHERE id = ?');
+              for (const id of some(db.sqlite.prepare('SELECT id FROM job_runs ORDER BY id').pluck().all() as number[], step.share)) update.run(step.durationMs, id);
+              break;
+            }
+            case 'redate': {
+              const update = db.sqlite.prepare('UPDATE job_runs SET created_at = created_at + ? WHERE id = ?');
+              for (const id of some(db.sqlite.prepare('SELECT id FROM job_runs ORDER BY id DESC').pluck().all() as number[], step.share)) update.run(step.days * 24 * HOUR + 1, id);
+              break;
+            }
           }
           expect(runCountDrift(db.sqlite), JSON.stringify(step)).toEqual([]);
+          expect(dailyRollupDrift(db.sqlite), JSON.stringify(step)).toEqual([]);
         }
 
         const scopes: TenantScope[] = [{ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }, ...businesses.map((businessId) => ({ kind: 'business' as const, businessId }))];
@@ -95,8 +137,29 @@ describe('runs per owner and job type (job_run_counts)', () => {
         expect(byKey(countJobRunsByOwner(db.orm, { kind: 'all' }))).toEqual(byKey(owners as { scope: string; businessId: number | null }[]));
         db.close();
       }),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
+  });
+
+  it('the migration that introduces the daily rollups fills them from the runs already there', () => {
+    const sqlite = new Database(':memory:');
+    const migrations = loadMigrations(MIGRATIONS_FOLDER);
+    const introducedAt = migrations.findIndex((m) => m.statements.some((statement) => statement.includes('CREATE TABLE `job_run_daily`')));
+    expect(introducedAt).toBeGreaterThan(0);
+    runMigrationStatements(sqlite, migrations.slice(0, introducedAt));
+    sqlite.exec("INSERT INTO businesses (name, created_at) VALUES ('Acme', 0)");
+    const insert = sqlite.prepare("INSERT INTO job_runs (scope, business_id, job_type, status, trigger, created_at, duration_ms) VALUES (?, ?, ?, ?, 'manual', ?, ?)");
+    const statuses = ['completed', 'failed', 'running', 'cancelled', 'pending'];
+    for (let i = 0; i < 60; i++) {
+      insert.run(i % 3 === 0 ? 'system' : 'business', i % 3 === 1 ? 1 : null, JOB_TYPES[i % JOB_TYPES.length], statuses[i % statuses.length], i * 5 * HOUR, i % 7 === 0 ? null : i * 37 - 3);
+    }
+    runMigrationStatements(sqlite, migrations.slice(introducedAt));
+    expect(sqlite.prepare('SELECT sum(runs) FROM job_run_daily').pluck().get()).toBe(60);
+    expect(sqlite.prepare('SELECT sum(runs) FROM job_run_daily_durations').pluck().get()).toBe(
+      sqlite.prepare("SELECT count(*) FROM job_runs WHERE status IN ('completed', 'failed') AND duration_ms IS NOT NULL").pluck().get(),
+    );
+    expect(dailyRollupDrift(sqlite)).toEqual([]);
+    sqlite.close();
   });
 
   it('the migration that introduces it counts the runs already there', () => {

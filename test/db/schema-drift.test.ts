@@ -64,10 +64,19 @@ describe('schema and migrations', () => {
     expect((built.job_runs as { checks: string[] }).checks).toHaveLength(7);
   });
 
-  it('the audit log and run-count triggers exist after migrating (they live in hand-written migrations)', () => {
+  it('the audit log and rollup triggers exist after migrating (they live in hand-written migrations)', () => {
     const sqlite = new Database(':memory:');
     runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
     const triggers = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all();
-    expect(triggers).toEqual(['audit_events_no_delete', 'audit_events_no_update', 'job_run_counts_delete', 'job_run_counts_insert', 'job_run_counts_update']);
+    expect(triggers).toEqual([
+      'audit_events_no_delete',
+      'audit_events_no_update',
+      'job_run_counts_delete',
+      'job_run_counts_insert',
+      'job_run_counts_update',
+      'job_run_daily_delete',
+      'job_run_daily_insert',
+      'job_run_daily_update',
+    ]);
   });
 });

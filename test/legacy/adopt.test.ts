@@ -1,5 +1,5 @@
 // A server-edition database opens as an Automation Console database, with every row kept and mapped.
-import { runCountDrift } from '../../src-main/db/run-counts';
+import { dailyRollupDrift, runCountDrift } from '../../src-main/db/run-counts';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -39,10 +39,12 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
       const businesses = all('SELECT * FROM businesses ORDER BY id');
       const users = all('SELECT * FROM users ORDER BY id');
       const runs = all('SELECT * FROM job_runs ORDER BY id');
-      // Copied with the triggers dropped, the runs-per-owner-and-type rollup is recounted in the same transaction.
+      // Copied with the triggers dropped, the rollups are recounted in the same transaction.
       expect(runCountDrift(db.sqlite)).toEqual([]);
+      expect(dailyRollupDrift(db.sqlite)).toEqual([]);
       expect(db.sqlite.prepare('SELECT sum(runs) FROM job_run_counts').pluck().get()).toBe(fixture.runs.length);
-      expect(db.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'job_runs'").pluck().get()).toBe(3);
+      expect(db.sqlite.prepare('SELECT sum(runs) FROM job_run_daily').pluck().get()).toBe(fixture.runs.length);
+      expect(db.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'job_runs'").pluck().get()).toBe(6);
       const legacyIdOf = (rows: Row[]) => new Map(rows.map((r) => [r.id as number, r.legacy_id as string]));
       const businessLegacyId = legacyIdOf(businesses);
       const userLegacyId = legacyIdOf(users);

@@ -662,15 +662,6 @@ const GAP_CAUSES: GapCause[] = [
       'still serves the foreign key (tried with QUERY_PLANS_DDL: no sort, every variant).',
     cases: ['history · all · triggered-by filter, last 7 days'],
   },
-  {
-    title: 'stats: exact percentiles sort the window',
-    detail:
-      'durationSummaries ranks durations with row_number() OVER (PARTITION BY … ORDER BY duration_ms): every finished run in the window ' +
-      'is sorted (TEMP B-TREE FOR ORDER BY, twice per statement), per type and overall. Without statistics the per-type statement also ' +
-      "SEARCHes (business_id=?) alone: the business's whole history, not the window. Fix: the planned rollups (bucketed durations per " +
-      'owner, type and day, kept in the run transaction); GROUP BY sorts over the bounded range remain acceptable.',
-    cases: SCOPES.map((scope) => `stats · ${scope} · ${scope === 'all' || scope === 'orphans' ? 90 : 30} days`),
-  },
 ];
 
 interface KnownGap {

@@ -173,7 +173,7 @@ function copyEverything(db: AppDatabase, migrations: Migration[], plan: LegacyPl
   );
   timer.lap('indexes');
   rebuildRunCounts(sqlite);
-  timer.lap('run counts');
+  timer.lap('rollups');
 
   progress?.({ phase: 'Finishing', done: 0, total: 1 });
   assertEveryRowCopied(sqlite);

@@ -1,7 +1,7 @@
 // maintenance.integrity_check: SQLite's integrity and foreign-key checks over the whole file, and the
 // rollups against a recount of the runs.
 import { z } from 'zod';
-import { runCountDrift } from '../../db/run-counts';
+import { dailyRollupDrift, runCountDrift } from '../../db/run-counts';
 import type { JobHandler } from '../context';
 
 export const integrityCheckParams = z.strictObject({});
@@ -25,14 +25,17 @@ export const runIntegrityCheck: JobHandler<z.output<typeof integrityCheckParams>
   ctx.reportProgress(0.5, 'Checking foreign keys');
   const violations = ctx.db.sqlite.pragma('foreign_key_check') as ForeignKeyViolation[];
   signal.throwIfAborted();
-  ctx.reportProgress(0.8, 'Recounting runs per owner and job type');
-  const drift = runCountDrift(ctx.db.sqlite);
+  ctx.reportProgress(0.8, 'Recounting runs per owner, job type and day');
+  const drift = [
+    ...runCountDrift(ctx.db.sqlite).map((d) => `run counts: owner ${d.owner}, ${d.jobType}: kept ${d.kept}, counted ${d.counted}`),
+    ...dailyRollupDrift(ctx.db.sqlite).map((d) => `${d.table}: ${d.key}: kept ${d.kept}, counted ${d.counted}`),
+  ];
   ctx.reportProgress(1, 'Checks finished');
   if (integrity.length > 0 || violations.length > 0 || drift.length > 0) {
     const findings = [
       ...integrity.map((line) => `integrity: ${line}`),
       ...violations.map((v) => `foreign key: ${v.table} row ${v.rowid ?? '?'} references a missing ${v.parent} row`),
-      ...drift.map((d) => `run counts: owner ${d.owner}, ${d.jobType}: kept ${d.kept}, counted ${d.counted}`),
+      ...drift,
     ];
     const listed = findings.slice(0, MAX_LISTED).join('; ');
     const more = findings.length > MAX_LISTED ? `; and ${findings.length - MAX_LISTED} more` : '';
