@@ -122,3 +122,99 @@ export function runCountDrift(sqlite: Database.Database): { owner: number; jobTy
     )
     .all() as { owner: number; jobType: string; kept: number; counted: number }[];
 }
+
+// ---- Bulk changes ---------------------------------------------------------------------------------------
+
+/** The affected runs' groups in every rollup key at once (owner, day, type, status, bucket), from temp.rollup_affected. */
+const AFFECTED_GROUPS_SQL = `CREATE TEMP TABLE rollup_delta AS
+  SELECT ${RUN_OWNER_SQL} AS owner, ${RUN_DAY_SQL} AS day, job_type, status,
+         CASE WHEN ${RUN_FINISHED_SQL} THEN ${RUN_BUCKET_SQL} END AS bucket, count(*) AS runs,
+         sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) AS dur_sum
+  FROM job_runs WHERE id IN (SELECT id FROM temp.rollup_affected) GROUP BY 1, 2, 3, 4, 5`;
+
+/** Each rollup: its key columns, its value columns, and the affected runs' values per key (from temp.rollup_delta). */
+const ROLLUPS = [
+  {
+    table: 'job_run_counts',
+    keys: ['owner', 'job_type'],
+    values: ['runs'],
+    groups: 'SELECT owner, job_type, sum(runs) AS runs FROM temp.rollup_delta GROUP BY 1, 2',
+  },
+  {
+    table: 'job_run_daily',
+    keys: ['owner', 'day', 'job_type', 'status'],
+    values: ['runs', 'dur_n', 'dur_sum'],
+    groups: `SELECT owner, day, job_type, status, sum(runs) AS runs, sum(CASE WHEN bucket IS NOT NULL THEN runs ELSE 0 END) AS dur_n,
+             sum(dur_sum) AS dur_sum FROM temp.rollup_delta GROUP BY 1, 2, 3, 4`,
+  },
+  {
+    table: 'job_run_daily_durations',
+    keys: ['owner', 'day', 'job_type', 'bucket'],
+    values: ['runs'],
+    groups: 'SELECT owner, day, job_type, bucket, sum(runs) AS runs FROM temp.rollup_delta WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4',
+  },
+] as const;
+
+/** Adds (+1) or takes out (-1) the groups in temp.rollup_delta from every rollup. */
+function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
+  for (const { table, keys, values, groups } of ROLLUPS) {
+    if (sign === 1) {
+      sqlite.exec(
+        `INSERT INTO ${table} (${[...keys, ...values].join(', ')}) SELECT * FROM (${groups}) WHERE true
+         ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`,
+      );
+      continue;
+    }
+    // The groups, keyed, so each statement below walks them (few) and finds the rollup row by its key.
+    sqlite.exec('DROP TABLE IF EXISTS temp.rollup_groups');
+    sqlite.exec(`CREATE TEMP TABLE rollup_groups (${[...keys, ...values].join(', ')}, PRIMARY KEY (${keys.join(', ')}))`);
+    sqlite.exec(`INSERT INTO temp.rollup_groups ${groups}`);
+    const sameKey = keys.map((key) => `${table}.${key} = d.${key}`).join(' AND ');
+    const rowsOfGroups = (extra: string) => `SELECT ${table}.rowid FROM temp.rollup_groups AS d JOIN ${table} ON ${sameKey}${extra}`;
+    // A key whose every run is affected goes (runs may never reach 0); the others are decremented.
+    sqlite.exec(`DELETE FROM ${table} WHERE rowid IN (${rowsOfGroups(` WHERE ${table}.runs = d.runs`)})`);
+    const less = values.map((v) => `${v} = ${v} - (SELECT d.${v} FROM temp.rollup_groups AS d WHERE ${sameKey})`).join(', ');
+    sqlite.exec(`UPDATE ${table} SET ${less} WHERE rowid IN (${rowsOfGroups('')})`);
+    sqlite.exec('DROP TABLE temp.rollup_groups');
+  }
+}
+
+/** What a bulk change does to the runs it touches: deletes them, or gives them all to another owner (nothing else changes). */
+export type BulkRunChange = { kind: 'deleted' } | { kind: 'moved'; toOwner: number };
+
+/**
+ * A change to many runs at once (assigning or deleting 100,000 orphans): the rollup triggers would run three to
+ * six statements per run, so `change` runs with them dropped, and the rollups move set-based instead: the
+ * affected runs' groups are counted once, taken out before the change, and, for runs moved to another owner,
+ * put back under that owner. Must run inside the caller's transaction, so no other connection ever sees the
+ * triggers missing, and a failure rolls all of it back. `affected` is a SELECT of the ids the change touches;
+ * `effect` must be all the change does to them.
+ */
+export function withRollupsMovedInBulk<T>(
+  sqlite: Database.Database,
+  affected: { sql: string; params: unknown[] },
+  effect: BulkRunChange,
+  change: () => T,
+): T {
+  if (!sqlite.inTransaction) throw new Error('withRollupsMovedInBulk must run inside a transaction');
+  sqlite.exec('DROP TABLE IF EXISTS temp.rollup_affected');
+  sqlite.exec('CREATE TEMP TABLE rollup_affected (id INTEGER PRIMARY KEY)');
+  sqlite.prepare(`INSERT INTO temp.rollup_affected (id) ${affected.sql}`).run(...affected.params);
+  sqlite.exec('DROP TABLE IF EXISTS temp.rollup_delta');
+  sqlite.exec(AFFECTED_GROUPS_SQL);
+  sqlite.exec('DROP TABLE temp.rollup_affected');
+  applyGroups(sqlite, -1);
+  const triggers = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'job_runs' ORDER BY rowid").all() as {
+    name: string;
+    sql: string;
+  }[];
+  for (const trigger of triggers) sqlite.exec(`DROP TRIGGER "${trigger.name}"`);
+  const result = change();
+  for (const trigger of triggers) sqlite.exec(trigger.sql);
+  if (effect.kind === 'moved') {
+    sqlite.prepare('UPDATE temp.rollup_delta SET owner = ?').run(effect.toOwner);
+    applyGroups(sqlite, 1);
+  }
+  sqlite.exec('DROP TABLE temp.rollup_delta');
+  return result;
+}

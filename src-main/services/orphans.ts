@@ -2,6 +2,7 @@
 // operations behind the orphan wizard and the CLI: check, list, and preview-then-execute delete and assign.
 // System runs have no business either, but they are not orphans, and nothing here can touch them:
 // every statement filters through runScopeCondition(ORPHANS).
+import { type BulkRunChange, withRollupsMovedInBulk } from '../db/run-counts';
 import { and, count, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
@@ -100,7 +101,7 @@ export async function deleteOrphans(
   options.onProgress?.({ phase: 'Deleting orphans', done: 0, total: expectedCount });
   const deleted = inImmediateTransaction(db, () => {
     requireUnchangedSince(db.orm, selected, expectedCount);
-    const changes = db.orm.delete(jobRuns).where(orphansIn(selected)).run().changes;
+    const changes = inBulk(db, selected, { kind: 'deleted' }, () => db.orm.delete(jobRuns).where(orphansIn(selected)).run().changes);
     recordAuditEvent(db.orm, {
       actor: options.actor,
       action: 'orphans.delete',
@@ -113,6 +114,12 @@ export async function deleteOrphans(
   });
   options.onProgress?.({ phase: 'Deleting orphans', done: deleted, total: expectedCount });
   return { deleted, backupPath: backup.path };
+}
+
+/** Up to 100,000 runs at once: the rollups move set-based, not by a trigger per run (db/run-counts.ts). */
+function inBulk<T>(db: AppDatabase, selected: OrphanSelection, effect: BulkRunChange, change: () => T): T {
+  const affected = db.orm.select({ id: jobRuns.id }).from(jobRuns).where(orphansIn(selected)).toSQL();
+  return withRollupsMovedInBulk(db.sqlite, affected, effect, change);
 }
 
 // ---- Assign ---------------------------------------------------------------------------------------
@@ -154,11 +161,12 @@ export function assignOrphans(
     requireUnchangedSince(db.orm, selected, expectedCount);
     const summary = { id: business.id, name: business.name };
     if (expectedCount === 0) return { assigned: 0, business: summary };
-    const assigned = db.orm
-      .update(jobRuns)
-      .set({ businessId: business.id, orphanedFrom: null })
-      .where(orphansIn(selected))
-      .run().changes;
+    const assigned = inBulk(
+      db,
+      selected,
+      { kind: 'moved', toOwner: business.id },
+      () => db.orm.update(jobRuns).set({ businessId: business.id, orphanedFrom: null }).where(orphansIn(selected)).run().changes,
+    );
     recordAuditEvent(db.orm, {
       actor: options.actor,
       action: 'orphans.assign',
