@@ -1,5 +1,6 @@
 // Active runs with live progress, and the most recent runs.
 import { Alert, Anchor, Button, Group, Paper, Progress, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { type ReactNode } from 'react';
 import { type UserView } from '../../src-shared/schemas/accounts';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { formatDateTime, formatDuration } from '../lib/format';
@@ -15,6 +16,35 @@ interface ListProps {
   showBusiness: boolean;
 }
 
+/** The list's error, its loading or empty state, or the list itself. */
+function RunListBody({ runs, error, emptyText, children }: { runs: JobRunView[] | undefined; error: unknown; emptyText: string; children: (runs: JobRunView[]) => ReactNode }) {
+  if (error) return <Alert color="red">{errorMessage(error)}</Alert>;
+  if (!runs) return <Skeleton h={80} />;
+  if (runs.length === 0) {
+    return (
+      <Text c="dimmed" size="sm">
+        {emptyText}
+      </Text>
+    );
+  }
+  return children(runs);
+}
+
+/** `#id job type · owner`, the id linking to the run. */
+function RunLabel({ run, showBusiness }: { run: JobRunView; showBusiness: boolean }) {
+  return (
+    <>
+      <Anchor href={hrefFor(`/runs/${run.id}`)} fw={500} size="sm">
+        #{run.id}
+      </Anchor>
+      <Text size="sm" truncate>
+        {run.jobType}
+        {showBusiness && <Text span c="dimmed"> · {ownerLabel(run)}</Text>}
+      </Text>
+    </>
+  );
+}
+
 export function ActiveRuns({ runs, error, showBusiness, user, more }: ListProps & { user: UserView; more: boolean }) {
   const askCancel = useUiStore((state) => state.setCancelConfirmRunId);
   return (
@@ -22,50 +52,38 @@ export function ActiveRuns({ runs, error, showBusiness, user, more }: ListProps 
       <Title order={3} size="h5" mb="sm">
         Active runs {runs && runs.length > 0 && <Text span c="dimmed">({runs.length}{more ? '+' : ''})</Text>}
       </Title>
-      {error ? (
-        <Alert color="red">{errorMessage(error)}</Alert>
-      ) : !runs ? (
-        <Skeleton h={80} />
-      ) : runs.length === 0 ? (
-        <Text c="dimmed" size="sm">
-          Nothing is running or waiting.
-        </Text>
-      ) : (
-        <Stack gap="sm" mah={360} style={{ overflowY: 'auto' }}>
-          {runs.map((run) => (
-            <div key={run.id} data-testid={`active-run-${run.id}`} data-status={run.status}>
-              <Group justify="space-between" wrap="nowrap" gap="xs">
-                <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
-                  <Anchor href={hrefFor(`/runs/${run.id}`)} fw={500} size="sm">
-                    #{run.id}
-                  </Anchor>
-                  <Text size="sm" truncate>
-                    {run.jobType}
-                    {showBusiness && <Text span c="dimmed"> · {ownerLabel(run)}</Text>}
-                  </Text>
-                  <StatusBadge status={run.status} />
+      <RunListBody runs={runs} error={error} emptyText="Nothing is running or waiting.">
+        {(runs) => (
+          <Stack gap="sm" mah={360} style={{ overflowY: 'auto' }}>
+            {runs.map((run) => (
+              <div key={run.id} data-testid={`active-run-${run.id}`} data-status={run.status}>
+                <Group justify="space-between" wrap="nowrap" gap="xs">
+                  <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+                    <RunLabel run={run} showBusiness={showBusiness} />
+                    <StatusBadge status={run.status} />
+                  </Group>
+                  {isCancellable(run) && mayControlRun(user, run) && (
+                    <Button size="compact-xs" variant="light" color="red" onClick={() => askCancel(run.id)} data-testid={`cancel-run-${run.id}`} aria-label={`Cancel run ${run.id}`}>
+                      Cancel
+                    </Button>
+                  )}
                 </Group>
-                {isCancellable(run) && mayControlRun(user, run) && (
-                  <Button size="compact-xs" variant="light" color="red" onClick={() => askCancel(run.id)} data-testid={`cancel-run-${run.id}`} aria-label={`Cancel run ${run.id}`}>
-                    Cancel
-                  </Button>
-                )}
-              </Group>
-              <Progress
-                mt={4}
-                value={(run.progress ?? 0) * 100}
-                animated={run.status === 'running'}
-                striped={run.status === 'pending'}
-                aria-label={`Progress of run ${run.id}`}
-                data-testid={`active-run-progress-${run.id}`}
-              />
-              <Text size="xs" c="dimmed">
-                {run.status === 'pending' ? 'Waiting for a free slot' : `${Math.round((run.progress ?? 0) * 100)}%${run.progressMessage ? ` · ${run.progressMessage}` : ''}`}
-              </Text>
-            </div>
-          ))}
-        </Stack>
-      )}
+                <Progress
+                  mt={4}
+                  value={(run.progress ?? 0) * 100}
+                  animated={run.status === 'running'}
+                  striped={run.status === 'pending'}
+                  aria-label={`Progress of run ${run.id}`}
+                  data-testid={`active-run-progress-${run.id}`}
+                />
+                <Text size="xs" c="dimmed">
+                  {run.status === 'pending' ? 'Waiting for a free slot' : `${Math.round((run.progress ?? 0) * 100)}%${run.progressMessage ? ` · ${run.progressMessage}` : ''}`}
+                </Text>
+              </div>
+            ))}
+          </Stack>
+        )}
+      </RunListBody>
     </Paper>
   );
 }
@@ -76,37 +94,25 @@ export function RecentRuns({ runs, error, showBusiness }: ListProps) {
       <Title order={3} size="h5" mb="sm">
         Recent runs
       </Title>
-      {error ? (
-        <Alert color="red">{errorMessage(error)}</Alert>
-      ) : !runs ? (
-        <Skeleton h={80} />
-      ) : runs.length === 0 ? (
-        <Text c="dimmed" size="sm">
-          No runs yet. Trigger one with “Trigger a run”.
-        </Text>
-      ) : (
-        <Stack gap={6}>
-          {runs.map((run) => (
-            <Group key={run.id} justify="space-between" wrap="nowrap" data-testid={`recent-run-${run.id}`} data-status={run.status}>
-              <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
-                <Anchor href={hrefFor(`/runs/${run.id}`)} size="sm" fw={500}>
-                  #{run.id}
-                </Anchor>
-                <Text size="sm" truncate>
-                  {run.jobType}
-                  {showBusiness && <Text span c="dimmed"> · {ownerLabel(run)}</Text>}
-                </Text>
+      <RunListBody runs={runs} error={error} emptyText="No runs yet. Trigger one with “Trigger a run”.">
+        {(runs) => (
+          <Stack gap={6}>
+            {runs.map((run) => (
+              <Group key={run.id} justify="space-between" wrap="nowrap" data-testid={`recent-run-${run.id}`} data-status={run.status}>
+                <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+                  <RunLabel run={run} showBusiness={showBusiness} />
+                </Group>
+                <Group gap="xs" wrap="nowrap">
+                  <Text size="xs" c="dimmed" visibleFrom="sm">
+                    {formatDateTime(run.createdAt)} · {formatDuration(run.durationMs)}
+                  </Text>
+                  <StatusBadge status={run.status} />
+                </Group>
               </Group>
-              <Group gap="xs" wrap="nowrap">
-                <Text size="xs" c="dimmed" visibleFrom="sm">
-                  {formatDateTime(run.createdAt)} · {formatDuration(run.durationMs)}
-                </Text>
-                <StatusBadge status={run.status} />
-              </Group>
-            </Group>
-          ))}
-        </Stack>
-      )}
+            ))}
+          </Stack>
+        )}
+      </RunListBody>
     </Paper>
   );
 }
