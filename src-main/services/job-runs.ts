@@ -18,7 +18,7 @@ import {
 } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
-import { bucketValue, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/run-counts';
+import { bucketValue, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
 import { businesses, jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams } from '../jobs/registry';
 import { recordAuditEvent, userAuditActor } from './audit';

@@ -2,7 +2,7 @@
 // operations behind the orphan wizard and the CLI: check, list, and preview-then-execute delete and assign.
 // System runs have no business either, but they are not orphans, and nothing here can touch them:
 // every statement filters through runScopeCondition(ORPHANS).
-import { type BulkRunChange, withRollupsMovedInBulk } from '../db/run-counts';
+import { type BulkRunChange, withRollupsMovedInBulk } from '../db/rollups';
 import { and, count, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
@@ -116,7 +116,7 @@ export async function deleteOrphans(
   return { deleted, backupPath: backup.path };
 }
 
-/** Up to 100,000 runs at once: the rollups move set-based, not by a trigger per run (db/run-counts.ts). */
+/** Up to 100,000 runs at once: the rollups move set-based, not by a trigger per run (db/rollups.ts). */
 function inBulk<T>(db: AppDatabase, selected: OrphanSelection, effect: BulkRunChange, change: () => T): T {
   const affected = db.orm.select({ id: jobRuns.id }).from(jobRuns).where(orphansIn(selected)).toSQL();
   return withRollupsMovedInBulk(db.sqlite, affected, effect, change);

@@ -4,7 +4,7 @@ import { eq, sql, sum, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { RunScope } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { ORPHANS_OWNER, SYSTEM_OWNER } from '../db/run-counts';
+import { ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
 import { jobRunCounts } from '../db/schema';
 import { requireBusinessId, type TenantScope } from './tenant-scope';
 

@@ -6,7 +6,7 @@
 import { and, count, gte, inArray, lt, sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { DAY_MS, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/run-counts';
+import { DAY_MS, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
 import { jobRunDaily, jobRunDailyDurations, jobRuns } from '../db/schema';
 import { ownerCondition } from './run-counts';
 import { runScopeCondition, type TenantScope } from './tenant-scope';

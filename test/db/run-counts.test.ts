@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
-import { dailyRollupDrift, runCountDrift } from '../../src-main/db/run-counts';
+import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
 import { type AuditActor } from '../../src-main/services/audit';
 import { createJobRun, getJobTypes, countJobRuns, countJobRunsByOwner, finishJobRun, recordRunProgress, startJobRun, type RunOutcome } from '../../src-main/services/job-runs';
 import { assignOrphans, deleteOrphans } from '../../src-main/services/orphans';

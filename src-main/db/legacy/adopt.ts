@@ -41,7 +41,7 @@ import {
   renameLegacyTables,
   withIndexesDropped,
 } from './copy';
-import { rebuildRunCounts } from '../run-counts';
+import { rebuildRollups } from '../rollups';
 import { countRunsWithoutBusiness, planAdoption, readLegacyStructure, type LegacyPlan, type LegacyShape } from './validate';
 
 export { LegacyAdoptionError, type LegacyShape } from './validate';
@@ -172,7 +172,7 @@ function copyEverything(db: AppDatabase, migrations: Migration[], plan: LegacyPl
     progress,
   );
   timer.lap('indexes');
-  rebuildRunCounts(sqlite);
+  rebuildRollups(sqlite);
   timer.lap('rollups');
 
   progress?.({ phase: 'Finishing', done: 0, total: 1 });

@@ -1,5 +1,6 @@
 // The writing half of adoption. Every function here runs inside adoptLegacyDatabase's one transaction,
 // with foreign keys off, after the legacy tables were moved aside to legacy_*.
+import { withTriggersDropped } from '../rollups';
 import type Database from 'better-sqlite3';
 import type { ProgressListener } from '../../../src-shared/progress';
 import { LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, mappedSql } from './mapping';
@@ -156,13 +157,8 @@ export function withIndexesDropped<T>(
   const indexes = sqlite
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid")
     .all(table) as IndexDefinition[];
-  const triggers = sqlite
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY rowid")
-    .all(table) as IndexDefinition[];
   for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
-  for (const trigger of triggers) sqlite.exec(`DROP TRIGGER "${trigger.name}"`);
-  const result = work();
-  for (const trigger of triggers) sqlite.exec(trigger.sql);
+  const result = withTriggersDropped(sqlite, table, work);
   onProgress?.({ phase: 'Rebuilding indexes', done: 0, total: indexes.length });
   indexes.forEach((index, i) => {
     sqlite.exec(index.sql);

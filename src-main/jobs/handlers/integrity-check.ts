@@ -1,7 +1,7 @@
 // maintenance.integrity_check: SQLite's integrity and foreign-key checks over the whole file, and the
 // rollups against a recount of the runs.
 import { z } from 'zod';
-import { dailyRollupDrift, runCountDrift } from '../../db/run-counts';
+import { dailyRollupDrift, runCountDrift } from '../../db/rollups';
 import type { JobHandler } from '../context';
 
 export const integrityCheckParams = z.strictObject({});
