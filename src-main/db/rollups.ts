@@ -1,6 +1,7 @@
-// The rollups of job_runs: job_run_counts (runs per owner and type; drizzle/0004_run_counts_triggers.sql) and
+// The rollups of job_runs: job_run_counts (runs per owner and type; drizzle/0004_run_counts_triggers.sql),
 // job_run_daily / job_run_daily_durations (per owner, UTC day, type and status, and a duration histogram;
-// drizzle/0006_run_daily_triggers.sql): their keys in SQL and JS, and their upkeep outside the triggers that keep
+// drizzle/0006_run_daily_triggers.sql) and job_run_weekly_durations (the histogram per UTC week;
+// drizzle/0008_run_weekly_triggers.sql): their keys in SQL and JS, and their upkeep outside the triggers that keep
 // them in every ordinary transaction.
 import type Database from 'better-sqlite3';
 
@@ -15,6 +16,9 @@ export const DAY_MS = 86_400_000;
 
 /** The UTC day index of a run, as the daily rollups key it (created_at is never negative). */
 export const RUN_DAY_SQL = `created_at / ${DAY_MS}`;
+
+/** A week of the weekly rollup: 7 whole UTC days, week = day / 7 (= created_at / 604800000; day 0 was a Thursday). */
+export const DAYS_PER_WEEK = 7;
 
 /** A run "finished with a duration": the only runs counted in dur_n, dur_sum and the duration histogram. */
 export const RUN_FINISHED_SQL = `status IN ('completed', 'failed') AND duration_ms IS NOT NULL`;
@@ -38,19 +42,22 @@ export function bucketValue(bucket: number): number {
 
 const DAILY_RECOUNT_SQL = `SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, status, count(*), sum(${RUN_FINISHED_SQL}),
   sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) FROM job_runs GROUP BY 1, 2, 3, 4`;
-const DURATIONS_RECOUNT_SQL = `SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, ${RUN_BUCKET_SQL}, count(*)
-  FROM job_runs WHERE ${RUN_FINISHED_SQL} GROUP BY 1, 2, 3, 4`;
+/** The packed histogram rollups: each table, its period column, and how many UTC days a period holds (period = day / days). */
+const HISTOGRAM_TABLES = [
+  { table: 'job_run_daily_histograms', period: 'day', days: 1 },
+  { table: 'job_run_weekly_histograms', period: 'week', days: DAYS_PER_WEEK },
+] as const;
 
 export interface RollupDrift {
-  table: 'job_run_daily' | 'job_run_daily_durations';
-  /** owner/day/job type/status (or bucket) */
+  table: 'job_run_daily' | 'job_run_daily_histograms' | 'job_run_weekly_histograms';
+  /** owner/day/job type/status, or owner/day (or week)/job type/bucket */
   key: string;
   /** runs/dur_n/dur_sum (or runs), kept and recounted */
   kept: string;
   counted: string;
 }
 
-/** Keys whose daily rollup rows differ from a recount of job_runs: empty when both daily rollups are right. */
+/** Keys whose daily and weekly rollups differ from a recount of job_runs (or hold an empty histogram): empty when all are right. */
 export function dailyRollupDrift(sqlite: Database.Database): RollupDrift[] {
   const daily = sqlite
     .prepare(
@@ -64,18 +71,26 @@ export function dailyRollupDrift(sqlite: Database.Database): RollupDrift[] {
        ORDER BY owner, day, job_type, status`,
     )
     .all() as RollupDrift[];
-  const durations = sqlite
-    .prepare(
-      `WITH counted (owner, day, job_type, bucket, runs) AS (${DURATIONS_RECOUNT_SQL})
-       SELECT 'job_run_daily_durations' AS "table", owner || '/' || day || '/' || job_type || '/' || bucket AS key,
-              CAST(sum(kept) AS TEXT) AS kept, CAST(sum(counted) AS TEXT) AS counted
-       FROM (SELECT owner, day, job_type, bucket, runs AS kept, 0 AS counted FROM job_run_daily_durations
-             UNION ALL SELECT owner, day, job_type, bucket, 0, runs FROM counted)
-       GROUP BY owner, day, job_type, bucket HAVING sum(kept) <> sum(counted)
-       ORDER BY owner, day, job_type, bucket`,
-    )
-    .all() as RollupDrift[];
-  return [...daily, ...durations];
+  const histograms = HISTOGRAM_TABLES.flatMap(({ table, period, days }) =>
+    sqlite
+      .prepare(
+        `WITH counted (owner, period, job_type, bucket, runs) AS (
+           SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL} / ${days}, job_type, ${RUN_BUCKET_SQL}, count(*)
+           FROM job_runs WHERE ${RUN_FINISHED_SQL} GROUP BY 1, 2, 3, 4),
+         kept (owner, period, job_type, bucket, runs) AS (
+           SELECT t.owner, t.${period}, t.job_type, CAST(b.key AS INTEGER), b.value FROM ${table} AS t, json_each(t.buckets) AS b)
+         SELECT '${table}' AS "table", owner || '/' || period || '/' || job_type || '/' || bucket AS key,
+                CAST(sum(kept) AS TEXT) AS kept, CAST(sum(counted) AS TEXT) AS counted
+         FROM (SELECT owner, period, job_type, bucket, runs AS kept, 0 AS counted FROM kept
+               UNION ALL SELECT owner, period, job_type, bucket, 0, runs FROM counted)
+         GROUP BY owner, period, job_type, bucket HAVING sum(kept) <> sum(counted) OR min(kept) < 0 OR (sum(kept) = 0 AND count(*) > 1)
+         UNION ALL
+         SELECT '${table}', owner || '/' || ${period} || '/' || job_type || '/(none)', '{}', '(no row)' FROM ${table} WHERE json(buckets) = '{}'
+         ORDER BY 2`,
+      )
+      .all() as RollupDrift[],
+  );
+  return [...daily, ...histograms];
 }
 
 /** Owners and types whose kept count differs from a recount of job_runs: empty when the rollup is right. */
@@ -117,36 +132,79 @@ function groupRunsSql(where: string): string {
     FROM job_runs ${where} GROUP BY 1, 2, 3, 4, 5`;
 }
 
-/** Each rollup: its key columns, its value columns, and the affected runs' values per key (from temp.rollup_delta). */
-const ROLLUPS = [
+/**
+ * Each rollup, with the affected runs' rows for it (from temp.rollup_delta): `sums` rollups hold numbers per key
+ * (added up), `histogram` rollups a JSONB object per key from bucket to runs (added up bucket by bucket).
+ */
+type Rollup =
+  | { kind: 'sums'; table: string; keys: readonly string[]; values: readonly string[]; groups: string }
+  | { kind: 'histogram'; table: string; period: 'day' | 'week'; days: number };
+
+const ROLLUPS: readonly Rollup[] = [
   {
+    kind: 'sums',
     table: 'job_run_counts',
     keys: ['owner', 'job_type'],
     values: ['runs'],
     groups: 'SELECT owner, job_type, sum(runs) AS runs FROM temp.rollup_delta GROUP BY 1, 2',
   },
   {
+    kind: 'sums',
     table: 'job_run_daily',
     keys: ['owner', 'day', 'job_type', 'status'],
     values: ['runs', 'dur_n', 'dur_sum'],
     groups: `SELECT owner, day, job_type, status, sum(runs) AS runs, sum(CASE WHEN bucket IS NOT NULL THEN runs ELSE 0 END) AS dur_n,
              sum(dur_sum) AS dur_sum FROM temp.rollup_delta GROUP BY 1, 2, 3, 4`,
   },
-  {
-    table: 'job_run_daily_durations',
-    keys: ['owner', 'day', 'job_type', 'bucket'],
-    values: ['runs'],
-    groups: 'SELECT owner, day, job_type, bucket, sum(runs) AS runs FROM temp.rollup_delta WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4',
-  },
-] as const;
+  ...HISTOGRAM_TABLES.map((histogram) => ({ kind: 'histogram' as const, ...histogram })),
+];
+
+/** The bucket-by-bucket sum of two packed histograms, keys whose runs add up to 0 left out (an empty object when all are). */
+export function histogramSumSql(a: string, b: string): string {
+  return `(SELECT jsonb_group_object(key, n) FROM (
+    SELECT key, sum(value) AS n FROM (SELECT key, value FROM json_each(${a}) UNION ALL SELECT key, value FROM json_each(${b}))
+    GROUP BY key HAVING n <> 0))`;
+}
+
+/** The SET clause of an upsert that adds the `excluded` row's values into the rollup row of the same key. */
+export function addExcludedSql(rollup: Rollup): string {
+  return rollup.kind === 'sums'
+    ? rollup.values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')
+    : `buckets = ${histogramSumSql(`${rollup.table}.buckets`, 'excluded.buckets')}`;
+}
+
+/** A histogram rollup's key columns. */
+function histogramKeys(rollup: Extract<Rollup, { kind: 'histogram' }>): string[] {
+  return ['owner', rollup.period, 'job_type'];
+}
 
 /** Adds (+1) or takes out (-1) the groups in temp.rollup_delta from every rollup. */
 function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
-  for (const { table, keys, values, groups } of ROLLUPS) {
+  for (const rollup of ROLLUPS) {
+    if (rollup.kind === 'histogram') {
+      const keys = histogramKeys(rollup);
+      // The groups' histograms, signed: taking out is adding the negated runs, then dropping emptied rows.
+      sqlite.exec(
+        `INSERT INTO ${rollup.table} (${keys.join(', ')}, buckets)
+         SELECT owner, p, job_type, jsonb_group_object(bucket, runs) FROM (
+           SELECT owner, day / ${rollup.days} AS p, job_type, CAST(bucket AS TEXT) AS bucket, ${sign} * sum(runs) AS runs
+           FROM temp.rollup_delta WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4)
+         WHERE true GROUP BY 1, 2, 3
+         ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`,
+      );
+      if (sign === -1) {
+        sqlite.exec(
+          `DELETE FROM ${rollup.table} WHERE (${keys.join(', ')}) IN (SELECT DISTINCT owner, day / ${rollup.days}, job_type FROM temp.rollup_delta
+           WHERE bucket IS NOT NULL) AND json(buckets) = '{}'`,
+        );
+      }
+      continue;
+    }
+    const { table, keys, values, groups } = rollup;
     if (sign === 1) {
       sqlite.exec(
         `INSERT INTO ${table} (${[...keys, ...values].join(', ')}) SELECT * FROM (${groups}) WHERE true
-         ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`,
+         ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`,
       );
       continue;
     }
@@ -165,7 +223,7 @@ function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
 }
 
 /**
- * Recounts every rollup of job_runs (job_run_counts, job_run_daily, job_run_daily_durations): for a bulk load
+ * Recounts every rollup of job_runs (job_run_counts, job_run_daily, and the daily and weekly histograms): for a bulk load
  * that ran with the triggers dropped (adoption). Must run in the same transaction as that load. One pass over
  * the table and one sort of the runs into groups (about half a million for a million runs), from which every
  * rollup is summed: three passes over job_runs took 4.7 s for a million runs, this takes about 1.3 s.

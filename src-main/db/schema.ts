@@ -1,7 +1,7 @@
 // The database schema. Times are integer milliseconds since the Unix epoch (UTC).
 // drizzle-kit generates drizzle/*.sql from this file; test/db/schema-drift.test.ts fails when they disagree.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { MISSED_RUN_POLICIES, RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, USER_ROLES } from '../../src-shared/domain';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -186,25 +186,43 @@ export const jobRunDaily = sqliteTable(
 );
 
 /**
- * A duration histogram per owner, UTC day and job type over the runs finished with a duration, kept by the
- * same triggers: bucket = CAST(log2(max(duration_ms, 0) + 1) * 8 AS INTEGER), so bucket b holds durations in
- * [2^(b/8) - 1, 2^((b+1)/8) - 1). Percentiles read from it are bucketed (see src-main/db/run-daily.ts).
+ * A duration histogram per owner, UTC day and job type over the runs finished with a duration, kept by triggers
+ * on job_runs (drizzle/0008_run_histograms_triggers.sql) in the same transaction as every change. Packed: one row
+ * per key, `buckets` a JSONB object from bucket (as text) to runs, never empty (its last run removes the row).
+ * bucket = CAST(log2(max(duration_ms, 0) + 1) * 8 AS INTEGER), so bucket b holds durations in
+ * [2^(b/8) - 1, 2^((b+1)/8) - 1). Percentiles read from it are bucketed (src-main/services/run-daily.ts). One
+ * row holds what took about 40 rows of (bucket, runs), so a range's histograms are a few rows to read.
  */
-export const jobRunDailyDurations = sqliteTable(
-  'job_run_daily_durations',
+export const jobRunDailyHistograms = sqliteTable(
+  'job_run_daily_histograms',
   {
     owner: integer('owner').notNull(),
     day: integer('day').notNull(),
     jobType: text('job_type').notNull(),
-    bucket: integer('bucket').notNull(),
-    runs: integer('runs').notNull(),
+    buckets: blob('buckets', { mode: 'buffer' }).notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.owner, t.day, t.jobType, t.bucket] }),
-    // Covering, in GROUP BY (owner, job_type, bucket) order: histograms merge without sorting their rows.
-    index('job_run_daily_durations_group_idx').on(t.owner, t.jobType, t.bucket, t.day, t.runs),
-    check('job_run_daily_durations_runs_positive', sql`${t.runs} > 0`),
+    // WITHOUT ROWID (edited into drizzle/0007_run_histograms.sql; drizzle cannot declare it): the primary key
+    // holds the rows, so an owner's days are one covering range.
+    primaryKey({ columns: [t.owner, t.day, t.jobType] }),
   ],
+);
+
+/**
+ * The same histograms per owner, UTC week and job type (week = created_at / 604800000: 7 whole UTC days from a
+ * Thursday), kept by the same triggers: stats read whole weeks here and only the days at a range's edges from
+ * job_run_daily_histograms.
+ */
+export const jobRunWeeklyHistograms = sqliteTable(
+  'job_run_weekly_histograms',
+  {
+    owner: integer('owner').notNull(),
+    week: integer('week').notNull(),
+    jobType: text('job_type').notNull(),
+    buckets: blob('buckets', { mode: 'buffer' }).notNull(),
+  },
+  // WITHOUT ROWID, as job_run_daily_histograms.
+  (t) => [primaryKey({ columns: [t.owner, t.week, t.jobType] })],
 );
 
 // Append-only: migration 0001 adds triggers that refuse UPDATE and DELETE. No foreign keys, so the

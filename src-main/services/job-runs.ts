@@ -24,7 +24,7 @@ import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, v
 import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
 import { runsInScope, runsPerJobType, runsPerOwner } from './run-counts';
-import { aggregateRange, statusCountsBefore } from './run-daily';
+import { aggregateRange, HISTOGRAM_SIZE, rawRunsOf, statusCountsBefore, type RawRuns } from './run-daily';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
 import { decodePageCursor, encodePageCursor, isPositiveId } from './page-cursor';
 
@@ -577,7 +577,8 @@ export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsI
   const { from, to } = requireStatsRange(input);
   const localDay = localDayOf(input.timeZone);
   const now = Date.now();
-  const { statuses, buckets } = aggregateRange(orm, scope, from, to, now);
+  const raw = rawRunsOf(orm, scope);
+  const { statuses, histograms } = aggregateRange(orm, scope, from, to, now, raw);
 
   const overall = emptyGroup();
   const byType = new Map<string, StatsGroup>();
@@ -594,8 +595,10 @@ export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsI
       group.durSum += row.durSum;
     }
   }
-  for (const row of buckets) {
-    for (const group of groupsOf(row.owner, row.jobType)) group.histogram.set(row.bucket, (group.histogram.get(row.bucket) ?? 0) + row.runs);
+  for (const row of histograms) {
+    for (const group of groupsOf(row.owner, row.jobType)) {
+      for (let bucket = 0; bucket < HISTOGRAM_SIZE; bucket++) group.histogram[bucket] = (group.histogram[bucket] ?? 0) + (row.buckets[bucket] ?? 0);
+    }
   }
 
   return {
@@ -616,7 +619,7 @@ export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsI
         duration: durationSummaryOf(group),
       }))
       .sort((x, y) => y.total - x.total || compareText(x.jobType, y.jobType)),
-    perDay: countsPerDay(orm, scope, from, to, localDay, now),
+    perDay: countsPerDay(orm, scope, from, to, localDay, now, raw),
     byBusiness: byOwner ? statsByOwner(orm, byOwner) : null,
   };
 }
@@ -625,12 +628,12 @@ interface StatsGroup {
   counts: StatusCounts;
   durN: number;
   durSum: number;
-  /** duration bucket -> finished runs with a duration in it */
-  histogram: Map<number, number>;
+  /** finished runs with a duration, per duration bucket (the index) */
+  histogram: Float64Array;
 }
 
 function emptyGroup(): StatsGroup {
-  return { counts: emptyStatusCounts(), durN: 0, durSum: 0, histogram: new Map() };
+  return { counts: emptyStatusCounts(), durN: 0, durSum: 0, histogram: new Float64Array(HISTOGRAM_SIZE) };
 }
 
 function groupIn<K>(groups: Map<K, StatsGroup>, key: K): StatsGroup {
@@ -643,12 +646,11 @@ function groupIn<K>(groups: Map<K, StatsGroup>, key: K): StatsGroup {
 }
 
 function durationSummaryOf(group: StatsGroup): DurationSummary {
-  const sorted = [...group.histogram].filter(([, runs]) => runs > 0).sort(([x], [y]) => x - y);
-  const n = sorted.reduce((total, [, runs]) => total + runs, 0);
+  const n = group.histogram.reduce((total, runs) => total + runs, 0);
   const atRank = (rank: number): number | null => {
     let seen = 0;
-    for (const [bucket, runs] of sorted) {
-      seen += runs;
+    for (let bucket = 0; bucket < group.histogram.length; bucket++) {
+      seen += group.histogram[bucket] ?? 0;
       if (seen >= rank) return bucketValue(bucket);
     }
     return null;
@@ -727,6 +729,7 @@ function countsPerDay(
   to: number,
   localDay: (ms: number) => string,
   now: number,
+  raw: RawRuns,
 ): JobRunStatsView['perDay'] {
   const days = calendarDays(localDay(from), localDay(to - 1));
   const bounds = [from];
@@ -737,7 +740,7 @@ function countsPerDay(
     bounds.push(boundary);
   }
   bounds.push(to);
-  const before = statusCountsBefore(orm, scope, bounds, now);
+  const before = statusCountsBefore(orm, scope, bounds, now, raw);
   return days.map((day, i) => {
     const start = before[i] as StatusCounts;
     const end = before[i + 1] as StatusCounts;
@@ -787,15 +790,22 @@ function calendarDays(first: string, last: string): string[] {
 }
 
 /** The local calendar date of an instant in `timeZone`; VALIDATION for a zone this runtime does not know. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localDayOf(timeZone: string): (ms: number) => string {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  } catch {
-    throw new AppError('VALIDATION', `timeZone: unknown time zone ${JSON.stringify(timeZone)}; use an IANA name such as Europe/Berlin`);
+  // Building a formatter costs more than a whole stats call on the rollups: one per zone, kept.
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      throw new AppError('VALIDATION', `timeZone: unknown time zone ${JSON.stringify(timeZone)}; use an IANA name such as Europe/Berlin`);
+    }
+    if (dayFormats.size < 500) dayFormats.set(timeZone, format);
   }
+  const formatter = format;
   return (ms) => {
-    const parts = Object.fromEntries(format.formatToParts(ms).map((part) => [part.type, part.value]));
+    const parts = Object.fromEntries(formatter.formatToParts(ms).map((part) => [part.type, part.value]));
     return `${String(parts.year).padStart(4, '0')}-${parts.month}-${parts.day}`;
   };
 }

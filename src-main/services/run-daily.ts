@@ -6,13 +6,16 @@
 import { and, count, gte, inArray, lt, sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { DAY_MS, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
-import { jobRunDaily, jobRunDailyDurations, jobRuns } from '../db/schema';
+import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
+import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms, jobRuns } from '../db/schema';
 import { ownerCondition } from './run-counts';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
 
 /** A signed piece of a time range: whole UTC days [fromDay, toDay) from the rollups, or raw runs created in [from, to). */
 export type RangePiece = { kind: 'days'; fromDay: number; toDay: number; sign: 1 | -1 } | { kind: 'raw'; from: number; to: number; sign: 1 | -1 };
+
+/** A signed piece of a histogram's range: a RangePiece, or whole UTC weeks [fromWeek, toWeek) from the weekly histograms. */
+export type HistogramPiece = RangePiece | { kind: 'weeks'; fromWeek: number; toWeek: number; sign: 1 | -1 };
 
 export interface StatusAggregate {
   owner: number;
@@ -23,12 +26,15 @@ export interface StatusAggregate {
   durSum: number;
 }
 
-export interface BucketAggregate {
+/** Finished runs per duration bucket (the index) of one owner and job type. */
+export interface HistogramAggregate {
   owner: number;
   jobType: string;
-  bucket: number;
-  runs: number;
+  buckets: Float64Array;
 }
+
+/** Buckets run 0..HISTOGRAM_SIZE - 1: the longest duration SQLite can hold (2^63 - 1 ms) is bucket 504. */
+export const HISTOGRAM_SIZE = 512;
 
 /** The length of [a, b) that can hold runs: none of it after `now` (runs are created at the present). */
 function liveLength(a: number, b: number, now: number): number {
@@ -75,15 +81,117 @@ export function rangePieces(from: number, to: number, now: number): RangePiece[]
   return pieces;
 }
 
+/** How many of the days [a, b) can hold runs: none after `today` (runs are created at the present). */
+function liveDays(a: number, b: number, today: number): number {
+  return Math.max(0, Math.min(b, today + 1) - a);
+}
+
+/**
+ * Whole days [fromDay, toDay) as signed pieces for the histograms: whole weeks from the weekly rollup, and at each
+ * edge that is not a week's first day, either the days inside the range or the week minus the days outside it,
+ * whichever reads fewer days (a week read counts as one more day: it holds about 1.4 days' rows; days after
+ * `today` are empty and cost nothing).
+ */
+export function weekPieces(fromDay: number, toDay: number, today: number): HistogramPiece[] {
+  const pieces: HistogramPiece[] = [];
+  let fromWeek = Math.ceil(fromDay / DAYS_PER_WEEK);
+  let toWeek = Math.floor(toDay / DAYS_PER_WEEK);
+  if (fromWeek > toWeek) {
+    // Inside one week: its days, or the week minus the days outside the range.
+    const week = toWeek;
+    const [start, end] = [week * DAYS_PER_WEEK, (week + 1) * DAYS_PER_WEEK];
+    if (liveDays(fromDay, toDay, today) <= 1 + liveDays(start, fromDay, today) + liveDays(toDay, end, today)) {
+      return [{ kind: 'days', fromDay, toDay, sign: 1 }];
+    }
+    pieces.push({ kind: 'weeks', fromWeek: week, toWeek: week + 1, sign: 1 });
+    if (start < fromDay) pieces.push({ kind: 'days', fromDay: start, toDay: fromDay, sign: -1 });
+    if (toDay < end) pieces.push({ kind: 'days', fromDay: toDay, toDay: end, sign: -1 });
+    return pieces;
+  }
+  if (fromDay % DAYS_PER_WEEK !== 0) {
+    const start = (fromWeek - 1) * DAYS_PER_WEEK;
+    if (liveDays(fromDay, fromWeek * DAYS_PER_WEEK, today) <= 1 + liveDays(start, fromDay, today)) {
+      pieces.push({ kind: 'days', fromDay, toDay: fromWeek * DAYS_PER_WEEK, sign: 1 });
+    } else {
+      fromWeek -= 1;
+      pieces.push({ kind: 'days', fromDay: start, toDay: fromDay, sign: -1 });
+    }
+  }
+  if (toDay % DAYS_PER_WEEK !== 0) {
+    const end = (toWeek + 1) * DAYS_PER_WEEK;
+    if (liveDays(toWeek * DAYS_PER_WEEK, toDay, today) <= 1 + liveDays(toDay, end, today)) {
+      pieces.push({ kind: 'days', fromDay: toWeek * DAYS_PER_WEEK, toDay, sign: 1 });
+    } else {
+      toWeek += 1;
+      // Read even when it lies after today: empty then, and a run created ahead of the clock still counts right.
+      pieces.push({ kind: 'days', fromDay: toDay, toDay: end, sign: -1 });
+    }
+  }
+  if (fromWeek < toWeek) pieces.push({ kind: 'weeks', fromWeek, toWeek, sign: 1 });
+  return pieces;
+}
+
+/** rangePieces with each run of whole days split further by weekPieces (signs multiply). */
+export function histogramPieces(from: number, to: number, now: number): HistogramPiece[] {
+  const today = Math.floor(now / DAY_MS);
+  return rangePieces(from, to, now).flatMap((piece): HistogramPiece[] =>
+    piece.kind === 'days' ? weekPieces(piece.fromDay, piece.toDay, today).map((inner) => ({ ...inner, sign: (inner.sign * piece.sign) as 1 | -1 })) : [piece],
+  );
+}
+
 const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
 const RAW_FINISHED = sql.raw(RUN_FINISHED_SQL);
 const RAW_BUCKET = sql.raw(RUN_BUCKET_SQL);
 
-// The rollup reads walk the covering (owner, job_type, status|bucket, day, …) indexes in GROUP BY order, the
-// window's days filtered inside each group: no sort and no table lookups. The unary + on day keeps the planner
+/** Runs of one owner, job type, status and duration bucket (null: not finished with a duration), read from job_runs. */
+export interface RawGroup {
+  owner: number;
+  jobType: string;
+  status: RunStatus;
+  bucket: number | null;
+  runs: number;
+  durSum: number;
+}
+
+/**
+ * The raw side of a stats call: the runs of `scope` created in [from, to) in groups, each interval read once
+ * however many parts of the call need it (the statuses, the histograms and the per-day series all read the
+ * partial days at the range's edges). `peek` answers only from what was read.
+ */
+export interface RawRuns {
+  read(from: number, to: number): RawGroup[];
+  peek(from: number, to: number): RawGroup[] | undefined;
+}
+
+export function rawRunsOf(orm: Orm, scope: TenantScope): RawRuns {
+  const read = new Map<string, RawGroup[]>();
+  return {
+    read(from, to) {
+      const key = `${from}:${to}`;
+      let groups = read.get(key);
+      if (!groups) {
+        groups = orm.all<RawGroup>(sql`
+          SELECT ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status,
+                 CASE WHEN ${RAW_FINISHED} THEN ${RAW_BUCKET} END AS bucket, count(*) AS runs,
+                 sum(CASE WHEN ${RAW_FINISHED} THEN ${jobRuns.durationMs} ELSE 0 END) AS durSum
+          FROM ${jobRuns}
+          WHERE ${runScopeCondition(scope)} AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
+          GROUP BY 1, 2, 3, 4`);
+        read.set(key, groups);
+      }
+      return groups;
+    },
+    peek(from, to) {
+      return read.get(`${from}:${to}`);
+    },
+  };
+}
+
+// The status reads walk the covering (owner, job_type, status, day, …) index in GROUP BY order, the window's
+// days filtered inside each group: no sort and no table lookups. The unary + on day keeps the planner
 // from the primary key's skip-scan over the day range, which looks up every row in the table and sorts them
 // (0.7 s instead of 0.1 s for 90 days of all owners at a million runs).
-function statusRowsOf(orm: Orm, scope: TenantScope, piece: RangePiece): StatusAggregate[] {
+function statusRowsOf(orm: Orm, scope: TenantScope, raw: RawRuns, piece: RangePiece): StatusAggregate[] {
   if (piece.kind === 'days') {
     return orm.all<StatusAggregate>(sql`
       SELECT ${jobRunDaily.owner} AS owner, ${jobRunDaily.jobType} AS jobType, ${jobRunDaily.status} AS status,
@@ -92,29 +200,35 @@ function statusRowsOf(orm: Orm, scope: TenantScope, piece: RangePiece): StatusAg
       WHERE ${ownerCondition(scope, jobRunDaily.owner)} AND +${jobRunDaily.day} >= ${piece.fromDay} AND +${jobRunDaily.day} < ${piece.toDay}
       GROUP BY 1, 2, 3`);
   }
-  return orm.all<StatusAggregate>(sql`
-    SELECT ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status, count(*) AS runs,
-           sum(${RAW_FINISHED}) AS durN, sum(CASE WHEN ${RAW_FINISHED} THEN ${jobRuns.durationMs} ELSE 0 END) AS durSum
-    FROM ${jobRuns}
-    WHERE ${runScopeCondition(scope)} AND ${jobRuns.createdAt} >= ${piece.from} AND ${jobRuns.createdAt} < ${piece.to}
-    GROUP BY 1, 2, 3`);
+  return raw.read(piece.from, piece.to).map(({ owner, jobType, status, bucket, runs, durSum }) => ({
+    owner,
+    jobType,
+    status,
+    runs,
+    durN: bucket === null ? 0 : runs,
+    durSum,
+  }));
 }
 
-function bucketRowsOf(orm: Orm, scope: TenantScope, piece: RangePiece): BucketAggregate[] {
-  if (piece.kind === 'days') {
-    return orm.all<BucketAggregate>(sql`
-      SELECT ${jobRunDailyDurations.owner} AS owner, ${jobRunDailyDurations.jobType} AS jobType, ${jobRunDailyDurations.bucket} AS bucket,
-             sum(${jobRunDailyDurations.runs}) AS runs
-      FROM ${jobRunDailyDurations}
-      WHERE ${ownerCondition(scope, jobRunDailyDurations.owner)} AND +${jobRunDailyDurations.day} >= ${piece.fromDay}
-        AND +${jobRunDailyDurations.day} < ${piece.toDay}
-      GROUP BY 1, 2, 3`);
+// The histograms are packed (one row per owner, day or week, and job type; a JSONB object from bucket to runs)
+// and WITHOUT ROWID, keyed (owner, day|week, job_type): one owner's days or weeks are one covering range of the
+// key, every owner's a range per owner (owner IN the owners that have runs). Rows come back as JSON text.
+type PackedRow = { owner: number; jobType: string; buckets: string };
+type BucketRow = { owner: number; jobType: string; bucket: number; runs: number };
+
+function histogramRowsOf(orm: Orm, scope: TenantScope, raw: RawRuns, piece: HistogramPiece): PackedRow[] | BucketRow[] {
+  if (piece.kind === 'raw') {
+    return raw.read(piece.from, piece.to).flatMap(({ owner, jobType, bucket, runs }) => (bucket === null ? [] : [{ owner, jobType, bucket, runs }]));
   }
-  return orm.all<BucketAggregate>(sql`
-    SELECT ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${RAW_BUCKET} AS bucket, count(*) AS runs
-    FROM ${jobRuns}
-    WHERE ${runScopeCondition(scope)} AND ${jobRuns.createdAt} >= ${piece.from} AND ${jobRuns.createdAt} < ${piece.to} AND ${RAW_FINISHED}
-    GROUP BY 1, 2, 3`);
+  const [t, period, from, to] =
+    piece.kind === 'weeks'
+      ? [jobRunWeeklyHistograms, jobRunWeeklyHistograms.week, piece.fromWeek, piece.toWeek]
+      : [jobRunDailyHistograms, jobRunDailyHistograms.day, piece.fromDay, piece.toDay];
+  const owners = scope.kind === 'all' ? sql`${t.owner} IN (SELECT DISTINCT ${jobRunCounts.owner} FROM ${jobRunCounts})` : ownerCondition(scope, t.owner);
+  return orm.all<PackedRow>(sql`
+    SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, json(${t.buckets}) AS buckets
+    FROM ${t}
+    WHERE ${owners} AND ${period} >= ${from} AND ${period} < ${to}`);
 }
 
 /** The runs of `scope` created in [from, to): exact counts, duration counts and sums, and duration histograms per owner and job type. */
@@ -124,11 +238,11 @@ export function aggregateRange(
   from: number,
   to: number,
   now: number,
-): { statuses: StatusAggregate[]; buckets: BucketAggregate[] } {
+  raw: RawRuns = rawRunsOf(orm, scope),
+): { statuses: StatusAggregate[]; histograms: HistogramAggregate[] } {
   const statuses = new Map<string, StatusAggregate>();
-  const buckets = new Map<string, BucketAggregate>();
   for (const piece of rangePieces(from, to, now)) {
-    for (const row of statusRowsOf(orm, scope, piece)) {
+    for (const row of statusRowsOf(orm, scope, raw, piece)) {
       const key = `${row.owner}\u0000${row.jobType}\u0000${row.status}`;
       const entry = statuses.get(key);
       if (entry) {
@@ -139,14 +253,29 @@ export function aggregateRange(
         statuses.set(key, { ...row, runs: piece.sign * row.runs, durN: piece.sign * row.durN, durSum: piece.sign * row.durSum });
       }
     }
-    for (const row of bucketRowsOf(orm, scope, piece)) {
-      const key = `${row.owner}\u0000${row.jobType}\u0000${row.bucket}`;
-      const entry = buckets.get(key);
-      if (entry) entry.runs += piece.sign * row.runs;
-      else buckets.set(key, { ...row, runs: piece.sign * row.runs });
+  }
+  const histograms = new Map<string, HistogramAggregate>();
+  const histogramOf = (owner: number, jobType: string): Float64Array => {
+    const key = `${owner}\u0000${jobType}`;
+    let entry = histograms.get(key);
+    if (!entry) {
+      entry = { owner, jobType, buckets: new Float64Array(HISTOGRAM_SIZE) };
+      histograms.set(key, entry);
+    }
+    return entry.buckets;
+  };
+  for (const piece of histogramPieces(from, to, now)) {
+    for (const row of histogramRowsOf(orm, scope, raw, piece)) {
+      const buckets = histogramOf(row.owner, row.jobType);
+      if ('bucket' in row) {
+        buckets[row.bucket] = (buckets[row.bucket] ?? 0) + piece.sign * row.runs;
+        continue;
+      }
+      const packed = JSON.parse(row.buckets) as Record<string, number>;
+      for (const bucket in packed) buckets[Number(bucket)] = (buckets[Number(bucket)] ?? 0) + piece.sign * (packed[bucket] ?? 0);
     }
   }
-  return { statuses: [...statuses.values()].filter((row) => row.runs !== 0), buckets: [...buckets.values()].filter((row) => row.runs !== 0) };
+  return { statuses: [...statuses.values()].filter((row) => row.runs !== 0), histograms: [...histograms.values()] };
 }
 
 type StatusCounts = Record<RunStatus, number>;
@@ -185,7 +314,13 @@ function rawStatusCounter(orm: Orm, scope: TenantScope): (from: number, to: numb
  * [bounds[0], x) for each x: whole UTC days from the rollup (a prefix sum per day), and for an x that is not a
  * UTC midnight, a raw count of the shorter side of its day, added or subtracted.
  */
-export function statusCountsBefore(orm: Orm, scope: TenantScope, bounds: readonly number[], now: number): StatusCounts[] {
+export function statusCountsBefore(
+  orm: Orm,
+  scope: TenantScope,
+  bounds: readonly number[],
+  now: number,
+  raw: RawRuns = rawRunsOf(orm, scope),
+): StatusCounts[] {
   const first = bounds[0];
   const last = bounds[bounds.length - 1];
   if (first === undefined || last === undefined) return [];
@@ -209,7 +344,15 @@ export function statusCountsBefore(orm: Orm, scope: TenantScope, bounds: readonl
     const counts = perDay.get(day);
     prefix.push(counts ? (Object.fromEntries(RUN_STATUSES.map((s) => [s, previous[s] + counts[s]])) as StatusCounts) : previous);
   }
-  const rawStatusCounts = rawStatusCounter(orm, scope);
+  const countByIndex = rawStatusCounter(orm, scope);
+  // An interval the rest of the call already read (the range's edges) is counted from that; others by index only.
+  const rawStatusCounts = (from: number, to: number): StatusCounts => {
+    const groups = raw.peek(from, to);
+    if (!groups) return countByIndex(from, to);
+    const counts = emptyCounts();
+    for (const group of groups) counts[group.status] += group.runs;
+    return counts;
+  };
   return bounds.map((x) => {
     const day = Math.floor(x / DAY_MS);
     const before = prefix[day - baseDay] as StatusCounts;
@@ -217,12 +360,13 @@ export function statusCountsBefore(orm: Orm, scope: TenantScope, bounds: readonl
     if (offset === 0) return before;
     const dayStart = day * DAY_MS;
     const dayEnd = dayStart + DAY_MS;
-    if (liveLength(dayStart, x, now) <= liveLength(x, dayEnd, now)) {
-      const raw = rawStatusCounts(dayStart, x);
-      return Object.fromEntries(RUN_STATUSES.map((s) => [s, before[s] + raw[s]])) as StatusCounts;
+    // The same side as rangePieces picks at a range's edge (ties go to [x, dayEnd)), so the edges are read once.
+    if (liveLength(dayStart, x, now) < liveLength(x, dayEnd, now)) {
+      const counted = rawStatusCounts(dayStart, x);
+      return Object.fromEntries(RUN_STATUSES.map((s) => [s, before[s] + counted[s]])) as StatusCounts;
     }
     const through = prefix[day - baseDay + 1] as StatusCounts;
-    const raw = rawStatusCounts(x, dayEnd);
-    return Object.fromEntries(RUN_STATUSES.map((s) => [s, through[s] - raw[s]])) as StatusCounts;
+    const counted = rawStatusCounts(x, dayEnd);
+    return Object.fromEntries(RUN_STATUSES.map((s) => [s, through[s] - counted[s]])) as StatusCounts;
   });
 }

@@ -1,4 +1,4 @@
-// The rollups of job_runs (job_run_counts, job_run_daily, job_run_daily_durations) equal a recount of job_runs
+// The rollups of job_runs (job_run_counts, job_run_daily, and the daily and weekly duration histograms) equal a recount of job_runs
 // after any sequence of writes through the product's paths (create, start, finish, progress, orphan assign and
 // delete, business delete with its cascade, a change of job type, duration or creation time), after the
 // migrations that introduced them, and after legacy adoption.
@@ -18,7 +18,7 @@ const actor: AuditActor = { kind: 'app', label: 'cli' };
 const JOB_TYPES = ['diagnostics.probe', 'legacy.cleanup', 'reports.monthly_usage'] as const;
 
 type Op =
-  | { kind: 'seed'; owner: number; jobType: number; count: number }
+  | { kind: 'seed'; owner: number; jobType: number; count: number; durationMs: number | null }
   | { kind: 'create'; owner: number }
   | { kind: 'assign'; business: number; share: number }
   | { kind: 'deleteOrphans'; share: number }
@@ -34,8 +34,18 @@ const OUTCOMES: RunOutcome[] = [{ status: 'completed' }, { status: 'failed', err
 const SEED_AT = 1_700_000_000_000;
 const HOUR = 3_600_000;
 
+/** Durations: a few fixed values, so histogram keys collide (the upsert's conflict path), and any value. */
+const DURATION = fc.oneof(fc.constantFrom(0, 7, 900, 50_000), fc.integer({ min: -5, max: 100_000 }));
+
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('seed' as const), owner: fc.nat(4), jobType: fc.nat(2), count: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({
+    kind: fc.constant('seed' as const),
+    owner: fc.nat(4),
+    jobType: fc.nat(2),
+    count: fc.integer({ min: 1, max: 6 }),
+    // Seeded finished with a duration: the histograms' insert path, with keys that collide.
+    durationMs: fc.option(DURATION, { nil: null }),
+  }),
   fc.record({ kind: fc.constant('create' as const), owner: fc.nat(3) }),
   fc.record({ kind: fc.constant('assign' as const), business: fc.nat(2), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
   fc.record({ kind: fc.constant('deleteOrphans' as const), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
@@ -47,7 +57,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     kind: fc.constant('reduration' as const),
     share: fc.double({ min: 0, max: 1, noNaN: true }),
-    durationMs: fc.option(fc.integer({ min: -5, max: 100_000 }), { nil: null }),
+    durationMs: fc.option(DURATION, { nil: null }),
   }),
   fc.record({ kind: fc.constant('redate' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), days: fc.integer({ min: -2, max: 2 }) }),
 );
@@ -71,7 +81,13 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
             case 'seed': {
               const owner =
                 step.owner === 3 ? { kind: 'system' as const } : step.owner === 4 || live.length === 0 ? { kind: 'orphan' as const } : { kind: 'business' as const, businessId: live[step.owner % live.length]! };
-              seedRuns(db, owner, step.count, { jobType: JOB_TYPES[step.jobType], statuses: ['pending', 'running', 'completed'], startAt: SEED_AT, stepMs: 7 * HOUR });
+              seedRuns(db, owner, step.count, {
+                jobType: JOB_TYPES[step.jobType],
+                statuses: step.durationMs === null ? ['pending', 'running', 'completed'] : ['completed', 'failed'],
+                startAt: SEED_AT,
+                stepMs: 7 * HOUR,
+                durationMs: step.durationMs,
+              });
               break;
             }
             case 'create':
@@ -155,7 +171,8 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
     }
     runMigrationStatements(sqlite, migrations.slice(introducedAt));
     expect(sqlite.prepare('SELECT sum(runs) FROM job_run_daily').pluck().get()).toBe(60);
-    expect(sqlite.prepare('SELECT sum(runs) FROM job_run_daily_durations').pluck().get()).toBe(
+    // The histograms come through both steps: rows of job_run_daily_durations (0006), packed (0008).
+    expect(sqlite.prepare('SELECT sum(b.value) FROM job_run_daily_histograms AS h, json_each(h.buckets) AS b').pluck().get()).toBe(
       sqlite.prepare("SELECT count(*) FROM job_runs WHERE status IN ('completed', 'failed') AND duration_ms IS NOT NULL").pluck().get(),
     );
     expect(dailyRollupDrift(sqlite)).toEqual([]);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { type RunStatus, RUN_STATUSES, type UserRole } from '../../src-shared/domain';
+import { storedOrderOf } from './table-order';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
@@ -185,7 +186,7 @@ export function clearWorld(db: AppDatabase): void {
   db.sqlite.exec('DELETE FROM job_runs; DELETE FROM job_schedules; DELETE FROM users; DELETE FROM businesses;');
 }
 
-/** sha256 of every row of every table, in rowid order: equal dumps, equal databases. */
+/** sha256 of every row of every table, in stored order (test/helpers/table-order.ts): equal dumps, equal databases. */
 export function logicalDump(db: AppDatabase): string {
   const tables = db.sqlite
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -194,7 +195,8 @@ export function logicalDump(db: AppDatabase): string {
   const hash = crypto.createHash('sha256');
   for (const table of tables) {
     hash.update(`\n# ${table}\n`);
-    for (const row of db.sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).iterate()) hash.update(`${JSON.stringify(row)}\n`);
+    const { orderBy } = storedOrderOf(db.sqlite, table);
+    for (const row of db.sqlite.prepare(`SELECT * FROM "${table}" ORDER BY ${orderBy}`).iterate()) hash.update(`${JSON.stringify(row)}\n`);
   }
   return hash.digest('hex');
 }

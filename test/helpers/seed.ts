@@ -43,6 +43,8 @@ export interface SeedRunsOptions {
   /** created_at of the first run; each next one is `stepMs` later. */
   startAt?: number;
   stepMs?: number;
+  /** duration_ms of every run (default NULL). */
+  durationMs?: number | null;
 }
 
 /** Inserts `count` runs in one transaction and returns their ids in insertion order. */
@@ -52,8 +54,8 @@ export function seedRuns(db: AppDatabase, owner: SeedOwner, count: number, optio
   const stepMs = options.stepMs ?? 1000;
   // A prepared statement rather than the query builder: 100,000 runs seed in well under a second.
   const insert = db.sqlite.prepare(
-    `INSERT INTO job_runs (scope, business_id, orphaned_from, job_type, status, trigger, created_at)
-     VALUES (@scope, @businessId, @orphanedFrom, @jobType, @status, @trigger, @createdAt)`,
+    `INSERT INTO job_runs (scope, business_id, orphaned_from, job_type, status, trigger, created_at, duration_ms)
+     VALUES (@scope, @businessId, @orphanedFrom, @jobType, @status, @trigger, @createdAt, @durationMs)`,
   );
   const row = {
     scope: owner.kind === 'system' ? 'system' : 'business',
@@ -61,6 +63,7 @@ export function seedRuns(db: AppDatabase, owner: SeedOwner, count: number, optio
     orphanedFrom: owner.kind === 'orphan' ? (owner.orphanedFrom ?? 'missing-business') : null,
     jobType: options.jobType ?? 'diagnostics.probe',
     trigger: owner.kind === 'system' ? 'system' : owner.kind === 'orphan' ? 'legacy' : 'manual',
+    durationMs: options.durationMs ?? null,
   } satisfies Partial<JobRunInsert>;
   return db.sqlite.transaction(() =>
     Array.from({ length: count }, (_, i) => {

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { storedOrderOf } from '../helpers/table-order';
 
 export const ADOPTED_AT = new Date('2026-11-26T15:05:00.123Z');
 
@@ -19,7 +20,8 @@ export function dumpDatabase(file: string): Record<string, unknown[]> {
       .all() as { type: string; name: string }[];
     const dump: Record<string, unknown[]> = { schema };
     for (const table of schema.filter((o) => o.type === 'table' && !o.name.startsWith('sqlite_'))) {
-      dump[table.name] = sqlite.prepare(`SELECT rowid AS _rowid, * FROM "${table.name}" ORDER BY rowid`).all();
+      const { orderBy, hasRowid } = storedOrderOf(sqlite, table.name);
+      dump[table.name] = sqlite.prepare(`SELECT ${hasRowid ? 'rowid AS _rowid, ' : ''}* FROM "${table.name}" ORDER BY ${orderBy}`).all();
     }
     return dump;
   } finally {
