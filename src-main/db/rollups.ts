@@ -117,8 +117,12 @@ function groupRunsSql(where: string): string {
     FROM job_runs ${where} GROUP BY 1, 2, 3, 4, 5`;
 }
 
-/** Each rollup: its key columns, its value columns, and the affected runs' values per key (from temp.rollup_delta). */
-const ROLLUPS = [
+/**
+ * Each rollup of job_runs, in one list (the bulk functions below walk it): its key columns, owner first, its value
+ * columns, and the affected runs' values per key (from temp.rollup_delta). Every rollup is keyed by owner, so a
+ * change to all of one owner's runs can move or remove its rows by key (withOwnerRollupsMoved).
+ */
+const ROLLUPS: readonly { table: string; keys: readonly ['owner', ...string[]]; values: readonly string[]; groups: string }[] = [
   {
     table: 'job_run_counts',
     keys: ['owner', 'job_type'],
@@ -138,7 +142,7 @@ const ROLLUPS = [
     values: ['runs'],
     groups: 'SELECT owner, day, job_type, bucket, sum(runs) AS runs FROM temp.rollup_delta WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4',
   },
-] as const;
+];
 
 /** Adds (+1) or takes out (-1) the groups in temp.rollup_delta from every rollup. */
 function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
@@ -210,4 +214,41 @@ export function withRollupsMovedInBulk<T>(
   }
   sqlite.exec('DROP TABLE temp.rollup_delta');
   return result;
+}
+
+/**
+ * A change to every run of one owner at once (all the orphans): the owner's rollup rows are keyed by owner, so
+ * they move to the new owner (added to any rows it has) or go, by key, without reading or grouping the runs. The
+ * same contract as withRollupsMovedInBulk, plus: `change` touches every run of `fromOwner` and no other run.
+ * The first half is checked (no run of `fromOwner` may be left); the caller's WHERE guarantees the second.
+ */
+export function withOwnerRollupsMoved<T>(sqlite: Database.Database, fromOwner: number, effect: BulkRunChange, change: () => T): T {
+  if (!sqlite.inTransaction) throw new Error('withOwnerRollupsMoved must run inside a transaction');
+  if (effect.kind === 'moved' && effect.toOwner === fromOwner) throw new Error(`Runs of owner ${fromOwner} cannot move to the same owner`);
+  const result = withTriggersDropped(sqlite, 'job_runs', change);
+  const runsOf = ownerRunsCondition(fromOwner);
+  const left = sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM job_runs WHERE ${runsOf.sql})`).pluck().get(...runsOf.params);
+  if (left !== 0) throw new Error(`withOwnerRollupsMoved: the change left runs of owner ${fromOwner}; it must touch all of them`);
+  for (const { table, keys, values } of ROLLUPS) {
+    if (effect.kind === 'moved') {
+      const columns = [...keys, ...values].join(', ');
+      const moved = ['?', ...keys.slice(1), ...values].join(', ');
+      // The source rows are read in full before any is written (SQLite materializes a SELECT of the target table).
+      sqlite
+        .prepare(
+          `INSERT INTO ${table} (${columns}) SELECT ${moved} FROM ${table} WHERE owner = ? AND true
+           ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`,
+        )
+        .run(effect.toOwner, fromOwner);
+    }
+    sqlite.prepare(`DELETE FROM ${table} WHERE owner = ?`).run(fromOwner);
+  }
+  return result;
+}
+
+/** The runs of one owner (RUN_OWNER_SQL = owner), as a condition on job_runs that the (business_id, …) indexes serve. */
+function ownerRunsCondition(owner: number): { sql: string; params: number[] } {
+  if (owner === ORPHANS_OWNER) return { sql: "business_id IS NULL AND scope <> 'system'", params: [] };
+  if (owner === SYSTEM_OWNER) return { sql: "business_id IS NULL AND scope = 'system'", params: [] };
+  return { sql: "business_id = ? AND scope <> 'system'", params: [owner] };
 }
