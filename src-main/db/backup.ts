@@ -39,7 +39,7 @@ export async function backupDatabase(
 }
 
 function refuseExisting(destination: string): void {
-  if (fs.existsSync(destination)) throw new Error(`Refusing to overwrite an existing backup: ${destination}`, { cause: error });
+  if (fs.existsSync(destination)) throw new Error(`Refusing to overwrite an existing backup: ${destination}`);
 }
 
 export interface BackUpThenWriteOptions {

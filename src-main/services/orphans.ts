@@ -8,6 +8,8 @@ import { AppError } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { JobRunPageView, JobRunView, ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { backUpThenWrite, backupPathFor } from '../db/backup';
+import { deleteWithReferencesSetNull, setNullReferencesTo } from '../db/bulk-delete';
+import { withForeignKeysOff } from '../db/migrations';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { jobRuns, type BusinessRow } from '../db/schema';
 import { recordAuditEvent, type AuditActor } from './audit';
@@ -94,6 +96,9 @@ export async function deleteOrphans(
   requireUnchangedSince(db.orm, selected, expectedCount);
   if (expectedCount === 0) return { deleted: 0, backupPath: null };
 
+  // Runs referencing a deleted run (retry_of_run_id) lose the reference: set-based with foreign keys off, when
+  // every key to job_runs is ON DELETE SET NULL (db/bulk-delete.ts); else by SQLite, row by row.
+  const references = setNullReferencesTo(db.sqlite, 'job_runs');
   const phase = 'Backing up before deleting orphans';
   const { backup, result: deleted } = await backUpThenWrite(
     db,
@@ -101,7 +106,10 @@ export async function deleteOrphans(
     (made) => {
       options.onProgress?.({ phase: 'Deleting orphans', done: 0, total: expectedCount });
       requireUnchangedSince(db.orm, selected, expectedCount);
-      const changes = inBulk(db, selected, expectedCount, { kind: 'deleted' }, () => db.orm.delete(jobRuns).where(orphansIn(selected)).run().changes);
+      const remove = () => db.orm.delete(jobRuns).where(orphansIn(selected)).run().changes;
+      const changes = inBulk(db, selected, expectedCount, { kind: 'deleted' }, () =>
+        references ? deleteWithReferencesSetNull(db.sqlite, 'job_runs', references, selectedIds(db, selected), remove) : remove(),
+      );
       recordAuditEvent(db.orm, {
         actor: options.actor,
         action: 'orphans.delete',
@@ -112,7 +120,10 @@ export async function deleteOrphans(
       });
       return changes;
     },
-    { onProgress: (p) => options.onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }) },
+    {
+      onProgress: (p) => options.onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }),
+      transaction: references ? (work) => withForeignKeysOff(db.sqlite, work) : undefined,
+    },
   );
   options.onProgress?.({ phase: 'Deleting orphans', done: deleted, total: expectedCount });
   return { deleted, backupPath: backup.path };
@@ -127,8 +138,12 @@ function inBulk<T>(db: AppDatabase, selected: OrphanSelection, selectedCount: nu
   if (selected.kind === 'all' || selectedCount === countSelectedOrphans(db.orm, { kind: 'all' })) {
     return withOwnerRollupsMoved(db.sqlite, ORPHANS_OWNER, effect, change);
   }
-  const affected = db.orm.select({ id: jobRuns.id }).from(jobRuns).where(orphansIn(selected)).toSQL();
-  return withRollupsMovedInBulk(db.sqlite, affected, effect, change);
+  return withRollupsMovedInBulk(db.sqlite, selectedIds(db, selected), effect, change);
+}
+
+/** A SELECT of the selected orphans' ids. */
+function selectedIds(db: AppDatabase, selected: OrphanSelection): { sql: string; params: unknown[] } {
+  return db.orm.select({ id: jobRuns.id }).from(jobRuns).where(orphansIn(selected)).toSQL();
 }
 
 // ---- Assign ---------------------------------------------------------------------------------------
