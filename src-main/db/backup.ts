@@ -1,11 +1,20 @@
-// Backups of the database file, made with SQLite's online backup API (consistent while others read).
+// Backups of the database file: SQLite's online backup API (consistent while others read), or, right before a
+// destructive change, a plain copy of the file taken under the change's own write lock (backUpThenWrite).
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { inImmediateTransaction, type AppDatabase } from './connection';
 
 export interface BackupProgress {
   copiedPages: number;
   totalPages: number;
+}
+
+export interface BackupFile {
+  path: string;
+  bytes: number;
+  /** 'online': SQLite's backup API; 'file copy': the file copied under the write lock (backUpThenWrite). */
+  method: 'online' | 'file copy';
 }
 
 /** `automation.db` + label `schema-2` → `automation.db.schema-2.2026-11-26T15-05-00-123Z.backup`, next to it. */
@@ -18,13 +27,109 @@ export async function backupDatabase(
   sqlite: Database.Database,
   destination: string,
   onProgress?: (progress: BackupProgress) => void,
-): Promise<{ path: string; bytes: number }> {
-  if (fs.existsSync(destination)) throw new Error(`Refusing to overwrite an existing backup: ${destination}`);
+): Promise<BackupFile> {
+  refuseExisting(destination);
   await sqlite.backup(destination, {
     progress({ totalPages, remainingPages }) {
       onProgress?.({ copiedPages: totalPages - remainingPages, totalPages });
       return 4096;
     },
   });
-  return { path: destination, bytes: fs.statSync(destination).size };
+  return { path: destination, bytes: fs.statSync(destination).size, method: 'online' };
+}
+
+function refuseExisting(destination: string): void {
+  if (fs.existsSync(destination)) throw new Error(`Refusing to overwrite an existing backup: ${destination}`);
+}
+
+export interface BackUpThenWriteOptions {
+  onProgress?: (progress: BackupProgress) => void;
+  /**
+   * Runs its argument in one transaction that takes the write lock when it begins (BEGIN IMMEDIATE). Default:
+   * inImmediateTransaction; adoption passes one with foreign keys off.
+   */
+  transaction?: <R>(work: () => R) => R;
+}
+
+/**
+ * Backs the database up, then runs `write` in one immediate transaction, for a destructive change: the backup
+ * holds exactly what the change starts from. The fast way copies the file itself inside that transaction, under
+ * its write lock, after everything committed is in the file (in WAL mode: every WAL frame checkpointed into it,
+ * and no other connection has committed since); copying 367 MB this way takes about a fifth of the online
+ * backup API's time. When that cannot be vouched for (a reader keeps the checkpoint from finishing, another
+ * connection commits in between, the copy fails), it backs up with the online backup API first, as before, and
+ * then runs `write`. Either backup is a complete database file that opens on its own (no -wal file needed).
+ */
+export async function backUpThenWrite<T>(
+  db: AppDatabase,
+  destination: string,
+  write: (backup: BackupFile) => T,
+  options: BackUpThenWriteOptions = {},
+): Promise<{ backup: BackupFile; result: T }> {
+  refuseExisting(destination);
+  const transaction = options.transaction ?? (<R>(work: () => R): R => inImmediateTransaction(db, work));
+  const ready = readyToCopyFile(db.sqlite);
+  if (ready) {
+    let backup: BackupFile | null = null;
+    const result = transaction(() => {
+      backup = copyFileUnderWriteLock(db, ready, destination, options.onProgress);
+      // Nothing was written: this transaction commits empty, and the online backup below takes over.
+      return backup ? write(backup) : null;
+    });
+    if (backup) return { backup, result: result as T };
+  }
+  const backup = await backupDatabase(db.sqlite, destination, options.onProgress);
+  return { backup, result: transaction(() => write(backup)) };
+}
+
+/** What the file held when it was checkpointed: the connection's data_version then. */
+interface ReadyToCopy {
+  dataVersion: number;
+}
+
+/**
+ * Before the transaction: in WAL mode, checkpoints so the file itself holds every commit. Null when it could
+ * not (a reader of an older snapshot keeps frames in the WAL); PASSIVE never waits for one.
+ */
+function readyToCopyFile(sqlite: Database.Database): ReadyToCopy | null {
+  if (sqlite.inTransaction || sqlite.memory) return null;
+  if (sqlite.pragma('journal_mode', { simple: true }) === 'wal') {
+    const [result] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    if (!result || result.busy !== 0 || result.log !== result.checkpointed) return null;
+  }
+  return { dataVersion: Number(sqlite.pragma('data_version', { simple: true })) };
+}
+
+/**
+ * Inside the write transaction, before it writes: copies the file when it still holds every commit. No other
+ * connection committed since readyToCopyFile (data_version unchanged), so the WAL holds no frame the file lacks;
+ * this connection holds the write lock, so none can commit (nor checkpoint anything new) until it ends. In
+ * rollback-journal mode the write lock alone keeps others from writing to the file. Null when the copy cannot be
+ * vouched for or fails; a partial copy is removed.
+ */
+function copyFileUnderWriteLock(
+  db: AppDatabase,
+  ready: ReadyToCopy,
+  destination: string,
+  onProgress: ((progress: BackupProgress) => void) | undefined,
+): BackupFile | null {
+  if (Number(db.sqlite.pragma('data_version', { simple: true })) !== ready.dataVersion) return null;
+  onProgress?.({ copiedPages: 0, totalPages: 1 });
+  try {
+    // COPYFILE_FICLONE: a copy-on-write clone where the file system has them (APFS, Btrfs, XFS), else a copy.
+    fs.copyFileSync(db.path, destination, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
+    // As durable as the online backup (its connection syncs when it finishes) before the change can commit.
+    const fd = fs.openSync(destination, 'r+');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`Refusing to overwrite an existing backup: ${destination}`, { cause: error });
+    fs.rmSync(destination, { force: true });
+    return null;
+  }
+  onProgress?.({ copiedPages: 1, totalPages: 1 });
+  return { path: destination, bytes: fs.statSync(destination).size, method: 'file copy' };
 }

@@ -1,8 +1,8 @@
 // The rollups of job_runs: job_run_counts (runs per owner and type; drizzle/0004_run_counts_triggers.sql),
-// job_run_daily / job_run_daily_durations (per owner, UTC day, type and status, and a duration histogram;
-// drizzle/0006_run_daily_triggers.sql) and job_run_weekly_durations (the histogram per UTC week;
-// drizzle/0008_run_weekly_triggers.sql): their keys in SQL and JS, and their upkeep outside the triggers that keep
-// them in every ordinary transaction.
+// job_run_daily (runs, finished runs and their duration sum per owner, UTC day, type and status) and the packed
+// duration histograms per owner, UTC day or week, and type (job_run_daily_histograms, job_run_weekly_histograms;
+// drizzle/0008_run_histograms_triggers.sql): their keys in SQL and JS, and their upkeep outside the triggers that
+// keep them in every ordinary transaction.
 import type Database from 'better-sqlite3';
 
 /** The owner key of job_run_counts: the business id; 0 for system-wide runs; -1 for orphans. */
@@ -137,7 +137,7 @@ function groupRunsSql(where: string): string {
  * (added up), `histogram` rollups a JSONB object per key from bucket to runs (added up bucket by bucket).
  */
 type Rollup =
-  | { kind: 'sums'; table: string; keys: readonly string[]; values: readonly string[]; groups: string }
+  | { kind: 'sums'; table: string; keys: readonly ['owner', ...string[]]; values: readonly string[]; groups: string }
   | { kind: 'histogram'; table: string; period: 'day' | 'week'; days: number };
 
 const ROLLUPS: readonly Rollup[] = [
@@ -174,8 +174,13 @@ export function addExcludedSql(rollup: Rollup): string {
 }
 
 /** A histogram rollup's key columns. */
-function histogramKeys(rollup: Extract<Rollup, { kind: 'histogram' }>): string[] {
+function histogramKeys(rollup: Extract<Rollup, { kind: 'histogram' }>): ['owner', ...string[]] {
   return ['owner', rollup.period, 'job_type'];
+}
+
+/** A rollup's key columns (owner first) and value columns. */
+function columnsOf(rollup: Rollup): { keys: readonly ['owner', ...string[]]; values: readonly string[] } {
+  return rollup.kind === 'sums' ? rollup : { keys: histogramKeys(rollup), values: ['buckets'] };
 }
 
 /** Adds (+1) or takes out (-1) the groups in temp.rollup_delta from every rollup. */
@@ -268,4 +273,43 @@ export function withRollupsMovedInBulk<T>(
   }
   sqlite.exec('DROP TABLE temp.rollup_delta');
   return result;
+}
+
+/**
+ * A change to every run of one owner at once (all the orphans): the owner's rollup rows are keyed by owner, so
+ * they move to the new owner (added to any rows it has) or go, by key, without reading or grouping the runs. The
+ * same contract as withRollupsMovedInBulk, plus: `change` touches every run of `fromOwner` and no other run.
+ * The first half is checked (no run of `fromOwner` may be left); the caller's WHERE guarantees the second.
+ */
+export function withOwnerRollupsMoved<T>(sqlite: Database.Database, fromOwner: number, effect: BulkRunChange, change: () => T): T {
+  if (!sqlite.inTransaction) throw new Error('withOwnerRollupsMoved must run inside a transaction');
+  if (effect.kind === 'moved' && effect.toOwner === fromOwner) throw new Error(`Runs of owner ${fromOwner} cannot move to the same owner`);
+  const result = withTriggersDropped(sqlite, 'job_runs', change);
+  const runsOf = ownerRunsCondition(fromOwner);
+  const left = sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM job_runs WHERE ${runsOf.sql})`).pluck().get(...runsOf.params);
+  if (left !== 0) throw new Error(`withOwnerRollupsMoved: the change left runs of owner ${fromOwner}; it must touch all of them`);
+  for (const rollup of ROLLUPS) {
+    const { table } = rollup;
+    if (effect.kind === 'moved') {
+      const { keys, values } = columnsOf(rollup);
+      const columns = [...keys, ...values].join(', ');
+      const moved = ['?', ...keys.slice(1), ...values].join(', ');
+      // The source rows are read in full before any is written (SQLite materializes a SELECT of the target table).
+      sqlite
+        .prepare(
+          `INSERT INTO ${table} (${columns}) SELECT ${moved} FROM ${table} WHERE owner = ? AND true
+           ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`,
+        )
+        .run(effect.toOwner, fromOwner);
+    }
+    sqlite.prepare(`DELETE FROM ${table} WHERE owner = ?`).run(fromOwner);
+  }
+  return result;
+}
+
+/** The runs of one owner (RUN_OWNER_SQL = owner), as a condition on job_runs that the (business_id, …) indexes serve. */
+function ownerRunsCondition(owner: number): { sql: string; params: number[] } {
+  if (owner === ORPHANS_OWNER) return { sql: "business_id IS NULL AND scope <> 'system'", params: [] };
+  if (owner === SYSTEM_OWNER) return { sql: "business_id IS NULL AND scope = 'system'", params: [] };
+  return { sql: "business_id = ? AND scope <> 'system'", params: [owner] };
 }

@@ -566,8 +566,8 @@ interface DurationSummary {
 
 /**
  * Counts, success rate, durations, per job type, per local day, and (in the all-business view) per owner,
- * over the runs created in [from, to). Read from the daily rollups (job_run_daily, job_run_daily_durations)
- * for whole UTC days and from job_runs for the partial days at the edges (src-main/services/run-daily.ts).
+ * over the runs created in [from, to). Read from the rollups (job_run_daily; the daily and weekly histograms) for
+ * whole UTC days and weeks, and from job_runs for the partial days at the edges (src-main/services/run-daily.ts).
  * Counts, success rates, mean durations and the per-day series are exact. Duration percentiles are bucketed:
  * the nearest-rank percentile (rank ceil(p·n) of n sorted values) is located exactly in a histogram of
  * 8 buckets per doubling of (duration + 1), and reported as that bucket's geometric middle (bucketValue), so

@@ -2,12 +2,14 @@
 // operations behind the orphan wizard and the CLI: check, list, and preview-then-execute delete and assign.
 // System runs have no business either, but they are not orphans, and nothing here can touch them:
 // every statement filters through runScopeCondition(ORPHANS).
-import { type BulkRunChange, withRollupsMovedInBulk } from '../db/rollups';
+import { type BulkRunChange, ORPHANS_OWNER, withOwnerRollupsMoved, withRollupsMovedInBulk } from '../db/rollups';
 import { and, count, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { JobRunPageView, JobRunView, ListJobRunsInput } from '../../src-shared/schemas/jobs';
-import { backupDatabase, backupPathFor } from '../db/backup';
+import { backUpThenWrite, backupPathFor } from '../db/backup';
+import { deleteWithReferencesSetNull, setNullReferencesTo } from '../db/bulk-delete';
+import { withForeignKeysOff } from '../db/migrations';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { jobRuns, type BusinessRow } from '../db/schema';
 import { recordAuditEvent, type AuditActor } from './audit';
@@ -94,32 +96,54 @@ export async function deleteOrphans(
   requireUnchangedSince(db.orm, selected, expectedCount);
   if (expectedCount === 0) return { deleted: 0, backupPath: null };
 
+  // Runs referencing a deleted run (retry_of_run_id) lose the reference: set-based with foreign keys off, when
+  // every key to job_runs is ON DELETE SET NULL (db/bulk-delete.ts); else by SQLite, row by row.
+  const references = setNullReferencesTo(db.sqlite, 'job_runs');
   const phase = 'Backing up before deleting orphans';
-  const backup = await backupDatabase(db.sqlite, backupPathFor(db.path, 'before-delete-orphans', now()), (p) =>
-    options.onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }),
+  const { backup, result: deleted } = await backUpThenWrite(
+    db,
+    backupPathFor(db.path, 'before-delete-orphans', now()),
+    (made) => {
+      options.onProgress?.({ phase: 'Deleting orphans', done: 0, total: expectedCount });
+      requireUnchangedSince(db.orm, selected, expectedCount);
+      const remove = () => db.orm.delete(jobRuns).where(orphansIn(selected)).run().changes;
+      const changes = inBulk(db, selected, expectedCount, { kind: 'deleted' }, () =>
+        references ? deleteWithReferencesSetNull(db.sqlite, 'job_runs', references, selectedIds(db, selected), remove) : remove(),
+      );
+      recordAuditEvent(db.orm, {
+        actor: options.actor,
+        action: 'orphans.delete',
+        target: { type: 'job_runs', id: null },
+        businessId: null,
+        details: { count: changes, backupPath: made.path, ...selectedIdsDetail(selected) },
+        at: now().getTime(),
+      });
+      return changes;
+    },
+    {
+      onProgress: (p) => options.onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }),
+      transaction: references ? (work) => withForeignKeysOff(db.sqlite, work) : undefined,
+    },
   );
-  options.onProgress?.({ phase: 'Deleting orphans', done: 0, total: expectedCount });
-  const deleted = inImmediateTransaction(db, () => {
-    requireUnchangedSince(db.orm, selected, expectedCount);
-    const changes = inBulk(db, selected, { kind: 'deleted' }, () => db.orm.delete(jobRuns).where(orphansIn(selected)).run().changes);
-    recordAuditEvent(db.orm, {
-      actor: options.actor,
-      action: 'orphans.delete',
-      target: { type: 'job_runs', id: null },
-      businessId: null,
-      details: { count: changes, backupPath: backup.path, ...selectedIdsDetail(selected) },
-      at: now().getTime(),
-    });
-    return changes;
-  });
   options.onProgress?.({ phase: 'Deleting orphans', done: deleted, total: expectedCount });
   return { deleted, backupPath: backup.path };
 }
 
-/** Up to 100,000 runs at once: the rollups move set-based, not by a trigger per run (db/rollups.ts). */
-function inBulk<T>(db: AppDatabase, selected: OrphanSelection, effect: BulkRunChange, change: () => T): T {
-  const affected = db.orm.select({ id: jobRuns.id }).from(jobRuns).where(orphansIn(selected)).toSQL();
-  return withRollupsMovedInBulk(db.sqlite, affected, effect, change);
+/**
+ * Up to 100,000 runs at once: the rollups move set-based, not by a trigger per run (db/rollups.ts). When the
+ * selection is every orphan (`selectedCount`, the selected orphans counted inside the transaction, is all of them), the orphans' rollup rows move or go by
+ * key; otherwise the selected runs are grouped and their groups taken out (and put back under the new owner).
+ */
+function inBulk<T>(db: AppDatabase, selected: OrphanSelection, selectedCount: number, effect: BulkRunChange, change: () => T): T {
+  if (selected.kind === 'all' || selectedCount === countSelectedOrphans(db.orm, { kind: 'all' })) {
+    return withOwnerRollupsMoved(db.sqlite, ORPHANS_OWNER, effect, change);
+  }
+  return withRollupsMovedInBulk(db.sqlite, selectedIds(db, selected), effect, change);
+}
+
+/** A SELECT of the selected orphans' ids. */
+function selectedIds(db: AppDatabase, selected: OrphanSelection): { sql: string; params: unknown[] } {
+  return db.orm.select({ id: jobRuns.id }).from(jobRuns).where(orphansIn(selected)).toSQL();
 }
 
 // ---- Assign ---------------------------------------------------------------------------------------
@@ -164,6 +188,7 @@ export function assignOrphans(
     const assigned = inBulk(
       db,
       selected,
+      expectedCount,
       { kind: 'moved', toOwner: business.id },
       () => db.orm.update(jobRuns).set({ businessId: business.id, orphanedFrom: null }).where(orphansIn(selected)).run().changes,
     );

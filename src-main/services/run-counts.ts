@@ -9,7 +9,7 @@ import { jobRunCounts } from '../db/schema';
 import { requireBusinessId, type TenantScope } from './tenant-scope';
 
 /**
- * The tenant condition on a rollup's owner column (job_run_counts, job_run_daily, job_run_daily_durations):
+ * The tenant condition on a rollup's owner column (job_run_counts, job_run_daily, the histograms):
  * the twin of runScopeCondition for job_runs, over the owner key the triggers compute.
  */
 export function ownerCondition(scope: TenantScope, owner: SQLiteColumn = jobRunCounts.owner): SQL {

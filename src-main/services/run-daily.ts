@@ -1,8 +1,9 @@
-// Reads of the daily rollups (job_run_daily, job_run_daily_durations; drizzle/0006_run_daily_triggers.sql) for
-// the stats: a time range [from, to) is decomposed into signed pieces, whole UTC days read from the rollups and
-// raw pieces of job_runs for the partial days at its edges, and the pieces are added up into exact counts,
-// duration counts and sums, and duration histograms. Runs in a raw piece are aggregated in SQL into the same
-// shape as rollup rows, with the same owner, "finished" and bucket expressions as the triggers.
+// Reads of the rollups (job_run_daily; the packed histograms job_run_daily_histograms and
+// job_run_weekly_histograms; drizzle/0008_run_histograms_triggers.sql) for the stats: a time range [from, to) is
+// decomposed into signed pieces (whole UTC weeks and days from the rollups, raw runs of job_runs for the partial
+// days at its edges, each read once per call), and the pieces are added up into exact counts, duration counts and
+// sums, and duration histograms. Runs in a raw piece are grouped in SQL with the same owner, "finished" and bucket
+// expressions as the triggers.
 import { and, count, gte, inArray, lt, sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';

@@ -20,8 +20,8 @@ const JOB_TYPES = ['diagnostics.probe', 'legacy.cleanup', 'reports.monthly_usage
 type Op =
   | { kind: 'seed'; owner: number; jobType: number; count: number; durationMs: number | null }
   | { kind: 'create'; owner: number }
-  | { kind: 'assign'; business: number; share: number }
-  | { kind: 'deleteOrphans'; share: number }
+  | { kind: 'assign'; business: number; share: number; all: boolean }
+  | { kind: 'deleteOrphans'; share: number; all: boolean }
   | { kind: 'deleteBusiness'; business: number }
   | { kind: 'retype'; share: number; jobType: number }
   | { kind: 'start'; share: number; at: number }
@@ -47,8 +47,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     durationMs: fc.option(DURATION, { nil: null }),
   }),
   fc.record({ kind: fc.constant('create' as const), owner: fc.nat(3) }),
-  fc.record({ kind: fc.constant('assign' as const), business: fc.nat(2), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ kind: fc.constant('deleteOrphans' as const), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  // all: the selection { kind: 'all' }; a share of 1 selects every orphan by id. Both move the rollups by key.
+  fc.record({ kind: fc.constant('assign' as const), business: fc.nat(2), share: fc.double({ min: 0, max: 1, noNaN: true }), all: fc.boolean() }),
+  fc.record({ kind: fc.constant('deleteOrphans' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), all: fc.boolean() }),
   fc.record({ kind: fc.constant('deleteBusiness' as const), business: fc.nat(2) }),
   fc.record({ kind: fc.constant('retype' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), jobType: fc.nat(2) }),
   fc.record({ kind: fc.constant('start' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), at: fc.integer({ min: 0, max: 60 * HOUR }) }),
@@ -65,7 +66,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 /** The first `share` of a list (at least one when it has any). */
 const some = <T,>(items: T[], share: number): T[] => items.slice(0, Math.max(1, Math.ceil(items.length * share)));
 
-describe('the rollups of job_runs: per owner and job type (job_run_counts), per owner, UTC day, type and status (job_run_daily) and duration histograms (job_run_daily_durations)', () => {
+describe('the rollups of job_runs: per owner and job type (job_run_counts), per owner, UTC day, type and status (job_run_daily) and duration histograms per owner, UTC day or week, and type (job_run_daily_histograms, job_run_weekly_histograms)', () => {
   it('equals a recount of job_runs after any sequence of writes, and the readers agree with it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
@@ -96,12 +97,14 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
               break;
             case 'assign': {
               const ids = some(orphanIds(), step.share);
-              if (live.length > 0 && ids.length > 0) assignOrphans(db, live[step.business % live.length]!, { kind: 'ids', ids }, { actor, expectedCount: ids.length });
+              const selection = step.all ? { kind: 'all' as const } : { kind: 'ids' as const, ids };
+              if (live.length > 0 && ids.length > 0) assignOrphans(db, live[step.business % live.length]!, selection, { actor, expectedCount: step.all ? orphanIds().length : ids.length });
               break;
             }
             case 'deleteOrphans': {
               const ids = some(orphanIds(), step.share);
-              if (ids.length > 0) await deleteOrphans(db, { kind: 'ids', ids }, { actor, expectedCount: ids.length });
+              const selection = step.all ? { kind: 'all' as const } : { kind: 'ids' as const, ids };
+              if (ids.length > 0) await deleteOrphans(db, selection, { actor, expectedCount: step.all ? orphanIds().length : ids.length });
               break;
             }
             case 'deleteBusiness':
@@ -155,6 +158,44 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('assigning or deleting every orphan moves or removes their rollup rows by key, and every rollup equals a recount', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db.orm).id;
+    const globex = seedBusiness(db.orm).id;
+    // Same days and job types for the business and the orphans, so moved keys meet keys the business already has.
+    const shape = { statuses: ['completed', 'failed', 'running', 'cancelled'] as const, startAt: SEED_AT, stepMs: 5 * HOUR };
+    for (const jobType of JOB_TYPES) {
+      seedRuns(db, { kind: 'business', businessId: acme }, 40, { ...shape, jobType });
+      seedRuns(db, { kind: 'orphan' }, 60, { ...shape, jobType });
+    }
+    const durations = db.sqlite.prepare('UPDATE job_runs SET duration_ms = (id * 7919) % 100000 WHERE id % 5 <> 0');
+    durations.run();
+    const rowsOf = (owner: number) => db.sqlite.prepare('SELECT count(*) FROM job_run_daily WHERE owner = ?').pluck().get(owner) as number;
+    expect(rowsOf(-1)).toBeGreaterThan(0);
+    assignOrphans(db, acme, { kind: 'all' }, { actor, expectedCount: 180 });
+    expect(rowsOf(-1)).toBe(0);
+    expect(runCountDrift(db.sqlite)).toEqual([]);
+    expect(dailyRollupDrift(db.sqlite)).toEqual([]);
+
+    const orphans = seedRuns(db, { kind: 'orphan' }, 90, { ...shape, jobType: JOB_TYPES[1] });
+    durations.run();
+    assignOrphans(db, globex, { kind: 'ids', ids: orphans }, { actor, expectedCount: 90 });
+    expect(dailyRollupDrift(db.sqlite)).toEqual([]);
+    expect(runCountDrift(db.sqlite)).toEqual([]);
+
+    seedRuns(db, { kind: 'orphan' }, 70, { ...shape, jobType: JOB_TYPES[2] });
+    durations.run();
+    await deleteOrphans(db, { kind: 'all' }, { actor, expectedCount: 70 });
+    expect(
+      ['job_run_counts', 'job_run_daily', 'job_run_daily_histograms', 'job_run_weekly_histograms'].map((t) =>
+        db.sqlite.prepare(`SELECT count(*) FROM ${t} WHERE owner = -1`).pluck().get(),
+      ),
+    ).toEqual([0, 0, 0, 0]);
+    expect(runCountDrift(db.sqlite)).toEqual([]);
+    expect(dailyRollupDrift(db.sqlite)).toEqual([]);
+    db.close();
   });
 
   it('the migration that introduces the daily rollups fills them from the runs already there', () => {

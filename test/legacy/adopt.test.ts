@@ -11,7 +11,7 @@ import { openAppDatabase } from '../../src-main/db/startup';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
 import { adoptedResultMatches, expectedAdoption, isJson, legacyTextToMs } from './expected';
-import { ADOPTED_AT, backupsIn, tableCounts } from './support';
+import { ADOPTED_AT, backupsIn, dumpDatabase, tableCounts } from './support';
 
 interface Row {
   [column: string]: unknown;
@@ -24,6 +24,7 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
     const dir = tempDir();
     const fixture = createLegacyDatabase(path.join(dir, 'automation.db'), { revision, runs: 3000, businesses: 15, seed: 7 });
     const inspections: LegacyInspection[] = [];
+    const original = dumpDatabase(fixture.path);
 
     const { db, report } = await openAppDatabase(fixture.path, {
       migrationsFolder: MIGRATIONS_FOLDER,
@@ -162,6 +163,8 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
       users: fixture.users.length,
       job_runs: fixture.runs.length,
     });
+    // Row for row and object for object (the file copied under the adoption's write lock), opening on its own.
+    expect(dumpDatabase(report.adoption!.backupPath)).toEqual(original);
   });
 });
 

@@ -146,6 +146,22 @@ describe('deleting orphans', () => {
     expect(readAuditEvents(db)).toEqual([]);
   });
 
+  it('clears retry_of_run_id on runs that retried a deleted orphan, with foreign keys back on and none broken', async () => {
+    const { db, acmeRuns, orphans } = await databaseWithOrphans();
+    const retryOf = db.sqlite.prepare('UPDATE job_runs SET retry_of_run_id = ? WHERE id = ?');
+    retryOf.run(orphans[0], acmeRuns[0]);
+    retryOf.run(orphans[1], orphans[2]);
+    retryOf.run(orphans[3], orphans[4]);
+    await deleteOrphans(db, { kind: 'ids', ids: [orphans[0]!, orphans[1]!, orphans[3]!, orphans[4]!] }, { actor, expectedCount: 4 });
+    const retries = db.sqlite.prepare('SELECT id, retry_of_run_id AS retryOf FROM job_runs WHERE id IN (?, ?)').all(acmeRuns[0], orphans[2]);
+    expect(retries).toEqual([
+      { id: acmeRuns[0], retryOf: null },
+      { id: orphans[2], retryOf: null },
+    ]);
+    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.sqlite.pragma('foreign_key_check')).toEqual([]);
+  });
+
   it('reports progress: the backup, then the deletion', async () => {
     const { db } = await databaseWithOrphans();
     const phases: string[] = [];

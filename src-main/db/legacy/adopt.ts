@@ -27,7 +27,7 @@ import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import type { ProgressListener } from '../../../src-shared/progress';
 import { recordAuditEvent } from '../../services/audit';
-import { backupDatabase, backupPathFor } from '../backup';
+import { backUpThenWrite, backupPathFor } from '../backup';
 import type { AppDatabase } from '../connection';
 import { META_LEGACY_ADOPTION, writeMeta } from '../meta';
 import { assertNoForeignKeyViolations, runMigrationStatements, tableExists, withForeignKeysOff, type Migration } from '../migrations';
@@ -107,21 +107,28 @@ export async function adoptLegacyDatabase(db: AppDatabase, migrations: Migration
   timer.lap('check');
 
   const label = `legacy-${(plan.revision ?? plan.shape.replace('_', '-')).replace(/[^A-Za-z0-9_-]+/g, '-')}`;
-  let pages = 1;
-  progress?.({ phase: 'Backing up', done: 0, total: pages });
-  const backup = await backupDatabase(sqlite, backupPathFor(db.path, label, adoptedAt), (p) => {
-    pages = p.totalPages;
-    progress?.({ phase: 'Backing up', done: p.copiedPages, total: p.totalPages });
-  });
-  progress?.({ phase: 'Backing up', done: pages, total: pages });
-  timer.lap('backup');
-
+  progress?.({ phase: 'Backing up', done: 0, total: 1 });
+  // The backup is taken under the adoption transaction's own write lock when it can be (db/backup.ts): the file
+  // copied as it is, not rewritten page by page; nothing can change between the backup and the conversion.
+  let backupPath: string | null = null;
   try {
-    return withBulkSettings(sqlite, () =>
-      withForeignKeysOff(sqlite, () => copyEverything(db, migrations, plan, { adoptedAt, backupPath: backup.path, progress, timer })),
+    const { result } = await backUpThenWrite(
+      db,
+      backupPathFor(db.path, label, adoptedAt),
+      (backup) => {
+        backupPath = backup.path;
+        timer.lap('backup');
+        return copyEverything(db, migrations, plan, { adoptedAt, backupPath: backup.path, progress, timer });
+      },
+      {
+        onProgress: (p) => progress?.({ phase: 'Backing up', done: p.copiedPages, total: p.totalPages }),
+        transaction: (work) => withBulkSettings(sqlite, () => withForeignKeysOff(sqlite, work)),
+      },
     );
+    return result;
   } catch (error) {
-    throw new AdoptionRolledBackError(error, backup.path);
+    if (backupPath === null) throw error;
+    throw new AdoptionRolledBackError(error, backupPath);
   }
 }
 
