@@ -1,31 +1,46 @@
 // The runner: serves the queue of pending runs (rows in job_runs, oldest first) with at most `concurrency`
 // handlers at once, writes progress (throttled) and outcomes, cancels, and recovers after a crash.
 // Every state change is handed to onRunChanged with the fresh view; that is how events reach the renderer.
+//
+// Group commit: outcomes are not written when a handler returns but queued, and once per turn of the event
+// loop (setImmediate) one immediate transaction writes every queued outcome (with its last progress) and
+// claims the next pending runs for the slots they free; events follow the commit, with views built from the
+// rows the statements returned. Crash window: a crash (or power loss) between a handler's return and that
+// flush, which is at most one turn of the loop, loses the outcomes queued in that turn; their runs are still
+// `running` in the file, so recovery at the next start marks them failed as interrupted (never lost silently,
+// but a handler's completed result and side effects can then show as an interrupted run). Claims are never
+// lost: a handler starts only after the transaction that claimed its run has committed.
 import { eq } from 'drizzle-orm';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
-import type { AppDatabase } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { backupsFolderFor, exportsFolderFor } from '../db/paths';
 import { users, type JobRunRow } from '../db/schema';
 import { recordAuditEvent, userAuditActor, type AuditActor } from '../services/audit';
+import { getBusiness } from '../services/businesses';
 import {
-  claimNextPendingRun,
+  claimPendingRuns,
   failRunningRuns,
   findJobRunView,
   finishJobRun,
   ownScopeOf,
+  recordRunOutcome,
   recordRunProgress,
+  toJobRunView,
+  type JobRunListRow,
   type RunOutcome,
   type RunOwnScope,
 } from '../services/job-runs';
 import type { TenantScope } from '../services/tenant-scope';
 import type { JobContext } from './context';
-import { findJobType } from './registry';
+import { findJobType, type JobTypeDefinition } from './registry';
 
 /** The error of a run that was running when the app stopped or crashed. */
 export const INTERRUPTED_ERROR = 'interrupted: the app stopped while this run was in progress';
 
+export const DEFAULT_RUNNER_CONCURRENCY = 2;
+
 export interface RunnerOptions {
-  /** How many handlers may run at once. Default 2. */
+  /** How many handlers may run at once. Default DEFAULT_RUNNER_CONCURRENCY (2). */
   concurrency?: number;
   /** Called after every state change (started, progressed, finished, cancelled, recovered) with the fresh view. */
   onRunChanged(run: JobRunView): void;
@@ -35,15 +50,20 @@ export interface RunnerOptions {
   progressThrottleMs?: number;
   /** Default: `backups` and `exports` beside the database file. */
   paths?: { backupsFolder: string; exportsFolder: string };
+  /** The handler of a job type. Default: the registry's; tests and the benchmark serve their own (e.g. a no-op). */
+  findJobType?: (key: string) => JobTypeDefinition | null;
 }
 
 export interface Runner {
   readonly concurrency: number;
   /** Fails runs a crash left running (audited as 'runs.recovered'), then starts serving the queue. */
   start(): { recovered: number };
-  /** Stops taking runs, aborts the running handlers (their runs fail as interrupted), and waits for them to settle. */
+  /**
+   * Stops taking runs, aborts the running handlers (their runs fail as interrupted), and waits for them to
+   * settle and for their outcomes (and any queued before) to be written.
+   */
   stop(): Promise<void>;
-  /** A new pending run exists: call after the transaction that created it commits. */
+  /** A new pending run exists: call after the transaction that created it commits. Claims it at once when a slot is free (with any queued outcomes). */
   wake(): void;
   /**
    * Cancels a pending run at once, or a running one: it is marked cancelled at once and its handler aborted
@@ -61,24 +81,33 @@ interface ActiveRun {
   lastProgressWriteAt: number;
   pendingProgress: { fraction: number; message?: string } | null;
   progressTimer: NodeJS.Timeout | null;
+  /** Resolves once the run's outcome has been written (or could not be) and its slot is free. */
   settled: Promise<void>;
+  release: () => void;
+}
+
+interface QueuedOutcome {
+  run: ActiveRun;
+  outcome: RunOutcome;
 }
 
 export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? DEFAULT_RUNNER_CONCURRENCY;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a whole number ≥ 1, got ${concurrency}`);
   const now = options.now ?? Date.now;
   const throttleMs = options.progressThrottleMs ?? 250;
+  const jobTypeOf = options.findJobType ?? findJobType;
   const backupsFolder = options.paths?.backupsFolder ?? backupsFolderFor(db.path);
   const exportsFolder = options.paths?.exportsFolder ?? exportsFolderFor(db.path);
   const active = new Map<number, ActiveRun>();
+  /** Outcomes of handlers that have returned, written by the next flush. */
+  let outcomes: QueuedOutcome[] = [];
+  let flushScheduled = false;
+  let flushing = false;
+  let flushAgain = false;
   let state: 'idle' | 'started' | 'stopped' = 'idle';
-  let pumping = false;
-  let pumpAgain = false;
 
-  function emit(scope: TenantScope, runId: number): void {
-    const view = findJobRunView(db.orm, scope, runId);
-    if (!view) return;
+  function announce(view: JobRunView): void {
     try {
       options.onRunChanged(view);
     } catch (error) {
@@ -87,23 +116,43 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
     }
   }
 
-  function finish(run: ActiveRun, outcome: RunOutcome): void {
-    flushProgress(run);
-    if (finishJobRun(db.orm, run.scope, run.id, outcome, now())) emit(run.scope, run.id);
+  /** Re-reads and announces one run (for a cancel, which may run inside its caller's transaction). */
+  function emit(scope: TenantScope, runId: number): void {
+    const view = findJobRunView(db.orm, scope, runId);
+    if (view) announce(view);
+  }
+
+  /** Views of rows a statement returned, with their business's name looked up once per business. */
+  function viewsOf(rows: readonly JobRunListRow[]): JobRunView[] {
+    const names = new Map<number, string | null>();
+    return rows.map((row) => {
+      if (row.businessId === null) return toJobRunView(row, null);
+      let name = names.get(row.businessId);
+      if (name === undefined) {
+        name = getBusiness(db.orm, row.businessId)?.name ?? null;
+        names.set(row.businessId, name);
+      }
+      return toJobRunView(row, name);
+    });
   }
 
   // ---- Progress, throttled per run ----
 
-  function writeProgress(run: ActiveRun, progress: { fraction: number; message?: string }): void {
+  function writeProgress(run: ActiveRun, progress: { fraction: number; message?: string }): JobRunRow | null {
     run.lastProgressWriteAt = Date.now();
     run.pendingProgress = null;
-    if (recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message)) emit(run.scope, run.id);
+    return recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message);
+  }
+
+  function writeAndAnnounceProgress(run: ActiveRun, progress: { fraction: number; message?: string }): void {
+    const row = writeProgress(run, progress);
+    if (row) viewsOf([row]).forEach(announce);
   }
 
   function flushProgress(run: ActiveRun): void {
     if (run.progressTimer) clearTimeout(run.progressTimer);
     run.progressTimer = null;
-    if (run.pendingProgress) writeProgress(run, run.pendingProgress);
+    if (run.pendingProgress) writeAndAnnounceProgress(run, run.pendingProgress);
   }
 
   function reportProgress(run: ActiveRun, fraction: number, message?: string): void {
@@ -113,36 +162,94 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
     if (progress.message === undefined && run.pendingProgress?.message !== undefined) progress.message = run.pendingProgress.message;
     const wait = run.lastProgressWriteAt + throttleMs - Date.now();
     if (wait <= 0) {
-      writeProgress(run, progress);
+      writeAndAnnounceProgress(run, progress);
       return;
     }
     run.pendingProgress = progress;
     run.progressTimer ??= setTimeout(() => {
       run.progressTimer = null;
-      if (run.pendingProgress && active.has(run.id)) writeProgress(run, run.pendingProgress);
+      if (run.pendingProgress && active.has(run.id)) flushProgress(run);
     }, wait);
   }
 
-  // ---- The queue ----
+  // ---- Group commit: outcomes and claims, one transaction per turn of the loop ----
 
-  function pump(): void {
-    if (pumping) {
-      pumpAgain = true;
+  function scheduleFlush(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      flush();
+    });
+  }
+
+  /** Writes the queued outcomes and claims runs for the free slots; a call from a listener during a flush runs after it. */
+  function flush(): void {
+    if (flushing) {
+      flushAgain = true;
       return;
     }
-    pumping = true;
+    flushing = true;
     try {
       do {
-        pumpAgain = false;
-        while (state === 'started' && active.size < concurrency) {
-          const row = claimNextPendingRun(db, now());
-          if (!row) break;
-          launch(row);
-        }
-      } while (pumpAgain);
+        flushAgain = false;
+        flushOnce();
+      } while (flushAgain);
     } finally {
-      pumping = false;
+      flushing = false;
     }
+  }
+
+  function flushOnce(): void {
+    const batch = outcomes;
+    outcomes = [];
+    // Runs whose outcome is in this batch give their slots to the runs claimed in the same transaction.
+    const free = state === 'started' ? concurrency - (active.size - batch.length) : 0;
+    if (batch.length === 0 && free <= 0) return;
+    const written: JobRunListRow[] = [];
+    let claimed: JobRunRow[] = [];
+    let views: JobRunView[] = [];
+    try {
+      inImmediateTransaction(db, () => {
+        const at = now();
+        for (const { run, outcome } of batch) {
+          // The last progress reported goes in before the outcome, and is announced with it.
+          const progressed = run.pendingProgress ? writeProgress(run, run.pendingProgress) : null;
+          if (progressed) written.push(progressed);
+          const finished = recordRunOutcome(db.orm, run.scope, run.id, outcome, at);
+          if (finished) written.push(finished);
+        }
+        if (free > 0) claimed = claimPendingRuns(db, at, free);
+        views = viewsOf([...written, ...claimed]);
+      });
+    } catch (error) {
+      // Nothing of this batch was written: its runs stay running in the file until recovery marks them
+      // interrupted at the next start, and its claims stay pending for the next flush.
+      console.error(`runner: could not record ${batch.length} outcome(s) and claim runs`, error);
+      claimed = [];
+      views = [];
+    }
+    for (const { run } of batch) {
+      active.delete(run.id);
+      run.release();
+    }
+    const finishedViews = views.slice(0, views.length - claimed.length);
+    for (const view of finishedViews) announce(view);
+    claimed.forEach((row, i) => launch(row, views[finishedViews.length + i]!));
+  }
+
+  function queueOutcome(run: ActiveRun, outcome: RunOutcome): void {
+    if (run.progressTimer) clearTimeout(run.progressTimer);
+    run.progressTimer = null;
+    outcomes.push({ run, outcome });
+    scheduleFlush();
+  }
+
+  // ---- Running one run ----
+
+  function interrupt(run: ActiveRun): void {
+    run.interrupted = true;
+    run.controller.abort(new Error(INTERRUPTED_ERROR));
   }
 
   function auditActorFor(row: JobRunRow): AuditActor {
@@ -154,35 +261,36 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
     return { kind: 'app', label: 'system' };
   }
 
-  function launch(row: JobRunRow): void {
-    const scope = ownScopeOf(row);
+  function launch(row: JobRunRow, view: JobRunView): void {
+    let release = () => {};
     const run: ActiveRun = {
       id: row.id,
-      scope,
+      scope: ownScopeOf(row),
       controller: new AbortController(),
       interrupted: false,
       lastProgressWriteAt: 0,
       pendingProgress: null,
       progressTimer: null,
-      settled: Promise.resolve(),
+      settled: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+      release: () => release(),
     };
     active.set(row.id, run);
-    emit(scope, row.id);
-    run.settled = execute(run, row)
-      .catch((error: unknown) => console.error(`runner: run ${row.id} could not be finished`, error))
-      .finally(() => {
-        if (run.progressTimer) clearTimeout(run.progressTimer);
-        active.delete(row.id);
-        pump();
-      });
+    announce(view);
+    // A listener may have stopped the runner during this flush's announcements: the run ends interrupted.
+    if (state === 'stopped') interrupt(run);
+    execute(run, row, view).then(
+      (outcome) => queueOutcome(run, outcome),
+      (error: unknown) => queueOutcome(run, { status: 'failed', error: errorMessage(error) }),
+    );
   }
 
-  async function execute(run: ActiveRun, row: JobRunRow): Promise<void> {
-    const type = findJobType(row.jobType);
-    if (!type) return finish(run, { status: 'failed', error: `unknown job type ${JSON.stringify(row.jobType)}: this app has no handler for it` });
-    if (run.scope.kind === 'orphans') return finish(run, { status: 'failed', error: 'an orphan has no business to run in; assign it first' });
-    const view = findJobRunView(db.orm, run.scope, run.id);
-    if (!view) return;
+  async function execute(run: ActiveRun, row: JobRunRow, view: JobRunView): Promise<RunOutcome> {
+    const type = jobTypeOf(row.jobType);
+    if (!type) return { status: 'failed', error: `unknown job type ${JSON.stringify(row.jobType)}: this app has no handler for it` };
+    if (run.scope.kind === 'orphans') return { status: 'failed', error: 'an orphan has no business to run in; assign it first' };
+    let actor: AuditActor | undefined;
     const ctx: JobContext = {
       db,
       run: view,
@@ -191,7 +299,11 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
       backupsFolder,
       exportsFolder,
       now: () => new Date(now()),
-      actor: auditActorFor(row),
+      // Looked up when a handler first asks: most never audit.
+      get actor() {
+        actor ??= auditActorFor(row);
+        return actor;
+      },
     };
     let outcome: RunOutcome;
     try {
@@ -200,10 +312,10 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
     } catch (error) {
       outcome = { status: 'failed', error: errorMessage(error) };
     }
-    // A cancelled run was finished when it was cancelled (this write then changes nothing); a run the
+    // A cancelled run was finished when it was cancelled (its outcome then changes nothing); a run the
     // stopping app aborted ends failed as interrupted, unless its handler finished anyway.
     if (run.interrupted && outcome.status === 'failed') outcome = { status: 'failed', error: INTERRUPTED_ERROR };
-    finish(run, outcome);
+    return outcome;
   }
 
   return {
@@ -219,26 +331,25 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
           details: { count: recovered.length, runIds: recovered.map((row) => row.id) },
           at: now(),
         });
-        for (const row of recovered) emit(ownScopeOf(row), row.id);
+        viewsOf(recovered).forEach(announce);
       }
       state = 'started';
-      pump();
+      flush();
       return { recovered: recovered.length };
     },
 
     async stop() {
       if (state === 'stopped') return;
       state = 'stopped';
-      const running = [...active.values()];
-      for (const run of running) {
-        run.interrupted = true;
-        run.controller.abort(new Error(INTERRUPTED_ERROR));
+      while (active.size > 0) {
+        const running = [...active.values()];
+        running.forEach(interrupt);
+        await Promise.all(running.map((run) => run.settled));
       }
-      await Promise.all(running.map((run) => run.settled));
     },
 
     wake() {
-      if (state === 'started') pump();
+      if (state === 'started') flush();
     },
 
     cancel(runId, actor) {
@@ -247,6 +358,7 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
       const scope = ownScopeOf(current);
       const run = active.get(runId);
       if (run) flushProgress(run);
+      // Written at once, not queued: a handler's outcome still waiting for the flush then changes nothing.
       const cancelled = finishJobRun(db.orm, scope, runId, { status: 'cancelled', cancelledByUserId: actor?.userId ?? null }, now());
       if (!cancelled) return null;
       run?.controller.abort(new Error('cancelled'));

@@ -7,11 +7,19 @@ import type { BusinessView } from '../../src-shared/schemas/accounts';
 import { ownBusiness, requireReach, type Actor } from '../access/policy';
 import { backupDatabase, backupPathFor } from '../db/backup';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { preparedOnce } from '../db/prepared';
 import { businesses, jobRuns, jobSchedules, users, type BusinessRow } from '../db/schema';
 import { recordAuditEvent, userAuditActor } from './audit';
 
 export function getBusiness(orm: Orm, id: number): BusinessRow | null {
-  return orm.select().from(businesses).where(eq(businesses.id, id)).get() ?? null;
+  const byId = preparedOnce(orm, 'businesses.byId', () =>
+    orm
+      .select()
+      .from(businesses)
+      .where(eq(businesses.id, sql.placeholder('id')))
+      .prepare(),
+  );
+  return byId.get({ id }) ?? null;
 }
 
 export function listBusinesses(orm: Orm): BusinessRow[] {

@@ -18,6 +18,7 @@ import {
 } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { preparedOnce } from '../db/prepared';
 import { bucketValue, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
 import { businesses, jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams } from '../jobs/registry';
@@ -25,7 +26,7 @@ import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
 import { runsInScope, runsPerJobType, runsPerOwner } from './run-counts';
 import { aggregateRange, HISTOGRAM_SIZE, rawRunsOf, statusCountsBefore, type RawRuns } from './run-daily';
-import { runScopeCondition, type TenantScope } from './tenant-scope';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from './tenant-scope';
 import { decodePageCursor, encodePageCursor, isPositiveId } from './page-cursor';
 
 // ---- Views ----------------------------------------------------------------------------------------
@@ -122,36 +123,76 @@ export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInp
     throw new AppError('VALIDATION', `target is not a run target: ${JSON.stringify(target)}`);
   }
   const params = validateJobParams(jobType.key, input.params ?? {});
-  const row = orm
-    .insert(jobRuns)
-    .values({
-      scope: target.kind,
-      businessId: target.kind === 'business' ? target.businessId : null,
-      jobType: jobType.key,
-      status: 'pending',
-      trigger: input.trigger,
-      params,
-      triggeredByUserId: input.triggeredByUserId ?? null,
-      triggeredBy: input.triggeredBy ?? null,
-      scheduleId: input.scheduleId ?? null,
-      retryOfRunId: input.retryOfRunId ?? null,
-      createdAt: input.createdAt ?? Date.now(),
-    })
-    .returning()
-    .get();
-  return toJobRunView(row, businessName);
+  const row: JobRunListRow = {
+    id: 0,
+    legacyId: null,
+    scope: target.kind,
+    businessId: target.kind === 'business' ? target.businessId : null,
+    orphanedFrom: null,
+    jobType: jobType.key,
+    status: 'pending',
+    trigger: input.trigger,
+    triggeredByUserId: input.triggeredByUserId ?? null,
+    triggeredBy: input.triggeredBy ?? null,
+    cancelledByUserId: null,
+    retryOfRunId: input.retryOfRunId ?? null,
+    scheduleId: input.scheduleId ?? null,
+    progress: null,
+    progressMessage: null,
+    error: null,
+    createdAt: input.createdAt ?? Date.now(),
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+  };
+  // No RETURNING: every column is written here or left NULL, so the view is built from the values written.
+  const inserted = insertRunStatement(orm).run({
+    scope: row.scope,
+    businessId: row.businessId,
+    jobType: row.jobType,
+    trigger: row.trigger,
+    params,
+    triggeredByUserId: row.triggeredByUserId,
+    triggeredBy: row.triggeredBy,
+    scheduleId: row.scheduleId,
+    retryOfRunId: row.retryOfRunId,
+    createdAt: row.createdAt,
+  });
+  return toJobRunView({ ...row, id: Number(inserted.lastInsertRowid) }, businessName);
+}
+
+function insertRunStatement(orm: Orm) {
+  return preparedOnce(orm, 'jobRuns.insert', () =>
+    orm
+      .insert(jobRuns)
+      .values({
+        scope: sql.placeholder('scope'),
+        businessId: sql.placeholder('businessId'),
+        jobType: sql.placeholder('jobType'),
+        status: 'pending',
+        trigger: sql.placeholder('trigger'),
+        params: sql.placeholder('params'),
+        triggeredByUserId: sql.placeholder('triggeredByUserId'),
+        triggeredBy: sql.placeholder('triggeredBy'),
+        scheduleId: sql.placeholder('scheduleId'),
+        retryOfRunId: sql.placeholder('retryOfRunId'),
+        createdAt: sql.placeholder('createdAt'),
+      })
+      .prepare(),
+  );
 }
 
 /** pending → running. Null when the run is not in `scope` or not pending. */
 export function startJobRun(orm: Orm, scope: TenantScope, runId: number, at: number = Date.now()): JobRunRow | null {
-  return (
+  const start = preparedOnce(orm, `jobRuns.start:${scope.kind}`, () =>
     orm
       .update(jobRuns)
-      .set({ status: 'running', startedAt: at })
-      .where(and(runScopeCondition(scope), eq(jobRuns.id, runId), eq(jobRuns.status, 'pending')))
+      .set({ status: 'running', startedAt: sql`${sql.placeholder('at')}` })
+      .where(and(preparedRunScopeCondition(scope.kind), eq(jobRuns.id, sql.placeholder('id')), eq(jobRuns.status, 'pending')))
       .returning()
-      .get() ?? null
+      .prepare(),
   );
+  return start.get({ ...runScopeValues(scope), id: runId, at }) ?? null;
 }
 
 export type RunOutcome =
@@ -167,23 +208,51 @@ export function finishJobRun(
   outcome: RunOutcome,
   at: number = Date.now(),
 ): JobRunRow | null {
-  const finishableFrom: RunStatus[] = outcome.status === 'cancelled' ? ['pending', 'running'] : ['running'];
-  return (
-    orm
-      .update(jobRuns)
-      .set({
-        status: outcome.status,
-        ...(outcome.status === 'completed' ? { progress: 1 } : {}),
-        finishedAt: at,
-        durationMs: sql`CASE WHEN ${jobRuns.startedAt} IS NULL THEN NULL ELSE ${at} - ${jobRuns.startedAt} END`,
-        result: outcome.status === 'completed' ? (outcome.result ?? null) : null,
-        error: outcome.status === 'failed' ? outcome.error : null,
-        cancelledByUserId: outcome.status === 'cancelled' ? (outcome.cancelledByUserId ?? null) : null,
-      })
-      .where(and(runScopeCondition(scope), eq(jobRuns.id, runId), inArray(jobRuns.status, finishableFrom)))
-      .returning()
-      .get() ?? null
+  const finish = preparedOnce(orm, `jobRuns.finish:${outcome.status}:${scope.kind}`, () =>
+    finishRunUpdate(orm, outcome.status, scope.kind).returning().prepare(),
   );
+  return finish.get(finishValues(scope, runId, outcome, at)) ?? null;
+}
+
+/**
+ * finishJobRun for the runner: the same write, answering with the run as lists show it (no params or result,
+ * which the runner's events do not carry).
+ */
+export function recordRunOutcome(orm: Orm, scope: TenantScope, runId: number, outcome: RunOutcome, at: number): JobRunListRow | null {
+  const finish = preparedOnce(orm, `jobRuns.finishListed:${outcome.status}:${scope.kind}`, () =>
+    finishRunUpdate(orm, outcome.status, scope.kind).returning(listColumns).prepare(),
+  );
+  return finish.get(finishValues(scope, runId, outcome, at)) ?? null;
+}
+
+function finishRunUpdate(orm: Orm, status: RunOutcome['status'], scopeKind: TenantScope['kind']) {
+  const finishableFrom: RunStatus[] = status === 'cancelled' ? ['pending', 'running'] : ['running'];
+  const at = sql.placeholder('at');
+  return orm
+    .update(jobRuns)
+    .set({
+      status,
+      ...(status === 'completed' ? { progress: 1 } : {}),
+      finishedAt: sql`${at}`,
+      durationMs: sql`CASE WHEN ${jobRuns.startedAt} IS NULL THEN NULL ELSE ${at} - ${jobRuns.startedAt} END`,
+      // A placeholder inside sql`` skips the column's JSON encoding: finishValues passes the JSON text.
+      result: sql`${sql.placeholder('result')}`,
+      error: sql`${sql.placeholder('error')}`,
+      cancelledByUserId: sql`${sql.placeholder('cancelledByUserId')}`,
+    })
+    .where(and(preparedRunScopeCondition(scopeKind), eq(jobRuns.id, sql.placeholder('id')), inArray(jobRuns.status, finishableFrom)));
+}
+
+function finishValues(scope: TenantScope, runId: number, outcome: RunOutcome, at: number): Record<string, unknown> {
+  const result = outcome.status === 'completed' ? (outcome.result ?? null) : null;
+  return {
+    ...runScopeValues(scope),
+    id: runId,
+    at,
+    result: result === null ? null : JSON.stringify(result),
+    error: outcome.status === 'failed' ? outcome.error : null,
+    cancelledByUserId: outcome.status === 'cancelled' ? (outcome.cancelledByUserId ?? null) : null,
+  };
 }
 
 // ---- The runner's queue ---------------------------------------------------------------------------
@@ -201,29 +270,53 @@ export function ownScopeOf(run: { scope: RunScope; businessId: number | null }):
  * transaction, so two runners (or two processes) never start the same run.
  */
 export function claimNextPendingRun(db: AppDatabase, at: number): JobRunRow | null {
+  return claimPendingRuns(db, at, 1)[0] ?? null;
+}
+
+/**
+ * Up to `limit` of the oldest pending runs (any owner), now marked running, oldest first. In one immediate
+ * transaction (the caller's, or its own), so two runners never start the same run.
+ */
+export function claimPendingRuns(db: AppDatabase, at: number, limit: number): JobRunRow[] {
+  if (limit < 1) return [];
+  const { orm } = db;
   const all: TenantScope = { kind: 'all' };
-  return inImmediateTransaction(db, () => {
-    const next = db.orm
+  // A SELECT and an UPDATE by id per run: one `UPDATE … WHERE id IN (SELECT … LIMIT ?)` measured about three
+  // times slower per claim on the bench's million runs.
+  const oldestPending = preparedOnce(orm, 'jobRuns.oldestPending', () =>
+    orm
       .select({ id: jobRuns.id })
       .from(jobRuns)
       .where(and(runScopeCondition(all), eq(jobRuns.status, 'pending')))
       .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
-      .limit(1)
-      .get();
-    return next ? startJobRun(db.orm, all, next.id, at) : null;
-  });
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
+  const claim = () =>
+    oldestPending.all({ limit }).flatMap(({ id }) => {
+      const started = startJobRun(orm, all, id, at);
+      return started ? [started] : [];
+    });
+  // Inside a caller's transaction (the runner's group commit) the claim is already atomic; a savepoint would
+  // only add its cost.
+  return db.sqlite.inTransaction ? claim() : inImmediateTransaction(db, claim);
 }
 
 /** A running run's progress (0..1) and, when given, its message; null when the run is not running (any more). */
 export function recordRunProgress(orm: Orm, scope: TenantScope, runId: number, progress: number, message?: string): JobRunRow | null {
-  return (
+  const withMessage = message !== undefined;
+  const record = preparedOnce(orm, `jobRuns.progress:${withMessage ? 'message' : 'fraction'}:${scope.kind}`, () =>
     orm
       .update(jobRuns)
-      .set({ progress, ...(message === undefined ? {} : { progressMessage: message }) })
-      .where(and(runScopeCondition(scope), eq(jobRuns.id, runId), eq(jobRuns.status, 'running')))
+      .set({
+        progress: sql`${sql.placeholder('progress')}`,
+        ...(withMessage ? { progressMessage: sql`${sql.placeholder('message')}` } : {}),
+      })
+      .where(and(preparedRunScopeCondition(scope.kind), eq(jobRuns.id, sql.placeholder('id')), eq(jobRuns.status, 'running')))
       .returning()
-      .get() ?? null
+      .prepare(),
   );
+  return record.get({ ...runScopeValues(scope), id: runId, progress, ...(withMessage ? { message } : {}) }) ?? null;
 }
 
 /** Every run in `scope` still marked running becomes failed with `error`: for runs a stopped or crashed app left behind. */
@@ -243,9 +336,12 @@ export function failRunningRuns(orm: Orm, scope: TenantScope, error: string, at:
 
 /** A run as lists show it (no params or result), or null when it is not in `scope`. */
 export function findJobRunView(orm: Orm, scope: TenantScope, id: number): JobRunView | null {
-  const row = selectRunList(orm)
-    .where(and(runScopeCondition(scope), eq(jobRuns.id, id)))
-    .get();
+  const find = preparedOnce(orm, `jobRuns.view:${scope.kind}`, () =>
+    selectRunList(orm)
+      .where(and(preparedRunScopeCondition(scope.kind), eq(jobRuns.id, sql.placeholder('id'))))
+      .prepare(),
+  );
+  const row = find.get({ ...runScopeValues(scope), id });
   return row ? toJobRunView(row, row.businessName) : null;
 }
 

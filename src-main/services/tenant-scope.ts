@@ -32,6 +32,40 @@ export function runScopeCondition(scope: TenantScope): SQL {
   }
 }
 
+/** The placeholder a prepared statement binds a business scope's id to (see preparedRunScopeCondition). */
+const SCOPE_BUSINESS_ID = 'scopeBusinessId';
+
+/**
+ * runScopeCondition for a statement prepared once per kind of scope: the same conditions, with a business's id
+ * left as a placeholder that runScopeValues binds (and validates) at every call.
+ */
+export function preparedRunScopeCondition(kind: TenantScope['kind']): SQL {
+  switch (kind) {
+    case 'business':
+      return eq(jobRuns.businessId, sql.placeholder(SCOPE_BUSINESS_ID));
+    case 'all':
+    case 'system':
+    case 'orphans':
+      return runScopeCondition({ kind });
+    default:
+      return refuseUnknownScope(kind);
+  }
+}
+
+/** The placeholder values preparedRunScopeCondition(scope.kind) needs: a business scope's id, checked like runScopeCondition does. */
+export function runScopeValues(scope: TenantScope): Record<string, number> {
+  switch (scope.kind) {
+    case 'business':
+      return { [SCOPE_BUSINESS_ID]: requireBusinessId(scope.businessId) };
+    case 'all':
+    case 'system':
+    case 'orphans':
+      return {};
+    default:
+      return refuseUnknownScope(scope);
+  }
+}
+
 /**
  * The JS twin of runScopeCondition, for a run already in hand (e.g. an event about to be pushed to a
  * session). A property test holds the two to the same answer for every run and scope.

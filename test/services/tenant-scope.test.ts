@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { jobRuns } from '../../src-main/db/schema';
-import { isRunInScope, runScopeCondition, type TenantScope } from '../../src-main/services/tenant-scope';
+import { sql } from 'drizzle-orm';
+import { isRunInScope, preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../../src-main/services/tenant-scope';
 import { AppError } from '../../src-shared/errors';
 import { createTestDatabase, isOrphan, readRunOwnership, seedBusiness, seedRuns, type RunOwnership, type SeedOwner } from '../helpers/seed';
 
@@ -146,6 +147,49 @@ describe('runScopeCondition, the one tenant chokepoint', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('a statement prepared once per kind of scope (preparedRunScopeCondition + runScopeValues) selects exactly what runScopeCondition does, whichever business it ran for before', async () => {
+    const db = await createTestDatabase();
+    const businessIds = [1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Prepared ${i}` }).id);
+    const owner = fc.oneof(
+      fc.constantFrom(...businessIds).map((businessId): SeedOwner => ({ kind: 'business', businessId })),
+      fc.constant<SeedOwner>({ kind: 'system' }),
+      fc.constant<SeedOwner>({ kind: 'orphan' }),
+    );
+    const scope = fc.oneof(
+      fc.constantFrom(...businessIds, 999_999).map((businessId): TenantScope => ({ kind: 'business', businessId })),
+      fc.constantFrom<TenantScope>({ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }),
+    );
+    const prepared = new Map<TenantScope['kind'], { all(values: Record<string, unknown>): { id: number }[] }>();
+    const preparedIdsInScope = (s: TenantScope): number[] => {
+      let statement = prepared.get(s.kind);
+      if (!statement) {
+        statement = db.orm
+          .select({ id: jobRuns.id })
+          .from(jobRuns)
+          .where(sql`${preparedRunScopeCondition(s.kind)} AND ${jobRuns.id} > ${sql.placeholder('after')}`)
+          .orderBy(jobRuns.id)
+          .prepare();
+        prepared.set(s.kind, statement);
+      }
+      return statement.all({ ...runScopeValues(s), after: 0 }).map((row) => row.id);
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(owner, fc.integer({ min: 1, max: 3 })), { maxLength: 10 }), fc.array(scope, { minLength: 1, maxLength: 6 }), async (batches, scopes) => {
+        db.sqlite.exec('DELETE FROM job_runs');
+        for (const [seedOwner, count] of batches) seedRuns(db, seedOwner, count);
+        for (const s of scopes) expect(preparedIdsInScope(s)).toEqual(idsInScope(db, s));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('runScopeValues fails closed like runScopeCondition: no business id, or an unknown kind, is VALIDATION', () => {
+    for (const scope of [{ kind: 'business' }, { kind: 'business', businessId: 0 }, { kind: 'business', businessId: '1' }, { kind: 'everyone' }, {}] as unknown as TenantScope[]) {
+      expect(() => runScopeValues(scope)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    }
+    expect(() => preparedRunScopeCondition('everyone' as TenantScope['kind'])).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
   });
 
   it('isRunInScope fails closed exactly like runScopeCondition: no business id, or an unknown kind, is VALIDATION', () => {
