@@ -526,31 +526,68 @@ function requirePageSize(limit: number): number {
  * ORDER BY created_at` makes SQLite sort every matching run, while each `status = ?` query walks its
  * (…, status, created_at) index in order and stops after the page.
  */
+/**
+ * One page of the scope's runs in created_at order (optionally of one status), after a position or from the
+ * start: the history without filters, recent and active runs. Built once per connection and shape with the
+ * scope, position, status and size as placeholders, so a page skips drizzle's query building (about a third of
+ * a first page's time).
+ */
+function createdAtPage(
+  orm: Orm,
+  scope: TenantScope,
+  order: RunOrder,
+  after: CursorPosition | null,
+  status: RunStatus | null,
+  size: number,
+): (JobRunListRow & { businessName: string | null })[] {
+  const key = `runs.page:${scope.kind}:${order.tag}:${after ? 'after' : 'first'}:${status ? 'status' : 'any'}`;
+  const statement = preparedOnce(orm, key, () => {
+    const beyond = order.direction === 'desc' ? sql.raw('<') : sql.raw('>');
+    const beyondOrAt = order.direction === 'desc' ? sql.raw('<=') : sql.raw('>=');
+    const conditions = [preparedRunScopeCondition(scope.kind)];
+    if (status) conditions.push(eq(jobRuns.status, sql.placeholder('status')));
+    if (after) {
+      const [k, id] = [sql.placeholder('key'), sql.placeholder('id')];
+      conditions.push(sql`(${jobRuns.createdAt} ${beyondOrAt} ${k} AND (${jobRuns.createdAt} ${beyond} ${k} OR ${jobRuns.id} ${beyond} ${id}))`);
+    }
+    return selectRunList(orm)
+      .where(and(...conditions))
+      .orderBy(...orderBy(order))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+  });
+  return statement.all({ ...runScopeValues(scope), status, key: after?.key, id: after?.id, limit: size + 1 });
+}
+
 function pageOfRuns(
   orm: Orm,
-  conditions: SQL[],
+  conditions: SQL[] | { scope: TenantScope },
   order: RunOrder,
   cursor: string | null,
   limit: number,
   statuses: readonly RunStatus[] = [],
 ): JobRunPageView {
   const size = requirePageSize(limit);
-  const where = cursor === null ? conditions : [...conditions, afterPosition(order, decodeCursor(cursor, order))];
-  const select = (extra: SQL[]) =>
-    selectRunList(orm)
-      .where(and(...where, ...extra))
+  const after = cursor === null ? null : decodeCursor(cursor, order);
+  const select = (extra: SQL[], status: RunStatus | null): (JobRunListRow & { businessName: string | null })[] => {
+    if (!Array.isArray(conditions) && order.field === 'createdAt') return createdAtPage(orm, conditions.scope, order, after, status, size);
+    const where = [...(Array.isArray(conditions) ? conditions : [runScopeCondition(conditions.scope)]), ...extra];
+    if (after) where.push(afterPosition(order, after));
+    return selectRunList(orm)
+      .where(and(...where))
       .orderBy(...orderBy(order))
       .limit(size + 1)
       .all();
+  };
   let rows: (JobRunListRow & { businessName: string | null })[];
   if (statuses.length > 1 && order.field === 'createdAt') {
     const sign = order.direction === 'desc' ? -1 : 1;
     rows = statuses
-      .flatMap((status) => select([eq(jobRuns.status, status)]))
+      .flatMap((status) => select([eq(jobRuns.status, status)], status))
       .sort((x, y) => sign * (x.createdAt - y.createdAt || x.id - y.id))
       .slice(0, size + 1);
   } else {
-    rows = select(statuses.length > 0 ? [inArray(jobRuns.status, [...statuses])] : []);
+    rows = statuses.length === 1 ? select([eq(jobRuns.status, statuses[0] as RunStatus)], statuses[0] as RunStatus) : select(statuses.length > 1 ? [inArray(jobRuns.status, [...statuses])] : [], null);
   }
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
@@ -617,18 +654,19 @@ function requireSort(sort: ListJobRunsInput['sort']): RunOrder {
  */
 export function listJobRuns(orm: Orm, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
   const order = requireSort(input.sort);
-  const conditions = [runScopeCondition(scope), ...filterConditionsBesidesStatus(input.filters)];
+  const filters = filterConditionsBesidesStatus(input.filters);
+  const conditions = filters.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
   return pageOfRuns(orm, conditions, order, input.cursor, input.limit, [...new Set(input.filters.statuses ?? [])]);
 }
 
 /** The newest runs, newest first. */
 export function getRecentJobRuns(orm: Orm, scope: TenantScope, input: { limit: number }): JobRunView[] {
-  return pageOfRuns(orm, [runScopeCondition(scope)], NEWEST_FIRST, null, input.limit).runs;
+  return pageOfRuns(orm, { scope }, NEWEST_FIRST, null, input.limit).runs;
 }
 
 /** Pending and running runs as a queue: oldest first (the next to be served, the longest running), paged by keyset. */
 export function getActiveJobRuns(orm: Orm, scope: TenantScope, input: { cursor: string | null; limit: number }): JobRunPageView {
-  return pageOfRuns(orm, [runScopeCondition(scope)], ACTIVE_QUEUE, input.cursor, input.limit, ACTIVE_RUN_STATUSES);
+  return pageOfRuns(orm, { scope }, ACTIVE_QUEUE, input.cursor, input.limit, ACTIVE_RUN_STATUSES);
 }
 
 // ---- Job types ------------------------------------------------------------------------------------
