@@ -3,6 +3,8 @@
 -- `buckets` a JSONB object from bucket (as text) to runs, never empty (the last run of a key removes its row).
 -- They replace job_run_daily_durations (one row per bucket; dropped by drizzle/0009), so a range's histograms are
 -- a few rows to read instead of some forty times more.
+-- job_run_daily is rebuilt WITHOUT ROWID (its primary key holds the rows: one owner's days are one covering range;
+-- as a rowid table each row of the per-day series was a lookup in the table).
 -- The triggers are split so each change runs only the statements it needs (a WHEN that is false costs next to
 -- nothing): a run's start touches job_run_daily alone; its finish adds one bucket to each histogram.
 -- Keys as in drizzle/0006_run_daily_triggers.sql: owner (business id; 0 system-wide; -1 orphans), day =
@@ -13,6 +15,29 @@ DROP TRIGGER `job_run_daily_insert`;
 DROP TRIGGER `job_run_daily_delete`;
 --> statement-breakpoint
 DROP TRIGGER `job_run_daily_update`;
+--> statement-breakpoint
+CREATE TABLE `job_run_daily_new` (
+	`owner` integer NOT NULL,
+	`day` integer NOT NULL,
+	`job_type` text NOT NULL,
+	`status` text NOT NULL,
+	`runs` integer NOT NULL,
+	`dur_n` integer NOT NULL,
+	`dur_sum` integer NOT NULL,
+	PRIMARY KEY(`owner`, `day`, `job_type`, `status`),
+	CONSTRAINT "job_run_daily_runs_positive" CHECK("job_run_daily_new"."runs" > 0)
+) WITHOUT ROWID;
+--> statement-breakpoint
+INSERT INTO `job_run_daily_new` (`owner`, `day`, `job_type`, `status`, `runs`, `dur_n`, `dur_sum`)
+SELECT `owner`, `day`, `job_type`, `status`, `runs`, `dur_n`, `dur_sum` FROM `job_run_daily` ORDER BY 1, 2, 3, 4;
+--> statement-breakpoint
+DROP TABLE `job_run_daily`;
+--> statement-breakpoint
+ALTER TABLE `job_run_daily_new` RENAME TO `job_run_daily`;
+--> statement-breakpoint
+CREATE INDEX `job_run_daily_group_idx` ON `job_run_daily` (`owner`,`job_type`,`status`,`day`,`runs`,`dur_n`,`dur_sum`);
+--> statement-breakpoint
+CREATE INDEX `job_run_daily_day_idx` ON `job_run_daily` (`day`,`status`,`runs`);
 --> statement-breakpoint
 CREATE TRIGGER `job_run_daily_insert` AFTER INSERT ON `job_runs`
 BEGIN

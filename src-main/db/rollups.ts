@@ -218,11 +218,13 @@ function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
     sqlite.exec(`CREATE TEMP TABLE rollup_groups (${[...keys, ...values].join(', ')}, PRIMARY KEY (${keys.join(', ')}))`);
     sqlite.exec(`INSERT INTO temp.rollup_groups ${groups}`);
     const sameKey = keys.map((key) => `${table}.${key} = d.${key}`).join(' AND ');
-    const rowsOfGroups = (extra: string) => `SELECT ${table}.rowid FROM temp.rollup_groups AS d JOIN ${table} ON ${sameKey}${extra}`;
+    // By key, not rowid: job_run_daily is a WITHOUT ROWID table.
+    const keyList = `(${keys.join(', ')})`;
+    const keysOfGroups = (extra: string) => `SELECT ${keys.map((key) => `d.${key}`).join(', ')} FROM temp.rollup_groups AS d JOIN ${table} ON ${sameKey}${extra}`;
     // A key whose every run is affected goes (runs may never reach 0); the others are decremented.
-    sqlite.exec(`DELETE FROM ${table} WHERE rowid IN (${rowsOfGroups(` WHERE ${table}.runs = d.runs`)})`);
+    sqlite.exec(`DELETE FROM ${table} WHERE ${keyList} IN (${keysOfGroups(` WHERE ${table}.runs = d.runs`)})`);
     const less = values.map((v) => `${v} = ${v} - (SELECT d.${v} FROM temp.rollup_groups AS d WHERE ${sameKey})`).join(', ');
-    sqlite.exec(`UPDATE ${table} SET ${less} WHERE rowid IN (${rowsOfGroups('')})`);
+    sqlite.exec(`UPDATE ${table} SET ${less} WHERE ${keyList} IN (SELECT ${keys.join(', ')} FROM temp.rollup_groups)`);
     sqlite.exec('DROP TABLE temp.rollup_groups');
   }
 }

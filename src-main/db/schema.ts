@@ -161,7 +161,9 @@ export const jobRunCounts = sqliteTable(
  * (drizzle/0006_run_daily_triggers.sql) in the same transaction as every insert, delete and change of owner,
  * type, status, creation time or duration. day = created_at / 86400000 (the UTC day index). dur_n and dur_sum
  * count and sum duration_ms over the runs "finished with a duration" (completed or failed, duration_ms not
- * NULL). Stats read whole days here instead of scanning job_runs.
+ * NULL). Stats read whole days here instead of scanning job_runs. WITHOUT ROWID (made so by hand in
+ * drizzle/0008_run_histograms_triggers.sql; drizzle cannot declare it): one owner's days are one covering range
+ * of the primary key.
  */
 export const jobRunDaily = sqliteTable(
   'job_run_daily',
