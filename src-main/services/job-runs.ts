@@ -731,7 +731,7 @@ export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsI
   }
   for (const row of histograms) {
     for (const group of groupsOf(row.owner, row.jobType)) {
-      for (let bucket = 0; bucket < HISTOGRAM_SIZE; bucket++) group.histogram[bucket] = (group.histogram[bucket] ?? 0) + (row.buckets[bucket] ?? 0);
+      for (let bucket = row.lo; bucket <= row.hi; bucket++) group.histogram[bucket] = (group.histogram[bucket] ?? 0) + (row.buckets[bucket] ?? 0);
     }
   }
 

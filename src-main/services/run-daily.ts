@@ -27,11 +27,13 @@ export interface StatusAggregate {
   durSum: number;
 }
 
-/** Finished runs per duration bucket (the index) of one owner and job type. */
+/** Finished runs per duration bucket (the index) of one owner and job type; buckets outside [lo, hi] are 0. */
 export interface HistogramAggregate {
   owner: number;
   jobType: string;
   buckets: Float64Array;
+  lo: number;
+  hi: number;
 }
 
 /** Buckets run 0..HISTOGRAM_SIZE - 1: the longest duration SQLite can hold (2^63 - 1 ms) is bucket 504. */
@@ -260,24 +262,29 @@ export function aggregateRange(
     }
   }
   const histograms = new Map<string, HistogramAggregate>();
-  const histogramOf = (owner: number, jobType: string): Float64Array => {
+  const histogramOf = (owner: number, jobType: string): HistogramAggregate => {
     const key = `${owner}\u0000${jobType}`;
     let entry = histograms.get(key);
     if (!entry) {
-      entry = { owner, jobType, buckets: new Float64Array(HISTOGRAM_SIZE) };
+      entry = { owner, jobType, buckets: new Float64Array(HISTOGRAM_SIZE), lo: HISTOGRAM_SIZE, hi: -1 };
       histograms.set(key, entry);
     }
-    return entry.buckets;
+    return entry;
+  };
+  const add = (entry: HistogramAggregate, bucket: number, runs: number) => {
+    entry.buckets[bucket] = (entry.buckets[bucket] ?? 0) + runs;
+    if (bucket < entry.lo) entry.lo = bucket;
+    if (bucket > entry.hi) entry.hi = bucket;
   };
   for (const piece of histogramPieces(from, to, now)) {
     for (const row of histogramRowsOf(orm, scope, raw, piece)) {
-      const buckets = histogramOf(row.owner, row.jobType);
+      const entry = histogramOf(row.owner, row.jobType);
       if ('bucket' in row) {
-        buckets[row.bucket] = (buckets[row.bucket] ?? 0) + piece.sign * row.runs;
+        add(entry, row.bucket, piece.sign * row.runs);
         continue;
       }
       const packed = JSON.parse(row.buckets) as Record<string, number>;
-      for (const bucket in packed) buckets[Number(bucket)] = (buckets[Number(bucket)] ?? 0) + piece.sign * (packed[bucket] ?? 0);
+      for (const bucket in packed) add(entry, Number(bucket), piece.sign * (packed[bucket] ?? 0));
     }
   }
   return { statuses: [...statuses.values()].filter((row) => row.runs !== 0), histograms: [...histograms.values()] };
