@@ -43,6 +43,21 @@ async function databaseWithEveryKindOfRun() {
   return { db, a, b, empty };
 }
 
+/** Random run owners among `businessIds`, system-wide and orphans; random scopes, one of a business that does not exist. */
+function ownersAndScopes(businessIds: number[]): { owner: fc.Arbitrary<SeedOwner>; scope: fc.Arbitrary<TenantScope> } {
+  return {
+    owner: fc.oneof(
+      fc.constantFrom(...businessIds).map((businessId): SeedOwner => ({ kind: 'business', businessId })),
+      fc.constant<SeedOwner>({ kind: 'system' }),
+      fc.constant<SeedOwner>({ kind: 'orphan' }),
+    ),
+    scope: fc.oneof(
+      fc.constantFrom(...businessIds, 999_999).map((businessId): TenantScope => ({ kind: 'business', businessId })),
+      fc.constantFrom<TenantScope>({ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }),
+    ),
+  };
+}
+
 describe('runScopeCondition, the one tenant chokepoint', () => {
   it('a business scope matches exactly that business’s runs', async () => {
     const { db, a, b } = await databaseWithEveryKindOfRun();
@@ -128,16 +143,7 @@ describe('runScopeCondition, the one tenant chokepoint', () => {
 
   it('isRunInScope, its JS twin for runs in hand, agrees exactly with a SELECT through runScopeCondition for any runs and scopes', async () => {
     const db = await createTestDatabase();
-    const businessIds = [1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Twin ${i}` }).id);
-    const owner = fc.oneof(
-      fc.constantFrom(...businessIds).map((businessId): SeedOwner => ({ kind: 'business', businessId })),
-      fc.constant<SeedOwner>({ kind: 'system' }),
-      fc.constant<SeedOwner>({ kind: 'orphan' }),
-    );
-    const scope = fc.oneof(
-      fc.constantFrom(...businessIds, 999_999).map((businessId): TenantScope => ({ kind: 'business', businessId })),
-      fc.constantFrom<TenantScope>({ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }),
-    );
+    const { owner, scope } = ownersAndScopes([1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Twin ${i}` }).id));
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(owner, fc.integer({ min: 1, max: 3 })), { maxLength: 10 }), fc.array(scope, { minLength: 1, maxLength: 4 }), async (batches, scopes) => {
         db.sqlite.exec('DELETE FROM job_runs');
@@ -151,16 +157,7 @@ describe('runScopeCondition, the one tenant chokepoint', () => {
 
   it('a statement prepared once per kind of scope (preparedRunScopeCondition + runScopeValues) selects exactly what runScopeCondition does, whichever business it ran for before', async () => {
     const db = await createTestDatabase();
-    const businessIds = [1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Prepared ${i}` }).id);
-    const owner = fc.oneof(
-      fc.constantFrom(...businessIds).map((businessId): SeedOwner => ({ kind: 'business', businessId })),
-      fc.constant<SeedOwner>({ kind: 'system' }),
-      fc.constant<SeedOwner>({ kind: 'orphan' }),
-    );
-    const scope = fc.oneof(
-      fc.constantFrom(...businessIds, 999_999).map((businessId): TenantScope => ({ kind: 'business', businessId })),
-      fc.constantFrom<TenantScope>({ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }),
-    );
+    const { owner, scope } = ownersAndScopes([1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Prepared ${i}` }).id));
     const prepared = new Map<TenantScope['kind'], { all(values: Record<string, unknown>): { id: number }[] }>();
     const preparedIdsInScope = (s: TenantScope): number[] => {
       let statement = prepared.get(s.kind);
