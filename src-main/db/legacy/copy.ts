@@ -35,8 +35,13 @@ export function insertUsers(sqlite: Database.Database, adoptedAt: number): void 
 }
 
 /**
- * The INSERT … SELECT for one rowid range of runs. Business and user ids are looked up through the new
- * tables' unique indexes (legacy_id, email COLLATE NOCASE), one probe each per run.
+ * The INSERT … SELECT of every run, in the order of their adopted created_at (then legacy rowid): the new ids, and
+ * the rows of the new table, follow creation time. That costs one sort of the converted rows (a server edition
+ * inserted runs as they were created, so its rowid order is mostly sorted already), and pays for itself: the
+ * created_at indexes and the rollup recount then sort nearly sorted input (1M runs in random rowid order: indexes
+ * 5.0 → 3.8 s, rollups 1.8 → 1.2 s; the sorted copy itself was no slower than the rowid chunks). Business and user ids
+ * are looked up through the new tables' unique indexes (legacy_id, email COLLATE NOCASE), one probe each per run.
+ * Every `@every`-th legacy rowid calls adoption_copy_progress(rowid), the only progress one statement can give.
  */
 export function copyRunsSql(shape: LegacyShape): string {
   const ms = (column: string) => legacyMsSql(`r.${column}`);
@@ -50,7 +55,7 @@ export function copyRunsSql(shape: LegacyShape): string {
       coalesce(by_id.id, by_email.id), r.triggered_by, '{}',
       CASE WHEN r.result IS NULL THEN NULL WHEN json_valid(r.result) THEN r.result ELSE json_quote(r.result) END,
       r.error_message,
-      coalesce(${ms('created_at')}, ${ms('started_at')}, ${ms('completed_at')}, @adoptedAt),
+      coalesce(${ms('created_at')}, ${ms('started_at')}, ${ms('completed_at')}, @adoptedAt) AS adopted_created_at,
       ${ms('started_at')}, ${ms('completed_at')},
       CASE WHEN r.duration_seconds IS NOT NULL THEN CAST(round(r.duration_seconds * 1000) AS INTEGER)
         ELSE ${ms('completed_at')} - ${ms('started_at')} END
@@ -58,12 +63,17 @@ export function copyRunsSql(shape: LegacyShape): string {
     ${business.join}
     LEFT JOIN users by_id ON by_id.legacy_id = r.triggered_by
     LEFT JOIN users by_email ON by_email.email = r.triggered_by COLLATE NOCASE
-    WHERE r.rowid > @after AND r.rowid <= @upTo
-    ORDER BY r.rowid`;
+    WHERE r.rowid % @every <> 0 OR ${COPY_PROGRESS_FUNCTION}(r.rowid)
+    ORDER BY adopted_created_at, r.rowid`;
 }
 
+const COPY_PROGRESS_FUNCTION = 'adoption_copy_progress';
+
 /**
- * Copies the runs in rowid ranges of RUN_CHUNK_SIZE, reporting progress after each. Returns the rows copied.
+ * Copies the runs in one statement (copyRunsSql), reporting progress while the legacy rows are read: every
+ * RUN_CHUNK_SIZE-th rowid, done = the share of the rowid range read so far (exact when rowids are dense). Writing
+ * the sorted rows follows the read; the last report comes after it. Returns the rows copied. A listener that
+ * throws aborts the statement, and the caller's transaction rolls back.
  * CHECK constraints are verified once over the whole table afterwards (verifyCheckConstraints): evaluated per
  * row, the schema's `IN (…)` lists alone cost more than a second per million runs.
  */
@@ -74,25 +84,24 @@ export function copyRuns(
   total: number,
   onProgress?: ProgressListener,
 ): number {
-  const copy = sqlite.prepare(copyRunsSql(shape));
-  const chunkEnd = sqlite
-    .prepare(`SELECT max(rowid) FROM (SELECT rowid FROM ${RENAMED.job_runs} WHERE rowid > ? ORDER BY rowid LIMIT ?)`)
-    .pluck();
-  let copied = 0;
-  let after = Number.MIN_SAFE_INTEGER;
+  const maxRowid = (sqlite.prepare(`SELECT max(rowid) FROM ${RENAMED.job_runs}`).pluck().get() as number | null) ?? 0;
+  let report: ((rowid: number) => void) | null = (rowid) =>
+    onProgress?.({ phase: 'Copying runs', done: Math.min(total, Math.round((total * rowid) / maxRowid)), total });
+  // Registered on the connection for good (better-sqlite3 cannot unregister); it reports nothing once the copy is over.
+  sqlite.function(COPY_PROGRESS_FUNCTION, { deterministic: false }, (rowid: unknown) => {
+    report?.(Number(rowid));
+    return 1;
+  });
   onProgress?.({ phase: 'Copying runs', done: 0, total });
   sqlite.pragma('ignore_check_constraints = ON');
+  let copied: number;
   try {
-    for (;;) {
-      const upTo = chunkEnd.get(after, RUN_CHUNK_SIZE) as number | null;
-      if (upTo === null) break;
-      copied += copy.run({ after, upTo, adoptedAt }).changes;
-      after = upTo;
-      onProgress?.({ phase: 'Copying runs', done: Math.min(copied, total), total });
-    }
+    copied = sqlite.prepare(copyRunsSql(shape)).run({ adoptedAt, every: RUN_CHUNK_SIZE }).changes;
   } finally {
+    report = null;
     sqlite.pragma('ignore_check_constraints = OFF');
   }
+  onProgress?.({ phase: 'Copying runs', done: Math.min(copied, total), total });
   verifyCheckConstraints(sqlite, 'job_runs');
   return copied;
 }
