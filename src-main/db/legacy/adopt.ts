@@ -38,6 +38,7 @@ import {
   dropLegacyTables,
   insertBusinesses,
   insertUsers,
+  keptWhileCopyingRuns,
   renameLegacyTables,
   withIndexesDropped,
 } from './copy';
@@ -177,6 +178,7 @@ function copyEverything(db: AppDatabase, migrations: Migration[], plan: LegacyPl
       timer.lap('runs');
     },
     progress,
+    (index) => keptWhileCopyingRuns(sqlite, index),
   );
   timer.lap('indexes');
   rebuildRollups(sqlite);
