@@ -68,7 +68,7 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
         },
       ]);
 
-      // Rows arrive in their legacy order, every field mapped as the brief says.
+      // Businesses and users arrive in their legacy order, runs in created_at order; every field mapped as the brief says.
       expect(businesses.map((b) => ({ legacy_id: b.legacy_id, name: b.name, created_at: b.created_at }))).toEqual(expected.businesses);
       expect(businesses.every((b) => b.disabled_at === null)).toBe(true);
       expect(
@@ -190,7 +190,7 @@ describe('legacy datetimes', () => {
 
     const { db } = await openAppDatabase(fixture.path, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT });
     try {
-      const adopted = db.sqlite.prepare('SELECT created_at FROM job_runs ORDER BY id').pluck().all();
+      const adopted = db.sqlite.prepare('SELECT created_at FROM job_runs ORDER BY legacy_id').pluck().all();
       expect(adopted).toEqual(texts.map(legacyTextToMs));
       expect(adopted[6]).toBe(Date.UTC(2026, 2, 1, 14, 22, 6));
     } finally {

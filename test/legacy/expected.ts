@@ -106,7 +106,8 @@ export function expectedAdoption(fixture: LegacyFixture, adoptedAt: number): Exp
   const triggeredBy = (text: string | null) =>
     text === null ? null : (userById.get(text) ?? userByEmail.get(foldAscii(text)) ?? null);
 
-  const runs = fixture.runs.map((r) => expectedRun(r, adoptedAt, known, triggeredBy));
+  // Runs arrive in the order of their adopted created_at, ties in legacy (fixture) order: a stable sort.
+  const runs = fixture.runs.map((r) => expectedRun(r, adoptedAt, known, triggeredBy)).sort((a, b) => a.created_at - b.created_at);
   return { businesses, users, runs, renamed, orphans: runs.filter((r) => r.businessLegacyId === null).length };
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { TaskProgress } from '../../src-shared/progress';
-import { copyRunsSql, RUN_CHUNK_SIZE, verifyCheckConstraints } from '../../src-main/db/legacy/copy';
+import { copyRunsSql, keptWhileCopyingRuns, RUN_CHUNK_SIZE, verifyCheckConstraints } from '../../src-main/db/legacy/copy';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
 import { openAppDatabase, StartupError } from '../../src-main/db/startup';
 import { createLegacyDatabase, legacySchemaSql } from '../helpers/legacy-fixtures';
@@ -139,13 +139,31 @@ describe('copying runs', () => {
     for (const table of ['businesses', 'users', 'job_runs']) sqlite.exec(`ALTER TABLE ${table} RENAME TO legacy_${table}`);
     runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
 
-    const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${copyRunsSql('tenant')}`).all({ after: 0, upTo: 1, adoptedAt: 0 }) as { detail: string }[];
+    sqlite.function('adoption_copy_progress', (_rowid: unknown) => 1);
+    const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${copyRunsSql('tenant')}`).all({ every: 1, adoptedAt: 0 }) as { detail: string }[];
     const details = plan.map((p) => p.detail);
-    expect(details).toContain('SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)');
+    // One pass over the legacy runs, one sort into created_at order.
+    expect(details).toContain('SCAN r');
+    expect(details).toContain('USE TEMP B-TREE FOR ORDER BY');
     expect(details.some((d) => /^SEARCH b USING .*INDEX businesses_legacy_id_unique \(legacy_id=\?\)/.test(d))).toBe(true);
     expect(details.some((d) => /^SEARCH by_id USING .*INDEX users_legacy_id_unique \(legacy_id=\?\)/.test(d))).toBe(true);
     expect(details.some((d) => /^SEARCH by_email USING .*INDEX users_email_unique \(email=\?\)/.test(d))).toBe(true);
-    expect(details.filter((d) => d.startsWith('SCAN'))).toEqual([]);
+    expect(details.filter((d) => d.startsWith('SCAN'))).toEqual(['SCAN r']);
+    sqlite.close();
+  });
+
+  it('keeps only the partial indexes over columns it never writes while it copies', () => {
+    const sqlite = new Database(':memory:');
+    runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
+    const indexes = sqlite
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'job_runs' AND sql IS NOT NULL ORDER BY name")
+      .all() as { name: string; sql: string }[];
+    expect(indexes).toHaveLength(10);
+    expect(indexes.filter((index) => keptWhileCopyingRuns(sqlite, index)).map((index) => index.name)).toEqual([
+      'job_runs_cancelled_by_user_idx',
+      'job_runs_retry_of_idx',
+      'job_runs_schedule_idx',
+    ]);
     sqlite.close();
   });
 

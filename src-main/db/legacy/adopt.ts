@@ -9,7 +9,8 @@
 //               business_admin (an ambiguous 'admin' gets the lesser role), member|user|viewer|staff|NULL →
 //               member, other → refused; business_id = the adopted business with that legacy id, else NULL
 //               (noted); created_at = the adoption time.
-//   job_runs    legacy_id = id; scope = 'business'; business_id = the adopted business (NULL for all runs of
+//   job_runs    copied in the order of the adopted created_at, then legacy rowid (new ids follow creation time);
+//               legacy_id = id; scope = 'business'; business_id = the adopted business (NULL for all runs of
 //               the pre-tenant shape); a legacy business id with no business → NULL and orphaned_from = it;
 //               status without case: pending|queued|scheduled → pending, running|in_progress|started →
 //               running, completed|success|succeeded|done|ok → completed, failed|error|errored|failure →
@@ -38,6 +39,7 @@ import {
   dropLegacyTables,
   insertBusinesses,
   insertUsers,
+  keptWhileCopyingRuns,
   renameLegacyTables,
   withIndexesDropped,
 } from './copy';
@@ -177,6 +179,7 @@ function copyEverything(db: AppDatabase, migrations: Migration[], plan: LegacyPl
       timer.lap('runs');
     },
     progress,
+    (index) => keptWhileCopyingRuns(sqlite, index),
   );
   timer.lap('indexes');
   rebuildRollups(sqlite);

@@ -35,35 +35,82 @@ export function insertUsers(sqlite: Database.Database, adoptedAt: number): void 
 }
 
 /**
- * The INSERT … SELECT for one rowid range of runs. Business and user ids are looked up through the new
- * tables' unique indexes (legacy_id, email COLLATE NOCASE), one probe each per run.
+ * The INSERT … SELECT of every run, in the order of their adopted created_at (then legacy rowid): the new ids, and
+ * the rows of the new table, follow creation time. That costs one sort of the converted rows (a server edition
+ * inserted runs as they were created, so its rowid order is mostly sorted already), and pays for itself: the
+ * created_at indexes and the rollup recount then sort nearly sorted input (1M runs in random rowid order: indexes
+ * 5.0 → 3.8 s, rollups 1.8 → 1.2 s; the sorted copy itself was no slower than the rowid chunks). Business and user ids
+ * are looked up through the new tables' unique indexes (legacy_id, email COLLATE NOCASE), one probe each per run.
+ * Every `@every`-th legacy rowid calls adoption_copy_progress(rowid), the only progress one statement can give.
  */
 export function copyRunsSql(shape: LegacyShape): string {
-  const ms = (column: string) => legacyMsSql(`r.${column}`);
-  const business =
-    shape === 'tenant'
-      ? { id: 'b.id', orphanedFrom: 'CASE WHEN b.id IS NULL THEN r.business_id END', join: `LEFT JOIN businesses b ON b.legacy_id = r.business_id` }
-      : { id: 'NULL', orphanedFrom: 'NULL', join: '' };
-  return `INSERT INTO job_runs (legacy_id, scope, business_id, orphaned_from, job_type, status, trigger,
-      triggered_by_user_id, triggered_by, params, result, error, created_at, started_at, finished_at, duration_ms)
-    SELECT r.id, 'business', ${business.id}, ${business.orphanedFrom}, r.job_type, ${mappedSql('r.status', LEGACY_STATUSES)}, 'legacy',
-      coalesce(by_id.id, by_email.id), r.triggered_by, '{}',
-      CASE WHEN r.result IS NULL THEN NULL WHEN json_valid(r.result) THEN r.result ELSE json_quote(r.result) END,
-      r.error_message,
-      coalesce(${ms('created_at')}, ${ms('started_at')}, ${ms('completed_at')}, @adoptedAt),
-      ${ms('started_at')}, ${ms('completed_at')},
-      CASE WHEN r.duration_seconds IS NOT NULL THEN CAST(round(r.duration_seconds * 1000) AS INTEGER)
-        ELSE ${ms('completed_at')} - ${ms('started_at')} END
+  const columns = runColumns(shape);
+  // By position: ordering by an alias of the result column measured 4.2-4.7 s for 1M runs against 2.9-3.3 s.
+  const createdAt = columns.findIndex(([column]) => column === 'created_at') + 1;
+  return `INSERT INTO job_runs (${columns.map(([column]) => column).join(', ')})
+    SELECT ${columns.map(([, value]) => value).join(',\n      ')}
     FROM ${RENAMED.job_runs} r
-    ${business.join}
+    ${businessOf(shape).join}
     LEFT JOIN users by_id ON by_id.legacy_id = r.triggered_by
     LEFT JOIN users by_email ON by_email.email = r.triggered_by COLLATE NOCASE
-    WHERE r.rowid > @after AND r.rowid <= @upTo
-    ORDER BY r.rowid`;
+    WHERE r.rowid % @every <> 0 OR ${COPY_PROGRESS_FUNCTION}(r.rowid)
+    ORDER BY ${createdAt}, r.rowid`;
+}
+
+function businessOf(shape: LegacyShape): { id: string; orphanedFrom: string; join: string } {
+  return shape === 'tenant'
+    ? { id: 'b.id', orphanedFrom: 'CASE WHEN b.id IS NULL THEN r.business_id END', join: `LEFT JOIN businesses b ON b.legacy_id = r.business_id` }
+    : { id: 'NULL', orphanedFrom: 'NULL', join: '' };
+}
+
+/** The job_runs columns the copy writes, each with its value over a legacy run `r`; the others keep their defaults. */
+function runColumns(shape: LegacyShape): [column: string, value: string][] {
+  const ms = (column: string) => legacyMsSql(`r.${column}`);
+  const business = businessOf(shape);
+  return [
+    ['legacy_id', 'r.id'],
+    ['scope', "'business'"],
+    ['business_id', business.id],
+    ['orphaned_from', business.orphanedFrom],
+    ['job_type', 'r.job_type'],
+    ['status', mappedSql('r.status', LEGACY_STATUSES)],
+    ['trigger', "'legacy'"],
+    ['triggered_by_user_id', 'coalesce(by_id.id, by_email.id)'],
+    ['triggered_by', 'r.triggered_by'],
+    ['params', "'{}'"],
+    ['result', 'CASE WHEN r.result IS NULL THEN NULL WHEN json_valid(r.result) THEN r.result ELSE json_quote(r.result) END'],
+    ['error', 'r.error_message'],
+    ['created_at', `coalesce(${ms('created_at')}, ${ms('started_at')}, ${ms('completed_at')}, @adoptedAt)`],
+    ['started_at', ms('started_at')],
+    ['finished_at', ms('completed_at')],
+    [
+      'duration_ms',
+      `CASE WHEN r.duration_seconds IS NOT NULL THEN CAST(round(r.duration_seconds * 1000) AS INTEGER) ELSE ${ms('completed_at')} - ${ms('started_at')} END`,
+    ],
+  ];
 }
 
 /**
- * Copies the runs in rowid ranges of RUN_CHUNK_SIZE, reporting progress after each. Returns the rows copied.
+ * Partial indexes of job_runs over columns the copy never writes (retry_of_run_id, cancelled_by_user_id,
+ * schedule_id: NULL, so outside their `WHERE … IS NOT NULL`): they stay empty while the runs arrive, so they are
+ * kept rather than rebuilt, each rebuild being a whole scan of the table (about 0.09 s per million runs).
+ */
+export function keptWhileCopyingRuns(sqlite: Database.Database, index: { name: string; sql: string }): boolean {
+  if (!/\bWHERE\b[^()]*\bIS\s+NOT\s+NULL\s*$/i.test(index.sql)) return false;
+  const written = new Set(runColumns('tenant').map(([column]) => column));
+  const columns = sqlite.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(index.name) as (string | null)[];
+  const predicate = /\bWHERE\b(.*)$/is.exec(index.sql)![1]!;
+  const mentioned = [...predicate.matchAll(/"?(\w+)"?\s+IS\s+NOT\s+NULL/gi)].map((m) => m[1]!);
+  return columns.length > 0 && [...columns, ...mentioned].every((column) => column !== null && !written.has(column));
+}
+
+const COPY_PROGRESS_FUNCTION = 'adoption_copy_progress';
+
+/**
+ * Copies the runs in one statement (copyRunsSql), reporting progress while the legacy rows are read: every
+ * RUN_CHUNK_SIZE-th rowid, done = the share of the rowid range read so far (exact when rowids are dense). Writing
+ * the sorted rows follows the read; the last report comes after it. Returns the rows copied. A listener that
+ * throws aborts the statement, and the caller's transaction rolls back.
  * CHECK constraints are verified once over the whole table afterwards (verifyCheckConstraints): evaluated per
  * row, the schema's `IN (…)` lists alone cost more than a second per million runs.
  */
@@ -74,25 +121,24 @@ export function copyRuns(
   total: number,
   onProgress?: ProgressListener,
 ): number {
-  const copy = sqlite.prepare(copyRunsSql(shape));
-  const chunkEnd = sqlite
-    .prepare(`SELECT max(rowid) FROM (SELECT rowid FROM ${RENAMED.job_runs} WHERE rowid > ? ORDER BY rowid LIMIT ?)`)
-    .pluck();
-  let copied = 0;
-  let after = Number.MIN_SAFE_INTEGER;
+  const maxRowid = (sqlite.prepare(`SELECT max(rowid) FROM ${RENAMED.job_runs}`).pluck().get() as number | null) ?? 0;
+  let report: ((rowid: number) => void) | null = (rowid) =>
+    onProgress?.({ phase: 'Copying runs', done: Math.min(total, Math.round((total * rowid) / maxRowid)), total });
+  // Registered on the connection for good (better-sqlite3 cannot unregister); it reports nothing once the copy is over.
+  sqlite.function(COPY_PROGRESS_FUNCTION, { deterministic: false }, (rowid: unknown) => {
+    report?.(Number(rowid));
+    return 1;
+  });
   onProgress?.({ phase: 'Copying runs', done: 0, total });
   sqlite.pragma('ignore_check_constraints = ON');
+  let copied: number;
   try {
-    for (;;) {
-      const upTo = chunkEnd.get(after, RUN_CHUNK_SIZE) as number | null;
-      if (upTo === null) break;
-      copied += copy.run({ after, upTo, adoptedAt }).changes;
-      after = upTo;
-      onProgress?.({ phase: 'Copying runs', done: Math.min(copied, total), total });
-    }
+    copied = sqlite.prepare(copyRunsSql(shape)).run({ adoptedAt, every: RUN_CHUNK_SIZE }).changes;
   } finally {
+    report = null;
     sqlite.pragma('ignore_check_constraints = OFF');
   }
+  onProgress?.({ phase: 'Copying runs', done: Math.min(copied, total), total });
   verifyCheckConstraints(sqlite, 'job_runs');
   return copied;
 }
@@ -144,7 +190,7 @@ interface IndexDefinition {
 }
 
 /**
- * Runs `work` with the secondary indexes and the triggers of `table` dropped, then re-creates them: one
+ * Runs `work` with the secondary indexes (but those `keep` selects) and the triggers of `table` dropped, then re-creates them: one
  * sort per index beats a million updates. The caller recomputes what the triggers would have kept (the
  * rollups) in the same transaction.
  */
@@ -153,10 +199,13 @@ export function withIndexesDropped<T>(
   table: string,
   work: () => T,
   onProgress?: ProgressListener,
+  keep: (index: IndexDefinition) => boolean = () => false,
 ): T {
-  const indexes = sqlite
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid")
-    .all(table) as IndexDefinition[];
+  const indexes = (
+    sqlite
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid")
+      .all(table) as IndexDefinition[]
+  ).filter((index) => !keep(index));
   for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
   const result = withTriggersDropped(sqlite, table, work);
   onProgress?.({ phase: 'Rebuilding indexes', done: 0, total: indexes.length });
