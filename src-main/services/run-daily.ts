@@ -4,7 +4,7 @@
 // days at its edges, each read once per call), and the pieces are added up into exact counts, duration counts and
 // sums, and duration histograms. Runs in a raw piece are grouped in SQL with the same owner, "finished" and bucket
 // expressions as the triggers.
-import { and, count, gte, inArray, lt, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
@@ -297,28 +297,27 @@ function emptyCounts(): StatusCounts {
 }
 
 /**
- * Runs of `scope` per status created in [from, to), read from the status indexes alone (no table lookups for a
- * business or all): compiled once per stats call, as it runs once per local-day boundary.
+ * Runs of `scope` per status created in each interval [from, to), read from the status indexes alone (no table
+ * lookups for a business or all): one statement for all of them (one per local-day boundary of a stats call in
+ * a zone other than UTC), the intervals joined in as a VALUES list, each a few index range seeks. CROSS JOIN
+ * keeps the intervals the outer loop: without statistics the planner would walk every run of the scope instead.
  */
-function rawStatusCounter(orm: Orm, scope: TenantScope): (from: number, to: number) => StatusCounts {
-  const statement = orm
-    .select({ status: jobRuns.status, n: count() })
-    .from(jobRuns)
-    .where(
-      and(
-        runScopeCondition(scope),
-        inArray(jobRuns.status, [...RUN_STATUSES]),
-        gte(jobRuns.createdAt, sql.placeholder('from')),
-        lt(jobRuns.createdAt, sql.placeholder('to')),
-      ),
-    )
-    .groupBy(jobRuns.status)
-    .prepare();
-  return (from, to) => {
-    const counts = emptyCounts();
-    for (const { status, n } of statement.all({ from, to })) counts[status] += n;
-    return counts;
-  };
+function rawStatusCounts(orm: Orm, scope: TenantScope, intervals: readonly (readonly [number, number])[]): StatusCounts[] {
+  const counts = intervals.map(() => emptyCounts());
+  if (intervals.length === 0) return counts;
+  const values = sql.join(
+    intervals.map(([from, to], i) => sql`(${i}, ${from}, ${to})`),
+    sql`, `,
+  );
+  const rows = orm.all<{ i: number; status: RunStatus; n: number }>(sql`
+    WITH bounds (i, lo, hi) AS (VALUES ${values})
+    SELECT bounds.i AS i, ${jobRuns.status} AS status, count(*) AS n
+    FROM bounds CROSS JOIN ${jobRuns}
+      ON ${runScopeCondition(scope)} AND ${inArray(jobRuns.status, [...RUN_STATUSES])}
+         AND ${jobRuns.createdAt} >= bounds.lo AND ${jobRuns.createdAt} < bounds.hi
+    GROUP BY 1, 2`);
+  for (const { i, status, n } of rows) (counts[i] as StatusCounts)[status] += n;
+  return counts;
 }
 
 /**
@@ -356,29 +355,35 @@ export function statusCountsBefore(
     const counts = perDay.get(day);
     prefix.push(counts ? (Object.fromEntries(RUN_STATUSES.map((s) => [s, previous[s] + counts[s]])) as StatusCounts) : previous);
   }
-  const countByIndex = rawStatusCounter(orm, scope);
-  // An interval the rest of the call already read (the range's edges) is counted from that; others by index only.
-  const rawStatusCounts = (from: number, to: number): StatusCounts => {
-    const groups = raw.peek(from, to);
-    if (!groups) return countByIndex(from, to);
-    const counts = emptyCounts();
-    for (const group of groups) counts[group.status] += group.runs;
-    return counts;
-  };
-  return bounds.map((x) => {
+  // Each bound that is not a UTC midnight: the shorter side of its day, added to the days before it or taken
+  // from the days through it; the same side rangePieces picks at a range's edge (ties go to [x, dayEnd)), so an
+  // edge already read for the rest of the call is counted from that, the others by index in one statement.
+  const sides = bounds.map((x) => {
     const day = Math.floor(x / DAY_MS);
-    const before = prefix[day - baseDay] as StatusCounts;
-    const offset = x - day * DAY_MS;
-    if (offset === 0) return before;
-    const dayStart = day * DAY_MS;
-    const dayEnd = dayStart + DAY_MS;
-    // The same side as rangePieces picks at a range's edge (ties go to [x, dayEnd)), so the edges are read once.
-    if (liveLength(dayStart, x, now) < liveLength(x, dayEnd, now)) {
-      const counted = rawStatusCounts(dayStart, x);
-      return Object.fromEntries(RUN_STATUSES.map((s) => [s, before[s] + counted[s]])) as StatusCounts;
+    if (x === day * DAY_MS) return null;
+    const [dayStart, dayEnd] = [day * DAY_MS, (day + 1) * DAY_MS];
+    const before = liveLength(dayStart, x, now) < liveLength(x, dayEnd, now);
+    return { day, before, interval: before ? ([dayStart, x] as const) : ([x, dayEnd] as const) };
+  });
+  const unread = sides.flatMap((side) => (side && !raw.peek(...side.interval) ? [side.interval] : []));
+  const counted = rawStatusCounts(orm, scope, unread);
+  let next = 0;
+  return bounds.map((x, i) => {
+    const side = sides[i];
+    if (!side) return prefix[Math.floor(x / DAY_MS) - baseDay] as StatusCounts;
+    const groups = raw.peek(...side.interval);
+    let sideCounts: StatusCounts;
+    if (groups) {
+      sideCounts = emptyCounts();
+      for (const group of groups) sideCounts[group.status] += group.runs;
+    } else {
+      sideCounts = counted[next++] as StatusCounts;
     }
-    const through = prefix[day - baseDay + 1] as StatusCounts;
-    const counted = rawStatusCounts(x, dayEnd);
-    return Object.fromEntries(RUN_STATUSES.map((s) => [s, through[s] - counted[s]])) as StatusCounts;
+    if (side.before) {
+      const before = prefix[side.day - baseDay] as StatusCounts;
+      return Object.fromEntries(RUN_STATUSES.map((s) => [s, before[s] + sideCounts[s]])) as StatusCounts;
+    }
+    const through = prefix[side.day - baseDay + 1] as StatusCounts;
+    return Object.fromEntries(RUN_STATUSES.map((s) => [s, through[s] - sideCounts[s]])) as StatusCounts;
   });
 }
