@@ -92,8 +92,8 @@ function liveDays(a: number, b: number, today: number): number {
 /**
  * Whole days [fromDay, toDay) as signed pieces for the histograms: whole weeks from the weekly rollup, and at each
  * edge that is not a week's first day, either the days inside the range or the week minus the days outside it,
- * whichever reads fewer days (a week read counts as one more day: it holds about 1.4 days' rows; days after
- * `today` are empty and cost nothing).
+ * whichever reads fewer (a week costs about as much as a day: one packed row per owner and type either way, so
+ * it counts as one more day; days after `today` are empty and cost nothing).
  */
 export function weekPieces(fromDay: number, toDay: number, today: number): HistogramPiece[] {
   const pieces: HistogramPiece[] = [];
