@@ -4,13 +4,14 @@
 // days at its edges, each read once per call), and the pieces are added up into exact counts, duration counts and
 // sums, and duration histograms. Runs in a raw piece are grouped in SQL with the same owner, "finished" and bucket
 // expressions as the triggers.
-import { inArray, sql } from 'drizzle-orm';
+import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
+import { preparedOnce } from '../db/prepared';
 import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
 import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms, jobRuns } from '../db/schema';
 import { ownerCondition } from './run-counts';
-import { runScopeCondition, type TenantScope } from './tenant-scope';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from './tenant-scope';
 
 /** A signed piece of a time range: whole UTC days [fromDay, toDay) from the rollups, or raw runs created in [from, to). */
 export type RangePiece = { kind: 'days'; fromDay: number; toDay: number; sign: 1 | -1 } | { kind: 'raw'; from: number; to: number; sign: 1 | -1 };
@@ -297,27 +298,37 @@ function emptyCounts(): StatusCounts {
 }
 
 /**
- * Runs of `scope` per status created in each interval [from, to), read from the status indexes alone (no table
- * lookups for a business or all): one statement for all of them (one per local-day boundary of a stats call in
- * a zone other than UTC), the intervals joined in as a VALUES list, each a few index range seeks. CROSS JOIN
- * keeps the intervals the outer loop: without statistics the planner would walk every run of the scope instead.
+ * Runs of `scope` per status created in each interval [from, to), counting only the statuses listed for it (the
+ * ones its UTC day has any runs of: the others are surely 0): one index range seek each on the status indexes
+ * alone (no table lookups for a business or all), through a statement built once per connection and kind of scope.
+ * One per local-day boundary of a stats call in a zone other than UTC; about 4 µs a seek, where joining the
+ * intervals in as one statement's VALUES or JSON cost 1.5 to 4 times more.
  */
-function rawStatusCounts(orm: Orm, scope: TenantScope, intervals: readonly (readonly [number, number])[]): StatusCounts[] {
-  const counts = intervals.map(() => emptyCounts());
-  if (intervals.length === 0) return counts;
-  const values = sql.join(
-    intervals.map(([from, to], i) => sql`(${i}, ${from}, ${to})`),
-    sql`, `,
+function rawStatusCounts(
+  orm: Orm,
+  scope: TenantScope,
+  intervals: readonly { from: number; to: number; statuses: readonly RunStatus[] }[],
+): StatusCounts[] {
+  const statement = preparedOnce(orm, `stats.rawStatusCount:${scope.kind}`, () =>
+    orm
+      .select({ n: count() })
+      .from(jobRuns)
+      .where(
+        and(
+          preparedRunScopeCondition(scope.kind),
+          eq(jobRuns.status, sql.placeholder('status')),
+          gte(jobRuns.createdAt, sql.placeholder('from')),
+          lt(jobRuns.createdAt, sql.placeholder('to')),
+        ),
+      )
+      .prepare(),
   );
-  const rows = orm.all<{ i: number; status: RunStatus; n: number }>(sql`
-    WITH bounds (i, lo, hi) AS (VALUES ${values})
-    SELECT bounds.i AS i, ${jobRuns.status} AS status, count(*) AS n
-    FROM bounds CROSS JOIN ${jobRuns}
-      ON ${runScopeCondition(scope)} AND ${inArray(jobRuns.status, [...RUN_STATUSES])}
-         AND ${jobRuns.createdAt} >= bounds.lo AND ${jobRuns.createdAt} < bounds.hi
-    GROUP BY 1, 2`);
-  for (const { i, status, n } of rows) (counts[i] as StatusCounts)[status] += n;
-  return counts;
+  const scopeValues = runScopeValues(scope);
+  return intervals.map(({ from, to, statuses }) => {
+    const counts = emptyCounts();
+    for (const status of statuses) counts[status] = statement.get({ ...scopeValues, status, from, to })?.n ?? 0;
+    return counts;
+  });
 }
 
 /**
@@ -365,7 +376,12 @@ export function statusCountsBefore(
     const before = liveLength(dayStart, x, now) < liveLength(x, dayEnd, now);
     return { day, before, interval: before ? ([dayStart, x] as const) : ([x, dayEnd] as const) };
   });
-  const unread = sides.flatMap((side) => (side && !raw.peek(...side.interval) ? [side.interval] : []));
+  const unread = sides.flatMap((side) => {
+    if (!side || raw.peek(...side.interval)) return [];
+    const onDay = perDay.get(side.day);
+    const statuses = onDay ? RUN_STATUSES.filter((status) => onDay[status] > 0) : [];
+    return [{ from: side.interval[0], to: side.interval[1], statuses }];
+  });
   const counted = rawStatusCounts(orm, scope, unread);
   let next = 0;
   return bounds.map((x, i) => {
