@@ -164,14 +164,14 @@ const ROLLUPS: readonly Rollup[] = [
 ];
 
 /** The bucket-by-bucket sum of two packed histograms, keys whose runs add up to 0 left out (an empty object when all are). */
-export function histogramSumSql(a: string, b: string): string {
+function histogramSumSql(a: string, b: string): string {
   return `(SELECT jsonb_group_object(key, n) FROM (
     SELECT key, sum(value) AS n FROM (SELECT key, value FROM json_each(${a}) UNION ALL SELECT key, value FROM json_each(${b}))
     GROUP BY key HAVING n <> 0))`;
 }
 
 /** The SET clause of an upsert that adds the `excluded` row's values into the rollup row of the same key. */
-export function addExcludedSql(rollup: Rollup): string {
+function addExcludedSql(rollup: Rollup): string {
   return rollup.kind === 'sums'
     ? rollup.values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')
     : `buckets = ${histogramSumSql(`${rollup.table}.buckets`, 'excluded.buckets')}`;

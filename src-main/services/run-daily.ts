@@ -96,7 +96,7 @@ function liveDays(a: number, b: number, today: number): number {
  * whichever reads fewer (a week costs about as much as a day: one packed row per owner and type either way, so
  * it counts as one more day; days after `today` are empty and cost nothing).
  */
-export function weekPieces(fromDay: number, toDay: number, today: number): HistogramPiece[] {
+function weekPieces(fromDay: number, toDay: number, today: number): HistogramPiece[] {
   const pieces: HistogramPiece[] = [];
   let fromWeek = Math.ceil(fromDay / DAYS_PER_WEEK);
   let toWeek = Math.floor(toDay / DAYS_PER_WEEK);
