@@ -9,7 +9,9 @@
 // flush, which is at most one turn of the loop, loses the outcomes queued in that turn; their runs are still
 // `running` in the file, so recovery at the next start marks them failed as interrupted (never lost silently,
 // but a handler's completed result and side effects can then show as an interrupted run). Claims are never
-// lost: a handler starts only after the transaction that claimed its run has committed.
+// lost: a handler starts only after the transaction that claimed its run has committed. A flush the file
+// refuses (busy past the timeout, disk full) keeps its outcomes queued and their slots held, and is tried again
+// after FLUSH_RETRY_MS; only while stopping does a failed flush give up and leave its runs to recovery.
 import { eq } from 'drizzle-orm';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
@@ -33,6 +35,9 @@ import {
 import type { TenantScope } from '../services/tenant-scope';
 import type { JobContext } from './context';
 import { findJobType, type JobTypeDefinition } from './registry';
+
+/** How long a flush that could not be written waits before it is tried again (the outcomes stay queued). */
+export const FLUSH_RETRY_MS = 1_000;
 
 /** The error of a run that was running when the app stopped or crashed. */
 export const INTERRUPTED_ERROR = 'interrupted: the app stopped while this run was in progress';
@@ -105,6 +110,8 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
   let flushScheduled = false;
   let flushing = false;
   let flushAgain = false;
+  /** Set while a failed flush waits to be tried again. */
+  let retryTimer: NodeJS.Timeout | null = null;
   let state: 'idle' | 'started' | 'stopped' = 'idle';
 
   function announce(view: JobRunView): void {
@@ -214,7 +221,10 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
         const at = now();
         for (const { run, outcome } of batch) {
           // The last progress reported goes in before the outcome, and is announced with it.
-          const progressed = run.pendingProgress ? writeProgress(run, run.pendingProgress) : null;
+          const progress = run.pendingProgress;
+          const progressed = progress ? writeProgress(run, progress) : null;
+          // Kept until the transaction commits, so a retry writes it again.
+          run.pendingProgress = progress;
           if (progressed) written.push(progressed);
           const finished = recordRunOutcome(db.orm, run.scope, run.id, outcome, at);
           if (finished) written.push(finished);
@@ -222,10 +232,21 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
         if (free > 0) claimed = claimPendingRuns(db, at, free);
         views = viewsOf([...written, ...claimed]);
       });
+      for (const { run } of batch) run.pendingProgress = null;
     } catch (error) {
-      // Nothing of this batch was written: its runs stay running in the file until recovery marks them
-      // interrupted at the next start, and its claims stay pending for the next flush.
+      // Nothing of this batch was written (the file busy past the timeout, the disk full…).
       console.error(`runner: could not record ${batch.length} outcome(s) and claim runs`, error);
+      if (state === 'started') {
+        // Not dropped: the outcomes stay queued, their slots held, and the flush is tried again shortly.
+        outcomes = [...batch, ...outcomes];
+        retryTimer ??= setTimeout(() => {
+          retryTimer = null;
+          flush();
+        }, FLUSH_RETRY_MS);
+        return;
+      }
+      // Stopping: given up. The runs stay running in the file until recovery marks them interrupted at the next
+      // start, and the claims stay pending.
       claimed = [];
       views = [];
     }
@@ -341,6 +362,12 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
     async stop() {
       if (state === 'stopped') return;
       state = 'stopped';
+      if (retryTimer) {
+        // A failed flush waiting to be tried again: try it now, once (a failure now gives up, see flushOnce).
+        clearTimeout(retryTimer);
+        retryTimer = null;
+        flush();
+      }
       while (active.size > 0) {
         const running = [...active.values()];
         running.forEach(interrupt);

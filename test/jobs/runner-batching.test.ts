@@ -165,6 +165,35 @@ describe('the runner with group commit', () => {
     expect(harness.events.filter((run) => run.id === slow).map((run) => run.status)).toEqual(['running', 'failed']);
   });
 
+  it('an outcome the file refuses to take is kept and written by a later flush, slot held meanwhile; on stop a failing flush gives up and recovery takes over', async () => {
+    const db = await createTestDatabase();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const [first, second] = pendingRuns(db, { kind: 'system' }, 2);
+    // The file refuses every finish until the trigger goes (as a lock held past the busy timeout, or a full disk, would).
+    db.sqlite.exec("CREATE TRIGGER refuse_finish BEFORE UPDATE OF status ON job_runs WHEN NEW.status = 'completed' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    const harness = startRunner(db, { concurrency: 1, findJobType: testJobType(() => Promise.resolve({ done: true })) });
+    await harness.until(first!, (run) => run.status === 'running');
+    await vi.waitFor(() => expect(errors).toHaveBeenCalled(), { timeout: 5000 });
+    // Not dropped: still running in the file, its slot held (the second run is not claimed), no finish announced.
+    expect(getJobRun(db.orm, { kind: 'all' }, first!).status).toBe('running');
+    expect(getJobRun(db.orm, { kind: 'all' }, second!).status).toBe('pending');
+    db.sqlite.exec('DROP TRIGGER refuse_finish');
+    await harness.until(first!, (run) => run.status === 'completed', 5000);
+    expect(getJobRun(db.orm, { kind: 'all' }, first!)).toMatchObject({ status: 'completed', result: { done: true } });
+    await harness.until(second!, (run) => run.status === 'completed', 5000);
+    expect(harness.events.filter((run) => run.id === first).map((run) => run.status)).toEqual(['running', 'completed']);
+
+    // Stopping while the file refuses: stop() does not hang on the retry; the run stays running for recovery.
+    const [third] = pendingRuns(db, { kind: 'system' }, 1);
+    db.sqlite.exec("CREATE TRIGGER refuse_finish BEFORE UPDATE OF status ON job_runs WHEN NEW.status = 'completed' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    harness.runner.wake();
+    await harness.until(third!, (run) => run.status === 'running');
+    const failures = errors.mock.calls.length;
+    await vi.waitFor(() => expect(errors.mock.calls.length).toBeGreaterThan(failures), { timeout: 5000 });
+    await harness.runner.stop();
+    expect(getJobRun(db.orm, { kind: 'all' }, third!).status).toBe('running');
+  });
+
   it('a listener that throws on every event does not stop the queue, and each failure is logged', async () => {
     const db = await createTestDatabase();
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
