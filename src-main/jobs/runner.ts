@@ -220,11 +220,10 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
       inImmediateTransaction(db, () => {
         const at = now();
         for (const { run, outcome } of batch) {
-          // The last progress reported goes in before the outcome, and is announced with it.
+          // The last progress reported goes in before the outcome, and is announced with it. It stays pending
+          // until the transaction commits, so a retried flush writes it again.
           const progress = run.pendingProgress;
-          const progressed = progress ? writeProgress(run, progress) : null;
-          // Kept until the transaction commits, so a retry writes it again.
-          run.pendingProgress = progress;
+          const progressed = progress ? recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message) : null;
           if (progressed) written.push(progressed);
           const finished = recordRunOutcome(db.orm, run.scope, run.id, outcome, at);
           if (finished) written.push(finished);
