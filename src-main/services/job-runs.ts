@@ -19,13 +19,22 @@ import {
 import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { bucketValue, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
+import { bucketValue, DAY_MS, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
 import { businesses, jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams } from '../jobs/registry';
 import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
 import { runsInScope, runsPerJobType, runsPerOwner } from './run-counts';
-import { aggregateRange, HISTOGRAM_SIZE, rawRunsOf, statusCountsBefore, type RawRuns } from './run-daily';
+import {
+  addStatusCounts,
+  aggregateRange,
+  emptyStatusCounts,
+  HISTOGRAM_SIZE,
+  rawRunsOf,
+  statusCountsBefore,
+  type RawRuns,
+  type StatusCounts,
+} from './run-daily';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from './tenant-scope';
 import { decodePageCursor, encodePageCursor, isPositiveId } from './page-cursor';
 
@@ -488,11 +497,17 @@ interface CursorPosition {
  */
 function afterPosition(order: RunOrder, { key, id }: CursorPosition): SQL {
   const column = SORT_COLUMNS[order.field];
+  if (key === null) return sql`(${column} IS NULL AND ${jobRuns.id} ${order.direction === 'desc' ? sql.raw('<') : sql.raw('>')} ${id})`;
+  const afterAmongValues = afterValue(order, key, id);
+  return NULLABLE_SORT[order.field] ? sql`(${afterAmongValues} OR ${column} IS NULL)` : afterAmongValues;
+}
+
+/** After a (key, id) that has a value, in the order's direction; key and id are values or placeholders. */
+function afterValue(order: RunOrder, key: unknown, id: unknown): SQL {
+  const column = SORT_COLUMNS[order.field];
   const beyond = order.direction === 'desc' ? sql.raw('<') : sql.raw('>');
   const beyondOrAt = order.direction === 'desc' ? sql.raw('<=') : sql.raw('>=');
-  if (key === null) return sql`(${column} IS NULL AND ${jobRuns.id} ${beyond} ${id})`;
-  const afterAmongValues = sql`(${column} ${beyondOrAt} ${key} AND (${column} ${beyond} ${key} OR ${jobRuns.id} ${beyond} ${id}))`;
-  return NULLABLE_SORT[order.field] ? sql`(${afterAmongValues} OR ${column} IS NULL)` : afterAmongValues;
+  return sql`(${column} ${beyondOrAt} ${key} AND (${column} ${beyond} ${key} OR ${jobRuns.id} ${beyond} ${id}))`;
 }
 
 const CURSOR_VERSION = 1;
@@ -522,11 +537,6 @@ function requirePageSize(limit: number): number {
 }
 
 /**
- * One keyset page. With several `statuses` in creation order, one query per status is merged: `status IN (…)
- * ORDER BY created_at` makes SQLite sort every matching run, while each `status = ?` query walks its
- * (…, status, created_at) index in order and stops after the page.
- */
-/**
  * One page of the scope's runs in created_at order (optionally of one status), after a position or from the
  * start: the history without filters, recent and active runs. Built once per connection and shape with the
  * scope, position, status and size as placeholders, so a page skips drizzle's query building (about a third of
@@ -542,14 +552,10 @@ function createdAtPage(
 ): (JobRunListRow & { businessName: string | null })[] {
   const key = `runs.page:${scope.kind}:${order.tag}:${after ? 'after' : 'first'}:${status ? 'status' : 'any'}`;
   const statement = preparedOnce(orm, key, () => {
-    const beyond = order.direction === 'desc' ? sql.raw('<') : sql.raw('>');
-    const beyondOrAt = order.direction === 'desc' ? sql.raw('<=') : sql.raw('>=');
     const conditions = [preparedRunScopeCondition(scope.kind)];
     if (status) conditions.push(eq(jobRuns.status, sql.placeholder('status')));
-    if (after) {
-      const [k, id] = [sql.placeholder('key'), sql.placeholder('id')];
-      conditions.push(sql`(${jobRuns.createdAt} ${beyondOrAt} ${k} AND (${jobRuns.createdAt} ${beyond} ${k} OR ${jobRuns.id} ${beyond} ${id}))`);
-    }
+    // created_at is never NULL, so a position always has a value.
+    if (after) conditions.push(afterValue(order, sql.placeholder('key'), sql.placeholder('id')));
     return selectRunList(orm)
       .where(and(...conditions))
       .orderBy(...orderBy(order))
@@ -559,6 +565,11 @@ function createdAtPage(
   return statement.all({ ...runScopeValues(scope), status, key: after?.key, id: after?.id, limit: size + 1 });
 }
 
+/**
+ * One keyset page. With several `statuses` in creation order, one query per status is merged: `status IN (…)
+ * ORDER BY created_at` makes SQLite sort every matching run, while each `status = ?` query walks its
+ * (…, status, created_at) index in order and stops after the page.
+ */
 function pageOfRuns(
   orm: Orm,
   conditions: SQL[] | { scope: TenantScope },
@@ -587,7 +598,9 @@ function pageOfRuns(
       .sort((x, y) => sign * (x.createdAt - y.createdAt || x.id - y.id))
       .slice(0, size + 1);
   } else {
-    rows = statuses.length === 1 ? select([eq(jobRuns.status, statuses[0] as RunStatus)], statuses[0] as RunStatus) : select(statuses.length > 1 ? [inArray(jobRuns.status, [...statuses])] : [], null);
+    const only = statuses.length === 1 ? (statuses[0] as RunStatus) : null;
+    const statusCondition = only ? [eq(jobRuns.status, only)] : statuses.length > 1 ? [inArray(jobRuns.status, [...statuses])] : [];
+    rows = select(statusCondition, only);
   }
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
@@ -691,7 +704,6 @@ export function getJobTypes(orm: Orm, scope: TenantScope): JobTypeView[] {
 
 // ---- Statistics -----------------------------------------------------------------------------------
 
-type StatusCounts = Record<RunStatus, number>;
 interface DurationSummary {
   avgMs: number | null;
   p50Ms: number | null;
@@ -806,12 +818,6 @@ function requireStatsRange(input: JobRunStatsInput): { from: number; to: number 
   return { from, to };
 }
 
-const DAY_MS = 86_400_000;
-
-function emptyStatusCounts(): StatusCounts {
-  return Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as StatusCounts;
-}
-
 function totalOf(counts: StatusCounts): number {
   return RUN_STATUSES.reduce((sum, status) => sum + counts[status], 0);
 }
@@ -820,31 +826,6 @@ function totalOf(counts: StatusCounts): number {
 function successRateOf(counts: Pick<StatusCounts, 'completed' | 'failed'>): number | null {
   const decided = counts.completed + counts.failed;
   return decided === 0 ? null : counts.completed / decided;
-}
-
-export interface DurationAggregate {
-  n: number;
-  sum: number;
-  p50: number | null;
-  p95: number | null;
-}
-
-/**
- * Exact duration aggregates per group, in SQL: each group's durations are ranked, and the p50 and p95 are
- * the values at ranks ceil(n/2) = (n+1)/2 and ceil(19n/20) = (19n+19)/20 in integer arithmetic.
- */
-export function durationSummaries(orm: Orm, where: SQL, groupKey: SQL): Map<string, DurationAggregate> {
-  const rows = orm.all<{ k: string; n: number; total: number; p50: number; p95: number }>(sql`
-    SELECT k, count(*) AS n, sum(v) AS total,
-           max(CASE WHEN rn = (cnt + 1) / 2 THEN v END) AS p50,
-           max(CASE WHEN rn = (19 * cnt + 19) / 20 THEN v END) AS p95
-    FROM (SELECT ${groupKey} AS k, ${jobRuns.durationMs} AS v,
-                 row_number() OVER (PARTITION BY ${groupKey} ORDER BY ${jobRuns.durationMs}) AS rn,
-                 count(*) OVER (PARTITION BY ${groupKey}) AS cnt
-          FROM ${jobRuns}
-          WHERE ${where} AND ${jobRuns.status} IN ('completed', 'failed') AND ${jobRuns.durationMs} IS NOT NULL)
-    GROUP BY k`);
-  return new Map(rows.map((row) => [String(row.k), { n: row.n, sum: row.total, p50: row.p50, p95: row.p95 }]));
 }
 
 // Every UTC offset in use is a whole multiple of 15 minutes, so local midnight always falls on a 15-minute UTC grid.
@@ -876,9 +857,7 @@ function countsPerDay(
   bounds.push(to);
   const before = statusCountsBefore(orm, scope, bounds, now, raw);
   return days.map((day, i) => {
-    const start = before[i] as StatusCounts;
-    const end = before[i + 1] as StatusCounts;
-    return { day, byStatus: Object.fromEntries(RUN_STATUSES.map((status) => [status, end[status] - start[status]])) as StatusCounts };
+    return { day, byStatus: addStatusCounts(before[i + 1] as StatusCounts, before[i] as StatusCounts, -1) };
   });
 }
 
@@ -923,10 +902,10 @@ function calendarDays(first: string, last: string): string[] {
   return days;
 }
 
-/** The local calendar date of an instant in `timeZone`; VALIDATION for a zone this runtime does not know. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const US_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 
+/** The local calendar date of an instant in `timeZone`; VALIDATION for a zone this runtime does not know. */
 function localDayOf(timeZone: string): (ms: number) => string {
   // Building a formatter costs more than a whole stats call on the rollups: one per zone, kept.
   let format = dayFormats.get(timeZone);

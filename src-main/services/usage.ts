@@ -11,7 +11,6 @@ import { usageInput, type UsageInput, type UsageRowView } from '../../src-shared
 import type { AppDatabase, Orm } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
-import { durationSummaries, type DurationAggregate } from './job-runs';
 
 /** The widest range one report covers, in months (both ends included). */
 export const MAX_USAGE_MONTHS = 36;
@@ -267,4 +266,29 @@ function freePath(folder: string, base: string): string {
     const candidate = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.csv`);
     if (!fs.existsSync(candidate)) return candidate;
   }
+}
+
+interface DurationAggregate {
+  n: number;
+  sum: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * Exact duration aggregates per group, in SQL: each group's durations are ranked, and the p50 and p95 are
+ * the values at ranks ceil(n/2) = (n+1)/2 and ceil(19n/20) = (19n+19)/20 in integer arithmetic.
+ */
+function durationSummaries(orm: Orm, where: SQL, groupKey: SQL): Map<string, DurationAggregate> {
+  const rows = orm.all<{ k: string; n: number; total: number; p50: number; p95: number }>(sql`
+    SELECT k, count(*) AS n, sum(v) AS total,
+           max(CASE WHEN rn = (cnt + 1) / 2 THEN v END) AS p50,
+           max(CASE WHEN rn = (19 * cnt + 19) / 20 THEN v END) AS p95
+    FROM (SELECT ${groupKey} AS k, ${jobRuns.durationMs} AS v,
+                 row_number() OVER (PARTITION BY ${groupKey} ORDER BY ${jobRuns.durationMs}) AS rn,
+                 count(*) OVER (PARTITION BY ${groupKey}) AS cnt
+          FROM ${jobRuns}
+          WHERE ${where} AND ${jobRuns.status} IN ('completed', 'failed') AND ${jobRuns.durationMs} IS NOT NULL)
+    GROUP BY k`);
+  return new Map(rows.map((row) => [String(row.k), { n: row.n, sum: row.total, p50: row.p50, p95: row.p95 }]));
 }
