@@ -88,8 +88,8 @@ export function getUsage(orm: Orm, scope: TenantScope, input: UsageInput): { row
 
   const ownerKey = sql`${month} || '|' || ${jobRuns.scope} || '|' || ifnull(${jobRuns.businessId}, '')`;
   // The same exact percentile as the run statistics (job-runs.ts), over completed and failed runs.
-  const ownerP95 = p95ByGroup(durationSummaries(orm, inRange, ownerKey));
-  const typeP95 = p95ByGroup(durationSummaries(orm, inRange, sql`${ownerKey} || '|' || ${jobRuns.jobType}`));
+  const ownerP95 = p95ByGroup(orm, inRange, ownerKey);
+  const typeP95 = p95ByGroup(orm, inRange, sql`${ownerKey} || '|' || ${jobRuns.jobType}`);
   const keyOf = (m: string, runScope: RunScope, businessId: number | null) => `${m}|${runScope}|${businessId ?? ''}`;
 
   const rows = new Map<string, UsageRowView>();
@@ -192,8 +192,20 @@ export function usageCsvRecords(rows: readonly UsageRowView[]): CsvCell[][] {
   return records;
 }
 
-function p95ByGroup(aggregates: Map<string, DurationAggregate>): Map<string, number> {
-  return new Map([...aggregates].flatMap(([key, aggregate]) => (aggregate.p95 === null ? [] : [[key, aggregate.p95] as const])));
+/**
+ * The exact nearest-rank p95 duration per group, in SQL: each group's finished durations are ranked and the one
+ * at rank ceil(19n/20) = (19n+19)/20 in integer arithmetic is taken. Groups without one are left out.
+ */
+function p95ByGroup(orm: Orm, where: SQL, groupKey: SQL): Map<string, number> {
+  const rows = orm.all<{ k: string; p95: number | null }>(sql`
+    SELECT k, max(CASE WHEN rn = (19 * cnt + 19) / 20 THEN v END) AS p95
+    FROM (SELECT ${groupKey} AS k, ${jobRuns.durationMs} AS v,
+                 row_number() OVER (PARTITION BY ${groupKey} ORDER BY ${jobRuns.durationMs}) AS rn,
+                 count(*) OVER (PARTITION BY ${groupKey}) AS cnt
+          FROM ${jobRuns}
+          WHERE ${where} AND ${jobRuns.status} IN ('completed', 'failed') AND ${jobRuns.durationMs} IS NOT NULL)
+    GROUP BY k`);
+  return new Map(rows.flatMap((row) => (row.p95 === null ? [] : [[String(row.k), row.p95] as const])));
 }
 
 export function usageCsv(rows: readonly UsageRowView[]): string {
@@ -266,29 +278,4 @@ function freePath(folder: string, base: string): string {
     const candidate = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.csv`);
     if (!fs.existsSync(candidate)) return candidate;
   }
-}
-
-interface DurationAggregate {
-  n: number;
-  sum: number;
-  p50: number | null;
-  p95: number | null;
-}
-
-/**
- * Exact duration aggregates per group, in SQL: each group's durations are ranked, and the p50 and p95 are
- * the values at ranks ceil(n/2) = (n+1)/2 and ceil(19n/20) = (19n+19)/20 in integer arithmetic.
- */
-function durationSummaries(orm: Orm, where: SQL, groupKey: SQL): Map<string, DurationAggregate> {
-  const rows = orm.all<{ k: string; n: number; total: number; p50: number; p95: number }>(sql`
-    SELECT k, count(*) AS n, sum(v) AS total,
-           max(CASE WHEN rn = (cnt + 1) / 2 THEN v END) AS p50,
-           max(CASE WHEN rn = (19 * cnt + 19) / 20 THEN v END) AS p95
-    FROM (SELECT ${groupKey} AS k, ${jobRuns.durationMs} AS v,
-                 row_number() OVER (PARTITION BY ${groupKey} ORDER BY ${jobRuns.durationMs}) AS rn,
-                 count(*) OVER (PARTITION BY ${groupKey}) AS cnt
-          FROM ${jobRuns}
-          WHERE ${where} AND ${jobRuns.status} IN ('completed', 'failed') AND ${jobRuns.durationMs} IS NOT NULL)
-    GROUP BY k`);
-  return new Map(rows.map((row) => [String(row.k), { n: row.n, sum: row.total, p50: row.p50, p95: row.p95 }]));
 }
