@@ -227,6 +227,20 @@ export const jobRunWeeklyHistograms = sqliteTable(
   (t) => [primaryKey({ columns: [t.owner, t.week, t.jobType] })],
 );
 
+/**
+ * A version per UTC day of job_runs that is over: triggers on job_runs (drizzle/0010_run_day_versions.sql) add 1
+ * to the day of any run inserted, deleted or changed in what the stats read (owner, type, status, creation
+ * time, duration) whose created_at lies before the current UTC day by SQLite's clock; a write to today's runs
+ * costs only the trigger's WHEN. Day -1 stands for every day: a bulk change made with the triggers dropped
+ * (withTriggersDropped) adds 1 to it. Versions only grow and rows are never deleted, so the sum of a range's
+ * versions changes whenever any run of those days does: the stats keep what they read of days that are over
+ * in memory, keyed by that sum (src-main/services/settled-days.ts).
+ */
+export const jobRunDayVersions = sqliteTable('job_run_day_versions', {
+  day: integer('day').primaryKey(),
+  version: integer('version').notNull(),
+});
+
 // Append-only: migration 0001 adds triggers that refuse UPDATE and DELETE. No foreign keys, so the
 // record of who did what outlives the users and businesses it names.
 export const auditEvents = sqliteTable(

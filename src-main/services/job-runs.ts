@@ -25,16 +25,8 @@ import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, v
 import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
 import { runsInScope, runsPerJobType, runsPerOwner } from './run-counts';
-import {
-  addStatusCounts,
-  aggregateRange,
-  emptyStatusCounts,
-  HISTOGRAM_SIZE,
-  rawRunsOf,
-  statusCountsBefore,
-  type RawRuns,
-  type StatusCounts,
-} from './run-daily';
+import { addStatusCounts, emptyStatusCounts, HISTOGRAM_SIZE, type StatusCounts } from './run-daily';
+import { statsReader, type StatsReader } from './settled-days';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from './tenant-scope';
 import { decodePageCursor, encodePageCursor, isPositiveId } from './page-cursor';
 
@@ -713,7 +705,9 @@ interface DurationSummary {
 /**
  * Counts, success rate, durations, per job type, per local day, and (in the all-business view) per owner,
  * over the runs created in [from, to). Read from the rollups (job_run_daily; the daily and weekly histograms) for
- * whole UTC days and weeks, and from job_runs for the partial days at the edges (src-main/services/run-daily.ts).
+ * whole UTC days and weeks, and from job_runs for the partial days at the edges (src-main/services/run-daily.ts);
+ * what it read of days that are over is kept in memory while their versions say they are unchanged
+ * (src-main/services/settled-days.ts).
  * Counts, success rates, mean durations and the per-day series are exact. Duration percentiles are bucketed:
  * the nearest-rank percentile (rank ceil(p·n) of n sorted values) is located exactly in a histogram of
  * 8 buckets per doubling of (duration + 1), and reported as that bucket's geometric middle (bucketValue), so
@@ -722,9 +716,8 @@ interface DurationSummary {
 export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsInput): JobRunStatsView {
   const { from, to } = requireStatsRange(input);
   const localDay = localDayOf(input.timeZone);
-  const now = Date.now();
-  const raw = rawRunsOf(orm, scope);
-  const { statuses, histograms } = aggregateRange(orm, scope, from, to, now, raw);
+  const reader = statsReader(orm, scope, from, to, Date.now());
+  const { statuses, histograms } = reader.aggregate();
 
   const overall = emptyGroup();
   const byType = new Map<string, StatsGroup>();
@@ -765,7 +758,7 @@ export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsI
         duration: durationSummaryOf(group),
       }))
       .sort((x, y) => y.total - x.total || compareText(x.jobType, y.jobType)),
-    perDay: countsPerDay(orm, scope, from, to, localDay, now, raw),
+    perDay: countsPerDay(reader, from, to, localDay),
     byBusiness: byOwner ? statsByOwner(orm, byOwner) : null,
   };
 }
@@ -834,18 +827,10 @@ const GRID_MS = 15 * 60_000;
 /**
  * Runs per status per local day: the first instant of each local day after the first (a local midnight, on the
  * 15-minute grid) is found from the zone's dates alone, the runs created before each boundary are counted
- * from the rollup plus a raw count of part of one UTC day (statusCountsBefore), and a day's counts are the
+ * from the rollup plus a count of part of one UTC day (StatsReader.countsBefore), and a day's counts are the
  * difference between its two boundaries. In UTC every boundary is a UTC midnight and nothing raw is read.
  */
-function countsPerDay(
-  orm: Orm,
-  scope: TenantScope,
-  from: number,
-  to: number,
-  localDay: (ms: number) => string,
-  now: number,
-  raw: RawRuns,
-): JobRunStatsView['perDay'] {
+function countsPerDay(reader: StatsReader, from: number, to: number, localDay: (ms: number) => string): JobRunStatsView['perDay'] {
   const days = calendarDays(localDay(from), localDay(to - 1));
   const bounds = [from];
   let offset = 0;
@@ -855,7 +840,7 @@ function countsPerDay(
     bounds.push(boundary);
   }
   bounds.push(to);
-  const before = statusCountsBefore(orm, scope, bounds, now, raw);
+  const before = reader.countsBefore(bounds);
   return days.map((day, i) => {
     return { day, byStatus: addStatusCounts(before[i + 1] as StatusCounts, before[i] as StatusCounts, -1) };
   });

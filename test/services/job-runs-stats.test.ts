@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
+import { withOwnerRollupsMoved, withRollupsMovedInBulk, ORPHANS_OWNER } from '../../src-main/db/rollups';
 import { getJobRunStats } from '../../src-main/services/job-runs';
 import { isRunInScope, type TenantScope } from '../../src-main/services/tenant-scope';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
@@ -124,16 +125,22 @@ function ownerRank(owner: NonNullable<JobRunStatsView['byBusiness']>[number]['ow
   return owner.kind === 'business' ? owner.businessId : owner.kind === 'system' ? 1e9 : 2e9;
 }
 
+/** A database with Acme and Globex, their names as the stats show them, and every kind of owner to seed runs for. */
+async function twoBusinesses() {
+  const db = await createTestDatabase();
+  const acme = seedBusiness(db.orm, { name: 'Acme' });
+  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const names = new Map([
+    [acme.id, 'Acme'],
+    [globex.id, 'Globex'],
+  ]);
+  const owners: SeedOwner[] = [{ kind: 'business', businessId: acme.id }, { kind: 'business', businessId: globex.id }, { kind: 'system' }, { kind: 'orphan' }];
+  return { db, acme, names, owners };
+}
+
 describe('run statistics', () => {
   it('are exact against a plain computation over the same random runs (percentiles bucketed the documented way): counts, rates, durations, per type, per local day, per owner', async () => {
-    const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: 'Acme' });
-    const globex = seedBusiness(db.orm, { name: 'Globex' });
-    const names = new Map([
-      [acme.id, 'Acme'],
-      [globex.id, 'Globex'],
-    ]);
-    const owners: SeedOwner[] = [{ kind: 'business', businessId: acme.id }, { kind: 'business', businessId: globex.id }, { kind: 'system' }, { kind: 'orphan' }];
+    const { db, acme, names, owners } = await twoBusinesses();
     const scopes: TenantScope[] = [{ kind: 'business', businessId: acme.id }, { kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }];
     // Around both DST changes of 2024 in Europe, and a plain week.
     const bases = [at('2024-03-29T00:00:00Z'), at('2024-10-25T00:00:00Z'), at('2024-01-08T00:00:00Z')];
@@ -173,6 +180,99 @@ describe('run statistics', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('kept in memory for days that are over, are never stale: after any sequence of writes to past days and today (through the triggers, and in bulk with them dropped), every call equals the plain computation', async () => {
+    const { db, acme, names, owners } = await twoBusinesses();
+    const scopes: TenantScope[] = [{ kind: 'business', businessId: acme.id }, { kind: 'all' }, { kind: 'orphans' }];
+    // Six days that are over and today up to now (the runner's day, read afresh every call).
+    const now = Date.now();
+    const base = Math.floor(now / DAY) * DAY - 6 * DAY;
+    const span = now - base;
+    // Up to now from a whole or a partial day; a partial day to a partial day; inside one day.
+    const ranges = [
+      [0, span],
+      [DAY + 7 * HOUR, span],
+      [DAY / 2, 4 * DAY + 5 * HOUR],
+      [3 * DAY + HOUR, 3 * DAY + 20 * HOUR],
+    ] as const;
+    const run = fc.record({
+      owner: fc.constantFrom(...owners),
+      offset: fc.integer({ min: 0, max: span - 1 }),
+      jobType: fc.constantFrom('diagnostics.probe', 'legacy.sync'),
+      status: fc.constantFrom(...RUN_STATUSES),
+      durationMs: fc.option(fc.integer({ min: 0, max: 5_000 }), { nil: null }),
+    });
+    const action = fc.oneof(
+      // A few ranges asked again and again (as a view is), so what is kept is asked for after the writes.
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          kind: fc.constant('stats' as const),
+          scope: fc.constantFrom(...scopes),
+          range: fc.constantFrom(...ranges),
+          timeZone: fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kathmandu'),
+        }),
+      },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('insert' as const), runs: fc.array(run, { minLength: 1, maxLength: 8 }) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('finish' as const), pick: fc.nat(), status: fc.constantFrom('completed', 'failed', 'cancelled'), durationMs: fc.integer({ min: 0, max: 9_000 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), offset: fc.integer({ min: 0, max: span - 1 }), jobType: fc.constantFrom('diagnostics.probe', 'reports.monthly_usage') }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('bulk' as const), every: fc.boolean(), deleted: fc.boolean(), modulo: fc.integer({ min: 1, max: 3 }) }) },
+    );
+    const pickRun = (pick: number): number | undefined => {
+      const ids = db.sqlite.prepare('SELECT id FROM job_runs ORDER BY id').pluck().all() as number[];
+      return ids.length === 0 ? undefined : ids[pick % ids.length];
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.array(run, { maxLength: 40 }), fc.array(action, { minLength: 10, maxLength: 40 }), async (seed, actions) => {
+        db.sqlite.exec('DELETE FROM job_runs');
+        insertRuns(db, seed.map(({ offset, ...spec }): SeedRun => ({ ...spec, createdAt: base + offset })));
+        for (const step of actions) {
+          switch (step.kind) {
+            case 'stats': {
+              const range = { from: base + step.range[0], to: base + step.range[1], timeZone: step.timeZone };
+              expect(getJobRunStats(db.orm, step.scope, range)).toEqual(expectedStats(readRuns(db), step.scope, range, names));
+              break;
+            }
+            case 'insert':
+              insertRuns(db, step.runs.map(({ offset, ...spec }): SeedRun => ({ ...spec, createdAt: base + offset })));
+              break;
+            case 'finish': {
+              const id = pickRun(step.pick);
+              if (id !== undefined) db.sqlite.prepare('UPDATE job_runs SET status = ?, duration_ms = ? WHERE id = ?').run(step.status, step.durationMs, id);
+              break;
+            }
+            case 'delete': {
+              const id = pickRun(step.pick);
+              if (id !== undefined) db.sqlite.prepare('DELETE FROM job_runs WHERE id = ?').run(id);
+              break;
+            }
+            case 'move': {
+              const id = pickRun(step.pick);
+              if (id !== undefined) db.sqlite.prepare('UPDATE job_runs SET created_at = ?, job_type = ? WHERE id = ?').run(base + step.offset, step.jobType, id);
+              break;
+            }
+            case 'bulk': {
+              // The orphan paths: every orphan (rollups moved by key) or some (grouped), given to Acme or deleted.
+              const orphans = "scope = 'business' AND business_id IS NULL";
+              const change = () =>
+                step.deleted
+                  ? db.sqlite.prepare(`DELETE FROM job_runs WHERE ${orphans}${step.every ? '' : ' AND id % ? = 0'}`).run(...(step.every ? [] : [step.modulo]))
+                  : db.sqlite.prepare(`UPDATE job_runs SET business_id = ? WHERE ${orphans}${step.every ? '' : ' AND id % ? = 0'}`).run(acme.id, ...(step.every ? [] : [step.modulo]));
+              const effect = step.deleted ? ({ kind: 'deleted' } as const) : ({ kind: 'moved', toOwner: acme.id } as const);
+              db.sqlite.transaction(() =>
+                step.every
+                  ? withOwnerRollupsMoved(db.sqlite, ORPHANS_OWNER, effect, change)
+                  : withRollupsMovedInBulk(db.sqlite, { sql: `SELECT id FROM job_runs WHERE ${orphans} AND id % ? = 0`, params: [step.modulo] }, effect, change),
+              )();
+              break;
+            }
+          }
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -1,0 +1,272 @@
+// What the stats read of UTC days that are over ("settled"), kept in memory per connection and known current
+// by the days' versions (job_run_day_versions: triggers on job_runs add 1 to the day of any past run that is
+// written; a bulk change made with the triggers dropped adds 1 to every day; drizzle/0010_run_day_versions.sql).
+// A stats call reads the versions of its days first, then takes from memory what it kept of those days under
+// the same versions, and reads from the rollups and job_runs only what is new: the current day, and what a
+// change to a past day made stale. Kept per connection, per tenant scope: a business's days under its own key.
+//
+// A range [from, to) splits at the first day that is not settled. Its settled part is at most three pieces: the
+// partial first day and partial last day from the raw runs of that day (kept sorted, so any part of the day is
+// counted in memory) and the whole days between from the rollups (kept as one aggregate per range of days,
+// with each day's status counts for the per-day series). The rest is read as before (run-daily.ts). Counts
+// are exact either way: what is kept is what would be read.
+import { sql } from 'drizzle-orm';
+import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import type { Orm } from '../db/connection';
+import { DAY_MS, EVERY_DAY_VERSION, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
+import { jobRunDayVersions, jobRuns } from '../db/schema';
+import {
+  addToBucket,
+  aggregateRange,
+  aggregateRangeInto,
+  compactAggregate,
+  countsBeforeBounds,
+  dailyStatusTotals,
+  emptyStatusCounts,
+  rawCountsInDay,
+  rawRunsOf,
+  RunAggregate,
+  type HistogramAggregate,
+  type RangeAggregate,
+  type StatusCounts,
+} from './run-daily';
+import { runScopeCondition, type TenantScope } from './tenant-scope';
+
+/**
+ * A day counts as settled this long after it ended (by SQLite's clock, the triggers' clock): a write whose
+ * trigger ran before midnight, and so did not add to the day's version, must have committed by then, or a
+ * reader could keep the day without it. No write transaction of the app lasts minutes.
+ */
+export const SETTLE_MS = 15 * 60_000;
+
+/** What the cache may hold at most (least recently used first out): about 2 MB for the largest entries, raw days of every business. */
+const MAX_ENTRIES = 4096;
+
+interface DayVersions {
+  /** The first UTC day that is not settled. */
+  untilDay: number;
+  /** A number that grows whenever a run created on the days [fromDay, toDay) is written. */
+  fingerprint(fromDay: number, toDay: number): number;
+}
+
+function readDayVersions(orm: Orm, fromDay: number, toDay: number): DayVersions {
+  const t = jobRunDayVersions;
+  const clock = orm.get<{ now: number }>(sql`SELECT unixepoch('subsec') * 1000 AS now`);
+  const rows = orm.all<{ day: number; version: number }>(sql`
+    SELECT ${t.day} AS day, ${t.version} AS version FROM ${t}
+    WHERE ${t.day} = ${EVERY_DAY_VERSION} OR (${t.day} >= ${fromDay} AND ${t.day} < ${toDay})`);
+  const everyDay = rows.find((row) => row.day === EVERY_DAY_VERSION)?.version ?? 0;
+  return {
+    untilDay: Math.floor((clock.now - SETTLE_MS) / DAY_MS),
+    // Versions only grow and their rows are never deleted, so a sum over the days grows with any of them.
+    fingerprint: (a, b) => rows.reduce((sum, { day, version }) => (day >= a && day < b ? sum + version : sum), everyDay),
+  };
+}
+
+class SettledCache {
+  private readonly entries = new Map<string, { fingerprint: number; value: unknown }>();
+
+  /** The value kept under `key` if it was kept at `fingerprint`, else `read()`, kept. */
+  get<T>(key: string, fingerprint: number, read: () => T): T {
+    const entry = this.entries.get(key);
+    this.entries.delete(key);
+    if (entry && entry.fingerprint === fingerprint) {
+      this.entries.set(key, entry);
+      return entry.value as T;
+    }
+    const value = read();
+    this.entries.set(key, { fingerprint, value });
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    return value;
+  }
+}
+
+const caches = new WeakMap<Orm, SettledCache>();
+
+function cacheOf(orm: Orm): SettledCache {
+  let cache = caches.get(orm);
+  if (!cache) {
+    cache = new SettledCache();
+    caches.set(orm, cache);
+  }
+  return cache;
+}
+
+/** Drops what this connection keeps of settled days: its next stats calls read everything (the bench's cold calls). */
+export function forgetSettledDays(orm: Orm): void {
+  caches.delete(orm);
+}
+
+function scopeKey(scope: TenantScope): string {
+  return scope.kind === 'business' ? `business ${scope.businessId}` : scope.kind;
+}
+
+const STATUS_INDEX = new Map<RunStatus, number>(RUN_STATUSES.map((status, i) => [status, i]));
+
+/** The runs of one scope created on one UTC day, in created_at order: any part of the day is added up in memory. */
+class RawDay {
+  private readonly createdAt: Float64Array;
+  /** index into `groups` (owner and job type) */
+  private readonly group: Int32Array;
+  private readonly status: Uint8Array;
+  /** the duration bucket of a run finished with a duration, else -1 */
+  private readonly bucket: Int16Array;
+  private readonly durationMs: Float64Array;
+  private readonly groups: { owner: number; jobType: string }[] = [];
+
+  constructor(rows: readonly { createdAt: number; owner: number; jobType: string; status: RunStatus; bucket: number | null; durationMs: number | null }[]) {
+    const n = rows.length;
+    [this.createdAt, this.group, this.status, this.bucket, this.durationMs] = [
+      new Float64Array(n),
+      new Int32Array(n),
+      new Uint8Array(n),
+      new Int16Array(n),
+      new Float64Array(n),
+    ];
+    const groupIndex = new Map<string, number>();
+    rows.forEach((row, i) => {
+      const key = `${row.owner}\u0000${row.jobType}`;
+      let g = groupIndex.get(key);
+      if (g === undefined) {
+        g = this.groups.length;
+        groupIndex.set(key, g);
+        this.groups.push({ owner: row.owner, jobType: row.jobType });
+      }
+      this.createdAt[i] = row.createdAt;
+      this.group[i] = g;
+      this.status[i] = STATUS_INDEX.get(row.status) ?? 0;
+      this.bucket[i] = row.bucket ?? -1;
+      this.durationMs[i] = row.bucket === null ? 0 : (row.durationMs ?? 0);
+    });
+  }
+
+  /** The index of the first run created at or after `at`. */
+  private indexOf(at: number): number {
+    let [lo, hi] = [0, this.createdAt.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.createdAt[mid] as number) < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Adds the runs created in [from, to) to `into`. */
+  aggregateInto(into: RunAggregate, from: number, to: number): void {
+    const statuses = RUN_STATUSES.length;
+    const size = this.groups.length * statuses;
+    const [runs, durN, durSum] = [new Float64Array(size), new Float64Array(size), new Float64Array(size)];
+    const histograms: (HistogramAggregate | undefined)[] = [];
+    for (let i = this.indexOf(from), end = this.indexOf(to); i < end; i++) {
+      const g = this.group[i] as number;
+      const k = g * statuses + (this.status[i] as number);
+      runs[k] = (runs[k] as number) + 1;
+      const bucket = this.bucket[i] as number;
+      if (bucket < 0) continue;
+      durN[k] = (durN[k] as number) + 1;
+      durSum[k] = (durSum[k] as number) + (this.durationMs[i] as number);
+      const { owner, jobType } = this.groups[g] as { owner: number; jobType: string };
+      addToBucket((histograms[g] ??= into.histogramOf(owner, jobType)), bucket, 1);
+    }
+    this.groups.forEach(({ owner, jobType }, g) => {
+      RUN_STATUSES.forEach((status, s) => {
+        const k = g * statuses + s;
+        if ((runs[k] as number) > 0) into.addRuns(owner, jobType, status, runs[k] as number, durN[k] as number, durSum[k] as number);
+      });
+    });
+  }
+
+  /** The runs per status created before `at` (all of the day's for an `at` after it). */
+  before(at: number): StatusCounts {
+    const counts = emptyStatusCounts();
+    for (let i = 0, end = this.indexOf(at); i < end; i++) counts[RUN_STATUSES[this.status[i] as number] as RunStatus] += 1;
+    return counts;
+  }
+}
+
+const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
+const RAW_FINISHED = sql.raw(RUN_FINISHED_SQL);
+const RAW_BUCKET = sql.raw(RUN_BUCKET_SQL);
+
+function readRawDay(orm: Orm, scope: TenantScope, day: number): RawDay {
+  return new RawDay(
+    orm.all(sql`
+      SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status,
+             CASE WHEN ${RAW_FINISHED} THEN ${RAW_BUCKET} END AS bucket, ${jobRuns.durationMs} AS durationMs
+      FROM ${jobRuns}
+      WHERE ${runScopeCondition(scope)} AND ${jobRuns.createdAt} >= ${day * DAY_MS} AND ${jobRuns.createdAt} < ${(day + 1) * DAY_MS}
+      ORDER BY ${jobRuns.createdAt}`),
+  );
+}
+
+/** Whole settled days: their aggregate, and each day's runs per status (days without runs are absent). */
+interface SettledDays {
+  aggregate: RangeAggregate;
+  perDay: Map<number, StatusCounts>;
+}
+
+function readSettledDays(orm: Orm, scope: TenantScope, fromDay: number, toDay: number, now: number): SettledDays {
+  return {
+    aggregate: compactAggregate(aggregateRange(orm, scope, fromDay * DAY_MS, toDay * DAY_MS, now)),
+    perDay: dailyStatusTotals(orm, scope, fromDay, toDay - 1),
+  };
+}
+
+/** The runs of a scope created in [from, to), read once per stats call. */
+export interface StatsReader {
+  /** Counts, duration counts and sums, and duration histograms per owner and job type. */
+  aggregate(): RangeAggregate;
+  /** For ascending instants in [from, to], the runs per status from the start of the first one's UTC day up to each. */
+  countsBefore(bounds: readonly number[]): StatusCounts[];
+}
+
+export function statsReader(orm: Orm, scope: TenantScope, from: number, to: number, now: number): StatsReader {
+  const firstDay = Math.floor(from / DAY_MS);
+  // The versions before anything they vouch for: a value kept under them was read after them, so it may hold a
+  // change they miss (and is read again next time), never lack one they count.
+  const versions = readDayVersions(orm, firstDay, Math.floor((to - 1) / DAY_MS) + 1);
+  const cache = cacheOf(orm);
+  const key = scopeKey(scope);
+  const raw = rawRunsOf(orm, scope);
+  // [from, settledEnd) is settled: the partial day before `a`, whole days [a, b), the partial day from b.
+  const settledEnd = Math.min(to, Math.max(from, versions.untilDay * DAY_MS));
+  const [a, b] = [Math.ceil(from / DAY_MS), Math.floor(settledEnd / DAY_MS)];
+  const isRawDay = (day: number) => (day === firstDay && from < a * DAY_MS) || (day === b && b * DAY_MS < settledEnd);
+  const rawDay = (day: number) => cache.get(`raw ${key} ${day}`, versions.fingerprint(day, day + 1), () => readRawDay(orm, scope, day));
+  const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(orm, scope, a, b, now));
+
+  return {
+    aggregate() {
+      const into = new RunAggregate();
+      if (from < settledEnd) {
+        if (a > b) {
+          rawDay(firstDay).aggregateInto(into, from, settledEnd);
+        } else {
+          if (from < a * DAY_MS) rawDay(firstDay).aggregateInto(into, from, a * DAY_MS);
+          if (a < b) into.add(settledDays().aggregate);
+          if (b * DAY_MS < settledEnd) rawDay(b).aggregateInto(into, b * DAY_MS, settledEnd);
+        }
+      }
+      if (settledEnd < to) aggregateRangeInto(into, orm, scope, settledEnd, to, now, raw);
+      return into.result();
+    },
+
+    countsBefore(bounds) {
+      const last = bounds[bounds.length - 1] ?? from;
+      let liveTotals: Map<number, StatusCounts> | undefined;
+      let liveInDay: ReturnType<typeof rawCountsInDay> | undefined;
+      const dayTotal = (day: number): StatusCounts | undefined => {
+        if (day < versions.untilDay) return isRawDay(day) ? rawDay(day).before(Infinity) : settledDays().perDay.get(day);
+        liveTotals ??= dailyStatusTotals(orm, scope, Math.max(firstDay, versions.untilDay), Math.floor(last / DAY_MS));
+        return liveTotals.get(day);
+      };
+      const countLive = (x: number) => (liveInDay ??= rawCountsInDay(orm, scope, now, raw))(x, dayTotal(Math.floor(x / DAY_MS)));
+      return countsBeforeBounds(bounds, dayTotal, (x) => {
+        const day = Math.floor(x / DAY_MS);
+        if (day >= versions.untilDay) return countLive(x);
+        if (isRawDay(day)) return rawDay(day).before(x);
+        return cache.get(`before ${key} ${x}`, versions.fingerprint(day, day + 1), () => countLive(x));
+      });
+    },
+  };
+}
