@@ -124,9 +124,13 @@ export const jobRuns = sqliteTable(
     index('job_runs_created_idx').on(t.createdAt),
     // Status across all businesses: active runs, the runner's queue of pending runs.
     index('job_runs_status_created_idx').on(t.status, t.createdAt),
+    // Job-type filters across businesses (the all-view), newest first. A run's type and creation time never
+    // change, so only its insert (and delete) touch it.
+    index('job_runs_type_created_idx').on(t.jobType, t.createdAt),
     // Child-side indexes for the self and user references, so deleting a run or a user does not scan the table.
     index('job_runs_retry_of_idx').on(t.retryOfRunId).where(sql`${t.retryOfRunId} IS NOT NULL`),
-    index('job_runs_triggered_by_user_idx').on(t.triggeredByUserId).where(sql`${t.triggeredByUserId} IS NOT NULL`),
+    // With created_at, it also serves the triggered-by filter across businesses in keyset order.
+    index('job_runs_triggered_by_user_idx').on(t.triggeredByUserId, t.createdAt).where(sql`${t.triggeredByUserId} IS NOT NULL`),
     index('job_runs_cancelled_by_user_idx').on(t.cancelledByUserId).where(sql`${t.cancelledByUserId} IS NOT NULL`),
     index('job_runs_schedule_idx').on(t.scheduleId).where(sql`${t.scheduleId} IS NOT NULL`),
     uniqueIndex('job_runs_legacy_id_unique').on(t.legacyId).where(sql`${t.legacyId} IS NOT NULL`),

@@ -158,7 +158,7 @@ describe('copying runs', () => {
     const indexes = sqlite
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'job_runs' AND sql IS NOT NULL ORDER BY name")
       .all() as { name: string; sql: string }[];
-    expect(indexes).toHaveLength(10);
+    expect(indexes).toHaveLength(11);
     expect(indexes.filter((index) => keptWhileCopyingRuns(sqlite, index)).map((index) => index.name)).toEqual([
       'job_runs_cancelled_by_user_idx',
       'job_runs_retry_of_idx',

@@ -622,8 +622,6 @@ interface GapCause {
   cases: string[];
 }
 
-const bothRanges = (what: string) => [`${what}, no range`, `${what}, last 7 days`];
-
 const GAP_CAUSES: GapCause[] = [
   {
     title: 'sorted by startedAt or durationMs: no index, the scope is sorted',
@@ -638,14 +636,6 @@ const GAP_CAUSES: GapCause[] = [
     ),
   },
   {
-    title: 'job-type filter across businesses: no (job_type, created_at) index',
-    detail:
-      '(business_id, job_type, created_at) serves one business; across businesses SQLite walks job_runs_created_idx (all of it without a ' +
-      'range, the whole window with one) and filters job_type. Fix: `CREATE INDEX job_runs_type_created_idx ON job_runs(job_type, ' +
-      'created_at)` (tried with QUERY_PLANS_DDL: SEARCH (job_type=?), no sort, every variant).',
-    cases: bothRanges('history · all · job type filter'),
-  },
-  {
     title: 'trigger filter across businesses without a range: walks the whole created_at index',
     detail:
       'No index has trigger (by design). Inside a tenant, or with the range the UI always sends, the residual filter is bounded and ' +
@@ -653,14 +643,6 @@ const GAP_CAUSES: GapCause[] = [
       'created_at), but with it the planner took SEARCH (trigger=?) over the tenant range for the orphans (tried with QUERY_PLANS_DDL); ' +
       'or accept it for API clients that send no range.',
     cases: ['history · all · trigger filter (retry), no range'],
-  },
-  {
-    title: 'triggered-by filter across businesses: the user index has no created_at',
-    detail:
-      'job_runs_triggered_by_user_idx is (triggered_by_user_id) WHERE … IS NOT NULL (for the foreign key), so SQLite finds the ' +
-      "user's runs and sorts them. Fix: make it (triggered_by_user_id, created_at) WHERE triggered_by_user_id IS NOT NULL, which " +
-      'still serves the foreign key (tried with QUERY_PLANS_DDL: no sort, every variant).',
-    cases: ['history · all · triggered-by filter, last 7 days'],
   },
 ];
 
