@@ -39,8 +39,11 @@ import { runScopeCondition, type TenantScope } from './tenant-scope';
  */
 export const SETTLE_MS = 15 * 60_000;
 
-/** What the cache may hold at most (least recently used first out): about 2 MB for the largest entries, raw days of every business. */
-const MAX_ENTRIES = 4096;
+/**
+ * What the cache may hold at most, by an estimate of the bytes its values take (least recently used out first):
+ * the largest values, all businesses' 90 days or one day of their raw runs, take about half a megabyte each.
+ */
+const MAX_BYTES = 32 * 1024 * 1024;
 
 interface DayVersions {
   /** The first UTC day that is not settled. */
@@ -64,19 +67,29 @@ function readDayVersions(orm: Orm, fromDay: number, toDay: number): DayVersions 
 }
 
 class SettledCache {
-  private readonly entries = new Map<string, { fingerprint: number; value: unknown }>();
+  private readonly entries = new Map<string, { fingerprint: number; value: unknown; bytes: number }>();
+  private bytes = 0;
 
-  /** The value kept under `key` if it was kept at `fingerprint`, else `read()`, kept. */
-  get<T>(key: string, fingerprint: number, read: () => T): T {
+  /** The value kept under `key` if it was kept at `fingerprint`, else `read()`, kept (`bytes` estimates its size). */
+  get<T>(key: string, fingerprint: number, read: () => T, bytes: (value: T) => number): T {
     const entry = this.entries.get(key);
-    this.entries.delete(key);
-    if (entry && entry.fingerprint === fingerprint) {
-      this.entries.set(key, entry);
-      return entry.value as T;
+    if (entry) {
+      this.entries.delete(key);
+      if (entry.fingerprint === fingerprint) {
+        this.entries.set(key, entry);
+        return entry.value as T;
+      }
+      this.bytes -= entry.bytes;
     }
     const value = read();
-    this.entries.set(key, { fingerprint, value });
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    const size = bytes(value);
+    this.entries.set(key, { fingerprint, value, bytes: size });
+    this.bytes += size;
+    for (const [oldest, { bytes: freed }] of this.entries) {
+      if (this.bytes <= MAX_BYTES || oldest === key) break;
+      this.entries.delete(oldest);
+      this.bytes -= freed;
+    }
     return value;
   }
 }
@@ -138,6 +151,11 @@ class RawDay {
       this.bucket[i] = row.bucket ?? -1;
       this.durationMs[i] = row.bucket === null ? 0 : (row.durationMs ?? 0);
     });
+  }
+
+  /** About what it takes in memory: 24 bytes a run in its arrays, and its groups. */
+  get bytes(): number {
+    return this.createdAt.length * 24 + this.groups.length * 64;
   }
 
   /** The index of the first run created at or after `at`. */
@@ -205,6 +223,14 @@ interface SettledDays {
   perDay: Map<number, StatusCounts>;
 }
 
+/** About what one StatusCounts (or a day's entry of them) takes in memory. */
+const STATUS_COUNTS_BYTES = 160;
+
+function settledDaysBytes({ aggregate, perDay }: SettledDays): number {
+  const buckets = aggregate.histograms.reduce((sum, row) => sum + row.buckets.length, 0);
+  return aggregate.statuses.length * 120 + aggregate.histograms.length * 120 + buckets * 8 + perDay.size * STATUS_COUNTS_BYTES;
+}
+
 function readSettledDays(orm: Orm, scope: TenantScope, fromDay: number, toDay: number, now: number): SettledDays {
   return {
     aggregate: compactAggregate(aggregateRange(orm, scope, fromDay * DAY_MS, toDay * DAY_MS, now)),
@@ -232,8 +258,14 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
   const settledEnd = Math.min(to, Math.max(from, versions.untilDay * DAY_MS));
   const [a, b] = [Math.ceil(from / DAY_MS), Math.floor(settledEnd / DAY_MS)];
   const isRawDay = (day: number) => (day === firstDay && from < a * DAY_MS) || (day === b && b * DAY_MS < settledEnd);
-  const rawDay = (day: number) => cache.get(`raw ${key} ${day}`, versions.fingerprint(day, day + 1), () => readRawDay(orm, scope, day));
-  const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(orm, scope, a, b, now));
+  const rawDay = (day: number) =>
+    cache.get(
+      `raw ${key} ${day}`,
+      versions.fingerprint(day, day + 1),
+      () => readRawDay(orm, scope, day),
+      (value) => value.bytes,
+    );
+  const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(orm, scope, a, b, now), settledDaysBytes);
 
   return {
     aggregate() {
@@ -265,7 +297,7 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
         const day = Math.floor(x / DAY_MS);
         if (day >= versions.untilDay) return countLive(x);
         if (isRawDay(day)) return rawDay(day).before(x);
-        return cache.get(`before ${key} ${x}`, versions.fingerprint(day, day + 1), () => countLive(x));
+        return cache.get(`before ${key} ${x}`, versions.fingerprint(day, day + 1), () => countLive(x), () => STATUS_COUNTS_BYTES);
       });
     },
   };
