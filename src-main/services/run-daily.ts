@@ -283,13 +283,12 @@ export class RunAggregate {
     return entry;
   }
 
-  /** Adds sign·aggregate (whose histograms may be compact: see compactAggregate). */
-  add(aggregate: RangeAggregate, sign: 1 | -1 = 1): void {
-    for (const row of aggregate.statuses) this.addRuns(row.owner, row.jobType, row.status, sign * row.runs, sign * row.durN, sign * row.durSum);
-    for (const row of aggregate.histograms) {
-      const entry = this.histogramOf(row.owner, row.jobType);
-      const offset = row.buckets.length === HISTOGRAM_SIZE ? 0 : row.lo;
-      for (let bucket = row.lo; bucket <= row.hi; bucket++) addToBucket(entry, bucket, sign * (row.buckets[bucket - offset] ?? 0));
+  /** Adds a kept aggregate. */
+  add(aggregate: CompactAggregate): void {
+    for (const row of aggregate.statuses) this.addRuns(row.owner, row.jobType, row.status, row.runs, row.durN, row.durSum);
+    for (const { owner, jobType, lo, counts } of aggregate.histograms) {
+      const entry = this.histogramOf(owner, jobType);
+      counts.forEach((runs, i) => addToBucket(entry, lo + i, runs));
     }
   }
 
@@ -305,11 +304,16 @@ export function addToBucket(entry: HistogramAggregate, bucket: number, runs: num
   if (bucket > entry.hi) entry.hi = bucket;
 }
 
-/** The aggregate with each histogram cut to its buckets [lo, hi] (kept in memory: a full one is 4 KB). */
-export function compactAggregate({ statuses, histograms }: RangeAggregate): RangeAggregate {
+/** A RangeAggregate to keep in memory: each histogram cut to its buckets lo, lo + 1, … (a full one is 4 KB). */
+export interface CompactAggregate {
+  statuses: StatusAggregate[];
+  histograms: { owner: number; jobType: string; lo: number; counts: Float64Array }[];
+}
+
+export function compactAggregate({ statuses, histograms }: RangeAggregate): CompactAggregate {
   return {
     statuses,
-    histograms: histograms.filter((row) => row.lo <= row.hi).map((row) => ({ ...row, buckets: row.buckets.slice(row.lo, row.hi + 1) })),
+    histograms: histograms.filter((row) => row.lo <= row.hi).map(({ owner, jobType, lo, hi, buckets }) => ({ owner, jobType, lo, counts: buckets.slice(lo, hi + 1) })),
   };
 }
 

@@ -26,6 +26,7 @@ import {
   rawCountsInDay,
   rawRunsOf,
   RunAggregate,
+  type CompactAggregate,
   type HistogramAggregate,
   type RangeAggregate,
   type StatusCounts,
@@ -219,7 +220,7 @@ function readRawDay(orm: Orm, scope: TenantScope, day: number): RawDay {
 
 /** Whole settled days: their aggregate, and each day's runs per status (days without runs are absent). */
 interface SettledDays {
-  aggregate: RangeAggregate;
+  aggregate: CompactAggregate;
   perDay: Map<number, StatusCounts>;
 }
 
@@ -227,7 +228,7 @@ interface SettledDays {
 const STATUS_COUNTS_BYTES = 160;
 
 function settledDaysBytes({ aggregate, perDay }: SettledDays): number {
-  const buckets = aggregate.histograms.reduce((sum, row) => sum + row.buckets.length, 0);
+  const buckets = aggregate.histograms.reduce((sum, row) => sum + row.counts.length, 0);
   return aggregate.statuses.length * 120 + aggregate.histograms.length * 120 + buckets * 8 + perDay.size * STATUS_COUNTS_BYTES;
 }
 
