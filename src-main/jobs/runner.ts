@@ -39,6 +39,13 @@ import { findJobType, type JobTypeDefinition } from './registry';
 /** How long a flush that could not be written waits before it is tried again (the outcomes stay queued). */
 export const FLUSH_RETRY_MS = 1_000;
 
+/**
+ * How long the runner waits with nothing running or queued before it checkpoints the WAL into the file
+ * (PASSIVE: never waits for a reader or blocks a writer). Commits only checkpoint once the WAL reaches
+ * WAL_AUTOCHECKPOINT_PAGES; this folds a burst's pages into the file (and fsyncs them) once the burst is over.
+ */
+export const IDLE_CHECKPOINT_MS = 1_000;
+
 /** The error of a run that was running when the app stopped or crashed. */
 export const INTERRUPTED_ERROR = 'interrupted: the app stopped while this run was in progress';
 
@@ -57,6 +64,8 @@ export interface RunnerOptions {
   paths?: { backupsFolder: string; exportsFolder: string };
   /** The handler of a job type. Default: the registry's; tests and the benchmark serve their own (e.g. a no-op). */
   findJobType?: (key: string) => JobTypeDefinition | null;
+  /** Default IDLE_CHECKPOINT_MS. */
+  idleCheckpointMs?: number;
 }
 
 export interface Runner {
@@ -112,6 +121,9 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
   let flushAgain = false;
   /** Set while a failed flush waits to be tried again. */
   let retryTimer: NodeJS.Timeout | null = null;
+  /** Set while an idle checkpoint waits. */
+  let checkpointTimer: NodeJS.Timeout | null = null;
+  const idleCheckpointMs = options.idleCheckpointMs ?? IDLE_CHECKPOINT_MS;
   let state: 'idle' | 'started' | 'stopped' = 'idle';
 
   function announce(view: JobRunView): void {
@@ -256,6 +268,29 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
     const finishedViews = views.slice(0, views.length - claimed.length);
     for (const view of finishedViews) announce(view);
     claimed.forEach((row, i) => launch(row, views[finishedViews.length + i]!));
+    if (batch.length > 0 && active.size === 0) scheduleIdleCheckpoint();
+  }
+
+  // ---- Checkpoint once idle ----
+
+  function isIdle(): boolean {
+    return state === 'started' && active.size === 0 && outcomes.length === 0;
+  }
+
+  function scheduleIdleCheckpoint(): void {
+    if (checkpointTimer || !isIdle()) return;
+    checkpointTimer = setTimeout(() => {
+      checkpointTimer = null;
+      // Busy again (the next burst checkpoints when it ends), closed, or inside a caller's transaction: not now.
+      if (!isIdle() || flushing || !db.sqlite.open || db.sqlite.inTransaction) return;
+      try {
+        db.sqlite.pragma('wal_checkpoint(PASSIVE)');
+      } catch (error) {
+        console.error('runner: idle checkpoint failed', error);
+      }
+    }, idleCheckpointMs);
+    // Never what keeps the process alive.
+    checkpointTimer.unref();
   }
 
   function queueOutcome(run: ActiveRun, outcome: RunOutcome): void {
@@ -361,6 +396,8 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
     async stop() {
       if (state === 'stopped') return;
       state = 'stopped';
+      if (checkpointTimer) clearTimeout(checkpointTimer);
+      checkpointTimer = null;
       if (retryTimer) {
         // A failed flush waiting to be tried again: try it now, once (a failure now gives up, see flushOnce).
         clearTimeout(retryTimer);

@@ -282,19 +282,24 @@ export function claimPendingRuns(db: AppDatabase, at: number, limit: number): Jo
   if (limit < 1) return [];
   const { orm } = db;
   const all: TenantScope = { kind: 'all' };
+  if (!Number.isSafeInteger(limit)) throw new Error(`limit must be a whole number, got ${limit}`);
   // A SELECT and an UPDATE by id per run: one `UPDATE … WHERE id IN (SELECT … LIMIT ?)` measured about three
-  // times slower per claim on the bench's million runs.
-  const oldestPending = preparedOnce(orm, 'jobRuns.oldestPending', () =>
-    orm
+  // times slower per claim on the bench's million runs. The limit is written into the SQL, one statement per
+  // limit (the runner asks for at most its concurrency): SQLite reads a bound LIMIT's value when it plans, so a
+  // `LIMIT ?` statement is compiled again every time it is bound (about 8 µs of a 10 µs select).
+  const oldestPending = preparedOnce(orm, `jobRuns.oldestPending:${limit}`, () => {
+    // drizzle binds a number given to .limit(), so the limit goes onto the SQL it built.
+    const query = orm
       .select({ id: jobRuns.id })
       .from(jobRuns)
       .where(and(runScopeCondition(all), eq(jobRuns.status, 'pending')))
       .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
-  );
+      .toSQL();
+    const statement = db.sqlite.prepare<unknown[], number>(`${query.sql} limit ${limit}`);
+    return () => statement.pluck().all(...query.params);
+  });
   const claim = () =>
-    oldestPending.all({ limit }).flatMap(({ id }) => {
+    oldestPending().flatMap((id) => {
       const started = startJobRun(orm, all, id, at);
       return started ? [started] : [];
     });

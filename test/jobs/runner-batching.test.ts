@@ -1,5 +1,6 @@
 // The runner's group commit: outcomes are queued and written once per turn of the event loop, together with
 // the claims for the slots they free. These are the promises batching could break.
+import fs from 'node:fs';
 import fc from 'fast-check';
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -311,5 +312,43 @@ describe('the runner with group commit', () => {
     expect(new Set(finished.map((run) => run.status))).toEqual(new Set(['completed', 'failed', 'cancelled']));
     expect(runCountDrift(db.sqlite)).toEqual([]);
     expect(dailyRollupDrift(db.sqlite)).toEqual([]);
+  });
+});
+
+/** The WAL's last committed frame and how many frames a checkpoint has copied into the file, from the -shm's header. */
+function walFrames(db: AppDatabase): { committed: number; checkpointed: number } {
+  const shm = fs.readFileSync(`${db.path}-shm`);
+  // WalIndexHdr.mxFrame at byte 16, WalCkptInfo.nBackfill at byte 96; native byte order.
+  return { committed: shm.readUInt32LE(16), checkpointed: shm.readUInt32LE(96) };
+}
+
+describe('the runner’s idle checkpoint', () => {
+  it('once nothing has run for idleCheckpointMs, the WAL is checkpointed into the file; not while runs keep coming', async () => {
+    const db = await createTestDatabase();
+    const ids = pendingRuns(db, { kind: 'system' }, 3);
+    const harness = startRunner(db, { concurrency: 1, idleCheckpointMs: 50, findJobType: testJobType(() => Promise.resolve(null)) });
+    await Promise.all(ids.map((id) => harness.finished(id)));
+    // The commits crossed no autocheckpoint mark: their frames are only in the WAL.
+    const after = walFrames(db);
+    expect(after.checkpointed).toBeLessThan(after.committed);
+    await vi.waitFor(() => expect(walFrames(db)).toEqual({ committed: after.committed, checkpointed: after.committed }), { timeout: 5000 });
+
+    // A run still running when the wait ends: no checkpoint under it, and one once it has finished.
+    await harness.runner.stop();
+    let release: () => void = () => {};
+    const [held, next] = pendingRuns(db, { kind: 'system' }, 2);
+    const slow = startRunner(db, {
+      concurrency: 1,
+      idleCheckpointMs: 50,
+      findJobType: testJobType((ctx) => (ctx.run.id === held ? new Promise((resolve) => (release = () => resolve(null))) : Promise.resolve(null))),
+    });
+    await slow.until(held!, (run) => run.status === 'running');
+    const during = walFrames(db);
+    expect(during.checkpointed).toBeLessThan(during.committed);
+    await delay(200);
+    expect(walFrames(db)).toEqual(during);
+    release();
+    await slow.finished(next!);
+    await vi.waitFor(() => expect(walFrames(db).checkpointed).toBe(walFrames(db).committed), { timeout: 5000 });
   });
 });
