@@ -181,12 +181,9 @@ export const jobRunDaily = sqliteTable(
     durSum: integer('dur_sum').notNull(),
   },
   (t) => [
+    // The only index (drizzle/0012_run_daily_no_indexes.sql dropped two covering ones): every read is a range of
+    // it, per owner. Covering indexes that held the counts moved their entries at every run's start and finish.
     primaryKey({ columns: [t.owner, t.day, t.jobType, t.status] }),
-    // Covering, in GROUP BY (owner, job_type, status) order: stats sum a window's days per group without a sort
-    // (days outside the window are skipped inside each group; one owner is a SEARCH).
-    index('job_run_daily_group_idx').on(t.owner, t.jobType, t.status, t.day, t.runs, t.durN, t.durSum),
-    // Covering, for the all-business per-day series: a SEARCH of the window's days, already in (day, status) order.
-    index('job_run_daily_day_idx').on(t.day, t.status, t.runs),
     check('job_run_daily_runs_positive', sql`${t.runs} > 0`),
   ],
 );

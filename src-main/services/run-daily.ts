@@ -4,7 +4,8 @@
 // days at its edges, each read once per call), and the pieces are added up into exact counts, duration counts and
 // sums, and duration histograms. Runs in a raw piece are grouped in SQL with the same owner, "finished" and bucket
 // expressions as the triggers.
-import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
@@ -191,32 +192,33 @@ export function rawRunsOf(orm: Orm, scope: TenantScope): RawRuns {
   };
 }
 
-/** Up to this many days, every owner's status rows are read by key, not grouped (see statusRowsOf). */
+/**
+ * The tenant condition on a rollup's owner column, as a range of its primary key per owner: for every owner,
+ * the owners that have runs (job_run_counts, a few hundred rows), so no rollup table is scanned whole.
+ */
+function rollupOwners(scope: TenantScope, owner: SQLiteColumn): SQL {
+  return scope.kind === 'all' ? sql`${owner} IN (SELECT DISTINCT ${jobRunCounts.owner} FROM ${jobRunCounts})` : ownerCondition(scope, owner);
+}
+
+/** Up to this many days, status rows are added up by the caller, not grouped in SQL (see statusRowsOf). */
 const FEW_DAYS = 7;
 
-// Every owner's status reads over many days walk the covering (owner, job_type, status, day, …) index in GROUP
-// BY order, the window's days filtered inside each group: no sort and no table lookups. The unary + on day keeps
-// the planner on that walk, off a skip-scan of the primary key over the day range, which then sorts every row
-// it reads. Over a few days (the current day, after settled-days.ts kept the rest) the walk would still read
-// every group's entries: there one range of the primary key per owner is read instead, rows as they are, added
-// up by the caller (about 1,200 rows a day at a million runs: 1.5 ms against 4.9 ms for the walk).
+// Status rows are a range of job_run_daily's primary key (owner, day, …) per owner. Over a few days (the current
+// day, once settled-days.ts kept the rest) they come back as they are and the caller adds them up; over more
+// (a first call) SQLite groups them first (a sort of some 70,000 rows for every owner's 90 days, once).
 function statusRowsOf(orm: Orm, scope: TenantScope, raw: RawRuns, piece: RangePiece): StatusAggregate[] {
   if (piece.kind === 'days') {
     const t = jobRunDaily;
-    if (scope.kind === 'all' && piece.toDay - piece.fromDay <= FEW_DAYS) {
+    const where = sql`${rollupOwners(scope, t.owner)} AND ${t.day} >= ${piece.fromDay} AND ${t.day} < ${piece.toDay}`;
+    if (piece.toDay - piece.fromDay <= FEW_DAYS) {
       return orm.all<StatusAggregate>(sql`
         SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, ${t.status} AS status, ${t.runs} AS runs, ${t.durN} AS durN, ${t.durSum} AS durSum
-        FROM ${t}
-        WHERE ${t.owner} IN (SELECT DISTINCT ${jobRunCounts.owner} FROM ${jobRunCounts}) AND ${t.day} >= ${piece.fromDay} AND ${t.day} < ${piece.toDay}`);
+        FROM ${t} WHERE ${where}`);
     }
-    // One owner: a covering range of the WITHOUT ROWID primary key (owner, day, …), grouped with a small sort.
-    const days =
-      scope.kind === 'all' ? sql`+${t.day} >= ${piece.fromDay} AND +${t.day} < ${piece.toDay}` : sql`${t.day} >= ${piece.fromDay} AND ${t.day} < ${piece.toDay}`;
     return orm.all<StatusAggregate>(sql`
       SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, ${t.status} AS status,
              sum(${t.runs}) AS runs, sum(${t.durN}) AS durN, sum(${t.durSum}) AS durSum
-      FROM ${t}
-      WHERE ${ownerCondition(scope, t.owner)} AND ${days}
+      FROM ${t} WHERE ${where}
       GROUP BY 1, 2, 3`);
   }
   return raw.read(piece.from, piece.to).map(({ owner, jobType, status, bucket, runs, durSum }) => ({
@@ -243,11 +245,10 @@ function histogramRowsOf(orm: Orm, scope: TenantScope, raw: RawRuns, piece: Hist
     piece.kind === 'weeks'
       ? [jobRunWeeklyHistograms, jobRunWeeklyHistograms.week, piece.fromWeek, piece.toWeek]
       : [jobRunDailyHistograms, jobRunDailyHistograms.day, piece.fromDay, piece.toDay];
-  const owners = scope.kind === 'all' ? sql`${t.owner} IN (SELECT DISTINCT ${jobRunCounts.owner} FROM ${jobRunCounts})` : ownerCondition(scope, t.owner);
   return orm.all<PackedRow>(sql`
     SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, json(${t.buckets}) AS buckets
     FROM ${t}
-    WHERE ${owners} AND ${period} >= ${from} AND ${period} < ${to}`);
+    WHERE ${rollupOwners(scope, t.owner)} AND ${period} >= ${from} AND ${period} < ${to}`);
 }
 
 /** What a range's runs add up to: StatusAggregate and HistogramAggregate rows, each key once. */
@@ -392,7 +393,7 @@ export function dailyStatusTotals(orm: Orm, scope: TenantScope, fromDay: number,
   const rows = orm.all<{ day: number; status: RunStatus; runs: number }>(sql`
     SELECT ${jobRunDaily.day} AS day, ${jobRunDaily.status} AS status, sum(${jobRunDaily.runs}) AS runs
     FROM ${jobRunDaily}
-    WHERE ${ownerCondition(scope, jobRunDaily.owner)} AND ${jobRunDaily.day} >= ${fromDay} AND ${jobRunDaily.day} <= ${lastDay}
+    WHERE ${rollupOwners(scope, jobRunDaily.owner)} AND ${jobRunDaily.day} >= ${fromDay} AND ${jobRunDaily.day} <= ${lastDay}
     GROUP BY 1, 2`);
   for (const { day, status, runs } of rows) {
     const counts = perDay.get(day) ?? emptyStatusCounts();
