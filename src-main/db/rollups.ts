@@ -1,9 +1,10 @@
 // The rollups of job_runs: job_run_counts (runs per owner and type; drizzle/0004_run_counts_triggers.sql),
-// job_run_daily (runs, finished runs and their duration sum per owner, UTC day, type and status) and the packed
+// job_run_daily (ended runs, finished runs and their duration sum per owner, UTC day, type and status) and the packed
 // duration histograms per owner, UTC day or week, and type (job_run_daily_histograms, job_run_weekly_histograms;
 // drizzle/0008_run_histograms_triggers.sql): their keys in SQL and JS, and their upkeep outside the triggers that
 // keep them in every ordinary transaction.
 import type Database from 'better-sqlite3';
+import { ACTIVE_RUN_STATUSES } from '../../src-shared/domain';
 
 /** The owner key of job_run_counts: the business id; 0 for system-wide runs; -1 for orphans. */
 export const SYSTEM_OWNER = 0;
@@ -19,6 +20,12 @@ export const RUN_DAY_SQL = `created_at / ${DAY_MS}`;
 
 /** A week of the weekly rollup: 7 whole UTC days, week = day / 7 (= created_at / 604800000; day 0 was a Thursday). */
 export const DAYS_PER_WEEK = 7;
+
+/**
+ * A run that has ended (completed, failed or cancelled): the only runs job_run_daily counts (drizzle/0013_run_daily_ended.sql).
+ * Pending and running runs are few (the queue and the runner's slots) and read from job_runs by status.
+ */
+export const RUN_ENDED_SQL = `status NOT IN (${ACTIVE_RUN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 /** A run "finished with a duration": the only runs counted in dur_n, dur_sum and the duration histogram. */
 export const RUN_FINISHED_SQL = `status IN ('completed', 'failed') AND duration_ms IS NOT NULL`;
@@ -41,7 +48,7 @@ export function bucketValue(bucket: number): number {
 }
 
 const DAILY_RECOUNT_SQL = `SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, status, count(*), sum(${RUN_FINISHED_SQL}),
-  sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) FROM job_runs GROUP BY 1, 2, 3, 4`;
+  sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) FROM job_runs WHERE ${RUN_ENDED_SQL} GROUP BY 1, 2, 3, 4`;
 /** The packed histogram rollups: each table, its period column, and how many UTC days a period holds (period = day / days). */
 const HISTOGRAM_TABLES = [
   { table: 'job_run_daily_histograms', period: 'day', days: 1 },
@@ -168,7 +175,7 @@ const ROLLUPS: readonly Rollup[] = [
     keys: ['owner', 'day', 'job_type', 'status'],
     values: ['runs', 'dur_n', 'dur_sum'],
     groups: `SELECT owner, day, job_type, status, sum(runs) AS runs, sum(CASE WHEN bucket IS NOT NULL THEN runs ELSE 0 END) AS dur_n,
-             sum(dur_sum) AS dur_sum FROM temp.rollup_delta GROUP BY 1, 2, 3, 4`,
+             sum(dur_sum) AS dur_sum FROM temp.rollup_delta WHERE ${RUN_ENDED_SQL} GROUP BY 1, 2, 3, 4`,
   },
   ...HISTOGRAM_TABLES.map((histogram) => ({ kind: 'histogram' as const, ...histogram })),
 ];

@@ -161,9 +161,10 @@ export const jobRunCounts = sqliteTable(
 );
 
 /**
- * Runs per owner, UTC day, job type and status: a rollup kept by triggers on job_runs
- * (drizzle/0006_run_daily_triggers.sql) in the same transaction as every insert, delete and change of owner,
- * type, status, creation time or duration. day = created_at / 86400000 (the UTC day index). dur_n and dur_sum
+ * Ended runs (completed, failed, cancelled) per owner, UTC day, job type and status: a rollup kept by triggers on
+ * job_runs (drizzle/0013_run_daily_ended.sql) in the same transaction as every insert, delete and change of owner,
+ * type, status, creation time or duration. A run enters it when it ends; pending and running runs, few at any
+ * time, are counted from job_runs. day = created_at / 86400000 (the UTC day index). dur_n and dur_sum
  * count and sum duration_ms over the runs "finished with a duration" (completed or failed, duration_ms not
  * NULL). Stats read whole days here instead of scanning job_runs. WITHOUT ROWID (made so by hand in
  * drizzle/0008_run_histograms_triggers.sql; drizzle cannot declare it): one owner's days are one covering range

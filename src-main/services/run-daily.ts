@@ -4,12 +4,12 @@
 // days at its edges, each read once per call), and the pieces are added up into exact counts, duration counts and
 // sums, and duration histograms. Runs in a raw piece are grouped in SQL with the same owner, "finished" and bucket
 // expressions as the triggers.
-import { and, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
+import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
 import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms, jobRuns } from '../db/schema';
 import { ownerCondition } from './run-counts';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from './tenant-scope';
@@ -147,8 +147,9 @@ export function histogramPieces(from: number, to: number, now: number): Histogra
 const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
 const RAW_FINISHED = sql.raw(RUN_FINISHED_SQL);
 const RAW_BUCKET = sql.raw(RUN_BUCKET_SQL);
+const RAW_ENDED = sql.raw(RUN_ENDED_SQL);
 
-/** Runs of one owner, job type, status and duration bucket (null: not finished with a duration), read from job_runs. */
+/** Ended runs of one owner, job type, status and duration bucket (null: not finished with a duration), read from job_runs. */
 export interface RawGroup {
   owner: number;
   jobType: string;
@@ -159,7 +160,8 @@ export interface RawGroup {
 }
 
 /**
- * The raw side of a stats call: the runs of `scope` created in [from, to) in groups, each interval read once
+ * The raw side of a stats call: the ended runs of `scope` created in [from, to) in groups (what job_run_daily
+ * counts, so the two add and subtract; the pending and running are read apart, activeRunsOf), each interval read once
  * however many parts of the call need it (the statuses, the histograms and the per-day series all read the
  * partial days at the range's edges). `peek` answers only from what was read.
  */
@@ -180,7 +182,7 @@ export function rawRunsOf(orm: Orm, scope: TenantScope): RawRuns {
                  CASE WHEN ${RAW_FINISHED} THEN ${RAW_BUCKET} END AS bucket, count(*) AS runs,
                  sum(CASE WHEN ${RAW_FINISHED} THEN ${jobRuns.durationMs} ELSE 0 END) AS durSum
           FROM ${jobRuns}
-          WHERE ${runScopeCondition(scope)} AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
+          WHERE ${runScopeCondition(scope)} AND ${RAW_ENDED} AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
           GROUP BY 1, 2, 3, 4`);
         read.set(key, groups);
       }
@@ -229,6 +231,31 @@ function statusRowsOf(orm: Orm, scope: TenantScope, raw: RawRuns, piece: RangePi
     durN: bucket === null ? 0 : runs,
     durSum,
   }));
+}
+
+/** A pending or running run: the runs job_run_daily does not count. */
+export interface ActiveRun {
+  createdAt: number;
+  owner: number;
+  jobType: string;
+  status: RunStatus;
+}
+
+/**
+ * The pending and running runs of `scope` created in [from, to), in created_at order: a few (the queue and the
+ * runner's slots), found on the status indexes ((business_id, status, created_at), or (status, created_at) for
+ * all businesses) and sorted here.
+ */
+export function activeRunsOf(orm: Orm, scope: TenantScope, from: number, to: number): ActiveRun[] {
+  return orm
+    .all<ActiveRun>(
+      sql`
+        SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status
+        FROM ${jobRuns}
+        WHERE ${runScopeCondition(scope)} AND ${inArray(jobRuns.status, [...ACTIVE_RUN_STATUSES])}
+          AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}`,
+    )
+    .sort((x, y) => x.createdAt - y.createdAt);
 }
 
 // The histograms are packed (one row per owner, day or week, and job type; a JSONB object from bucket to runs)
@@ -318,7 +345,7 @@ export function compactAggregate({ statuses, histograms }: RangeAggregate): Comp
   };
 }
 
-/** Adds to `into` the runs of `scope` created in [from, to): exact counts, duration counts and sums, and duration histograms per owner and job type. */
+/** Adds to `into` the ended runs of `scope` created in [from, to): exact counts, duration counts and sums, and duration histograms per owner and job type. */
 export function aggregateRangeInto(into: RunAggregate, orm: Orm, scope: TenantScope, from: number, to: number, now: number, raw: RawRuns): void {
   for (const piece of rangePieces(from, to, now)) {
     for (const row of statusRowsOf(orm, scope, raw, piece)) {
@@ -338,7 +365,7 @@ export function aggregateRangeInto(into: RunAggregate, orm: Orm, scope: TenantSc
   }
 }
 
-/** The runs of `scope` created in [from, to), read from the rollups and job_runs (nothing kept: see settled-days.ts). */
+/** The ended runs of `scope` created in [from, to), read from the rollups and job_runs (nothing kept: see settled-days.ts). */
 export function aggregateRange(orm: Orm, scope: TenantScope, from: number, to: number, now: number, raw: RawRuns = rawRunsOf(orm, scope)): RangeAggregate {
   const into = new RunAggregate();
   aggregateRangeInto(into, orm, scope, from, to, now, raw);
@@ -387,7 +414,7 @@ function rawStatusCounter(orm: Orm, scope: TenantScope): (from: number, to: numb
   };
 }
 
-/** Runs of `scope` per status on each UTC day in [fromDay, lastDay] that has any, from the rollup. */
+/** Ended runs of `scope` per status on each UTC day in [fromDay, lastDay] that has any, from the rollup. */
 export function dailyStatusTotals(orm: Orm, scope: TenantScope, fromDay: number, lastDay: number): Map<number, StatusCounts> {
   const perDay = new Map<number, StatusCounts>();
   const rows = orm.all<{ day: number; status: RunStatus; runs: number }>(sql`
@@ -404,7 +431,7 @@ export function dailyStatusTotals(orm: Orm, scope: TenantScope, fromDay: number,
 }
 
 /**
- * The runs of `scope` per status created on x's UTC day before x (x not a UTC midnight), given that day's
+ * The ended runs of `scope` per status created on x's UTC day before x (x not a UTC midnight), given that day's
  * total: a raw count of the shorter side of the day, added to nothing or taken from the total. The same side
  * rangePieces picks at a range's edge (ties go to [x, dayEnd)), so an edge the rest of the call already read
  * is counted from that (`raw`), any other by index seeks for the statuses the day has.

@@ -8,14 +8,17 @@
 // A range [from, to) splits at the first day that is not settled. Its settled part is at most three pieces: the
 // partial first day and partial last day from the raw runs of that day (kept sorted, so any part of the day is
 // counted in memory) and the whole days between from the rollups (kept as one aggregate per range of days,
-// with each day's status counts for the per-day series). The rest is read as before (run-daily.ts). Counts
-// are exact either way: what is kept is what would be read.
+// with each day's status counts for the per-day series). The rest is read as before (run-daily.ts). All of
+// that counts ended runs, as job_run_daily does; the few pending and running runs are read afresh every call.
+// Counts are exact either way: what is kept is what would be read.
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { DAY_MS, EVERY_DAY_VERSION, RUN_BUCKET_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
+import { DAY_MS, EVERY_DAY_VERSION, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
 import { jobRunDayVersions, jobRuns } from '../db/schema';
 import {
+  activeRunsOf,
+  addStatusCounts,
   addToBucket,
   aggregateRange,
   aggregateRangeInto,
@@ -26,6 +29,7 @@ import {
   rawCountsInDay,
   rawRunsOf,
   RunAggregate,
+  type ActiveRun,
   type CompactAggregate,
   type HistogramAggregate,
   type RangeAggregate,
@@ -117,7 +121,7 @@ function scopeKey(scope: TenantScope): string {
 
 const STATUS_INDEX = new Map<RunStatus, number>(RUN_STATUSES.map((status, i) => [status, i]));
 
-/** The runs of one scope created on one UTC day, in created_at order: any part of the day is added up in memory. */
+/** The ended runs of one scope created on one UTC day, in created_at order: any part of the day is added up in memory. */
 class RawDay {
   private readonly createdAt: Float64Array;
   /** index into `groups` (owner and job type) */
@@ -206,6 +210,7 @@ class RawDay {
 const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
 const RAW_FINISHED = sql.raw(RUN_FINISHED_SQL);
 const RAW_BUCKET = sql.raw(RUN_BUCKET_SQL);
+const RAW_ENDED = sql.raw(RUN_ENDED_SQL);
 
 function readRawDay(orm: Orm, scope: TenantScope, day: number): RawDay {
   return new RawDay(
@@ -213,7 +218,7 @@ function readRawDay(orm: Orm, scope: TenantScope, day: number): RawDay {
       SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status,
              CASE WHEN ${RAW_FINISHED} THEN ${RAW_BUCKET} END AS bucket, ${jobRuns.durationMs} AS durationMs
       FROM ${jobRuns}
-      WHERE ${runScopeCondition(scope)} AND ${jobRuns.createdAt} >= ${day * DAY_MS} AND ${jobRuns.createdAt} < ${(day + 1) * DAY_MS}
+      WHERE ${runScopeCondition(scope)} AND ${RAW_ENDED} AND ${jobRuns.createdAt} >= ${day * DAY_MS} AND ${jobRuns.createdAt} < ${(day + 1) * DAY_MS}
       ORDER BY ${jobRuns.createdAt}`),
   );
 }
@@ -268,9 +273,14 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
     );
   const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(orm, scope, a, b, now), settledDaysBytes);
 
+  let active: ActiveRun[] | undefined;
+  // The pending and running runs, which the rollups and what is kept leave out: read afresh each call.
+  const activeRuns = () => (active ??= activeRunsOf(orm, scope, from, to));
+
   return {
     aggregate() {
       const into = new RunAggregate();
+      for (const run of activeRuns()) into.addRuns(run.owner, run.jobType, run.status, 1, 0, 0);
       if (from < settledEnd) {
         if (a > b) {
           rawDay(firstDay).aggregateInto(into, from, settledEnd);
@@ -294,11 +304,19 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
         return liveTotals.get(day);
       };
       const countLive = (x: number) => (liveInDay ??= rawCountsInDay(orm, scope, now, raw))(x, dayTotal(Math.floor(x / DAY_MS)));
-      return countsBeforeBounds(bounds, dayTotal, (x) => {
+      const ended = countsBeforeBounds(bounds, dayTotal, (x) => {
         const day = Math.floor(x / DAY_MS);
         if (day >= versions.untilDay) return countLive(x);
         if (isRawDay(day)) return rawDay(day).before(x);
         return cache.get(`before ${key} ${x}`, versions.fingerprint(day, day + 1), () => countLive(x), () => STATUS_COUNTS_BYTES);
+      });
+      // Plus the active runs created from `from` up to each bound (in created_at order, as the bounds are).
+      const runs = activeRuns();
+      const counts = emptyStatusCounts();
+      let i = 0;
+      return ended.map((before, b) => {
+        for (; i < runs.length && (runs[i] as ActiveRun).createdAt < (bounds[b] as number); i++) counts[(runs[i] as ActiveRun).status] += 1;
+        return addStatusCounts(before, counts);
       });
     },
   };
