@@ -98,7 +98,8 @@ function runColumns(shape: LegacyShape): [column: string, value: string][] {
  *   so outside their `WHERE … IS NOT NULL`): they stay empty (about 0.09 s per million runs saved per index);
  * - the indexes on (created_at) and (business_id, created_at): the copy inserts in created_at order, and
  *   business_id is NULL for every pre-tenant run (one of the few businesses otherwise), so each entry is appended
- *   at the end of its business's range. 1M runs: +0.0-0.1 s on the copy against 0.3-0.4 s per rebuild. Indexes
+ *   at the end of its business's range. 1M runs: the copy +0.3-0.45 s end to end (+0.0-0.1 s alone), the rebuilds
+ *   -0.6-0.7 s. Indexes
  *   with status or job_type before created_at are not: their five or so insertion points each cost a seek
  *   (+0.5-0.6 s of CPU per index on the copy), more than their rebuild on two cores.
  */
