@@ -152,7 +152,7 @@ describe('copying runs', () => {
     sqlite.close();
   });
 
-  it('keeps only the partial indexes over columns it never writes while it copies', () => {
+  it('keeps, while it copies, the partial indexes over columns it never writes and the ones it fills in created_at order', () => {
     const sqlite = new Database(':memory:');
     runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
     const indexes = sqlite
@@ -160,7 +160,9 @@ describe('copying runs', () => {
       .all() as { name: string; sql: string }[];
     expect(indexes).toHaveLength(11);
     expect(indexes.filter((index) => keptWhileCopyingRuns(sqlite, index)).map((index) => index.name)).toEqual([
+      'job_runs_business_created_idx',
       'job_runs_cancelled_by_user_idx',
+      'job_runs_created_idx',
       'job_runs_retry_of_idx',
       'job_runs_schedule_idx',
     ]);
