@@ -199,7 +199,7 @@ class RawDay {
     });
   }
 
-  /** The runs per status created before `at` (all of the day's for an `at` after it). */
+  /** The ended runs per status created before `at` (all of the day's for an `at` after it). */
   before(at: number): StatusCounts {
     const counts = emptyStatusCounts();
     for (let i = 0, end = this.indexOf(at); i < end; i++) counts[RUN_STATUSES[this.status[i] as number] as RunStatus] += 1;
@@ -314,8 +314,8 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
       const runs = activeRuns();
       const counts = emptyStatusCounts();
       let i = 0;
-      return ended.map((before, b) => {
-        for (; i < runs.length && (runs[i] as ActiveRun).createdAt < (bounds[b] as number); i++) counts[(runs[i] as ActiveRun).status] += 1;
+      return ended.map((before, n) => {
+        for (; i < runs.length && (runs[i] as ActiveRun).createdAt < (bounds[n] as number); i++) counts[(runs[i] as ActiveRun).status] += 1;
         return addStatusCounts(before, counts);
       });
     },
