@@ -131,6 +131,8 @@ class RawDay {
   private readonly bucket: Int16Array;
   private readonly durationMs: Float64Array;
   private readonly groups: { owner: number; jobType: string }[] = [];
+  /** per status, how many of the runs before each index have it (so `before` is a binary search) */
+  private readonly countsBefore: Int32Array[];
 
   constructor(rows: readonly { createdAt: number; owner: number; jobType: string; status: RunStatus; bucket: number | null; durationMs: number | null }[]) {
     const n = rows.length;
@@ -156,11 +158,16 @@ class RawDay {
       this.bucket[i] = row.bucket ?? -1;
       this.durationMs[i] = row.bucket === null ? 0 : (row.durationMs ?? 0);
     });
+    this.countsBefore = RUN_STATUSES.map((_, s) => {
+      const counts = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) counts[i + 1] = (counts[i] as number) + (this.status[i] === s ? 1 : 0);
+      return counts;
+    });
   }
 
-  /** About what it takes in memory: 24 bytes a run in its arrays, and its groups. */
+  /** About what it takes in memory: 44 bytes a run in its arrays, and its groups. */
   get bytes(): number {
-    return this.createdAt.length * 24 + this.groups.length * 64;
+    return this.createdAt.length * (24 + 4 * RUN_STATUSES.length) + this.groups.length * 64;
   }
 
   /** The index of the first run created at or after `at`. */
@@ -201,8 +208,9 @@ class RawDay {
 
   /** The ended runs per status created before `at` (all of the day's for an `at` after it). */
   before(at: number): StatusCounts {
+    const end = this.indexOf(at);
     const counts = emptyStatusCounts();
-    for (let i = 0, end = this.indexOf(at); i < end; i++) counts[RUN_STATUSES[this.status[i] as number] as RunStatus] += 1;
+    RUN_STATUSES.forEach((status, s) => (counts[status] = (this.countsBefore[s] as Int32Array)[end] as number));
     return counts;
   }
 }
