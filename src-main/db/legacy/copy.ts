@@ -40,8 +40,9 @@ export function insertUsers(sqlite: Database.Database, adoptedAt: number): void 
  * inserted runs as they were created, so its rowid order is mostly sorted already), and pays for itself: the
  * created_at indexes and the rollup recount then sort nearly sorted input (1M runs in random rowid order: indexes
  * 5.0 → 3.8 s, rollups 1.8 → 1.2 s; the sorted copy itself was no slower than the rowid chunks), and the indexes
- * on (created_at) and (business_id, created_at) are filled in key order as the rows arrive (keptWhileCopyingRuns). Business and user ids
- * are looked up through the new tables' unique indexes (legacy_id, email COLLATE NOCASE), one probe each per run.
+ * on (created_at) and (business_id, created_at) are filled in key order as the rows arrive (keptWhileCopyingRuns).
+ * Business and user ids are looked up through the new tables' unique indexes (legacy_id, email COLLATE NOCASE),
+ * one probe each per run.
  * Every `@every`-th legacy rowid calls adoption_copy_progress(rowid), the only progress one statement can give.
  */
 export function copyRunsSql(shape: LegacyShape): string {
@@ -99,9 +100,8 @@ function runColumns(shape: LegacyShape): [column: string, value: string][] {
  * - the indexes on (created_at) and (business_id, created_at): the copy inserts in created_at order, and
  *   business_id is NULL for every pre-tenant run (one of the few businesses otherwise), so each entry is appended
  *   at the end of its business's range. 1M runs: the copy +0.3-0.45 s end to end (+0.0-0.1 s alone), the rebuilds
- *   -0.6-0.7 s. Indexes
- *   with status or job_type before created_at are not: their five or so insertion points each cost a seek
- *   (+0.5-0.6 s of CPU per index on the copy), more than their rebuild on two cores.
+ *   -0.6-0.7 s. Indexes with status or job_type before created_at are not kept: their five or so insertion points
+ *   each cost a seek (+0.5-0.6 s of CPU per index on the copy), more than their rebuild on two cores.
  */
 export function keptWhileCopyingRuns(sqlite: Database.Database, index: { name: string; sql: string }): boolean {
   const columns = sqlite.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(index.name) as (string | null)[];
