@@ -42,7 +42,7 @@ import { runScopeCondition, type TenantScope } from './tenant-scope';
  * trigger ran before midnight, and so did not add to the day's version, must have committed by then, or a
  * reader could keep the day without it. No write transaction of the app lasts minutes.
  */
-export const SETTLE_MS = 15 * 60_000;
+const SETTLE_MS = 15 * 60_000;
 
 /**
  * What the cache may hold at most, by an estimate of the bytes its values take (least recently used out first):
