@@ -233,6 +233,26 @@ function statusRowsOf(orm: Orm, scope: TenantScope, raw: RawRuns, piece: RangePi
   }));
 }
 
+/** One ended run as the stats count it: its owner key, type, status and duration bucket (null: not finished with a duration). */
+export interface RawRun {
+  createdAt: number;
+  owner: number;
+  jobType: string;
+  status: RunStatus;
+  bucket: number | null;
+  durationMs: number | null;
+}
+
+/** The ended runs of `scope` created on one UTC day, in created_at order (the (business_id, created_at) or (created_at) index). */
+export function rawRunsOfDay(orm: Orm, scope: TenantScope, day: number): RawRun[] {
+  return orm.all<RawRun>(sql`
+    SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status,
+           CASE WHEN ${RAW_FINISHED} THEN ${RAW_BUCKET} END AS bucket, ${jobRuns.durationMs} AS durationMs
+    FROM ${jobRuns}
+    WHERE ${runScopeCondition(scope)} AND ${RAW_ENDED} AND ${jobRuns.createdAt} >= ${day * DAY_MS} AND ${jobRuns.createdAt} < ${(day + 1) * DAY_MS}
+    ORDER BY ${jobRuns.createdAt}`);
+}
+
 /** A pending or running run: the runs job_run_daily does not count. */
 export interface ActiveRun {
   createdAt: number;
@@ -480,7 +500,8 @@ export function countsBeforeBounds(
   const lastDay = Math.floor(last / DAY_MS);
   // prefix[d - baseDay] = runs in whole days [baseDay, d)
   const prefix: StatusCounts[] = [emptyStatusCounts()];
-  for (let day = baseDay; day <= lastDay; day++) {
+  // Up to lastDay's start: no bound needs a day it lies in as a whole day.
+  for (let day = baseDay; day < lastDay; day++) {
     const previous = prefix[prefix.length - 1] as StatusCounts;
     const counts = dayTotal(day);
     prefix.push(counts ? addStatusCounts(previous, counts) : previous);

@@ -14,8 +14,8 @@
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { DAY_MS, EVERY_DAY_VERSION, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
-import { jobRunDayVersions, jobRuns } from '../db/schema';
+import { DAY_MS, EVERY_DAY_VERSION } from '../db/rollups';
+import { jobRunDayVersions } from '../db/schema';
 import {
   activeRunsOf,
   addStatusCounts,
@@ -28,14 +28,16 @@ import {
   emptyStatusCounts,
   rawCountsInDay,
   rawRunsOf,
+  rawRunsOfDay,
   RunAggregate,
   type ActiveRun,
   type CompactAggregate,
   type HistogramAggregate,
   type RangeAggregate,
+  type RawRun,
   type StatusCounts,
 } from './run-daily';
-import { runScopeCondition, type TenantScope } from './tenant-scope';
+import type { TenantScope } from './tenant-scope';
 
 /**
  * A day counts as settled this long after it ended (by SQLite's clock, the triggers' clock): a write whose
@@ -134,7 +136,7 @@ class RawDay {
   /** per status, how many of the runs before each index have it (so `before` is a binary search) */
   private readonly countsBefore: Int32Array[];
 
-  constructor(rows: readonly { createdAt: number; owner: number; jobType: string; status: RunStatus; bucket: number | null; durationMs: number | null }[]) {
+  constructor(rows: readonly RawRun[]) {
     const n = rows.length;
     [this.createdAt, this.group, this.status, this.bucket, this.durationMs] = [
       new Float64Array(n),
@@ -215,22 +217,6 @@ class RawDay {
   }
 }
 
-const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
-const RAW_FINISHED = sql.raw(RUN_FINISHED_SQL);
-const RAW_BUCKET = sql.raw(RUN_BUCKET_SQL);
-const RAW_ENDED = sql.raw(RUN_ENDED_SQL);
-
-function readRawDay(orm: Orm, scope: TenantScope, day: number): RawDay {
-  return new RawDay(
-    orm.all(sql`
-      SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status,
-             CASE WHEN ${RAW_FINISHED} THEN ${RAW_BUCKET} END AS bucket, ${jobRuns.durationMs} AS durationMs
-      FROM ${jobRuns}
-      WHERE ${runScopeCondition(scope)} AND ${RAW_ENDED} AND ${jobRuns.createdAt} >= ${day * DAY_MS} AND ${jobRuns.createdAt} < ${(day + 1) * DAY_MS}
-      ORDER BY ${jobRuns.createdAt}`),
-  );
-}
-
 /** Whole settled days: their aggregate, and each day's runs per status (days without runs are absent). */
 interface SettledDays {
   aggregate: CompactAggregate;
@@ -276,7 +262,7 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
     cache.get(
       `raw ${key} ${day}`,
       versions.fingerprint(day, day + 1),
-      () => readRawDay(orm, scope, day),
+      () => new RawDay(rawRunsOfDay(orm, scope, day)),
       (value) => value.bytes,
     );
   const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(orm, scope, a, b, now), settledDaysBytes);
