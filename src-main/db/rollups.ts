@@ -118,11 +118,14 @@ export function runCountDrift(sqlite: Database.Database): { owner: number; jobTy
 /** The job_run_day_versions row that stands for every day (drizzle/0010_run_day_versions.sql). */
 export const EVERY_DAY_VERSION = -1;
 
+/** The names of the triggers on job_runs that raise a day's version (drizzle/0010_run_day_versions.sql). */
+const DAY_VERSION_TRIGGER_PREFIX = 'job_run_day_versions_';
+
 /**
  * Runs `work` with the triggers of `table` dropped, then creates them again. Inside a transaction, so no other
- * connection sees them missing; the caller updates what they keep (the rollups) itself. For job_runs, the
- * version of every day goes up too (the day-version triggers were not there to say which days changed), so
- * nothing the stats keep of past days outlives the change.
+ * connection sees them missing; the caller updates what they keep (the rollups) itself. When the dropped ones
+ * include the day-version triggers (job_runs'), the version of every day goes up instead, as they were not there
+ * to say which days changed: nothing the stats keep of past days outlives the change.
  */
 export function withTriggersDropped<T>(sqlite: Database.Database, table: string, work: () => T): T {
   const triggers = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY rowid").all(table) as {
@@ -132,7 +135,7 @@ export function withTriggersDropped<T>(sqlite: Database.Database, table: string,
   for (const trigger of triggers) sqlite.exec(`DROP TRIGGER "${trigger.name}"`);
   const result = work();
   for (const trigger of triggers) sqlite.exec(trigger.sql);
-  if (table === 'job_runs') {
+  if (triggers.some((trigger) => trigger.name.startsWith(DAY_VERSION_TRIGGER_PREFIX))) {
     sqlite
       .prepare('INSERT INTO job_run_day_versions (day, version) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET version = version + 1')
       .run(EVERY_DAY_VERSION);
