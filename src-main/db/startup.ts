@@ -53,15 +53,32 @@ export async function openAppDatabase(
   options: OpenAppDatabaseOptions = {},
 ): Promise<{ db: AppDatabase; report: StartupReport }> {
   const created = !fs.existsSync(file) || fs.statSync(file).size === 0;
-  let db: AppDatabase;
+  const open = () => {
+    try {
+      return openDatabaseFile(file, { nativeBinding: options.nativeBinding });
+    } catch (error) {
+      if (error instanceof DatabaseOpenError) throw new StartupError('cannot_open', error.message, file);
+      throw error;
+    }
+  };
+  let db = open();
   try {
-    db = openDatabaseFile(file, { nativeBinding: options.nativeBinding });
-  } catch (error) {
-    if (error instanceof DatabaseOpenError) throw new StartupError('cannot_open', error.message, file);
-    throw error;
-  }
-  try {
-    const report = await prepare(db, created, options);
+    const migrations = loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
+    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null };
+    // Every refusal happens before anything is written, WAL mode included (switching it rewrites the header).
+    const legacy = inspectLegacy(db);
+    if (legacy) {
+      const accepted = options.confirmAdoption ? await options.confirmAdoption(legacy) : true;
+      if (!accepted) {
+        throw new StartupError('adoption_declined', `${db.path} is a server-edition database; it was left untouched.`, db.path);
+      }
+      report.adoption = await adopt(db, migrations, options);
+      // Adoption put a new file in the old one's place and closed the connection to the old one.
+      db = open();
+    } else {
+      refuseForeignDatabase(db);
+    }
+    await prepare(db, migrations, report, options);
     return { db, report };
   } catch (error) {
     db.close();
@@ -69,24 +86,9 @@ export async function openAppDatabase(
   }
 }
 
-async function prepare(db: AppDatabase, created: boolean, options: OpenAppDatabaseOptions): Promise<StartupReport> {
+async function prepare(db: AppDatabase, migrations: Migration[], report: StartupReport, options: OpenAppDatabaseOptions): Promise<void> {
   const { sqlite } = db;
   const now = options.now ?? (() => new Date());
-  const migrations = loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
-  const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null };
-
-  // Every refusal happens before anything is written, WAL mode included (switching it rewrites the header).
-  const legacy = inspectLegacy(db);
-  if (legacy) {
-    const accepted = options.confirmAdoption ? await options.confirmAdoption(legacy) : true;
-    if (!accepted) {
-      throw new StartupError('adoption_declined', `${db.path} is a server-edition database; it was left untouched.`, db.path);
-    }
-    report.adoption = await adopt(db, migrations, options.onProgress, now);
-  } else {
-    refuseForeignDatabase(db);
-  }
-
   const state = planMigrations(sqlite, migrations);
   refuseUnknownSchema(db, state);
   enableWal(sqlite);
@@ -129,7 +131,6 @@ async function prepare(db: AppDatabase, created: boolean, options: OpenAppDataba
   report.schemaVersion = migrations.length;
   sqlite.pragma('analysis_limit = 1000');
   sqlite.pragma('optimize = 0x10002');
-  return report;
 }
 
 /** A server-edition file missing tables or columns is refused with the same reason as a failed conversion. */
@@ -141,21 +142,14 @@ function inspectLegacy(db: AppDatabase): LegacyInspection | null {
   }
 }
 
-async function adopt(
-  db: AppDatabase,
-  migrations: Migration[],
-  onProgress: ProgressListener | undefined,
-  now: () => Date,
-): Promise<AdoptionReport> {
+async function adopt(db: AppDatabase, migrations: Migration[], options: OpenAppDatabaseOptions): Promise<AdoptionReport> {
   try {
-    return await adoptLegacyDatabase(db, migrations, { onProgress, now });
+    return await adoptLegacyDatabase(db, migrations, { onProgress: options.onProgress, now: options.now, nativeBinding: options.nativeBinding });
   } catch (error) {
-    const backupPath = (error as { backupPath?: unknown }).backupPath;
     throw new StartupError(
       'adoption_failed',
       `Could not convert the server-edition database ${db.path}; it was left as it was. ${(error as Error).message}`,
       db.path,
-      typeof backupPath === 'string' ? backupPath : null,
     );
   }
 }

@@ -11,7 +11,7 @@ import { openAppDatabase } from '../../src-main/db/startup';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
 import { adoptedResultMatches, expectedAdoption, isJson, legacyTextToMs } from './expected';
-import { ADOPTED_AT, backupsIn, dumpDatabase, tableCounts } from './support';
+import { ADOPTED_AT, backupsIn, dumpDatabase, sha256, tableCounts } from './support';
 
 interface Row {
   [column: string]: unknown;
@@ -25,6 +25,7 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
     const fixture = createLegacyDatabase(path.join(dir, 'automation.db'), { revision, runs: 3000, businesses: 15, seed: 7 });
     const inspections: LegacyInspection[] = [];
     const original = dumpDatabase(fixture.path);
+    const originalHash = sha256(fixture.path);
 
     const { db, report } = await openAppDatabase(fixture.path, {
       migrationsFolder: MIGRATIONS_FOLDER,
@@ -151,6 +152,8 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
       expect(planMigrations(db.sqlite, loadMigrations(MIGRATIONS_FOLDER)).kind).toBe('current');
       expect(db.sqlite.pragma('foreign_key_check')).toEqual([]);
       expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      // A new file, not the old one converted in place: none of the server edition's pages is left as free space.
+      expect(db.sqlite.pragma('freelist_count', { simple: true })).toBe(0);
       expect(report.schemaVersion).toBe(loadMigrations(MIGRATIONS_FOLDER).length);
     } finally {
       db.close();
@@ -165,8 +168,10 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
       users: fixture.users.length,
       job_runs: fixture.runs.length,
     });
-    // Row for row and object for object (the file copied under the adoption's write lock), opening on its own.
+    // The very file, byte for byte, kept under the backup's name; it opens on its own. No half-built file is left.
+    expect(sha256(report.adoption!.backupPath)).toBe(originalHash);
     expect(dumpDatabase(report.adoption!.backupPath)).toEqual(original);
+    expect(fs.readdirSync(dir).filter((name) => name.includes('.adopting'))).toEqual([]);
   });
 });
 

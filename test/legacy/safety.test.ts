@@ -5,21 +5,21 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { TaskProgress } from '../../src-shared/progress';
-import { copyRunsSql, keptWhileCopyingRuns, RUN_CHUNK_SIZE, verifyCheckConstraints } from '../../src-main/db/legacy/copy';
+import { copyRunsSql, keptWhileCopyingRuns, LEGACY_SCHEMA, RUN_CHUNK_SIZE, verifyCheckConstraints } from '../../src-main/db/legacy/copy';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
 import { openAppDatabase, StartupError } from '../../src-main/db/startup';
-import { createLegacyDatabase, legacySchemaSql } from '../helpers/legacy-fixtures';
+import { createLegacyDatabase } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
-import { ADOPTED_AT, backupsIn, dumpDatabase, tableCounts } from './support';
+import { ADOPTED_AT, backupsIn, dumpDatabase, sha256 } from './support';
 
 const PHASES = [
   'Checking the server-edition data',
-  'Backing up',
   'Copying businesses',
   'Copying users',
   'Copying runs',
   'Rebuilding indexes',
   'Finishing',
+  'Backing up',
 ];
 
 function legacyFile(runs = 400) {
@@ -61,9 +61,9 @@ describe('adoption happens once', () => {
 });
 
 describe('adoption is all or nothing', () => {
-  it('rolls everything back when it fails half-way through copying runs, keeping the backup', async () => {
+  it('leaves the server-edition file as it was, and nothing beside it, when it fails half-way through copying runs', async () => {
     const { dir, fixture } = legacyFile(RUN_CHUNK_SIZE + 50);
-    const before = dumpDatabase(fixture.path);
+    const before = sha256(fixture.path);
     const copied: number[] = [];
 
     const failure = await openAppDatabase(fixture.path, {
@@ -80,18 +80,15 @@ describe('adoption is all or nothing', () => {
 
     expect(copied).toEqual([0, RUN_CHUNK_SIZE]);
     expect(failure).toBeInstanceOf(StartupError);
-    expect(failure).toMatchObject({ reason: 'adoption_failed' });
+    expect(failure).toMatchObject({ reason: 'adoption_failed', backupPath: null });
     expect((failure as StartupError).message).toContain('injected failure after the first chunk');
-    expect(dumpDatabase(fixture.path)).toEqual(before);
-    const backups = backupsIn(dir);
-    expect(backups).toHaveLength(1);
-    expect((failure as StartupError).backupPath).toBe(backups[0]);
-    expect(tableCounts(backups[0]!, ['job_runs'])).toEqual({ job_runs: RUN_CHUNK_SIZE + 50 });
+    expect(sha256(fixture.path)).toBe(before);
+    expect(fs.readdirSync(dir)).toEqual(['automation.db']);
   });
 
-  it('leaves the server-edition file as it was when the process is killed mid-copy', async () => {
+  it('leaves the server-edition file as it was when the process is killed mid-copy, and adopts it on the next start', async () => {
     const { dir, fixture } = legacyFile(RUN_CHUNK_SIZE + 50);
-    const before = dumpDatabase(fixture.path);
+    const before = sha256(fixture.path);
 
     const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'crash-child.ts'), fixture.path], {
       cwd: path.resolve(__dirname, '../..'),
@@ -99,17 +96,16 @@ describe('adoption is all or nothing', () => {
     });
 
     expect(child.signal, child.stderr).toBe('SIGKILL');
-    expect(backupsIn(dir)).toHaveLength(1);
-    // The unfinished transaction is left behind in the journal; the next connection to read rolls it back.
-    expect(fs.readdirSync(dir).some((f) => f.endsWith('-journal') || f.endsWith('-wal'))).toBe(true);
-    const next = new Database(fixture.path);
-    next.prepare('SELECT count(*) FROM sqlite_master').get();
-    next.close();
-    expect(dumpDatabase(fixture.path)).toEqual(before);
+    // The old file was only read; the half-built new one beside it is all the crash left.
+    expect(sha256(fixture.path)).toBe(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['automation.db', 'automation.db.adopting']);
 
     const retried = await openAppDatabase(fixture.path, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT });
     retried.db.close();
     expect(retried.report.adoption?.runs).toBe(RUN_CHUNK_SIZE + 50);
+    expect(backupsIn(dir)).toHaveLength(1);
+    expect(sha256(backupsIn(dir)[0]!)).toBe(before);
+    expect(fs.existsSync(`${fixture.path}.adopting`)).toBe(false);
   });
 });
 
@@ -134,9 +130,9 @@ describe('adoption reports progress', () => {
 
 describe('copying runs', () => {
   it('looks up businesses and users through indexes, never by scanning per run', () => {
+    const legacy = createLegacyDatabase(path.join(tempDir(), 'automation.db'), { revision: 'tenant', runs: 10 });
     const sqlite = new Database(':memory:');
-    for (const statement of legacySchemaSql('tenant')) sqlite.exec(statement);
-    for (const table of ['businesses', 'users', 'job_runs']) sqlite.exec(`ALTER TABLE ${table} RENAME TO legacy_${table}`);
+    sqlite.prepare(`ATTACH ? AS ${LEGACY_SCHEMA}`).run(legacy.path);
     runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
 
     sqlite.function('adoption_copy_progress', (_rowid: unknown) => 1);

@@ -21,30 +21,48 @@
 //               ms(created_at) ?? ms(started_at) ?? ms(completed_at) ?? adoption time (noted);
 //               started_at = ms(started_at); finished_at = ms(completed_at); duration_ms =
 //               round(duration_seconds × 1000), else finished − started when both are known, else NULL.
-// Refused before anything is written (LegacyAdoptionError): unknown role or status spellings, a datetime
-// SQLite cannot read, a non-numeric duration, a binary result, a blank business name, duplicate emails,
-// or objects in the file that the new schema would create.
+// Refused, with the server-edition file untouched (LegacyAdoptionError): unknown role or status spellings, a datetime
+// SQLite cannot read, a non-numeric duration, a binary result, a blank business name, duplicate emails, or objects
+// carried over (tables besides the server edition's) that the new schema would create.
+//
+// How: the adopted database is built as a new file beside the old one, which is only read, and replaces it in one
+// rename once it is complete and on disk; the old file stays, under the backup's name. So the backup costs nothing
+// (no copy), a failure or a crash at any point leaves the server-edition file as it was, and the adopted file holds
+// no free pages of the old tables. While this thread copies, a worker thread checks the runs (see buildAdoptedFile).
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import type { ProgressListener } from '../../../src-shared/progress';
 import { recordAuditEvent } from '../../services/audit';
-import { backUpThenWrite, backupPathFor } from '../backup';
-import type { AppDatabase } from '../connection';
+import { backupPathFor } from '../backup';
+import { openDatabaseFile, type AppDatabase } from '../connection';
 import { META_LEGACY_ADOPTION, writeMeta } from '../meta';
-import { assertNoForeignKeyViolations, runMigrationStatements, tableExists, withForeignKeysOff, type Migration } from '../migrations';
+import { assertNoForeignKeyViolations, runMigrationStatements, tableExists, type Migration } from '../migrations';
+import { rebuildRollups } from '../rollups';
+import { runSqlInWorker } from '../sql-worker';
 import {
   assertEveryRowCopied,
   copyRuns,
   countRows,
-  dropLegacyTables,
   insertBusinesses,
   insertUsers,
   keptWhileCopyingRuns,
-  renameLegacyTables,
+  LEGACY_SCHEMA,
   withIndexesDropped,
 } from './copy';
-import { rebuildRollups } from '../rollups';
-import { countRunsWithoutBusiness, planAdoption, readLegacyStructure, type LegacyPlan, type LegacyShape } from './validate';
+import {
+  carriedObjects,
+  checkRuns,
+  countRunsWithoutBusiness,
+  LegacyAdoptionError,
+  planAdoption,
+  readLegacyStructure,
+  scanRunsSql,
+  type LegacyPlan,
+  type LegacyShape,
+  type RunScan,
+} from './validate';
 
 export { LegacyAdoptionError, type LegacyShape } from './validate';
 
@@ -57,6 +75,7 @@ export interface LegacyInspection {
 export interface AdoptionReport {
   revision: string | null;
   shape: LegacyShape;
+  /** The server-edition file itself, as it was, under the backup's name. */
   backupPath: string;
   businesses: number;
   users: number;
@@ -91,11 +110,19 @@ export function inspectLegacyDatabase(sqlite: Database.Database): LegacyInspecti
 export interface AdoptionOptions {
   onProgress?: ProgressListener;
   now?: () => Date;
+  /** The better-sqlite3 addon the connections use (openDatabaseFile's option), for the new file and the worker. */
+  nativeBinding?: string;
+}
+
+/** Where the adopted file is built, next to the database file; a file left there by a crash is removed. */
+export function adoptionBuildFile(file: string): string {
+  return `${file}.adopting`;
 }
 
 /**
- * Converts the server-edition file in place: checks (read-only), backs up, then copies everything in one
- * transaction that either commits the adopted database or leaves the file as it was.
+ * Converts the server-edition file at `db.path`: checks (read-only), builds the adopted database as a new file, and
+ * puts it in the old one's place, the old file kept as the backup. On success `db` is closed (its file was
+ * replaced: open the path again); on failure the server-edition file is as it was and `db` stays open.
  */
 export async function adoptLegacyDatabase(db: AppDatabase, migrations: Migration[], options: AdoptionOptions): Promise<AdoptionReport> {
   const { sqlite } = db;
@@ -108,76 +135,138 @@ export async function adoptLegacyDatabase(db: AppDatabase, migrations: Migration
   progress?.({ phase: 'Checking the server-edition data', done: 1, total: 1 });
   timer.lap('check');
 
+  const building = adoptionBuildFile(db.path);
+  fs.rmSync(building, { force: true });
   const label = `legacy-${(plan.revision ?? plan.shape.replace('_', '-')).replace(/[^A-Za-z0-9_-]+/g, '-')}`;
-  progress?.({ phase: 'Backing up', done: 0, total: 1 });
-  // The backup is taken under the adoption transaction's own write lock when it can be (db/backup.ts): the file
-  // copied as it is, not rewritten page by page; nothing can change between the backup and the conversion.
-  let backupPath: string | null = null;
+  const backupPath = backupPathFor(db.path, label, adoptedAt);
+  // No other connection may change the server-edition file while it is copied: its changes would be left behind.
+  sqlite.exec('BEGIN IMMEDIATE');
+  let report: AdoptionReport;
   try {
-    const { result } = await backUpThenWrite(
-      db,
-      backupPathFor(db.path, label, adoptedAt),
-      (backup) => {
-        backupPath = backup.path;
-        timer.lap('backup');
-        return copyEverything(db, migrations, plan, { adoptedAt, backupPath: backup.path, progress, timer });
-      },
-      {
-        onProgress: (p) => progress?.({ phase: 'Backing up', done: p.copiedPages, total: p.totalPages }),
-        transaction: (work) => withBulkSettings(sqlite, () => withForeignKeysOff(sqlite, work)),
-      },
-    );
-    return result;
+    report = await buildAdoptedFile(db, migrations, plan, { ...options, adoptedAt, backupPath, building, timer });
   } catch (error) {
-    if (backupPath === null) throw error;
-    throw new AdoptionRolledBackError(error, backupPath);
+    fs.rmSync(building, { force: true });
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw error;
   }
+  sqlite.exec('ROLLBACK');
+  progress?.({ phase: 'Backing up', done: 0, total: 1 });
+  replaceKeepingBackup(db, building, backupPath);
+  progress?.({ phase: 'Backing up', done: 1, total: 1 });
+  return report;
 }
 
-/** Adoption failed after the backup was made; the transaction rolled back, so the file is as it was. */
-export class AdoptionRolledBackError extends Error {
-  constructor(
-    cause: unknown,
-    readonly backupPath: string,
-  ) {
-    super(`Adoption stopped and was rolled back (${cause instanceof Error ? cause.message : String(cause)}). A backup is at ${backupPath}.`, {
-      cause,
-    });
-    this.name = 'AdoptionRolledBackError';
-  }
-}
-
-interface CopyContext {
+interface BuildContext extends AdoptionOptions {
   adoptedAt: Date;
   backupPath: string;
-  progress: ProgressListener | undefined;
+  building: string;
   timer: PhaseTimer;
 }
 
-function copyEverything(db: AppDatabase, migrations: Migration[], plan: LegacyPlan, context: CopyContext): AdoptionReport {
-  const { sqlite, orm } = db;
-  const { progress, timer } = context;
+/**
+ * Builds the adopted database in `context.building`, in one transaction on a connection of its own with the
+ * server-edition file attached. A worker thread meanwhile scans the same file's runs for problems (scanRunsSql), so
+ * the one pass the checks need is off this thread's path. Nothing is kept unless every check passed: a run the checks
+ * refuse (an unknown status, an unreadable time) is reported as such even when it already made the copy fail.
+ */
+async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], plan: LegacyPlan, context: BuildContext): Promise<AdoptionReport> {
+  const { onProgress: progress, timer } = context;
   const adoptedAt = context.adoptedAt.getTime();
+  const checked = runSqlInWorker(
+    { file: legacy.path, readonly: true, steps: [{ kind: 'get', sql: scanRunsSql(plan.shape) }] },
+    { nativeBinding: context.nativeBinding },
+  ).then((results) => results[0] as RunScan);
+  checked.catch(() => undefined); // awaited below; until then a failure must not count as unhandled
+  const built = openDatabaseFile(context.building, { nativeBinding: context.nativeBinding });
+  try {
+    const { sqlite, orm } = built;
+    // A file nobody else sees until it is complete: no journal on disk (a new file has no page to roll back; OFF is
+    // refused on better-sqlite3's defensive connections), no syncs until the one fsync before the rename.
+    sqlite.pragma('journal_mode = MEMORY');
+    sqlite.pragma('synchronous = OFF');
+    sqlite.pragma('main.locking_mode = EXCLUSIVE');
+    sqlite.pragma('foreign_keys = OFF');
+    sqlite.pragma('threads = 2');
+    sqlite.prepare(`ATTACH ? AS ${LEGACY_SCHEMA}`).run(legacy.path);
+    sqlite.exec('BEGIN');
+    runMigrationStatements(sqlite, migrations);
+    timer.lap('schema');
 
-  renameLegacyTables(sqlite);
-  runMigrationStatements(sqlite, migrations);
-  timer.lap('schema');
+    progress?.({ phase: 'Copying businesses', done: 0, total: plan.counts.businesses });
+    insertBusinesses(sqlite, plan.businesses);
+    progress?.({ phase: 'Copying businesses', done: plan.counts.businesses, total: plan.counts.businesses });
+    progress?.({ phase: 'Copying users', done: 0, total: plan.counts.users });
+    insertUsers(sqlite, adoptedAt);
+    progress?.({ phase: 'Copying users', done: plan.counts.users, total: plan.counts.users });
+    copyOtherTables(sqlite, plan.otherTables);
+    timer.lap('businesses and users');
 
-  progress?.({ phase: 'Copying businesses', done: 0, total: plan.counts.businesses });
-  insertBusinesses(sqlite, plan.businesses);
-  progress?.({ phase: 'Copying businesses', done: plan.counts.businesses, total: plan.counts.businesses });
-  progress?.({ phase: 'Copying users', done: 0, total: plan.counts.users });
-  insertUsers(sqlite, adoptedAt);
-  progress?.({ phase: 'Copying users', done: plan.counts.users, total: plan.counts.users });
-  timer.lap('businesses and users');
+    let copyFailure: unknown = null;
+    try {
+      copyRunsAndIndexes(sqlite, plan.shape, adoptedAt, countRows(sqlite, `${LEGACY_SCHEMA}.job_runs`), progress, timer);
+      rebuildRollups(sqlite);
+      timer.lap('rollups');
+    } catch (error) {
+      copyFailure = error;
+    }
+    const scan = await checked;
+    const runCheck = checkRuns(legacy.sqlite, plan.shape, scan);
+    if (runCheck.problems.length > 0) throw new LegacyAdoptionError(runCheck.problems);
+    if (copyFailure !== null) throw copyFailure;
+    timer.lap('checks (waited for)');
 
+    progress?.({ phase: 'Finishing', done: 0, total: 1 });
+    assertEveryRowCopied(sqlite);
+    const report: AdoptionReport = {
+      revision: plan.revision,
+      shape: plan.shape,
+      backupPath: context.backupPath,
+      businesses: countRows(sqlite, 'businesses'),
+      users: countRows(sqlite, 'users'),
+      runs: countRows(sqlite, 'job_runs'),
+      // Every adopted run is business-scoped, so this counts orphans from the index alone.
+      orphans: sqlite.prepare('SELECT count(*) FROM job_runs WHERE business_id IS NULL').pluck().get() as number,
+      durationMs: 0,
+      notes: [...plan.notes, ...runCheck.notes],
+      phaseMs: {},
+    };
+    const { notes: _notes, phaseMs: _phaseMs, durationMs: _durationMs, ...counts } = report;
+    recordAuditEvent(orm, { actor: { kind: 'app', label: 'startup' }, action: 'database.adopt_legacy', details: counts, at: adoptedAt });
+    assertNoForeignKeyViolations(sqlite, migrations.length);
+    // Timed up to here: the commit, the sync and the rename into place come after the record is written.
+    Object.assign(report, { durationMs: timer.total(), phaseMs: timer.lap('finish') });
+    writeMeta(orm, META_LEGACY_ADOPTION, report, adoptedAt);
+    sqlite.exec('COMMIT');
+    built.close();
+    syncFile(context.building);
+    progress?.({ phase: 'Finishing', done: 1, total: 1 });
+    return report;
+  } finally {
+    built.close();
+    // The worker reads the server-edition file until it answers; the caller's next step may replace that file.
+    await checked.catch(() => undefined);
+  }
+}
+
+/**
+ * The runs, with the run indexes dropped but those keptWhileCopyingRuns selects, then rebuilt: one sort per index
+ * beats a million B-tree inserts. The rollups are recounted afterwards (rebuildRollups) instead of by the triggers.
+ */
+function copyRunsAndIndexes(
+  sqlite: Database.Database,
+  shape: LegacyShape,
+  adoptedAt: number,
+  runs: number,
+  progress: ProgressListener | undefined,
+  timer: PhaseTimer,
+): void {
   const cacheSize = Number(sqlite.pragma('cache_size', { simple: true }));
   try {
     withIndexesDropped(
       sqlite,
       'job_runs',
       () => {
-        copyRuns(sqlite, plan.shape, adoptedAt, plan.counts.runs, progress);
+        copyRuns(sqlite, shape, adoptedAt, runs, progress);
         timer.lap('runs');
         sqlite.pragma(`cache_size = ${INDEX_REBUILD_CACHE_SIZE}`);
       },
@@ -188,34 +277,66 @@ function copyEverything(db: AppDatabase, migrations: Migration[], plan: LegacyPl
     sqlite.pragma(`cache_size = ${cacheSize}`);
   }
   timer.lap('indexes');
-  rebuildRollups(sqlite);
-  timer.lap('rollups');
+}
 
-  progress?.({ phase: 'Finishing', done: 0, total: 1 });
-  assertEveryRowCopied(sqlite);
-  dropLegacyTables(sqlite);
-  timer.lap('drop legacy tables');
+/** Tables besides the server edition's, with their rows, indexes and triggers, as they were (checked not to clash). */
+function copyOtherTables(sqlite: Database.Database, tables: string[]): void {
+  for (const table of tables) {
+    const [definition, ...rest] = carriedObjects(sqlite, table, LEGACY_SCHEMA);
+    sqlite.exec(definition!.sql);
+    sqlite.exec(`INSERT INTO main."${table}" SELECT * FROM ${LEGACY_SCHEMA}."${table}"`);
+    for (const object of rest) sqlite.exec(object.sql);
+  }
+}
 
-  const report: AdoptionReport = {
-    revision: plan.revision,
-    shape: plan.shape,
-    backupPath: context.backupPath,
-    businesses: countRows(sqlite, 'businesses'),
-    users: countRows(sqlite, 'users'),
-    runs: countRows(sqlite, 'job_runs'),
-    // Every adopted run is business-scoped, so this counts orphans from the index alone.
-    orphans: sqlite.prepare('SELECT count(*) FROM job_runs WHERE business_id IS NULL').pluck().get() as number,
-    durationMs: 0,
-    notes: plan.notes,
-    phaseMs: {},
-  };
-  const { notes: _notes, phaseMs: _phaseMs, durationMs: _durationMs, ...counts } = report;
-  recordAuditEvent(orm, { actor: { kind: 'app', label: 'startup' }, action: 'database.adopt_legacy', details: counts, at: adoptedAt });
-  assertNoForeignKeyViolations(sqlite, migrations.length);
-  Object.assign(report, { durationMs: timer.total(), phaseMs: timer.lap('finish') });
-  writeMeta(orm, META_LEGACY_ADOPTION, report, adoptedAt);
-  progress?.({ phase: 'Finishing', done: 1, total: 1 });
-  return report;
+/**
+ * Puts the built file in place of the server-edition file, which stays as the backup: a second name for the old file
+ * (a hard link, or a copy where the file system has none), then one rename over the old name. `db`, the last
+ * connection to the old file, is closed first, so its journal or WAL is gone and cannot be taken for the new file's.
+ */
+function replaceKeepingBackup(db: AppDatabase, built: string, backupPath: string): void {
+  db.close();
+  // The last connection to close in WAL mode checkpoints and removes the WAL: one left means another is open.
+  if (fs.existsSync(`${db.path}-wal`)) {
+    fs.rmSync(built, { force: true });
+    throw new Error(`Another program has ${db.path} open (its -wal file is there); close it and start again. Nothing was changed.`);
+  }
+  fs.rmSync(`${db.path}-shm`, { force: true });
+  if (fs.existsSync(backupPath)) throw new Error(`Refusing to overwrite an existing backup: ${backupPath}`);
+  try {
+    fs.linkSync(db.path, backupPath);
+  } catch {
+    fs.copyFileSync(db.path, backupPath, fs.constants.COPYFILE_EXCL);
+    syncFile(backupPath);
+  }
+  fs.renameSync(built, db.path);
+  syncDirectory(path.dirname(db.path));
+}
+
+function syncFile(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Makes a rename durable (a no-op where directories cannot be opened, as on Windows). */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself is atomic either way.
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -225,17 +346,6 @@ function copyEverything(db: AppDatabase, migrations: Migration[], plan: LegacyPl
  * slowed them down further). Only for the rebuilds: the copy and the recount gained nothing from it.
  */
 const INDEX_REBUILD_CACHE_SIZE = -4000;
-
-/** A second sorter thread rebuilds the run indexes ~20% faster on two cores. */
-function withBulkSettings<T>(sqlite: Database.Database, work: () => T): T {
-  const threads = Number(sqlite.pragma('threads', { simple: true }));
-  sqlite.pragma('threads = 2');
-  try {
-    return work();
-  } finally {
-    sqlite.pragma(`threads = ${threads}`);
-  }
-}
 
 class PhaseTimer {
   private readonly started = performance.now();

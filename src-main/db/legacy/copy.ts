@@ -1,22 +1,15 @@
-// The writing half of adoption. Every function here runs inside adoptLegacyDatabase's one transaction,
-// with foreign keys off, after the legacy tables were moved aside to legacy_*.
+// The writing half of adoption. Every function here runs on the connection that builds the adopted file, inside
+// its one transaction, with foreign keys off; the server-edition file is attached to it as `legacy`, and only read.
 import { withTriggersDropped } from '../rollups';
 import type Database from 'better-sqlite3';
 import type { ProgressListener } from '../../../src-shared/progress';
 import { LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, mappedSql } from './mapping';
-import { LEGACY_TABLES, RENAMED, type LegacyShape, type PlannedBusiness } from './validate';
+import { LEGACY_TABLES, type LegacyShape, type PlannedBusiness } from './validate';
 
 export const RUN_CHUNK_SIZE = 100_000;
 
-/** Moves the legacy tables aside; SQLite rewrites the foreign keys between them to follow. */
-export function renameLegacyTables(sqlite: Database.Database): void {
-  for (const table of LEGACY_TABLES) sqlite.exec(`ALTER TABLE "${table}" RENAME TO "${RENAMED[table]}"`);
-}
-
-export function dropLegacyTables(sqlite: Database.Database): void {
-  for (const table of [...LEGACY_TABLES].reverse()) sqlite.exec(`DROP TABLE "${RENAMED[table]}"`);
-  sqlite.exec('DROP TABLE alembic_version');
-}
+/** The schema name the server-edition file is attached under while the adopted file is built. */
+export const LEGACY_SCHEMA = 'legacy';
 
 export function insertBusinesses(sqlite: Database.Database, planned: PlannedBusiness[]): void {
   const insert = sqlite.prepare('INSERT INTO businesses (legacy_id, name, created_at) VALUES (?, ?, ?)');
@@ -28,7 +21,7 @@ export function insertUsers(sqlite: Database.Database, adoptedAt: number): void 
     .prepare(
       `INSERT INTO users (legacy_id, email, role, business_id, created_at)
        SELECT u.id, u.email, CASE WHEN u.role IS NULL THEN 'member' ELSE ${mappedSql('u.role', LEGACY_ROLES)} END, b.id, ?
-       FROM ${RENAMED.users} u LEFT JOIN businesses b ON b.legacy_id = u.business_id
+       FROM ${LEGACY_SCHEMA}.users u LEFT JOIN businesses b ON b.legacy_id = u.business_id
        ORDER BY u.rowid`,
     )
     .run(adoptedAt);
@@ -51,7 +44,7 @@ export function copyRunsSql(shape: LegacyShape): string {
   const createdAt = columns.findIndex(([column]) => column === 'created_at') + 1;
   return `INSERT INTO job_runs (${columns.map(([column]) => column).join(', ')})
     SELECT ${columns.map(([, value]) => value).join(',\n      ')}
-    FROM ${RENAMED.job_runs} r
+    FROM ${LEGACY_SCHEMA}.job_runs r
     ${businessOf(shape).join}
     LEFT JOIN users by_id ON by_id.legacy_id = r.triggered_by
     LEFT JOIN users by_email ON by_email.email = r.triggered_by COLLATE NOCASE
@@ -138,7 +131,7 @@ export function copyRuns(
   total: number,
   onProgress?: ProgressListener,
 ): number {
-  const maxRowid = (sqlite.prepare(`SELECT max(rowid) FROM ${RENAMED.job_runs}`).pluck().get() as number | null) ?? 0;
+  const maxRowid = (sqlite.prepare(`SELECT max(rowid) FROM ${LEGACY_SCHEMA}.job_runs`).pluck().get() as number | null) ?? 0;
   let report: ((rowid: number) => void) | null = (rowid) =>
     onProgress?.({ phase: 'Copying runs', done: Math.min(total, Math.round((total * rowid) / maxRowid)), total });
   // Registered on the connection for good (better-sqlite3 cannot unregister); it reports nothing once the copy is over.
@@ -233,13 +226,15 @@ export function withIndexesDropped<T>(
   return result;
 }
 
+/** Rows of `table`, which may be schema-qualified (`legacy.job_runs`). */
 export function countRows(sqlite: Database.Database, table: string): number {
-  return sqlite.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
+  const name = table.split('.').map((part) => `"${part}"`).join('.');
+  return sqlite.prepare(`SELECT count(*) FROM ${name}`).pluck().get() as number;
 }
 
 /** Every legacy row must have arrived; throwing here rolls the whole adoption back. */
 export function assertEveryRowCopied(sqlite: Database.Database): void {
-  const lost = LEGACY_TABLES.map((table) => ({ table, legacy: countRows(sqlite, RENAMED[table]), adopted: countRows(sqlite, table) }))
+  const lost = LEGACY_TABLES.map((table) => ({ table, legacy: countRows(sqlite, `${LEGACY_SCHEMA}.${table}`), adopted: countRows(sqlite, table) }))
     .filter((c) => c.legacy !== c.adopted)
     .map((c) => `${c.table}: ${c.legacy} in the server edition, ${c.adopted} adopted`);
   if (lost.length > 0) throw new Error(`Adoption did not copy every row (${lost.join('; ')}); nothing was changed.`);

@@ -17,13 +17,6 @@ export class LegacyAdoptionError extends Error {
 export const LEGACY_TABLES = ['businesses', 'users', 'job_runs'] as const;
 export type LegacyTable = (typeof LEGACY_TABLES)[number];
 
-/** Where each legacy table waits while its rows are copied into the new table of the same name. */
-export const RENAMED: Record<LegacyTable, string> = {
-  businesses: 'legacy_businesses',
-  users: 'legacy_users',
-  job_runs: 'legacy_job_runs',
-};
-
 const REQUIRED_COLUMNS: Record<LegacyTable, string[]> = {
   businesses: ['id', 'name', 'created_at'],
   users: ['id', 'email', 'role', 'business_id'],
@@ -80,13 +73,16 @@ export interface PlannedBusiness {
 }
 
 export interface LegacyPlan extends LegacyStructure {
-  counts: { businesses: number; users: number; runs: number };
+  counts: { businesses: number; users: number };
   /** In legacy rowid order, with the names they will have. */
   businesses: PlannedBusiness[];
+  /** Tables of the file besides the server edition's, carried into the adopted file as they are. */
+  otherTables: string[];
   notes: string[];
 }
 
-interface RunScan {
+/** What one pass over the legacy runs finds (scanRunsSql): the runs' problems and notes. */
+export interface RunScan {
   runs: number;
   unknownStatus: number;
   badStarted: number;
@@ -98,12 +94,20 @@ interface RunScan {
   createdFromStarted: number;
   createdFromCompleted: number;
   createdFromAdoption: number;
+  /** Tenant shape only (0 otherwise): runs whose business id is NULL, and runs whose business does not exist. */
+  withoutBusiness: number;
+  withMissingBusiness: number;
 }
 
-/** Checks everything adoption needs, reading only. Throws LegacyAdoptionError naming every problem. */
+/**
+ * Checks everything adoption needs but the runs, reading only: the runs are checked by one pass (scanRunsSql, which
+ * adoption runs on a worker thread while it copies) and checkRuns. Throws LegacyAdoptionError naming every problem,
+ * the runs' included (scanned here, then).
+ */
 export function planAdoption(sqlite: Database.Database, migrations: Migration[], adoptedAt: number): LegacyPlan {
   const structure = readLegacyStructure(sqlite);
-  const problems: string[] = [...nameClashes(sqlite, migrations)];
+  const otherTables = tablesBesidesTheServerEditions(sqlite);
+  const problems: string[] = [...nameClashes(sqlite, migrations, otherTables)];
   const notes: string[] = [];
   if (structure.revision === null) notes.push('The alembic_version table was empty; the shape was read from the columns.');
   else if (!structure.revision.split(',').every((r) => KNOWN_REVISIONS.includes(r))) {
@@ -112,39 +116,44 @@ export function planAdoption(sqlite: Database.Database, migrations: Migration[],
 
   problems.push(...checkBusinesses(sqlite));
   problems.push(...checkUsers(sqlite));
-  const scan = scanRuns(sqlite);
-  problems.push(...runProblems(sqlite, scan));
-
   const businesses = problems.length === 0 ? planBusinesses(sqlite, adoptedAt, problems, notes) : [];
-  if (problems.length > 0) throw new LegacyAdoptionError(problems);
+  if (problems.length > 0) throw new LegacyAdoptionError([...problems, ...checkRuns(sqlite, structure.shape, scanRuns(sqlite, structure.shape)).problems]);
 
-  notes.push(...userNotes(sqlite), ...runNotes(sqlite, structure.shape, scan), ...untouchedTables(sqlite));
+  notes.push(...userNotes(sqlite));
+  if (otherTables.length > 0) notes.push(`The table(s) ${otherTables.join(', ')} are not part of the server edition's data; they were carried over as they were.`);
   const users = sqlite.prepare('SELECT count(*) FROM users').pluck().get() as number;
-  return { ...structure, counts: { businesses: businesses.length, users, runs: scan.runs }, businesses, notes };
+  return { ...structure, counts: { businesses: businesses.length, users }, businesses, otherTables, notes };
 }
 
-/** Objects the migrations create must not exist already (the three legacy tables move aside first). */
-function nameClashes(sqlite: Database.Database, migrations: Migration[]): string[] {
-  const created = new Set<string>([MIGRATIONS_TABLE, ...Object.values(RENAMED)]);
+/**
+ * Objects the migrations create must not be among what adoption carries over (the tables besides the server
+ * edition's, with their indexes and triggers): the server edition's own three tables become new tables of the same
+ * names in a new file.
+ */
+function nameClashes(sqlite: Database.Database, migrations: Migration[], otherTables: string[]): string[] {
+  const created = new Set<string>([MIGRATIONS_TABLE]);
   for (const statement of migrations.flatMap((m) => m.statements)) {
     const match = /^CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX|TRIGGER|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?[`"[]?(\w+)/i.exec(statement);
     if (match) created.add(match[1]!.toLowerCase());
   }
-  const moving = new Set<string>(LEGACY_TABLES);
-  const existing = sqlite
-    .prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
-    .all() as { type: string; name: string; tbl_name: string }[];
-  const clashes = existing.filter((o) => created.has(o.name.toLowerCase()) && !(o.type === 'table' && moving.has(o.name)));
+  const carried = otherTables.flatMap((table) => carriedObjects(sqlite, table));
+  const clashes = carried.filter((o) => created.has(o.name.toLowerCase()));
   return clashes.length === 0
     ? []
-    : [`It already has ${clashes.map((o) => `the ${o.type} ${o.name}`).join(', ')}, which this app would create.`];
+    : [`It has ${clashes.map((o) => `the ${o.type} ${o.name}`).join(', ')}, which this app would create. Rename or drop it in the server edition first.`];
 }
 
-function untouchedTables(sqlite: Database.Database): string[] {
-  const others = (
+/** A table besides the server edition's, with its indexes and triggers, as adoption carries it over (their SQL). */
+export function carriedObjects(sqlite: Database.Database, table: string, schema = 'main'): { type: string; name: string; sql: string }[] {
+  return sqlite
+    .prepare(`SELECT type, name, sql FROM ${schema}.sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index', 'trigger') AND sql IS NOT NULL ORDER BY type = 'table' DESC, rowid`)
+    .all(table) as { type: string; name: string; sql: string }[];
+}
+
+function tablesBesidesTheServerEditions(sqlite: Database.Database): string[] {
+  return (
     sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]
   ).filter((name) => name !== 'alembic_version' && !(LEGACY_TABLES as readonly string[]).includes(name));
-  return others.length === 0 ? [] : [`The table(s) ${others.join(', ')} are not part of the adoption and were left as they were.`];
 }
 
 function checkBusinesses(sqlite: Database.Database): string[] {
@@ -174,10 +183,14 @@ function checkUsers(sqlite: Database.Database): string[] {
   return problems;
 }
 
-function scanRuns(sqlite: Database.Database): RunScan {
-  return sqlite
-    .prepare(
-      `SELECT count(*) AS runs,
+/** One pass over the legacy runs of `schema` (main, or the attached server-edition file): a RunScan. */
+export function scanRunsSql(shape: LegacyShape, schema = 'main'): string {
+  const orphans =
+    shape === 'tenant'
+      ? `coalesce(sum(r.business_id IS NULL), 0) AS withoutBusiness,
+        coalesce(sum(r.business_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${schema}.businesses b WHERE b.id = r.business_id)), 0) AS withMissingBusiness`
+      : '0 AS withoutBusiness, 0 AS withMissingBusiness';
+  return `SELECT count(*) AS runs,
         coalesce(sum(NOT ${knownSpellingSql('status', LEGACY_STATUSES)}), 0) AS unknownStatus,
         coalesce(sum(${unparseableDatetimeSql('started_at')}), 0) AS badStarted,
         coalesce(sum(${unparseableDatetimeSql('completed_at')}), 0) AS badCompleted,
@@ -187,10 +200,18 @@ function scanRuns(sqlite: Database.Database): RunScan {
         coalesce(sum(result IS NOT NULL AND typeof(result) <> 'blob' AND NOT json_valid(result)), 0) AS nonJsonResult,
         coalesce(sum(created_at IS NULL AND started_at IS NOT NULL), 0) AS createdFromStarted,
         coalesce(sum(created_at IS NULL AND started_at IS NULL AND completed_at IS NOT NULL), 0) AS createdFromCompleted,
-        coalesce(sum(coalesce(created_at, started_at, completed_at) IS NULL), 0) AS createdFromAdoption
-       FROM job_runs`,
-    )
-    .get() as RunScan;
+        coalesce(sum(coalesce(created_at, started_at, completed_at) IS NULL), 0) AS createdFromAdoption,
+        ${orphans}
+       FROM ${schema}.job_runs r`;
+}
+
+function scanRuns(sqlite: Database.Database, shape: LegacyShape): RunScan {
+  return sqlite.prepare(scanRunsSql(shape)).get() as RunScan;
+}
+
+/** The runs' problems (each refuses adoption) and notes, from a scan of them. */
+export function checkRuns(sqlite: Database.Database, shape: LegacyShape, scan: RunScan): { problems: string[]; notes: string[] } {
+  return { problems: runProblems(sqlite, scan), notes: runNotes(shape, scan) };
 }
 
 function runProblems(sqlite: Database.Database, scan: RunScan): string[] {
@@ -294,7 +315,7 @@ function userNotes(sqlite: Database.Database): string[] {
   return dangling === 0 ? [] : [`${dangling} user(s) belonged to a business that no longer exists; they now have no business.`];
 }
 
-function runNotes(sqlite: Database.Database, shape: LegacyShape, scan: RunScan): string[] {
+function runNotes(shape: LegacyShape, scan: RunScan): string[] {
   const notes: string[] = [];
   const fallbacks = scan.createdFromStarted + scan.createdFromCompleted + scan.createdFromAdoption;
   if (fallbacks > 0) {
@@ -306,17 +327,17 @@ function runNotes(sqlite: Database.Database, shape: LegacyShape, scan: RunScan):
   if (scan.nonJsonResult > 0) {
     notes.push(`${scan.nonJsonResult} run result(s) were not JSON; each is kept, verbatim, as a JSON string.`);
   }
-  const orphans = countRunsWithoutBusiness(sqlite, shape, scan.runs);
-  if (orphans.withoutBusiness > 0) {
+  const withoutBusiness = shape === 'pre_tenant' ? scan.runs : scan.withoutBusiness;
+  if (withoutBusiness > 0) {
     notes.push(
       shape === 'pre_tenant'
-        ? `The server edition did not yet record businesses for runs: all ${orphans.withoutBusiness} run(s) are orphans until assigned.`
-        : `${orphans.withoutBusiness} run(s) had no business; they are orphans.`,
+        ? `The server edition did not yet record businesses for runs: all ${withoutBusiness} run(s) are orphans until assigned.`
+        : `${withoutBusiness} run(s) had no business; they are orphans.`,
     );
   }
-  if (orphans.withMissingBusiness > 0) {
+  if (scan.withMissingBusiness > 0) {
     notes.push(
-      `${orphans.withMissingBusiness} run(s) referred to a business that does not exist; they are orphans and keep that id in orphaned_from.`,
+      `${scan.withMissingBusiness} run(s) referred to a business that does not exist; they are orphans and keep that id in orphaned_from.`,
     );
   }
   return notes;

@@ -1,0 +1,91 @@
+// SQL on a second core: a worker thread with a connection of its own runs a list of statements and sends back
+// what they return. better-sqlite3 is synchronous, so this is the only way one process reads (or writes a
+// scratch file) while its main thread keeps working on another connection. The worker's code is a string
+// (eval), so it needs no bundler entry of its own: the Electron build, the CLI, tsx and vitest all run it as is.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export interface SqlStep {
+  sql: string;
+  /** Named (@name) or positional parameters. */
+  params?: Record<string, unknown> | unknown[];
+  /** 'exec' runs a script (no parameters, nothing returned); 'get' and 'all' return rows; 'run' returns changes. */
+  kind: 'exec' | 'get' | 'all' | 'run';
+}
+
+export interface SqlWorkerJob {
+  /** The connection's main database file. */
+  file: string;
+  /** Opens `file` read-only: nothing the steps run can change it. */
+  readonly: boolean;
+  /** Files attached before the steps run, by schema name. */
+  attach?: Record<string, string>;
+  steps: SqlStep[];
+}
+
+export interface SqlWorkerOptions {
+  /** A better-sqlite3 addon built for another ABI (the Electron shell's), as openDatabaseFile takes it. */
+  nativeBinding?: string;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const { job, nativeBinding } = workerData;
+let db;
+try {
+  db = new Database(job.file, { readonly: job.readonly, fileMustExist: job.readonly, nativeBinding });
+  db.pragma('busy_timeout = 5000');
+  for (const [schema, file] of Object.entries(job.attach || {})) db.prepare('ATTACH ? AS "' + schema + '"').run(file);
+  const results = job.steps.map((step) => {
+    if (step.kind === 'exec') return db.exec(step.sql), null;
+    const statement = db.prepare(step.sql);
+    const args = step.params === undefined ? [] : [step.params];
+    if (step.kind === 'run') return statement.run(...args).changes;
+    return step.kind === 'get' ? statement.get(...args) : statement.all(...args);
+  });
+  parentPort.postMessage({ ok: true, results });
+} catch (error) {
+  parentPort.postMessage({ ok: false, message: error && error.message ? error.message : String(error), code: error && error.code });
+} finally {
+  if (db && db.open) db.close();
+}
+`;
+
+/** Thrown in the caller for a step that failed in the worker (or a worker that died). */
+export class SqlWorkerError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'SqlWorkerError';
+  }
+}
+
+/**
+ * Starts `job` on a worker thread at once and resolves with each step's result, in order (null for 'exec').
+ * The steps run in one go on one connection; the first failure rejects, and the connection is closed either way.
+ */
+export function runSqlInWorker(job: SqlWorkerJob, options: SqlWorkerOptions = {}): Promise<unknown[]> {
+  const betterSqlite3 = createRequire(__filename).resolve('better-sqlite3');
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: betterSqlite3, job, nativeBinding: options.nativeBinding },
+    });
+    let answered = false;
+    worker.once('message', (message: { ok: true; results: unknown[] } | { ok: false; message: string; code?: string }) => {
+      answered = true;
+      if (message.ok) resolve(message.results);
+      else reject(new SqlWorkerError(message.message, message.code));
+    });
+    worker.once('error', (error) => {
+      answered = true;
+      reject(new SqlWorkerError(error.message, undefined));
+    });
+    worker.once('exit', (code) => {
+      if (!answered) reject(new SqlWorkerError(`The SQL worker stopped (exit code ${code}) before it answered`, undefined));
+    });
+  });
+}
