@@ -11,7 +11,7 @@ import { openAppDatabase } from '../../src-main/db/startup';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
 import { adoptedResultMatches, expectedAdoption, isJson, legacyTextToMs } from './expected';
-import { ADOPTED_AT, backupsIn, dumpDatabase, sha256, tableCounts } from './support';
+import { ADOPTED_AT, backupsIn, dumpDatabase, editLegacy, sha256, tableCounts } from './support';
 
 interface Row {
   [column: string]: unknown;
@@ -172,6 +172,39 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
     expect(sha256(report.adoption!.backupPath)).toBe(originalHash);
     expect(dumpDatabase(report.adoption!.backupPath)).toEqual(original);
     expect(fs.readdirSync(dir).filter((name) => name.includes('.adopting'))).toEqual([]);
+  });
+});
+
+describe('tables besides the server edition’s', () => {
+  it('are carried into the adopted file with their rows, indexes and triggers, and noted', async () => {
+    const dir = tempDir();
+    const fixture = createLegacyDatabase(path.join(dir, 'automation.db'), { revision: 'tenant', runs: 20, seed: 5 });
+    editLegacy(
+      fixture.path,
+      `CREATE TABLE customer_notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, edits INTEGER NOT NULL DEFAULT 0);
+       CREATE INDEX customer_notes_body ON customer_notes (body);
+       CREATE TRIGGER customer_notes_edited AFTER UPDATE OF body ON customer_notes BEGIN UPDATE customer_notes SET edits = edits + 1 WHERE id = new.id; END;
+       INSERT INTO customer_notes (id, body) VALUES (7, 'call back'), (9, 'VIP');`,
+    );
+
+    const { db, report } = await openAppDatabase(fixture.path, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT });
+    try {
+      expect(db.sqlite.prepare('SELECT id, body FROM customer_notes ORDER BY id').all()).toEqual([
+        { id: 7, body: 'call back' },
+        { id: 9, body: 'VIP' },
+      ]);
+      const objects = db.sqlite.prepare("SELECT type, name FROM sqlite_master WHERE tbl_name = 'customer_notes' ORDER BY name").all();
+      expect(objects).toEqual([
+        { type: 'table', name: 'customer_notes' },
+        { type: 'index', name: 'customer_notes_body' },
+        { type: 'trigger', name: 'customer_notes_edited' },
+      ]);
+      db.sqlite.prepare("UPDATE customer_notes SET body = 'called' WHERE id = 7").run();
+      expect(db.sqlite.prepare('SELECT edits FROM customer_notes WHERE id = 7').pluck().get()).toBe(1);
+      expect(report.adoption!.notes).toContain("The table(s) customer_notes are not part of the server edition's data; they were carried over as they were.");
+    } finally {
+      db.close();
+    }
   });
 });
 

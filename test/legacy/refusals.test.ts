@@ -82,6 +82,16 @@ describe('a server-edition database that cannot be adopted faithfully', () => {
     expect(backupsIn(dir)).toEqual([]);
   });
 
+  it('is refused for a table it would carry over whose name this app uses, with the file unchanged', async () => {
+    const { dir, fixture } = legacyFile();
+    editLegacy(fixture.path, 'CREATE TABLE audit_events (id INTEGER PRIMARY KEY, what TEXT)');
+    const before = sha256(fixture.path);
+    const error = await refusal(fixture.path);
+    expect(error.message).toContain('It has the table audit_events, which this app would create.');
+    expect(sha256(fixture.path)).toBe(before);
+    expect(backupsIn(dir)).toEqual([]);
+  });
+
   it('names every problem at once', async () => {
     const { fixture } = legacyFile();
     for (const c of CASES) editLegacy(fixture.path, c.plant(fixture));

@@ -122,7 +122,9 @@ const COPY_PROGRESS_FUNCTION = 'adoption_copy_progress';
  * the sorted rows follows the read; the last report comes after it. Returns the rows copied. A listener that
  * throws aborts the statement, and the caller's transaction rolls back.
  * CHECK constraints are verified once over the whole table afterwards (verifyCheckConstraints): evaluated per
- * row, the schema's `IN (…)` lists alone cost more than a second per million runs.
+ * row, the schema's `IN (…)` lists alone cost more than a second per million runs. Only those over a column whose
+ * value varies by run: the others hold for the copy's literals and the columns' defaults alike, on every row
+ * (1M runs: 0.50-0.58 s against 0.88-0.90 s for all seven; the adoption tests' integrity_check verifies all seven).
  */
 export function copyRuns(
   sqlite: Database.Database,
@@ -149,7 +151,7 @@ export function copyRuns(
     sqlite.pragma('ignore_check_constraints = OFF');
   }
   onProgress?.({ phase: 'Copying runs', done: Math.min(copied, total), total });
-  verifyCheckConstraints(sqlite, 'job_runs');
+  verifyCheckConstraints(sqlite, 'job_runs', columnsVaryingByRun(shape));
   return copied;
 }
 
@@ -180,9 +182,19 @@ function closingParenthesis(sql: string, from: number): number {
   throw new Error(`Unbalanced CHECK constraint in: ${sql.slice(from, from + 100)}`);
 }
 
-/** Throws, naming each constraint and how many rows break it, when any row fails a CHECK (NULL passes, as in SQLite). */
-export function verifyCheckConstraints(sqlite: Database.Database, table: string): void {
-  const checks = checkConstraintsOf(sqlite, table);
+/** The job_runs columns the copy writes with a value computed per run: not a literal, not NULL. */
+function columnsVaryingByRun(shape: LegacyShape): ReadonlySet<string> {
+  return new Set(runColumns(shape).filter(([, value]) => !/^(?:'[^']*'|NULL)$/.test(value)).map(([column]) => column));
+}
+
+/**
+ * Throws, naming each constraint and how many rows break it, when any row fails a CHECK (NULL passes, as in SQLite).
+ * With `over`, only the constraints that name one of those columns.
+ */
+export function verifyCheckConstraints(sqlite: Database.Database, table: string, over?: ReadonlySet<string>): void {
+  const checks = checkConstraintsOf(sqlite, table).filter(
+    (check) => !over || [...check.expression.matchAll(/"(\w+)"/g)].some((word) => over.has(word[1]!)),
+  );
   if (checks.length === 0) return;
   const counts = sqlite
     .prepare(`SELECT ${checks.map((c, i) => `coalesce(sum(NOT (${c.expression})), 0) AS c${i}`).join(', ')} FROM "${table}"`)
