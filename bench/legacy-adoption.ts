@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { buildDeferredIndexesInBackground } from '../src-main/db/deferred-indexes';
 import { openAppDatabase } from '../src-main/db/startup';
 import type { TaskProgress } from '../src-shared/progress';
 import { createLegacyDatabase, type LegacyRevisionName } from '../test/helpers/legacy-fixtures';
@@ -62,8 +63,12 @@ async function main(): Promise<void> {
 
     process.stdout.write('Adopting through openAppDatabase…\n');
     const started = performance.now();
-    const { db, report } = await openAppDatabase(file, { onProgress: progressPrinter(started) });
+    // As the app opens it: the indexes adoption defers are built afterwards, on a worker thread, while it serves.
+    const { db, report } = await openAppDatabase(file, { onProgress: progressPrinter(started), deferredIndexes: 'leave' });
     const seconds = (performance.now() - started) / 1000;
+    const indexesStarted = performance.now();
+    const deferred = await buildDeferredIndexesInBackground(db);
+    const indexSeconds = (performance.now() - indexesStarted) / 1000;
     db.close();
 
     const adoption = report.adoption;
@@ -75,7 +80,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nruns ${adoption.runs}  businesses ${adoption.businesses}  users ${adoption.users}  orphans ${adoption.orphans}\n` +
         `adoption ${seconds.toFixed(2)} s  ${Math.round(adoption.runs / seconds).toLocaleString('en-US')} runs/s  ` +
-        `(preparing the file ${buildSeconds.toFixed(2)} s, not included)\n`,
+        `(preparing the file ${buildSeconds.toFixed(2)} s, not included)\n` +
+        `then ${deferred} deferred indexes built in the background in ${indexSeconds.toFixed(2)} s (the app serving meanwhile)\n`,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { type AppStatus, contract, type DatabaseInfoView, type StartupFailureRea
 import { AppError } from '../src-shared/errors';
 import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
+import { buildDeferredIndexesInBackground } from './db/deferred-indexes';
 import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './db/startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
@@ -27,7 +28,8 @@ export { type RequestContext } from './ipc/handlers';
 export type StartupFailureView = Extract<AppStatus, { state: 'failed' }>;
 
 export type AppStartup =
-  | { state: 'ready'; db: AppDatabase; report: StartupReport }
+  /** indexesBuilt: settles once the indexes an adoption deferred exist (at once when there were none); never rejects. */
+  | { state: 'ready'; db: AppDatabase; report: StartupReport; indexesBuilt: Promise<void> }
   | { state: 'failed'; failure: StartupFailureView };
 
 export interface AppCore {
@@ -101,8 +103,11 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
     settled = startup;
     return startup;
   });
-  const closeDatabase = (startup: AppStartup) => {
-    if (startup.state === 'ready') startup.db.close();
+  const closeDatabase = async (startup: AppStartup) => {
+    if (startup.state !== 'ready') return;
+    // Its connection is its own, but stopped half-way it would leave the rest for the next start.
+    await startup.indexesBuilt;
+    startup.db.close();
   };
 
   const sessions = createSessionStore(options.sessions);
@@ -153,9 +158,24 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
         engine.scheduler.stop();
         await engine.runner.stop();
       }
-      closeDatabase(startup);
+      await closeDatabase(startup);
     },
   };
+}
+
+/**
+ * The indexes that adoption leaves to build after the file opens (db/deferred-indexes.ts), built on a worker thread
+ * while the app serves. A failure is logged, not fatal: every query still answers, and the next start tries again.
+ */
+async function buildIndexesLeftByAdoption(db: AppDatabase, report: StartupReport, options: AppCoreOptions): Promise<void> {
+  if (report.deferredIndexes === 0) return;
+  const started = Date.now();
+  try {
+    const built = await buildDeferredIndexesInBackground(db, { nativeBinding: options.nativeBinding });
+    console.info(`[startup] built ${built} index(es) left by the adoption, in the background, in ${Date.now() - started} ms`);
+  } catch (error) {
+    console.error('[startup] building the indexes left by the adoption failed; the next start tries again:', error);
+  }
 }
 
 /** Every run change reaches the sessions allowed to see it; a run created by a schedule wakes the runner. */
@@ -185,8 +205,9 @@ async function openDatabase(path: string, options: AppCoreOptions): Promise<AppS
       migrationsFolder: options.migrationsFolder,
       nativeBinding: options.nativeBinding,
       onProgress: options.onProgress,
+      deferredIndexes: 'leave',
     });
-    return { state: 'ready', db, report };
+    return { state: 'ready', db, report, indexesBuilt: buildIndexesLeftByAdoption(db, report, options) };
   } catch (error) {
     if (error instanceof StartupError) {
       const { reason, message, backupPath } = error;

@@ -17,9 +17,9 @@ const PHASES = [
   'Copying businesses',
   'Copying users',
   'Copying runs',
-  'Rebuilding indexes',
   'Finishing',
   'Backing up',
+  'Building indexes',
 ];
 
 function legacyFile(runs = 400) {

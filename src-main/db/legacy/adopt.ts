@@ -37,6 +37,7 @@ import type { ProgressListener } from '../../../src-shared/progress';
 import { recordAuditEvent } from '../../services/audit';
 import { backupPathFor } from '../backup';
 import { openDatabaseFile, type AppDatabase } from '../connection';
+import { deferIndexes } from '../deferred-indexes';
 import { META_LEGACY_ADOPTION, writeMeta } from '../meta';
 import { assertNoForeignKeyViolations, runMigrationStatements, tableExists, type Migration } from '../migrations';
 import { rebuildRollups } from '../rollups';
@@ -203,7 +204,14 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
 
     let copyFailure: unknown = null;
     try {
-      copyRunsAndIndexes(sqlite, plan.shape, adoptedAt, countRows(sqlite, `${LEGACY_SCHEMA}.job_runs`), progress, timer);
+      // The indexes that only filters use are built after the commit (deferred-indexes.ts); the ones that the copy
+      // fills in created_at order as the runs arrive, and the partial ones it leaves empty, stay.
+      const runs = countRows(sqlite, `${LEGACY_SCHEMA}.job_runs`);
+      const { dropped } = withIndexesDropped(sqlite, 'job_runs', () => copyRuns(sqlite, plan.shape, adoptedAt, runs, progress), (index) =>
+        keptWhileCopyingRuns(sqlite, index),
+      );
+      deferIndexes(built, dropped, adoptedAt);
+      timer.lap('runs');
       rebuildRollups(sqlite);
       timer.lap('rollups');
     } catch (error) {
@@ -246,37 +254,6 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     // The worker reads the server-edition file until it answers; the caller's next step may replace that file.
     await checked.catch(() => undefined);
   }
-}
-
-/**
- * The runs, with the run indexes dropped but those keptWhileCopyingRuns selects, then rebuilt: one sort per index
- * beats a million B-tree inserts. The rollups are recounted afterwards (rebuildRollups) instead of by the triggers.
- */
-function copyRunsAndIndexes(
-  sqlite: Database.Database,
-  shape: LegacyShape,
-  adoptedAt: number,
-  runs: number,
-  progress: ProgressListener | undefined,
-  timer: PhaseTimer,
-): void {
-  const cacheSize = Number(sqlite.pragma('cache_size', { simple: true }));
-  try {
-    withIndexesDropped(
-      sqlite,
-      'job_runs',
-      () => {
-        copyRuns(sqlite, shape, adoptedAt, runs, progress);
-        timer.lap('runs');
-        sqlite.pragma(`cache_size = ${INDEX_REBUILD_CACHE_SIZE}`);
-      },
-      progress,
-      (index) => keptWhileCopyingRuns(sqlite, index),
-    );
-  } finally {
-    sqlite.pragma(`cache_size = ${cacheSize}`);
-  }
-  timer.lap('indexes');
 }
 
 /** Tables besides the server edition's, with their rows, indexes and triggers, as they were (checked not to clash). */
@@ -338,14 +315,6 @@ function syncDirectory(dir: string): void {
     fs.closeSync(fd);
   }
 }
-
-/**
- * The page cache while the run indexes are rebuilt (KiB, negative as PRAGMA cache_size takes it): 4 MB instead of
- * the connection's 16 bounds the runs SQLite's external sorts write, so there are more of them for the second
- * sorter thread: the five rebuilds for 1M runs measured 2.4-2.9 s against 3.4-3.8 s with 16 MB (a larger cache
- * slowed them down further). Only for the rebuilds: the copy and the recount gained nothing from it.
- */
-const INDEX_REBUILD_CACHE_SIZE = -4000;
 
 class PhaseTimer {
   private readonly started = performance.now();

@@ -206,36 +206,30 @@ export function verifyCheckConstraints(sqlite: Database.Database, table: string,
   }
 }
 
-interface IndexDefinition {
+export interface IndexDefinition {
   name: string;
   sql: string;
 }
 
 /**
- * Runs `work` with the secondary indexes (but those `keep` selects) and the triggers of `table` dropped, then re-creates them: one
- * sort per index beats a million updates. The caller recomputes what the triggers would have kept (the
- * rollups) in the same transaction.
+ * Runs `work` with the secondary indexes of `table` (but those `keep` selects) and its triggers dropped, then
+ * re-creates the triggers and returns the dropped indexes, for the caller to build once it has committed
+ * (deferIndexes): one sort per index beats a million updates. The caller recomputes what the triggers would
+ * have kept (the rollups) in the same transaction.
  */
 export function withIndexesDropped<T>(
   sqlite: Database.Database,
   table: string,
   work: () => T,
-  onProgress?: ProgressListener,
-  keep: (index: IndexDefinition) => boolean = () => false,
-): T {
-  const indexes = (
+  keep: (index: IndexDefinition) => boolean,
+): { result: T; dropped: IndexDefinition[] } {
+  const dropped = (
     sqlite
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid")
       .all(table) as IndexDefinition[]
   ).filter((index) => !keep(index));
-  for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
-  const result = withTriggersDropped(sqlite, table, work);
-  onProgress?.({ phase: 'Rebuilding indexes', done: 0, total: indexes.length });
-  indexes.forEach((index, i) => {
-    sqlite.exec(index.sql);
-    onProgress?.({ phase: 'Rebuilding indexes', done: i + 1, total: indexes.length });
-  });
-  return result;
+  for (const index of dropped) sqlite.exec(`DROP INDEX "${index.name}"`);
+  return { result: withTriggersDropped(sqlite, table, work), dropped };
 }
 
 /** Rows of `table`, which may be schema-qualified (`legacy.job_runs`). */

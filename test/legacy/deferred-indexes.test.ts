@@ -1,0 +1,118 @@
+// Adoption leaves the indexes only filters use to be built after the file opens; until then the app answers the
+// same, and once they are built the file has exactly the schema's indexes.
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { AppDatabase } from '../../src-main/db/connection';
+import {
+  buildDeferredIndexes,
+  buildDeferredIndexesInBackground,
+  META_DEFERRED_INDEXES,
+  missingDeferredIndexes,
+} from '../../src-main/db/deferred-indexes';
+import { readMeta } from '../../src-main/db/meta';
+import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
+import { openAppDatabase } from '../../src-main/db/startup';
+import { createLegacyDatabase } from '../helpers/legacy-fixtures';
+import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
+import { ADOPTED_AT } from './support';
+
+const FILTER_INDEXES = [
+  'job_runs_business_status_created_idx',
+  'job_runs_business_type_created_idx',
+  'job_runs_legacy_id_unique',
+  'job_runs_status_created_idx',
+  'job_runs_triggered_by_user_idx',
+  'job_runs_type_created_idx',
+];
+
+function indexesOf(sqlite: Database.Database): { name: string; sql: string }[] {
+  return sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as {
+    name: string;
+    sql: string;
+  }[];
+}
+
+/** A fresh database's indexes: what every file must end with. */
+function schemaIndexes(): { name: string; sql: string }[] {
+  const sqlite = new Database(':memory:');
+  runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
+  const indexes = indexesOf(sqlite);
+  sqlite.close();
+  return indexes;
+}
+
+/** Queries that the deferred indexes serve, with their answers. */
+function filteredAnswers(db: AppDatabase): unknown[] {
+  const all = (sql: string) => db.sqlite.prepare(sql).all();
+  return [
+    all("SELECT id FROM job_runs WHERE status = 'failed' ORDER BY created_at DESC, id DESC LIMIT 50"),
+    all("SELECT id FROM job_runs WHERE job_type = 'sync_orders' AND business_id IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 50"),
+    all('SELECT id FROM job_runs WHERE triggered_by_user_id IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 50'),
+    all('SELECT business_id, status, count(*) AS n FROM job_runs GROUP BY 1, 2 ORDER BY 1, 2'),
+  ];
+}
+
+async function adoptLeavingIndexes(): Promise<{ db: AppDatabase; deferred: number; file: string }> {
+  const file = path.join(tempDir(), 'automation.db');
+  createLegacyDatabase(file, { revision: 'tenant', runs: 600, seed: 21 });
+  const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT, deferredIndexes: 'leave' });
+  return { db, deferred: report.deferredIndexes, file };
+}
+
+describe('indexes that adoption leaves for after the file opens', () => {
+  it('are the filter indexes; the answers do not change when they are built in the background, and the file ends with the schema’s indexes', async () => {
+    const { db, deferred } = await adoptLeavingIndexes();
+    try {
+      expect(deferred).toBe(FILTER_INDEXES.length);
+      expect(missingDeferredIndexes(db).map((index) => index.name).sort()).toEqual(FILTER_INDEXES);
+      const present = new Set(indexesOf(db.sqlite).map((index) => index.name));
+      for (const name of FILTER_INDEXES) expect(present.has(name)).toBe(false);
+      const before = filteredAnswers(db);
+
+      await expect(buildDeferredIndexesInBackground(db)).resolves.toBe(FILTER_INDEXES.length);
+
+      expect(indexesOf(db.sqlite)).toEqual(schemaIndexes());
+      expect(missingDeferredIndexes(db)).toEqual([]);
+      expect(readMeta(db.orm, META_DEFERRED_INDEXES)).toBeUndefined();
+      expect(filteredAnswers(db)).toEqual(before);
+      await expect(buildDeferredIndexesInBackground(db)).resolves.toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('are built at the next open when a build stopped half-way', async () => {
+    const { db, file } = await adoptLeavingIndexes();
+    // One was built before the process stopped; the list still names all of them.
+    const [first] = missingDeferredIndexes(db);
+    db.sqlite.exec(first!.sql);
+    expect(missingDeferredIndexes(db)).toHaveLength(FILTER_INDEXES.length - 1);
+    db.close();
+
+    const progress: string[] = [];
+    const reopened = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, onProgress: (p) => progress.push(`${p.phase} ${p.done}/${p.total}`) });
+    try {
+      expect(reopened.report.adoption).toBeNull();
+      expect(reopened.report.deferredIndexes).toBe(0);
+      expect(progress).toEqual([`Building indexes 0/${FILTER_INDEXES.length - 1}`, ...FILTER_INDEXES.slice(1).map((_, i) => `Building indexes ${i + 1}/${FILTER_INDEXES.length - 1}`)]);
+      expect(indexesOf(reopened.db.sqlite)).toEqual(schemaIndexes());
+      expect(readMeta(reopened.db.orm, META_DEFERRED_INDEXES)).toBeUndefined();
+    } finally {
+      reopened.db.close();
+    }
+  });
+
+  it('builds an index the list names that already exists without complaint', async () => {
+    const { db } = await adoptLeavingIndexes();
+    try {
+      for (const index of missingDeferredIndexes(db)) db.sqlite.exec(index.sql);
+      // Listed again, as if two builders had raced.
+      db.sqlite.prepare(`UPDATE app_meta SET value = ? WHERE key = ?`).run(JSON.stringify(schemaIndexes().filter((i) => FILTER_INDEXES.includes(i.name))), META_DEFERRED_INDEXES);
+      expect(() => buildDeferredIndexes(db)).not.toThrow();
+      expect(readMeta(db.orm, META_DEFERRED_INDEXES)).toBeUndefined();
+    } finally {
+      db.close();
+    }
+  });
+});
