@@ -182,9 +182,10 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
   try {
     const { sqlite, orm } = built;
     // A file nobody else sees until it is complete: no journal on disk (a new file has no page to roll back; OFF is
-    // refused on better-sqlite3's defensive connections), no syncs until the one fsync before the rename.
-    sqlite.pragma('journal_mode = MEMORY');
-    sqlite.pragma('synchronous = OFF');
+    // refused on better-sqlite3's defensive connections), no syncs until the one fsync before the rename. `main.`:
+    // without it journal_mode is also the default for files attached later, the server-edition one among them.
+    sqlite.pragma('main.journal_mode = MEMORY');
+    sqlite.pragma('main.synchronous = OFF');
     sqlite.pragma('main.locking_mode = EXCLUSIVE');
     sqlite.pragma('foreign_keys = OFF');
     sqlite.pragma('threads = 2');
