@@ -46,7 +46,7 @@ export interface OpenAppDatabaseOptions {
   migrationsFolder?: string;
   nativeBinding?: string;
   onProgress?: ProgressListener;
-  /** Asked before a server-edition database is converted in place; answering false leaves it untouched. */
+  /** Asked before a server-edition database is adopted; answering false leaves it untouched. */
   confirmAdoption?: (legacy: LegacyInspection) => boolean | Promise<boolean>;
   now?: () => Date;
   /**

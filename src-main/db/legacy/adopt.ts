@@ -274,20 +274,28 @@ function copyOtherTables(sqlite: Database.Database, tables: string[]): void {
  */
 function replaceKeepingBackup(db: AppDatabase, built: string, backupPath: string): void {
   db.close();
-  // The last connection to close in WAL mode checkpoints and removes the WAL: one left means another is open.
-  if (fs.existsSync(`${db.path}-wal`)) {
-    fs.rmSync(built, { force: true });
-    throw new Error(`Another program has ${db.path} open (its -wal file is there); close it and start again. Nothing was changed.`);
-  }
-  fs.rmSync(`${db.path}-shm`, { force: true });
-  if (fs.existsSync(backupPath)) throw new Error(`Refusing to overwrite an existing backup: ${backupPath}`);
+  let backedUp = false;
   try {
-    fs.linkSync(db.path, backupPath);
-  } catch {
-    fs.copyFileSync(db.path, backupPath, fs.constants.COPYFILE_EXCL);
-    syncFile(backupPath);
+    // The last connection to close in WAL mode checkpoints and removes the WAL: one left means another is open.
+    if (fs.existsSync(`${db.path}-wal`)) {
+      throw new Error(`Another program has ${db.path} open (its -wal file is there); close it and start again. Nothing was changed.`);
+    }
+    if (fs.existsSync(backupPath)) throw new Error(`Refusing to overwrite an existing backup: ${backupPath}`);
+    try {
+      fs.linkSync(db.path, backupPath);
+    } catch {
+      fs.copyFileSync(db.path, backupPath, fs.constants.COPYFILE_EXCL);
+      syncFile(backupPath);
+    }
+    backedUp = true;
+    fs.rmSync(`${db.path}-shm`, { force: true });
+    fs.renameSync(built, db.path);
+  } catch (error) {
+    // The old file is still in its place: neither the new one nor a second name for the old one is kept.
+    fs.rmSync(built, { force: true });
+    if (backedUp) fs.rmSync(backupPath, { force: true });
+    throw error;
   }
-  fs.renameSync(built, db.path);
   syncDirectory(path.dirname(db.path));
 }
 

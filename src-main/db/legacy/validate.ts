@@ -106,7 +106,7 @@ export interface RunScan {
  */
 export function planAdoption(sqlite: Database.Database, migrations: Migration[], adoptedAt: number): LegacyPlan {
   const structure = readLegacyStructure(sqlite);
-  const otherTables = tablesBesidesTheServerEditions(sqlite);
+  const otherTables = otherTablesIn(sqlite);
   const problems: string[] = [...nameClashes(sqlite, migrations, otherTables)];
   const notes: string[] = [];
   if (structure.revision === null) notes.push('The alembic_version table was empty; the shape was read from the columns.');
@@ -150,7 +150,7 @@ export function carriedObjects(sqlite: Database.Database, table: string, schema 
     .all(table) as { type: string; name: string; sql: string }[];
 }
 
-function tablesBesidesTheServerEditions(sqlite: Database.Database): string[] {
+function otherTablesIn(sqlite: Database.Database): string[] {
   return (
     sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[]
   ).filter((name) => name !== 'alembic_version' && !(LEGACY_TABLES as readonly string[]).includes(name));
@@ -183,13 +183,16 @@ function checkUsers(sqlite: Database.Database): string[] {
   return problems;
 }
 
-/** One pass over the legacy runs of `schema` (main, or the attached server-edition file): a RunScan. */
-export function scanRunsSql(shape: LegacyShape, schema = 'main'): string {
-  const orphans =
-    shape === 'tenant'
-      ? `coalesce(sum(r.business_id IS NULL), 0) AS withoutBusiness,
-        coalesce(sum(r.business_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${schema}.businesses b WHERE b.id = r.business_id)), 0) AS withMissingBusiness`
-      : '0 AS withoutBusiness, 0 AS withMissingBusiness';
+/** Runs with no business, and runs whose business does not exist (tenant shape: pre-tenant runs have no column). */
+function runsWithoutBusinessSql(shape: LegacyShape): string {
+  return shape === 'tenant'
+    ? `coalesce(sum(r.business_id IS NULL), 0) AS withoutBusiness,
+        coalesce(sum(r.business_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM businesses b WHERE b.id = r.business_id)), 0) AS withMissingBusiness`
+    : '0 AS withoutBusiness, 0 AS withMissingBusiness';
+}
+
+/** One pass over the legacy runs: a RunScan. Adoption runs it on a worker thread while it copies. */
+export function scanRunsSql(shape: LegacyShape): string {
   return `SELECT count(*) AS runs,
         coalesce(sum(NOT ${knownSpellingSql('status', LEGACY_STATUSES)}), 0) AS unknownStatus,
         coalesce(sum(${unparseableDatetimeSql('started_at')}), 0) AS badStarted,
@@ -201,8 +204,8 @@ export function scanRunsSql(shape: LegacyShape, schema = 'main'): string {
         coalesce(sum(created_at IS NULL AND started_at IS NOT NULL), 0) AS createdFromStarted,
         coalesce(sum(created_at IS NULL AND started_at IS NULL AND completed_at IS NOT NULL), 0) AS createdFromCompleted,
         coalesce(sum(coalesce(created_at, started_at, completed_at) IS NULL), 0) AS createdFromAdoption,
-        ${orphans}
-       FROM ${schema}.job_runs r`;
+        ${runsWithoutBusinessSql(shape)}
+       FROM job_runs r`;
 }
 
 function scanRuns(sqlite: Database.Database, shape: LegacyShape): RunScan {
@@ -349,11 +352,5 @@ export function countRunsWithoutBusiness(
   runs: number,
 ): { withoutBusiness: number; withMissingBusiness: number } {
   if (shape === 'pre_tenant') return { withoutBusiness: runs, withMissingBusiness: 0 };
-  return sqlite
-    .prepare(
-      `SELECT coalesce(sum(r.business_id IS NULL), 0) AS withoutBusiness,
-        coalesce(sum(r.business_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM businesses b WHERE b.id = r.business_id)), 0) AS withMissingBusiness
-       FROM job_runs r`,
-    )
-    .get() as { withoutBusiness: number; withMissingBusiness: number };
+  return sqlite.prepare(`SELECT ${runsWithoutBusinessSql(shape)} FROM job_runs r`).get() as { withoutBusiness: number; withMissingBusiness: number };
 }
