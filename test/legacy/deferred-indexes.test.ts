@@ -3,6 +3,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { createAppCore } from '../../src-main/app-core';
 import type { AppDatabase } from '../../src-main/db/connection';
 import {
   buildDeferredIndexes,
@@ -79,6 +80,23 @@ describe('indexes that adoption leaves for after the file opens', () => {
       await expect(buildDeferredIndexesInBackground(db)).resolves.toBe(0);
     } finally {
       db.close();
+    }
+  });
+
+  it('are built by the app on a worker thread once it has opened the adopted file, and waited for when it closes', async () => {
+    const file = path.join(tempDir(), 'automation.db');
+    createLegacyDatabase(file, { revision: 'pre_tenant', runs: 400, seed: 8 });
+    const core = createAppCore({ argv: ['--db', file], env: {}, migrationsFolder: MIGRATIONS_FOLDER, engine: { start: false } });
+    const startup = await core.started;
+    if (startup.state !== 'ready') throw new Error(`expected ready, got ${startup.failure.message}`);
+    expect(startup.report.deferredIndexes).toBe(FILTER_INDEXES.length);
+    await core.close();
+    const sqlite = new Database(file, { readonly: true });
+    try {
+      expect(indexesOf(sqlite)).toEqual(schemaIndexes());
+      expect(sqlite.prepare('SELECT count(*) FROM app_meta WHERE key = ?').pluck().get(META_DEFERRED_INDEXES)).toBe(0);
+    } finally {
+      sqlite.close();
     }
   });
 
