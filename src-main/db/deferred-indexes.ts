@@ -25,15 +25,15 @@ export function deferIndexes(db: AppDatabase, indexes: DeferredIndex[], now: num
 
 /** The deferred indexes not built yet, in the order they were deferred. */
 export function missingDeferredIndexes(db: AppDatabase): DeferredIndex[] {
-  return deferredIndexes(db)?.missing ?? [];
+  return deferredIndexes(db) ?? [];
 }
 
-/** Null when none are listed; else those of the listed that do not exist yet. */
-function deferredIndexes(db: AppDatabase): { missing: DeferredIndex[] } | null {
+/** Null when none are listed; else those listed that do not exist yet. */
+function deferredIndexes(db: AppDatabase): DeferredIndex[] | null {
   const listed = readMeta<DeferredIndex[]>(db.orm, META_DEFERRED_INDEXES);
   if (listed === undefined) return null;
   const exists = db.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").pluck();
-  return { missing: listed.filter((index) => exists.get(index.name) === undefined) };
+  return listed.filter((index) => exists.get(index.name) === undefined);
 }
 
 const FORGET_DEFERRED_SQL = `DELETE FROM app_meta WHERE key = '${META_DEFERRED_INDEXES}'`;
@@ -48,16 +48,15 @@ function createIfMissing(index: DeferredIndex): string {
  * the runs SQLite's external sort writes, so there are more of them for that thread (five indexes over 1M runs:
  * 2.4-2.9 s against 3.4-3.8 s with 16 MB; a larger cache was slower still).
  */
-const BUILD_PRAGMAS = ['threads = 2', 'cache_size = -4000'];
+const BUILD_PRAGMAS = { threads: 2, cache_size: -4000 } as const;
 
 /** Builds the missing deferred indexes on this connection, one transaction each, then forgets the list. */
 export function buildDeferredIndexes(db: AppDatabase, onProgress?: ProgressListener): number {
-  const listed = deferredIndexes(db);
-  if (listed === null) return 0;
-  const { missing } = listed;
-  const saved = BUILD_PRAGMAS.map((pragma) => `${pragma.split(' ')[0]} = ${String(db.sqlite.pragma(pragma.split(' ')[0]!, { simple: true }))}`);
+  const missing = deferredIndexes(db);
+  if (missing === null) return 0;
+  const saved = Object.keys(BUILD_PRAGMAS).map((name) => [name, db.sqlite.pragma(name, { simple: true })] as const);
   try {
-    for (const pragma of BUILD_PRAGMAS) db.sqlite.pragma(pragma);
+    for (const [name, value] of Object.entries(BUILD_PRAGMAS)) db.sqlite.pragma(`${name} = ${value}`);
     onProgress?.({ phase: 'Building indexes', done: 0, total: missing.length });
     missing.forEach((index, i) => {
       db.sqlite.exec(createIfMissing(index));
@@ -65,7 +64,7 @@ export function buildDeferredIndexes(db: AppDatabase, onProgress?: ProgressListe
     });
     db.sqlite.exec(FORGET_DEFERRED_SQL);
   } finally {
-    for (const pragma of saved) db.sqlite.pragma(pragma);
+    for (const [name, value] of saved) db.sqlite.pragma(`${name} = ${String(value)}`);
   }
   return missing.length;
 }
@@ -76,15 +75,14 @@ export function buildDeferredIndexes(db: AppDatabase, onProgress?: ProgressListe
  * within the busy timeout). Resolves with how many it built; nothing to build resolves at once.
  */
 export async function buildDeferredIndexesInBackground(db: AppDatabase, options: SqlWorkerOptions = {}): Promise<number> {
-  const listed = deferredIndexes(db);
-  if (listed === null) return 0;
-  const { missing } = listed;
+  const missing = deferredIndexes(db);
+  if (missing === null) return 0;
   await runSqlInWorker(
     {
       file: db.path,
       readonly: false,
       steps: [
-        ...BUILD_PRAGMAS.map((pragma) => ({ kind: 'exec' as const, sql: `PRAGMA ${pragma}` })),
+        ...Object.entries(BUILD_PRAGMAS).map(([name, value]) => ({ kind: 'exec' as const, sql: `PRAGMA ${name} = ${value}` })),
         ...missing.map((index) => ({ kind: 'exec' as const, sql: createIfMissing(index) })),
         { kind: 'exec', sql: FORGET_DEFERRED_SQL },
       ],
