@@ -38,8 +38,18 @@ export async function backupDatabase(
   return { path: destination, bytes: fs.statSync(destination).size, method: 'online' };
 }
 
-function refuseExisting(destination: string): void {
+export function refuseExisting(destination: string): void {
   if (fs.existsSync(destination)) throw new Error(`Refusing to overwrite an existing backup: ${destination}`);
+}
+
+/** Flushes a file's contents to disk (a copy made with copyFileSync is not durable until then). */
+export function syncFile(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export interface BackUpThenWriteOptions {
@@ -119,12 +129,7 @@ function copyFileUnderWriteLock(
     // COPYFILE_FICLONE: a copy-on-write clone where the file system has them (APFS, Btrfs, XFS), else a copy.
     fs.copyFileSync(db.path, destination, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
     // As durable as the online backup (its connection syncs when it finishes) before the change can commit.
-    const fd = fs.openSync(destination, 'r+');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    syncFile(destination);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`Refusing to overwrite an existing backup: ${destination}`, { cause: error });
     fs.rmSync(destination, { force: true });

@@ -15,6 +15,15 @@ function fileWithRows(rows: number): string {
   return file;
 }
 
+function rowsIn(file: string): number {
+  const sqlite = new Database(file, { readonly: true });
+  try {
+    return sqlite.prepare('SELECT count(*) FROM t').pluck().get() as number;
+  } finally {
+    sqlite.close();
+  }
+}
+
 describe('SQL on a worker thread', () => {
   it("answers each step's result in order, with named and positional parameters", async () => {
     const file = fileWithRows(10);
@@ -29,9 +38,7 @@ describe('SQL on a worker thread', () => {
       ],
     });
     expect(results).toEqual([{ n: 10, total: 55 }, [{ n: 9 }, { n: 10 }], null, 3]);
-    const sqlite = new Database(file, { readonly: true });
-    expect(sqlite.prepare('SELECT count(*) FROM t').pluck().get()).toBe(7);
-    sqlite.close();
+    expect(rowsIn(file)).toBe(7);
   });
 
   it('attaches files by schema name', async () => {
@@ -59,9 +66,7 @@ describe('SQL on a worker thread', () => {
     expect(failure).toBeInstanceOf(SqlWorkerError);
     expect((failure as SqlWorkerError).message).toBe('no such table: nowhere');
     expect((failure as SqlWorkerError).code).toBe('SQLITE_ERROR');
-    const sqlite = new Database(file, { readonly: true });
-    expect(sqlite.prepare('SELECT count(*) FROM t').pluck().get()).toBe(3);
-    sqlite.close();
+    expect(rowsIn(file)).toBe(3);
   });
 
   it('cannot change a file it opened read-only', async () => {

@@ -35,7 +35,7 @@ import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import type { ProgressListener } from '../../../src-shared/progress';
 import { recordAuditEvent } from '../../services/audit';
-import { backupPathFor } from '../backup';
+import { backupPathFor, refuseExisting, syncFile } from '../backup';
 import { openDatabaseFile, type AppDatabase } from '../connection';
 import { deferIndexes } from '../deferred-indexes';
 import { META_LEGACY_ADOPTION, writeMeta } from '../meta';
@@ -116,7 +116,7 @@ export interface AdoptionOptions {
 }
 
 /** Where the adopted file is built, next to the database file; a file left there by a crash is removed. */
-export function adoptionBuildFile(file: string): string {
+function adoptionBuildFile(file: string): string {
   return `${file}.adopting`;
 }
 
@@ -280,7 +280,7 @@ function replaceKeepingBackup(db: AppDatabase, built: string, backupPath: string
     if (fs.existsSync(`${db.path}-wal`)) {
       throw new Error(`Another program has ${db.path} open (its -wal file is there); close it and start again. Nothing was changed.`);
     }
-    if (fs.existsSync(backupPath)) throw new Error(`Refusing to overwrite an existing backup: ${backupPath}`);
+    refuseExisting(backupPath);
     try {
       fs.linkSync(db.path, backupPath);
     } catch {
@@ -297,15 +297,6 @@ function replaceKeepingBackup(db: AppDatabase, built: string, backupPath: string
     throw error;
   }
   syncDirectory(path.dirname(db.path));
-}
-
-function syncFile(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** Makes a rename durable (a no-op where directories cannot be opened, as on Windows). */
