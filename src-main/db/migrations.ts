@@ -100,15 +100,30 @@ export function runMigrationStatements(sqlite: Database.Database, pending: Migra
   }
 }
 
-/** Lists foreign-key violations as readable lines (empty when the database is consistent). */
-export function foreignKeyViolations(sqlite: Database.Database): string[] {
-  const rows = sqlite.pragma('foreign_key_check') as { table: string; rowid: number; parent: string; fkid: number }[];
+/** Lists foreign-key violations as readable lines (empty when the database is consistent): the main schema's, or one table's. */
+export function foreignKeyViolations(sqlite: Database.Database, table?: string): string[] {
+  const rows = sqlite.pragma(table === undefined ? 'foreign_key_check' : `main.foreign_key_check("${table}")`) as ForeignKeyViolation[];
+  return describeForeignKeyViolations(rows);
+}
+
+/** A row of `PRAGMA foreign_key_check`. */
+export interface ForeignKeyViolation {
+  table: string;
+  rowid: number;
+  parent: string;
+  fkid: number;
+}
+
+/** One readable line per violation. */
+export function describeForeignKeyViolations(rows: readonly ForeignKeyViolation[]): string[] {
   return rows.map((r) => `${r.table} row ${r.rowid} references a missing ${r.parent} row`);
 }
 
-/** Within the caller's transaction (foreign keys off): throws, so the caller rolls back, on any violation. */
-export function assertNoForeignKeyViolations(sqlite: Database.Database, version: number): void {
-  const violations = foreignKeyViolations(sqlite);
+/**
+ * Within the caller's transaction (foreign keys off): throws, so the caller rolls back, on any violation (by default
+ * those of the whole file; a caller that checked parts of it elsewhere passes what it found).
+ */
+export function assertNoForeignKeyViolations(sqlite: Database.Database, version: number, violations = foreignKeyViolations(sqlite)): void {
   if (violations.length > 0) {
     const shown = violations.slice(0, 10).join('; ');
     throw new MigrationError(

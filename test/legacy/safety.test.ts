@@ -163,15 +163,17 @@ describe('copying runs', () => {
     runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
 
     sqlite.function('adoption_copy_progress', (_rowid: unknown) => 1);
-    const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${copyRunsSql('tenant')}`).all({ every: 1, adoptedAt: 0 }) as { detail: string }[];
-    const details = plan.map((p) => p.detail);
-    // One pass over the legacy runs, one sort into created_at order.
-    expect(details).toContain('SCAN r');
-    expect(details).toContain('USE TEMP B-TREE FOR ORDER BY');
-    expect(details.some((d) => /^SEARCH b USING .*INDEX businesses_legacy_id_unique \(legacy_id=\?\)/.test(d))).toBe(true);
-    expect(details.some((d) => /^SEARCH by_id USING .*INDEX users_legacy_id_unique \(legacy_id=\?\)/.test(d))).toBe(true);
-    expect(details.some((d) => /^SEARCH by_email USING .*INDEX users_email_unique \(email=\?\)/.test(d))).toBe(true);
-    expect(details.filter((d) => d.startsWith('SCAN'))).toEqual(['SCAN r']);
+    for (const datetimes of ['fast', 'exact'] as const) {
+      const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${copyRunsSql('tenant', datetimes)}`).all({ every: 1, adoptedAt: 0 }) as { detail: string }[];
+      const details = plan.map((p) => p.detail);
+      // One pass over the legacy runs, one sort into created_at order.
+      expect(details).toContain('SCAN r');
+      expect(details).toContain('USE TEMP B-TREE FOR ORDER BY');
+      expect(details.some((d) => /^SEARCH b USING .*INDEX businesses_legacy_id_unique \(legacy_id=\?\)/.test(d))).toBe(true);
+      expect(details.some((d) => /^SEARCH by_id USING .*INDEX users_legacy_id_unique \(legacy_id=\?\)/.test(d))).toBe(true);
+      expect(details.some((d) => /^SEARCH by_email USING .*INDEX users_email_unique \(email=\?\)/.test(d))).toBe(true);
+      expect(details.filter((d) => d.startsWith('SCAN'))).toEqual(['SCAN r']);
+    }
     sqlite.close();
   });
 

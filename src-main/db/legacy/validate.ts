@@ -2,7 +2,7 @@
 // the backup and before anything is written.
 import type Database from 'better-sqlite3';
 import { MIGRATIONS_TABLE, tableExists, type Migration } from '../migrations';
-import { knownSpellingSql, LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, unparseableDatetimeSql } from './mapping';
+import { exactMsNeededSql, knownSpellingSql, LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, unparseableDatetimeSql } from './mapping';
 
 export type LegacyShape = 'pre_tenant' | 'tenant';
 
@@ -94,6 +94,8 @@ export interface RunScan {
   createdFromStarted: number;
   createdFromCompleted: number;
   createdFromAdoption: number;
+  /** Datetimes (started, completed, created) that fastLegacyMsSql may not convert as legacyMsSql does. */
+  datetimesNeedingExactMs: number;
   /** Tenant shape only (0 otherwise): runs whose business id is NULL, and runs whose business does not exist. */
   withoutBusiness: number;
   withMissingBusiness: number;
@@ -191,6 +193,9 @@ function runsWithoutBusinessSql(shape: LegacyShape): string {
     : '0 AS withoutBusiness, 0 AS withMissingBusiness';
 }
 
+/** The legacy runs' datetime columns. */
+const DATETIME_COLUMNS = ['started_at', 'completed_at', 'created_at'] as const;
+
 /** One pass over the legacy runs: a RunScan. Adoption runs it on a worker thread while it copies. */
 export function scanRunsSql(shape: LegacyShape): string {
   return `SELECT count(*) AS runs,
@@ -204,6 +209,7 @@ export function scanRunsSql(shape: LegacyShape): string {
         coalesce(sum(created_at IS NULL AND started_at IS NOT NULL), 0) AS createdFromStarted,
         coalesce(sum(created_at IS NULL AND started_at IS NULL AND completed_at IS NOT NULL), 0) AS createdFromCompleted,
         coalesce(sum(coalesce(created_at, started_at, completed_at) IS NULL), 0) AS createdFromAdoption,
+        coalesce(sum(${DATETIME_COLUMNS.map((column) => `coalesce(${exactMsNeededSql(column)}, 0)`).join(' + ')}), 0) AS datetimesNeedingExactMs,
         ${runsWithoutBusinessSql(shape)}
        FROM job_runs r`;
 }
