@@ -227,12 +227,6 @@ export function assertChecksHold(pass: CheckPass, counts: readonly number[]): vo
   }
 }
 
-/** Runs the table's CHECK pass on this connection and throws when any row fails a CHECK. */
-export function verifyCheckConstraints(sqlite: Database.Database, table: string, over?: ReadonlySet<string>): void {
-  const pass = checkPass(sqlite, table, over);
-  if (pass) assertChecksHold(pass, sqlite.prepare(pass.sql).raw().get() as number[]);
-}
-
 export interface IndexDefinition {
   name: string;
   sql: string;
