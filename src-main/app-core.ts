@@ -165,7 +165,8 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
 
 /**
  * The indexes that adoption leaves to build after the file opens (db/deferred-indexes.ts), built on a worker thread
- * while the app serves. A failure is logged, not fatal: every query still answers, and the next start tries again.
+ * while the app serves (tried again while another writer holds the file too long). A failure is logged, not fatal:
+ * every query still answers, and the next start tries again.
  */
 async function buildIndexesLeftByAdoption(db: AppDatabase, report: StartupReport, options: AppCoreOptions): Promise<void> {
   if (report.deferredIndexes === 0) return;

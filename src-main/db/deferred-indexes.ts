@@ -8,7 +8,7 @@
 import type { ProgressListener } from '../../src-shared/progress';
 import type { AppDatabase } from './connection';
 import { readMeta, writeMeta } from './meta';
-import { runSqlInWorker, type SqlWorkerOptions } from './sql-worker';
+import { runSqlInWorker, SqlWorkerError, type SqlWorkerOptions } from './sql-worker';
 
 export const META_DEFERRED_INDEXES = 'deferred_indexes';
 
@@ -69,25 +69,45 @@ export function buildDeferredIndexes(db: AppDatabase, onProgress?: ProgressListe
   return missing.length;
 }
 
+export interface BackgroundBuildOptions extends SqlWorkerOptions {
+  /** How many times a build that found the file locked for longer than the busy timeout is tried (default 5). */
+  attempts?: number;
+  /** The pause between tries (default 2000 ms). */
+  retryDelayMs?: number;
+  /** The worker connection's busy timeout (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
 /**
  * Builds the missing deferred indexes on a worker thread with a connection of its own, so this thread goes on
  * serving (in WAL mode readers never wait; a writer waits at most one index build, about a second at a million runs,
- * within the busy timeout). Resolves with how many it built; nothing to build resolves at once.
+ * within the busy timeout). A writer that holds the file longer than the worker's busy timeout (SQLITE_BUSY) only
+ * delays the build: it is tried again after a pause, the indexes already built kept, up to `attempts` times.
+ * Resolves with how many it built; nothing to build resolves at once.
  */
-export async function buildDeferredIndexesInBackground(db: AppDatabase, options: SqlWorkerOptions = {}): Promise<number> {
+export async function buildDeferredIndexesInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<number> {
+  const { attempts = 5, retryDelayMs = 2000, busyTimeoutMs, ...workerOptions } = options;
   const missing = deferredIndexes(db);
   if (missing === null) return 0;
-  await runSqlInWorker(
-    {
-      file: db.path,
-      readonly: false,
-      steps: [
-        ...Object.entries(BUILD_PRAGMAS).map(([name, value]) => ({ kind: 'exec' as const, sql: `PRAGMA ${name} = ${value}` })),
-        ...missing.map((index) => ({ kind: 'exec' as const, sql: createIfMissing(index) })),
-        { kind: 'exec', sql: FORGET_DEFERRED_SQL },
-      ],
-    },
-    options,
-  );
-  return missing.length;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runSqlInWorker(
+        {
+          file: db.path,
+          readonly: false,
+          busyTimeoutMs,
+          steps: [
+            ...Object.entries(BUILD_PRAGMAS).map(([name, value]) => ({ kind: 'exec' as const, sql: `PRAGMA ${name} = ${value}` })),
+            ...missing.map((index) => ({ kind: 'exec' as const, sql: createIfMissing(index) })),
+            { kind: 'exec', sql: FORGET_DEFERRED_SQL },
+          ],
+        },
+        workerOptions,
+      );
+      return missing.length;
+    } catch (error) {
+      if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    }
+  }
 }

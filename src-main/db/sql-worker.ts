@@ -20,6 +20,8 @@ export interface SqlWorkerJob {
   readonly: boolean;
   /** Files attached before the steps run, by schema name. */
   attach?: Record<string, string>;
+  /** How long a step waits for another connection's lock before it fails with SQLITE_BUSY (default 5000 ms). */
+  busyTimeoutMs?: number;
   steps: SqlStep[];
 }
 
@@ -35,7 +37,7 @@ const { job, nativeBinding } = workerData;
 let db;
 try {
   db = new Database(job.file, { readonly: job.readonly, fileMustExist: job.readonly, nativeBinding });
-  db.pragma('busy_timeout = 5000');
+  db.pragma('busy_timeout = ' + (job.busyTimeoutMs ?? 5000));
   for (const [schema, file] of Object.entries(job.attach || {})) db.prepare('ATTACH ? AS "' + schema + '"').run(file);
   const results = job.steps.map((step) => {
     if (step.kind === 'exec') return db.exec(step.sql), null;

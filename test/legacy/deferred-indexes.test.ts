@@ -121,6 +121,45 @@ describe('indexes that adoption leaves for after the file opens', () => {
     }
   });
 
+  it('are built once a writer that held the file longer than the busy timeout lets go, tried again after a pause', async () => {
+    const { db, file } = await adoptLeavingIndexes();
+    const writer = new Database(file);
+    try {
+      writer.exec('BEGIN IMMEDIATE');
+      const released = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          writer.exec('COMMIT');
+          resolve();
+        }, 400),
+      );
+      const built = await buildDeferredIndexesInBackground(db, { busyTimeoutMs: 50, retryDelayMs: 50, attempts: 100 });
+      await released;
+      expect(built).toBe(FILTER_INDEXES.length);
+      expect(missingDeferredIndexes(db)).toEqual([]);
+      expect(indexesOf(db.sqlite)).toEqual(schemaIndexes());
+    } finally {
+      if (writer.inTransaction) writer.exec('ROLLBACK');
+      writer.close();
+      db.close();
+    }
+  });
+
+  it('gives up with the busy error after its tries, leaving the indexes listed for the next start', async () => {
+    const { db, file } = await adoptLeavingIndexes();
+    const writer = new Database(file);
+    try {
+      writer.exec('BEGIN IMMEDIATE');
+      const build = buildDeferredIndexesInBackground(db, { busyTimeoutMs: 20, retryDelayMs: 20, attempts: 3 });
+      await expect(build).rejects.toMatchObject({ name: 'SqlWorkerError', code: 'SQLITE_BUSY' });
+      writer.exec('ROLLBACK');
+      expect(missingDeferredIndexes(db).map((index) => index.name).sort()).toEqual(FILTER_INDEXES);
+    } finally {
+      if (writer.inTransaction) writer.exec('ROLLBACK');
+      writer.close();
+      db.close();
+    }
+  });
+
   it('builds an index the list names that already exists without complaint', async () => {
     const { db } = await adoptLeavingIndexes();
     try {
