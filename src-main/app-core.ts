@@ -28,8 +28,11 @@ export { type RequestContext } from './ipc/handlers';
 export type StartupFailureView = Extract<AppStatus, { state: 'failed' }>;
 
 export type AppStartup =
-  /** indexesBuilt: settles once the indexes an adoption deferred exist (at once when there were none); never rejects. */
-  | { state: 'ready'; db: AppDatabase; report: StartupReport; indexesBuilt: Promise<void> }
+  /**
+   * indexesBuilt: settles once the indexes an adoption deferred exist (at once when there were none), or once the build
+   * gave up; never rejects. stopIndexRetries: no new try after the one under way (closing).
+   */
+  | { state: 'ready'; db: AppDatabase; report: StartupReport; indexesBuilt: Promise<void>; stopIndexRetries: () => void }
   | { state: 'failed'; failure: StartupFailureView };
 
 export interface AppCore {
@@ -105,7 +108,9 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   });
   const closeDatabase = async (startup: AppStartup) => {
     if (startup.state !== 'ready') return;
-    // Its connection is its own, but stopped half-way it would leave the rest for the next start.
+    // Its connection is its own, but stopped half-way it would leave the rest for the next start. A build waiting to
+    // try again (another writer held the file) is not waited for: the next start builds what is left.
+    startup.stopIndexRetries();
     await startup.indexesBuilt;
     startup.db.close();
   };
@@ -168,11 +173,11 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
  * while the app serves (tried again while another writer holds the file too long). A failure is logged, not fatal:
  * every query still answers, and the next start tries again.
  */
-async function buildIndexesLeftByAdoption(db: AppDatabase, report: StartupReport, options: AppCoreOptions): Promise<void> {
+async function buildIndexesLeftByAdoption(db: AppDatabase, report: StartupReport, options: AppCoreOptions, signal: AbortSignal): Promise<void> {
   if (report.deferredIndexes === 0) return;
   const started = Date.now();
   try {
-    const built = await buildDeferredIndexesInBackground(db, { nativeBinding: options.nativeBinding });
+    const built = await buildDeferredIndexesInBackground(db, { nativeBinding: options.nativeBinding, signal });
     console.info(`[startup] built ${built} index(es) left by the adoption, in the background, in ${Date.now() - started} ms`);
   } catch (error) {
     console.error('[startup] building the indexes left by the adoption failed; the next start tries again:', error);
@@ -208,7 +213,9 @@ async function openDatabase(path: string, options: AppCoreOptions): Promise<AppS
       onProgress: options.onProgress,
       deferredIndexes: 'leave',
     });
-    return { state: 'ready', db, report, indexesBuilt: buildIndexesLeftByAdoption(db, report, options) };
+    const retries = new AbortController();
+    const indexesBuilt = buildIndexesLeftByAdoption(db, report, options, retries.signal);
+    return { state: 'ready', db, report, indexesBuilt, stopIndexRetries: () => retries.abort() };
   } catch (error) {
     if (error instanceof StartupError) {
       const { reason, message, backupPath } = error;

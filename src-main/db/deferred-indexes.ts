@@ -76,6 +76,8 @@ export interface BackgroundBuildOptions extends SqlWorkerOptions {
   retryDelayMs?: number;
   /** The worker connection's busy timeout (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Once aborted, no new try starts: the build rejects with the last try's error (the app aborts it as it closes). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -86,7 +88,7 @@ export interface BackgroundBuildOptions extends SqlWorkerOptions {
  * Resolves with how many it built; nothing to build resolves at once.
  */
 export async function buildDeferredIndexesInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<number> {
-  const { attempts = 5, retryDelayMs = 2000, busyTimeoutMs, ...workerOptions } = options;
+  const { attempts = 5, retryDelayMs = 2000, busyTimeoutMs, signal, ...workerOptions } = options;
   const missing = deferredIndexes(db);
   if (missing === null) return 0;
   for (let attempt = 1; ; attempt++) {
@@ -106,8 +108,22 @@ export async function buildDeferredIndexesInBackground(db: AppDatabase, options:
       );
       return missing.length;
     } catch (error) {
-      if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+      if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts || signal?.aborted) throw error;
+      await pause(retryDelayMs, signal);
+      if (signal?.aborted) throw error;
     }
   }
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

@@ -160,6 +160,24 @@ describe('indexes that adoption leaves for after the file opens', () => {
     }
   });
 
+  it('stops trying as soon as it is told to (the app closing), without waiting out the pause', async () => {
+    const { db, file } = await adoptLeavingIndexes();
+    const writer = new Database(file);
+    try {
+      writer.exec('BEGIN IMMEDIATE');
+      const stop = new AbortController();
+      const started = Date.now();
+      const build = buildDeferredIndexesInBackground(db, { busyTimeoutMs: 20, retryDelayMs: 60_000, attempts: 100, signal: stop.signal });
+      setTimeout(() => stop.abort(), 300);
+      await expect(build).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      if (writer.inTransaction) writer.exec('ROLLBACK');
+      writer.close();
+      db.close();
+    }
+  });
+
   it('builds an index the list names that already exists without complaint', async () => {
     const { db } = await adoptLeavingIndexes();
     try {
