@@ -5,6 +5,7 @@
 // is handed over (the CLI, tests). Until then every query answers the same, only filtered ones read more rows
 // (through the created_at indexes, which adoption builds). A process that stops half-way leaves the rest listed,
 // and the next open builds them.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { AppDatabase } from './connection';
 import { readMeta, writeMeta } from './meta';
@@ -109,21 +110,8 @@ export async function buildDeferredIndexesInBackground(db: AppDatabase, options:
       return missing.length;
     } catch (error) {
       if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts || signal?.aborted) throw error;
-      await pause(retryDelayMs, signal);
+      await sleep(retryDelayMs, undefined, { signal }).catch(() => undefined); // an abort ends the pause at once
       if (signal?.aborted) throw error;
     }
   }
-}
-
-/** Resolves after `ms`, or as soon as `signal` aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
