@@ -61,6 +61,20 @@ async function adoptLeavingIndexes(): Promise<{ db: AppDatabase; deferred: numbe
   return { db, deferred: report.deferredIndexes, file };
 }
 
+/** An adopted file with its indexes left, while another connection holds its write lock (until `work` ends it). */
+async function whileAnotherWriterHoldsTheFile(work: (db: AppDatabase, writer: Database.Database) => Promise<void>): Promise<void> {
+  const { db, file } = await adoptLeavingIndexes();
+  const writer = new Database(file);
+  try {
+    writer.exec('BEGIN IMMEDIATE');
+    await work(db, writer);
+  } finally {
+    if (writer.inTransaction) writer.exec('ROLLBACK');
+    writer.close();
+    db.close();
+  }
+}
+
 describe('indexes that adoption leaves for after the file opens', () => {
   it('are the filter indexes; the answers do not change when they are built in the background, and the file ends with the schema’s indexes', async () => {
     const { db, deferred } = await adoptLeavingIndexes();
@@ -122,60 +136,34 @@ describe('indexes that adoption leaves for after the file opens', () => {
   });
 
   it('are built once a writer that held the file longer than the busy timeout lets go, tried again after a pause', async () => {
-    const { db, file } = await adoptLeavingIndexes();
-    const writer = new Database(file);
-    try {
-      writer.exec('BEGIN IMMEDIATE');
-      const released = new Promise<void>((resolve) =>
-        setTimeout(() => {
-          writer.exec('COMMIT');
-          resolve();
-        }, 400),
-      );
+    await whileAnotherWriterHoldsTheFile(async (db, writer) => {
+      setTimeout(() => writer.exec('COMMIT'), 400);
       const built = await buildDeferredIndexesInBackground(db, { busyTimeoutMs: 50, retryDelayMs: 50, attempts: 100 });
-      await released;
+      expect(writer.inTransaction).toBe(false);
       expect(built).toBe(FILTER_INDEXES.length);
       expect(missingDeferredIndexes(db)).toEqual([]);
       expect(indexesOf(db.sqlite)).toEqual(schemaIndexes());
-    } finally {
-      if (writer.inTransaction) writer.exec('ROLLBACK');
-      writer.close();
-      db.close();
-    }
+    });
   });
 
   it('gives up with the busy error after its tries, leaving the indexes listed for the next start', async () => {
-    const { db, file } = await adoptLeavingIndexes();
-    const writer = new Database(file);
-    try {
-      writer.exec('BEGIN IMMEDIATE');
+    await whileAnotherWriterHoldsTheFile(async (db, writer) => {
       const build = buildDeferredIndexesInBackground(db, { busyTimeoutMs: 20, retryDelayMs: 20, attempts: 3 });
       await expect(build).rejects.toMatchObject({ name: 'SqlWorkerError', code: 'SQLITE_BUSY' });
       writer.exec('ROLLBACK');
       expect(missingDeferredIndexes(db).map((index) => index.name).sort()).toEqual(FILTER_INDEXES);
-    } finally {
-      if (writer.inTransaction) writer.exec('ROLLBACK');
-      writer.close();
-      db.close();
-    }
+    });
   });
 
   it('stops trying as soon as it is told to (the app closing), without waiting out the pause', async () => {
-    const { db, file } = await adoptLeavingIndexes();
-    const writer = new Database(file);
-    try {
-      writer.exec('BEGIN IMMEDIATE');
+    await whileAnotherWriterHoldsTheFile(async (db) => {
       const stop = new AbortController();
       const started = Date.now();
       const build = buildDeferredIndexesInBackground(db, { busyTimeoutMs: 20, retryDelayMs: 60_000, attempts: 100, signal: stop.signal });
       setTimeout(() => stop.abort(), 300);
       await expect(build).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
       expect(Date.now() - started).toBeLessThan(5_000);
-    } finally {
-      if (writer.inTransaction) writer.exec('ROLLBACK');
-      writer.close();
-      db.close();
-    }
+    });
   });
 
   it('builds an index the list names that already exists without complaint', async () => {
