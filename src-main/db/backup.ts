@@ -39,7 +39,11 @@ export async function backupDatabase(
 }
 
 export function refuseExisting(destination: string): void {
-  if (fs.existsSync(destination)) throw new Error(`Refusing to overwrite an existing backup: ${destination}`);
+  if (fs.existsSync(destination)) throw existingBackupError(destination);
+}
+
+function existingBackupError(destination: string, cause?: unknown): Error {
+  return new Error(`Refusing to overwrite an existing backup: ${destination}`, cause === undefined ? undefined : { cause });
 }
 
 /** Flushes a file's contents to disk (a copy made with copyFileSync is not durable until then). */
@@ -131,7 +135,7 @@ function copyFileUnderWriteLock(
     // As durable as the online backup (its connection syncs when it finishes) before the change can commit.
     syncFile(destination);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`Refusing to overwrite an existing backup: ${destination}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw existingBackupError(destination, error);
     fs.rmSync(destination, { force: true });
     return null;
   }

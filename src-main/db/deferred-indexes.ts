@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { AppDatabase } from './connection';
 import { readMeta, writeMeta } from './meta';
-import { runSqlInWorker, SqlWorkerError, type SqlWorkerOptions } from './sql-worker';
+import { runSqlInWorker, SqlWorkerError, type SqlWorkerJob, type SqlWorkerOptions } from './sql-worker';
 
 export const META_DEFERRED_INDEXES = 'deferred_indexes';
 
@@ -70,13 +70,11 @@ export function buildDeferredIndexes(db: AppDatabase, onProgress?: ProgressListe
   return missing.length;
 }
 
-export interface BackgroundBuildOptions extends SqlWorkerOptions {
+export interface BackgroundBuildOptions extends SqlWorkerOptions, Pick<SqlWorkerJob, 'busyTimeoutMs'> {
   /** How many times a build that found the file locked for longer than the busy timeout is tried (default 5). */
   attempts?: number;
   /** The pause between tries (default 2000 ms). */
   retryDelayMs?: number;
-  /** The worker connection's busy timeout (default 5000 ms). */
-  busyTimeoutMs?: number;
   /** Once aborted, no new try starts: the build rejects with the last try's error (the app aborts it as it closes). */
   signal?: AbortSignal;
 }
@@ -109,8 +107,9 @@ export async function buildDeferredIndexesInBackground(db: AppDatabase, options:
       );
       return missing.length;
     } catch (error) {
-      if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts || signal?.aborted) throw error;
-      await sleep(retryDelayMs, undefined, { signal }).catch(() => undefined); // an abort ends the pause at once
+      if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts) throw error;
+      // An abort ends the pause at once (or skips it, when it came during the try).
+      await sleep(retryDelayMs, undefined, { signal }).catch(() => undefined);
       if (signal?.aborted) throw error;
     }
   }
