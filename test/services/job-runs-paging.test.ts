@@ -4,6 +4,7 @@ import type { AppDatabase } from '../../src-main/db/connection';
 import { listJobRuns } from '../../src-main/services/job-runs';
 import { isRunInScope, type TenantScope } from '../../src-main/services/tenant-scope';
 import { JOB_RUN_SORT_FIELDS, listJobRunsInput } from '../../src-shared/schemas/jobs';
+import type { RunStatus } from '../../src-shared/domain';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';
 
 type SortField = (typeof JOB_RUN_SORT_FIELDS)[number];
@@ -11,6 +12,7 @@ type Direction = 'asc' | 'desc';
 
 interface StoredRun {
   id: number;
+  status: RunStatus;
   scope: 'business' | 'system';
   businessId: number | null;
   createdAt: number;
@@ -21,7 +23,7 @@ interface StoredRun {
 function readRuns(db: AppDatabase): StoredRun[] {
   return db.sqlite
     .prepare(
-      `SELECT id, scope, business_id AS businessId, created_at AS createdAt, started_at AS startedAt, duration_ms AS durationMs
+      `SELECT id, status, scope, business_id AS businessId, created_at AS createdAt, started_at AS startedAt, duration_ms AS durationMs
        FROM job_runs ORDER BY id`,
     )
     .all() as StoredRun[];
@@ -46,13 +48,14 @@ function compareRuns(field: SortField, direction: Direction) {
 const runFields = (owners: SeedOwner[]) =>
   fc.record({
     owner: fc.constantFrom(...owners),
+    status: fc.constantFrom<RunStatus>('pending', 'completed', 'failed'),
     createdAt: fc.integer({ min: 0, max: 6 }).map((n) => 1_000 + n * 10),
     startedAt: fc.option(fc.integer({ min: 0, max: 4 }).map((n) => 2_000 + n * 10), { nil: null }),
     durationMs: fc.option(fc.integer({ min: 0, max: 4 }), { nil: null }),
   }) satisfies fc.Arbitrary<SeedRun>;
 
 describe('keyset pagination', () => {
-  it('returns every run present at the start exactly once, in order, while new runs are inserted between pages (every sort, both directions)', async () => {
+  it('returns every run present at the start exactly once, in order, while new runs are inserted between pages (every sort, both directions, with and without a status filter)', async () => {
     const db = await createTestDatabase();
     const acme = seedBusiness(db.orm);
     const globex = seedBusiness(db.orm);
@@ -71,15 +74,18 @@ describe('keyset pagination', () => {
         fc.constantFrom<Direction>('asc', 'desc'),
         fc.constantFrom(...scopes),
         fc.integer({ min: 1, max: 7 }),
-        async (initial, insertedBetweenPages, field, direction, scope, limit) => {
+        // No filter, one status, two statuses (in created_at order: one query per status, merged).
+        fc.constantFrom<RunStatus[]>([], ['failed'], ['pending', 'failed']),
+        async (initial, insertedBetweenPages, field, direction, scope, limit, statuses) => {
           db.sqlite.exec('DELETE FROM job_runs');
           insertRuns(db, initial);
-          const atStart = readRuns(db).filter((run) => isRunInScope(run, scope));
+          const matches = (run: StoredRun) => isRunInScope(run, scope) && (statuses.length === 0 || statuses.includes(run.status));
+          const atStart = readRuns(db).filter(matches);
           const seen: number[] = [];
           let cursor: string | null = null;
           let page = 0;
           do {
-            const result = listJobRuns(db.orm, scope, listJobRunsInput.parse({ sort: { field, direction }, cursor, limit }));
+            const result = listJobRuns(db.orm, scope, listJobRunsInput.parse({ sort: { field, direction }, cursor, limit, filters: { statuses } }));
             seen.push(...result.runs.map((run) => run.id));
             cursor = result.nextCursor;
             insertRuns(db, insertedBetweenPages[page++] ?? []);
@@ -90,7 +96,7 @@ describe('keyset pagination', () => {
           expect(atStart.filter((run) => !seenSet.has(run.id)).map((run) => run.id)).toEqual([]);
           const byId = new Map(readRuns(db).map((run) => [run.id, run]));
           const listed = seen.map((id) => byId.get(id)!);
-          expect(listed.every((run) => isRunInScope(run, scope))).toBe(true);
+          expect(listed.every(matches)).toBe(true);
           expect(listed).toEqual([...listed].sort(compareRuns(field, direction)));
         },
       ),
