@@ -627,7 +627,7 @@ const GAP_CAUSES: GapCause[] = [
     title: 'sorted by startedAt or durationMs: no index, the scope is sorted',
     detail:
       'ORDER BY started_at IS NULL, started_at DESC, id DESC (same for duration_ms): no index has started_at or duration_ms, so every run ' +
-      'of the business (or of every business) is sorted for each page. Fix: indexes (business_id, started_at), (started_at), ' +
+      'of the business (or of every business) is sorted for each page (their ids only; listJobRuns then reads the page\'s rows). Fix: indexes (business_id, started_at), (started_at), ' +
       '(business_id, duration_ms), (duration_ms), and page the nullable sort in two keyset segments, `col IS NOT NULL ORDER BY col, id` ' +
       'then `col IS NULL ORDER BY id`, which walk those indexes in either direction without a sort (checked by hand). The `IS NULL` term ' +
       'itself defeats a plain index; an expression index (business_id, started_at IS NULL DESC, started_at) serves one direction only. ' +
