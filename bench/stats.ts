@@ -138,13 +138,16 @@ export interface ItemResult {
   /** In `unit`. For throughput, the 5th percentile over batches (the slow end); for memory, the peak RSS; for 3-5-iteration items, the max. */
   p95: number;
   iterations: number;
-  target: Target;
-  met: boolean;
+  /** Null for an item measured for the record, which the issue sets no target for. */
+  target: Target | null;
+  /** Null without a target. */
+  met: boolean | null;
   note?: string;
 }
 
 export function itemResult(fields: Omit<ItemResult, 'met'>): ItemResult {
   const { target } = fields;
+  if (!target) return { ...fields, met: null };
   const judged = target.on === 'median' ? fields.median : fields.p95;
   const met = target.op === '<=' ? judged <= target.value : judged >= target.value;
   return { ...fields, met };
@@ -155,7 +158,7 @@ export function latencyItem(
   id: string,
   name: string,
   samples: Samples | readonly number[],
-  target: Target,
+  target: Target | null,
   options: { unit?: 'ms' | 's'; note?: string } = {},
 ): ItemResult {
   const unit = options.unit ?? 'ms';
@@ -174,7 +177,8 @@ export function latencyItem(
   return itemResult({ id, name, unit, median: s.median * scale, p95: high * scale, iterations: s.n, target, note });
 }
 
-export function targetText(target: Target): string {
+export function targetText(target: Target | null): string {
+  if (!target) return '–';
   const op = target.op === '<=' ? '≤' : '≥';
   const on = target.on === 'median' ? '' : ` (${target.on})`;
   return `${op} ${formatValue(target.value, target.unit)}${on}`;
@@ -202,7 +206,7 @@ export function formatTable(items: readonly ItemResult[]): string {
     formatValue(item.median, item.unit),
     formatValue(item.p95, item.unit),
     targetText(item.target),
-    item.met ? 'ok' : 'MISS',
+    item.met === null ? '' : item.met ? 'ok' : 'MISS',
     String(item.iterations),
   ]);
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((row) => (row[col] ?? '').length)));
