@@ -598,8 +598,9 @@ function pageOfRuns(
       .where(and(...where))
       .orderBy(...orderBy(order))
       .limit(size + 1);
+    // The page's rows are selected by the same conditions too, so this read filters by the scope like every other.
     return selectRunList(orm)
-      .where(inArray(jobRuns.id, page))
+      .where(and(inArray(jobRuns.id, page), ...where))
       .orderBy(...orderBy(order))
       .all();
   };
