@@ -164,12 +164,12 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-function listInput(filters: JobRunFilters, cursor: string | null, limit = PAGE, sort: ListJobRunsInput['sort'] = NEWEST_FIRST): ListJobRunsInput {
-  return { filters, sort, cursor, limit };
-}
-
 const NEWEST_FIRST: ListJobRunsInput['sort'] = { field: 'createdAt', direction: 'desc' };
 const LONGEST_FIRST: ListJobRunsInput['sort'] = { field: 'durationMs', direction: 'desc' };
+
+function listInput(filters: JobRunFilters, cursor: string | null, limit = PAGE, sort = NEWEST_FIRST): ListJobRunsInput {
+  return { filters, sort, cursor, limit };
+}
 
 /** The cursor after `depth` rows (paging with the largest pages), or fewer when the list ends first. */
 function cursorAt(page: (cursor: string | null, limit: number) => JobRunPageView, depth: number): { cursor: string | null; depth: number } {
