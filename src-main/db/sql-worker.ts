@@ -9,8 +9,12 @@ export interface SqlStep {
   sql: string;
   /** Named (@name) or positional parameters. */
   params?: Record<string, unknown> | unknown[];
-  /** 'exec' runs a script (no parameters, nothing returned); 'get' and 'all' return rows; 'run' returns changes. */
-  kind: 'exec' | 'get' | 'all' | 'run';
+  /**
+   * 'exec' runs a script (no parameters, nothing returned); 'get' and 'all' return rows; 'run' returns changes;
+   * 'continueIf' reads one value, and when it is falsy the steps after it do not run (and a transaction they left
+   * open rolls back as the connection closes): the job answers with the results so far.
+   */
+  kind: 'exec' | 'get' | 'all' | 'run' | 'continueIf';
 }
 
 export interface SqlWorkerJob {
@@ -39,13 +43,22 @@ try {
   db = new Database(job.file, { readonly: job.readonly, fileMustExist: job.readonly, nativeBinding });
   db.pragma('busy_timeout = ' + (job.busyTimeoutMs ?? 5000));
   for (const [schema, file] of Object.entries(job.attach || {})) db.prepare('ATTACH ? AS "' + schema + '"').run(file);
-  const results = job.steps.map((step) => {
-    if (step.kind === 'exec') return db.exec(step.sql), null;
+  const results = [];
+  for (const step of job.steps) {
+    if (step.kind === 'exec') {
+      db.exec(step.sql);
+      results.push(null);
+      continue;
+    }
     const statement = db.prepare(step.sql);
     const args = step.params === undefined ? [] : [step.params];
-    if (step.kind === 'run') return statement.run(...args).changes;
-    return step.kind === 'get' ? statement.get(...args) : statement.all(...args);
-  });
+    if (step.kind === 'continueIf') {
+      const value = statement.pluck().get(...args);
+      results.push(value);
+      if (!value) break;
+    } else if (step.kind === 'run') results.push(statement.run(...args).changes);
+    else results.push(step.kind === 'get' ? statement.get(...args) : statement.all(...args));
+  }
   parentPort.postMessage({ ok: true, results });
 } catch (error) {
   parentPort.postMessage({ ok: false, message: error && error.message ? error.message : String(error), code: error && error.code });
@@ -66,8 +79,9 @@ export class SqlWorkerError extends Error {
 }
 
 /**
- * Starts `job` on a worker thread at once and resolves with each step's result, in order (null for 'exec').
- * The steps run in one go on one connection; the first failure rejects, and the connection is closed either way.
+ * Starts `job` on a worker thread at once and resolves with each step's result, in order (null for 'exec'; fewer when a
+ * 'continueIf' stopped it). The steps run in one go on one connection; the first failure rejects, and the connection is
+ * closed either way.
  */
 export function runSqlInWorker(job: SqlWorkerJob, options: SqlWorkerOptions = {}): Promise<unknown[]> {
   const betterSqlite3 = createRequire(__filename).resolve('better-sqlite3');

@@ -41,6 +41,22 @@ describe('SQL on a worker thread', () => {
     expect(rowsIn(file)).toBe(7);
   });
 
+  it('stops at a continueIf whose value is falsy: nothing after it runs, and the transaction it left open rolls back', async () => {
+    const file = fileWithRows(4);
+    const step = (sql: string) => ({ kind: 'exec' as const, sql });
+    const whenRowsAbove = (n: number) => [
+      step('BEGIN IMMEDIATE'),
+      step('DELETE FROM t WHERE n = 1'),
+      { kind: 'continueIf' as const, sql: 'SELECT count(*) > ? FROM t', params: [n] },
+      step('DELETE FROM t WHERE n = 2'),
+      step('COMMIT'),
+    ];
+    expect(await runSqlInWorker({ file, readonly: false, steps: whenRowsAbove(3) })).toEqual([null, null, 0]);
+    expect(rowsIn(file)).toBe(4);
+    expect(await runSqlInWorker({ file, readonly: false, steps: whenRowsAbove(2) })).toEqual([null, null, 1, null, null]);
+    expect(rowsIn(file)).toBe(2);
+  });
+
   it('attaches files by schema name', async () => {
     const main = fileWithRows(2);
     const other = fileWithRows(5);
