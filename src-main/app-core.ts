@@ -6,7 +6,7 @@ import { type AppStatus, contract, type DatabaseInfoView, type StartupFailureRea
 import { AppError } from '../src-shared/errors';
 import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
-import { buildDeferredIndexesInBackground } from './db/deferred-indexes';
+import { finishDeferredWorkInBackground } from './db/deferred-work';
 import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './db/startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
@@ -29,10 +29,11 @@ export type StartupFailureView = Extract<AppStatus, { state: 'failed' }>;
 
 export type AppStartup =
   /**
-   * indexesBuilt: settles once the indexes an adoption deferred exist (at once when there were none), or once the build
-   * gave up; never rejects. stopIndexRetries: no new try after the one under way (closing).
+   * deferredDone: settles once what an adoption left for after it (the rollups to count, the filter indexes) is done
+   * (at once when it left nothing), or once that work gave up; never rejects. stopDeferredRetries: no new try after
+   * the one under way (closing).
    */
-  | { state: 'ready'; db: AppDatabase; report: StartupReport; indexesBuilt: Promise<void>; stopIndexRetries: () => void }
+  | { state: 'ready'; db: AppDatabase; report: StartupReport; deferredDone: Promise<void>; stopDeferredRetries: () => void }
   | { state: 'failed'; failure: StartupFailureView };
 
 export interface AppCore {
@@ -110,8 +111,8 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
     if (startup.state !== 'ready') return;
     // Its connection is its own, but stopped half-way it would leave the rest for the next start. A build waiting to
     // try again (another writer held the file) is not waited for: the next start builds what is left.
-    startup.stopIndexRetries();
-    await startup.indexesBuilt;
+    startup.stopDeferredRetries();
+    await startup.deferredDone;
     startup.db.close();
   };
 
@@ -169,18 +170,20 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
 }
 
 /**
- * The indexes that adoption leaves to build after the file opens (db/deferred-indexes.ts), built on a worker thread
- * while the app serves (tried again while another writer holds the file too long). A failure is logged, not fatal:
- * every query still answers, and the next start tries again.
+ * What adoption leaves for after the file opens (db/deferred-work.ts): the rollups to count, then the filter indexes,
+ * done on worker threads while the app serves (tried again while another writer holds the file too long). A failure
+ * is logged, not fatal: every query still answers (a read of uncounted rollups counts them itself), and the next
+ * start tries again.
  */
-async function buildIndexesLeftByAdoption(db: AppDatabase, report: StartupReport, options: AppCoreOptions, signal: AbortSignal): Promise<void> {
-  if (report.deferredIndexes === 0) return;
+async function finishWorkLeftByAdoption(db: AppDatabase, report: StartupReport, options: AppCoreOptions, signal: AbortSignal): Promise<void> {
+  if (!report.deferred.rollups && report.deferred.indexes === 0) return;
   const started = Date.now();
   try {
-    const built = await buildDeferredIndexesInBackground(db, { nativeBinding: options.nativeBinding, signal });
-    console.info(`[startup] built ${built} index(es) left by the adoption, in the background, in ${Date.now() - started} ms`);
+    const done = await finishDeferredWorkInBackground(db, { nativeBinding: options.nativeBinding, signal });
+    const what = [done.rollups ? 'counted the rollups' : null, done.indexes > 0 ? `built ${done.indexes} index(es)` : null].filter(Boolean);
+    console.info(`[startup] ${what.join(' and ')} left by the adoption, in the background, in ${Date.now() - started} ms`);
   } catch (error) {
-    console.error('[startup] building the indexes left by the adoption failed; the next start tries again:', error);
+    console.error('[startup] finishing what the adoption left failed; the next start tries again:', error);
   }
 }
 
@@ -211,11 +214,11 @@ async function openDatabase(path: string, options: AppCoreOptions): Promise<AppS
       migrationsFolder: options.migrationsFolder,
       nativeBinding: options.nativeBinding,
       onProgress: options.onProgress,
-      deferredIndexes: 'leave',
+      deferredWork: 'leave',
     });
     const retries = new AbortController();
-    const indexesBuilt = buildIndexesLeftByAdoption(db, report, options, retries.signal);
-    return { state: 'ready', db, report, indexesBuilt, stopIndexRetries: () => retries.abort() };
+    const deferredDone = finishWorkLeftByAdoption(db, report, options, retries.signal);
+    return { state: 'ready', db, report, deferredDone, stopDeferredRetries: () => retries.abort() };
   } catch (error) {
     if (error instanceof StartupError) {
       const { reason, message, backupPath } = error;

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import * as schema from './schema';
 
-export type Orm = BetterSQLite3Database<typeof schema>;
+/** Drizzle over the connection, which stays reachable as `$client` (for what only the connection can do). */
+export type Orm = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface AppDatabase {
   readonly path: string;

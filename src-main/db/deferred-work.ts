@@ -1,15 +1,18 @@
-// Indexes a bulk load left to build after its commit. Adoption copies a million runs without the job_runs indexes
-// that only filters use (status, job type, who triggered, the server-edition id): each is one sort of the whole
-// table, and together they took a third of the adoption. It records them here, in app_meta, in its own transaction;
-// they are built after the file opens: on a worker thread while the app serves (the app), or before the database
-// is handed over (the CLI, tests). Until then every query answers the same, only filtered ones read more rows
-// (through the created_at indexes, which adoption builds). A process that stops half-way leaves the rest listed,
-// and the next open builds them.
+// What a bulk load leaves for after its commit. Adoption copies a million runs without the job_runs indexes that only
+// filters use (status, job type, who triggered, the server-edition id): each is one sort of the whole table, and
+// together they took a third of the adoption. It records them here, in app_meta, in its own transaction. It also
+// leaves the rollups to count (META_ROLLUPS_UNCOUNTED, rollups.ts): one more pass and sort of every run, 1.3-1.5 s of
+// the adoption. Both are done after the file opens: on worker threads while the app serves (the app; the rollups
+// first), or before the database is handed over (the CLI, tests). Until then every query answers the same: filtered
+// ones read more rows (through the created_at indexes, which adoption builds), and a read of the rollups counts them
+// first, or waits for the count under way (ensureRollupsCounted). A process that stops half-way leaves the rest
+// listed, and the next open does it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { AppDatabase } from './connection';
 import { readMeta, writeMeta } from './meta';
-import { runSqlInWorker, SqlWorkerError, type SqlWorkerJob, type SqlWorkerOptions } from './sql-worker';
+import { countRollupsSql, ensureRollupsCounted, ROLLUPS_UNCOUNTED_SQL, rollupsUncounted } from './rollups';
+import { runSqlInWorker, SqlWorkerError, type SqlStep, type SqlWorkerJob, type SqlWorkerOptions } from './sql-worker';
 
 export const META_DEFERRED_INDEXES = 'deferred_indexes';
 
@@ -45,19 +48,37 @@ function createIfMissing(index: DeferredIndex): string {
 }
 
 /**
- * How a connection builds them: a second sorter thread, and a 4 MB page cache instead of the app's 16, which bounds
- * the runs SQLite's external sort writes, so there are more of them for that thread (five indexes over 1M runs:
- * 2.4-2.9 s against 3.4-3.8 s with 16 MB; a larger cache was slower still).
+ * How a connection builds them, and counts the rollups: a second sorter thread, and a 4 MB page cache instead of the
+ * app's 16, which bounds the runs SQLite's external sort writes, so there are more of them for that thread (five
+ * indexes over 1M runs: 2.4-2.9 s against 3.4-3.8 s with 16 MB; a larger cache was slower still; the rollups' count
+ * 1.2-1.3 s against 1.6 s).
  */
 const BUILD_PRAGMAS = { threads: 2, cache_size: -4000 } as const;
 
-/** Builds the missing deferred indexes on this connection, one transaction each, then forgets the list. */
-export function buildDeferredIndexes(db: AppDatabase, onProgress?: ProgressListener): number {
+/** What a bulk load left, still to do: whether the rollups are to be counted, and the indexes to build. */
+export interface DeferredWork {
+  rollups: boolean;
+  indexes: number;
+}
+
+export function deferredWork(db: AppDatabase): DeferredWork {
+  return { rollups: rollupsUncounted(db.sqlite), indexes: missingDeferredIndexes(db).length };
+}
+
+/** Does what a bulk load left on this connection (the rollups, then each index in a transaction of its own). */
+export function finishDeferredWork(db: AppDatabase, onProgress?: ProgressListener): void {
   const missing = deferredIndexes(db);
-  if (missing === null) return 0;
+  const uncounted = rollupsUncounted(db.sqlite);
+  if (missing === null && !uncounted) return;
   const saved = Object.keys(BUILD_PRAGMAS).map((name) => [name, db.sqlite.pragma(name, { simple: true })] as const);
   try {
     for (const [name, value] of Object.entries(BUILD_PRAGMAS)) db.sqlite.pragma(`${name} = ${value}`);
+    if (uncounted) {
+      onProgress?.({ phase: 'Counting the statistics', done: 0, total: 1 });
+      ensureRollupsCounted(db.sqlite);
+      onProgress?.({ phase: 'Counting the statistics', done: 1, total: 1 });
+    }
+    if (missing === null) return;
     onProgress?.({ phase: 'Building indexes', done: 0, total: missing.length });
     missing.forEach((index, i) => {
       db.sqlite.exec(createIfMissing(index));
@@ -67,45 +88,54 @@ export function buildDeferredIndexes(db: AppDatabase, onProgress?: ProgressListe
   } finally {
     for (const [name, value] of saved) db.sqlite.pragma(`${name} = ${String(value)}`);
   }
-  return missing.length;
 }
 
 export interface BackgroundBuildOptions extends SqlWorkerOptions, Pick<SqlWorkerJob, 'busyTimeoutMs'> {
-  /** How many times a build that found the file locked for longer than the busy timeout is tried (default 5). */
+  /** How many times a step that found the file locked for longer than the busy timeout is tried (default 5). */
   attempts?: number;
   /** The pause between tries (default 2000 ms). */
   retryDelayMs?: number;
-  /** Once aborted, no new try starts: the build rejects with the last try's error (the app aborts it as it closes). */
+  /** Once aborted, no new try starts: the work rejects with the last try's error (the app aborts it as it closes). */
   signal?: AbortSignal;
 }
 
 /**
- * Builds the missing deferred indexes on a worker thread with a connection of its own, so this thread goes on
- * serving (in WAL mode readers never wait; a writer waits at most one index build, about a second at a million runs,
- * within the busy timeout). A writer that holds the file longer than the worker's busy timeout (SQLITE_BUSY) only
- * delays the build: it is tried again after a pause, the indexes already built kept, up to `attempts` times.
- * Resolves with how many it built; nothing to build resolves at once.
+ * Does what a bulk load left on worker threads with a connection of their own, so this thread goes on serving (in WAL
+ * mode readers never wait; a writer waits at most for the count of the rollups, or one index build, about a second
+ * each at a million runs, within the busy timeout). The rollups come first: a read of them waits until they are
+ * counted. A step that found the file locked by another writer for longer than the worker's busy timeout
+ * (SQLITE_BUSY) is only delayed: it is tried again after a pause, what was done kept, up to `attempts` times.
+ * Resolves with what it did; nothing to do resolves at once.
  */
+export async function finishDeferredWorkInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<DeferredWork> {
+  return { rollups: await countRollupsInBackground(db, options), indexes: await buildDeferredIndexesInBackground(db, options) };
+}
+
+/** The rollups' part of finishDeferredWorkInBackground: true when they were uncounted (and now are counted). */
+export async function countRollupsInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<boolean> {
+  if (!rollupsUncounted(db.sqlite)) return false;
+  // Under the write lock, counted unless found counted already (a read on the app's connection may have done it first).
+  const count = countRollupsSql().map((sql) => ({ kind: 'exec' as const, sql }));
+  await inBackground(db, [{ kind: 'exec', sql: 'BEGIN IMMEDIATE' }, { kind: 'continueIf', sql: ROLLUPS_UNCOUNTED_SQL }, ...count, { kind: 'exec', sql: 'COMMIT' }], options);
+  return true;
+}
+
+/** The indexes' part of finishDeferredWorkInBackground: how many it built. */
 export async function buildDeferredIndexesInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<number> {
-  const { attempts = 5, retryDelayMs = 2000, busyTimeoutMs, signal, ...workerOptions } = options;
   const missing = deferredIndexes(db);
   if (missing === null) return 0;
+  await inBackground(db, [...missing.map((index) => ({ kind: 'exec' as const, sql: createIfMissing(index) })), { kind: 'exec', sql: FORGET_DEFERRED_SQL }], options);
+  return missing.length;
+}
+
+/** Runs `steps` on a worker's connection with the build pragmas, tried again while another writer holds the file too long. */
+async function inBackground(db: AppDatabase, steps: SqlStep[], options: BackgroundBuildOptions): Promise<void> {
+  const { attempts = 5, retryDelayMs = 2000, busyTimeoutMs, signal, ...workerOptions } = options;
+  const pragmas = Object.entries(BUILD_PRAGMAS).map(([name, value]) => ({ kind: 'exec' as const, sql: `PRAGMA ${name} = ${value}` }));
   for (let attempt = 1; ; attempt++) {
     try {
-      await runSqlInWorker(
-        {
-          file: db.path,
-          readonly: false,
-          busyTimeoutMs,
-          steps: [
-            ...Object.entries(BUILD_PRAGMAS).map(([name, value]) => ({ kind: 'exec' as const, sql: `PRAGMA ${name} = ${value}` })),
-            ...missing.map((index) => ({ kind: 'exec' as const, sql: createIfMissing(index) })),
-            { kind: 'exec', sql: FORGET_DEFERRED_SQL },
-          ],
-        },
-        workerOptions,
-      );
-      return missing.length;
+      await runSqlInWorker({ file: db.path, readonly: false, busyTimeoutMs, steps: [...pragmas, ...steps] }, workerOptions);
+      return;
     } catch (error) {
       if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts) throw error;
       // An abort ends the pause at once (or skips it, when it came during the try).

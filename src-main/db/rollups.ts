@@ -118,6 +118,10 @@ export function runCountDrift(sqlite: Database.Database): { owner: number; jobTy
 /** The job_run_day_versions row that stands for every day (drizzle/0010_run_day_versions.sql). */
 export const EVERY_DAY_VERSION = -1;
 
+/** Raises the version of every day at once: nothing kept of any day's rollups outlives the change. */
+const RAISE_EVERY_DAY_VERSION_SQL = `INSERT INTO job_run_day_versions (day, version) VALUES (${EVERY_DAY_VERSION}, 1)
+  ON CONFLICT (day) DO UPDATE SET version = version + 1`;
+
 /** The names of the triggers on job_runs that raise a day's version (drizzle/0010_run_day_versions.sql). */
 const DAY_VERSION_TRIGGER_PREFIX = 'job_run_day_versions_';
 
@@ -135,11 +139,7 @@ export function withTriggersDropped<T>(sqlite: Database.Database, table: string,
   for (const trigger of triggers) sqlite.exec(`DROP TRIGGER "${trigger.name}"`);
   const result = work();
   for (const trigger of triggers) sqlite.exec(trigger.sql);
-  if (triggers.some((trigger) => trigger.name.startsWith(DAY_VERSION_TRIGGER_PREFIX))) {
-    sqlite
-      .prepare('INSERT INTO job_run_day_versions (day, version) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET version = version + 1')
-      .run(EVERY_DAY_VERSION);
-  }
+  if (triggers.some((trigger) => trigger.name.startsWith(DAY_VERSION_TRIGGER_PREFIX))) sqlite.exec(RAISE_EVERY_DAY_VERSION_SQL);
   return result;
 }
 
@@ -207,36 +207,41 @@ function columnsOf(rollup: Rollup): { keys: readonly ['owner', ...string[]]; val
   return rollup.kind === 'sums' ? rollup : { keys: histogramKeys(rollup), values: ['buckets'] };
 }
 
+/**
+ * The upsert of a rollup that adds the groups in temp.rollup_delta to it (sign 1); for a histogram rollup, sign -1
+ * adds the negated runs, bucket by bucket (the caller then drops the rows it emptied).
+ */
+function addGroupsSql(rollup: Rollup, sign: 1 | -1 = 1): string {
+  if (rollup.kind === 'sums') {
+    return `INSERT INTO ${rollup.table} (${[...rollup.keys, ...rollup.values].join(', ')}) SELECT * FROM (${rollup.groups}) WHERE true
+      ON CONFLICT (${rollup.keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`;
+  }
+  const keys = histogramKeys(rollup);
+  return `INSERT INTO ${rollup.table} (${keys.join(', ')}, buckets)
+    SELECT owner, p, job_type, jsonb_group_object(bucket, runs) FROM (
+      SELECT owner, day / ${rollup.days} AS p, job_type, CAST(bucket AS TEXT) AS bucket, ${sign} * sum(runs) AS runs
+      FROM temp.rollup_delta WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4)
+    WHERE true GROUP BY 1, 2, 3
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`;
+}
+
 /** Adds (+1) or takes out (-1) the groups in temp.rollup_delta from every rollup. */
 function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
   for (const rollup of ROLLUPS) {
+    if (sign === 1) {
+      sqlite.exec(addGroupsSql(rollup));
+      continue;
+    }
     if (rollup.kind === 'histogram') {
       const keys = histogramKeys(rollup);
-      // The groups' histograms, signed: taking out is adding the negated runs, then dropping emptied rows.
+      sqlite.exec(addGroupsSql(rollup, -1));
       sqlite.exec(
-        `INSERT INTO ${rollup.table} (${keys.join(', ')}, buckets)
-         SELECT owner, p, job_type, jsonb_group_object(bucket, runs) FROM (
-           SELECT owner, day / ${rollup.days} AS p, job_type, CAST(bucket AS TEXT) AS bucket, ${sign} * sum(runs) AS runs
-           FROM temp.rollup_delta WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4)
-         WHERE true GROUP BY 1, 2, 3
-         ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`,
+        `DELETE FROM ${rollup.table} WHERE (${keys.join(', ')}) IN (SELECT DISTINCT owner, day / ${rollup.days}, job_type FROM temp.rollup_delta
+         WHERE bucket IS NOT NULL) AND json(buckets) = '{}'`,
       );
-      if (sign === -1) {
-        sqlite.exec(
-          `DELETE FROM ${rollup.table} WHERE (${keys.join(', ')}) IN (SELECT DISTINCT owner, day / ${rollup.days}, job_type FROM temp.rollup_delta
-           WHERE bucket IS NOT NULL) AND json(buckets) = '{}'`,
-        );
-      }
       continue;
     }
     const { table, keys, values, groups } = rollup;
-    if (sign === 1) {
-      sqlite.exec(
-        `INSERT INTO ${table} (${[...keys, ...values].join(', ')}) SELECT * FROM (${groups}) WHERE true
-         ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`,
-      );
-      continue;
-    }
     // The groups, keyed, so each statement below walks them (few) and finds the rollup row by its key.
     sqlite.exec('DROP TABLE IF EXISTS temp.rollup_groups');
     sqlite.exec(`CREATE TEMP TABLE rollup_groups (${[...keys, ...values].join(', ')}, PRIMARY KEY (${keys.join(', ')}))`);
@@ -253,18 +258,69 @@ function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
   }
 }
 
+// ---- Rollups left to count after a bulk load -------------------------------------------------------------
+
 /**
- * Recounts every rollup of job_runs (job_run_counts, job_run_daily, and the daily and weekly histograms): for a bulk load
- * that ran with the triggers dropped (adoption). Must run in the same transaction as that load. One pass over
- * the table and one sort of the runs into groups (about half a million for a million runs), from which every
- * rollup is summed: three passes over job_runs took 4.7 s for a million runs, this takes about 1.3 s.
+ * The app_meta key present while the rollups are not counted: a bulk load that ran with the triggers dropped
+ * (adoption) leaves them empty, and this, in its own transaction, for the count after it has committed.
  */
-export function rebuildRollups(sqlite: Database.Database): void {
-  for (const { table } of ROLLUPS) sqlite.exec(`DELETE FROM ${table}`);
-  sqlite.exec('DROP TABLE IF EXISTS temp.rollup_delta');
-  sqlite.exec(groupRunsSql(''));
-  applyGroups(sqlite, 1);
-  sqlite.exec('DROP TABLE temp.rollup_delta');
+export const META_ROLLUPS_UNCOUNTED = 'rollups_uncounted';
+
+/**
+ * The statements that count every rollup of job_runs (job_run_counts, job_run_daily, and the daily and weekly
+ * histograms) from scratch, raise the version of every day, and forget META_ROLLUPS_UNCOUNTED: to run in one write
+ * transaction. One pass over the table and one sort of the runs into groups (about half a million for a million
+ * runs), from which every rollup is summed: three passes over job_runs took 4.7 s for a million runs, this about 1.3 s.
+ * Whatever the triggers kept since the bulk load's commit is replaced, so writes in between need no care.
+ */
+export function countRollupsSql(): string[] {
+  return [
+    ...ROLLUPS.map(({ table }) => `DELETE FROM ${table}`),
+    'DROP TABLE IF EXISTS temp.rollup_delta',
+    groupRunsSql(''),
+    ...ROLLUPS.map((rollup) => addGroupsSql(rollup)),
+    'DROP TABLE temp.rollup_delta',
+    RAISE_EVERY_DAY_VERSION_SQL,
+    `DELETE FROM app_meta WHERE key = '${META_ROLLUPS_UNCOUNTED}'`,
+  ];
+}
+
+/** 1 while a bulk load's rollups are still to be counted (META_ROLLUPS_UNCOUNTED), else 0. */
+export const ROLLUPS_UNCOUNTED_SQL = `SELECT count(*) FROM app_meta WHERE key = '${META_ROLLUPS_UNCOUNTED}'`;
+
+export function rollupsUncounted(sqlite: Database.Database): boolean {
+  return sqlite.prepare(ROLLUPS_UNCOUNTED_SQL).pluck().get() !== 0;
+}
+
+/** Connections that have seen the rollups counted: nothing makes them uncounted again (a bulk load builds a new file). */
+const seenCounted = new WeakSet<Database.Database>();
+
+/**
+ * Every read of the rollups, and every bulk change to them, calls this first. When a bulk load left them uncounted,
+ * they are counted here, on this connection, in a write transaction of their own (or the caller's): the answer is the
+ * same as ever, only later. When the background count (deferred-work.ts) holds the write lock, this waits for it
+ * within the busy timeout and then finds nothing to do. Costs nothing once a connection has seen them counted.
+ */
+export function ensureRollupsCounted(sqlite: Database.Database): void {
+  if (seenCounted.has(sqlite)) return;
+  if (!rollupsUncounted(sqlite)) {
+    // Inside a transaction that may still roll back (the caller's), "counted" is only this transaction's view.
+    if (!sqlite.inTransaction) seenCounted.add(sqlite);
+    return;
+  }
+  if (sqlite.inTransaction) {
+    for (const statement of countRollupsSql()) sqlite.exec(statement);
+    return;
+  }
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    // Read again under the write lock: the background count may have committed meanwhile.
+    if (rollupsUncounted(sqlite)) for (const statement of countRollupsSql()) sqlite.exec(statement);
+    sqlite.exec('COMMIT');
+  } finally {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+  }
+  seenCounted.add(sqlite);
 }
 
 /** What a bulk change does to the runs it touches: deletes them, or gives them all to another owner (nothing else changes). */
@@ -285,6 +341,7 @@ export function withRollupsMovedInBulk<T>(
   change: () => T,
 ): T {
   if (!sqlite.inTransaction) throw new Error('withRollupsMovedInBulk must run inside a transaction');
+  ensureRollupsCounted(sqlite);
   sqlite.exec('DROP TABLE IF EXISTS temp.rollup_affected');
   sqlite.exec('CREATE TEMP TABLE rollup_affected (id INTEGER PRIMARY KEY)');
   sqlite.prepare(`INSERT INTO temp.rollup_affected (id) ${affected.sql}`).run(...affected.params);
@@ -310,6 +367,7 @@ export function withRollupsMovedInBulk<T>(
 export function withOwnerRollupsMoved<T>(sqlite: Database.Database, fromOwner: number, effect: BulkRunChange, change: () => T): T {
   if (!sqlite.inTransaction) throw new Error('withOwnerRollupsMoved must run inside a transaction');
   if (effect.kind === 'moved' && effect.toOwner === fromOwner) throw new Error(`Runs of owner ${fromOwner} cannot move to the same owner`);
+  ensureRollupsCounted(sqlite);
   const result = withTriggersDropped(sqlite, 'job_runs', change);
   const runsOf = ownerRunsCondition(fromOwner);
   const left = sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM job_runs WHERE ${runsOf.sql})`).pluck().get(...runsOf.params);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { ProgressListener } from '../../src-shared/progress';
 import { backupDatabase, backupPathFor } from './backup';
 import { DatabaseOpenError, enableWal, openDatabaseFile, type AppDatabase } from './connection';
-import { buildDeferredIndexes, missingDeferredIndexes } from './deferred-indexes';
+import { deferredWork, finishDeferredWork, type DeferredWork } from './deferred-work';
 import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './legacy/adopt';
 import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './migrations';
 import { defaultMigrationsFolder } from './paths';
@@ -38,8 +38,8 @@ export interface StartupReport {
   schemaVersion: number;
   migrated: { from: number; to: number; backupPath: string | null } | null;
   adoption: AdoptionReport | null;
-  /** Indexes a bulk load deferred (deferred-indexes.ts) still to be built: 0 unless `deferredIndexes: 'leave'`. */
-  deferredIndexes: number;
+  /** What a bulk load (adoption) left for after its commit, still to do (deferred-work.ts): nothing unless `deferredWork: 'leave'`. */
+  deferred: DeferredWork;
 }
 
 export interface OpenAppDatabaseOptions {
@@ -50,10 +50,11 @@ export interface OpenAppDatabaseOptions {
   confirmAdoption?: (legacy: LegacyInspection) => boolean | Promise<boolean>;
   now?: () => Date;
   /**
-   * Indexes a bulk load (adoption) left to build after its commit: 'build' them here before returning (the default:
-   * the CLI, tests), or 'leave' them for the caller to build in the background (buildDeferredIndexesInBackground).
+   * What a bulk load (adoption) left for after its commit, the rollups to count and the filter indexes: do it here
+   * before returning ('build', the default: the CLI, tests), or 'leave' it for the caller to do in the background
+   * while it serves (finishDeferredWorkInBackground).
    */
-  deferredIndexes?: 'build' | 'leave';
+  deferredWork?: 'build' | 'leave';
 }
 
 export async function openAppDatabase(
@@ -72,7 +73,7 @@ export async function openAppDatabase(
   let db = open();
   try {
     const migrations = loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
-    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null, deferredIndexes: 0 };
+    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null, deferred: { rollups: false, indexes: 0 } };
     // Every refusal happens before anything is written, WAL mode included (switching it rewrites the header).
     const legacy = inspectLegacy(db);
     if (legacy) {
@@ -103,8 +104,8 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
   if (state.kind === 'pending') {
     let backupPath: string | null = null;
     if (state.version > 0) {
-      // A migration may drop or rebuild an index: each one the schema has must exist first.
-      buildDeferredIndexes(db, options.onProgress);
+      // A migration may drop or rebuild an index or a rollup: each one the schema has must exist, and be counted, first.
+      finishDeferredWork(db, options.onProgress);
       options.onProgress?.({ phase: 'Backing up before migrating', done: 0, total: 1 });
       backupPath = (
         await backupDatabase(sqlite, backupPathFor(db.path, `schema-${state.version}`, now()), (p) =>
@@ -139,8 +140,8 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
     );
   }
   report.schemaVersion = migrations.length;
-  if (options.deferredIndexes !== 'leave') buildDeferredIndexes(db, options.onProgress);
-  report.deferredIndexes = missingDeferredIndexes(db).length;
+  if (options.deferredWork !== 'leave') finishDeferredWork(db, options.onProgress);
+  report.deferred = deferredWork(db);
   sqlite.pragma('analysis_limit = 1000');
   sqlite.pragma('optimize = 0x10002');
 }

@@ -1,10 +1,11 @@
 // Reads of job_run_counts: runs per owner and job type, kept by triggers on job_runs in the same
-// transaction as every change (drizzle/0004_run_counts_triggers.sql). Exact counts from a few hundred rows.
+// transaction as every change (drizzle/0004_run_counts_triggers.sql). Exact counts from a few hundred rows. Each read
+// first makes sure a bulk load's rollups have been counted (ensureRollupsCounted).
 import { eq, sql, sum, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { RunScope } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
+import { ensureRollupsCounted, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
 import { jobRunCounts } from '../db/schema';
 import { requireBusinessId, type TenantScope } from './tenant-scope';
 
@@ -27,6 +28,7 @@ export function ownerCondition(scope: TenantScope, owner: SQLiteColumn = jobRunC
 
 /** Runs per job type in `scope`. */
 export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number> {
+  ensureRollupsCounted(orm.$client);
   const rows = orm
     .select({ jobType: jobRunCounts.jobType, runs: sum(jobRunCounts.runs).mapWith(Number) })
     .from(jobRunCounts)
@@ -38,11 +40,13 @@ export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number
 
 /** All runs in `scope`. */
 export function runsInScope(orm: Orm, scope: TenantScope): number {
+  ensureRollupsCounted(orm.$client);
   return orm.select({ runs: sum(jobRunCounts.runs).mapWith(Number) }).from(jobRunCounts).where(ownerCondition(scope)).get()?.runs ?? 0;
 }
 
 /** Runs per owner (a business, system-wide, or the orphans) within `scope`. */
 export function runsPerOwner(orm: Orm, scope: TenantScope): { scope: RunScope; businessId: number | null; runs: number }[] {
+  ensureRollupsCounted(orm.$client);
   return orm
     .select({ owner: jobRunCounts.owner, runs: sum(jobRunCounts.runs).mapWith(Number) })
     .from(jobRunCounts)

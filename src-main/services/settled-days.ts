@@ -14,7 +14,7 @@
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { DAY_MS, EVERY_DAY_VERSION } from '../db/rollups';
+import { DAY_MS, ensureRollupsCounted, EVERY_DAY_VERSION } from '../db/rollups';
 import { jobRunDayVersions } from '../db/schema';
 import {
   activeRunsOf,
@@ -247,6 +247,7 @@ export interface StatsReader {
 }
 
 export function statsReader(orm: Orm, scope: TenantScope, from: number, to: number, now: number): StatsReader {
+  ensureRollupsCounted(orm.$client);
   const firstDay = Math.floor(from / DAY_MS);
   // The versions before anything they vouch for: a value kept under them was read after them, so it may hold a
   // change they miss (and is read again next time), never lack one they count.

@@ -41,7 +41,7 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
       const businesses = all('SELECT * FROM businesses ORDER BY id');
       const users = all('SELECT * FROM users ORDER BY id');
       const runs = all('SELECT * FROM job_runs ORDER BY id');
-      // Copied with the triggers dropped, the rollups are recounted in the same transaction.
+      // Copied with the triggers dropped, the rollups are counted once the file is open (before openAppDatabase returns here).
       expect(runCountDrift(db.sqlite)).toEqual([]);
       expect(dailyRollupDrift(db.sqlite)).toEqual([]);
       expect(db.sqlite.prepare('SELECT sum(runs) FROM job_run_counts').pluck().get()).toBe(fixture.runs.length);

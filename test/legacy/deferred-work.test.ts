@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { createAppCore } from '../../src-main/app-core';
 import type { AppDatabase } from '../../src-main/db/connection';
 import {
-  buildDeferredIndexes,
   buildDeferredIndexesInBackground,
+  finishDeferredWork,
   META_DEFERRED_INDEXES,
   missingDeferredIndexes,
-} from '../../src-main/db/deferred-indexes';
+} from '../../src-main/db/deferred-work';
 import { readMeta } from '../../src-main/db/meta';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
 import { openAppDatabase } from '../../src-main/db/startup';
@@ -57,8 +57,8 @@ function filteredAnswers(db: AppDatabase): unknown[] {
 async function adoptLeavingIndexes(): Promise<{ db: AppDatabase; deferred: number; file: string }> {
   const file = path.join(tempDir(), 'automation.db');
   createLegacyDatabase(file, { revision: 'tenant', runs: 600, seed: 21 });
-  const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT, deferredIndexes: 'leave' });
-  return { db, deferred: report.deferredIndexes, file };
+  const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT, deferredWork: 'leave' });
+  return { db, deferred: report.deferred.indexes, file };
 }
 
 /** An adopted file with its indexes left, while another connection holds its write lock (until `work` ends it). */
@@ -103,7 +103,7 @@ describe('indexes that adoption leaves for after the file opens', () => {
     const core = createAppCore({ argv: ['--db', file], env: {}, migrationsFolder: MIGRATIONS_FOLDER, engine: { start: false } });
     const startup = await core.started;
     if (startup.state !== 'ready') throw new Error(`expected ready, got ${startup.failure.message}`);
-    expect(startup.report.deferredIndexes).toBe(FILTER_INDEXES.length);
+    expect(startup.report.deferred).toEqual({ rollups: true, indexes: FILTER_INDEXES.length });
     await core.close();
     const sqlite = new Database(file, { readonly: true });
     try {
@@ -126,8 +126,11 @@ describe('indexes that adoption leaves for after the file opens', () => {
     const reopened = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, onProgress: (p) => progress.push(`${p.phase} ${p.done}/${p.total}`) });
     try {
       expect(reopened.report.adoption).toBeNull();
-      expect(reopened.report.deferredIndexes).toBe(0);
-      expect(progress).toEqual([`Building indexes 0/${FILTER_INDEXES.length - 1}`, ...FILTER_INDEXES.slice(1).map((_, i) => `Building indexes ${i + 1}/${FILTER_INDEXES.length - 1}`)]);
+      expect(reopened.report.deferred).toEqual({ rollups: false, indexes: 0 });
+      expect(progress).toEqual([
+        'Counting the statistics 0/1',
+        'Counting the statistics 1/1',
+        `Building indexes 0/${FILTER_INDEXES.length - 1}`, ...FILTER_INDEXES.slice(1).map((_, i) => `Building indexes ${i + 1}/${FILTER_INDEXES.length - 1}`)]);
       expect(indexesOf(reopened.db.sqlite)).toEqual(schemaIndexes());
       expect(readMeta(reopened.db.orm, META_DEFERRED_INDEXES)).toBeUndefined();
     } finally {
@@ -172,7 +175,7 @@ describe('indexes that adoption leaves for after the file opens', () => {
       for (const index of missingDeferredIndexes(db)) db.sqlite.exec(index.sql);
       // Listed again, as if two builders had raced.
       db.sqlite.prepare(`UPDATE app_meta SET value = ? WHERE key = ?`).run(JSON.stringify(schemaIndexes().filter((i) => FILTER_INDEXES.includes(i.name))), META_DEFERRED_INDEXES);
-      expect(() => buildDeferredIndexes(db)).not.toThrow();
+      expect(() => finishDeferredWork(db)).not.toThrow();
       expect(readMeta(db.orm, META_DEFERRED_INDEXES)).toBeUndefined();
     } finally {
       db.close();

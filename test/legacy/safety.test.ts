@@ -19,6 +19,7 @@ const PHASES = [
   'Copying runs',
   'Finishing',
   'Backing up',
+  'Counting the statistics',
   'Building indexes',
 ];
 

@@ -37,7 +37,7 @@ import type { ProgressListener } from '../../../src-shared/progress';
 import { recordAuditEvent } from '../../services/audit';
 import { backupPathFor, refuseExisting, syncFile } from '../backup';
 import { openDatabaseFile, type AppDatabase } from '../connection';
-import { deferIndexes } from '../deferred-indexes';
+import { deferIndexes } from '../deferred-work';
 import { META_LEGACY_ADOPTION, writeMeta } from '../meta';
 import {
   assertNoForeignKeyViolations,
@@ -48,7 +48,7 @@ import {
   type ForeignKeyViolation,
   type Migration,
 } from '../migrations';
-import { rebuildRollups } from '../rollups';
+import { META_ROLLUPS_UNCOUNTED } from '../rollups';
 import { runSqlInWorker } from '../sql-worker';
 import {
   assertChecksHold,
@@ -179,9 +179,10 @@ interface BuildContext extends AdoptionOptions {
 /**
  * Builds the adopted database in `context.building` on a connection of its own, with the server-edition file attached.
  * Two worker threads take work off this thread's path: while the runs are copied, one scans them for problems
- * (scanRunsSql); once the copy is committed to the file (nobody else's yet), the other verifies it (the CHECK pass,
- * the runs' foreign keys) while this thread recounts the rollups. Nothing is kept unless every check passed: a run the
- * checks refuse (an unknown status, an unreadable time) is reported as such even when it already made the copy fail.
+ * (scanRunsSql); once the copy is committed to the file (nobody else's yet), the other checks the runs' foreign keys
+ * while this thread runs the CHECK pass over them. Nothing is kept unless every check passed: a run the checks refuse
+ * (an unknown status, an unreadable time) is reported as such even when it already made the copy fail. The rollups are
+ * left to count once the file is open (META_ROLLUPS_UNCOUNTED, deferred-work.ts), like the filter indexes.
  */
 async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], plan: LegacyPlan, context: BuildContext): Promise<AdoptionReport> {
   const { onProgress: progress, timer } = context;
@@ -203,7 +204,7 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     sqlite.pragma('main.locking_mode = EXCLUSIVE');
     sqlite.pragma('foreign_keys = OFF');
     // A second sorter thread, and a 1 MB cache instead of 16: SQLite's external sort then writes smaller runs, more of
-    // them for that thread (1M runs: the copy 3.1-3.9 s against 3.7-4.7 s, the rollups' grouping 0.9-1.0 s against 1.3).
+    // them for that thread (1M runs: the copy 3.1-3.9 s against 3.7-4.7 s).
     sqlite.pragma('threads = 2');
     sqlite.pragma('cache_size = -1000');
     sqlite.prepare(`ATTACH ? AS ${LEGACY_SCHEMA}`).run(legacy.path);
@@ -223,28 +224,23 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     const runCheck = await copyAllRuns(built, legacy.sqlite, plan, scanned, adoptedAt, progress);
     timer.lap('runs');
 
-    // The copy is in the file, which is still nobody else's: a worker reads it back while this thread goes on, and the
-    // commit below, the file's last, waits for it. Without the exclusive lock the worker can read; with no spill
-    // from the cache this thread needs no lock the reader would hold up until that commit.
+    // The copy is in the file, which is still nobody else's: a worker checks the runs' foreign keys while this thread
+    // runs the CHECK pass and writes the rest, and the commit below, the file's last, waits for it. Without the
+    // exclusive lock the worker can read; with no spill from the cache this thread needs no lock the reader would hold
+    // up until that commit. The rollups stay empty, to be counted once the file is open.
     const checks = runCheckPass(sqlite, plan.shape);
     sqlite.pragma('main.locking_mode = NORMAL');
     sqlite.exec('COMMIT');
     verified = runSqlInWorker(
-      {
-        file: context.building,
-        readonly: true,
-        steps: [
-          { kind: 'all', sql: 'PRAGMA main.foreign_key_check("job_runs")' },
-          ...(checks ? [{ kind: 'get' as const, sql: checks.sql }] : []),
-        ],
-      },
+      { file: context.building, readonly: true, steps: [{ kind: 'all', sql: 'PRAGMA main.foreign_key_check("job_runs")' }] },
       workerOptions,
     );
     verified.catch(() => undefined); // awaited below
     sqlite.pragma('cache_spill = OFF');
+    if (checks) assertChecksHold(checks, Object.values(sqlite.prepare(checks.sql).get() as Record<string, number>));
     sqlite.exec('BEGIN');
-    rebuildRollups(sqlite);
-    timer.lap('rollups');
+    writeMeta(orm, META_ROLLUPS_UNCOUNTED, true, adoptedAt);
+    timer.lap('checks');
 
     progress?.({ phase: 'Finishing', done: 0, total: 1 });
     assertEveryRowCopied(sqlite);
@@ -263,9 +259,8 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     };
     const { notes: _notes, phaseMs: _phaseMs, durationMs: _durationMs, ...counts } = report;
     recordAuditEvent(orm, { actor: { kind: 'app', label: 'startup' }, action: 'database.adopt_legacy', details: counts, at: adoptedAt });
-    const [runForeignKeys, checkCounts] = await verified;
-    timer.lap('checks (waited for)');
-    if (checks) assertChecksHold(checks, Object.values(checkCounts as Record<string, number>));
+    const [runForeignKeys] = await verified;
+    timer.lap('foreign keys (waited for)');
     const violations = [...describeForeignKeyViolations(runForeignKeys as ForeignKeyViolation[]), ...foreignKeyViolationsBesides(sqlite, 'job_runs')];
     assertNoForeignKeyViolations(sqlite, migrations.length, violations);
     // Timed up to here: the commit, the sync and the rename into place come after the record is written.

@@ -1,0 +1,137 @@
+// Adoption leaves the statistics' rollups to count once the file is open (deferred-work.ts). Until they are counted,
+// every read of them counts them first, or waits for the count under way: each answer is the one a file counted before
+// it opened gives. Writes made in between are in the count.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createAppCore } from '../../src-main/app-core';
+import type { AppDatabase } from '../../src-main/db/connection';
+import { countRollupsInBackground } from '../../src-main/db/deferred-work';
+import { dailyRollupDrift, rollupsUncounted, runCountDrift } from '../../src-main/db/rollups';
+import { openAppDatabase } from '../../src-main/db/startup';
+import { createJobRun, countJobRuns, countJobRunsByOwner, finishJobRun, getJobRunStats, getJobTypes, startJobRun } from '../../src-main/services/job-runs';
+import { assignOrphans, checkRuns } from '../../src-main/services/orphans';
+import type { TenantScope } from '../../src-main/services/tenant-scope';
+import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
+import { SeededRandom } from '../helpers/random';
+import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
+import { ADOPTED_AT } from './support';
+
+const DAY = 86_400_000;
+const REVISIONS: LegacyRevisionName[] = ['pre_tenant', 'tenant', 'cleaned'];
+
+/** Two copies of one random server-edition file: `counted` opened as the CLI opens it, `leave` as the app does. */
+async function adoptedTwice(seed: number): Promise<{ counted: AppDatabase; leave: () => Promise<AppDatabase>; random: SeededRandom }> {
+  const random = new SeededRandom(seed);
+  const dir = tempDir();
+  const source = path.join(dir, 'source.db');
+  const revision = REVISIONS[random.int(REVISIONS.length)]!;
+  createLegacyDatabase(source, { revision, runs: 200 + random.int(600), businesses: 1 + random.int(8), seed });
+  let copies = 0;
+  const open = async (deferredWork: 'build' | 'leave') => {
+    const file = path.join(dir, `copy-${copies++}.db`);
+    fs.copyFileSync(source, file);
+    return (await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT, deferredWork })).db;
+  };
+  return { counted: await open('build'), leave: () => open('leave'), random };
+}
+
+function scopesOf(db: AppDatabase): TenantScope[] {
+  const businesses = db.sqlite.prepare('SELECT id FROM businesses ORDER BY id').pluck().all() as number[];
+  return [{ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }, ...businesses.map((businessId) => ({ kind: 'business' as const, businessId }))];
+}
+
+/** A random stats range over the adopted runs (at most the 366 days stats allow), edges not on day boundaries. */
+function statsRange(db: AppDatabase, random: SeededRandom): { from: number; to: number; timeZone: string } {
+  const span = db.sqlite.prepare('SELECT min(created_at) AS first, max(created_at) AS last FROM job_runs').get() as { first: number; last: number };
+  const from = span.first - random.int(DAY);
+  const to = Math.min(from + 366 * DAY, span.last + 1 + random.int(DAY));
+  return { from, to, timeZone: random.next() < 0.5 ? 'UTC' : 'Europe/Berlin' };
+}
+
+/** Each way the app reads the rollups, in every scope. */
+const READERS: Record<string, (db: AppDatabase, scopes: TenantScope[], range: ReturnType<typeof statsRange>) => unknown> = {
+  'run counts': (db, scopes) => scopes.map((scope) => countJobRuns(db.orm, scope)),
+  'runs per owner': (db, scopes) => scopes.map((scope) => countJobRunsByOwner(db.orm, scope)),
+  'job types': (db, scopes) => scopes.map((scope) => getJobTypes(db.orm, scope)),
+  statistics: (db, scopes, range) => scopes.map((scope) => getJobRunStats(db.orm, scope, range)),
+  'the orphans check': (db) => checkRuns(db),
+};
+
+function closeAll(...dbs: AppDatabase[]): void {
+  for (const db of dbs) db.close();
+}
+
+describe('rollups that adoption leaves to count', () => {
+  it.each(Object.keys(READERS))('answer %s as if counted before the file opened, when that read comes first (random files)', async (reader) => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const { counted, leave, random } = await adoptedTwice(seed * 97 + reader.length);
+      const uncounted = await leave();
+      try {
+        expect(rollupsUncounted(uncounted.sqlite)).toBe(true);
+        expect(uncounted.sqlite.prepare('SELECT count(*) FROM job_run_counts').pluck().get()).toBe(0);
+        const scopes = scopesOf(counted);
+        const range = statsRange(counted, random);
+        const read = READERS[reader]!;
+        expect(read(uncounted, scopes, range), `seed ${seed}`).toEqual(read(counted, scopes, range));
+        expect(rollupsUncounted(uncounted.sqlite)).toBe(false);
+        expect(runCountDrift(uncounted.sqlite)).toEqual([]);
+        expect(dailyRollupDrift(uncounted.sqlite)).toEqual([]);
+      } finally {
+        closeAll(counted, uncounted);
+      }
+    }
+  });
+
+  it('are counted on a worker thread, with the runs created, finished and assigned in between, once', async () => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const { counted, leave } = await adoptedTwice(seed * 31);
+      const db = await leave();
+      try {
+        // What the app does while the count waits to start: the runner, an operator assigning orphans.
+        const business = db.sqlite.prepare('SELECT id FROM businesses ORDER BY id LIMIT 1').pluck().get() as number;
+        const at = ADOPTED_AT.getTime();
+        for (let i = 0; i < 5; i++) {
+          const run = createJobRun(db.orm, { kind: 'business', businessId: business }, { jobType: 'reports.monthly_usage', trigger: 'manual' });
+          const scope: TenantScope = { kind: 'business', businessId: business };
+          startJobRun(db.orm, scope, run.id, at + i);
+          finishJobRun(db.orm, scope, run.id, i % 2 === 0 ? { status: 'completed' } : { status: 'failed', error: 'boom' }, at + 1000 * i);
+        }
+        createJobRun(db.orm, { kind: 'system' }, { jobType: 'maintenance.backup', trigger: 'manual' });
+        const orphans = db.sqlite.prepare('SELECT id FROM job_runs WHERE business_id IS NULL ORDER BY id LIMIT 3').pluck().all() as number[];
+        if (orphans.length > 0) {
+          // A bulk move of the rollups counts them first (it would otherwise take runs out of rows that hold none).
+          assignOrphans(db, business, { kind: 'ids', ids: orphans }, { actor: { kind: 'app', label: 'cli' }, expectedCount: orphans.length });
+          expect(rollupsUncounted(db.sqlite)).toBe(false);
+        } else {
+          expect(await countRollupsInBackground(db)).toBe(true);
+        }
+        expect(await countRollupsInBackground(db)).toBe(false);
+        expect(runCountDrift(db.sqlite)).toEqual([]);
+        expect(dailyRollupDrift(db.sqlite)).toEqual([]);
+        expect(countJobRuns(db.orm, { kind: 'all' })).toBe(countJobRuns(counted.orm, { kind: 'all' }) + 6);
+      } finally {
+        closeAll(counted, db);
+      }
+    }
+  });
+
+  it('are counted by the app after it opens, while a statistics read made at once waits for them or counts them itself', async () => {
+    const file = path.join(tempDir(), 'automation.db');
+    const fixture = createLegacyDatabase(file, { revision: 'tenant', runs: 1500, businesses: 6, seed: 12 });
+    const core = createAppCore({ argv: ['--db', file], env: {}, migrationsFolder: MIGRATIONS_FOLDER, engine: { start: false } });
+    const startup = await core.started;
+    if (startup.state !== 'ready') throw new Error(`expected ready, got ${startup.failure.message}`);
+    try {
+      expect(startup.report.deferred.rollups).toBe(true);
+      // Read on the app's connection while the worker counts: whichever takes the write lock first counts.
+      expect(countJobRuns(startup.db.orm, { kind: 'all' })).toBe(fixture.runs.length);
+      await startup.deferredDone;
+      expect(rollupsUncounted(startup.db.sqlite)).toBe(false);
+      expect(runCountDrift(startup.db.sqlite)).toEqual([]);
+      expect(dailyRollupDrift(startup.db.sqlite)).toEqual([]);
+    } finally {
+      await core.close();
+    }
+  });
+});
