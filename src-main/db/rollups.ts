@@ -308,14 +308,14 @@ export function ensureRollupsCounted(sqlite: Database.Database): void {
     if (!sqlite.inTransaction) seenCounted.add(sqlite);
     return;
   }
-  if (sqlite.inTransaction) {
+  const count = () => {
     for (const statement of countRollupsSql()) sqlite.exec(statement);
-    return;
-  }
+  };
+  if (sqlite.inTransaction) return count();
   sqlite.exec('BEGIN IMMEDIATE');
   try {
     // Read again under the write lock: the background count may have committed meanwhile.
-    if (rollupsUncounted(sqlite)) for (const statement of countRollupsSql()) sqlite.exec(statement);
+    if (rollupsUncounted(sqlite)) count();
     sqlite.exec('COMMIT');
   } finally {
     if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
