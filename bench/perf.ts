@@ -16,7 +16,7 @@ import { openAppDatabase } from '../src-main/db/startup';
 import { forgetSettledDays } from '../src-main/services/settled-days';
 import { SESSION_HEADER, startHttpShell } from '../src-main/http/server';
 import { inImmediateTransaction, type AppDatabase } from '../src-main/db/connection';
-import { findJobType, type JobTypeDefinition } from '../src-main/jobs/registry';
+import { findJobType, JOB_TYPES, type JobTypeDefinition } from '../src-main/jobs/registry';
 import { createRunner, DEFAULT_RUNNER_CONCURRENCY } from '../src-main/jobs/runner';
 import {
   createJobRun,
@@ -409,7 +409,7 @@ async function measureRunnerLifecycles(
   const runner = createRunner(db, {
     concurrency,
     // Runs are recorded as diagnostics.probe (createJobRun takes registered types only) and served by a no-op.
-    findJobType: (key) => (key === NOOP_JOB_TYPE.key ? NOOP_JOB_TYPE : findJobType(key)),
+    jobTypes: [NOOP_JOB_TYPE, ...JOB_TYPES.filter((type) => type.key !== NOOP_JOB_TYPE.key)],
     onRunChanged: (run) => {
       if (run.finishedAt === null) return;
       finishedInAll++;
@@ -443,7 +443,7 @@ async function measureRunnerLifecycles(
       `run lifecycles, runner, concurrency ${concurrency} (${n(perBatch * k)} runs)`,
       samples.ms,
       3 * perBatch,
-      `${perBatch} createJobRun in one transaction (as a scheduler tick or a bulk trigger creates them) + one wake, then the real runner (concurrency ${concurrency}${concurrency === DEFAULT_RUNNER_CONCURRENCY ? ', the default' : ''}) claims, starts and completes each run, writing outcomes and claims with group commit (one transaction per turn of the event loop) and announcing each change; the handler is a no-op served through RunnerOptions.findJobType (runs are recorded as diagnostics.probe); ${k} batches of ${perBatch} after one untimed (${n(finishedInAll)} runs finished in all); the p95 column is the 5th percentile of the batches' rates`,
+      `${perBatch} createJobRun in one transaction (as a scheduler tick or a bulk trigger creates them) + one wake, then the real runner (concurrency ${concurrency}${concurrency === DEFAULT_RUNNER_CONCURRENCY ? ', the default' : ''}) claims, starts and completes each run, writing outcomes and claims with group commit (one transaction per turn of the event loop) and announcing each change; the handler is a no-op served through RunnerOptions.jobTypes (runs are recorded as diagnostics.probe); ${k} batches of ${perBatch} after one untimed (${n(finishedInAll)} runs finished in all); the p95 column is the 5th percentile of the batches' rates`,
     );
   } finally {
     await runner.stop();

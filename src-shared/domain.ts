@@ -6,9 +6,23 @@ export type UserRole = (typeof USER_ROLES)[number];
 export const RUN_SCOPES = ['business', 'system'] as const;
 export type RunScope = (typeof RUN_SCOPES)[number];
 
-export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * `unfinished`: adopted from the server edition, where it was still pending or running when the file was adopted.
+ * Its end was never recorded, so it has no outcome; this app never runs, finishes or times it (docs/runs.md).
+ */
+export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'unfinished'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** The runs this app may still progress: its queue and the runs its runner holds. */
 export const ACTIVE_RUN_STATUSES = ['pending', 'running'] as const satisfies readonly RunStatus[];
+/** How each status reads to a person. */
+export const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
+  pending: 'pending',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  unfinished: 'unfinished (server edition)',
+};
 
 /** `legacy`: adopted from the server edition, which did not record how a run was started. */
 export const RUN_TRIGGERS = ['manual', 'schedule', 'retry', 'system', 'legacy'] as const;

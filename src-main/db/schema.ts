@@ -112,6 +112,11 @@ export const jobRuns = sqliteTable(
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
     durationMs: integer('duration_ms'),
+    /**
+     * The last time the runner recorded this run alive (its heartbeat, and every progress write): where a run a crash
+     * interrupted ends, since nothing recorded it later.
+     */
+    heartbeatAt: integer('heartbeat_at'),
   },
   (t) => [
     // Every index ends in the rowid (= id), so (created_at, id) keyset order needs no sort. One business history, newest first; also orphans and system runs (NULL business).

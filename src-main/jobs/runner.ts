@@ -8,7 +8,8 @@
 // rows the statements returned. Crash window: a crash (or power loss) between a handler's return and that
 // flush, which is at most one turn of the loop, loses the outcomes queued in that turn; their runs are still
 // `running` in the file, so recovery at the next start marks them failed as interrupted (never lost silently,
-// but a handler's completed result and side effects can then show as an interrupted run). Claims are never
+// but a handler's completed result and side effects can then show as an interrupted run, ending at its last
+// heartbeat). Claims are never
 // lost: a handler starts only after the transaction that claimed its run has committed. A flush the file
 // refuses (busy past the timeout, disk full) keeps its outcomes queued and their slots held, and is tried again
 // after FLUSH_RETRY_MS; only while stopping does a failed flush give up and leave its runs to recovery.
@@ -26,6 +27,7 @@ import {
   finishJobRun,
   ownScopeOf,
   recordRunOutcome,
+  recordRunHeartbeats,
   recordRunProgress,
   toJobRunView,
   type JobRunListRow,
@@ -34,7 +36,7 @@ import {
 } from '../services/job-runs';
 import type { TenantScope } from '../services/tenant-scope';
 import type { JobContext } from './context';
-import { findJobType, type JobTypeDefinition } from './registry';
+import { JOB_TYPES, type JobTypeDefinition } from './registry';
 
 /** How long a flush that could not be written waits before it is tried again (the outcomes stay queued). */
 export const FLUSH_RETRY_MS = 1_000;
@@ -46,8 +48,15 @@ export const FLUSH_RETRY_MS = 1_000;
  */
 export const IDLE_CHECKPOINT_MS = 1_000;
 
-/** The error of a run that was running when the app stopped or crashed. */
+/** The error of a run that was running when the app stopped or crashed. drizzle/0014 names it too: keep them equal. */
 export const INTERRUPTED_ERROR = 'interrupted: the app stopped while this run was in progress';
+
+/**
+ * How often the runner records that its running runs are alive (heartbeat_at, one statement for all of them; every
+ * progress write records it too). A run a crash interrupts ends at its last heartbeat, at most this long before the
+ * crash, rather than at the next start, which may be days later.
+ */
+export const HEARTBEAT_MS = 5_000;
 
 export const DEFAULT_RUNNER_CONCURRENCY = 2;
 
@@ -62,15 +71,23 @@ export interface RunnerOptions {
   progressThrottleMs?: number;
   /** Default: `backups` and `exports` beside the database file. */
   paths?: { backupsFolder: string; exportsFolder: string };
-  /** The handler of a job type. Default: the registry's; tests and the benchmark serve their own (e.g. a no-op). */
-  findJobType?: (key: string) => JobTypeDefinition | null;
+  /**
+   * The job types served. Default: the registry's; tests and the benchmark serve their own (e.g. a no-op). Only
+   * pending runs of these types, where each type may run, are claimed (claimPendingRuns); others stay pending.
+   */
+  jobTypes?: readonly JobTypeDefinition[];
+  /** Default HEARTBEAT_MS. */
+  heartbeatMs?: number;
   /** Default IDLE_CHECKPOINT_MS. */
   idleCheckpointMs?: number;
 }
 
 export interface Runner {
   readonly concurrency: number;
-  /** Fails runs a crash left running (audited as 'runs.recovered'), then starts serving the queue. */
+  /**
+   * Fails runs a crash left running, each ending at its last recorded sign of life (audited as 'runs.recovered'),
+   * then starts serving the queue.
+   */
   start(): { recovered: number };
   /**
    * Stops taking runs, aborts the running handlers (their runs fail as interrupted), and waits for them to
@@ -110,7 +127,10 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a whole number ≥ 1, got ${concurrency}`);
   const now = options.now ?? Date.now;
   const throttleMs = options.progressThrottleMs ?? 250;
-  const jobTypeOf = options.findJobType ?? findJobType;
+  const jobTypes = options.jobTypes ?? JOB_TYPES;
+  const jobTypesByKey = new Map(jobTypes.map((type) => [type.key, type]));
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  let heartbeatTimer: NodeJS.Timeout | null = null;
   const backupsFolder = options.paths?.backupsFolder ?? backupsFolderFor(db.path);
   const exportsFolder = options.paths?.exportsFolder ?? exportsFolderFor(db.path);
   const active = new Map<number, ActiveRun>();
@@ -160,7 +180,7 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
   function writeProgress(run: ActiveRun, progress: { fraction: number; message?: string }): JobRunRow | null {
     run.lastProgressWriteAt = Date.now();
     run.pendingProgress = null;
-    return recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message);
+    return recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message, now());
   }
 
   function writeAndAnnounceProgress(run: ActiveRun, progress: { fraction: number; message?: string }): void {
@@ -235,12 +255,12 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
           // The last progress reported goes in before the outcome, and is announced with it. It stays pending
           // until the transaction commits, so a retried flush writes it again.
           const progress = run.pendingProgress;
-          const progressed = progress ? recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message) : null;
+          const progressed = progress ? recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message, at) : null;
           if (progressed) written.push(progressed);
           const finished = recordRunOutcome(db.orm, run.scope, run.id, outcome, at);
           if (finished) written.push(finished);
         }
-        if (free > 0) claimed = claimPendingRuns(db, at, free);
+        if (free > 0) claimed = claimPendingRuns(db, at, free, jobTypes);
         views = viewsOf([...written, ...claimed]);
       });
       for (const { run } of batch) run.pendingProgress = null;
@@ -293,6 +313,26 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
     checkpointTimer.unref();
   }
 
+  // ---- Heartbeat: the last sign of life of the runs held ----
+
+  function scheduleHeartbeat(): void {
+    heartbeatTimer = setTimeout(() => {
+      heartbeatTimer = null;
+      if (state !== 'started') return;
+      // Inside a caller's open transaction (or closed): this beat is skipped, the next one records.
+      if (active.size > 0 && db.sqlite.open && !db.sqlite.inTransaction) {
+        try {
+          recordRunHeartbeats(db.orm, [...active.keys()], now());
+        } catch (error) {
+          console.error('runner: could not record the heartbeat of the running runs', error);
+        }
+      }
+      scheduleHeartbeat();
+    }, heartbeatMs);
+    // Never what keeps the process alive.
+    heartbeatTimer.unref();
+  }
+
   function queueOutcome(run: ActiveRun, outcome: RunOutcome): void {
     if (run.progressTimer) clearTimeout(run.progressTimer);
     run.progressTimer = null;
@@ -342,9 +382,9 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
   }
 
   async function execute(run: ActiveRun, row: JobRunRow, view: JobRunView): Promise<RunOutcome> {
-    const type = jobTypeOf(row.jobType);
-    if (!type) return { status: 'failed', error: `unknown job type ${JSON.stringify(row.jobType)}: this app has no handler for it` };
-    if (run.scope.kind === 'orphans') return { status: 'failed', error: 'an orphan has no business to run in; assign it first' };
+    const type = jobTypesByKey.get(row.jobType);
+    // claimPendingRuns claims only runs of the types served, never an orphan.
+    if (!type || run.scope.kind === 'orphans') throw new Error(`run ${row.id} was claimed but cannot run here (job type ${JSON.stringify(row.jobType)})`);
     let actor: AuditActor | undefined;
     const ctx: JobContext = {
       db,
@@ -378,7 +418,7 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
 
     start() {
       if (state !== 'idle') throw new Error(`The runner was already ${state}.`);
-      const recovered = failRunningRuns(db.orm, { kind: 'all' }, INTERRUPTED_ERROR, now());
+      const recovered = failRunningRuns(db.orm, { kind: 'all' }, INTERRUPTED_ERROR);
       if (recovered.length > 0) {
         recordAuditEvent(db.orm, {
           actor: { kind: 'app', label: 'startup' },
@@ -390,6 +430,7 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
       }
       state = 'started';
       flush();
+      scheduleHeartbeat();
       return { recovered: recovered.length };
     },
 
@@ -398,6 +439,8 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
       state = 'stopped';
       if (checkpointTimer) clearTimeout(checkpointTimer);
       checkpointTimer = null;
+      if (heartbeatTimer) clearTimeout(heartbeatTimer);
+      heartbeatTimer = null;
       if (retryTimer) {
         // A failed flush waiting to be tried again: try it now, once (a failure now gives up, see flushOnce).
         clearTimeout(retryTimer);

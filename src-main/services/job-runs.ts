@@ -1,6 +1,6 @@
 // Job runs, read and written through the tenant chokepoint: every query here filters by runScopeCondition.
 // Plain functions of (orm, scope, input) that return the contract's views (src-shared/schemas/jobs.ts).
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import {
@@ -21,7 +21,7 @@ import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connec
 import { preparedOnce } from '../db/prepared';
 import { bucketValue, DAY_MS, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
 import { businesses, jobRuns, type JobRunRow } from '../db/schema';
-import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams } from '../jobs/registry';
+import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams, type JobTypeDefinition } from '../jobs/registry';
 import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
 import { runsInScope, runsPerJobType, runsPerOwner } from './run-counts';
@@ -145,6 +145,7 @@ export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInp
     startedAt: null,
     finishedAt: null,
     durationMs: null,
+    heartbeatAt: null,
   };
   // No RETURNING: every column is written here or left NULL, so the view is built from the values written.
   const inserted = insertRunStatement(orm).run({
@@ -188,7 +189,7 @@ export function startJobRun(orm: Orm, scope: TenantScope, runId: number, at: num
   const start = preparedOnce(orm, `jobRuns.start:${scope.kind}`, () =>
     orm
       .update(jobRuns)
-      .set({ status: 'running', startedAt: sql`${sql.placeholder('at')}` })
+      .set({ status: 'running', startedAt: sql`${sql.placeholder('at')}`, heartbeatAt: sql`${sql.placeholder('at')}` })
       .where(and(preparedRunScopeCondition(scope.kind), eq(jobRuns.id, sql.placeholder('id')), eq(jobRuns.status, 'pending')))
       .returning()
       .prepare(),
@@ -270,15 +271,35 @@ export function ownScopeOf(run: { scope: RunScope; businessId: number | null }):
  * The oldest pending run (any owner), now marked running; null when none is pending. One immediate
  * transaction, so two runners (or two processes) never start the same run.
  */
-export function claimNextPendingRun(db: AppDatabase, at: number): JobRunRow | null {
-  return claimPendingRuns(db, at, 1)[0] ?? null;
+export function claimNextPendingRun(db: AppDatabase, at: number, jobTypes: readonly RunnableJobType[] = JOB_TYPES): JobRunRow | null {
+  return claimPendingRuns(db, at, 1, jobTypes)[0] ?? null;
+}
+
+/** What the runner needs to know of a job type it serves: its key, and where it may run. */
+export type RunnableJobType = Pick<JobTypeDefinition, 'key' | 'scope'>;
+
+/**
+ * The runs a runner serving `jobTypes` may claim: pending runs this app queued (never an adopted one: their queue
+ * was the server edition's), of a type it has a handler for where the run belongs (a business-scoped type for a
+ * business's run, a system type for a system run; never an orphan). Any other pending run is left as it is.
+ */
+function claimableRunCondition(jobTypes: readonly RunnableJobType[]): SQL {
+  const keysFor = (scope: RunScope) => jobTypes.filter((type) => type.scope === scope || type.scope === 'either').map((type) => type.key);
+  return and(
+    eq(jobRuns.status, 'pending'),
+    ne(jobRuns.trigger, 'legacy'),
+    or(
+      and(eq(jobRuns.scope, 'business'), isNotNull(jobRuns.businessId), inArray(jobRuns.jobType, keysFor('business'))),
+      and(eq(jobRuns.scope, 'system'), inArray(jobRuns.jobType, keysFor('system'))),
+    ),
+  ) as SQL;
 }
 
 /**
- * Up to `limit` of the oldest pending runs (any owner), now marked running, oldest first. In one immediate
- * transaction (the caller's, or its own), so two runners never start the same run.
+ * Up to `limit` of the oldest claimable pending runs (claimableRunCondition), now marked running, oldest first. In one
+ * immediate transaction (the caller's, or its own), so two runners never start the same run.
  */
-export function claimPendingRuns(db: AppDatabase, at: number, limit: number): JobRunRow[] {
+export function claimPendingRuns(db: AppDatabase, at: number, limit: number, jobTypes: readonly RunnableJobType[] = JOB_TYPES): JobRunRow[] {
   if (limit < 1) return [];
   const { orm } = db;
   const all: TenantScope = { kind: 'all' };
@@ -287,12 +308,13 @@ export function claimPendingRuns(db: AppDatabase, at: number, limit: number): Jo
   // times slower per claim on the bench's million runs. The limit is written into the SQL, one statement per
   // limit (the runner asks for at most its concurrency): SQLite reads a bound LIMIT's value when it plans, so a
   // `LIMIT ?` statement is compiled again every time it is bound (about 8 µs of a 10 µs select).
-  const oldestPending = preparedOnce(orm, `jobRuns.oldestPending:${limit}`, () => {
+  const served = jobTypes.map((type) => `${type.key}:${type.scope}`).join(',');
+  const oldestPending = preparedOnce(orm, `jobRuns.oldestPending:${limit}:${served}`, () => {
     // drizzle binds a number given to .limit(), so the limit goes onto the SQL it built.
     const query = orm
       .select({ id: jobRuns.id })
       .from(jobRuns)
-      .where(and(runScopeCondition(all), eq(jobRuns.status, 'pending')))
+      .where(and(runScopeCondition(all), claimableRunCondition(jobTypes)))
       .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
       .toSQL();
     const statement = db.sqlite.prepare<unknown[], number>(`${query.sql} limit ${limit}`);
@@ -308,8 +330,11 @@ export function claimPendingRuns(db: AppDatabase, at: number, limit: number): Jo
   return db.sqlite.inTransaction ? claim() : inImmediateTransaction(db, claim);
 }
 
-/** A running run's progress (0..1) and, when given, its message; null when the run is not running (any more). */
-export function recordRunProgress(orm: Orm, scope: TenantScope, runId: number, progress: number, message?: string): JobRunRow | null {
+/**
+ * A running run's progress (0..1) and, when given, its message, recorded at `at` (also its heartbeat); null when the
+ * run is not running (any more).
+ */
+export function recordRunProgress(orm: Orm, scope: TenantScope, runId: number, progress: number, message: string | undefined, at: number): JobRunRow | null {
   const withMessage = message !== undefined;
   const record = preparedOnce(orm, `jobRuns.progress:${withMessage ? 'message' : 'fraction'}:${scope.kind}`, () =>
     orm
@@ -317,25 +342,41 @@ export function recordRunProgress(orm: Orm, scope: TenantScope, runId: number, p
       .set({
         progress: sql`${sql.placeholder('progress')}`,
         ...(withMessage ? { progressMessage: sql`${sql.placeholder('message')}` } : {}),
+        heartbeatAt: sql`${sql.placeholder('at')}`,
       })
       .where(and(preparedRunScopeCondition(scope.kind), eq(jobRuns.id, sql.placeholder('id')), eq(jobRuns.status, 'running')))
       .returning()
       .prepare(),
   );
-  return record.get({ ...runScopeValues(scope), id: runId, progress, ...(withMessage ? { message } : {}) }) ?? null;
+  return record.get({ ...runScopeValues(scope), id: runId, progress, at, ...(withMessage ? { message } : {}) }) ?? null;
 }
 
-/** Every run in `scope` still marked running becomes failed with `error`: for runs a stopped or crashed app left behind. */
-export function failRunningRuns(orm: Orm, scope: TenantScope, error: string, at: number = Date.now()): JobRunRow[] {
+/** The runner's heartbeat: these runs, if still running, were alive at `at`. One statement for all of them. */
+export function recordRunHeartbeats(orm: Orm, runIds: readonly number[], at: number): number {
+  if (runIds.length === 0) return 0;
+  return orm
+    .update(jobRuns)
+    .set({ heartbeatAt: at })
+    .where(and(eq(jobRuns.status, 'running'), sql`${jobRuns.id} IN (SELECT value FROM json_each(${JSON.stringify(runIds)}))`))
+    .run().changes;
+}
+
+/**
+ * Every run in `scope` that this app left running (a crash, a kill) becomes failed with `error`, ending at its last
+ * recorded sign of life: its last heartbeat or progress write, else its start. Nothing later was recorded, so no
+ * later end is claimed; its duration runs to there. Adopted runs are never running (they are 'unfinished').
+ */
+export function failRunningRuns(orm: Orm, scope: TenantScope, error: string): JobRunRow[] {
+  const lastSignOfLife = sql`max(${jobRuns.startedAt}, coalesce(${jobRuns.heartbeatAt}, ${jobRuns.startedAt}))`;
   return orm
     .update(jobRuns)
     .set({
       status: 'failed',
       error,
-      finishedAt: at,
-      durationMs: sql`CASE WHEN ${jobRuns.startedAt} IS NULL THEN NULL ELSE max(0, ${at} - ${jobRuns.startedAt}) END`,
+      finishedAt: lastSignOfLife,
+      durationMs: sql`${lastSignOfLife} - ${jobRuns.startedAt}`,
     })
-    .where(and(runScopeCondition(scope), eq(jobRuns.status, 'running')))
+    .where(and(runScopeCondition(scope), eq(jobRuns.status, 'running'), ne(jobRuns.trigger, 'legacy')))
     .returning()
     .all();
 }

@@ -32,6 +32,7 @@ export const STATUS_COLORS: Record<RunStatus, string> = {
   completed: 'teal',
   failed: 'red',
   cancelled: 'orange',
+  unfinished: 'violet',
 };
 
 /** The same colours for charts, readable on light and dark backgrounds. */
@@ -41,6 +42,7 @@ export const STATUS_CHART_COLORS: Record<RunStatus, string> = {
   completed: '#20c997',
   failed: '#fa5252',
   cancelled: '#fd7e14',
+  unfinished: '#7950f2',
 };
 
 export const TRIGGER_LABELS: Record<string, string> = {

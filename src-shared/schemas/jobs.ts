@@ -103,6 +103,7 @@ const statusCountsSchema = z.strictObject({
   completed: countSchema,
   failed: countSchema,
   cancelled: countSchema,
+  unfinished: countSchema,
 });
 
 /**

@@ -125,7 +125,7 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
               break;
             case 'progress':
               // Touches none of the rollups' columns: their triggers must not fire (and nothing may change).
-              for (const id of some(idsWithStatus('running'), step.share)) recordRunProgress(db.orm, { kind: 'all' }, id, 0.5, 'halfway');
+              for (const id of some(idsWithStatus('running'), step.share)) recordRunProgress(db.orm, { kind: 'all' }, id, 0.5, 'halfway', Date.now());
               break;
             case 'reduration': {
               const update = db.sqlite.prepare('UPDATE job_runs SET duration_ms = ? WHERE id = ?');

@@ -86,15 +86,16 @@ export interface SeedRun {
   startedAt?: number | null;
   finishedAt?: number | null;
   durationMs?: number | null;
+  heartbeatAt?: number | null;
 }
 
 /** Inserts the runs as given (no lifecycle rules applied) in one transaction; returns their ids in order. */
 export function insertRuns(db: AppDatabase, runs: readonly SeedRun[]): number[] {
   const insert = db.sqlite.prepare(
     `INSERT INTO job_runs (scope, business_id, orphaned_from, legacy_id, job_type, status, trigger, triggered_by_user_id,
-                           error, created_at, started_at, finished_at, duration_ms)
+                           error, created_at, started_at, finished_at, duration_ms, heartbeat_at)
      VALUES (@scope, @businessId, @orphanedFrom, @legacyId, @jobType, @status, @trigger, @triggeredByUserId,
-             @error, @createdAt, @startedAt, @finishedAt, @durationMs)`,
+             @error, @createdAt, @startedAt, @finishedAt, @durationMs, @heartbeatAt)`,
   );
   return db.sqlite.transaction(() =>
     runs.map((run) => {
@@ -113,6 +114,7 @@ export function insertRuns(db: AppDatabase, runs: readonly SeedRun[]): number[] 
         startedAt: run.startedAt ?? null,
         finishedAt: run.finishedAt ?? null,
         durationMs: run.durationMs ?? null,
+        heartbeatAt: run.heartbeatAt ?? null,
       };
       return Number(insert.run(values).lastInsertRowid);
     }),

@@ -17,8 +17,8 @@ import { startRunner } from './support';
 
 const TEST_TYPE = 'test.handler';
 
-/** A job type served only through the runner's findJobType seam, with the handler the test gives. */
-function testJobType(run: (ctx: JobContext, signal: AbortSignal) => Promise<unknown>): (key: string) => JobTypeDefinition | null {
+/** A job type served only through the runner's jobTypes seam, with the handler the test gives. */
+function testJobType(run: (ctx: JobContext, signal: AbortSignal) => Promise<unknown>): JobTypeDefinition[] {
   const type: JobTypeDefinition = {
     key: TEST_TYPE,
     title: 'Test handler',
@@ -27,7 +27,7 @@ function testJobType(run: (ctx: JobContext, signal: AbortSignal) => Promise<unkn
     params: z.record(z.string(), z.unknown()),
     run: (ctx, _params, signal) => run(ctx, signal),
   };
-  return (key) => (key === TEST_TYPE ? type : null);
+  return [type];
 }
 
 function pendingRuns(db: AppDatabase, owner: SeedOwner, count: number): number[] {
@@ -81,7 +81,7 @@ describe('the runner with group commit', () => {
       const ids = pendingRuns(db, { kind: 'business', businessId: acme.id }, 8);
       const harness = startRunner(db, {
         concurrency: 8,
-        findJobType: testJobType(async (ctx) => {
+        jobTypes: testJobType(async (ctx) => {
           if (++started === 8) release();
           await gate;
           const n = ids.indexOf(ctx.run.id);
@@ -117,7 +117,7 @@ describe('the runner with group commit', () => {
     let cancelledView: JobRunView | null = null;
     const harness: { runner: Runner | null } = { runner: null };
     const h = startRunner(db, {
-      findJobType: testJobType(() => {
+      jobTypes: testJobType(() => {
         // Runs in the next turn, before the flush that the handler's return schedules (setImmediate is FIFO).
         setImmediate(() => {
           statusWhenCancelled = getJobRun(db.orm, { kind: 'all' }, id!).status;
@@ -144,7 +144,7 @@ describe('the runner with group commit', () => {
     let stopped: Promise<void> | null = null;
     const harness = startRunner(db, {
       concurrency: 2,
-      findJobType: testJobType(async (ctx, signal) => {
+      jobTypes: testJobType(async (ctx, signal) => {
         if (ctx.run.id === quick) {
           // stop() comes in the turn after this handler returns, before its outcome's flush.
           setImmediate(() => {
@@ -172,7 +172,7 @@ describe('the runner with group commit', () => {
     const [first, second] = pendingRuns(db, { kind: 'system' }, 2);
     // The file refuses every finish until the trigger goes (as a lock held past the busy timeout, or a full disk, would).
     db.sqlite.exec("CREATE TRIGGER refuse_finish BEFORE UPDATE OF status ON job_runs WHEN NEW.status = 'completed' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
-    const harness = startRunner(db, { concurrency: 1, findJobType: testJobType(() => Promise.resolve({ done: true })) });
+    const harness = startRunner(db, { concurrency: 1, jobTypes: testJobType(() => Promise.resolve({ done: true })) });
     await harness.until(first!, (run) => run.status === 'running');
     await vi.waitFor(() => expect(errors).toHaveBeenCalled(), { timeout: 5000 });
     // Not dropped: still running in the file, its slot held (the second run is not claimed), no finish announced.
@@ -202,7 +202,7 @@ describe('the runner with group commit', () => {
     const events = eventWaiter();
     const runner = createRunner(db, {
       concurrency: 2,
-      findJobType: testJobType(() => Promise.resolve('ok')),
+      jobTypes: testJobType(() => Promise.resolve('ok')),
       onRunChanged(run) {
         events.record(run);
         throw new Error('listener broke');
@@ -245,7 +245,7 @@ describe('the runner with group commit', () => {
         let mostAnnouncedRunning = 0;
         const harness = startRunner(db, {
           concurrency,
-          findJobType: testJobType(async (ctx) => {
+          jobTypes: testJobType(async (ctx) => {
             const { timing: wait, fails } = planOf.get(ctx.run.id)!;
             mostInHandlers = Math.max(mostInHandlers, ++inHandlers);
             try {
@@ -298,7 +298,7 @@ describe('the runner with group commit', () => {
     let runner: Runner | null = null;
     const harness = startRunner(db, {
       concurrency: 8,
-      findJobType: testJobType(async (ctx) => {
+      jobTypes: testJobType(async (ctx) => {
         await nextTurn();
         // Cancelled while its handler runs: the handler's later outcome must not count twice.
         if (toCancel.has(ctx.run.id)) runner!.cancel(ctx.run.id, null);
@@ -326,7 +326,7 @@ describe('the runner’s idle checkpoint', () => {
   it('once nothing has run for idleCheckpointMs, the WAL is checkpointed into the file; not while runs keep coming', async () => {
     const db = await createTestDatabase();
     const ids = pendingRuns(db, { kind: 'system' }, 3);
-    const harness = startRunner(db, { concurrency: 1, idleCheckpointMs: 50, findJobType: testJobType(() => Promise.resolve(null)) });
+    const harness = startRunner(db, { concurrency: 1, idleCheckpointMs: 50, jobTypes: testJobType(() => Promise.resolve(null)) });
     await Promise.all(ids.map((id) => harness.finished(id)));
     // The commits crossed no autocheckpoint mark: their frames are only in the WAL.
     const after = walFrames(db);
@@ -340,7 +340,7 @@ describe('the runner’s idle checkpoint', () => {
     const slow = startRunner(db, {
       concurrency: 1,
       idleCheckpointMs: 50,
-      findJobType: testJobType((ctx) => (ctx.run.id === held ? new Promise((resolve) => (release = () => resolve(null))) : Promise.resolve(null))),
+      jobTypes: testJobType((ctx) => (ctx.run.id === held ? new Promise((resolve) => (release = () => resolve(null))) : Promise.resolve(null))),
     });
     await slow.until(held!, (run) => run.status === 'running');
     const during = walFrames(db);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { INTERRUPTED_ERROR } from '../../src-main/jobs/runner';
 import { getJobRun } from '../../src-main/services/job-runs';
 import { createTestDatabase, insertRuns, readAuditEvents, seedBusiness } from '../helpers/seed';
@@ -40,25 +40,42 @@ describe('the runner', () => {
     expect(await harness.finished(pending!)).toMatchObject({ status: 'completed' });
   });
 
-  it('after a crash, runs left running fail as interrupted, with one audit event; pending runs still run', async () => {
+  it('after a crash, runs left running fail as interrupted at their last sign of life, with one audit event; pending runs still run', async () => {
     const db = await createTestDatabase();
     const acme = seedBusiness(db.orm);
     const [stale, staleSystem, pending] = insertRuns(db, [
-      { owner: { kind: 'business', businessId: acme.id }, createdAt: 1_000, status: 'running', startedAt: 2_000 },
+      { owner: { kind: 'business', businessId: acme.id }, createdAt: 1_000, status: 'running', startedAt: 2_000, heartbeatAt: 6_500 },
+      // Never beat (it crashed within its first heartbeat): its start is the last thing recorded of it.
       { owner: { kind: 'system' }, createdAt: 1_000, status: 'running', startedAt: 3_000, jobType: 'maintenance.backup' },
       { owner: { kind: 'business', businessId: acme.id }, createdAt: 1_500, status: 'pending' },
     ]);
     setParams(db, pending!, { durationMs: 0 });
-    const harness = startRunner(db, { now: () => 10_000 });
+    // The next start comes three days later: none of that time is the runs'.
+    const harness = startRunner(db, { now: () => 3 * 86_400_000 });
     expect(harness.recovered).toBe(2);
-    expect(getJobRun(db.orm, { kind: 'all' }, stale!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: 10_000, durationMs: 8_000 });
-    expect(getJobRun(db.orm, { kind: 'all' }, staleSystem!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
+    expect(getJobRun(db.orm, { kind: 'all' }, stale!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: 6_500, durationMs: 4_500 });
+    expect(getJobRun(db.orm, { kind: 'all' }, staleSystem!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: 3_000, durationMs: 0 });
     expect(INTERRUPTED_ERROR).toBe('interrupted: the app stopped while this run was in progress');
     expect(readAuditEvents(db).filter((event) => event.action === 'runs.recovered')).toEqual([
       { action: 'runs.recovered', actorLabel: 'startup', businessId: null, details: { count: 2, runIds: [stale, staleSystem] } },
     ]);
     expect(harness.events.filter((run) => run.status === 'failed').map((run) => run.id)).toEqual([stale, staleSystem]);
     expect(await harness.finished(pending!)).toMatchObject({ status: 'completed' });
+  });
+
+  it('keeps a heartbeat of its running runs, and each progress write is one too', async () => {
+    const db = await createTestDatabase();
+    let clock = 50_000;
+    const harness = startRunner(db, { heartbeatMs: 20, now: () => clock, progressThrottleMs: 0 });
+    const run = harness.trigger({ kind: 'system' }, { jobType: 'diagnostics.probe', params: { durationMs: 60_000, steps: 1 } });
+    await harness.until(run.id, (view) => view.status === 'running');
+    const heartbeat = () => db.sqlite.prepare('SELECT heartbeat_at FROM job_runs WHERE id = ?').pluck().get(run.id) as number | null;
+    expect(heartbeat()).toBe(50_000);
+    clock = 61_000;
+    await vi.waitFor(() => expect(heartbeat()).toBe(61_000), { timeout: 2_000, interval: 10 });
+    clock = 72_000;
+    await vi.waitFor(() => expect(heartbeat()).toBe(72_000), { timeout: 2_000, interval: 10 });
+    await harness.runner.stop();
   });
 
   it('a clean start recovers nothing and records no audit event', async () => {
@@ -82,16 +99,23 @@ describe('the runner', () => {
     expect(getJobRun(db.orm, { kind: 'all' }, queued.id).status).toBe('pending');
   });
 
-  it('a pending run of a type this app does not know fails with a clear error instead of blocking the queue', async () => {
+  it('never claims a pending run it has no handler for, nor one adopted from the server edition, and they do not block the queue', async () => {
     const db = await createTestDatabase();
-    const [legacy, next] = insertRuns(db, [
+    const acme = seedBusiness(db.orm);
+    const [unknown, wrongScope, adopted, next] = insertRuns(db, [
       { owner: { kind: 'system' }, createdAt: 1, status: 'pending', jobType: 'legacy.sync' },
-      { owner: { kind: 'system' }, createdAt: 2, status: 'pending', jobType: 'diagnostics.probe' },
+      // reports.monthly_usage runs for one business only: a system-wide run of it has no handler.
+      { owner: { kind: 'system' }, createdAt: 2, status: 'pending', jobType: 'reports.monthly_usage' },
+      { owner: { kind: 'business', businessId: acme.id }, createdAt: 3, status: 'pending', jobType: 'diagnostics.probe', trigger: 'legacy' },
+      { owner: { kind: 'system' }, createdAt: 4, status: 'pending', jobType: 'diagnostics.probe' },
     ]);
     setParams(db, next!, { durationMs: 0 });
+    const before = db.sqlite.prepare('SELECT * FROM job_runs WHERE id IN (?, ?, ?) ORDER BY id').all(unknown, wrongScope, adopted);
     const harness = startRunner(db, { concurrency: 1 });
-    expect(await harness.finished(legacy!)).toMatchObject({ status: 'failed', error: expect.stringContaining('unknown job type "legacy.sync"') });
     expect(await harness.finished(next!)).toMatchObject({ status: 'completed' });
+    harness.runner.wake();
+    expect(db.sqlite.prepare('SELECT * FROM job_runs WHERE id IN (?, ?, ?) ORDER BY id').all(unknown, wrongScope, adopted)).toEqual(before);
+    expect(harness.events.map((run) => run.id)).not.toContain(unknown);
   });
 });
 

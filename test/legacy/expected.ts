@@ -8,9 +8,10 @@ const ROLES: Record<string, string> = {
   member: 'member', user: 'member', viewer: 'member', staff: 'member',
 };
 
+// Not finished in the server edition (queued or running there): unfinished, whatever it had reached.
 const STATUSES: Record<string, string> = {
-  pending: 'pending', queued: 'pending', scheduled: 'pending',
-  running: 'running', in_progress: 'running', started: 'running',
+  pending: 'unfinished', queued: 'unfinished', scheduled: 'unfinished',
+  running: 'unfinished', in_progress: 'unfinished', started: 'unfinished',
   completed: 'completed', success: 'completed', succeeded: 'completed', done: 'completed', ok: 'completed',
   failed: 'failed', error: 'failed', errored: 'failed', failure: 'failed',
   cancelled: 'cancelled', canceled: 'cancelled', aborted: 'cancelled',

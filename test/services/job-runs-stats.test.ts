@@ -34,7 +34,7 @@ function readRuns(db: AppDatabase): StoredRun[] {
 // ---- The statistics, computed in plain JS from every run: the oracle the SQL is held to ----------------
 
 type Counts = Record<RunStatus, number>;
-const zero = (): Counts => ({ pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 });
+const zero = (): Counts => ({ pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, unfinished: 0 });
 const countOf = (runs: StoredRun[]): Counts => {
   const counts = zero();
   for (const run of runs) counts[run.status]++;

@@ -572,14 +572,14 @@ const CASES: PlanCase[] = [
       if (scope.kind !== 'business') throw new Error('the large business is a business scope');
       const run = createJobRun(fixture.db.orm, scope, { jobType: 'diagnostics.probe', trigger: 'manual', createdAt: NOW });
       startJobRun(fixture.db.orm, scope, run.id, NOW + 1);
-      recordRunProgress(fixture.db.orm, scope, run.id, 0.5, 'halfway');
+      recordRunProgress(fixture.db.orm, scope, run.id, 0.5, 'halfway', NOW + 1);
       finishJobRun(fixture.db.orm, scope, run.id, { status: 'completed', result: { ok: true } }, NOW + 2);
     },
   },
   {
     name: 'runner · recover runs left running at start (failRunningRuns)',
     rule: { kind: 'aggregate', bounds: [['status']] },
-    run: (fixture) => () => failRunningRuns(fixture.db.orm, { kind: 'all' }, 'interrupted', NOW),
+    run: (fixture) => () => failRunningRuns(fixture.db.orm, { kind: 'all' }, 'interrupted'),
   },
   {
     name: 'orphans · listOrphans first page',

@@ -12,8 +12,8 @@
 //   job_runs    copied in the order of the adopted created_at, then legacy rowid (new ids follow creation time);
 //               legacy_id = id; scope = 'business'; business_id = the adopted business (NULL for all runs of
 //               the pre-tenant shape); a legacy business id with no business → NULL and orphaned_from = it;
-//               status without case: pending|queued|scheduled → pending, running|in_progress|started →
-//               running, completed|success|succeeded|done|ok → completed, failed|error|errored|failure →
+//               status without case: pending|queued|scheduled|running|in_progress|started → unfinished (never
+//               run, finished or timed by this app; started_at tells which had started), completed|success|succeeded|done|ok → completed, failed|error|errored|failure →
 //               failed, cancelled|canceled|aborted → cancelled, other → refused; trigger = 'legacy';
 //               triggered_by verbatim; triggered_by_user_id = the user with that legacy id, else with that
 //               email (without case), else NULL; error = error_message; result kept when valid JSON, else

@@ -16,14 +16,17 @@ export const LEGACY_ROLES: Readonly<Record<string, UserRole>> = {
   staff: 'member',
 };
 
-/** Legacy status spellings (lower case) → status. */
+/**
+ * Legacy status spellings (lower case) → status. A run still pending or running in the server edition becomes
+ * 'unfinished': its workers never recorded an end, and this app does not run another program's queue.
+ */
 export const LEGACY_STATUSES: Readonly<Record<string, RunStatus>> = {
-  pending: 'pending',
-  queued: 'pending',
-  scheduled: 'pending',
-  running: 'running',
-  in_progress: 'running',
-  started: 'running',
+  pending: 'unfinished',
+  queued: 'unfinished',
+  scheduled: 'unfinished',
+  running: 'unfinished',
+  in_progress: 'unfinished',
+  started: 'unfinished',
   completed: 'completed',
   success: 'completed',
   succeeded: 'completed',
