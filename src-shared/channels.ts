@@ -40,6 +40,8 @@ export const CHANNELS = [
   'orphans.delete',
   'orphans.previewAssign',
   'orphans.assign',
+  'orphans.suggestions',
+  'orphans.assignSuggested',
   'schedules.list',
   'schedules.create',
   'schedules.update',

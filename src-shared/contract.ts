@@ -64,6 +64,10 @@ import {
   orphanDeletionPreviewSchema,
   orphanDeletionSchema,
   orphansCheckInput,
+  orphanSuggestionsInput,
+  orphanSuggestionsSchema,
+  assignSuggestedOrphansInput,
+  suggestedAssignmentSchema,
   runsOverviewSchema,
 } from './schemas/orphans';
 
@@ -82,6 +86,14 @@ export const adoptionReportSchema = z.strictObject({
   users: count,
   runs: count,
   orphans: count,
+  /**
+   * What the adopted runs became (absent from reports of earlier versions): ended runs kept as they were, runs not
+   * finished in the server edition (now `unfinished`, of which `unfinishedStarted` had started), runs of job types
+   * this app has no handler for, and orphans for which the file gives evidence of their business.
+   */
+  runOutcomes: z
+    .strictObject({ ended: count, unfinished: count, unfinishedStarted: count, unknownJobTypes: count, orphansWithSuggestion: count })
+    .optional(),
   durationMs: z.number().nonnegative(),
   notes: z.array(z.string()),
   phaseMs: z.record(z.string(), z.number().nonnegative()),
@@ -204,6 +216,10 @@ export const contract = {
   'orphans.delete': { input: deleteOrphansInput, output: orphanDeletionSchema },
   'orphans.previewAssign': { input: orphanAssignmentPreviewInput, output: orphanAssignmentPreviewSchema },
   'orphans.assign': { input: assignOrphansInput, output: orphanAssignmentSchema },
+  /** Businesses proposed for orphans by evidence in the file, in groups by business and reason, each with a preview of its runs. */
+  'orphans.suggestions': { input: orphanSuggestionsInput, output: orphanSuggestionsSchema },
+  /** Backs the database up, then assigns the accepted groups in one transaction; CONFLICT when a group's count changed. */
+  'orphans.assignSuggested': { input: assignSuggestedOrphansInput, output: suggestedAssignmentSchema },
 
   'schedules.list': { input: emptyInput, output: z.array(scheduleSchema) },
   'schedules.create': { input: createScheduleInput, output: scheduleSchema },

@@ -14,6 +14,13 @@ export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cance
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** The runs this app may still progress: its queue and the runs its runner holds. */
 export const ACTIVE_RUN_STATUSES = ['pending', 'running'] as const satisfies readonly RunStatus[];
+/**
+ * The runs a retry may repeat (a new linked run of the same type, owner and params): those that did not complete,
+ * including an unfinished one of the server edition, whose outcome nobody recorded.
+ */
+export const RETRYABLE_RUN_STATUSES = ['failed', 'cancelled', 'unfinished'] as const satisfies readonly RunStatus[];
+export const isRetryableStatus = (status: RunStatus): boolean => (RETRYABLE_RUN_STATUSES as readonly RunStatus[]).includes(status);
+
 /** How each status reads to a person. */
 export const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
   pending: 'pending',

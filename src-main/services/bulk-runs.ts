@@ -5,7 +5,7 @@
 // CONFLICT when it changed, acts, and records one audit event for the whole action.
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { reachOf } from '../../src-shared/access';
-import { ACTIVE_RUN_STATUSES, type RunScope, type RunStatus } from '../../src-shared/domain';
+import { ACTIVE_RUN_STATUSES, isRetryableStatus, RETRYABLE_RUN_STATUSES, type RunScope, type RunStatus } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import {
   BULK_INELIGIBLE_REASONS,
@@ -59,8 +59,6 @@ export interface RunFacts {
   businessDisabled: boolean;
 }
 
-const RETRYABLE: readonly RunStatus[] = ['failed', 'cancelled'];
-
 /**
  * Why `actor` may not apply `action` to this run, or null when they may. The first reason that applies, in the
  * order of BULK_INELIGIBLE_REASONS; the same checks as a single cancel (cancelJobRun) or retry (retryJobRun).
@@ -69,7 +67,7 @@ export function ineligibilityOf(action: BulkAction, actor: Actor, run: RunFacts)
   if (action === 'export') return null;
   if (!canControlRun(actor, run)) return 'not_permitted';
   if (action === 'cancel') return (ACTIVE_RUN_STATUSES as readonly RunStatus[]).includes(run.status) ? null : 'not_active';
-  if (!RETRYABLE.includes(run.status)) return 'not_retryable';
+  if (!isRetryableStatus(run.status)) return 'not_retryable';
   if (run.scope === 'business' && run.businessId === null) return 'orphan';
   const type = findJobType(run.jobType);
   if (!type || type.scope === (run.scope === 'business' ? 'system' : 'business')) return 'job_type_unavailable';
@@ -170,7 +168,7 @@ function eligibleRunsNow(db: AppDatabase, actor: Actor, scope: TenantScope, acti
       `The runs changed since the preview: expected ${expected} eligible for ${action}, found ${counted.eligible}. Nothing was changed.`,
     );
   }
-  const statuses: RunStatus[] = action === 'cancel' ? [...ACTIVE_RUN_STATUSES] : [...RETRYABLE];
+  const statuses: RunStatus[] = action === 'cancel' ? [...ACTIVE_RUN_STATUSES] : [...RETRYABLE_RUN_STATUSES];
   const narrowing: SQL[] = [inArray(jobRuns.status, statuses)];
   if (reachOf(actor.role, 'runs.control') === 'own_triggered') narrowing.push(eq(jobRuns.triggeredByUserId, actor.userId));
   const runs = db.orm

@@ -1,7 +1,7 @@
 // Job runs, read and written through the tenant chokepoint: every query here filters by runScopeCondition.
 // Plain functions of (orm, scope, input) that return the contract's views (src-shared/schemas/jobs.ts).
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
-import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
+import { ACTIVE_RUN_STATUSES, isRetryableStatus, RUN_STATUSES, type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import {
   JOB_RUN_SORT_FIELDS,
@@ -428,15 +428,15 @@ export function cancelJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, 
 }
 
 /**
- * A new pending run repeating a failed or cancelled one: same job type, owner and params, trigger 'retry',
+ * A new pending run repeating a failed, cancelled or unfinished one: same job type, owner and params, trigger 'retry',
  * linked to the original, triggered by the actor. The caller wakes the runner.
  */
 export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, runId: number): JobRunView {
   return inImmediateTransaction(db, () => {
     const original = getJobRun(db.orm, scope, runId);
     if (!canControlRun(actor, original)) throw refuseControl(actor, 'retry');
-    if (original.status !== 'failed' && original.status !== 'cancelled') {
-      throw new AppError('CONFLICT', `Run ${runId} is ${original.status}; only failed or cancelled runs can be retried.`);
+    if (!isRetryableStatus(original.status)) {
+      throw new AppError('CONFLICT', `Run ${runId} is ${original.status}; only failed, cancelled or unfinished runs can be retried.`);
     }
     if (original.scope === 'business' && original.businessId === null) {
       throw new AppError('CONFLICT', `Run ${runId} is an orphan: an orphan has no business to run in; assign it first.`);

@@ -1,5 +1,6 @@
 // What to offer, read from the access matrix in src-shared. Main still decides every request.
 import { reachOf } from '../../src-shared/access';
+import { isRetryableStatus } from '../../src-shared/domain';
 import { type UserView } from '../../src-shared/schemas/accounts';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 
@@ -17,9 +18,9 @@ export function mayControlRun(user: UserView, run: Pick<JobRunView, 'businessId'
 }
 
 export const isCancellable = (run: Pick<JobRunView, 'status'>) => run.status === 'pending' || run.status === 'running';
-/** Main retries failed or cancelled runs that still have a business (or are system-wide). */
+/** Main retries failed, cancelled or unfinished runs that still have a business (or are system-wide). */
 export const isRetryable = (run: Pick<JobRunView, 'status' | 'scope' | 'businessId'>) =>
-  (run.status === 'failed' || run.status === 'cancelled') && (run.scope === 'system' || run.businessId !== null);
+  isRetryableStatus(run.status) && (run.scope === 'system' || run.businessId !== null);
 
 export function mayTrigger(user: UserView): boolean {
   return reachOf(user.role, 'runs.trigger') !== null;

@@ -54,6 +54,8 @@ export const jobRunFiltersSchema = z.strictObject({
   jobTypes: z.array(jobTypeKeySchema).max(50).optional(),
   triggers: z.array(runTriggerSchema).max(RUN_TRIGGERS.length).optional(),
   triggeredByUserId: idSchema.optional(),
+  /** Who triggered the run as recorded (triggered_by: an email, a server-edition user id, a label), matched without case. */
+  triggeredBy: z.string().trim().min(1).max(320).optional(),
   /** Narrows the all-business view; outside it, only the business in scope may be named. */
   businessIds: z.array(idSchema).max(200).optional(),
   createdFrom: epochMsSchema.optional(),
