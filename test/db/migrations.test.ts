@@ -8,34 +8,11 @@ import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src-main/db/migrations';
 import { openAppDatabase, StartupError } from '../../src-main/db/startup';
-import { MIGRATIONS_FOLDER, tempDbPath, tempDir } from '../helpers/temp';
+import { migrationsFolder } from '../helpers/migrations';
+import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
 
 /** The schema version of this app: how many migrations it ships. */
 const LATEST = loadMigrations(MIGRATIONS_FOLDER).length;
-
-interface JournalEntry {
-  idx: number;
-  version: string;
-  when: number;
-  tag: string;
-  breakpoints: boolean;
-}
-
-/** A copy of drizzle/ cut to the first `keep` migrations, plus extra hand-written ones appended. */
-function migrationsFolder(options: { keep?: number; extra?: Record<string, string> } = {}): string {
-  const folder = path.join(tempDir('migrations-'), 'drizzle');
-  fs.cpSync(MIGRATIONS_FOLDER, folder, { recursive: true });
-  const journalPath = path.join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as { entries: JournalEntry[] };
-  journal.entries = journal.entries.slice(0, options.keep ?? journal.entries.length);
-  let when = journal.entries[journal.entries.length - 1]!.when;
-  for (const [tag, sql] of Object.entries(options.extra ?? {})) {
-    fs.writeFileSync(path.join(folder, `${tag}.sql`), sql);
-    journal.entries.push({ idx: journal.entries.length, version: '6', when: ++when, tag, breakpoints: true });
-  }
-  fs.writeFileSync(journalPath, JSON.stringify(journal, null, 2));
-  return folder;
-}
 
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
