@@ -227,7 +227,8 @@ export const LEGACY_STATUS_SPELLINGS = [
 ];
 
 const NAMES = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark Industries', 'Wayne Enterprises', 'Tyrell'];
-const JOB_TYPES = ['sync_orders', 'send_invoices', 'nightly_backup', 'recalculate_stats', 'import_catalog'];
+// diagnostics.probe is a type this app has a handler for too: its adopted runs are of a type the runner could run.
+const JOB_TYPES = ['sync_orders', 'send_invoices', 'nightly_backup', 'recalculate_stats', 'import_catalog', 'diagnostics.probe'];
 const LABELS = ['scheduler', 'api', 'cron', 'System'];
 const NON_JSON_RESULTS = ['done', '', 'Traceback (most recent call last):\n  File "x.py"', "{'rows': 3}", '{"unterminated": ', 'NaN', '[1, 2,]'];
 

@@ -8,6 +8,7 @@ import type { AdoptionReport, LegacyInspection } from '../../src-main/db/legacy/
 import { META_LEGACY_ADOPTION, readMeta } from '../../src-main/db/meta';
 import { loadMigrations, planMigrations } from '../../src-main/db/migrations';
 import { openAppDatabase } from '../../src-main/db/startup';
+import { JOB_TYPES } from '../../src-main/jobs/registry';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
 import { adoptedResultMatches, expectedAdoption, isJson, legacyTextToMs } from './expected';
@@ -129,6 +130,17 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
         orphans: expected.orphans,
       });
       expect(adoption.orphans).toBe(revision === 'pre_tenant' ? fixture.runs.length : runs.filter((r) => r.business_id === null).length);
+      // What the runs became, counted from the fixture: nothing the server edition left unfinished is made to look ended.
+      const unfinished = expected.runs.filter((r) => r.status === 'unfinished');
+      const outcomes = {
+        ended: fixture.runs.length - unfinished.length,
+        unfinished: unfinished.length,
+        unfinishedStarted: unfinished.filter((r) => r.started_at !== null).length,
+        unknownJobTypes: fixture.runs.filter((r) => !JOB_TYPES.some((type) => type.key === r.job_type)).length,
+      };
+      expect(adoption.runOutcomes).toMatchObject(outcomes);
+      expect(outcomes.unfinished).toBeGreaterThan(0);
+      expect(outcomes.unknownJobTypes).toBeLessThan(fixture.runs.length);
       for (const rename of expected.renamed) expect(adoption.notes.some((n) => n.includes(JSON.stringify(rename.to)))).toBe(true);
       expect(adoption.notes.some((n) => n.includes('no creation time'))).toBe(fixture.businesses.some((b) => b.created_at === null));
       expect(readMeta<AdoptionReport>(db.orm, META_LEGACY_ADOPTION)).toEqual(JSON.parse(JSON.stringify(adoption)));
@@ -143,6 +155,7 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
         users: fixture.users.length,
         runs: fixture.runs.length,
         orphans: expected.orphans,
+        runOutcomes: adoption.runOutcomes,
       });
 
       // Nothing of the server edition is left, the schema is current and consistent.

@@ -1,3 +1,4 @@
+import { adoptionOutcomeLines } from '../../../src-shared/adoption';
 import { getDatabaseInfo } from '../../services/database-info';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
@@ -22,6 +23,7 @@ export const info: Command = (context) =>
         ? `Adopted from the server edition (revision ${adoption.revision ?? 'none'}): ${adoption.businesses} businesses, ` +
           `${adoption.users} users, ${adoption.runs} runs, ${adoption.orphans} orphans; backup: ${adoption.backupPath}`
         : 'Adopted:         no (created by this app)',
+      ...(adoption ? adoptionOutcomeLines(adoption).map((line) => `  - ${line}`) : []),
     ]);
     return ExitCode.ok;
   });

@@ -1,3 +1,4 @@
+import { adoptionNextSteps, adoptionOutcomeLines } from '../../../src-shared/adoption';
 import type { LegacyInspection } from '../../db/legacy/adopt';
 import type { StartupReport } from '../../db/startup';
 import type { Command, CommandContext } from '../context';
@@ -16,7 +17,8 @@ export const migrate: Command = async (context) => {
     return await withDatabase(
       context,
       ({ report }) => {
-        context.print(report, [describeReport(report)]);
+        const adoption = report.adoption && { ...report.adoption, nextSteps: adoptionNextSteps(report.adoption) };
+        context.print({ ...report, adoption }, describeReport(report));
         return ExitCode.ok;
       },
       { create: true, confirmAdoption },
@@ -50,19 +52,23 @@ function describeLegacy(legacy: LegacyInspection): string {
   );
 }
 
-function describeReport(report: StartupReport): string {
+function describeReport(report: StartupReport): string[] {
   const { adoption, migrated } = report;
   if (adoption) {
-    return (
+    const bullets = (lines: string[]) => lines.map((line) => `  - ${line}`);
+    const nextSteps = adoptionNextSteps(adoption);
+    return [
       `Converted the server-edition database ${report.path} (revision ${adoption.revision ?? 'none'}): ` +
-      `${plural(adoption.businesses, 'business', 'businesses')}, ${plural(adoption.users, 'user')}, ${plural(adoption.runs, 'run')}, ` +
-      `${plural(adoption.orphans, 'orphan')}${adoption.orphans > 0 ? ' (see them with: automation-console check)' : ''}. ` +
-      `Schema version ${report.schemaVersion}. Backup of the original: ${adoption.backupPath}`
-    );
+        `${plural(adoption.businesses, 'business', 'businesses')}, ${plural(adoption.users, 'user')}, ${plural(adoption.runs, 'run')}, ` +
+        `${plural(adoption.orphans, 'orphan')}${adoption.orphans > 0 ? ' (see them with: automation-console check)' : ''}. ` +
+        `Schema version ${report.schemaVersion}. Backup of the original: ${adoption.backupPath}`,
+      ...bullets(adoptionOutcomeLines(adoption)),
+      ...(nextSteps.length > 0 ? ['What you can do next:', ...bullets(nextSteps)] : []),
+    ];
   }
-  if (report.created) return `Created ${report.path} at schema version ${report.schemaVersion}.`;
+  if (report.created) return [`Created ${report.path} at schema version ${report.schemaVersion}.`];
   if (migrated) {
-    return `Migrated ${report.path} from schema ${migrated.from} to ${migrated.to}. Backup: ${migrated.backupPath ?? 'none'}`;
+    return [`Migrated ${report.path} from schema ${migrated.from} to ${migrated.to}. Backup: ${migrated.backupPath ?? 'none'}`];
   }
-  return `${report.path} is already current (schema version ${report.schemaVersion}).`;
+  return [`${report.path} is already current (schema version ${report.schemaVersion}).`];
 }

@@ -95,6 +95,8 @@ export interface AdoptionReport {
   runs: number;
   /** Business-scoped runs left without a business: no business recorded, or one that did not exist. */
   orphans: number;
+  /** What the runs became (src-shared/contract.ts adoptionReportSchema; absent from reports of earlier versions). */
+  runOutcomes?: { ended: number; unfinished: number; unfinishedStarted: number; unknownJobTypes: number; orphansWithSuggestion: number };
   durationMs: number;
   notes: string[];
   /** Milliseconds per phase, for the log and the benchmark. */
@@ -253,6 +255,13 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
       runs: countRows(sqlite, 'job_runs'),
       // Every adopted run is business-scoped, so this counts orphans from the index alone.
       orphans: sqlite.prepare('SELECT count(*) FROM job_runs WHERE business_id IS NULL').pluck().get() as number,
+      runOutcomes: {
+        ended: runCheck.scan.runs - runCheck.scan.unfinished,
+        unfinished: runCheck.scan.unfinished,
+        unfinishedStarted: runCheck.scan.unfinishedStarted,
+        unknownJobTypes: runCheck.scan.unknownJobTypes,
+        orphansWithSuggestion: 0,
+      },
       durationMs: 0,
       notes: [...plan.notes, ...runCheck.notes],
       phaseMs: {},
@@ -291,7 +300,7 @@ async function copyAllRuns(
   scanned: Promise<RunScan>,
   adoptedAt: number,
   progress: ProgressListener | undefined,
-): Promise<{ notes: string[] }> {
+): Promise<{ notes: string[]; scan: RunScan }> {
   const { sqlite } = built;
   const total = countRows(sqlite, `${LEGACY_SCHEMA}.job_runs`);
   // The indexes that only filters use are built after the commit (deferred-indexes.ts); the ones that the copy
@@ -318,7 +327,7 @@ async function copyAllRuns(
   }
   sqlite.exec('RELEASE runs');
   deferIndexes(built, dropped, adoptedAt);
-  return { notes: runCheck.notes };
+  return { notes: runCheck.notes, scan };
 }
 
 /** Foreign-key violations in every table of the main schema but `skipped`. */

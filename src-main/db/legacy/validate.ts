@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { MIGRATIONS_TABLE, tableExists, type Migration } from '../migrations';
 import { exactMsNeededSql, knownSpellingSql, LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, unparseableDatetimeSql } from './mapping';
+import { JOB_TYPES } from '../../jobs/registry';
 
 export type LegacyShape = 'pre_tenant' | 'tenant';
 
@@ -99,6 +100,11 @@ export interface RunScan {
   /** Tenant shape only (0 otherwise): runs whose business id is NULL, and runs whose business does not exist. */
   withoutBusiness: number;
   withMissingBusiness: number;
+  /** Runs not finished in the server edition (adopted as 'unfinished'), and how many of them had started. */
+  unfinished: number;
+  unfinishedStarted: number;
+  /** Runs of job types this app has no handler for. */
+  unknownJobTypes: number;
 }
 
 /**
@@ -197,6 +203,12 @@ function runsWithoutBusinessSql(shape: LegacyShape): string {
 const DATETIME_COLUMNS = ['started_at', 'completed_at', 'created_at'] as const;
 
 /** One pass over the legacy runs: a RunScan. Adoption runs it on a worker thread while it copies. */
+/** A legacy run still queued or running in the server edition: the spellings adoption maps to 'unfinished'. */
+const UNFINISHED_SQL = knownSpellingSql(
+  'status',
+  Object.fromEntries(Object.entries(LEGACY_STATUSES).filter(([, status]) => status === 'unfinished')),
+);
+
 export function scanRunsSql(shape: LegacyShape): string {
   return `SELECT count(*) AS runs,
         coalesce(sum(NOT ${knownSpellingSql('status', LEGACY_STATUSES)}), 0) AS unknownStatus,
@@ -210,6 +222,9 @@ export function scanRunsSql(shape: LegacyShape): string {
         coalesce(sum(created_at IS NULL AND started_at IS NULL AND completed_at IS NOT NULL), 0) AS createdFromCompleted,
         coalesce(sum(coalesce(created_at, started_at, completed_at) IS NULL), 0) AS createdFromAdoption,
         coalesce(sum(${DATETIME_COLUMNS.map((column) => `coalesce(${exactMsNeededSql(column)}, 0)`).join(' + ')}), 0) AS datetimesNeedingExactMs,
+        coalesce(sum(${UNFINISHED_SQL}), 0) AS unfinished,
+        coalesce(sum(${UNFINISHED_SQL} AND started_at IS NOT NULL), 0) AS unfinishedStarted,
+        coalesce(sum(job_type NOT IN (${JOB_TYPES.map((type) => `'${type.key}'`).join(', ')})), 0) AS unknownJobTypes,
         ${runsWithoutBusinessSql(shape)}
        FROM job_runs r`;
 }
