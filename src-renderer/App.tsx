@@ -1,5 +1,6 @@
 // The first thing shown: the startup screen (opening, or why the database could not be opened). Once the
 // database is ready, the sign-in gate, then the app shell.
+import { adoptionNextSteps, adoptionOutcomeLines } from '../src-shared/adoption';
 import { type AppStatus, type DatabaseInfoView, type StartupFailureReason } from '../src-shared/contract';
 import { type ErrorBody } from '../src-shared/errors';
 import { useAppStatus } from './queries/app';
@@ -99,12 +100,15 @@ function OrphanNotice({ info }: { info: DatabaseInfoView }) {
           ? 'There are no orphaned runs.'
           : `${orphans} orphaned ${orphans === 1 ? 'run belongs' : 'runs belong'} to no existing business. A system admin can assign them to a business or delete them.`}
       </p>
+      {info.adoption && <AdoptionNextSteps adoption={info.adoption} />}
     </section>
   );
 }
 
 function AdoptionSummary({ adoption }: { adoption: NonNullable<DatabaseInfoView['adoption']> }) {
   const revision = adoption.revision ? `revision ${adoption.revision}` : 'an unrecorded revision';
+  // Empty for a report of an earlier version, which did not count what the runs became.
+  const outcomes = adoptionOutcomeLines(adoption);
   return (
     <>
       <p data-testid="adoption-summary">
@@ -114,6 +118,39 @@ function AdoptionSummary({ adoption }: { adoption: NonNullable<DatabaseInfoView[
       <p>
         The original file was backed up to <code data-testid="adoption-backup-path">{adoption.backupPath}</code>.
       </p>
+      {outcomes.length > 0 && (
+        <ul className="adoption-list" data-testid="adoption-outcomes">
+          {outcomes.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function AdoptionNextSteps({ adoption }: { adoption: NonNullable<DatabaseInfoView['adoption']> }) {
+  const steps = adoptionNextSteps(adoption);
+  if (steps.length === 0) return null;
+  return (
+    <>
+      <h2 className="notice-heading">What you can do next</h2>
+      <ul className="adoption-list" data-testid="adoption-next-steps">
+        {steps.map((step) => (
+          <li key={step}>
+            <WithCommands text={step} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** The shared sentences mark commands with backticks, as Markdown does: shown as code. */
+function WithCommands({ text }: { text: string }) {
+  return (
+    <>
+      {text.split('`').map((part, index) => (index % 2 === 1 ? <code key={index}>{part}</code> : part))}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { Paper, SimpleGrid, Skeleton, Text, Title, useComputedColorScheme } from '@mantine/core';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { RUN_STATUSES } from '../../src-shared/domain';
+import { RUN_STATUS_LABELS, RUN_STATUSES } from '../../src-shared/domain';
 import { type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { formatDuration, STATUS_CHART_COLORS } from '../lib/format';
 
@@ -43,7 +43,7 @@ export function Charts({ stats }: { stats: JobRunStatsView | undefined }) {
               <Tooltip contentStyle={tooltipStyle} cursor={{ fill: colors.cursor }} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               {RUN_STATUSES.map((status) => (
-                <Bar key={status} dataKey={status} stackId="status" fill={STATUS_CHART_COLORS[status]} isAnimationActive={false} />
+                <Bar key={status} dataKey={status} name={RUN_STATUS_LABELS[status]} stackId="status" fill={STATUS_CHART_COLORS[status]} isAnimationActive={false} />
               ))}
             </BarChart>
           </ResponsiveContainer>

@@ -2,7 +2,7 @@
 import { Button, Group, MultiSelect, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
-import { RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '../../src-shared/domain';
+import { RUN_STATUS_LABELS, RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { type JobTypeView } from '../../src-shared/schemas/jobs';
 import { TRIGGER_LABELS } from '../lib/format';
 import { type AutomationQuery } from './view-query';
@@ -23,7 +23,7 @@ export function HistoryFilters({ state, jobTypes, onChange }: Props) {
       <MultiSelect
         label="Status"
         placeholder={state.statuses.length ? undefined : 'Any'}
-        data={RUN_STATUSES.map((status) => ({ value: status, label: status }))}
+        data={RUN_STATUSES.map((status) => ({ value: status, label: RUN_STATUS_LABELS[status] }))}
         value={state.statuses}
         onChange={(values) => onChange({ statuses: values as RunStatus[] })}
         clearable

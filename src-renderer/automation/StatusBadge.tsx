@@ -1,11 +1,11 @@
 import { Badge } from '@mantine/core';
-import { type RunStatus } from '../../src-shared/domain';
+import { RUN_STATUS_LABELS, type RunStatus } from '../../src-shared/domain';
 import { STATUS_COLORS } from '../lib/format';
 
 export function StatusBadge({ status, testId }: { status: RunStatus; testId?: string }) {
   return (
     <Badge color={STATUS_COLORS[status]} variant="light" data-testid={testId} data-status={status}>
-      {status}
+      {RUN_STATUS_LABELS[status]}
     </Badge>
   );
 }
@@ -14,7 +14,7 @@ export function StatusBadge({ status, testId }: { status: RunStatus; testId?: st
 export function StatusPill({ status }: { status: RunStatus }) {
   return (
     <span className="status-pill" data-status={status}>
-      {status}
+      {RUN_STATUS_LABELS[status]}
     </span>
   );
 }

@@ -37,6 +37,7 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
   }
   const run = detail.data;
   const mayControl = mayControlRun(session.user, run);
+  const mayRetry = mayControl && isRetryable(run);
 
   return (
     <Stack data-testid="run-detail" data-run-id={run.id} gap="md">
@@ -48,7 +49,7 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
           <StatusBadge status={run.status} testId="run-status" />
         </Group>
         <Group gap="xs">
-          {mayControl && isRetryable(run) && (
+          {mayRetry && (
             <Button
               variant="light"
               loading={retry.isPending}
@@ -75,6 +76,15 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
         </div>
       )}
 
+      {run.status === 'unfinished' && (
+        <Alert color="violet" title="Not finished in the server edition" data-testid="run-unfinished">
+          <Text size="sm">
+            {run.startedAt === null ? 'It was queued there' : `It had started there at ${formatDateTime(run.startedAt)}`} and no end was recorded. This app never
+            runs or times it{mayRetry ? '; Retry runs it again here as a new run, and this one stays as it was' : ''}.
+          </Text>
+        </Alert>
+      )}
+
       <SimpleGrid cols={2} spacing="xs" verticalSpacing={4}>
         <Fact label="Belongs to">{ownerLabel(run)}</Fact>
         <Fact label="Trigger">{TRIGGER_LABELS[run.trigger] ?? run.trigger}</Fact>
@@ -82,8 +92,12 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
         <Fact label="Cancelled by">{run.cancelledByUserId !== null ? `user #${run.cancelledByUserId}` : '—'}</Fact>
         <Fact label="Created">{formatDateTime(run.createdAt)}</Fact>
         <Fact label="Started">{formatDateTime(run.startedAt)}</Fact>
-        <Fact label="Finished">{formatDateTime(run.finishedAt)}</Fact>
-        <Fact label="Duration">{formatDuration(run.durationMs)}</Fact>
+        {run.status !== 'unfinished' && (
+          <>
+            <Fact label="Finished">{formatDateTime(run.finishedAt)}</Fact>
+            <Fact label="Duration">{formatDuration(run.durationMs)}</Fact>
+          </>
+        )}
         {run.retryOfRunId !== null && (
           <Fact label="Retry of">
             <Anchor href={hrefFor(`/runs/${run.retryOfRunId}`)} data-testid="run-retry-of">
