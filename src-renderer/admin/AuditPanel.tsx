@@ -5,16 +5,10 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { Fragment, useMemo, useState } from 'react';
 import { type AuditEventView } from '../../src-shared/schemas/engine';
 import { formatDateTime } from '../lib/format';
+import { localToMs, TimeRangeFields } from '../lib/time-range';
 import { useAuditEvents, type AuditFilters } from '../queries/admin';
 import { useViewLoaded } from '../stores/ui';
 import { QueryState, ROLE_LABELS } from './common';
-
-/** A datetime-local value (local time) as epoch ms, or undefined when empty or invalid. */
-function localToMs(value: string): number | undefined {
-  if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isFinite(ms) ? ms : undefined;
-}
 
 export function AuditPanel() {
   const [actionText, setActionText] = useState('');
@@ -56,8 +50,7 @@ export function AuditPanel() {
           data-testid="audit-filter-action"
           style={{ flex: 1 }}
         />
-        <TextInput label="From" type="datetime-local" value={from} onChange={(event) => setFrom(event.currentTarget.value)} data-testid="audit-filter-from" />
-        <TextInput label="To" type="datetime-local" value={to} onChange={(event) => setTo(event.currentTarget.value)} data-testid="audit-filter-to" />
+        <TimeRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} testIdPrefix="audit-filter" />
         <Button
           variant="default"
           data-testid="audit-filter-clear"
