@@ -1,15 +1,16 @@
 // Step 1: what the database holds (runs per business, system-wide, orphans) and the orphan list to select from.
-import { Alert, Badge, Button, Checkbox, Group, Loader, MultiSelect, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Autocomplete, Badge, Button, Group, Loader, MultiSelect, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { type UseQueryResult } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
-import { type RunsOverviewView } from '../../src-shared/schemas/orphans';
-import { StatusBadge } from '../automation/StatusBadge';
-import { formatCount, formatDateTime } from '../lib/format';
+import { RUN_STATUS_LABELS, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import { listOrphansInput, type RunsOverviewView } from '../../src-shared/schemas/orphans';
+import { formatCount } from '../lib/format';
+import { localToMs, TimeRangeFields } from '../lib/time-range';
 import { errorMessage } from '../queries/client';
 import { useJobTypes } from '../queries/jobs';
 import { useCollectOrphanIds, useOrphanList, type OrphanFilters } from '../queries/orphans';
+import { OrphanRunsTable } from './OrphanRunsTable';
 
 /** Which orphans are selected: every orphan, or these ids. */
 export type Picked = { mode: 'all' } | { mode: 'ids'; ids: Set<number> };
@@ -21,11 +22,12 @@ interface Props {
   picked: Picked;
   onPick(picked: Picked): void;
   selectedCount: number;
+  onSuggest(): void;
   onAssign(): void;
   onDelete(): void;
 }
 
-export function CheckStep({ check, picked, onPick, selectedCount, onAssign, onDelete }: Props) {
+export function CheckStep({ check, picked, onPick, selectedCount, onSuggest, onAssign, onDelete }: Props) {
   const orphans = check.data?.orphans ?? 0;
   return (
     <Stack gap="md">
@@ -41,6 +43,9 @@ export function CheckStep({ check, picked, onPick, selectedCount, onAssign, onDe
                 <Text size="sm" c="dimmed" data-testid="orphans-selected-count">
                   {picked.mode === 'all' ? `All ${formatCount(orphans)} orphans selected` : `${formatCount(selectedCount)} selected`}
                 </Text>
+                <Button variant="light" onClick={onSuggest} disabled={orphans === 0} data-testid="orphans-suggested-start">
+                  Suggested assignments…
+                </Button>
                 <Button onClick={onAssign} disabled={orphans === 0} data-testid="orphans-assign-start">
                   Assign…
                 </Button>
@@ -165,19 +170,31 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
   const [jobTypes, setJobTypes] = useState<string[]>([]);
   const [searchText, setSearchText] = useState('');
   const [search] = useDebouncedValue(searchText.trim(), 300);
+  const [byText, setByText] = useState('');
+  const [triggeredBy] = useDebouncedValue(byText.trim(), 300);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const range = createdRange(from, to);
+  const { createdFrom, createdTo } = range.filters;
   const filters = useMemo<OrphanFilters>(() => {
     const value: OrphanFilters = {};
     if (statuses.length) value.statuses = statuses;
     if (jobTypes.length) value.jobTypes = jobTypes;
+    if (triggeredBy) value.triggeredBy = triggeredBy;
+    if (createdFrom !== undefined) value.createdFrom = createdFrom;
+    if (createdTo !== undefined) value.createdTo = createdTo;
     if (search) value.search = search;
     return value;
-  }, [statuses, jobTypes, search]);
+  }, [statuses, jobTypes, triggeredBy, createdFrom, createdTo, search]);
   const filtered = Object.keys(filters).length > 0;
+  const typing = search !== searchText.trim() || triggeredBy !== byText.trim();
 
   const list = useOrphanList(filters);
   const types = useJobTypes();
   const collect = useCollectOrphanIds();
   const runs = useMemo(() => list.data?.pages.flatMap((page) => page.runs) ?? [], [list.data]);
+  // Who triggered the orphans loaded so far: offered as you type, any other text still matches.
+  const triggeredBySeen = useMemo(() => [...new Set(runs.flatMap((run) => (run.triggeredBy ? [run.triggeredBy] : [])))].sort().slice(0, 100), [runs]);
 
   const ids = picked.mode === 'ids' ? picked.ids : null;
   const isPicked = (id: number) => ids === null || ids.has(id);
@@ -207,14 +224,23 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
     collect.mutate(filters, { onSuccess: (matching) => onPick({ mode: 'ids', ids: new Set(matching) }) });
   };
   const hasSelection = picked.mode === 'all' || picked.ids.size > 0;
+  const clearFilters = () => {
+    setStatuses([]);
+    setJobTypes([]);
+    setSearchText('');
+    setByText('');
+    setFrom('');
+    setTo('');
+  };
+  const anyFilterText = filtered || searchText !== '' || byText !== '' || from !== '' || to !== '';
 
   return (
     <Stack gap="sm">
-      <Group align="flex-end" gap="sm" wrap="wrap">
+      <Group align="flex-start" gap="sm" wrap="wrap">
         <MultiSelect
           label="Status"
           placeholder={statuses.length ? undefined : 'Any'}
-          data={RUN_STATUSES.map((status) => ({ value: status, label: status }))}
+          data={RUN_STATUSES.map((status) => ({ value: status, label: RUN_STATUS_LABELS[status] }))}
           value={statuses}
           onChange={(values) => setStatuses(values as RunStatus[])}
           clearable
@@ -232,6 +258,17 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
           w={240}
           data-testid="orphans-filter-jobtype"
         />
+        <Autocomplete
+          label="Triggered by"
+          placeholder="Email, user id or label"
+          data={triggeredBySeen}
+          value={byText}
+          onChange={setByText}
+          limit={20}
+          w={240}
+          data-testid="orphans-filter-triggered-by"
+        />
+        <TimeRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} toError={range.toError} testIdPrefix="orphans-filter-created" />
         <TextInput
           label="Search"
           placeholder="Run id, server-edition id, job type, error…"
@@ -241,12 +278,19 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
           w={280}
           data-testid="orphans-filter-search"
         />
-        <Button variant="light" onClick={selectAllMatching} loading={collect.isPending} disabled={picked.mode === 'all'} data-testid="orphans-select-all">
+      </Group>
+      <Group gap="sm">
+        <Button variant="light" onClick={selectAllMatching} loading={collect.isPending} disabled={picked.mode === 'all' || typing || range.toError !== undefined} data-testid="orphans-select-all">
           {filtered ? 'Select all matching' : 'Select all orphans'}
         </Button>
         {hasSelection && (
           <Button variant="subtle" onClick={() => onPick({ mode: 'ids', ids: new Set() })} data-testid="orphans-select-none">
             Clear selection
+          </Button>
+        )}
+        {anyFilterText && (
+          <Button variant="subtle" onClick={clearFilters} data-testid="orphans-filter-clear">
+            Clear filters
           </Button>
         )}
       </Group>
@@ -260,90 +304,16 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
           {errorMessage(list.error)}
         </Alert>
       )}
-      <Table striped highlightOnHover withTableBorder data-testid="orphans-list" data-state={list.isPending || list.isPlaceholderData ? 'loading' : 'loaded'}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={40}>
-              <Checkbox
-                aria-label="Select the orphans shown"
-                checked={shownAllPicked}
-                indeterminate={!shownAllPicked && shownSomePicked}
-                disabled={picked.mode === 'all' || runs.length === 0}
-                onChange={toggleShown}
-                data-testid="orphans-select-shown"
-              />
-            </Table.Th>
-            <Table.Th>Run</Table.Th>
-            <Table.Th>Job type</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Former business</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Error</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {list.isPending && (
-            <Table.Tr>
-              <Table.Td colSpan={7}>
-                <Text c="dimmed" size="sm">
-                  Loading orphans…
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-          {!list.isPending && runs.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={7}>
-                <Text c="dimmed" size="sm" data-testid="orphans-list-empty">
-                  No orphan matches these filters.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-          {runs.map((run) => (
-            <Table.Tr key={run.id} data-testid={`orphan-row-${run.id}`}>
-              <Table.Td>
-                <Checkbox
-                  aria-label={`Select run ${run.id}`}
-                  checked={isPicked(run.id)}
-                  disabled={picked.mode === 'all'}
-                  onChange={(e) => toggle(run.id, e.currentTarget.checked)}
-                  data-testid={`orphan-select-${run.id}`}
-                />
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">#{run.id}</Text>
-                {run.legacyId && (
-                  <Text size="xs" c="dimmed" title={run.legacyId}>
-                    {run.legacyId.slice(0, 8)}…
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{run.jobType}</Text>
-              </Table.Td>
-              <Table.Td>
-                <StatusBadge status={run.status} />
-              </Table.Td>
-              <Table.Td>
-                <Text size="xs" c="dimmed" title={run.orphanedFrom ?? undefined}>
-                  {run.orphanedFrom ? `${run.orphanedFrom.slice(0, 8)}…` : '—'}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatDateTime(run.createdAt)}</Text>
-              </Table.Td>
-              <Table.Td maw={260}>
-                <Text size="xs" c="red" lineClamp={1} title={run.error ?? undefined}>
-                  {run.error ?? ''}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <OrphanRunsTable
+        runs={runs}
+        loading={list.isPending}
+        emptyText="No orphan matches these filters."
+        testId="orphans-list"
+        state={list.isPending || list.isPlaceholderData || typing ? 'loading' : 'loaded'}
+        selection={{ isPicked, toggle, locked: picked.mode === 'all', shown: { all: shownAllPicked, some: shownSomePicked, toggle: toggleShown } }}
+      />
       <Group justify="space-between">
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="dimmed" data-testid="orphans-shown-count">
           {formatCount(runs.length)} shown{list.hasNextPage ? ', more to load' : ''}
         </Text>
         {list.hasNextPage && (
@@ -354,4 +324,17 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
       </Group>
     </Stack>
   );
+}
+
+/** The created-time range as filters, checked by the orphans list's own schema (its error belongs to "To"). */
+function createdRange(from: string, to: string): { filters: Pick<OrphanFilters, 'createdFrom' | 'createdTo'>; toError: string | undefined } {
+  const filters: Pick<OrphanFilters, 'createdFrom' | 'createdTo'> = {};
+  const createdFrom = localToMs(from);
+  const createdTo = localToMs(to);
+  if (createdFrom !== undefined) filters.createdFrom = createdFrom;
+  if (createdTo !== undefined) filters.createdTo = createdTo;
+  const checked = listOrphansInput.safeParse({ filters });
+  if (checked.success) return { filters, toError: undefined };
+  const issue = checked.error.issues.find((candidate) => candidate.path.join('.') === 'filters.createdTo') ?? checked.error.issues[0];
+  return { filters: {}, toError: issue?.message };
 }

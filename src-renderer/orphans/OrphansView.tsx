@@ -1,4 +1,4 @@
-// The orphan wizards (system admins): Check → Delete or Assign → Done.
+// The orphan wizards (system admins): Check → Suggested assignments, Assign or Delete → Done.
 import { Alert, Anchor, Button, Group, Paper, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { SessionView } from '../../src-shared/schemas/accounts';
@@ -11,8 +11,16 @@ import { AssignStep } from './AssignStep';
 import { CheckStep, CheckSummary, type Picked } from './CheckStep';
 import { DeleteStep } from './DeleteStep';
 import { DoneStep, type WizardResult } from './DoneStep';
+import { SuggestedStep } from './SuggestedStep';
 
-type Step = { name: 'check' } | { name: 'assign' } | { name: 'delete' } | { name: 'done'; result: WizardResult; before: RunsOverviewView | undefined };
+const ACTION_LABELS: Record<Exclude<Step['name'], 'done'> | WizardResult['kind'], string> = {
+  check: 'Assign or delete',
+  suggested: 'Suggested assignments',
+  assign: 'Assign',
+  delete: 'Delete',
+};
+
+type Step = { name: 'check' } | { name: 'suggested' } | { name: 'assign' } | { name: 'delete' } | { name: 'done'; result: WizardResult; before: RunsOverviewView | undefined };
 
 export function OrphansView({ session }: { session: SessionView; route: Extract<Route, { name: 'orphans' }> }) {
   if (session.user.role !== 'system_admin') return <NotAllowed />;
@@ -60,7 +68,7 @@ function OrphanWizard() {
       <Stepper active={active} size="sm" allowNextStepsSelect={false}>
         <Stepper.Step label="Check" description="Runs without a business" />
         <Stepper.Step
-          label={action === 'delete' ? 'Delete' : action === 'assign' ? 'Assign' : 'Assign or delete'}
+          label={ACTION_LABELS[action]}
           description="Preview, then confirm"
         />
         <Stepper.Step label="Done" description="The result and a re-check" />
@@ -78,11 +86,13 @@ function OrphanWizard() {
             picked={picked}
             onPick={setPicked}
             selectedCount={selectedCount}
+            onSuggest={() => setStep({ name: 'suggested' })}
             onAssign={() => setStep({ name: 'assign' })}
             onDelete={() => setStep({ name: 'delete' })}
           />
         </>
       )}
+      {step.name === 'suggested' && <SuggestedStep onBack={() => setStep({ name: 'check' })} onDone={(value) => finish({ kind: 'suggested', ...value })} />}
       {step.name === 'assign' && (
         <AssignStep
           total={check.data?.orphans ?? 0}

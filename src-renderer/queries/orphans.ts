@@ -1,4 +1,4 @@
-// The orphan wizards' server state (system admins): the check, the filtered list, previews, and the two changes.
+// The orphan wizards' server state (system admins): the check, the filtered list, previews and suggestions, and the changes.
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ChannelInput } from '../../src-shared/contract';
 import { type JobRunPageView } from '../../src-shared/schemas/jobs';
@@ -73,6 +73,22 @@ export function useDeletePreview(selection: OrphanSelectionInput) {
   });
 }
 
+/**
+ * The businesses proposed for orphans by evidence, grouped by business and reason: the preview of the suggested
+ * assignment, read afresh on each visit and on "preview again", like the other previews.
+ */
+export function useOrphanSuggestions(previewLimit: number) {
+  const client = useClient();
+  return useQuery({
+    queryKey: orphanKeys.suggestions(previewLimit),
+    queryFn: () => callOrThrow(client, 'orphans.suggestions', { previewLimit }),
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
+    refetchOnWindowFocus: false,
+  });
+}
+
 /** After a change: the orphan screens, every run view, and app.status (the orphan banner's count). */
 function useRefreshAfterChange() {
   const queryClient = useQueryClient();
@@ -81,20 +97,16 @@ function useRefreshAfterChange() {
   };
 }
 
-export function useAssignOrphans() {
+/** A change to orphans: on success, everything it affects is read again. */
+function useOrphanChange<C extends 'orphans.assign' | 'orphans.assignSuggested' | 'orphans.delete'>(channel: C) {
   const client = useClient();
   const refresh = useRefreshAfterChange();
   return useMutation({
-    mutationFn: (input: ChannelInput<'orphans.assign'>) => callOrThrow(client, 'orphans.assign', input),
+    mutationFn: (input: ChannelInput<C>) => callOrThrow(client, channel, input),
     onSuccess: refresh,
   });
 }
 
-export function useDeleteOrphans() {
-  const client = useClient();
-  const refresh = useRefreshAfterChange();
-  return useMutation({
-    mutationFn: (input: ChannelInput<'orphans.delete'>) => callOrThrow(client, 'orphans.delete', input),
-    onSuccess: refresh,
-  });
-}
+export const useAssignOrphans = () => useOrphanChange('orphans.assign');
+export const useAssignSuggestedOrphans = () => useOrphanChange('orphans.assignSuggested');
+export const useDeleteOrphans = () => useOrphanChange('orphans.delete');
