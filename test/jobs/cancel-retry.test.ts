@@ -98,6 +98,16 @@ describe('retrying a run', () => {
     expect(retryJobRun(db, root, { kind: 'system' }, cancelled!)).toMatchObject({ scope: 'system', businessId: null, trigger: 'retry', retryOfRunId: cancelled });
   });
 
+  it('an unfinished run of the server edition is retried as a new run of this app, and itself stays as it was', async () => {
+    const { db, acme, boss, acmeScope } = await fixture();
+    const [unfinished] = insertRuns(db, [
+      { owner: { kind: 'business', businessId: acme.id }, createdAt: 1, status: 'unfinished', trigger: 'legacy', legacyId: 'abc', startedAt: 2 },
+    ]);
+    const before = db.sqlite.prepare('SELECT * FROM job_runs WHERE id = ?').get(unfinished);
+    expect(retryJobRun(db, boss, acmeScope, unfinished!)).toMatchObject({ status: 'pending', trigger: 'retry', retryOfRunId: unfinished, businessId: acme.id });
+    expect(db.sqlite.prepare('SELECT * FROM job_runs WHERE id = ?').get(unfinished)).toEqual(before);
+  });
+
   it('refuses: completed or active runs CONFLICT, another member’s run FORBIDDEN, an orphan CONFLICT, another business NOT_FOUND', async () => {
     const { db, acme, globex, ann, bob, boss, root, acmeScope } = await fixture();
     const [completed, running, annsFailed, orphan, globexFailed, legacyType] = insertRuns(db, [
@@ -108,7 +118,7 @@ describe('retrying a run', () => {
       { owner: { kind: 'business', businessId: globex.id }, createdAt: 5, status: 'failed' },
       { owner: { kind: 'system' }, createdAt: 6, status: 'failed', jobType: 'legacy.sync' },
     ]);
-    expect(() => retryJobRun(db, ann, acmeScope, completed!)).toThrow(error('CONFLICT', 'only failed or cancelled runs can be retried'));
+    expect(() => retryJobRun(db, ann, acmeScope, completed!)).toThrow(error('CONFLICT', 'only failed, cancelled or unfinished runs can be retried'));
     expect(() => retryJobRun(db, ann, acmeScope, running!)).toThrow(error('CONFLICT'));
     expect(() => retryJobRun(db, bob, acmeScope, annsFailed!)).toThrow(error('FORBIDDEN', 'You can retry only runs you triggered.'));
     expect(() => retryJobRun(db, ann, acmeScope, globexFailed!)).toThrow(error('NOT_FOUND'));
