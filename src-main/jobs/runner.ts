@@ -9,8 +9,7 @@
 // flush, which is at most one turn of the loop, loses the outcomes queued in that turn; their runs are still
 // `running` in the file, so recovery at the next start marks them failed as interrupted (never lost silently,
 // but a handler's completed result and side effects can then show as an interrupted run, ending at its last
-// heartbeat). Claims are never
-// lost: a handler starts only after the transaction that claimed its run has committed. A flush the file
+// heartbeat). Claims are never lost: a handler starts only after the transaction that claimed its run has committed. A flush the file
 // refuses (busy past the timeout, disk full) keeps its outcomes queued and their slots held, and is tried again
 // after FLUSH_RETRY_MS; only while stopping does a failed flush give up and leave its runs to recovery.
 import { eq } from 'drizzle-orm';
