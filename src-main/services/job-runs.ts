@@ -392,6 +392,16 @@ export function findJobRunView(orm: Orm, scope: TenantScope, id: number): JobRun
   return row ? toJobRunView(row, row.businessName) : null;
 }
 
+/** These runs as lists show them, those in `scope` only, in the order of `ids`. */
+export function findJobRunViews(orm: Orm, scope: TenantScope, ids: readonly number[]): JobRunView[] {
+  if (ids.length === 0) return [];
+  const rows = selectRunList(orm)
+    .where(and(runScopeCondition(scope), sql`${jobRuns.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`))
+    .all();
+  const byId = new Map(rows.map((row) => [row.id, toJobRunView(row, row.businessName)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 // ---- Cancel and retry ------------------------------------------------------------------------------
 
 /** What cancelJobRun needs of the runner: it cancels a pending run at once and aborts a running one. */
@@ -699,6 +709,8 @@ function filterConditionsBesidesStatus(filters: JobRunFilters): SQL[] {
   if (filters.jobTypes?.length) conditions.push(inArray(jobRuns.jobType, filters.jobTypes));
   if (filters.triggers?.length) conditions.push(inArray(jobRuns.trigger, filters.triggers));
   if (filters.triggeredByUserId !== undefined) conditions.push(eq(jobRuns.triggeredByUserId, filters.triggeredByUserId));
+  // As recorded (an email, a server-edition user id, a label): ASCII case-insensitive, like emails are unique.
+  if (filters.triggeredBy !== undefined) conditions.push(sql`${jobRuns.triggeredBy} = ${filters.triggeredBy} COLLATE NOCASE`);
   if (filters.businessIds?.length) conditions.push(inArray(jobRuns.businessId, filters.businessIds));
   if (filters.createdFrom !== undefined) conditions.push(gte(jobRuns.createdAt, filters.createdFrom));
   if (filters.createdTo !== undefined) conditions.push(lt(jobRuns.createdAt, filters.createdTo));
@@ -1015,6 +1027,6 @@ function compareOwners(x: OwnerStats['owner'], y: OwnerStats['owner']): number {
 }
 
 /** Code-unit order: the same on every machine, unlike localeCompare. */
-function compareText(x: string, y: string): number {
+export function compareText(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -185,13 +185,7 @@ export function assignOrphans(
     requireUnchangedSince(db.orm, selected, expectedCount);
     const summary = { id: business.id, name: business.name };
     if (expectedCount === 0) return { assigned: 0, business: summary };
-    const assigned = inBulk(
-      db,
-      selected,
-      expectedCount,
-      { kind: 'moved', toOwner: business.id },
-      () => db.orm.update(jobRuns).set({ businessId: business.id, orphanedFrom: null }).where(orphansIn(selected)).run().changes,
-    );
+    const assigned = moveOrphansTo(db, business.id, selected, expectedCount);
     recordAuditEvent(db.orm, {
       actor: options.actor,
       action: 'orphans.assign',
@@ -204,6 +198,20 @@ export function assignOrphans(
   });
   options.onProgress?.({ phase: 'Assigning orphans', done: result.assigned, total: expectedCount });
   return result;
+}
+
+/**
+ * Gives the selected orphans (`selectedCount` of them, counted in this transaction) to a business: the business
+ * set, the server-edition business id they recorded cleared, the rollups moved in bulk. Inside a transaction.
+ */
+export function moveOrphansTo(db: AppDatabase, businessId: number, selected: OrphanSelection, selectedCount: number): number {
+  return inBulk(
+    db,
+    selected,
+    selectedCount,
+    { kind: 'moved', toOwner: businessId },
+    () => db.orm.update(jobRuns).set({ businessId, orphanedFrom: null }).where(orphansIn(selected)).run().changes,
+  );
 }
 
 // ---- Rules shared by the operations ---------------------------------------------------------------
@@ -253,25 +261,30 @@ function requireSelectedAreOrphans(orm: Orm, selection: OrphanSelection): void {
   );
 }
 
-function requireExpectedCount(expectedCount: number): number {
+export function requireExpectedCount(expectedCount: number, field = 'expectedCount'): number {
   if (!Number.isSafeInteger(expectedCount) || expectedCount < 0) {
-    throw new AppError('VALIDATION', `expectedCount must be the count from the preview, got ${expectedCount}`);
+    throw new AppError('VALIDATION', `${field} must be the count from the preview, got ${expectedCount}`);
   }
   return expectedCount;
 }
 
 /** Counts first, so selected orphans that were deleted or assigned meanwhile read as a conflict, not as bad input. */
 function requireUnchangedSince(orm: Orm, selection: OrphanSelection, expectedCount: number): void {
-  const found = countSelectedOrphans(orm, selection);
-  if (found !== expectedCount) {
-    throw new AppError('CONFLICT', `The orphans changed since the preview: expected ${expectedCount}, found ${found}. Nothing was changed.`);
-  }
+  requireCountUnchanged('The orphans', expectedCount, countSelectedOrphans(orm, selection));
   requireSelectedAreOrphans(orm, selection);
 }
 
-function requireAssignableBusiness(orm: Orm, businessId: number): BusinessRow {
+/** CONFLICT when what the operator previewed (`what`, e.g. "The orphans") no longer holds as many orphans. */
+export function requireCountUnchanged(what: string, expectedCount: number, found: number): void {
+  if (found !== expectedCount) {
+    throw new AppError('CONFLICT', `${what} changed since the preview: expected ${expectedCount}, found ${found}. Nothing was changed.`);
+  }
+}
+
+/** An existing, enabled business: VALIDATION naming `field` for a bad id or a disabled business, NOT_FOUND for a missing one. */
+export function requireAssignableBusiness(orm: Orm, businessId: number, field = 'businessId'): BusinessRow {
   if (!Number.isSafeInteger(businessId) || businessId <= 0) {
-    throw new AppError('VALIDATION', `businessId must be a positive whole number, got ${businessId}`);
+    throw new AppError('VALIDATION', `${field} must be a positive whole number, got ${businessId}`);
   }
   const business = getBusiness(orm, businessId);
   if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${businessId}`);

@@ -12,7 +12,9 @@ import {
   previewOrphanAssignment,
   previewOrphanDeletion,
 } from '../../src-main/services/orphans';
+import { listJobRuns } from '../../src-main/services/job-runs';
 import { listJobRunsInput } from '../../src-shared/schemas/jobs';
+import { listOrphansInput } from '../../src-shared/schemas/orphans';
 import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';
 
 const actor: AuditActor = { kind: 'app', label: 'cli' };
@@ -65,6 +67,39 @@ describe('checking runs and orphans', () => {
     expect(second.nextCursor).toBeNull();
     expect(listOrphans(db, listJobRunsInput.parse({ limit: 10, filters: { statuses: ['failed'] } })).runs).toHaveLength(3);
     expect(listOrphans(db, listJobRunsInput.parse({ limit: 10, filters: { jobTypes: ['nothing-like-this'] } })).runs).toHaveLength(0);
+  });
+});
+
+describe('filtering the orphan list by who triggered a run and when it was created', () => {
+  it('triggeredBy matches the recorded triggered_by without case, in the orphan list and in any run list', async () => {
+    const { db, acme, acmeRuns, orphans } = await databaseWithOrphans();
+    const setTriggeredBy = db.sqlite.prepare('UPDATE job_runs SET triggered_by = ? WHERE id = ?');
+    setTriggeredBy.run('Alice@Example.test', orphans[0]);
+    setTriggeredBy.run('alice@example.test', orphans[3]);
+    setTriggeredBy.run('alice@example.test.evil', orphans[4]);
+    setTriggeredBy.run('alice@example.test', acmeRuns[1]);
+    const listed = (triggeredBy: string) => listOrphans(db, listOrphansInput.parse({ filters: { triggeredBy } })).runs.map((r) => r.id);
+    expect(listed('ALICE@example.TEST')).toEqual([orphans[3], orphans[0]]);
+    expect(listed('  alice@example.test ')).toEqual([orphans[3], orphans[0]]);
+    expect(listed('alice')).toEqual([]);
+    const acmeList = listJobRuns(db.orm, { kind: 'business', businessId: acme.id }, listJobRunsInput.parse({ filters: { triggeredBy: 'ALICE@EXAMPLE.TEST' } }));
+    expect(acmeList.runs.map((r) => r.id)).toEqual([acmeRuns[1]]);
+  });
+
+  it('createdFrom (inclusive) and createdTo (exclusive) bound the orphan list, also with triggeredBy and paging', async () => {
+    const { db, orphans } = await databaseWithOrphans();
+    const createdAt = new Map(listOrphans(db, listOrphansInput.parse({ limit: 10 })).runs.map((r) => [r.id, r.createdAt]));
+    const from = createdAt.get(orphans[1]!)!;
+    const to = createdAt.get(orphans[4]!)!;
+    const inRange = listOrphansInput.parse({ filters: { createdFrom: from, createdTo: to }, limit: 2 });
+    const first = listOrphans(db, inRange);
+    const second = listOrphans(db, { ...inRange, cursor: first.nextCursor });
+    expect([...first.runs, ...second.runs].map((r) => r.id)).toEqual([orphans[3], orphans[2], orphans[1]]);
+    expect(second.nextCursor).toBeNull();
+    db.sqlite.prepare('UPDATE job_runs SET triggered_by = ? WHERE id IN (?, ?)').run('scheduler', orphans[0], orphans[2]);
+    const both = listOrphansInput.parse({ filters: { createdFrom: from, createdTo: to, triggeredBy: 'Scheduler' } });
+    expect(listOrphans(db, both).runs.map((r) => r.id)).toEqual([orphans[2]]);
+    expect(listOrphansInput.safeParse({ filters: { createdFrom: to, createdTo: from } }).error?.issues[0]).toMatchObject({ path: ['filters', 'createdTo'] });
   });
 });
 
