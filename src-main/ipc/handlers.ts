@@ -44,6 +44,7 @@ import {
   previewOrphanAssignment,
   previewOrphanDeletion,
 } from '../services/orphans';
+import { assignSuggestedOrphans, suggestOrphanAssignments } from '../services/orphan-suggestions';
 import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule, type ScheduleOwner } from '../services/schedules';
 import { type TenantScope } from '../services/tenant-scope';
 import { getUsage, writeUsageCsv } from '../services/usage';
@@ -343,6 +344,16 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
       const { actor } = orphanManager(context);
       const assignment = assignOrphans(db, input.businessId, input.selection, { actor: userAuditActor(actor), expectedCount: input.expectedCount });
       // One event for the whole change, to system admins (database.changed's audience); no per-run events.
+      if (assignment.assigned > 0) tablesChanged('job_runs');
+      return assignment;
+    },
+    'orphans.suggestions': (input, context) => {
+      orphanManager(context);
+      return suggestOrphanAssignments(db, { previewLimit: input.previewLimit });
+    },
+    'orphans.assignSuggested': async (input, context) => {
+      const { actor } = orphanManager(context);
+      const assignment = await assignSuggestedOrphans(db, input.groups, { actor: userAuditActor(actor) });
       if (assignment.assigned > 0) tablesChanged('job_runs');
       return assignment;
     },

@@ -279,15 +279,56 @@ describe.each(TRANSPORTS)('the orphan wizard over %s', (transport) => {
     }
   });
 
+  it('suggestions → accept one group → those runs become Globex runs; one audit event, one change event to system admins; a stale preview is CONFLICT', async () => {
+    const w = await world(transport);
+    try {
+      // Globex was "gone-1" in the server edition; Ann (Acme) triggered one of the "gone-2" runs.
+      w.harness.db.sqlite.prepare("UPDATE businesses SET legacy_id = 'GONE1' WHERE id = ?").run(w.globex);
+      w.harness.db.sqlite.prepare("UPDATE job_runs SET triggered_by = 'ann@example.test' WHERE id = ?").run(w.orphans[3]);
+      w.harness.db.sqlite.prepare("UPDATE users SET email = 'ann@example.test' WHERE role = 'business_admin' AND business_id = ?").run(w.acme);
+      const [rootEvents, annEvents] = await Promise.all([w.root.listen(), w.ann.listen()]);
+      const suggestions = await w.root.value('orphans.suggestions', { previewLimit: 2 });
+      expect(suggestions.groups.map((g) => [g.business.name, g.reason, g.count, g.preview.map((run) => run.id)])).toEqual([
+        ['Acme', 'triggering_user', 1, [w.orphans[3]]],
+        ['Globex', 'former_business', 3, [w.orphans[2], w.orphans[1]]],
+      ]);
+      expect(suggestions).toMatchObject({ orphans: 6, suggested: 4 });
+
+      const accepted = { groups: [{ businessId: w.globex, reason: 'former_business', expectedCount: 3 }] } as const;
+      const assigned = await w.root.value('orphans.assignSuggested', accepted);
+      expect(assigned).toMatchObject({ assigned: 3, groups: [{ business: { id: w.globex, name: 'Globex' }, reason: 'former_business', assigned: 3 }] });
+      expect(fs.existsSync(assigned.backupPath)).toBe(true);
+      const owners = readRunOwnership(w.harness.db);
+      expect(owners.filter((run) => run.businessId === w.globex).map((run) => run.id)).toEqual(w.orphans.slice(0, 3));
+      expect(readAuditEvents(w.harness.db).filter((event) => event.action === 'orphans.assign_suggested')).toEqual([
+        expect.objectContaining({
+          actorLabel: w.rootEmail,
+          details: { count: 3, groups: [{ business: { id: w.globex, name: 'Globex' }, reason: 'former_business', count: 3 }], backupPath: assigned.backupPath },
+        }),
+      ]);
+      await eventually(() => rootEvents.of('database.changed').length > 0);
+      expect(rootEvents.of('database.changed')).toEqual([{ tables: ['job_runs'] }]);
+      expect(annEvents.events).toEqual([]);
+
+      const dump = logicalDump(w.harness.db);
+      const stale = await w.root.call('orphans.assignSuggested', accepted);
+      expect(stale).toEqual({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('expected 3, found 0. Nothing was changed.') } });
+      expect(logicalDump(w.harness.db)).toBe(dump);
+    } finally {
+      await w.harness.close();
+    }
+  });
+
   it('members and business admins, of a business or not, get FORBIDDEN on every orphans.* channel, and nothing changes', async () => {
     const w = await world(transport);
     try {
       expect(SYSTEM_ADMIN_CHANNELS).toEqual(CHANNELS.filter((channel) => channel.startsWith('orphans.')));
-      expect(SYSTEM_ADMIN_CHANNELS).toHaveLength(6);
+      expect(SYSTEM_ADMIN_CHANNELS).toHaveLength(8);
       const real = {
         'orphans.delete': { selection: { kind: 'all' }, expectedCount: 6, confirmation: 'delete 6 orphans' },
         'orphans.assign': { businessId: w.acme, selection: { kind: 'all' }, expectedCount: 6 },
         'orphans.previewAssign': { businessId: w.acme, selection: { kind: 'all' } },
+        'orphans.assignSuggested': { groups: [{ businessId: w.acme, reason: 'former_business', expectedCount: 0 }] },
       } as Record<string, unknown>;
       const dump = logicalDump(w.harness.db);
       for (const [who, client] of Object.entries({ ann: w.ann, alice: w.alice, bob: w.bob })) {

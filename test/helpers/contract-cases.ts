@@ -42,6 +42,8 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'orphans.delete': { selection: { kind: 'ids', ids: [1] }, expectedCount: 0, confirmation: 'delete 0 orphans' },
   'orphans.previewAssign': { businessId: 1, selection: { kind: 'all' } },
   'orphans.assign': { businessId: 1, selection: { kind: 'all' }, expectedCount: 0 },
+  'orphans.suggestions': { previewLimit: 3 },
+  'orphans.assignSuggested': { groups: [{ businessId: 1, reason: 'triggering_user', expectedCount: 0 }] },
   'schedules.list': {},
   'schedules.create': { name: 'Nightly probe', jobType: 'diagnostics.probe', cron: '0 3 * * *', timeZone: 'Europe/Berlin' },
   'schedules.update': { id: 1, name: 'Renamed' },
@@ -119,6 +121,7 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'an unknown sort field', input: { sort: { field: 'passwordHash', direction: 'asc' } } },
     { why: 'a cursor longer than any cursor', input: { cursor: 'x'.repeat(513) } },
     { why: 'a cursor that is not one', input: { cursor: 'not-a-cursor' } },
+    { why: 'an empty triggered-by filter', input: { filters: { triggeredBy: '  ' } } },
   ],
   'jobs.stats': [
     { why: 'from after to', input: { from: 2_000, to: 1_000 } },
@@ -179,6 +182,8 @@ const BULK_AND_ORPHAN_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'a business filter (orphans have none)', input: { filters: { businessIds: [1] } } },
     { why: 'an unknown status filter', input: { filters: { statuses: ['exploded'] } } },
     { why: 'a cursor that is not one', input: { cursor: 'not-a-cursor' } },
+    { why: 'a created range that ends before it starts', input: { filters: { createdFrom: 2_000, createdTo: 1_000 } } },
+    { why: 'an empty triggered-by filter', input: { filters: { triggeredBy: '  ' } } },
   ],
   'orphans.previewDelete': orphanSelectionTraps(VALID_INPUTS['orphans.previewDelete']),
   'orphans.delete': [
@@ -193,6 +198,16 @@ const BULK_AND_ORPHAN_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
   'orphans.assign': [
     ...orphanSelectionTraps(VALID_INPUTS['orphans.assign']),
     { why: 'no expected count', input: { businessId: 1, selection: { kind: 'all' } } },
+  ],
+  'orphans.suggestions': [{ why: 'previewLimit 21', input: { previewLimit: 21 } }],
+  'orphans.assignSuggested': [
+    { why: 'no groups', input: { groups: [] } },
+    { why: 'an unknown reason', input: { groups: [{ businessId: 1, reason: 'a hunch', expectedCount: 0 }] } },
+    { why: 'a group without expected count', input: { groups: [{ businessId: 1, reason: 'former_business' }] } },
+    {
+      why: 'the same group twice',
+      input: { groups: [{ businessId: 1, reason: 'former_business', expectedCount: 1 }, { businessId: 1, reason: 'former_business', expectedCount: 1 }] },
+    },
   ],
 };
 
