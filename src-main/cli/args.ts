@@ -15,6 +15,8 @@ const OPTIONS = {
   ids: { type: 'string' },
   business: { type: 'string' },
   limit: { type: 'string' },
+  suggest: { type: 'boolean' },
+  suggested: { type: 'boolean' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
@@ -22,9 +24,9 @@ type OptionName = keyof typeof OPTIONS;
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   info: ['db', 'json'],
   migrate: ['db', 'json', 'yes'],
-  check: ['db', 'json', 'limit'],
+  check: ['db', 'json', 'limit', 'suggest'],
   'delete-orphans': ['db', 'json', 'yes', 'all', 'ids'],
-  'assign-orphans': ['db', 'json', 'yes', 'all', 'ids', 'business'],
+  'assign-orphans': ['db', 'json', 'yes', 'all', 'ids', 'business', 'suggested'],
   verify: ['json'],
   help: ['json'],
 };
@@ -39,22 +41,29 @@ export interface CliArgs {
   business?: string;
   /** --all or --ids, when given. */
   selection?: OrphanSelection;
+  /** check --suggest: the suggested assignments instead of the overview. */
+  suggest: boolean;
+  /** assign-orphans --suggested: every suggested group, each to its own business. */
+  suggested: boolean;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const parsed = parseWithNodeUtil(argv);
   const [commandWord, ...extra] = parsed.positionals;
   const help = parsed.values.help === true;
-  if (commandWord === undefined && help) return { command: 'help', json: parsed.values.json === true, yes: false };
+  if (commandWord === undefined && help) return helpArgs(parsed.values.json === true);
   if (commandWord === undefined) throw new UsageError('No command given.');
   if (!isCommand(commandWord)) throw new UsageError(`Unknown command "${commandWord}".`);
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" after ${commandWord}.`);
-  if (help) return { command: 'help', json: parsed.values.json === true, yes: false };
+  if (help) return helpArgs(parsed.values.json === true);
   refuseForeignFlags(commandWord, parsed.usedFlags);
 
   const { values } = parsed;
   if (values.db !== undefined && values.db.trim() === '') throw new UsageError('--db needs a path, e.g. --db ./automation.db');
   if (values.all && values.ids !== undefined) throw new UsageError('Use either --all or --ids, not both.');
+  if (values.suggested && (values.all || values.ids !== undefined || values.business !== undefined)) {
+    throw new UsageError('Use --suggested alone: it gives each suggested group to its own business. --all, --ids and --business choose orphans for one business.');
+  }
   return {
     command: commandWord,
     db: values.db,
@@ -63,7 +72,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     limit: values.limit === undefined ? undefined : parsePositiveInteger('--limit', values.limit),
     business: values.business,
     selection: values.all ? { kind: 'all' } : values.ids !== undefined ? { kind: 'ids', ids: parseIds(values.ids) } : undefined,
+    suggest: values.suggest === true,
+    suggested: values.suggested === true,
   };
+}
+
+function helpArgs(json: boolean): CliArgs {
+  return { command: 'help', json, yes: false, suggest: false, suggested: false };
 }
 
 function parseWithNodeUtil(argv: readonly string[]) {
@@ -116,11 +131,15 @@ Commands:
   migrate           Create the database, apply pending migrations (backing up first), or convert a
                     server-edition database in place (asks first on a terminal; --yes to skip the question).
   check             Runs per business, system runs, orphan count and the newest orphans (--limit N, default 20).
+                    With --suggest: the suggested assignments instead: orphans grouped by the business the
+                    database's evidence names (former business id, or the triggering user's business), and why.
   delete-orphans    Delete orphaned runs: --all or --ids 1,2,3. Previews by default and changes nothing.
                     On a terminal it then asks you to type "delete N orphans"; elsewhere pass --yes.
                     A backup of the database is made first.
   assign-orphans    Give orphaned runs to a business: --business <id|legacy id|name> and --all or --ids.
                     Same preview and confirmation ("assign N orphans to <business>"; --yes elsewhere).
+                    Or --suggested: every suggested group (see check --suggest) to its own business, after
+                    the same preview and confirmation ("assign N orphans as suggested"); a backup is made first.
   verify            Check tenant isolation on a scratch database in a temp folder (your database is
                     never touched): each business sees only its own runs. Prints PASS/FAIL per check.
   help              This text (also --help, -h).
@@ -135,6 +154,8 @@ Flags:
   --ids 1,2,3       Select these orphan run ids (each must be an orphan).
   --business REF    A business id, its server-edition id, or its name.
   --limit N         How many of the newest orphans check lists (default 20).
+  --suggest         check: list the suggested assignments.
+  --suggested       assign-orphans: assign every suggested group (not with --all, --ids or --business).
 
 Exit codes:
   ${ExitCode.ok}  ok

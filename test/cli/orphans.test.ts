@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';
+import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns, seedUser } from '../helpers/seed';
 import { cliIo, parseJson, runCli, typedInput } from './run-cli';
 
 /** A database with two businesses, system runs and 5 orphans. It stays open, as the app would be. */
@@ -217,5 +217,150 @@ describe('cli assign-orphans', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('is disabled');
     expect(orphanCount(db)).toBe(5);
+  });
+});
+
+/** Orphans with evidence: 3 name Acme's former id (spelled otherwise), 2 were triggered by a Globex user, 5 have none. */
+async function databaseWithSuggestions() {
+  const fixture = await databaseWithOrphans();
+  const { db, acme, globex } = fixture;
+  const former = seedRuns(db, { kind: 'orphan', orphanedFrom: '{7D4C0A52ACME}' }, 3);
+  const alice = seedUser(db, { businessId: globex.id, email: 'alice@example.test' });
+  const byUser = seedRuns(db, { kind: 'orphan' }, 2);
+  db.sqlite.prepare(`UPDATE job_runs SET triggered_by = 'ALICE@example.test' WHERE id IN (${byUser.join(', ')})`).run();
+  return { ...fixture, former, byUser, alice, acme, globex };
+}
+
+describe('cli check --suggest', () => {
+  it('lists the suggested groups: count, business, and the reason in words', async () => {
+    const { db, acme, globex } = await databaseWithSuggestions();
+    const { code, stdout } = await runCli(['check', '--suggest', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Suggested assignments: 5 of 10 orphans have evidence of their business.');
+    expect(stdout).toMatch(new RegExp(`3 {2}to Acme Corp \\(id ${acme.id}\\): its former business id names this business`));
+    expect(stdout).toMatch(new RegExp(`2 {2}to Globex \\(id ${globex.id}\\): the user who triggered it belongs to this business`));
+    expect(stdout).toContain('Without evidence: 5');
+    expect(stdout).toContain('assign-orphans --suggested');
+  });
+
+  it('--json gives the same groups', async () => {
+    const { db, acme, globex } = await databaseWithSuggestions();
+    const { code, stdout } = await runCli(['check', '--suggest', '--json', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(parseJson(stdout).value).toEqual({
+      groups: [
+        { business: { id: acme.id, name: 'Acme Corp' }, reason: 'former_business', because: 'its former business id names this business', count: 3 },
+        { business: { id: globex.id, name: 'Globex' }, reason: 'triggering_user', because: 'the user who triggered it belongs to this business', count: 2 },
+      ],
+      orphans: 10,
+      suggested: 5,
+    });
+  });
+
+  it('says so when no orphan has evidence', async () => {
+    const { db } = await databaseWithOrphans();
+    const { code, stdout } = await runCli(['check', '--suggest', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('No orphan has evidence of its business (5 orphans in all).');
+  });
+});
+
+describe('cli assign-orphans --suggested', () => {
+  it('off a terminal without --yes only previews and changes nothing (exit 0), as the other assign does', async () => {
+    const { db } = await databaseWithSuggestions();
+    const before = readRunOwnership(db);
+    const { code, stdout } = await runCli(['assign-orphans', '--suggested', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('5 orphans would be assigned as suggested.');
+    expect(stdout).toContain('Nothing was changed. To assign them, run again with --yes.');
+    expect(readRunOwnership(db)).toEqual(before);
+    expect(backupsOf(db)).toEqual([]);
+  });
+
+  it('with --yes backs up, moves exactly the suggested runs, and records one audit event with each group', async () => {
+    const { db, acme, globex, former, byUser, orphans } = await databaseWithSuggestions();
+    const { code, stdout } = await runCli(['assign-orphans', '--suggested', '--yes', '--db', db.path]);
+    expect(code).toBe(0);
+    const backupPath = /Backup made first: (.+)$/m.exec(stdout)?.[1];
+    expect(stdout).toContain('Assigned 5 orphans to 2 businesses as suggested.');
+    expect(fs.existsSync(backupPath!)).toBe(true);
+    const owners = new Map(readRunOwnership(db).map((r) => [r.id, r]));
+    expect(former.map((id) => owners.get(id)!.businessId)).toEqual([acme.id, acme.id, acme.id]);
+    expect(byUser.map((id) => owners.get(id)!.businessId)).toEqual([globex.id, globex.id]);
+    expect(readRunOwnership(db).filter(isOrphan).map((r) => r.id)).toEqual(orphans);
+    expect(readAuditEvents(db)).toEqual([
+      {
+        action: 'orphans.assign_suggested',
+        actorLabel: 'cli',
+        businessId: null,
+        details: {
+          count: 5,
+          groups: [
+            { business: { id: acme.id, name: 'Acme Corp' }, reason: 'former_business', count: 3 },
+            { business: { id: globex.id, name: 'Globex' }, reason: 'triggering_user', count: 2 },
+          ],
+          backupPath,
+        },
+      },
+    ]);
+  });
+
+  it('--json --yes output parses, with the groups and the backup path', async () => {
+    const { db } = await databaseWithSuggestions();
+    const { code, stdout, stderr } = await runCli(['assign-orphans', '--suggested', '--yes', '--json', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const { value } = parseJson(stdout);
+    expect(value).toMatchObject({ executed: true, assigned: 5 });
+    expect(value!.groups).toHaveLength(2);
+    expect(fs.existsSync(value!.backupPath as string)).toBe(true);
+  });
+
+  it('typed confirmation on a terminal: the exact phrase assigns, a wrong one exits 3 and changes nothing', async () => {
+    const { db } = await databaseWithSuggestions();
+    const wrong = await runCli(['assign-orphans', '--suggested', '--db', db.path], { isTTY: true, stdin: 'yes\n' });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('type "assign 5 orphans as suggested"');
+    expect(orphanCount(db)).toBe(10);
+    expect(backupsOf(db)).toEqual([]);
+    const right = await runCli(['assign-orphans', '--suggested', '--db', db.path], { isTTY: true, stdin: 'assign 5 orphans as suggested\n' });
+    expect(right.code).toBe(0);
+    expect(orphanCount(db)).toBe(5);
+  });
+
+  it('refuses when a group changed since the preview (exit 5), and changes nothing', async () => {
+    const { db } = await databaseWithSuggestions();
+    const stdin = typedInput();
+    const { io, out } = cliIo({ isTTY: true, stdin });
+    const running = main(['assign-orphans', '--suggested', '--db', db.path], io);
+    await waitFor(() => out.stderr.includes('type "assign 5 orphans as suggested"'));
+    seedRuns(db, { kind: 'orphan', orphanedFrom: '7d4c0a52-ACME' }, 1);
+    stdin.end('assign 5 orphans as suggested\n');
+    expect(await running).toBe(5);
+    expect(out.stderr).toContain('The suggested orphans for Acme Corp (its former business id names this business) changed since the preview: expected 3, found 4');
+    expect(orphanCount(db)).toBe(11);
+    expect(readAuditEvents(db)).toEqual([]);
+  });
+
+  it.each([['--all'], ['--ids', '1'], ['--business', 'Globex']])('--suggested with %s is a usage error (exit 2)', async (...flag) => {
+    const { db } = await databaseWithSuggestions();
+    const { code, stderr } = await runCli(['assign-orphans', '--suggested', ...flag, '--yes', '--db', db.path]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Use --suggested alone');
+    expect(orphanCount(db)).toBe(10);
+  });
+
+  it('--suggest belongs to check and --suggested to assign-orphans (exit 2)', async () => {
+    const { db } = await databaseWithSuggestions();
+    expect((await runCli(['check', '--suggested', '--db', db.path])).stderr).toContain('does not take --suggested');
+    expect((await runCli(['assign-orphans', '--suggest', '--db', db.path])).code).toBe(2);
+  });
+
+  it('with no evidence there is nothing to assign (exit 0)', async () => {
+    const { db } = await databaseWithOrphans();
+    const { code, stdout } = await runCli(['assign-orphans', '--suggested', '--yes', '--db', db.path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Nothing to assign.');
+    expect(backupsOf(db)).toEqual([]);
   });
 });

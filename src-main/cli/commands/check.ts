@@ -1,13 +1,21 @@
 import type { JobRunView } from '../../../src-shared/schemas/jobs';
+import { suggestOrphanAssignments } from '../../services/orphan-suggestions';
 import { checkRuns } from '../../services/orphans';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { withDatabase } from '../open-database';
+import { suggestedGroupsJson, suggestedGroupsLines } from '../suggested-groups';
 
 export const DEFAULT_NEWEST_ORPHANS = 20;
 
 export const check: Command = (context) =>
   withDatabase(context, ({ db }) => {
+    if (context.args.suggest) {
+      const view = suggestOrphanAssignments(db, { previewLimit: 0 });
+      const next = view.groups.length > 0 ? ['To assign every suggested group: automation-console assign-orphans --suggested'] : [];
+      context.print(suggestedGroupsJson(view), [...suggestedGroupsLines(view), ...next]);
+      return ExitCode.ok;
+    }
     const overview = checkRuns(db, { newestLimit: context.args.limit ?? DEFAULT_NEWEST_ORPHANS });
     const lines = ['Runs per business:'];
     if (overview.businesses.length === 0) lines.push('  (no businesses)');
