@@ -27,7 +27,7 @@ export function HistoryFilters({ state, jobTypes, onChange }: Props) {
         value={state.statuses}
         onChange={(values) => onChange({ statuses: values as RunStatus[] })}
         clearable
-        w={220}
+        w={260}
         data-testid="filter-status"
       />
       <MultiSelect

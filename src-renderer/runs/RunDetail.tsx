@@ -8,7 +8,7 @@ import { formatDateTime, formatDuration, TRIGGER_LABELS } from '../lib/format';
 import { isCancellable, isRetryable, mayControlRun } from '../lib/permissions';
 import { hrefFor, navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
-import { useRetryRun, useRunAuditTrail, useRunDetail } from '../queries/jobs';
+import { useJobTypes, useRetryRun, useRunAuditTrail, useRunDetail } from '../queries/jobs';
 import { useUiStore } from '../stores/ui';
 
 export function RunDetailDrawer({ runId, session, onClose }: { runId: number | null; session: SessionView; onClose(): void }) {
@@ -23,6 +23,7 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
   const detail = useRunDetail(runId);
   const trail = useRunAuditTrail(runId);
   const retry = useRetryRun();
+  const types = useJobTypes();
   const askCancel = useUiStore((state) => state.setCancelConfirmRunId);
 
   if (detail.isPending) {
@@ -37,7 +38,10 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
   }
   const run = detail.data;
   const mayControl = mayControlRun(session.user, run);
-  const mayRetry = mayControl && isRetryable(run);
+  const unfinished = run.status === 'unfinished';
+  // A type this app has no handler for (a server-edition one) cannot run here: main would refuse the retry.
+  const unknownType = types.data?.find((type) => type.key === run.jobType)?.registered === false;
+  const mayRetry = mayControl && isRetryable(run) && !unknownType;
 
   return (
     <Stack data-testid="run-detail" data-run-id={run.id} gap="md">
@@ -76,11 +80,14 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
         </div>
       )}
 
-      {run.status === 'unfinished' && (
+      {unfinished && (
         <Alert color="violet" title="Not finished in the server edition" data-testid="run-unfinished">
           <Text size="sm">
-            {run.startedAt === null ? 'It was queued there' : `It had started there at ${formatDateTime(run.startedAt)}`} and no end was recorded. This app never
-            runs or times it{mayRetry ? '; Retry runs it again here as a new run, and this one stays as it was' : ''}.
+            {run.startedAt === null ? 'It was queued there' : `It had started there at ${formatDateTime(run.startedAt)}`}
+            {run.finishedAt === null ? ' and no end was recorded.' : ' and no outcome was recorded, only the end time below.'} This app never runs or times
+            it.{' '}
+            {mayRetry && 'Retry runs it again here as a new run; this one stays as it was.'}
+            {unknownType && `It cannot be retried here: this app has no handler for its job type, ${run.jobType}.`}
           </Text>
         </Alert>
       )}
@@ -92,12 +99,9 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
         <Fact label="Cancelled by">{run.cancelledByUserId !== null ? `user #${run.cancelledByUserId}` : '—'}</Fact>
         <Fact label="Created">{formatDateTime(run.createdAt)}</Fact>
         <Fact label="Started">{formatDateTime(run.startedAt)}</Fact>
-        {run.status !== 'unfinished' && (
-          <>
-            <Fact label="Finished">{formatDateTime(run.finishedAt)}</Fact>
-            <Fact label="Duration">{formatDuration(run.durationMs)}</Fact>
-          </>
-        )}
+        {/* An unfinished run shows only what the server edition recorded, as its record. */}
+        {(!unfinished || run.finishedAt !== null) && <Fact label={unfinished ? 'Finished (as recorded there)' : 'Finished'}>{formatDateTime(run.finishedAt)}</Fact>}
+        {(!unfinished || run.durationMs !== null) && <Fact label={unfinished ? 'Duration (as recorded there)' : 'Duration'}>{formatDuration(run.durationMs)}</Fact>}
         {run.retryOfRunId !== null && (
           <Fact label="Retry of">
             <Anchor href={hrefFor(`/runs/${run.retryOfRunId}`)} data-testid="run-retry-of">
