@@ -15,17 +15,21 @@ interface Props {
   onTo(value: string): void;
   /** Shown under "To" (the range's refinement names that field). */
   toError?: string | undefined;
+  /** The two fields' labels; "From" and "To" unless the filter needs to say what they bound. */
+  labels?: readonly [string, string];
   testIdPrefix: string;
 }
 
-export function TimeRangeFields({ from, to, onFrom, onTo, toError, testIdPrefix }: Props) {
+export function TimeRangeFields({ from, to, onFrom, onTo, toError, labels = ['From', 'To'], testIdPrefix }: Props) {
   return (
     <Group gap="sm" align="flex-start" wrap="nowrap">
-      <TextInput label="From" type="datetime-local" value={from} onChange={(event) => onFrom(event.currentTarget.value)} data-testid={`${testIdPrefix}-from`} />
+      <TextInput label={labels[0]} type="datetime-local" value={from} onChange={(event) => onFrom(event.currentTarget.value)} data-testid={`${testIdPrefix}-from`} />
       <TextInput
-        label="To"
+        label={labels[1]}
         type="datetime-local"
-        value={to} onChange={(event) => onTo(event.currentTarget.value)} error={toError}
+        value={to}
+        onChange={(event) => onTo(event.currentTarget.value)}
+        error={toError}
         errorProps={{ 'data-testid': `${testIdPrefix}-to-error` }}
         data-testid={`${testIdPrefix}-to`}
       />

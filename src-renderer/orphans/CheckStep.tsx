@@ -186,7 +186,8 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
     if (search) value.search = search;
     return value;
   }, [statuses, jobTypes, triggeredBy, createdFrom, createdTo, search]);
-  const filtered = Object.keys(filters).length > 0;
+  // A range still being corrected is a filter too: "all orphans" is not what the operator is narrowing to.
+  const filtered = Object.keys(filters).length > 0 || range.toError !== undefined;
   const typing = search !== searchText.trim() || triggeredBy !== byText.trim();
 
   const list = useOrphanList(filters);
@@ -244,7 +245,7 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
           value={statuses}
           onChange={(values) => setStatuses(values as RunStatus[])}
           clearable
-          w={220}
+          w={240}
           data-testid="orphans-filter-status"
         />
         <MultiSelect
@@ -255,7 +256,7 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
           onChange={setJobTypes}
           searchable
           clearable
-          w={240}
+          w={220}
           data-testid="orphans-filter-jobtype"
         />
         <Autocomplete
@@ -268,18 +269,26 @@ function OrphanList({ picked, onPick }: { picked: Picked; onPick(picked: Picked)
           w={240}
           data-testid="orphans-filter-triggered-by"
         />
-        <TimeRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} toError={range.toError} testIdPrefix="orphans-filter-created" />
+        <TimeRangeFields
+          from={from}
+          to={to}
+          onFrom={setFrom}
+          onTo={setTo}
+          toError={range.toError}
+          labels={['Created from', 'Created before']}
+          testIdPrefix="orphans-filter-created"
+        />
+      </Group>
+      <Group align="flex-end" gap="sm" wrap="wrap">
         <TextInput
           label="Search"
           placeholder="Run id, server-edition id, job type, error…"
           value={searchText}
           onChange={(e) => setSearchText(e.currentTarget.value)}
           type="search"
-          w={280}
+          w={320}
           data-testid="orphans-filter-search"
         />
-      </Group>
-      <Group gap="sm">
         <Button variant="light" onClick={selectAllMatching} loading={collect.isPending} disabled={picked.mode === 'all' || typing || range.toError !== undefined} data-testid="orphans-select-all">
           {filtered ? 'Select all matching' : 'Select all orphans'}
         </Button>

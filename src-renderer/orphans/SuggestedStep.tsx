@@ -98,47 +98,50 @@ export function SuggestedStep({ onBack, onDone }: Props) {
             </Stack>
           </>
         )}
-        {data && (
-          <PreviewBox>
-            <Stack gap={4} data-testid="suggested-summary">
-              <Text size="sm">
-                {acceptedGroups.length === 0 ? (
-                  'No group accepted yet: nothing will be assigned.'
-                ) : (
-                  <>
-                    <strong data-testid="suggested-accepted-count">{formatCount(acceptedCount)}</strong> {acceptedCount === 1 ? 'orphan' : 'orphans'} in{' '}
-                    <strong data-testid="suggested-accepted-groups">{formatCount(acceptedGroups.length)}</strong> {acceptedGroups.length === 1 ? 'group' : 'groups'} will be
-                    assigned.
-                  </>
-                )}
-              </Text>
-              {notAcceptedCount > 0 && <Text size="sm">{orphansText(notAcceptedCount)} in groups not accepted stay orphans.</Text>}
-              {withoutEvidence > 0 && (
-                <Text size="sm" data-testid="suggested-without-evidence">
-                  {orphansText(withoutEvidence)} {withoutEvidence === 1 ? 'has' : 'have'} no evidence and stay for the manual choice.
+        {/* What will change and the confirmation stay in view while the operator reads the groups above. */}
+        <Stack gap="sm" className="sticky-actions">
+          {data && (
+            <PreviewBox>
+              <Stack gap={4} data-testid="suggested-summary">
+                <Text size="sm">
+                  {acceptedGroups.length === 0 ? (
+                    'No group accepted yet: nothing will be assigned.'
+                  ) : (
+                    <>
+                      <strong data-testid="suggested-accepted-count">{formatCount(acceptedCount)}</strong> {acceptedCount === 1 ? 'orphan' : 'orphans'} in{' '}
+                      <strong data-testid="suggested-accepted-groups">{formatCount(acceptedGroups.length)}</strong> {acceptedGroups.length === 1 ? 'group' : 'groups'} will be
+                      assigned.
+                    </>
+                  )}
                 </Text>
-              )}
-            </Stack>
-          </PreviewBox>
-        )}
-        {assign.isError && (
-          <ChangeError
-            error={assign.error}
-            conflict={conflict}
-            failedTitle="Nothing was assigned"
-            testId="suggested-error"
-            repreviewTestId="suggested-repreview"
-            onPreviewAgain={previewAgain}
-          />
-        )}
-        <Group justify="space-between">
-          <Button variant="default" onClick={onBack} disabled={assign.isPending} data-testid="suggested-back">
-            Back to the check
-          </Button>
-          <Button onClick={confirm} loading={assign.isPending} disabled={!data || acceptedGroups.length === 0 || conflict} data-testid="suggested-confirm">
-            {acceptedGroups.length === 0 ? 'Assign' : `Back up, then assign ${orphansText(acceptedCount)} in ${acceptedGroups.length === 1 ? '1 group' : `${formatCount(acceptedGroups.length)} groups`}`}
-          </Button>
-        </Group>
+                {notAcceptedCount > 0 && <Text size="sm">{orphansText(notAcceptedCount)} in groups not accepted stay orphans.</Text>}
+                {withoutEvidence > 0 && (
+                  <Text size="sm" data-testid="suggested-without-evidence">
+                    {orphansText(withoutEvidence)} {withoutEvidence === 1 ? 'has' : 'have'} no evidence and stay for the manual choice.
+                  </Text>
+                )}
+              </Stack>
+            </PreviewBox>
+          )}
+          {assign.isError && (
+            <ChangeError
+              error={assign.error}
+              conflict={conflict}
+              failedTitle="Nothing was assigned"
+              testId="suggested-error"
+              repreviewTestId="suggested-repreview"
+              onPreviewAgain={previewAgain}
+            />
+          )}
+          <Group justify="space-between">
+            <Button variant="default" onClick={onBack} disabled={assign.isPending} data-testid="suggested-back">
+              Back to the check
+            </Button>
+            <Button onClick={confirm} loading={assign.isPending} disabled={!data || acceptedGroups.length === 0 || conflict} data-testid="suggested-confirm">
+              {acceptedGroups.length === 0 ? 'Assign' : `Back up, then assign ${orphansText(acceptedCount)} in ${acceptedGroups.length === 1 ? '1 group' : `${formatCount(acceptedGroups.length)} groups`}`}
+            </Button>
+          </Group>
+        </Stack>
       </Stack>
     </Paper>
   );
