@@ -86,6 +86,14 @@ export function legacyServerDatabase(dbPath: string): LegacyFixture {
   return createLegacyDatabase(dbPath, { revision: 'tenant', businesses: 4, users: 12, runs: 60, seed: 5 });
 }
 
+/**
+ * A server-edition file from before tenancy (revision 1042e3384203): every run becomes an orphan, and its
+ * triggered_by (a user's id or email in any case, a label, or nothing) is the only evidence of its business.
+ */
+export function legacyPreTenantDatabase(dbPath: string): LegacyFixture {
+  return createLegacyDatabase(dbPath, { revision: 'pre_tenant', businesses: 4, users: 12, runs: 60, seed: 7 });
+}
+
 /** An app database whose migration table records one migration more than this app knows. */
 export async function databaseFromTheFuture(dbPath: string): Promise<void> {
   await withDatabase(dbPath, () => undefined);
