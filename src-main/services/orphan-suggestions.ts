@@ -229,16 +229,17 @@ function requireAcceptedGroups(accepted: readonly AcceptedSuggestion[]): Accepte
 /** Each accepted group's orphans as the evidence proposes them now; refuses as assignSuggestedOrphans says. */
 function checkAcceptedGroups(db: AppDatabase, groups: readonly AcceptedSuggestion[]): CheckedGroup[] {
   const businesses = groups.map((group, i) => requireAssignableBusiness(db.orm, group.businessId, `groups.${i}.businessId`));
+  // Every proposal in one pass, filtered here: joined to the accepted groups in SQL, the proposals were derived once per group.
   const rows = overProposals<{ runId: number; businessId: number; reason: string }>(
     db.sqlite,
-    `SELECT proposal.run_id AS runId, proposal.business_id AS businessId, proposal.reason AS reason
-     FROM proposal JOIN json_each(?) AS accepted
-       ON proposal.business_id = accepted.value ->> '$.businessId' AND proposal.reason = accepted.value ->> '$.reason'
-     ORDER BY proposal.run_id`,
-    JSON.stringify(groups.map(({ businessId, reason }) => ({ businessId, reason }))),
+    'SELECT run_id AS runId, business_id AS businessId, reason FROM proposal ORDER BY run_id',
   );
+  const accepted = new Set(groups.map((group) => groupKey(group.businessId, group.reason)));
   const runIds = new Map<string, number[]>();
-  for (const row of rows) pushTo(runIds, groupKey(row.businessId, row.reason), row.runId);
+  for (const row of rows) {
+    const key = groupKey(row.businessId, row.reason);
+    if (accepted.has(key)) pushTo(runIds, key, row.runId);
+  }
   return groups.map((group, i) => {
     const business = businesses[i]!;
     const ids = runIds.get(groupKey(group.businessId, group.reason)) ?? [];
