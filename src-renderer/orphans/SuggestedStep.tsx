@@ -100,7 +100,7 @@ export function SuggestedStep({ onBack, onDone }: Props) {
         )}
         {/* What will change and the confirmation stay in view while the operator reads the groups above. */}
         <Stack gap="sm" className="sticky-actions">
-          {data && (
+          {groups.length > 0 && (
             <PreviewBox>
               <Stack gap={4} data-testid="suggested-summary">
                 <Text size="sm">
@@ -137,9 +137,11 @@ export function SuggestedStep({ onBack, onDone }: Props) {
             <Button variant="default" onClick={onBack} disabled={assign.isPending} data-testid="suggested-back">
               Back to the check
             </Button>
-            <Button onClick={confirm} loading={assign.isPending} disabled={!data || acceptedGroups.length === 0 || conflict} data-testid="suggested-confirm">
-              {acceptedGroups.length === 0 ? 'Assign' : `Back up, then assign ${orphansText(acceptedCount)} in ${acceptedGroups.length === 1 ? '1 group' : `${formatCount(acceptedGroups.length)} groups`}`}
-            </Button>
+            {groups.length > 0 && (
+              <Button onClick={confirm} loading={assign.isPending} disabled={acceptedGroups.length === 0 || conflict} data-testid="suggested-confirm">
+                {acceptedGroups.length === 0 ? 'Assign' : `Back up, then assign ${orphansText(acceptedCount)} in ${acceptedGroups.length === 1 ? '1 group' : `${formatCount(acceptedGroups.length)} groups`}`}
+              </Button>
+            )}
           </Group>
         </Stack>
       </Stack>

@@ -9,7 +9,7 @@ import { legacyPreTenantDatabase } from '../e2e/data';
 import { chooseOption, expectHistoryLoaded, expectNumber, runIds, signIn } from '../e2e/ui';
 import { insertUser } from '../helpers/contract-data';
 import { createLegacyDatabase, type LegacyFixture, type LegacyRun } from '../helpers/legacy-fixtures';
-import { type LaunchedApp } from './app';
+import { type AppLauncher, type LaunchedApp } from './app';
 import { type Scenarios } from './index';
 
 const ORPHANS_SQL = "SELECT legacy_id FROM job_runs WHERE scope = 'business' AND business_id IS NULL ORDER BY legacy_id";
@@ -33,6 +33,15 @@ async function openOrphanWizard(page: Page): Promise<void> {
   await page.getByTestId('nav-orphans').click();
   await expect(page.getByTestId('orphans-check')).toHaveAttribute('data-state', 'loaded');
   await expect(page.getByTestId('orphans-list')).toHaveAttribute('data-state', 'loaded');
+}
+
+/** The app on a pre-tenant server-edition file, a system admin signed in, the orphan wizard open. */
+async function orphanWizardOnPreTenantFile({ dataDir, launch }: AppLauncher) {
+  legacyPreTenantDatabase(dataDir.dbPath);
+  const app = await launch();
+  await signInAsAdmin(app);
+  await openOrphanWizard(app.page);
+  return { app, page: app.page, sqlite: app.db.sqlite };
 }
 
 /** A local date-time as a datetime-local input takes it (minutes). */
@@ -145,16 +154,53 @@ export const adoptedHistoryScenarios: Scenarios = {
     await page.getByTestId('orphans-suggested-start').click();
     await expect(step).toHaveAttribute('data-state', 'loaded');
     await expect(step.locator('[data-testid^="suggestion-group-"]')).toHaveCount(1);
-    await expect(page.getByTestId(`suggestion-group-${leftOut}-triggering_user`)).toBeVisible();
+    await page.getByTestId(`suggestion-accept-${leftOut}-triggering_user`).check();
+    await page.getByTestId('suggested-confirm').click();
+    await expect(page.getByTestId('orphans-result')).toHaveText(String(expected.get(leftOut)!.length));
+
+    // Then no orphan has evidence left: the step says so, and the manual choice remains.
+    await page.getByTestId('orphans-again').click();
+    await openOrphanWizard(page);
+    await page.getByTestId('orphans-suggested-start').click();
+    await expect(step).toHaveAttribute('data-state', 'loaded');
+    await expect(page.getByTestId('suggestions-empty')).toContainText(`None of the ${withoutEvidence.length} orphans`);
+    await expect(page.getByTestId('suggested-confirm')).toHaveCount(0);
+    await app.screenshot('orphans-suggested-empty');
+    expect(sqlite.prepare(ORPHANS_SQL).pluck().all()).toEqual([...withoutEvidence].sort());
   },
 
-  'the orphan list filters by who triggered a run, without case, and by a created-time range': async ({ dataDir, launch }) => {
-    legacyPreTenantDatabase(dataDir.dbPath);
-    const app = await launch();
-    const { page } = app;
-    const sqlite = app.db.sqlite;
-    await signInAsAdmin(app);
-    await openOrphanWizard(page);
+  'the orphans of a suggested group changed since the preview: nothing is assigned, and a new preview shows the new count': async (launcher) => {
+    const { app, page, sqlite } = await orphanWizardOnPreTenantFile(launcher);
+    await page.getByTestId('orphans-suggested-start').click();
+    await expect(page.getByTestId('orphans-suggested')).toHaveAttribute('data-state', 'loaded');
+    const group = page.locator('[data-testid^="suggestion-group-"]').first();
+    const key = (await group.getAttribute('data-testid'))!.slice('suggestion-group-'.length);
+    const count = Number(await group.getAttribute('data-count'));
+    const [previewed] = await runIds(page, 'orphan-row-');
+    await page.getByTestId(`suggestion-accept-${key}`).check();
+    await expect(page.getByTestId('suggested-accepted-count')).toHaveText(String(count));
+
+    // Someone else (the CLI, say) assigns one of the group's orphans between the preview and the confirmation.
+    const businessId = Number(key.split('-')[0]);
+    sqlite.prepare('UPDATE job_runs SET business_id = ? WHERE id = ?').run(businessId, previewed);
+    const orphansBefore = sqlite.prepare(ORPHANS_SQL).pluck().all();
+    await page.getByTestId('suggested-confirm').click();
+    await expect(page.getByTestId('suggested-error')).toContainText('The orphans changed since the preview');
+    await expect(page.getByTestId('suggested-confirm')).toBeDisabled();
+    await app.screenshot('orphans-suggested-conflict');
+    expect(sqlite.prepare(ORPHANS_SQL).pluck().all(), 'nothing was assigned').toEqual(orphansBefore);
+
+    await page.getByTestId('suggested-repreview').click();
+    await expect(page.getByTestId('orphans-suggested')).toHaveAttribute('data-state', 'loaded');
+    await expect(page.getByTestId(`suggestion-group-${key}`)).toHaveAttribute('data-count', String(count - 1));
+    await expect(page.getByTestId('suggested-accepted-count')).toHaveText(String(count - 1));
+    await page.getByTestId('suggested-confirm').click();
+    await expect(page.getByTestId('orphans-result')).toHaveText(String(count - 1));
+    expect(sqlite.prepare('SELECT count(*) FROM job_runs WHERE business_id = ?').pluck().get(businessId)).toBe(count);
+  },
+
+  'the orphan list filters by who triggered a run, without case, and by a created-time range': async (launcher) => {
+    const { app, page, sqlite } = await orphanWizardOnPreTenantFile(launcher);
     const orphanIdsWhere = (condition: string, ...params: unknown[]) =>
       sqlite.prepare(`SELECT id FROM job_runs WHERE scope = 'business' AND business_id IS NULL AND ${condition} ORDER BY id`).pluck().all(...params) as number[];
     const listed = async () => (await runIds(page, 'orphan-row-')).sort((a, b) => a - b);
