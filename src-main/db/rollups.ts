@@ -257,8 +257,11 @@ function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
     const keysOfGroups = (extra: string) => `SELECT ${keys.map((key) => `d.${key}`).join(', ')} FROM temp.rollup_groups AS d JOIN ${table} ON ${sameKey}${extra}`;
     // A key whose every run is affected goes (runs may never reach 0); the others are decremented.
     sqlite.exec(`DELETE FROM ${table} WHERE ${keyList} IN (${keysOfGroups(` WHERE ${table}.runs = d.runs`)})`);
-    const less = values.map((v) => `${v} = ${v} - (SELECT d.${v} FROM temp.rollup_groups AS d WHERE ${sameKey})`).join(', ');
-    sqlite.exec(`UPDATE ${table} SET ${less} WHERE ${keyList} IN (SELECT ${keys.join(', ')} FROM temp.rollup_groups)`);
+    // UPDATE … FROM: SQLite walks the groups and finds each rollup row by its key. A row-value `IN (SELECT … FROM
+    // the groups)` scanned the whole rollup instead (job_run_daily: a row per owner, day, type and status), once
+    // per bulk change: 1.1 s of a 2,000-run move on 100,000 runs.
+    const less = values.map((v) => `${v} = ${table}.${v} - d.${v}`).join(', ');
+    sqlite.exec(`UPDATE ${table} SET ${less} FROM temp.rollup_groups AS d WHERE ${sameKey}`);
     sqlite.exec('DROP TABLE temp.rollup_groups');
   }
 }

@@ -145,7 +145,8 @@ function oracleEligible(action: 'cancel' | 'retry' | 'export', actor: Actor, run
   if (action === 'export') return true;
   if (!mayControl(actor, run)) return false;
   if (action === 'cancel') return run.status === 'pending' || run.status === 'running';
-  if (run.status !== 'failed' && run.status !== 'cancelled') return false;
+  // Retried: what did not complete, an unfinished run of the server edition included.
+  if (run.status !== 'failed' && run.status !== 'cancelled' && run.status !== 'unfinished') return false;
   if (run.scope === 'business' && run.businessId === null) return false;
   const type = findJobType(run.jobType);
   if (!type) return false;
