@@ -12,7 +12,7 @@ export function adoptionOutcomeLines(report: AdoptionReportView): string[] {
   if (outcomes.unfinished > 0) {
     lines.push(
       `${plural(outcomes.unfinished, 'run')} not finished in the server edition (${outcomes.unfinishedStarted.toLocaleString('en-US')} had started): ` +
-        'kept as "unfinished", with no end or duration, and never run by this app',
+        'kept as "unfinished": no end or duration is made up for them, and this app never runs them',
     );
   }
   if (outcomes.unknownJobTypes > 0) {

@@ -82,11 +82,14 @@ function overProposals<Row>(sqlite: Database.Database, select: string, ...params
 }
 
 /**
- * How many orphans have a suggested business. Takes the raw connection (an AppDatabase's `db.sqlite`, or any
- * better-sqlite3 Database holding this app's schema, e.g. during adoption) so it needs no drizzle instance.
+ * How many orphans have a suggested business, as one statement (a single value) with its positional parameters: adoption
+ * runs it on a worker thread over the file it has just built (db/legacy/adopt.ts).
  */
+export const COUNT_ORPHANS_WITH_SUGGESTION = { sql: `${PROPOSALS.sql} SELECT count(*) FROM proposal`, params: PROPOSALS.params };
+
+/** How many orphans have a suggested business. Takes the raw connection (an AppDatabase's `db.sqlite`), so it needs no drizzle instance. */
 export function countOrphansWithSuggestion(sqlite: Database.Database): number {
-  return overProposals<{ n: number }>(sqlite, 'SELECT count(*) AS n FROM proposal')[0]?.n ?? 0;
+  return sqlite.prepare(COUNT_ORPHANS_WITH_SUGGESTION.sql).pluck().get(...COUNT_ORPHANS_WITH_SUGGESTION.params) as number;
 }
 
 interface ProposedGroup {

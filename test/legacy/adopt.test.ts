@@ -9,6 +9,7 @@ import { META_LEGACY_ADOPTION, readMeta } from '../../src-main/db/meta';
 import { loadMigrations, planMigrations } from '../../src-main/db/migrations';
 import { openAppDatabase } from '../../src-main/db/startup';
 import { JOB_TYPES } from '../../src-main/jobs/registry';
+import { countOrphansWithSuggestion } from '../../src-main/services/orphan-suggestions';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
 import { adoptedResultMatches, expectedAdoption, isJson, legacyTextToMs } from './expected';
@@ -138,7 +139,8 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
         unfinishedStarted: unfinished.filter((r) => r.started_at !== null).length,
         unknownJobTypes: fixture.runs.filter((r) => !JOB_TYPES.some((type) => type.key === r.job_type)).length,
       };
-      expect(adoption.runOutcomes).toMatchObject(outcomes);
+      expect(adoption.runOutcomes).toEqual({ ...outcomes, orphansWithSuggestion: countOrphansWithSuggestion(db.sqlite) });
+      expect(adoption.runOutcomes!.orphansWithSuggestion).toBeGreaterThan(0);
       expect(outcomes.unfinished).toBeGreaterThan(0);
       expect(outcomes.unknownJobTypes).toBeLessThan(fixture.runs.length);
       for (const rename of expected.renamed) expect(adoption.notes.some((n) => n.includes(JSON.stringify(rename.to)))).toBe(true);

@@ -35,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import type { ProgressListener } from '../../../src-shared/progress';
 import { recordAuditEvent } from '../../services/audit';
+import { COUNT_ORPHANS_WITH_SUGGESTION } from '../../services/orphan-suggestions';
 import { backupPathFor, refuseExisting, syncFile } from '../backup';
 import { openDatabaseFile, type AppDatabase } from '../connection';
 import { deferIndexes } from '../deferred-work';
@@ -233,8 +234,16 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     const checks = runCheckPass(sqlite, plan.shape);
     sqlite.pragma('main.locking_mode = NORMAL');
     sqlite.exec('COMMIT');
+    // The same worker then counts the orphans the file gives evidence for (orphan-suggestions.ts), for the report.
     verified = runSqlInWorker(
-      { file: context.building, readonly: true, steps: [{ kind: 'all', sql: 'PRAGMA main.foreign_key_check("job_runs")' }] },
+      {
+        file: context.building,
+        readonly: true,
+        steps: [
+          { kind: 'all', sql: 'PRAGMA main.foreign_key_check("job_runs")' },
+          { kind: 'get', sql: COUNT_ORPHANS_WITH_SUGGESTION.sql, params: [...COUNT_ORPHANS_WITH_SUGGESTION.params] },
+        ],
+      },
       workerOptions,
     );
     verified.catch(() => undefined); // awaited below
@@ -246,6 +255,14 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
 
     progress?.({ phase: 'Finishing', done: 0, total: 1 });
     assertEveryRowCopied(sqlite);
+    // orphansWithSuggestion comes from the worker, awaited below.
+    const runOutcomes = {
+      ended: runCheck.scan.runs - runCheck.scan.unfinished,
+      unfinished: runCheck.scan.unfinished,
+      unfinishedStarted: runCheck.scan.unfinishedStarted,
+      unknownJobTypes: runCheck.scan.unknownJobTypes,
+      orphansWithSuggestion: 0,
+    };
     const report: AdoptionReport = {
       revision: plan.revision,
       shape: plan.shape,
@@ -255,21 +272,16 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
       runs: countRows(sqlite, 'job_runs'),
       // Every adopted run is business-scoped, so this counts orphans from the index alone.
       orphans: sqlite.prepare('SELECT count(*) FROM job_runs WHERE business_id IS NULL').pluck().get() as number,
-      runOutcomes: {
-        ended: runCheck.scan.runs - runCheck.scan.unfinished,
-        unfinished: runCheck.scan.unfinished,
-        unfinishedStarted: runCheck.scan.unfinishedStarted,
-        unknownJobTypes: runCheck.scan.unknownJobTypes,
-        orphansWithSuggestion: 0,
-      },
+      runOutcomes,
       durationMs: 0,
       notes: [...plan.notes, ...runCheck.notes],
       phaseMs: {},
     };
+    const [runForeignKeys, withSuggestion] = await verified;
+    timer.lap('foreign keys and suggestions (waited for)');
+    runOutcomes.orphansWithSuggestion = Object.values(withSuggestion as Record<string, number>)[0] ?? 0;
     const { notes: _notes, phaseMs: _phaseMs, durationMs: _durationMs, ...counts } = report;
     recordAuditEvent(orm, { actor: { kind: 'app', label: 'startup' }, action: 'database.adopt_legacy', details: counts, at: adoptedAt });
-    const [runForeignKeys] = await verified;
-    timer.lap('foreign keys (waited for)');
     const violations = [...describeForeignKeyViolations(runForeignKeys as ForeignKeyViolation[]), ...foreignKeyViolationsBesides(sqlite, 'job_runs')];
     assertNoForeignKeyViolations(sqlite, migrations.length, violations);
     // Timed up to here: the commit, the sync and the rename into place come after the record is written.
