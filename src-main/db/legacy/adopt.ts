@@ -50,7 +50,7 @@ import {
   type Migration,
 } from '../migrations';
 import { META_ROLLUPS_UNCOUNTED } from '../rollups';
-import { runSqlInWorker } from '../sql-worker';
+import { runSqlInWorker, type SqlStep } from '../sql-worker';
 import {
   assertChecksHold,
   assertEveryRowCopied,
@@ -234,18 +234,13 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     const checks = runCheckPass(sqlite, plan.shape);
     sqlite.pragma('main.locking_mode = NORMAL');
     sqlite.exec('COMMIT');
-    // The same worker then counts the orphans the file gives evidence for (orphan-suggestions.ts), for the report.
-    verified = runSqlInWorker(
-      {
-        file: context.building,
-        readonly: true,
-        steps: [
-          { kind: 'all', sql: 'PRAGMA main.foreign_key_check("job_runs")' },
-          { kind: 'get', sql: COUNT_ORPHANS_WITH_SUGGESTION.sql, params: [...COUNT_ORPHANS_WITH_SUGGESTION.params] },
-        ],
-      },
-      workerOptions,
-    );
+    const readBack = (step: SqlStep) =>
+      runSqlInWorker({ file: context.building, readonly: true, steps: [step] }, workerOptions).then(([result]) => result);
+    verified = Promise.all([
+      readBack({ kind: 'all', sql: 'PRAGMA main.foreign_key_check("job_runs")' }),
+      // A second worker counts the orphans the file gives evidence for (orphan-suggestions.ts), for the report, meanwhile.
+      readBack({ kind: 'get', sql: COUNT_ORPHANS_WITH_SUGGESTION.sql, params: [...COUNT_ORPHANS_WITH_SUGGESTION.params] }),
+    ]);
     verified.catch(() => undefined); // awaited below
     sqlite.pragma('cache_spill = OFF');
     if (checks) assertChecksHold(checks, Object.values(sqlite.prepare(checks.sql).get() as Record<string, number>));
