@@ -16,7 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../src-main/db/migrations';
-import { openAppDatabase } from '../src-main/db/startup';
+import { openAppDatabase } from '../src-main/startup';
 import { hashPassword } from '../src-main/services/passwords';
 import { RUN_STATUSES, type RunStatus } from '../src-shared/domain';
 import { createLegacyDatabase } from '../test/helpers/legacy-fixtures';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/db/deferred-work';
-import { openAppDatabase } from '../src-main/db/startup';
+import { openAppDatabase } from '../src-main/startup';
 import type { TaskProgress } from '../src-shared/progress';
 import { createLegacyDatabase, type LegacyRevisionName } from '../test/helpers/legacy-fixtures';
 import { ensureLegacySource } from './dataset';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createAppCore } from '../src-main/app-core';
 import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/db/deferred-work';
-import { openAppDatabase } from '../src-main/db/startup';
+import { openAppDatabase } from '../src-main/startup';
 import { forgetSettledDays } from '../src-main/services/settled-days';
 import { SESSION_HEADER, startHttpShell } from '../src-main/http/server';
 import { inImmediateTransaction, type AppDatabase } from '../src-main/db/connection';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { createAppCore } from '../src-main/app-core';
 import { startHttpShell } from '../src-main/http/server';
-import { openAppDatabase } from '../src-main/db/startup';
+import { openAppDatabase } from '../src-main/startup';
 import { buildTenantWorld, MIGRATIONS_FOLDER, TEST_PASSWORD } from '../test/e2e/data';
 
 const runsArg = process.argv.indexOf('--runs');

@@ -8,7 +8,7 @@ import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
 import { finishDeferredWorkInBackground } from './db/deferred-work';
 import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
-import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './db/startup';
+import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
 import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, eventAudience } from './ipc/events';
 import {

@@ -77,7 +77,7 @@ export { APP_EVENTS, CHANNELS, type AppEventName, type Channel } from './channel
 
 const count = z.number().int().nonnegative();
 
-/** A database converted from the server edition (src-main/db/legacy/adopt.ts AdoptionReport). */
+/** A database converted from the server edition (src-main/adoption/adopt.ts AdoptionReport). */
 export const adoptionReportSchema = z.strictObject({
   revision: z.string().nullable(),
   shape: z.enum(['pre_tenant', 'tenant']),
@@ -117,14 +117,14 @@ export const databaseInfoSchema = z.strictObject({
   adoption: adoptionReportSchema.nullable(),
 });
 
-/** What this start did to the file (src-main/db/startup.ts StartupReport, minus what `info` already says). */
+/** What this start did to the file (src-main/startup.ts StartupReport, minus what `info` already says). */
 export const startupSummarySchema = z.strictObject({
   created: z.boolean(),
   migrated: z.strictObject({ from: count, to: count, backupPath: z.string().nullable() }).nullable(),
   adoption: adoptionReportSchema.nullable(),
 });
 
-/** Why the database could not be opened: src-main/db/startup.ts StartupFailure, plus anything unforeseen. */
+/** Why the database could not be opened: src-main/startup.ts StartupFailure, plus anything unforeseen. */
 export const STARTUP_FAILURE_REASONS = [
   'cannot_open',
   'not_an_app_database',

@@ -8,7 +8,7 @@ import { AppError } from '../../src-shared/errors';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import type { Orm } from '../db/connection';
 import { jobRuns } from '../db/schema';
-import { openAppDatabase } from '../db/startup';
+import { openAppDatabase } from '../startup';
 import { createBusiness } from '../services/businesses';
 import {
   countJobRuns,

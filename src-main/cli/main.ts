@@ -1,6 +1,6 @@
 // The headless CLI: `npm run cli -- <command> [flags]`. It parses, asks, calls the services and prints;
 // the rules live in the services. `main` is driven in-process by the tests; the guarded block wires the real process.
-import { StartupError } from '../db/startup';
+import { StartupError } from '../startup';
 import { AppError } from '../../src-shared/errors';
 import { parseCliArgs, USAGE, type CliArgs, type CommandName } from './args';
 import { assignOrphansCommand } from './commands/assign-orphans';

@@ -1,9 +1,9 @@
 // Opening the operator's database for a command: the same path rules and startup checks as the app.
 import fs from 'node:fs';
 import type { AppDatabase } from '../db/connection';
-import type { LegacyInspection } from '../db/legacy/adopt';
+import type { LegacyInspection } from '../adoption/adopt';
 import { resolveDatabasePath, type ResolvedDatabasePath } from '../db/paths';
-import { openAppDatabase, StartupError, type StartupReport } from '../db/startup';
+import { openAppDatabase, StartupError, type StartupReport } from '../startup';
 import type { CommandContext } from './context';
 
 export interface OpenedDatabase {

@@ -1,7 +1,7 @@
 // What a database holds, for `cli info`, the startup screen and the orphan banner.
 import type { AppDatabase } from '../db/connection';
 import { META_LEGACY_ADOPTION, readMeta } from '../db/meta';
-import type { AdoptionReport } from '../db/legacy/adopt';
+import type { AdoptionReport } from '../adoption/adopt';
 import { readAppliedHashes } from '../db/migrations';
 import { countJobRuns } from './job-runs';
 

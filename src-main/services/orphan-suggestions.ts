@@ -88,7 +88,7 @@ function overProposals<Row>(sqlite: Database.Database, select: string, ...params
 
 /**
  * How many orphans have a suggested business, as one statement (a single value) with its positional parameters: adoption
- * runs it on a worker thread over the file it has just built (db/legacy/adopt.ts).
+ * runs it on a worker thread over the file it has just built (adoption/adopt.ts).
  */
 export const COUNT_ORPHANS_WITH_SUGGESTION = { sql: `${PROPOSALS.sql} SELECT count(*) FROM proposal`, params: PROPOSALS.params };
 

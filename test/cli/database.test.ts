@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { inspectLegacyDatabase } from '../../src-main/db/legacy/adopt';
+import { inspectLegacyDatabase } from '../../src-main/adoption/adopt';
 import { createLegacyDatabase } from '../helpers/legacy-fixtures';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
 import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';

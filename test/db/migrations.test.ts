@@ -7,7 +7,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate as drizzleMigrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src-main/db/migrations';
-import { openAppDatabase, StartupError } from '../../src-main/db/startup';
+import { openAppDatabase, StartupError } from '../../src-main/startup';
 import { migrationsFolder } from '../helpers/migrations';
 import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
 

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { INTERRUPTED_ERROR } from '../../src-main/jobs/runner';
 import { migrationsFolder } from '../helpers/migrations';
 import { tempDbPath } from '../helpers/temp';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { type Page } from '@playwright/test';
 import { type AppDatabase } from '../../src-main/db/connection';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { recordAuditEvent } from '../../src-main/services/audit';
 import { loadActor } from '../../src-main/services/accounts';
 import { createSchedule } from '../../src-main/services/schedules';

@@ -2,7 +2,7 @@
 // Long probes are put in the queue by code before the app starts, so they stay pending or running throughout.
 import fs from 'node:fs';
 import { type Page } from '@playwright/test';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { insertUser, type TestUser } from '../helpers/contract-data';
 import { buildTenantWorld, MIGRATIONS_FOLDER, type TenantWorld } from './data';
 import { expect, test } from './fixtures';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type AppDatabase } from '../../src-main/db/connection';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { createBusiness } from '../../src-main/services/businesses';
 import { type RunStatus } from '../../src-shared/domain';
 import { insertUser, TEST_PASSWORD, type TestUser } from '../helpers/contract-data';

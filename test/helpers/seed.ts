@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 import type { RunStatus, RunTrigger, UserRole } from '../../src-shared/domain';
 import type { AppDatabase, Orm } from '../../src-main/db/connection';
 import { businesses, type BusinessRow, type JobRunInsert } from '../../src-main/db/schema';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { createBusiness } from '../../src-main/services/businesses';
 import { MIGRATIONS_FOLDER, tempDbPath } from './temp';
 

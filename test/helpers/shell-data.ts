@@ -1,7 +1,7 @@
 // Database files for the shell tests: seeded app databases, foreign files, and one "from the future".
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { MIGRATIONS_FOLDER, tempDbPath } from './temp';
 
 export interface SeedCounts {

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { INTERRUPTED_ERROR } from '../../src-main/jobs/runner';
 import { createJobRun, getJobRun } from '../../src-main/services/job-runs';
 import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';

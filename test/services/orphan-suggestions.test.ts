@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import type { AuditActor } from '../../src-main/services/audit';
 import { assignSuggestedOrphans, countOrphansWithSuggestion, suggestOrphanAssignments } from '../../src-main/services/orphan-suggestions';
 import { ORPHAN_EVIDENCE, type OrphanEvidence } from '../../src-shared/schemas/orphans';

@@ -52,7 +52,7 @@ import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import {
   claimNextPendingRun,
   countJobRuns,

@@ -1,6 +1,6 @@
 import { adoptionNextSteps, adoptionOutcomeLines } from '../../../src-shared/adoption';
-import type { LegacyInspection } from '../../db/legacy/adopt';
-import type { StartupReport } from '../../db/startup';
+import type { LegacyInspection } from '../../adoption/adopt';
+import type { StartupReport } from '../../startup';
 import type { Command, CommandContext } from '../context';
 import { ConfirmationError, ExitCode } from '../exit-codes';
 import { askYesNo, plural } from '../io';

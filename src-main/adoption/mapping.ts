@@ -1,5 +1,5 @@
 // How server-edition values become this app's values. adopt.ts documents the whole mapping.
-import type { RunStatus, UserRole } from '../../../src-shared/domain';
+import type { RunStatus, UserRole } from '../../src-shared/domain';
 
 /** Legacy role spellings (lower case) → role. An ambiguous 'admin' gets the lesser role. NULL is a member. */
 export const LEGACY_ROLES: Readonly<Record<string, UserRole>> = {

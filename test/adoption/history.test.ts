@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { getActiveJobRuns, getJobRunStats, type RunTarget } from '../../src-main/services/job-runs';
 import { getUsage } from '../../src-main/services/usage';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';

@@ -8,7 +8,7 @@ import { createAppCore } from '../../src-main/app-core';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { countRollupsInBackground } from '../../src-main/db/deferred-work';
 import { dailyRollupDrift, rollupsUncounted, runCountDrift } from '../../src-main/db/rollups';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { createJobRun, countJobRuns, countJobRunsByOwner, finishJobRun, getJobRunStats, getJobTypes, startJobRun } from '../../src-main/services/job-runs';
 import { assignOrphans, checkRuns } from '../../src-main/services/orphans';
 import type { TenantScope } from '../../src-main/services/tenant-scope';

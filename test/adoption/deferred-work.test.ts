@@ -13,7 +13,7 @@ import {
 } from '../../src-main/db/deferred-work';
 import { readMeta } from '../../src-main/db/meta';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
-import { openAppDatabase } from '../../src-main/db/startup';
+import { openAppDatabase } from '../../src-main/startup';
 import { createLegacyDatabase } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
 import { ADOPTED_AT } from './support';

@@ -33,13 +33,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
-import type { ProgressListener } from '../../../src-shared/progress';
-import { recordAuditEvent } from '../../services/audit';
-import { COUNT_ORPHANS_WITH_SUGGESTION } from '../../services/orphan-suggestions';
-import { backupPathFor, refuseExisting, syncFile } from '../backup';
-import { openDatabaseFile, type AppDatabase } from '../connection';
-import { deferIndexes } from '../deferred-work';
-import { META_LEGACY_ADOPTION, writeMeta } from '../meta';
+import type { ProgressListener } from '../../src-shared/progress';
+import { recordAuditEvent } from '../services/audit';
+import { COUNT_ORPHANS_WITH_SUGGESTION } from '../services/orphan-suggestions';
+import { backupPathFor, refuseExisting, syncFile } from '../db/backup';
+import { openDatabaseFile, type AppDatabase } from '../db/connection';
+import { deferIndexes } from '../db/deferred-work';
+import { META_LEGACY_ADOPTION, writeMeta } from '../db/meta';
 import {
   assertNoForeignKeyViolations,
   describeForeignKeyViolations,
@@ -48,9 +48,9 @@ import {
   tableExists,
   type ForeignKeyViolation,
   type Migration,
-} from '../migrations';
-import { META_ROLLUPS_UNCOUNTED } from '../rollups';
-import { runSqlInWorker, type SqlStep } from '../sql-worker';
+} from '../db/migrations';
+import { META_ROLLUPS_UNCOUNTED } from '../db/rollups';
+import { runSqlInWorker, type SqlStep } from '../db/sql-worker';
 import {
   assertChecksHold,
   assertEveryRowCopied,

@@ -1,9 +1,9 @@
 // Read-only checks of a server-edition database: everything that would stop adoption is found here, before
 // the backup and before anything is written.
 import type Database from 'better-sqlite3';
-import { MIGRATIONS_TABLE, tableExists, type Migration } from '../migrations';
+import { MIGRATIONS_TABLE, tableExists, type Migration } from '../db/migrations';
 import { exactMsNeededSql, knownSpellingSql, LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, unparseableDatetimeSql } from './mapping';
-import { JOB_TYPES } from '../../jobs/registry';
+import { JOB_TYPES } from '../jobs/registry';
 
 export type LegacyShape = 'pre_tenant' | 'tenant';
 

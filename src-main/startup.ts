@@ -1,13 +1,13 @@
 // Opening the database for the app or the CLI: adopt a server-edition file, migrate, check, or refuse.
 // Nothing is served from a database until this has returned.
 import fs from 'node:fs';
-import type { ProgressListener } from '../../src-shared/progress';
-import { backupDatabase, backupPathFor } from './backup';
-import { DatabaseOpenError, enableWal, openDatabaseFile, type AppDatabase } from './connection';
-import { deferredWork, finishDeferredWork, type DeferredWork } from './deferred-work';
-import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './legacy/adopt';
-import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './migrations';
-import { defaultMigrationsFolder } from './paths';
+import type { ProgressListener } from '../src-shared/progress';
+import { backupDatabase, backupPathFor } from './db/backup';
+import { DatabaseOpenError, enableWal, openDatabaseFile, type AppDatabase } from './db/connection';
+import { deferredWork, finishDeferredWork, type DeferredWork } from './db/deferred-work';
+import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './adoption/adopt';
+import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './db/migrations';
+import { defaultMigrationsFolder } from './db/paths';
 
 export type StartupFailure =
   | 'cannot_open'
