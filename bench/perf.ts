@@ -16,7 +16,8 @@ import { openAppDatabase } from '../src-main/startup';
 import { forgetSettledDays } from '../src-main/services/settled-days';
 import { SESSION_HEADER, startHttpShell } from '../src-main/http/server';
 import { inImmediateTransaction, type AppDatabase } from '../src-main/db/connection';
-import { findJobType, JOB_TYPES, type JobTypeDefinition } from '../src-main/jobs/registry';
+import { findJobType, type JobTypeInfo } from '../src-main/jobs/catalog';
+import { JOB_TYPES, type JobTypeDefinition } from '../src-main/jobs/registry';
 import { createRunner, DEFAULT_RUNNER_CONCURRENCY } from '../src-main/jobs/runner';
 import {
   createJobRun,
@@ -378,9 +379,9 @@ function measureServiceLifecycles(db: AppDatabase, manifest: DatasetManifest, k:
 /** A handler that does nothing: what the runner itself costs per run. */
 const NOOP_JOB_TYPE: JobTypeDefinition = { ...requireJobType('diagnostics.probe'), run: () => Promise.resolve(null) };
 
-function requireJobType(key: string): JobTypeDefinition {
+function requireJobType(key: string): JobTypeInfo {
   const type = findJobType(key);
-  if (!type) throw new Error(`The registry has no job type ${key}`);
+  if (!type) throw new Error(`The catalog has no job type ${key}`);
   return type;
 }
 

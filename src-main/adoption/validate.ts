@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { MIGRATIONS_TABLE, tableExists, type Migration } from '../db/migrations';
 import { exactMsNeededSql, knownSpellingSql, LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, unparseableDatetimeSql } from './mapping';
-import { JOB_TYPES } from '../jobs/registry';
+import { JOB_CATALOG } from '../jobs/catalog';
 
 export type LegacyShape = 'pre_tenant' | 'tenant';
 
@@ -224,7 +224,7 @@ export function scanRunsSql(shape: LegacyShape): string {
         coalesce(sum(${DATETIME_COLUMNS.map((column) => `coalesce(${exactMsNeededSql(column)}, 0)`).join(' + ')}), 0) AS datetimesNeedingExactMs,
         coalesce(sum(${UNFINISHED_SQL}), 0) AS unfinished,
         coalesce(sum(${UNFINISHED_SQL} AND started_at IS NOT NULL), 0) AS unfinishedStarted,
-        coalesce(sum(job_type NOT IN (${JOB_TYPES.map((type) => `'${type.key}'`).join(', ')})), 0) AS unknownJobTypes,
+        coalesce(sum(job_type NOT IN (${JOB_CATALOG.map((type) => `'${type.key}'`).join(', ')})), 0) AS unknownJobTypes,
         ${runsWithoutBusinessSql(shape)}
        FROM job_runs r`;
 }

@@ -5,7 +5,7 @@ import { and, asc, eq, isNotNull, isNull, lte, min } from 'drizzle-orm';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { businesses, jobSchedules, type JobScheduleRow } from '../db/schema';
-import { validateJobParams } from '../jobs/registry';
+import { validateJobParams } from '../jobs/catalog';
 import { recordAuditEvent } from '../services/audit';
 import { createJobRun, type RunTarget } from '../services/job-runs';
 import { computeNextRunAt } from '../services/schedules';

@@ -25,7 +25,7 @@ import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
-import { findJobType } from '../jobs/registry';
+import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from './audit';
 import { createJobRun, filterConditions, type RunCanceller, type RunTarget } from './job-runs';
 import { runScopeCondition, type TenantScope } from './tenant-scope';

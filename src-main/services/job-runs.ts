@@ -21,7 +21,7 @@ import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connec
 import { preparedOnce } from '../db/prepared';
 import { bucketValue, DAY_MS, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
 import { businesses, jobRuns, type JobRunRow } from '../db/schema';
-import { findJobType, JOB_TYPES, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams, type JobTypeDefinition } from '../jobs/registry';
+import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from './audit';
 import { getBusiness } from './businesses';
 import { runsInScope, runsPerJobType, runsPerOwner } from './run-counts';
@@ -271,12 +271,12 @@ export function ownScopeOf(run: { scope: RunScope; businessId: number | null }):
  * The oldest pending run (any owner), now marked running; null when none is pending. One immediate
  * transaction, so two runners (or two processes) never start the same run.
  */
-export function claimNextPendingRun(db: AppDatabase, at: number, jobTypes: readonly RunnableJobType[] = JOB_TYPES): JobRunRow | null {
+export function claimNextPendingRun(db: AppDatabase, at: number, jobTypes: readonly RunnableJobType[] = JOB_CATALOG): JobRunRow | null {
   return claimPendingRuns(db, at, 1, jobTypes)[0] ?? null;
 }
 
 /** What the runner needs to know of a job type it serves: its key, and where it may run. */
-export type RunnableJobType = Pick<JobTypeDefinition, 'key' | 'scope'>;
+export type RunnableJobType = Pick<JobTypeInfo, 'key' | 'scope'>;
 
 /**
  * The runs a runner serving `jobTypes` may claim: pending runs this app queued (never an adopted one: their queue
@@ -299,7 +299,7 @@ function claimableRunCondition(jobTypes: readonly RunnableJobType[]): SQL {
  * Up to `limit` of the oldest claimable pending runs (claimableRunCondition), now marked running, oldest first. In one
  * immediate transaction (the caller's, or its own), so two runners never start the same run.
  */
-export function claimPendingRuns(db: AppDatabase, at: number, limit: number, jobTypes: readonly RunnableJobType[] = JOB_TYPES): JobRunRow[] {
+export function claimPendingRuns(db: AppDatabase, at: number, limit: number, jobTypes: readonly RunnableJobType[] = JOB_CATALOG): JobRunRow[] {
   if (limit < 1) return [];
   const { orm } = db;
   const all: TenantScope = { kind: 'all' };
@@ -754,7 +754,7 @@ export function getActiveJobRuns(orm: Orm, scope: TenantScope, input: { cursor: 
 /** Every registered type, plus the unregistered types seen in this scope's runs (never another business's). */
 export function getJobTypes(orm: Orm, scope: TenantScope): JobTypeView[] {
   const seen = runsPerJobType(orm, scope);
-  const registered: JobTypeView[] = JOB_TYPES.map((type) => ({
+  const registered: JobTypeView[] = JOB_CATALOG.map((type) => ({
     key: type.key,
     title: type.title,
     description: type.description,

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { requireReach, resolveRunTarget, tenantScopeFor, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, jobSchedules, type JobScheduleRow } from '../db/schema';
-import { findJobType, unknownJobTypeError, validateJobParams, type JobTypeDefinition } from '../jobs/registry';
+import { findJobType, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from './audit';
 import { requireEnabledBusiness } from './businesses';
 import type { RunTarget } from './job-runs';
@@ -156,7 +156,7 @@ export function listSchedules(orm: Orm, actor: Actor, selection: ScopeSelection)
 
 // ---- Changing -------------------------------------------------------------------------------------
 
-function requireJobTypeFor(key: string, target: RunTarget): JobTypeDefinition {
+function requireJobTypeFor(key: string, target: RunTarget): JobTypeInfo {
   const jobType = findJobType(key);
   if (!jobType) throw unknownJobTypeError(key);
   if (target.kind === 'business' && jobType.scope === 'system') {

@@ -8,7 +8,7 @@ import type { AdoptionReport, LegacyInspection } from '../../src-main/adoption/a
 import { META_LEGACY_ADOPTION, readMeta } from '../../src-main/db/meta';
 import { loadMigrations, planMigrations } from '../../src-main/db/migrations';
 import { openAppDatabase } from '../../src-main/startup';
-import { JOB_TYPES } from '../../src-main/jobs/registry';
+import { JOB_CATALOG } from '../../src-main/jobs/catalog';
 import { countOrphansWithSuggestion } from '../../src-main/services/orphan-suggestions';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
@@ -137,7 +137,7 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
         ended: fixture.runs.length - unfinished.length,
         unfinished: unfinished.length,
         unfinishedStarted: unfinished.filter((r) => r.started_at !== null).length,
-        unknownJobTypes: fixture.runs.filter((r) => !JOB_TYPES.some((type) => type.key === r.job_type)).length,
+        unknownJobTypes: fixture.runs.filter((r) => !JOB_CATALOG.some((type) => type.key === r.job_type)).length,
       };
       expect(adoption.runOutcomes).toEqual({ ...outcomes, orphansWithSuggestion: countOrphansWithSuggestion(db.sqlite) });
       expect(adoption.runOutcomes!.orphansWithSuggestion).toBeGreaterThan(0);

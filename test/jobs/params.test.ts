@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_TYPES, jobTypeParamsJsonSchema, validateJobParams } from '../../src-main/jobs/registry';
+import { jobTypeParamsJsonSchema, validateJobParams } from '../../src-main/jobs/catalog';
+import { JOB_TYPES } from '../../src-main/jobs/registry';
 import { countJobRuns, createJobRun, getJobRun, getJobTypes } from '../../src-main/services/job-runs';
 import { jobTypeSchema } from '../../src-shared/schemas/jobs';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';

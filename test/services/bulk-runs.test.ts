@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src-main/access/policy';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { createRunner } from '../../src-main/jobs/runner';
-import { findJobType } from '../../src-main/jobs/registry';
+import { findJobType } from '../../src-main/jobs/catalog';
 import {
   bulkCancelRuns,
   bulkRetryRuns,

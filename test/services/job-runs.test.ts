@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { findJobType, JOB_TYPES } from '../../src-main/jobs/registry';
+import { findJobType, JOB_CATALOG } from '../../src-main/jobs/catalog';
 import {
   countJobRuns,
   createJobRun,
@@ -93,14 +93,14 @@ describe('creating a run', () => {
 
 describe('the job type registry', () => {
   it('holds the five types of the design, each with a title, a description and a scope', () => {
-    expect(JOB_TYPES.map((type) => [type.key, type.scope])).toEqual([
+    expect(JOB_CATALOG.map((type) => [type.key, type.scope])).toEqual([
       ['maintenance.backup', 'system'],
       ['maintenance.integrity_check', 'system'],
       ['runs.retention', 'either'],
       ['reports.monthly_usage', 'business'],
       ['diagnostics.probe', 'either'],
     ]);
-    for (const type of JOB_TYPES) expect(type.title.length * type.description.length).toBeGreaterThan(0);
+    for (const type of JOB_CATALOG) expect(type.title.length * type.description.length).toBeGreaterThan(0);
     expect(findJobType('maintenance.backup')?.title).toBe('Back up the database');
     expect(findJobType('nope')).toBeNull();
   });
@@ -186,7 +186,7 @@ describe('job types in a scope', () => {
     });
     expect(acmeTypes.map((type) => type.key)).not.toContain('globex.secret_project');
     expect(acmeTypes.map((type) => type.key)).not.toContain('orphan.thing');
-    expect(acmeTypes).toHaveLength(JOB_TYPES.length + 1);
+    expect(acmeTypes).toHaveLength(JOB_CATALOG.length + 1);
     expect(getJobTypes(db.orm, { kind: 'all' }).filter((type) => !type.registered).map((type) => type.key)).toEqual([
       'globex.secret_project',
       'legacy.sync',

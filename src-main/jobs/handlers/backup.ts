@@ -1,11 +1,9 @@
 // maintenance.backup: an online backup of the live database into the backups folder beside it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { backupDatabase } from '../../db/backup';
+import type { BACKUP, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
-
-export const backupParams = z.strictObject({});
 
 // SQLite creates the backup file only once the copy begins, so names chosen but not yet on disk are held here.
 const reserved = new Set<string>();
@@ -20,7 +18,7 @@ function reserveBackupFile(folder: string, now: Date): string {
   return candidate;
 }
 
-export const runBackup: JobHandler<z.output<typeof backupParams>> = async (ctx, _params, signal) => {
+export const runBackup: JobHandler<ParamsOf<typeof BACKUP>> = async (ctx, _params, signal) => {
   const started = Date.now();
   signal.throwIfAborted();
   fs.mkdirSync(ctx.backupsFolder, { recursive: true });

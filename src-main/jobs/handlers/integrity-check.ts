@@ -1,10 +1,8 @@
 // maintenance.integrity_check: SQLite's integrity and foreign-key checks over the whole file, and the
 // rollups against a recount of the runs.
-import { z } from 'zod';
 import { dailyRollupDrift, runCountDrift } from '../../db/rollups';
+import type { INTEGRITY_CHECK, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
-
-export const integrityCheckParams = z.strictObject({});
 
 const MAX_LISTED = 20;
 
@@ -15,7 +13,7 @@ interface ForeignKeyViolation {
   fkid: number;
 }
 
-export const runIntegrityCheck: JobHandler<z.output<typeof integrityCheckParams>> = async (ctx, _params, signal) => {
+export const runIntegrityCheck: JobHandler<ParamsOf<typeof INTEGRITY_CHECK>> = async (ctx, _params, signal) => {
   signal.throwIfAborted();
   ctx.reportProgress(0, 'Checking page and index integrity');
   const integrity = (ctx.db.sqlite.pragma('integrity_check') as { integrity_check: string }[])

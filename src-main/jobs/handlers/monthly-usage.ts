@@ -1,14 +1,9 @@
 // reports.monthly_usage: one business's usage for one month, written as CSV to the exports folder.
-import { z } from 'zod';
-import { monthSchema } from '../../../src-shared/schemas/engine';
 import { writeUsageCsv } from '../../services/usage';
+import type { MONTHLY_USAGE, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
 
-export const monthlyUsageParams = z.strictObject({
-  // No zod default: "the previous month" must be the one before each run, not the one before a schedule was saved.
-  month: monthSchema.optional().describe('YYYY-MM; default: the month (UTC) before the run was created'),
-});
-export type MonthlyUsageParams = z.output<typeof monthlyUsageParams>;
+export type MonthlyUsageParams = ParamsOf<typeof MONTHLY_USAGE>;
 
 /** The UTC month before the one containing `ms`, as YYYY-MM. */
 export function previousMonthOf(ms: number): string {

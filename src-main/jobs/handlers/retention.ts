@@ -1,17 +1,13 @@
 // runs.retention: deletes completed runs older than N days, in the run's own scope only, in short batches.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { and, count, eq, inArray, lt, ne } from 'drizzle-orm';
-import { z } from 'zod';
 import { jobRuns } from '../../db/schema';
 import { recordAuditEvent } from '../../services/audit';
 import { runScopeCondition } from '../../services/tenant-scope';
+import type { RETENTION, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
 
-export const retentionParams = z.strictObject({
-  olderThanDays: z.number().int().min(1).max(3650).default(90),
-  batchSize: z.number().int().min(100).max(50_000).default(5000),
-});
-export type RetentionParams = z.output<typeof retentionParams>;
+export type RetentionParams = ParamsOf<typeof RETENTION>;
 
 const DAY_MS = 86_400_000;
 
