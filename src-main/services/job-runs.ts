@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_RUN_STATUSES, isRetryableStatus, RUN_STATUSES, type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
+import type { RunTarget } from '../../src-shared/tenancy';
 import {
   JOB_RUN_SORT_FIELDS,
   MAX_RUNS_PAGE,
@@ -77,8 +78,7 @@ function selectRunList(orm: Orm) {
 
 // ---- Create, start, finish ------------------------------------------------------------------------
 
-/** Where a new run belongs. Never an orphan: only adoption of a server-edition file produces those. */
-export type RunTarget = { kind: 'business'; businessId: number } | { kind: 'system' };
+export type { RunTarget } from '../../src-shared/tenancy';
 
 export interface CreateJobRunInput {
   jobType: string;

@@ -3,17 +3,10 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
+import type { TenantScope } from '../../src-shared/tenancy';
 import { jobRuns } from '../db/schema';
 
-/** Whose runs a query may see or touch. Required everywhere: there is no "no scope". */
-export type TenantScope =
-  | { kind: 'business'; businessId: number }
-  /** Every run: all businesses, system runs and orphans (system administrators only). */
-  | { kind: 'all' }
-  /** System-wide runs (maintenance, backups): scope 'system', no business. */
-  | { kind: 'system' }
-  /** Business-scoped runs whose business is missing. */
-  | { kind: 'orphans' };
+export type { TenantScope } from '../../src-shared/tenancy';
 
 export function runScopeCondition(scope: TenantScope): SQL {
   switch (scope.kind) {
