@@ -2,7 +2,7 @@
 import { Alert, Button, Center, Loader, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { type AppStatus } from '../../src-shared/contract';
-import { Ready } from '../App';
+import { Ready } from './StartupScreen';
 import { useAuthStatus, useSetup, useSignIn } from '../queries/auth';
 import { errorMessage } from '../queries/client';
 import { AppShellView } from '../shell/AppShellView';
