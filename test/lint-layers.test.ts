@@ -1,4 +1,4 @@
-// The layers of DESIGN.md §2 are enforced by lint, not by convention.
+// The layers (docs/architecture.md, "Three floors") are enforced by lint, not by convention.
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The access matrix of DESIGN.md §1, rule by rule, and as properties over every role and selection.
+// The access matrix (docs/access.md), rule by rule, and as properties over every role and selection.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
