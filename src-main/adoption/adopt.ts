@@ -310,7 +310,7 @@ async function copyAllRuns(
 ): Promise<{ notes: string[]; scan: RunScan }> {
   const { sqlite } = built;
   const total = countRows(sqlite, `${LEGACY_SCHEMA}.job_runs`);
-  // The indexes that only filters use are built after the commit (deferred-indexes.ts); the ones that the copy
+  // The indexes that only filters use are built after the commit (src-main/db/deferred-work.ts); the ones that the copy
   // fills in created_at order as the runs arrive, and the partial ones it leaves empty, stay.
   const copyWith = (datetimes: DatetimeConversion) =>
     withIndexesDropped(sqlite, 'job_runs', () => copyRuns(sqlite, plan.shape, datetimes, adoptedAt, total, progress), (index) =>
