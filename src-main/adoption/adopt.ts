@@ -33,6 +33,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
+import type { AdoptionReportView } from '../../src-shared/contract';
 import type { ProgressListener } from '../../src-shared/progress';
 import { recordAuditEvent } from '../services/audit';
 import { COUNT_ORPHANS_WITH_SUGGESTION } from '../services/orphan-suggestions';
@@ -86,23 +87,8 @@ export interface LegacyInspection {
   counts: { businesses: number; users: number; runs: number; runsWithoutBusiness: number; runsWithMissingBusiness: number };
 }
 
-export interface AdoptionReport {
-  revision: string | null;
-  shape: LegacyShape;
-  /** The server-edition file itself, as it was, under the backup's name. */
-  backupPath: string;
-  businesses: number;
-  users: number;
-  runs: number;
-  /** Business-scoped runs left without a business: no business recorded, or one that did not exist. */
-  orphans: number;
-  /** What the runs became (src-shared/contract.ts adoptionReportSchema; absent from reports of earlier versions). */
-  runOutcomes?: { ended: number; unfinished: number; unfinishedStarted: number; unknownJobTypes: number; orphansWithSuggestion: number };
-  durationMs: number;
-  notes: string[];
-  /** Milliseconds per phase, for the log and the benchmark. */
-  phaseMs: Record<string, number>;
-}
+/** What an adoption did: the contract's shape (src-shared/contract.ts adoptionReportSchema), stored in app_meta and audited. */
+export type AdoptionReport = AdoptionReportView;
 
 /** Null for anything but a server-edition file; throws LegacyAdoptionError when one lacks tables or columns. */
 export function inspectLegacyDatabase(sqlite: Database.Database): LegacyInspection | null {

@@ -1,7 +1,7 @@
 // What a database holds, for `cli info`, the startup screen and the orphan banner.
+import type { AdoptionReportView } from '../../src-shared/contract';
 import type { AppDatabase } from '../db/connection';
 import { META_LEGACY_ADOPTION, readMeta } from '../db/meta';
-import type { AdoptionReport } from '../adoption/adopt';
 import { readAppliedHashes } from '../db/migrations';
 import { countJobRuns } from './job-runs';
 
@@ -21,7 +21,7 @@ export interface DatabaseInfo {
     auditEvents: number;
   };
   /** Set when this file was converted from the server edition. */
-  adoption: AdoptionReport | null;
+  adoption: AdoptionReportView | null;
 }
 
 export function getDatabaseInfo(db: AppDatabase): DatabaseInfo {
@@ -43,6 +43,6 @@ export function getDatabaseInfo(db: AppDatabase): DatabaseInfo {
       schedules: count('SELECT count(*) FROM job_schedules'),
       auditEvents: count('SELECT count(*) FROM audit_events'),
     },
-    adoption: readMeta<AdoptionReport>(db.orm, META_LEGACY_ADOPTION) ?? null,
+    adoption: readMeta<AdoptionReportView>(db.orm, META_LEGACY_ADOPTION) ?? null,
   };
 }
