@@ -1,19 +1,18 @@
 // Reads of job_run_counts: runs per owner and job type, kept by triggers on job_runs in the same
 // transaction as every change (drizzle/0004_run_counts_triggers.sql). Exact counts from a few hundred rows. Each read
-// first makes sure a bulk load's rollups have been counted (ensureRollupsCounted).
+// takes the table from countedRollups, which counts what a bulk load left uncounted first.
 import { eq, sql, sum, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { RunScope } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { ensureRollupsCounted, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
-import { jobRunCounts } from '../db/schema';
+import { countedRollups, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
 import { requireBusinessId, type TenantScope } from './tenant-scope';
 
 /**
  * The tenant condition on a rollup's owner column (job_run_counts, job_run_daily, the histograms):
  * the twin of runScopeCondition for job_runs, over the owner key the triggers compute.
  */
-export function ownerCondition(scope: TenantScope, owner: SQLiteColumn = jobRunCounts.owner): SQL {
+export function ownerCondition(scope: TenantScope, owner: SQLiteColumn): SQL {
   switch (scope.kind) {
     case 'business':
       return eq(owner, requireBusinessId(scope.businessId));
@@ -28,11 +27,11 @@ export function ownerCondition(scope: TenantScope, owner: SQLiteColumn = jobRunC
 
 /** Runs per job type in `scope`. */
 export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number> {
-  ensureRollupsCounted(orm.$client);
+  const { jobRunCounts } = countedRollups(orm).tables;
   const rows = orm
     .select({ jobType: jobRunCounts.jobType, runs: sum(jobRunCounts.runs).mapWith(Number) })
     .from(jobRunCounts)
-    .where(ownerCondition(scope))
+    .where(ownerCondition(scope, jobRunCounts.owner))
     .groupBy(jobRunCounts.jobType)
     .all();
   return new Map(rows.map((row) => [row.jobType, row.runs]));
@@ -40,17 +39,17 @@ export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number
 
 /** All runs in `scope`. */
 export function runsInScope(orm: Orm, scope: TenantScope): number {
-  ensureRollupsCounted(orm.$client);
-  return orm.select({ runs: sum(jobRunCounts.runs).mapWith(Number) }).from(jobRunCounts).where(ownerCondition(scope)).get()?.runs ?? 0;
+  const { jobRunCounts } = countedRollups(orm).tables;
+  return orm.select({ runs: sum(jobRunCounts.runs).mapWith(Number) }).from(jobRunCounts).where(ownerCondition(scope, jobRunCounts.owner)).get()?.runs ?? 0;
 }
 
 /** Runs per owner (a business, system-wide, or the orphans) within `scope`. */
 export function runsPerOwner(orm: Orm, scope: TenantScope): { scope: RunScope; businessId: number | null; runs: number }[] {
-  ensureRollupsCounted(orm.$client);
+  const { jobRunCounts } = countedRollups(orm).tables;
   return orm
     .select({ owner: jobRunCounts.owner, runs: sum(jobRunCounts.runs).mapWith(Number) })
     .from(jobRunCounts)
-    .where(ownerCondition(scope))
+    .where(ownerCondition(scope, jobRunCounts.owner))
     .groupBy(jobRunCounts.owner)
     .all()
     .map(({ owner, runs }) =>

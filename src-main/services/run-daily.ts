@@ -9,8 +9,8 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL } from '../db/rollups';
-import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms, jobRuns } from '../db/schema';
+import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL, type CountedRollups } from '../db/rollups';
+import { jobRuns } from '../db/schema';
 import { ownerCondition } from './run-counts';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from './tenant-scope';
 
@@ -198,7 +198,7 @@ export function rawRunsOf(orm: Orm, scope: TenantScope): RawRuns {
  * The tenant condition on a rollup's owner column, as a range of its primary key per owner: for every owner,
  * the owners that have runs (job_run_counts, a few hundred rows), so no rollup table is scanned whole.
  */
-function rollupOwners(scope: TenantScope, owner: SQLiteColumn): SQL {
+function rollupOwners({ tables: { jobRunCounts } }: CountedRollups, scope: TenantScope, owner: SQLiteColumn): SQL {
   return scope.kind === 'all' ? sql`${owner} IN (SELECT DISTINCT ${jobRunCounts.owner} FROM ${jobRunCounts})` : ownerCondition(scope, owner);
 }
 
@@ -208,10 +208,11 @@ const FEW_DAYS = 7;
 // Status rows are a range of job_run_daily's primary key (owner, day, …) per owner. Over a few days (the current
 // day, once settled-days.ts kept the rest) they come back as they are and the caller adds them up; over more
 // (a first call) SQLite groups them first (a sort of some 70,000 rows for every owner's 90 days, once).
-function statusRowsOf(orm: Orm, scope: TenantScope, raw: RawRuns, piece: RangePiece): StatusAggregate[] {
+function statusRowsOf(rollups: CountedRollups, scope: TenantScope, raw: RawRuns, piece: RangePiece): StatusAggregate[] {
   if (piece.kind === 'days') {
-    const t = jobRunDaily;
-    const where = sql`${rollupOwners(scope, t.owner)} AND ${t.day} >= ${piece.fromDay} AND ${t.day} < ${piece.toDay}`;
+    const { orm } = rollups;
+    const t = rollups.tables.jobRunDaily;
+    const where = sql`${rollupOwners(rollups, scope, t.owner)} AND ${t.day} >= ${piece.fromDay} AND ${t.day} < ${piece.toDay}`;
     if (piece.toDay - piece.fromDay <= FEW_DAYS) {
       return orm.all<StatusAggregate>(sql`
         SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, ${t.status} AS status, ${t.runs} AS runs, ${t.durN} AS durN, ${t.durSum} AS durSum
@@ -284,18 +285,19 @@ export function activeRunsOf(orm: Orm, scope: TenantScope, from: number, to: num
 type PackedRow = { owner: number; jobType: string; buckets: string };
 type BucketRow = { owner: number; jobType: string; bucket: number; runs: number };
 
-function histogramRowsOf(orm: Orm, scope: TenantScope, raw: RawRuns, piece: HistogramPiece): PackedRow[] | BucketRow[] {
+function histogramRowsOf(rollups: CountedRollups, scope: TenantScope, raw: RawRuns, piece: HistogramPiece): PackedRow[] | BucketRow[] {
   if (piece.kind === 'raw') {
     return raw.read(piece.from, piece.to).flatMap(({ owner, jobType, bucket, runs }) => (bucket === null ? [] : [{ owner, jobType, bucket, runs }]));
   }
+  const { jobRunDailyHistograms, jobRunWeeklyHistograms } = rollups.tables;
   const [t, period, from, to] =
     piece.kind === 'weeks'
       ? [jobRunWeeklyHistograms, jobRunWeeklyHistograms.week, piece.fromWeek, piece.toWeek]
       : [jobRunDailyHistograms, jobRunDailyHistograms.day, piece.fromDay, piece.toDay];
-  return orm.all<PackedRow>(sql`
+  return rollups.orm.all<PackedRow>(sql`
     SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, json(${t.buckets}) AS buckets
     FROM ${t}
-    WHERE ${rollupOwners(scope, t.owner)} AND ${period} >= ${from} AND ${period} < ${to}`);
+    WHERE ${rollupOwners(rollups, scope, t.owner)} AND ${period} >= ${from} AND ${period} < ${to}`);
 }
 
 /** What a range's runs add up to: StatusAggregate and HistogramAggregate rows, each key once. */
@@ -366,14 +368,14 @@ export function compactAggregate({ statuses, histograms }: RangeAggregate): Comp
 }
 
 /** Adds to `into` the ended runs of `scope` created in [from, to): exact counts, duration counts and sums, and duration histograms per owner and job type. */
-export function aggregateRangeInto(into: RunAggregate, orm: Orm, scope: TenantScope, from: number, to: number, now: number, raw: RawRuns): void {
+export function aggregateRangeInto(into: RunAggregate, rollups: CountedRollups, scope: TenantScope, from: number, to: number, now: number, raw: RawRuns): void {
   for (const piece of rangePieces(from, to, now)) {
-    for (const row of statusRowsOf(orm, scope, raw, piece)) {
+    for (const row of statusRowsOf(rollups, scope, raw, piece)) {
       into.addRuns(row.owner, row.jobType, row.status, piece.sign * row.runs, piece.sign * row.durN, piece.sign * row.durSum);
     }
   }
   for (const piece of histogramPieces(from, to, now)) {
-    for (const row of histogramRowsOf(orm, scope, raw, piece)) {
+    for (const row of histogramRowsOf(rollups, scope, raw, piece)) {
       const entry = into.histogramOf(row.owner, row.jobType);
       if ('bucket' in row) {
         addToBucket(entry, row.bucket, piece.sign * row.runs);
@@ -386,9 +388,16 @@ export function aggregateRangeInto(into: RunAggregate, orm: Orm, scope: TenantSc
 }
 
 /** The ended runs of `scope` created in [from, to), read from the rollups and job_runs (nothing kept: see settled-days.ts). */
-export function aggregateRange(orm: Orm, scope: TenantScope, from: number, to: number, now: number, raw: RawRuns = rawRunsOf(orm, scope)): RangeAggregate {
+export function aggregateRange(
+  rollups: CountedRollups,
+  scope: TenantScope,
+  from: number,
+  to: number,
+  now: number,
+  raw: RawRuns = rawRunsOf(rollups.orm, scope),
+): RangeAggregate {
   const into = new RunAggregate();
-  aggregateRangeInto(into, orm, scope, from, to, now, raw);
+  aggregateRangeInto(into, rollups, scope, from, to, now, raw);
   return into.result();
 }
 
@@ -443,12 +452,13 @@ function rawStatusCounter(orm: Orm, scope: TenantScope): (from: number, to: numb
 }
 
 /** Ended runs of `scope` per status on each UTC day in [fromDay, lastDay] that has any, from the rollup. */
-export function dailyStatusTotals(orm: Orm, scope: TenantScope, fromDay: number, lastDay: number): Map<number, StatusCounts> {
+export function dailyStatusTotals(rollups: CountedRollups, scope: TenantScope, fromDay: number, lastDay: number): Map<number, StatusCounts> {
   const perDay = new Map<number, StatusCounts>();
-  const rows = orm.all<{ day: number; status: RunStatus; runs: number }>(sql`
+  const { jobRunDaily } = rollups.tables;
+  const rows = rollups.orm.all<{ day: number; status: RunStatus; runs: number }>(sql`
     SELECT ${jobRunDaily.day} AS day, ${jobRunDaily.status} AS status, sum(${jobRunDaily.runs}) AS runs
     FROM ${jobRunDaily}
-    WHERE ${rollupOwners(scope, jobRunDaily.owner)} AND ${jobRunDaily.day} >= ${fromDay} AND ${jobRunDaily.day} <= ${lastDay}
+    WHERE ${rollupOwners(rollups, scope, jobRunDaily.owner)} AND ${jobRunDaily.day} >= ${fromDay} AND ${jobRunDaily.day} <= ${lastDay}
     GROUP BY 1, 2`);
   for (const { day, status, runs } of rows) {
     const counts = perDay.get(day) ?? emptyStatusCounts();

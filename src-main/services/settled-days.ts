@@ -14,7 +14,7 @@
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { DAY_MS, ensureRollupsCounted, EVERY_DAY_VERSION } from '../db/rollups';
+import { countedRollups, DAY_MS, EVERY_DAY_VERSION, type CountedRollups } from '../db/rollups';
 import { jobRunDayVersions } from '../db/schema';
 import {
   activeRunsOf,
@@ -231,10 +231,10 @@ function settledDaysBytes({ aggregate, perDay }: SettledDays): number {
   return aggregate.statuses.length * 120 + aggregate.histograms.length * 120 + buckets * 8 + perDay.size * STATUS_COUNTS_BYTES;
 }
 
-function readSettledDays(orm: Orm, scope: TenantScope, fromDay: number, toDay: number, now: number): SettledDays {
+function readSettledDays(rollups: CountedRollups, scope: TenantScope, fromDay: number, toDay: number, now: number): SettledDays {
   return {
-    aggregate: compactAggregate(aggregateRange(orm, scope, fromDay * DAY_MS, toDay * DAY_MS, now)),
-    perDay: dailyStatusTotals(orm, scope, fromDay, toDay - 1),
+    aggregate: compactAggregate(aggregateRange(rollups, scope, fromDay * DAY_MS, toDay * DAY_MS, now)),
+    perDay: dailyStatusTotals(rollups, scope, fromDay, toDay - 1),
   };
 }
 
@@ -247,7 +247,7 @@ export interface StatsReader {
 }
 
 export function statsReader(orm: Orm, scope: TenantScope, from: number, to: number, now: number): StatsReader {
-  ensureRollupsCounted(orm.$client);
+  const rollups = countedRollups(orm);
   const firstDay = Math.floor(from / DAY_MS);
   // The versions before anything they vouch for: a value kept under them was read after them, so it may hold a
   // change they miss (and is read again next time), never lack one they count.
@@ -266,7 +266,7 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
       () => new RawDay(rawRunsOfDay(orm, scope, day)),
       (value) => value.bytes,
     );
-  const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(orm, scope, a, b, now), settledDaysBytes);
+  const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(rollups, scope, a, b, now), settledDaysBytes);
 
   let active: ActiveRun[] | undefined;
   // The pending and running runs, which the rollups and what is kept leave out: read afresh each call.
@@ -285,7 +285,7 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
           if (b * DAY_MS < settledEnd) rawDay(b).aggregateInto(into, b * DAY_MS, settledEnd);
         }
       }
-      if (settledEnd < to) aggregateRangeInto(into, orm, scope, settledEnd, to, now, raw);
+      if (settledEnd < to) aggregateRangeInto(into, rollups, scope, settledEnd, to, now, raw);
       return into.result();
     },
 
@@ -295,7 +295,7 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
       let liveInDay: ReturnType<typeof rawCountsInDay> | undefined;
       const dayTotal = (day: number): StatusCounts | undefined => {
         if (day < versions.untilDay) return isRawDay(day) ? rawDay(day).before(Infinity) : settledDays().perDay.get(day);
-        liveTotals ??= dailyStatusTotals(orm, scope, Math.max(firstDay, versions.untilDay), Math.floor(last / DAY_MS));
+        liveTotals ??= dailyStatusTotals(rollups, scope, Math.max(firstDay, versions.untilDay), Math.floor(last / DAY_MS));
         return liveTotals.get(day);
       };
       const countLive = (x: number) => (liveInDay ??= rawCountsInDay(orm, scope, now, raw))(x, dayTotal(Math.floor(x / DAY_MS)));
