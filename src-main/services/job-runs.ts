@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_RUN_STATUSES, isRetryableStatus, RUN_STATUSES, type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
-import type { RunTarget } from '../../src-shared/tenancy';
+import { compareOwners, compareText, type RunTarget } from '../../src-shared/tenancy';
 import {
   JOB_RUN_SORT_FIELDS,
   MAX_RUNS_PAGE,
@@ -1017,16 +1017,4 @@ function statsByOwner(orm: Orm, byOwner: Map<number, StatsGroup>): OwnerStats[] 
       return { owner, total: totalOf(group.counts), successRate: successRateOf(group.counts), p95Ms: durationSummaryOf(group).p95Ms };
     })
     .sort((x, y) => y.total - x.total || compareOwners(x.owner, y.owner));
-}
-
-const OWNER_KIND_ORDER = { business: 0, system: 1, orphans: 2 } as const;
-
-function compareOwners(x: OwnerStats['owner'], y: OwnerStats['owner']): number {
-  if (x.kind === 'business' && y.kind === 'business') return compareText(x.businessName, y.businessName) || x.businessId - y.businessId;
-  return OWNER_KIND_ORDER[x.kind] - OWNER_KIND_ORDER[y.kind];
-}
-
-/** Code-unit order: the same on every machine, unlike localeCompare. */
-export function compareText(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }

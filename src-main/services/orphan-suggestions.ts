@@ -16,7 +16,8 @@ import {
 import { backUpThenWrite, backupPathFor } from '../db/backup';
 import type { AppDatabase } from '../db/connection';
 import { recordAuditEvent, type AuditActor } from './audit';
-import { compareText, countJobRuns, findJobRunViews } from './job-runs';
+import { compareText } from '../../src-shared/tenancy';
+import { countJobRuns, findJobRunViews } from './job-runs';
 import { moveOrphansTo, requireAssignableBusiness, requireCountUnchanged, requireExpectedCount } from './orphans';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { and, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
+import { compareOwners, compareText } from '../../src-shared/tenancy';
 import { usageInput, type UsageInput, type UsageRowView } from '../../src-shared/schemas/engine';
 import type { AppDatabase, Orm } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
@@ -129,18 +130,6 @@ function ownerOf(runScope: RunScope, businessId: number | null, businessName: st
   if (runScope === 'system') return { kind: 'system' };
   if (businessId === null) return { kind: 'orphans' };
   return { kind: 'business', businessId, businessName: businessName ?? `Business ${businessId}` };
-}
-
-const OWNER_KIND_ORDER = { business: 0, system: 1, orphans: 2 } as const;
-
-function compareOwners(x: UsageOwner, y: UsageOwner): number {
-  if (x.kind === 'business' && y.kind === 'business') return compareText(x.businessName, y.businessName) || x.businessId - y.businessId;
-  return OWNER_KIND_ORDER[x.kind] - OWNER_KIND_ORDER[y.kind];
-}
-
-/** Code-unit order: the same on every machine, unlike localeCompare. */
-function compareText(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 // ---- CSV ------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MISSED_RUN_POLICIES } from '../domain';
 import { countSchema, epochMsSchema, idSchema, nameSchema, timeZoneSchema } from './common';
-import { jobTypeKeySchema, runScopeSchema, runTargetSchema } from './jobs';
+import { jobTypeKeySchema, runOwnerSchema, runScopeSchema, runTargetSchema } from './jobs';
 
 const paramsSchema = z
   .record(z.string().max(100), z.unknown())
@@ -115,11 +115,7 @@ const usageFigures = {
 /** One owner's usage in one month (UTC): a business, system-wide runs, or orphans. */
 export const usageRowSchema = z.strictObject({
   month: monthSchema,
-  owner: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('business'), businessId: idSchema, businessName: z.string() }),
-    z.strictObject({ kind: z.literal('system') }),
-    z.strictObject({ kind: z.literal('orphans') }),
-  ]),
+  owner: runOwnerSchema,
   ...usageFigures,
   byJobType: z.array(z.strictObject({ jobType: z.string(), ...usageFigures })),
 });

@@ -8,6 +8,14 @@ export const runTriggerSchema = z.enum(RUN_TRIGGERS);
 export const runScopeSchema = z.enum(RUN_SCOPES);
 export const jobTypeKeySchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'must be a job type key such as reports.monthly_usage');
 
+/** Whose runs a figure is about, as lists and comparisons show it: a business (with its name), system-wide runs, or orphans. */
+export const runOwnerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('business'), businessId: idSchema, businessName: z.string() }),
+  z.strictObject({ kind: z.literal('system') }),
+  z.strictObject({ kind: z.literal('orphans') }),
+]);
+export type RunOwnerView = z.output<typeof runOwnerSchema>;
+
 /** A run in a list: everything but its params and result, which only the detail carries. */
 export const jobRunSchema = z.strictObject({
   id: idSchema,
@@ -149,11 +157,7 @@ export const jobRunStatsSchema = z.strictObject({
   byBusiness: z
     .array(
       z.strictObject({
-        owner: z.discriminatedUnion('kind', [
-          z.strictObject({ kind: z.literal('business'), businessId: idSchema, businessName: z.string() }),
-          z.strictObject({ kind: z.literal('system') }),
-          z.strictObject({ kind: z.literal('orphans') }),
-        ]),
+        owner: runOwnerSchema,
         total: countSchema,
         successRate: successRateSchema,
         /** Bucketed, as durationSummarySchema's p95Ms. */
