@@ -27,7 +27,7 @@ import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connec
 import { businesses, jobRuns } from '../db/schema';
 import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from './audit';
-import { createJobRun, filterConditions, type RunCanceller, type RunTarget } from './job-runs';
+import { createRetryRun, filterConditions, type RunCanceller } from './job-runs';
 import { runScopeCondition, type TenantScope } from './tenant-scope';
 import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from './usage';
 
@@ -234,18 +234,8 @@ export function bulkRetryRuns(db: AppDatabase, actor: Actor, scope: TenantScope,
     const retried: { original: EligibleRun; retry: JobRunView }[] = [];
     for (const original of runs) {
       const stored = db.orm.select({ params: jobRuns.params }).from(jobRuns).where(eq(jobRuns.id, original.id)).get();
-      const target: RunTarget =
-        original.businessId === null ? { kind: 'system' } : { kind: 'business', businessId: original.businessId };
       try {
-        const retry = createJobRun(db.orm, target, {
-          jobType: original.jobType,
-          params: stored?.params ?? {},
-          trigger: 'retry',
-          retryOfRunId: original.id,
-          triggeredByUserId: actor.userId,
-          triggeredBy: actor.email,
-        });
-        retried.push({ original, retry });
+        retried.push({ original, retry: createRetryRun(db.orm, actor, original, stored?.params ?? {}) });
       } catch (error) {
         // createJobRun checks everything before it writes: a refused run leaves nothing behind.
         if (!(error instanceof AppError)) throw error;

@@ -454,15 +454,7 @@ export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, r
     if (!findJobType(original.jobType)) {
       throw new AppError('CONFLICT', `Run ${runId} is of job type ${JSON.stringify(original.jobType)}, which this app does not know; it cannot be retried.`);
     }
-    const target: RunTarget = original.businessId === null ? { kind: 'system' } : { kind: 'business', businessId: original.businessId };
-    const retry = createJobRun(db.orm, target, {
-      jobType: original.jobType,
-      params: original.params,
-      trigger: 'retry',
-      retryOfRunId: original.id,
-      triggeredByUserId: actor.userId,
-      triggeredBy: actor.email,
-    });
+    const retry = createRetryRun(db.orm, actor, original, original.params);
     recordAuditEvent(db.orm, {
       actor: userAuditActor(actor),
       action: 'job.retry',
@@ -471,6 +463,27 @@ export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, r
       details: { jobType: retry.jobType, scope: retry.scope, retryOfRunId: original.id },
     });
     return retry;
+  });
+}
+
+/**
+ * The new pending run that retries `original`: its job type, owner and `params`, trigger 'retry', linked to it,
+ * triggered by the actor (createJobRun's checks apply). For one retry and for bulk retry.
+ */
+export function createRetryRun(
+  orm: Orm,
+  actor: Actor,
+  original: { id: number; jobType: string; businessId: number | null },
+  params: Record<string, unknown>,
+): JobRunView {
+  const target: RunTarget = original.businessId === null ? { kind: 'system' } : { kind: 'business', businessId: original.businessId };
+  return createJobRun(orm, target, {
+    jobType: original.jobType,
+    params,
+    trigger: 'retry',
+    retryOfRunId: original.id,
+    triggeredByUserId: actor.userId,
+    triggeredBy: actor.email,
   });
 }
 
