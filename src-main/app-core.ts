@@ -10,6 +10,7 @@ import { finishDeferredWorkInBackground } from './db/deferred-work';
 import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
+import { createAccessGate, type RequestGate } from './ipc/access';
 import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, eventAudience } from './ipc/events';
 import {
   type ContractHandlers,
@@ -121,18 +122,27 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   let audience: EventAudience | null = null;
   let engine: { runner: Runner; scheduler: Scheduler } | null = null;
   // The handlers exist once the database is open; a call made while it opens waits for it.
-  const opened = started.then((startup): DatabaseHandlers | StartupFailureView => {
+  const opened = started.then((startup): { handlers: DatabaseHandlers; gate: RequestGate } | StartupFailureView => {
     if (startup.state === 'failed') return startup.failure;
     audience = eventAudience(startup.db.orm);
     engine = startEngine(startup.db, events, { ...options.engine, concurrency });
-    return createDatabaseHandlers({ db: startup.db, sessions, events, ...engine });
+    return { handlers: createDatabaseHandlers({ db: startup.db, sessions, events, ...engine }), gate: createAccessGate(startup.db.orm, sessions) };
   });
-  const whenOpen = <C extends DatabaseChannel>(channel: C) =>
-    (async (input: never, context: RequestContext) => {
-      const open = await opened;
-      if ('state' in open) throw databaseNotOpen(open);
-      return (open[channel] as (input: never, context: RequestContext) => unknown)(input, context);
+  const whenOpen = async () => {
+    const open = await opened;
+    if ('state' in open) throw databaseNotOpen(open);
+    return open;
+  };
+  const handlerWhenOpen = <C extends DatabaseChannel>(channel: C) =>
+    (async (input: never, context: never) => {
+      const handler = (await whenOpen()).handlers[channel] as (input: never, context: never) => unknown;
+      return handler(input, context);
     }) as unknown as ContractHandlers[C];
+  // The access gate needs the database too: a caller of a channel that is not for anyone waits for it.
+  const gate: RequestGate = {
+    signedIn: async (who, context) => (await whenOpen()).gate.signedIn(who, context),
+    inTenant: async (who, context) => (await whenOpen()).gate.inTenant(who, context),
+  };
 
   const handlers: ContractHandlers = {
     'app.status': async () => {
@@ -142,14 +152,14 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
       return { state: 'ready', info: getDatabaseInfo(startup.db), startup: { created, migrated, adoption } };
     },
     ...(Object.fromEntries(
-      CHANNELS.filter((channel): channel is DatabaseChannel => channel !== 'app.status').map((channel) => [channel, whenOpen(channel)]),
+      CHANNELS.filter((channel): channel is DatabaseChannel => channel !== 'app.status').map((channel) => [channel, handlerWhenOpen(channel)]),
     ) as DatabaseHandlers),
   };
 
   return {
     database,
     started,
-    dispatcher: createDispatcher(contract, handlers, { checkOutput: options.checkOutput }),
+    dispatcher: createDispatcher(contract, handlers, gate, { checkOutput: options.checkOutput }),
     events,
     sessions,
     subscribeSession(session, listener) {

@@ -1,6 +1,7 @@
 // THE IPC contract: every channel's input and output as zod schemas. Main binds it once (src-main/ipc),
 // the preload and the renderer's client are typed from it. Objects are strict: unknown fields are refused.
 import { z } from 'zod';
+import { type ChannelAccess } from './access';
 import { type AppEventName, type Channel } from './channels';
 import { type Envelope } from './errors';
 import {
@@ -152,6 +153,8 @@ export const appStatusSchema = z.discriminatedUnion('state', [
 // ---- Channels and events ------------------------------------------------------------------------
 
 export interface ChannelSpec {
+  /** Who may call it, enforced by the dispatcher before the handler runs (ChannelAccess, src-shared/access.ts). */
+  access: ChannelAccess;
   input: z.ZodType;
   output: z.ZodType;
 }
@@ -162,76 +165,77 @@ const done = z.strictObject({ ok: z.literal(true) });
 const deletedUser = z.strictObject({ id: idSchema });
 
 /**
- * Every channel. Which ones need a session, and which are tenant channels (refused with FORBIDDEN to a
- * member or business admin without a business), is decided in src-main/ipc/handlers.ts, not here.
+ * Every channel: who may call it (`access`, see ChannelAccess in src-shared/access.ts: `anyone`, `signed_in` or an
+ * action of the access matrix, and `tenant: 'scope'` for the channels that work in the session's tenant scope),
+ * its input and its output. The dispatcher refuses a caller below `access` before the handler runs.
  */
 export const contract = {
-  'app.status': { input: emptyInput, output: appStatusSchema },
+  'app.status': { access: { who: 'anyone', tenant: 'none' }, input: emptyInput, output: appStatusSchema },
 
-  'auth.status': { input: emptyInput, output: authStatusSchema },
-  'auth.setup': { input: setupInputSchema, output: sessionSchema },
-  'auth.login': { input: credentialsSchema, output: sessionSchema },
-  'auth.logout': { input: emptyInput, output: done },
-  'session.setScope': { input: z.strictObject({ scope: scopeSelectionSchema }), output: sessionSchema },
+  'auth.status': { access: { who: 'anyone', tenant: 'none' }, input: emptyInput, output: authStatusSchema },
+  'auth.setup': { access: { who: 'anyone', tenant: 'none' }, input: setupInputSchema, output: sessionSchema },
+  'auth.login': { access: { who: 'anyone', tenant: 'none' }, input: credentialsSchema, output: sessionSchema },
+  'auth.logout': { access: { who: 'signed_in', tenant: 'none' }, input: emptyInput, output: done },
+  'session.setScope': { access: { who: 'scope.switch', tenant: 'none' }, input: z.strictObject({ scope: scopeSelectionSchema }), output: sessionSchema },
 
-  'businesses.list': { input: emptyInput, output: z.array(businessSchema) },
-  'businesses.create': { input: createBusinessInput, output: businessSchema },
-  'businesses.rename': { input: renameBusinessInput, output: businessSchema },
-  'businesses.setDisabled': { input: setDisabledInput, output: businessSchema },
-  'businesses.previewDelete': { input: businessIdInput, output: businessDeletionPreviewSchema },
-  'businesses.delete': { input: deleteBusinessInput, output: businessDeletionSchema },
+  'businesses.list': { access: { who: 'businesses.read', tenant: 'none' }, input: emptyInput, output: z.array(businessSchema) },
+  'businesses.create': { access: { who: 'businesses.manage', tenant: 'none' }, input: createBusinessInput, output: businessSchema },
+  'businesses.rename': { access: { who: 'businesses.manage', tenant: 'none' }, input: renameBusinessInput, output: businessSchema },
+  'businesses.setDisabled': { access: { who: 'businesses.manage', tenant: 'none' }, input: setDisabledInput, output: businessSchema },
+  'businesses.previewDelete': { access: { who: 'businesses.manage', tenant: 'none' }, input: businessIdInput, output: businessDeletionPreviewSchema },
+  'businesses.delete': { access: { who: 'businesses.manage', tenant: 'none' }, input: deleteBusinessInput, output: businessDeletionSchema },
 
-  'users.list': { input: emptyInput, output: z.array(userSchema) },
-  'users.create': { input: createUserInput, output: userSchema },
-  'users.update': { input: updateUserInput, output: userSchema },
-  'users.setDisabled': { input: setDisabledInput, output: userSchema },
-  'users.setPassword': { input: setPasswordInput, output: userSchema },
-  'users.delete': { input: z.strictObject({ id: idSchema }), output: deletedUser },
+  'users.list': { access: { who: 'users.manage', tenant: 'none' }, input: emptyInput, output: z.array(userSchema) },
+  'users.create': { access: { who: 'users.manage', tenant: 'none' }, input: createUserInput, output: userSchema },
+  'users.update': { access: { who: 'users.manage', tenant: 'none' }, input: updateUserInput, output: userSchema },
+  'users.setDisabled': { access: { who: 'users.manage', tenant: 'none' }, input: setDisabledInput, output: userSchema },
+  'users.setPassword': { access: { who: 'users.manage', tenant: 'none' }, input: setPasswordInput, output: userSchema },
+  'users.delete': { access: { who: 'users.manage', tenant: 'none' }, input: z.strictObject({ id: idSchema }), output: deletedUser },
 
-  'jobs.list': { input: listJobRunsInput, output: jobRunPageSchema },
-  'jobs.stats': { input: jobRunStatsInput, output: jobRunStatsSchema },
-  'jobs.recent': { input: recentJobRunsInput, output: z.array(jobRunSchema) },
-  'jobs.active': { input: activeJobRunsInput, output: jobRunPageSchema },
-  'jobs.types': { input: emptyInput, output: z.array(jobTypeSchema) },
-  'jobs.get': { input: jobRunIdInput, output: jobRunDetailSchema },
-  'jobs.create': { input: createJobRunInput, output: jobRunSchema },
-  'jobs.cancel': { input: jobRunIdInput, output: jobRunSchema },
+  'jobs.list': { access: { who: 'runs.read', tenant: 'scope' }, input: listJobRunsInput, output: jobRunPageSchema },
+  'jobs.stats': { access: { who: 'runs.read', tenant: 'scope' }, input: jobRunStatsInput, output: jobRunStatsSchema },
+  'jobs.recent': { access: { who: 'runs.read', tenant: 'scope' }, input: recentJobRunsInput, output: z.array(jobRunSchema) },
+  'jobs.active': { access: { who: 'runs.read', tenant: 'scope' }, input: activeJobRunsInput, output: jobRunPageSchema },
+  'jobs.types': { access: { who: 'runs.read', tenant: 'scope' }, input: emptyInput, output: z.array(jobTypeSchema) },
+  'jobs.get': { access: { who: 'runs.read', tenant: 'scope' }, input: jobRunIdInput, output: jobRunDetailSchema },
+  'jobs.create': { access: { who: 'runs.trigger', tenant: 'scope' }, input: createJobRunInput, output: jobRunSchema },
+  'jobs.cancel': { access: { who: 'runs.control', tenant: 'scope' }, input: jobRunIdInput, output: jobRunSchema },
   /** A new run with the same type, target and params, linked to the first (`trigger = retry`). */
-  'jobs.retry': { input: jobRunIdInput, output: jobRunSchema },
-  'jobs.auditTrail': { input: jobRunIdInput, output: z.array(auditEventSchema) },
+  'jobs.retry': { access: { who: 'runs.control', tenant: 'scope' }, input: jobRunIdInput, output: jobRunSchema },
+  'jobs.auditTrail': { access: { who: 'runs.read', tenant: 'scope' }, input: jobRunIdInput, output: z.array(auditEventSchema) },
   /** Bulk actions over a selection of runs in the caller's scope (src-shared/schemas/bulk.ts). */
-  'jobs.bulkPreview': { input: bulkPreviewInput, output: bulkPreviewSchema },
+  'jobs.bulkPreview': { access: { who: 'runs.control', tenant: 'scope' }, input: bulkPreviewInput, output: bulkPreviewSchema },
   /** Cancels the eligible runs (pending or running, the caller's to control); CONFLICT when their count changed since the preview. */
-  'jobs.bulkCancel': { input: bulkChangeInput, output: bulkChangeSchema },
+  'jobs.bulkCancel': { access: { who: 'runs.control', tenant: 'scope' }, input: bulkChangeInput, output: bulkChangeSchema },
   /** One new linked run (`trigger = retry`) per eligible failed or cancelled run; CONFLICT when their count changed since the preview. */
-  'jobs.bulkRetry': { input: bulkChangeInput, output: bulkChangeSchema },
+  'jobs.bulkRetry': { access: { who: 'runs.control', tenant: 'scope' }, input: bulkChangeInput, output: bulkChangeSchema },
   /** Writes the matching runs as CSV to the exports folder beside the database (at most 100,000 rows). */
-  'jobs.exportCsv': { input: exportRunsInput, output: runsExportSchema },
+  'jobs.exportCsv': { access: { who: 'runs.read', tenant: 'scope' }, input: exportRunsInput, output: runsExportSchema },
 
   /** The orphan wizard (src-shared/schemas/orphans.ts): system administrators only. */
-  'orphans.check': { input: orphansCheckInput, output: runsOverviewSchema },
-  'orphans.list': { input: listOrphansInput, output: jobRunPageSchema },
-  'orphans.previewDelete': { input: orphanDeletionPreviewInput, output: orphanDeletionPreviewSchema },
+  'orphans.check': { access: { who: 'orphans.manage', tenant: 'none' }, input: orphansCheckInput, output: runsOverviewSchema },
+  'orphans.list': { access: { who: 'orphans.manage', tenant: 'none' }, input: listOrphansInput, output: jobRunPageSchema },
+  'orphans.previewDelete': { access: { who: 'orphans.manage', tenant: 'none' }, input: orphanDeletionPreviewInput, output: orphanDeletionPreviewSchema },
   /** Backs the database up, then deletes the selected orphans in one transaction; the confirmation is `delete N orphans`. */
-  'orphans.delete': { input: deleteOrphansInput, output: orphanDeletionSchema },
-  'orphans.previewAssign': { input: orphanAssignmentPreviewInput, output: orphanAssignmentPreviewSchema },
-  'orphans.assign': { input: assignOrphansInput, output: orphanAssignmentSchema },
+  'orphans.delete': { access: { who: 'orphans.manage', tenant: 'none' }, input: deleteOrphansInput, output: orphanDeletionSchema },
+  'orphans.previewAssign': { access: { who: 'orphans.manage', tenant: 'none' }, input: orphanAssignmentPreviewInput, output: orphanAssignmentPreviewSchema },
+  'orphans.assign': { access: { who: 'orphans.manage', tenant: 'none' }, input: assignOrphansInput, output: orphanAssignmentSchema },
   /** Businesses proposed for orphans by evidence in the file, in groups by business and reason, each with a preview of its runs. */
-  'orphans.suggestions': { input: orphanSuggestionsInput, output: orphanSuggestionsSchema },
+  'orphans.suggestions': { access: { who: 'orphans.manage', tenant: 'none' }, input: orphanSuggestionsInput, output: orphanSuggestionsSchema },
   /** Backs the database up, then assigns the accepted groups in one transaction; CONFLICT when a group's count changed. */
-  'orphans.assignSuggested': { input: assignSuggestedOrphansInput, output: suggestedAssignmentSchema },
+  'orphans.assignSuggested': { access: { who: 'orphans.manage', tenant: 'none' }, input: assignSuggestedOrphansInput, output: suggestedAssignmentSchema },
 
-  'schedules.list': { input: emptyInput, output: z.array(scheduleSchema) },
-  'schedules.create': { input: createScheduleInput, output: scheduleSchema },
-  'schedules.update': { input: updateScheduleInput, output: scheduleSchema },
-  'schedules.setEnabled': { input: setScheduleEnabledInput, output: scheduleSchema },
-  'schedules.delete': { input: scheduleIdInput, output: z.strictObject({ id: idSchema }) },
-  'schedules.previewCron': { input: previewCronInput, output: cronPreviewSchema },
+  'schedules.list': { access: { who: 'schedules.read', tenant: 'scope' }, input: emptyInput, output: z.array(scheduleSchema) },
+  'schedules.create': { access: { who: 'schedules.manage', tenant: 'scope' }, input: createScheduleInput, output: scheduleSchema },
+  'schedules.update': { access: { who: 'schedules.manage', tenant: 'scope' }, input: updateScheduleInput, output: scheduleSchema },
+  'schedules.setEnabled': { access: { who: 'schedules.manage', tenant: 'scope' }, input: setScheduleEnabledInput, output: scheduleSchema },
+  'schedules.delete': { access: { who: 'schedules.manage', tenant: 'scope' }, input: scheduleIdInput, output: z.strictObject({ id: idSchema }) },
+  'schedules.previewCron': { access: { who: 'signed_in', tenant: 'none' }, input: previewCronInput, output: cronPreviewSchema },
 
-  'audit.list': { input: listAuditEventsInput, output: auditEventPageSchema },
-  'metrics.usage': { input: usageInput, output: usageReportSchema },
+  'audit.list': { access: { who: 'audit.read', tenant: 'none' }, input: listAuditEventsInput, output: auditEventPageSchema },
+  'metrics.usage': { access: { who: 'metrics.read', tenant: 'scope' }, input: usageInput, output: usageReportSchema },
   /** Writes the usage report as CSV to the exports folder beside the database. */
-  'metrics.exportCsv': { input: usageInput, output: usageExportSchema },
+  'metrics.exportCsv': { access: { who: 'metrics.read', tenant: 'scope' }, input: usageInput, output: usageExportSchema },
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Contract = typeof contract;

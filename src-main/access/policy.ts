@@ -56,17 +56,16 @@ export function defaultSelection(actor: Actor): ScopeSelection {
   return { kind: 'business', businessId: ownBusiness(actor) };
 }
 
-/** The actions whose data is tenant-scoped: runs, schedules, usage metrics. */
-export type TenantAction = Extract<Action, 'runs.read' | 'schedules.read' | 'schedules.manage' | 'metrics.read'>;
-
 /**
  * The scope a tenant channel works in. Members and business admins always get their own business, whatever
- * the session holds; a system admin gets the switcher's selection (checked when it was made). A role without
- * reach for `action` is FORBIDDEN.
+ * the session holds; a system admin gets the switcher's selection (checked when it was made). FORBIDDEN for a
+ * member or business admin without an enabled business (asked first, so the refusal says why), then for a role
+ * without reach for `action`.
  */
-export function tenantScopeFor(actor: Actor, selection: ScopeSelection, action: TenantAction = 'runs.read'): TenantScope {
-  const reach = requireReach(actor, action);
-  if (reach !== 'any') return { kind: 'business', businessId: ownBusiness(actor) };
+export function tenantScopeFor(actor: Actor, selection: ScopeSelection, action: Action = 'runs.read'): TenantScope {
+  const own = reachOf(actor.role, action) === 'any' ? null : ownBusiness(actor);
+  requireReach(actor, action);
+  if (own !== null) return { kind: 'business', businessId: own };
   switch (selection.kind) {
     case 'business':
       return { kind: 'business', businessId: selection.businessId };

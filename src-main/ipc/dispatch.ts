@@ -1,11 +1,34 @@
-// The one binding of the IPC contract, shared by the Electron shell and the HTTP shell:
-// channel lookup, input validation, the handler, error mapping, and (in dev and tests) an output check.
+// The one binding of the IPC contract, shared by the Electron shell and the HTTP shell: channel lookup, input
+// validation, the channel's declared access (enforced through the gate before the handler runs), the handler,
+// error mapping, and (in dev and tests) an output check.
 import { type z } from 'zod';
+import { type Action, type ChannelAccess, isChannelAccess } from '../../src-shared/access';
 import { type ChannelSpec, type ContractShape } from '../../src-shared/contract';
 import { AppError, errorEnvelope, okEnvelope, type Envelope } from '../../src-shared/errors';
 
-export type HandlersFor<K extends ContractShape, Ctx> = {
-  [C in keyof K]: (input: z.output<K[C]['input']>, context: Ctx) => z.output<K[C]['output']> | Promise<z.output<K[C]['output']>>;
+/**
+ * Admits a caller to a channel, or throws the AppError that refuses them (UNAUTHENTICATED, FORBIDDEN, …).
+ * `anyone` channels never ask it: their handler gets the shell's context as it came.
+ */
+export interface AccessGate<Ctx, SignedIn, InTenant> {
+  /** `who: 'signed_in'`, or an action with `tenant: 'none'`: the signed-in caller, their role's reach checked. */
+  signedIn(who: 'signed_in' | Action, context: Ctx): SignedIn | Promise<SignedIn>;
+  /** `tenant: 'scope'`: the signed-in caller and the tenant scope they work in. */
+  inTenant(who: Action, context: Ctx): InTenant | Promise<InTenant>;
+}
+
+/** What a channel's handler receives, by its declared access. */
+export type ContextFor<A extends ChannelAccess, Ctx, SignedIn, InTenant> = A extends { tenant: 'scope' }
+  ? InTenant
+  : A extends { who: 'anyone' }
+    ? Ctx
+    : SignedIn;
+
+export type HandlersFor<K extends ContractShape, Ctx, SignedIn, InTenant> = {
+  [C in keyof K]: (
+    input: z.output<K[C]['input']>,
+    context: ContextFor<K[C]['access'], Ctx, SignedIn, InTenant>,
+  ) => z.output<K[C]['output']> | Promise<z.output<K[C]['output']>>;
 };
 
 export interface Dispatcher<Ctx> {
@@ -23,13 +46,23 @@ export interface DispatcherOptions {
 
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the app. The details are in its log.';
 
-export function createDispatcher<K extends ContractShape, Ctx>(
+/** Throws when a channel of `contract` has no access declaration the gate understands: none is bound without one. */
+export function createDispatcher<K extends ContractShape, Ctx, SignedIn, InTenant>(
   contract: K,
-  handlers: NoInfer<HandlersFor<K, Ctx>>,
+  handlers: NoInfer<HandlersFor<K, Ctx, SignedIn, InTenant>>,
+  gate: AccessGate<Ctx, SignedIn, InTenant>,
   options: DispatcherOptions = {},
 ): Dispatcher<Ctx> {
   const checkOutput = options.checkOutput ?? process.env.NODE_ENV !== 'production';
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const undeclared = Object.keys(contract).filter((channel) => !isChannelAccess(contract[channel]!.access));
+  if (undeclared.length > 0) throw new Error(`These channels declare no access: ${undeclared.join(', ')}`);
+
+  function admit(access: ChannelAccess, context: Ctx): Ctx | SignedIn | InTenant | Promise<SignedIn | InTenant> {
+    if (access.tenant === 'scope') return gate.inTenant(access.who, context);
+    if (access.who === 'anyone') return context;
+    return gate.signedIn(access.who, context);
+  }
 
   async function dispatch(channel: string, rawInput: unknown, context: Ctx): Promise<Envelope<unknown>> {
     // Object.hasOwn: "__proto__" or "toString" must not reach an inherited property.
@@ -37,11 +70,12 @@ export function createDispatcher<K extends ContractShape, Ctx>(
       return errorEnvelope('NOT_FOUND', `There is no channel named ${JSON.stringify(truncate(String(channel), 80))}.`);
     }
     const spec: ChannelSpec = contract[channel]!;
-    const handler = handlers[channel] as (input: unknown, context: Ctx) => unknown;
+    const handler = handlers[channel] as (input: unknown, context: unknown) => unknown;
     const parsed = spec.input.safeParse(rawInput);
     if (!parsed.success) return errorEnvelope('VALIDATION', describeIssues(parsed.error.issues));
     try {
-      const value = await handler(parsed.data, context);
+      const admitted = await admit(spec.access, context);
+      const value = await handler(parsed.data, admitted);
       if (checkOutput) {
         const checked = spec.output.safeParse(value);
         if (!checked.success) {

@@ -1,13 +1,12 @@
-// One handler per contract channel, over an open database. Each is thin: the dispatcher has parsed the
-// input; here the session gives the Actor (loaded fresh from the database) and the policy gives the scope;
-// the service does the work and returns the view. Public channels: auth.status, auth.setup, auth.login
-// (and app.status, in app-core). Every other channel needs a session; the jobs.* channels are tenant channels;
-// the orphans.* channels are for system administrators only (orphans.manage).
+// One handler per contract channel, over an open database. Each is thin: the dispatcher has parsed the input
+// and admitted the caller by the channel's declared access (src-shared/contract.ts), so a handler gets the Actor
+// and, on a tenant channel, the scope; the service does the work and returns the view. What stays here and in
+// the services are the rules that depend on the row (this run, this user, this business).
 import { type Channel } from '../../src-shared/channels';
 import { type Contract } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/errors';
-import { type SessionView } from '../../src-shared/schemas/accounts';
-import { type Actor, checkScopeSelection, requireReach, resolveRunTarget } from '../access/policy';
+import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/accounts';
+import { type Actor, checkScopeSelection, resolveRunTarget } from '../access/policy';
 import { type AppDatabase } from '../db/connection';
 import { exportsFolderFor } from '../db/paths';
 import { type Runner } from '../jobs/runner';
@@ -46,28 +45,16 @@ import {
 } from '../services/orphans';
 import { assignSuggestedOrphans, suggestOrphanAssignments } from '../services/orphan-suggestions';
 import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule, type ScheduleOwner } from '../services/schedules';
-import { type TenantScope } from '../services/tenant-scope';
 import { getUsage, writeUsageCsv } from '../services/usage';
 import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../services/users';
-import {
-  activeSelection,
-  selectionAtSignIn,
-  type Session,
-  type SessionHandle,
-  type SessionStore,
-  sessionTenantScope,
-  visibleSelection,
-} from '../sessions';
+import { selectionAtSignIn, type SessionStore, visibleSelection } from '../sessions';
+import { type InTenant, type RequestContext, resolveSignedIn, type SignedIn } from './access';
 import { type HandlersFor } from './dispatch';
 import { type AppEventBus } from './events';
 
-/** Who is calling: the shell, and its handle on the caller's session. Never a user or tenant named by the renderer. */
-export interface RequestContext {
-  shell: 'electron' | 'http';
-  session: SessionHandle;
-}
+export { type RequestContext } from './access';
 
-export type ContractHandlers = HandlersFor<Contract, RequestContext>;
+export type ContractHandlers = HandlersFor<Contract, RequestContext, SignedIn, InTenant>;
 /** Everything but app.status, which answers before (and without) a database. */
 export type DatabaseChannel = Exclude<Channel, 'app.status'>;
 export type DatabaseHandlers = Pick<ContractHandlers, DatabaseChannel>;
@@ -82,47 +69,10 @@ export interface HandlerDeps {
   scheduler: Scheduler;
 }
 
-interface SignedIn {
-  session: Session;
-  actor: Actor;
-}
-
-interface InTenant extends SignedIn {
-  scope: TenantScope;
-}
-
 export function createDatabaseHandlers({ db, sessions, events, runner, scheduler }: HandlerDeps): DatabaseHandlers {
   const { orm } = db;
 
-  /** The caller's session and who they are now: a disabled or deleted user's session ends here. */
-  function signedIn(context: RequestContext): SignedIn {
-    const session = context.session.current();
-    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in first: there is no session, or it has ended.');
-    const actor = loadActor(orm, session.userId);
-    if (!actor) {
-      context.session.end();
-      throw new AppError('UNAUTHENTICATED', 'Your account is disabled or no longer exists, so your session has ended.');
-    }
-    // A switcher left on a business deleted since (in this window, another, or the CLI) falls back to all businesses.
-    const selection = session.selection;
-    if (selection?.kind === 'business' && getBusiness(orm, selection.businessId) === null) sessions.setSelection(session.id, { kind: 'all' });
-    return { session, actor };
-  }
-
-  /** A tenant channel: the scope comes from the policy; FORBIDDEN for a member or business admin without a business. */
-  function inTenant(context: RequestContext): InTenant {
-    const caller = signedIn(context);
-    return { ...caller, scope: sessionTenantScope(caller.actor, caller.session.selection) };
-  }
-
-  /** The orphan wizard: system administrators only, whatever scope their switcher shows (orphans are nobody's tenant). */
-  function orphanManager(context: RequestContext): SignedIn {
-    const caller = signedIn(context);
-    requireReach(caller.actor, 'orphans.manage');
-    return caller;
-  }
-
-  function sessionView({ session, actor }: SignedIn): SessionView {
+  function sessionView({ session, actor }: Pick<SignedIn, 'session' | 'actor'>): SessionView {
     return { user: getUserView(orm, actor.userId), scope: visibleSelection(actor, session.selection) };
   }
 
@@ -143,7 +93,7 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
     'auth.status': (_input, context) => {
       let session: SessionView | null = null;
       try {
-        session = sessionView(signedIn(context));
+        session = sessionView(resolveSignedIn(orm, sessions, context));
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'UNAUTHENTICATED')) throw error;
       }
@@ -158,13 +108,12 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
       const user = await login(db, input);
       return beginSession(context, user.id);
     },
-    'auth.logout': (_input, context) => {
-      signedIn(context);
-      context.session.end();
+    'auth.logout': (_input, { request }) => {
+      request.session.end();
       return { ok: true };
     },
-    'session.setScope': (input, context) => {
-      const { session, actor } = signedIn(context);
+    'session.setScope': (input, caller) => {
+      const { session, actor } = caller;
       const selection = checkScopeSelection(actor, input.scope, (id) => getBusiness(orm, id) !== null);
       sessions.setSelection(session.id, selection);
       recordAuditEvent(orm, {
@@ -174,91 +123,83 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
         businessId: selection.kind === 'business' ? selection.businessId : null,
         details: { scope: selection },
       });
-      return sessionView({ session, actor });
+      return sessionView(caller);
     },
 
-    'businesses.list': (_input, context) => listBusinessViews(orm, signedIn(context).actor),
-    'businesses.create': (input, context) => {
-      const business = createBusinessAs(db, signedIn(context).actor, input);
+    'businesses.list': (_input, { actor }) => listBusinessViews(orm, actor),
+    'businesses.create': (input, { actor }) => {
+      const business = createBusinessAs(db, actor, input);
       tablesChanged('businesses');
       return business;
     },
-    'businesses.rename': (input, context) => {
-      const business = renameBusiness(db, signedIn(context).actor, input);
+    'businesses.rename': (input, { actor }) => {
+      const business = renameBusiness(db, actor, input);
       tablesChanged('businesses');
       return business;
     },
-    'businesses.setDisabled': (input, context) => {
-      const business = setBusinessDisabled(db, signedIn(context).actor, input);
+    'businesses.setDisabled': (input, { actor }) => {
+      const business = setBusinessDisabled(db, actor, input);
       tablesChanged('businesses');
       return business;
     },
-    'businesses.previewDelete': (input, context) => previewBusinessDeletion(db, signedIn(context).actor, input),
-    'businesses.delete': async (input, context) => {
-      const deletion = await deleteBusiness(db, signedIn(context).actor, input);
+    'businesses.previewDelete': (input, { actor }) => previewBusinessDeletion(db, actor, input),
+    'businesses.delete': async (input, { actor }) => {
+      const deletion = await deleteBusiness(db, actor, input);
       tablesChanged('businesses', 'users', 'job_runs', 'job_schedules');
       return deletion;
     },
 
-    'users.list': (_input, context) => listUsers(orm, signedIn(context).actor),
-    'users.create': async (input, context) => {
-      const user = await createUser(db, signedIn(context).actor, input);
+    'users.list': (_input, { actor }) => listUsers(orm, actor),
+    'users.create': async (input, { actor }) => {
+      const user = await createUser(db, actor, input);
       tablesChanged('users');
       return user;
     },
-    'users.update': (input, context) => {
-      const user = updateUser(db, signedIn(context).actor, input);
+    'users.update': (input, { actor }) => {
+      const user = updateUser(db, actor, input);
       tablesChanged('users');
       return user;
     },
-    'users.setDisabled': (input, context) => {
-      const user = setUserDisabled(db, signedIn(context).actor, input);
+    'users.setDisabled': (input, { actor }) => {
+      const user = setUserDisabled(db, actor, input);
       if (user.disabled) sessions.endAllForUser(user.id);
       tablesChanged('users');
       return user;
     },
-    'users.setPassword': async (input, context) => {
-      const { session, actor } = signedIn(context);
+    'users.setPassword': async (input, { session, actor }) => {
       const user = await setUserPassword(db, actor, input);
       // A new password signs the account out everywhere, except the window that set its own password.
       sessions.endAllForUser(user.id, session.id);
       tablesChanged('users');
       return user;
     },
-    'users.delete': (input, context) => {
-      const deleted = deleteUser(db, signedIn(context).actor, input);
+    'users.delete': (input, { actor }) => {
+      const deleted = deleteUser(db, actor, input);
       sessions.endAllForUser(deleted.id);
       tablesChanged('users');
       return deleted;
     },
 
-    'jobs.list': (input, context) => {
-      const { scope } = inTenant(context);
+    'jobs.list': (input, { scope }) => {
       return listJobRuns(orm, scope, input);
     },
-    'jobs.stats': (input, context) => {
-      const { scope } = inTenant(context);
+    'jobs.stats': (input, { scope }) => {
       return getJobRunStats(orm, scope, input);
     },
-    'jobs.recent': (input, context) => {
-      const { scope } = inTenant(context);
+    'jobs.recent': (input, { scope }) => {
       return getRecentJobRuns(orm, scope, input);
     },
-    'jobs.active': (input, context) => {
-      const { scope } = inTenant(context);
+    'jobs.active': (input, { scope }) => {
       return getActiveJobRuns(orm, scope, input);
     },
-    'jobs.types': (_input, context) => {
-      const { scope } = inTenant(context);
+    'jobs.types': (_input, { scope }) => {
       return getJobTypes(orm, scope);
     },
-    'jobs.get': (input, context) => {
-      const { scope } = inTenant(context);
+    'jobs.get': (input, { scope }) => {
       return getJobRun(orm, scope, input.id);
     },
-    'jobs.create': (input, context) => {
-      const { actor, session } = inTenant(context);
-      const target = resolveRunTarget(actor, activeSelection(actor, session.selection), input.target);
+    'jobs.create': (input, { actor, selection }) => {
+      const target = resolveRunTarget(actor, selection, input.target);
       const run = db.sqlite.transaction(() => {
         const created = createJobRun(orm, target, {
           jobType: input.jobType,
@@ -280,108 +221,85 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
       runner.wake();
       return run;
     },
-    'jobs.cancel': (input, context) => {
-      const { actor, scope } = inTenant(context);
+    'jobs.cancel': (input, { actor, scope }) => {
       // The runner announces the cancelled run (jobs.changed) itself.
       return cancelJobRun(db, actor, scope, input.id, runner);
     },
-    'jobs.retry': (input, context) => {
-      const { actor, scope } = inTenant(context);
+    'jobs.retry': (input, { actor, scope }) => {
       const run = retryJobRun(db, actor, scope, input.id);
       events.publish('jobs.changed', { run });
       runner.wake();
       return run;
     },
-    'jobs.auditTrail': (input, context) => {
-      const { scope } = inTenant(context);
+    'jobs.auditTrail': (input, { scope }) => {
       return getRunAuditTrail(orm, scope, input.id);
     },
-    'jobs.bulkPreview': (input, context) => {
-      const { actor, scope } = inTenant(context);
+    'jobs.bulkPreview': (input, { actor, scope }) => {
       return previewBulkAction(db, actor, scope, input);
     },
-    'jobs.bulkCancel': (input, context) => {
-      const { actor, scope } = inTenant(context);
+    'jobs.bulkCancel': (input, { actor, scope }) => {
       // The runner announces each cancelled run (jobs.changed) itself.
       return bulkCancelRuns(db, actor, scope, input, runner);
     },
-    'jobs.bulkRetry': (input, context) => {
-      const { actor, scope } = inTenant(context);
+    'jobs.bulkRetry': (input, { actor, scope }) => {
       const { runs, ...result } = bulkRetryRuns(db, actor, scope, input);
       for (const run of runs) events.publish('jobs.changed', { run });
       if (runs.length > 0) runner.wake();
       return result;
     },
-    'jobs.exportCsv': (input, context) => {
-      const { actor, scope } = inTenant(context);
+    'jobs.exportCsv': (input, { actor, scope }) => {
       return exportRunsCsv(db, actor, scope, input, exportsFolderFor(db.path));
     },
 
-    'orphans.check': (input, context) => {
-      orphanManager(context);
+    'orphans.check': (input) => {
       return checkRuns(db, { newestLimit: input.newestLimit });
     },
-    'orphans.list': (input, context) => {
-      orphanManager(context);
+    'orphans.list': (input) => {
       return listOrphans(db, input);
     },
-    'orphans.previewDelete': (input, context) => {
-      orphanManager(context);
+    'orphans.previewDelete': (input) => {
       return previewOrphanDeletion(db, input.selection);
     },
-    'orphans.delete': async (input, context) => {
-      const { actor } = orphanManager(context);
+    'orphans.delete': async (input, { actor }) => {
       // The confirmation phrase was checked with the input (deleteOrphansInput): a wrong one never gets here.
       const deletion = await deleteOrphans(db, input.selection, { actor: userAuditActor(actor), expectedCount: input.expectedCount });
       if (deletion.deleted > 0) tablesChanged('job_runs');
       return deletion;
     },
-    'orphans.previewAssign': (input, context) => {
-      orphanManager(context);
+    'orphans.previewAssign': (input) => {
       return previewOrphanAssignment(db, input.businessId, input.selection);
     },
-    'orphans.assign': (input, context) => {
-      const { actor } = orphanManager(context);
+    'orphans.assign': (input, { actor }) => {
       const assignment = assignOrphans(db, input.businessId, input.selection, { actor: userAuditActor(actor), expectedCount: input.expectedCount });
       // One event for the whole change, to system admins (database.changed's audience); no per-run events.
       if (assignment.assigned > 0) tablesChanged('job_runs');
       return assignment;
     },
-    'orphans.suggestions': (input, context) => {
-      orphanManager(context);
+    'orphans.suggestions': (input) => {
       return suggestOrphanAssignments(db, { previewLimit: input.previewLimit });
     },
-    'orphans.assignSuggested': async (input, context) => {
-      const { actor } = orphanManager(context);
+    'orphans.assignSuggested': async (input, { actor }) => {
       const assignment = await assignSuggestedOrphans(db, input.groups, { actor: userAuditActor(actor) });
       if (assignment.assigned > 0) tablesChanged('job_runs');
       return assignment;
     },
 
-    'schedules.list': (_input, context) => {
-      const { actor, session } = inTenant(context);
-      return listSchedules(orm, actor, activeSelection(actor, session.selection));
-    },
-    'schedules.create': (input, context) => withScheduleChange(context, (actor, selection) => createSchedule(db, actor, selection, input)),
-    'schedules.update': (input, context) => withScheduleChange(context, (actor, selection) => updateSchedule(db, actor, selection, input)),
-    'schedules.setEnabled': (input, context) =>
-      withScheduleChange(context, (actor, selection) => setScheduleEnabled(db, actor, selection, input)),
-    'schedules.delete': (input, context) => {
-      const { id } = withScheduleChange(context, (actor, selection) => deleteSchedule(db, actor, selection, input));
+    'schedules.list': (_input, { actor, selection }) => listSchedules(orm, actor, selection),
+    'schedules.create': (input, caller) => withScheduleChange(caller, (actor, selection) => createSchedule(db, actor, selection, input)),
+    'schedules.update': (input, caller) => withScheduleChange(caller, (actor, selection) => updateSchedule(db, actor, selection, input)),
+    'schedules.setEnabled': (input, caller) =>
+      withScheduleChange(caller, (actor, selection) => setScheduleEnabled(db, actor, selection, input)),
+    'schedules.delete': (input, caller) => {
+      const { id } = withScheduleChange(caller, (actor, selection) => deleteSchedule(db, actor, selection, input));
       return { id };
     },
-    'schedules.previewCron': (input, context) => {
-      signedIn(context);
-      return previewCron(input);
-    },
+    'schedules.previewCron': (input) => previewCron(input),
 
-    'audit.list': (input, context) => listAuditEvents(orm, signedIn(context).actor, input),
-    'metrics.usage': (input, context) => {
-      const { scope } = inTenant(context);
+    'audit.list': (input, { actor }) => listAuditEvents(orm, actor, input),
+    'metrics.usage': (input, { scope }) => {
       return getUsage(orm, scope, input);
     },
-    'metrics.exportCsv': (input, context) => {
-      const { actor, scope } = inTenant(context);
+    'metrics.exportCsv': (input, { actor, scope }) => {
       const label = scope.kind === 'business' ? `business-${scope.businessId}` : scope.kind;
       const exported = writeUsageCsv(db, scope, input, exportsFolderFor(db.path), label);
       recordAuditEvent(orm, {
@@ -395,14 +313,9 @@ export function createDatabaseHandlers({ db, sessions, events, runner, scheduler
     },
   };
 
-  /** A schedule change: the scope comes from the session like any tenant channel; the scheduler re-arms after it. */
   /** A schedule write: the scheduler re-plans, and the sessions that may read the schedule refresh it. */
-  function withScheduleChange<T extends ScheduleOwner>(
-    context: RequestContext,
-    change: (actor: Actor, selection: ReturnType<typeof activeSelection>) => T,
-  ): T {
-    const { actor, session } = inTenant(context);
-    const result = change(actor, activeSelection(actor, session.selection));
+  function withScheduleChange<T extends ScheduleOwner>({ actor, selection }: InTenant, change: (actor: Actor, selection: ScopeSelection) => T): T {
+    const result = change(actor, selection);
     scheduler.reschedule();
     events.publish('schedules.changed', { id: result.id, scope: result.scope, businessId: result.businessId });
     return result;

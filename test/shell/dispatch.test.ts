@@ -8,8 +8,16 @@ import { contract } from '../../src-shared/contract';
 import { AppError, type Envelope } from '../../src-shared/errors';
 import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
 
+const anyone = { who: 'anyone', tenant: 'none' } as const;
+/** No gate is asked for `anyone`'s channels; this one fails the test if it is. */
+const unusedGate = {
+  signedIn: () => expect.unreachable('the gate was asked'),
+  inTenant: () => expect.unreachable('the gate was asked'),
+};
+
 const testContract = {
   'test.echo': {
+    access: anyone,
     input: z.strictObject({
       name: z.string().max(100),
       count: z.number().int(),
@@ -17,9 +25,9 @@ const testContract = {
     }),
     output: z.strictObject({ greeting: z.string() }),
   },
-  'test.refuse': { input: z.strictObject({}), output: z.strictObject({}) },
-  'test.crash': { input: z.strictObject({}), output: z.strictObject({}) },
-  'test.drift': { input: z.strictObject({}), output: z.strictObject({ greeting: z.string() }) },
+  'test.refuse': { access: anyone, input: z.strictObject({}), output: z.strictObject({}) },
+  'test.crash': { access: anyone, input: z.strictObject({}), output: z.strictObject({}) },
+  'test.drift': { access: anyone, input: z.strictObject({}), output: z.strictObject({ greeting: z.string() }) },
 };
 
 function setup(options: { checkOutput?: boolean } = {}) {
@@ -43,6 +51,7 @@ function setup(options: { checkOutput?: boolean } = {}) {
       // Extra field and wrong type: what a service drifting from the contract looks like.
       'test.drift': () => ({ greeting: 42, passwordHash: 'x' }) as unknown as { greeting: string },
     },
+    unusedGate,
     { checkOutput: options.checkOutput ?? true, logError },
   );
   return { dispatcher, calls, logError };
@@ -134,6 +143,75 @@ describe('dispatch', () => {
     expect(checked.logError).toHaveBeenCalledWith(expect.stringContaining('breaks the contract'), expect.anything());
     const unchecked = setup({ checkOutput: false });
     expect((await unchecked.dispatcher.dispatch('test.drift', {}, {})).ok).toBe(true);
+  });
+});
+
+describe('access, as each channel declares it', () => {
+  const accessContract = {
+    'test.public': { access: anyone, input: z.strictObject({}), output: z.unknown() },
+    'test.session': { access: { who: 'signed_in', tenant: 'none' }, input: z.strictObject({}), output: z.unknown() },
+    'test.admin': { access: { who: 'orphans.manage', tenant: 'none' }, input: z.strictObject({}), output: z.unknown() },
+    'test.tenant': { access: { who: 'runs.read', tenant: 'scope' }, input: z.strictObject({}), output: z.unknown() },
+  } as const;
+
+  /** A gate that refuses when the caller says so, and a handler table that records what it was handed. */
+  function setupGate(refuse: 'UNAUTHENTICATED' | 'FORBIDDEN' | null) {
+    const asked: string[] = [];
+    const handled: unknown[] = [];
+    const admitOrRefuse = <T>(kind: string, who: string, admitted: T): T => {
+      asked.push(`${kind} ${who}`);
+      if (refuse) throw new AppError(refuse, `refused by the gate (${who})`);
+      return admitted;
+    };
+    const dispatcher = createDispatcher(
+      accessContract,
+      {
+        'test.public': (_input, context) => handled.push(context),
+        'test.session': (_input, context) => handled.push(context.user),
+        'test.admin': (_input, context) => handled.push(context.user),
+        'test.tenant': (_input, context) => handled.push(context.scope),
+      },
+      {
+        signedIn: (who: string, context: { caller: string }) => admitOrRefuse('signedIn', who, { user: context.caller }),
+        inTenant: (who: string, context: { caller: string }) => admitOrRefuse('inTenant', who, { user: context.caller, scope: 'acme' }),
+      },
+      { checkOutput: false },
+    );
+    return { dispatcher, asked, handled };
+  }
+
+  it('hands each handler what the gate admitted, asking it the declared level', async () => {
+    const { dispatcher, asked, handled } = setupGate(null);
+    for (const channel of Object.keys(accessContract)) expect((await dispatcher.dispatch(channel, {}, { caller: 'ada' })).ok, channel).toBe(true);
+    expect(asked).toEqual(['signedIn signed_in', 'signedIn orphans.manage', 'inTenant runs.read']);
+    expect(handled).toEqual([{ caller: 'ada' }, 'ada', 'ada', 'acme']);
+  });
+
+  it('answers the gate’s refusal, and never runs the handler', async () => {
+    for (const code of ['UNAUTHENTICATED', 'FORBIDDEN'] as const) {
+      const { dispatcher, handled } = setupGate(code);
+      for (const channel of ['test.session', 'test.admin', 'test.tenant']) {
+        expect(errorOf(await dispatcher.dispatch(channel, {}, { caller: 'ada' })).code, channel).toBe(code);
+      }
+      expect(handled).toEqual([]);
+      expect((await dispatcher.dispatch('test.public', {}, { caller: 'ada' })).ok).toBe(true);
+    }
+  });
+
+  it('checks the input before the caller: a malformed call never reaches the gate', async () => {
+    const { dispatcher, asked } = setupGate('FORBIDDEN');
+    expect(errorOf(await dispatcher.dispatch('test.tenant', { businessId: 2 }, { caller: 'ada' })).code).toBe('VALIDATION');
+    expect(asked).toEqual([]);
+  });
+
+  it('refuses to bind a contract with a channel that declares no access, or one it does not understand', () => {
+    const bind = (access: unknown) =>
+      createDispatcher({ 'test.x': { access, input: z.strictObject({}), output: z.unknown() } } as never, {} as never, unusedGate);
+    expect(() => bind(undefined)).toThrow(/declare no access: test\.x/);
+    expect(() => bind({ who: 'anyone', tenant: 'scope' })).toThrow(/declare no access/);
+    expect(() => bind({ who: 'runs.nuke', tenant: 'none' })).toThrow(/declare no access/);
+    expect(() => bind({ who: 'runs.read', tenant: 'scope', also: 1 })).toThrow(/declare no access/);
+    expect(() => bind({ who: 'runs.read', tenant: 'scope' })).not.toThrow();
   });
 });
 
