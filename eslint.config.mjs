@@ -5,6 +5,34 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'url', 'util', 'stream', 'events'];
 
+/**
+ * The floors inside src-main, lowest first (docs/architecture.md): a file may import from its own floor and those below,
+ * never from a floor above. `jobs/catalog.ts`, the job types as data, sits on the lowest floor; the rest of jobs/ (the
+ * handlers, which use services, and the runner) above the services.
+ */
+const MAIN_FLOORS = [
+  ['./src-main/db', './src-main/access', './src-main/jobs/catalog.ts', './src-main/security.ts'],
+  ['./src-main/services'],
+  ['./src-main/jobs', './src-main/adoption'],
+  ['./src-main/schedules', './src-main/sessions.ts', './src-main/startup.ts'],
+  ['./src-main/ipc', './src-main/cli'],
+  ['./src-main/app-core.ts'],
+  ['./src-main/http', './src-main/electron'],
+];
+const mainFloorZones = MAIN_FLOORS.flatMap((floor, level) =>
+  floor.flatMap((target) =>
+    MAIN_FLOORS.slice(level + 1)
+      .flat()
+      .map((from) => ({
+        target,
+        from,
+        // The catalog lives in jobs/ but on the lowest floor: every floor may read it.
+        ...(from === './src-main/jobs' ? { except: ['./catalog.ts'] } : {}),
+        message: `${target.slice(2)} is on a lower floor of src-main than ${from.slice(2)}: it may not import it (eslint.config.mjs MAIN_FLOORS).`,
+      })),
+  ),
+);
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**', 'bench/.scratch/**', 'bench/.data/**'] },
   js.configs.recommended,
@@ -18,7 +46,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // The layers (DESIGN.md §2): src-shared ← src-main, src-shared ← src-renderer, never across.
+      // The layers (docs/architecture.md): src-shared ← src-main, src-shared ← src-renderer, never across; inside src-main, its floors.
       'import-x/no-restricted-paths': [
         'error',
         {
@@ -27,6 +55,7 @@ export default tseslint.config(
             { target: './src-shared', from: './src-main', message: 'src-shared is pure TypeScript: it imports nothing from main.' },
             { target: './src-shared', from: './src-renderer', message: 'src-shared is pure TypeScript: it imports nothing from the renderer.' },
             { target: './src-main', from: './src-renderer', message: 'Main never imports renderer code.' },
+            ...mainFloorZones,
           ],
         },
       ],
@@ -44,6 +73,25 @@ export default tseslint.config(
           })),
           patterns: [
             { group: [...nodeBuiltins, 'react/*', 'react-dom/*', 'drizzle-orm/*'], message: 'src-shared imports nothing from node, electron, react or the database.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The rollup tables are read only through countedRollups, which counts them first when a bulk load left them uncounted.
+    files: ['src-main/**'],
+    ignores: ['src-main/db/rollups.ts', 'src-main/db/schema.ts', 'src-main/db/connection.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/schema'],
+              importNames: ['jobRunCounts', 'jobRunDaily', 'jobRunDailyHistograms', 'jobRunWeeklyHistograms'],
+              message: 'Read the rollups through countedRollups (src-main/db/rollups.ts): it counts them first when a bulk load left them uncounted.',
+            },
           ],
         },
       ],

@@ -6,8 +6,7 @@ import { reachOf, type Action, type Reach } from '../../src-shared/access';
 import type { UserRole } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
-import type { RunTarget } from '../services/job-runs';
-import type { TenantScope } from '../services/tenant-scope';
+import type { RunTarget, TenantScope } from '../../src-shared/tenancy';
 
 /** Who a user is: enough to record them in the audit log. */
 export interface Identity {
