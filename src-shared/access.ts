@@ -1,4 +1,4 @@
-// The access matrix of DESIGN.md §1 as data: main enforces it (src-main/access/policy.ts), the renderer reads
+// The access matrix (docs/access.md) as data: main enforces it (src-main/access/policy.ts), the renderer reads
 // it only to decide what to show. Pure TypeScript.
 import type { UserRole } from './domain';
 
