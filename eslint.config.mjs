@@ -12,9 +12,22 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', '
  */
 const MAIN_FLOORS = [
   ['./src-main/db', './src-main/access', './src-main/jobs/catalog.ts', './src-main/security.ts'],
-  ['./src-main/services'],
+  // The domains: a run's lifecycle, the history, the statistics, bulk actions, orphans, schedules' rules, the audit log,
+  // usage, accounts; and what they share (services/: the tenant chokepoint, page cursors, the database facts).
+  [
+    './src-main/services',
+    './src-main/lifecycle',
+    './src-main/history',
+    './src-main/stats',
+    './src-main/bulk',
+    './src-main/orphans',
+    './src-main/schedules',
+    './src-main/audit',
+    './src-main/usage',
+    './src-main/accounts',
+  ],
   ['./src-main/jobs', './src-main/adoption'],
-  ['./src-main/schedules', './src-main/sessions.ts', './src-main/startup.ts'],
+  ['./src-main/sessions.ts', './src-main/startup.ts'],
   ['./src-main/ipc', './src-main/cli'],
   ['./src-main/app-core.ts'],
   ['./src-main/http', './src-main/electron'],

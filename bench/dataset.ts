@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../src-main/db/migrations';
 import { openAppDatabase } from '../src-main/startup';
-import { hashPassword } from '../src-main/services/passwords';
+import { hashPassword } from '../src-main/accounts/passwords';
 import { RUN_STATUSES, type RunStatus } from '../src-shared/domain';
 import { createLegacyDatabase } from '../test/helpers/legacy-fixtures';
 import { progressBar } from './stats';

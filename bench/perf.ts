@@ -13,23 +13,18 @@ import { performance } from 'node:perf_hooks';
 import { createAppCore } from '../src-main/app-core';
 import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/db/deferred-work';
 import { openAppDatabase } from '../src-main/startup';
-import { forgetSettledDays } from '../src-main/services/settled-days';
+import { forgetSettledDays } from '../src-main/stats/settled-days';
 import { SESSION_HEADER, startHttpShell } from '../src-main/http/server';
 import { inImmediateTransaction, type AppDatabase } from '../src-main/db/connection';
 import { findJobType, type JobTypeInfo } from '../src-main/jobs/catalog';
 import { JOB_TYPES, type JobTypeDefinition } from '../src-main/jobs/registry';
 import { createRunner, DEFAULT_RUNNER_CONCURRENCY } from '../src-main/jobs/runner';
-import {
-  createJobRun,
-  finishJobRun,
-  getActiveJobRuns,
-  getJobRunStats,
-  getJobTypes,
-  listJobRuns,
-  startJobRun,
-  type RunTarget,
-} from '../src-main/services/job-runs';
-import { assignOrphans, deleteOrphans, previewOrphanAssignment, previewOrphanDeletion } from '../src-main/services/orphans';
+import { getActiveJobRuns, listJobRuns } from '../src-main/history/pages';
+import { getJobTypes } from '../src-main/history/runs';
+import { createJobRun, finishJobRun, startJobRun } from '../src-main/lifecycle/runs';
+import { getJobRunStats } from '../src-main/stats/stats';
+import { type RunTarget } from '../src-shared/tenancy';
+import { assignOrphans, deleteOrphans, previewOrphanAssignment, previewOrphanDeletion } from '../src-main/orphans/orphans';
 import { type TenantScope } from '../src-main/services/tenant-scope';
 import { type RunStatus } from '../src-shared/domain';
 import { MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type ListJobRunsInput } from '../src-shared/schemas/jobs';
@@ -289,7 +284,7 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
       return performance.now() - started;
     });
     const cold = summarize(samples);
-    return `what is read of days that are over is kept in memory (src-main/services/settled-days.ts); with nothing kept (a first call, or after a bulk change): median ${formatValue(cold.median, 'ms')}, p95 ${formatValue(cold.p95, 'ms')} over ${cold.n} calls`;
+    return `what is read of days that are over is kept in memory (src-main/stats/settled-days.ts); with nothing kept (a first call, or after a bulk change): median ${formatValue(cold.median, 'ms')}, p95 ${formatValue(cold.p95, 'ms')} over ${cold.n} calls`;
   };
   run.sync('stats.business', () => {
     const note = coldNote(one, 30);

@@ -20,7 +20,7 @@ import {
   type RequestContext,
 } from './ipc/handlers';
 import { createRunner, type Runner } from './jobs/runner';
-import { createScheduler, type Scheduler } from './schedules/scheduler';
+import { createScheduler, type Scheduler } from './jobs/scheduler';
 import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
 import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions';
 

@@ -35,8 +35,8 @@ import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import type { AdoptionReportView } from '../../src-shared/contract';
 import type { ProgressListener } from '../../src-shared/progress';
-import { recordAuditEvent } from '../services/audit';
-import { COUNT_ORPHANS_WITH_SUGGESTION } from '../services/orphan-suggestions';
+import { recordAuditEvent } from '../audit/record';
+import { COUNT_ORPHANS_WITH_SUGGESTION } from '../orphans/suggestions';
 import { backupPathFor, refuseExisting, syncFile } from '../db/backup';
 import { openDatabaseFile, type AppDatabase } from '../db/connection';
 import { deferIndexes } from '../db/deferred-work';
@@ -224,7 +224,7 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
       runSqlInWorker({ file: context.building, readonly: true, steps: [step] }, workerOptions).then(([result]) => result);
     verified = Promise.all([
       readBack({ kind: 'all', sql: 'PRAGMA main.foreign_key_check("job_runs")' }),
-      // A second worker counts the orphans the file gives evidence for (orphan-suggestions.ts), for the report, meanwhile.
+      // A second worker counts the orphans the file gives evidence for (orphans/suggestions.ts), for the report, meanwhile.
       readBack({ kind: 'get', sql: COUNT_ORPHANS_WITH_SUGGESTION.sql, params: [...COUNT_ORPHANS_WITH_SUGGESTION.params] }),
     ]);
     verified.catch(() => undefined); // awaited below

@@ -1,6 +1,6 @@
 // The command line: commands, their flags, and the usage text. Parsing only; commands live in commands/.
 import { parseArgs } from 'node:util';
-import type { OrphanSelection } from '../services/orphans';
+import type { OrphanSelection } from '../orphans/orphans';
 import { ExitCode, UsageError } from './exit-codes';
 
 export const COMMANDS = ['info', 'migrate', 'check', 'delete-orphans', 'assign-orphans', 'verify', 'help'] as const;

@@ -1,6 +1,6 @@
 // The preview-then-confirm pattern of the destructive commands: a person types the exact phrase, a script passes --yes.
-import type { AuditActor } from '../services/audit';
-import type { OrphanSelection } from '../services/orphans';
+import type { AuditActor } from '../audit/record';
+import type { OrphanSelection } from '../orphans/orphans';
 import type { CommandContext } from './context';
 import { ConfirmationError, UsageError } from './exit-codes';
 import { askLine } from './io';

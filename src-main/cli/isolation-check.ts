@@ -9,17 +9,12 @@ import type { JobRunView } from '../../src-shared/schemas/jobs';
 import type { Orm } from '../db/connection';
 import { jobRuns } from '../db/schema';
 import { openAppDatabase } from '../startup';
-import { createBusiness } from '../services/businesses';
-import {
-  countJobRuns,
-  createJobRun,
-  finishJobRun,
-  getJobRun,
-  getJobRunStats,
-  listJobRuns,
-  startJobRun,
-  type RunTarget,
-} from '../services/job-runs';
+import { createBusiness } from '../accounts/businesses';
+import { listJobRuns } from '../history/pages';
+import { countJobRuns, getJobRun } from '../history/runs';
+import { createJobRun, finishJobRun, startJobRun } from '../lifecycle/runs';
+import { getJobRunStats } from '../stats/stats';
+import { type RunTarget } from '../../src-shared/tenancy';
 import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
 import { plural } from './io';
 

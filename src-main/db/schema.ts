@@ -199,7 +199,7 @@ export const jobRunDaily = sqliteTable(
  * on job_runs (drizzle/0008_run_histograms_triggers.sql) in the same transaction as every change. Packed: one row
  * per key, `buckets` a JSONB object from bucket (as text) to runs, never empty (its last run removes the row).
  * bucket = CAST(log2(max(duration_ms, 0) + 1) * 8 AS INTEGER), so bucket b holds durations in
- * [2^(b/8) - 1, 2^((b+1)/8) - 1). Percentiles read from it are bucketed (src-main/services/run-daily.ts). One
+ * [2^(b/8) - 1, 2^((b+1)/8) - 1). Percentiles read from it are bucketed (src-main/stats/rollup-reads.ts). One
  * row holds what took about 40 rows of (bucket, runs), so a range's histograms are a few rows to read.
  */
 export const jobRunDailyHistograms = sqliteTable(
@@ -241,7 +241,7 @@ export const jobRunWeeklyHistograms = sqliteTable(
  * costs only the trigger's WHEN. Day -1 stands for every day: a bulk change made with the triggers dropped
  * (withTriggersDropped) adds 1 to it. Versions only grow and rows are never deleted, so the sum of a range's
  * versions changes whenever any run of those days does: the stats keep what they read of days that are over
- * in memory, keyed by that sum (src-main/services/settled-days.ts).
+ * in memory, keyed by that sum (src-main/stats/settled-days.ts).
  */
 export const jobRunDayVersions = sqliteTable('job_run_day_versions', {
   day: integer('day').primaryKey(),

@@ -7,8 +7,8 @@ import { type ScopeSelection } from '../../src-shared/schemas/accounts';
 import { type TenantScope } from '../../src-shared/tenancy';
 import { type Actor, requireReach, tenantScopeFor } from '../access/policy';
 import { type Orm } from '../db/connection';
-import { loadActor } from '../services/accounts';
-import { getBusiness } from '../services/businesses';
+import { loadActor } from '../accounts/accounts';
+import { getBusiness } from '../accounts/businesses';
 import { activeSelection, type Session, type SessionHandle, type SessionStore } from '../sessions';
 import { type AccessGate } from './dispatch';
 

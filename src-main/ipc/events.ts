@@ -5,7 +5,7 @@ import { type AppEventName } from '../../src-shared/channels';
 import { type AppEventPayload } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/errors';
 import { type Orm } from '../db/connection';
-import { loadActor } from '../services/accounts';
+import { loadActor } from '../accounts/accounts';
 import { isRunInScope } from '../services/tenant-scope';
 import { activeSelection, type Session, sessionTenantScope } from '../sessions';
 import { tenantScopeFor } from '../access/policy';

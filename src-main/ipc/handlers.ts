@@ -10,11 +10,11 @@ import { type Actor, checkScopeSelection, resolveRunTarget } from '../access/pol
 import { type AppDatabase } from '../db/connection';
 import { exportsFolderFor } from '../db/paths';
 import { type Runner } from '../jobs/runner';
-import { type Scheduler } from '../schedules/scheduler';
-import { getUserView, loadActor, login, needsSetup, setupFirstAdmin } from '../services/accounts';
-import { recordAuditEvent, userAuditActor } from '../services/audit';
-import { getRunAuditTrail, listAuditEvents } from '../services/audit-log';
-import { bulkCancelRuns, bulkRetryRuns, exportRunsCsv, previewBulkAction } from '../services/bulk-runs';
+import { type Scheduler } from '../jobs/scheduler';
+import { getUserView, loadActor, login, needsSetup, setupFirstAdmin } from '../accounts/accounts';
+import { recordAuditEvent, userAuditActor } from '../audit/record';
+import { getRunAuditTrail, listAuditEvents } from '../audit/list';
+import { bulkCancelRuns, bulkRetryRuns, exportRunsCsv, previewBulkAction } from '../bulk/bulk-runs';
 import {
   createBusinessAs,
   deleteBusiness,
@@ -23,18 +23,12 @@ import {
   previewBusinessDeletion,
   renameBusiness,
   setBusinessDisabled,
-} from '../services/businesses';
-import {
-  cancelJobRun,
-  createJobRun,
-  retryJobRun,
-  getActiveJobRuns,
-  getJobRun,
-  getJobRunStats,
-  getJobTypes,
-  getRecentJobRuns,
-  listJobRuns,
-} from '../services/job-runs';
+} from '../accounts/businesses';
+import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../history/pages';
+import { getJobRun, getJobTypes } from '../history/runs';
+import { cancelJobRun, retryJobRun } from '../lifecycle/control';
+import { createJobRun } from '../lifecycle/runs';
+import { getJobRunStats } from '../stats/stats';
 import {
   assignOrphans,
   checkRuns,
@@ -42,11 +36,11 @@ import {
   listOrphans,
   previewOrphanAssignment,
   previewOrphanDeletion,
-} from '../services/orphans';
-import { assignSuggestedOrphans, suggestOrphanAssignments } from '../services/orphan-suggestions';
-import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule, type ScheduleOwner } from '../services/schedules';
-import { getUsage, writeUsageCsv } from '../services/usage';
-import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../services/users';
+} from '../orphans/orphans';
+import { assignSuggestedOrphans, suggestOrphanAssignments } from '../orphans/suggestions';
+import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule, type ScheduleOwner } from '../schedules/schedules';
+import { getUsage, writeUsageCsv } from '../usage/usage';
+import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../accounts/users';
 import { selectionAtSignIn, type SessionStore, visibleSelection } from '../sessions';
 import { type InTenant, type RequestContext, resolveSignedIn, type SignedIn } from './access';
 import { type HandlersFor } from './dispatch';

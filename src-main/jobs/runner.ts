@@ -17,22 +17,11 @@ import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { backupsFolderFor, exportsFolderFor } from '../db/paths';
 import { users, type JobRunRow } from '../db/schema';
-import { recordAuditEvent, userAuditActor, type AuditActor } from '../services/audit';
-import { getBusiness } from '../services/businesses';
-import {
-  claimPendingRuns,
-  failRunningRuns,
-  findJobRunView,
-  finishJobRun,
-  ownScopeOf,
-  recordRunOutcome,
-  recordRunHeartbeats,
-  recordRunProgress,
-  toJobRunView,
-  type JobRunListRow,
-  type RunOutcome,
-  type RunOwnScope,
-} from '../services/job-runs';
+import { recordAuditEvent, userAuditActor, type AuditActor } from '../audit/record';
+import { getBusiness } from '../accounts/businesses';
+import { findJobRunView } from '../history/runs';
+import { toJobRunView, type JobRunListRow } from '../history/views';
+import { claimPendingRuns, failRunningRuns, finishJobRun, ownScopeOf, recordRunOutcome, recordRunHeartbeats, recordRunProgress, type RunOutcome, type RunOwnScope } from '../lifecycle/runs';
 import type { TenantScope } from '../services/tenant-scope';
 import type { JobContext } from './context';
 import { JOB_TYPES, type JobTypeDefinition } from './registry';

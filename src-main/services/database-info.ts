@@ -3,7 +3,7 @@ import type { AdoptionReportView } from '../../src-shared/contract';
 import type { AppDatabase } from '../db/connection';
 import { META_LEGACY_ADOPTION, readMeta } from '../db/meta';
 import { readAppliedHashes } from '../db/migrations';
-import { countJobRuns } from './job-runs';
+import { countJobRuns } from '../history/runs';
 
 export interface DatabaseInfo {
   path: string;

@@ -1,4 +1,4 @@
-// Bulk actions on runs as they cross the IPC boundary (src-main/services/bulk-runs.ts): preview, cancel,
+// Bulk actions on runs as they cross the IPC boundary (src-main/bulk/bulk-runs.ts): preview, cancel,
 // retry and CSV export over a selection of runs in the caller's scope (the same scope as jobs.list).
 // Cancel and retry follow the preview rule: the caller confirms the eligible count the preview showed, and
 // the action is refused with CONFLICT when that count no longer holds.

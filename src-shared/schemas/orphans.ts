@@ -1,5 +1,5 @@
 // The orphan wizard as it crosses the IPC boundary: check, list, and preview-then-execute delete and assign
-// (src-main/services/orphans.ts). System administrators only. The same rules as the CLI: a preview count,
+// (src-main/orphans/orphans.ts). System administrators only. The same rules as the CLI: a preview count,
 // an exact confirmation phrase for deleting, a backup first, one transaction, CONFLICT when the count changed.
 import { z } from 'zod';
 import { RUN_STATUSES } from '../domain';

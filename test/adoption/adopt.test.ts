@@ -9,7 +9,7 @@ import { META_LEGACY_ADOPTION, readMeta } from '../../src-main/db/meta';
 import { loadMigrations, planMigrations } from '../../src-main/db/migrations';
 import { openAppDatabase } from '../../src-main/startup';
 import { JOB_CATALOG } from '../../src-main/jobs/catalog';
-import { countOrphansWithSuggestion } from '../../src-main/services/orphan-suggestions';
+import { countOrphansWithSuggestion } from '../../src-main/orphans/suggestions';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
 import { adoptedResultMatches, expectedAdoption, isJson, legacyTextToMs } from './expected';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { openAppDatabase } from '../../src-main/startup';
-import { createBusiness } from '../../src-main/services/businesses';
+import { createBusiness } from '../../src-main/accounts/businesses';
 import { type RunStatus } from '../../src-shared/domain';
 import { insertUser, TEST_PASSWORD, type TestUser } from '../helpers/contract-data';
 import { createLegacyDatabase, type LegacyFixture } from '../helpers/legacy-fixtures';

@@ -5,8 +5,8 @@ import type { UserRole } from '../../src-shared/domain';
 import type { Actor } from '../../src-main/access/policy';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { users, type UserRow } from '../../src-main/db/schema';
-import { identityOf } from '../../src-main/services/accounts';
-import { hashPassword } from '../../src-main/services/passwords';
+import { identityOf } from '../../src-main/accounts/accounts';
+import { hashPassword } from '../../src-main/accounts/passwords';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 

@@ -6,7 +6,7 @@ import type { RunStatus, RunTrigger, UserRole } from '../../src-shared/domain';
 import type { AppDatabase, Orm } from '../../src-main/db/connection';
 import { businesses, type BusinessRow, type JobRunInsert } from '../../src-main/db/schema';
 import { openAppDatabase } from '../../src-main/startup';
-import { createBusiness } from '../../src-main/services/businesses';
+import { createBusiness } from '../../src-main/accounts/businesses';
 import { MIGRATIONS_FOLDER, tempDbPath } from './temp';
 
 const opened: AppDatabase[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cancelJobRun, getJobRun, retryJobRun } from '../../src-main/services/job-runs';
+import { getJobRun } from '../../src-main/history/runs';
+import { cancelJobRun, retryJobRun } from '../../src-main/lifecycle/control';
 import type { TenantScope } from '../../src-main/services/tenant-scope';
 import { actorFor, seedUser } from '../helpers/accounts';
 import { createTestDatabase, insertRuns, readAuditEvents, seedBusiness } from '../helpers/seed';

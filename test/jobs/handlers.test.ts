@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backupsFolderFor, exportsFolderFor } from '../../src-main/db/paths';
-import { USAGE_CSV_HEADER } from '../../src-main/services/usage';
+import { USAGE_CSV_HEADER } from '../../src-main/usage/usage';
 import { createTestDatabase, insertRuns, seedBusiness, seedRuns } from '../helpers/seed';
 import { startRunner } from './support';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jobTypeParamsJsonSchema, validateJobParams } from '../../src-main/jobs/catalog';
 import { JOB_TYPES } from '../../src-main/jobs/registry';
-import { countJobRuns, createJobRun, getJobRun, getJobTypes } from '../../src-main/services/job-runs';
+import { countJobRuns, getJobRun, getJobTypes } from '../../src-main/history/runs';
+import { createJobRun } from '../../src-main/lifecycle/runs';
 import { jobTypeSchema } from '../../src-shared/schemas/jobs';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openAppDatabase } from '../../src-main/startup';
 import { INTERRUPTED_ERROR } from '../../src-main/jobs/runner';
-import { createJobRun, getJobRun } from '../../src-main/services/job-runs';
+import { getJobRun } from '../../src-main/history/runs';
+import { createJobRun } from '../../src-main/lifecycle/runs';
 import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
 import { startRunner } from './support';
 

@@ -10,7 +10,7 @@ import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
 import { type JobContext } from '../../src-main/jobs/context';
 import { type JobTypeDefinition } from '../../src-main/jobs/registry';
 import { createRunner, INTERRUPTED_ERROR, type Runner } from '../../src-main/jobs/runner';
-import { getJobRun } from '../../src-main/services/job-runs';
+import { getJobRun } from '../../src-main/history/runs';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner } from '../helpers/seed';
 import { startRunner } from './support';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { INTERRUPTED_ERROR } from '../../src-main/jobs/runner';
-import { getJobRun } from '../../src-main/services/job-runs';
+import { getJobRun } from '../../src-main/history/runs';
 import { createTestDatabase, insertRuns, readAuditEvents, seedBusiness } from '../helpers/seed';
 import { countProgressWrites, setParams, startRunner } from './support';
 

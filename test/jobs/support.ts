@@ -2,7 +2,9 @@
 import { afterEach } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { createRunner, type Runner, type RunnerOptions } from '../../src-main/jobs/runner';
-import { createJobRun, getJobRun, type CreateJobRunInput, type RunTarget } from '../../src-main/services/job-runs';
+import { getJobRun } from '../../src-main/history/runs';
+import { createJobRun, type CreateJobRunInput } from '../../src-main/lifecycle/runs';
+import { type RunTarget } from '../../src-shared/tenancy';
 import type { JobRunDetailView, JobRunView } from '../../src-shared/schemas/jobs';
 import type { RunStatus } from '../../src-shared/domain';
 // Imported for its afterEach (closing databases): registered before ours, it runs after ours, so runners stop first.

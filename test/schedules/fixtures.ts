@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { z } from 'zod';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { createSchedule } from '../../src-main/services/schedules';
+import { createSchedule } from '../../src-main/schedules/schedules';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
 import { createScheduleInput } from '../../src-shared/schemas/engine';
 import { actorFor, seedUser } from '../helpers/accounts';

@@ -7,7 +7,7 @@ import {
   previewCron,
   setScheduleEnabled,
   updateSchedule,
-} from '../../src-main/services/schedules';
+} from '../../src-main/schedules/schedules';
 import { previewCronInput, updateScheduleInput } from '../../src-shared/schemas/engine';
 import { readAuditEvents, seedBusiness } from '../helpers/seed';
 import { ALL, countRows, platform, refused, scheduleInput, seedSchedule } from './fixtures';

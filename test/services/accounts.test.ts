@@ -8,7 +8,7 @@ import {
   login,
   needsSetup,
   setupFirstAdmin,
-} from '../../src-main/services/accounts';
+} from '../../src-main/accounts/accounts';
 import { TEST_PASSWORD, countAuditEvents, readUser, seedUser } from '../helpers/accounts';
 import { createTestDatabase, readAuditEvents, seedBusiness } from '../helpers/seed';
 

@@ -17,7 +17,7 @@ import {
   previewBulkAction,
   RUNS_CSV_HEADER,
   SYSTEM_WIDE_LABEL,
-} from '../../src-main/services/bulk-runs';
+} from '../../src-main/bulk/bulk-runs';
 import type { TenantScope } from '../../src-main/services/tenant-scope';
 import { RUN_STATUSES, type RunStatus, type UserRole } from '../../src-shared/domain';
 import { MAX_BULK_RUNS, MAX_EXPORT_ROWS, type BulkSelectionInput } from '../../src-shared/schemas/bulk';

@@ -13,7 +13,7 @@ import {
   previewBusinessDeletion,
   renameBusiness,
   setBusinessDisabled,
-} from '../../src-main/services/businesses';
+} from '../../src-main/accounts/businesses';
 import { actorFor, countAuditEvents, readUser, seedUser } from '../helpers/accounts';
 import { createTestDatabase, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';
 

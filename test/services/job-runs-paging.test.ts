@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { listJobRuns } from '../../src-main/services/job-runs';
+import { listJobRuns } from '../../src-main/history/pages';
 import { isRunInScope, type TenantScope } from '../../src-main/services/tenant-scope';
 import { JOB_RUN_SORT_FIELDS, listJobRunsInput } from '../../src-shared/schemas/jobs';
 import type { RunStatus } from '../../src-shared/domain';

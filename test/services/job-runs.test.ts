@@ -1,17 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { findJobType, JOB_CATALOG } from '../../src-main/jobs/catalog';
-import {
-  countJobRuns,
-  createJobRun,
-  finishJobRun,
-  getActiveJobRuns,
-  getJobRun,
-  getJobTypes,
-  getRecentJobRuns,
-  listJobRuns,
-  startJobRun,
-} from '../../src-main/services/job-runs';
+import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../../src-main/history/pages';
+import { countJobRuns, getJobRun, getJobTypes } from '../../src-main/history/runs';
+import { createJobRun, finishJobRun, startJobRun } from '../../src-main/lifecycle/runs';
 import type { TenantScope } from '../../src-main/services/tenant-scope';
 import { listJobRunsInput, type JobRunFilters } from '../../src-shared/schemas/jobs';
 import { createTestDatabase, insertRuns, seedBusiness, seedRuns, seedUser } from '../helpers/seed';

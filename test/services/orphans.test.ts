@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import type { AuditActor } from '../../src-main/services/audit';
+import type { AuditActor } from '../../src-main/audit/record';
 import {
   assignOrphans,
   checkRuns,
@@ -11,8 +11,8 @@ import {
   listOrphans,
   previewOrphanAssignment,
   previewOrphanDeletion,
-} from '../../src-main/services/orphans';
-import { listJobRuns } from '../../src-main/services/job-runs';
+} from '../../src-main/orphans/orphans';
+import { listJobRuns } from '../../src-main/history/pages';
 import { listJobRunsInput } from '../../src-shared/schemas/jobs';
 import { listOrphansInput } from '../../src-shared/schemas/orphans';
 import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, unmatchableHash, verifyPassword } from '../../src-main/services/passwords';
+import { hashPassword, unmatchableHash, verifyPassword } from '../../src-main/accounts/passwords';
 
 describe('password hashing', () => {
   it('a password verifies against its own hash, and nothing else does', async () => {

@@ -53,21 +53,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { openAppDatabase } from '../../src-main/startup';
-import {
-  claimNextPendingRun,
-  countJobRuns,
-  createJobRun,
-  failRunningRuns,
-  finishJobRun,
-  getActiveJobRuns,
-  getJobRunStats,
-  getJobTypes,
-  getRecentJobRuns,
-  listJobRuns,
-  recordRunProgress,
-  startJobRun,
-} from '../../src-main/services/job-runs';
-import { checkRuns, listOrphans } from '../../src-main/services/orphans';
+import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../../src-main/history/pages';
+import { countJobRuns, getJobTypes } from '../../src-main/history/runs';
+import { claimNextPendingRun, createJobRun, failRunningRuns, finishJobRun, recordRunProgress, startJobRun } from '../../src-main/lifecycle/runs';
+import { getJobRunStats } from '../../src-main/stats/stats';
+import { checkRuns, listOrphans } from '../../src-main/orphans/orphans';
 import type { TenantScope } from '../../src-main/services/tenant-scope';
 import type { RunStatus, RunTrigger } from '../../src-shared/domain';
 import { listJobRunsInput, type JobRunPageView } from '../../src-shared/schemas/jobs';

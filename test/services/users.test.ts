@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { login } from '../../src-main/services/accounts';
-import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../../src-main/services/users';
+import { login } from '../../src-main/accounts/accounts';
+import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../../src-main/accounts/users';
 import { TEST_PASSWORD, actorFor, countAuditEvents, readUser, seedUser } from '../helpers/accounts';
 import { createTestDatabase, readAuditEvents, seedBusiness } from '../helpers/seed';
 

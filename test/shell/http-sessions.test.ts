@@ -2,7 +2,7 @@
 // X-Session-Token header, the run token in Authorization, and neither ever in a URL.
 import { describe, expect, it } from 'vitest';
 import { SESSION_HEADER } from '../../src-main/http/server';
-import { MAX_FAILED_LOGINS } from '../../src-main/services/accounts';
+import { MAX_FAILED_LOGINS } from '../../src-main/accounts/accounts';
 import { CHANNELS } from '../../src-shared/channels';
 import { type Harness, startHarness } from '../helpers/contract-harness';
 import { PUBLIC_CHANNELS, VALID_INPUTS } from '../helpers/contract-cases';

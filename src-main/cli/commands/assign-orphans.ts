@@ -1,7 +1,7 @@
 import type { Orm } from '../../db/connection';
-import { findBusiness } from '../../services/businesses';
-import { assignSuggestedOrphans, suggestOrphanAssignments } from '../../services/orphan-suggestions';
-import { assignOrphans, previewOrphanAssignment } from '../../services/orphans';
+import { findBusiness } from '../../accounts/businesses';
+import { assignSuggestedOrphans, suggestOrphanAssignments } from '../../orphans/suggestions';
+import { assignOrphans, previewOrphanAssignment } from '../../orphans/orphans';
 import { AppError } from '../../../src-shared/errors';
 import { CLI_ACTOR, confirmChange, describeSelection, requireSelection } from '../confirm-change';
 import type { Command, CommandContext } from '../context';

@@ -1,6 +1,6 @@
 import type { JobRunView } from '../../../src-shared/schemas/jobs';
-import { suggestOrphanAssignments } from '../../services/orphan-suggestions';
-import { checkRuns } from '../../services/orphans';
+import { suggestOrphanAssignments } from '../../orphans/suggestions';
+import { checkRuns } from '../../orphans/orphans';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { withDatabase } from '../open-database';

@@ -1,4 +1,4 @@
-import { deleteOrphans, previewOrphanDeletion } from '../../services/orphans';
+import { deleteOrphans, previewOrphanDeletion } from '../../orphans/orphans';
 import { CLI_ACTOR, confirmChange, describeSelection, requireSelection } from '../confirm-change';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';

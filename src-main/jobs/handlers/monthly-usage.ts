@@ -1,5 +1,5 @@
 // reports.monthly_usage: one business's usage for one month, written as CSV to the exports folder.
-import { writeUsageCsv } from '../../services/usage';
+import { writeUsageCsv } from '../../usage/usage';
 import type { MONTHLY_USAGE, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
 

@@ -2,7 +2,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { and, count, eq, inArray, lt, ne } from 'drizzle-orm';
 import { jobRuns } from '../../db/schema';
-import { recordAuditEvent } from '../../services/audit';
+import { recordAuditEvent } from '../../audit/record';
 import { runScopeCondition } from '../../services/tenant-scope';
 import type { RETENTION, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';

@@ -6,9 +6,9 @@ import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/sche
 import { requireReach, ownBusiness, type Actor } from '../access/policy';
 import type { Orm } from '../db/connection';
 import { auditEvents, type AuditEventRow } from '../db/schema';
-import { getJobRun } from './job-runs';
-import type { TenantScope } from './tenant-scope';
-import { decodePageCursor, encodePageCursor, isPositiveId } from './page-cursor';
+import { getJobRun } from '../history/runs';
+import type { TenantScope } from '../services/tenant-scope';
+import { decodePageCursor, encodePageCursor, isPositiveId } from '../services/page-cursor';
 
 export const MAX_AUDIT_PAGE = 200;
 

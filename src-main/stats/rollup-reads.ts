@@ -12,7 +12,7 @@ import { preparedOnce } from '../db/prepared';
 import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL, type CountedRollups } from '../db/rollups';
 import { jobRuns } from '../db/schema';
 import { ownerCondition } from './run-counts';
-import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from './tenant-scope';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../services/tenant-scope';
 
 /** A signed piece of a time range: whole UTC days [fromDay, toDay) from the rollups, or raw runs created in [from, to). */
 export type RangePiece = { kind: 'days'; fromDay: number; toDay: number; sign: 1 | -1 } | { kind: 'raw'; from: number; to: number; sign: 1 | -1 };

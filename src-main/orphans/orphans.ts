@@ -12,10 +12,11 @@ import { deleteWithReferencesSetNull, setNullReferencesTo } from '../db/bulk-del
 import { withForeignKeysOff } from '../db/migrations';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { jobRuns, type BusinessRow } from '../db/schema';
-import { recordAuditEvent, type AuditActor } from './audit';
-import { getBusiness, listBusinesses } from './businesses';
-import { countJobRunsByOwner, listJobRuns } from './job-runs';
-import { runScopeCondition, type TenantScope } from './tenant-scope';
+import { recordAuditEvent, type AuditActor } from '../audit/record';
+import { getBusiness, listBusinesses } from '../accounts/businesses';
+import { listJobRuns } from '../history/pages';
+import { countJobRunsByOwner } from '../history/runs';
+import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
 
 const ORPHANS: TenantScope = { kind: 'orphans' };
 

@@ -11,7 +11,7 @@ import { compareOwners, compareText } from '../../src-shared/tenancy';
 import { usageInput, type UsageInput, type UsageRowView } from '../../src-shared/schemas/engine';
 import type { AppDatabase, Orm } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
-import { runScopeCondition, type TenantScope } from './tenant-scope';
+import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
 
 /** The widest range one report covers, in months (both ends included). */
 export const MAX_USAGE_MONTHS = 36;
@@ -59,7 +59,7 @@ function monthStart(year: number, month: number): number {
  * - totalDurationMs: the sum of duration_ms over finished runs (completed, failed, cancelled) that have one:
  *   a run cancelled while running used the time too.
  * - p95DurationMs: exact nearest rank (rank ceil(0.95·n) of the n ascending values) over completed and failed
- *   runs with a duration, as in job-runs.ts statistics; null when there are none.
+ *   runs with a duration, as in the run statistics (stats/stats.ts); null when there are none.
  *
  * Sorted by month, then owner (businesses by name, then system, then orphans); byJobType by job type.
  */
@@ -88,7 +88,7 @@ export function getUsage(orm: Orm, scope: TenantScope, input: UsageInput): { row
     .all();
 
   const ownerKey = sql`${month} || '|' || ${jobRuns.scope} || '|' || ifnull(${jobRuns.businessId}, '')`;
-  // The same exact percentile as the run statistics (job-runs.ts), over completed and failed runs.
+  // The same exact percentile as the run statistics (stats/stats.ts), over completed and failed runs.
   const ownerP95 = p95ByGroup(orm, inRange, ownerKey);
   const typeP95 = p95ByGroup(orm, inRange, sql`${ownerKey} || '|' || ${jobRuns.jobType}`);
   const keyOf = (m: string, runScope: RunScope, businessId: number | null) => `${m}|${runScope}|${businessId ?? ''}`;

@@ -8,7 +8,7 @@
 // A range [from, to) splits at the first day that is not settled. Its settled part is at most three pieces: the
 // partial first day and partial last day from the raw runs of that day (kept sorted, so any part of the day is
 // counted in memory) and the whole days between from the rollups (kept as one aggregate per range of days,
-// with each day's status counts for the per-day series). The rest is read as before (run-daily.ts). All of
+// with each day's status counts for the per-day series). The rest is read as before (rollup-reads.ts). All of
 // that counts ended runs, as job_run_daily does; the few pending and running runs are read afresh every call.
 // Counts are exact either way: what is kept is what would be read.
 import { sql } from 'drizzle-orm';
@@ -36,8 +36,8 @@ import {
   type RangeAggregate,
   type RawRun,
   type StatusCounts,
-} from './run-daily';
-import type { TenantScope } from './tenant-scope';
+} from './rollup-reads';
+import type { TenantScope } from '../services/tenant-scope';
 
 /**
  * A day counts as settled this long after it ended (by SQLite's clock, the triggers' clock): a write whose

@@ -15,11 +15,11 @@ import {
 } from '../../src-shared/schemas/orphans';
 import { backUpThenWrite, backupPathFor } from '../db/backup';
 import type { AppDatabase } from '../db/connection';
-import { recordAuditEvent, type AuditActor } from './audit';
+import { recordAuditEvent, type AuditActor } from '../audit/record';
 import { compareText } from '../../src-shared/tenancy';
-import { countJobRuns, findJobRunViews } from './job-runs';
+import { countJobRuns, findJobRunViews } from '../history/runs';
 import { moveOrphansTo, requireAssignableBusiness, requireCountUnchanged, requireExpectedCount } from './orphans';
-import { runScopeCondition, type TenantScope } from './tenant-scope';
+import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
 
 const ORPHANS: TenantScope = { kind: 'orphans' };
 

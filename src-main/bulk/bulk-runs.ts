@@ -26,10 +26,11 @@ import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
 import { findJobType } from '../jobs/catalog';
-import { recordAuditEvent, userAuditActor } from './audit';
-import { createRetryRun, filterConditions, type RunCanceller } from './job-runs';
-import { runScopeCondition, type TenantScope } from './tenant-scope';
-import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from './usage';
+import { recordAuditEvent, userAuditActor } from '../audit/record';
+import { filterConditions } from '../history/pages';
+import { createRetryRun, type RunCanceller } from '../lifecycle/control';
+import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
+import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from '../usage/usage';
 
 // ---- Selection and eligibility --------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ import {
   toUserView,
   userRowById,
 } from './accounts';
-import { recordAuditEvent, userAuditActor } from './audit';
+import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { requireEnabledBusiness } from './businesses';
 import { hashPassword } from './passwords';
 

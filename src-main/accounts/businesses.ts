@@ -9,7 +9,7 @@ import { backupDatabase, backupPathFor } from '../db/backup';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { businesses, jobRuns, jobSchedules, users, type BusinessRow } from '../db/schema';
-import { recordAuditEvent, userAuditActor } from './audit';
+import { recordAuditEvent, userAuditActor } from '../audit/record';
 
 export function getBusiness(orm: Orm, id: number): BusinessRow | null {
   const byId = preparedOnce(orm, 'businesses.byId', () =>

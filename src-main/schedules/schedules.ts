@@ -1,6 +1,6 @@
 // Cron schedules: who may see and change them, and the one place that reads a cron expression.
 // A schedule belongs to one business (or is system-wide) exactly like the runs it creates; the scheduler
-// (src-main/schedules/scheduler.ts) creates those runs in the schedule's own business and nowhere else.
+// (src-main/jobs/scheduler.ts) creates those runs in the schedule's own business and nowhere else.
 // Every change is one immediate transaction with one audit event.
 import { Cron } from 'croner';
 import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
@@ -12,10 +12,10 @@ import { requireReach, resolveRunTarget, tenantScopeFor, type Actor } from '../a
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, jobSchedules, type JobScheduleRow } from '../db/schema';
 import { findJobType, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
-import { recordAuditEvent, userAuditActor } from './audit';
-import { requireEnabledBusiness } from './businesses';
-import type { RunTarget } from './job-runs';
-import type { TenantScope } from './tenant-scope';
+import { recordAuditEvent, userAuditActor } from '../audit/record';
+import { requireEnabledBusiness } from '../accounts/businesses';
+import { type RunTarget } from '../../src-shared/tenancy';
+import type { TenantScope } from '../services/tenant-scope';
 import type { RunScope } from '../../src-shared/domain';
 
 export type CreateScheduleInput = z.output<typeof createScheduleInput>;

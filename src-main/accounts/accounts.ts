@@ -7,7 +7,7 @@ import type { UserView } from '../../src-shared/schemas/accounts';
 import type { Actor, Identity } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { businesses, users, type UserRow } from '../db/schema';
-import { recordAuditEvent, userAuditActor, type AuditActor } from './audit';
+import { recordAuditEvent, userAuditActor, type AuditActor } from '../audit/record';
 import { hashPassword, unmatchableHash, verifyPassword } from './passwords';
 
 /** Consecutive failed sign-ins that lock an account. */

@@ -5,10 +5,11 @@ import { and, asc, eq, isNotNull, isNull, lte, min } from 'drizzle-orm';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { businesses, jobSchedules, type JobScheduleRow } from '../db/schema';
-import { validateJobParams } from '../jobs/catalog';
-import { recordAuditEvent } from '../services/audit';
-import { createJobRun, type RunTarget } from '../services/job-runs';
-import { computeNextRunAt } from '../services/schedules';
+import { validateJobParams } from './catalog';
+import { recordAuditEvent } from '../audit/record';
+import { createJobRun } from '../lifecycle/runs';
+import { type RunTarget } from '../../src-shared/tenancy';
+import { computeNextRunAt } from '../schedules/schedules';
 
 /** Whatever the timer functions hand back; the scheduler only passes it to clearTimer. */
 export type TimerHandle = unknown;

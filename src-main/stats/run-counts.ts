@@ -6,7 +6,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { RunScope } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { countedRollups, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
-import { requireBusinessId, type TenantScope } from './tenant-scope';
+import { requireBusinessId, type TenantScope } from '../services/tenant-scope';
 
 /**
  * The tenant condition on a rollup's owner column (job_run_counts, job_run_daily, the histograms):

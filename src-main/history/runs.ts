@@ -1,0 +1,88 @@
+// One run, by id, and how many runs a scope holds; the job types a scope has runs of. Every read filters by the
+// tenant chokepoint (runScopeCondition): another business's run reads like a missing one.
+import { and, eq, sql } from 'drizzle-orm';
+import { type RunScope } from '../../src-shared/domain';
+import { AppError } from '../../src-shared/errors';
+import { compareText } from '../../src-shared/tenancy';
+import { type JobRunDetailView, type JobRunView, type JobTypeView } from '../../src-shared/schemas/jobs';
+import { type Orm } from '../db/connection';
+import { preparedOnce } from '../db/prepared';
+import { businesses, jobRuns } from '../db/schema';
+import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema } from '../jobs/catalog';
+import { runsInScope, runsPerJobType, runsPerOwner } from '../stats/run-counts';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../services/tenant-scope';
+import { selectRunList, toJobRunDetailView, toJobRunView } from './views';
+
+/** A run as lists show it (no params or result), or null when it is not in `scope`. */
+export function findJobRunView(orm: Orm, scope: TenantScope, id: number): JobRunView | null {
+  const find = preparedOnce(orm, `jobRuns.view:${scope.kind}`, () =>
+    selectRunList(orm)
+      .where(and(preparedRunScopeCondition(scope.kind), eq(jobRuns.id, sql.placeholder('id'))))
+      .prepare(),
+  );
+  const row = find.get({ ...runScopeValues(scope), id });
+  return row ? toJobRunView(row, row.businessName) : null;
+}
+
+/** These runs as lists show them, those in `scope` only, in the order of `ids`. */
+export function findJobRunViews(orm: Orm, scope: TenantScope, ids: readonly number[]): JobRunView[] {
+  if (ids.length === 0) return [];
+  const rows = selectRunList(orm)
+    .where(and(runScopeCondition(scope), sql`${jobRuns.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`))
+    .all();
+  const byId = new Map(rows.map((row) => [row.id, toJobRunView(row, row.businessName)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+// ---- Read one, count ------------------------------------------------------------------------------
+
+/** A run outside the scope reads exactly like a missing one, so its existence does not leak. */
+export function getJobRun(orm: Orm, scope: TenantScope, id: number): JobRunDetailView {
+  const found =
+    Number.isSafeInteger(id) && id > 0
+      ? orm
+          .select({ run: jobRuns, businessName: businesses.name })
+          .from(jobRuns)
+          .leftJoin(businesses, eq(businesses.id, jobRuns.businessId))
+          .where(and(runScopeCondition(scope), eq(jobRuns.id, id)))
+          .get()
+      : undefined;
+  if (!found) throw new AppError('NOT_FOUND', `There is no run ${id}.`);
+  return toJobRunDetailView(found.run, found.businessName);
+}
+
+/** From the runs-per-owner-and-type rollup (run-counts.ts): exact, without counting the runs. */
+export function countJobRuns(orm: Orm, scope: TenantScope): number {
+  return runsInScope(orm, scope);
+}
+
+/** Run counts per owner (a business, system-wide, or no business = orphans) within `scope`. */
+export interface RunOwnerCount {
+  scope: RunScope;
+  businessId: number | null;
+  runs: number;
+}
+
+export function countJobRunsByOwner(orm: Orm, scope: TenantScope): RunOwnerCount[] {
+  return runsPerOwner(orm, scope);
+}
+
+// ---- Job types ------------------------------------------------------------------------------------
+
+/** Every registered type, plus the unregistered types seen in this scope's runs (never another business's). */
+export function getJobTypes(orm: Orm, scope: TenantScope): JobTypeView[] {
+  const seen = runsPerJobType(orm, scope);
+  const registered: JobTypeView[] = JOB_CATALOG.map((type) => ({
+    key: type.key,
+    title: type.title,
+    description: type.description,
+    scope: type.scope,
+    registered: true,
+    paramsSchema: jobTypeParamsJsonSchema(type.key),
+    runs: seen.get(type.key) ?? 0,
+  }));
+  const unregistered: JobTypeView[] = [...seen]
+    .filter(([key]) => !findJobType(key))
+    .map(([key, runs]) => ({ key, title: null, description: null, scope: null, registered: false, paramsSchema: null, runs }));
+  return [...registered, ...unregistered].sort((x, y) => compareText(x.key, y.key));
+}

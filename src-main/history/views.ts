@@ -1,0 +1,50 @@
+// A run as the contract shows it: the list view (no params or result) and the detail, from a row of job_runs.
+import { eq, getTableColumns } from 'drizzle-orm';
+import { type JobRunDetailView, type JobRunView } from '../../src-shared/schemas/jobs';
+import { type Orm } from '../db/connection';
+import { businesses, jobRuns, type JobRunRow } from '../db/schema';
+
+// ---- Views ----------------------------------------------------------------------------------------
+
+/** A run as lists read it: everything but params and result, which can be large and only the detail shows. */
+export type JobRunListRow = Omit<JobRunRow, 'params' | 'result'>;
+
+export function toJobRunView(row: JobRunListRow, businessName: string | null): JobRunView {
+  return {
+    id: row.id,
+    legacyId: row.legacyId,
+    scope: row.scope,
+    businessId: row.businessId,
+    businessName,
+    orphanedFrom: row.orphanedFrom,
+    jobType: row.jobType,
+    status: row.status,
+    trigger: row.trigger,
+    triggeredByUserId: row.triggeredByUserId,
+    triggeredBy: row.triggeredBy,
+    cancelledByUserId: row.cancelledByUserId,
+    retryOfRunId: row.retryOfRunId,
+    scheduleId: row.scheduleId,
+    progress: row.progress,
+    progressMessage: row.progressMessage,
+    error: row.error,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationMs: row.durationMs,
+  };
+}
+
+export function toJobRunDetailView(row: JobRunRow, businessName: string | null): JobRunDetailView {
+  return { ...toJobRunView(row, businessName), params: row.params, result: row.result ?? null };
+}
+
+export const { params: _params, result: _result, ...listColumns } = getTableColumns(jobRuns);
+
+/** Runs with their business's name (NULL for system runs and orphans). */
+export function selectRunList(orm: Orm) {
+  return orm
+    .select({ ...listColumns, businessName: businesses.name })
+    .from(jobRuns)
+    .leftJoin(businesses, eq(businesses.id, jobRuns.businessId));
+}

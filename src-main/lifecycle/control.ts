@@ -1,0 +1,97 @@
+// What a person does to a run: cancel it, or retry it as a new linked run; the access rules that depend on the row.
+import { ACTIVE_RUN_STATUSES, isRetryableStatus, type RunStatus } from '../../src-shared/domain';
+import { AppError } from '../../src-shared/errors';
+import { type RunTarget } from '../../src-shared/tenancy';
+import { type JobRunView } from '../../src-shared/schemas/jobs';
+import { canControlRun, type Actor } from '../access/policy';
+import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { findJobType } from '../jobs/catalog';
+import { recordAuditEvent, userAuditActor } from '../audit/record';
+import { type TenantScope } from '../services/tenant-scope';
+import { getJobRun } from '../history/runs';
+import { createJobRun } from './runs';
+
+// ---- Cancel and retry ------------------------------------------------------------------------------
+
+/** What cancelJobRun needs of the runner: it cancels a pending run at once and aborts a running one. */
+export interface RunCanceller {
+  cancel(runId: number, actor: { userId: number } | null): JobRunView | null;
+}
+
+function refuseControl(actor: Actor, verb: 'cancel' | 'retry'): AppError {
+  return new AppError(
+    'FORBIDDEN',
+    actor.role === 'member' ? `You can ${verb} only runs you triggered.` : `You can ${verb} only runs of your own business.`,
+  );
+}
+
+/**
+ * Cancels a pending or running run the actor may control: NOT_FOUND when the run is not in `scope`,
+ * FORBIDDEN when it is not theirs to control, CONFLICT when it has already finished.
+ */
+export function cancelJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, runId: number, runner: RunCanceller): JobRunView {
+  const run = getJobRun(db.orm, scope, runId);
+  if (!canControlRun(actor, run)) throw refuseControl(actor, 'cancel');
+  const alreadyFinished = () => new AppError('CONFLICT', `Run ${runId} has already finished (${run.status}); only pending or running runs can be cancelled.`);
+  if (!(ACTIVE_RUN_STATUSES as readonly RunStatus[]).includes(run.status)) throw alreadyFinished();
+  const cancelled = runner.cancel(runId, actor);
+  if (!cancelled) throw new AppError('CONFLICT', `Run ${runId} finished before it could be cancelled.`);
+  recordAuditEvent(db.orm, {
+    actor: userAuditActor(actor),
+    action: 'job.cancel',
+    target: { type: 'job_run', id: runId },
+    businessId: run.businessId,
+    details: { jobType: run.jobType, scope: run.scope, from: run.status },
+  });
+  return cancelled;
+}
+
+/**
+ * A new pending run repeating a failed, cancelled or unfinished one: same job type, owner and params, trigger 'retry',
+ * linked to the original, triggered by the actor. The caller wakes the runner.
+ */
+export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, runId: number): JobRunView {
+  return inImmediateTransaction(db, () => {
+    const original = getJobRun(db.orm, scope, runId);
+    if (!canControlRun(actor, original)) throw refuseControl(actor, 'retry');
+    if (!isRetryableStatus(original.status)) {
+      throw new AppError('CONFLICT', `Run ${runId} is ${original.status}; only failed, cancelled or unfinished runs can be retried.`);
+    }
+    if (original.scope === 'business' && original.businessId === null) {
+      throw new AppError('CONFLICT', `Run ${runId} is an orphan: an orphan has no business to run in; assign it first.`);
+    }
+    if (!findJobType(original.jobType)) {
+      throw new AppError('CONFLICT', `Run ${runId} is of job type ${JSON.stringify(original.jobType)}, which this app does not know; it cannot be retried.`);
+    }
+    const retry = createRetryRun(db.orm, actor, original, original.params);
+    recordAuditEvent(db.orm, {
+      actor: userAuditActor(actor),
+      action: 'job.retry',
+      target: { type: 'job_run', id: retry.id },
+      businessId: retry.businessId,
+      details: { jobType: retry.jobType, scope: retry.scope, retryOfRunId: original.id },
+    });
+    return retry;
+  });
+}
+
+/**
+ * The new pending run that retries `original`: its job type, owner and `params`, trigger 'retry', linked to it,
+ * triggered by the actor (createJobRun's checks apply). For one retry and for bulk retry.
+ */
+export function createRetryRun(
+  orm: Orm,
+  actor: Actor,
+  original: { id: number; jobType: string; businessId: number | null },
+  params: Record<string, unknown>,
+): JobRunView {
+  const target: RunTarget = original.businessId === null ? { kind: 'system' } : { kind: 'business', businessId: original.businessId };
+  return createJobRun(orm, target, {
+    jobType: original.jobType,
+    params,
+    trigger: 'retry',
+    retryOfRunId: original.id,
+    triggeredByUserId: actor.userId,
+    triggeredBy: actor.email,
+  });
+}
