@@ -1,5 +1,5 @@
 // Reading the audit log: the list (audit.read: business admins their own business, system admins everything)
-// and one run's timeline. Writing stays in audit.ts.
+// and one run's timeline. Writing is record.ts.
 import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/schemas/engine';
