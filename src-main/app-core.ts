@@ -10,21 +10,15 @@ import { finishDeferredWorkInBackground } from './db/deferred-work';
 import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
-import { createAccessGate, type RequestGate } from './ipc/access';
+import { createAccessGate, type RequestContext, type RequestGate } from './ipc/access';
 import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, eventAudience } from './ipc/events';
-import {
-  type ContractHandlers,
-  createDatabaseHandlers,
-  type DatabaseChannel,
-  type DatabaseHandlers,
-  type RequestContext,
-} from './ipc/handlers';
+import { type ContractHandlers, createDatabaseHandlers, type DatabaseChannel, type DatabaseHandlers } from './ipc/channels';
 import { createRunner, type Runner } from './jobs/runner';
 import { createScheduler, type Scheduler } from './jobs/scheduler';
 import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
 import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions';
 
-export { type RequestContext } from './ipc/handlers';
+export { type RequestContext } from './ipc/access';
 
 export type StartupFailureView = Extract<AppStatus, { state: 'failed' }>;
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAccessGate, type InTenant, type SignedIn } from '../../src-main/ipc/access';
 import { createDispatcher } from '../../src-main/ipc/dispatch';
-import { type ContractHandlers } from '../../src-main/ipc/handlers';
+import { type ContractHandlers } from '../../src-main/ipc/channels';
 import { createSessionStore, sessionHandle } from '../../src-main/sessions';
 import { ACCESS_MATRIX, type ChannelAccess, isChannelAccess } from '../../src-shared/access';
 import { CHANNELS, type Channel } from '../../src-shared/channels';

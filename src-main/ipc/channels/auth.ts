@@ -1,0 +1,64 @@
+// auth.* and session.*: signing in and out, first setup, and the system admin's business switcher.
+import { AppError } from '../../../src-shared/errors';
+import { type SessionView } from '../../../src-shared/schemas/accounts';
+import { checkScopeSelection } from '../../access/policy';
+import { getUserView, loadActor, login, needsSetup, setupFirstAdmin } from '../../accounts/accounts';
+import { getBusiness } from '../../accounts/businesses';
+import { recordAuditEvent, userAuditActor } from '../../audit/record';
+import { selectionAtSignIn, visibleSelection } from '../../sessions';
+import { type RequestContext, resolveSignedIn, type SignedIn } from '../access';
+import { type HandlerDeps, type HandlersOf, publishTablesChanged } from './common';
+
+export function authChannels({ db, sessions, events }: Pick<HandlerDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'auth' | 'session'> {
+  const { orm } = db;
+
+  function sessionView({ session, actor }: Pick<SignedIn, 'session' | 'actor'>): SessionView {
+    return { user: getUserView(orm, actor.userId), scope: visibleSelection(actor, session.selection) };
+  }
+
+  /** Sign-in and setup: a fresh session, whatever the caller had before. */
+  function beginSession(context: RequestContext, userId: number): SessionView {
+    const actor = loadActor(orm, userId);
+    if (!actor) throw new AppError('UNAUTHENTICATED', 'This account cannot sign in.');
+    const session = context.session.begin(userId, selectionAtSignIn(actor));
+    return sessionView({ session, actor });
+  }
+
+  return {
+    'auth.status': (_input, context) => {
+      let session: SessionView | null = null;
+      try {
+        session = sessionView(resolveSignedIn(orm, sessions, context));
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'UNAUTHENTICATED')) throw error;
+      }
+      return { needsSetup: needsSetup(orm), session };
+    },
+    'auth.setup': async (input, context) => {
+      const user = await setupFirstAdmin(db, input);
+      publishTablesChanged(events, 'users');
+      return beginSession(context, user.id);
+    },
+    'auth.login': async (input, context) => {
+      const user = await login(db, input);
+      return beginSession(context, user.id);
+    },
+    'auth.logout': (_input, { request }) => {
+      request.session.end();
+      return { ok: true };
+    },
+    'session.setScope': (input, caller) => {
+      const { session, actor } = caller;
+      const selection = checkScopeSelection(actor, input.scope, (id) => getBusiness(orm, id) !== null);
+      sessions.setSelection(session.id, selection);
+      recordAuditEvent(orm, {
+        actor: userAuditActor(actor),
+        action: 'scope.switch',
+        target: selection.kind === 'business' ? { type: 'business', id: selection.businessId } : { type: 'scope', id: selection.kind },
+        businessId: selection.kind === 'business' ? selection.businessId : null,
+        details: { scope: selection },
+      });
+      return sessionView(caller);
+    },
+  };
+}

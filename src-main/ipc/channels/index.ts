@@ -1,0 +1,24 @@
+// The handlers of every channel that needs the database, one domain per file in this folder, joined into the table
+// the dispatcher binds (dispatch.ts). The table's type asks for every channel: one no domain handles is a compile error.
+import { authChannels } from './auth';
+import { businessChannels, userChannels } from './accounts';
+import { auditChannels, metricsChannels } from './audit-and-metrics';
+import { type DatabaseHandlers, type HandlerDeps } from './common';
+import { jobChannels } from './jobs';
+import { orphanChannels } from './orphans';
+import { scheduleChannels } from './schedules';
+
+export { type ContractHandlers, type DatabaseChannel, type DatabaseHandlers, type HandlerDeps } from './common';
+
+export function createDatabaseHandlers(deps: HandlerDeps): DatabaseHandlers {
+  return {
+    ...authChannels(deps),
+    ...businessChannels(deps),
+    ...userChannels(deps),
+    ...jobChannels(deps),
+    ...orphanChannels(deps),
+    ...scheduleChannels(deps),
+    ...auditChannels(deps),
+    ...metricsChannels(deps),
+  };
+}

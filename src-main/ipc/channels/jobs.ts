@@ -1,0 +1,108 @@
+// jobs.*: the runs' history and statistics (reads in the caller's tenant scope), their lifecycle (trigger, cancel,
+// retry: the runner is woken for new runs and announces the cancelled ones itself), bulk actions and the CSV export.
+import { resolveRunTarget } from '../../access/policy';
+import { recordAuditEvent, userAuditActor } from '../../audit/record';
+import { getRunAuditTrail } from '../../audit/list';
+import { bulkCancelRuns, bulkRetryRuns, exportRunsCsv, previewBulkAction } from '../../bulk/bulk-runs';
+import { exportsFolderFor } from '../../db/paths';
+import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../../history/pages';
+import { getJobRun, getJobTypes } from '../../history/runs';
+import { cancelJobRun, retryJobRun } from '../../lifecycle/control';
+import { createJobRun } from '../../lifecycle/runs';
+import { getJobRunStats } from '../../stats/stats';
+import { type HandlerDeps, type HandlersOf } from './common';
+
+type JobChannelDeps = Pick<HandlerDeps, 'db' | 'events' | 'runner'>;
+
+export function jobChannels(deps: JobChannelDeps): HandlersOf<'jobs'> {
+  return { ...historyChannels(deps), ...lifecycleChannels(deps), ...bulkChannels(deps) };
+}
+
+/** The reads: pages, statistics, recent and active runs, the job types, one run and its audit trail. */
+function historyChannels({ db: { orm } }: JobChannelDeps) {
+  return {
+    'jobs.list': (input, { scope }) => {
+      return listJobRuns(orm, scope, input);
+    },
+    'jobs.stats': (input, { scope }) => {
+      return getJobRunStats(orm, scope, input);
+    },
+    'jobs.recent': (input, { scope }) => {
+      return getRecentJobRuns(orm, scope, input);
+    },
+    'jobs.active': (input, { scope }) => {
+      return getActiveJobRuns(orm, scope, input);
+    },
+    'jobs.types': (_input, { scope }) => {
+      return getJobTypes(orm, scope);
+    },
+    'jobs.get': (input, { scope }) => {
+      return getJobRun(orm, scope, input.id);
+    },
+    'jobs.auditTrail': (input, { scope }) => {
+      return getRunAuditTrail(orm, scope, input.id);
+    },
+  } satisfies Partial<HandlersOf<'jobs'>>;
+}
+
+/** A run's life: triggered by hand (audited), cancelled, retried. */
+function lifecycleChannels({ db, events, runner }: JobChannelDeps) {
+  const { orm } = db;
+  return {
+    'jobs.create': (input, { actor, selection }) => {
+      const target = resolveRunTarget(actor, selection, input.target);
+      const run = db.sqlite.transaction(() => {
+        const created = createJobRun(orm, target, {
+          jobType: input.jobType,
+          params: input.params,
+          trigger: 'manual',
+          triggeredByUserId: actor.userId,
+          triggeredBy: actor.email,
+        });
+        recordAuditEvent(orm, {
+          actor: userAuditActor(actor),
+          action: 'job.trigger',
+          target: { type: 'job_run', id: created.id },
+          businessId: created.businessId,
+          details: { jobType: created.jobType, scope: created.scope },
+        });
+        return created;
+      }).immediate();
+      events.publish('jobs.changed', { run });
+      runner.wake();
+      return run;
+    },
+    'jobs.cancel': (input, { actor, scope }) => {
+      // The runner announces the cancelled run (jobs.changed) itself.
+      return cancelJobRun(db, actor, scope, input.id, runner);
+    },
+    'jobs.retry': (input, { actor, scope }) => {
+      const run = retryJobRun(db, actor, scope, input.id);
+      events.publish('jobs.changed', { run });
+      runner.wake();
+      return run;
+    },
+  } satisfies Partial<HandlersOf<'jobs'>>;
+}
+
+/** Many runs at once: preview, cancel, retry, and the CSV export of a filtered history. */
+function bulkChannels({ db, events, runner }: JobChannelDeps) {
+  return {
+    'jobs.bulkPreview': (input, { actor, scope }) => {
+      return previewBulkAction(db, actor, scope, input);
+    },
+    'jobs.bulkCancel': (input, { actor, scope }) => {
+      // The runner announces each cancelled run (jobs.changed) itself.
+      return bulkCancelRuns(db, actor, scope, input, runner);
+    },
+    'jobs.bulkRetry': (input, { actor, scope }) => {
+      const { runs, ...result } = bulkRetryRuns(db, actor, scope, input);
+      for (const run of runs) events.publish('jobs.changed', { run });
+      if (runs.length > 0) runner.wake();
+      return result;
+    },
+    'jobs.exportCsv': (input, { actor, scope }) => {
+      return exportRunsCsv(db, actor, scope, input, exportsFolderFor(db.path));
+    },
+  } satisfies Partial<HandlersOf<'jobs'>>;
+}
