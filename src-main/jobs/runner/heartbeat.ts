@@ -1,0 +1,46 @@
+// Heartbeat: the last sign of life of the runs the runner holds.
+import { recordRunHeartbeats } from '../../lifecycle/runs';
+import type { RunnerShared } from './state';
+
+/**
+ * How often the runner records that its running runs are alive (heartbeat_at, one statement for all of them; every
+ * progress write records it too). A run a crash interrupts ends at its last heartbeat, at most this long before the
+ * crash, rather than at the next start, which may be days later.
+ */
+export const HEARTBEAT_MS = 5_000;
+
+export interface Heartbeat {
+  start(): void;
+  stop(): void;
+}
+
+export function createHeartbeat(shared: RunnerShared, heartbeatMs: number): Heartbeat {
+  const { db, state } = shared;
+  let timer: NodeJS.Timeout | null = null;
+
+  function schedule(): void {
+    timer = setTimeout(() => {
+      timer = null;
+      if (state.phase !== 'started') return;
+      // Inside a caller's open transaction (or closed): this beat is skipped, the next one records.
+      if (state.active.size > 0 && db.sqlite.open && !db.sqlite.inTransaction) {
+        try {
+          recordRunHeartbeats(db.orm, [...state.active.keys()], shared.now());
+        } catch (error) {
+          console.error('runner: could not record the heartbeat of the running runs', error);
+        }
+      }
+      schedule();
+    }, heartbeatMs);
+    // Never what keeps the process alive.
+    timer.unref();
+  }
+
+  return {
+    start: schedule,
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
