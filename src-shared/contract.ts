@@ -23,23 +23,19 @@ import {
   updateUserInput,
   userSchema,
 } from './schemas/accounts';
+import { auditEventPageSchema, auditEventSchema, listAuditEventsInput } from './schemas/audit';
 import { bulkChangeInput, bulkChangeSchema, bulkPreviewInput, bulkPreviewSchema, exportRunsInput, runsExportSchema } from './schemas/bulk';
 import { emptyInput, idSchema } from './schemas/common';
 import {
-  auditEventPageSchema,
-  auditEventSchema,
   createScheduleInput,
   cronPreviewSchema,
-  listAuditEventsInput,
   previewCronInput,
   scheduleIdInput,
   scheduleSchema,
   setScheduleEnabledInput,
   updateScheduleInput,
-  usageExportSchema,
-  usageInput,
-  usageReportSchema,
-} from './schemas/engine';
+} from './schemas/schedules';
+import { usageExportSchema, usageInput, usageReportSchema } from './schemas/usage';
 import {
   activeJobRunsInput,
   createJobRunInput,

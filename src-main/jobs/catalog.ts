@@ -3,7 +3,7 @@
 // the handlers that do the work are wired to it one floor up, in registry.ts, for the runner.
 import { z } from 'zod';
 import { AppError } from '../../src-shared/errors';
-import { monthSchema } from '../../src-shared/schemas/engine';
+import { monthSchema } from '../../src-shared/schemas/usage';
 
 export type JobParams = Record<string, unknown>;
 

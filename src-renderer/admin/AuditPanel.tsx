@@ -3,7 +3,7 @@
 import { ActionIcon, Badge, Button, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { Fragment, useMemo, useState } from 'react';
-import { type AuditEventView } from '../../src-shared/schemas/engine';
+import { type AuditEventView } from '../../src-shared/schemas/audit';
 import { formatDateTime } from '../lib/format';
 import { localToMs, TimeRangeFields } from '../lib/time-range';
 import { useAuditEvents, type AuditFilters } from '../queries/admin';

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { reachOf } from '../../src-shared/access';
 import { MISSED_RUN_POLICIES, type MissedRunPolicy } from '../../src-shared/domain';
 import { type SessionView } from '../../src-shared/schemas/accounts';
-import { type ScheduleView } from '../../src-shared/schemas/engine';
+import { type ScheduleView } from '../../src-shared/schemas/schedules';
 import { formatDateTime } from '../lib/format';
 import { useCreateSchedule, useCronPreview, useDeleteSchedule, useSchedules, useSetScheduleEnabled, useUpdateSchedule } from '../queries/admin';
 import { useBusinesses } from '../queries/businesses';

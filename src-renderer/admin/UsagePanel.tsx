@@ -1,7 +1,7 @@
 // Usage per UTC month and owner (a business, system-wide, orphaned), by job type; CSV export to exports/.
 import { ActionIcon, Alert, Button, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { Fragment, useState } from 'react';
-import { type UsageRowView } from '../../src-shared/schemas/engine';
+import { type UsageRowView } from '../../src-shared/schemas/usage';
 import { formatCount, formatDuration } from '../lib/format';
 import { useExportUsage, useUsage } from '../queries/admin';
 import { useViewLoaded } from '../stores/ui';

@@ -8,7 +8,7 @@ import { openAppDatabase } from '../../src-main/startup';
 import { recordAuditEvent } from '../../src-main/audit/record';
 import { loadActor } from '../../src-main/accounts/accounts';
 import { createSchedule } from '../../src-main/schedules/schedules';
-import { createScheduleInput } from '../../src-shared/schemas/engine';
+import { createScheduleInput } from '../../src-shared/schemas/schedules';
 import { type RunStatus } from '../../src-shared/domain';
 import { insertUser } from '../helpers/contract-data';
 import { buildTenantWorld, MIGRATIONS_FOLDER, TEST_PASSWORD, WORLD_COUNTS } from './data';

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { createSchedule } from '../../src-main/schedules/schedules';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
-import { createScheduleInput } from '../../src-shared/schemas/engine';
+import { createScheduleInput } from '../../src-shared/schemas/schedules';
 import { actorFor, seedUser } from '../helpers/accounts';
 import { createTestDatabase, seedBusiness } from '../helpers/seed';
 

@@ -8,7 +8,7 @@ import {
   setScheduleEnabled,
   updateSchedule,
 } from '../../src-main/schedules/schedules';
-import { previewCronInput, updateScheduleInput } from '../../src-shared/schemas/engine';
+import { previewCronInput, updateScheduleInput } from '../../src-shared/schemas/schedules';
 import { readAuditEvents, seedBusiness } from '../helpers/seed';
 import { ALL, countRows, platform, refused, scheduleInput, seedSchedule } from './fixtures';
 

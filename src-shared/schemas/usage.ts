@@ -1,0 +1,31 @@
+// Usage metrics as they cross the IPC boundary: runs, failures and durations per owner and UTC month, and the CSV export.
+import { z } from 'zod';
+import { countSchema } from './common';
+import { runOwnerSchema } from './jobs';
+
+export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-03');
+
+export const usageInput = z
+  .strictObject({ fromMonth: monthSchema, toMonth: monthSchema })
+  .refine((range) => range.fromMonth <= range.toMonth, { message: 'fromMonth must not be after toMonth', path: ['toMonth'] });
+export type UsageInput = z.output<typeof usageInput>;
+
+const usageFigures = {
+  runs: countSchema,
+  failures: countSchema,
+  totalDurationMs: z.number().int().nonnegative(),
+  /** Exact, nearest rank, over finished runs with a duration; null when there are none. */
+  p95DurationMs: z.number().nullable(),
+};
+
+/** One owner's usage in one month (UTC): a business, system-wide runs, or orphans. */
+export const usageRowSchema = z.strictObject({
+  month: monthSchema,
+  owner: runOwnerSchema,
+  ...usageFigures,
+  byJobType: z.array(z.strictObject({ jobType: z.string(), ...usageFigures })),
+});
+export type UsageRowView = z.output<typeof usageRowSchema>;
+export const usageReportSchema = z.strictObject({ rows: z.array(usageRowSchema) });
+
+export const usageExportSchema = z.strictObject({ path: z.string(), rows: countSchema, bytes: countSchema });
