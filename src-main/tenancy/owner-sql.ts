@@ -1,12 +1,44 @@
-// The one place that turns a tenant scope into a SQL condition on job_runs. Every read and write of runs
-// filters through runScopeCondition, so no query can forget the tenant, and no missing id can widen it.
+// The tenant concept in SQL, in one place: the owner key of a run (a business id; 0 for system-wide runs; -1 for
+// orphans) and its SQL over job_runs' columns (which the rollup triggers compute too), and the translation of a
+// TenantScope (src-shared/tenancy.ts) into a condition on job_runs, on a rollup's owner column, on job_schedules,
+// and, for a run or schedule in hand (an event about to be pushed), in JS. Every read and write of tenant rows
+// filters through these, so no query can forget the tenant, and no missing id can widen it.
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import type { TenantScope } from '../../src-shared/tenancy';
-import { jobRuns } from '../db/schema';
+import { jobRuns, jobSchedules } from '../db/schema';
 
 export type { TenantScope } from '../../src-shared/tenancy';
+
+// ---- The owner key ------------------------------------------------------------------------------------------
+
+/** The owner key of the rollups (job_run_counts, job_run_daily, the histograms): the business id; 0 for system-wide runs; -1 for orphans. */
+export const SYSTEM_OWNER = 0;
+export const ORPHANS_OWNER = -1;
+
+/**
+ * The owner key in SQL, over job_runs' columns: bare (`scope`, `business_id`) for a query, or, for a trigger, over
+ * its `NEW` or `OLD` row with the columns quoted as drizzle-kit writes them. A migration that needs the owner writes
+ * this; test/tenancy/owner-sql.test.ts holds every trigger on job_runs to it.
+ */
+export function ownerKeySql(row?: 'NEW' | 'OLD'): string {
+  const column = (name: string) => (row ? `${row}.\`${name}\`` : name);
+  return `CASE WHEN ${column('scope')} = 'system' THEN ${SYSTEM_OWNER} ELSE ifnull(${column('business_id')}, ${ORPHANS_OWNER}) END`;
+}
+
+/** The owner key of each run, over job_runs' columns: what the triggers compute for each run. */
+export const RUN_OWNER_SQL = ownerKeySql();
+
+/** The runs of one owner (RUN_OWNER_SQL = owner), as a condition on job_runs that the (business_id, …) indexes serve. */
+export function ownerRunsCondition(owner: number): { sql: string; params: number[] } {
+  if (owner === ORPHANS_OWNER) return { sql: "business_id IS NULL AND scope <> 'system'", params: [] };
+  if (owner === SYSTEM_OWNER) return { sql: "business_id IS NULL AND scope = 'system'", params: [] };
+  return { sql: "business_id = ? AND scope <> 'system'", params: [owner] };
+}
+
+// ---- A scope on job_runs ------------------------------------------------------------------------------------
 
 export function runScopeCondition(scope: TenantScope): SQL {
   switch (scope.kind) {
@@ -59,9 +91,59 @@ export function runScopeValues(scope: TenantScope): Record<string, number> {
   }
 }
 
+// ---- A scope on a rollup's owner column ---------------------------------------------------------------------
+
 /**
- * The JS twin of runScopeCondition, for a run already in hand (e.g. an event about to be pushed to a
- * session). A property test holds the two to the same answer for every run and scope.
+ * The tenant condition on a rollup's owner column (job_run_counts, job_run_daily, the histograms):
+ * the twin of runScopeCondition for job_runs, over the owner key the triggers compute.
+ */
+export function ownerCondition(scope: TenantScope, owner: SQLiteColumn): SQL {
+  switch (scope.kind) {
+    case 'business':
+      return eq(owner, requireBusinessId(scope.businessId));
+    case 'system':
+      return eq(owner, SYSTEM_OWNER);
+    case 'orphans':
+      return eq(owner, ORPHANS_OWNER);
+    case 'all':
+      return sql`1 = 1`;
+  }
+}
+
+/**
+ * ownerCondition as a range of a rollup's primary key per owner: for every owner (scope 'all'), the owners that
+ * have runs (`counts` is job_run_counts, a few hundred rows, as countedRollups hands it out), so no rollup table
+ * keyed (owner, …) is scanned whole.
+ */
+export function ownerRangesCondition(scope: TenantScope, owner: SQLiteColumn, counts: SQLiteTable & { owner: SQLiteColumn }): SQL {
+  return scope.kind === 'all' ? sql`${owner} IN (SELECT DISTINCT ${counts.owner} FROM ${counts})` : ownerCondition(scope, owner);
+}
+
+// ---- A scope on job_schedules -------------------------------------------------------------------------------
+
+/** The schedules a scope may see: a schedule belongs to one business or is system-wide, like the runs it creates. */
+export function scheduleScopeCondition(scope: TenantScope): SQL {
+  switch (scope.kind) {
+    case 'business':
+      return and(eq(jobSchedules.scope, 'business'), eq(jobSchedules.businessId, requireBusinessId(scope.businessId))) as SQL;
+    case 'all':
+      return sql`1 = 1`;
+    case 'system':
+      return eq(jobSchedules.scope, 'system');
+    case 'orphans':
+      // Never matches (the table's check forbids it): schedules are deleted with their business.
+      return and(eq(jobSchedules.scope, 'business'), isNull(jobSchedules.businessId)) as SQL;
+    default:
+      return refuseUnknownScope(scope);
+  }
+}
+
+// ---- A scope on a run or schedule in hand -------------------------------------------------------------------
+
+/**
+ * The JS twin of runScopeCondition, for a run (or schedule) already in hand: an event about to be pushed to a
+ * session (the event audience, src-main/ipc/events.ts). A property test holds the two to the same answer for
+ * every run and scope.
  */
 export function isRunInScope(run: { scope: RunScope; businessId: number | null }, scope: TenantScope): boolean {
   switch (scope.kind) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { jobRuns } from '../../src-main/db/schema';
 import { sql } from 'drizzle-orm';
-import { isRunInScope, preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../../src-main/services/tenant-scope';
+import { isRunInScope, preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../../src-main/tenancy/owner-sql';
 import { AppError } from '../../src-shared/errors';
 import { createTestDatabase, isOrphan, readRunOwnership, seedBusiness, seedRuns, type RunOwnership, type SeedOwner } from '../helpers/seed';
 
