@@ -11,7 +11,7 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', '
  * handlers, which use services, and the runner) above the services.
  */
 const MAIN_FLOORS = [
-  ['./src-main/db', './src-main/access', './src-main/jobs/catalog.ts', './src-main/security.ts'],
+  ['./src-main/db', './src-main/tenancy', './src-main/access', './src-main/jobs/catalog.ts', './src-main/security.ts'],
   // The domains: a run's lifecycle, the history, the statistics, bulk actions, orphans, schedules' rules, the audit log,
   // usage, accounts; and what they share (services/: the tenant chokepoint, page cursors, the database facts).
   [

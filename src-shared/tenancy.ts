@@ -1,5 +1,5 @@
 // Whose runs a request may see, and where a new run belongs: the tenant concept as types, shared by main's access
-// rules and services. Main translates a scope into SQL in one place (src-main/services/tenant-scope.ts).
+// rules and services. Main translates a scope into SQL in one place (src-main/tenancy/owner-sql.ts: the owner key and every scope condition).
 import type { RunOwnerView } from './schemas/jobs';
 
 /** Whose runs a query may see or touch. Required everywhere: there is no "no scope". */

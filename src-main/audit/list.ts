@@ -2,12 +2,12 @@
 // and one run's timeline. Writing is record.ts.
 import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
-import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/schemas/engine';
+import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/schemas/audit';
 import { requireReach, ownBusiness, type Actor } from '../access/policy';
 import type { Orm } from '../db/connection';
 import { auditEvents, type AuditEventRow } from '../db/schema';
 import { getJobRun } from '../history/runs';
-import type { TenantScope } from '../services/tenant-scope';
+import type { TenantScope } from '../tenancy/owner-sql';
 import { decodePageCursor, encodePageCursor, isPositiveId } from '../services/page-cursor';
 
 export const MAX_AUDIT_PAGE = 200;

@@ -15,7 +15,7 @@ import { countJobRuns, getJobRun } from '../history/runs';
 import { createJobRun, finishJobRun, startJobRun } from '../lifecycle/runs';
 import { getJobRunStats } from '../stats/stats';
 import { type RunTarget } from '../../src-shared/tenancy';
-import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
+import { runScopeCondition, type TenantScope } from '../tenancy/owner-sql';
 import { plural } from './io';
 
 export interface IsolationCheck {

@@ -7,13 +7,7 @@ import type Database from 'better-sqlite3';
 import { ACTIVE_RUN_STATUSES } from '../../src-shared/domain';
 import type { Orm } from './connection';
 import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms } from './schema';
-
-/** The owner key of job_run_counts: the business id; 0 for system-wide runs; -1 for orphans. */
-export const SYSTEM_OWNER = 0;
-export const ORPHANS_OWNER = -1;
-
-/** The same key in SQL, over job_runs' columns: what the triggers compute for each run. */
-export const RUN_OWNER_SQL = `CASE WHEN scope = 'system' THEN ${SYSTEM_OWNER} ELSE ifnull(business_id, ${ORPHANS_OWNER}) END`;
+import { ownerRunsCondition, RUN_OWNER_SQL } from '../tenancy/owner-sql';
 
 export const DAY_MS = 86_400_000;
 
@@ -326,7 +320,7 @@ const seenCounted = new WeakSet<Database.Database>();
 /**
  * Every read of the rollups, and every bulk change to them, calls this first. When a bulk load left them uncounted,
  * they are counted here, on this connection, in a write transaction of their own (or the caller's): the answer is the
- * same as ever, only later. When the background count (deferred-work.ts) holds the write lock, this waits for it
+ * same as ever, only later. When the background count (adoption/after-open.ts) holds the write lock, this waits for it
  * within the busy timeout and then finds nothing to do. Costs nothing once a connection has seen them counted.
  */
 export function ensureRollupsCounted(sqlite: Database.Database): void {
@@ -417,11 +411,4 @@ export function withOwnerRollupsMoved<T>(sqlite: Database.Database, fromOwner: n
     sqlite.prepare(`DELETE FROM ${table} WHERE owner = ?`).run(fromOwner);
   }
   return result;
-}
-
-/** The runs of one owner (RUN_OWNER_SQL = owner), as a condition on job_runs that the (business_id, …) indexes serve. */
-function ownerRunsCondition(owner: number): { sql: string; params: number[] } {
-  if (owner === ORPHANS_OWNER) return { sql: "business_id IS NULL AND scope <> 'system'", params: [] };
-  if (owner === SYSTEM_OWNER) return { sql: "business_id IS NULL AND scope = 'system'", params: [] };
-  return { sql: "business_id = ? AND scope <> 'system'", params: [owner] };
 }

@@ -10,7 +10,7 @@ import { preparedOnce } from '../db/prepared';
 import { businesses, jobRuns } from '../db/schema';
 import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema } from '../jobs/catalog';
 import { runsInScope, runsPerJobType, runsPerOwner } from '../stats/run-counts';
-import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../services/tenant-scope';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../tenancy/owner-sql';
 import { selectRunList, toJobRunDetailView, toJobRunView } from './views';
 
 /** A run as lists show it (no params or result), or null when it is not in `scope`. */

@@ -6,7 +6,7 @@ import { type AppEventPayload } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/errors';
 import { type Orm } from '../db/connection';
 import { loadActor } from '../accounts/accounts';
-import { isRunInScope } from '../services/tenant-scope';
+import { isRunInScope } from '../tenancy/owner-sql';
 import { activeSelection, type Session, sessionTenantScope } from '../sessions';
 import { tenantScopeFor } from '../access/policy';
 

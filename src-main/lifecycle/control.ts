@@ -7,7 +7,7 @@ import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
-import { type TenantScope } from '../services/tenant-scope';
+import { type TenantScope } from '../tenancy/owner-sql';
 import { getJobRun } from '../history/runs';
 import { createJobRun } from './runs';
 

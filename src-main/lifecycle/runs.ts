@@ -11,7 +11,7 @@ import { preparedOnce } from '../db/prepared';
 import { jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_CATALOG, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
 import { getBusiness } from '../accounts/businesses';
-import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../services/tenant-scope';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../tenancy/owner-sql';
 import { type JobRunListRow, listColumns, toJobRunView } from '../history/views';
 
 // ---- Create, start, finish ------------------------------------------------------------------------

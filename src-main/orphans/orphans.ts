@@ -2,7 +2,7 @@
 // operations behind the orphan wizard and the CLI: check, list, and preview-then-execute delete and assign.
 // System runs have no business either, but they are not orphans, and nothing here can touch them:
 // every statement filters through runScopeCondition(ORPHANS).
-import { type BulkRunChange, ORPHANS_OWNER, withOwnerRollupsMoved, withRollupsMovedInBulk } from '../db/rollups';
+import { type BulkRunChange, withOwnerRollupsMoved, withRollupsMovedInBulk } from '../db/rollups';
 import { and, count, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
@@ -16,7 +16,7 @@ import { recordAuditEvent, type AuditActor } from '../audit/record';
 import { getBusiness, listBusinesses } from '../accounts/businesses';
 import { listJobRuns } from '../history/pages';
 import { countJobRunsByOwner } from '../history/runs';
-import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
+import { ORPHANS_OWNER, runScopeCondition, type TenantScope } from '../tenancy/owner-sql';
 
 const ORPHANS: TenantScope = { kind: 'orphans' };
 

@@ -19,7 +19,7 @@ import { recordAuditEvent, type AuditActor } from '../audit/record';
 import { compareText } from '../../src-shared/tenancy';
 import { countJobRuns, findJobRunViews } from '../history/runs';
 import { moveOrphansTo, requireAssignableBusiness, requireCountUnchanged, requireExpectedCount } from './orphans';
-import { runScopeCondition, type TenantScope } from '../services/tenant-scope';
+import { runScopeCondition, type TenantScope } from '../tenancy/owner-sql';
 
 const ORPHANS: TenantScope = { kind: 'orphans' };
 

@@ -3,10 +3,10 @@
 // (src-main/jobs/scheduler.ts) creates those runs in the schedule's own business and nowhere else.
 // Every change is one immediate transaction with one audit event.
 import { Cron } from 'croner';
-import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
-import type { createScheduleInput, previewCronInput, ScheduleView, updateScheduleInput } from '../../src-shared/schemas/engine';
+import type { createScheduleInput, previewCronInput, ScheduleView, updateScheduleInput } from '../../src-shared/schemas/schedules';
 import type { z } from 'zod';
 import { requireReach, resolveRunTarget, tenantScopeFor, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
@@ -15,7 +15,7 @@ import { findJobType, unknownJobTypeError, validateJobParams, type JobTypeInfo }
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { requireEnabledBusiness } from '../accounts/businesses';
 import { type RunTarget } from '../../src-shared/tenancy';
-import type { TenantScope } from '../services/tenant-scope';
+import { scheduleScopeCondition, type TenantScope } from '../tenancy/owner-sql';
 import type { RunScope } from '../../src-shared/domain';
 
 export type CreateScheduleInput = z.output<typeof createScheduleInput>;
@@ -103,25 +103,6 @@ export function toScheduleView(row: JobScheduleRow, businessName: string | null)
   };
 }
 
-
-function scheduleScopeCondition(scope: TenantScope): SQL {
-  switch (scope.kind) {
-    case 'business':
-      if (!Number.isSafeInteger(scope.businessId) || scope.businessId <= 0) {
-        throw new AppError('VALIDATION', `businessId of a business scope must be a positive whole number, got ${String(scope.businessId)}`);
-      }
-      return and(eq(jobSchedules.scope, 'business'), eq(jobSchedules.businessId, scope.businessId)) as SQL;
-    case 'all':
-      return sql`1 = 1`;
-    case 'system':
-      return eq(jobSchedules.scope, 'system');
-    case 'orphans':
-      // Never matches (the table's check forbids it): schedules are deleted with their business.
-      return and(eq(jobSchedules.scope, 'business'), isNull(jobSchedules.businessId)) as SQL;
-    default:
-      throw new AppError('VALIDATION', `scope is not a tenant scope: ${JSON.stringify(scope)}`);
-  }
-}
 
 function selectSchedules(orm: Orm) {
   return orm

@@ -9,10 +9,9 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, RUN_OWNER_SQL, type CountedRollups } from '../db/rollups';
+import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, type CountedRollups } from '../db/rollups';
 import { jobRuns } from '../db/schema';
-import { ownerCondition } from './run-counts';
-import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../services/tenant-scope';
+import { ownerRangesCondition, preparedRunScopeCondition, RUN_OWNER_SQL, runScopeCondition, runScopeValues, type TenantScope } from '../tenancy/owner-sql';
 
 /** A signed piece of a time range: whole UTC days [fromDay, toDay) from the rollups, or raw runs created in [from, to). */
 export type RangePiece = { kind: 'days'; fromDay: number; toDay: number; sign: 1 | -1 } | { kind: 'raw'; from: number; to: number; sign: 1 | -1 };
@@ -194,12 +193,9 @@ export function rawRunsOf(orm: Orm, scope: TenantScope): RawRuns {
   };
 }
 
-/**
- * The tenant condition on a rollup's owner column, as a range of its primary key per owner: for every owner,
- * the owners that have runs (job_run_counts, a few hundred rows), so no rollup table is scanned whole.
- */
+/** The tenant condition on a rollup's owner column, as a range of its primary key per owner (ownerRangesCondition). */
 function rollupOwners({ tables: { jobRunCounts } }: CountedRollups, scope: TenantScope, owner: SQLiteColumn): SQL {
-  return scope.kind === 'all' ? sql`${owner} IN (SELECT DISTINCT ${jobRunCounts.owner} FROM ${jobRunCounts})` : ownerCondition(scope, owner);
+  return ownerRangesCondition(scope, owner, jobRunCounts);
 }
 
 /** Up to this many days, status rows are added up by the caller, not grouped in SQL (see statusRowsOf). */

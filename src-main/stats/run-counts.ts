@@ -1,29 +1,11 @@
 // Reads of job_run_counts: runs per owner and job type, kept by triggers on job_runs in the same
 // transaction as every change (drizzle/0004_run_counts_triggers.sql). Exact counts from a few hundred rows. Each read
 // takes the table from countedRollups, which counts what a bulk load left uncounted first.
-import { eq, sql, sum, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { sum } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { countedRollups, ORPHANS_OWNER, SYSTEM_OWNER } from '../db/rollups';
-import { requireBusinessId, type TenantScope } from '../services/tenant-scope';
-
-/**
- * The tenant condition on a rollup's owner column (job_run_counts, job_run_daily, the histograms):
- * the twin of runScopeCondition for job_runs, over the owner key the triggers compute.
- */
-export function ownerCondition(scope: TenantScope, owner: SQLiteColumn): SQL {
-  switch (scope.kind) {
-    case 'business':
-      return eq(owner, requireBusinessId(scope.businessId));
-    case 'system':
-      return eq(owner, SYSTEM_OWNER);
-    case 'orphans':
-      return eq(owner, ORPHANS_OWNER);
-    case 'all':
-      return sql`1 = 1`;
-  }
-}
+import { countedRollups } from '../db/rollups';
+import { ORPHANS_OWNER, ownerCondition, SYSTEM_OWNER, type TenantScope } from '../tenancy/owner-sql';
 
 /** Runs per job type in `scope`. */
 export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number> {

@@ -37,7 +37,7 @@ import {
   type RawRun,
   type StatusCounts,
 } from './rollup-reads';
-import type { TenantScope } from '../services/tenant-scope';
+import type { TenantScope } from '../tenancy/owner-sql';
 
 /**
  * A day counts as settled this long after it ended (by SQLite's clock, the triggers' clock): a write whose

@@ -6,7 +6,7 @@ import { businesses, jobSchedules } from '../../src-main/db/schema';
 import { createScheduler, type ScheduleSkip, type SchedulerOptions } from '../../src-main/jobs/scheduler';
 import { listJobRuns } from '../../src-main/history/pages';
 import { setScheduleEnabled } from '../../src-main/schedules/schedules';
-import { isRunInScope, type TenantScope } from '../../src-main/services/tenant-scope';
+import { isRunInScope, type TenantScope } from '../../src-main/tenancy/owner-sql';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { listJobRunsInput } from '../../src-shared/schemas/jobs';
 import { readAuditEvents } from '../helpers/seed';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { listJobRuns } from '../../src-main/history/pages';
-import { isRunInScope, type TenantScope } from '../../src-main/services/tenant-scope';
+import { isRunInScope, type TenantScope } from '../../src-main/tenancy/owner-sql';
 import { JOB_RUN_SORT_FIELDS, listJobRunsInput } from '../../src-shared/schemas/jobs';
 import type { RunStatus } from '../../src-shared/domain';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { withOwnerRollupsMoved, withRollupsMovedInBulk, ORPHANS_OWNER } from '../../src-main/db/rollups';
+import { withOwnerRollupsMoved, withRollupsMovedInBulk } from '../../src-main/db/rollups';
 import { getJobRunStats } from '../../src-main/stats/stats';
-import { isRunInScope, type TenantScope } from '../../src-main/services/tenant-scope';
+import { isRunInScope, ORPHANS_OWNER, type TenantScope } from '../../src-main/tenancy/owner-sql';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';

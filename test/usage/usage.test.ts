@@ -3,10 +3,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { isRunInScope, type TenantScope } from '../../src-main/services/tenant-scope';
+import { isRunInScope, type TenantScope } from '../../src-main/tenancy/owner-sql';
 import { getUsage, MAX_USAGE_MONTHS, usageCsv, writeUsageCsv } from '../../src-main/usage/usage';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
-import { usageReportSchema, type UsageRowView } from '../../src-shared/schemas/engine';
+import { usageReportSchema, type UsageRowView } from '../../src-shared/schemas/usage';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';
 import { tempDir } from '../helpers/temp';
 

@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { and, count, eq, inArray, lt, ne } from 'drizzle-orm';
 import { jobRuns } from '../../db/schema';
 import { recordAuditEvent } from '../../audit/record';
-import { runScopeCondition } from '../../services/tenant-scope';
+import { runScopeCondition } from '../../tenancy/owner-sql';
 import type { RETENTION, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
 
