@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/db/deferred-work';
+import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/adoption/after-open';
 import { openAppDatabase } from '../src-main/startup';
 import type { TaskProgress } from '../src-shared/progress';
 import { createLegacyDatabase, type LegacyRevisionName } from '../test/helpers/legacy-fixtures';

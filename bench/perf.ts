@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createAppCore } from '../src-main/app-core';
-import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/db/deferred-work';
+import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/adoption/after-open';
 import { openAppDatabase } from '../src-main/startup';
 import { forgetSettledDays } from '../src-main/stats/settled-days';
 import { SESSION_HEADER, startHttpShell } from '../src-main/http/server';
@@ -25,7 +25,7 @@ import { createJobRun, finishJobRun, startJobRun } from '../src-main/lifecycle/r
 import { getJobRunStats } from '../src-main/stats/stats';
 import { type RunTarget } from '../src-shared/tenancy';
 import { assignOrphans, deleteOrphans, previewOrphanAssignment, previewOrphanDeletion } from '../src-main/orphans/orphans';
-import { type TenantScope } from '../src-main/services/tenant-scope';
+import { type TenantScope } from '../src-main/tenancy/owner-sql';
 import { type RunStatus } from '../src-shared/domain';
 import { MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type ListJobRunsInput } from '../src-shared/schemas/jobs';
 import {

@@ -6,7 +6,7 @@ import { type AppStatus, contract, type DatabaseInfoView, type StartupFailureRea
 import { AppError } from '../src-shared/errors';
 import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
-import { finishDeferredWorkInBackground } from './db/deferred-work';
+import { finishDeferredWorkInBackground } from './adoption/after-open';
 import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
@@ -174,7 +174,7 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
 }
 
 /**
- * What adoption leaves for after the file opens (db/deferred-work.ts): the rollups to count, then the filter indexes,
+ * What adoption leaves for after the file opens (adoption/after-open.ts): the rollups to count, then the filter indexes,
  * done on worker threads while the app serves (tried again while another writer holds the file too long). A failure
  * is logged, not fatal: every query still answers (a read of uncounted rollups counts them itself), and the next
  * start tries again.

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { ProgressListener } from '../src-shared/progress';
 import { backupDatabase, backupPathFor } from './db/backup';
 import { DatabaseOpenError, enableWal, openDatabaseFile, type AppDatabase } from './db/connection';
-import { deferredWork, finishDeferredWork, type DeferredWork } from './db/deferred-work';
+import { deferredWork, finishDeferredWork, type DeferredWork } from './adoption/after-open';
 import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './adoption/adopt';
 import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './db/migrations';
 import { defaultMigrationsFolder } from './db/paths';
@@ -38,7 +38,7 @@ export interface StartupReport {
   schemaVersion: number;
   migrated: { from: number; to: number; backupPath: string | null } | null;
   adoption: AdoptionReport | null;
-  /** What a bulk load (adoption) left for after its commit, still to do (deferred-work.ts): nothing unless `deferredWork: 'leave'`. */
+  /** What a bulk load (adoption) left for after its commit, still to do (adoption/after-open.ts): nothing unless `deferredWork: 'leave'`. */
   deferred: DeferredWork;
 }
 

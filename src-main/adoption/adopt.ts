@@ -39,7 +39,7 @@ import { recordAuditEvent } from '../audit/record';
 import { COUNT_ORPHANS_WITH_SUGGESTION } from '../orphans/suggestions';
 import { backupPathFor, refuseExisting, syncFile } from '../db/backup';
 import { openDatabaseFile, type AppDatabase } from '../db/connection';
-import { deferIndexes } from '../db/deferred-work';
+import { deferIndexes } from './after-open';
 import { META_LEGACY_ADOPTION, writeMeta } from '../db/meta';
 import {
   assertNoForeignKeyViolations,
@@ -171,7 +171,7 @@ interface BuildContext extends AdoptionOptions {
  * (scanRunsSql); once the copy is committed to the file (nobody else's yet), the other checks the runs' foreign keys
  * while this thread runs the CHECK pass over them. Nothing is kept unless every check passed: a run the checks refuse
  * (an unknown status, an unreadable time) is reported as such even when it already made the copy fail. The rollups are
- * left to count once the file is open (META_ROLLUPS_UNCOUNTED, deferred-work.ts), like the filter indexes.
+ * left to count once the file is open (META_ROLLUPS_UNCOUNTED, after-open.ts), like the filter indexes.
  */
 async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], plan: LegacyPlan, context: BuildContext): Promise<AdoptionReport> {
   const { onProgress: progress, timer } = context;
@@ -296,7 +296,7 @@ async function copyAllRuns(
 ): Promise<{ notes: string[]; scan: RunScan }> {
   const { sqlite } = built;
   const total = countRows(sqlite, `${LEGACY_SCHEMA}.job_runs`);
-  // The indexes that only filters use are built after the commit (src-main/db/deferred-work.ts); the ones that the copy
+  // The indexes that only filters use are built after the commit (after-open.ts); the ones that the copy
   // fills in created_at order as the runs arrive, and the partial ones it leaves empty, stay.
   const copyWith = (datetimes: DatetimeConversion) =>
     withIndexesDropped(sqlite, 'job_runs', () => copyRuns(sqlite, plan.shape, datetimes, adoptedAt, total, progress), (index) =>

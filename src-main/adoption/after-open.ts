@@ -1,18 +1,19 @@
-// What a bulk load leaves for after its commit. Adoption copies a million runs without the job_runs indexes that only
-// filters use (status, job type, who triggered, the server-edition id): each is one sort of the whole table, and
-// together they took a third of the adoption. It records them here, in app_meta, in its own transaction. It also
-// leaves the rollups to count (META_ROLLUPS_UNCOUNTED, rollups.ts): one more pass and sort of every run, 1.3-1.5 s of
-// the adoption. Both are done after the file opens: on worker threads while the app serves (the app; the rollups
-// first), or before the database is handed over (the CLI, tests). Until then every query answers the same: filtered
-// ones read more rows (through the created_at indexes, which adoption builds), and a read of the rollups counts them
-// first, or waits for the count under way (ensureRollupsCounted). A process that stops half-way leaves the rest
-// listed, and the next open does it.
+// The work adoption leaves for after the file opens (its deferred work): counting the rollups and building the filter
+// indexes. Adoption copies a million runs without the job_runs indexes that only filters use (status, job type, who
+// triggered, the server-edition id): each is one sort of the whole table, and together they took a third of the
+// adoption. It records them here, in app_meta, in its own transaction. It also leaves the rollups to count
+// (META_ROLLUPS_UNCOUNTED, db/rollups.ts): one more pass and sort of every run, 1.3-1.5 s of the adoption. Both are done
+// after the file opens: on worker threads while the app serves (the app; the rollups first), or before the database is
+// handed over (the CLI, tests). Until then every query answers the same: filtered ones read more rows (through the
+// created_at indexes, which adoption builds), and a read of the rollups counts them first, or waits for the count under
+// way (ensureRollupsCounted). A process that stops half-way leaves the rest listed, and the next open does it. The
+// app_meta keys (deferred_indexes, rollups_uncounted) are stored in users' files: their names never change.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressListener } from '../../src-shared/progress';
-import type { AppDatabase } from './connection';
-import { readMeta, writeMeta } from './meta';
-import { countRollupsSql, ensureRollupsCounted, ROLLUPS_UNCOUNTED_SQL, rollupsUncounted } from './rollups';
-import { runSqlInWorker, SqlWorkerError, type SqlStep, type SqlWorkerJob, type SqlWorkerOptions } from './sql-worker';
+import type { AppDatabase } from '../db/connection';
+import { readMeta, writeMeta } from '../db/meta';
+import { countRollupsSql, ensureRollupsCounted, ROLLUPS_UNCOUNTED_SQL, rollupsUncounted } from '../db/rollups';
+import { runSqlInWorker, SqlWorkerError, type SqlStep, type SqlWorkerJob, type SqlWorkerOptions } from '../db/sql-worker';
 
 export const META_DEFERRED_INDEXES = 'deferred_indexes';
 

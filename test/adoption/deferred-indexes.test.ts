@@ -10,7 +10,7 @@ import {
   finishDeferredWork,
   META_DEFERRED_INDEXES,
   missingDeferredIndexes,
-} from '../../src-main/db/deferred-work';
+} from '../../src-main/adoption/after-open';
 import { readMeta } from '../../src-main/db/meta';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
 import { openAppDatabase } from '../../src-main/startup';
