@@ -1,6 +1,6 @@
 // The writing half of adoption. Every function here runs on the connection that builds the adopted file, inside
 // its one transaction, with foreign keys off; the server-edition file is attached to it as `legacy`, and only read.
-import { withTriggersDropped } from '../db/rollups';
+import { withTriggersDropped } from '../db/rollup-bulk';
 import type Database from 'better-sqlite3';
 import type { ProgressListener } from '../../src-shared/progress';
 import { fastLegacyMsSql, LEGACY_ROLES, LEGACY_STATUSES, legacyMsSql, mappedSql } from './mapping';

@@ -2,7 +2,7 @@
 // operations behind the orphan wizard and the CLI: check, list, and preview-then-execute delete and assign.
 // System runs have no business either, but they are not orphans, and nothing here can touch them:
 // every statement filters through runScopeCondition(ORPHANS).
-import { type BulkRunChange, withOwnerRollupsMoved, withRollupsMovedInBulk } from '../db/rollups';
+import { type BulkRunChange, withOwnerRollupsMoved, withRollupsMovedInBulk } from '../db/rollup-bulk';
 import { and, count, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';

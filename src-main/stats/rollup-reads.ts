@@ -9,7 +9,8 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL, type CountedRollups } from '../db/rollups';
+import { DAY_MS, DAYS_PER_WEEK, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL } from '../db/rollup-keys';
+import { type CountedRollups } from '../db/rollups';
 import { jobRuns } from '../db/schema';
 import { ownerRangesCondition, preparedRunScopeCondition, RUN_OWNER_SQL, runScopeCondition, runScopeValues, type TenantScope } from '../tenancy/owner-sql';
 

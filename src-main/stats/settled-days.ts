@@ -14,7 +14,8 @@
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
-import { countedRollups, DAY_MS, EVERY_DAY_VERSION, type CountedRollups } from '../db/rollups';
+import { DAY_MS, EVERY_DAY_VERSION } from '../db/rollup-keys';
+import { countedRollups, type CountedRollups } from '../db/rollups';
 import { jobRunDayVersions } from '../db/schema';
 import {
   activeRunsOf,

@@ -7,7 +7,7 @@ import { AppError } from '../../src-shared/errors';
 import { compareOwners, compareText } from '../../src-shared/tenancy';
 import { MAX_STATS_DAYS, type JobRunStatsInput, type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { type Orm } from '../db/connection';
-import { bucketValue, DAY_MS } from '../db/rollups';
+import { bucketValue, DAY_MS } from '../db/rollup-keys';
 import { businesses } from '../db/schema';
 import { addStatusCounts, emptyStatusCounts, HISTOGRAM_SIZE, type StatusCounts } from '../stats/rollup-reads';
 import { statsReader, type StatsReader } from '../stats/settled-days';

@@ -1,5 +1,5 @@
 // A server-edition database opens as an Automation Console database, with every row kept and mapped.
-import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
+import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollup-drift';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
-import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
+import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollup-drift';
 import { type AuditActor } from '../../src-main/audit/record';
 import { getJobTypes, countJobRuns, countJobRunsByOwner } from '../../src-main/history/runs';
 import { createJobRun, finishJobRun, recordRunProgress, startJobRun, type RunOutcome } from '../../src-main/lifecycle/runs';

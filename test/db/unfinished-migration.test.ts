@@ -3,7 +3,7 @@
 // again; every run this app queued itself, and every outcome the server edition recorded, stays as it was.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
+import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollup-drift';
 import { openAppDatabase } from '../../src-main/startup';
 import { INTERRUPTED_ERROR } from '../../src-main/jobs/runner';
 import { migrationsFolder } from '../helpers/migrations';

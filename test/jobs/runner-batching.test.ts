@@ -6,7 +6,7 @@ import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promi
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { openDatabaseFile, type AppDatabase } from '../../src-main/db/connection';
-import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
+import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollup-drift';
 import { type JobContext } from '../../src-main/jobs/context';
 import { type JobTypeDefinition } from '../../src-main/jobs/registry';
 import { createRunner, INTERRUPTED_ERROR, type Runner } from '../../src-main/jobs/runner';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { withOwnerRollupsMoved, withRollupsMovedInBulk } from '../../src-main/db/rollups';
+import { withOwnerRollupsMoved, withRollupsMovedInBulk } from '../../src-main/db/rollup-bulk';
 import { getJobRunStats } from '../../src-main/stats/stats';
 import { isRunInScope, ORPHANS_OWNER, type TenantScope } from '../../src-main/tenancy/owner-sql';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollups';
+import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollup-drift';
 import { openAppDatabase } from '../../src-main/startup';
 import type { AuditActor } from '../../src-main/audit/record';
 import { assignSuggestedOrphans, countOrphansWithSuggestion, suggestOrphanAssignments } from '../../src-main/orphans/suggestions';

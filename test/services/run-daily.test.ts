@@ -2,7 +2,7 @@
 // the present, the signed pieces add up to exactly the range, so nothing is counted twice or left out.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, DAYS_PER_WEEK } from '../../src-main/db/rollups';
+import { DAY_MS, DAYS_PER_WEEK } from '../../src-main/db/rollup-keys';
 import { histogramPieces, rangePieces, type HistogramPiece } from '../../src-main/stats/rollup-reads';
 
 /** The interval of instants a piece stands for. */

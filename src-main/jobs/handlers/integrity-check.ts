@@ -1,6 +1,6 @@
 // maintenance.integrity_check: SQLite's integrity and foreign-key checks over the whole file, and the
 // rollups against a recount of the runs.
-import { dailyRollupDrift, runCountDrift } from '../../db/rollups';
+import { dailyRollupDrift, runCountDrift } from '../../db/rollup-drift';
 import type { INTEGRITY_CHECK, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
 
