@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createAppCore } from '../src-main/app-core';
-import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/db/deferred-work';
+import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/adoption/after-open';
 import { openAppDatabase } from '../src-main/startup';
 import { forgetSettledDays } from '../src-main/stats/settled-days';
 import { SESSION_HEADER, startHttpShell } from '../src-main/http/server';

@@ -1,4 +1,4 @@
-// Adoption leaves the statistics' rollups to count once the file is open (deferred-work.ts). Until they are counted,
+// Adoption leaves the statistics' rollups to count once the file is open (adoption/after-open.ts). Until they are counted,
 // every read of them counts them first, or waits for the count under way: each answer is the one a file counted before
 // it opened gives. Writes made in between are in the count.
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAppCore } from '../../src-main/app-core';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { countRollupsInBackground } from '../../src-main/db/deferred-work';
+import { countRollupsInBackground } from '../../src-main/adoption/after-open';
 import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollup-drift';
 import { rollupsUncounted } from '../../src-main/db/rollups';
 import { openAppDatabase } from '../../src-main/startup';
