@@ -18,25 +18,27 @@ import { DAY_MS, EVERY_DAY_VERSION } from '../db/rollup-keys';
 import { countedRollups, type CountedRollups } from '../db/rollups';
 import { jobRunDayVersions } from '../db/schema';
 import {
-  activeRunsOf,
   addStatusCounts,
   addToBucket,
-  aggregateRange,
-  aggregateRangeInto,
   compactAggregate,
   countsBeforeBounds,
-  dailyStatusTotals,
   emptyStatusCounts,
-  rawCountsInDay,
-  rawRunsOf,
-  rawRunsOfDay,
   RunAggregate,
-  type ActiveRun,
   type CompactAggregate,
   type HistogramAggregate,
   type RangeAggregate,
-  type RawRun,
   type StatusCounts,
+} from './aggregates';
+import {
+  activeRunsOf,
+  aggregateRange,
+  aggregateRangeInto,
+  dailyStatusTotals,
+  rawCountsInDay,
+  rawRunsOf,
+  rawRunsOfDay,
+  type ActiveRun,
+  type RawRun,
 } from './rollup-reads';
 import type { TenantScope } from '../tenancy/owner-sql';
 

@@ -9,7 +9,7 @@ import { MAX_STATS_DAYS, type JobRunStatsInput, type JobRunStatsView } from '../
 import { type Orm } from '../db/connection';
 import { bucketValue, DAY_MS } from '../db/rollup-keys';
 import { businesses } from '../db/schema';
-import { addStatusCounts, emptyStatusCounts, HISTOGRAM_SIZE, type StatusCounts } from '../stats/rollup-reads';
+import { addStatusCounts, emptyStatusCounts, HISTOGRAM_SIZE, type StatusCounts } from './aggregates';
 import { statsReader, type StatsReader } from '../stats/settled-days';
 import { ORPHANS_OWNER, SYSTEM_OWNER, type TenantScope } from '../tenancy/owner-sql';
 

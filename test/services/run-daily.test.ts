@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, DAYS_PER_WEEK } from '../../src-main/db/rollup-keys';
-import { histogramPieces, rangePieces, type HistogramPiece } from '../../src-main/stats/rollup-reads';
+import { histogramPieces, rangePieces, type HistogramPiece } from '../../src-main/stats/range-pieces';
 
 /** The interval of instants a piece stands for. */
 function spanOf(piece: HistogramPiece): [number, number] {

@@ -1,0 +1,142 @@
+// What the stats add up, in memory: runs, duration counts and sums per owner, job type and status, duration
+// histograms per owner and job type, and runs per status (with their prefix sums over days). No SQL.
+import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import { DAY_MS } from '../db/rollup-keys';
+
+export interface StatusAggregate {
+  owner: number;
+  jobType: string;
+  status: RunStatus;
+  runs: number;
+  durN: number;
+  durSum: number;
+}
+
+/** Finished runs per duration bucket (the index) of one owner and job type; buckets outside [lo, hi] are 0. */
+export interface HistogramAggregate {
+  owner: number;
+  jobType: string;
+  buckets: Float64Array;
+  lo: number;
+  hi: number;
+}
+
+/** Buckets run 0..HISTOGRAM_SIZE - 1: the longest duration SQLite can hold (2^63 - 1 ms) is bucket 504. */
+export const HISTOGRAM_SIZE = 512;
+
+/** What a range's runs add up to: StatusAggregate and HistogramAggregate rows, each key once. */
+export interface RangeAggregate {
+  statuses: StatusAggregate[];
+  histograms: HistogramAggregate[];
+}
+
+/** Adds up signed rows of a range's pieces per owner, job type and status (and duration bucket). */
+export class RunAggregate {
+  private readonly statuses = new Map<string, StatusAggregate>();
+  private readonly histograms = new Map<string, HistogramAggregate>();
+
+  addRuns(owner: number, jobType: string, status: RunStatus, runs: number, durN: number, durSum: number): void {
+    const key = `${owner}\u0000${jobType}\u0000${status}`;
+    const entry = this.statuses.get(key);
+    if (entry) {
+      entry.runs += runs;
+      entry.durN += durN;
+      entry.durSum += durSum;
+    } else {
+      this.statuses.set(key, { owner, jobType, status, runs, durN, durSum });
+    }
+  }
+
+  histogramOf(owner: number, jobType: string): HistogramAggregate {
+    const key = `${owner}\u0000${jobType}`;
+    let entry = this.histograms.get(key);
+    if (!entry) {
+      entry = { owner, jobType, buckets: new Float64Array(HISTOGRAM_SIZE), lo: HISTOGRAM_SIZE, hi: -1 };
+      this.histograms.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Adds a kept aggregate. */
+  add(aggregate: CompactAggregate): void {
+    for (const row of aggregate.statuses) this.addRuns(row.owner, row.jobType, row.status, row.runs, row.durN, row.durSum);
+    for (const { owner, jobType, lo, counts } of aggregate.histograms) {
+      const entry = this.histogramOf(owner, jobType);
+      counts.forEach((runs, i) => addToBucket(entry, lo + i, runs));
+    }
+  }
+
+  /** The rows, without statuses that add up to no runs. */
+  result(): RangeAggregate {
+    return { statuses: [...this.statuses.values()].filter((row) => row.runs !== 0), histograms: [...this.histograms.values()] };
+  }
+}
+
+export function addToBucket(entry: HistogramAggregate, bucket: number, runs: number): void {
+  entry.buckets[bucket] = (entry.buckets[bucket] ?? 0) + runs;
+  if (bucket < entry.lo) entry.lo = bucket;
+  if (bucket > entry.hi) entry.hi = bucket;
+}
+
+/** A RangeAggregate to keep in memory: each histogram cut to its buckets lo, lo + 1, … (a full one is 4 KB). */
+export interface CompactAggregate {
+  statuses: StatusAggregate[];
+  histograms: { owner: number; jobType: string; lo: number; counts: Float64Array }[];
+}
+
+export function compactAggregate({ statuses, histograms }: RangeAggregate): CompactAggregate {
+  return {
+    statuses,
+    histograms: histograms.filter((row) => row.lo <= row.hi).map(({ owner, jobType, lo, hi, buckets }) => ({ owner, jobType, lo, counts: buckets.slice(lo, hi + 1) })),
+  };
+}
+
+/** Runs per status. */
+export type StatusCounts = Record<RunStatus, number>;
+
+// A stats call makes a few hundred of these (the per-day series): a plain loop over the statuses, about five
+// times cheaper than Object.fromEntries.
+const STATUSES: readonly RunStatus[] = RUN_STATUSES;
+
+export function emptyStatusCounts(): StatusCounts {
+  const counts = {} as StatusCounts;
+  for (const status of STATUSES) counts[status] = 0;
+  return counts;
+}
+
+/** a + sign·b, status by status. */
+export function addStatusCounts(a: StatusCounts, b: StatusCounts, sign: 1 | -1 = 1): StatusCounts {
+  const sum = {} as StatusCounts;
+  for (const status of STATUSES) sum[status] = a[status] + sign * b[status];
+  return sum;
+}
+
+/**
+ * For ascending instants `bounds`, the runs per status created from the start of bounds[0]'s UTC day up to each
+ * x: the whole days before x's day (a prefix sum of `dayTotal`) plus `inDay(x)`, the runs of x's day created
+ * before x (asked only for an x that is not a UTC midnight). Differences of neighbours count between bounds.
+ */
+export function countsBeforeBounds(
+  bounds: readonly number[],
+  dayTotal: (day: number) => StatusCounts | undefined,
+  inDay: (x: number) => StatusCounts,
+): StatusCounts[] {
+  const first = bounds[0];
+  const last = bounds[bounds.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const baseDay = Math.floor(first / DAY_MS);
+  const lastDay = Math.floor(last / DAY_MS);
+  // prefix[d - baseDay] = runs in whole days [baseDay, d)
+  const prefix: StatusCounts[] = [emptyStatusCounts()];
+  // Up to lastDay's start: no bound needs a day it lies in as a whole day.
+  for (let day = baseDay; day < lastDay; day++) {
+    const previous = prefix[prefix.length - 1] as StatusCounts;
+    const counts = dayTotal(day);
+    prefix.push(counts ? addStatusCounts(previous, counts) : previous);
+  }
+  return bounds.map((x) => {
+    const day = Math.floor(x / DAY_MS);
+    const before = prefix[day - baseDay] as StatusCounts;
+    return x === day * DAY_MS ? before : addStatusCounts(before, inDay(x));
+  });
+}
