@@ -11,9 +11,10 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', '
  * handlers, which use services, and the runner) above the services.
  */
 const MAIN_FLOORS = [
+  // tenancy/: the owner key and every tenant scope in SQL (the tenant chokepoint), used by db/rollups as much as by the domains.
   ['./src-main/db', './src-main/tenancy', './src-main/access', './src-main/jobs/catalog.ts', './src-main/security.ts'],
   // The domains: a run's lifecycle, the history, the statistics, bulk actions, orphans, schedules' rules, the audit log,
-  // usage, accounts; and what they share (services/: the tenant chokepoint, page cursors, the database facts).
+  // usage, accounts; and what they share (services/: page cursors, the database facts).
   [
     './src-main/services',
     './src-main/lifecycle',
