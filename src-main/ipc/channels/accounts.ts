@@ -9,9 +9,9 @@ import {
   setBusinessDisabled,
 } from '../../accounts/businesses';
 import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../../accounts/users';
-import { type HandlerDeps, type HandlersOf, publishTablesChanged } from './common';
+import { type ChannelDeps, type HandlersOf, publishTablesChanged } from './common';
 
-export function businessChannels({ db, events }: Pick<HandlerDeps, 'db' | 'events'>): HandlersOf<'businesses'> {
+export function businessChannels({ db, events }: Pick<ChannelDeps, 'db' | 'events'>): HandlersOf<'businesses'> {
   const { orm } = db;
   return {
     'businesses.list': (_input, { actor }) => listBusinessViews(orm, actor),
@@ -39,7 +39,7 @@ export function businessChannels({ db, events }: Pick<HandlerDeps, 'db' | 'event
   };
 }
 
-export function userChannels({ db, sessions, events }: Pick<HandlerDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'users'> {
+export function userChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'users'> {
   const { orm } = db;
   return {
     'users.list': (_input, { actor }) => listUsers(orm, actor),

@@ -3,15 +3,15 @@ import { getUsage, writeUsageCsv } from '../../usage/usage';
 import { listAuditEvents } from '../../audit/list';
 import { recordAuditEvent, userAuditActor } from '../../audit/record';
 import { exportsFolderFor } from '../../db/paths';
-import { type HandlerDeps, type HandlersOf } from './common';
+import { type ChannelDeps, type HandlersOf } from './common';
 
-export function auditChannels({ db }: Pick<HandlerDeps, 'db'>): HandlersOf<'audit'> {
+export function auditChannels({ db }: Pick<ChannelDeps, 'db'>): HandlersOf<'audit'> {
   return {
     'audit.list': (input, { actor }) => listAuditEvents(db.orm, actor, input),
   };
 }
 
-export function metricsChannels({ db }: Pick<HandlerDeps, 'db'>): HandlersOf<'metrics'> {
+export function metricsChannels({ db }: Pick<ChannelDeps, 'db'>): HandlersOf<'metrics'> {
   const { orm } = db;
   return {
     'metrics.usage': (input, { scope }) => {

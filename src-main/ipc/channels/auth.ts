@@ -7,9 +7,9 @@ import { getBusiness } from '../../accounts/businesses';
 import { recordAuditEvent, userAuditActor } from '../../audit/record';
 import { selectionAtSignIn, visibleSelection } from '../../sessions';
 import { type RequestContext, resolveSignedIn, type SignedIn } from '../access';
-import { type HandlerDeps, type HandlersOf, publishTablesChanged } from './common';
+import { type ChannelDeps, type HandlersOf, publishTablesChanged } from './common';
 
-export function authChannels({ db, sessions, events }: Pick<HandlerDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'auth' | 'session'> {
+export function authChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'auth' | 'session'> {
   const { orm } = db;
 
   function sessionView({ session, actor }: Pick<SignedIn, 'session' | 'actor'>): SessionView {

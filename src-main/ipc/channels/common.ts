@@ -24,7 +24,7 @@ export type ChannelsOf<Prefix extends string> = Extract<DatabaseChannel, `${Pref
 /** The handlers of one domain's channels. */
 export type HandlersOf<Prefix extends string> = Pick<ContractHandlers, ChannelsOf<Prefix>>;
 
-export interface HandlerDeps {
+export interface ChannelDeps {
   db: AppDatabase;
   sessions: SessionStore;
   events: AppEventBus;

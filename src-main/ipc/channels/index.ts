@@ -3,14 +3,14 @@
 import { authChannels } from './auth';
 import { businessChannels, userChannels } from './accounts';
 import { auditChannels, metricsChannels } from './audit-and-metrics';
-import { type DatabaseHandlers, type HandlerDeps } from './common';
+import { type ChannelDeps, type DatabaseHandlers } from './common';
 import { jobChannels } from './jobs';
 import { orphanChannels } from './orphans';
 import { scheduleChannels } from './schedules';
 
-export { type ContractHandlers, type DatabaseChannel, type DatabaseHandlers, type HandlerDeps } from './common';
+export { type ChannelDeps, type ContractHandlers, type DatabaseChannel, type DatabaseHandlers } from './common';
 
-export function createDatabaseHandlers(deps: HandlerDeps): DatabaseHandlers {
+export function createDatabaseHandlers(deps: ChannelDeps): DatabaseHandlers {
   return {
     ...authChannels(deps),
     ...businessChannels(deps),

@@ -10,9 +10,9 @@ import { getJobRun, getJobTypes } from '../../history/runs';
 import { cancelJobRun, retryJobRun } from '../../lifecycle/control';
 import { createJobRun } from '../../lifecycle/runs';
 import { getJobRunStats } from '../../stats/stats';
-import { type HandlerDeps, type HandlersOf } from './common';
+import { type ChannelDeps, type HandlersOf } from './common';
 
-type JobChannelDeps = Pick<HandlerDeps, 'db' | 'events' | 'runner'>;
+type JobChannelDeps = Pick<ChannelDeps, 'db' | 'events' | 'runner'>;
 
 export function jobChannels(deps: JobChannelDeps): HandlersOf<'jobs'> {
   return { ...historyChannels(deps), ...lifecycleChannels(deps), ...bulkChannels(deps) };

@@ -3,9 +3,9 @@
 import { assignOrphans, checkRuns, deleteOrphans, listOrphans, previewOrphanAssignment, previewOrphanDeletion } from '../../orphans/orphans';
 import { assignSuggestedOrphans, suggestOrphanAssignments } from '../../orphans/suggestions';
 import { userAuditActor } from '../../audit/record';
-import { type HandlerDeps, type HandlersOf, publishTablesChanged } from './common';
+import { type ChannelDeps, type HandlersOf, publishTablesChanged } from './common';
 
-export function orphanChannels({ db, events }: Pick<HandlerDeps, 'db' | 'events'>): HandlersOf<'orphans'> {
+export function orphanChannels({ db, events }: Pick<ChannelDeps, 'db' | 'events'>): HandlersOf<'orphans'> {
   return {
     'orphans.check': (input) => {
       return checkRuns(db, { newestLimit: input.newestLimit });

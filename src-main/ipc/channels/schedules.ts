@@ -4,9 +4,9 @@ import { type ScopeSelection } from '../../../src-shared/schemas/accounts';
 import { type Actor } from '../../access/policy';
 import { createSchedule, deleteSchedule, listSchedules, previewCron, setScheduleEnabled, updateSchedule, type ScheduleOwner } from '../../schedules/schedules';
 import { type InTenant } from '../access';
-import { type HandlerDeps, type HandlersOf } from './common';
+import { type ChannelDeps, type HandlersOf } from './common';
 
-export function scheduleChannels({ db, events, scheduler }: Pick<HandlerDeps, 'db' | 'events' | 'scheduler'>): HandlersOf<'schedules'> {
+export function scheduleChannels({ db, events, scheduler }: Pick<ChannelDeps, 'db' | 'events' | 'scheduler'>): HandlersOf<'schedules'> {
   /** A schedule write: the scheduler re-plans, and the sessions that may read the schedule refresh it. */
   function withScheduleChange<T extends ScheduleOwner>({ actor, selection }: InTenant, change: (actor: Actor, selection: ScopeSelection) => T): T {
     const result = change(actor, selection);
