@@ -1,6 +1,9 @@
-// Whose runs a request may see, and where a new run belongs: the tenant concept as types, shared by main's access
-// rules and services. Main translates a scope into SQL in one place (src-main/tenancy/owner-sql.ts: the owner key and every scope condition).
-import type { RunOwnerView } from './schemas/jobs';
+// The tenant concept, defined once: whose runs a request may see (TenantScope), where a new run belongs (RunTarget)
+// and whose runs a figure is about (RunOwnerView), as types and as the schemas the IPC contract checks them with;
+// shared by main's access rules and services and by the renderer. Main translates a scope and the owner into SQL in
+// one place (src-main/tenancy/owner-sql.ts: the owner key and every scope condition).
+import { z } from 'zod';
+import { idSchema } from './schemas/common';
 
 /** Whose runs a query may see or touch. Required everywhere: there is no "no scope". */
 export type TenantScope =
@@ -12,8 +15,23 @@ export type TenantScope =
   /** Business-scoped runs whose business is missing. */
   | { kind: 'orphans' };
 
-/** Where a new run belongs. Never an orphan: only adoption of a server-edition file produces those. */
-export type RunTarget = { kind: 'business'; businessId: number } | { kind: 'system' };
+/**
+ * Where a new run belongs. Never an orphan: only adoption of a server-edition file produces those. Only system
+ * admins name it; everyone else triggers in their own business.
+ */
+export const runTargetSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('business'), businessId: idSchema }),
+  z.strictObject({ kind: z.literal('system') }),
+]);
+export type RunTarget = z.output<typeof runTargetSchema>;
+
+/** Whose runs a figure is about, as lists and comparisons show it: a business (with its name), system-wide runs, or orphans. */
+export const runOwnerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('business'), businessId: idSchema, businessName: z.string() }),
+  z.strictObject({ kind: z.literal('system') }),
+  z.strictObject({ kind: z.literal('orphans') }),
+]);
+export type RunOwnerView = z.output<typeof runOwnerSchema>;
 
 const OWNER_KIND_ORDER = { business: 0, system: 1, orphans: 2 } as const;
 

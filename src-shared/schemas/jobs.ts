@@ -2,19 +2,12 @@
 import { z } from 'zod';
 import { RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS } from '../domain';
 import { countSchema, epochMsSchema, idSchema, timeZoneSchema } from './common';
+import { runOwnerSchema, runTargetSchema, type RunTarget } from '../tenancy';
 
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export const runTriggerSchema = z.enum(RUN_TRIGGERS);
 export const runScopeSchema = z.enum(RUN_SCOPES);
 export const jobTypeKeySchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'must be a job type key such as reports.monthly_usage');
-
-/** Whose runs a figure is about, as lists and comparisons show it: a business (with its name), system-wide runs, or orphans. */
-export const runOwnerSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('business'), businessId: idSchema, businessName: z.string() }),
-  z.strictObject({ kind: z.literal('system') }),
-  z.strictObject({ kind: z.literal('orphans') }),
-]);
-export type RunOwnerView = z.output<typeof runOwnerSchema>;
 
 /** A run in a list: everything but its params and result, which only the detail carries. */
 export const jobRunSchema = z.strictObject({
@@ -190,12 +183,8 @@ export const jobTypeSchema = z.strictObject({
 });
 export type JobTypeView = z.output<typeof jobTypeSchema>;
 
-/** Where a triggered run belongs. Only system admins name it; everyone else triggers in their own business. */
-export const runTargetSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('business'), businessId: idSchema }),
-  z.strictObject({ kind: z.literal('system') }),
-]);
-export type RunTargetInput = z.output<typeof runTargetSchema>;
+/** Where a triggered run belongs (src-shared/tenancy.ts). */
+export type RunTargetInput = RunTarget;
 
 export const createJobRunInput = z.strictObject({
   jobType: jobTypeKeySchema,

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { MISSED_RUN_POLICIES } from '../domain';
 import { epochMsSchema, idSchema, nameSchema, timeZoneSchema } from './common';
-import { jobTypeKeySchema, runScopeSchema, runTargetSchema } from './jobs';
+import { jobTypeKeySchema, runScopeSchema } from './jobs';
+import { runTargetSchema } from '../tenancy';
 
 const paramsSchema = z
   .record(z.string().max(100), z.unknown())

@@ -1,7 +1,7 @@
 // Usage metrics as they cross the IPC boundary: runs, failures and durations per owner and UTC month, and the CSV export.
 import { z } from 'zod';
 import { countSchema } from './common';
-import { runOwnerSchema } from './jobs';
+import { runOwnerSchema } from '../tenancy';
 
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-03');
 
