@@ -5,7 +5,7 @@ import { sum } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { countedRollups } from '../db/rollups';
-import { ORPHANS_OWNER, ownerCondition, SYSTEM_OWNER, type TenantScope } from '../tenancy/owner-sql';
+import { ownerCondition, ownerOfKey, type TenantScope } from '../tenancy/owner-sql';
 
 /** Runs per job type in `scope`. */
 export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number> {
@@ -34,7 +34,5 @@ export function runsPerOwner(orm: Orm, scope: TenantScope): { scope: RunScope; b
     .where(ownerCondition(scope, jobRunCounts.owner))
     .groupBy(jobRunCounts.owner)
     .all()
-    .map(({ owner, runs }) =>
-      owner === SYSTEM_OWNER ? { scope: 'system', businessId: null, runs } : { scope: 'business', businessId: owner === ORPHANS_OWNER ? null : owner, runs },
-    );
+    .map(({ owner, runs }) => ({ ...ownerOfKey(owner), runs }));
 }

@@ -31,6 +31,11 @@ export function ownerKeySql(row?: 'NEW' | 'OLD'): string {
 /** The owner key of each run, over job_runs' columns: what the triggers compute for each run. */
 export const RUN_OWNER_SQL = ownerKeySql();
 
+/** The run owner a key stands for: the inverse of RUN_OWNER_SQL. */
+export function ownerOfKey(owner: number): { scope: RunScope; businessId: number | null } {
+  return owner === SYSTEM_OWNER ? { scope: 'system', businessId: null } : { scope: 'business', businessId: owner === ORPHANS_OWNER ? null : owner };
+}
+
 /** The runs of one owner (RUN_OWNER_SQL = owner), as a condition on job_runs that the (business_id, …) indexes serve. */
 export function ownerRunsCondition(owner: number): { sql: string; params: number[] } {
   if (owner === ORPHANS_OWNER) return { sql: "business_id IS NULL AND scope <> 'system'", params: [] };
