@@ -131,7 +131,7 @@ export async function deleteOrphans(
 }
 
 /**
- * Up to 100,000 runs at once: the rollups move set-based, not by a trigger per run (db/rollups.ts). When the
+ * Up to 100,000 runs at once: the rollups move set-based, not by a trigger per run (db/rollup-bulk.ts). When the
  * selection is every orphan (`selectedCount`, the selected orphans counted inside the transaction, is all of them), the orphans' rollup rows move or go by
  * key; otherwise the selected runs are grouped and their groups taken out (and put back under the new owner).
  */
