@@ -30,14 +30,14 @@
 // (no copy), a failure or a crash at any point leaves the server-edition file as it was, and the adopted file holds
 // no free pages of the old tables. Worker threads check the runs and verify the copy meanwhile (see buildAdoptedFile).
 import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import type { AdoptionReportView } from '../../src-shared/contract';
 import type { ProgressListener } from '../../src-shared/progress';
 import { recordAuditEvent } from '../audit/record';
+import { replaceKeepingBackup } from './replace';
 import { COUNT_ORPHANS_WITH_SUGGESTION } from '../orphans/suggestions';
-import { backupPathFor, refuseExisting, syncFile } from '../db/backup';
+import { backupPathFor, syncFile } from '../db/backup';
 import { openDatabaseFile, type AppDatabase } from '../db/connection';
 import { deferIndexes } from './after-open';
 import { META_LEGACY_ADOPTION, writeMeta } from '../db/meta';
@@ -172,6 +172,8 @@ interface BuildContext extends AdoptionOptions {
  * while this thread runs the CHECK pass over them. Nothing is kept unless every check passed: a run the checks refuse
  * (an unknown status, an unreadable time) is reported as such even when it already made the copy fail. The rollups are
  * left to count once the file is open (META_ROLLUPS_UNCOUNTED, after-open.ts), like the filter indexes.
+ * Longer than 80 lines on purpose: one connection's transaction, lock mode and journal run through it in order, the
+ * workers start and are awaited at the points that order allows, and the timer's laps name its phases.
  */
 async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], plan: LegacyPlan, context: BuildContext): Promise<AdoptionReport> {
   const { onProgress: progress, timer } = context;
@@ -339,55 +341,6 @@ function copyOtherTables(sqlite: Database.Database, tables: string[]): void {
     sqlite.exec(definition!.sql);
     sqlite.exec(`INSERT INTO main."${table}" SELECT * FROM ${LEGACY_SCHEMA}."${table}"`);
     for (const object of rest) sqlite.exec(object.sql);
-  }
-}
-
-/**
- * Puts the built file in place of the server-edition file, which stays as the backup: a second name for the old file
- * (a hard link, or a copy where the file system has none), then one rename over the old name. `db`, the last
- * connection to the old file, is closed first, so its journal or WAL is gone and cannot be taken for the new file's.
- */
-function replaceKeepingBackup(db: AppDatabase, built: string, backupPath: string): void {
-  db.close();
-  let backedUp = false;
-  try {
-    // The last connection to close in WAL mode checkpoints and removes the WAL: one left means another is open.
-    if (fs.existsSync(`${db.path}-wal`)) {
-      throw new Error(`Another program has ${db.path} open (its -wal file is there); close it and start again. Nothing was changed.`);
-    }
-    refuseExisting(backupPath);
-    try {
-      fs.linkSync(db.path, backupPath);
-    } catch {
-      fs.copyFileSync(db.path, backupPath, fs.constants.COPYFILE_EXCL);
-      syncFile(backupPath);
-    }
-    backedUp = true;
-    fs.rmSync(`${db.path}-shm`, { force: true });
-    fs.renameSync(built, db.path);
-  } catch (error) {
-    // The old file is still in its place: neither the new one nor a second name for the old one is kept.
-    fs.rmSync(built, { force: true });
-    if (backedUp) fs.rmSync(backupPath, { force: true });
-    throw error;
-  }
-  syncDirectory(path.dirname(db.path));
-}
-
-/** Makes a rename durable (a no-op where directories cannot be opened, as on Windows). */
-function syncDirectory(dir: string): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fs.fsyncSync(fd);
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename itself is atomic either way.
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

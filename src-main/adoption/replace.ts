@@ -1,0 +1,55 @@
+// Putting an adopted file in place of the server-edition file, which stays as the backup: one rename over the old
+// name, made durable.
+import fs from 'node:fs';
+import path from 'node:path';
+import { refuseExisting, syncFile } from '../db/backup';
+import type { AppDatabase } from '../db/connection';
+
+/**
+ * Puts the built file in place of the server-edition file, which stays as the backup: a second name for the old file
+ * (a hard link, or a copy where the file system has none), then one rename over the old name. `db`, the last
+ * connection to the old file, is closed first, so its journal or WAL is gone and cannot be taken for the new file's.
+ */
+export function replaceKeepingBackup(db: AppDatabase, built: string, backupPath: string): void {
+  db.close();
+  let backedUp = false;
+  try {
+    // The last connection to close in WAL mode checkpoints and removes the WAL: one left means another is open.
+    if (fs.existsSync(`${db.path}-wal`)) {
+      throw new Error(`Another program has ${db.path} open (its -wal file is there); close it and start again. Nothing was changed.`);
+    }
+    refuseExisting(backupPath);
+    try {
+      fs.linkSync(db.path, backupPath);
+    } catch {
+      fs.copyFileSync(db.path, backupPath, fs.constants.COPYFILE_EXCL);
+      syncFile(backupPath);
+    }
+    backedUp = true;
+    fs.rmSync(`${db.path}-shm`, { force: true });
+    fs.renameSync(built, db.path);
+  } catch (error) {
+    // The old file is still in its place: neither the new one nor a second name for the old one is kept.
+    fs.rmSync(built, { force: true });
+    if (backedUp) fs.rmSync(backupPath, { force: true });
+    throw error;
+  }
+  syncDirectory(path.dirname(db.path));
+}
+
+/** Makes a rename durable (a no-op where directories cannot be opened, as on Windows). */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself is atomic either way.
+  } finally {
+    fs.closeSync(fd);
+  }
+}
