@@ -23,9 +23,8 @@ import { getActiveJobRuns, listJobRuns } from '../src-main/history/pages';
 import { getJobTypes } from '../src-main/history/runs';
 import { createJobRun, finishJobRun, startJobRun } from '../src-main/lifecycle/runs';
 import { getJobRunStats } from '../src-main/stats/stats';
-import { type RunTarget } from '../src-shared/tenancy';
+import { type RunTarget, type TenantScope } from '../src-shared/tenancy';
 import { assignOrphans, deleteOrphans, previewOrphanAssignment, previewOrphanDeletion } from '../src-main/orphans/orphans';
-import { type TenantScope } from '../src-main/tenancy/owner-sql';
 import { type RunStatus } from '../src-shared/domain';
 import { MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type ListJobRunsInput } from '../src-shared/schemas/jobs';
 import {

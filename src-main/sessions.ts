@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { reachOf } from '../src-shared/access';
 import type { ScopeSelection } from '../src-shared/schemas/accounts';
 import { type Actor, defaultSelection, noBusiness, tenantScopeFor } from './access/policy';
-import type { TenantScope } from './tenancy/owner-sql';
+import type { TenantScope } from '../src-shared/tenancy';
 
 /** A session ends after this long without a request. */
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@ import { requireReach, ownBusiness, type Actor } from '../access/policy';
 import type { Orm } from '../db/connection';
 import { auditEvents, type AuditEventRow } from '../db/schema';
 import { getJobRun } from '../history/runs';
-import type { TenantScope } from '../tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import { decodePageCursor, encodePageCursor, isPositiveId } from '../services/page-cursor';
 
 export const MAX_AUDIT_PAGE = 200;

@@ -29,7 +29,8 @@ import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { filterConditions } from '../history/pages';
 import { createRetryRun, type RunCanceller } from '../lifecycle/control';
-import { runScopeCondition, type TenantScope } from '../tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
+import { runScopeCondition } from '../tenancy/owner-sql';
 import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from '../usage/usage';
 
 // ---- Selection and eligibility --------------------------------------------------------------------

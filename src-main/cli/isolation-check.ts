@@ -14,8 +14,8 @@ import { listJobRuns } from '../history/pages';
 import { countJobRuns, getJobRun } from '../history/runs';
 import { createJobRun, finishJobRun, startJobRun } from '../lifecycle/runs';
 import { getJobRunStats } from '../stats/stats';
-import { type RunTarget } from '../../src-shared/tenancy';
-import { runScopeCondition, type TenantScope } from '../tenancy/owner-sql';
+import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
+import { runScopeCondition } from '../tenancy/owner-sql';
 import { plural } from './io';
 
 export interface IsolationCheck {

@@ -7,7 +7,8 @@ import { JOB_RUN_SORT_FIELDS, MAX_RUNS_PAGE, type JobRunFilters, type JobRunPage
 import { type Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { jobRuns } from '../db/schema';
-import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { decodePageCursor, encodePageCursor, isPositiveId } from '../services/page-cursor';
 import { type JobRunListRow, selectRunList, toJobRunView } from './views';
 

@@ -3,14 +3,14 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { type RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
-import { compareText } from '../../src-shared/tenancy';
+import { compareText, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunDetailView, type JobRunView, type JobTypeView } from '../../src-shared/schemas/jobs';
 import { type Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { businesses, jobRuns } from '../db/schema';
 import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema } from '../jobs/catalog';
 import { runsInScope, runsPerJobType, runsPerOwner } from '../stats/run-counts';
-import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../tenancy/owner-sql';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { selectRunList, toJobRunDetailView, toJobRunView } from './views';
 
 /** A run as lists show it (no params or result), or null when it is not in `scope`. */

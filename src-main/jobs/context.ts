@@ -1,7 +1,7 @@
 // What a job handler gets to work with: the database, its own run and tenant scope, progress, folders, time.
 import type { AppDatabase } from '../db/connection';
 import type { AuditActor } from '../audit/record';
-import type { TenantScope } from '../tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 
 export interface JobContext {

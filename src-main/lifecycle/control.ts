@@ -1,13 +1,12 @@
 // What a person does to a run: cancel it, or retry it as a new linked run; the access rules that depend on the row.
 import { ACTIVE_RUN_STATUSES, isRetryableStatus, type RunStatus } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
-import { type RunTarget } from '../../src-shared/tenancy';
+import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
-import { type TenantScope } from '../tenancy/owner-sql';
 import { getJobRun } from '../history/runs';
 import { createJobRun } from './runs';
 

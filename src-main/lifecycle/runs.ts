@@ -4,14 +4,14 @@
 import { and, asc, eq, inArray, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
-import { type RunTarget } from '../../src-shared/tenancy';
+import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_CATALOG, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
 import { getBusiness } from '../accounts/businesses';
-import { preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../tenancy/owner-sql';
+import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { type JobRunListRow, listColumns, toJobRunView } from '../history/views';
 
 // ---- Create, start, finish ------------------------------------------------------------------------

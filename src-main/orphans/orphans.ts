@@ -16,7 +16,8 @@ import { recordAuditEvent, type AuditActor } from '../audit/record';
 import { getBusiness, listBusinesses } from '../accounts/businesses';
 import { listJobRuns } from '../history/pages';
 import { countJobRunsByOwner } from '../history/runs';
-import { ORPHANS_OWNER, runScopeCondition, type TenantScope } from '../tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
+import { ORPHANS_OWNER, runScopeCondition } from '../tenancy/owner-sql';
 
 const ORPHANS: TenantScope = { kind: 'orphans' };
 

@@ -16,10 +16,10 @@ import {
 import { backUpThenWrite, backupPathFor } from '../db/backup';
 import type { AppDatabase } from '../db/connection';
 import { recordAuditEvent, type AuditActor } from '../audit/record';
-import { compareText } from '../../src-shared/tenancy';
+import { compareText, type TenantScope } from '../../src-shared/tenancy';
 import { countJobRuns, findJobRunViews } from '../history/runs';
 import { moveOrphansTo, requireAssignableBusiness, requireCountUnchanged, requireExpectedCount } from './orphans';
-import { runScopeCondition, type TenantScope } from '../tenancy/owner-sql';
+import { runScopeCondition } from '../tenancy/owner-sql';
 
 const ORPHANS: TenantScope = { kind: 'orphans' };
 

@@ -14,8 +14,8 @@ import { businesses, jobSchedules, type JobScheduleRow } from '../db/schema';
 import { findJobType, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { requireEnabledBusiness } from '../accounts/businesses';
-import { type RunTarget } from '../../src-shared/tenancy';
-import { scheduleScopeCondition, type TenantScope } from '../tenancy/owner-sql';
+import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
+import { scheduleScopeCondition } from '../tenancy/owner-sql';
 import type { RunScope } from '../../src-shared/domain';
 
 export type CreateScheduleInput = z.output<typeof createScheduleInput>;

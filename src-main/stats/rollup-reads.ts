@@ -22,7 +22,8 @@ import {
   type StatusCounts,
 } from './aggregates';
 import { histogramPieces, liveLength, rangePieces, type HistogramPiece, type RangePiece } from './range-pieces';
-import { ownerRangesCondition, preparedRunScopeCondition, RUN_OWNER_SQL, runScopeCondition, runScopeValues, type TenantScope } from '../tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
+import { ownerRangesCondition, preparedRunScopeCondition, RUN_OWNER_SQL, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 
 const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
 const RAW_FINISHED = sql.raw(RUN_FINISHED_SQL);

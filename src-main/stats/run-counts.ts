@@ -5,7 +5,8 @@ import { sum } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import type { Orm } from '../db/connection';
 import { countedRollups } from '../db/rollups';
-import { ownerCondition, ownerOfKey, type TenantScope } from '../tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
+import { ownerCondition, ownerOfKey } from '../tenancy/owner-sql';
 
 /** Runs per job type in `scope`. */
 export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number> {

@@ -40,7 +40,7 @@ import {
   type ActiveRun,
   type RawRun,
 } from './rollup-reads';
-import type { TenantScope } from '../tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 
 /**
  * A day counts as settled this long after it ended (by SQLite's clock, the triggers' clock): a write whose

@@ -4,14 +4,14 @@
 import { inArray } from 'drizzle-orm';
 import { RUN_STATUSES } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
-import { compareOwners, compareText } from '../../src-shared/tenancy';
+import { compareOwners, compareText, type TenantScope } from '../../src-shared/tenancy';
 import { MAX_STATS_DAYS, type JobRunStatsInput, type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { type Orm } from '../db/connection';
 import { bucketValue, DAY_MS } from '../db/rollup-keys';
 import { businesses } from '../db/schema';
 import { addStatusCounts, emptyStatusCounts, HISTOGRAM_SIZE, type StatusCounts } from './aggregates';
 import { statsReader, type StatsReader } from '../stats/settled-days';
-import { ORPHANS_OWNER, SYSTEM_OWNER, type TenantScope } from '../tenancy/owner-sql';
+import { ORPHANS_OWNER, SYSTEM_OWNER } from '../tenancy/owner-sql';
 
 // ---- Statistics -----------------------------------------------------------------------------------
 

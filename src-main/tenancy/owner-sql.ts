@@ -10,7 +10,6 @@ import { AppError } from '../../src-shared/errors';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { jobRuns, jobSchedules } from '../db/schema';
 
-export type { TenantScope } from '../../src-shared/tenancy';
 
 // ---- The owner key ------------------------------------------------------------------------------------------
 

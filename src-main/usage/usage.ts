@@ -7,11 +7,11 @@ import path from 'node:path';
 import { and, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
-import { compareOwners, compareText } from '../../src-shared/tenancy';
+import { compareOwners, compareText, type TenantScope } from '../../src-shared/tenancy';
 import { usageInput, type UsageInput, type UsageRowView } from '../../src-shared/schemas/usage';
 import type { AppDatabase, Orm } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
-import { runScopeCondition, type TenantScope } from '../tenancy/owner-sql';
+import { runScopeCondition } from '../tenancy/owner-sql';
 
 /** The widest range one report covers, in months (both ends included). */
 export const MAX_USAGE_MONTHS = 36;

@@ -14,7 +14,7 @@ import { countJobRuns, countJobRunsByOwner, getJobTypes } from '../../src-main/h
 import { createJobRun, finishJobRun, startJobRun } from '../../src-main/lifecycle/runs';
 import { getJobRunStats } from '../../src-main/stats/stats';
 import { assignOrphans, checkRuns } from '../../src-main/orphans/orphans';
-import type { TenantScope } from '../../src-main/tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { SeededRandom } from '../helpers/random';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';

@@ -4,7 +4,7 @@ import type { Actor } from '../../src-main/access/policy';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { recordAuditEvent, type AuditActor } from '../../src-main/audit/record';
 import { getRunAuditTrail, listAuditEvents } from '../../src-main/audit/list';
-import type { TenantScope } from '../../src-main/tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import type { UserRole } from '../../src-shared/domain';
 import { auditEventPageSchema, listAuditEventsInput, type AuditEventView } from '../../src-shared/schemas/audit';
 import { createTestDatabase, insertRuns, seedBusiness } from '../helpers/seed';

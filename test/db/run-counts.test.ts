@@ -11,7 +11,7 @@ import { type AuditActor } from '../../src-main/audit/record';
 import { getJobTypes, countJobRuns, countJobRunsByOwner } from '../../src-main/history/runs';
 import { createJobRun, finishJobRun, recordRunProgress, startJobRun, type RunOutcome } from '../../src-main/lifecycle/runs';
 import { assignOrphans, deleteOrphans } from '../../src-main/orphans/orphans';
-import { type TenantScope } from '../../src-main/tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
 import { MIGRATIONS_FOLDER } from '../helpers/temp';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getJobRun } from '../../src-main/history/runs';
 import { cancelJobRun, retryJobRun } from '../../src-main/lifecycle/control';
-import type { TenantScope } from '../../src-main/tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import { actorFor, seedUser } from '../helpers/accounts';
 import { createTestDatabase, insertRuns, readAuditEvents, seedBusiness } from '../helpers/seed';
 import { startRunner } from './support';

@@ -18,7 +18,7 @@ import {
   RUNS_CSV_HEADER,
   SYSTEM_WIDE_LABEL,
 } from '../../src-main/bulk/bulk-runs';
-import type { TenantScope } from '../../src-main/tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import { RUN_STATUSES, type RunStatus, type UserRole } from '../../src-shared/domain';
 import { MAX_BULK_RUNS, MAX_EXPORT_ROWS, type BulkSelectionInput } from '../../src-shared/schemas/bulk';
 import type { JobRunView } from '../../src-shared/schemas/jobs';

@@ -4,7 +4,7 @@ import { findJobType, JOB_CATALOG } from '../../src-main/jobs/catalog';
 import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../../src-main/history/pages';
 import { countJobRuns, getJobRun, getJobTypes } from '../../src-main/history/runs';
 import { createJobRun, finishJobRun, startJobRun } from '../../src-main/lifecycle/runs';
-import type { TenantScope } from '../../src-main/tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import { listJobRunsInput, type JobRunFilters } from '../../src-shared/schemas/jobs';
 import { createTestDatabase, insertRuns, seedBusiness, seedRuns, seedUser } from '../helpers/seed';
 

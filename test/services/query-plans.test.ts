@@ -58,7 +58,7 @@ import { countJobRuns, getJobTypes } from '../../src-main/history/runs';
 import { claimNextPendingRun, createJobRun, failRunningRuns, finishJobRun, recordRunProgress, startJobRun } from '../../src-main/lifecycle/runs';
 import { getJobRunStats } from '../../src-main/stats/stats';
 import { checkRuns, listOrphans } from '../../src-main/orphans/orphans';
-import type { TenantScope } from '../../src-main/tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
 import type { RunStatus, RunTrigger } from '../../src-shared/domain';
 import { listJobRunsInput, type JobRunPageView } from '../../src-shared/schemas/jobs';
 import { insertRuns, seedBusiness, seedUser, type SeedOwner, type SeedRun } from '../helpers/seed';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { jobRuns } from '../../src-main/db/schema';
 import { sql } from 'drizzle-orm';
-import { isRunInScope, preparedRunScopeCondition, runScopeCondition, runScopeValues, type TenantScope } from '../../src-main/tenancy/owner-sql';
+import type { TenantScope } from '../../src-shared/tenancy';
+import { isRunInScope, preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../../src-main/tenancy/owner-sql';
 import { AppError } from '../../src-shared/errors';
 import { createTestDatabase, isOrphan, readRunOwnership, seedBusiness, seedRuns, type RunOwnership, type SeedOwner } from '../helpers/seed';
 
