@@ -32,6 +32,7 @@ import { createRetryRun, type RunCanceller } from '../lifecycle/control';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { runScopeCondition } from '../tenancy/owner-sql';
 import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from '../usage/usage';
+import { inIdList } from '../db/id-list';
 
 // ---- Selection and eligibility --------------------------------------------------------------------
 
@@ -39,7 +40,7 @@ import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } fro
 function selectionCondition(scope: TenantScope, selection: BulkSelectionInput): SQL {
   const narrowing =
     selection.kind === 'ids'
-      ? [sql`${jobRuns.id} IN (SELECT value FROM json_each(${JSON.stringify(requireIds(selection.ids))}))`]
+      ? [inIdList(jobRuns.id, requireIds(selection.ids))]
       : filterConditions(selection.filters);
   return and(runScopeCondition(scope), ...narrowing) as SQL;
 }

@@ -12,6 +12,7 @@ import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema } from '../jobs/catal
 import { runsInScope, runsPerJobType, runsPerOwner } from '../stats/run-counts';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { selectRunList, toJobRunDetailView, toJobRunView } from './views';
+import { inIdList } from '../db/id-list';
 
 /** A run as lists show it (no params or result), or null when it is not in `scope`. */
 export function findJobRunView(orm: Orm, scope: TenantScope, id: number): JobRunView | null {
@@ -28,7 +29,7 @@ export function findJobRunView(orm: Orm, scope: TenantScope, id: number): JobRun
 export function findJobRunViews(orm: Orm, scope: TenantScope, ids: readonly number[]): JobRunView[] {
   if (ids.length === 0) return [];
   const rows = selectRunList(orm)
-    .where(and(runScopeCondition(scope), sql`${jobRuns.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`))
+    .where(and(runScopeCondition(scope), inIdList(jobRuns.id, ids)))
     .all();
   const byId = new Map(rows.map((row) => [row.id, toJobRunView(row, row.businessName)]));
   return ids.flatMap((id) => byId.get(id) ?? []);

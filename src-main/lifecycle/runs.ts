@@ -13,6 +13,7 @@ import { findJobType, JOB_CATALOG, unknownJobTypeError, validateJobParams, type 
 import { getBusiness } from '../accounts/businesses';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { type JobRunListRow, listColumns, toJobRunView } from '../history/views';
+import { inIdList } from '../db/id-list';
 
 // ---- Create, start, finish ------------------------------------------------------------------------
 
@@ -294,7 +295,7 @@ export function recordRunHeartbeats(orm: Orm, runIds: readonly number[], at: num
   return orm
     .update(jobRuns)
     .set({ heartbeatAt: at })
-    .where(and(eq(jobRuns.status, 'running'), sql`${jobRuns.id} IN (SELECT value FROM json_each(${JSON.stringify(runIds)}))`))
+    .where(and(eq(jobRuns.status, 'running'), inIdList(jobRuns.id, runIds)))
     .run().changes;
 }
 

@@ -18,6 +18,7 @@ import { listJobRuns } from '../history/pages';
 import { countJobRunsByOwner } from '../history/runs';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { ORPHANS_OWNER, runScopeCondition } from '../tenancy/owner-sql';
+import { inIdList } from '../db/id-list';
 
 const ORPHANS: TenantScope = { kind: 'orphans' };
 
@@ -234,7 +235,7 @@ function normalizeSelection(selection: OrphanSelection): OrphanSelection {
 function orphansIn(selection: OrphanSelection): SQL {
   const scoped = runScopeCondition(ORPHANS);
   if (selection.kind === 'all') return scoped;
-  return and(scoped, sql`${jobRuns.id} IN (SELECT value FROM json_each(${JSON.stringify(selection.ids)}))`) as SQL;
+  return and(scoped, inIdList(jobRuns.id, selection.ids)) as SQL;
 }
 
 function countSelectedOrphans(orm: Orm, selection: OrphanSelection): number {
