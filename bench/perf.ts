@@ -217,7 +217,6 @@ function removeScratch(file: string): void {
 const COLD_CALLS = 20;
 
 function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k: number): void {
-  const { orm } = db;
   const largest = largestBusiness(manifest);
   const mid = midSizeBusiness(manifest);
   const one: TenantScope = { kind: 'business', businessId: largest.id };
@@ -225,7 +224,7 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
   const failed: JobRunFilters = { statuses: ['failed'] };
   const iterations = { iterations: k };
   const page = (scope: TenantScope, filters: JobRunFilters, cursor: string | null, sort = NEWEST_FIRST) => {
-    const result = listJobRuns(orm, scope, listInput(filters, cursor, PAGE, sort));
+    const result = listJobRuns(db, scope, listInput(filters, cursor, PAGE, sort));
     requireRows('history page', result.runs.length, PAGE);
     return result;
   };
@@ -240,14 +239,14 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     return latencyItem('history.first.failed', 'history p1, status failed', timeSync(() => page(one, failed, null), iterations), ms(0.5));
   });
   run.sync('history.deep', () => {
-    const at = cursorAt((cursor, limit) => listJobRuns(orm, one, listInput({}, cursor, limit)), DEEP);
+    const at = cursorAt((cursor, limit) => listJobRuns(db, one, listInput({}, cursor, limit)), DEEP);
     requireRows('paging to the deep page', at.depth, DEEP);
     return latencyItem('history.deep', `history, ${n(at.depth)} deep`, timeSync(() => page(one, {}, at.cursor), iterations), ms(0.5));
   });
   run.sync('history.deep.failed', () => {
     const failedRuns = db.sqlite.prepare("SELECT count(*) FROM job_runs WHERE business_id = ? AND status = 'failed'").pluck().get(largest.id) as number;
     const depth = Math.max(0, Math.min(DEEP, Math.floor((failedRuns - PAGE) / PAGE) * PAGE));
-    const at = cursorAt((cursor, limit) => listJobRuns(orm, one, listInput(failed, cursor, limit)), depth);
+    const at = cursorAt((cursor, limit) => listJobRuns(db, one, listInput(failed, cursor, limit)), depth);
     const note = depth < DEEP ? `the business has only ${n(failedRuns)} failed runs, so ${n(depth)} deep is the deepest full page` : undefined;
     return latencyItem('history.deep.failed', `history, ${n(at.depth)} deep, status failed`, timeSync(() => page(one, failed, at.cursor), iterations), ms(0.5), {
       note,
@@ -257,7 +256,7 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     latencyItem('all.first', `all-view history p1 (${n(manifest.counts.runs)} runs)`, timeSync(() => page(all, {}, null), iterations), ms(0.5)),
   );
   run.sync('all.deep', () => {
-    const at = cursorAt((cursor, limit) => listJobRuns(orm, all, listInput({}, cursor, limit)), DEEP);
+    const at = cursorAt((cursor, limit) => listJobRuns(db, all, listInput({}, cursor, limit)), DEEP);
     requireRows('paging to the deep page', at.depth, DEEP);
     return latencyItem('all.deep', `all-view history, ${n(at.depth)} deep`, timeSync(() => page(all, {}, at.cursor), iterations), ms(0.5));
   });
@@ -269,7 +268,7 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
   run.sync('sorted.all', () => latencyItem('sorted.all', 'all-view history p1 by duration', timeSync(() => sorted(all), iterations), null, { note: sortedNote }));
 
   const stats = (scope: TenantScope, days: number) => {
-    const result = getJobRunStats(orm, scope, statsWindow(manifest, days));
+    const result = getJobRunStats(db, scope, statsWindow(manifest, days));
     if (result.total === 0) throw new Error(`stats over ${days} days found no runs: is the dataset's history (ending ${new Date(manifest.endsAt).toISOString()}) in range?`);
     return result;
   };
@@ -277,7 +276,7 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
   // raised every day's version): said in the note; the item times the calls after it, as a view repeats them.
   const coldNote = (scope: TenantScope, days: number) => {
     const samples = Array.from({ length: COLD_CALLS }, () => {
-      forgetSettledDays(orm);
+      forgetSettledDays(db);
       const started = performance.now();
       stats(scope, days);
       return performance.now() - started;
@@ -307,7 +306,7 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     });
   });
 
-  const active = (scope: TenantScope) => getActiveJobRuns(orm, scope, { cursor: null, limit: PAGE });
+  const active = (scope: TenantScope) => getActiveJobRuns(db, scope, { cursor: null, limit: PAGE });
   run.sync('active.business', () => {
     const shown = active(one).runs.length;
     return latencyItem('active.business', `active runs page, largest business (${shown} shown)`, timeSync(() => active(one), iterations), ms(1));
@@ -317,9 +316,9 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     return latencyItem('active.all', `active runs page, all (${shown} shown)`, timeSync(() => active(all), iterations), ms(1));
   });
   run.sync('types.business', () =>
-    latencyItem('types.business', 'job types, largest business', timeSync(() => getJobTypes(orm, one), iterations), ms(1)),
+    latencyItem('types.business', 'job types, largest business', timeSync(() => getJobTypes(db, one), iterations), ms(1)),
   );
-  run.sync('types.all', () => latencyItem('types.all', 'job types, all', timeSync(() => getJobTypes(orm, all), iterations), ms(1)));
+  run.sync('types.all', () => latencyItem('types.all', 'job types, all', timeSync(() => getJobTypes(db, all), iterations), ms(1)));
 }
 
 // ---- Writes: run lifecycles ------------------------------------------------------------------------
@@ -349,9 +348,9 @@ function measureServiceLifecycles(db: AppDatabase, manifest: DatasetManifest, k:
   const commits = Math.max(1, Math.round(total / k / LIFECYCLES_PER_COMMIT));
   const perBatch = commits * LIFECYCLES_PER_COMMIT;
   const lifecycle = () => {
-    const run = createJobRun(db.orm, target, { jobType: 'diagnostics.probe', params: { durationMs: 0 }, trigger: 'manual' });
-    if (!startJobRun(db.orm, scope, run.id)) throw new Error(`run ${run.id} did not start`);
-    if (!finishJobRun(db.orm, scope, run.id, { status: 'completed', result: { ok: true } })) throw new Error(`run ${run.id} did not finish`);
+    const run = createJobRun(db, target, { jobType: 'diagnostics.probe', params: { durationMs: 0 }, trigger: 'manual' });
+    if (!startJobRun(db, scope, run.id)) throw new Error(`run ${run.id} did not start`);
+    if (!finishJobRun(db, scope, run.id, { status: 'completed', result: { ok: true } })) throw new Error(`run ${run.id} did not finish`);
   };
   const batch = () => {
     for (let c = 0; c < commits; c++) {
@@ -418,7 +417,7 @@ async function measureRunnerLifecycles(
       batchDone = resolve;
     });
     inImmediateTransaction(db, () => {
-      for (let i = 0; i < perBatch; i++) createJobRun(db.orm, target, { jobType: NOOP_JOB_TYPE.key, params: { durationMs: 0 }, trigger: 'manual' });
+      for (let i = 0; i < perBatch; i++) createJobRun(db, target, { jobType: NOOP_JOB_TYPE.key, params: { durationMs: 0 }, trigger: 'manual' });
     });
     runner.wake();
     let timer: NodeJS.Timeout | undefined;
@@ -521,11 +520,11 @@ async function childRss(file: string): Promise<void> {
     const cycles = 5;
     for (let cycle = 0; cycle < cycles; cycle++) {
       for (const scope of [one, all]) {
-        getJobRunStats(db.orm, scope, statsWindow(manifest, scope.kind === 'all' ? 90 : 30));
-        cursorAt((cursor, limit) => listJobRuns(db.orm, scope, listInput({}, cursor, limit)), DEEP);
-        listJobRuns(db.orm, scope, listInput({ statuses: ['failed'] }, null));
-        getActiveJobRuns(db.orm, scope, { cursor: null, limit: PAGE });
-        getJobTypes(db.orm, scope);
+        getJobRunStats(db, scope, statsWindow(manifest, scope.kind === 'all' ? 90 : 30));
+        cursorAt((cursor, limit) => listJobRuns(db, scope, listInput({}, cursor, limit)), DEEP);
+        listJobRuns(db, scope, listInput({ statuses: ['failed'] }, null));
+        getActiveJobRuns(db, scope, { cursor: null, limit: PAGE });
+        getJobTypes(db, scope);
       }
     }
     const report: RssReport = { baselineMB, rssMB: process.memoryUsage().rss / MB, peakMB: process.resourceUsage().maxRSS / 1024, cycles };

@@ -118,9 +118,9 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   // The handlers exist once the database is open; a call made while it opens waits for it.
   const opened = started.then((startup): { handlers: DatabaseHandlers; gate: RequestGate } | StartupFailureView => {
     if (startup.state === 'failed') return startup.failure;
-    audience = eventAudience(startup.db.orm);
+    audience = eventAudience(startup.db);
     engine = startEngine(startup.db, events, { ...options.engine, concurrency });
-    return { handlers: createDatabaseHandlers({ db: startup.db, sessions, events, ...engine }), gate: createAccessGate(startup.db.orm, sessions) };
+    return { handlers: createDatabaseHandlers({ db: startup.db, sessions, events, ...engine }), gate: createAccessGate(startup.db, sessions) };
   });
   const whenOpen = async () => {
     const open = await opened;

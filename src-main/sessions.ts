@@ -1,10 +1,7 @@
 // Signed-in sessions, in memory: a session names a user and the switcher's selection, nothing else. Who the
 // user is (role, business, disabled) is loaded from the database on every request, never kept here.
 import crypto from 'node:crypto';
-import { reachOf } from '../src-shared/access';
 import type { ScopeSelection } from '../src-shared/schemas/accounts';
-import { type Actor, defaultSelection, noBusiness, tenantScopeFor } from './access/policy';
-import type { TenantScope } from '../src-shared/tenancy';
 
 /** A session ends after this long without a request. */
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
@@ -142,36 +139,4 @@ export function sessionHandle(store: SessionStore, slot: SessionSlot): SessionHa
       slot.write(null);
     },
   };
-}
-
-// ---- A session's scope, for the signed-in Actor as loaded for this request --------------------------------
-
-const switches = (actor: Actor) => reachOf(actor.role, 'scope.switch') === 'any';
-
-/** What a new session selects: everything for a system admin, the own business, or nothing without one. */
-export function selectionAtSignIn(actor: Actor): ScopeSelection | null {
-  // A member of a disabled business signs in like one without a business: the tenant channels then refuse
-  // them with the reason, which the window shows as its refusal screen.
-  return visibleSelection(actor, null);
-}
-
-/**
- * Where the session looks now. A system admin: the switcher's choice. Anyone else: their own business as
- * the database says today (a user moved to another business follows it), or null without one.
- */
-export function visibleSelection(actor: Actor, selection: ScopeSelection | null): ScopeSelection | null {
-  if (switches(actor)) return selection ?? defaultSelection(actor);
-  return actor.businessId === null ? null : { kind: 'business', businessId: actor.businessId };
-}
-
-/** The selection a tenant channel works in; FORBIDDEN for a member or business admin without a business. */
-export function activeSelection(actor: Actor, selection: ScopeSelection | null): ScopeSelection {
-  const visible = visibleSelection(actor, selection);
-  if (visible === null) throw noBusiness();
-  return visible;
-}
-
-/** The tenant scope of a session's request or event, decided by the policy (src-main/access/policy.ts). */
-export function sessionTenantScope(actor: Actor, selection: ScopeSelection | null): TenantScope {
-  return tenantScopeFor(actor, activeSelection(actor, selection));
 }

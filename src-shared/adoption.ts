@@ -1,8 +1,7 @@
 // What an adoption of a server-edition file found, in people's words: the same sentences in the CLI, its --json
 // output and the first-open screen. Pure TypeScript.
 import type { AdoptionReportView } from './contract';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+import { plural } from './text';
 
 /** What the adopted runs became, one line each (empty for a report of an earlier version, which did not count them). */
 export function adoptionOutcomeLines(report: AdoptionReportView): string[] {

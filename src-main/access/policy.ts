@@ -148,3 +148,35 @@ export function requireUserManagement(
 function roleLabel(role: UserRole): string {
   return { member: 'member', business_admin: 'business admin', system_admin: 'system admin' }[role];
 }
+
+// ---- A session's selection, for the signed-in Actor as loaded for this request -----------------------------
+
+const switches = (actor: Actor) => reachOf(actor.role, 'scope.switch') === 'any';
+
+/** What a new session selects: everything for a system admin, the own business, or nothing without one. */
+export function selectionAtSignIn(actor: Actor): ScopeSelection | null {
+  // A member of a disabled business signs in like one without a business: the tenant channels then refuse
+  // them with the reason, which the window shows as its refusal screen.
+  return visibleSelection(actor, null);
+}
+
+/**
+ * Where the session looks now. A system admin: the switcher's choice. Anyone else: their own business as
+ * the database says today (a user moved to another business follows it), or null without one.
+ */
+export function visibleSelection(actor: Actor, selection: ScopeSelection | null): ScopeSelection | null {
+  if (switches(actor)) return selection ?? defaultSelection(actor);
+  return actor.businessId === null ? null : { kind: 'business', businessId: actor.businessId };
+}
+
+/** The selection a tenant channel works in; FORBIDDEN for a member or business admin without a business. */
+export function activeSelection(actor: Actor, selection: ScopeSelection | null): ScopeSelection {
+  const visible = visibleSelection(actor, selection);
+  if (visible === null) throw noBusiness();
+  return visible;
+}
+
+/** The tenant scope of a session's request or event for `action` (tenantScopeFor over the active selection). */
+export function sessionTenantScope(actor: Actor, selection: ScopeSelection | null, action: Action = 'runs.read'): TenantScope {
+  return tenantScopeFor(actor, activeSelection(actor, selection), action);
+}

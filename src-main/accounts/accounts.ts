@@ -5,7 +5,7 @@ import { AppError } from '../../src-shared/errors';
 import { passwordSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
 import type { Actor, Identity } from '../access/policy';
-import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { businesses, users, type UserRow } from '../db/schema';
 import { recordAuditEvent, userAuditActor, type AuditActor } from '../audit/record';
 import { hashPassword, unmatchableHash, verifyPassword } from './passwords';
@@ -43,8 +43,8 @@ export function toUserView({ user, businessName }: UserWithBusiness): UserView {
 }
 
 /** Users with their business's name, by email. */
-export function selectUsersWithBusiness(orm: Orm, where?: SQL): UserWithBusiness[] {
-  return orm
+export function selectUsersWithBusiness(db: AppDatabase, where?: SQL): UserWithBusiness[] {
+  return db.orm
     .select({ user: users, businessName: businesses.name })
     .from(users)
     .leftJoin(businesses, eq(businesses.id, users.businessId))
@@ -53,18 +53,18 @@ export function selectUsersWithBusiness(orm: Orm, where?: SQL): UserWithBusiness
     .all();
 }
 
-export function findUserWithBusiness(orm: Orm, userId: number): UserWithBusiness | null {
-  return selectUsersWithBusiness(orm, eq(users.id, userId))[0] ?? null;
+export function findUserWithBusiness(db: AppDatabase, userId: number): UserWithBusiness | null {
+  return selectUsersWithBusiness(db, eq(users.id, userId))[0] ?? null;
 }
 
-export function getUserView(orm: Orm, userId: number): UserView {
-  const found = findUserWithBusiness(orm, userId);
+export function getUserView(db: AppDatabase, userId: number): UserView {
+  const found = findUserWithBusiness(db, userId);
   if (!found) throw new AppError('NOT_FOUND', `There is no user with id ${userId}.`);
   return toUserView(found);
 }
 
-export function findUserByEmail(orm: Orm, email: string): UserRow | null {
-  return orm.select().from(users).where(sql`${users.email} = ${normalizeEmail(email)} COLLATE NOCASE`).get() ?? null;
+export function findUserByEmail(db: AppDatabase, email: string): UserRow | null {
+  return db.orm.select().from(users).where(sql`${users.email} = ${normalizeEmail(email)} COLLATE NOCASE`).get() ?? null;
 }
 
 export function normalizeEmail(email: string): string {
@@ -81,8 +81,8 @@ export function requireValidPassword(password: string): void {
 // ---- The first system administrator ------------------------------------------------------------------
 
 /** True while no enabled system administrator can sign in: the app then asks for the first one. */
-export function needsSetup(orm: Orm): boolean {
-  const admin = orm
+export function needsSetup(db: AppDatabase): boolean {
+  const admin = db.orm
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.role, 'system_admin'), isNull(users.disabledAt), isNotNull(users.passwordHash)))
@@ -102,12 +102,12 @@ export async function setupFirstAdmin(
   const email = normalizeEmail(input.email);
   requireValidPassword(input.password);
   const displayName = input.displayName?.trim() || null;
-  requireSetupPending(db.orm);
+  requireSetupPending(db);
   const passwordHash = await hashPassword(input.password);
   const now = Date.now();
-  const userId = inImmediateTransaction(db, () => {
-    requireSetupPending(db.orm);
-    const existing = findUserByEmail(db.orm, email);
+  const userId = inImmediateTransaction(db, (tx) => {
+    requireSetupPending(tx);
+    const existing = findUserByEmail(tx, email);
     let id: number;
     if (existing) {
       if (existing.role !== 'system_admin' || existing.passwordHash !== null || existing.disabledAt !== null) {
@@ -117,21 +117,21 @@ export async function setupFirstAdmin(
             'password; choose another email.',
         );
       }
-      db.orm
+      tx.orm
         .update(users)
         .set({ passwordHash, failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, ...(displayName ? { displayName } : {}) })
         .where(eq(users.id, existing.id))
         .run();
       id = existing.id;
     } else {
-      id = db.orm
+      id = tx.orm
         .insert(users)
         .values({ email, displayName, role: 'system_admin', businessId: null, passwordHash, createdAt: now, lastLoginAt: now })
         .returning({ id: users.id })
         .get().id;
     }
-    const admin = userRowById(db.orm, id);
-    recordAuditEvent(db.orm, {
+    const admin = userRowById(tx, id);
+    recordAuditEvent(tx, {
       actor: userAuditActor(identityOf(admin)),
       action: 'auth.setup',
       target: { type: 'user', id },
@@ -141,11 +141,11 @@ export async function setupFirstAdmin(
     });
     return id;
   });
-  return getUserView(db.orm, userId);
+  return getUserView(db, userId);
 }
 
-function requireSetupPending(orm: Orm): void {
-  if (!needsSetup(orm)) throw new AppError('CONFLICT', 'The first system administrator already exists; sign in instead.');
+function requireSetupPending(db: AppDatabase): void {
+  if (!needsSetup(db)) throw new AppError('CONFLICT', 'The first system administrator already exists; sign in instead.');
 }
 
 // ---- Signing in -------------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ function requireSetupPending(orm: Orm): void {
  */
 export async function login(db: AppDatabase, input: { email: string; password: string }, now: number = Date.now()): Promise<UserView> {
   const email = normalizeEmail(input.email);
-  const user = findUserByEmail(db.orm, email);
+  const user = findUserByEmail(db, email);
   const matches = await verifyPassword(input.password, user?.passwordHash ?? unmatchableHash());
 
   if (!user) {
@@ -164,13 +164,13 @@ export async function login(db: AppDatabase, input: { email: string; password: s
     throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
   }
 
-  const outcome = inImmediateTransaction(db, () => {
+  const outcome = inImmediateTransaction(db, (tx) => {
     // Re-read inside the write lock: another sign-in may have counted a failure while scrypt ran.
-    const current = db.orm.select().from(users).where(eq(users.id, user.id)).get();
+    const current = tx.orm.select().from(users).where(eq(users.id, user.id)).get();
     if (!current) return { refused: WRONG_CREDENTIALS, reason: 'unknown_email' } as const;
     const audit = userAuditActor(identityOf(current));
     const fail = (reason: string, message: string, details: Record<string, unknown> = {}) => {
-      recordLoginFailure(db, audit, current, { reason, ...details }, now);
+      recordLoginFailure(tx, audit, current, { reason, ...details }, now);
       return { refused: message, reason } as const;
     };
 
@@ -185,12 +185,12 @@ export async function login(db: AppDatabase, input: { email: string; password: s
       const previous = current.lockedUntil !== null ? 0 : current.failedLoginCount;
       const failures = previous + 1;
       const lockedUntil = failures >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null;
-      db.orm.update(users).set({ failedLoginCount: failures, lockedUntil }).where(eq(users.id, current.id)).run();
+      tx.orm.update(users).set({ failedLoginCount: failures, lockedUntil }).where(eq(users.id, current.id)).run();
       const refusal = fail('wrong_password', lockedUntil ? lockedMessage(lockedUntil) : WRONG_CREDENTIALS, {
         failedLoginCount: failures,
       });
       if (lockedUntil) {
-        recordAuditEvent(db.orm, {
+        recordAuditEvent(tx, {
           actor: audit,
           action: 'auth.locked',
           target: { type: 'user', id: current.id },
@@ -204,8 +204,8 @@ export async function login(db: AppDatabase, input: { email: string; password: s
     // The password is only checked before saying "disabled", so that status is told only to its owner.
     if (current.disabledAt !== null) return fail('disabled', 'This account is disabled.');
 
-    db.orm.update(users).set({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, current.id)).run();
-    recordAuditEvent(db.orm, {
+    tx.orm.update(users).set({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, current.id)).run();
+    recordAuditEvent(tx, {
       actor: audit,
       action: 'auth.login',
       target: { type: 'user', id: current.id },
@@ -215,7 +215,7 @@ export async function login(db: AppDatabase, input: { email: string; password: s
     return { refused: null } as const;
   });
   if (outcome.refused !== null) throw new AppError('UNAUTHENTICATED', outcome.refused);
-  return getUserView(db.orm, user.id);
+  return getUserView(db, user.id);
 }
 
 function recordLoginFailure(
@@ -225,7 +225,7 @@ function recordLoginFailure(
   details: { reason: string } & Record<string, unknown>,
   now: number,
 ): void {
-  recordAuditEvent(db.orm, {
+  recordAuditEvent(db, {
     actor,
     action: 'auth.login_failed',
     target: { type: 'user', id: user?.id ?? null },
@@ -245,8 +245,8 @@ function lockedMessage(lockedUntil: number): string {
  * The Actor for a session's user, read fresh for each request; null when the user is gone or disabled,
  * which ends the session. A lock only stops new sign-ins, so `now` does not end a session.
  */
-export function loadActor(orm: Orm, userId: number): Actor | null {
-  const row = orm
+export function loadActor(db: AppDatabase, userId: number): Actor | null {
+  const row = db.orm
     .select({ user: users, businessDisabledAt: businesses.disabledAt })
     .from(users)
     .leftJoin(businesses, eq(businesses.id, users.businessId))
@@ -261,8 +261,8 @@ export function identityOf(user: UserRow): Identity {
   return { userId: user.id, email: user.email, role: user.role, businessId: user.businessId };
 }
 
-export function userRowById(orm: Orm, userId: number): UserRow {
-  const user = orm.select().from(users).where(eq(users.id, userId)).get();
+export function userRowById(db: AppDatabase, userId: number): UserRow {
+  const user = db.orm.select().from(users).where(eq(users.id, userId)).get();
   if (!user) throw new AppError('NOT_FOUND', `There is no user with id ${userId}.`);
   return user;
 }

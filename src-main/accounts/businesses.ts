@@ -6,14 +6,14 @@ import { AppError } from '../../src-shared/errors';
 import type { BusinessView } from '../../src-shared/schemas/accounts';
 import { ownBusiness, requireReach, type Actor } from '../access/policy';
 import { backupDatabase, backupPathFor } from '../db/backup';
-import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { businesses, jobRuns, jobSchedules, users, type BusinessRow } from '../db/schema';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 
-export function getBusiness(orm: Orm, id: number): BusinessRow | null {
-  const byId = preparedOnce(orm, 'businesses.byId', () =>
-    orm
+export function getBusiness(db: AppDatabase, id: number): BusinessRow | null {
+  const byId = preparedOnce(db, 'businesses.byId', () =>
+    db.orm
       .select()
       .from(businesses)
       .where(eq(businesses.id, sql.placeholder('id')))
@@ -22,22 +22,22 @@ export function getBusiness(orm: Orm, id: number): BusinessRow | null {
   return byId.get({ id }) ?? null;
 }
 
-export function listBusinesses(orm: Orm): BusinessRow[] {
-  return orm.select().from(businesses).orderBy(asc(sql`${businesses.name} COLLATE NOCASE`), asc(businesses.id)).all();
+export function listBusinesses(db: AppDatabase): BusinessRow[] {
+  return db.orm.select().from(businesses).orderBy(asc(sql`${businesses.name} COLLATE NOCASE`), asc(businesses.id)).all();
 }
 
 /**
  * Finds a business as an operator names it: its id, its server-edition UUID, or its name (any case),
  * tried in that order. Null when nothing matches.
  */
-export function findBusiness(orm: Orm, reference: string): BusinessRow | null {
+export function findBusiness(db: AppDatabase, reference: string): BusinessRow | null {
   const ref = reference.trim();
   if (ref.length === 0) return null;
   if (/^\d+$/.test(ref)) {
-    const byId = getBusiness(orm, Number(ref));
+    const byId = getBusiness(db, Number(ref));
     if (byId) return byId;
   }
-  return orm.select().from(businesses).where(eq(businesses.legacyId, ref)).get() ?? findBusinessByName(orm, ref);
+  return db.orm.select().from(businesses).where(eq(businesses.legacyId, ref)).get() ?? findBusinessByName(db, ref);
 }
 
 export interface CreateBusinessInput {
@@ -46,11 +46,11 @@ export interface CreateBusinessInput {
   createdAt?: number;
 }
 
-export function createBusiness(orm: Orm, input: CreateBusinessInput): BusinessRow {
+export function createBusiness(db: AppDatabase, input: CreateBusinessInput): BusinessRow {
   const name = requireBusinessName(input.name);
-  const clash = findBusinessByName(orm, name);
+  const clash = findBusinessByName(db, name);
   if (clash) throw new AppError('CONFLICT', `A business named "${clash.name}" already exists`);
-  return orm
+  return db.orm
     .insert(businesses)
     .values({ name, legacyId: input.legacyId ?? null, createdAt: input.createdAt ?? Date.now() })
     .returning()
@@ -58,16 +58,16 @@ export function createBusiness(orm: Orm, input: CreateBusinessInput): BusinessRo
 }
 
 /** A business that users or runs may be placed in: it exists and is not disabled. */
-export function requireEnabledBusiness(orm: Orm, id: number): BusinessRow {
-  const business = requireBusiness(orm, id);
+export function requireEnabledBusiness(db: AppDatabase, id: number): BusinessRow {
+  const business = requireBusiness(db, id);
   if (business.disabledAt !== null) {
     throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it first.`);
   }
   return business;
 }
 
-function requireBusiness(orm: Orm, id: number): BusinessRow {
-  const business = getBusiness(orm, id);
+function requireBusiness(db: AppDatabase, id: number): BusinessRow {
+  const business = getBusiness(db, id);
   if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${id}.`);
   return business;
 }
@@ -85,18 +85,18 @@ export function toBusinessView(business: BusinessRow): BusinessView {
 }
 
 /** System admins: every business, by name. Business admins: their own. Members: FORBIDDEN. */
-export function listBusinessViews(orm: Orm, actor: Actor): BusinessView[] {
-  if (reachOf(actor.role, 'businesses.manage') === 'any') return listBusinesses(orm).map(toBusinessView);
+export function listBusinessViews(db: AppDatabase, actor: Actor): BusinessView[] {
+  if (reachOf(actor.role, 'businesses.manage') === 'any') return listBusinesses(db).map(toBusinessView);
   if (reachOf(actor.role, 'users.manage') !== 'own_business') requireReach(actor, 'businesses.manage');
-  const own = getBusiness(orm, ownBusiness(actor));
+  const own = getBusiness(db, ownBusiness(actor));
   return own ? [toBusinessView(own)] : [];
 }
 
 export function createBusinessAs(db: AppDatabase, actor: Actor, input: { name: string }): BusinessView {
   requireReach(actor, 'businesses.manage');
-  return inImmediateTransaction(db, () => {
-    const business = createBusiness(db.orm, { name: input.name });
-    recordBusinessEvent(db.orm, actor, 'business.create', business, { name: business.name });
+  return inImmediateTransaction(db, (tx) => {
+    const business = createBusiness(tx, { name: input.name });
+    recordBusinessEvent(tx, actor, 'business.create', business, { name: business.name });
     return toBusinessView(business);
   });
 }
@@ -104,13 +104,13 @@ export function createBusinessAs(db: AppDatabase, actor: Actor, input: { name: s
 export function renameBusiness(db: AppDatabase, actor: Actor, input: { id: number; name: string }): BusinessView {
   requireReach(actor, 'businesses.manage');
   const name = requireBusinessName(input.name);
-  return inImmediateTransaction(db, () => {
-    const business = requireBusiness(db.orm, input.id);
+  return inImmediateTransaction(db, (tx) => {
+    const business = requireBusiness(tx, input.id);
     if (business.name === name) return toBusinessView(business);
-    const clash = findBusinessByName(db.orm, name);
+    const clash = findBusinessByName(tx, name);
     if (clash && clash.id !== business.id) throw new AppError('CONFLICT', `A business named "${clash.name}" already exists.`);
-    const renamed = db.orm.update(businesses).set({ name }).where(eq(businesses.id, business.id)).returning().get();
-    recordBusinessEvent(db.orm, actor, 'business.rename', renamed, { from: business.name, to: renamed.name });
+    const renamed = tx.orm.update(businesses).set({ name }).where(eq(businesses.id, business.id)).returning().get();
+    recordBusinessEvent(tx, actor, 'business.rename', renamed, { from: business.name, to: renamed.name });
     return toBusinessView(renamed);
   });
 }
@@ -118,16 +118,16 @@ export function renameBusiness(db: AppDatabase, actor: Actor, input: { id: numbe
 /** A disabled business keeps its runs, schedules and users; nothing new can be placed in it. */
 export function setBusinessDisabled(db: AppDatabase, actor: Actor, input: { id: number; disabled: boolean }): BusinessView {
   requireReach(actor, 'businesses.manage');
-  return inImmediateTransaction(db, () => {
-    const business = requireBusiness(db.orm, input.id);
+  return inImmediateTransaction(db, (tx) => {
+    const business = requireBusiness(tx, input.id);
     if ((business.disabledAt !== null) === input.disabled) return toBusinessView(business);
-    const updated = db.orm
+    const updated = tx.orm
       .update(businesses)
       .set({ disabledAt: input.disabled ? Date.now() : null })
       .where(eq(businesses.id, business.id))
       .returning()
       .get();
-    recordBusinessEvent(db.orm, actor, input.disabled ? 'business.disable' : 'business.enable', updated, { name: updated.name });
+    recordBusinessEvent(tx, actor, input.disabled ? 'business.disable' : 'business.enable', updated, { name: updated.name });
     return toBusinessView(updated);
   });
 }
@@ -142,7 +142,7 @@ export interface BusinessDeletionPreview {
 /** What deleting a business takes with it: its runs and schedules (deleted), its users (left without a business). */
 export function previewBusinessDeletion(db: AppDatabase, actor: Actor, input: { id: number }): BusinessDeletionPreview {
   requireReach(actor, 'businesses.manage');
-  return deletionPreview(db.orm, requireBusiness(db.orm, input.id));
+  return deletionPreview(db, requireBusiness(db, input.id));
 }
 
 export interface BusinessDeletionInput {
@@ -165,13 +165,13 @@ export async function deleteBusiness(
 ): Promise<{ deleted: BusinessDeletionPreview; backupPath: string }> {
   requireReach(actor, 'businesses.manage');
   // Checked before the backup too, so a refused delete leaves no backup behind.
-  requireDeletionConfirmed(db.orm, input);
+  requireDeletionConfirmed(db, input);
   const backup = await backupDatabase(db.sqlite, backupPathFor(db.path, `before-delete-business-${input.id}`, now()));
-  const deleted = inImmediateTransaction(db, () => {
-    const preview = requireDeletionConfirmed(db.orm, input);
+  const deleted = inImmediateTransaction(db, (tx) => {
+    const preview = requireDeletionConfirmed(tx, input);
     // ON DELETE CASCADE (runs, schedules) and SET NULL (users) follow the business_id indexes.
-    db.orm.delete(businesses).where(eq(businesses.id, input.id)).run();
-    recordBusinessEvent(db.orm, actor, 'business.delete', preview.business, {
+    tx.orm.delete(businesses).where(eq(businesses.id, input.id)).run();
+    recordBusinessEvent(tx, actor, 'business.delete', preview.business, {
       name: preview.business.name,
       runs: preview.runs,
       schedules: preview.schedules,
@@ -183,12 +183,12 @@ export async function deleteBusiness(
   return { deleted, backupPath: backup.path };
 }
 
-function requireDeletionConfirmed(orm: Orm, input: BusinessDeletionInput): BusinessDeletionPreview {
-  const business = requireBusiness(orm, input.id);
+function requireDeletionConfirmed(db: AppDatabase, input: BusinessDeletionInput): BusinessDeletionPreview {
+  const business = requireBusiness(db, input.id);
   if (input.confirmName !== business.name) {
     throw new AppError('VALIDATION', `confirmName must be the business's name exactly: "${business.name}". Nothing was deleted.`);
   }
-  const preview = deletionPreview(orm, business);
+  const preview = deletionPreview(db, business);
   if (preview.runs !== input.expectedRuns) {
     throw new AppError(
       'CONFLICT',
@@ -199,9 +199,9 @@ function requireDeletionConfirmed(orm: Orm, input: BusinessDeletionInput): Busin
   return preview;
 }
 
-function deletionPreview(orm: Orm, business: BusinessRow): BusinessDeletionPreview {
+function deletionPreview(db: AppDatabase, business: BusinessRow): BusinessDeletionPreview {
   const countOf = (table: typeof jobRuns | typeof jobSchedules | typeof users) =>
-    orm.select({ n: count() }).from(table).where(eq(table.businessId, business.id)).get()?.n ?? 0;
+    db.orm.select({ n: count() }).from(table).where(eq(table.businessId, business.id)).get()?.n ?? 0;
   return { business: toBusinessView(business), runs: countOf(jobRuns), schedules: countOf(jobSchedules), users: countOf(users) };
 }
 
@@ -212,18 +212,18 @@ function requireBusinessName(name: string): string {
   return trimmed;
 }
 
-function findBusinessByName(orm: Orm, name: string): BusinessRow | null {
-  return orm.select().from(businesses).where(sql`${businesses.name} = ${name} COLLATE NOCASE`).get() ?? null;
+function findBusinessByName(db: AppDatabase, name: string): BusinessRow | null {
+  return db.orm.select().from(businesses).where(sql`${businesses.name} = ${name} COLLATE NOCASE`).get() ?? null;
 }
 
 function recordBusinessEvent(
-  orm: Orm,
+  db: AppDatabase,
   actor: Actor,
   action: string,
   business: BusinessRow | BusinessView,
   details: Record<string, unknown>,
 ): void {
-  recordAuditEvent(orm, {
+  recordAuditEvent(db, {
     actor: userAuditActor(actor),
     action,
     target: { type: 'business', id: business.id },

@@ -7,7 +7,7 @@ import { AppError } from '../../src-shared/errors';
 import { emailSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
 import { ownBusiness, requireReach, requireUserManagement, type Actor } from '../access/policy';
-import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
 import { users, type UserRow } from '../db/schema';
 import {
   findUserByEmail,
@@ -23,10 +23,10 @@ import { requireEnabledBusiness } from './businesses';
 import { hashPassword } from './passwords';
 
 /** System admins: every user. Business admins: their own business's members and business admins. */
-export function listUsers(orm: Orm, actor: Actor): UserView[] {
+export function listUsers(db: AppDatabase, actor: Actor): UserView[] {
   const reach = requireReach(actor, 'users.manage');
   const where = reach === 'any' ? undefined : and(eq(users.businessId, ownBusiness(actor)), ne(users.role, 'system_admin'));
-  return selectUsersWithBusiness(orm, where).map(toUserView);
+  return selectUsersWithBusiness(db, where).map(toUserView);
 }
 
 export interface CreateUserInput {
@@ -44,15 +44,15 @@ export async function createUser(db: AppDatabase, actor: Actor, input: CreateUse
   const change = { businessId: input.businessId, role: input.role };
   requireUserManagement(actor, null, change);
   const requireCreatable = () => {
-    requireEmailFree(db.orm, email);
-    if (input.businessId !== null) requireEnabledBusiness(db.orm, input.businessId);
+    requireEmailFree(db, email);
+    if (input.businessId !== null) requireEnabledBusiness(db, input.businessId);
   };
   // Checked before hashing too, so a refused request costs no scrypt work; and again under the write lock.
   requireCreatable();
   const passwordHash = await hashPassword(input.password);
-  const userId = inImmediateTransaction(db, () => {
+  const userId = inImmediateTransaction(db, (tx) => {
     requireCreatable();
-    const created = db.orm
+    const created = tx.orm
       .insert(users)
       .values({
         email,
@@ -64,10 +64,10 @@ export async function createUser(db: AppDatabase, actor: Actor, input: CreateUse
       })
       .returning()
       .get();
-    recordUserEvent(db.orm, actor, 'user.create', created, { email, role: created.role, businessId: created.businessId });
+    recordUserEvent(tx, actor, 'user.create', created, { email, role: created.role, businessId: created.businessId });
     return created.id;
   });
-  return getUserView(db.orm, userId);
+  return getUserView(db, userId);
 }
 
 export interface UpdateUserInput {
@@ -79,8 +79,8 @@ export interface UpdateUserInput {
 }
 
 export function updateUser(db: AppDatabase, actor: Actor, input: UpdateUserInput): UserView {
-  inImmediateTransaction(db, () => {
-    const target = userRowById(db.orm, input.id);
+  inImmediateTransaction(db, (tx) => {
+    const target = userRowById(tx, input.id);
     requireUserManagement(actor, target, { businessId: input.businessId, role: input.role });
     const next = {
       displayName: input.displayName === undefined ? target.displayName : input.displayName?.trim() || null,
@@ -93,63 +93,63 @@ export function updateUser(db: AppDatabase, actor: Actor, input: UpdateUserInput
         .map((field) => [field, { from: target[field], to: next[field] }]),
     );
     if (Object.keys(changes).length === 0) return;
-    if (next.businessId !== null && next.businessId !== target.businessId) requireEnabledBusiness(db.orm, next.businessId);
-    if (next.role !== 'system_admin') requireNotLastAdmin(db.orm, target, `making ${target.email} a ${next.role.replace('_', ' ')}`);
-    const updated = db.orm.update(users).set(next).where(eq(users.id, target.id)).returning().get();
-    recordUserEvent(db.orm, actor, 'user.update', updated, { email: updated.email, changes });
+    if (next.businessId !== null && next.businessId !== target.businessId) requireEnabledBusiness(tx, next.businessId);
+    if (next.role !== 'system_admin') requireNotLastAdmin(tx, target, `making ${target.email} a ${next.role.replace('_', ' ')}`);
+    const updated = tx.orm.update(users).set(next).where(eq(users.id, target.id)).returning().get();
+    recordUserEvent(tx, actor, 'user.update', updated, { email: updated.email, changes });
   });
-  return getUserView(db.orm, input.id);
+  return getUserView(db, input.id);
 }
 
 export function setUserDisabled(db: AppDatabase, actor: Actor, input: { id: number; disabled: boolean }): UserView {
-  inImmediateTransaction(db, () => {
-    const target = userRowById(db.orm, input.id);
+  inImmediateTransaction(db, (tx) => {
+    const target = userRowById(tx, input.id);
     requireUserManagement(actor, target);
     if ((target.disabledAt !== null) === input.disabled) return;
     if (input.disabled) {
       if (target.id === actor.userId) throw new AppError('CONFLICT', 'You cannot disable your own account.');
-      requireNotLastAdmin(db.orm, target, `disabling ${target.email}`);
+      requireNotLastAdmin(tx, target, `disabling ${target.email}`);
     }
-    const updated = db.orm
+    const updated = tx.orm
       .update(users)
       .set({ disabledAt: input.disabled ? Date.now() : null })
       .where(eq(users.id, target.id))
       .returning()
       .get();
-    recordUserEvent(db.orm, actor, input.disabled ? 'user.disable' : 'user.enable', updated, { email: updated.email });
+    recordUserEvent(tx, actor, input.disabled ? 'user.disable' : 'user.enable', updated, { email: updated.email });
   });
-  return getUserView(db.orm, input.id);
+  return getUserView(db, input.id);
 }
 
 /** Sets a new password and lifts any sign-in lock. */
 export async function setUserPassword(db: AppDatabase, actor: Actor, input: { id: number; password: string }): Promise<UserView> {
   requireValidPassword(input.password);
-  requireUserManagement(actor, userRowById(db.orm, input.id));
+  requireUserManagement(actor, userRowById(db, input.id));
   const passwordHash = await hashPassword(input.password);
-  inImmediateTransaction(db, () => {
+  inImmediateTransaction(db, (tx) => {
     // Checked again: the user may have been moved or promoted while scrypt ran.
-    const target = userRowById(db.orm, input.id);
+    const target = userRowById(tx, input.id);
     requireUserManagement(actor, target);
-    const updated = db.orm
+    const updated = tx.orm
       .update(users)
       .set({ passwordHash, failedLoginCount: 0, lockedUntil: null })
       .where(eq(users.id, target.id))
       .returning()
       .get();
-    recordUserEvent(db.orm, actor, 'user.set_password', updated, { email: updated.email, wasLocked: target.lockedUntil !== null });
+    recordUserEvent(tx, actor, 'user.set_password', updated, { email: updated.email, wasLocked: target.lockedUntil !== null });
   });
-  return getUserView(db.orm, input.id);
+  return getUserView(db, input.id);
 }
 
 /** Deletes an account. Runs it triggered keep `triggered_by` (the email at the time); the user link becomes NULL. */
 export function deleteUser(db: AppDatabase, actor: Actor, input: { id: number }): { id: number } {
-  return inImmediateTransaction(db, () => {
-    const target = userRowById(db.orm, input.id);
+  return inImmediateTransaction(db, (tx) => {
+    const target = userRowById(tx, input.id);
     requireUserManagement(actor, target);
     if (target.id === actor.userId) throw new AppError('CONFLICT', 'You cannot delete your own account.');
-    requireNotLastAdmin(db.orm, target, `deleting ${target.email}`);
-    db.orm.delete(users).where(eq(users.id, target.id)).run();
-    recordUserEvent(db.orm, actor, 'user.delete', target, { email: target.email, role: target.role, businessId: target.businessId });
+    requireNotLastAdmin(tx, target, `deleting ${target.email}`);
+    tx.orm.delete(users).where(eq(users.id, target.id)).run();
+    recordUserEvent(tx, actor, 'user.delete', target, { email: target.email, role: target.role, businessId: target.businessId });
     return { id: target.id };
   });
 }
@@ -162,17 +162,17 @@ function requireValidEmail(email: string): string {
   return normalizeEmail(checked.data);
 }
 
-function requireEmailFree(orm: Orm, email: string): void {
-  const existing = findUserByEmail(orm, email);
+function requireEmailFree(db: AppDatabase, email: string): void {
+  const existing = findUserByEmail(db, email);
   if (existing) throw new AppError('CONFLICT', `A user with the email ${existing.email} already exists.`);
 }
 
 /** Someone must always be able to sign in as a system administrator; `change` says what would break that. */
-function requireNotLastAdmin(orm: Orm, target: UserRow, change: string): void {
+function requireNotLastAdmin(db: InTransaction, target: UserRow, change: string): void {
   const canSignInAsAdmin = target.role === 'system_admin' && target.disabledAt === null && target.passwordHash !== null;
   if (!canSignInAsAdmin) return;
   const others =
-    orm
+    db.orm
       .select({ n: count() })
       .from(users)
       .where(and(eq(users.role, 'system_admin'), isNull(users.disabledAt), isNotNull(users.passwordHash), ne(users.id, target.id)))
@@ -186,8 +186,8 @@ function requireNotLastAdmin(orm: Orm, target: UserRow, change: string): void {
   }
 }
 
-function recordUserEvent(orm: Orm, actor: Actor, action: string, user: UserRow, details: Record<string, unknown>): void {
-  recordAuditEvent(orm, {
+function recordUserEvent(db: AppDatabase, actor: Actor, action: string, user: UserRow, details: Record<string, unknown>): void {
+  recordAuditEvent(db, {
     actor: userAuditActor(actor),
     action,
     target: { type: 'user', id: user.id },

@@ -186,7 +186,7 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
   let verified: Promise<unknown[]> | null = null;
   const built = openDatabaseFile(context.building, workerOptions);
   try {
-    const { sqlite, orm } = built;
+    const { sqlite } = built;
     // A file nobody else sees until it is complete: no journal on disk (a new file has no page to roll back; OFF is
     // refused on better-sqlite3's defensive connections), no syncs until the one fsync before the rename. `main.`:
     // without it journal_mode is also the default for files attached later, the server-edition one among them.
@@ -233,7 +233,7 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     sqlite.pragma('cache_spill = OFF');
     if (checks) assertChecksHold(checks, Object.values(sqlite.prepare(checks.sql).get() as Record<string, number>));
     sqlite.exec('BEGIN');
-    writeMeta(orm, META_ROLLUPS_UNCOUNTED, true, adoptedAt);
+    writeMeta(built, META_ROLLUPS_UNCOUNTED, true, adoptedAt);
     timer.lap('checks');
 
     progress?.({ phase: 'Finishing', done: 0, total: 1 });
@@ -264,12 +264,12 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     timer.lap('foreign keys and suggestions (waited for)');
     runOutcomes.orphansWithSuggestion = Object.values(withSuggestion as Record<string, number>)[0] ?? 0;
     const { notes: _notes, phaseMs: _phaseMs, durationMs: _durationMs, ...counts } = report;
-    recordAuditEvent(orm, { actor: { kind: 'app', label: 'startup' }, action: 'database.adopt_legacy', details: counts, at: adoptedAt });
+    recordAuditEvent(built, { actor: { kind: 'app', label: 'startup' }, action: 'database.adopt_legacy', details: counts, at: adoptedAt });
     const violations = [...describeForeignKeyViolations(runForeignKeys as ForeignKeyViolation[]), ...foreignKeyViolationsBesides(sqlite, 'job_runs')];
     assertNoForeignKeyViolations(sqlite, migrations.length, violations);
     // Timed up to here: the commit, the sync and the rename into place come after the record is written.
     Object.assign(report, { durationMs: timer.total(), phaseMs: timer.lap('finish') });
-    writeMeta(orm, META_LEGACY_ADOPTION, report, adoptedAt);
+    writeMeta(built, META_LEGACY_ADOPTION, report, adoptedAt);
     sqlite.exec('COMMIT');
     built.close();
     syncFile(context.building);

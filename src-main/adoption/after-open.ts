@@ -25,7 +25,7 @@ export interface DeferredIndex {
 
 /** Within the bulk load's transaction: these indexes are to be built once it has committed. */
 export function deferIndexes(db: AppDatabase, indexes: DeferredIndex[], now: number): void {
-  if (indexes.length > 0) writeMeta(db.orm, META_DEFERRED_INDEXES, [...missingDeferredIndexes(db), ...indexes], now);
+  if (indexes.length > 0) writeMeta(db, META_DEFERRED_INDEXES, [...missingDeferredIndexes(db), ...indexes], now);
 }
 
 /** The deferred indexes not built yet, in the order they were deferred. */
@@ -35,7 +35,7 @@ export function missingDeferredIndexes(db: AppDatabase): DeferredIndex[] {
 
 /** Null when none are listed; else those listed that do not exist yet. */
 function deferredIndexes(db: AppDatabase): DeferredIndex[] | null {
-  const listed = readMeta<DeferredIndex[]>(db.orm, META_DEFERRED_INDEXES);
+  const listed = readMeta<DeferredIndex[]>(db, META_DEFERRED_INDEXES);
   if (listed === undefined) return null;
   const exists = db.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").pluck();
   return listed.filter((index) => exists.get(index.name) === undefined);

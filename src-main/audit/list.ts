@@ -4,7 +4,7 @@ import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../src-shared/errors';
 import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/schemas/audit';
 import { requireReach, ownBusiness, type Actor } from '../access/policy';
-import type { Orm } from '../db/connection';
+import type { AppDatabase } from '../db/connection';
 import { auditEvents, type AuditEventRow } from '../db/schema';
 import { getJobRun } from '../history/runs';
 import type { TenantScope } from '../../src-shared/tenancy';
@@ -37,7 +37,7 @@ export function toAuditEventView(row: AuditEventRow): AuditEventView {
  * business's). System admins: everything.
  */
 export function listAuditEvents(
-  orm: Orm,
+  db: AppDatabase,
   actor: Actor,
   input: ListAuditEventsInput,
 ): { events: AuditEventView[]; nextCursor: string | null } {
@@ -47,7 +47,7 @@ export function listAuditEvents(
   if (reach !== 'any') conditions.push(eq(auditEvents.businessId, ownBusiness(actor)));
   conditions.push(...filterConditions(input.filters));
   if (input.cursor !== null) conditions.push(afterPosition(decodeCursor(input.cursor)));
-  const rows = orm
+  const rows = db.orm
     .select()
     .from(auditEvents)
     .where(and(...conditions))
@@ -136,9 +136,9 @@ function afterPosition({ at, id }: AuditPosition): SQL {
  * visible in `scope`; otherwise NOT_FOUND exactly as getJobRun says it, so another business's run does not
  * leak even its existence. Who may ask (e.g. audit.read) is the caller's rule.
  */
-export function getRunAuditTrail(orm: Orm, scope: TenantScope, runId: number): AuditEventView[] {
-  getJobRun(orm, scope, runId);
-  return orm
+export function getRunAuditTrail(db: AppDatabase, scope: TenantScope, runId: number): AuditEventView[] {
+  getJobRun(db, scope, runId);
+  return db.orm
     .select()
     .from(auditEvents)
     .where(and(eq(auditEvents.targetType, 'job_run'), eq(auditEvents.targetId, String(runId))))

@@ -1,6 +1,6 @@
 // Recording who did what. The table is append-only (triggers refuse UPDATE and DELETE).
 import type { UserRole } from '../../src-shared/domain';
-import type { Orm } from '../db/connection';
+import type { AppDatabase } from '../db/connection';
 import { auditEvents } from '../db/schema';
 
 /** Who acts: a signed-in user, the app itself (`cli`, `system`, `scheduler`, `startup`), or `anonymous`. */
@@ -24,9 +24,9 @@ export interface AuditEventInput {
   at?: number;
 }
 
-export function recordAuditEvent(orm: Orm, event: AuditEventInput): number {
+export function recordAuditEvent(db: AppDatabase, event: AuditEventInput): number {
   const actor = event.actor;
-  const row = orm
+  const row = db.orm
     .insert(auditEvents)
     .values({
       at: event.at ?? Date.now(),

@@ -23,7 +23,7 @@ import {
 } from '../../src-shared/schemas/bulk';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
-import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
 import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
@@ -101,13 +101,13 @@ interface Classification {
  * Counts the selection by eligibility without loading its runs: one row per distinct combination of the facts
  * eligibility depends on, each judged once (every run in a group has exactly those facts).
  */
-function classify(orm: Orm, actor: Actor, scope: TenantScope, action: BulkAction, selection: BulkSelectionInput): Classification {
+function classify(db: AppDatabase, actor: Actor, scope: TenantScope, action: BulkAction, selection: BulkSelectionInput): Classification {
   const where = selectionCondition(scope, selection);
   if (action === 'export') {
-    const matching = orm.select({ n: count() }).from(jobRuns).where(where).get()?.n ?? 0;
+    const matching = db.orm.select({ n: count() }).from(jobRuns).where(where).get()?.n ?? 0;
     return { matching, eligible: matching, reasons: new Map() };
   }
-  const groups = orm
+  const groups = db.orm
     .select({ ...factColumns, n: count() })
     .from(jobRuns)
     .leftJoin(businesses, eq(businesses.id, jobRuns.businessId))
@@ -130,7 +130,7 @@ function limitOf(action: BulkAction): number {
 
 /** How many runs of the selection the caller's scope holds, how many the action would apply to, and why not the rest. */
 export function previewBulkAction(db: AppDatabase, actor: Actor, scope: TenantScope, input: BulkPreviewInput): BulkPreviewView {
-  const { matching, eligible, reasons } = classify(db.orm, actor, scope, input.action, input.selection);
+  const { matching, eligible, reasons } = classify(db, actor, scope, input.action, input.selection);
   return {
     matching,
     eligible,
@@ -150,7 +150,7 @@ interface EligibleRun extends RunFacts {
  * changed) and the limit (VALIDATION above it). Statuses the action cannot take are filtered in SQL, and so are
  * other people's runs for a member (who controls only their own); canControlRun still judges every run.
  */
-function eligibleRunsNow(db: AppDatabase, actor: Actor, scope: TenantScope, action: 'cancel' | 'retry', input: BulkChangeInput): {
+function eligibleRunsNow(db: InTransaction, actor: Actor, scope: TenantScope, action: 'cancel' | 'retry', input: BulkChangeInput): {
   runs: EligibleRun[];
   matching: number;
 } {
@@ -158,7 +158,7 @@ function eligibleRunsNow(db: AppDatabase, actor: Actor, scope: TenantScope, acti
   if (!Number.isSafeInteger(expected) || expected < 0) {
     throw new AppError('VALIDATION', `expectedEligible must be the eligible count from the preview, got ${expected}`);
   }
-  const counted = classify(db.orm, actor, scope, action, input.selection);
+  const counted = classify(db, actor, scope, action, input.selection);
   if (counted.eligible > MAX_BULK_RUNS) {
     throw new AppError(
       'VALIDATION',
@@ -205,11 +205,11 @@ function selectionDetail(selection: BulkSelectionInput): Record<string, unknown>
  * cancelled, aborts its handler if running, and announces it (jobs.changed). One transaction, one audit event.
  */
 export function bulkCancelRuns(db: AppDatabase, actor: Actor, scope: TenantScope, input: BulkChangeInput, runner: RunCanceller): BulkChangeView {
-  return inImmediateTransaction(db, () => {
-    const { runs, matching } = eligibleRunsNow(db, actor, scope, 'cancel', input);
+  return inImmediateTransaction(db, (tx) => {
+    const { runs, matching } = eligibleRunsNow(tx, actor, scope, 'cancel', input);
     const cancelled = runs.filter((run) => runner.cancel(run.id, actor) !== null);
     if (cancelled.length > 0) {
-      recordAuditEvent(db.orm, {
+      recordAuditEvent(tx, {
         actor: userAuditActor(actor),
         action: 'jobs.bulk_cancel',
         target: { type: 'job_runs', id: null },
@@ -232,20 +232,20 @@ export interface BulkRetryResult extends BulkChangeView {
  * skipped (nothing is written for it). One transaction, one audit event.
  */
 export function bulkRetryRuns(db: AppDatabase, actor: Actor, scope: TenantScope, input: BulkChangeInput): BulkRetryResult {
-  return inImmediateTransaction(db, () => {
-    const { runs, matching } = eligibleRunsNow(db, actor, scope, 'retry', input);
+  return inImmediateTransaction(db, (tx) => {
+    const { runs, matching } = eligibleRunsNow(tx, actor, scope, 'retry', input);
     const retried: { original: EligibleRun; retry: JobRunView }[] = [];
     for (const original of runs) {
-      const stored = db.orm.select({ params: jobRuns.params }).from(jobRuns).where(eq(jobRuns.id, original.id)).get();
+      const stored = tx.orm.select({ params: jobRuns.params }).from(jobRuns).where(eq(jobRuns.id, original.id)).get();
       try {
-        retried.push({ original, retry: createRetryRun(db.orm, actor, original, stored?.params ?? {}) });
+        retried.push({ original, retry: createRetryRun(tx, actor, original, stored?.params ?? {}) });
       } catch (error) {
         // createJobRun checks everything before it writes: a refused run leaves nothing behind.
         if (!(error instanceof AppError)) throw error;
       }
     }
     if (retried.length > 0) {
-      recordAuditEvent(db.orm, {
+      recordAuditEvent(tx, {
         actor: userAuditActor(actor),
         action: 'jobs.bulk_retry',
         target: { type: 'job_runs', id: null },
@@ -336,7 +336,7 @@ export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope,
   const content = Buffer.from([RUNS_CSV_HEADER, ...records].map(csvLine).join(''), 'utf8');
   const label = scope.kind === 'business' ? `business-${scope.businessId}` : scope.kind;
   const file = writeCsvAtomically(folder, `runs-${safeLabel(label)}-${exportStamp()}`, content);
-  recordAuditEvent(db.orm, {
+  recordAuditEvent(db, {
     actor: userAuditActor(actor),
     action: 'jobs.export',
     target: { type: 'file', id: file },

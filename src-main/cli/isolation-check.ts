@@ -6,7 +6,7 @@ import path from 'node:path';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
-import type { Orm } from '../db/connection';
+import type { AppDatabase } from '../db/connection';
 import { jobRuns } from '../db/schema';
 import { openAppDatabase } from '../startup';
 import { createBusiness } from '../accounts/businesses';
@@ -16,7 +16,7 @@ import { createJobRun, finishJobRun, startJobRun } from '../lifecycle/runs';
 import { getJobRunStats } from '../stats/stats';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { runScopeCondition } from '../tenancy/owner-sql';
-import { plural } from './io';
+import { plural } from '../../src-shared/text';
 
 export interface IsolationCheck {
   name: string;
@@ -31,7 +31,7 @@ export async function runIsolationChecks(options: { migrationsFolder?: string } 
   try {
     const { db } = await openAppDatabase(path.join(folder, 'verify.db'), { migrationsFolder: options.migrationsFolder });
     try {
-      return checkScenario(db.orm, seedScenario(db.orm));
+      return checkScenario(db, seedScenario(db));
     } finally {
       db.close();
     }
@@ -66,17 +66,17 @@ const STATS_FROM = 1_700_000_000_000;
 const BUSINESS_A_STATUSES: RunStatus[] = ['pending', 'running', 'completed', 'completed', 'failed', 'cancelled'];
 const BUSINESS_B_STATUSES: RunStatus[] = ['pending', 'completed', 'failed', 'failed'];
 
-function seedScenario(orm: Orm): Scenario {
-  const a = createBusiness(orm, { name: 'Verify business A' });
-  const b = createBusiness(orm, { name: 'Verify business B' });
+function seedScenario(db: AppDatabase): Scenario {
+  const a = createBusiness(db, { name: 'Verify business A' });
+  const b = createBusiness(db, { name: 'Verify business B' });
   const scopeA: TenantScope = { kind: 'business', businessId: a.id };
   const scopeB: TenantScope = { kind: 'business', businessId: b.id };
   // Shared timestamps, so newest-first order and paging must break ties by id.
   const at = (i: number) => STATS_FROM + i * 1000;
-  const runsA = BUSINESS_A_STATUSES.map((status, i) => seedRun(orm, { kind: 'business', businessId: a.id }, status, at(i)));
-  const runsB = BUSINESS_B_STATUSES.map((status, i) => seedRun(orm, { kind: 'business', businessId: b.id }, status, at(i)));
-  const systemRun = seedRun(orm, { kind: 'system' }, 'completed', at(2));
-  const orphan = seedOrphan(orm, at(3));
+  const runsA = BUSINESS_A_STATUSES.map((status, i) => seedRun(db, { kind: 'business', businessId: a.id }, status, at(i)));
+  const runsB = BUSINESS_B_STATUSES.map((status, i) => seedRun(db, { kind: 'business', businessId: b.id }, status, at(i)));
+  const systemRun = seedRun(db, { kind: 'system' }, 'completed', at(2));
+  const orphan = seedOrphan(db, at(3));
   return {
     expectations: [
       { label: 'business A', scope: scopeA, runs: runsA },
@@ -89,37 +89,37 @@ function seedScenario(orm: Orm): Scenario {
   };
 }
 
-function seedRun(orm: Orm, target: RunTarget, status: RunStatus, createdAt: number): SeededRun {
-  const run = createJobRun(orm, target, { jobType: 'diagnostics.probe', trigger: 'manual', triggeredBy: 'verify', createdAt });
+function seedRun(db: AppDatabase, target: RunTarget, status: RunStatus, createdAt: number): SeededRun {
+  const run = createJobRun(db, target, { jobType: 'diagnostics.probe', trigger: 'manual', triggeredBy: 'verify', createdAt });
   const scope: TenantScope = target.kind === 'system' ? { kind: 'system' } : target;
   if (status === 'pending') return run;
-  if (status === 'cancelled') return finishJobRun(orm, scope, run.id, { status }, createdAt + 10)!;
-  const started = startJobRun(orm, scope, run.id, createdAt + 10)!;
+  if (status === 'cancelled') return finishJobRun(db, scope, run.id, { status }, createdAt + 10)!;
+  const started = startJobRun(db, scope, run.id, createdAt + 10)!;
   if (status === 'running') return started;
   const outcome = status === 'failed' ? { status, error: 'verify: planned failure' } : { status: 'completed' as const, result: { ok: true } };
-  return finishJobRun(orm, scope, run.id, outcome, createdAt + 20)!;
+  return finishJobRun(db, scope, run.id, outcome, createdAt + 20)!;
 }
 
 /** Only adopting a server-edition file makes orphans; the scratch database fakes one the way adoption leaves it. */
-function seedOrphan(orm: Orm, createdAt: number): SeededRun {
-  return orm
+function seedOrphan(db: AppDatabase, createdAt: number): SeededRun {
+  return db.orm
     .insert(jobRuns)
     .values({ scope: 'business', businessId: null, orphanedFrom: 'verify-missing-business', jobType: 'diagnostics.probe', status: 'failed', trigger: 'legacy', createdAt })
     .returning()
     .get();
 }
 
-function checkScenario(orm: Orm, scenario: Scenario): IsolationCheck[] {
-  return [...scenario.expectations.flatMap((expectation) => checkScope(orm, expectation)), ...checkScopedWrites(orm, scenario), checkFailsClosed()];
+function checkScenario(db: AppDatabase, scenario: Scenario): IsolationCheck[] {
+  return [...scenario.expectations.flatMap((expectation) => checkScope(db, expectation)), ...checkScopedWrites(db, scenario), checkFailsClosed()];
 }
 
-function checkScope(orm: Orm, { label, scope, runs }: ScopeExpectation): IsolationCheck[] {
+function checkScope(db: AppDatabase, { label, scope, runs }: ScopeExpectation): IsolationCheck[] {
   const expectedIds = newestFirst(runs).map((run) => run.id);
-  const listedIds = listEveryRun(orm, scope).map((run) => run.id);
+  const listedIds = listEveryRun(db, scope).map((run) => run.id);
   const expectedStats = { total: runs.length, byStatus: countByStatus(runs) };
-  const { total, byStatus } = getJobRunStats(orm, scope, { from: STATS_FROM, to: STATS_FROM + 86_400_000, timeZone: 'UTC' });
+  const { total, byStatus } = getJobRunStats(db, scope, { from: STATS_FROM, to: STATS_FROM + 86_400_000, timeZone: 'UTC' });
   const stats = { total, byStatus };
-  const counted = countJobRuns(orm, scope);
+  const counted = countJobRuns(db, scope);
   return [
     compare(`${label}: the list (paged) holds exactly its ${plural(runs.length, 'run')}, newest first`, expectedIds, listedIds),
     compare(`${label}: the count is ${runs.length}`, runs.length, counted),
@@ -127,15 +127,15 @@ function checkScope(orm: Orm, { label, scope, runs }: ScopeExpectation): Isolati
   ];
 }
 
-function checkScopedWrites(orm: Orm, { foreignRun }: Scenario): IsolationCheck[] {
+function checkScopedWrites(db: AppDatabase, { foreignRun }: Scenario): IsolationCheck[] {
   let read = 'shown';
   try {
-    getJobRun(orm, foreignRun.intruderScope, foreignRun.runId);
+    getJobRun(db, foreignRun.intruderScope, foreignRun.runId);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') read = 'not found';
   }
-  const intruded = finishJobRun(orm, foreignRun.intruderScope, foreignRun.runId, { status: 'cancelled' });
-  const stillPending = listEveryRun(orm, foreignRun.ownerScope).find((run) => run.id === foreignRun.runId)?.status === 'pending';
+  const intruded = finishJobRun(db, foreignRun.intruderScope, foreignRun.runId, { status: 'cancelled' });
+  const stillPending = listEveryRun(db, foreignRun.ownerScope).find((run) => run.id === foreignRun.runId)?.status === 'pending';
   return [
     compare("business A cannot read business B's run: it is not found", 'not found', read),
     compare("business A cannot cancel business B's run", 'refused, run unchanged', intruded === null && stillPending ? 'refused, run unchanged' : 'changed'),
@@ -154,11 +154,11 @@ function checkFailsClosed(): IsolationCheck {
 }
 
 /** Walks every page with a small page size, so the keyset cursor is part of what is checked. */
-function listEveryRun(orm: Orm, scope: TenantScope): JobRunView[] {
+function listEveryRun(db: AppDatabase, scope: TenantScope): JobRunView[] {
   const runs: JobRunView[] = [];
   let cursor: string | null = null;
   do {
-    const page = listJobRuns(orm, scope, { filters: {}, sort: { field: 'createdAt', direction: 'desc' }, cursor, limit: 3 });
+    const page = listJobRuns(db, scope, { filters: {}, sort: { field: 'createdAt', direction: 'desc' }, cursor, limit: 3 });
     runs.push(...page.runs);
     cursor = page.nextCursor;
   } while (cursor !== null);

@@ -1,6 +1,6 @@
 // How the suggested assignments read on a terminal and in --json, for check --suggest and assign-orphans --suggested.
 import { ORPHAN_EVIDENCE_LABELS, type OrphanSuggestionsView } from '../../src-shared/schemas/orphans';
-import { plural } from './io';
+import { plural } from '../../src-shared/text';
 
 /** The groups without their preview runs, each with its reason in words too. */
 export function suggestedGroupsJson(view: OrphanSuggestionsView) {

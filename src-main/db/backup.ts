@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { inImmediateTransaction, type AppDatabase } from './connection';
+import { inImmediateTransaction, openTransactionOf, type AppDatabase, type InTransaction } from './connection';
 
 export interface BackupProgress {
   copiedPages: number;
@@ -77,7 +77,7 @@ export interface BackUpThenWriteOptions {
 export async function backUpThenWrite<T>(
   db: AppDatabase,
   destination: string,
-  write: (backup: BackupFile) => T,
+  write: (backup: BackupFile, tx: InTransaction) => T,
   options: BackUpThenWriteOptions = {},
 ): Promise<{ backup: BackupFile; result: T }> {
   refuseExisting(destination);
@@ -88,12 +88,12 @@ export async function backUpThenWrite<T>(
     const result = transaction(() => {
       backup = copyFileUnderWriteLock(db, ready, destination, options.onProgress);
       // Nothing was written: this transaction commits empty, and the online backup below takes over.
-      return backup ? write(backup) : null;
+      return backup ? write(backup, openTransactionOf(db)) : null;
     });
     if (backup) return { backup, result: result as T };
   }
   const backup = await backupDatabase(db.sqlite, destination, options.onProgress);
-  return { backup, result: transaction(() => write(backup)) };
+  return { backup, result: transaction(() => write(backup, openTransactionOf(db))) };
 }
 
 /** What the file held when it was checkpointed: the connection's data_version then. */

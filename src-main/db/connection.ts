@@ -96,9 +96,24 @@ export function cacheStatements(sqlite: Database.Database, capacity: number = ST
   sqlite.prepare = prepare as typeof sqlite.prepare;
 }
 
+declare const writeTransaction: unique symbol;
+
+/**
+ * The database while a write transaction is open on it. Only inImmediateTransaction and openTransactionOf hand one
+ * out, so a function that takes an InTransaction (a check and the write it guards, a count re-read under the lock)
+ * cannot be called outside a transaction: the signature says so, and the compiler holds every caller to it.
+ */
+export type InTransaction = AppDatabase & { readonly [writeTransaction]: true };
+
 /** BEGIN IMMEDIATE takes the write lock first, so a recount and the change it guards see the same rows. */
-export function inImmediateTransaction<T>(db: AppDatabase, work: () => T): T {
-  return db.sqlite.transaction(work).immediate();
+export function inImmediateTransaction<T>(db: AppDatabase, work: (tx: InTransaction) => T): T {
+  return db.sqlite.transaction(() => work(db as InTransaction)).immediate();
+}
+
+/** The database as an InTransaction, for code that runs inside a transaction another function opened; throws outside one. */
+export function openTransactionOf(db: AppDatabase): InTransaction {
+  if (!db.sqlite.inTransaction) throw new Error('This change must run inside a transaction');
+  return db as InTransaction;
 }
 
 /**

@@ -5,7 +5,7 @@
 // way to their tables (countedRollups), and counts them when a bulk load left them uncounted. Their keys:
 // rollup-keys.ts; the bulk changes: rollup-bulk.ts; the drift checks: rollup-drift.ts.
 import type Database from 'better-sqlite3';
-import type { Orm } from './connection';
+import type { AppDatabase } from './connection';
 import { RAISE_EVERY_DAY_VERSION_SQL } from './rollup-keys';
 import { addGroupsSql, groupRunsSql, ROLLUPS } from './rollup-sets';
 import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms } from './schema';
@@ -50,14 +50,14 @@ const ROLLUP_TABLES = { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRun
  * so no read can forget the count a bulk load left to do.
  */
 export interface CountedRollups {
-  readonly orm: Orm;
+  readonly db: AppDatabase;
   readonly tables: typeof ROLLUP_TABLES;
 }
 
-/** The rollups of `orm`'s file, counted first when a bulk load left them uncounted (ensureRollupsCounted). */
-export function countedRollups(orm: Orm): CountedRollups {
-  ensureRollupsCounted(orm.$client);
-  return { orm, tables: ROLLUP_TABLES };
+/** The rollups of `db`'s file, counted first when a bulk load left them uncounted (ensureRollupsCounted). */
+export function countedRollups(db: AppDatabase): CountedRollups {
+  ensureRollupsCounted(db.sqlite);
+  return { db, tables: ROLLUP_TABLES };
 }
 
 /** Connections that have seen the rollups counted: nothing makes them uncounted again (a bulk load builds a new file). */

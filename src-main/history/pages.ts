@@ -4,7 +4,7 @@ import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle
 import { ACTIVE_RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import { JOB_RUN_SORT_FIELDS, MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type JobRunView, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
-import { type Orm } from '../db/connection';
+import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { jobRuns } from '../db/schema';
 import type { TenantScope } from '../../src-shared/tenancy';
@@ -96,7 +96,7 @@ function requirePageSize(limit: number): number {
  * a first page's time).
  */
 function createdAtPage(
-  orm: Orm,
+  db: AppDatabase,
   scope: TenantScope,
   order: RunOrder,
   after: CursorPosition | null,
@@ -104,12 +104,12 @@ function createdAtPage(
   size: number,
 ): (JobRunListRow & { businessName: string | null })[] {
   const key = `runs.page:${scope.kind}:${order.tag}:${after ? 'after' : 'first'}:${status ? 'status' : 'any'}`;
-  const statement = preparedOnce(orm, key, () => {
+  const statement = preparedOnce(db, key, () => {
     const conditions = [preparedRunScopeCondition(scope.kind)];
     if (status) conditions.push(eq(jobRuns.status, sql.placeholder('status')));
     // created_at is never NULL, so a position always has a value.
     if (after) conditions.push(afterValue(order, sql.placeholder('key'), sql.placeholder('id')));
-    return selectRunList(orm)
+    return selectRunList(db)
       .where(and(...conditions))
       .orderBy(...orderBy(order))
       .limit(sql.placeholder('limit'))
@@ -124,7 +124,7 @@ function createdAtPage(
  * (…, status, created_at) index in order and stops after the page.
  */
 function pageOfRuns(
-  orm: Orm,
+  db: AppDatabase,
   conditions: SQL[] | { scope: TenantScope },
   order: RunOrder,
   cursor: string | null,
@@ -134,11 +134,11 @@ function pageOfRuns(
   const size = requirePageSize(limit);
   const after = cursor === null ? null : decodeCursor(cursor, order);
   const select = (extra: SQL[], status: RunStatus | null): (JobRunListRow & { businessName: string | null })[] => {
-    if (!Array.isArray(conditions) && order.field === 'createdAt') return createdAtPage(orm, conditions.scope, order, after, status, size);
+    if (!Array.isArray(conditions) && order.field === 'createdAt') return createdAtPage(db, conditions.scope, order, after, status, size);
     const where = [...(Array.isArray(conditions) ? conditions : [runScopeCondition(conditions.scope)]), ...extra];
     if (after) where.push(afterPosition(order, after));
     if (order.field === 'createdAt') {
-      return selectRunList(orm)
+      return selectRunList(db)
         .where(and(...where))
         .orderBy(...orderBy(order))
         .limit(size + 1)
@@ -148,14 +148,14 @@ function pageOfRuns(
     // writes too much), so SQLite sorts the matching runs for each page. It sorts their ids alone, then reads the
     // page's rows: sorting whole rows built each one, its business's name included. 1M runs, first page: all
     // businesses by duration 1.73 s → 0.17 s, by start 1.74 → 0.31 s; the largest business by start 0.29 → 0.17 s.
-    const page = orm
+    const page = db.orm
       .select({ id: jobRuns.id })
       .from(jobRuns)
       .where(and(...where))
       .orderBy(...orderBy(order))
       .limit(size + 1);
     // The page's rows are selected by the same conditions too, so this read filters by the scope like every other.
-    return selectRunList(orm)
+    return selectRunList(db)
       .where(and(inArray(jobRuns.id, page), ...where))
       .orderBy(...orderBy(order))
       .all();
@@ -237,19 +237,19 @@ function requireSort(sort: ListJobRunsInput['sort']): RunOrder {
  * so page 1,000 costs what page 1 does, and runs inserted meanwhile never shift a page. A run whose sort key
  * changes meanwhile (it starts or finishes while sorted by start or duration) may move across the cursor.
  */
-export function listJobRuns(orm: Orm, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
+export function listJobRuns(db: AppDatabase, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
   const order = requireSort(input.sort);
   const filters = filterConditionsBesidesStatus(input.filters);
   const conditions = filters.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
-  return pageOfRuns(orm, conditions, order, input.cursor, input.limit, [...new Set(input.filters.statuses ?? [])]);
+  return pageOfRuns(db, conditions, order, input.cursor, input.limit, [...new Set(input.filters.statuses ?? [])]);
 }
 
 /** The newest runs, newest first. */
-export function getRecentJobRuns(orm: Orm, scope: TenantScope, input: { limit: number }): JobRunView[] {
-  return pageOfRuns(orm, { scope }, NEWEST_FIRST, null, input.limit).runs;
+export function getRecentJobRuns(db: AppDatabase, scope: TenantScope, input: { limit: number }): JobRunView[] {
+  return pageOfRuns(db, { scope }, NEWEST_FIRST, null, input.limit).runs;
 }
 
 /** Pending and running runs as a queue: oldest first (the next to be served, the longest running), paged by keyset. */
-export function getActiveJobRuns(orm: Orm, scope: TenantScope, input: { cursor: string | null; limit: number }): JobRunPageView {
-  return pageOfRuns(orm, { scope }, ACTIVE_QUEUE, input.cursor, input.limit, ACTIVE_RUN_STATUSES);
+export function getActiveJobRuns(db: AppDatabase, scope: TenantScope, input: { cursor: string | null; limit: number }): JobRunPageView {
+  return pageOfRuns(db, { scope }, ACTIVE_QUEUE, input.cursor, input.limit, ACTIVE_RUN_STATUSES);
 }

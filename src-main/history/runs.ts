@@ -5,7 +5,7 @@ import { type RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import { compareText, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunDetailView, type JobRunView, type JobTypeView } from '../../src-shared/schemas/jobs';
-import { type Orm } from '../db/connection';
+import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { businesses, jobRuns } from '../db/schema';
 import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema } from '../jobs/catalog';
@@ -15,9 +15,9 @@ import { selectRunList, toJobRunDetailView, toJobRunView } from './views';
 import { inIdList } from '../db/id-list';
 
 /** A run as lists show it (no params or result), or null when it is not in `scope`. */
-export function findJobRunView(orm: Orm, scope: TenantScope, id: number): JobRunView | null {
-  const find = preparedOnce(orm, `jobRuns.view:${scope.kind}`, () =>
-    selectRunList(orm)
+export function findJobRunView(db: AppDatabase, scope: TenantScope, id: number): JobRunView | null {
+  const find = preparedOnce(db, `jobRuns.view:${scope.kind}`, () =>
+    selectRunList(db)
       .where(and(preparedRunScopeCondition(scope.kind), eq(jobRuns.id, sql.placeholder('id'))))
       .prepare(),
   );
@@ -26,9 +26,9 @@ export function findJobRunView(orm: Orm, scope: TenantScope, id: number): JobRun
 }
 
 /** These runs as lists show them, those in `scope` only, in the order of `ids`. */
-export function findJobRunViews(orm: Orm, scope: TenantScope, ids: readonly number[]): JobRunView[] {
+export function findJobRunViews(db: AppDatabase, scope: TenantScope, ids: readonly number[]): JobRunView[] {
   if (ids.length === 0) return [];
-  const rows = selectRunList(orm)
+  const rows = selectRunList(db)
     .where(and(runScopeCondition(scope), inIdList(jobRuns.id, ids)))
     .all();
   const byId = new Map(rows.map((row) => [row.id, toJobRunView(row, row.businessName)]));
@@ -38,10 +38,10 @@ export function findJobRunViews(orm: Orm, scope: TenantScope, ids: readonly numb
 // ---- Read one, count ------------------------------------------------------------------------------
 
 /** A run outside the scope reads exactly like a missing one, so its existence does not leak. */
-export function getJobRun(orm: Orm, scope: TenantScope, id: number): JobRunDetailView {
+export function getJobRun(db: AppDatabase, scope: TenantScope, id: number): JobRunDetailView {
   const found =
     Number.isSafeInteger(id) && id > 0
-      ? orm
+      ? db.orm
           .select({ run: jobRuns, businessName: businesses.name })
           .from(jobRuns)
           .leftJoin(businesses, eq(businesses.id, jobRuns.businessId))
@@ -53,8 +53,8 @@ export function getJobRun(orm: Orm, scope: TenantScope, id: number): JobRunDetai
 }
 
 /** From the runs-per-owner-and-type rollup (run-counts.ts): exact, without counting the runs. */
-export function countJobRuns(orm: Orm, scope: TenantScope): number {
-  return runsInScope(orm, scope);
+export function countJobRuns(db: AppDatabase, scope: TenantScope): number {
+  return runsInScope(db, scope);
 }
 
 /** Run counts per owner (a business, system-wide, or no business = orphans) within `scope`. */
@@ -64,15 +64,15 @@ export interface RunOwnerCount {
   runs: number;
 }
 
-export function countJobRunsByOwner(orm: Orm, scope: TenantScope): RunOwnerCount[] {
-  return runsPerOwner(orm, scope);
+export function countJobRunsByOwner(db: AppDatabase, scope: TenantScope): RunOwnerCount[] {
+  return runsPerOwner(db, scope);
 }
 
 // ---- Job types ------------------------------------------------------------------------------------
 
 /** Every registered type, plus the unregistered types seen in this scope's runs (never another business's). */
-export function getJobTypes(orm: Orm, scope: TenantScope): JobTypeView[] {
-  const seen = runsPerJobType(orm, scope);
+export function getJobTypes(db: AppDatabase, scope: TenantScope): JobTypeView[] {
+  const seen = runsPerJobType(db, scope);
   const registered: JobTypeView[] = JOB_CATALOG.map((type) => ({
     key: type.key,
     title: type.title,

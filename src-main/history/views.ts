@@ -1,7 +1,7 @@
 // A run as the contract shows it: the list view (no params or result) and the detail, from a row of job_runs.
 import { eq, getTableColumns } from 'drizzle-orm';
 import { type JobRunDetailView, type JobRunView } from '../../src-shared/schemas/jobs';
-import { type Orm } from '../db/connection';
+import { type AppDatabase } from '../db/connection';
 import { businesses, jobRuns, type JobRunRow } from '../db/schema';
 
 // ---- Views ----------------------------------------------------------------------------------------
@@ -42,8 +42,8 @@ export function toJobRunDetailView(row: JobRunRow, businessName: string | null):
 export const { params: _params, result: _result, ...listColumns } = getTableColumns(jobRuns);
 
 /** Runs with their business's name (NULL for system runs and orphans). */
-export function selectRunList(orm: Orm) {
-  return orm
+export function selectRunList(db: AppDatabase) {
+  return db.orm
     .select({ ...listColumns, businessName: businesses.name })
     .from(jobRuns)
     .leftJoin(businesses, eq(businesses.id, jobRuns.businessId));

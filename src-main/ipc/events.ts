@@ -4,11 +4,11 @@ import { reachOf } from '../../src-shared/access';
 import { type AppEventName } from '../../src-shared/channels';
 import { type AppEventPayload } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/errors';
-import { type Orm } from '../db/connection';
+import { type AppDatabase } from '../db/connection';
 import { loadActor } from '../accounts/accounts';
 import { isRunInScope } from '../tenancy/owner-sql';
-import { activeSelection, type Session, sessionTenantScope } from '../sessions';
-import { tenantScopeFor } from '../access/policy';
+import type { Session } from '../sessions';
+import { sessionTenantScope } from '../access/policy';
 
 export type AppEvent = { [E in AppEventName]: { name: E; payload: AppEventPayload<E> } }[AppEventName];
 
@@ -47,10 +47,10 @@ export type EventAudience = (session: Session | null, event: AppEvent) => boolea
  * may see now. `jobs.changed` and `schedules.changed` follow the run's or schedule's tenant; `database.changed` (users and businesses) goes to
  * system admins only, the only role whose views list every business and user.
  */
-export function eventAudience(orm: Orm): EventAudience {
+export function eventAudience(db: AppDatabase): EventAudience {
   return (session, event) => {
     if (!session) return false;
-    const actor = loadActor(orm, session.userId);
+    const actor = loadActor(db, session.userId);
     if (!actor) return false;
     switch (event.name) {
       case 'jobs.changed':
@@ -63,7 +63,7 @@ export function eventAudience(orm: Orm): EventAudience {
         }
       case 'schedules.changed':
         try {
-          return isRunInScope(event.payload, tenantScopeFor(actor, activeSelection(actor, session.selection), 'schedules.read'));
+          return isRunInScope(event.payload, sessionTenantScope(actor, session.selection, 'schedules.read'));
         } catch (error) {
           if (error instanceof AppError) return false;
           throw error;

@@ -4,7 +4,7 @@ import { AppError } from '../../src-shared/errors';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
-import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
 import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { getJobRun } from '../history/runs';
@@ -29,13 +29,13 @@ function refuseControl(actor: Actor, verb: 'cancel' | 'retry'): AppError {
  * FORBIDDEN when it is not theirs to control, CONFLICT when it has already finished.
  */
 export function cancelJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, runId: number, runner: RunCanceller): JobRunView {
-  const run = getJobRun(db.orm, scope, runId);
+  const run = getJobRun(db, scope, runId);
   if (!canControlRun(actor, run)) throw refuseControl(actor, 'cancel');
   const alreadyFinished = () => new AppError('CONFLICT', `Run ${runId} has already finished (${run.status}); only pending or running runs can be cancelled.`);
   if (!(ACTIVE_RUN_STATUSES as readonly RunStatus[]).includes(run.status)) throw alreadyFinished();
   const cancelled = runner.cancel(runId, actor);
   if (!cancelled) throw new AppError('CONFLICT', `Run ${runId} finished before it could be cancelled.`);
-  recordAuditEvent(db.orm, {
+  recordAuditEvent(db, {
     actor: userAuditActor(actor),
     action: 'job.cancel',
     target: { type: 'job_run', id: runId },
@@ -50,8 +50,8 @@ export function cancelJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, 
  * linked to the original, triggered by the actor. The caller wakes the runner.
  */
 export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, runId: number): JobRunView {
-  return inImmediateTransaction(db, () => {
-    const original = getJobRun(db.orm, scope, runId);
+  return inImmediateTransaction(db, (tx) => {
+    const original = getJobRun(tx, scope, runId);
     if (!canControlRun(actor, original)) throw refuseControl(actor, 'retry');
     if (!isRetryableStatus(original.status)) {
       throw new AppError('CONFLICT', `Run ${runId} is ${original.status}; only failed, cancelled or unfinished runs can be retried.`);
@@ -62,8 +62,8 @@ export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, r
     if (!findJobType(original.jobType)) {
       throw new AppError('CONFLICT', `Run ${runId} is of job type ${JSON.stringify(original.jobType)}, which this app does not know; it cannot be retried.`);
     }
-    const retry = createRetryRun(db.orm, actor, original, original.params);
-    recordAuditEvent(db.orm, {
+    const retry = createRetryRun(tx, actor, original, original.params);
+    recordAuditEvent(tx, {
       actor: userAuditActor(actor),
       action: 'job.retry',
       target: { type: 'job_run', id: retry.id },
@@ -79,13 +79,13 @@ export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, r
  * triggered by the actor (createJobRun's checks apply). For one retry and for bulk retry.
  */
 export function createRetryRun(
-  orm: Orm,
+  db: InTransaction,
   actor: Actor,
   original: { id: number; jobType: string; businessId: number | null },
   params: Record<string, unknown>,
 ): JobRunView {
   const target: RunTarget = original.businessId === null ? { kind: 'system' } : { kind: 'business', businessId: original.businessId };
-  return createJobRun(orm, target, {
+  return createJobRun(db, target, {
     jobType: original.jobType,
     params,
     trigger: 'retry',

@@ -6,7 +6,7 @@ import { type RunScope, type RunStatus, type RunTrigger } from '../../src-shared
 import { AppError } from '../../src-shared/errors';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
-import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_CATALOG, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
@@ -37,7 +37,7 @@ export interface CreateJobRunInput {
  * enabled, or system-wide), with its params validated and their defaults filled in. Call the runner's
  * wake() after the transaction that created it commits.
  */
-export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInput): JobRunView {
+export function createJobRun(db: AppDatabase, target: RunTarget, input: CreateJobRunInput): JobRunView {
   const jobType = findJobType(input.jobType);
   if (!jobType) throw unknownJobTypeError(input.jobType);
   if (input.trigger === 'legacy') {
@@ -48,7 +48,7 @@ export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInp
     if (jobType.scope === 'system') {
       throw new AppError('VALIDATION', `jobType: ${jobType.key} is a system-wide job type; it cannot run for a business`);
     }
-    const business = Number.isSafeInteger(target.businessId) ? getBusiness(orm, target.businessId) : null;
+    const business = Number.isSafeInteger(target.businessId) ? getBusiness(db, target.businessId) : null;
     if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${target.businessId}.`);
     if (business.disabledAt !== null) {
       throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it before running jobs for it`);
@@ -86,7 +86,7 @@ export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInp
     heartbeatAt: null,
   };
   // No RETURNING: every column is written here or left NULL, so the view is built from the values written.
-  const inserted = insertRunStatement(orm).run({
+  const inserted = insertRunStatement(db).run({
     scope: row.scope,
     businessId: row.businessId,
     jobType: row.jobType,
@@ -101,9 +101,9 @@ export function createJobRun(orm: Orm, target: RunTarget, input: CreateJobRunInp
   return toJobRunView({ ...row, id: Number(inserted.lastInsertRowid) }, businessName);
 }
 
-function insertRunStatement(orm: Orm) {
-  return preparedOnce(orm, 'jobRuns.insert', () =>
-    orm
+function insertRunStatement(db: AppDatabase) {
+  return preparedOnce(db, 'jobRuns.insert', () =>
+    db.orm
       .insert(jobRuns)
       .values({
         scope: sql.placeholder('scope'),
@@ -123,9 +123,9 @@ function insertRunStatement(orm: Orm) {
 }
 
 /** pending → running. Null when the run is not in `scope` or not pending. */
-export function startJobRun(orm: Orm, scope: TenantScope, runId: number, at: number = Date.now()): JobRunRow | null {
-  const start = preparedOnce(orm, `jobRuns.start:${scope.kind}`, () =>
-    orm
+export function startJobRun(db: AppDatabase, scope: TenantScope, runId: number, at: number = Date.now()): JobRunRow | null {
+  const start = preparedOnce(db, `jobRuns.start:${scope.kind}`, () =>
+    db.orm
       .update(jobRuns)
       .set({ status: 'running', startedAt: sql`${sql.placeholder('at')}`, heartbeatAt: sql`${sql.placeholder('at')}` })
       .where(and(preparedRunScopeCondition(scope.kind), eq(jobRuns.id, sql.placeholder('id')), eq(jobRuns.status, 'pending')))
@@ -142,14 +142,14 @@ export type RunOutcome =
 
 /** running → completed | failed | cancelled, or pending → cancelled. Null when the run is not in `scope` or already finished. */
 export function finishJobRun(
-  orm: Orm,
+  db: AppDatabase,
   scope: TenantScope,
   runId: number,
   outcome: RunOutcome,
   at: number = Date.now(),
 ): JobRunRow | null {
-  const finish = preparedOnce(orm, `jobRuns.finish:${outcome.status}:${scope.kind}`, () =>
-    finishRunUpdate(orm, outcome.status, scope.kind).returning().prepare(),
+  const finish = preparedOnce(db, `jobRuns.finish:${outcome.status}:${scope.kind}`, () =>
+    finishRunUpdate(db, outcome.status, scope.kind).returning().prepare(),
   );
   return finish.get(finishValues(scope, runId, outcome, at)) ?? null;
 }
@@ -158,17 +158,17 @@ export function finishJobRun(
  * finishJobRun for the runner: the same write, answering with the run as lists show it (no params or result,
  * which the runner's events do not carry).
  */
-export function recordRunOutcome(orm: Orm, scope: TenantScope, runId: number, outcome: RunOutcome, at: number): JobRunListRow | null {
-  const finish = preparedOnce(orm, `jobRuns.finishListed:${outcome.status}:${scope.kind}`, () =>
-    finishRunUpdate(orm, outcome.status, scope.kind).returning(listColumns).prepare(),
+export function recordRunOutcome(db: AppDatabase, scope: TenantScope, runId: number, outcome: RunOutcome, at: number): JobRunListRow | null {
+  const finish = preparedOnce(db, `jobRuns.finishListed:${outcome.status}:${scope.kind}`, () =>
+    finishRunUpdate(db, outcome.status, scope.kind).returning(listColumns).prepare(),
   );
   return finish.get(finishValues(scope, runId, outcome, at)) ?? null;
 }
 
-function finishRunUpdate(orm: Orm, status: RunOutcome['status'], scopeKind: TenantScope['kind']) {
+function finishRunUpdate(db: AppDatabase, status: RunOutcome['status'], scopeKind: TenantScope['kind']) {
   const finishableFrom: RunStatus[] = status === 'cancelled' ? ['pending', 'running'] : ['running'];
   const at = sql.placeholder('at');
-  return orm
+  return db.orm
     .update(jobRuns)
     .set({
       status,
@@ -239,7 +239,6 @@ function claimableRunCondition(jobTypes: readonly RunnableJobType[]): SQL {
  */
 export function claimPendingRuns(db: AppDatabase, at: number, limit: number, jobTypes: readonly RunnableJobType[] = JOB_CATALOG): JobRunRow[] {
   if (limit < 1) return [];
-  const { orm } = db;
   const all: TenantScope = { kind: 'all' };
   if (!Number.isSafeInteger(limit)) throw new Error(`limit must be a whole number, got ${limit}`);
   // A SELECT and an UPDATE by id per run: one `UPDATE … WHERE id IN (SELECT … LIMIT ?)` measured about three
@@ -247,9 +246,9 @@ export function claimPendingRuns(db: AppDatabase, at: number, limit: number, job
   // limit (the runner asks for at most its concurrency): SQLite reads a bound LIMIT's value when it plans, so a
   // `LIMIT ?` statement is compiled again every time it is bound (about 8 µs of a 10 µs select).
   const served = jobTypes.map((type) => `${type.key}:${type.scope}`).join(',');
-  const oldestPending = preparedOnce(orm, `jobRuns.oldestPending:${limit}:${served}`, () => {
+  const oldestPending = preparedOnce(db, `jobRuns.oldestPending:${limit}:${served}`, () => {
     // drizzle binds a number given to .limit(), so the limit goes onto the SQL it built.
-    const query = orm
+    const query = db.orm
       .select({ id: jobRuns.id })
       .from(jobRuns)
       .where(and(runScopeCondition(all), claimableRunCondition(jobTypes)))
@@ -260,7 +259,7 @@ export function claimPendingRuns(db: AppDatabase, at: number, limit: number, job
   });
   const claim = () =>
     oldestPending().flatMap((id) => {
-      const started = startJobRun(orm, all, id, at);
+      const started = startJobRun(db, all, id, at);
       return started ? [started] : [];
     });
   // Inside a caller's transaction (the runner's group commit) the claim is already atomic; a savepoint would
@@ -272,10 +271,10 @@ export function claimPendingRuns(db: AppDatabase, at: number, limit: number, job
  * A running run's progress (0..1) and, when given, its message, recorded at `at` (also its heartbeat); null when the
  * run is not running (any more).
  */
-export function recordRunProgress(orm: Orm, scope: TenantScope, runId: number, progress: number, message: string | undefined, at: number): JobRunRow | null {
+export function recordRunProgress(db: AppDatabase, scope: TenantScope, runId: number, progress: number, message: string | undefined, at: number): JobRunRow | null {
   const withMessage = message !== undefined;
-  const record = preparedOnce(orm, `jobRuns.progress:${withMessage ? 'message' : 'fraction'}:${scope.kind}`, () =>
-    orm
+  const record = preparedOnce(db, `jobRuns.progress:${withMessage ? 'message' : 'fraction'}:${scope.kind}`, () =>
+    db.orm
       .update(jobRuns)
       .set({
         progress: sql`${sql.placeholder('progress')}`,
@@ -290,9 +289,9 @@ export function recordRunProgress(orm: Orm, scope: TenantScope, runId: number, p
 }
 
 /** The runner's heartbeat: these runs, if still running, were alive at `at`. One statement for all of them. */
-export function recordRunHeartbeats(orm: Orm, runIds: readonly number[], at: number): number {
+export function recordRunHeartbeats(db: AppDatabase, runIds: readonly number[], at: number): number {
   if (runIds.length === 0) return 0;
-  return orm
+  return db.orm
     .update(jobRuns)
     .set({ heartbeatAt: at })
     .where(and(eq(jobRuns.status, 'running'), inIdList(jobRuns.id, runIds)))
@@ -304,9 +303,9 @@ export function recordRunHeartbeats(orm: Orm, runIds: readonly number[], at: num
  * recorded sign of life: its last heartbeat or progress write, else its start. Nothing later was recorded, so no
  * later end is claimed; its duration runs to there. Adopted runs are never running (they are 'unfinished').
  */
-export function failRunningRuns(orm: Orm, scope: TenantScope, error: string): JobRunRow[] {
+export function failRunningRuns(db: AppDatabase, scope: TenantScope, error: string): JobRunRow[] {
   const lastSignOfLife = sql`max(${jobRuns.startedAt}, coalesce(${jobRuns.heartbeatAt}, ${jobRuns.startedAt}))`;
-  return orm
+  return db.orm
     .update(jobRuns)
     .set({
       status: 'failed',

@@ -10,7 +10,7 @@ import type { JobRunPageView, JobRunView, ListJobRunsInput } from '../../src-sha
 import { backUpThenWrite, backupPathFor } from '../db/backup';
 import { deleteWithReferencesSetNull, setNullReferencesTo } from '../db/bulk-delete';
 import { withForeignKeysOff } from '../db/migrations';
-import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
 import { jobRuns, type BusinessRow } from '../db/schema';
 import { recordAuditEvent, type AuditActor } from '../audit/record';
 import { getBusiness, listBusinesses } from '../accounts/businesses';
@@ -36,10 +36,10 @@ export interface RunsOverview {
 }
 
 export function checkRuns(db: AppDatabase, options: { newestLimit?: number } = {}): RunsOverview {
-  const runsByOwner = new Map(countJobRunsByOwner(db.orm, { kind: 'all' }).map((o) => [`${o.scope}:${o.businessId}`, o.runs]));
+  const runsByOwner = new Map(countJobRunsByOwner(db, { kind: 'all' }).map((o) => [`${o.scope}:${o.businessId}`, o.runs]));
   const runsOf = (scope: 'business' | 'system', businessId: number | null) => runsByOwner.get(`${scope}:${businessId}`) ?? 0;
   return {
-    businesses: listBusinesses(db.orm).map((b) => ({
+    businesses: listBusinesses(db).map((b) => ({
       id: b.id,
       name: b.name,
       disabled: b.disabledAt !== null,
@@ -47,7 +47,7 @@ export function checkRuns(db: AppDatabase, options: { newestLimit?: number } = {
     })),
     systemRuns: runsOf('system', null),
     orphans: runsOf('business', null),
-    newestOrphans: listJobRuns(db.orm, ORPHANS, {
+    newestOrphans: listJobRuns(db, ORPHANS, {
       filters: {},
       sort: { field: 'createdAt', direction: 'desc' },
       cursor: null,
@@ -57,7 +57,7 @@ export function checkRuns(db: AppDatabase, options: { newestLimit?: number } = {
 }
 
 export function listOrphans(db: AppDatabase, input: ListJobRunsInput): JobRunPageView {
-  return listJobRuns(db.orm, ORPHANS, input);
+  return listJobRuns(db, ORPHANS, input);
 }
 
 // ---- Delete ---------------------------------------------------------------------------------------
@@ -68,8 +68,8 @@ export interface OrphanDeletionPreview {
 
 export function previewOrphanDeletion(db: AppDatabase, selection: OrphanSelection): OrphanDeletionPreview {
   const selected = normalizeSelection(selection);
-  requireSelectedAreOrphans(db.orm, selected);
-  return { count: countSelectedOrphans(db.orm, selected) };
+  requireSelectedAreOrphans(db, selected);
+  return { count: countSelectedOrphans(db, selected) };
 }
 
 export interface OrphanChangeOptions {
@@ -96,7 +96,7 @@ export async function deleteOrphans(
   const expectedCount = requireExpectedCount(options.expectedCount);
   const now = options.now ?? (() => new Date());
   // Checked before the backup too, so a stale preview does not leave a useless backup behind.
-  requireUnchangedSince(db.orm, selected, expectedCount);
+  requireUnchangedSince(db, selected, expectedCount);
   if (expectedCount === 0) return { deleted: 0, backupPath: null };
 
   // Runs referencing a deleted run (retry_of_run_id) lose the reference: set-based with foreign keys off, when
@@ -106,14 +106,14 @@ export async function deleteOrphans(
   const { backup, result: deleted } = await backUpThenWrite(
     db,
     backupPathFor(db.path, 'before-delete-orphans', now()),
-    (made) => {
+    (made, tx) => {
       options.onProgress?.({ phase: 'Deleting orphans', done: 0, total: expectedCount });
-      requireUnchangedSince(db.orm, selected, expectedCount);
-      const remove = () => db.orm.delete(jobRuns).where(orphansIn(selected)).run().changes;
-      const changes = inBulk(db, selected, expectedCount, { kind: 'deleted' }, () =>
-        references ? deleteWithReferencesSetNull(db.sqlite, 'job_runs', references, selectedIds(db, selected), remove) : remove(),
+      requireUnchangedSince(tx, selected, expectedCount);
+      const remove = () => tx.orm.delete(jobRuns).where(orphansIn(selected)).run().changes;
+      const changes = inBulk(tx, selected, expectedCount, { kind: 'deleted' }, () =>
+        references ? deleteWithReferencesSetNull(tx.sqlite, 'job_runs', references, selectedIds(tx, selected), remove) : remove(),
       );
-      recordAuditEvent(db.orm, {
+      recordAuditEvent(tx, {
         actor: options.actor,
         action: 'orphans.delete',
         target: { type: 'job_runs', id: null },
@@ -137,8 +137,8 @@ export async function deleteOrphans(
  * selection is every orphan (`selectedCount`, the selected orphans counted inside the transaction, is all of them), the orphans' rollup rows move or go by
  * key; otherwise the selected runs are grouped and their groups taken out (and put back under the new owner).
  */
-function inBulk<T>(db: AppDatabase, selected: OrphanSelection, selectedCount: number, effect: BulkRunChange, change: () => T): T {
-  if (selected.kind === 'all' || selectedCount === countSelectedOrphans(db.orm, { kind: 'all' })) {
+function inBulk<T>(db: InTransaction, selected: OrphanSelection, selectedCount: number, effect: BulkRunChange, change: () => T): T {
+  if (selected.kind === 'all' || selectedCount === countSelectedOrphans(db, { kind: 'all' })) {
     return withOwnerRollupsMoved(db.sqlite, ORPHANS_OWNER, effect, change);
   }
   return withRollupsMovedInBulk(db.sqlite, selectedIds(db, selected), effect, change);
@@ -161,10 +161,10 @@ export function previewOrphanAssignment(
   businessId: number,
   selection: OrphanSelection,
 ): OrphanAssignmentPreview {
-  const business = requireAssignableBusiness(db.orm, businessId);
+  const business = requireAssignableBusiness(db, businessId);
   const selected = normalizeSelection(selection);
-  requireSelectedAreOrphans(db.orm, selected);
-  return { count: countSelectedOrphans(db.orm, selected), business: { id: business.id, name: business.name } };
+  requireSelectedAreOrphans(db, selected);
+  return { count: countSelectedOrphans(db, selected), business: { id: business.id, name: business.name } };
 }
 
 export interface OrphanAssignmentResult {
@@ -183,13 +183,13 @@ export function assignOrphans(
   const expectedCount = requireExpectedCount(options.expectedCount);
   const now = options.now ?? (() => new Date());
   options.onProgress?.({ phase: 'Assigning orphans', done: 0, total: expectedCount });
-  const result = inImmediateTransaction(db, () => {
-    const business = requireAssignableBusiness(db.orm, businessId);
-    requireUnchangedSince(db.orm, selected, expectedCount);
+  const result = inImmediateTransaction(db, (tx) => {
+    const business = requireAssignableBusiness(tx, businessId);
+    requireUnchangedSince(tx, selected, expectedCount);
     const summary = { id: business.id, name: business.name };
     if (expectedCount === 0) return { assigned: 0, business: summary };
-    const assigned = moveOrphansTo(db, business.id, selected, expectedCount);
-    recordAuditEvent(db.orm, {
+    const assigned = moveOrphansTo(tx, business.id, selected, expectedCount);
+    recordAuditEvent(tx, {
       actor: options.actor,
       action: 'orphans.assign',
       target: { type: 'business', id: business.id },
@@ -207,7 +207,7 @@ export function assignOrphans(
  * Gives the selected orphans (`selectedCount` of them, counted in this transaction) to a business: the business
  * set, the server-edition business id they recorded cleared, the rollups moved in bulk. Inside a transaction.
  */
-export function moveOrphansTo(db: AppDatabase, businessId: number, selected: OrphanSelection, selectedCount: number): number {
+export function moveOrphansTo(db: InTransaction, businessId: number, selected: OrphanSelection, selectedCount: number): number {
   return inBulk(
     db,
     selected,
@@ -238,15 +238,15 @@ function orphansIn(selection: OrphanSelection): SQL {
   return and(scoped, inIdList(jobRuns.id, selection.ids)) as SQL;
 }
 
-function countSelectedOrphans(orm: Orm, selection: OrphanSelection): number {
-  return orm.select({ n: count() }).from(jobRuns).where(orphansIn(selection)).get()?.n ?? 0;
+function countSelectedOrphans(db: AppDatabase, selection: OrphanSelection): number {
+  return db.orm.select({ n: count() }).from(jobRuns).where(orphansIn(selection)).get()?.n ?? 0;
 }
 
 const SHOWN_IDS = 20;
 
-function requireSelectedAreOrphans(orm: Orm, selection: OrphanSelection): void {
+function requireSelectedAreOrphans(db: AppDatabase, selection: OrphanSelection): void {
   if (selection.kind === 'all') return;
-  const notOrphans = orm
+  const notOrphans = db.orm
     .all<{ id: number }>(
       sql`SELECT value AS id FROM json_each(${JSON.stringify(selection.ids)})
           WHERE value NOT IN (SELECT ${jobRuns.id} FROM ${jobRuns} WHERE ${runScopeCondition(ORPHANS)})
@@ -272,9 +272,9 @@ export function requireExpectedCount(expectedCount: number, field = 'expectedCou
 }
 
 /** Counts first, so selected orphans that were deleted or assigned meanwhile read as a conflict, not as bad input. */
-function requireUnchangedSince(orm: Orm, selection: OrphanSelection, expectedCount: number): void {
-  requireCountUnchanged('The orphans', expectedCount, countSelectedOrphans(orm, selection));
-  requireSelectedAreOrphans(orm, selection);
+function requireUnchangedSince(db: AppDatabase, selection: OrphanSelection, expectedCount: number): void {
+  requireCountUnchanged('The orphans', expectedCount, countSelectedOrphans(db, selection));
+  requireSelectedAreOrphans(db, selection);
 }
 
 /** CONFLICT when what the operator previewed (`what`, e.g. "The orphans") no longer holds as many orphans. */
@@ -285,11 +285,11 @@ export function requireCountUnchanged(what: string, expectedCount: number, found
 }
 
 /** An existing, enabled business: VALIDATION naming `field` for a bad id or a disabled business, NOT_FOUND for a missing one. */
-export function requireAssignableBusiness(orm: Orm, businessId: number, field = 'businessId'): BusinessRow {
+export function requireAssignableBusiness(db: AppDatabase, businessId: number, field = 'businessId'): BusinessRow {
   if (!Number.isSafeInteger(businessId) || businessId <= 0) {
     throw new AppError('VALIDATION', `${field} must be a positive whole number, got ${businessId}`);
   }
-  const business = getBusiness(orm, businessId);
+  const business = getBusiness(db, businessId);
   if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${businessId}`);
   if (business.disabledAt !== null) {
     throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it before assigning runs to it`);

@@ -1,7 +1,6 @@
 // Suggested assignments: for each orphan, the business the file's evidence names and why (ORPHAN_EVIDENCE in
 // src-shared/schemas/orphans.ts), defined once in SQL (PROPOSALS) and read by the view, the count for the adoption
 // report, and the assignment, which backs up first and moves the accepted groups in one transaction.
-import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { AppError } from '../../src-shared/errors';
@@ -83,8 +82,8 @@ const PROPOSALS = new SQLiteSyncDialect().sqlToQuery(sql`
 `);
 
 /** The rows of a SELECT over `proposal` (see PROPOSALS), whose own parameters follow the definition's. */
-function overProposals<Row>(sqlite: Database.Database, select: string, ...params: unknown[]): Row[] {
-  return sqlite.prepare(`${PROPOSALS.sql} ${select}`).all(...PROPOSALS.params, ...params) as Row[];
+function overProposals<Row>(db: AppDatabase, select: string, ...params: unknown[]): Row[] {
+  return db.sqlite.prepare(`${PROPOSALS.sql} ${select}`).all(...PROPOSALS.params, ...params) as Row[];
 }
 
 /**
@@ -93,9 +92,9 @@ function overProposals<Row>(sqlite: Database.Database, select: string, ...params
  */
 export const COUNT_ORPHANS_WITH_SUGGESTION = { sql: `${PROPOSALS.sql} SELECT count(*) FROM proposal`, params: PROPOSALS.params };
 
-/** How many orphans have a suggested business. Takes the raw connection (an AppDatabase's `db.sqlite`), so it needs no drizzle instance. */
-export function countOrphansWithSuggestion(sqlite: Database.Database): number {
-  return sqlite.prepare(COUNT_ORPHANS_WITH_SUGGESTION.sql).pluck().get(...COUNT_ORPHANS_WITH_SUGGESTION.params) as number;
+/** How many orphans have a suggested business. */
+export function countOrphansWithSuggestion(db: AppDatabase): number {
+  return db.sqlite.prepare(COUNT_ORPHANS_WITH_SUGGESTION.sql).pluck().get(...COUNT_ORPHANS_WITH_SUGGESTION.params) as number;
 }
 
 interface ProposedGroup {
@@ -106,9 +105,9 @@ interface ProposedGroup {
 }
 
 /** The proposed groups with their business's name, by business name (code-unit order), id, then reason strength. */
-function proposedGroups(sqlite: Database.Database): ProposedGroup[] {
+function proposedGroups(db: AppDatabase): ProposedGroup[] {
   const rows = overProposals<ProposedGroup>(
-    sqlite,
+    db,
     `SELECT proposal.business_id AS businessId, businesses.name AS businessName, proposal.reason AS reason, count(*) AS count
      FROM proposal JOIN businesses ON businesses.id = proposal.business_id
      GROUP BY proposal.business_id, proposal.reason`,
@@ -127,11 +126,11 @@ export function suggestOrphanAssignments(db: AppDatabase, options: { previewLimi
   if (!Number.isSafeInteger(previewLimit) || previewLimit < 0 || previewLimit > 20) {
     throw new AppError('VALIDATION', `previewLimit must be a whole number from 0 to 20, got ${previewLimit}`);
   }
-  const groups = proposedGroups(db.sqlite);
+  const groups = proposedGroups(db);
   const previewIds = new Map<string, number[]>();
   if (previewLimit > 0 && groups.length > 0) {
     const newest = overProposals<{ runId: number; businessId: number; reason: string }>(
-      db.sqlite,
+      db,
       `SELECT run_id AS runId, business_id AS businessId, reason FROM (
          SELECT run_id, business_id, reason,
            row_number() OVER (PARTITION BY business_id, reason ORDER BY created_at DESC, run_id DESC) AS rank
@@ -143,7 +142,7 @@ export function suggestOrphanAssignments(db: AppDatabase, options: { previewLimi
       pushTo(previewIds, groupKey(row.businessId, row.reason), row.runId);
     }
   }
-  const views = new Map(findJobRunViews(db.orm, ORPHANS, [...previewIds.values()].flat()).map((run) => [run.id, run]));
+  const views = new Map(findJobRunViews(db, ORPHANS, [...previewIds.values()].flat()).map((run) => [run.id, run]));
   return {
     groups: groups.map((group) => ({
       business: { id: group.businessId, name: group.businessName },
@@ -151,7 +150,7 @@ export function suggestOrphanAssignments(db: AppDatabase, options: { previewLimi
       count: group.count,
       preview: (previewIds.get(groupKey(group.businessId, group.reason)) ?? []).flatMap((id) => views.get(id) ?? []),
     })),
-    orphans: countJobRuns(db.orm, ORPHANS),
+    orphans: countJobRuns(db, ORPHANS),
     suggested: groups.reduce((total, group) => total + group.count, 0),
   };
 }
@@ -194,18 +193,18 @@ export async function assignSuggestedOrphans(
   const { backup, result } = await backUpThenWrite(
     db,
     backupPathFor(db.path, 'before-assign-suggested', now()),
-    (made) => {
+    (made, tx) => {
       options.onProgress?.({ phase, done: 0, total });
-      const checked = checkAcceptedGroups(db, groups);
+      const checked = checkAcceptedGroups(tx, groups);
       let done = 0;
       const moved = mergedByBusiness(checked).map(({ businessId, runIds }) => {
-        done += moveOrphansTo(db, businessId, { kind: 'ids', ids: runIds }, runIds.length);
+        done += moveOrphansTo(tx, businessId, { kind: 'ids', ids: runIds }, runIds.length);
         options.onProgress?.({ phase, done, total });
         return runIds.length;
       });
       const assigned = moved.reduce((sum, n) => sum + n, 0);
       const details = checked.map((group) => ({ business: group.business, reason: group.reason, count: group.runIds.length }));
-      recordAuditEvent(db.orm, {
+      recordAuditEvent(tx, {
         actor: options.actor,
         action: 'orphans.assign_suggested',
         target: { type: 'job_runs', id: null },
@@ -237,10 +236,10 @@ function requireAcceptedGroups(accepted: readonly AcceptedSuggestion[]): Accepte
 
 /** Each accepted group's orphans as the evidence proposes them now; refuses as assignSuggestedOrphans says. */
 function checkAcceptedGroups(db: AppDatabase, groups: readonly AcceptedSuggestion[]): CheckedGroup[] {
-  const businesses = groups.map((group, i) => requireAssignableBusiness(db.orm, group.businessId, `groups.${i}.businessId`));
+  const businesses = groups.map((group, i) => requireAssignableBusiness(db, group.businessId, `groups.${i}.businessId`));
   // Every proposal in one pass, filtered here: joined to the accepted groups in SQL, the proposals were derived once per group.
   const rows = overProposals<{ runId: number; businessId: number; reason: string }>(
-    db.sqlite,
+    db,
     'SELECT run_id AS runId, business_id AS businessId, reason FROM proposal ORDER BY run_id',
   );
   const accepted = new Set(groups.map((group) => groupKey(group.businessId, group.reason)));

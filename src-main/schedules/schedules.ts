@@ -9,7 +9,7 @@ import type { ScopeSelection } from '../../src-shared/schemas/accounts';
 import type { createScheduleInput, previewCronInput, ScheduleView, updateScheduleInput } from '../../src-shared/schemas/schedules';
 import type { z } from 'zod';
 import { requireReach, resolveRunTarget, tenantScopeFor, type Actor } from '../access/policy';
-import { inImmediateTransaction, type AppDatabase, type Orm } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { businesses, jobSchedules, type JobScheduleRow } from '../db/schema';
 import { findJobType, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
@@ -104,18 +104,18 @@ export function toScheduleView(row: JobScheduleRow, businessName: string | null)
 }
 
 
-function selectSchedules(orm: Orm) {
-  return orm
+function selectSchedules(db: AppDatabase) {
+  return db.orm
     .select({ schedule: jobSchedules, businessName: businesses.name })
     .from(jobSchedules)
     .leftJoin(businesses, eq(businesses.id, jobSchedules.businessId));
 }
 
 /** A schedule outside the scope reads exactly like a missing one, so its existence does not leak. */
-function requireScheduleInScope(orm: Orm, scope: TenantScope, id: number): { schedule: JobScheduleRow; businessName: string | null } {
+function requireScheduleInScope(db: AppDatabase, scope: TenantScope, id: number): { schedule: JobScheduleRow; businessName: string | null } {
   const found =
     Number.isSafeInteger(id) && id > 0
-      ? selectSchedules(orm)
+      ? selectSchedules(db)
           .where(and(scheduleScopeCondition(scope), eq(jobSchedules.id, id)))
           .get()
       : undefined;
@@ -126,9 +126,9 @@ function requireScheduleInScope(orm: Orm, scope: TenantScope, id: number): { sch
 // ---- Reading --------------------------------------------------------------------------------------
 
 /** schedules.read: members and business admins their own business's; a system admin per the switcher. By name. */
-export function listSchedules(orm: Orm, actor: Actor, selection: ScopeSelection): ScheduleView[] {
+export function listSchedules(db: AppDatabase, actor: Actor, selection: ScopeSelection): ScheduleView[] {
   const scope = tenantScopeFor(actor, selection, 'schedules.read');
-  return selectSchedules(orm)
+  return selectSchedules(db)
     .where(scheduleScopeCondition(scope))
     .orderBy(asc(sql`${jobSchedules.name} COLLATE NOCASE`), asc(jobSchedules.id))
     .all()
@@ -173,9 +173,9 @@ export function createSchedule(
   const name = input.name.trim();
   if (name.length === 0) throw new AppError('VALIDATION', 'name: must not be blank');
 
-  return inImmediateTransaction(db, () => {
-    const businessName = target.kind === 'business' ? requireEnabledBusiness(db.orm, target.businessId).name : null;
-    const row = db.orm
+  return inImmediateTransaction(db, (tx) => {
+    const businessName = target.kind === 'business' ? requireEnabledBusiness(tx, target.businessId).name : null;
+    const row = tx.orm
       .insert(jobSchedules)
       .values({
         scope: target.kind,
@@ -195,7 +195,7 @@ export function createSchedule(
       })
       .returning()
       .get();
-    recordScheduleEvent(db.orm, actor, 'schedule.create', row, now, {
+    recordScheduleEvent(tx, actor, 'schedule.create', row, now, {
       name: row.name,
       jobType: row.jobType,
       cron: row.cron,
@@ -219,8 +219,8 @@ export function updateSchedule(
   now: number = Date.now(),
 ): ScheduleView {
   const scope = tenantScopeFor(actor, selection, 'schedules.manage');
-  return inImmediateTransaction(db, () => {
-    const { schedule, businessName } = requireScheduleInScope(db.orm, scope, input.id);
+  return inImmediateTransaction(db, (tx) => {
+    const { schedule, businessName } = requireScheduleInScope(tx, scope, input.id);
     const changes: Partial<Pick<JobScheduleRow, 'name' | 'params' | 'cron' | 'timezone' | 'missedRunPolicy' | 'nextRunAt'>> = {};
     const changed: Record<string, { from: unknown; to: unknown }> = {};
 
@@ -259,13 +259,13 @@ export function updateSchedule(
     }
     if (Object.keys(changed).length === 0) return toScheduleView(schedule, businessName);
 
-    const row = db.orm
+    const row = tx.orm
       .update(jobSchedules)
       .set({ ...changes, updatedAt: now })
       .where(eq(jobSchedules.id, schedule.id))
       .returning()
       .get();
-    recordScheduleEvent(db.orm, actor, 'schedule.update', row, now, { name: row.name, changes: changed });
+    recordScheduleEvent(tx, actor, 'schedule.update', row, now, { name: row.name, changes: changed });
     return toScheduleView(row, businessName);
   });
 }
@@ -279,17 +279,17 @@ export function setScheduleEnabled(
   now: number = Date.now(),
 ): ScheduleView {
   const scope = tenantScopeFor(actor, selection, 'schedules.manage');
-  return inImmediateTransaction(db, () => {
-    const { schedule, businessName } = requireScheduleInScope(db.orm, scope, input.id);
+  return inImmediateTransaction(db, (tx) => {
+    const { schedule, businessName } = requireScheduleInScope(tx, scope, input.id);
     if (schedule.enabled === input.enabled) return toScheduleView(schedule, businessName);
     const nextRunAt = input.enabled ? requireNextRunAt(schedule.cron, schedule.timezone, new Date(now)) : null;
-    const row = db.orm
+    const row = tx.orm
       .update(jobSchedules)
       .set({ enabled: input.enabled, nextRunAt, updatedAt: now })
       .where(eq(jobSchedules.id, schedule.id))
       .returning()
       .get();
-    recordScheduleEvent(db.orm, actor, input.enabled ? 'schedule.enable' : 'schedule.pause', row, now, { name: row.name });
+    recordScheduleEvent(tx, actor, input.enabled ? 'schedule.enable' : 'schedule.pause', row, now, { name: row.name });
     return toScheduleView(row, businessName);
   });
 }
@@ -310,10 +310,10 @@ export function deleteSchedule(
   now: number = Date.now(),
 ): ScheduleOwner {
   const scope = tenantScopeFor(actor, selection, 'schedules.manage');
-  return inImmediateTransaction(db, () => {
-    const { schedule } = requireScheduleInScope(db.orm, scope, input.id);
-    db.orm.delete(jobSchedules).where(eq(jobSchedules.id, schedule.id)).run();
-    recordScheduleEvent(db.orm, actor, 'schedule.delete', schedule, now, {
+  return inImmediateTransaction(db, (tx) => {
+    const { schedule } = requireScheduleInScope(tx, scope, input.id);
+    tx.orm.delete(jobSchedules).where(eq(jobSchedules.id, schedule.id)).run();
+    recordScheduleEvent(tx, actor, 'schedule.delete', schedule, now, {
       name: schedule.name,
       jobType: schedule.jobType,
       cron: schedule.cron,
@@ -324,14 +324,14 @@ export function deleteSchedule(
 }
 
 function recordScheduleEvent(
-  orm: Orm,
+  db: AppDatabase,
   actor: Actor,
   action: 'schedule.create' | 'schedule.update' | 'schedule.enable' | 'schedule.pause' | 'schedule.delete',
   schedule: JobScheduleRow,
   at: number,
   details: Record<string, unknown>,
 ): void {
-  recordAuditEvent(orm, {
+  recordAuditEvent(db, {
     actor: userAuditActor(actor),
     action,
     target: { type: 'schedule', id: schedule.id },

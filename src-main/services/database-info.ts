@@ -38,11 +38,11 @@ export function getDatabaseInfo(db: AppDatabase): DatabaseInfo {
       businesses: count('SELECT count(*) FROM businesses'),
       users: count('SELECT count(*) FROM users'),
       runs: count('SELECT count(*) FROM job_runs'),
-      systemRuns: countJobRuns(db.orm, { kind: 'system' }),
-      orphanRuns: countJobRuns(db.orm, { kind: 'orphans' }),
+      systemRuns: countJobRuns(db, { kind: 'system' }),
+      orphanRuns: countJobRuns(db, { kind: 'orphans' }),
       schedules: count('SELECT count(*) FROM job_schedules'),
       auditEvents: count('SELECT count(*) FROM audit_events'),
     },
-    adoption: readMeta<AdoptionReportView>(db.orm, META_LEGACY_ADOPTION) ?? null,
+    adoption: readMeta<AdoptionReportView>(db, META_LEGACY_ADOPTION) ?? null,
   };
 }

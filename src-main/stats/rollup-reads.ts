@@ -7,7 +7,7 @@
 import { and, count, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
-import type { Orm } from '../db/connection';
+import type { AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { DAY_MS, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL } from '../db/rollup-keys';
 import { type CountedRollups } from '../db/rollups';
@@ -51,14 +51,14 @@ export interface RawRuns {
   peek(from: number, to: number): RawGroup[] | undefined;
 }
 
-export function rawRunsOf(orm: Orm, scope: TenantScope): RawRuns {
+export function rawRunsOf(db: AppDatabase, scope: TenantScope): RawRuns {
   const read = new Map<string, RawGroup[]>();
   return {
     read(from, to) {
       const key = `${from}:${to}`;
       let groups = read.get(key);
       if (!groups) {
-        groups = orm.all<RawGroup>(sql`
+        groups = db.orm.all<RawGroup>(sql`
           SELECT ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status,
                  CASE WHEN ${RAW_FINISHED} THEN ${RAW_BUCKET} END AS bucket, count(*) AS runs,
                  sum(CASE WHEN ${RAW_FINISHED} THEN ${jobRuns.durationMs} ELSE 0 END) AS durSum
@@ -88,7 +88,7 @@ const FEW_DAYS = 7;
 // (a first call) SQLite groups them first (a sort of some 70,000 rows for every owner's 90 days, once).
 function statusRowsOf(rollups: CountedRollups, scope: TenantScope, raw: RawRuns, piece: RangePiece): StatusAggregate[] {
   if (piece.kind === 'days') {
-    const { orm } = rollups;
+    const { orm } = rollups.db;
     const t = rollups.tables.jobRunDaily;
     const where = sql`${rollupOwners(rollups, scope, t.owner)} AND ${t.day} >= ${piece.fromDay} AND ${t.day} < ${piece.toDay}`;
     if (piece.toDay - piece.fromDay <= FEW_DAYS) {
@@ -123,8 +123,8 @@ export interface RawRun {
 }
 
 /** The ended runs of `scope` created on one UTC day, in created_at order (the (business_id, created_at) or (created_at) index). */
-export function rawRunsOfDay(orm: Orm, scope: TenantScope, day: number): RawRun[] {
-  return orm.all<RawRun>(sql`
+export function rawRunsOfDay(db: AppDatabase, scope: TenantScope, day: number): RawRun[] {
+  return db.orm.all<RawRun>(sql`
     SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status,
            CASE WHEN ${RAW_FINISHED} THEN ${RAW_BUCKET} END AS bucket, ${jobRuns.durationMs} AS durationMs
     FROM ${jobRuns}
@@ -145,8 +145,8 @@ export interface ActiveRun {
  * runner's slots), found on the status indexes ((business_id, status, created_at), or (status, created_at) for
  * all businesses) and sorted here.
  */
-export function activeRunsOf(orm: Orm, scope: TenantScope, from: number, to: number): ActiveRun[] {
-  return orm
+export function activeRunsOf(db: AppDatabase, scope: TenantScope, from: number, to: number): ActiveRun[] {
+  return db.orm
     .all<ActiveRun>(
       sql`
         SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status
@@ -172,7 +172,7 @@ function histogramRowsOf(rollups: CountedRollups, scope: TenantScope, raw: RawRu
     piece.kind === 'weeks'
       ? [jobRunWeeklyHistograms, jobRunWeeklyHistograms.week, piece.fromWeek, piece.toWeek]
       : [jobRunDailyHistograms, jobRunDailyHistograms.day, piece.fromDay, piece.toDay];
-  return rollups.orm.all<PackedRow>(sql`
+  return rollups.db.orm.all<PackedRow>(sql`
     SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, json(${t.buckets}) AS buckets
     FROM ${t}
     WHERE ${rollupOwners(rollups, scope, t.owner)} AND ${period} >= ${from} AND ${period} < ${to}`);
@@ -205,7 +205,7 @@ export function aggregateRange(
   from: number,
   to: number,
   now: number,
-  raw: RawRuns = rawRunsOf(rollups.orm, scope),
+  raw: RawRuns = rawRunsOf(rollups.db, scope),
 ): RangeAggregate {
   const into = new RunAggregate();
   aggregateRangeInto(into, rollups, scope, from, to, now, raw);
@@ -219,9 +219,9 @@ export function aggregateRange(
  * of scope. Asked once per local-day boundary of a stats call in a zone other than UTC; about 4 µs a seek, where
  * joining the intervals into one statement (VALUES, or a JSON parameter) cost 1.5 to 4 times more.
  */
-function rawStatusCounter(orm: Orm, scope: TenantScope): (from: number, to: number, statuses: readonly RunStatus[]) => StatusCounts {
-  const statement = preparedOnce(orm, `stats.rawStatusCount:${scope.kind}`, () =>
-    orm
+function rawStatusCounter(db: AppDatabase, scope: TenantScope): (from: number, to: number, statuses: readonly RunStatus[]) => StatusCounts {
+  const statement = preparedOnce(db, `stats.rawStatusCount:${scope.kind}`, () =>
+    db.orm
       .select({ n: count() })
       .from(jobRuns)
       .where(
@@ -246,7 +246,7 @@ function rawStatusCounter(orm: Orm, scope: TenantScope): (from: number, to: numb
 export function dailyStatusTotals(rollups: CountedRollups, scope: TenantScope, fromDay: number, lastDay: number): Map<number, StatusCounts> {
   const perDay = new Map<number, StatusCounts>();
   const { jobRunDaily } = rollups.tables;
-  const rows = rollups.orm.all<{ day: number; status: RunStatus; runs: number }>(sql`
+  const rows = rollups.db.orm.all<{ day: number; status: RunStatus; runs: number }>(sql`
     SELECT ${jobRunDaily.day} AS day, ${jobRunDaily.status} AS status, sum(${jobRunDaily.runs}) AS runs
     FROM ${jobRunDaily}
     WHERE ${rollupOwners(rollups, scope, jobRunDaily.owner)} AND ${jobRunDaily.day} >= ${fromDay} AND ${jobRunDaily.day} <= ${lastDay}
@@ -265,8 +265,8 @@ export function dailyStatusTotals(rollups: CountedRollups, scope: TenantScope, f
  * rangePieces picks at a range's edge (ties go to [x, dayEnd)), so an edge the rest of the call already read
  * is counted from that (`raw`), any other by index seeks for the statuses the day has.
  */
-export function rawCountsInDay(orm: Orm, scope: TenantScope, now: number, raw: RawRuns): (x: number, dayTotal: StatusCounts | undefined) => StatusCounts {
-  const countByIndex = rawStatusCounter(orm, scope);
+export function rawCountsInDay(db: AppDatabase, scope: TenantScope, now: number, raw: RawRuns): (x: number, dayTotal: StatusCounts | undefined) => StatusCounts {
+  const countByIndex = rawStatusCounter(db, scope);
   return (x, dayTotal) => {
     const day = Math.floor(x / DAY_MS);
     const [dayStart, dayEnd] = [day * DAY_MS, (day + 1) * DAY_MS];

@@ -3,15 +3,15 @@
 // takes the table from countedRollups, which counts what a bulk load left uncounted first.
 import { sum } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
-import type { Orm } from '../db/connection';
+import type { AppDatabase } from '../db/connection';
 import { countedRollups } from '../db/rollups';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { ownerCondition, ownerOfKey } from '../tenancy/owner-sql';
 
 /** Runs per job type in `scope`. */
-export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number> {
-  const { jobRunCounts } = countedRollups(orm).tables;
-  const rows = orm
+export function runsPerJobType(db: AppDatabase, scope: TenantScope): Map<string, number> {
+  const { jobRunCounts } = countedRollups(db).tables;
+  const rows = db.orm
     .select({ jobType: jobRunCounts.jobType, runs: sum(jobRunCounts.runs).mapWith(Number) })
     .from(jobRunCounts)
     .where(ownerCondition(scope, jobRunCounts.owner))
@@ -21,15 +21,15 @@ export function runsPerJobType(orm: Orm, scope: TenantScope): Map<string, number
 }
 
 /** All runs in `scope`. */
-export function runsInScope(orm: Orm, scope: TenantScope): number {
-  const { jobRunCounts } = countedRollups(orm).tables;
-  return orm.select({ runs: sum(jobRunCounts.runs).mapWith(Number) }).from(jobRunCounts).where(ownerCondition(scope, jobRunCounts.owner)).get()?.runs ?? 0;
+export function runsInScope(db: AppDatabase, scope: TenantScope): number {
+  const { jobRunCounts } = countedRollups(db).tables;
+  return db.orm.select({ runs: sum(jobRunCounts.runs).mapWith(Number) }).from(jobRunCounts).where(ownerCondition(scope, jobRunCounts.owner)).get()?.runs ?? 0;
 }
 
 /** Runs per owner (a business, system-wide, or the orphans) within `scope`. */
-export function runsPerOwner(orm: Orm, scope: TenantScope): { scope: RunScope; businessId: number | null; runs: number }[] {
-  const { jobRunCounts } = countedRollups(orm).tables;
-  return orm
+export function runsPerOwner(db: AppDatabase, scope: TenantScope): { scope: RunScope; businessId: number | null; runs: number }[] {
+  const { jobRunCounts } = countedRollups(db).tables;
+  return db.orm
     .select({ owner: jobRunCounts.owner, runs: sum(jobRunCounts.runs).mapWith(Number) })
     .from(jobRunCounts)
     .where(ownerCondition(scope, jobRunCounts.owner))

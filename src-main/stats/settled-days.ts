@@ -13,7 +13,7 @@
 // Counts are exact either way: what is kept is what would be read.
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
-import type { Orm } from '../db/connection';
+import type { Orm, AppDatabase } from '../db/connection';
 import { DAY_MS, EVERY_DAY_VERSION } from '../db/rollup-keys';
 import { countedRollups, type CountedRollups } from '../db/rollups';
 import { jobRunDayVersions } from '../db/schema';
@@ -62,10 +62,10 @@ interface DayVersions {
   fingerprint(fromDay: number, toDay: number): number;
 }
 
-function readDayVersions(orm: Orm, fromDay: number, toDay: number): DayVersions {
+function readDayVersions(db: AppDatabase, fromDay: number, toDay: number): DayVersions {
   const t = jobRunDayVersions;
-  const clock = orm.get<{ now: number }>(sql`SELECT unixepoch('subsec') * 1000 AS now`);
-  const rows = orm.all<{ day: number; version: number }>(sql`
+  const clock = db.orm.get<{ now: number }>(sql`SELECT unixepoch('subsec') * 1000 AS now`);
+  const rows = db.orm.all<{ day: number; version: number }>(sql`
     SELECT ${t.day} AS day, ${t.version} AS version FROM ${t}
     WHERE ${t.day} = ${EVERY_DAY_VERSION} OR (${t.day} >= ${fromDay} AND ${t.day} < ${toDay})`);
   const everyDay = rows.find((row) => row.day === EVERY_DAY_VERSION)?.version ?? 0;
@@ -106,18 +106,18 @@ class SettledCache {
 
 const caches = new WeakMap<Orm, SettledCache>();
 
-function cacheOf(orm: Orm): SettledCache {
-  let cache = caches.get(orm);
+function cacheOf(db: AppDatabase): SettledCache {
+  let cache = caches.get(db.orm);
   if (!cache) {
     cache = new SettledCache();
-    caches.set(orm, cache);
+    caches.set(db.orm, cache);
   }
   return cache;
 }
 
 /** Drops what this connection keeps of settled days: its next stats calls read everything (the bench's cold calls). */
-export function forgetSettledDays(orm: Orm): void {
-  caches.delete(orm);
+export function forgetSettledDays(db: AppDatabase): void {
+  caches.delete(db.orm);
 }
 
 function scopeKey(scope: TenantScope): string {
@@ -249,15 +249,15 @@ export interface StatsReader {
   countsBefore(bounds: readonly number[]): StatusCounts[];
 }
 
-export function statsReader(orm: Orm, scope: TenantScope, from: number, to: number, now: number): StatsReader {
-  const rollups = countedRollups(orm);
+export function statsReader(db: AppDatabase, scope: TenantScope, from: number, to: number, now: number): StatsReader {
+  const rollups = countedRollups(db);
   const firstDay = Math.floor(from / DAY_MS);
   // The versions before anything they vouch for: a value kept under them was read after them, so it may hold a
   // change they miss (and is read again next time), never lack one they count.
-  const versions = readDayVersions(orm, firstDay, Math.floor((to - 1) / DAY_MS) + 1);
-  const cache = cacheOf(orm);
+  const versions = readDayVersions(db, firstDay, Math.floor((to - 1) / DAY_MS) + 1);
+  const cache = cacheOf(db);
   const key = scopeKey(scope);
-  const raw = rawRunsOf(orm, scope);
+  const raw = rawRunsOf(db, scope);
   // [from, settledEnd) is settled: the partial day before `a`, whole days [a, b), the partial day from b.
   const settledEnd = Math.min(to, Math.max(from, versions.untilDay * DAY_MS));
   const [a, b] = [Math.ceil(from / DAY_MS), Math.floor(settledEnd / DAY_MS)];
@@ -266,14 +266,14 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
     cache.get(
       `raw ${key} ${day}`,
       versions.fingerprint(day, day + 1),
-      () => new RawDay(rawRunsOfDay(orm, scope, day)),
+      () => new RawDay(rawRunsOfDay(db, scope, day)),
       (value) => value.bytes,
     );
   const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(rollups, scope, a, b, now), settledDaysBytes);
 
   let active: ActiveRun[] | undefined;
   // The pending and running runs, which the rollups and what is kept leave out: read afresh each call.
-  const activeRuns = () => (active ??= activeRunsOf(orm, scope, from, to));
+  const activeRuns = () => (active ??= activeRunsOf(db, scope, from, to));
 
   return {
     aggregate() {
@@ -301,7 +301,7 @@ export function statsReader(orm: Orm, scope: TenantScope, from: number, to: numb
         liveTotals ??= dailyStatusTotals(rollups, scope, Math.max(firstDay, versions.untilDay), Math.floor(last / DAY_MS));
         return liveTotals.get(day);
       };
-      const countLive = (x: number) => (liveInDay ??= rawCountsInDay(orm, scope, now, raw))(x, dayTotal(Math.floor(x / DAY_MS)));
+      const countLive = (x: number) => (liveInDay ??= rawCountsInDay(db, scope, now, raw))(x, dayTotal(Math.floor(x / DAY_MS)));
       const ended = countsBeforeBounds(bounds, dayTotal, (x) => {
         const day = Math.floor(x / DAY_MS);
         if (day >= versions.untilDay) return countLive(x);

@@ -6,7 +6,7 @@ import { RUN_STATUSES } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import { compareOwners, compareText, type TenantScope } from '../../src-shared/tenancy';
 import { MAX_STATS_DAYS, type JobRunStatsInput, type JobRunStatsView } from '../../src-shared/schemas/jobs';
-import { type Orm } from '../db/connection';
+import { type AppDatabase } from '../db/connection';
 import { bucketValue, DAY_MS } from '../db/rollup-keys';
 import { businesses } from '../db/schema';
 import { addStatusCounts, emptyStatusCounts, HISTOGRAM_SIZE, type StatusCounts } from './aggregates';
@@ -32,10 +32,10 @@ interface DurationSummary {
  * 8 buckets per doubling of (duration + 1), and reported as that bucket's geometric middle (bucketValue), so
  * |reported − exact| ≤ 0.0443·(exact + 1) + 0.5 ms (within 4.5%).
  */
-export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsInput): JobRunStatsView {
+export function getJobRunStats(db: AppDatabase, scope: TenantScope, input: JobRunStatsInput): JobRunStatsView {
   const { from, to } = requireStatsRange(input);
   const localDay = localDayOf(input.timeZone);
-  const reader = statsReader(orm, scope, from, to, Date.now());
+  const reader = statsReader(db, scope, from, to, Date.now());
   const { statuses, histograms } = reader.aggregate();
 
   const overall = emptyGroup();
@@ -78,7 +78,7 @@ export function getJobRunStats(orm: Orm, scope: TenantScope, input: JobRunStatsI
       }))
       .sort((x, y) => y.total - x.total || compareText(x.jobType, y.jobType)),
     perDay: countsPerDay(reader, from, to, localDay),
-    byBusiness: byOwner ? statsByOwner(orm, byOwner) : null,
+    byBusiness: byOwner ? statsByOwner(db, byOwner) : null,
   };
 }
 
@@ -237,13 +237,13 @@ function localDayOf(timeZone: string): (ms: number) => string {
 type OwnerStats = NonNullable<JobRunStatsView['byBusiness']>[number];
 
 /** One entry per owner with runs in range: each business, system-wide, orphans. */
-function statsByOwner(orm: Orm, byOwner: Map<number, StatsGroup>): OwnerStats[] {
+function statsByOwner(db: AppDatabase, byOwner: Map<number, StatsGroup>): OwnerStats[] {
   const owners = [...byOwner].filter(([, group]) => totalOf(group.counts) > 0);
   const businessIds = owners.map(([owner]) => owner).filter((owner) => owner > 0);
   const names = new Map(
     businessIds.length === 0
       ? []
-      : orm
+      : db.orm
           .select({ id: businesses.id, name: businesses.name })
           .from(businesses)
           .where(inArray(businesses.id, businessIds))

@@ -9,7 +9,7 @@ import type { RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import { compareOwners, compareText, type TenantScope } from '../../src-shared/tenancy';
 import { usageInput, type UsageInput, type UsageRowView } from '../../src-shared/schemas/usage';
-import type { AppDatabase, Orm } from '../db/connection';
+import type { AppDatabase } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
 import { runScopeCondition } from '../tenancy/owner-sql';
 
@@ -63,14 +63,14 @@ function monthStart(year: number, month: number): number {
  *
  * Sorted by month, then owner (businesses by name, then system, then orphans); byJobType by job type.
  */
-export function getUsage(orm: Orm, scope: TenantScope, input: UsageInput): { rows: UsageRowView[] } {
+export function getUsage(db: AppDatabase, scope: TenantScope, input: UsageInput): { rows: UsageRowView[] } {
   const { from, to } = usageRange(input);
   const inRange = and(runScopeCondition(scope), gte(jobRuns.createdAt, from), lt(jobRuns.createdAt, to)) as SQL;
   // Whole seconds, rounded down (also before 1970): a UTC month starts on a whole second, so no run changes month.
   const seconds = sql`(${jobRuns.createdAt} - (${jobRuns.createdAt} % 1000 + 1000) % 1000) / 1000`;
   const month = sql<string>`strftime('%Y-%m', ${seconds}, 'unixepoch')`;
   const finished = sql`${jobRuns.status} IN ('completed', 'failed', 'cancelled')`;
-  const counted = orm
+  const counted = db.orm
     .select({
       month,
       scope: jobRuns.scope,
@@ -89,8 +89,8 @@ export function getUsage(orm: Orm, scope: TenantScope, input: UsageInput): { row
 
   const ownerKey = sql`${month} || '|' || ${jobRuns.scope} || '|' || ifnull(${jobRuns.businessId}, '')`;
   // The same exact percentile as the run statistics (stats/stats.ts), over completed and failed runs.
-  const ownerP95 = p95ByGroup(orm, inRange, ownerKey);
-  const typeP95 = p95ByGroup(orm, inRange, sql`${ownerKey} || '|' || ${jobRuns.jobType}`);
+  const ownerP95 = p95ByGroup(db, inRange, ownerKey);
+  const typeP95 = p95ByGroup(db, inRange, sql`${ownerKey} || '|' || ${jobRuns.jobType}`);
   const keyOf = (m: string, runScope: RunScope, businessId: number | null) => `${m}|${runScope}|${businessId ?? ''}`;
 
   const rows = new Map<string, UsageRowView>();
@@ -185,8 +185,8 @@ export function usageCsvRecords(rows: readonly UsageRowView[]): CsvCell[][] {
  * The exact nearest-rank p95 duration per group, in SQL: each group's finished durations are ranked and the one
  * at rank ceil(19n/20) = (19n+19)/20 in integer arithmetic is taken. Groups without one are left out.
  */
-function p95ByGroup(orm: Orm, where: SQL, groupKey: SQL): Map<string, number> {
-  const rows = orm.all<{ k: string; p95: number | null }>(sql`
+function p95ByGroup(db: AppDatabase, where: SQL, groupKey: SQL): Map<string, number> {
+  const rows = db.orm.all<{ k: string; p95: number | null }>(sql`
     SELECT k, max(CASE WHEN rn = (19 * cnt + 19) / 20 THEN v END) AS p95
     FROM (SELECT ${groupKey} AS k, ${jobRuns.durationMs} AS v,
                  row_number() OVER (PARTITION BY ${groupKey} ORDER BY ${jobRuns.durationMs}) AS rn,
@@ -214,7 +214,7 @@ export function writeUsageCsv(
   folder: string,
   fileLabel: string,
 ): { path: string; rows: number; bytes: number } {
-  const { rows } = getUsage(db.orm, scope, input);
+  const { rows } = getUsage(db, scope, input);
   const content = Buffer.from(usageCsv(rows), 'utf8');
   const lines = usageCsvRecords(rows).length;
   const base = `usage-${safeLabel(fileLabel)}-${input.fromMonth}-to-${input.toMonth}-${exportStamp()}`;

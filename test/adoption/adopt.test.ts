@@ -139,13 +139,13 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
         unfinishedStarted: unfinished.filter((r) => r.started_at !== null).length,
         unknownJobTypes: fixture.runs.filter((r) => !JOB_CATALOG.some((type) => type.key === r.job_type)).length,
       };
-      expect(adoption.runOutcomes).toEqual({ ...outcomes, orphansWithSuggestion: countOrphansWithSuggestion(db.sqlite) });
+      expect(adoption.runOutcomes).toEqual({ ...outcomes, orphansWithSuggestion: countOrphansWithSuggestion(db) });
       expect(adoption.runOutcomes!.orphansWithSuggestion).toBeGreaterThan(0);
       expect(outcomes.unfinished).toBeGreaterThan(0);
       expect(outcomes.unknownJobTypes).toBeLessThan(fixture.runs.length);
       for (const rename of expected.renamed) expect(adoption.notes.some((n) => n.includes(JSON.stringify(rename.to)))).toBe(true);
       expect(adoption.notes.some((n) => n.includes('no creation time'))).toBe(fixture.businesses.some((b) => b.created_at === null));
-      expect(readMeta<AdoptionReport>(db.orm, META_LEGACY_ADOPTION)).toEqual(JSON.parse(JSON.stringify(adoption)));
+      expect(readMeta<AdoptionReport>(db, META_LEGACY_ADOPTION)).toEqual(JSON.parse(JSON.stringify(adoption)));
 
       const audit = all("SELECT * FROM audit_events WHERE action = 'database.adopt_legacy'");
       expect(audit).toHaveLength(1);

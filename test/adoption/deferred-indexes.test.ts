@@ -89,7 +89,7 @@ describe('indexes that adoption leaves for after the file opens', () => {
 
       expect(indexesOf(db.sqlite)).toEqual(schemaIndexes());
       expect(missingDeferredIndexes(db)).toEqual([]);
-      expect(readMeta(db.orm, META_DEFERRED_INDEXES)).toBeUndefined();
+      expect(readMeta(db, META_DEFERRED_INDEXES)).toBeUndefined();
       expect(filteredAnswers(db)).toEqual(before);
       await expect(buildDeferredIndexesInBackground(db)).resolves.toBe(0);
     } finally {
@@ -132,7 +132,7 @@ describe('indexes that adoption leaves for after the file opens', () => {
         'Counting the statistics 1/1',
         `Building indexes 0/${FILTER_INDEXES.length - 1}`, ...FILTER_INDEXES.slice(1).map((_, i) => `Building indexes ${i + 1}/${FILTER_INDEXES.length - 1}`)]);
       expect(indexesOf(reopened.db.sqlite)).toEqual(schemaIndexes());
-      expect(readMeta(reopened.db.orm, META_DEFERRED_INDEXES)).toBeUndefined();
+      expect(readMeta(reopened.db, META_DEFERRED_INDEXES)).toBeUndefined();
     } finally {
       reopened.db.close();
     }
@@ -176,7 +176,7 @@ describe('indexes that adoption leaves for after the file opens', () => {
       // Listed again, as if two builders had raced.
       db.sqlite.prepare(`UPDATE app_meta SET value = ? WHERE key = ?`).run(JSON.stringify(schemaIndexes().filter((i) => FILTER_INDEXES.includes(i.name))), META_DEFERRED_INDEXES);
       expect(() => finishDeferredWork(db)).not.toThrow();
-      expect(readMeta(db.orm, META_DEFERRED_INDEXES)).toBeUndefined();
+      expect(readMeta(db, META_DEFERRED_INDEXES)).toBeUndefined();
     } finally {
       db.close();
     }

@@ -54,10 +54,10 @@ function statsRange(db: AppDatabase, random: SeededRandom): { from: number; to: 
 
 /** Each way the app reads the rollups, in every scope. */
 const READERS: Record<string, (db: AppDatabase, scopes: TenantScope[], range: ReturnType<typeof statsRange>) => unknown> = {
-  'run counts': (db, scopes) => scopes.map((scope) => countJobRuns(db.orm, scope)),
-  'runs per owner': (db, scopes) => scopes.map((scope) => countJobRunsByOwner(db.orm, scope)),
-  'job types': (db, scopes) => scopes.map((scope) => getJobTypes(db.orm, scope)),
-  statistics: (db, scopes, range) => scopes.map((scope) => getJobRunStats(db.orm, scope, range)),
+  'run counts': (db, scopes) => scopes.map((scope) => countJobRuns(db, scope)),
+  'runs per owner': (db, scopes) => scopes.map((scope) => countJobRunsByOwner(db, scope)),
+  'job types': (db, scopes) => scopes.map((scope) => getJobTypes(db, scope)),
+  statistics: (db, scopes, range) => scopes.map((scope) => getJobRunStats(db, scope, range)),
   'the orphans check': (db) => checkRuns(db),
   // The integrity-check job's: uncounted rollups are pending work, not drift.
   'the drift checks': (db) => [runCountDrift(db.sqlite), dailyRollupDrift(db.sqlite)],
@@ -97,12 +97,12 @@ describe('rollups that adoption leaves to count', () => {
         const business = db.sqlite.prepare('SELECT id FROM businesses ORDER BY id LIMIT 1').pluck().get() as number;
         const at = ADOPTED_AT.getTime();
         for (let i = 0; i < 5; i++) {
-          const run = createJobRun(db.orm, { kind: 'business', businessId: business }, { jobType: 'reports.monthly_usage', trigger: 'manual' });
+          const run = createJobRun(db, { kind: 'business', businessId: business }, { jobType: 'reports.monthly_usage', trigger: 'manual' });
           const scope: TenantScope = { kind: 'business', businessId: business };
-          startJobRun(db.orm, scope, run.id, at + i);
-          finishJobRun(db.orm, scope, run.id, i % 2 === 0 ? { status: 'completed' } : { status: 'failed', error: 'boom' }, at + 1000 * i);
+          startJobRun(db, scope, run.id, at + i);
+          finishJobRun(db, scope, run.id, i % 2 === 0 ? { status: 'completed' } : { status: 'failed', error: 'boom' }, at + 1000 * i);
         }
-        createJobRun(db.orm, { kind: 'system' }, { jobType: 'maintenance.backup', trigger: 'manual' });
+        createJobRun(db, { kind: 'system' }, { jobType: 'maintenance.backup', trigger: 'manual' });
         const orphans = db.sqlite.prepare('SELECT id FROM job_runs WHERE business_id IS NULL ORDER BY id LIMIT 3').pluck().all() as number[];
         if (orphans.length > 0) {
           // A bulk move of the rollups counts them first (it would otherwise take runs out of rows that hold none).
@@ -114,7 +114,7 @@ describe('rollups that adoption leaves to count', () => {
         expect(await countRollupsInBackground(db)).toBe(false);
         expect(runCountDrift(db.sqlite)).toEqual([]);
         expect(dailyRollupDrift(db.sqlite)).toEqual([]);
-        expect(countJobRuns(db.orm, { kind: 'all' })).toBe(countJobRuns(counted.orm, { kind: 'all' }) + 6);
+        expect(countJobRuns(db, { kind: 'all' })).toBe(countJobRuns(counted, { kind: 'all' }) + 6);
       } finally {
         closeAll(counted, db);
       }
@@ -130,7 +130,7 @@ describe('rollups that adoption leaves to count', () => {
     try {
       expect(startup.report.deferred.rollups).toBe(true);
       // Read on the app's connection while the worker counts: whichever takes the write lock first counts.
-      expect(countJobRuns(startup.db.orm, { kind: 'all' })).toBe(fixture.runs.length);
+      expect(countJobRuns(startup.db, { kind: 'all' })).toBe(fixture.runs.length);
       await startup.deferredDone;
       expect(rollupsUncounted(startup.db.sqlite)).toBe(false);
       expect(runCountDrift(startup.db.sqlite)).toEqual([]);

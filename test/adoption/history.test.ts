@@ -77,9 +77,9 @@ describe.each(REVISIONS)('the history of a server-edition file at revision %s', 
       const unfinished = runs.filter((run) => run.status === 'unfinished');
       expect(unfinished.length).toBeGreaterThan(0);
       // The active list holds only runs this app may still progress: none of these.
-      expect(getActiveJobRuns(db.orm, { kind: 'all' }, { cursor: null, limit: 200 }).runs).toEqual([]);
+      expect(getActiveJobRuns(db, { kind: 'all' }, { cursor: null, limit: 200 }).runs).toEqual([]);
 
-      const stats = getJobRunStats(db.orm, { kind: 'all' }, { ...YEAR_2025, timeZone: 'UTC' });
+      const stats = getJobRunStats(db, { kind: 'all' }, { ...YEAR_2025, timeZone: 'UTC' });
       const inYear = runs.filter((run) => (run.created_at as number) >= YEAR_2025.from && (run.created_at as number) < YEAR_2025.to);
       expect(stats.byStatus.unfinished).toBe(inYear.filter((run) => run.status === 'unfinished').length);
       expect(stats.byStatus.pending + stats.byStatus.running).toBe(0);
@@ -91,7 +91,7 @@ describe.each(REVISIONS)('the history of a server-edition file at revision %s', 
       expect(unfinished.some((run) => run.duration_ms !== null)).toBe(true);
 
       // Usage: the total of recorded durations of ended runs per month; nothing for an unfinished run.
-      const usage = getUsage(db.orm, { kind: 'all' }, { fromMonth: '2025-01', toMonth: '2025-12' });
+      const usage = getUsage(db, { kind: 'all' }, { fromMonth: '2025-01', toMonth: '2025-12' });
       const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
       const totals = new Map<string, number>();
       for (const run of inYear) {

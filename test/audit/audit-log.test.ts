@@ -26,7 +26,7 @@ const userActor = (actor: Actor): AuditActor => ({
 
 /** Parses input the way the IPC layer does, so defaults apply. */
 const list = (db: AppDatabase, actor: Actor, input: unknown = {}) => {
-  const page = listAuditEvents(db.orm, actor, listAuditEventsInput.parse(input));
+  const page = listAuditEvents(db, actor, listAuditEventsInput.parse(input));
   auditEventPageSchema.parse(page);
   return page;
 };
@@ -48,13 +48,13 @@ const newestFirst = (x: { at: number; id: number }, y: { at: number; id: number 
 
 async function world() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const acmeAdmin = actorOf('business_admin', acme.id);
   const globexAdmin = actorOf('business_admin', globex.id);
   const sysAdmin = actorOf('system_admin', null);
   const record = (action: string, businessId: number | null, at: number, actor: AuditActor = appActor, targetId: number | null = null) =>
-    recordAuditEvent(db.orm, { actor, action, businessId, at, target: targetId === null ? undefined : { type: 'job_run', id: targetId } });
+    recordAuditEvent(db, { actor, action, businessId, at, target: targetId === null ? undefined : { type: 'job_run', id: targetId } });
   const events = {
     acmeTrigger: record('job.trigger', acme.id, 1_000, userActor(acmeAdmin), 1),
     acmeCancel: record('job.cancel', acme.id, 2_000, userActor(acmeAdmin), 1),
@@ -103,7 +103,7 @@ describe('listAuditEvents: who sees what', () => {
 
   it('maps every column to the view', async () => {
     const { db, sysAdmin, acmeAdmin, acme } = await world();
-    const id = recordAuditEvent(db.orm, {
+    const id = recordAuditEvent(db, {
       actor: userActor(acmeAdmin),
       action: 'job.retry',
       target: { type: 'job_run', id: 42 },
@@ -175,8 +175,8 @@ describe('listAuditEvents: filters', () => {
 describe('listAuditEvents: keyset paging', () => {
   it('returns every event present at the start exactly once, newest first, while newer events arrive between pages', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
+    const globex = seedBusiness(db);
     const sysAdmin = actorOf('system_admin', null);
     const acmeAdmin = actorOf('business_admin', acme.id);
     let round = 0;
@@ -192,7 +192,7 @@ describe('listAuditEvents: keyset paging', () => {
         (specs, limit, who) => {
           // The log is append-only, so each case tells its events apart by action.
           const action = `paging.case${++round}`;
-          for (const spec of specs) recordAuditEvent(db.orm, { actor: appActor, action, businessId: spec.business, at: spec.at * 10 });
+          for (const spec of specs) recordAuditEvent(db, { actor: appActor, action, businessId: spec.business, at: spec.at * 10 });
           const actor = who === 'system' ? sysAdmin : acmeAdmin;
           const stored = db.sqlite.prepare('SELECT id, at, business_id AS businessId FROM audit_events WHERE action = ?').all(action) as {
             id: number;
@@ -212,9 +212,9 @@ describe('listAuditEvents: keyset paging', () => {
             if (page.nextCursor === null) break;
             cursor = page.nextCursor;
             // Newer events (and one at the same time as the last event seen) must not show up or shift the pages.
-            recordAuditEvent(db.orm, { actor: appActor, action, businessId: acme.id, at: 1_000 });
+            recordAuditEvent(db, { actor: appActor, action, businessId: acme.id, at: 1_000 });
             const last = page.events[page.events.length - 1]!;
-            recordAuditEvent(db.orm, { actor: appActor, action, businessId: last.businessId, at: last.at });
+            recordAuditEvent(db, { actor: appActor, action, businessId: last.businessId, at: last.at });
           }
           expect(seen).toEqual(expected);
         },
@@ -227,8 +227,8 @@ describe('listAuditEvents: keyset paging', () => {
 describe('getRunAuditTrail', () => {
   it("returns a run's events oldest first, and NOT_FOUND for a run outside the scope", async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
+    const globex = seedBusiness(db);
     const sysAdmin = actorOf('system_admin', null);
     const acmeAdmin = actorOf('business_admin', acme.id);
     const [acmeRun, globexRun, systemRun] = insertRuns(db, [
@@ -237,22 +237,22 @@ describe('getRunAuditTrail', () => {
       { owner: { kind: 'system' }, createdAt: 30 },
     ]) as [number, number, number];
     const about = (runId: number, action: string, at: number, businessId: number | null) =>
-      recordAuditEvent(db.orm, { actor: userActor(acmeAdmin), action, target: { type: 'job_run', id: runId }, businessId, at });
+      recordAuditEvent(db, { actor: userActor(acmeAdmin), action, target: { type: 'job_run', id: runId }, businessId, at });
     const retried = about(acmeRun, 'job.retry', 30_000, acme.id);
     const triggered = about(acmeRun, 'job.trigger', 10_000, acme.id);
     const cancelled = about(acmeRun, 'job.cancel', 20_000, acme.id);
     about(globexRun, 'job.trigger', 15_000, globex.id);
     about(systemRun, 'job.trigger', 15_000, null);
     // Same id, another kind of target: not part of the run's trail.
-    recordAuditEvent(db.orm, { actor: userActor(sysAdmin), action: 'user.update', target: { type: 'user', id: acmeRun }, at: 12_000 });
+    recordAuditEvent(db, { actor: userActor(sysAdmin), action: 'user.update', target: { type: 'user', id: acmeRun }, at: 12_000 });
 
     const acmeScope: TenantScope = { kind: 'business', businessId: acme.id };
-    expect(ids(getRunAuditTrail(db.orm, acmeScope, acmeRun))).toEqual([triggered, cancelled, retried]);
-    expect(ids(getRunAuditTrail(db.orm, { kind: 'all' }, acmeRun))).toEqual([triggered, cancelled, retried]);
-    expect(getRunAuditTrail(db.orm, { kind: 'system' }, systemRun)).toHaveLength(1);
+    expect(ids(getRunAuditTrail(db, acmeScope, acmeRun))).toEqual([triggered, cancelled, retried]);
+    expect(ids(getRunAuditTrail(db, { kind: 'all' }, acmeRun))).toEqual([triggered, cancelled, retried]);
+    expect(getRunAuditTrail(db, { kind: 'system' }, systemRun)).toHaveLength(1);
 
     const notFound = (scope: TenantScope, runId: number) =>
-      expect(() => getRunAuditTrail(db.orm, scope, runId)).toThrow(
+      expect(() => getRunAuditTrail(db, scope, runId)).toThrow(
         expect.objectContaining({ code: 'NOT_FOUND', message: `There is no run ${runId}.` }),
       );
     notFound(acmeScope, globexRun);

@@ -20,7 +20,7 @@ function fingerprint(file: string): string {
 /** A closed, migrated database file with a little data. */
 async function appDatabaseFile(): Promise<string> {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
+  const acme = seedBusiness(db, { name: 'Acme' });
   seedRuns(db, { kind: 'business', businessId: acme.id }, 3);
   seedRuns(db, { kind: 'system' }, 1);
   seedRuns(db, { kind: 'orphan' }, 2);

@@ -8,8 +8,8 @@ import { cliIo, parseJson, runCli, typedInput } from './run-cli';
 /** A database with two businesses, system runs and 5 orphans. It stays open, as the app would be. */
 async function databaseWithOrphans() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme Corp', legacyId: '7d4c0a52-acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme Corp', legacyId: '7d4c0a52-acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const acmeRuns = seedRuns(db, { kind: 'business', businessId: acme.id }, 4);
   seedRuns(db, { kind: 'business', businessId: globex.id }, 2);
   const systemRuns = seedRuns(db, { kind: 'system' }, 3);
@@ -212,7 +212,7 @@ describe('cli assign-orphans', () => {
 
   it('a disabled business is refused (exit 1)', async () => {
     const { db } = await databaseWithOrphans();
-    seedBusiness(db.orm, { name: 'Closed Co', disabled: true });
+    seedBusiness(db, { name: 'Closed Co', disabled: true });
     const { code, stderr } = await runCli(['assign-orphans', '--business', 'Closed Co', '--all', '--yes', '--db', db.path]);
     expect(code).toBe(1);
     expect(stderr).toContain('is disabled');

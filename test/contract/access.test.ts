@@ -127,8 +127,8 @@ function expected(access: ChannelAccess, caller: CallerName): { code: 'UNAUTHENT
 
 async function world() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' }).id;
-  const closed = seedBusiness(db.orm, { name: 'Closed', disabled: true }).id;
+  const acme = seedBusiness(db, { name: 'Acme' }).id;
+  const closed = seedBusiness(db, { name: 'Closed', disabled: true }).id;
   const userIds: Record<Exclude<CallerName, 'signed out'>, number> = {
     'disabled user': insertUser(db, { role: 'business_admin', businessId: acme, disabled: true }).id,
     member: insertUser(db, { role: 'member', businessId: acme }).id,
@@ -150,7 +150,7 @@ async function world() {
       },
     ]),
   ) as unknown as ContractHandlers;
-  const dispatcher = createDispatcher(contract, recordingHandlers, createAccessGate(db.orm, sessions), { checkOutput: false });
+  const dispatcher = createDispatcher(contract, recordingHandlers, createAccessGate(db, sessions), { checkOutput: false });
   const contextOf = (caller: CallerName) => {
     let id = caller === 'signed out' ? null : sessions.begin(userIds[caller], null).id;
     return { shell: 'http' as const, session: sessionHandle(sessions, { read: () => id, write: (next) => (id = next) }) };

@@ -18,7 +18,7 @@ function everyRow(sqlite: Database.Database): Record<string, unknown[]> {
 
 async function databaseWithRuns(): Promise<AppDatabase> {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
+  const acme = seedBusiness(db, { name: 'Acme' });
   seedRuns(db, { kind: 'business', businessId: acme.id }, 2_000, { statuses: ['completed', 'failed'] });
   seedRuns(db, { kind: 'orphan' }, 500);
   return db;

@@ -72,7 +72,7 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
         const db = await createTestDatabase();
-        const businesses = [seedBusiness(db.orm).id, seedBusiness(db.orm).id, seedBusiness(db.orm).id];
+        const businesses = [seedBusiness(db).id, seedBusiness(db).id, seedBusiness(db).id];
         const alive = () => businesses.filter((id) => db.sqlite.prepare('SELECT 1 FROM businesses WHERE id = ?').get(id));
         const idsWithStatus = (...statuses: string[]) =>
           db.sqlite.prepare(`SELECT id FROM job_runs WHERE status IN (${statuses.map(() => '?').join(', ')}) ORDER BY id`).pluck().all(...statuses) as number[];
@@ -93,8 +93,8 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
               break;
             }
             case 'create':
-              if (step.owner === 3) createJobRun(db.orm, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'manual' });
-              else if (live.length > 0) createJobRun(db.orm, { kind: 'business', businessId: live[step.owner % live.length]! }, { jobType: 'diagnostics.probe', trigger: 'manual' });
+              if (step.owner === 3) createJobRun(db, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'manual' });
+              else if (live.length > 0) createJobRun(db, { kind: 'business', businessId: live[step.owner % live.length]! }, { jobType: 'diagnostics.probe', trigger: 'manual' });
               break;
             case 'assign': {
               const ids = some(orphanIds(), step.share);
@@ -119,14 +119,14 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
               break;
             }
             case 'start':
-              for (const id of some(idsWithStatus('pending'), step.share)) startJobRun(db.orm, { kind: 'all' }, id, SEED_AT + step.at);
+              for (const id of some(idsWithStatus('pending'), step.share)) startJobRun(db, { kind: 'all' }, id, SEED_AT + step.at);
               break;
             case 'finish':
-              for (const id of some(idsWithStatus('running', 'pending'), step.share)) finishJobRun(db.orm, { kind: 'all' }, id, OUTCOMES[step.outcome]!, SEED_AT + 60 * HOUR + step.at);
+              for (const id of some(idsWithStatus('running', 'pending'), step.share)) finishJobRun(db, { kind: 'all' }, id, OUTCOMES[step.outcome]!, SEED_AT + 60 * HOUR + step.at);
               break;
             case 'progress':
               // Touches none of the rollups' columns: their triggers must not fire (and nothing may change).
-              for (const id of some(idsWithStatus('running'), step.share)) recordRunProgress(db.orm, { kind: 'all' }, id, 0.5, 'halfway', Date.now());
+              for (const id of some(idsWithStatus('running'), step.share)) recordRunProgress(db, { kind: 'all' }, id, 0.5, 'halfway', Date.now());
               break;
             case 'reduration': {
               const update = db.sqlite.prepare('UPDATE job_runs SET duration_ms = ? WHERE id = ?');
@@ -148,13 +148,13 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
           const where =
             scope.kind === 'all' ? '1 = 1' : scope.kind === 'system' ? "scope = 'system'" : scope.kind === 'orphans' ? "scope = 'business' AND business_id IS NULL" : `business_id = ${scope.businessId}`;
           const counted = db.sqlite.prepare(`SELECT job_type AS jobType, count(*) AS runs FROM job_runs WHERE ${where} GROUP BY job_type`).all() as { jobType: string; runs: number }[];
-          const seen = Object.fromEntries(getJobTypes(db.orm, scope).filter((type) => type.runs > 0).map((type) => [type.key, type.runs]));
+          const seen = Object.fromEntries(getJobTypes(db, scope).filter((type) => type.runs > 0).map((type) => [type.key, type.runs]));
           expect(seen, JSON.stringify(scope)).toEqual(Object.fromEntries(counted.map((row) => [row.jobType, row.runs])));
-          expect(countJobRuns(db.orm, scope)).toBe(counted.reduce((sum, row) => sum + row.runs, 0));
+          expect(countJobRuns(db, scope)).toBe(counted.reduce((sum, row) => sum + row.runs, 0));
         }
         const owners = db.sqlite.prepare('SELECT scope, business_id AS businessId, count(*) AS runs FROM job_runs GROUP BY scope, business_id').all();
         const byKey = (rows: { scope: string; businessId: number | null }[]) => [...rows].sort((x, y) => `${x.scope}:${x.businessId}`.localeCompare(`${y.scope}:${y.businessId}`));
-        expect(byKey(countJobRunsByOwner(db.orm, { kind: 'all' }))).toEqual(byKey(owners as { scope: string; businessId: number | null }[]));
+        expect(byKey(countJobRunsByOwner(db, { kind: 'all' }))).toEqual(byKey(owners as { scope: string; businessId: number | null }[]));
         db.close();
       }),
       { numRuns: 40 },
@@ -163,8 +163,8 @@ describe('the rollups of job_runs: per owner and job type (job_run_counts), per 
 
   it('assigning or deleting every orphan moves or removes their rollup rows by key, and every rollup equals a recount', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm).id;
-    const globex = seedBusiness(db.orm).id;
+    const acme = seedBusiness(db).id;
+    const globex = seedBusiness(db).id;
     // Same days and job types for the business and the orphans, so moved keys meet keys the business already has.
     const shape = { statuses: ['completed', 'failed', 'running', 'cancelled'] as const, startAt: SEED_AT, stepMs: 5 * HOUR };
     for (const jobType of JOB_TYPES) {

@@ -112,7 +112,7 @@ test('deleting a business shows what goes with it, asks for its exact name, back
   const world = await buildTenantWorld(dataDir.dbPath);
   await withDatabase(dataDir.dbPath, (db) => {
     insertUser(db, { role: 'business_admin', businessId: world.globex.id, email: 'gina@globex.example' });
-    const admin = loadActor(db.orm, world.systemAdmin.id);
+    const admin = loadActor(db, world.systemAdmin.id);
     if (!admin) throw new Error('the system admin cannot act');
     createSchedule(
       db,
@@ -364,7 +364,7 @@ test('the audit log narrows to a time range and loads more pages', async ({ data
       for (const [day, count] of Object.entries(seeded)) {
         const tag = Number(day) === threeDaysAgo ? 'day3' : 'day5';
         for (let i = 0; i < count; i++) {
-          recordAuditEvent(db.orm, {
+          recordAuditEvent(db, {
             actor: { kind: 'app', label: 'anonymous' },
             action: 'auth.login_failed',
             target: { type: 'user', id: null },

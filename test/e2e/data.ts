@@ -36,8 +36,8 @@ export const WORLD_COUNTS = { acme: 3, globex: 5, system: 2, orphans: 1 } as con
 
 export async function buildTenantWorld(dbPath: string): Promise<TenantWorld> {
   return withDatabase(dbPath, (db) => {
-    const acme = createBusiness(db.orm, { name: 'Acme Logistics' });
-    const globex = createBusiness(db.orm, { name: 'Globex Retail' });
+    const acme = createBusiness(db, { name: 'Acme Logistics' });
+    const globex = createBusiness(db, { name: 'Globex Retail' });
     const statuses: RunStatus[] = ['completed', 'failed', 'completed', 'cancelled'];
     let minute = 0;
     // Recent, finished runs: inside any stats window the UI might default to.

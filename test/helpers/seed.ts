@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach } from 'vitest';
 import type { RunStatus, RunTrigger, UserRole } from '../../src-shared/domain';
-import type { AppDatabase, Orm } from '../../src-main/db/connection';
+import type { AppDatabase } from '../../src-main/db/connection';
 import { businesses, type BusinessRow, type JobRunInsert } from '../../src-main/db/schema';
 import { openAppDatabase } from '../../src-main/startup';
 import { createBusiness } from '../../src-main/accounts/businesses';
@@ -24,10 +24,10 @@ export async function createTestDatabase(file: string = tempDbPath()): Promise<A
 
 let businessCounter = 0;
 
-export function seedBusiness(orm: Orm, options: { name?: string; legacyId?: string; disabled?: boolean } = {}): BusinessRow {
-  const business = createBusiness(orm, { name: options.name ?? `Business ${++businessCounter}`, legacyId: options.legacyId });
+export function seedBusiness(db: AppDatabase, options: { name?: string; legacyId?: string; disabled?: boolean } = {}): BusinessRow {
+  const business = createBusiness(db, { name: options.name ?? `Business ${++businessCounter}`, legacyId: options.legacyId });
   if (!options.disabled) return business;
-  return orm.update(businesses).set({ disabledAt: Date.now() }).where(eq(businesses.id, business.id)).returning().get();
+  return db.orm.update(businesses).set({ disabledAt: Date.now() }).where(eq(businesses.id, business.id)).returning().get();
 }
 
 /** Whose runs to make. Orphans are made the way adoption leaves them: business-scoped, no business. */

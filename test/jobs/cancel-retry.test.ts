@@ -11,8 +11,8 @@ const error = (code: string, message?: string) =>
 
 async function fixture() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const ann = actorFor(await seedUser(db, { role: 'member', businessId: acme.id, withPassword: false }));
   const bob = actorFor(await seedUser(db, { role: 'member', businessId: acme.id, withPassword: false }));
   const boss = actorFor(await seedUser(db, { role: 'business_admin', businessId: acme.id, withPassword: false }));
@@ -29,7 +29,7 @@ describe('cancelling a run', () => {
     const queued = harness.trigger({ kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', triggeredByUserId: ann.userId });
     const cancelled = cancelJobRun(db, ann, acmeScope, queued.id, harness.runner);
     expect(cancelled).toMatchObject({ id: queued.id, status: 'cancelled', cancelledByUserId: ann.userId, startedAt: null, durationMs: null });
-    expect(getJobRun(db.orm, acmeScope, busy.id).status).toBe('running');
+    expect(getJobRun(db, acmeScope, busy.id).status).toBe('running');
     expect(readAuditEvents(db).at(-1)).toMatchObject({ action: 'job.cancel', actorLabel: ann.email, businessId: acme.id, details: { from: 'pending' } });
   });
 
@@ -43,8 +43,8 @@ describe('cancelling a run', () => {
     expect(cancelJobRun(db, boss, acmeScope, long.id, harness.runner)).toMatchObject({ status: 'cancelled', cancelledByUserId: boss.userId });
     expect(await harness.finished(next.id)).toMatchObject({ status: 'completed' });
     expect(Date.now() - before).toBeLessThan(1000);
-    expect(getJobRun(db.orm, acmeScope, long.id)).toMatchObject({ status: 'cancelled', error: null, cancelledByUserId: boss.userId });
-    expect(getJobRun(db.orm, acmeScope, long.id).durationMs).toBeGreaterThanOrEqual(0);
+    expect(getJobRun(db, acmeScope, long.id)).toMatchObject({ status: 'cancelled', error: null, cancelledByUserId: boss.userId });
+    expect(getJobRun(db, acmeScope, long.id).durationMs).toBeGreaterThanOrEqual(0);
     expect(harness.events.filter((run) => run.id === long.id).map((run) => run.status).at(-1)).toBe('cancelled');
   });
 
@@ -61,7 +61,7 @@ describe('cancelling a run', () => {
     expect(() => cancelJobRun(db, bob, acmeScope, annsPending!, harness.runner)).toThrow(error('FORBIDDEN', 'You can cancel only runs you triggered.'));
     expect(() => cancelJobRun(db, ann, acmeScope, globexPending!, harness.runner)).toThrow(error('NOT_FOUND', `There is no run ${globexPending}.`));
     expect(() => cancelJobRun(db, ann, acmeScope, done!, harness.runner)).toThrow(error('CONFLICT', 'already finished'));
-    expect(getJobRun(db.orm, { kind: 'all' }, annsPending!).status).toBe('pending');
+    expect(getJobRun(db, { kind: 'all' }, annsPending!).status).toBe('pending');
     expect(readAuditEvents(db).filter((event) => event.action === 'job.cancel')).toEqual([]);
     expect(cancelJobRun(db, root, { kind: 'all' }, globexPending!, harness.runner)).toMatchObject({ status: 'cancelled', cancelledByUserId: root.userId });
   });
@@ -87,7 +87,7 @@ describe('retrying a run', () => {
       triggeredByUserId: ann.userId,
       triggeredBy: ann.email,
     });
-    expect(getJobRun(db.orm, acmeScope, retry.id).params).toEqual(getJobRun(db.orm, acmeScope, original.id).params);
+    expect(getJobRun(db, acmeScope, retry.id).params).toEqual(getJobRun(db, acmeScope, original.id).params);
     expect(readAuditEvents(db).at(-1)).toMatchObject({ action: 'job.retry', actorLabel: ann.email, businessId: acme.id, details: { retryOfRunId: original.id } });
     harness.runner.wake();
     expect(await harness.finished(retry.id)).toMatchObject({ status: 'failed', error: 'flaky' });

@@ -15,7 +15,7 @@ function counts(sqlite: Database.Database): Record<string, number> {
 describe('maintenance.backup', () => {
   it('writes a consistent copy of the live database to the backups folder beside it', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     seedRuns(db, { kind: 'business', businessId: acme.id }, 2000);
     seedRuns(db, { kind: 'system' }, 10);
     const harness = startRunner(db);
@@ -61,7 +61,7 @@ describe('maintenance.backup', () => {
 describe('maintenance.integrity_check', () => {
   it('passes on a good database', async () => {
     const db = await createTestDatabase();
-    seedRuns(db, { kind: 'business', businessId: seedBusiness(db.orm).id }, 50);
+    seedRuns(db, { kind: 'business', businessId: seedBusiness(db).id }, 50);
     const harness = startRunner(db, { now: () => 1_234 });
     const run = harness.trigger({ kind: 'system' }, { jobType: 'maintenance.integrity_check' });
     expect(await harness.finished(run.id)).toMatchObject({
@@ -88,7 +88,7 @@ describe('maintenance.integrity_check', () => {
 describe('maintenance.integrity_check, the rollups', () => {
   it('fails, naming the owner and type, when a kept run count differs from a recount', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     seedRuns(db, { kind: 'business', businessId: acme.id }, 3, { jobType: 'diagnostics.probe' });
     // Only a write that bypasses the triggers can do this: e.g. a tool that dropped them.
     db.sqlite.prepare('UPDATE job_run_counts SET runs = 5 WHERE owner = ?').run(acme.id);
@@ -103,8 +103,8 @@ describe('maintenance.integrity_check, the rollups', () => {
 describe('reports.monthly_usage', () => {
   it('writes that business’s usage of that month as CSV to the exports folder, and nobody else’s', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: 'Acme' });
-    const globex = seedBusiness(db.orm, { name: 'Globex' });
+    const acme = seedBusiness(db, { name: 'Acme' });
+    const globex = seedBusiness(db, { name: 'Globex' });
     const may = Date.UTC(2024, 4, 10);
     insertRuns(db, [
       { owner: { kind: 'business', businessId: acme.id }, createdAt: may, status: 'completed', durationMs: 100 },
@@ -131,7 +131,7 @@ describe('reports.monthly_usage', () => {
 
   it('without a month, reports the month before the run was created', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     insertRuns(db, [{ owner: { kind: 'business', businessId: acme.id }, createdAt: Date.UTC(2023, 11, 31, 23, 59), status: 'completed' }]);
     const harness = startRunner(db);
     const run = harness.trigger({ kind: 'business', businessId: acme.id }, { jobType: 'reports.monthly_usage', createdAt: Date.UTC(2024, 0, 1, 0, 30) });

@@ -50,7 +50,7 @@ describe('job params', () => {
   it('getJobTypes carries the params schema of registered types and null for others, as the contract says', async () => {
     const db = await createTestDatabase();
     seedRuns(db, { kind: 'system' }, 1, { jobType: 'legacy.cleanup' });
-    const types = getJobTypes(db.orm, { kind: 'all' });
+    const types = getJobTypes(db, { kind: 'all' });
     for (const type of types) expect(() => jobTypeSchema.parse(type)).not.toThrow();
     expect(types.find((type) => type.key === 'diagnostics.probe')?.paramsSchema).toEqual(jobTypeParamsJsonSchema('diagnostics.probe'));
     expect(types.find((type) => type.key === 'legacy.cleanup')?.paramsSchema).toBeNull();
@@ -60,22 +60,22 @@ describe('job params', () => {
 describe('creating a run validates its params', () => {
   it('stores the params with their defaults, and the schedule and retry links', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const first = createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'manual', params: { steps: 2 } });
-    expect(getJobRun(db.orm, { kind: 'all' }, first.id).params).toEqual({ durationMs: 2000, steps: 2, fail: false });
-    const retry = createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'retry', retryOfRunId: first.id });
+    const acme = seedBusiness(db);
+    const first = createJobRun(db, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'manual', params: { steps: 2 } });
+    expect(getJobRun(db, { kind: 'all' }, first.id).params).toEqual({ durationMs: 2000, steps: 2, fail: false });
+    const retry = createJobRun(db, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'retry', retryOfRunId: first.id });
     expect(retry).toMatchObject({ trigger: 'retry', retryOfRunId: first.id, scheduleId: null });
   });
 
   it('bad params are VALIDATION naming the field, and nothing is written', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     expect(() =>
-      createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'manual', params: { durationMs: 'long' } }),
+      createJobRun(db, { kind: 'business', businessId: acme.id }, { jobType: 'diagnostics.probe', trigger: 'manual', params: { durationMs: 'long' } }),
     ).toThrow(validation('params.durationMs: '));
-    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: 'runs.retention', trigger: 'manual', params: { olderThanDays: 0 } })).toThrow(
+    expect(() => createJobRun(db, { kind: 'system' }, { jobType: 'runs.retention', trigger: 'manual', params: { olderThanDays: 0 } })).toThrow(
       validation('params.olderThanDays: '),
     );
-    expect(countJobRuns(db.orm, { kind: 'all' })).toBe(0);
+    expect(countJobRuns(db, { kind: 'all' })).toBe(0);
   });
 });

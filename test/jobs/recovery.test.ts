@@ -13,7 +13,7 @@ describe('recovery after the app is killed', () => {
   it('ends the run it was running at its last heartbeat, however long the app stays closed', async () => {
     const file = tempDbPath();
     const { db: setup } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
-    const run = createJobRun(setup.orm, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'manual', params: { durationMs: 600_000, steps: 1 } });
+    const run = createJobRun(setup, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'manual', params: { durationMs: 600_000, steps: 1 } });
     setup.close();
 
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'crash-child.ts'), file], { cwd: path.resolve(__dirname, '../..') });
@@ -38,7 +38,7 @@ describe('recovery after the app is killed', () => {
       // The next start comes a week later.
       const harness = startRunner(db, { now: () => last.heartbeatAt! + 7 * 86_400_000 });
       expect(harness.recovered).toBe(1);
-      expect(getJobRun(db.orm, { kind: 'all' }, run.id)).toMatchObject({
+      expect(getJobRun(db, { kind: 'all' }, run.id)).toMatchObject({
         status: 'failed',
         error: INTERRUPTED_ERROR,
         startedAt: last.startedAt,

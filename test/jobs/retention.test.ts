@@ -24,8 +24,8 @@ function readRuns(db: AppDatabase): Row[] {
 describe('runs.retention', () => {
   it('deletes exactly the old completed runs of its own scope: never another business, a system run, an orphan, an unfinished run, or itself', async () => {
     const db = await createTestDatabase();
-    const a = seedBusiness(db.orm, { name: 'A' });
-    const b = seedBusiness(db.orm, { name: 'B' });
+    const a = seedBusiness(db, { name: 'A' });
+    const b = seedBusiness(db, { name: 'B' });
     const owners: SeedOwner[] = [{ kind: 'business', businessId: a.id }, { kind: 'business', businessId: b.id }, { kind: 'system' }, { kind: 'orphan' }];
     const run = fc.record({
       owner: fc.integer({ min: 0, max: owners.length - 1 }),
@@ -75,7 +75,7 @@ describe('runs.retention', () => {
 
   it('reports progress between batches and records who triggered it', async () => {
     const db = await createTestDatabase();
-    const a = seedBusiness(db.orm);
+    const a = seedBusiness(db);
     const user = db.sqlite.prepare("INSERT INTO users (email, role, business_id, created_at) VALUES ('ann@example.test', 'business_admin', ?, 0)").run(a.id);
     insertRuns(db, Array.from({ length: 350 }, (_, i) => ({ owner: { kind: 'business' as const, businessId: a.id }, createdAt: i })));
     const harness = startRunner(db);

@@ -68,7 +68,7 @@ afterEach(async () => {
 describe('the runner with group commit', () => {
   it('runs finishing in the same turn each get their own outcome, and their events come after the commit', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     // A second connection sees only what has been committed.
     const other = openDatabaseFile(db.path);
     try {
@@ -120,7 +120,7 @@ describe('the runner with group commit', () => {
       jobTypes: testJobType(() => {
         // Runs in the next turn, before the flush that the handler's return schedules (setImmediate is FIFO).
         setImmediate(() => {
-          statusWhenCancelled = getJobRun(db.orm, { kind: 'all' }, id!).status;
+          statusWhenCancelled = getJobRun(db, { kind: 'all' }, id!).status;
           cancelledView = harness.runner!.cancel(id!, null);
         });
         return Promise.resolve({ done: true });
@@ -134,7 +134,7 @@ describe('the runner with group commit', () => {
     expect(statusWhenCancelled).toBe('running');
     expect(cancelledView).toMatchObject({ id, status: 'cancelled' });
     expect(finished).toMatchObject({ status: 'cancelled', result: null, error: null });
-    expect(getJobRun(db.orm, { kind: 'all' }, id!)).toMatchObject({ status: 'cancelled', result: null });
+    expect(getJobRun(db, { kind: 'all' }, id!)).toMatchObject({ status: 'cancelled', result: null });
     expect(h.events.filter((run) => run.id === id).map((run) => run.status)).toEqual(['running', 'cancelled']);
   });
 
@@ -160,9 +160,9 @@ describe('the runner with group commit', () => {
     await harness.until(quick!, (run) => run.status === 'completed', 5000);
     expect(stopped).not.toBeNull();
     await stopped;
-    expect(getJobRun(db.orm, { kind: 'all' }, quick!)).toMatchObject({ status: 'completed', result: { quick: true } });
-    expect(getJobRun(db.orm, { kind: 'all' }, slow!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
-    expect(getJobRun(db.orm, { kind: 'all' }, queued!).status).toBe('pending');
+    expect(getJobRun(db, { kind: 'all' }, quick!)).toMatchObject({ status: 'completed', result: { quick: true } });
+    expect(getJobRun(db, { kind: 'all' }, slow!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
+    expect(getJobRun(db, { kind: 'all' }, queued!).status).toBe('pending');
     expect(harness.events.filter((run) => run.id === slow).map((run) => run.status)).toEqual(['running', 'failed']);
   });
 
@@ -176,11 +176,11 @@ describe('the runner with group commit', () => {
     await harness.until(first!, (run) => run.status === 'running');
     await vi.waitFor(() => expect(errors).toHaveBeenCalled(), { timeout: 5000 });
     // Not dropped: still running in the file, its slot held (the second run is not claimed), no finish announced.
-    expect(getJobRun(db.orm, { kind: 'all' }, first!).status).toBe('running');
-    expect(getJobRun(db.orm, { kind: 'all' }, second!).status).toBe('pending');
+    expect(getJobRun(db, { kind: 'all' }, first!).status).toBe('running');
+    expect(getJobRun(db, { kind: 'all' }, second!).status).toBe('pending');
     db.sqlite.exec('DROP TRIGGER refuse_finish');
     await harness.until(first!, (run) => run.status === 'completed', 5000);
-    expect(getJobRun(db.orm, { kind: 'all' }, first!)).toMatchObject({ status: 'completed', result: { done: true } });
+    expect(getJobRun(db, { kind: 'all' }, first!)).toMatchObject({ status: 'completed', result: { done: true } });
     await harness.until(second!, (run) => run.status === 'completed', 5000);
     expect(harness.events.filter((run) => run.id === first).map((run) => run.status)).toEqual(['running', 'completed']);
 
@@ -192,7 +192,7 @@ describe('the runner with group commit', () => {
     const failures = errors.mock.calls.length;
     await vi.waitFor(() => expect(errors.mock.calls.length).toBeGreaterThan(failures), { timeout: 5000 });
     await harness.runner.stop();
-    expect(getJobRun(db.orm, { kind: 'all' }, third!).status).toBe('running');
+    expect(getJobRun(db, { kind: 'all' }, third!).status).toBe('running');
   });
 
   it('a listener that throws on every event does not stop the queue, and each failure is logged', async () => {
@@ -211,7 +211,7 @@ describe('the runner with group commit', () => {
     ownRunners.push(runner);
     runner.start();
     await Promise.all(ids.map((id) => events.until((run) => run.id === id && run.status === 'completed')));
-    for (const id of ids) expect(getJobRun(db.orm, { kind: 'all' }, id).status).toBe('completed');
+    for (const id of ids) expect(getJobRun(db, { kind: 'all' }, id).status).toBe('completed');
     expect(events.seen).toHaveLength(12);
     expect(errors).toHaveBeenCalledTimes(12);
     expect(errors).toHaveBeenCalledWith('runner: onRunChanged failed', expect.objectContaining({ message: 'listener broke' }));
@@ -287,8 +287,8 @@ describe('the runner with group commit', () => {
 
   it('after a batch of runs (completed, failed, cancelled) the rollups equal a recount of job_runs', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
+    const globex = seedBusiness(db);
     const ids = [
       ...pendingRuns(db, { kind: 'business', businessId: acme.id }, 6),
       ...pendingRuns(db, { kind: 'business', businessId: globex.id }, 6),

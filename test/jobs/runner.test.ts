@@ -7,7 +7,7 @@ import { countProgressWrites, setParams, startRunner } from './support';
 describe('the runner', () => {
   it('runs pending runs oldest first, never more than `concurrency` at once', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     const running = new Set<number>();
     let mostAtOnce = 0;
     const harness = startRunner(db, {
@@ -42,7 +42,7 @@ describe('the runner', () => {
 
   it('after a crash, runs left running fail as interrupted at their last sign of life, with one audit event; pending runs still run', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     const [stale, staleSystem, pending] = insertRuns(db, [
       { owner: { kind: 'business', businessId: acme.id }, createdAt: 1_000, status: 'running', startedAt: 2_000, heartbeatAt: 6_500 },
       // Never beat (it crashed within its first heartbeat): its start is the last thing recorded of it.
@@ -53,8 +53,8 @@ describe('the runner', () => {
     // The next start comes three days later: none of that time is the runs'.
     const harness = startRunner(db, { now: () => 3 * 86_400_000 });
     expect(harness.recovered).toBe(2);
-    expect(getJobRun(db.orm, { kind: 'all' }, stale!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: 6_500, durationMs: 4_500 });
-    expect(getJobRun(db.orm, { kind: 'all' }, staleSystem!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: 3_000, durationMs: 0 });
+    expect(getJobRun(db, { kind: 'all' }, stale!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: 6_500, durationMs: 4_500 });
+    expect(getJobRun(db, { kind: 'all' }, staleSystem!)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR, finishedAt: 3_000, durationMs: 0 });
     expect(INTERRUPTED_ERROR).toBe('interrupted: the app stopped while this run was in progress');
     expect(readAuditEvents(db).filter((event) => event.action === 'runs.recovered')).toEqual([
       { action: 'runs.recovered', actorLabel: 'startup', businessId: null, details: { count: 2, runIds: [stale, staleSystem] } },
@@ -93,15 +93,15 @@ describe('the runner', () => {
     const before = Date.now();
     await harness.runner.stop();
     expect(Date.now() - before).toBeLessThan(1000);
-    expect(getJobRun(db.orm, { kind: 'all' }, long.id)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
-    expect(getJobRun(db.orm, { kind: 'all' }, queued.id).status).toBe('pending');
+    expect(getJobRun(db, { kind: 'all' }, long.id)).toMatchObject({ status: 'failed', error: INTERRUPTED_ERROR });
+    expect(getJobRun(db, { kind: 'all' }, queued.id).status).toBe('pending');
     harness.runner.wake();
-    expect(getJobRun(db.orm, { kind: 'all' }, queued.id).status).toBe('pending');
+    expect(getJobRun(db, { kind: 'all' }, queued.id).status).toBe('pending');
   });
 
   it('never claims a pending run it has no handler for, nor one adopted from the server edition, and they do not block the queue', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     const [unknown, wrongScope, adopted, next] = insertRuns(db, [
       { owner: { kind: 'system' }, createdAt: 1, status: 'pending', jobType: 'legacy.sync' },
       // reports.monthly_usage runs for one business only: a system-wide run of it has no handler.

@@ -79,10 +79,10 @@ export function startRunner(db: AppDatabase, options: Partial<RunnerOptions> = {
     until,
     async finished(runId, timeoutMs) {
       await until(runId, (run) => FINISHED.includes(run.status), timeoutMs);
-      return getJobRun(db.orm, { kind: 'all' }, runId);
+      return getJobRun(db, { kind: 'all' }, runId);
     },
     trigger(target, input) {
-      const run = createJobRun(db.orm, target, { trigger: 'manual', ...input });
+      const run = createJobRun(db, target, { trigger: 'manual', ...input });
       runner.wake();
       return run;
     },

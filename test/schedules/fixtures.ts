@@ -11,8 +11,8 @@ import { createTestDatabase, seedBusiness } from '../helpers/seed';
 
 export async function platform() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const user = (options: Parameters<typeof seedUser>[1]) => seedUser(db, { withPassword: false, ...options }).then(actorFor);
   const root = await user({ email: 'root@example.test', role: 'system_admin' });
   const acmeAdmin = await user({ email: 'boss@acme.test', role: 'business_admin', businessId: acme.id });

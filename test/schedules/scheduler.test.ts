@@ -40,7 +40,7 @@ function scheduleRow(db: AppDatabase, id: number) {
 }
 
 function runsIn(db: AppDatabase, scope: TenantScope) {
-  return listJobRuns(db.orm, scope, listJobRunsInput.parse({ limit: 200 })).runs;
+  return listJobRuns(db, scope, listJobRunsInput.parse({ limit: 200 })).runs;
 }
 
 describe('firing schedules', () => {

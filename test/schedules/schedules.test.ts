@@ -29,22 +29,22 @@ describe('who sees which schedules', () => {
       await threeSchedules();
     const names = (views: { name: string }[]) => views.map((view) => view.name);
 
-    expect(names(listSchedules(db.orm, acmeMember, ALL))).toEqual(['b acme probe']);
-    expect(names(listSchedules(db.orm, acmeAdmin, { kind: 'business', businessId: globex.id }))).toEqual(['b acme probe']);
-    expect(names(listSchedules(db.orm, globexAdmin, { kind: 'system' }))).toEqual(['C globex probe']);
+    expect(names(listSchedules(db, acmeMember, ALL))).toEqual(['b acme probe']);
+    expect(names(listSchedules(db, acmeAdmin, { kind: 'business', businessId: globex.id }))).toEqual(['b acme probe']);
+    expect(names(listSchedules(db, globexAdmin, { kind: 'system' }))).toEqual(['C globex probe']);
 
-    expect(names(listSchedules(db.orm, root, ALL))).toEqual(['a nightly backup', 'b acme probe', 'C globex probe']);
-    expect(listSchedules(db.orm, root, { kind: 'business', businessId: acme.id }).map((s) => s.id)).toEqual([acmeSchedule.id]);
-    expect(listSchedules(db.orm, root, { kind: 'business', businessId: globex.id }).map((s) => s.id)).toEqual([globexSchedule.id]);
-    expect(listSchedules(db.orm, root, { kind: 'system' }).map((s) => s.id)).toEqual([systemSchedule.id]);
-    expect(listSchedules(db.orm, root, { kind: 'orphans' })).toEqual([]);
+    expect(names(listSchedules(db, root, ALL))).toEqual(['a nightly backup', 'b acme probe', 'C globex probe']);
+    expect(listSchedules(db, root, { kind: 'business', businessId: acme.id }).map((s) => s.id)).toEqual([acmeSchedule.id]);
+    expect(listSchedules(db, root, { kind: 'business', businessId: globex.id }).map((s) => s.id)).toEqual([globexSchedule.id]);
+    expect(listSchedules(db, root, { kind: 'system' }).map((s) => s.id)).toEqual([systemSchedule.id]);
+    expect(listSchedules(db, root, { kind: 'orphans' })).toEqual([]);
   });
 
   it('a view carries its business name (null system-wide) and everything the contract names', async () => {
     const { db, root, acme, acmeSchedule, systemSchedule } = await threeSchedules();
     expect(acmeSchedule).toMatchObject({ scope: 'business', businessId: acme.id, businessName: 'Acme', enabled: true, missedRunPolicy: 'skip' });
     expect(systemSchedule).toMatchObject({ scope: 'system', businessId: null, businessName: null, jobType: 'maintenance.backup' });
-    const listed = listSchedules(db.orm, root, ALL).find((s) => s.id === acmeSchedule.id);
+    const listed = listSchedules(db, root, ALL).find((s) => s.id === acmeSchedule.id);
     expect(listed).toEqual(acmeSchedule);
     expect(acmeSchedule.createdByUserId).toBe(root.userId);
     expect(acmeSchedule.params).toEqual({ durationMs: 2000, steps: 5, fail: false });
@@ -52,8 +52,8 @@ describe('who sees which schedules', () => {
 
   it('without a business, or with a disabled one, there is nothing to see: FORBIDDEN', async () => {
     const { db, acmeMember, homeless } = await threeSchedules();
-    expect(() => listSchedules(db.orm, homeless, ALL)).toThrow(refused('FORBIDDEN'));
-    expect(() => listSchedules(db.orm, { ...acmeMember, businessDisabled: true }, ALL)).toThrow(refused('FORBIDDEN'));
+    expect(() => listSchedules(db, homeless, ALL)).toThrow(refused('FORBIDDEN'));
+    expect(() => listSchedules(db, { ...acmeMember, businessDisabled: true }, ALL)).toThrow(refused('FORBIDDEN'));
   });
 });
 
@@ -102,7 +102,7 @@ describe('creating a schedule', () => {
     const { db, root, acme } = await platform();
     const paused = createSchedule(db, root, ALL, scheduleInput({ enabled: false, target: { kind: 'business', businessId: acme.id } }));
     expect(paused).toMatchObject({ enabled: false, nextRunAt: null });
-    const closed = seedBusiness(db.orm, { name: 'Closed', disabled: true });
+    const closed = seedBusiness(db, { name: 'Closed', disabled: true });
     expect(() => createSchedule(db, root, ALL, scheduleInput({ target: { kind: 'business', businessId: closed.id } }))).toThrow(
       refused('VALIDATION', 'disabled'),
     );
@@ -237,7 +237,7 @@ describe('changing, pausing and deleting', () => {
     for (const [change, message] of bad) {
       expect(() => updateSchedule(db, acmeAdmin, ALL, { id: acmeSchedule.id, ...change })).toThrow(refused('VALIDATION', message));
     }
-    expect(listSchedules(db.orm, acmeAdmin, ALL)).toEqual([acmeSchedule]);
+    expect(listSchedules(db, acmeAdmin, ALL)).toEqual([acmeSchedule]);
     expect(countRows(db, 'audit_events')).toBe(before);
 
     const now = Date.parse('2026-02-10T08:07:00Z');

@@ -28,8 +28,8 @@ describe('setting up the first system administrator', () => {
   it('is asked for until an enabled system administrator with a password exists, and happens only once', async () => {
     const db = await createTestDatabase();
     await seedUser(db, { role: 'system_admin', disabled: true });
-    await seedUser(db, { role: 'business_admin', businessId: seedBusiness(db.orm).id });
-    expect(needsSetup(db.orm)).toBe(true);
+    await seedUser(db, { role: 'business_admin', businessId: seedBusiness(db).id });
+    expect(needsSetup(db)).toBe(true);
 
     const before = Date.now();
     const admin = await setupFirstAdmin(db, { email: ' Root@Example.TEST ', password: 'a long enough secret', displayName: 'Root' });
@@ -42,7 +42,7 @@ describe('setting up the first system administrator', () => {
       hasPassword: true,
       displayName: 'Root',
     });
-    expect(needsSetup(db.orm)).toBe(false);
+    expect(needsSetup(db)).toBe(false);
     expect(readAuditEvents(db).map((e) => e.action)).toEqual(['auth.setup']);
 
     expect(await refusal(setupFirstAdmin(db, { email: 'second@example.test', password: 'another long secret' }))).toEqual({
@@ -56,11 +56,11 @@ describe('setting up the first system administrator', () => {
   it('gives a password to a system administrator adopted without one, keeping the account', async () => {
     const db = await createTestDatabase();
     const adopted = await seedUser(db, { email: 'ops@example.test', role: 'system_admin', withPassword: false });
-    expect(needsSetup(db.orm)).toBe(true);
+    expect(needsSetup(db)).toBe(true);
     const admin = await setupFirstAdmin(db, { email: 'OPS@example.test', password: 'a long enough secret' });
     expect(admin.id).toBe(adopted.id);
     expect(admin.hasPassword).toBe(true);
-    expect(needsSetup(db.orm)).toBe(false);
+    expect(needsSetup(db)).toBe(false);
   });
 
   it('refuses an email that belongs to someone other than a password-less system administrator, naming it', async () => {
@@ -70,14 +70,14 @@ describe('setting up the first system administrator', () => {
     expect(error.code).toBe('CONFLICT');
     expect(error.message).toContain('member@example.test');
     expect(readUser(db, 1)?.role).toBe('member');
-    expect(needsSetup(db.orm)).toBe(true);
+    expect(needsSetup(db)).toBe(true);
     expect(countAuditEvents(db)).toBe(0);
   });
 
   it('refuses a short password, with no default password anywhere', async () => {
     const db = await createTestDatabase();
     expect(await refusal(setupFirstAdmin(db, { email: 'root@example.test', password: 'short' }))).toMatchObject({ code: 'VALIDATION' });
-    expect(needsSetup(db.orm)).toBe(true);
+    expect(needsSetup(db)).toBe(true);
     expect(countAuditEvents(db)).toBe(0);
   });
 });
@@ -85,7 +85,7 @@ describe('setting up the first system administrator', () => {
 describe('signing in', () => {
   it('returns the user, records the time and one audit event', async () => {
     const db = await createTestDatabase();
-    const business = seedBusiness(db.orm, { name: 'Acme' });
+    const business = seedBusiness(db, { name: 'Acme' });
     const user = await seedUser(db, { email: 'ann@acme.test', businessId: business.id });
     const view = await login(db, { email: 'Ann@Acme.test', password: TEST_PASSWORD }, T0);
     expect(view).toMatchObject({ id: user.id, businessName: 'Acme', lastLoginAt: T0, lockedUntil: null, hasPassword: true });
@@ -123,7 +123,7 @@ describe('signing in', () => {
     const locking = await refusal(login(db, { email: 'ann@acme.test', password: 'last guess' }, lockedAt));
     expect(locking).toEqual({ code: 'UNAUTHENTICATED', message: 'Too many failed sign-ins; try again after 09:15 UTC.' });
     expect(readUser(db, user.id)).toMatchObject({ failedLoginCount: MAX_FAILED_LOGINS, lockedUntil: lockedAt + LOCKOUT_MS });
-    expect(getUserView(db.orm, user.id).lockedUntil).toBe(lockedAt + LOCKOUT_MS);
+    expect(getUserView(db, user.id).lockedUntil).toBe(lockedAt + LOCKOUT_MS);
 
     const duringLock = await refusal(login(db, { email: 'ann@acme.test', password: TEST_PASSWORD }, lockedAt + LOCKOUT_MS - 1));
     expect(duringLock).toEqual(locking);
@@ -181,29 +181,29 @@ describe('signing in', () => {
 describe('the signed-in user', () => {
   async function withUsers(): Promise<{ db: AppDatabase; businessId: number }> {
     const db = await createTestDatabase();
-    return { db, businessId: seedBusiness(db.orm, { name: 'Acme' }).id };
+    return { db, businessId: seedBusiness(db, { name: 'Acme' }).id };
   }
 
   it('is loaded fresh as an Actor, and is gone once disabled or deleted', async () => {
     const { db, businessId } = await withUsers();
     const user = await seedUser(db, { email: 'ann@acme.test', role: 'business_admin', businessId });
-    expect(loadActor(db.orm, user.id)).toEqual({ userId: user.id, email: 'ann@acme.test', role: 'business_admin', businessId, businessDisabled: false });
+    expect(loadActor(db, user.id)).toEqual({ userId: user.id, email: 'ann@acme.test', role: 'business_admin', businessId, businessDisabled: false });
     db.sqlite.prepare('UPDATE users SET disabled_at = 1 WHERE id = ?').run(user.id);
-    expect(loadActor(db.orm, user.id)).toBeNull();
-    expect(loadActor(db.orm, user.id + 1000)).toBeNull();
+    expect(loadActor(db, user.id)).toBeNull();
+    expect(loadActor(db, user.id + 1000)).toBeNull();
   });
 
   it('knows, on every load, whether the user’s business has been disabled', async () => {
     const { db, businessId } = await withUsers();
     const user = await seedUser(db, { email: 'bob@acme.test', role: 'member', businessId });
     db.sqlite.prepare('UPDATE businesses SET disabled_at = 1 WHERE id = ?').run(businessId);
-    expect(loadActor(db.orm, user.id)).toMatchObject({ businessId, businessDisabled: true });
+    expect(loadActor(db, user.id)).toMatchObject({ businessId, businessDisabled: true });
     db.sqlite.prepare('UPDATE businesses SET disabled_at = NULL WHERE id = ?').run(businessId);
-    expect(loadActor(db.orm, user.id)).toMatchObject({ businessId, businessDisabled: false });
+    expect(loadActor(db, user.id)).toMatchObject({ businessId, businessDisabled: false });
   });
 
   it('a missing user is NOT_FOUND as a view', async () => {
     const { db } = await withUsers();
-    expect(() => getUserView(db.orm, 4242)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => getUserView(db, 4242)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });

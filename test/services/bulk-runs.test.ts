@@ -76,7 +76,7 @@ interface World {
 
 function buildWorld(db: AppDatabase, spec: WorldSpec, tag: number): World {
   db.sqlite.exec('DELETE FROM job_runs; DELETE FROM users; DELETE FROM businesses;');
-  const businesses = Array.from({ length: BUSINESSES }, (_, i) => seedBusiness(db.orm, { name: `W${tag} business ${i}`, disabled: i === 0 && spec.firstDisabled }));
+  const businesses = Array.from({ length: BUSINESSES }, (_, i) => seedBusiness(db, { name: `W${tag} business ${i}`, disabled: i === 0 && spec.firstDisabled }));
   const businessIds = businesses.map((b) => b.id);
   const disabled = new Set(businesses.filter((b) => b.disabledAt !== null).map((b) => b.id));
   const actors: Actor[] = [];
@@ -345,8 +345,8 @@ describe('bulk actions over random worlds', () => {
 
 async function acmeWorld() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const aliceId = seedUser(db, { role: 'member', businessId: acme.id, email: 'alice@example.test' });
   const alice: Actor = { userId: aliceId, email: 'alice@example.test', role: 'member', businessId: acme.id, businessDisabled: false };
   const annId = seedUser(db, { role: 'business_admin', businessId: acme.id, email: 'ann@example.test' });

@@ -19,8 +19,8 @@ import { createTestDatabase, readAuditEvents, readRunOwnership, seedBusiness, se
 
 async function platform() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const root = actorFor(await seedUser(db, { email: 'root@example.test', role: 'system_admin' }));
   const acmeAdmin = await seedUser(db, { email: 'boss@acme.test', role: 'business_admin', businessId: acme.id });
   const acmeMember = await seedUser(db, { email: 'ann@acme.test', role: 'member', businessId: acme.id });
@@ -51,12 +51,12 @@ async function refusalOf(work: () => unknown): Promise<{ code?: string; message?
 describe('seeing businesses', () => {
   it('a system admin sees all by name, a business admin only their own, a member nothing', async () => {
     const { db, acme, root, acmeAdmin, acmeMember } = await platform();
-    seedBusiness(db.orm, { name: 'aardvark' });
-    expect(listBusinessViews(db.orm, root).map((b) => b.name)).toEqual(['aardvark', 'Acme', 'Globex']);
-    expect(listBusinessViews(db.orm, actorFor(acmeAdmin))).toEqual([
+    seedBusiness(db, { name: 'aardvark' });
+    expect(listBusinessViews(db, root).map((b) => b.name)).toEqual(['aardvark', 'Acme', 'Globex']);
+    expect(listBusinessViews(db, actorFor(acmeAdmin))).toEqual([
       { id: acme.id, name: 'Acme', legacyId: null, disabled: false, createdAt: acme.createdAt },
     ]);
-    expect(() => listBusinessViews(db.orm, actorFor(acmeMember))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => listBusinessViews(db, actorFor(acmeMember))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
   });
 
   it('only a system admin creates, renames, disables or deletes a business', async () => {
@@ -71,7 +71,7 @@ describe('seeing businesses', () => {
     ]) {
       expect((await refusalOf(change)).code).toBe('FORBIDDEN');
     }
-    expect(getBusiness(db.orm, acme.id)).toEqual(acme);
+    expect(getBusiness(db, acme.id)).toEqual(acme);
     expect(countAuditEvents(db)).toBe(0);
     expect(backupsNextTo(db)).toEqual([]);
   });
@@ -99,11 +99,11 @@ describe('changing businesses', () => {
 
   it('the lookups the CLI uses still find businesses by id, legacy id and name', async () => {
     const { db, acme } = await platform();
-    const legacy = createBusiness(db.orm, { name: 'Old Corp', legacyId: 'b6f1c2d4' });
-    expect(findBusiness(db.orm, String(acme.id))?.id).toBe(acme.id);
-    expect(findBusiness(db.orm, 'b6f1c2d4')?.id).toBe(legacy.id);
-    expect(findBusiness(db.orm, 'old corp')?.id).toBe(legacy.id);
-    expect(findBusiness(db.orm, 'nothing')).toBeNull();
+    const legacy = createBusiness(db, { name: 'Old Corp', legacyId: 'b6f1c2d4' });
+    expect(findBusiness(db, String(acme.id))?.id).toBe(acme.id);
+    expect(findBusiness(db, 'b6f1c2d4')?.id).toBe(legacy.id);
+    expect(findBusiness(db, 'old corp')?.id).toBe(legacy.id);
+    expect(findBusiness(db, 'nothing')).toBeNull();
   });
 });
 
@@ -138,7 +138,7 @@ describe('deleting a business', () => {
     const error = await refusalOf(() => deleteBusiness(db, root, { id: acme.id, confirmName: 'acme', expectedRuns: 7 }));
     expect(error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('"Acme"') });
     expect(readRunOwnership(db)).toEqual(before);
-    expect(getBusiness(db.orm, acme.id)).not.toBeNull();
+    expect(getBusiness(db, acme.id)).not.toBeNull();
     expect(backupsNextTo(db)).toEqual([]);
     expect(countAuditEvents(db)).toBe(0);
   });
@@ -148,7 +148,7 @@ describe('deleting a business', () => {
     seedRuns(db, { kind: 'business', businessId: acme.id }, 1);
     const error = await refusalOf(() => deleteBusiness(db, root, { id: acme.id, confirmName: 'Acme', expectedRuns: 7 }));
     expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('changed since the preview') });
-    expect(getBusiness(db.orm, acme.id)).not.toBeNull();
+    expect(getBusiness(db, acme.id)).not.toBeNull();
     expect(backupsNextTo(db)).toEqual([]);
     expect(countAuditEvents(db)).toBe(0);
   });
@@ -158,7 +158,7 @@ describe('deleting a business', () => {
     const result = await deleteBusiness(db, root, { id: acme.id, confirmName: 'Acme', expectedRuns: 7 });
 
     expect(result.deleted).toMatchObject({ runs: 7, schedules: 2, users: 2, business: { id: acme.id, name: 'Acme' } });
-    expect(getBusiness(db.orm, acme.id)).toBeNull();
+    expect(getBusiness(db, acme.id)).toBeNull();
     expect(readRunOwnership(db).map((r) => r.id)).toEqual([...globexRuns, ...systemRuns]);
     expect(db.sqlite.prepare('SELECT business_id AS b FROM job_schedules').all()).toEqual([{ b: globex.id }]);
     expect([readUser(db, acmeAdmin.id)?.businessId, readUser(db, acmeMember.id)?.businessId]).toEqual([null, null]);

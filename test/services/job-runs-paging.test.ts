@@ -58,8 +58,8 @@ const runFields = (owners: SeedOwner[]) =>
 describe('keyset pagination', () => {
   it('returns every run present at the start exactly once, in order, while new runs are inserted between pages (every sort, both directions, with and without a status filter)', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
+    const globex = seedBusiness(db);
     const owners: SeedOwner[] = [
       { kind: 'business', businessId: acme.id },
       { kind: 'business', businessId: globex.id },
@@ -86,7 +86,7 @@ describe('keyset pagination', () => {
           let cursor: string | null = null;
           let page = 0;
           do {
-            const result = listJobRuns(db.orm, scope, listJobRunsInput.parse({ sort: { field, direction }, cursor, limit, filters: { statuses } }));
+            const result = listJobRuns(db, scope, listJobRunsInput.parse({ sort: { field, direction }, cursor, limit, filters: { statuses } }));
             seen.push(...result.runs.map((run) => run.id));
             cursor = result.nextCursor;
             insertRuns(db, insertedBetweenPages[page++] ?? []);

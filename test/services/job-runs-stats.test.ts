@@ -129,8 +129,8 @@ function ownerRank(owner: NonNullable<JobRunStatsView['byBusiness']>[number]['ow
 /** A database with Acme and Globex, their names as the stats show them, and every kind of owner to seed runs for. */
 async function twoBusinesses() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const names = new Map([
     [acme.id, 'Acme'],
     [globex.id, 'Globex'],
@@ -177,7 +177,7 @@ describe('run statistics', () => {
             `UPDATE job_runs SET status = 'completed', duration_ms = ifnull(duration_ms, 0) + 7 WHERE id % 5 = 0 AND status IN ('pending', 'running')`,
           );
           const range = { from: base + fromOffset * spread, to: base + (fromOffset + length) * spread, timeZone };
-          expect(getJobRunStats(db.orm, scope, range)).toEqual(expectedStats(readRuns(db), scope, range, names));
+          expect(getJobRunStats(db, scope, range)).toEqual(expectedStats(readRuns(db), scope, range, names));
         },
       ),
       { numRuns: 200 },
@@ -234,7 +234,7 @@ describe('run statistics', () => {
           switch (step.kind) {
             case 'stats': {
               const range = { from: base + step.range[0], to: base + step.range[1], timeZone: step.timeZone };
-              expect(getJobRunStats(db.orm, step.scope, range)).toEqual(expectedStats(readRuns(db), step.scope, range, names));
+              expect(getJobRunStats(db, step.scope, range)).toEqual(expectedStats(readRuns(db), step.scope, range, names));
               break;
             }
             case 'insert':
@@ -282,19 +282,19 @@ describe('run statistics', () => {
     const durations = (n: number): SeedRun[] =>
       Array.from({ length: n }, (_, i) => ({ owner: { kind: 'system' }, createdAt: 1_000 + i, status: i % 2 ? 'completed' : 'failed', durationMs: n - i }));
     insertRuns(db, durations(20));
-    const twenty = getJobRunStats(db.orm, { kind: 'system' }, { from: 0, to: DAY, timeZone: 'UTC' });
+    const twenty = getJobRunStats(db, { kind: 'system' }, { from: 0, to: DAY, timeZone: 'UTC' });
     expect(twenty.duration).toEqual({ avgMs: 10.5, p50Ms: 10, p95Ms: 19 });
     expect(twenty.successRate).toBe(0.5);
     db.sqlite.exec('DELETE FROM job_runs');
     insertRuns(db, [...durations(21), { owner: { kind: 'system' }, createdAt: 2_000, status: 'cancelled', durationMs: 99_999 }]);
-    const more = getJobRunStats(db.orm, { kind: 'system' }, { from: 0, to: DAY, timeZone: 'UTC' });
+    const more = getJobRunStats(db, { kind: 'system' }, { from: 0, to: DAY, timeZone: 'UTC' });
     expect(more.duration).toEqual({ avgMs: 11, p50Ms: 11, p95Ms: 21 });
     expect(more.total).toBe(22);
   });
 
   it('a range with no runs has zero counts, no rates or durations, and still every day', async () => {
     const db = await createTestDatabase();
-    const stats = getJobRunStats(db.orm, { kind: 'all' }, { from: at('2024-05-01T00:00:00Z'), to: at('2024-05-04T00:00:00Z'), timeZone: 'UTC' });
+    const stats = getJobRunStats(db, { kind: 'all' }, { from: at('2024-05-01T00:00:00Z'), to: at('2024-05-04T00:00:00Z'), timeZone: 'UTC' });
     expect(stats).toMatchObject({ total: 0, successRate: null, duration: { avgMs: null, p50Ms: null, p95Ms: null }, byJobType: [], byBusiness: [] });
     expect(stats.perDay.map((d) => d.day)).toEqual(['2024-05-01', '2024-05-02', '2024-05-03']);
   });
@@ -310,7 +310,7 @@ describe('run statistics', () => {
       { owner: system, createdAt: at('2024-10-27T23:00:00Z') }, // 00:00 CET, 28 October
     ]);
     const perDay = (from: string, to: string) =>
-      getJobRunStats(db.orm, { kind: 'system' }, { from: at(from), to: at(to), timeZone: 'Europe/Berlin' }).perDay.map((d) => [d.day, d.byStatus.completed]);
+      getJobRunStats(db, { kind: 'system' }, { from: at(from), to: at(to), timeZone: 'Europe/Berlin' }).perDay.map((d) => [d.day, d.byStatus.completed]);
     expect(perDay('2024-03-30T23:00:00Z', '2024-04-01T22:00:00Z')).toEqual([
       ['2024-03-31', 2],
       ['2024-04-01', 1],
@@ -327,7 +327,7 @@ describe('run statistics', () => {
       { owner: { kind: 'system' }, createdAt: at('2024-01-01T18:14:59.999Z') },
       { owner: { kind: 'system' }, createdAt: at('2024-01-01T18:15:00Z') },
     ]);
-    const stats = getJobRunStats(db.orm, { kind: 'system' }, { from: at('2024-01-01T00:00:00Z'), to: at('2024-01-03T00:00:00Z'), timeZone: 'Asia/Kathmandu' });
+    const stats = getJobRunStats(db, { kind: 'system' }, { from: at('2024-01-01T00:00:00Z'), to: at('2024-01-03T00:00:00Z'), timeZone: 'Asia/Kathmandu' });
     expect(stats.perDay.map((d) => [d.day, d.byStatus.completed])).toEqual([
       ['2024-01-01', 1],
       ['2024-01-02', 1],
@@ -337,7 +337,7 @@ describe('run statistics', () => {
 
   it('compares owners only in the all-business view: businesses by name, system-wide and orphans', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: 'Acme' });
+    const acme = seedBusiness(db, { name: 'Acme' });
     insertRuns(db, [
       { owner: { kind: 'business', businessId: acme.id }, createdAt: 10, status: 'completed', durationMs: 5 },
       { owner: { kind: 'business', businessId: acme.id }, createdAt: 11, status: 'failed', durationMs: 9 },
@@ -345,20 +345,20 @@ describe('run statistics', () => {
       { owner: { kind: 'orphan' }, createdAt: 13, status: 'failed' },
     ]);
     const range = { from: 0, to: DAY, timeZone: 'UTC' };
-    expect(getJobRunStats(db.orm, { kind: 'all' }, range).byBusiness).toEqual([
+    expect(getJobRunStats(db, { kind: 'all' }, range).byBusiness).toEqual([
       { owner: { kind: 'business', businessId: acme.id, businessName: 'Acme' }, total: 2, successRate: 0.5, p95Ms: 9 },
       { owner: { kind: 'system' }, total: 1, successRate: 1, p95Ms: null },
       { owner: { kind: 'orphans' }, total: 1, successRate: 0, p95Ms: null },
     ]);
     for (const scope of [{ kind: 'business', businessId: acme.id }, { kind: 'system' }, { kind: 'orphans' }] as TenantScope[]) {
-      expect(getJobRunStats(db.orm, scope, range).byBusiness).toBeNull();
+      expect(getJobRunStats(db, scope, range).byBusiness).toBeNull();
     }
   });
 
   it('an unknown time zone, or a range that is empty, reversed or too long, is refused with VALIDATION', async () => {
     const db = await createTestDatabase();
     const all: TenantScope = { kind: 'all' };
-    expect(() => getJobRunStats(db.orm, all, { from: 0, to: DAY, timeZone: 'Mars/Olympus_Mons' })).toThrow(
+    expect(() => getJobRunStats(db, all, { from: 0, to: DAY, timeZone: 'Mars/Olympus_Mons' })).toThrow(
       expect.objectContaining({ code: 'VALIDATION', message: expect.stringMatching(/^timeZone: unknown time zone "Mars\/Olympus_Mons"/) }),
     );
     for (const range of [
@@ -366,7 +366,7 @@ describe('run statistics', () => {
       { from: DAY, to: 0 },
       { from: 0, to: 367 * DAY },
     ]) {
-      expect(() => getJobRunStats(db.orm, all, { ...range, timeZone: 'UTC' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+      expect(() => getJobRunStats(db, all, { ...range, timeZone: 'UTC' })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
     }
   });
 });

@@ -11,7 +11,7 @@ import { createTestDatabase, insertRuns, seedBusiness, seedRuns, seedUser } from
 type ListRequest = Parameters<typeof listJobRunsInput.parse>[0];
 
 function list(db: AppDatabase, scope: TenantScope, request: ListRequest = {}) {
-  return listJobRuns(db.orm, scope, listJobRunsInput.parse(request));
+  return listJobRuns(db, scope, listJobRunsInput.parse(request));
 }
 
 function idsMatching(db: AppDatabase, scope: TenantScope, filters: JobRunFilters): number[] {
@@ -24,62 +24,62 @@ const validation = (message: RegExp | string) =>
 describe('creating a run', () => {
   it('a new run is pending, in its business, with its business name, trigger and creation time', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: 'Acme' });
-    const run = createJobRun(db.orm, { kind: 'business', businessId: acme.id }, {
+    const acme = seedBusiness(db, { name: 'Acme' });
+    const run = createJobRun(db, { kind: 'business', businessId: acme.id }, {
       jobType: 'reports.monthly_usage',
       trigger: 'manual',
       params: { month: '2024-05' },
       createdAt: 42,
     });
     expect(run).toMatchObject({ scope: 'business', businessId: acme.id, businessName: 'Acme', status: 'pending', trigger: 'manual', createdAt: 42 });
-    expect(getJobRun(db.orm, { kind: 'business', businessId: acme.id }, run.id)).toMatchObject({ params: { month: '2024-05' }, result: null });
-    const system = createJobRun(db.orm, { kind: 'system' }, { jobType: 'maintenance.backup', trigger: 'system' });
+    expect(getJobRun(db, { kind: 'business', businessId: acme.id }, run.id)).toMatchObject({ params: { month: '2024-05' }, result: null });
+    const system = createJobRun(db, { kind: 'system' }, { jobType: 'maintenance.backup', trigger: 'system' });
     expect(system).toMatchObject({ scope: 'system', businessId: null, businessName: null, status: 'pending' });
   });
 
   it('a job type of scope "either" runs for a business and system-wide', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    expect(createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'runs.retention', trigger: 'schedule' }).scope).toBe('business');
-    expect(createJobRun(db.orm, { kind: 'system' }, { jobType: 'runs.retention', trigger: 'schedule' }).scope).toBe('system');
+    const acme = seedBusiness(db);
+    expect(createJobRun(db, { kind: 'business', businessId: acme.id }, { jobType: 'runs.retention', trigger: 'schedule' }).scope).toBe('business');
+    expect(createJobRun(db, { kind: 'system' }, { jobType: 'runs.retention', trigger: 'schedule' }).scope).toBe('system');
   });
 
   it('an unknown job type is refused, naming the known ones, and nothing is written', async () => {
     const db = await createTestDatabase();
-    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: 'backup', trigger: 'system' })).toThrow(
+    expect(() => createJobRun(db, { kind: 'system' }, { jobType: 'backup', trigger: 'system' })).toThrow(
       validation('jobType: unknown job type "backup"; known: maintenance.backup, maintenance.integrity_check'),
     );
-    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: ' ', trigger: 'system' })).toThrow(validation('jobType'));
-    expect(countJobRuns(db.orm, { kind: 'all' })).toBe(0);
+    expect(() => createJobRun(db, { kind: 'system' }, { jobType: ' ', trigger: 'system' })).toThrow(validation('jobType'));
+    expect(countJobRuns(db, { kind: 'all' })).toBe(0);
   });
 
   it('a system job type cannot run for a business, nor a business job type system-wide', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    expect(() => createJobRun(db.orm, { kind: 'business', businessId: acme.id }, { jobType: 'maintenance.integrity_check', trigger: 'manual' })).toThrow(
+    const acme = seedBusiness(db);
+    expect(() => createJobRun(db, { kind: 'business', businessId: acme.id }, { jobType: 'maintenance.integrity_check', trigger: 'manual' })).toThrow(
       validation('jobType: maintenance.integrity_check is a system-wide job type; it cannot run for a business'),
     );
-    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: 'reports.monthly_usage', trigger: 'manual' })).toThrow(
+    expect(() => createJobRun(db, { kind: 'system' }, { jobType: 'reports.monthly_usage', trigger: 'manual' })).toThrow(
       validation('jobType: reports.monthly_usage runs for one business'),
     );
-    expect(countJobRuns(db.orm, { kind: 'all' })).toBe(0);
+    expect(countJobRuns(db, { kind: 'all' })).toBe(0);
   });
 
   it('a run for a missing business is NOT_FOUND, for a disabled one VALIDATION, and nothing is written', async () => {
     const db = await createTestDatabase();
-    const closed = seedBusiness(db.orm, { name: 'Closed Co', disabled: true });
-    expect(() => createJobRun(db.orm, { kind: 'business', businessId: 4242 }, { jobType: 'diagnostics.probe', trigger: 'manual' })).toThrow(
+    const closed = seedBusiness(db, { name: 'Closed Co', disabled: true });
+    expect(() => createJobRun(db, { kind: 'business', businessId: 4242 }, { jobType: 'diagnostics.probe', trigger: 'manual' })).toThrow(
       expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no business with id 4242.' }),
     );
-    expect(() => createJobRun(db.orm, { kind: 'business', businessId: closed.id }, { jobType: 'diagnostics.probe', trigger: 'manual' })).toThrow(
+    expect(() => createJobRun(db, { kind: 'business', businessId: closed.id }, { jobType: 'diagnostics.probe', trigger: 'manual' })).toThrow(
       validation('"Closed Co" is disabled'),
     );
-    expect(countJobRuns(db.orm, { kind: 'all' })).toBe(0);
+    expect(countJobRuns(db, { kind: 'all' })).toBe(0);
   });
 
   it("a new run cannot claim the 'legacy' trigger of adopted runs", async () => {
     const db = await createTestDatabase();
-    expect(() => createJobRun(db.orm, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'legacy' })).toThrow(validation('trigger'));
+    expect(() => createJobRun(db, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'legacy' })).toThrow(validation('trigger'));
   });
 });
 
@@ -101,54 +101,54 @@ describe('the job type registry', () => {
 describe('run lifecycle through the tenant chokepoint', () => {
   it('a business scope cannot start or finish another business’s run', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
-    const run = createJobRun(db.orm, { kind: 'business', businessId: globex.id }, { jobType: 'diagnostics.probe', trigger: 'manual' });
+    const acme = seedBusiness(db);
+    const globex = seedBusiness(db);
+    const run = createJobRun(db, { kind: 'business', businessId: globex.id }, { jobType: 'diagnostics.probe', trigger: 'manual' });
     const intruder: TenantScope = { kind: 'business', businessId: acme.id };
-    expect(startJobRun(db.orm, intruder, run.id)).toBeNull();
-    expect(finishJobRun(db.orm, intruder, run.id, { status: 'cancelled' })).toBeNull();
-    expect(finishJobRun(db.orm, { kind: 'orphans' }, run.id, { status: 'cancelled' })).toBeNull();
-    expect(getJobRun(db.orm, { kind: 'business', businessId: globex.id }, run.id).status).toBe('pending');
+    expect(startJobRun(db, intruder, run.id)).toBeNull();
+    expect(finishJobRun(db, intruder, run.id, { status: 'cancelled' })).toBeNull();
+    expect(finishJobRun(db, { kind: 'orphans' }, run.id, { status: 'cancelled' })).toBeNull();
+    expect(getJobRun(db, { kind: 'business', businessId: globex.id }, run.id).status).toBe('pending');
   });
 
   it('a run goes pending → running → completed with its duration and result, and cannot finish twice', async () => {
     const db = await createTestDatabase();
     const scope: TenantScope = { kind: 'system' };
-    const run = createJobRun(db.orm, scope, { jobType: 'maintenance.integrity_check', trigger: 'system', createdAt: 100 });
-    expect(startJobRun(db.orm, scope, run.id, 1_000)).toMatchObject({ status: 'running', startedAt: 1_000 });
-    expect(finishJobRun(db.orm, scope, run.id, { status: 'completed', result: { pages: 3 } }, 1_250)).toMatchObject({
+    const run = createJobRun(db, scope, { jobType: 'maintenance.integrity_check', trigger: 'system', createdAt: 100 });
+    expect(startJobRun(db, scope, run.id, 1_000)).toMatchObject({ status: 'running', startedAt: 1_000 });
+    expect(finishJobRun(db, scope, run.id, { status: 'completed', result: { pages: 3 } }, 1_250)).toMatchObject({
       status: 'completed',
       finishedAt: 1_250,
       durationMs: 250,
     });
-    expect(finishJobRun(db.orm, scope, run.id, { status: 'failed', error: 'late' })).toBeNull();
-    expect(getJobRun(db.orm, scope, run.id)).toMatchObject({ status: 'completed', durationMs: 250, result: { pages: 3 } });
+    expect(finishJobRun(db, scope, run.id, { status: 'failed', error: 'late' })).toBeNull();
+    expect(getJobRun(db, scope, run.id)).toMatchObject({ status: 'completed', durationMs: 250, result: { pages: 3 } });
   });
 });
 
 describe('reading one run', () => {
   it('another business’s run is NOT_FOUND with exactly the message of a missing run, never FORBIDDEN', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
+    const globex = seedBusiness(db);
     const [theirs] = seedRuns(db, { kind: 'business', businessId: globex.id }, 1);
     const [system] = seedRuns(db, { kind: 'system' }, 1);
     const acmeScope: TenantScope = { kind: 'business', businessId: acme.id };
-    expect(() => getJobRun(db.orm, acmeScope, theirs!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: `There is no run ${theirs}.` }));
-    expect(() => getJobRun(db.orm, acmeScope, system!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: `There is no run ${system}.` }));
-    expect(() => getJobRun(db.orm, acmeScope, 987_654)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no run 987654.' }));
-    expect(() => getJobRun(db.orm, { kind: 'orphans' }, theirs!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(getJobRun(db.orm, { kind: 'all' }, theirs!).businessId).toBe(globex.id);
+    expect(() => getJobRun(db, acmeScope, theirs!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: `There is no run ${theirs}.` }));
+    expect(() => getJobRun(db, acmeScope, system!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: `There is no run ${system}.` }));
+    expect(() => getJobRun(db, acmeScope, 987_654)).toThrow(expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no run 987654.' }));
+    expect(() => getJobRun(db, { kind: 'orphans' }, theirs!)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(getJobRun(db, { kind: 'all' }, theirs!).businessId).toBe(globex.id);
   });
 });
 
 describe('job types in a scope', () => {
   it('lists every registered type with its run count in the scope (zero included), sorted by key', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     seedRuns(db, { kind: 'business', businessId: acme.id }, 3, { jobType: 'reports.monthly_usage' });
     seedRuns(db, { kind: 'system' }, 2, { jobType: 'maintenance.backup' });
-    const types = getJobTypes(db.orm, { kind: 'business', businessId: acme.id });
+    const types = getJobTypes(db, { kind: 'business', businessId: acme.id });
     expect(types.map((type) => [type.key, type.runs, type.registered])).toEqual([
       ['diagnostics.probe', 0, true],
       ['maintenance.backup', 0, true],
@@ -161,12 +161,12 @@ describe('job types in a scope', () => {
 
   it('adds unregistered types seen in the scope, and never reveals types seen only in another business', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
+    const globex = seedBusiness(db);
     seedRuns(db, { kind: 'business', businessId: acme.id }, 2, { jobType: 'legacy.sync' });
     seedRuns(db, { kind: 'business', businessId: globex.id }, 4, { jobType: 'globex.secret_project' });
     seedRuns(db, { kind: 'orphan' }, 1, { jobType: 'orphan.thing' });
-    const acmeTypes = getJobTypes(db.orm, { kind: 'business', businessId: acme.id });
+    const acmeTypes = getJobTypes(db, { kind: 'business', businessId: acme.id });
     expect(acmeTypes.find((type) => type.key === 'legacy.sync')).toEqual({
       key: 'legacy.sync',
       title: null,
@@ -179,7 +179,7 @@ describe('job types in a scope', () => {
     expect(acmeTypes.map((type) => type.key)).not.toContain('globex.secret_project');
     expect(acmeTypes.map((type) => type.key)).not.toContain('orphan.thing');
     expect(acmeTypes).toHaveLength(JOB_CATALOG.length + 1);
-    expect(getJobTypes(db.orm, { kind: 'all' }).filter((type) => !type.registered).map((type) => type.key)).toEqual([
+    expect(getJobTypes(db, { kind: 'all' }).filter((type) => !type.registered).map((type) => type.key)).toEqual([
       'globex.secret_project',
       'legacy.sync',
       'orphan.thing',
@@ -190,8 +190,8 @@ describe('job types in a scope', () => {
 describe('the run history: filters', () => {
   async function fixture() {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: 'Acme' });
-    const globex = seedBusiness(db.orm, { name: 'Globex' });
+    const acme = seedBusiness(db, { name: 'Acme' });
+    const globex = seedBusiness(db, { name: 'Globex' });
     const alice = seedUser(db, { businessId: acme.id });
     const bob = seedUser(db, { businessId: acme.id });
     const A = { kind: 'business', businessId: acme.id } as const;
@@ -304,7 +304,7 @@ describe('the run history: order and pages', () => {
 
   it('newest first by default; a page that ends exactly at the last run has no next cursor', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     const scope: TenantScope = { kind: 'business', businessId: acme.id };
     const early = seedRuns(db, { kind: 'business', businessId: acme.id }, 5, { startAt: 1000, stepMs: 0 });
     const late = seedRuns(db, { kind: 'business', businessId: acme.id }, 6, { startAt: 5000, stepMs: 0 });
@@ -318,13 +318,13 @@ describe('the run history: order and pages', () => {
     seedRuns(db, { kind: 'system' }, 3, { statuses: ['pending'] });
     const all: TenantScope = { kind: 'all' };
     const byStart = list(db, all, { limit: 1, sort: { field: 'startedAt', direction: 'asc' } }).nextCursor;
-    const queue = getActiveJobRuns(db.orm, all, { cursor: null, limit: 1 }).nextCursor;
+    const queue = getActiveJobRuns(db, all, { cursor: null, limit: 1 }).nextCursor;
     const newest = list(db, all, { limit: 1 }).nextCursor;
     expect([byStart, queue, newest]).not.toContain(null);
     expect(() => list(db, all, { cursor: byStart })).toThrow(validation(/^cursor belongs to another sort/));
     expect(() => list(db, all, { cursor: byStart, sort: { field: 'startedAt', direction: 'desc' } })).toThrow(validation(/^cursor/));
     expect(() => list(db, all, { cursor: queue })).toThrow(validation(/^cursor/));
-    expect(() => getActiveJobRuns(db.orm, all, { cursor: newest, limit: 1 })).toThrow(validation(/^cursor/));
+    expect(() => getActiveJobRuns(db, all, { cursor: newest, limit: 1 })).toThrow(validation(/^cursor/));
     const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     for (const cursor of [
       'not a cursor',
@@ -341,10 +341,10 @@ describe('the run history: order and pages', () => {
 
   it.each([0, -1, 1.5, 201])('a page size of %s is refused with VALIDATION', async (limit) => {
     const db = await createTestDatabase();
-    expect(() => listJobRuns(db.orm, { kind: 'all' }, { filters: {}, sort: { field: 'createdAt', direction: 'desc' }, cursor: null, limit })).toThrow(
+    expect(() => listJobRuns(db, { kind: 'all' }, { filters: {}, sort: { field: 'createdAt', direction: 'desc' }, cursor: null, limit })).toThrow(
       validation('limit'),
     );
-    expect(() => getActiveJobRuns(db.orm, { kind: 'all' }, { cursor: null, limit })).toThrow(validation('limit'));
+    expect(() => getActiveJobRuns(db, { kind: 'all' }, { cursor: null, limit })).toThrow(validation('limit'));
   });
 
   it.each([
@@ -352,7 +352,7 @@ describe('the run history: order and pages', () => {
     ['all businesses', 'all', 'job_runs_created_idx'],
   ] as const)('the default history of %s walks its index, first and later pages, with no sort step', async (_label, kind, index) => {
     const db = await createTestDatabase();
-    const businesses = [seedBusiness(db.orm), seedBusiness(db.orm), seedBusiness(db.orm)];
+    const businesses = [seedBusiness(db), seedBusiness(db), seedBusiness(db)];
     for (const business of businesses) seedRuns(db, { kind: 'business', businessId: business.id }, 50);
     seedRuns(db, { kind: 'system' }, 20);
     const scope: TenantScope = kind === 'all' ? { kind: 'all' } : { kind: 'business', businessId: businesses[1]!.id };
@@ -376,28 +376,28 @@ describe('the run history: order and pages', () => {
 describe('recent and active runs', () => {
   it('recent runs are the newest of the scope, newest first', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
-    const globex = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
+    const globex = seedBusiness(db);
     const ours = seedRuns(db, { kind: 'business', businessId: acme.id }, 6, { startAt: 1000 });
     seedRuns(db, { kind: 'business', businessId: globex.id }, 6, { startAt: 1500 });
-    const recent = getRecentJobRuns(db.orm, { kind: 'business', businessId: acme.id }, { limit: 3 });
+    const recent = getRecentJobRuns(db, { kind: 'business', businessId: acme.id }, { limit: 3 });
     expect(recent.map((run) => run.id)).toEqual([ours[5], ours[4], ours[3]]);
   });
 
   it('active runs are pending and running ones, oldest first, paged; a run finishing between pages shifts nothing', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     const scope: TenantScope = { kind: 'business', businessId: acme.id };
     const ids = seedRuns(db, { kind: 'business', businessId: acme.id }, 10, {
       statuses: ['pending', 'running', 'completed', 'failed', 'cancelled'],
       startAt: 1000,
     });
-    const first = getActiveJobRuns(db.orm, scope, { cursor: null, limit: 2 });
+    const first = getActiveJobRuns(db, scope, { cursor: null, limit: 2 });
     expect(first.runs.map((run) => run.id)).toEqual([ids[0], ids[1]]);
     db.sqlite.prepare("UPDATE job_runs SET status = 'completed' WHERE id = ?").run(ids[1]);
-    const second = getActiveJobRuns(db.orm, scope, { cursor: first.nextCursor, limit: 2 });
+    const second = getActiveJobRuns(db, scope, { cursor: first.nextCursor, limit: 2 });
     expect(second.runs.map((run) => run.id)).toEqual([ids[5], ids[6]]);
     expect(second.nextCursor).toBeNull();
-    expect(getActiveJobRuns(db.orm, { kind: 'system' }, { cursor: null, limit: 10 }).runs).toEqual([]);
+    expect(getActiveJobRuns(db, { kind: 'system' }, { cursor: null, limit: 10 }).runs).toEqual([]);
   });
 });

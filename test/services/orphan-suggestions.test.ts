@@ -176,7 +176,7 @@ describe('suggested assignments on adopted server-edition files', () => {
           const orphanCount = readRunOwnership(db).filter((r) => r.scope === 'business' && r.businessId === null).length;
           expect(view.orphans).toBe(orphanCount);
           expect(view.suggested).toBe(expected.length);
-          expect(countOrphansWithSuggestion(db.sqlite)).toBe(expected.length);
+          expect(countOrphansWithSuggestion(db)).toBe(expected.length);
           const expectedView = [...expectedGroups.values()]
             .map((group) => {
               const { businessId, reason } = group[0]!;
@@ -243,8 +243,8 @@ describe('suggested assignments on adopted server-edition files', () => {
 
 async function databaseWithEvidence() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme', legacyId: '7D4C0A52-AAAA-4BBB-8CCC-000000000001' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme', legacyId: '7D4C0A52-AAAA-4BBB-8CCC-000000000001' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const alice = seedUser(db, { businessId: globex.id, email: 'alice@example.test' });
   const acmeRuns = insertRuns(db, [{ owner: { kind: 'business', businessId: acme.id }, createdAt: 1 }]);
   const former = insertRuns(db, [2, 3, 4].map((createdAt) => ({ owner: { kind: 'orphan', orphanedFrom: '{7d4c0a52aaaa4bbb8ccc000000000001}' }, createdAt })));
@@ -270,9 +270,9 @@ describe('assigning suggested orphans refuses, and writes nothing', () => {
 
   it('a legacy-id match wins over a name match; two legacy-id matches are no evidence, even when a name matches', async () => {
     const { db, acme, former } = await databaseWithEvidence();
-    const namedLikeIt = seedBusiness(db.orm, { name: '{7d4c0a52aaaa4bbb8ccc000000000001}' });
+    const namedLikeIt = seedBusiness(db, { name: '{7d4c0a52aaaa4bbb8ccc000000000001}' });
     expect(suggestOrphanAssignments(db, { previewLimit: 0 }).groups.map((g) => [g.business.id, g.reason, g.count])).toContainEqual([acme.id, 'former_business', 3]);
-    seedBusiness(db.orm, { name: 'Acme again', legacyId: '7d4c0a52aaaa4bbb8ccc000000000001' });
+    seedBusiness(db, { name: 'Acme again', legacyId: '7d4c0a52aaaa4bbb8ccc000000000001' });
     const groups = suggestOrphanAssignments(db, { previewLimit: 0 }).groups;
     expect(groups.some((g) => g.reason === 'former_business')).toBe(false);
     expect(groups.flatMap((g) => g.preview.map((r) => r.id))).not.toContain(former[0]);

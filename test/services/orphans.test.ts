@@ -21,8 +21,8 @@ const actor: AuditActor = { kind: 'app', label: 'cli' };
 
 async function databaseWithOrphans() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const acmeRuns = seedRuns(db, { kind: 'business', businessId: acme.id }, 4);
   const globexRuns = seedRuns(db, { kind: 'business', businessId: globex.id }, 2);
   const systemRuns = seedRuns(db, { kind: 'system' }, 3);
@@ -37,7 +37,7 @@ function backupsNextTo(db: AppDatabase): string[] {
 describe('checking runs and orphans', () => {
   it('reports runs per business (including none), system runs, orphans and the newest orphans', async () => {
     const { db, orphans } = await databaseWithOrphans();
-    seedBusiness(db.orm, { name: 'Initech' });
+    seedBusiness(db, { name: 'Initech' });
     const overview = checkRuns(db, { newestLimit: 2 });
     expect(overview.businesses.map((b) => [b.name, b.runs])).toEqual([
       ['Acme', 4],
@@ -82,7 +82,7 @@ describe('filtering the orphan list by who triggered a run and when it was creat
     expect(listed('ALICE@example.TEST')).toEqual([orphans[3], orphans[0]]);
     expect(listed('  alice@example.test ')).toEqual([orphans[3], orphans[0]]);
     expect(listed('alice')).toEqual([]);
-    const acmeList = listJobRuns(db.orm, { kind: 'business', businessId: acme.id }, listJobRunsInput.parse({ filters: { triggeredBy: 'ALICE@EXAMPLE.TEST' } }));
+    const acmeList = listJobRuns(db, { kind: 'business', businessId: acme.id }, listJobRunsInput.parse({ filters: { triggeredBy: 'ALICE@EXAMPLE.TEST' } }));
     expect(acmeList.runs.map((r) => r.id)).toEqual([acmeRuns[1]]);
   });
 
@@ -232,7 +232,7 @@ describe('assigning orphans', () => {
 
   it('refuses a disabled business and a missing one, and writes nothing', async () => {
     const { db } = await databaseWithOrphans();
-    const closed = seedBusiness(db.orm, { name: 'Closed Co', disabled: true });
+    const closed = seedBusiness(db, { name: 'Closed Co', disabled: true });
     const before = readRunOwnership(db);
     expect(() => previewOrphanAssignment(db, closed.id, { kind: 'all' })).toThrow(
       expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('"Closed Co" is disabled') }),
@@ -261,7 +261,7 @@ describe('100,000 orphans', () => {
 
   it('are deleted in one set-based transaction, well under a second', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     seedRuns(db, { kind: 'business', businessId: acme.id }, 1_000);
     seedRuns(db, { kind: 'system' }, 100);
     seedRuns(db, { kind: 'orphan' }, ORPHANS);
@@ -284,7 +284,7 @@ describe('100,000 orphans', () => {
 
   it('are assigned by id in one set-based transaction, well under a second', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm);
+    const acme = seedBusiness(db);
     seedRuns(db, { kind: 'system' }, 100);
     const ids = seedRuns(db, { kind: 'orphan' }, ORPHANS);
     const started = performance.now();

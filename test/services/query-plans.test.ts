@@ -121,8 +121,8 @@ function historyOf(spec: OwnerHistory): SeedRun[] {
 }
 
 function seedSkewedDataset(db: AppDatabase): Omit<Fixture, 'db'> {
-  const big = seedBusiness(db.orm, { name: 'Big Co' });
-  const small = Array.from({ length: 60 }, (_, i) => seedBusiness(db.orm, { name: `Small ${i + 1}` }));
+  const big = seedBusiness(db, { name: 'Big Co' });
+  const small = Array.from({ length: 60 }, (_, i) => seedBusiness(db, { name: `Small ${i + 1}` }));
   const users = [1, 2, 3].map(() => seedUser(db, { role: 'member', businessId: big.id }));
   const from = NOW - 90 * DAY;
   const runs: SeedRun[] = [
@@ -439,7 +439,7 @@ interface PlanCase {
 type ListRequest = z.input<typeof listJobRunsInput>;
 
 function list(fixture: Fixture, scope: TenantScope, request: ListRequest): JobRunPageView {
-  return listJobRuns(fixture.db.orm, scope, listJobRunsInput.parse(request));
+  return listJobRuns(fixture.db, scope, listJobRunsInput.parse(request));
 }
 
 /** A cursor deep in a list: up to 25 pages of 200 (5,000 rows) in; in a short list, the cursor after row 1. */
@@ -511,36 +511,36 @@ function scopeCases(scopeName: ScopeName): PlanCase[] {
     {
       name: `recent runs · ${scopeName}`,
       rule: { kind: 'page', bounds: tenant, walk: scopeName === 'all' },
-      run: (fixture) => () => getRecentJobRuns(fixture.db.orm, at(fixture), { limit: 10 }),
+      run: (fixture) => () => getRecentJobRuns(fixture.db, at(fixture), { limit: 10 }),
     },
     {
       name: `active runs · ${scopeName} · first page`,
       rule: { kind: 'page', bounds: [...tenant, ['status']] },
-      run: (fixture) => () => getActiveJobRuns(fixture.db.orm, at(fixture), { cursor: null, limit: 50 }),
+      run: (fixture) => () => getActiveJobRuns(fixture.db, at(fixture), { cursor: null, limit: 50 }),
     },
     {
       name: `active runs · ${scopeName} · cursor page`,
       rule: { kind: 'page', bounds: [...tenant, ['status'], ['created_at']] },
       run: (fixture) => {
-        const cursor = getActiveJobRuns(fixture.db.orm, at(fixture), { cursor: null, limit: 1 }).nextCursor;
+        const cursor = getActiveJobRuns(fixture.db, at(fixture), { cursor: null, limit: 1 }).nextCursor;
         if (cursor === null) throw new Error('the dataset has too few active runs for a cursor page here');
-        return () => getActiveJobRuns(fixture.db.orm, at(fixture), { cursor, limit: 50 });
+        return () => getActiveJobRuns(fixture.db, at(fixture), { cursor, limit: 50 });
       },
     },
     {
       name: `job types · ${scopeName}`,
       rule: { kind: 'rollup', bounds: [], owner: scopeName !== 'all' },
-      run: (fixture) => () => getJobTypes(fixture.db.orm, at(fixture)),
+      run: (fixture) => () => getJobTypes(fixture.db, at(fixture)),
     },
     {
       name: `stats · ${scopeName} · ${statsDays} days`,
       rule: { kind: 'stats', bounds: [...tenant, ['created_at']] },
-      run: (fixture) => () => getJobRunStats(fixture.db.orm, at(fixture), { from: NOW - statsDays * DAY, to: NOW, timeZone: 'Europe/Berlin' }),
+      run: (fixture) => () => getJobRunStats(fixture.db, at(fixture), { from: NOW - statsDays * DAY, to: NOW, timeZone: 'Europe/Berlin' }),
     },
   ];
   if (scopeName === 'system' || scopeName === 'orphans') {
     // The database panel's counts (getDatabaseInfo).
-    cases.push({ name: `run count · ${scopeName}`, rule: { kind: 'rollup', bounds: [], owner: true }, run: (fixture) => () => countJobRuns(fixture.db.orm, at(fixture)) });
+    cases.push({ name: `run count · ${scopeName}`, rule: { kind: 'rollup', bounds: [], owner: true }, run: (fixture) => () => countJobRuns(fixture.db, at(fixture)) });
   }
   return cases;
 }
@@ -560,16 +560,16 @@ const CASES: PlanCase[] = [
     run: (fixture) => () => {
       const scope = fixture.scopes['big business'];
       if (scope.kind !== 'business') throw new Error('the large business is a business scope');
-      const run = createJobRun(fixture.db.orm, scope, { jobType: 'diagnostics.probe', trigger: 'manual', createdAt: NOW });
-      startJobRun(fixture.db.orm, scope, run.id, NOW + 1);
-      recordRunProgress(fixture.db.orm, scope, run.id, 0.5, 'halfway', NOW + 1);
-      finishJobRun(fixture.db.orm, scope, run.id, { status: 'completed', result: { ok: true } }, NOW + 2);
+      const run = createJobRun(fixture.db, scope, { jobType: 'diagnostics.probe', trigger: 'manual', createdAt: NOW });
+      startJobRun(fixture.db, scope, run.id, NOW + 1);
+      recordRunProgress(fixture.db, scope, run.id, 0.5, 'halfway', NOW + 1);
+      finishJobRun(fixture.db, scope, run.id, { status: 'completed', result: { ok: true } }, NOW + 2);
     },
   },
   {
     name: 'runner · recover runs left running at start (failRunningRuns)',
     rule: { kind: 'aggregate', bounds: [['status']] },
-    run: (fixture) => () => failRunningRuns(fixture.db.orm, { kind: 'all' }, 'interrupted'),
+    run: (fixture) => () => failRunningRuns(fixture.db, { kind: 'all' }, 'interrupted'),
   },
   {
     name: 'orphans · listOrphans first page',
@@ -621,7 +621,7 @@ const GAP_CAUSES: GapCause[] = [
       '(business_id, duration_ms), (duration_ms), and page the nullable sort in two keyset segments, `col IS NOT NULL ORDER BY col, id` ' +
       'then `col IS NULL ORDER BY id`, which walk those indexes in either direction without a sort (checked by hand). The `IS NULL` term ' +
       'itself defeats a plain index; an expression index (business_id, started_at IS NULL DESC, started_at) serves one direction only. ' +
-      'Built and measured on 2026-12-03, at 1M runs: four partial indexes (WHERE col IS NOT NULL, so a run enters each once), the runs ' +
+      'Built and measured at 1M runs: four partial indexes (WHERE col IS NOT NULL, so a run enters each once), the runs ' +
       'without a value paged after the others by created_at. Sorted pages took 0.4-0.5 ms; before, the largest business took 159 ms and ' +
       'the all-view 1.87 s. The writes paid for it. Assigning and deleting 100,000 orphans went from 0.90/0.93 s to 1.73/1.57 s, ' +
       'interleaved; the targets are 1 s. The services recorded 25% fewer lifecycles, because the duration indexes are written at random ' +

@@ -10,8 +10,8 @@ const NEW_PASSWORD = 'a brand new password';
 /** Two businesses, each with a business admin and a member, and one system admin. */
 async function organisation() {
   const db = await createTestDatabase();
-  const acme = seedBusiness(db.orm, { name: 'Acme' });
-  const globex = seedBusiness(db.orm, { name: 'Globex' });
+  const acme = seedBusiness(db, { name: 'Acme' });
+  const globex = seedBusiness(db, { name: 'Globex' });
   const root = await seedUser(db, { email: 'root@example.test', role: 'system_admin' });
   const acmeAdmin = await seedUser(db, { email: 'boss@acme.test', role: 'business_admin', businessId: acme.id });
   const acmeMember = await seedUser(db, { email: 'ann@acme.test', role: 'member', businessId: acme.id });
@@ -41,7 +41,7 @@ describe('who may manage users', () => {
   it('a member may not list or change anyone, not even themselves', async () => {
     const { db, acme, acmeMember, acmeAdmin } = await organisation();
     const member = actorFor(acmeMember);
-    await expectRefused(db, 'FORBIDDEN', () => listUsers(db.orm, member));
+    await expectRefused(db, 'FORBIDDEN', () => listUsers(db, member));
     await expectRefused(db, 'FORBIDDEN', () =>
       createUser(db, member, { email: 'new@acme.test', password: NEW_PASSWORD, role: 'member', businessId: acme.id }),
     );
@@ -54,12 +54,12 @@ describe('who may manage users', () => {
   it('a business admin sees only the members and admins of their own business', async () => {
     const { db, acme, acmeAdmin } = await organisation();
     await seedUser(db, { email: 'linked-root@example.test', role: 'system_admin', businessId: acme.id });
-    expect(listUsers(db.orm, actorFor(acmeAdmin)).map((u) => u.email)).toEqual(['ann@acme.test', 'boss@acme.test']);
+    expect(listUsers(db, actorFor(acmeAdmin)).map((u) => u.email)).toEqual(['ann@acme.test', 'boss@acme.test']);
   });
 
   it('a system admin sees everyone, by email, with their business names', async () => {
     const { db, root } = await organisation();
-    const all = listUsers(db.orm, actorFor(root));
+    const all = listUsers(db, actorFor(root));
     expect(all.map((u) => [u.email, u.businessName])).toEqual([
       ['ann@acme.test', 'Acme'],
       ['bob@globex.test', 'Globex'],
@@ -104,7 +104,7 @@ describe('who may manage users', () => {
   it('a business admin without a business manages nobody', async () => {
     const { db } = await organisation();
     const stray = await seedUser(db, { role: 'business_admin', businessId: null });
-    await expectRefused(db, 'FORBIDDEN', () => listUsers(db.orm, actorFor(stray)));
+    await expectRefused(db, 'FORBIDDEN', () => listUsers(db, actorFor(stray)));
   });
 });
 
@@ -119,7 +119,7 @@ describe('creating and changing users', () => {
 
   it('a user is placed only in a business that exists and is enabled', async () => {
     const { db, root } = await organisation();
-    const closed = seedBusiness(db.orm, { name: 'Closed', disabled: true });
+    const closed = seedBusiness(db, { name: 'Closed', disabled: true });
     const make = (businessId: number) =>
       createUser(db, actorFor(root), { email: 'new@example.test', password: NEW_PASSWORD, role: 'member', businessId });
     await expectRefused(db, 'NOT_FOUND', () => make(9999));

@@ -1,15 +1,8 @@
 // The session store and the scope a session works in: ids, idle expiry, sign-out everywhere, and the
 // selection each role may have.
 import { describe, expect, it, vi } from 'vitest';
-import { type Actor } from '../../src-main/access/policy';
-import {
-  createSessionStore,
-  selectionAtSignIn,
-  SESSION_IDLE_MS,
-  sessionHandle,
-  sessionTenantScope,
-  visibleSelection,
-} from '../../src-main/sessions';
+import { selectionAtSignIn, sessionTenantScope, visibleSelection, type Actor } from '../../src-main/access/policy';
+import { createSessionStore, SESSION_IDLE_MS, sessionHandle } from '../../src-main/sessions';
 import { AppError } from '../../src-shared/errors';
 
 function clock(start = 1_000_000) {

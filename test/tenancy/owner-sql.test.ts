@@ -34,9 +34,9 @@ function belongsTo(scope: TenantScope, run: RunOwnership): boolean {
 
 async function databaseWithEveryKindOfRun() {
   const db = await createTestDatabase();
-  const a = seedBusiness(db.orm, { name: 'Acme' });
-  const b = seedBusiness(db.orm, { name: 'Globex' });
-  const empty = seedBusiness(db.orm, { name: 'Initech' });
+  const a = seedBusiness(db, { name: 'Acme' });
+  const b = seedBusiness(db, { name: 'Globex' });
+  const empty = seedBusiness(db, { name: 'Initech' });
   seedRuns(db, { kind: 'business', businessId: a.id }, 5);
   seedRuns(db, { kind: 'business', businessId: b.id }, 3);
   seedRuns(db, { kind: 'system' }, 2);
@@ -116,7 +116,7 @@ describe('runScopeCondition, the one tenant chokepoint', () => {
 
   it('for any mix of runs, every scope matches its definition and business, system and orphan scopes partition all runs', async () => {
     const db = await createTestDatabase();
-    const businessIds = [1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Tenant ${i}` }).id);
+    const businessIds = [1, 2, 3].map((i) => seedBusiness(db, { name: `Tenant ${i}` }).id);
     const owner = fc.oneof(
       fc.constantFrom(...businessIds).map((businessId): SeedOwner => ({ kind: 'business', businessId })),
       fc.constant<SeedOwner>({ kind: 'system' }),
@@ -144,7 +144,7 @@ describe('runScopeCondition, the one tenant chokepoint', () => {
 
   it('isRunInScope, its JS twin for runs in hand, agrees exactly with a SELECT through runScopeCondition for any runs and scopes', async () => {
     const db = await createTestDatabase();
-    const { owner, scope } = ownersAndScopes([1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Twin ${i}` }).id));
+    const { owner, scope } = ownersAndScopes([1, 2, 3].map((i) => seedBusiness(db, { name: `Twin ${i}` }).id));
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(owner, fc.integer({ min: 1, max: 3 })), { maxLength: 10 }), fc.array(scope, { minLength: 1, maxLength: 4 }), async (batches, scopes) => {
         db.sqlite.exec('DELETE FROM job_runs');
@@ -158,7 +158,7 @@ describe('runScopeCondition, the one tenant chokepoint', () => {
 
   it('a statement prepared once per kind of scope (preparedRunScopeCondition + runScopeValues) selects exactly what runScopeCondition does, whichever business it ran for before', async () => {
     const db = await createTestDatabase();
-    const { owner, scope } = ownersAndScopes([1, 2, 3].map((i) => seedBusiness(db.orm, { name: `Prepared ${i}` }).id));
+    const { owner, scope } = ownersAndScopes([1, 2, 3].map((i) => seedBusiness(db, { name: `Prepared ${i}` }).id));
     const prepared = new Map<TenantScope['kind'], { all(values: Record<string, unknown>): { id: number }[] }>();
     const preparedIdsInScope = (s: TenantScope): number[] => {
       let statement = prepared.get(s.kind);

@@ -183,7 +183,7 @@ describe('getUsage', () => {
   it('equals a plain computation over random runs, in every scope', async () => {
     const db = await createTestDatabase();
     // Names chosen so name order differs from id order, with a case difference in code-unit order.
-    const businesses = [seedBusiness(db.orm, { name: 'beta' }), seedBusiness(db.orm, { name: 'Alpha' }), seedBusiness(db.orm, { name: 'Gamma' })];
+    const businesses = [seedBusiness(db, { name: 'beta' }), seedBusiness(db, { name: 'Alpha' }), seedBusiness(db, { name: 'Gamma' })];
     const owners: SeedOwner[] = [...businesses.map((b): SeedOwner => ({ kind: 'business', businessId: b.id })), { kind: 'system' }, { kind: 'orphan' }];
     const scopes: TenantScope[] = [
       { kind: 'all' },
@@ -217,7 +217,7 @@ describe('getUsage', () => {
         const [ty, tm] = toMonth.split('-').map(Number) as [number, number];
         const toMs = Date.UTC(ty, tm, 1);
         for (const scope of scopes) {
-          const report = getUsage(db.orm, scope, { fromMonth, toMonth });
+          const report = getUsage(db, scope, { fromMonth, toMonth });
           usageReportSchema.parse(report);
           expect(report.rows).toEqual(expectedUsage(stored, scope, fromMs, toMs));
           // The owner-month totals are the sums of their job types.
@@ -233,7 +233,7 @@ describe('getUsage', () => {
 
   it('takes the p95 at rank ceil(0.95·n) for every group size, per owner-month and per job type', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: 'Acme' });
+    const acme = seedBusiness(db, { name: 'Acme' });
     const scope: TenantScope = { kind: 'business', businessId: acme.id };
     const run = fc.record({
       owner: fc.constant<SeedOwner>({ kind: 'business', businessId: acme.id }),
@@ -247,7 +247,7 @@ describe('getUsage', () => {
         db.sqlite.exec('DELETE FROM job_runs');
         insertRuns(db, runs);
         const input = { fromMonth: '2026-06', toMonth: '2026-06' };
-        expect(getUsage(db.orm, scope, input).rows).toEqual(expectedUsage(readRuns(db), scope, at('2026-06-01'), at('2026-07-01')));
+        expect(getUsage(db, scope, input).rows).toEqual(expectedUsage(readRuns(db), scope, at('2026-06-01'), at('2026-07-01')));
       }),
       { numRuns: 150 },
     );
@@ -255,7 +255,7 @@ describe('getUsage', () => {
 
   it('counts a run in the UTC month of its created_at, boundaries to the millisecond', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: 'Acme' });
+    const acme = seedBusiness(db, { name: 'Acme' });
     const owner: SeedOwner = { kind: 'business', businessId: acme.id };
     insertRuns(db, [
       { owner, createdAt: at('2026-01-31T23:59:59.999Z'), durationMs: 1 },
@@ -266,9 +266,9 @@ describe('getUsage', () => {
       { owner, createdAt: at('2026-03-01T00:30:00+01:00'), durationMs: 5 },
     ]);
     const scope: TenantScope = { kind: 'business', businessId: acme.id };
-    const feb = getUsage(db.orm, scope, { fromMonth: '2026-02', toMonth: '2026-02' }).rows;
+    const feb = getUsage(db, scope, { fromMonth: '2026-02', toMonth: '2026-02' }).rows;
     expect(feb.map((row) => [row.month, row.runs, row.totalDurationMs, row.p95DurationMs])).toEqual([['2026-02', 3, 10, 5]]);
-    const all = getUsage(db.orm, scope, { fromMonth: '2026-01', toMonth: '2026-03' }).rows;
+    const all = getUsage(db, scope, { fromMonth: '2026-01', toMonth: '2026-03' }).rows;
     expect(all.map((row) => [row.month, row.runs])).toEqual([
       ['2026-01', 1],
       ['2026-02', 3],
@@ -276,13 +276,13 @@ describe('getUsage', () => {
     ]);
     // A December-to-January range crosses the year.
     insertRuns(db, [{ owner, createdAt: at('2025-12-31T23:59:59.999Z') }]);
-    expect(getUsage(db.orm, scope, { fromMonth: '2025-12', toMonth: '2026-01' }).rows.map((row) => row.month)).toEqual(['2025-12', '2026-01']);
+    expect(getUsage(db, scope, { fromMonth: '2025-12', toMonth: '2026-01' }).rows.map((row) => row.month)).toEqual(['2025-12', '2026-01']);
   });
 
   it('keeps a business scope to that business: never another business, system-wide runs or orphans', async () => {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: 'Acme' });
-    const globex = seedBusiness(db.orm, { name: 'Globex' });
+    const acme = seedBusiness(db, { name: 'Acme' });
+    const globex = seedBusiness(db, { name: 'Globex' });
     const createdAt = at('2026-05-10T00:00:00Z');
     insertRuns(db, [
       { owner: { kind: 'business', businessId: acme.id }, createdAt },
@@ -291,21 +291,21 @@ describe('getUsage', () => {
       { owner: { kind: 'orphan' }, createdAt },
     ]);
     const input = { fromMonth: '2026-05', toMonth: '2026-05' };
-    expect(getUsage(db.orm, { kind: 'business', businessId: acme.id }, input).rows.map((row) => row.owner)).toEqual([
+    expect(getUsage(db, { kind: 'business', businessId: acme.id }, input).rows.map((row) => row.owner)).toEqual([
       { kind: 'business', businessId: acme.id, businessName: 'Acme' },
     ]);
-    expect(getUsage(db.orm, { kind: 'all' }, input).rows.map((row) => row.owner.kind)).toEqual(['business', 'business', 'system', 'orphans']);
-    expect(getUsage(db.orm, { kind: 'system' }, input).rows.map((row) => row.owner)).toEqual([{ kind: 'system' }]);
-    expect(getUsage(db.orm, { kind: 'orphans' }, input).rows.map((row) => row.owner)).toEqual([{ kind: 'orphans' }]);
+    expect(getUsage(db, { kind: 'all' }, input).rows.map((row) => row.owner.kind)).toEqual(['business', 'business', 'system', 'orphans']);
+    expect(getUsage(db, { kind: 'system' }, input).rows.map((row) => row.owner)).toEqual([{ kind: 'system' }]);
+    expect(getUsage(db, { kind: 'orphans' }, input).rows.map((row) => row.owner)).toEqual([{ kind: 'orphans' }]);
     // A business with no runs in range has no rows; a scope without a real id fails closed.
-    const empty = seedBusiness(db.orm);
-    expect(getUsage(db.orm, { kind: 'business', businessId: empty.id }, input).rows).toEqual([]);
-    expect(() => getUsage(db.orm, { kind: 'business', businessId: 0 }, input)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    const empty = seedBusiness(db);
+    expect(getUsage(db, { kind: 'business', businessId: empty.id }, input).rows).toEqual([]);
+    expect(() => getUsage(db, { kind: 'business', businessId: 0 }, input)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
   });
 
   it('accepts at most 36 months, in order, and well-formed months', async () => {
     const db = await createTestDatabase();
-    expect(getUsage(db.orm, { kind: 'all' }, { fromMonth: '2024-01', toMonth: '2026-12' }).rows).toEqual([]);
+    expect(getUsage(db, { kind: 'all' }, { fromMonth: '2024-01', toMonth: '2026-12' }).rows).toEqual([]);
     expect(MAX_USAGE_MONTHS).toBe(36);
     for (const input of [
       { fromMonth: '2024-01', toMonth: '2027-01' },
@@ -314,7 +314,7 @@ describe('getUsage', () => {
       { fromMonth: '2026-1', toMonth: '2026-12' },
       { fromMonth: "2026-01' OR 1=1 --", toMonth: '2026-12' },
     ]) {
-      expect(() => getUsage(db.orm, { kind: 'all' }, input)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+      expect(() => getUsage(db, { kind: 'all' }, input)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
     }
   });
 });
@@ -426,8 +426,8 @@ describe('usageCsv', () => {
 describe('writeUsageCsv', () => {
   async function exportWorld() {
     const db = await createTestDatabase();
-    const acme = seedBusiness(db.orm, { name: '=Acme, "Intl"' });
-    const globex = seedBusiness(db.orm, { name: 'Globex' });
+    const acme = seedBusiness(db, { name: '=Acme, "Intl"' });
+    const globex = seedBusiness(db, { name: 'Globex' });
     const owner: SeedOwner = { kind: 'business', businessId: acme.id };
     insertRuns(db, [
       { owner, createdAt: at('2026-01-05T00:00:00Z'), status: 'completed', durationMs: 100 },
@@ -453,7 +453,7 @@ describe('writeUsageCsv', () => {
     expect(result.bytes).toBe(fs.statSync(result.path).size);
     expect(result.rows).toBe(parseCsv(content).length - 1);
 
-    const report = getUsage(db.orm, scope, input).rows;
+    const report = getUsage(db, scope, input).rows;
     expect(content).toBe(usageCsv(report));
     expect(rowsFromCsv(content)).toEqual(report);
     expect(report.map((r) => [r.month, r.runs, r.failures, r.totalDurationMs, r.p95DurationMs])).toEqual([

@@ -1,4 +1,4 @@
-import type { Orm } from '../../db/connection';
+import type { AppDatabase } from '../../db/connection';
 import { findBusiness } from '../../accounts/businesses';
 import { assignSuggestedOrphans, suggestOrphanAssignments } from '../../orphans/suggestions';
 import { assignOrphans, previewOrphanAssignment } from '../../orphans/orphans';
@@ -6,7 +6,7 @@ import { AppError } from '../../../src-shared/errors';
 import { CLI_ACTOR, confirmChange, describeSelection, requireSelection } from '../confirm-change';
 import type { Command, CommandContext } from '../context';
 import { ExitCode, UsageError } from '../exit-codes';
-import { plural } from '../io';
+import { plural } from '../../../src-shared/text';
 import { withDatabase, type OpenedDatabase } from '../open-database';
 import { suggestedGroupsJson, suggestedGroupsLines } from '../suggested-groups';
 
@@ -14,7 +14,7 @@ export const assignOrphansCommand: Command = (context) =>
   withDatabase(context, async ({ db }) => {
     if (context.args.suggested) return assignSuggested(context, db);
     const selection = requireSelection(context);
-    const businessId = resolveBusinessId(db.orm, context.args.business);
+    const businessId = resolveBusinessId(db, context.args.business);
     const { count, business } = previewOrphanAssignment(db, businessId, selection);
     if (count === 0) {
       context.print({ executed: false, count, business }, ['There are no matching orphans: nothing to assign.']);
@@ -55,11 +55,11 @@ async function assignSuggested(context: CommandContext, db: OpenedDatabase['db']
   return ExitCode.ok;
 }
 
-function resolveBusinessId(orm: Orm, reference: string | undefined): number {
+function resolveBusinessId(db: AppDatabase, reference: string | undefined): number {
   if (reference === undefined || reference.trim() === '') {
     throw new UsageError('assign-orphans needs --business <id|legacy id|name>.');
   }
-  const business = findBusiness(orm, reference);
+  const business = findBusiness(db, reference);
   if (!business) throw new AppError('NOT_FOUND', `No business matches "${reference}" (tried its id, server-edition id and name).`);
   return business.id;
 }

@@ -2,7 +2,7 @@ import { deleteOrphans, previewOrphanDeletion } from '../../orphans/orphans';
 import { CLI_ACTOR, confirmChange, describeSelection, requireSelection } from '../confirm-change';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
-import { plural } from '../io';
+import { plural } from '../../../src-shared/text';
 import { withDatabase } from '../open-database';
 
 export const deleteOrphansCommand: Command = (context) =>

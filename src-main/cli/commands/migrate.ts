@@ -3,7 +3,8 @@ import type { LegacyInspection } from '../../adoption/adopt';
 import type { StartupReport } from '../../startup';
 import type { Command, CommandContext } from '../context';
 import { ConfirmationError, ExitCode } from '../exit-codes';
-import { askYesNo, plural } from '../io';
+import { askYesNo } from '../io';
+import { plural } from '../../../src-shared/text';
 import { withDatabase } from '../open-database';
 
 export const migrate: Command = async (context) => {

@@ -12,9 +12,8 @@ import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, up
 import { type ChannelDeps, type HandlersOf, publishTablesChanged } from './common';
 
 export function businessChannels({ db, events }: Pick<ChannelDeps, 'db' | 'events'>): HandlersOf<'businesses'> {
-  const { orm } = db;
   return {
-    'businesses.list': (_input, { actor }) => listBusinessViews(orm, actor),
+    'businesses.list': (_input, { actor }) => listBusinessViews(db, actor),
     'businesses.create': (input, { actor }) => {
       const business = createBusinessAs(db, actor, input);
       publishTablesChanged(events, 'businesses');
@@ -40,9 +39,8 @@ export function businessChannels({ db, events }: Pick<ChannelDeps, 'db' | 'event
 }
 
 export function userChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'users'> {
-  const { orm } = db;
   return {
-    'users.list': (_input, { actor }) => listUsers(orm, actor),
+    'users.list': (_input, { actor }) => listUsers(db, actor),
     'users.create': async (input, { actor }) => {
       const user = await createUser(db, actor, input);
       publishTablesChanged(events, 'users');

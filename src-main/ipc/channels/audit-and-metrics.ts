@@ -7,20 +7,19 @@ import { type ChannelDeps, type HandlersOf } from './common';
 
 export function auditChannels({ db }: Pick<ChannelDeps, 'db'>): HandlersOf<'audit'> {
   return {
-    'audit.list': (input, { actor }) => listAuditEvents(db.orm, actor, input),
+    'audit.list': (input, { actor }) => listAuditEvents(db, actor, input),
   };
 }
 
 export function metricsChannels({ db }: Pick<ChannelDeps, 'db'>): HandlersOf<'metrics'> {
-  const { orm } = db;
   return {
     'metrics.usage': (input, { scope }) => {
-      return getUsage(orm, scope, input);
+      return getUsage(db, scope, input);
     },
     'metrics.exportCsv': (input, { actor, scope }) => {
       const label = scope.kind === 'business' ? `business-${scope.businessId}` : scope.kind;
       const exported = writeUsageCsv(db, scope, input, exportsFolderFor(db.path), label);
-      recordAuditEvent(orm, {
+      recordAuditEvent(db, {
         actor: userAuditActor(actor),
         action: 'metrics.export',
         target: { type: 'file', id: exported.path },

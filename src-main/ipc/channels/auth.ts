@@ -1,24 +1,22 @@
 // auth.* and session.*: signing in and out, first setup, and the system admin's business switcher.
 import { AppError } from '../../../src-shared/errors';
 import { type SessionView } from '../../../src-shared/schemas/accounts';
-import { checkScopeSelection } from '../../access/policy';
+import { checkScopeSelection, selectionAtSignIn, visibleSelection } from '../../access/policy';
 import { getUserView, loadActor, login, needsSetup, setupFirstAdmin } from '../../accounts/accounts';
 import { getBusiness } from '../../accounts/businesses';
 import { recordAuditEvent, userAuditActor } from '../../audit/record';
-import { selectionAtSignIn, visibleSelection } from '../../sessions';
 import { type RequestContext, resolveSignedIn, type SignedIn } from '../access';
 import { type ChannelDeps, type HandlersOf, publishTablesChanged } from './common';
 
 export function authChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'auth' | 'session'> {
-  const { orm } = db;
 
   function sessionView({ session, actor }: Pick<SignedIn, 'session' | 'actor'>): SessionView {
-    return { user: getUserView(orm, actor.userId), scope: visibleSelection(actor, session.selection) };
+    return { user: getUserView(db, actor.userId), scope: visibleSelection(actor, session.selection) };
   }
 
   /** Sign-in and setup: a fresh session, whatever the caller had before. */
   function beginSession(context: RequestContext, userId: number): SessionView {
-    const actor = loadActor(orm, userId);
+    const actor = loadActor(db, userId);
     if (!actor) throw new AppError('UNAUTHENTICATED', 'This account cannot sign in.');
     const session = context.session.begin(userId, selectionAtSignIn(actor));
     return sessionView({ session, actor });
@@ -28,11 +26,11 @@ export function authChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 
     'auth.status': (_input, context) => {
       let session: SessionView | null = null;
       try {
-        session = sessionView(resolveSignedIn(orm, sessions, context));
+        session = sessionView(resolveSignedIn(db, sessions, context));
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'UNAUTHENTICATED')) throw error;
       }
-      return { needsSetup: needsSetup(orm), session };
+      return { needsSetup: needsSetup(db), session };
     },
     'auth.setup': async (input, context) => {
       const user = await setupFirstAdmin(db, input);
@@ -49,9 +47,9 @@ export function authChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 
     },
     'session.setScope': (input, caller) => {
       const { session, actor } = caller;
-      const selection = checkScopeSelection(actor, input.scope, (id) => getBusiness(orm, id) !== null);
+      const selection = checkScopeSelection(actor, input.scope, (id) => getBusiness(db, id) !== null);
       sessions.setSelection(session.id, selection);
-      recordAuditEvent(orm, {
+      recordAuditEvent(db, {
         actor: userAuditActor(actor),
         action: 'scope.switch',
         target: selection.kind === 'business' ? { type: 'business', id: selection.businessId } : { type: 'scope', id: selection.kind },

@@ -19,47 +19,46 @@ export function jobChannels(deps: JobChannelDeps): HandlersOf<'jobs'> {
 }
 
 /** The reads: pages, statistics, recent and active runs, the job types, one run and its audit trail. */
-function historyChannels({ db: { orm } }: JobChannelDeps) {
+function historyChannels({ db }: JobChannelDeps) {
   return {
     'jobs.list': (input, { scope }) => {
-      return listJobRuns(orm, scope, input);
+      return listJobRuns(db, scope, input);
     },
     'jobs.stats': (input, { scope }) => {
-      return getJobRunStats(orm, scope, input);
+      return getJobRunStats(db, scope, input);
     },
     'jobs.recent': (input, { scope }) => {
-      return getRecentJobRuns(orm, scope, input);
+      return getRecentJobRuns(db, scope, input);
     },
     'jobs.active': (input, { scope }) => {
-      return getActiveJobRuns(orm, scope, input);
+      return getActiveJobRuns(db, scope, input);
     },
     'jobs.types': (_input, { scope }) => {
-      return getJobTypes(orm, scope);
+      return getJobTypes(db, scope);
     },
     'jobs.get': (input, { scope }) => {
-      return getJobRun(orm, scope, input.id);
+      return getJobRun(db, scope, input.id);
     },
     'jobs.auditTrail': (input, { scope }) => {
-      return getRunAuditTrail(orm, scope, input.id);
+      return getRunAuditTrail(db, scope, input.id);
     },
   } satisfies Partial<HandlersOf<'jobs'>>;
 }
 
 /** A run's life: triggered by hand (audited), cancelled, retried. */
 function lifecycleChannels({ db, events, runner }: JobChannelDeps) {
-  const { orm } = db;
   return {
     'jobs.create': (input, { actor, selection }) => {
       const target = resolveRunTarget(actor, selection, input.target);
       const run = db.sqlite.transaction(() => {
-        const created = createJobRun(orm, target, {
+        const created = createJobRun(db, target, {
           jobType: input.jobType,
           params: input.params,
           trigger: 'manual',
           triggeredByUserId: actor.userId,
           triggeredBy: actor.email,
         });
-        recordAuditEvent(orm, {
+        recordAuditEvent(db, {
           actor: userAuditActor(actor),
           action: 'job.trigger',
           target: { type: 'job_run', id: created.id },

@@ -16,7 +16,7 @@ export function scheduleChannels({ db, events, scheduler }: Pick<ChannelDeps, 'd
   }
 
   return {
-    'schedules.list': (_input, { actor, selection }) => listSchedules(db.orm, actor, selection),
+    'schedules.list': (_input, { actor, selection }) => listSchedules(db, actor, selection),
     'schedules.create': (input, caller) => withScheduleChange(caller, (actor, selection) => createSchedule(db, actor, selection, input)),
     'schedules.update': (input, caller) => withScheduleChange(caller, (actor, selection) => updateSchedule(db, actor, selection, input)),
     'schedules.setEnabled': (input, caller) =>

@@ -36,7 +36,7 @@ export const runRetention: JobHandler<RetentionParams> = async (ctx, params, sig
     }
     interrupted = false;
   } finally {
-    recordAuditEvent(orm, {
+    recordAuditEvent(ctx.db, {
       actor: ctx.actor,
       action: 'runs.retention',
       target: { type: 'job_run', id: ctx.run.id },

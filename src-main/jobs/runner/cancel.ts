@@ -11,17 +11,17 @@ import type { RunnerShared } from './state';
  */
 export function cancelRun(shared: RunnerShared, progress: RunProgress, runId: number, actor: { userId: number } | null): JobRunView | null {
   const { db } = shared;
-  const current = findJobRunView(db.orm, { kind: 'all' }, runId);
+  const current = findJobRunView(db, { kind: 'all' }, runId);
   if (!current) return null;
   const scope = ownScopeOf(current);
   const run = shared.state.active.get(runId);
   if (run) progress.flush(run);
   // Written at once, not queued: a handler's outcome still waiting for the flush then changes nothing.
-  const cancelled = finishJobRun(db.orm, scope, runId, { status: 'cancelled', cancelledByUserId: actor?.userId ?? null }, shared.now());
+  const cancelled = finishJobRun(db, scope, runId, { status: 'cancelled', cancelledByUserId: actor?.userId ?? null }, shared.now());
   if (!cancelled) return null;
   run?.controller.abort(new Error('cancelled'));
   // Re-read and announced (the caller's transaction may still be open).
-  const view = findJobRunView(db.orm, scope, runId);
+  const view = findJobRunView(db, scope, runId);
   if (view) shared.announce(view);
-  return findJobRunView(db.orm, scope, runId);
+  return findJobRunView(db, scope, runId);
 }

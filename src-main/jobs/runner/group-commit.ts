@@ -145,19 +145,19 @@ interface Written {
  */
 function writeBatch(shared: RunnerShared, batch: readonly QueuedOutcome[], free: number, jobTypes: readonly JobTypeDefinition[]): Written {
   const { db } = shared;
-  const result = inImmediateTransaction(db, () => {
+  const result = inImmediateTransaction(db, (tx) => {
     const at = shared.now();
     const written: JobRunListRow[] = [];
     for (const { run, outcome } of batch) {
       // The last progress reported goes in before the outcome, and is announced with it. It stays pending
       // until the transaction commits, so a retried flush writes it again.
       const progress = run.pendingProgress;
-      const progressed = progress ? recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message, at) : null;
+      const progressed = progress ? recordRunProgress(tx, run.scope, run.id, progress.fraction, progress.message, at) : null;
       if (progressed) written.push(progressed);
-      const finished = recordRunOutcome(db.orm, run.scope, run.id, outcome, at);
+      const finished = recordRunOutcome(tx, run.scope, run.id, outcome, at);
       if (finished) written.push(finished);
     }
-    const claimed = free > 0 ? claimPendingRuns(db, at, free, jobTypes) : [];
+    const claimed = free > 0 ? claimPendingRuns(tx, at, free, jobTypes) : [];
     return { claimed, views: shared.viewsOf([...written, ...claimed]) };
   });
   for (const { run } of batch) run.pendingProgress = null;

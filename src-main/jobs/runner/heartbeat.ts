@@ -25,7 +25,7 @@ export function createHeartbeat(shared: RunnerShared, heartbeatMs: number): Hear
       // Inside a caller's open transaction (or closed): this beat is skipped, the next one records.
       if (state.active.size > 0 && db.sqlite.open && !db.sqlite.inTransaction) {
         try {
-          recordRunHeartbeats(db.orm, [...state.active.keys()], shared.now());
+          recordRunHeartbeats(db, [...state.active.keys()], shared.now());
         } catch (error) {
           console.error('runner: could not record the heartbeat of the running runs', error);
         }

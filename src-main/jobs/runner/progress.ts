@@ -16,7 +16,7 @@ export function createRunProgress(shared: RunnerShared, throttleMs: number): Run
   function write(run: ActiveRun, progress: ProgressReport): void {
     run.lastProgressWriteAt = Date.now();
     run.pendingProgress = null;
-    const row = recordRunProgress(db.orm, run.scope, run.id, progress.fraction, progress.message, shared.now());
+    const row = recordRunProgress(db, run.scope, run.id, progress.fraction, progress.message, shared.now());
     if (row) shared.viewsOf([row]).forEach(shared.announce);
   }
 

@@ -7,9 +7,9 @@ import type { RunnerShared } from './state';
 /** Fails the runs left running, each ending at its last recorded sign of life, audited as 'runs.recovered' and announced. */
 export function recoverInterruptedRuns(shared: RunnerShared): number {
   const { db } = shared;
-  const recovered = failRunningRuns(db.orm, { kind: 'all' }, INTERRUPTED_ERROR);
+  const recovered = failRunningRuns(db, { kind: 'all' }, INTERRUPTED_ERROR);
   if (recovered.length > 0) {
-    recordAuditEvent(db.orm, {
+    recordAuditEvent(db, {
       actor: { kind: 'app', label: 'startup' },
       action: 'runs.recovered',
       details: { count: recovered.length, runIds: recovered.map((row) => row.id) },

@@ -22,7 +22,7 @@ export function createAnnouncer(db: AppDatabase, onRunChanged: (view: JobRunView
         if (row.businessId === null) return toJobRunView(row, null);
         let name = names.get(row.businessId);
         if (name === undefined) {
-          name = getBusiness(db.orm, row.businessId)?.name ?? null;
+          name = getBusiness(db, row.businessId)?.name ?? null;
           names.set(row.businessId, name);
         }
         return toJobRunView(row, name);

@@ -63,8 +63,8 @@ export function fireSchedule(db: AppDatabase, id: number, now: Date, missed: Mis
  */
 function processSchedule(db: AppDatabase, id: number, now: Date, missedRule: MissedRule): FireOutcome {
   const at = now.getTime();
-  return inImmediateTransaction(db, (): FireOutcome => {
-    const found = db.orm
+  return inImmediateTransaction(db, (tx): FireOutcome => {
+    const found = tx.orm
       .select({ schedule: jobSchedules, businessDisabledAt: businesses.disabledAt })
       .from(jobSchedules)
       .leftJoin(businesses, eq(businesses.id, jobSchedules.businessId))
@@ -76,7 +76,7 @@ function processSchedule(db: AppDatabase, id: number, now: Date, missedRule: Mis
     const nextRunAt = nextAfter(schedule, now);
     const missed = missedRule.becauseClosed || at - dueAt > missedRule.afterMs;
     const skip = (reason: ScheduleSkip['reason'], message: string): FireOutcome => {
-      db.orm.update(jobSchedules).set({ nextRunAt }).where(eq(jobSchedules.id, schedule.id)).run();
+      tx.orm.update(jobSchedules).set({ nextRunAt }).where(eq(jobSchedules.id, schedule.id)).run();
       return { kind: 'skipped', skip: { scheduleId: schedule.id, name: schedule.name, dueAt, reason, message } };
     };
 
@@ -96,7 +96,7 @@ function processSchedule(db: AppDatabase, id: number, now: Date, missedRule: Mis
         : { kind: 'system' };
     let run: JobRunView;
     try {
-      run = createJobRun(db.orm, target, {
+      run = createJobRun(tx, target, {
         jobType: schedule.jobType,
         params: validateJobParams(schedule.jobType, schedule.params),
         trigger: 'schedule',
@@ -107,8 +107,8 @@ function processSchedule(db: AppDatabase, id: number, now: Date, missedRule: Mis
     } catch (error) {
       return skip('failed', error instanceof Error ? error.message : String(error));
     }
-    db.orm.update(jobSchedules).set({ lastRunAt: at, nextRunAt }).where(eq(jobSchedules.id, schedule.id)).run();
-    recordAuditEvent(db.orm, {
+    tx.orm.update(jobSchedules).set({ lastRunAt: at, nextRunAt }).where(eq(jobSchedules.id, schedule.id)).run();
+    recordAuditEvent(tx, {
       actor: { kind: 'app', label: 'scheduler' },
       action: 'schedule.fire',
       target: { type: 'schedule', id: schedule.id },
