@@ -102,53 +102,19 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
     settled = startup;
     return startup;
   });
-  const closeDatabase = async (startup: AppStartup) => {
-    if (startup.state !== 'ready') return;
-    // Its connection is its own, but stopped half-way it would leave the rest for the next start. A build waiting to
-    // try again (another writer held the file) is not waited for: the next start builds what is left.
-    startup.stopDeferredRetries();
-    await startup.deferredDone;
-    startup.db.close();
-  };
 
   const sessions = createSessionStore(options.sessions);
   const events = createEventBus();
   let audience: EventAudience | null = null;
   let engine: { runner: Runner; scheduler: Scheduler } | null = null;
   // The handlers exist once the database is open; a call made while it opens waits for it.
-  const opened = started.then((startup): { handlers: DatabaseHandlers; gate: RequestGate } | StartupFailureView => {
+  const opened = started.then((startup): OpenCore | StartupFailureView => {
     if (startup.state === 'failed') return startup.failure;
     audience = eventAudience(startup.db);
     engine = startEngine(startup.db, events, { ...options.engine, concurrency });
     return { handlers: createDatabaseHandlers({ db: startup.db, sessions, events, ...engine }), gate: createAccessGate(startup.db, sessions) };
   });
-  const whenOpen = async () => {
-    const open = await opened;
-    if ('state' in open) throw databaseNotOpen(open);
-    return open;
-  };
-  const handlerWhenOpen = <C extends DatabaseChannel>(channel: C) =>
-    (async (input: never, context: never) => {
-      const handler = (await whenOpen()).handlers[channel] as (input: never, context: never) => unknown;
-      return handler(input, context);
-    }) as unknown as ContractHandlers[C];
-  // The access gate needs the database too: a caller of a channel that is not for anyone waits for it.
-  const gate: RequestGate = {
-    signedIn: async (who, context) => (await whenOpen()).gate.signedIn(who, context),
-    inTenant: async (who, context) => (await whenOpen()).gate.inTenant(who, context),
-  };
-
-  const handlers: ContractHandlers = {
-    'app.status': async () => {
-      const startup = await started;
-      if (startup.state === 'failed') return startup.failure;
-      const { created, migrated, adoption } = startup.report;
-      return { state: 'ready', info: getDatabaseInfo(startup.db), startup: { created, migrated, adoption } };
-    },
-    ...(Object.fromEntries(
-      CHANNELS.filter((channel): channel is DatabaseChannel => channel !== 'app.status').map((channel) => [channel, handlerWhenOpen(channel)]),
-    ) as DatabaseHandlers),
-  };
+  const { handlers, gate } = servedOnceOpen(started, opened);
 
   return {
     database,
@@ -171,6 +137,57 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
       await closeDatabase(startup);
     },
   };
+}
+
+/** What serves the database's channels once it is open. */
+interface OpenCore {
+  handlers: DatabaseHandlers;
+  gate: RequestGate;
+}
+
+/**
+ * The contract's handlers and the access gate from the first moment: app.status answers as soon as the start has
+ * settled; every other channel, and the gate (a caller of a channel that is not for anyone needs the database too),
+ * waits for the database to open, then is served by `opened`'s handlers, or answers databaseNotOpen.
+ */
+function servedOnceOpen(started: Promise<AppStartup>, opened: Promise<OpenCore | StartupFailureView>): OpenCore & { handlers: ContractHandlers } {
+  const whenOpen = async () => {
+    const open = await opened;
+    if ('state' in open) throw databaseNotOpen(open);
+    return open;
+  };
+  const handlerWhenOpen = <C extends DatabaseChannel>(channel: C) =>
+    (async (input: never, context: never) => {
+      const handler = (await whenOpen()).handlers[channel] as (input: never, context: never) => unknown;
+      return handler(input, context);
+    }) as unknown as ContractHandlers[C];
+  const handlers: ContractHandlers = {
+    'app.status': async () => {
+      const startup = await started;
+      if (startup.state === 'failed') return startup.failure;
+      const { created, migrated, adoption } = startup.report;
+      return { state: 'ready', info: getDatabaseInfo(startup.db), startup: { created, migrated, adoption } };
+    },
+    ...(Object.fromEntries(
+      CHANNELS.filter((channel): channel is DatabaseChannel => channel !== 'app.status').map((channel) => [channel, handlerWhenOpen(channel)]),
+    ) as DatabaseHandlers),
+  };
+  return {
+    handlers,
+    gate: {
+      signedIn: async (who, context) => (await whenOpen()).gate.signedIn(who, context),
+      inTenant: async (who, context) => (await whenOpen()).gate.inTenant(who, context),
+    },
+  };
+}
+
+async function closeDatabase(startup: AppStartup): Promise<void> {
+  if (startup.state !== 'ready') return;
+  // Its connection is its own, but stopped half-way it would leave the rest for the next start. A build waiting to
+  // try again (another writer held the file) is not waited for: the next start builds what is left.
+  startup.stopDeferredRetries();
+  await startup.deferredDone;
+  startup.db.close();
 }
 
 /**
