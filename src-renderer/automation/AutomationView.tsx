@@ -3,6 +3,7 @@ import { Alert, Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, TextI
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
+import { type JobRunFilters, type JobTypeView } from '../../src-shared/schemas/jobs';
 import { mayTrigger } from '../lib/permissions';
 import { navigate, type Route } from '../lib/router';
 import { authKeys } from '../queries/keys';
@@ -14,9 +15,10 @@ import { RunDetailDrawer } from '../runs/RunDetail';
 import { TriggerDialog } from '../runs/TriggerDialog';
 import { NoBusinessScreen } from '../screens/NoBusinessScreen';
 import { useUiStore, useViewLoaded } from '../stores/ui';
-import { BulkActions, type HistorySelection } from './BulkActions';
+import { BulkActions } from './BulkActions';
 import { Charts } from './Charts';
 import { HistoryFilters } from './HistoryFilters';
+import { useHistorySelection, type HistorySelectionState } from './history-selection';
 import { HistoryTable } from './HistoryTable';
 import { ActiveRuns, RecentRuns } from './RunLists';
 import { StatCards } from './StatCards';
@@ -28,56 +30,12 @@ const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export function AutomationView({ session, route }: Props) {
   const queryClient = useQueryClient();
-  const storedQuery = useUiStore((state) => state.automationQuery);
-  const storeQuery = useUiStore((state) => state.setAutomationQuery);
   const openTrigger = useUiStore((state) => state.setTriggerDialogOpen);
-  // Under a run's drawer the view keeps the filters it had.
-  const queryString = route.name === 'automation' ? route.query.toString() : storedQuery;
-  useEffect(() => {
-    if (route.name === 'automation') storeQuery(queryString);
-  }, [route.name, queryString, storeQuery]);
-  const state = useMemo(() => parseAutomationQuery(new URLSearchParams(queryString)), [queryString]);
-
-  /** Read the URL at call time: debounced inputs call this after other filters may have changed. */
-  const update = (patch: Partial<AutomationQuery>) => {
-    const current = parseAutomationQuery(new URLSearchParams(useUiStore.getState().automationQuery));
-    navigate('/automation', formatAutomationQuery({ ...current, ...patch }), { replace: true });
-  };
-
+  const { state, storedQuery, update } = useAutomationQuery(route);
   const isSystemAdmin = session.user.role === 'system_admin';
   const showBusiness = session.scope?.kind === 'all';
-  const users = useUsers(isSystemAdmin && state.triggeredBy.includes('@'));
-
-  const minute = useMinuteTick();
-  // `minute` is a dependency on purpose: a preset range moves with the clock.
-  const statsRange = useMemo(() => ({ ...rangeBounds(state.range), timeZone: TIME_ZONE }), [state.range, minute]);
-  const stats = useJobStats(statsRange);
-  const active = useActiveRuns();
-  const recent = useRecentRuns();
-  const types = useJobTypes();
-  const historyInput = useMemo(
-    () => historyQuery(state, (email) => users.data?.find((user) => user.email === email.toLowerCase())?.id),
-    [state, users.data],
-  );
-  const history = useRunHistory(historyInput);
-  const loadedIds = useMemo(() => history.data?.pages.flatMap((page) => page.runs.map((run) => run.id)) ?? [], [history.data]);
-
-  // The selection belongs to the filters it was made under: new filters start with none.
-  const filtersKey = JSON.stringify(historyInput.filters);
-  const [stored, setStored] = useState<{ key: string; selection: HistorySelection }>({ key: filtersKey, selection: { kind: 'ids', ids: new Set() } });
-  const selection: HistorySelection = stored.key === filtersKey ? stored.selection : { kind: 'ids', ids: new Set() };
-  const setSelection = (next: HistorySelection) => setStored({ key: filtersKey, selection: next });
-  const toggleRow = (id: number) => {
-    // Unchecking one run of "all matching" keeps the other loaded runs.
-    const ids = new Set(selection.kind === 'filter' ? loadedIds : selection.ids);
-    if (ids.has(id)) ids.delete(id);
-    else ids.add(id);
-    setSelection({ kind: 'ids', ids });
-  };
-  const toggleLoaded = (ids: number[]) => {
-    const all = selection.kind === 'filter' || (ids.length > 0 && ids.every((id) => selection.ids.has(id)));
-    setSelection({ kind: 'ids', ids: all ? new Set() : new Set(ids) });
-  };
+  const { stats, active, recent, types, historyInput, history, loadedIds } = useAutomationData(state, isSystemAdmin);
+  const selection = useHistorySelection(historyInput.filters, loadedIds);
 
   const settled = !stats.isPending && !active.isPending && !recent.isPending && !types.isPending && !history.isPending;
   useViewLoaded(settled || stats.isError);
@@ -94,17 +52,7 @@ export function AutomationView({ session, route }: Props) {
 
   return (
     <Stack gap="md" data-testid="automation-view">
-      <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Title order={2}>Automation</Title>
-        <Group align="flex-end" wrap="wrap" gap="sm">
-          <RangePicker range={state.range} onChange={(range) => update({ range })} />
-          {mayTrigger(session.user) && (
-            <Button onClick={() => openTrigger(true)} data-testid="trigger-button">
-              Trigger a run
-            </Button>
-          )}
-        </Group>
-      </Group>
+      <AutomationHeader range={state.range} onRangeChange={(range) => update({ range })} canTrigger={mayTrigger(session.user)} onTrigger={() => openTrigger(true)} />
 
       {stats.isError && !forbidden && <Alert color="red">{stats.error.message}</Alert>}
       <StatCards stats={stats.data} activeCount={active.data?.runs.length} />
@@ -115,38 +63,17 @@ export function AutomationView({ session, route }: Props) {
         <RecentRuns runs={recent.data} error={recent.error} showBusiness={showBusiness} />
       </SimpleGrid>
 
-      <Paper withBorder p="md">
-        <Title order={3} size="h5" mb="sm">
-          History
-        </Title>
-        <Stack gap="sm">
-          <HistoryFilters state={state} jobTypes={types.data} onChange={update} />
-          <BulkActions
-            selection={selection}
-            filters={historyInput.filters}
-            loadedCount={loadedIds.length}
-            onSelectAllMatching={() => setSelection({ kind: 'filter' })}
-            onClear={() => setSelection({ kind: 'ids', ids: new Set() })}
-          />
-          <HistoryTable
-            data={history.data}
-            isPending={history.isPending}
-            isFetching={history.isFetching}
-            error={history.error}
-            hasNextPage={history.hasNextPage}
-            isFetchingNextPage={history.isFetchingNextPage}
-            fetchNextPage={() => void history.fetchNextPage()}
-            isStale={history.isStale && !history.isFetching}
-            reload={() => void queryClient.resetQueries({ queryKey: ['jobs', 'list'] })}
-            showBusiness={showBusiness}
-            sort={state.sort}
-            onSortChange={(sort) => update({ sort })}
-            selection={selection}
-            onToggleRow={toggleRow}
-            onToggleLoaded={toggleLoaded}
-          />
-        </Stack>
-      </Paper>
+      <HistorySection
+        state={state}
+        update={update}
+        jobTypes={types.data}
+        filters={historyInput.filters}
+        history={history}
+        loadedCount={loadedIds.length}
+        selection={selection}
+        showBusiness={showBusiness}
+        onReload={() => void queryClient.resetQueries({ queryKey: ['jobs', 'list'] })}
+      />
 
       <RunDetailDrawer
         runId={route.name === 'run' ? route.id : null}
@@ -156,6 +83,107 @@ export function AutomationView({ session, route }: Props) {
       <TriggerDialog session={session} />
       <CancelConfirm />
     </Stack>
+  );
+}
+
+/** The view's state from the URL (under a run's drawer, the one it had), and `update`, which patches it into the URL. */
+function useAutomationQuery(route: Props['route']) {
+  const storedQuery = useUiStore((state) => state.automationQuery);
+  const storeQuery = useUiStore((state) => state.setAutomationQuery);
+  // Under a run's drawer the view keeps the filters it had.
+  const queryString = route.name === 'automation' ? route.query.toString() : storedQuery;
+  useEffect(() => {
+    if (route.name === 'automation') storeQuery(queryString);
+  }, [route.name, queryString, storeQuery]);
+  const state = useMemo(() => parseAutomationQuery(new URLSearchParams(queryString)), [queryString]);
+
+  /** Read the URL at call time: debounced inputs call this after other filters may have changed. */
+  const update = (patch: Partial<AutomationQuery>) => {
+    const current = parseAutomationQuery(new URLSearchParams(useUiStore.getState().automationQuery));
+    navigate('/automation', formatAutomationQuery({ ...current, ...patch }), { replace: true });
+  };
+  return { state, storedQuery, update };
+}
+
+/** The view's queries: stats over the time range, active and recent runs, the job types, and the history with its loaded ids. */
+function useAutomationData(state: AutomationQuery, isSystemAdmin: boolean) {
+  const users = useUsers(isSystemAdmin && state.triggeredBy.includes('@'));
+  const minute = useMinuteTick();
+  // `minute` is a dependency on purpose: a preset range moves with the clock.
+  const statsRange = useMemo(() => ({ ...rangeBounds(state.range), timeZone: TIME_ZONE }), [state.range, minute]);
+  const stats = useJobStats(statsRange);
+  const active = useActiveRuns();
+  const recent = useRecentRuns();
+  const types = useJobTypes();
+  const historyInput = useMemo(
+    () => historyQuery(state, (email) => users.data?.find((user) => user.email === email.toLowerCase())?.id),
+    [state, users.data],
+  );
+  const history = useRunHistory(historyInput);
+  const loadedIds = useMemo(() => history.data?.pages.flatMap((page) => page.runs.map((run) => run.id)) ?? [], [history.data]);
+  return { stats, active, recent, types, historyInput, history, loadedIds };
+}
+
+/** The title, the time range, and "Trigger a run" for those who may trigger. */
+function AutomationHeader({ range, onRangeChange, canTrigger, onTrigger }: { range: TimeRange; onRangeChange(range: TimeRange): void; canTrigger: boolean; onTrigger(): void }) {
+  return (
+    <Group justify="space-between" align="flex-end" wrap="wrap">
+      <Title order={2}>Automation</Title>
+      <Group align="flex-end" wrap="wrap" gap="sm">
+        <RangePicker range={range} onChange={onRangeChange} />
+        {canTrigger && (
+          <Button onClick={onTrigger} data-testid="trigger-button">
+            Trigger a run
+          </Button>
+        )}
+      </Group>
+    </Group>
+  );
+}
+
+interface HistorySectionProps {
+  state: AutomationQuery;
+  update(patch: Partial<AutomationQuery>): void;
+  jobTypes: JobTypeView[] | undefined;
+  /** The history's filters, as jobs.list gets them. */
+  filters: JobRunFilters;
+  history: ReturnType<typeof useRunHistory>;
+  loadedCount: number;
+  selection: HistorySelectionState;
+  showBusiness: boolean;
+  /** Reloads the history from its first page. */
+  onReload(): void;
+}
+
+/** The history panel: its filters, the bulk-action bar over the selection, and the table. */
+function HistorySection({ state, update, jobTypes, filters, history, loadedCount, selection, showBusiness, onReload }: HistorySectionProps) {
+  return (
+    <Paper withBorder p="md">
+      <Title order={3} size="h5" mb="sm">
+        History
+      </Title>
+      <Stack gap="sm">
+        <HistoryFilters state={state} jobTypes={jobTypes} onChange={update} />
+        <BulkActions selection={selection.selection} filters={filters} loadedCount={loadedCount} onSelectAllMatching={selection.selectAllMatching} onClear={selection.clear} />
+        <HistoryTable
+          data={history.data}
+          isPending={history.isPending}
+          isFetching={history.isFetching}
+          error={history.error}
+          hasNextPage={history.hasNextPage}
+          isFetchingNextPage={history.isFetchingNextPage}
+          fetchNextPage={() => void history.fetchNextPage()}
+          isStale={history.isStale && !history.isFetching}
+          reload={onReload}
+          showBusiness={showBusiness}
+          sort={state.sort}
+          onSortChange={(sort) => update({ sort })}
+          selection={selection.selection}
+          onToggleRow={selection.toggleRow}
+          onToggleLoaded={selection.toggleLoaded}
+        />
+      </Stack>
+    </Paper>
   );
 }
 

@@ -2,22 +2,20 @@
 // keyset pages fetched as the scroll nears the end. 100,000 loaded rows render as ~40 DOM rows, and no
 // work per frame grows with the rows loaded: the table models only the virtual window, and the selection
 // count is computed once per page or selection change, not per scroll.
-import { Alert, Button, Center, Checkbox, Group, Loader, Text, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Text, UnstyledButton } from '@mantine/core';
 import { type InfiniteData } from '@tanstack/react-query';
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row, type SortingState, type Table } from '@tanstack/react-table';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
-import { formatCount, formatDateTime, formatDuration, TRIGGER_LABELS } from '../lib/format';
+import { plural } from '../../src-shared/text';
 import { navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
-import { ownerLabel } from './RunLists';
-import { type HistorySelection } from './BulkActions';
-import { StatusPill } from './StatusBadge';
+import { type HistorySelection } from './history-selection';
+import { SORTABLE, stayInCell, useHistoryColumns } from './history-columns';
 import { type HistorySort } from './view-query';
 
 const ROW_HEIGHT = 38;
-const SORTABLE = new Set(['createdAt', 'startedAt', 'durationMs']);
 
 interface Props {
   data: InfiniteData<JobRunPageView> | undefined;
@@ -40,88 +38,13 @@ interface Props {
   onToggleLoaded(ids: number[]): void;
 }
 
-/** Clicks and keys on a checkbox stay there: the row around it opens the run. */
-const stayInCell = { onClick: (event: { stopPropagation(): void }) => event.stopPropagation(), onKeyDown: (event: { stopPropagation(): void }) => event.stopPropagation() };
-
 export function HistoryTable(props: Props) {
   const { data, showBusiness, sort, onSortChange, selection, onToggleRow, onToggleLoaded } = props;
   const rows = useMemo(() => data?.pages.flatMap((page) => page.runs) ?? [], [data]);
-  const isSelected = (id: number) => selection.kind === 'filter' || selection.ids.has(id);
-  const loadedSelected = useMemo(() => {
-    if (selection.kind === 'filter') return rows.length;
-    if (selection.ids.size === 0) return 0;
-    let count = 0;
-    for (const run of rows) if (selection.ids.has(run.id)) count++;
-    return count;
-  }, [rows, selection]);
-  const allLoaded = rows.length > 0 && loadedSelected === rows.length;
-
-  const columns = useMemo<ColumnDef<JobRunView>[]>(
-    () => [
-      {
-        id: 'select',
-        size: 44,
-        header: () => (
-          <Checkbox
-            size="xs"
-            aria-label={allLoaded ? 'Clear the selection' : 'Select the loaded runs'}
-            checked={allLoaded}
-            indeterminate={loadedSelected > 0 && !allLoaded}
-            disabled={rows.length === 0}
-            onChange={() => onToggleLoaded(rows.map((run) => run.id))}
-            data-testid="history-select-all"
-          />
-        ),
-        // Rows are plain elements (a native checkbox, a CSS pill): a fling renders a whole screen of new rows
-        // per frame, and component-kit widgets there cost a frame of their own.
-        cell: ({ row }) => (
-          <input
-            type="checkbox"
-            className="row-check"
-            aria-label={`Select run ${row.original.id}`}
-            checked={selection.kind === 'filter' || selection.ids.has(row.original.id)}
-            onChange={() => onToggleRow(row.original.id)}
-            data-testid={`history-select-${row.original.id}`}
-            {...stayInCell}
-          />
-        ),
-      },
-      { id: 'id', header: 'Run', size: 80, cell: ({ row }) => `#${row.original.id}` },
-      { id: 'jobType', header: 'Job type', size: 170, cell: ({ row }) => row.original.jobType },
-      { id: 'status', header: 'Status', size: 200, cell: ({ row }) => <StatusPill status={row.original.status} /> },
-      { id: 'trigger', header: 'Trigger', size: 100, cell: ({ row }) => TRIGGER_LABELS[row.original.trigger] ?? row.original.trigger },
-      { id: 'triggeredBy', header: 'Triggered by', size: 160, cell: ({ row }) => row.original.triggeredBy ?? '—' },
-      ...(showBusiness ? [{ id: 'business', header: 'Business', size: 170, cell: ({ row }) => ownerLabel(row.original) } satisfies ColumnDef<JobRunView>] : []),
-      { id: 'createdAt', header: 'Created', size: 175, cell: ({ row }) => formatDateTime(row.original.createdAt) },
-      { id: 'startedAt', header: 'Started', size: 175, cell: ({ row }) => formatDateTime(row.original.startedAt) },
-      { id: 'durationMs', header: 'Duration', size: 110, cell: ({ row }) => formatDuration(row.original.durationMs) },
-    ],
-    // The selection is read by the checkbox cells: a new selection renders them again.
-    [showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded],
-  );
-
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 15,
-  });
-  const items = virtualizer.getVirtualItems();
-  const firstIndex = items[0]?.index ?? 0;
-  const lastIndex = items.at(-1)?.index ?? -1;
-  // Only the rows in the virtual window go through the table's row model (a page more costs nothing here).
-  const windowRows = useMemo(() => rows.slice(firstIndex, lastIndex + 1), [rows, firstIndex, lastIndex]);
-  const sorting: SortingState = [{ id: sort.field, desc: sort.direction === 'desc' }];
-  const table = useReactTable({
-    data: windowRows,
-    columns,
-    state: { sorting },
-    manualSorting: true,
-    enableSortingRemoval: false,
-    getCoreRowModel: getCoreRowModel(),
-    getRowId: (run) => String(run.id),
-  });
+  const { loadedSelected, allLoaded } = useLoadedSelection(rows, selection);
+  const columns = useHistoryColumns({ showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded });
+  const { scrollRef, virtualizer, items, firstIndex, lastIndex, windowRows } = useVirtualWindow(rows);
+  const table = useWindowTable(windowRows, columns, sort);
   const windowRowModel = table.getRowModel().rows;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = props;
   useEffect(() => {
@@ -139,27 +62,9 @@ export function HistoryTable(props: Props) {
   const loaded = !props.isPending && !props.isFetchingNextPage;
   const widths = table.getVisibleLeafColumns().map((column) => column.getSize());
 
-  const toggleSort = (id: string) => {
-    if (!SORTABLE.has(id)) return;
-    const field = id as HistorySort['field'];
-    onSortChange({ field, direction: sort.field === field && sort.direction === 'desc' ? 'asc' : 'desc' });
-  };
-
   return (
     <div>
-      <Group justify="space-between" mb={6}>
-        <Text size="sm" c="dimmed" data-testid="history-count">
-          {props.isPending ? 'Loading…' : `${formatCount(rows.length)} ${rows.length === 1 ? 'run' : 'runs'} loaded${hasNextPage ? ', more as you scroll' : ''}`}
-        </Text>
-        <Group gap="xs">
-          {props.isFetching && !props.isPending && <Loader size="xs" aria-label="Refreshing" />}
-          {props.isStale && (
-            <Button size="compact-xs" variant="light" onClick={props.reload} data-testid="history-reload">
-              New runs arrived: reload
-            </Button>
-          )}
-        </Group>
-      </Group>
+      <HistoryStatus isPending={props.isPending} isFetching={props.isFetching} isStale={props.isStale} reload={props.reload} count={rows.length} hasNextPage={hasNextPage} />
       {props.error ? (
         <Alert color="red" data-testid="history-error">
           {errorMessage(props.error)}
@@ -180,87 +85,192 @@ export function HistoryTable(props: Props) {
               <col key={index} style={{ width }} />
             ))}
           </colgroup>
-          <thead>
-            {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
-                {group.headers.map((header) => {
-                  const sortable = SORTABLE.has(header.column.id);
-                  const active = sort.field === header.column.id;
-                  return (
-                    <th key={header.id} aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
-                      {sortable ? (
-                        <UnstyledButton className="sort-button" onClick={() => toggleSort(header.column.id)} data-testid={`sort-${header.column.id}`}>
-                          {flexRender(header.column.columnDef.header, header.getContext())}
-                          <span aria-hidden="true">{active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
-                        </UnstyledButton>
-                      ) : (
-                        flexRender(header.column.columnDef.header, header.getContext())
-                      )}
-                    </th>
-                  );
-                })}
-              </tr>
-            ))}
-          </thead>
-          <tbody>
-            {paddingTop > 0 && (
-              <tr aria-hidden="true">
-                <td style={{ height: paddingTop, padding: 0, border: 0 }} colSpan={widths.length} />
-              </tr>
-            )}
-            {items.map((item) => {
-              const row = windowRowModel[item.index - firstIndex];
-              if (!row) return null;
-              const run = row.original;
-              return (
-                <tr
-                  key={row.id}
-                  data-testid={`history-row-${run.id}`}
-                  data-status={run.status}
-                  aria-selected={isSelected(run.id)}
-                  className="history-row"
-                  style={{ height: ROW_HEIGHT }}
-                  tabIndex={0}
-                  onClick={() => navigate(`/runs/${run.id}`)}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter' || event.key === ' ') {
-                      event.preventDefault();
-                      navigate(`/runs/${run.id}`);
-                    }
-                  }}
-                  aria-label={`Run ${run.id}, ${run.jobType}, ${run.status}`}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} {...(cell.column.id === 'select' ? stayInCell : {})}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
-                  ))}
-                </tr>
-              );
-            })}
-            {paddingBottom > 0 && (
-              <tr aria-hidden="true">
-                <td style={{ height: paddingBottom, padding: 0, border: 0 }} colSpan={widths.length} />
-              </tr>
-            )}
-          </tbody>
+          <HistoryHead table={table} sort={sort} onSortChange={onSortChange} />
+          <HistoryBody items={items} rows={windowRowModel} firstIndex={firstIndex} paddingTop={paddingTop} paddingBottom={paddingBottom} colSpan={widths.length} selection={selection} />
         </table>
-        {props.isPending && (
-          <Center py="xl">
-            <Loader aria-label="Loading the history" />
-          </Center>
-        )}
-        {!props.isPending && rows.length === 0 && !props.error && (
-          <Center py="xl">
-            <Text c="dimmed" data-testid="history-empty">
-              No runs match these filters.
-            </Text>
-          </Center>
-        )}
-        {isFetchingNextPage && (
-          <Center py="xs">
-            <Loader size="sm" aria-label="Loading more runs" />
-          </Center>
-        )}
+        <HistoryPlaceholders isPending={props.isPending} empty={rows.length === 0 && !props.error} isFetchingNextPage={isFetchingNextPage} />
       </div>
     </div>
+  );
+}
+
+/** How many loaded rows are selected, and whether that is every one of them (the header checkbox's state). */
+function useLoadedSelection(rows: JobRunView[], selection: HistorySelection): { loadedSelected: number; allLoaded: boolean } {
+  const loadedSelected = useMemo(() => {
+    if (selection.kind === 'filter') return rows.length;
+    if (selection.ids.size === 0) return 0;
+    let count = 0;
+    for (const run of rows) if (selection.ids.has(run.id)) count++;
+    return count;
+  }, [rows, selection]);
+  return { loadedSelected, allLoaded: rows.length > 0 && loadedSelected === rows.length };
+}
+
+/** The scrolling element's ref, its virtual items (the rows in view plus overscan), and the loaded rows they show. */
+function useVirtualWindow(rows: JobRunView[]) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 15,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items.at(-1)?.index ?? -1;
+  // Only the rows in the virtual window go through the table's row model (a page more costs nothing here).
+  const windowRows = useMemo(() => rows.slice(firstIndex, lastIndex + 1), [rows, firstIndex, lastIndex]);
+  return { scrollRef, virtualizer, items, firstIndex, lastIndex, windowRows };
+}
+
+/** The table over the window's rows, showing the sort main applied. */
+function useWindowTable(windowRows: JobRunView[], columns: ColumnDef<JobRunView>[], sort: HistorySort): Table<JobRunView> {
+  const sorting: SortingState = [{ id: sort.field, desc: sort.direction === 'desc' }];
+  return useReactTable({
+    data: windowRows,
+    columns,
+    state: { sorting },
+    manualSorting: true,
+    enableSortingRemoval: false,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (run) => String(run.id),
+  });
+}
+
+/** The line above the table: the count loaded, a spinner while refetching, and a reload button once new runs arrived. */
+function HistoryStatus({ isPending, isFetching, isStale, reload, count, hasNextPage }: Pick<Props, 'isPending' | 'isFetching' | 'isStale' | 'reload' | 'hasNextPage'> & { count: number }) {
+  return (
+    <Group justify="space-between" mb={6}>
+      <Text size="sm" c="dimmed" data-testid="history-count">
+        {isPending ? 'Loading…' : `${plural(count, 'run')} loaded${hasNextPage ? ', more as you scroll' : ''}`}
+      </Text>
+      <Group gap="xs">
+        {isFetching && !isPending && <Loader size="xs" aria-label="Refreshing" />}
+        {isStale && (
+          <Button size="compact-xs" variant="light" onClick={reload} data-testid="history-reload">
+            New runs arrived: reload
+          </Button>
+        )}
+      </Group>
+    </Group>
+  );
+}
+
+/** The header row: a sortable column's header is a button that sorts by it, descending first, and shows the direction. */
+function HistoryHead({ table, sort, onSortChange }: { table: Table<JobRunView>; sort: HistorySort; onSortChange(sort: HistorySort): void }) {
+  const toggleSort = (id: string) => {
+    if (!SORTABLE.has(id)) return;
+    const field = id as HistorySort['field'];
+    onSortChange({ field, direction: sort.field === field && sort.direction === 'desc' ? 'asc' : 'desc' });
+  };
+
+  return (
+    <thead>
+      {table.getHeaderGroups().map((group) => (
+        <tr key={group.id}>
+          {group.headers.map((header) => {
+            const sortable = SORTABLE.has(header.column.id);
+            const active = sort.field === header.column.id;
+            return (
+              <th key={header.id} aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
+                {sortable ? (
+                  <UnstyledButton className="sort-button" onClick={() => toggleSort(header.column.id)} data-testid={`sort-${header.column.id}`}>
+                    {flexRender(header.column.columnDef.header, header.getContext())}
+                    <span aria-hidden="true">{active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+                  </UnstyledButton>
+                ) : (
+                  flexRender(header.column.columnDef.header, header.getContext())
+                )}
+              </th>
+            );
+          })}
+        </tr>
+      ))}
+    </thead>
+  );
+}
+
+interface BodyProps {
+  items: VirtualItem[];
+  /** The table's rows for the virtual window: `items[i]` shows `rows[items[i].index - firstIndex]`. */
+  rows: Row<JobRunView>[];
+  firstIndex: number;
+  /** The height of the rows above and below the window. */
+  paddingTop: number;
+  paddingBottom: number;
+  colSpan: number;
+  selection: HistorySelection;
+}
+
+/** The window's rows, each opening its run on click or Enter/Space, between spacers for the rows outside the window. */
+function HistoryBody({ items, rows, firstIndex, paddingTop, paddingBottom, colSpan, selection }: BodyProps) {
+  const isSelected = (id: number) => selection.kind === 'filter' || selection.ids.has(id);
+  return (
+    <tbody>
+      <SpacerRow height={paddingTop} colSpan={colSpan} />
+      {items.map((item) => {
+        const row = rows[item.index - firstIndex];
+        if (!row) return null;
+        const run = row.original;
+        return (
+          <tr
+            key={row.id}
+            data-testid={`history-row-${run.id}`}
+            data-status={run.status}
+            aria-selected={isSelected(run.id)}
+            className="history-row"
+            style={{ height: ROW_HEIGHT }}
+            tabIndex={0}
+            onClick={() => navigate(`/runs/${run.id}`)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' || event.key === ' ') {
+                event.preventDefault();
+                navigate(`/runs/${run.id}`);
+              }
+            }}
+            aria-label={`Run ${run.id}, ${run.jobType}, ${run.status}`}
+          >
+            {row.getVisibleCells().map((cell) => (
+              <td key={cell.id} {...(cell.column.id === 'select' ? stayInCell : {})}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+            ))}
+          </tr>
+        );
+      })}
+      <SpacerRow height={paddingBottom} colSpan={colSpan} />
+    </tbody>
+  );
+}
+
+/** An empty row standing for rows outside the virtual window; nothing when there are none. */
+function SpacerRow({ height, colSpan }: { height: number; colSpan: number }) {
+  return height > 0 ? (
+    <tr aria-hidden="true">
+      <td style={{ height, padding: 0, border: 0 }} colSpan={colSpan} />
+    </tr>
+  ) : null;
+}
+
+/** Under the rows: the first load's spinner, the no-match message once loaded empty, the next page's spinner. */
+function HistoryPlaceholders({ isPending, empty, isFetchingNextPage }: { isPending: boolean; empty: boolean; isFetchingNextPage: boolean }) {
+  return (
+    <>
+      {isPending && (
+        <Center py="xl">
+          <Loader aria-label="Loading the history" />
+        </Center>
+      )}
+      {!isPending && empty && (
+        <Center py="xl">
+          <Text c="dimmed" data-testid="history-empty">
+            No runs match these filters.
+          </Text>
+        </Center>
+      )}
+      {isFetchingNextPage && (
+        <Center py="xs">
+          <Loader size="sm" aria-label="Loading more runs" />
+        </Center>
+      )}
+    </>
   );
 }
