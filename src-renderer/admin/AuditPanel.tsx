@@ -9,8 +9,10 @@ import { localToMs, TimeRangeFields } from '../lib/time-range';
 import { useAuditEvents, type AuditFilters } from '../queries/admin';
 import { useViewLoaded } from '../stores/ui';
 import { QueryState, ROLE_LABELS } from './common';
+import { useExpandedRows } from './expanded-rows';
 
-export function AuditPanel() {
+/** The filter fields as typed, and the filters the query reads (the action list after a pause in typing). */
+function useAuditFilters() {
   const [actionText, setActionText] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -24,64 +26,27 @@ export function AuditPanel() {
     const toMs = localToMs(to);
     return { ...(actions.length ? { actions } : {}), ...(fromMs !== undefined ? { from: fromMs } : {}), ...(toMs !== undefined ? { to: toMs } : {}) };
   }, [debouncedAction, from, to]);
-  const audit = useAuditEvents(filters);
+  const clear = () => {
+    setActionText('');
+    setFrom('');
+    setTo('');
+  };
+  return { actionText, setActionText, from, setFrom, to, setTo, clear, filters, typing: debouncedAction !== actionText };
+}
+
+export function AuditPanel() {
+  const fields = useAuditFilters();
+  const audit = useAuditEvents(fields.filters);
   useViewLoaded(!audit.isPending);
   const events = useMemo(() => audit.data?.pages.flatMap((page) => page.events) ?? [], [audit.data]);
-  const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
-  const toggle = (id: number) =>
-    setExpanded((old) => {
-      const next = new Set(old);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
+  const [expanded, toggle] = useExpandedRows<number>();
   const settled = !audit.isFetching || audit.isFetchingNextPage;
-  const typing = debouncedAction !== actionText;
 
   return (
     <Stack>
-      <Group align="flex-end">
-        <TextInput
-          label="Action"
-          description="Exact, or a prefix such as job.*; several separated by commas"
-          placeholder="job.*"
-          value={actionText}
-          onChange={(event) => setActionText(event.currentTarget.value)}
-          data-testid="audit-filter-action"
-          style={{ flex: 1 }}
-        />
-        <TimeRangeFields from={from} to={to} onFrom={setFrom} onTo={setTo} testIdPrefix="audit-filter" />
-        <Button
-          variant="default"
-          data-testid="audit-filter-clear"
-          onClick={() => {
-            setActionText('');
-            setFrom('');
-            setTo('');
-          }}
-        >
-          Clear
-        </Button>
-      </Group>
+      <AuditToolbar fields={fields} />
       <QueryState pending={audit.isPending} error={audit.error} empty={events.length === 0} emptyText="No audit events match.">
-        <Table striped data-testid="audit-table" data-state={settled && !typing ? 'loaded' : 'loading'}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={36} />
-              <Table.Th>Time</Table.Th>
-              <Table.Th>Actor</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Target</Table.Th>
-              <Table.Th>Details</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {events.map((event) => (
-              <AuditRow key={event.id} event={event} expanded={expanded.has(event.id)} onToggle={() => toggle(event.id)} />
-            ))}
-          </Table.Tbody>
-        </Table>
+        <AuditTable events={events} loaded={settled && !fields.typing} expanded={expanded} onToggle={toggle} />
       </QueryState>
       {audit.hasNextPage && (
         <Group justify="center">
@@ -91,6 +56,51 @@ export function AuditPanel() {
         </Group>
       )}
     </Stack>
+  );
+}
+
+/** The action and time filters, and a button that clears them. */
+function AuditToolbar({ fields }: { fields: ReturnType<typeof useAuditFilters> }) {
+  return (
+    <Group align="flex-end">
+      <TextInput
+        label="Action"
+        description="Exact, or a prefix such as job.*; several separated by commas"
+        placeholder="job.*"
+        value={fields.actionText}
+        onChange={(event) => fields.setActionText(event.currentTarget.value)}
+        data-testid="audit-filter-action"
+        style={{ flex: 1 }}
+      />
+      <TimeRangeFields from={fields.from} to={fields.to} onFrom={fields.setFrom} onTo={fields.setTo} testIdPrefix="audit-filter" />
+      <Button variant="default" data-testid="audit-filter-clear" onClick={fields.clear}>
+        Clear
+      </Button>
+    </Group>
+  );
+}
+
+/** `loaded` is false while a filter is typed or a new first page loads (the table's data-state, which tests wait on). */
+function AuditTable({ events, loaded, expanded, onToggle }: { events: readonly AuditEventView[]; loaded: boolean; expanded: ReadonlySet<number>; onToggle(id: number): void }) {
+  return (
+    <Table striped data-testid="audit-table" data-state={loaded ? 'loaded' : 'loading'}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w={36} />
+          <Table.Th>Time</Table.Th>
+          <Table.Th>Actor</Table.Th>
+          <Table.Th>Role</Table.Th>
+          <Table.Th>Action</Table.Th>
+          <Table.Th>Target</Table.Th>
+          <Table.Th>Details</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {events.map((event) => (
+          <AuditRow key={event.id} event={event} expanded={expanded.has(event.id)} onToggle={() => onToggle(event.id)} />
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 

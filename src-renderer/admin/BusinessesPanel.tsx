@@ -1,6 +1,7 @@
 // Businesses (system admins): list, create, rename, disable/enable, delete with a preview and a typed name.
 import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
+import { type ChannelOutput } from '../../src-shared/contract';
 import { type BusinessView } from '../../src-shared/schemas/accounts';
 import { formatCount, formatDateTime } from '../lib/format';
 import { useBusinessDeletePreview, useCreateBusiness, useDeleteBusiness, useRenameBusiness, useSetBusinessDisabled } from '../queries/admin';
@@ -133,23 +134,7 @@ function DeleteBusiness({ business, onClose }: { business: BusinessView; onClose
   const remove = useDeleteBusiness();
   const [typed, setTyped] = useState('');
 
-  if (remove.isSuccess) {
-    return (
-      <Stack data-testid="business-delete-done">
-        <Alert color="teal" title={`“${remove.data.deleted.business.name}” was deleted`}>
-          {formatCount(remove.data.deleted.runs)} runs, {formatCount(remove.data.deleted.schedules)} schedules removed; {formatCount(remove.data.deleted.users)} users
-          no longer belong to a business.
-        </Alert>
-        <Text size="sm">A backup was made first:</Text>
-        <Code block data-testid="business-delete-backup">
-          {remove.data.backupPath}
-        </Code>
-        <Group justify="flex-end">
-          <Button onClick={onClose}>Close</Button>
-        </Group>
-      </Stack>
-    );
-  }
+  if (remove.isSuccess) return <DeleteDone result={remove.data} onClose={onClose} />;
 
   const data = preview.data;
   return (
@@ -157,22 +142,7 @@ function DeleteBusiness({ business, onClose }: { business: BusinessView; onClose
       {data && (
         <Stack>
           <Text>Deleting “{data.business.name}” takes with it:</Text>
-          <Table withTableBorder data-testid="business-delete-preview">
-            <Table.Tbody>
-              <Table.Tr>
-                <Table.Td>Runs (deleted)</Table.Td>
-                <Table.Td data-testid="business-delete-runs">{formatCount(data.runs)}</Table.Td>
-              </Table.Tr>
-              <Table.Tr>
-                <Table.Td>Schedules (deleted)</Table.Td>
-                <Table.Td data-testid="business-delete-schedules">{formatCount(data.schedules)}</Table.Td>
-              </Table.Tr>
-              <Table.Tr>
-                <Table.Td>Users (left without a business)</Table.Td>
-                <Table.Td data-testid="business-delete-users">{formatCount(data.users)}</Table.Td>
-              </Table.Tr>
-            </Table.Tbody>
-          </Table>
+          <DeletePreviewTable preview={data} />
           <TextInput
             label={`Type the business's name, “${data.business.name}”, to confirm`}
             value={typed}
@@ -208,5 +178,46 @@ function DeleteBusiness({ business, onClose }: { business: BusinessView; onClose
         </Stack>
       )}
     </QueryState>
+  );
+}
+
+/** What the deletion takes with it, as main counted it. */
+function DeletePreviewTable({ preview }: { preview: ChannelOutput<'businesses.previewDelete'> }) {
+  return (
+    <Table withTableBorder data-testid="business-delete-preview">
+      <Table.Tbody>
+        <Table.Tr>
+          <Table.Td>Runs (deleted)</Table.Td>
+          <Table.Td data-testid="business-delete-runs">{formatCount(preview.runs)}</Table.Td>
+        </Table.Tr>
+        <Table.Tr>
+          <Table.Td>Schedules (deleted)</Table.Td>
+          <Table.Td data-testid="business-delete-schedules">{formatCount(preview.schedules)}</Table.Td>
+        </Table.Tr>
+        <Table.Tr>
+          <Table.Td>Users (left without a business)</Table.Td>
+          <Table.Td data-testid="business-delete-users">{formatCount(preview.users)}</Table.Td>
+        </Table.Tr>
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** What was deleted, and where the backup made first is. */
+function DeleteDone({ result, onClose }: { result: ChannelOutput<'businesses.delete'>; onClose(): void }) {
+  return (
+    <Stack data-testid="business-delete-done">
+      <Alert color="teal" title={`“${result.deleted.business.name}” was deleted`}>
+        {formatCount(result.deleted.runs)} runs, {formatCount(result.deleted.schedules)} schedules removed; {formatCount(result.deleted.users)} users no longer
+        belong to a business.
+      </Alert>
+      <Text size="sm">A backup was made first:</Text>
+      <Code block data-testid="business-delete-backup">
+        {result.backupPath}
+      </Code>
+      <Group justify="flex-end">
+        <Button onClick={onClose}>Close</Button>
+      </Group>
+    </Stack>
   );
 }

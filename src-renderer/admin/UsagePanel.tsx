@@ -1,11 +1,12 @@
 // Usage per UTC month and owner (a business, system-wide, orphaned), by job type; CSV export to exports/.
 import { ActionIcon, Alert, Button, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { type UsageRowView } from '../../src-shared/schemas/usage';
 import { formatCount, formatDuration } from '../lib/format';
 import { useExportUsage, useUsage } from '../queries/admin';
 import { useViewLoaded } from '../stores/ui';
 import { MutationError, QueryState } from './common';
+import { useExpandedRows } from './expanded-rows';
 
 /** YYYY-MM of the UTC month `offset` months from now. */
 function monthOf(offset: number): string {
@@ -29,136 +30,163 @@ function ownerLabel(owner: UsageRowView['owner']): string {
 
 const ownerKey = (owner: UsageRowView['owner']) => (owner.kind === 'business' ? `business-${owner.businessId}` : owner.kind);
 
-export function UsagePanel() {
+interface MonthRange {
+  fromMonth: string;
+  toMonth: string;
+}
+
+const isMonthRange = (range: MonthRange) => MONTH.test(range.fromMonth) && MONTH.test(range.toMonth) && range.fromMonth <= range.toMonth;
+
+/** The two month fields as typed, and the last valid range they made, which the query reads. */
+function useMonthRange() {
   const [fromMonth, setFromMonth] = useState(() => monthOf(-2));
   const [toMonth, setToMonth] = useState(() => monthOf(0));
-  const [range, setRange] = useState({ fromMonth, toMonth });
-  const valid = MONTH.test(fromMonth) && MONTH.test(toMonth) && fromMonth <= toMonth;
-  const usage = useUsage(range);
+  const [range, setRange] = useState<MonthRange>({ fromMonth, toMonth });
+  const apply = (next: MonthRange) => {
+    if (isMonthRange(next)) setRange(next);
+  };
+  return {
+    fromMonth,
+    toMonth,
+    range,
+    valid: isMonthRange({ fromMonth, toMonth }),
+    changeFrom(value: string) {
+      setFromMonth(value);
+      apply({ fromMonth: value, toMonth });
+    },
+    changeTo(value: string) {
+      setToMonth(value);
+      apply({ fromMonth, toMonth: value });
+    },
+  };
+}
+
+export function UsagePanel() {
+  const months = useMonthRange();
+  const usage = useUsage(months.range);
   const exportCsv = useExportUsage();
   useViewLoaded(!usage.isPending);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [expanded, toggle] = useExpandedRows<string>();
   const rows = usage.data?.rows ?? [];
-
-  const apply = (next: { fromMonth: string; toMonth: string }) => {
-    if (MONTH.test(next.fromMonth) && MONTH.test(next.toMonth) && next.fromMonth <= next.toMonth) setRange(next);
-  };
 
   return (
     <Stack>
-      <Group align="flex-end">
-        <TextInput
-          label="From month (UTC)"
-          type="month"
-          value={fromMonth}
-          onChange={(event) => {
-            setFromMonth(event.currentTarget.value);
-            apply({ fromMonth: event.currentTarget.value, toMonth });
-          }}
-          data-testid="usage-from"
-        />
-        <TextInput
-          label="To month (UTC)"
-          type="month"
-          value={toMonth}
-          onChange={(event) => {
-            setToMonth(event.currentTarget.value);
-            apply({ fromMonth, toMonth: event.currentTarget.value });
-          }}
-          data-testid="usage-to"
-          error={valid ? undefined : 'The range must run from an earlier month to a later one'}
-        />
-        <Button variant="default" onClick={() => exportCsv.mutate(range)} loading={exportCsv.isPending} disabled={!valid} data-testid="usage-export">
-          Export CSV
-        </Button>
-      </Group>
+      <UsageToolbar months={months} exporting={exportCsv.isPending} onExport={() => exportCsv.mutate(months.range)} />
       <MutationError error={exportCsv.error} testId="usage-export-error" />
-      {exportCsv.isSuccess && (
-        <Alert color="teal" title="Exported">
-          <Text size="sm">
-            {formatCount(exportCsv.data.rows)} rows ({formatCount(exportCsv.data.bytes)} bytes) written to
-          </Text>
-          <Code block data-testid="usage-export-path">
-            {exportCsv.data.path}
-          </Code>
-        </Alert>
-      )}
+      {exportCsv.isSuccess && <ExportDone result={exportCsv.data} />}
       <QueryState pending={usage.isPending} error={usage.error} empty={rows.length === 0} emptyText="No runs in these months.">
-        <Table striped data-testid="usage-table" data-state={usage.isFetching ? 'loading' : 'loaded'}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={36} />
-              <Table.Th>Month</Table.Th>
-              <Table.Th>Owner</Table.Th>
-              <Table.Th ta="right">Runs</Table.Th>
-              <Table.Th ta="right">Failures</Table.Th>
-              <Table.Th ta="right">Total duration</Table.Th>
-              <Table.Th ta="right">p95</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => {
-              const key = `${row.month}-${ownerKey(row.owner)}`;
-              const open = expanded.has(key);
-              return (
-                <Fragment key={key}>
-                  <Table.Tr data-testid={`usage-row-${key}`}>
-                    <Table.Td>
-                      {row.byJobType.length > 0 && (
-                        <ActionIcon
-                          variant="subtle"
-                          size="sm"
-                          aria-label={open ? 'Hide job types' : 'Show job types'}
-                          aria-expanded={open}
-                          data-testid={`usage-expand-${key}`}
-                          onClick={() =>
-                            setExpanded((old) => {
-                              const next = new Set(old);
-                              if (next.has(key)) next.delete(key);
-                              else next.add(key);
-                              return next;
-                            })
-                          }
-                        >
-                          {open ? '▾' : '▸'}
-                        </ActionIcon>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{row.month}</Table.Td>
-                    <Table.Td>{ownerLabel(row.owner)}</Table.Td>
-                    <Table.Td ta="right" data-testid={`usage-runs-${key}`}>
-                      {formatCount(row.runs)}
-                    </Table.Td>
-                    <Table.Td ta="right">{formatCount(row.failures)}</Table.Td>
-                    <Table.Td ta="right">{formatDuration(row.totalDurationMs)}</Table.Td>
-                    <Table.Td ta="right">{formatDuration(row.p95DurationMs)}</Table.Td>
-                  </Table.Tr>
-                  {open &&
-                    row.byJobType.map((type) => (
-                      <Table.Tr key={`${key}-${type.jobType}`} data-testid={`usage-jobtype-${key}-${type.jobType}`}>
-                        <Table.Td />
-                        <Table.Td />
-                        <Table.Td pl="lg">
-                          <Text size="sm" ff="monospace">
-                            {type.jobType}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td ta="right" data-testid={`usage-jobtype-runs-${key}-${type.jobType}`}>
-                          {formatCount(type.runs)}
-                        </Table.Td>
-                        <Table.Td ta="right" data-testid={`usage-jobtype-failures-${key}-${type.jobType}`}>
-                          {formatCount(type.failures)}
-                        </Table.Td>
-                        <Table.Td ta="right">{formatDuration(type.totalDurationMs)}</Table.Td>
-                        <Table.Td ta="right">{formatDuration(type.p95DurationMs)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                </Fragment>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
+        <UsageTable rows={rows} fetching={usage.isFetching} expanded={expanded} onToggle={toggle} />
       </QueryState>
     </Stack>
+  );
+}
+
+/** The month fields and the CSV export button. */
+function UsageToolbar({ months, exporting, onExport }: { months: ReturnType<typeof useMonthRange>; exporting: boolean; onExport(): void }) {
+  return (
+    <Group align="flex-end">
+      <TextInput label="From month (UTC)" type="month" value={months.fromMonth} onChange={(event) => months.changeFrom(event.currentTarget.value)} data-testid="usage-from" />
+      <TextInput
+        label="To month (UTC)"
+        type="month"
+        value={months.toMonth}
+        onChange={(event) => months.changeTo(event.currentTarget.value)}
+        data-testid="usage-to"
+        error={months.valid ? undefined : 'The range must run from an earlier month to a later one'}
+      />
+      <Button variant="default" onClick={onExport} loading={exporting} disabled={!months.valid} data-testid="usage-export">
+        Export CSV
+      </Button>
+    </Group>
+  );
+}
+
+/** Where the export wrote its file, and how much it wrote. */
+function ExportDone({ result }: { result: { rows: number; bytes: number; path: string } }) {
+  return (
+    <Alert color="teal" title="Exported">
+      <Text size="sm">
+        {formatCount(result.rows)} rows ({formatCount(result.bytes)} bytes) written to
+      </Text>
+      <Code block data-testid="usage-export-path">
+        {result.path}
+      </Code>
+    </Alert>
+  );
+}
+
+function UsageTable({ rows, fetching, expanded, onToggle }: { rows: readonly UsageRowView[]; fetching: boolean; expanded: ReadonlySet<string>; onToggle(key: string): void }) {
+  return (
+    <Table striped data-testid="usage-table" data-state={fetching ? 'loading' : 'loaded'}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w={36} />
+          <Table.Th>Month</Table.Th>
+          <Table.Th>Owner</Table.Th>
+          <Table.Th ta="right">Runs</Table.Th>
+          <Table.Th ta="right">Failures</Table.Th>
+          <Table.Th ta="right">Total duration</Table.Th>
+          <Table.Th ta="right">p95</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((row) => {
+          const key = `${row.month}-${ownerKey(row.owner)}`;
+          return <UsageRows key={key} rowKey={key} row={row} open={expanded.has(key)} onToggle={() => onToggle(key)} />;
+        })}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** One month and owner, then (when open) a row per job type. */
+function UsageRows({ rowKey: key, row, open, onToggle }: { rowKey: string; row: UsageRowView; open: boolean; onToggle(): void }) {
+  return (
+    <>
+      <Table.Tr data-testid={`usage-row-${key}`}>
+        <Table.Td>
+          {row.byJobType.length > 0 && (
+            <ActionIcon
+              variant="subtle"
+              size="sm"
+              aria-label={open ? 'Hide job types' : 'Show job types'}
+              aria-expanded={open}
+              data-testid={`usage-expand-${key}`}
+              onClick={onToggle}
+            >
+              {open ? '▾' : '▸'}
+            </ActionIcon>
+          )}
+        </Table.Td>
+        <Table.Td>{row.month}</Table.Td>
+        <Table.Td>{ownerLabel(row.owner)}</Table.Td>
+        <Table.Td ta="right" data-testid={`usage-runs-${key}`}>
+          {formatCount(row.runs)}
+        </Table.Td>
+        <Table.Td ta="right">{formatCount(row.failures)}</Table.Td>
+        <Table.Td ta="right">{formatDuration(row.totalDurationMs)}</Table.Td>
+        <Table.Td ta="right">{formatDuration(row.p95DurationMs)}</Table.Td>
+      </Table.Tr>
+      {open &&
+        row.byJobType.map((type) => (
+          <Table.Tr key={`${key}-${type.jobType}`} data-testid={`usage-jobtype-${key}-${type.jobType}`}>
+            <Table.Td />
+            <Table.Td />
+            <Table.Td pl="lg">
+              <Text size="sm" ff="monospace">
+                {type.jobType}
+              </Text>
+            </Table.Td>
+            <Table.Td ta="right" data-testid={`usage-jobtype-runs-${key}-${type.jobType}`}>
+              {formatCount(type.runs)}
+            </Table.Td>
+            <Table.Td ta="right" data-testid={`usage-jobtype-failures-${key}-${type.jobType}`}>
+              {formatCount(type.failures)}
+            </Table.Td>
+            <Table.Td ta="right">{formatDuration(type.totalDurationMs)}</Table.Td>
+            <Table.Td ta="right">{formatDuration(type.p95DurationMs)}</Table.Td>
+          </Table.Tr>
+        ))}
+    </>
   );
 }

@@ -37,68 +37,23 @@ export function UsersPanel({ session }: { session: SessionView }) {
   const setDisabled = useSetUserDisabled();
   const remove = useDeleteUser();
   const list = users.data ?? [];
-  const now = Date.now();
 
   return (
     <Stack>
       <CreateUserForm session={session} />
       <MutationError error={setDisabled.error} />
       <QueryState pending={users.isPending} error={users.error} empty={list.length === 0} emptyText="No users.">
-        <Table striped highlightOnHover data-testid="users-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>User</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Business</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Last sign-in</Table.Th>
-              <Table.Th ta="right">Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.map((user) => (
-              <Table.Tr key={user.id} data-testid={`user-row-${user.id}`}>
-                <Table.Td>
-                  <Text size="sm">{user.email}</Text>
-                  {user.displayName && (
-                    <Text size="xs" c="dimmed">
-                      {user.displayName}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td data-testid={`user-role-${user.id}`}>{ROLE_LABELS[user.role]}</Table.Td>
-                <Table.Td data-testid={`user-business-${user.id}`}>{user.businessName ?? <Text span c="dimmed">—</Text>}</Table.Td>
-                <Table.Td data-testid={`user-status-${user.id}`}>
-                  <Group gap={4}>
-                    {user.disabled ? <Badge color="gray">Disabled</Badge> : <Badge color="teal">Active</Badge>}
-                    {user.lockedUntil !== null && user.lockedUntil > now && <Badge color="orange">Locked</Badge>}
-                    {!user.hasPassword && <Badge color="yellow">No password</Badge>}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{formatDateTime(user.lastLoginAt)}</Table.Td>
-                <Table.Td>
-                  <RowActions
-                    edit={{ label: 'Edit', testId: `user-edit-${user.id}`, onClick: () => setEditing(user) }}
-                    toggle={{
-                      label: user.disabled ? 'Enable' : 'Disable',
-                      testId: `user-toggle-${user.id}`,
-                      loading: setDisabled.isPending && setDisabled.variables.id === user.id,
-                      onClick: () => setDisabled.mutate({ id: user.id, disabled: !user.disabled }),
-                    }}
-                    remove={{
-                      testId: `user-delete-${user.id}`,
-                      disabled: user.id === session.user.id,
-                      onClick: () => {
-                        remove.reset();
-                        setDeleting(user);
-                      },
-                    }}
-                  />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <UsersTable
+          users={list}
+          selfId={session.user.id}
+          toggling={setDisabled.isPending ? setDisabled.variables.id : null}
+          onEdit={setEditing}
+          onToggle={(user) => setDisabled.mutate({ id: user.id, disabled: !user.disabled })}
+          onDelete={(user) => {
+            remove.reset();
+            setDeleting(user);
+          }}
+        />
       </QueryState>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={`Edit ${editing?.email ?? 'user'}`} size="lg">
         {editing && <EditUser session={session} user={editing} onDone={() => setEditing(null)} />}
@@ -116,6 +71,70 @@ export function UsersPanel({ session }: { session: SessionView }) {
         Delete {deleting?.email}? Their runs stay; they can no longer sign in.
       </ConfirmModal>
     </Stack>
+  );
+}
+
+/** `selfId` is the signed-in user, whom the table does not offer to delete; `toggling` the user being enabled or disabled. */
+function UsersTable({
+  users,
+  selfId,
+  toggling,
+  onEdit,
+  onToggle,
+  onDelete,
+}: {
+  users: readonly UserView[];
+  selfId: number;
+  toggling: number | null;
+  onEdit(user: UserView): void;
+  onToggle(user: UserView): void;
+  onDelete(user: UserView): void;
+}) {
+  const now = Date.now();
+  return (
+    <Table striped highlightOnHover data-testid="users-table">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>User</Table.Th>
+          <Table.Th>Role</Table.Th>
+          <Table.Th>Business</Table.Th>
+          <Table.Th>Status</Table.Th>
+          <Table.Th>Last sign-in</Table.Th>
+          <Table.Th ta="right">Actions</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {users.map((user) => (
+          <Table.Tr key={user.id} data-testid={`user-row-${user.id}`}>
+            <Table.Td>
+              <Text size="sm">{user.email}</Text>
+              {user.displayName && (
+                <Text size="xs" c="dimmed">
+                  {user.displayName}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td data-testid={`user-role-${user.id}`}>{ROLE_LABELS[user.role]}</Table.Td>
+            <Table.Td data-testid={`user-business-${user.id}`}>{user.businessName ?? <Text span c="dimmed">—</Text>}</Table.Td>
+            <Table.Td data-testid={`user-status-${user.id}`}>
+              <Group gap={4}>
+                {user.disabled ? <Badge color="gray">Disabled</Badge> : <Badge color="teal">Active</Badge>}
+                {user.lockedUntil !== null && user.lockedUntil > now && <Badge color="orange">Locked</Badge>}
+                {!user.hasPassword && <Badge color="yellow">No password</Badge>}
+              </Group>
+            </Table.Td>
+            <Table.Td>{formatDateTime(user.lastLoginAt)}</Table.Td>
+            <Table.Td>
+              <RowActions
+                edit={{ label: 'Edit', testId: `user-edit-${user.id}`, onClick: () => onEdit(user) }}
+                toggle={{ label: user.disabled ? 'Enable' : 'Disable', testId: `user-toggle-${user.id}`, loading: toggling === user.id, onClick: () => onToggle(user) }}
+                remove={{ testId: `user-delete-${user.id}`, disabled: user.id === selfId, onClick: () => onDelete(user) }}
+              />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 

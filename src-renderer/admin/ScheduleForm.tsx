@@ -1,0 +1,232 @@
+// The form that creates or edits a schedule. Its cron helper asks main for the next runs in the schedule's zone as
+// the operator types.
+import { Alert, Autocomplete, Button, Group, List, Loader, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { MISSED_RUN_POLICIES, type MissedRunPolicy } from '../../src-shared/domain';
+import { type SessionView } from '../../src-shared/schemas/accounts';
+import { type JobTypeView } from '../../src-shared/schemas/jobs';
+import { type ScheduleView } from '../../src-shared/schemas/schedules';
+import { formatDateTime } from '../lib/format';
+import { useCreateSchedule, useCronPreview, useUpdateSchedule } from '../queries/admin';
+import { useBusinesses } from '../queries/businesses';
+import { errorMessage, isApiError } from '../queries/client';
+import { useJobTypes } from '../queries/jobs';
+import { defaultValues, fieldErrors, paramFields, paramsToSend, type ParamValues } from '../runs/params-form';
+import { parseRunTarget, runTargetOptions } from '../runs/run-target';
+import { ParamInputs } from '../runs/TriggerDialog';
+import { formatInZone, MutationError } from './common';
+
+const POLICY_LABELS: Record<MissedRunPolicy, string> = { skip: 'Skip missed runs', run_once: 'Run once on start' };
+const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+const TIME_ZONES: string[] = (() => {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return ['UTC'];
+  }
+})();
+
+export type Editing = { mode: 'create' } | { mode: 'edit'; schedule: ScheduleView };
+
+/** The job types this user may schedule, the chosen one, and its parameters' fields and values (an edited schedule's own values over the defaults). */
+function useJobTypeChoice(isSystemAdmin: boolean, existing: ScheduleView | null) {
+  const types = useJobTypes();
+  const [jobTypeKey, setJobTypeKey] = useState<string | null>(existing?.jobType ?? null);
+  const registered = useMemo(
+    () => (types.data ?? []).filter((type) => type.registered && (isSystemAdmin || type.scope !== 'system')),
+    [types.data, isSystemAdmin],
+  );
+  const jobType = (types.data ?? []).find((type) => type.key === jobTypeKey) ?? null;
+  const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
+  const [values, setValues] = useState<ParamValues>({});
+  useEffect(() => {
+    setValues(existing && existing.jobType === jobType?.key ? ({ ...defaultValues(fields), ...(existing.params as ParamValues) }) : defaultValues(fields));
+  }, [fields, existing, jobType?.key]);
+  return { typesPending: types.isPending, registered, jobTypeKey, setJobTypeKey, jobType, fields, values, setValues };
+}
+
+/** Where a system admin's new schedule runs: the switcher's business when the job type allows it, else system-wide when allowed. */
+function useRunTarget(session: SessionView, jobType: JobTypeView | null, existing: ScheduleView | null) {
+  const isSystemAdmin = session.user.role === 'system_admin';
+  const businesses = useBusinesses(isSystemAdmin && !existing);
+  const [target, setTarget] = useState<string | null>(null);
+  useEffect(() => {
+    if (!isSystemAdmin || !jobType) return;
+    if (session.scope?.kind === 'business' && jobType.scope !== 'system') setTarget(`business:${session.scope.businessId}`);
+    else if (jobType.scope !== 'business') setTarget('system');
+    else setTarget(null);
+  }, [isSystemAdmin, jobType, session.scope]);
+  return { target, setTarget, options: runTargetOptions(jobType, businesses.data) };
+}
+
+export function ScheduleForm({ session, editing, onDone }: { session: SessionView; editing: Editing; onDone(): void }) {
+  const existing = editing.mode === 'edit' ? editing.schedule : null;
+  const isSystemAdmin = session.user.role === 'system_admin';
+  const choice = useJobTypeChoice(isSystemAdmin, existing);
+  const { jobType, fields } = choice;
+  const runTarget = useRunTarget(session, jobType, existing);
+  const create = useCreateSchedule();
+  const update = useUpdateSchedule();
+  const mutation = existing ? update : create;
+
+  const [name, setName] = useState(existing?.name ?? '');
+  const [cron, setCron] = useState(existing?.cron ?? '');
+  const [timeZone, setTimeZone] = useState(existing?.timeZone ?? LOCAL_ZONE);
+  const [policy, setPolicy] = useState<MissedRunPolicy>(existing?.missedRunPolicy ?? 'skip');
+  const [enabled, setEnabled] = useState(true);
+
+  const errors = mutation.isError && isApiError(mutation.error, 'VALIDATION') ? fieldErrors(mutation.error.message, fields) : { byField: {}, rest: [] };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const params = paramsToSend(fields, choice.values);
+    if (existing) {
+      update.mutate({ id: existing.id, name, cron, timeZone, missedRunPolicy: policy, params }, { onSuccess: onDone });
+    } else if (jobType) {
+      const target = isSystemAdmin ? parseRunTarget(runTarget.target) : undefined;
+      create.mutate({ name, jobType: jobType.key, params, cron, timeZone, missedRunPolicy: policy, enabled, ...(target ? { target } : {}) }, { onSuccess: onDone });
+    }
+  };
+
+  return (
+    <form onSubmit={submit} noValidate data-testid="schedule-form">
+      <Stack>
+        <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} required data-autofocus data-testid="schedule-name" />
+        <JobTypeSelect choice={choice} existing={existing} />
+        {isSystemAdmin && !existing && jobType && (
+          <Select
+            label="Runs in"
+            data={runTarget.options}
+            value={runTarget.target}
+            onChange={runTarget.setTarget}
+            searchable
+            required
+            data-testid="schedule-target"
+            comboboxProps={{ withinPortal: true }}
+          />
+        )}
+        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={choice.values} errors={errors.byField} onChange={choice.setValues} />
+        <CronFields cron={cron} timeZone={timeZone} onCron={setCron} onTimeZone={setTimeZone} />
+        <Select
+          label="Missed runs (while the app was closed)"
+          data={MISSED_RUN_POLICIES.map((value) => ({ value, label: POLICY_LABELS[value] }))}
+          value={policy}
+          onChange={(value) => value && setPolicy(value as MissedRunPolicy)}
+          allowDeselect={false}
+          data-testid="schedule-policy"
+          comboboxProps={{ withinPortal: true }}
+        />
+        {!existing && <Switch label="Enabled" checked={enabled} onChange={(event) => setEnabled(event.currentTarget.checked)} data-testid="schedule-enabled" />}
+        <MutationError error={mutation.error} testId="schedule-error" />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            loading={mutation.isPending}
+            disabled={name.trim() === '' || cron.trim() === '' || (!existing && !jobType) || (isSystemAdmin && !existing && !runTarget.target)}
+            data-testid="schedule-submit"
+          >
+            {existing ? 'Save schedule' : 'Create schedule'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** The job type: any registered one this user may schedule for a new schedule; an edited schedule's own, fixed. */
+function JobTypeSelect({ choice, existing }: { choice: ReturnType<typeof useJobTypeChoice>; existing: ScheduleView | null }) {
+  const { jobType } = choice;
+  return (
+    <Select
+      label="Job type"
+      placeholder={choice.typesPending ? 'Loading…' : 'Choose a job type'}
+      data={
+        existing
+          ? [{ value: existing.jobType, label: jobType?.title ? `${jobType.title} (${existing.jobType})` : existing.jobType }]
+          : choice.registered.map((type) => ({ value: type.key, label: type.title ? `${type.title} (${type.key})` : type.key }))
+      }
+      value={choice.jobTypeKey}
+      onChange={choice.setJobTypeKey}
+      disabled={existing !== null}
+      description={existing ? 'A schedule’s job type cannot change; create another schedule instead.' : jobType?.description}
+      searchable
+      required
+      data-testid="schedule-jobtype"
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
+
+/** The cron expression and time zone side by side, then the helper's next runs. */
+function CronFields({ cron, timeZone, onCron, onTimeZone }: { cron: string; timeZone: string; onCron(value: string): void; onTimeZone(value: string): void }) {
+  return (
+    <>
+      <Group grow align="flex-start">
+        <TextInput
+          label="Cron"
+          description="minute hour day-of-month month day-of-week"
+          placeholder="0 3 * * *"
+          value={cron}
+          onChange={(event) => onCron(event.currentTarget.value)}
+          required
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          data-testid="schedule-cron"
+        />
+        <Autocomplete
+          label="Time zone"
+          description="IANA name, such as Europe/Berlin"
+          data={TIME_ZONES}
+          limit={30}
+          value={timeZone}
+          onChange={onTimeZone}
+          required
+          data-testid="schedule-timezone"
+          comboboxProps={{ withinPortal: true }}
+        />
+      </Group>
+      <CronPreview cron={cron} timeZone={timeZone} />
+    </>
+  );
+}
+
+/** The next five runs in the schedule's zone, or main's reason the expression or zone is refused. */
+function CronPreview({ cron, timeZone }: { cron: string; timeZone: string }) {
+  // One string, so the debounce compares by value (an object would be new on every render).
+  const [debouncedKey] = useDebouncedValue(`${cron}\n${timeZone}`, 300);
+  const [debouncedCron = '', debouncedZone = ''] = debouncedKey.split('\n');
+  const debounced = { cron: debouncedCron, timeZone: debouncedZone };
+  const preview = useCronPreview(debounced.cron, debounced.timeZone);
+  if (debounced.cron.trim() === '') {
+    return (
+      <Text size="sm" c="dimmed">
+        Type a cron expression to see when it runs.
+      </Text>
+    );
+  }
+  if (preview.isError) {
+    return (
+      <Alert color="red" data-testid="cron-error" title="Not a valid schedule">
+        {errorMessage(preview.error)}
+      </Alert>
+    );
+  }
+  if (preview.isPending) return <Loader size="xs" />;
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        Next runs ({debounced.timeZone}){preview.isFetching && <Loader size={10} ml="xs" />}
+      </Text>
+      <List size="sm" data-testid="cron-preview">
+        {preview.data.nextRuns.map((at) => (
+          <List.Item key={at} title={formatDateTime(at)}>
+            {formatInZone(at, debounced.timeZone)}
+          </List.Item>
+        ))}
+      </List>
+    </Stack>
+  );
+}
