@@ -1,32 +1,25 @@
 // Step 2a: choose a business and which orphans, preview the exact count, confirm with that count.
-import { Alert, Button, Group, Paper, Select, Stack, Text, Title } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
-import { type OrphanSelectionInput } from '../../src-shared/schemas/orphans';
+import { Alert, Select, Text } from '@mantine/core';
+import { useState } from 'react';
 import { formatCount } from '../lib/format';
 import { useBusinesses } from '../queries/businesses';
 import { errorMessage, isApiError } from '../queries/client';
 import { useAssignOrphans, useAssignPreview } from '../queries/orphans';
-import { ScopeChoice, type Scope } from './ScopeChoice';
+import { ChangeActions, ChangeFrame, PreviewBox, PreviewState, useChangeScope, type ChangeStepProps } from './ChangeParts';
 import { ChangeError } from './ChangeError';
+import { ScopeChoice } from './ScopeChoice';
 
-interface Props {
-  total: number;
-  selectedCount: number;
-  selectedSelection: OrphanSelectionInput | null;
-  onBack(): void;
-  onDone(result: { assigned: number; business: { id: number; name: string } }): void;
-}
+type Props = ChangeStepProps<{ assigned: number; business: { id: number; name: string } }>;
 
 export function AssignStep({ total, selectedCount, selectedSelection, onBack, onDone }: Props) {
-  const businesses = useBusinesses();
   const [businessId, setBusinessId] = useState<number | null>(null);
-  const [scope, setScope] = useState<Scope>(selectedSelection ? 'selected' : 'all');
-  const selection: OrphanSelectionInput = scope === 'selected' && selectedSelection ? selectedSelection : { kind: 'all' };
+  const { scope, setScope, selection } = useChangeScope(selectedSelection);
   const preview = useAssignPreview(businessId, selection);
   const assign = useAssignOrphans();
   const conflict = isApiError(assign.error, 'CONFLICT');
+  // What the preview found, once it is not being counted again.
+  const found = preview.isFetching ? undefined : preview.data;
 
-  const options = (businesses.data ?? []).filter((business) => !business.disabled).map((business) => ({ value: String(business.id), label: business.name }));
   const previewAgain = () => {
     assign.reset();
     void preview.refetch();
@@ -37,90 +30,83 @@ export function AssignStep({ total, selectedCount, selectedSelection, onBack, on
   };
 
   return (
-    <Paper withBorder p="md" data-testid="orphans-assign">
-      <Stack gap="md" maw={640}>
-        <Title order={3} size="h4">
-          Assign orphans to a business
-        </Title>
-        <Text size="sm">
-          The runs become that business's runs: its members and admins will see them. Only enabled businesses can take runs.
-        </Text>
-        {businesses.isError && (
-          <Alert color="red" title="The businesses could not be listed">
-            {errorMessage(businesses.error)}
-          </Alert>
+    <ChangeFrame
+      testId="orphans-assign"
+      title="Assign orphans to a business"
+      intro="The runs become that business's runs: its members and admins will see them. Only enabled businesses can take runs."
+    >
+      <BusinessChoice
+        value={businessId}
+        onChange={(id) => {
+          assign.reset();
+          setBusinessId(id);
+        }}
+      />
+      <ScopeChoice
+        value={scope}
+        onChange={(next) => {
+          assign.reset();
+          setScope(next);
+        }}
+        total={total}
+        selectedCount={selectedCount}
+      />
+      <PreviewBox>
+        {businessId === null ? (
+          <Text size="sm" c="dimmed">
+            Choose a business to see exactly what would change.
+          </Text>
+        ) : (
+          <PreviewState preview={preview} errorTestId="assign-preview-error">
+            {(data) => (
+              <Text size="sm" data-testid="assign-preview">
+                <strong data-testid="assign-preview-count">{data.count}</strong> {data.count === 1 ? 'orphan' : 'orphans'} will be assigned to{' '}
+                <strong data-testid="assign-preview-business">{data.business.name}</strong>.
+              </Text>
+            )}
+          </PreviewState>
         )}
-        <Select
-          label="Business"
-          placeholder={businesses.isPending ? 'Loading businesses…' : options.length ? 'Search a business' : 'No enabled business'}
-          data={options}
-          value={businessId === null ? null : String(businessId)}
-          onChange={(value) => {
-            assign.reset();
-            setBusinessId(value === null ? null : Number(value));
-          }}
-          searchable
-          nothingFoundMessage="No enabled business matches"
-          disabled={businesses.isPending}
-          data-testid="assign-business"
-        />
-        <ScopeChoice
-          value={scope}
-          onChange={(next) => {
-            assign.reset();
-            setScope(next);
-          }}
-          total={total}
-          selectedCount={selectedCount}
-        />
-        <PreviewBox>
-          {businessId === null ? (
-            <Text size="sm" c="dimmed">
-              Choose a business to see exactly what would change.
-            </Text>
-          ) : preview.isFetching ? (
-            <Text size="sm" c="dimmed">
-              Counting…
-            </Text>
-          ) : preview.isError ? (
-            <Text size="sm" c="red" data-testid="assign-preview-error">
-              {errorMessage(preview.error)}
-            </Text>
-          ) : preview.data ? (
-            <Text size="sm" data-testid="assign-preview">
-              <strong data-testid="assign-preview-count">{preview.data.count}</strong> {preview.data.count === 1 ? 'orphan' : 'orphans'} will be assigned to{' '}
-              <strong data-testid="assign-preview-business">{preview.data.business.name}</strong>.
-            </Text>
-          ) : null}
-        </PreviewBox>
-        {assign.isError && (
-          <ChangeError error={assign.error} conflict={conflict} failedTitle="Nothing was assigned" testId="assign-error" repreviewTestId="assign-repreview" onPreviewAgain={previewAgain} />
-        )}
-        <Group justify="space-between">
-          <Button variant="default" onClick={onBack} disabled={assign.isPending} data-testid="assign-back">
-            Back to the check
-          </Button>
-          <Button
-            onClick={confirm}
-            loading={assign.isPending}
-            disabled={!preview.data || preview.isFetching || preview.data.count === 0 || conflict}
-            data-testid="assign-confirm"
-          >
-            {preview.data && !preview.isFetching ? `Assign ${formatCount(preview.data.count)} to ${preview.data.business.name}` : 'Assign'}
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+      </PreviewBox>
+      {assign.isError && (
+        <ChangeError error={assign.error} conflict={conflict} failedTitle="Nothing was assigned" testId="assign-error" repreviewTestId="assign-repreview" onPreviewAgain={previewAgain} />
+      )}
+      <ChangeActions
+        backTestId="assign-back"
+        onBack={onBack}
+        pending={assign.isPending}
+        confirm={{
+          label: found ? `Assign ${formatCount(found.count)} to ${found.business.name}` : 'Assign',
+          onClick: confirm,
+          disabled: !found || found.count === 0 || conflict,
+          testId: 'assign-confirm',
+        }}
+      />
+    </ChangeFrame>
   );
 }
 
-export function PreviewBox({ children }: { children: ReactNode }) {
+/** The enabled businesses, searchable; an alert above the field when they could not be listed. */
+function BusinessChoice({ value, onChange }: { value: number | null; onChange(id: number | null): void }) {
+  const businesses = useBusinesses();
+  const options = (businesses.data ?? []).filter((business) => !business.disabled).map((business) => ({ value: String(business.id), label: business.name }));
   return (
-    <Paper withBorder p="sm" bg="var(--mantine-color-default-hover)">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600} mb={4}>
-        Preview
-      </Text>
-      {children}
-    </Paper>
+    <>
+      {businesses.isError && (
+        <Alert color="red" title="The businesses could not be listed">
+          {errorMessage(businesses.error)}
+        </Alert>
+      )}
+      <Select
+        label="Business"
+        placeholder={businesses.isPending ? 'Loading businesses…' : options.length ? 'Search a business' : 'No enabled business'}
+        data={options}
+        value={value === null ? null : String(value)}
+        onChange={(next) => onChange(next === null ? null : Number(next))}
+        searchable
+        nothingFoundMessage="No enabled business matches"
+        disabled={businesses.isPending}
+        data-testid="assign-business"
+      />
+    </>
   );
 }

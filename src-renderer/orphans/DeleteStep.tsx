@@ -1,26 +1,19 @@
 // Step 2b: preview the count, type the exact phrase (`delete N orphans`), confirm; main backs the file up first.
-import { Button, Code, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Code, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { orphanDeletionPhrase, type OrphanSelectionInput } from '../../src-shared/schemas/orphans';
+import { orphanDeletionPhrase } from '../../src-shared/schemas/orphans';
 import { formatCount } from '../lib/format';
-import { errorMessage, isApiError } from '../queries/client';
+import { isApiError } from '../queries/client';
 import { useDeleteOrphans, useDeletePreview } from '../queries/orphans';
-import { PreviewBox } from './AssignStep';
-import { ScopeChoice, type Scope } from './ScopeChoice';
+import { ChangeActions, ChangeFrame, PreviewBox, PreviewState, useChangeScope, type ChangeStepProps } from './ChangeParts';
 import { ChangeError } from './ChangeError';
+import { ScopeChoice } from './ScopeChoice';
 
-interface Props {
-  total: number;
-  selectedCount: number;
-  selectedSelection: OrphanSelectionInput | null;
-  onBack(): void;
-  onDone(result: { deleted: number; backupPath: string | null }): void;
-}
+type Props = ChangeStepProps<{ deleted: number; backupPath: string | null }>;
 
 export function DeleteStep({ total, selectedCount, selectedSelection, onBack, onDone }: Props) {
-  const [scope, setScope] = useState<Scope>(selectedSelection ? 'selected' : 'all');
+  const { scope, setScope, selection } = useChangeScope(selectedSelection);
   const [typed, setTyped] = useState('');
-  const selection: OrphanSelectionInput = scope === 'selected' && selectedSelection ? selectedSelection : { kind: 'all' };
   const preview = useDeletePreview(selection);
   const remove = useDeleteOrphans();
   const conflict = isApiError(remove.error, 'CONFLICT');
@@ -40,68 +33,66 @@ export function DeleteStep({ total, selectedCount, selectedSelection, onBack, on
   };
 
   return (
-    <Paper withBorder p="md" data-testid="orphans-delete">
-      <Stack gap="md" maw={640}>
-        <Title order={3} size="h4">
-          Delete orphans
-        </Title>
-        <Text size="sm">
-          The runs are removed with their progress and results. A backup of the whole database is made first, beside it: the deleted runs can be
-          recovered from that copy.
-        </Text>
-        <ScopeChoice
-          value={scope}
-          onChange={(next) => {
-            remove.reset();
-            setTyped('');
-            setScope(next);
-          }}
-          total={total}
-          selectedCount={selectedCount}
-        />
-        <PreviewBox>
-          {preview.isFetching ? (
-            <Text size="sm" c="dimmed">
-              Counting…
-            </Text>
-          ) : preview.isError ? (
-            <Text size="sm" c="red" data-testid="delete-preview-error">
-              {errorMessage(preview.error)}
-            </Text>
-          ) : preview.data ? (
+    <ChangeFrame
+      testId="orphans-delete"
+      title="Delete orphans"
+      intro="The runs are removed with their progress and results. A backup of the whole database is made first, beside it: the deleted runs can be recovered from that copy."
+    >
+      <ScopeChoice
+        value={scope}
+        onChange={(next) => {
+          remove.reset();
+          setTyped('');
+          setScope(next);
+        }}
+        total={total}
+        selectedCount={selectedCount}
+      />
+      <PreviewBox>
+        <PreviewState preview={preview} errorTestId="delete-preview-error">
+          {(data) => (
             <Text size="sm" data-testid="delete-preview">
-              <strong data-testid="delete-preview-count">{preview.data.count}</strong> {preview.data.count === 1 ? 'orphan' : 'orphans'} will be deleted.
+              <strong data-testid="delete-preview-count">{data.count}</strong> {data.count === 1 ? 'orphan' : 'orphans'} will be deleted.
             </Text>
-          ) : null}
-        </PreviewBox>
-        {phrase !== null && count !== null && count > 0 && (
-          <Stack gap={6}>
-            <Text size="sm">
-              To confirm, type <Code data-testid="delete-phrase">{phrase}</Code> exactly:
-            </Text>
-            <TextInput
-              aria-label="Confirmation phrase"
-              value={typed}
-              onChange={(e) => setTyped(e.currentTarget.value)}
-              placeholder={phrase}
-              autoComplete="off"
-              error={typed !== '' && !matches && !phrase.startsWith(typed) ? 'That is not the phrase' : undefined}
-              data-testid="delete-confirm-input"
-            />
-          </Stack>
-        )}
-        {remove.isError && (
-          <ChangeError error={remove.error} conflict={conflict} failedTitle="Nothing was deleted" testId="delete-error" repreviewTestId="delete-repreview" onPreviewAgain={previewAgain} />
-        )}
-        <Group justify="space-between">
-          <Button variant="default" onClick={onBack} disabled={remove.isPending} data-testid="delete-back">
-            Back to the check
-          </Button>
-          <Button color="red" onClick={confirm} loading={remove.isPending} disabled={!matches || conflict} data-testid="delete-confirm">
-            {count !== null ? `Back up, then delete ${formatCount(count)}` : 'Delete'}
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
+          )}
+        </PreviewState>
+      </PreviewBox>
+      {phrase !== null && count !== null && count > 0 && <PhraseInput phrase={phrase} typed={typed} onType={setTyped} />}
+      {remove.isError && (
+        <ChangeError error={remove.error} conflict={conflict} failedTitle="Nothing was deleted" testId="delete-error" repreviewTestId="delete-repreview" onPreviewAgain={previewAgain} />
+      )}
+      <ChangeActions
+        backTestId="delete-back"
+        onBack={onBack}
+        pending={remove.isPending}
+        confirm={{
+          label: count !== null ? `Back up, then delete ${formatCount(count)}` : 'Delete',
+          onClick: confirm,
+          disabled: !matches || conflict,
+          testId: 'delete-confirm',
+          color: 'red',
+        }}
+      />
+    </ChangeFrame>
+  );
+}
+
+/** The phrase to type, and the field it is typed in (it says so once the text can no longer become the phrase). */
+function PhraseInput({ phrase, typed, onType }: { phrase: string; typed: string; onType(text: string): void }) {
+  return (
+    <Stack gap={6}>
+      <Text size="sm">
+        To confirm, type <Code data-testid="delete-phrase">{phrase}</Code> exactly:
+      </Text>
+      <TextInput
+        aria-label="Confirmation phrase"
+        value={typed}
+        onChange={(e) => onType(e.currentTarget.value)}
+        placeholder={phrase}
+        autoComplete="off"
+        error={typed !== '' && !phrase.startsWith(typed) ? 'That is not the phrase' : undefined}
+        data-testid="delete-confirm-input"
+      />
+    </Stack>
   );
 }

@@ -1,5 +1,6 @@
 // Orphaned runs as a table: the check's list (with a checkbox per run) and each suggested group's preview.
 import { Checkbox, Table, Text } from '@mantine/core';
+import { type ReactNode } from 'react';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { StatusBadge } from '../automation/StatusBadge';
 import { formatDateTime } from '../lib/format';
@@ -24,8 +25,61 @@ interface Props {
   state?: 'loading' | 'loaded';
 }
 
+/** The columns after the checkbox: each one's header, its cell's maximum width, and what the cell shows of a run. */
+const COLUMNS: { title: string; maw?: number; cell(run: JobRunView): ReactNode }[] = [
+  {
+    title: 'Run',
+    cell: (run) => (
+      <>
+        <Text size="sm">#{run.id}</Text>
+        {run.legacyId && (
+          <Text size="xs" c="dimmed" title={run.legacyId}>
+            {run.legacyId.slice(0, 8)}…
+          </Text>
+        )}
+      </>
+    ),
+  },
+  { title: 'Job type', cell: (run) => <Text size="sm">{run.jobType}</Text> },
+  { title: 'Status', cell: (run) => <StatusBadge status={run.status} /> },
+  {
+    title: 'Triggered by',
+    maw: 220,
+    cell: (run) => (
+      <Text size="sm" truncate title={run.triggeredBy ?? undefined} data-testid={`orphan-triggered-by-${run.id}`}>
+        {run.triggeredBy ?? '—'}
+      </Text>
+    ),
+  },
+  {
+    title: 'Former business',
+    cell: (run) => (
+      <Text size="xs" c="dimmed" title={run.orphanedFrom ?? undefined}>
+        {run.orphanedFrom ? `${run.orphanedFrom.slice(0, 8)}…` : '—'}
+      </Text>
+    ),
+  },
+  {
+    title: 'Created',
+    cell: (run) => (
+      <Text size="sm" data-testid={`orphan-created-${run.id}`} data-ms={run.createdAt}>
+        {formatDateTime(run.createdAt)}
+      </Text>
+    ),
+  },
+  {
+    title: 'Error',
+    maw: 260,
+    cell: (run) => (
+      <Text size="xs" c="red" lineClamp={1} title={run.error ?? undefined}>
+        {run.error ?? ''}
+      </Text>
+    ),
+  },
+];
+
 export function OrphanRunsTable({ runs, loading, emptyText, selection, testId, state }: Props) {
-  const columns = selection ? 8 : 7;
+  const columns = COLUMNS.length + (selection ? 1 : 0);
   return (
     <Table striped highlightOnHover withTableBorder data-testid={testId} data-state={state}>
       <Table.Thead>
@@ -42,33 +96,17 @@ export function OrphanRunsTable({ runs, loading, emptyText, selection, testId, s
               />
             </Table.Th>
           )}
-          <Table.Th>Run</Table.Th>
-          <Table.Th>Job type</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>Triggered by</Table.Th>
-          <Table.Th>Former business</Table.Th>
-          <Table.Th>Created</Table.Th>
-          <Table.Th>Error</Table.Th>
+          {COLUMNS.map((column) => (
+            <Table.Th key={column.title}>{column.title}</Table.Th>
+          ))}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {loading && (
-          <Table.Tr>
-            <Table.Td colSpan={columns}>
-              <Text c="dimmed" size="sm">
-                Loading orphans…
-              </Text>
-            </Table.Td>
-          </Table.Tr>
-        )}
+        {loading && <MessageRow colSpan={columns}>Loading orphans…</MessageRow>}
         {!loading && runs.length === 0 && (
-          <Table.Tr>
-            <Table.Td colSpan={columns}>
-              <Text c="dimmed" size="sm" data-testid={`${testId}-empty`}>
-                {emptyText}
-              </Text>
-            </Table.Td>
-          </Table.Tr>
+          <MessageRow colSpan={columns} testId={`${testId}-empty`}>
+            {emptyText}
+          </MessageRow>
         )}
         {runs.map((run) => (
           <Table.Tr key={run.id} data-testid={`orphan-row-${run.id}`}>
@@ -83,43 +121,27 @@ export function OrphanRunsTable({ runs, loading, emptyText, selection, testId, s
                 />
               </Table.Td>
             )}
-            <Table.Td>
-              <Text size="sm">#{run.id}</Text>
-              {run.legacyId && (
-                <Text size="xs" c="dimmed" title={run.legacyId}>
-                  {run.legacyId.slice(0, 8)}…
-                </Text>
-              )}
-            </Table.Td>
-            <Table.Td>
-              <Text size="sm">{run.jobType}</Text>
-            </Table.Td>
-            <Table.Td>
-              <StatusBadge status={run.status} />
-            </Table.Td>
-            <Table.Td maw={220}>
-              <Text size="sm" truncate title={run.triggeredBy ?? undefined} data-testid={`orphan-triggered-by-${run.id}`}>
-                {run.triggeredBy ?? '—'}
-              </Text>
-            </Table.Td>
-            <Table.Td>
-              <Text size="xs" c="dimmed" title={run.orphanedFrom ?? undefined}>
-                {run.orphanedFrom ? `${run.orphanedFrom.slice(0, 8)}…` : '—'}
-              </Text>
-            </Table.Td>
-            <Table.Td>
-              <Text size="sm" data-testid={`orphan-created-${run.id}`} data-ms={run.createdAt}>
-                {formatDateTime(run.createdAt)}
-              </Text>
-            </Table.Td>
-            <Table.Td maw={260}>
-              <Text size="xs" c="red" lineClamp={1} title={run.error ?? undefined}>
-                {run.error ?? ''}
-              </Text>
-            </Table.Td>
+            {COLUMNS.map((column) => (
+              <Table.Td key={column.title} maw={column.maw}>
+                {column.cell(run)}
+              </Table.Td>
+            ))}
           </Table.Tr>
         ))}
       </Table.Tbody>
     </Table>
+  );
+}
+
+/** A row across the whole table with one dimmed line: loading, or why there is no run. */
+function MessageRow({ colSpan, testId, children }: { colSpan: number; testId?: string; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Td colSpan={colSpan}>
+        <Text c="dimmed" size="sm" data-testid={testId}>
+          {children}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
   );
 }

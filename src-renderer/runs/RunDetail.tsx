@@ -2,6 +2,7 @@
 import { Alert, Anchor, Badge, Button, Code, Drawer, Group, Loader, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { type ReactNode } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
+import { type JobRunDetailView } from '../../src-shared/schemas/jobs';
 import { ownerLabel } from '../automation/RunLists';
 import { StatusBadge } from '../automation/StatusBadge';
 import { formatDateTime, formatDuration, TRIGGER_LABELS } from '../lib/format';
@@ -21,10 +22,11 @@ export function RunDetailDrawer({ runId, session, onClose }: { runId: number | n
 
 function RunDetail({ runId, session }: { runId: number; session: SessionView }) {
   const detail = useRunDetail(runId);
+  // Asked for beside the run, not after it: both load at once.
   const trail = useRunAuditTrail(runId);
+  // Held here, not in RunHeader: its state (a failed retry's error) outlasts the header while the run loads again.
   const retry = useRetryRun();
   const types = useJobTypes();
-  const askCancel = useUiStore((state) => state.setCancelConfirmRunId);
 
   if (detail.isPending) {
     return <Loader aria-label="Loading the run" />;
@@ -38,13 +40,47 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
   }
   const run = detail.data;
   const mayControl = mayControlRun(session.user, run);
-  const unfinished = run.status === 'unfinished';
   // A type this app has no handler for (a server-edition one) cannot run here: main would refuse the retry.
   const unknownType = types.data?.find((type) => type.key === run.jobType)?.registered === false;
   const mayRetry = mayControl && isRetryable(run) && !unknownType;
 
   return (
     <Stack data-testid="run-detail" data-run-id={run.id} gap="md">
+      <RunHeader run={run} retry={retry} mayRetry={mayRetry} mayCancel={mayControl && isCancellable(run)} />
+      {run.status === 'running' && (
+        <div>
+          <Progress value={(run.progress ?? 0) * 100} animated aria-label="Progress" />
+          <Text size="xs" c="dimmed">
+            {Math.round((run.progress ?? 0) * 100)}% {run.progressMessage ?? ''}
+          </Text>
+        </div>
+      )}
+
+      {run.status === 'unfinished' && <UnfinishedNote run={run} mayRetry={mayRetry} unknownType={unknownType} />}
+
+      <RunFacts run={run} />
+
+      {run.error && (
+        <Alert color="red" title="Error" data-testid="run-error">
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+            {run.error}
+          </Text>
+        </Alert>
+      )}
+
+      <JsonSection title="Params" value={run.params} testId="run-params" />
+      <JsonSection title="Result" value={run.result} testId="run-result" />
+
+      <AuditTrail trail={trail} />
+    </Stack>
+  );
+}
+
+/** The job type and status, Retry and Cancel when allowed, and why a retry failed. */
+function RunHeader({ run, retry, mayRetry, mayCancel }: { run: JobRunDetailView; retry: ReturnType<typeof useRetryRun>; mayRetry: boolean; mayCancel: boolean }) {
+  const askCancel = useUiStore((state) => state.setCancelConfirmRunId);
+  return (
+    <>
       <Group justify="space-between">
         <Group gap="sm">
           <Title order={3} size="h4">
@@ -63,7 +99,7 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
               Retry
             </Button>
           )}
-          {mayControl && isCancellable(run) && (
+          {mayCancel && (
             <Button variant="light" color="red" data-testid="run-cancel" onClick={() => askCancel(run.id)}>
               Cancel
             </Button>
@@ -71,100 +107,95 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
         </Group>
       </Group>
       {retry.isError && <Alert color="red">{errorMessage(retry.error)}</Alert>}
-      {run.status === 'running' && (
-        <div>
-          <Progress value={(run.progress ?? 0) * 100} animated aria-label="Progress" />
-          <Text size="xs" c="dimmed">
-            {Math.round((run.progress ?? 0) * 100)}% {run.progressMessage ?? ''}
-          </Text>
-        </div>
+    </>
+  );
+}
+
+/** A run the server edition left unfinished: what it recorded, and whether Retry can run it here. */
+function UnfinishedNote({ run, mayRetry, unknownType }: { run: JobRunDetailView; mayRetry: boolean; unknownType: boolean }) {
+  return (
+    <Alert color="violet" title="Not finished in the server edition" data-testid="run-unfinished">
+      <Text size="sm">
+        {run.startedAt === null ? 'It was queued there' : `It had started there at ${formatDateTime(run.startedAt)}`}
+        {run.finishedAt === null ? ' and no end was recorded.' : ' and no outcome was recorded, only the end time below.'} This app never runs or times
+        it.{' '}
+        {mayRetry && 'Retry runs it again here as a new run; this one stays as it was.'}
+        {unknownType && `It cannot be retried here: this app has no handler for its job type, ${run.jobType}.`}
+      </Text>
+    </Alert>
+  );
+}
+
+/** Who the run belongs to, how and by whom it was triggered, its times, and where it came from. */
+function RunFacts({ run }: { run: JobRunDetailView }) {
+  const unfinished = run.status === 'unfinished';
+  return (
+    <SimpleGrid cols={2} spacing="xs" verticalSpacing={4}>
+      <Fact label="Belongs to">{ownerLabel(run)}</Fact>
+      <Fact label="Trigger">{TRIGGER_LABELS[run.trigger] ?? run.trigger}</Fact>
+      <Fact label="Triggered by">{run.triggeredBy ?? '—'}</Fact>
+      <Fact label="Cancelled by">{run.cancelledByUserId !== null ? `user #${run.cancelledByUserId}` : '—'}</Fact>
+      <Fact label="Created">{formatDateTime(run.createdAt)}</Fact>
+      <Fact label="Started">{formatDateTime(run.startedAt)}</Fact>
+      {/* An unfinished run shows only what the server edition recorded, as its record. */}
+      {(!unfinished || run.finishedAt !== null) && <Fact label={unfinished ? 'Finished (as recorded there)' : 'Finished'}>{formatDateTime(run.finishedAt)}</Fact>}
+      {(!unfinished || run.durationMs !== null) && <Fact label={unfinished ? 'Duration (as recorded there)' : 'Duration'}>{formatDuration(run.durationMs)}</Fact>}
+      {run.retryOfRunId !== null && (
+        <Fact label="Retry of">
+          <Anchor href={hrefFor(`/runs/${run.retryOfRunId}`)} data-testid="run-retry-of">
+            #{run.retryOfRunId}
+          </Anchor>
+        </Fact>
       )}
+      {run.scheduleId !== null && <Fact label="Schedule">#{run.scheduleId}</Fact>}
+      {run.legacyId && <Fact label="Server-edition id">{run.legacyId}</Fact>}
+    </SimpleGrid>
+  );
+}
 
-      {unfinished && (
-        <Alert color="violet" title="Not finished in the server edition" data-testid="run-unfinished">
-          <Text size="sm">
-            {run.startedAt === null ? 'It was queued there' : `It had started there at ${formatDateTime(run.startedAt)}`}
-            {run.finishedAt === null ? ' and no end was recorded.' : ' and no outcome was recorded, only the end time below.'} This app never runs or times
-            it.{' '}
-            {mayRetry && 'Retry runs it again here as a new run; this one stays as it was.'}
-            {unknownType && `It cannot be retried here: this app has no handler for its job type, ${run.jobType}.`}
-          </Text>
-        </Alert>
-      )}
-
-      <SimpleGrid cols={2} spacing="xs" verticalSpacing={4}>
-        <Fact label="Belongs to">{ownerLabel(run)}</Fact>
-        <Fact label="Trigger">{TRIGGER_LABELS[run.trigger] ?? run.trigger}</Fact>
-        <Fact label="Triggered by">{run.triggeredBy ?? '—'}</Fact>
-        <Fact label="Cancelled by">{run.cancelledByUserId !== null ? `user #${run.cancelledByUserId}` : '—'}</Fact>
-        <Fact label="Created">{formatDateTime(run.createdAt)}</Fact>
-        <Fact label="Started">{formatDateTime(run.startedAt)}</Fact>
-        {/* An unfinished run shows only what the server edition recorded, as its record. */}
-        {(!unfinished || run.finishedAt !== null) && <Fact label={unfinished ? 'Finished (as recorded there)' : 'Finished'}>{formatDateTime(run.finishedAt)}</Fact>}
-        {(!unfinished || run.durationMs !== null) && <Fact label={unfinished ? 'Duration (as recorded there)' : 'Duration'}>{formatDuration(run.durationMs)}</Fact>}
-        {run.retryOfRunId !== null && (
-          <Fact label="Retry of">
-            <Anchor href={hrefFor(`/runs/${run.retryOfRunId}`)} data-testid="run-retry-of">
-              #{run.retryOfRunId}
-            </Anchor>
-          </Fact>
-        )}
-        {run.scheduleId !== null && <Fact label="Schedule">#{run.scheduleId}</Fact>}
-        {run.legacyId && <Fact label="Server-edition id">{run.legacyId}</Fact>}
-      </SimpleGrid>
-
-      {run.error && (
-        <Alert color="red" title="Error" data-testid="run-error">
-          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-            {run.error}
-          </Text>
-        </Alert>
-      )}
-
-      <JsonSection title="Params" value={run.params} testId="run-params" />
-      <JsonSection title="Result" value={run.result} testId="run-result" />
-
-      <div data-testid="run-audit-trail" data-state={trail.isPending ? 'loading' : 'loaded'}>
-        <Title order={4} size="h6" mb={4}>
-          Audit trail
-        </Title>
-        {trail.isPending ? (
-          <Loader size="sm" />
-        ) : trail.isError ? (
-          <Alert color="red">{errorMessage(trail.error)}</Alert>
-        ) : trail.data.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            No audit events for this run.
-          </Text>
-        ) : (
-          <Table striped withTableBorder fz="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Who</Table.Th>
-                <Table.Th>What</Table.Th>
+/** The audit events about the run: when, who (with their role), what. */
+function AuditTrail({ trail }: { trail: ReturnType<typeof useRunAuditTrail> }) {
+  return (
+    <div data-testid="run-audit-trail" data-state={trail.isPending ? 'loading' : 'loaded'}>
+      <Title order={4} size="h6" mb={4}>
+        Audit trail
+      </Title>
+      {trail.isPending ? (
+        <Loader size="sm" />
+      ) : trail.isError ? (
+        <Alert color="red">{errorMessage(trail.error)}</Alert>
+      ) : trail.data.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No audit events for this run.
+        </Text>
+      ) : (
+        <Table striped withTableBorder fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>When</Table.Th>
+              <Table.Th>Who</Table.Th>
+              <Table.Th>What</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {trail.data.map((event) => (
+              <Table.Tr key={event.id}>
+                <Table.Td>{formatDateTime(event.at)}</Table.Td>
+                <Table.Td>
+                  {event.actorLabel}
+                  {event.actorRole && (
+                    <Badge ml={4} size="xs" variant="outline">
+                      {event.actorRole}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>{event.action}</Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {trail.data.map((event) => (
-                <Table.Tr key={event.id}>
-                  <Table.Td>{formatDateTime(event.at)}</Table.Td>
-                  <Table.Td>
-                    {event.actorLabel}
-                    {event.actorRole && (
-                      <Badge ml={4} size="xs" variant="outline">
-                        {event.actorRole}
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{event.action}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </div>
-    </Stack>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </div>
   );
 }
 

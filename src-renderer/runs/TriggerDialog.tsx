@@ -22,6 +22,58 @@ export function TriggerDialog({ session }: { session: SessionView }) {
 }
 
 function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void }) {
+  const form = useTriggerForm(session, onDone);
+  const { types, create, isSystemAdmin, jobType, fields, errors } = form;
+
+  return (
+    <form onSubmit={form.submit} data-testid="trigger-dialog" noValidate>
+      <Stack>
+        {types.isError && <Alert color="red">{errorMessage(types.error)}</Alert>}
+        <Select
+          label="Job type"
+          placeholder={types.isPending ? 'Loading…' : 'Choose a job type'}
+          data={form.registered.map((type) => ({ value: type.key, label: type.title ? `${type.title} (${type.key})` : type.key }))}
+          value={form.jobTypeKey}
+          onChange={form.setJobTypeKey}
+          searchable
+          required
+          data-testid="trigger-jobtype"
+          data-autofocus
+          comboboxProps={{ withinPortal: true }}
+        />
+        {jobType?.description && (
+          <Text size="sm" c="dimmed">
+            {jobType.description}
+          </Text>
+        )}
+        {isSystemAdmin && jobType && <TargetSelect jobType={jobType} options={form.targetOptions} value={form.target} onChange={form.setTarget} />}
+        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={form.values} errors={errors.byField} onChange={form.setValues} />
+        {jobType && fields.length === 0 && (
+          <Text size="sm" c="dimmed">
+            This job type has no parameters.
+          </Text>
+        )}
+        {create.isError && (
+          <Alert color="red" role="alert" data-testid="trigger-error">
+            {isApiError(create.error, 'VALIDATION') && errors.rest.length === 0 ? 'Check the highlighted fields: ' : ''}
+            {errorMessage(create.error)}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Close
+          </Button>
+          <Button type="submit" loading={create.isPending} disabled={!jobType || (isSystemAdmin && !form.target)} data-testid="trigger-submit">
+            Trigger run
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** The form's state: the registered job types, the one chosen, its param values and target, and the create (mutation) it submits. */
+function useTriggerForm(session: SessionView, onDone: () => void) {
   const types = useJobTypes();
   const create = useCreateRun();
   const isSystemAdmin = session.user.role === 'system_admin';
@@ -42,7 +94,6 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
   }, [jobType, isSystemAdmin, session]);
 
   const targetOptions = runTargetOptions(jobType, businesses.data);
-
   const errors = create.isError && isApiError(create.error, 'VALIDATION') ? fieldErrors(create.error.message, fields) : { byField: {}, rest: [] };
 
   const submit = (event: FormEvent) => {
@@ -60,62 +111,23 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
     );
   };
 
+  return { types, create, isSystemAdmin, registered, jobTypeKey, setJobTypeKey, jobType, fields, values, setValues, target, setTarget, targetOptions, errors, submit };
+}
+
+/** Where the run runs (system admins): the businesses and system-wide, as the job type's scope allows. */
+function TargetSelect({ jobType, options, value, onChange }: { jobType: JobTypeView; options: { value: string; label: string }[]; value: string | null; onChange(target: string | null): void }) {
   return (
-    <form onSubmit={submit} data-testid="trigger-dialog" noValidate>
-      <Stack>
-        {types.isError && <Alert color="red">{errorMessage(types.error)}</Alert>}
-        <Select
-          label="Job type"
-          placeholder={types.isPending ? 'Loading…' : 'Choose a job type'}
-          data={registered.map((type) => ({ value: type.key, label: type.title ? `${type.title} (${type.key})` : type.key }))}
-          value={jobTypeKey}
-          onChange={setJobTypeKey}
-          searchable
-          required
-          data-testid="trigger-jobtype"
-          data-autofocus
-          comboboxProps={{ withinPortal: true }}
-        />
-        {jobType?.description && (
-          <Text size="sm" c="dimmed">
-            {jobType.description}
-          </Text>
-        )}
-        {isSystemAdmin && jobType && (
-          <Select
-            label="Run in"
-            description={jobType.scope === 'system' ? 'This job type runs system-wide only.' : jobType.scope === 'business' ? 'This job type runs in a business.' : 'A business, or system-wide.'}
-            data={targetOptions}
-            value={target}
-            onChange={setTarget}
-            searchable
-            required
-            data-testid="trigger-target"
-            comboboxProps={{ withinPortal: true }}
-          />
-        )}
-        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={values} errors={errors.byField} onChange={setValues} />
-        {jobType && fields.length === 0 && (
-          <Text size="sm" c="dimmed">
-            This job type has no parameters.
-          </Text>
-        )}
-        {create.isError && (
-          <Alert color="red" role="alert" data-testid="trigger-error">
-            {isApiError(create.error, 'VALIDATION') && errors.rest.length === 0 ? 'Check the highlighted fields: ' : ''}
-            {errorMessage(create.error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Close
-          </Button>
-          <Button type="submit" loading={create.isPending} disabled={!jobType || (isSystemAdmin && !target)} data-testid="trigger-submit">
-            Trigger run
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <Select
+      label="Run in"
+      description={jobType.scope === 'system' ? 'This job type runs system-wide only.' : jobType.scope === 'business' ? 'This job type runs in a business.' : 'A business, or system-wide.'}
+      data={options}
+      value={value}
+      onChange={onChange}
+      searchable
+      required
+      data-testid="trigger-target"
+      comboboxProps={{ withinPortal: true }}
+    />
   );
 }
 
