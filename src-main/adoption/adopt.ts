@@ -175,6 +175,7 @@ interface BuildContext extends AdoptionOptions {
  * Longer than 80 lines on purpose: one connection's transaction, lock mode and journal run through it in order, the
  * workers start and are awaited at the points that order allows, and the timer's laps name its phases.
  */
+// eslint-disable-next-line max-lines-per-function -- one transaction's phases in order; the reason is above.
 async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], plan: LegacyPlan, context: BuildContext): Promise<AdoptionReport> {
   const { onProgress: progress, timer } = context;
   const adoptedAt = context.adoptedAt.getTime();
