@@ -9,6 +9,8 @@ import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { businesses, users, type UserRow } from '../db/schema';
 import { recordAuditEvent, userAuditActor, type AuditActor } from '../audit/record';
 import { hashPassword, unmatchableHash, verifyPassword } from './passwords';
+import { z } from 'zod';
+import { parseOrRefuse } from '../../src-shared/field-issues';
 
 /** Consecutive failed sign-ins that lock an account. */
 export const MAX_FAILED_LOGINS = 5;
@@ -73,8 +75,7 @@ export function normalizeEmail(email: string): string {
 
 /** The service-side check of a new password (the IPC contract checks it too; the CLI and tests call services directly). */
 export function requireValidPassword(password: string): void {
-  const checked = passwordSchema.safeParse(password);
-  if (!checked.success) throw new AppError('VALIDATION', `password ${checked.error.issues[0]?.message ?? 'is not valid'}`);
+  parseOrRefuse(z.strictObject({ password: passwordSchema }), { password });
 }
 
 

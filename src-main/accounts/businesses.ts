@@ -2,7 +2,7 @@
 // the businesses screen (system admins only), each with its audit event in the same transaction.
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { reachOf } from '../../src-shared/access';
-import { AppError } from '../../src-shared/errors';
+import { AppError, invalidField } from '../../src-shared/errors';
 import type { BusinessView } from '../../src-shared/schemas/accounts';
 import { ownBusiness, requireReach, type Actor } from '../access/policy';
 import { backupDatabase, backupPathFor } from '../db/backup';
@@ -58,11 +58,9 @@ export function createBusiness(db: AppDatabase, input: CreateBusinessInput): Bus
 }
 
 /** A business that users or runs may be placed in: it exists and is not disabled. */
-export function requireEnabledBusiness(db: AppDatabase, id: number): BusinessRow {
+export function requireEnabledBusiness(db: AppDatabase, id: number, field = 'businessId'): BusinessRow {
   const business = requireBusiness(db, id);
-  if (business.disabledAt !== null) {
-    throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it first.`);
-  }
+  if (business.disabledAt !== null) throw invalidField(field, `Business "${business.name}" is disabled; enable it first.`);
   return business;
 }
 
@@ -186,7 +184,7 @@ export async function deleteBusiness(
 function requireDeletionConfirmed(db: AppDatabase, input: BusinessDeletionInput): BusinessDeletionPreview {
   const business = requireBusiness(db, input.id);
   if (input.confirmName !== business.name) {
-    throw new AppError('VALIDATION', `confirmName must be the business's name exactly: "${business.name}". Nothing was deleted.`);
+    throw invalidField('confirmName', `Confirmation must be the business's name exactly, "${business.name}". Nothing was deleted.`);
   }
   const preview = deletionPreview(db, business);
   if (preview.runs !== input.expectedRuns) {
@@ -207,8 +205,8 @@ function deletionPreview(db: AppDatabase, business: BusinessRow): BusinessDeleti
 
 function requireBusinessName(name: string): string {
   const trimmed = name.trim();
-  if (trimmed.length === 0) throw new AppError('VALIDATION', 'name must not be blank');
-  if (trimmed.length > 100) throw new AppError('VALIDATION', 'name must be at most 100 characters');
+  if (trimmed.length === 0) throw invalidField('name', 'Name is required.');
+  if (trimmed.length > 100) throw invalidField('name', 'Name can be at most 100 characters.');
   return trimmed;
 }
 

@@ -21,6 +21,8 @@ import {
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { requireEnabledBusiness } from './businesses';
 import { hashPassword } from './passwords';
+import { z } from 'zod';
+import { parseOrRefuse } from '../../src-shared/field-issues';
 
 /** System admins: every user. Business admins: their own business's members and business admins. */
 export function listUsers(db: AppDatabase, actor: Actor): UserView[] {
@@ -157,9 +159,7 @@ export function deleteUser(db: AppDatabase, actor: Actor, input: { id: number })
 // ---- Rules ------------------------------------------------------------------------------------------
 
 function requireValidEmail(email: string): string {
-  const checked = emailSchema.safeParse(email);
-  if (!checked.success) throw new AppError('VALIDATION', `email ${checked.error.issues[0]?.message ?? 'is not valid'}`);
-  return normalizeEmail(checked.data);
+  return normalizeEmail(parseOrRefuse(z.strictObject({ email: emailSchema }), { email }).email);
 }
 
 function requireEmailFree(db: AppDatabase, email: string): void {

@@ -1,14 +1,14 @@
 // Reading the audit log: the list (audit.read: business admins their own business, system admins everything)
 // and one run's timeline. Writing is record.ts.
 import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
-import { AppError } from '../../src-shared/errors';
+import { invalidField } from '../../src-shared/errors';
 import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/schemas/audit';
 import { requireReach, ownBusiness, type Actor } from '../access/policy';
 import type { AppDatabase } from '../db/connection';
 import { auditEvents, type AuditEventRow } from '../db/schema';
 import { getJobRun } from '../history/runs';
 import type { TenantScope } from '../../src-shared/tenancy';
-import { decodePageCursor, encodePageCursor, isPositiveId } from '../services/page-cursor';
+import { decodePageCursor, encodePageCursor, isPositiveId, requirePageSize } from '../services/page-cursor';
 
 export const MAX_AUDIT_PAGE = 200;
 
@@ -42,7 +42,7 @@ export function listAuditEvents(
   input: ListAuditEventsInput,
 ): { events: AuditEventView[]; nextCursor: string | null } {
   const reach = requireReach(actor, 'audit.read');
-  const size = requirePageSize(input.limit);
+  const size = requirePageSize(input.limit, MAX_AUDIT_PAGE);
   const conditions: SQL[] = [];
   if (reach !== 'any') conditions.push(eq(auditEvents.businessId, ownBusiness(actor)));
   conditions.push(...filterConditions(input.filters));
@@ -62,12 +62,6 @@ export function listAuditEvents(
   };
 }
 
-function requirePageSize(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) {
-    throw new AppError('VALIDATION', `limit must be a whole number from 1 to ${MAX_AUDIT_PAGE}, got ${limit}`);
-  }
-  return limit;
-}
 
 type AuditFilters = ListAuditEventsInput['filters'];
 
@@ -80,7 +74,7 @@ function filterConditions(filters: AuditFilters): SQL[] {
   }
   if (filters.actorUserId !== undefined) conditions.push(eq(auditEvents.actorUserId, filters.actorUserId));
   if (filters.from !== undefined && filters.to !== undefined && filters.from >= filters.to) {
-    throw new AppError('VALIDATION', 'to: must be after from (from is inclusive, to exclusive)');
+    throw invalidField('to', 'To must be after From.');
   }
   if (filters.from !== undefined) conditions.push(gte(auditEvents.at, filters.from));
   if (filters.to !== undefined) conditions.push(lt(auditEvents.at, filters.to));
@@ -116,10 +110,10 @@ function encodeCursor(row: AuditEventRow): string {
 }
 
 function decodeCursor(cursor: string): AuditPosition {
-  const refusal = 'cursor is not a page cursor of the audit log; start again from the first page';
+  const refusal = 'Cursor is not a page of the audit log; start again from the first page.';
   const { v, kind, at, id } = decodePageCursor(cursor, refusal);
   if (v !== CURSOR_VERSION || kind !== CURSOR_KIND || typeof at !== 'number' || !Number.isSafeInteger(at) || !isPositiveId(id)) {
-    throw new AppError('VALIDATION', refusal);
+    throw invalidField('cursor', refusal);
   }
   return { at, id };
 }

@@ -6,7 +6,7 @@
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { reachOf } from '../../src-shared/access';
 import { ACTIVE_RUN_STATUSES, isRetryableStatus, RETRYABLE_RUN_STATUSES, type RunScope, type RunStatus } from '../../src-shared/domain';
-import { AppError } from '../../src-shared/errors';
+import { AppError, invalidField } from '../../src-shared/errors';
 import {
   BULK_INELIGIBLE_REASONS,
   MAX_BULK_RUNS,
@@ -33,6 +33,7 @@ import type { TenantScope } from '../../src-shared/tenancy';
 import { runScopeCondition } from '../tenancy/owner-sql';
 import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from '../usage/usage';
 import { inIdList } from '../db/id-list';
+import { plural } from '../../src-shared/text';
 
 // ---- Selection and eligibility --------------------------------------------------------------------
 
@@ -46,9 +47,9 @@ function selectionCondition(scope: TenantScope, selection: BulkSelectionInput): 
 }
 
 function requireIds(ids: readonly number[]): number[] {
-  if (!Array.isArray(ids) || ids.length === 0) throw new AppError('VALIDATION', 'selection.ids must list at least one run id');
+  if (!Array.isArray(ids) || ids.length === 0) throw invalidField('selection.ids', 'Select at least one run.');
   const invalid = ids.filter((id) => !Number.isSafeInteger(id) || id <= 0);
-  if (invalid.length > 0) throw new AppError('VALIDATION', `selection.ids must be positive whole numbers; not: ${invalid.slice(0, 10).join(', ')}`);
+  if (invalid.length > 0) throw invalidField('selection.ids', `Run ids must be positive whole numbers; not: ${invalid.slice(0, 10).join(', ')}.`);
   return [...new Set(ids)];
 }
 
@@ -156,7 +157,7 @@ function eligibleRunsNow(db: InTransaction, actor: Actor, scope: TenantScope, ac
 } {
   const expected = input.expectedEligible;
   if (!Number.isSafeInteger(expected) || expected < 0) {
-    throw new AppError('VALIDATION', `expectedEligible must be the eligible count from the preview, got ${expected}`);
+    throw invalidField('expectedEligible', `The eligible count must be the one the preview showed, not ${expected}.`);
   }
   const counted = classify(db, actor, scope, action, input.selection);
   if (counted.eligible > MAX_BULK_RUNS) {
@@ -317,7 +318,7 @@ export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope,
     .all();
   if (rows.length > MAX_EXPORT_ROWS) {
     const matching = db.orm.select({ n: count() }).from(jobRuns).where(where).get()?.n ?? rows.length;
-    throw new AppError('VALIDATION', `selection: matches ${matching} runs; one export holds at most ${MAX_EXPORT_ROWS}. Narrow the selection.`);
+    throw invalidField('selection', `The selection matches ${plural(matching, 'run')}; one export holds at most ${MAX_EXPORT_ROWS.toLocaleString('en-US')}. Narrow the selection.`);
   }
   const records = rows.map((run): CsvCell[] => [
     run.id,

@@ -2,14 +2,14 @@
 // search, the recent runs and the active queue. Cursors are opaque and continue only the order they came from.
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
-import { AppError } from '../../src-shared/errors';
+import { invalidField } from '../../src-shared/errors';
 import { JOB_RUN_SORT_FIELDS, MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type JobRunView, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { jobRuns } from '../db/schema';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
-import { decodePageCursor, encodePageCursor, isPositiveId } from '../services/page-cursor';
+import { decodePageCursor, encodePageCursor, isPositiveId, requirePageSize } from '../services/page-cursor';
 import { type JobRunListRow, selectRunList, toJobRunView } from './views';
 
 // ---- Lists: keyset pages --------------------------------------------------------------------------
@@ -71,23 +71,17 @@ function encodeCursor(order: RunOrder, run: JobRunListRow): string {
 }
 
 function decodeCursor(cursor: string, order: RunOrder): CursorPosition {
-  const refusal = 'cursor is not a page cursor of this list; start again from the first page';
+  const refusal = 'Cursor is not a page of this list; start again from the first page.';
   const { v, sort, key, id } = decodePageCursor(cursor, refusal);
-  if (v !== CURSOR_VERSION || typeof sort !== 'string') throw new AppError('VALIDATION', refusal);
+  if (v !== CURSOR_VERSION || typeof sort !== 'string') throw invalidField('cursor', refusal);
   if (sort !== order.tag) {
-    throw new AppError('VALIDATION', `cursor belongs to another sort (${sort}, not ${order.tag}); start again from the first page`);
+    throw invalidField('cursor', `Cursor belongs to another sort (${sort}, not ${order.tag}); start again from the first page.`);
   }
   const keyValid = key === null ? NULLABLE_SORT[order.field] : typeof key === 'number' && Number.isSafeInteger(key);
-  if (!keyValid || !isPositiveId(id)) throw new AppError('VALIDATION', refusal);
+  if (!keyValid || !isPositiveId(id)) throw invalidField('cursor', refusal);
   return { key: key as number | null, id };
 }
 
-function requirePageSize(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RUNS_PAGE) {
-    throw new AppError('VALIDATION', `limit must be a whole number from 1 to ${MAX_RUNS_PAGE}, got ${limit}`);
-  }
-  return limit;
-}
 
 /**
  * One page of the scope's runs in created_at order (optionally of one status), after a position or from the
@@ -131,7 +125,7 @@ function pageOfRuns(
   limit: number,
   statuses: readonly RunStatus[] = [],
 ): JobRunPageView {
-  const size = requirePageSize(limit);
+  const size = requirePageSize(limit, MAX_RUNS_PAGE);
   const after = cursor === null ? null : decodeCursor(cursor, order);
   const select = (extra: SQL[], status: RunStatus | null): (JobRunListRow & { businessName: string | null })[] => {
     if (!Array.isArray(conditions) && order.field === 'createdAt') return createdAtPage(db, conditions.scope, order, after, status, size);
@@ -226,9 +220,9 @@ function filterConditionsBesidesStatus(filters: JobRunFilters): SQL[] {
 
 function requireSort(sort: ListJobRunsInput['sort']): RunOrder {
   if (!(JOB_RUN_SORT_FIELDS as readonly string[]).includes(sort.field)) {
-    throw new AppError('VALIDATION', `sort.field must be one of ${JOB_RUN_SORT_FIELDS.join(', ')}`);
+    throw invalidField('sort.field', `Sort must be one of: ${JOB_RUN_SORT_FIELDS.join(', ')}.`);
   }
-  if (sort.direction !== 'asc' && sort.direction !== 'desc') throw new AppError('VALIDATION', 'sort.direction must be asc or desc');
+  if (sort.direction !== 'asc' && sort.direction !== 'desc') throw invalidField('sort.direction', 'Direction must be asc or desc.');
   return { tag: `${sort.field}:${sort.direction}`, field: sort.field, direction: sort.direction };
 }
 

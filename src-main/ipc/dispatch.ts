@@ -5,6 +5,7 @@ import { type z } from 'zod';
 import { type Action, type ChannelAccess, isChannelAccess } from '../../src-shared/access';
 import { type ChannelSpec, type ContractShape } from '../../src-shared/contract';
 import { AppError, errorEnvelope, okEnvelope, type Envelope } from '../../src-shared/errors';
+import { issuesSentence, toFieldIssues } from '../../src-shared/field-issues';
 
 /**
  * Admits a caller to a channel, or throws the AppError that refuses them (UNAUTHENTICATED, FORBIDDEN, …).
@@ -72,7 +73,10 @@ export function createDispatcher<K extends ContractShape, Ctx, SignedIn, InTenan
     const spec: ChannelSpec = contract[channel]!;
     const handler = handlers[channel] as (input: unknown, context: unknown) => unknown;
     const parsed = spec.input.safeParse(rawInput);
-    if (!parsed.success) return errorEnvelope('VALIDATION', describeIssues(parsed.error.issues));
+    if (!parsed.success) {
+      const fields = toFieldIssues(spec.input, rawInput, parsed.error.issues);
+      return errorEnvelope('VALIDATION', issuesSentence(fields), fields);
+    }
     try {
       const admitted = await admit(spec.access, context);
       const value = await handler(parsed.data, admitted);
@@ -85,7 +89,7 @@ export function createDispatcher<K extends ContractShape, Ctx, SignedIn, InTenan
       }
       return okEnvelope(value);
     } catch (error) {
-      if (error instanceof AppError) return errorEnvelope(error.code, error.message);
+      if (error instanceof AppError) return errorEnvelope(error.code, error.message, error.fields);
       logError(`[ipc] ${channel} failed:`, error);
       return errorEnvelope('INTERNAL', INTERNAL_ERROR_MESSAGE);
     }
@@ -98,8 +102,8 @@ type Issue = z.ZodError['issues'][number];
 
 const MAX_ISSUES_SHOWN = 5;
 
-/** "Invalid input: name: expected string, received number; color: unknown field". */
-export function describeIssues(issues: readonly Issue[]): string {
+/** For the log, when a handler's output breaks the contract: "Invalid input: name: expected string, received number; color: unknown field". */
+function describeIssues(issues: readonly Issue[]): string {
   const parts = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const fields = issue.keys.slice(0, MAX_ISSUES_SHOWN).map((key) => fieldName([...issue.path, key]));
@@ -112,7 +116,7 @@ export function describeIssues(issues: readonly Issue[]): string {
 }
 
 /** Zod issue path → "filters.status[2]"; the whole input is "input". */
-export function fieldName(path: readonly PropertyKey[]): string {
+function fieldName(path: readonly PropertyKey[]): string {
   if (path.length === 0) return 'input';
   return path
     .map((segment, i) => {

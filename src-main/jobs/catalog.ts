@@ -2,8 +2,9 @@
 // its params (a strict zod schema with defaults and bounds). Pure: services read it to create, validate and list runs;
 // the handlers that do the work are wired to it one floor up, in registry.ts, for the runner.
 import { z } from 'zod';
-import { AppError } from '../../src-shared/errors';
+import { type AppError, invalidField } from '../../src-shared/errors';
 import { monthSchema } from '../../src-shared/schemas/usage';
+import { parseOrRefuse } from '../../src-shared/field-issues';
 
 export type JobParams = Record<string, unknown>;
 
@@ -38,8 +39,20 @@ export const RETENTION = {
   description: 'Deletes finished runs older than the retention period, for one business or across the system.',
   scope: 'either',
   params: z.strictObject({
-    olderThanDays: z.number().int().min(1).max(3650).default(90),
-    batchSize: z.number().int().min(100).max(50_000).default(5000),
+    olderThanDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(90)
+      .meta({ title: 'Older than', unit: 'days', description: 'Finished runs created longer ago than this are deleted.' }),
+    batchSize: z
+      .number()
+      .int()
+      .min(100)
+      .max(50_000)
+      .default(5000)
+      .meta({ title: 'Batch size', unit: 'runs', description: 'Runs deleted per transaction; smaller batches hold the write lock for less time.' }),
   }),
 } satisfies JobTypeInfo;
 
@@ -50,7 +63,7 @@ export const MONTHLY_USAGE = {
   scope: 'business',
   params: z.strictObject({
     // No zod default: "the previous month" must be the one before each run, not the one before a schedule was saved.
-    month: monthSchema.optional().describe('YYYY-MM; default: the month (UTC) before the run was created'),
+    month: monthSchema.optional().meta({ title: 'Month', description: 'YYYY-MM; default: the month (UTC) before the run was created' }),
   }),
 } satisfies JobTypeInfo;
 
@@ -60,10 +73,10 @@ export const PROBE = {
   description: 'Waits for a chosen duration, reporting progress, and fails on request: for demos and for testing the runner.',
   scope: 'either',
   params: z.strictObject({
-    durationMs: z.number().int().min(0).max(600_000).default(2000),
-    steps: z.number().int().min(1).max(100).default(5),
-    fail: z.boolean().default(false),
-    failMessage: z.string().min(1).max(500).optional(),
+    durationMs: z.number().int().min(0).max(600_000).default(2000).meta({ title: 'Duration', unit: 'ms', description: 'How long the probe runs.' }),
+    steps: z.number().int().min(1).max(100).default(5).meta({ title: 'Steps', description: 'How many progress reports it makes along the way.' }),
+    fail: z.boolean().default(false).meta({ title: 'Fail at the end', description: 'Ends the run as failed, to test what a failure looks like.' }),
+    failMessage: z.string().min(1).max(500).optional().meta({ title: 'Failure message', description: 'The error the failed run records.' }),
   }),
 } satisfies JobTypeInfo;
 
@@ -80,24 +93,17 @@ export function findJobType(key: string): JobTypeInfo | null {
 
 export function unknownJobTypeError(key: unknown): AppError {
   const known = JOB_CATALOG.map((type) => type.key).join(', ');
-  return new AppError('VALIDATION', `jobType: unknown job type ${JSON.stringify(key)}; known: ${known}`);
+  return invalidField('jobType', `Job type ${JSON.stringify(key)} is not one this app knows; it knows ${known}.`);
 }
 
 /**
- * The params as the job type will run them (defaults filled in), or VALIDATION naming each bad field:
- * `params.durationMs: Too big: expected number to be <=600000`. Missing params mean `{}`.
+ * The params as the job type will run them (defaults filled in), or VALIDATION listing each bad field under
+ * `params.` with its title: `params.durationMs`, "Duration can be at most 600,000 ms.". Missing params mean `{}`.
  */
 export function validateJobParams(jobType: string, params: unknown): JobParams {
   const type = findJobType(jobType);
   if (!type) throw unknownJobTypeError(jobType);
-  const parsed = type.params.safeParse(params ?? {});
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.flatMap((issue) => {
-    const at = ['params', ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${at}.${key}: not a parameter of ${type.key}`);
-    return [`${at}: ${issue.message}`];
-  });
-  throw new AppError('VALIDATION', problems.join('; '), parsed.error.issues);
+  return parseOrRefuse(type.params, params ?? {}, 'params');
 }
 
 const jsonSchemas = new Map<string, Record<string, unknown>>();

@@ -3,14 +3,14 @@
 // by the tenant chokepoint (runScopeCondition).
 import { and, asc, eq, inArray, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
-import { AppError } from '../../src-shared/errors';
+import { invalidField } from '../../src-shared/errors';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_CATALOG, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
-import { getBusiness } from '../accounts/businesses';
+import { requireEnabledBusiness } from '../accounts/businesses';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { type JobRunListRow, listColumns, toJobRunView } from '../history/views';
 import { inIdList } from '../db/id-list';
@@ -41,25 +41,20 @@ export function createJobRun(db: AppDatabase, target: RunTarget, input: CreateJo
   const jobType = findJobType(input.jobType);
   if (!jobType) throw unknownJobTypeError(input.jobType);
   if (input.trigger === 'legacy') {
-    throw new AppError('VALIDATION', "trigger: 'legacy' marks runs adopted from the server edition; a new run cannot have it");
+    throw invalidField('trigger', 'Trigger "legacy" marks runs adopted from the server edition; a new run cannot have it.');
   }
   let businessName: string | null = null;
   if (target.kind === 'business') {
     if (jobType.scope === 'system') {
-      throw new AppError('VALIDATION', `jobType: ${jobType.key} is a system-wide job type; it cannot run for a business`);
+      throw invalidField('jobType', `${jobType.title} runs system-wide; it cannot run for a business.`);
     }
-    const business = Number.isSafeInteger(target.businessId) ? getBusiness(db, target.businessId) : null;
-    if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${target.businessId}.`);
-    if (business.disabledAt !== null) {
-      throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it before running jobs for it`);
-    }
-    businessName = business.name;
+    businessName = requireEnabledBusiness(db, target.businessId, 'target.businessId').name;
   } else if (target.kind === 'system') {
     if (jobType.scope === 'business') {
-      throw new AppError('VALIDATION', `jobType: ${jobType.key} runs for one business; choose a business, not system-wide`);
+      throw invalidField('target', `${jobType.title} runs for one business; choose a business, not system-wide.`);
     }
   } else {
-    throw new AppError('VALIDATION', `target is not a run target: ${JSON.stringify(target)}`);
+    throw invalidField('target', `Run in must be a business or system-wide, not ${JSON.stringify(target)}.`);
   }
   const params = validateJobParams(jobType.key, input.params ?? {});
   const row: JobRunListRow = {

@@ -4,7 +4,7 @@
 // every statement filters through runScopeCondition(ORPHANS).
 import { type BulkRunChange, withOwnerRollupsMoved, withRollupsMovedInBulk } from '../db/rollup-bulk';
 import { and, count, sql, type SQL } from 'drizzle-orm';
-import { AppError } from '../../src-shared/errors';
+import { AppError, invalidField } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { JobRunPageView, JobRunView, ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { backUpThenWrite, backupPathFor } from '../db/backup';
@@ -13,7 +13,7 @@ import { withForeignKeysOff } from '../db/migrations';
 import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
 import { jobRuns, type BusinessRow } from '../db/schema';
 import { recordAuditEvent, type AuditActor } from '../audit/record';
-import { getBusiness, listBusinesses } from '../accounts/businesses';
+import { listBusinesses, requireEnabledBusiness } from '../accounts/businesses';
 import { listJobRuns } from '../history/pages';
 import { countJobRunsByOwner } from '../history/runs';
 import type { TenantScope } from '../../src-shared/tenancy';
@@ -222,11 +222,11 @@ export function moveOrphansTo(db: InTransaction, businessId: number, selected: O
 function normalizeSelection(selection: OrphanSelection): OrphanSelection {
   if (selection.kind === 'all') return selection;
   if (!Array.isArray(selection.ids) || selection.ids.length === 0) {
-    throw new AppError('VALIDATION', 'ids must list at least one run id (or select all orphans)');
+    throw invalidField('ids', 'Select at least one orphan, or all of them.');
   }
   const invalid = selection.ids.filter((id) => !Number.isSafeInteger(id) || id <= 0);
   if (invalid.length > 0) {
-    throw new AppError('VALIDATION', `ids must be positive whole numbers; not: ${invalid.slice(0, 10).map(String).join(', ')}`);
+    throw invalidField('ids', `Run ids must be positive whole numbers; not: ${invalid.slice(0, 10).map(String).join(', ')}.`);
   }
   return { kind: 'ids', ids: [...new Set(selection.ids)] };
 }
@@ -266,7 +266,7 @@ function requireSelectedAreOrphans(db: AppDatabase, selection: OrphanSelection):
 
 export function requireExpectedCount(expectedCount: number, field = 'expectedCount'): number {
   if (!Number.isSafeInteger(expectedCount) || expectedCount < 0) {
-    throw new AppError('VALIDATION', `${field} must be the count from the preview, got ${expectedCount}`);
+    throw invalidField(field, `The count must be the one the preview showed, not ${expectedCount}.`);
   }
   return expectedCount;
 }
@@ -287,14 +287,9 @@ export function requireCountUnchanged(what: string, expectedCount: number, found
 /** An existing, enabled business: VALIDATION naming `field` for a bad id or a disabled business, NOT_FOUND for a missing one. */
 export function requireAssignableBusiness(db: AppDatabase, businessId: number, field = 'businessId'): BusinessRow {
   if (!Number.isSafeInteger(businessId) || businessId <= 0) {
-    throw new AppError('VALIDATION', `${field} must be a positive whole number, got ${businessId}`);
+    throw invalidField(field, `Business must be chosen (a positive whole number), not ${businessId}.`);
   }
-  const business = getBusiness(db, businessId);
-  if (!business) throw new AppError('NOT_FOUND', `There is no business with id ${businessId}`);
-  if (business.disabledAt !== null) {
-    throw new AppError('VALIDATION', `Business "${business.name}" is disabled; enable it before assigning runs to it`);
-  }
-  return business;
+  return requireEnabledBusiness(db, businessId, field);
 }
 
 function selectedIdsDetail(selection: OrphanSelection): { ids?: number[] } {

@@ -3,7 +3,7 @@
 // report, and the assignment, which backs up first and moves the accepted groups in one transaction.
 import { sql } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
-import { AppError } from '../../src-shared/errors';
+import { invalidField } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
 import {
   ORPHAN_EVIDENCE,
@@ -124,7 +124,7 @@ const groupKey = (businessId: number, reason: string) => `${businessId}:${reason
 export function suggestOrphanAssignments(db: AppDatabase, options: { previewLimit: number }): OrphanSuggestionsView {
   const previewLimit = options.previewLimit;
   if (!Number.isSafeInteger(previewLimit) || previewLimit < 0 || previewLimit > 20) {
-    throw new AppError('VALIDATION', `previewLimit must be a whole number from 0 to 20, got ${previewLimit}`);
+    throw invalidField('previewLimit', `Preview limit must be a whole number from 0 to 20, not ${previewLimit}.`);
   }
   const groups = proposedGroups(db);
   const previewIds = new Map<string, number[]>();
@@ -220,15 +220,15 @@ export async function assignSuggestedOrphans(
 }
 
 function requireAcceptedGroups(accepted: readonly AcceptedSuggestion[]): AcceptedSuggestion[] {
-  if (!Array.isArray(accepted) || accepted.length === 0) throw new AppError('VALIDATION', 'groups: accept at least one suggested group');
+  if (!Array.isArray(accepted) || accepted.length === 0) throw invalidField('groups', 'Accept at least one suggested group.');
   const seen = new Set<string>();
   return accepted.map((group, i) => {
     if (!(ORPHAN_EVIDENCE as readonly string[]).includes(group.reason)) {
-      throw new AppError('VALIDATION', `groups.${i}.reason must be one of ${ORPHAN_EVIDENCE.join(', ')}, got ${JSON.stringify(group.reason)}`);
+      throw invalidField(`groups[${i}].reason`, `Reason must be one of: ${ORPHAN_EVIDENCE.join(', ')}; not ${JSON.stringify(group.reason)}.`);
     }
-    requireExpectedCount(group.expectedCount, `groups.${i}.expectedCount`);
+    requireExpectedCount(group.expectedCount, `groups[${i}].expectedCount`);
     const key = groupKey(group.businessId, group.reason);
-    if (seen.has(key)) throw new AppError('VALIDATION', 'groups: each business and reason may be accepted once');
+    if (seen.has(key)) throw invalidField(`groups[${i}]`, 'Each business and reason may be accepted once.');
     seen.add(key);
     return group;
   });
@@ -236,7 +236,7 @@ function requireAcceptedGroups(accepted: readonly AcceptedSuggestion[]): Accepte
 
 /** Each accepted group's orphans as the evidence proposes them now; refuses as assignSuggestedOrphans says. */
 function checkAcceptedGroups(db: AppDatabase, groups: readonly AcceptedSuggestion[]): CheckedGroup[] {
-  const businesses = groups.map((group, i) => requireAssignableBusiness(db, group.businessId, `groups.${i}.businessId`));
+  const businesses = groups.map((group, i) => requireAssignableBusiness(db, group.businessId, `groups[${i}].businessId`));
   // Every proposal in one pass, filtered here: joined to the accepted groups in SQL, the proposals were derived once per group.
   const rows = overProposals<{ runId: number; businessId: number; reason: string }>(
     db,

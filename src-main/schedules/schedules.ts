@@ -4,7 +4,7 @@
 // Every change is one immediate transaction with one audit event.
 import { Cron } from 'croner';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { AppError } from '../../src-shared/errors';
+import { AppError, invalidField } from '../../src-shared/errors';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
 import type { createScheduleInput, previewCronInput, ScheduleView, updateScheduleInput } from '../../src-shared/schemas/schedules';
 import type { z } from 'zod';
@@ -17,6 +17,7 @@ import { requireEnabledBusiness } from '../accounts/businesses';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { scheduleScopeCondition } from '../tenancy/owner-sql';
 import type { RunScope } from '../../src-shared/domain';
+import { requireTimeZone } from '../../src-shared/time-zone';
 
 export type CreateScheduleInput = z.output<typeof createScheduleInput>;
 export type UpdateScheduleInput = z.output<typeof updateScheduleInput>;
@@ -38,22 +39,13 @@ export function parseCron(cron: string, timeZone: string): Cron {
       fields.length === 6 || fields.length === 7
         ? 'it has a seconds field, and a schedule runs at most once a minute'
         : `it has ${fields.length} field${fields.length === 1 ? '' : 's'}`;
-    throw new AppError('VALIDATION', `cron: use five fields (minute hour day-of-month month day-of-week); ${why}`);
+    throw invalidField('cron', `Cron expression must have five fields (minute hour day-of-month month day-of-week); ${why}.`);
   }
   try {
     return new Cron(pattern, { timezone: timeZone, paused: true, mode: '5-part' });
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/^CronPattern:\s*/, '') : String(error);
-    throw new AppError('VALIDATION', `cron: ${message}`);
-  }
-}
-
-function requireTimeZone(timeZone: string): void {
-  try {
-    if (typeof timeZone !== 'string' || timeZone.length === 0) throw new RangeError('empty');
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw new AppError('VALIDATION', `timeZone: unknown time zone ${JSON.stringify(timeZone)}; use an IANA name such as Europe/Berlin`);
+    throw invalidField('cron', `Cron expression is not valid: ${message}.`);
   }
 }
 
@@ -76,7 +68,7 @@ export function previewCron(input: PreviewCronInput, now: Date = new Date()): { 
 /** Like computeNextRunAt, and VALIDATION when the expression never fires: a schedule must run some day. */
 function requireNextRunAt(cron: string, timeZone: string, after: Date): number {
   const next = computeNextRunAt(cron, timeZone, after);
-  if (next === null) throw new AppError('VALIDATION', `cron: ${JSON.stringify(cron.trim())} never fires`);
+  if (next === null) throw invalidField('cron', `Cron expression ${JSON.stringify(cron.trim())} never fires.`);
   return next;
 }
 
@@ -141,10 +133,10 @@ function requireJobTypeFor(key: string, target: RunTarget): JobTypeInfo {
   const jobType = findJobType(key);
   if (!jobType) throw unknownJobTypeError(key);
   if (target.kind === 'business' && jobType.scope === 'system') {
-    throw new AppError('VALIDATION', `jobType: ${jobType.key} is a system-wide job type; it cannot be scheduled for a business`);
+    throw invalidField('jobType', `${jobType.title} runs system-wide; it cannot be scheduled for a business.`);
   }
   if (target.kind === 'system' && jobType.scope === 'business') {
-    throw new AppError('VALIDATION', `jobType: ${jobType.key} runs for one business; choose a business, not system-wide`);
+    throw invalidField('target', `${jobType.title} runs for one business; choose a business, not system-wide.`);
   }
   return jobType;
 }
@@ -171,10 +163,10 @@ export function createSchedule(
   const enabled = input.enabled ?? true;
   const missedRunPolicy = input.missedRunPolicy ?? 'skip';
   const name = input.name.trim();
-  if (name.length === 0) throw new AppError('VALIDATION', 'name: must not be blank');
+  if (name.length === 0) throw invalidField('name', 'Name is required.');
 
   return inImmediateTransaction(db, (tx) => {
-    const businessName = target.kind === 'business' ? requireEnabledBusiness(tx, target.businessId).name : null;
+    const businessName = target.kind === 'business' ? requireEnabledBusiness(tx, target.businessId, 'target.businessId').name : null;
     const row = tx.orm
       .insert(jobSchedules)
       .values({
@@ -226,7 +218,7 @@ export function updateSchedule(
 
     if (input.name !== undefined) {
       const name = input.name.trim();
-      if (name.length === 0) throw new AppError('VALIDATION', 'name: must not be blank');
+      if (name.length === 0) throw invalidField('name', 'Name is required.');
       if (name !== schedule.name) {
         changes.name = name;
         changed.name = { from: schedule.name, to: name };

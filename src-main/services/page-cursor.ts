@@ -1,6 +1,6 @@
 // Keyset cursors as the renderer sees them: opaque base64url of a small JSON object. Each list checks the
 // fields of its own position; this module only packs, unpacks and refuses what is not a cursor at all.
-import { AppError } from '../../src-shared/errors';
+import { invalidField } from '../../src-shared/errors';
 
 export function encodePageCursor(position: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
@@ -8,7 +8,7 @@ export function encodePageCursor(position: Record<string, unknown>): string {
 
 /** The position's fields, or VALIDATION with `refusal` when the text is not a cursor of ours. */
 export function decodePageCursor(cursor: string, refusal: string): Record<string, unknown> {
-  const invalid = () => new AppError('VALIDATION', refusal);
+  const invalid = () => invalidField('cursor', refusal);
   if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();
   let decoded: unknown;
   try {
@@ -22,4 +22,12 @@ export function decodePageCursor(cursor: string, refusal: string): Record<string
 
 export function isPositiveId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/** A page size from 1 to `max`; VALIDATION naming the limit otherwise. */
+export function requirePageSize(limit: number, max: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > max) {
+    throw invalidField('limit', `Limit must be a whole number from 1 to ${max}, not ${limit}.`);
+  }
+  return limit;
 }

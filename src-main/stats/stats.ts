@@ -3,7 +3,7 @@
 // the settled-day cache (settled-days.ts).
 import { inArray } from 'drizzle-orm';
 import { RUN_STATUSES } from '../../src-shared/domain';
-import { AppError } from '../../src-shared/errors';
+import { invalidField } from '../../src-shared/errors';
 import { compareOwners, compareText, type TenantScope } from '../../src-shared/tenancy';
 import { MAX_STATS_DAYS, type JobRunStatsInput, type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
@@ -12,6 +12,7 @@ import { businesses } from '../db/schema';
 import { addStatusCounts, emptyStatusCounts, HISTOGRAM_SIZE, type StatusCounts } from './aggregates';
 import { statsReader, type StatsReader } from '../stats/settled-days';
 import { ORPHANS_OWNER, SYSTEM_OWNER } from '../tenancy/owner-sql';
+import { unknownTimeZone } from '../../src-shared/time-zone';
 
 // ---- Statistics -----------------------------------------------------------------------------------
 
@@ -124,9 +125,9 @@ function durationSummaryOf(group: StatsGroup): DurationSummary {
 function requireStatsRange(input: JobRunStatsInput): { from: number; to: number } {
   const { from, to } = input;
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from >= to) {
-    throw new AppError('VALIDATION', 'from and to must be epoch milliseconds with from before to');
+    throw invalidField('to', 'To must be after From.');
   }
-  if (to - from > MAX_STATS_DAYS * DAY_MS) throw new AppError('VALIDATION', `to: the range may span at most ${MAX_STATS_DAYS} days`);
+  if (to - from > MAX_STATS_DAYS * DAY_MS) throw invalidField('to', `The range may span at most ${MAX_STATS_DAYS} days.`);
   return { from, to };
 }
 
@@ -217,7 +218,7 @@ function localDayOf(timeZone: string): (ms: number) => string {
     try {
       format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     } catch {
-      throw new AppError('VALIDATION', `timeZone: unknown time zone ${JSON.stringify(timeZone)}; use an IANA name such as Europe/Berlin`);
+      throw unknownTimeZone(timeZone);
     }
     if (dayFormats.size < 500) dayFormats.set(timeZone, format);
   }

@@ -6,7 +6,7 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { RunScope } from '../../src-shared/domain';
-import { AppError } from '../../src-shared/errors';
+import { invalidField } from '../../src-shared/errors';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { jobRuns, jobSchedules } from '../db/schema';
 
@@ -167,11 +167,11 @@ export function isRunInScope(run: { scope: RunScope; businessId: number | null }
 /** A business scope without a real id must fail closed, not turn into `business_id = NULL` or worse. */
 export function requireBusinessId(businessId: unknown): number {
   if (typeof businessId !== 'number' || !Number.isSafeInteger(businessId) || businessId <= 0) {
-    throw new AppError('VALIDATION', `businessId of a business scope must be a positive whole number, got ${String(businessId)}`);
+    throw invalidField('businessId', `Business must be a positive whole number (a business id), not ${String(businessId)}.`);
   }
   return businessId;
 }
 
 function refuseUnknownScope(scope: never): never {
-  throw new AppError('VALIDATION', `scope is not a tenant scope: ${JSON.stringify(scope)}`);
+  throw invalidField('scope', `Scope must be all businesses, one business, system-wide or orphans, not ${JSON.stringify(scope)}.`);
 }

@@ -6,12 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
-import { AppError } from '../../src-shared/errors';
+import { invalidField } from '../../src-shared/errors';
 import { compareOwners, compareText, type TenantScope } from '../../src-shared/tenancy';
 import { usageInput, type UsageInput, type UsageRowView } from '../../src-shared/schemas/usage';
 import type { AppDatabase } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
 import { runScopeCondition } from '../tenancy/owner-sql';
+import { parseOrRefuse } from '../../src-shared/field-issues';
 
 /** The widest range one report covers, in months (both ends included). */
 export const MAX_USAGE_MONTHS = 36;
@@ -28,16 +29,12 @@ interface UsageFigures {
 
 /** The UTC instants [from, to) that the months fromMonth..toMonth (both included) cover. VALIDATION past 36 months. */
 export function usageRange(input: UsageInput): { from: number; to: number; months: number } {
-  const parsed = usageInput.safeParse({ fromMonth: input.fromMonth, toMonth: input.toMonth });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError('VALIDATION', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'is not a month range'}`);
-  }
-  const [fy, fm] = parsed.data.fromMonth.split('-').map(Number) as [number, number];
-  const [ty, tm] = parsed.data.toMonth.split('-').map(Number) as [number, number];
+  const parsed = parseOrRefuse(usageInput, { fromMonth: input.fromMonth, toMonth: input.toMonth });
+  const [fy, fm] = parsed.fromMonth.split('-').map(Number) as [number, number];
+  const [ty, tm] = parsed.toMonth.split('-').map(Number) as [number, number];
   const months = ty * 12 + tm - (fy * 12 + fm) + 1;
   if (months > MAX_USAGE_MONTHS) {
-    throw new AppError('VALIDATION', `toMonth: a usage report may span at most ${MAX_USAGE_MONTHS} months, this one spans ${months}`);
+    throw invalidField('toMonth', `A usage report may span at most ${MAX_USAGE_MONTHS} months; this one spans ${months}.`);
   }
   return { from: monthStart(fy, fm), to: monthStart(ty, tm + 1), months };
 }

@@ -82,7 +82,7 @@ export const businessDeletionPreviewSchema = z.strictObject({
 export const deleteBusinessInput = z.strictObject({
   id: idSchema,
   /** The business's name, typed by the operator to confirm. */
-  confirmName: z.string().max(100),
+  confirmName: z.string().max(100).meta({ title: 'Confirmation' }),
   /** The run count the operator saw in the preview; the delete is refused when it no longer holds. */
   expectedRuns: countSchema,
 });

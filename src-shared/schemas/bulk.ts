@@ -18,7 +18,7 @@ export const MAX_EXPORT_ROWS = 100_000;
  * Either way only runs in the caller's scope match; an id outside it matches nothing, like a missing one.
  */
 export const bulkSelectionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('ids'), ids: z.array(idSchema).min(1, 'select at least one run').max(MAX_BULK_IDS) }),
+  z.strictObject({ kind: z.literal('ids'), ids: z.array(idSchema).min(1, 'must include at least one run').max(MAX_BULK_IDS).meta({ title: 'Runs' }) }),
   z.strictObject({ kind: z.literal('filter'), filters: jobRunFiltersSchema }),
 ]);
 export type BulkSelectionInput = z.output<typeof bulkSelectionSchema>;

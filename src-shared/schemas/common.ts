@@ -8,9 +8,9 @@ export const countSchema = z.number().int().nonnegative();
 export const emptyInput = z.strictObject({});
 
 /** A name a person types: trimmed, 1–100 characters. */
-export const nameSchema = z.string().trim().min(1, 'must not be blank').max(100);
-export const emailSchema = z.string().trim().toLowerCase().max(254).email('must be an email address');
+export const nameSchema = z.string().trim().min(1).max(100);
+export const emailSchema = z.string().trim().toLowerCase().max(254).email();
 /** Local account passwords: long enough to matter, short enough to hash quickly. */
-export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(200);
+export const passwordSchema = z.string().min(10).max(200);
 /** An IANA time zone name; main checks it exists. */
 export const timeZoneSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone such as Europe/Berlin');

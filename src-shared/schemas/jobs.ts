@@ -93,9 +93,9 @@ export const jobRunStatsInput = z
     /** Days of the per-day series start at midnight in this zone. */
     timeZone: timeZoneSchema.default('UTC'),
   })
-  .refine((range) => range.from < range.to, { message: 'from must be before to', path: ['to'] })
+  .refine((range) => range.from < range.to, { message: 'must be after From', path: ['to'] })
   .refine((range) => range.to - range.from <= MAX_STATS_DAYS * 86_400_000, {
-    message: `the range may span at most ${MAX_STATS_DAYS} days`,
+    message: `may be at most ${MAX_STATS_DAYS} days after From`,
     path: ['to'],
   });
 export type JobRunStatsInput = z.output<typeof jobRunStatsInput>;
@@ -191,7 +191,7 @@ export const createJobRunInput = z.strictObject({
   params: z
     .record(z.string().max(100), z.unknown())
     .default({})
-    .refine((params) => JSON.stringify(params).length <= 65_536, { message: 'params may be at most 64 KiB of JSON' }),
+    .refine((params) => JSON.stringify(params).length <= 65_536, { message: 'may be at most 64 KiB of JSON' }),
   target: runTargetSchema.optional(),
 });
 export type CreateJobRunInputView = z.output<typeof createJobRunInput>;

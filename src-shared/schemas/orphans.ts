@@ -12,7 +12,7 @@ export const MAX_ORPHAN_IDS = 100_000;
 /** Every orphan, or the runs with these ids (each must be an orphan, else VALIDATION naming the others). */
 export const orphanSelectionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('all') }),
-  z.strictObject({ kind: z.literal('ids'), ids: z.array(idSchema).min(1, 'select at least one run').max(MAX_ORPHAN_IDS) }),
+  z.strictObject({ kind: z.literal('ids'), ids: z.array(idSchema).min(1, 'must include at least one orphan').max(MAX_ORPHAN_IDS).meta({ title: 'Orphans' }) }),
 ]);
 export type OrphanSelectionInput = z.output<typeof orphanSelectionSchema>;
 
@@ -142,9 +142,9 @@ export const acceptedSuggestionSchema = z.strictObject({ businessId: idSchema, r
 
 /** Backs the database up, then assigns the accepted groups' orphans in one transaction with one audit event. */
 export const assignSuggestedOrphansInput = z
-  .strictObject({ groups: z.array(acceptedSuggestionSchema).min(1, 'accept at least one suggested group').max(1_000) })
+  .strictObject({ groups: z.array(acceptedSuggestionSchema).min(1, 'must include at least one suggested group').max(1_000) })
   .refine((input) => new Set(input.groups.map((group) => `${group.businessId}:${group.reason}`)).size === input.groups.length, {
-    message: 'each business and reason may be accepted once',
+    message: 'may accept each business and reason once',
     path: ['groups'],
   });
 

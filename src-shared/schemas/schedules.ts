@@ -7,10 +7,10 @@ import { runTargetSchema } from '../tenancy';
 
 const paramsSchema = z
   .record(z.string().max(100), z.unknown())
-  .refine((params) => JSON.stringify(params).length <= 65_536, { message: 'params may be at most 64 KiB of JSON' });
+  .refine((params) => JSON.stringify(params).length <= 65_536, { message: 'may be at most 64 KiB of JSON' });
 
 /** A five-field cron expression (minute hour day-of-month month day-of-week) or a nickname such as `@daily`; main checks it parses. */
-export const cronSchema = z.string().trim().min(1, 'a cron expression is required').max(100);
+export const cronSchema = z.string().trim().min(1).max(100).meta({ title: 'Cron expression' });
 
 export const scheduleSchema = z.strictObject({
   id: idSchema,

@@ -7,7 +7,7 @@ export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be 
 
 export const usageInput = z
   .strictObject({ fromMonth: monthSchema, toMonth: monthSchema })
-  .refine((range) => range.fromMonth <= range.toMonth, { message: 'fromMonth must not be after toMonth', path: ['toMonth'] });
+  .refine((range) => range.fromMonth <= range.toMonth, { message: 'must not be before the first month', path: ['toMonth'] });
 export type UsageInput = z.output<typeof usageInput>;
 
 const usageFigures = {

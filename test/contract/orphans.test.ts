@@ -2,6 +2,7 @@
 // selected runs, preview and delete with the typed confirmation, a backup and an audit event, CONFLICT when
 // the orphans changed since the preview; system administrators only; system runs are never touched.
 import fs from 'node:fs';
+import { refusedField } from '../helpers/refusals';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -146,7 +147,11 @@ describe.each(TRANSPORTS)('the orphan wizard over %s', (transport) => {
         const refused = await w.root.call('orphans.delete', { selection: all, expectedCount: 6, confirmation });
         expect(refused, confirmation).toEqual({
           ok: false,
-          error: { code: 'VALIDATION', message: expect.stringMatching(/confirmation: must be exactly "delete 6 orphans"/) },
+          error: {
+            code: 'VALIDATION',
+            message: 'Confirmation must be exactly "delete 6 orphans".',
+            fields: [{ path: 'confirmation', message: 'Confirmation must be exactly "delete 6 orphans".' }],
+          },
         });
       }
       expect(logicalDump(db)).toBe(dump);
@@ -268,7 +273,7 @@ describe.each(TRANSPORTS)('the orphan wizard over %s', (transport) => {
       const dump = logicalDump(w.harness.db);
       expect(await w.root.call('orphans.previewAssign', { businessId: w.initech, selection })).toEqual({
         ok: false,
-        error: { code: 'VALIDATION', message: expect.stringContaining('is disabled') },
+        error: refusedField('businessId', 'Business "Initech" is disabled; enable it first.'),
       });
       expect(code(await w.root.call('orphans.assign', { businessId: w.initech, selection, expectedCount: 6 }))).toBe('VALIDATION');
       expect(code(await w.root.call('orphans.previewAssign', { businessId: 9999, selection }))).toBe('NOT_FOUND');

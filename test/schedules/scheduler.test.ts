@@ -287,7 +287,7 @@ describe('runs missed while the app was closed, or asleep', () => {
     const { scheduler, created, skipped } = schedulerFor(db, time);
     expect(scheduler.start()).toEqual({ missed: 2, ranOnStart: 0 });
     expect(created).toEqual([]);
-    expect(skipped.find((skip) => skip.scheduleId === once.id)).toMatchObject({ reason: 'failed', message: expect.stringContaining('params.steps') });
+    expect(skipped.find((skip) => skip.scheduleId === once.id)).toMatchObject({ reason: 'failed', message: 'Steps must be at least 1.' });
     expect(iso(scheduleRow(db, once.id)!.nextRunAt)).toBe('2026-04-01T16:00:00.000Z');
     expect(countRows(db, 'job_runs')).toBe(0);
     scheduler.stop();

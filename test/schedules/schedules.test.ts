@@ -11,6 +11,8 @@ import {
 import { previewCronInput, updateScheduleInput } from '../../src-shared/schemas/schedules';
 import { readAuditEvents, seedBusiness } from '../helpers/seed';
 import { ALL, countRows, platform, refused, scheduleInput, seedSchedule } from './fixtures';
+import { refusedField } from '../helpers/refusals';
+import { fieldIssuesOf } from '../../src-shared/field-issues';
 
 const JAN_1 = Date.UTC(2026, 0, 1);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -104,7 +106,7 @@ describe('creating a schedule', () => {
     expect(paused).toMatchObject({ enabled: false, nextRunAt: null });
     const closed = seedBusiness(db, { name: 'Closed', disabled: true });
     expect(() => createSchedule(db, root, ALL, scheduleInput({ target: { kind: 'business', businessId: closed.id } }))).toThrow(
-      refused('VALIDATION', 'disabled'),
+      refusedField('target.businessId', /is disabled; enable it first/),
     );
     expect(() => createSchedule(db, root, ALL, scheduleInput({ target: { kind: 'business', businessId: 9999 } }))).toThrow(
       refused('NOT_FOUND'),
@@ -113,20 +115,20 @@ describe('creating a schedule', () => {
   });
 
   it.each([
-    ['a cron that does not parse', { cron: '61 * * * *' }, /^cron: .*minute/],
-    ['a cron that is not a cron', { cron: 'whenever you like' }, /^cron: /],
-    ['a seconds-level six-field cron', { cron: '*/10 * * * * *' }, /^cron: .*once a minute/],
-    ['a seven-field cron', { cron: '0 0 0 1 1 * 2030' }, /^cron: /],
-    ['an ISO date instead of a cron', { cron: '2026-03-01T10:00:00Z' }, /^cron: /],
-    ['a cron that never fires', { cron: '0 0 30 2 *' }, /^cron: .*never fires/],
-    ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, /^timeZone: /],
-    ['an unknown job type', { jobType: 'reports.nonexistent' }, /^jobType: unknown job type/],
-    ['a system job type for a business', { jobType: 'maintenance.backup' }, /^jobType: .*system-wide/],
-    ['params out of bounds', { params: { durationMs: -5 } }, /^params\.durationMs: /],
-    ['a param the type does not have', { params: { colour: 'red' } }, /params.*colour/],
-  ])('refuses %s with VALIDATION naming the field, writing nothing', async (_what, request, message) => {
+    ['a cron that does not parse', { cron: '61 * * * *' }, 'cron', /^Cron expression is not valid: .*minute/],
+    ['a cron that is not a cron', { cron: 'whenever you like' }, 'cron', /^Cron expression /],
+    ['a seconds-level six-field cron', { cron: '*/10 * * * * *' }, 'cron', /^Cron expression must have five fields .*once a minute/],
+    ['a seven-field cron', { cron: '0 0 0 1 1 * 2030' }, 'cron', /^Cron expression /],
+    ['an ISO date instead of a cron', { cron: '2026-03-01T10:00:00Z' }, 'cron', /^Cron expression /],
+    ['a cron that never fires', { cron: '0 0 30 2 *' }, 'cron', /^Cron expression .*never fires/],
+    ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, 'timeZone', /^Time zone "Mars\/Olympus_Mons" is not one this app knows/],
+    ['an unknown job type', { jobType: 'reports.nonexistent' }, 'jobType', /^Job type "reports\.nonexistent" is not one this app knows/],
+    ['a system job type for a business', { jobType: 'maintenance.backup' }, 'jobType', /^Back up the database runs system-wide/],
+    ['params out of bounds', { params: { durationMs: -5 } }, 'params.durationMs', 'Duration must be at least 0 ms.'],
+    ['a param the type does not have', { params: { colour: 'red' } }, 'params.colour', '“colour” is not a field this form knows.'],
+  ])('refuses %s with VALIDATION naming the field, writing nothing', async (_what, request, path, message) => {
     const { db, acmeAdmin } = await platform();
-    expect(() => createSchedule(db, acmeAdmin, ALL, scheduleInput(request))).toThrow(refused('VALIDATION', message));
+    expect(() => createSchedule(db, acmeAdmin, ALL, scheduleInput(request))).toThrow(refusedField(path, message));
     expect(countRows(db, 'job_schedules')).toBe(0);
     expect(countRows(db, 'audit_events')).toBe(0);
   });
@@ -134,7 +136,7 @@ describe('creating a schedule', () => {
   it('refuses a business-only job type system-wide', async () => {
     const { db, root } = await platform();
     expect(() => createSchedule(db, root, ALL, scheduleInput({ jobType: 'reports.monthly_usage', target: { kind: 'system' } }))).toThrow(
-      refused('VALIDATION', /^jobType: .*choose a business/),
+      refusedField('target', /^Monthly usage report runs for one business; choose a business/),
     );
     expect(countRows(db, 'job_schedules')).toBe(0);
   });
@@ -178,8 +180,8 @@ describe('next runs in the schedule’s time zone', () => {
   });
 
   it('the cron helper refuses what schedules refuse', () => {
-    expect(() => previewCron({ cron: '0 0 3 * * *', timeZone: 'UTC', count: 5 })).toThrow(refused('VALIDATION', /^cron: /));
-    expect(() => previewCron({ cron: '0 3 * * *', timeZone: 'Nowhere/Land', count: 5 })).toThrow(refused('VALIDATION', /^timeZone: /));
+    expect(() => previewCron({ cron: '0 0 3 * * *', timeZone: 'UTC', count: 5 })).toThrow(refusedField('cron'));
+    expect(() => previewCron({ cron: '0 3 * * *', timeZone: 'Nowhere/Land', count: 5 })).toThrow(refusedField('timeZone'));
     expect(previewCron(previewCronInput.parse({ cron: '*/15 * * * *' }), new Date(JAN_1)).nextRuns).toHaveLength(5);
   });
 
@@ -188,8 +190,7 @@ describe('next runs in the schedule’s time zone', () => {
       expect(previewCron(previewCronInput.parse({ cron, timeZone: 'UTC' }), new Date(JAN_1)).nextRuns, cron).toHaveLength(5);
     }
     expect(previewCron(previewCronInput.parse({ cron: '@daily', timeZone: 'UTC', count: 1 }), new Date(JAN_1)).nextRuns).toEqual([JAN_1 + 86_400_000]);
-    const empty = previewCronInput.safeParse({ cron: '   ', timeZone: 'UTC' });
-    expect(empty.success ? 'accepted' : empty.error.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['cron', 'a cron expression is required']]);
+    expect(fieldIssuesOf(previewCronInput, { cron: '   ', timeZone: 'UTC' })).toEqual([{ path: 'cron', message: 'Cron expression is required.' }]);
   });
 });
 
@@ -229,13 +230,13 @@ describe('changing, pausing and deleting', () => {
     const { db, acme, acmeAdmin, acmeSchedule } = await threeSchedules();
     const before = countRows(db, 'audit_events');
     const bad = [
-      [{ cron: '0 0 3 * * *' }, /^cron: /],
-      [{ timeZone: 'Atlantis/Capital' }, /^timeZone: /],
-      [{ params: { steps: 0 } }, /^params\.steps: /],
-      [{ name: '   ' }, /^name: /],
+      [{ cron: '0 0 3 * * *' }, 'cron'],
+      [{ timeZone: 'Atlantis/Capital' }, 'timeZone'],
+      [{ params: { steps: 0 } }, 'params.steps'],
+      [{ name: '   ' }, 'name'],
     ] as const;
-    for (const [change, message] of bad) {
-      expect(() => updateSchedule(db, acmeAdmin, ALL, { id: acmeSchedule.id, ...change })).toThrow(refused('VALIDATION', message));
+    for (const [change, path] of bad) {
+      expect(() => updateSchedule(db, acmeAdmin, ALL, { id: acmeSchedule.id, ...change })).toThrow(refusedField(path));
     }
     expect(listSchedules(db, acmeAdmin, ALL)).toEqual([acmeSchedule]);
     expect(countRows(db, 'audit_events')).toBe(before);

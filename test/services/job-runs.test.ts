@@ -7,6 +7,7 @@ import { createJobRun, finishJobRun, startJobRun } from '../../src-main/lifecycl
 import type { TenantScope } from '../../src-shared/tenancy';
 import { listJobRunsInput, type JobRunFilters } from '../../src-shared/schemas/jobs';
 import { createTestDatabase, insertRuns, seedBusiness, seedRuns, seedUser } from '../helpers/seed';
+import { refusedField } from '../helpers/refusals';
 
 type ListRequest = Parameters<typeof listJobRunsInput.parse>[0];
 
@@ -18,8 +19,6 @@ function idsMatching(db: AppDatabase, scope: TenantScope, filters: JobRunFilters
   return list(db, scope, { filters, limit: 200 }).runs.map((run) => run.id).sort((x, y) => x - y);
 }
 
-const validation = (message: RegExp | string) =>
-  expect.objectContaining({ code: 'VALIDATION', message: typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message) });
 
 describe('creating a run', () => {
   it('a new run is pending, in its business, with its business name, trigger and creation time', async () => {
@@ -47,9 +46,9 @@ describe('creating a run', () => {
   it('an unknown job type is refused, naming the known ones, and nothing is written', async () => {
     const db = await createTestDatabase();
     expect(() => createJobRun(db, { kind: 'system' }, { jobType: 'backup', trigger: 'system' })).toThrow(
-      validation('jobType: unknown job type "backup"; known: maintenance.backup, maintenance.integrity_check'),
+      refusedField('jobType', /^Job type "backup" is not one this app knows; it knows maintenance\.backup, maintenance\.integrity_check/),
     );
-    expect(() => createJobRun(db, { kind: 'system' }, { jobType: ' ', trigger: 'system' })).toThrow(validation('jobType'));
+    expect(() => createJobRun(db, { kind: 'system' }, { jobType: ' ', trigger: 'system' })).toThrow(refusedField('jobType'));
     expect(countJobRuns(db, { kind: 'all' })).toBe(0);
   });
 
@@ -57,10 +56,10 @@ describe('creating a run', () => {
     const db = await createTestDatabase();
     const acme = seedBusiness(db);
     expect(() => createJobRun(db, { kind: 'business', businessId: acme.id }, { jobType: 'maintenance.integrity_check', trigger: 'manual' })).toThrow(
-      validation('jobType: maintenance.integrity_check is a system-wide job type; it cannot run for a business'),
+      refusedField('jobType', 'Check database integrity runs system-wide; it cannot run for a business.'),
     );
     expect(() => createJobRun(db, { kind: 'system' }, { jobType: 'reports.monthly_usage', trigger: 'manual' })).toThrow(
-      validation('jobType: reports.monthly_usage runs for one business'),
+      refusedField('target', 'Monthly usage report runs for one business; choose a business, not system-wide.'),
     );
     expect(countJobRuns(db, { kind: 'all' })).toBe(0);
   });
@@ -72,14 +71,14 @@ describe('creating a run', () => {
       expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no business with id 4242.' }),
     );
     expect(() => createJobRun(db, { kind: 'business', businessId: closed.id }, { jobType: 'diagnostics.probe', trigger: 'manual' })).toThrow(
-      validation('"Closed Co" is disabled'),
+      refusedField('target.businessId', 'Business "Closed Co" is disabled; enable it first.'),
     );
     expect(countJobRuns(db, { kind: 'all' })).toBe(0);
   });
 
   it("a new run cannot claim the 'legacy' trigger of adopted runs", async () => {
     const db = await createTestDatabase();
-    expect(() => createJobRun(db, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'legacy' })).toThrow(validation('trigger'));
+    expect(() => createJobRun(db, { kind: 'system' }, { jobType: 'diagnostics.probe', trigger: 'legacy' })).toThrow(refusedField('trigger'));
   });
 });
 
@@ -321,10 +320,10 @@ describe('the run history: order and pages', () => {
     const queue = getActiveJobRuns(db, all, { cursor: null, limit: 1 }).nextCursor;
     const newest = list(db, all, { limit: 1 }).nextCursor;
     expect([byStart, queue, newest]).not.toContain(null);
-    expect(() => list(db, all, { cursor: byStart })).toThrow(validation(/^cursor belongs to another sort/));
-    expect(() => list(db, all, { cursor: byStart, sort: { field: 'startedAt', direction: 'desc' } })).toThrow(validation(/^cursor/));
-    expect(() => list(db, all, { cursor: queue })).toThrow(validation(/^cursor/));
-    expect(() => getActiveJobRuns(db, all, { cursor: newest, limit: 1 })).toThrow(validation(/^cursor/));
+    expect(() => list(db, all, { cursor: byStart })).toThrow(refusedField('cursor', /^Cursor belongs to another sort/));
+    expect(() => list(db, all, { cursor: byStart, sort: { field: 'startedAt', direction: 'desc' } })).toThrow(refusedField('cursor'));
+    expect(() => list(db, all, { cursor: queue })).toThrow(refusedField('cursor'));
+    expect(() => getActiveJobRuns(db, all, { cursor: newest, limit: 1 })).toThrow(refusedField('cursor'));
     const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     for (const cursor of [
       'not a cursor',
@@ -335,16 +334,16 @@ describe('the run history: order and pages', () => {
       forged({ v: 1, sort: 'createdAt:desc', key: 1, id: -1 }),
       forged([1, 2]),
     ]) {
-      expect(() => list(db, all, { cursor })).toThrow(validation(/^cursor/));
+      expect(() => list(db, all, { cursor })).toThrow(refusedField('cursor'));
     }
   });
 
   it.each([0, -1, 1.5, 201])('a page size of %s is refused with VALIDATION', async (limit) => {
     const db = await createTestDatabase();
     expect(() => listJobRuns(db, { kind: 'all' }, { filters: {}, sort: { field: 'createdAt', direction: 'desc' }, cursor: null, limit })).toThrow(
-      validation('limit'),
+      refusedField('limit'),
     );
-    expect(() => getActiveJobRuns(db, { kind: 'all' }, { cursor: null, limit })).toThrow(validation('limit'));
+    expect(() => getActiveJobRuns(db, { kind: 'all' }, { cursor: null, limit })).toThrow(refusedField('limit'));
   });
 
   it.each([

@@ -1,6 +1,7 @@
 // Suggested assignments on real adopted server-edition files: the proposals equal a plain computation from the
 // businesses and users tables, and accepting them moves exactly those runs to exactly those businesses.
 import fs from 'node:fs';
+import { refusedField } from '../helpers/refusals';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -322,18 +323,18 @@ describe('assigning suggested orphans refuses, and writes nothing', () => {
     const before = allRuns(db);
     db.sqlite.prepare('UPDATE businesses SET disabled_at = 1 WHERE id = ?').run(acme.id);
     const refusals: [Parameters<typeof assignSuggestedOrphans>[1], object][] = [
-      [[{ businessId: acme.id, reason: 'former_business', expectedCount: 3 }], { code: 'VALIDATION', message: expect.stringContaining('"Acme" is disabled') }],
-      [[{ businessId: 999, reason: 'former_business', expectedCount: 3 }], { code: 'NOT_FOUND', message: 'There is no business with id 999' }],
-      [[{ businessId: 0, reason: 'former_business', expectedCount: 3 }], { code: 'VALIDATION', message: expect.stringContaining('groups.0.businessId') }],
+      [[{ businessId: acme.id, reason: 'former_business', expectedCount: 3 }], refusedField('groups[0].businessId', 'Business "Acme" is disabled; enable it first.')],
+      [[{ businessId: 999, reason: 'former_business', expectedCount: 3 }], { code: 'NOT_FOUND', message: 'There is no business with id 999.' }],
+      [[{ businessId: 0, reason: 'former_business', expectedCount: 3 }], refusedField('groups[0].businessId')],
       [
         [
           { businessId: globex.id, reason: 'triggering_user', expectedCount: 2 },
           { businessId: globex.id, reason: 'triggering_user', expectedCount: -1 },
         ],
-        { code: 'VALIDATION', message: expect.stringContaining('groups.1.expectedCount') },
+        refusedField('groups[1].expectedCount'),
       ],
-      [[{ businessId: globex.id, reason: 'a hunch' as OrphanEvidence, expectedCount: 2 }], { code: 'VALIDATION', message: expect.stringContaining('groups.0.reason') }],
-      [[], { code: 'VALIDATION', message: expect.stringContaining('groups') }],
+      [[{ businessId: globex.id, reason: 'a hunch' as OrphanEvidence, expectedCount: 2 }], refusedField('groups[0].reason')],
+      [[], refusedField('groups', 'Accept at least one suggested group.')],
     ];
     for (const [groups, refusal] of refusals) {
       await expect(assignSuggestedOrphans(db, groups, { actor })).rejects.toMatchObject(refusal);
@@ -345,7 +346,7 @@ describe('assigning suggested orphans refuses, and writes nothing', () => {
 
   it('previewLimit out of range is VALIDATION naming it', async () => {
     const { db } = await databaseWithEvidence();
-    expect(() => suggestOrphanAssignments(db, { previewLimit: 21 })).toThrow(expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('previewLimit') }));
+    expect(() => suggestOrphanAssignments(db, { previewLimit: 21 })).toThrow(refusedField('previewLimit'));
   });
 
   it('reports progress and records each group in one audit event with the backup', async () => {

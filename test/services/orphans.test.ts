@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { refusedField } from '../helpers/refusals';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
@@ -171,7 +172,7 @@ describe('deleting orphans', () => {
     ['a negative id', { kind: 'ids' as const, ids: [-3] }],
   ])('refuses %s with VALIDATION', async (_label, selection) => {
     const { db } = await databaseWithOrphans();
-    expect(() => previewOrphanDeletion(db, selection)).toThrow(expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('ids') }));
+    expect(() => previewOrphanDeletion(db, selection)).toThrow(refusedField('ids'));
   });
 
   it('with nothing to delete, makes no backup and records nothing', async () => {
@@ -235,11 +236,11 @@ describe('assigning orphans', () => {
     const closed = seedBusiness(db, { name: 'Closed Co', disabled: true });
     const before = readRunOwnership(db);
     expect(() => previewOrphanAssignment(db, closed.id, { kind: 'all' })).toThrow(
-      expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('"Closed Co" is disabled') }),
+      refusedField('businessId', 'Business "Closed Co" is disabled; enable it first.'),
     );
     expect(() => assignOrphans(db, closed.id, { kind: 'all' }, { actor, expectedCount: 5 })).toThrow(/disabled/);
     expect(() => assignOrphans(db, 4242, { kind: 'all' }, { actor, expectedCount: 5 })).toThrow(
-      expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no business with id 4242' }),
+      expect.objectContaining({ code: 'NOT_FOUND', message: 'There is no business with id 4242.' }),
     );
     expect(readRunOwnership(db)).toEqual(before);
     expect(readAuditEvents(db)).toEqual([]);

@@ -104,7 +104,7 @@ describe('HTTP shell: app.status', () => {
     const shell = await startTestShell(tempDbPath());
     const unknownField = await shell.call('app.status', { businessId: 2 });
     expect(unknownField.status).toBe(400);
-    expect(unknownField.json()).toEqual({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('businessId') } });
+    expect(unknownField.json()).toEqual({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('businessId'), fields: [{ path: 'businessId', message: expect.any(String) }] } });
     const badJson = await shell.request({
       method: 'POST',
       path: '/api/app.status',

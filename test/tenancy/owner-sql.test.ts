@@ -105,7 +105,7 @@ describe('runScopeCondition, the one tenant chokepoint', () => {
   ])('a business scope with %s as its id fails closed with VALIDATION', (_label, businessId) => {
     const scope = { kind: 'business', businessId } as unknown as TenantScope;
     expect(() => runScopeCondition(scope)).toThrow(AppError);
-    expect(() => runScopeCondition(scope)).toThrow(/businessId/);
+    expect(() => runScopeCondition(scope)).toThrow(/^Business must be a positive whole number/);
   });
 
   it('an unknown scope kind is refused, never read as "all"', () => {
