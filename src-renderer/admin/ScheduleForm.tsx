@@ -10,12 +10,13 @@ import { type ScheduleView } from '../../src-shared/schemas/schedules';
 import { formatDateTime } from '../lib/format';
 import { useCreateSchedule, useCronPreview, useUpdateSchedule } from '../queries/admin';
 import { useBusinesses } from '../queries/businesses';
-import { errorMessage, isApiError } from '../queries/client';
+import { errorMessage } from '../queries/client';
 import { useJobTypes } from '../queries/jobs';
-import { defaultValues, fieldErrors, paramFields, paramsToSend, type ParamValues } from '../runs/params-form';
+import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, type ParamValues } from '../runs/params-form';
+import { FormRefusal, refusalByField } from '../lib/contract-form';
 import { parseRunTarget, runTargetOptions } from '../runs/run-target';
 import { ParamInputs } from '../runs/TriggerDialog';
-import { formatInZone, MutationError } from './common';
+import { formatInZone } from './common';
 
 const POLICY_LABELS: Record<MissedRunPolicy, string> = { skip: 'Skip missed runs', run_once: 'Run once on start' };
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -76,7 +77,7 @@ export function ScheduleForm({ session, editing, onDone }: { session: SessionVie
   const [policy, setPolicy] = useState<MissedRunPolicy>(existing?.missedRunPolicy ?? 'skip');
   const [enabled, setEnabled] = useState(true);
 
-  const errors = mutation.isError && isApiError(mutation.error, 'VALIDATION') ? fieldErrors(mutation.error.message, fields) : { byField: {}, rest: [] };
+  const errors = refusalByField(mutation.error, ['name', 'cron', 'timeZone', 'target', ...paramPaths(fields)]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -92,7 +93,7 @@ export function ScheduleForm({ session, editing, onDone }: { session: SessionVie
   return (
     <form onSubmit={submit} noValidate data-testid="schedule-form">
       <Stack>
-        <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} required data-autofocus data-testid="schedule-name" />
+        <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} required error={errors.byPath.name} data-autofocus data-testid="schedule-name" />
         <JobTypeSelect choice={choice} existing={existing} />
         {isSystemAdmin && !existing && jobType && (
           <Select
@@ -106,8 +107,8 @@ export function ScheduleForm({ session, editing, onDone }: { session: SessionVie
             comboboxProps={{ withinPortal: true }}
           />
         )}
-        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={choice.values} errors={errors.byField} onChange={choice.setValues} />
-        <CronFields cron={cron} timeZone={timeZone} onCron={setCron} onTimeZone={setTimeZone} />
+        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={choice.values} errors={byParam(errors.byPath)} onChange={choice.setValues} />
+        <CronFields cron={cron} timeZone={timeZone} onCron={setCron} onTimeZone={setTimeZone} errors={errors.byPath} />
         <Select
           label="Missed runs (while the app was closed)"
           data={MISSED_RUN_POLICIES.map((value) => ({ value, label: POLICY_LABELS[value] }))}
@@ -118,7 +119,7 @@ export function ScheduleForm({ session, editing, onDone }: { session: SessionVie
           comboboxProps={{ withinPortal: true }}
         />
         {!existing && <Switch label="Enabled" checked={enabled} onChange={(event) => setEnabled(event.currentTarget.checked)} data-testid="schedule-enabled" />}
-        <MutationError error={mutation.error} testId="schedule-error" />
+        <FormRefusal refusal={errors.rest} testId="schedule-error" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel
@@ -162,7 +163,19 @@ function JobTypeSelect({ choice, existing }: { choice: ReturnType<typeof useJobT
 }
 
 /** The cron expression and time zone side by side, then the helper's next runs. */
-function CronFields({ cron, timeZone, onCron, onTimeZone }: { cron: string; timeZone: string; onCron(value: string): void; onTimeZone(value: string): void }) {
+function CronFields({
+  cron,
+  timeZone,
+  onCron,
+  onTimeZone,
+  errors,
+}: {
+  cron: string;
+  timeZone: string;
+  onCron(value: string): void;
+  onTimeZone(value: string): void;
+  errors: Record<string, string>;
+}) {
   return (
     <>
       <Group grow align="flex-start">
@@ -173,6 +186,7 @@ function CronFields({ cron, timeZone, onCron, onTimeZone }: { cron: string; time
           value={cron}
           onChange={(event) => onCron(event.currentTarget.value)}
           required
+          error={errors.cron}
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           data-testid="schedule-cron"
         />
@@ -184,6 +198,7 @@ function CronFields({ cron, timeZone, onCron, onTimeZone }: { cron: string; time
           value={timeZone}
           onChange={onTimeZone}
           required
+          error={errors.timeZone}
           data-testid="schedule-timezone"
           comboboxProps={{ withinPortal: true }}
         />

@@ -1,8 +1,10 @@
 // Users: system admins see and manage all; business admins their business's members and business admins.
-import { Badge, Button, Divider, Group, Modal, Paper, PasswordInput, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Badge, Button, Checkbox, Divider, Group, Modal, Paper, PasswordInput, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { type UseFormReturnType } from '@mantine/form';
+import { useState } from 'react';
 import { USER_ROLES, type UserRole } from '../../src-shared/domain';
-import { type SessionView, type UserView } from '../../src-shared/schemas/accounts';
+import { createUserInput, setPasswordInput, updateUserInput, type SessionView, type UserView } from '../../src-shared/schemas/accounts';
+import { FormRefusal, useContractForm } from '../lib/contract-form';
 import { formatDateTime } from '../lib/format';
 import { useCreateUser, useDeleteUser, useSetUserDisabled, useSetUserPassword, useUpdateUser } from '../queries/admin';
 import { useBusinesses } from '../queries/businesses';
@@ -138,28 +140,68 @@ function UsersTable({
   );
 }
 
+/** A user's role and business, as a form edits them: neither select can be cleared to nothing. */
+function RoleAndBusiness<Values extends { role: UserRole; businessId: string | null }>({
+  session,
+  form,
+  businessOptions,
+  testId,
+}: {
+  session: SessionView;
+  form: UseFormReturnType<Values>;
+  businessOptions: { value: string; label: string }[];
+  testId: string;
+}) {
+  return (
+    <>
+      <Select label="Role" data={roleOptions(session)} allowDeselect={false} key={form.key('role')} {...form.getInputProps('role')} data-testid={`${testId}-role`} />
+      <Select
+        label="Business"
+        data={businessOptions}
+        disabled={session.user.role !== 'system_admin'}
+        searchable
+        allowDeselect={false}
+        placeholder="Choose a business"
+        key={form.key('businessId')}
+        {...form.getInputProps('businessId')}
+        data-testid={`${testId}-business`}
+      />
+    </>
+  );
+}
+
+/** The create-user form's values: what users.create takes, with the business as the Select holds it. */
+type NewUserValues = { email: string; password: string; role: UserRole; businessId: string | null; withoutBusiness: boolean };
+
 function CreateUserForm({ session }: { session: SessionView }) {
   const create = useCreateUser();
   const businessOptions = useBusinessOptions(session);
   const isSystemAdmin = session.user.role === 'system_admin';
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [role, setRole] = useState<string | null>('member');
-  const [business, setBusiness] = useState<string | null>(isSystemAdmin ? null : String(session.user.businessId ?? ''));
+  const toInput = (values: NewUserValues) => ({
+    email: values.email,
+    password: values.password,
+    role: values.role,
+    businessId: isSystemAdmin ? toBusinessId(values.businessId) : session.user.businessId,
+  });
+  const { form, refusal, refuse, clearRefusal } = useContractForm<NewUserValues>({
+    initialValues: { email: '', password: '', role: 'member', businessId: isSystemAdmin ? null : String(session.user.businessId ?? ''), withoutBusiness: false },
+    schema: createUserInput,
+    toInput,
+    rules: (values): Record<string, string> => {
+      // A member or business admin without a business sees nothing until linked to one: asked for, never by accident.
+      if (!isSystemAdmin || values.role === 'system_admin') return {};
+      if (values.businessId === null) return { businessId: 'Choose a business, or “No business”.' };
+      if (values.businessId === NO_BUSINESS && !values.withoutBusiness) return { withoutBusiness: 'Tick this to create the user without a business.' };
+      return {};
+    },
+  });
+  const values = form.getValues();
+  const asksWithoutBusiness = isSystemAdmin && values.role !== 'system_admin' && values.businessId === NO_BUSINESS;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!role) return;
-    create.mutate(
-      { email, password, role: role as UserRole, businessId: isSystemAdmin ? toBusinessId(business) : session.user.businessId },
-      {
-        onSuccess: () => {
-          setEmail('');
-          setPassword('');
-        },
-      },
-    );
-  };
+  const submit = form.onSubmit((submitted) => {
+    clearRefusal();
+    create.mutate(toInput(submitted), { onSuccess: () => form.reset(), onError: refuse });
+  });
 
   return (
     <Paper withBorder p="md">
@@ -167,29 +209,21 @@ function CreateUserForm({ session }: { session: SessionView }) {
         <Stack gap="xs">
           <Text fw={500}>New user</Text>
           <SimpleGrid cols={{ base: 1, md: 4 }}>
-            <TextInput label="Email" value={email} onChange={(event) => setEmail(event.currentTarget.value)} data-testid="user-create-email" />
-            <PasswordInput
-              label="Password"
-              description="At least 10 characters"
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              data-testid="user-create-password"
-            />
-            <Select label="Role" data={roleOptions(session)} value={role} onChange={setRole} allowDeselect={false} data-testid="user-create-role" />
-            <Select
-              label="Business"
-              data={businessOptions}
-              value={business}
-              onChange={setBusiness}
-              disabled={!isSystemAdmin}
-              searchable
-              placeholder="Choose a business"
-              data-testid="user-create-business"
-            />
+            <TextInput label="Email" key={form.key('email')} {...form.getInputProps('email')} data-testid="user-create-email" />
+            <PasswordInput label="Password" description="At least 10 characters" key={form.key('password')} {...form.getInputProps('password')} data-testid="user-create-password" />
+            <RoleAndBusiness session={session} form={form} businessOptions={businessOptions} testId="user-create" />
           </SimpleGrid>
-          <MutationError error={create.error} testId="user-create-error" />
+          {asksWithoutBusiness && (
+            <Checkbox
+              label={`Create this ${ROLE_LABELS[values.role].toLowerCase()} without a business: they will see no runs until someone links them to one.`}
+              key={form.key('withoutBusiness')}
+              {...form.getInputProps('withoutBusiness', { type: 'checkbox' })}
+              data-testid="user-create-without-business"
+            />
+          )}
+          <FormRefusal refusal={refusal} testId="user-create-error" />
           <Group justify="flex-end">
-            <Button type="submit" loading={create.isPending} disabled={email.trim() === '' || password === '' || !role} data-testid="user-create-submit">
+            <Button type="submit" loading={create.isPending} data-testid="user-create-submit">
               Create user
             </Button>
           </Group>
@@ -201,35 +235,32 @@ function CreateUserForm({ session }: { session: SessionView }) {
 
 function EditUser({ session, user, onDone }: { session: SessionView; user: UserView; onDone(): void }) {
   const update = useUpdateUser();
-  const setPasswordCall = useSetUserPassword();
   const isSystemAdmin = session.user.role === 'system_admin';
   const businessOptions = useBusinessOptions(session);
-  const [displayName, setDisplayName] = useState(user.displayName ?? '');
-  const [role, setRole] = useState<string | null>(user.role);
-  const [business, setBusiness] = useState<string | null>(user.businessId === null ? NO_BUSINESS : String(user.businessId));
-  const [password, setPassword] = useState('');
-
-  const save = (event: FormEvent) => {
-    event.preventDefault();
-    update.mutate(
-      {
-        id: user.id,
-        displayName: displayName.trim() === '' ? null : displayName,
-        ...(role && role !== user.role ? { role: role as UserRole } : {}),
-        ...(isSystemAdmin && toBusinessId(business) !== user.businessId ? { businessId: toBusinessId(business) } : {}),
-      },
-      { onSuccess: onDone },
-    );
-  };
+  type EditValues = { displayName: string; role: UserRole; businessId: string };
+  const toInput = (values: EditValues) => ({
+    id: user.id,
+    displayName: values.displayName.trim() === '' ? null : values.displayName,
+    ...(values.role !== user.role ? { role: values.role } : {}),
+    ...(isSystemAdmin && toBusinessId(values.businessId) !== user.businessId ? { businessId: toBusinessId(values.businessId) } : {}),
+  });
+  const { form, refusal, refuse, clearRefusal } = useContractForm<EditValues>({
+    initialValues: { displayName: user.displayName ?? '', role: user.role, businessId: user.businessId === null ? NO_BUSINESS : String(user.businessId) },
+    schema: updateUserInput,
+    toInput,
+  });
+  const save = form.onSubmit((values) => {
+    clearRefusal();
+    update.mutate(toInput(values), { onSuccess: onDone, onError: refuse });
+  });
 
   return (
     <Stack>
       <form onSubmit={save} noValidate>
         <Stack>
-          <TextInput label="Display name" value={displayName} onChange={(event) => setDisplayName(event.currentTarget.value)} data-testid="user-edit-name" />
-          <Select label="Role" data={roleOptions(session)} value={role} onChange={setRole} allowDeselect={false} data-testid="user-edit-role" />
-          <Select label="Business" data={businessOptions} value={business} onChange={setBusiness} disabled={!isSystemAdmin} searchable data-testid="user-edit-business" />
-          <MutationError error={update.error} />
+          <TextInput label="Display name" key={form.key('displayName')} {...form.getInputProps('displayName')} data-testid="user-edit-name" />
+          <RoleAndBusiness session={session} form={form} businessOptions={businessOptions} testId="user-edit" />
+          <FormRefusal refusal={refusal} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onDone}>
               Cancel
@@ -241,35 +272,43 @@ function EditUser({ session, user, onDone }: { session: SessionView; user: UserV
         </Stack>
       </form>
       <Divider label="Set a new password" />
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          setPasswordCall.mutate({ id: user.id, password }, { onSuccess: () => setPassword('') });
-        }}
-        noValidate
-      >
-        <Stack gap="xs">
-          <Group align="flex-end">
-            <PasswordInput
-              label="New password"
-              description="At least 10 characters; also unlocks a locked account"
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              style={{ flex: 1 }}
-              data-testid="user-password-input"
-            />
-            <Button type="submit" variant="default" loading={setPasswordCall.isPending} disabled={password === ''} data-testid="user-password-submit">
-              Set password
-            </Button>
-          </Group>
-          <MutationError error={setPasswordCall.error} />
-          {setPasswordCall.isSuccess && (
-            <Text size="sm" c="teal" data-testid="user-password-done">
-              Password set.
-            </Text>
-          )}
-        </Stack>
-      </form>
+      <SetPasswordForm user={user} />
     </Stack>
+  );
+}
+
+/** A new password for `user` (which also unlocks a locked account), checked like the contract checks it. */
+function SetPasswordForm({ user }: { user: UserView }) {
+  const setPasswordCall = useSetUserPassword();
+  const toInput = (values: { password: string }) => ({ id: user.id, password: values.password });
+  const { form, refusal, refuse, clearRefusal } = useContractForm({ initialValues: { password: '' }, schema: setPasswordInput, toInput });
+  const submit = form.onSubmit((values) => {
+    clearRefusal();
+    setPasswordCall.mutate(toInput(values), { onSuccess: () => form.reset(), onError: refuse });
+  });
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="xs">
+        <Group align="flex-start">
+          <PasswordInput
+            label="New password"
+            description="At least 10 characters; also unlocks a locked account"
+            style={{ flex: 1 }}
+            key={form.key('password')}
+            {...form.getInputProps('password')}
+            data-testid="user-password-input"
+          />
+          <Button type="submit" variant="default" mt={44} loading={setPasswordCall.isPending} data-testid="user-password-submit">
+            Set password
+          </Button>
+        </Group>
+        <FormRefusal refusal={refusal} />
+        {setPasswordCall.isSuccess && (
+          <Text size="sm" c="teal" data-testid="user-password-done">
+            Password set.
+          </Text>
+        )}
+      </Stack>
+    </form>
   );
 }

@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 import { type Channel } from '../../src-shared/channels';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
-import { type ErrorBody, type ErrorCode } from '../../src-shared/errors';
+import { type ErrorBody, type ErrorCode, type FieldIssue } from '../../src-shared/errors';
 import { type AppClient } from '../api';
 
 export const ClientContext = createContext<AppClient | null>(null);
@@ -13,12 +13,13 @@ export function useClient(): AppClient {
   return client;
 }
 
-/** A refused or failed call, as main answered it: a code the UI acts on and a sentence to show. */
+/** A refused or failed call, as main answered it: a code the UI acts on, a sentence to show, and the fields it refuses. */
 export class ApiError extends Error implements ErrorBody {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly channel: Channel,
+    readonly fields?: FieldIssue[],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -31,7 +32,7 @@ export function isApiError(error: unknown, code?: ErrorCode): error is ApiError 
 
 export async function callOrThrow<C extends Channel>(client: AppClient, channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
   const result = await client.call(channel, input);
-  if (!result.ok) throw new ApiError(result.error.code, result.error.message, channel);
+  if (!result.ok) throw new ApiError(result.error.code, result.error.message, channel, result.error.fields);
   return result.value;
 }
 

@@ -5,10 +5,11 @@ import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type JobTypeView } from '../../src-shared/schemas/jobs';
 import { navigate } from '../lib/router';
 import { useBusinesses } from '../queries/businesses';
-import { errorMessage, isApiError } from '../queries/client';
+import { errorMessage } from '../queries/client';
 import { useCreateRun, useJobTypes } from '../queries/jobs';
 import { useUiStore } from '../stores/ui';
-import { defaultValues, fieldErrors, paramFields, paramsToSend, type ParamField, type ParamValues } from './params-form';
+import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, type ParamField, type ParamValues } from './params-form';
+import { FormRefusal, refusalByField } from '../lib/contract-form';
 import { parseRunTarget, runTargetOptions } from './run-target';
 
 export function TriggerDialog({ session }: { session: SessionView }) {
@@ -46,19 +47,14 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
             {jobType.description}
           </Text>
         )}
-        {isSystemAdmin && jobType && <TargetSelect jobType={jobType} options={form.targetOptions} value={form.target} onChange={form.setTarget} />}
-        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={form.values} errors={errors.byField} onChange={form.setValues} />
+        {isSystemAdmin && jobType && <TargetSelect jobType={jobType} options={form.targetOptions} value={form.target} onChange={form.setTarget} error={errors.byPath.target} />}
+        <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={form.values} errors={byParam(errors.byPath)} onChange={form.setValues} />
         {jobType && fields.length === 0 && (
           <Text size="sm" c="dimmed">
             This job type has no parameters.
           </Text>
         )}
-        {create.isError && (
-          <Alert color="red" role="alert" data-testid="trigger-error">
-            {isApiError(create.error, 'VALIDATION') && errors.rest.length === 0 ? 'Check the highlighted fields: ' : ''}
-            {errorMessage(create.error)}
-          </Alert>
-        )}
+        <FormRefusal refusal={errors.rest} testId="trigger-error" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Close
@@ -94,7 +90,7 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   }, [jobType, isSystemAdmin, session]);
 
   const targetOptions = runTargetOptions(jobType, businesses.data);
-  const errors = create.isError && isApiError(create.error, 'VALIDATION') ? fieldErrors(create.error.message, fields) : { byField: {}, rest: [] };
+  const errors = refusalByField(create.error, ['target', ...paramPaths(fields)]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -115,7 +111,19 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
 }
 
 /** Where the run runs (system admins): the businesses and system-wide, as the job type's scope allows. */
-function TargetSelect({ jobType, options, value, onChange }: { jobType: JobTypeView; options: { value: string; label: string }[]; value: string | null; onChange(target: string | null): void }) {
+function TargetSelect({
+  jobType,
+  options,
+  value,
+  onChange,
+  error,
+}: {
+  jobType: JobTypeView;
+  options: { value: string; label: string }[];
+  value: string | null;
+  onChange(target: string | null): void;
+  error: string | undefined;
+}) {
   return (
     <Select
       label="Run in"
@@ -125,6 +133,8 @@ function TargetSelect({ jobType, options, value, onChange }: { jobType: JobTypeV
       onChange={onChange}
       searchable
       required
+      allowDeselect={false}
+      error={error}
       data-testid="trigger-target"
       comboboxProps={{ withinPortal: true }}
     />
@@ -161,13 +171,14 @@ export function ParamInputs({
 }
 
 function ParamInput({ field, value, error, onChange }: { field: ParamField; value: ParamValues[string]; error?: string; onChange(value: ParamValues[string]): void }) {
-  const common = { label: field.name, description: field.description, error, required: field.required, 'data-testid': `trigger-param-${field.name}` };
+  const label = `${field.title ?? field.name}${field.unit ? ` (${field.unit})` : ''}`;
+  const common = { label, description: field.description, error, required: field.required, 'data-testid': `trigger-param-${field.name}` };
   switch (field.kind) {
     case 'number':
       return (
         <NumberInput
           {...common}
-          description={field.description ?? rangeText(field.min, field.max)}
+          description={[field.description, rangeText(field.min, field.max)].filter(Boolean).join(' ')}
           min={field.min}
           max={field.max}
           allowDecimal={!field.integer}
@@ -179,7 +190,7 @@ function ParamInput({ field, value, error, onChange }: { field: ParamField; valu
     case 'boolean':
       return <Switch {...common} checked={value === true} onChange={(event) => onChange(event.currentTarget.checked)} />;
     case 'enum':
-      return <Select {...common} data={field.options} value={typeof value === 'string' ? value : null} onChange={(next) => onChange(next ?? undefined)} comboboxProps={{ withinPortal: true }} />;
+      return <Select {...common} data={field.options} value={typeof value === 'string' ? value : null} onChange={(next) => onChange(next ?? undefined)} allowDeselect={field.required ? false : undefined} comboboxProps={{ withinPortal: true }} />;
     case 'string':
       return <TextInput {...common} value={typeof value === 'string' ? value : ''} onChange={(event) => onChange(event.currentTarget.value)} />;
   }

@@ -1,10 +1,19 @@
 // A job type's params as JSON Schema (from its zod schema in main) → the fields of the trigger form.
 
+/** What every param's input shows: its key, its title and unit (from the schema's metadata), its help. */
+interface ParamCommon {
+  name: string;
+  title?: string;
+  unit?: string;
+  description?: string;
+  required: boolean;
+}
+
 export type ParamField =
-  | { name: string; kind: 'number'; integer: boolean; min?: number; max?: number; defaultValue?: number; description?: string; required: boolean }
-  | { name: string; kind: 'boolean'; defaultValue?: boolean; description?: string; required: boolean }
-  | { name: string; kind: 'enum'; options: string[]; defaultValue?: string; description?: string; required: boolean }
-  | { name: string; kind: 'string'; pattern?: string; defaultValue?: string; description?: string; required: boolean };
+  | (ParamCommon & { kind: 'number'; integer: boolean; min?: number; max?: number; defaultValue?: number })
+  | (ParamCommon & { kind: 'boolean'; defaultValue?: boolean })
+  | (ParamCommon & { kind: 'enum'; options: string[]; defaultValue?: string })
+  | (ParamCommon & { kind: 'string'; pattern?: string; defaultValue?: string });
 
 export type ParamValues = Record<string, string | number | boolean | undefined>;
 
@@ -17,7 +26,7 @@ export function paramFields(schema: Record<string, unknown> | null): ParamField[
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === 'string') : []);
   return Object.entries(schema.properties).flatMap(([name, raw]): ParamField[] => {
     if (!isRecord(raw)) return [];
-    const common = { name, description: str(raw.description), required: required.has(name) };
+    const common = { name, title: str(raw.title), unit: str(raw.unit), description: str(raw.description), required: required.has(name) };
     if (Array.isArray(raw.enum)) {
       const options = raw.enum.filter((option): option is string => typeof option === 'string');
       return [{ ...common, kind: 'enum', options, defaultValue: str(raw.default) }];
@@ -56,15 +65,10 @@ export function paramsToSend(fields: ParamField[], values: ParamValues): Record<
   return params;
 }
 
-/** Main's VALIDATION message names fields as `params.<name>: …`; each goes to its field, the rest to the form. */
-export function fieldErrors(message: string, fields: ParamField[]): { byField: Record<string, string>; rest: string[] } {
-  const names = new Set(fields.map((field) => field.name));
-  const byField: Record<string, string> = {};
-  const rest: string[] = [];
-  for (const part of message.split('; ')) {
-    const match = /^params\.([^.:\s]+): (.*)$/.exec(part);
-    if (match?.[1] && names.has(match[1])) byField[match[1]] = match[2] ?? part;
-    else rest.push(part);
-  }
-  return { byField, rest };
+/** The paths main uses for the params' fields: `params.<name>`. */
+export const paramPaths = (fields: readonly ParamField[]): string[] => fields.map((field) => `params.${field.name}`);
+
+/** The params' messages by param name, out of messages by path. */
+export function byParam(byPath: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(byPath).flatMap(([path, message]) => (path.startsWith('params.') ? [[path.slice('params.'.length), message]] : [])));
 }

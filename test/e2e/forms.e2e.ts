@@ -1,0 +1,86 @@
+// Forms an operator trusts: a wrong field is named under it in people's words before anything is sent, main's refusal
+// lands under the field it names, no select clears itself, and nobody is created without a business by accident.
+import { type Page } from '@playwright/test';
+import { buildTenantWorld, TEST_PASSWORD } from './data';
+import { expect, test } from './fixtures';
+import { chooseOption, openAdminSection, saveScreenshot, signIn, triggerRun } from './ui';
+
+/** Counts the calls of `channel` the page makes from now on. */
+function countCalls(page: Page, channel: string): () => number {
+  let calls = 0;
+  page.on('request', (request) => {
+    if (request.url().endsWith(`/api/${channel}`)) calls++;
+  });
+  return () => calls;
+}
+
+const fieldError = (page: Page, testId: string) =>
+  page.getByTestId(testId).locator('xpath=ancestor::div[contains(@class, "mantine-InputWrapper-root")][1]').locator('.mantine-InputWrapper-error');
+
+test('the new-user form names each wrong field before sending, asks before a user without a business, and starts over after a create', async ({
+  dataDir,
+  launchApp,
+  page,
+}) => {
+  const world = await buildTenantWorld(dataDir.dbPath);
+  const app = await launchApp();
+  await page.goto(app.url);
+  await signIn(page, world.systemAdmin.email);
+  await openAdminSection(page, 'users');
+  const creates = countCalls(page, 'users.create');
+
+  await page.getByTestId('user-create-email').fill('not an email');
+  await page.getByTestId('user-create-password').fill('short');
+  await page.getByTestId('user-create-submit').click();
+  await expect(fieldError(page, 'user-create-email')).toHaveText('Email must be an email address, such as name@example.com.');
+  await expect(fieldError(page, 'user-create-password')).toHaveText('Password must be at least 10 characters.');
+  await expect(fieldError(page, 'user-create-business')).toHaveText('Choose a business, or “No business”.');
+  await saveScreenshot(page, 'forms-user-create-refused');
+  expect(creates(), 'nothing is sent while a field is wrong').toBe(0);
+
+  // Picking the chosen business again keeps it: a required select never clears itself.
+  await page.getByTestId('user-create-email').fill('new.member@acme.example');
+  await page.getByTestId('user-create-password').fill(TEST_PASSWORD);
+  await chooseOption(page, page.getByTestId('user-create-business'), world.acme.name);
+  await chooseOption(page, page.getByTestId('user-create-business'), world.acme.name);
+  await expect(page.getByTestId('user-create-business')).toHaveValue(world.acme.name);
+
+  // "No business" for a member must be confirmed.
+  await chooseOption(page, page.getByTestId('user-create-business'), 'No business');
+  await page.getByTestId('user-create-submit').click();
+  await expect(page.getByTestId('user-create-without-business')).toBeVisible();
+  expect(creates()).toBe(0);
+  await chooseOption(page, page.getByTestId('user-create-business'), world.acme.name);
+  await page.getByTestId('user-create-submit').click();
+  await expect(page.getByTestId('users-table').locator('[data-testid^="user-row-"]', { hasText: 'new.member@acme.example' })).toContainText(world.acme.name);
+  expect(creates()).toBe(1);
+  // The form starts over: nothing left from the user just created.
+  await expect(page.getByTestId('user-create-email')).toHaveValue('');
+  await expect(page.getByTestId('user-create-password')).toHaveValue('');
+  await expect(page.getByTestId('user-create-business')).toHaveValue('');
+
+  // Main's refusal goes under the field it names: the email is taken.
+  await page.getByTestId('user-create-email').fill('new.member@acme.example');
+  await page.getByTestId('user-create-password').fill(TEST_PASSWORD);
+  await chooseOption(page, page.getByTestId('user-create-business'), world.acme.name);
+  await page.getByTestId('user-create-submit').click();
+  await expect(page.getByTestId('user-create-error').or(fieldError(page, 'user-create-email'))).toContainText('new.member@acme.example');
+});
+
+test('the trigger dialog shows each param by its title and unit, and main’s refusal under the param it names', async ({ dataDir, launchApp, page }) => {
+  const world = await buildTenantWorld(dataDir.dbPath);
+  const app = await launchApp();
+  await page.goto(app.url);
+  await signIn(page, world.acmeMember.email);
+  await page.getByTestId('trigger-button').click();
+  await chooseOption(page, page.getByTestId('trigger-jobtype'), /diagnostics\.probe/);
+  const duration = page.getByTestId('trigger-param-durationMs');
+  await expect(page.getByLabel('Duration (ms)')).toBeVisible();
+  await duration.fill('700000');
+  await page.getByTestId('trigger-submit').click();
+  await expect(fieldError(page, 'trigger-param-durationMs')).toHaveText('Duration can be at most 600,000 ms.');
+  await expect(page.getByTestId('trigger-error')).toHaveCount(0);
+  await saveScreenshot(page, 'forms-trigger-refused');
+  await page.keyboard.press('Escape');
+  await triggerRun(page, { jobType: /diagnostics\.probe/, params: { durationMs: '10' } });
+});
