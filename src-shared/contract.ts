@@ -7,6 +7,7 @@ import { type Envelope } from './errors';
 import {
   authStatusSchema,
   businessDeletionPreviewSchema,
+  businessDisablePreviewSchema,
   businessDeletionSchema,
   businessIdInput,
   businessSchema,
@@ -39,6 +40,8 @@ import { usageExportSchema, usageInput, usageReportSchema } from './schemas/usag
 import {
   activeJobRunsInput,
   createJobRunInput,
+  retentionPreviewInput,
+  retentionPreviewSchema,
   jobRunDetailSchema,
   jobRunIdInput,
   jobRunPageSchema,
@@ -178,6 +181,7 @@ export const contract = {
   'businesses.create': { access: { who: 'businesses.manage', tenant: 'none' }, input: createBusinessInput, output: businessSchema },
   'businesses.rename': { access: { who: 'businesses.manage', tenant: 'none' }, input: renameBusinessInput, output: businessSchema },
   'businesses.setDisabled': { access: { who: 'businesses.manage', tenant: 'none' }, input: setDisabledInput, output: businessSchema },
+  'businesses.previewDisable': { access: { who: 'businesses.manage', tenant: 'none' }, input: businessIdInput, output: businessDisablePreviewSchema },
   'businesses.previewDelete': { access: { who: 'businesses.manage', tenant: 'none' }, input: businessIdInput, output: businessDeletionPreviewSchema },
   'businesses.delete': { access: { who: 'businesses.manage', tenant: 'none' }, input: deleteBusinessInput, output: businessDeletionSchema },
 
@@ -195,6 +199,7 @@ export const contract = {
   'jobs.types': { access: { who: 'runs.read', tenant: 'scope' }, input: emptyInput, output: z.array(jobTypeSchema) },
   'jobs.get': { access: { who: 'runs.read', tenant: 'scope' }, input: jobRunIdInput, output: jobRunDetailSchema },
   'jobs.create': { access: { who: 'runs.trigger', tenant: 'scope' }, input: createJobRunInput, output: jobRunSchema },
+  'jobs.previewRetention': { access: { who: 'runs.trigger', tenant: 'scope' }, input: retentionPreviewInput, output: retentionPreviewSchema },
   'jobs.cancel': { access: { who: 'runs.control', tenant: 'scope' }, input: jobRunIdInput, output: jobRunSchema },
   /** A new run with the same type, target and params, linked to the first (`trigger = retry`). */
   'jobs.retry': { access: { who: 'runs.control', tenant: 'scope' }, input: jobRunIdInput, output: jobRunSchema },

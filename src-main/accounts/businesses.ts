@@ -1,6 +1,6 @@
 // Businesses (tenants): the lookups and creation the orphan tools and the CLI use, and the operations behind
 // the businesses screen (system admins only), each with its audit event in the same transaction.
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { reachOf } from '../../src-shared/access';
 import { AppError, invalidField } from '../../src-shared/errors';
 import type { BusinessView } from '../../src-shared/schemas/accounts';
@@ -135,6 +135,14 @@ export interface BusinessDeletionPreview {
   runs: number;
   schedules: number;
   users: number;
+}
+
+/** What disabling a business locks until it is enabled again: its enabled users (refused from their next request) and enabled schedules (skipped). */
+export function previewBusinessDisable(db: AppDatabase, actor: Actor, input: { id: number }): { business: BusinessView; users: number; schedules: number } {
+  requireReach(actor, 'businesses.manage');
+  const business = requireBusiness(db, input.id);
+  const countOf = (table: typeof users | typeof jobSchedules, live: SQL) => db.orm.select({ n: count() }).from(table).where(and(eq(table.businessId, business.id), live)).get()?.n ?? 0;
+  return { business: toBusinessView(business), users: countOf(users, isNull(users.disabledAt)), schedules: countOf(jobSchedules, eq(jobSchedules.enabled, true)) };
 }
 
 /** What deleting a business takes with it: its runs and schedules (deleted), its users (left without a business). */

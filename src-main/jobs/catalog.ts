@@ -3,6 +3,7 @@
 // the handlers that do the work are wired to it one floor up, in registry.ts, for the runner.
 import { z } from 'zod';
 import { type AppError, invalidField } from '../../src-shared/errors';
+import { retentionDaysSchema } from '../../src-shared/schemas/jobs';
 import { monthSchema } from '../../src-shared/schemas/usage';
 import { parseOrRefuse } from '../../src-shared/field-issues';
 
@@ -36,16 +37,10 @@ export const INTEGRITY_CHECK = {
 export const RETENTION = {
   key: 'runs.retention',
   title: 'Purge old runs',
-  description: 'Deletes finished runs older than the retention period, for one business or across the system.',
+  description: 'Deletes completed runs older than the retention period, for one business or system-wide runs.',
   scope: 'either',
   params: z.strictObject({
-    olderThanDays: z
-      .number()
-      .int()
-      .min(1)
-      .max(3650)
-      .default(90)
-      .meta({ title: 'Older than', unit: 'days', description: 'Finished runs created longer ago than this are deleted.' }),
+    olderThanDays: retentionDaysSchema.default(90),
     batchSize: z
       .number()
       .int()

@@ -4,17 +4,19 @@ import { useState, type FormEvent } from 'react';
 import { type ChannelOutput } from '../../src-shared/contract';
 import { type BusinessView } from '../../src-shared/schemas/accounts';
 import { formatCount, formatDateTime } from '../lib/format';
-import { useBusinessDeletePreview, useCreateBusiness, useDeleteBusiness, useRenameBusiness, useSetBusinessDisabled } from '../queries/admin';
+import { useBusinessDeletePreview, useBusinessDisablePreview, useCreateBusiness, useDeleteBusiness, useRenameBusiness, useSetBusinessDisabled } from '../queries/admin';
+import { plural } from '../../src-shared/text';
 import { useBusinesses } from '../queries/businesses';
 import { isApiError } from '../queries/client';
 import { useViewLoaded } from '../stores/ui';
-import { MutationError, QueryState, RowActions } from './common';
+import { ConfirmModal, MutationError, QueryState, RowActions } from './common';
 
 export function BusinessesPanel() {
   const businesses = useBusinesses();
   useViewLoaded(!businesses.isPending);
   const [renaming, setRenaming] = useState<BusinessView | null>(null);
   const [deleting, setDeleting] = useState<BusinessView | null>(null);
+  const [disabling, setDisabling] = useState<BusinessView | null>(null);
   const setDisabled = useSetBusinessDisabled();
   const list = businesses.data ?? [];
 
@@ -52,7 +54,8 @@ export function BusinessesPanel() {
                       label: business.disabled ? 'Enable' : 'Disable',
                       testId: `business-toggle-${business.id}`,
                       loading: setDisabled.isPending && setDisabled.variables.id === business.id,
-                      onClick: () => setDisabled.mutate({ id: business.id, disabled: !business.disabled }),
+                      // Enabling gives access back at once; disabling locks users out, so it asks first.
+                      onClick: () => (business.disabled ? setDisabled.mutate({ id: business.id, disabled: false }) : setDisabling(business)),
                     }}
                     remove={{ testId: `business-delete-${business.id}`, onClick: () => setDeleting(business) }}
                   />
@@ -65,10 +68,42 @@ export function BusinessesPanel() {
       <Modal opened={renaming !== null} onClose={() => setRenaming(null)} title="Rename business">
         {renaming && <RenameForm business={renaming} onDone={() => setRenaming(null)} />}
       </Modal>
+      <DisableBusiness business={disabling} onClose={() => setDisabling(null)} />
       <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title="Delete business" size="lg">
         {deleting && <DeleteBusiness business={deleting} onClose={() => setDeleting(null)} />}
       </Modal>
     </Stack>
+  );
+}
+
+/** The confirmation before a business is disabled: how many users lose access and how many schedules stop firing. */
+function DisableBusiness({ business, onClose }: { business: BusinessView | null; onClose(): void }) {
+  const preview = useBusinessDisablePreview(business?.id ?? null);
+  const setDisabled = useSetBusinessDisabled();
+  const close = () => {
+    setDisabled.reset();
+    onClose();
+  };
+  return (
+    <ConfirmModal
+      opened={business !== null}
+      title={`Disable ${business?.name ?? 'business'}?`}
+      confirmLabel="Disable business"
+      pending={setDisabled.isPending || preview.isPending}
+      error={setDisabled.error ?? preview.error}
+      onClose={close}
+      onConfirm={() => business && setDisabled.mutate({ id: business.id, disabled: true }, { onSuccess: close })}
+      testId="business-disable-confirm"
+    >
+      {preview.data ? (
+        <span data-testid="business-disable-preview">
+          {plural(preview.data.users, 'user')} of {preview.data.business.name} will be refused from their next step until it is enabled again, and{' '}
+          {plural(preview.data.schedules, 'schedule')} will stop firing. Its runs stay as they are.
+        </span>
+      ) : (
+        'Counting who loses access…'
+      )}
+    </ConfirmModal>
   );
 }
 

@@ -14,7 +14,8 @@ import { errorMessage } from '../queries/client';
 import { useJobTypes } from '../queries/jobs';
 import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, type ParamValues } from '../runs/params-form';
 import { FormRefusal, refusalByField } from '../lib/contract-form';
-import { parseRunTarget, runTargetOptions } from '../runs/run-target';
+import { defaultRunTarget, parseRunTarget, runTargetOptions } from '../runs/run-target';
+import { mayRunType } from '../lib/permissions';
 import { ParamInputs } from '../runs/TriggerDialog';
 import { formatInZone } from './common';
 
@@ -31,13 +32,10 @@ const TIME_ZONES: string[] = (() => {
 export type Editing = { mode: 'create' } | { mode: 'edit'; schedule: ScheduleView };
 
 /** The job types this user may schedule, the chosen one, and its parameters' fields and values (an edited schedule's own values over the defaults). */
-function useJobTypeChoice(isSystemAdmin: boolean, existing: ScheduleView | null) {
+function useJobTypeChoice(session: SessionView, existing: ScheduleView | null) {
   const types = useJobTypes();
   const [jobTypeKey, setJobTypeKey] = useState<string | null>(existing?.jobType ?? null);
-  const registered = useMemo(
-    () => (types.data ?? []).filter((type) => type.registered && (isSystemAdmin || type.scope !== 'system')),
-    [types.data, isSystemAdmin],
-  );
+  const registered = useMemo(() => (types.data ?? []).filter((type) => mayRunType(session.user, type)), [types.data, session.user]);
   const jobType = (types.data ?? []).find((type) => type.key === jobTypeKey) ?? null;
   const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
   const [values, setValues] = useState<ParamValues>({});
@@ -53,18 +51,15 @@ function useRunTarget(session: SessionView, jobType: JobTypeView | null, existin
   const businesses = useBusinesses(isSystemAdmin && !existing);
   const [target, setTarget] = useState<string | null>(null);
   useEffect(() => {
-    if (!isSystemAdmin || !jobType) return;
-    if (session.scope?.kind === 'business' && jobType.scope !== 'system') setTarget(`business:${session.scope.businessId}`);
-    else if (jobType.scope !== 'business') setTarget('system');
-    else setTarget(null);
-  }, [isSystemAdmin, jobType, session.scope]);
+    if (isSystemAdmin && jobType) setTarget(defaultRunTarget(session, jobType));
+  }, [isSystemAdmin, jobType, session]);
   return { target, setTarget, options: runTargetOptions(jobType, businesses.data) };
 }
 
 export function ScheduleForm({ session, editing, onDone }: { session: SessionView; editing: Editing; onDone(): void }) {
   const existing = editing.mode === 'edit' ? editing.schedule : null;
   const isSystemAdmin = session.user.role === 'system_admin';
-  const choice = useJobTypeChoice(isSystemAdmin, existing);
+  const choice = useJobTypeChoice(session, existing);
   const { jobType, fields } = choice;
   const runTarget = useRunTarget(session, jobType, existing);
   const create = useCreateSchedule();

@@ -2,7 +2,7 @@
 import { reachOf } from '../../src-shared/access';
 import { isRetryableStatus } from '../../src-shared/domain';
 import { type UserView } from '../../src-shared/schemas/accounts';
-import { type JobRunView } from '../../src-shared/schemas/jobs';
+import { type JobRunView, type JobTypeView } from '../../src-shared/schemas/jobs';
 
 export function mayControlRun(user: UserView, run: Pick<JobRunView, 'businessId' | 'triggeredByUserId'>): boolean {
   switch (reachOf(user.role, 'runs.control')) {
@@ -24,4 +24,9 @@ export const isRetryable = (run: Pick<JobRunView, 'status' | 'scope' | 'business
 
 export function mayTrigger(user: UserView): boolean {
   return reachOf(user.role, 'runs.trigger') !== null;
+}
+
+/** The job types a user is offered to run or schedule: registered ones, and system-only ones to system admins alone. */
+export function mayRunType(user: UserView, type: Pick<JobTypeView, 'registered' | 'scope'>): boolean {
+  return type.registered && (user.role === 'system_admin' || type.scope !== 'system');
 }

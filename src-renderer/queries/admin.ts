@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryKey 
 import { type Channel } from '../../src-shared/channels';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
 import { callOrThrow, useClient } from './client';
+import { usePreview } from './preview';
 import { appKeys, auditKeys, authKeys, businessKeys, jobKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -29,16 +30,10 @@ export const useSetBusinessDisabled = () => useChannelMutation('businesses.setDi
 export const useDeleteBusiness = () =>
   useChannelMutation('businesses.delete', [...afterBusinessChange, scheduleKeys.all, metricsKeys.all, jobKeys.all, authKeys.status]);
 
-export function useBusinessDeletePreview(id: number | null) {
-  const client = useClient();
-  return useQuery({
-    queryKey: [...businessKeys.all, 'deletePreview', id ?? 0] as const,
-    queryFn: () => callOrThrow(client, 'businesses.previewDelete', { id: id ?? 0 }),
-    enabled: id !== null,
-    staleTime: 0,
-    gcTime: 0,
-  });
-}
+/** What disabling the business locks, read when the confirmation opens. */
+export const useBusinessDisablePreview = (id: number | null) => usePreview(businessKeys.all, 'businesses.previewDisable', id === null ? null : { id });
+/** What deleting the business takes with it, read when the confirmation opens. */
+export const useBusinessDeletePreview = (id: number | null) => usePreview(businessKeys.all, 'businesses.previewDelete', id === null ? null : { id });
 
 // ---- Users ------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClie
 import { type ChannelInput } from '../../src-shared/contract';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { callOrThrow, useClient } from './client';
+import { usePreview } from './preview';
 import { jobKeys, type HistoryQuery } from './keys';
 
 export const HISTORY_PAGE_SIZE = 200;
@@ -31,6 +32,9 @@ export function useJobTypes() {
   const client = useClient();
   return useQuery({ queryKey: jobKeys.types(), queryFn: () => callOrThrow(client, 'jobs.types', {}), staleTime: 60_000 });
 }
+
+/** What a retention purge would delete now (null: nothing to ask yet). */
+export const useRetentionPreview = (input: ChannelInput<'jobs.previewRetention'> | null) => usePreview(jobKeys.all, 'jobs.previewRetention', input);
 
 /** The history, a keyset page at a time. */
 export function useRunHistory(query: HistoryQuery) {

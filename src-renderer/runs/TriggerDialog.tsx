@@ -10,7 +10,9 @@ import { useCreateRun, useJobTypes } from '../queries/jobs';
 import { useUiStore } from '../stores/ui';
 import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, type ParamField, type ParamValues } from './params-form';
 import { FormRefusal, refusalByField } from '../lib/contract-form';
-import { parseRunTarget, runTargetOptions } from './run-target';
+import { defaultRunTarget, parseRunTarget, runTargetOptions } from './run-target';
+import { RETENTION_JOB_TYPE, RetentionPreview } from './RetentionPreview';
+import { mayRunType } from '../lib/permissions';
 
 export function TriggerDialog({ session }: { session: SessionView }) {
   const opened = useUiStore((state) => state.triggerDialogOpen);
@@ -54,12 +56,26 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
             This job type has no parameters.
           </Text>
         )}
+        {form.deletesRuns && (
+          <RetentionPreview
+            olderThanDays={typeof form.values.olderThanDays === 'number' ? form.values.olderThanDays : undefined}
+            target={isSystemAdmin ? parseRunTarget(form.target) : undefined}
+            placeLabel={isSystemAdmin ? (form.targetOptions.find((option) => option.value === form.target)?.label ?? 'the chosen place') : (session.user.businessName ?? 'your business')}
+            confirmed={form.purgeConfirmed}
+            onConfirm={form.setPurgeConfirmed}
+          />
+        )}
         <FormRefusal refusal={errors.rest} testId="trigger-error" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Close
           </Button>
-          <Button type="submit" loading={create.isPending} disabled={!jobType || (isSystemAdmin && !form.target)} data-testid="trigger-submit">
+          <Button
+            type="submit"
+            loading={create.isPending}
+            disabled={!jobType || (isSystemAdmin && !form.target) || (form.deletesRuns && !form.purgeConfirmed)}
+            data-testid="trigger-submit"
+          >
             Trigger run
           </Button>
         </Group>
@@ -74,18 +90,22 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   const create = useCreateRun();
   const isSystemAdmin = session.user.role === 'system_admin';
   const businesses = useBusinesses(isSystemAdmin);
-  const registered = useMemo(() => (types.data ?? []).filter((type) => type.registered), [types.data]);
+  const registered = useMemo(() => (types.data ?? []).filter((type) => mayRunType(session.user, type)), [types.data, session.user]);
   const [jobTypeKey, setJobTypeKey] = useState<string | null>(null);
   const jobType = registered.find((type) => type.key === jobTypeKey) ?? null;
   const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
   const [values, setValues] = useState<ParamValues>({});
   const [target, setTarget] = useState<string | null>(null);
+  // A purge deletes runs: it is triggered only once its preview was read and ticked, for these values.
+  const deletesRuns = jobType?.key === RETENTION_JOB_TYPE;
+  const [purgeConfirmed, setPurgeConfirmed] = useState(false);
+  useEffect(() => setPurgeConfirmed(false), [jobType, values, target]);
 
   useEffect(() => {
     setValues(defaultValues(fields));
   }, [fields]);
   useEffect(() => {
-    if (isSystemAdmin) setTarget(defaultTarget(session, jobType));
+    if (isSystemAdmin) setTarget(defaultRunTarget(session, jobType));
     create.reset();
   }, [jobType, isSystemAdmin, session]);
 
@@ -107,7 +127,26 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
     );
   };
 
-  return { types, create, isSystemAdmin, registered, jobTypeKey, setJobTypeKey, jobType, fields, values, setValues, target, setTarget, targetOptions, errors, submit };
+  return {
+    types,
+    create,
+    isSystemAdmin,
+    registered,
+    jobTypeKey,
+    setJobTypeKey,
+    jobType,
+    fields,
+    values,
+    setValues,
+    target,
+    setTarget,
+    targetOptions,
+    errors,
+    submit,
+    deletesRuns,
+    purgeConfirmed,
+    setPurgeConfirmed,
+  };
 }
 
 /** Where the run runs (system admins): the businesses and system-wide, as the job type's scope allows. */
@@ -134,6 +173,7 @@ function TargetSelect({
       searchable
       required
       allowDeselect={false}
+      placeholder="Choose where it runs"
       error={error}
       data-testid="trigger-target"
       comboboxProps={{ withinPortal: true }}
@@ -202,12 +242,3 @@ function rangeText(min: number | undefined, max: number | undefined): string | u
   if (max !== undefined) return `at most ${max.toLocaleString()}`;
   return undefined;
 }
-
-/** The switcher's business when the type may run there, else system-wide when it may, else the admin picks. */
-function defaultTarget(session: SessionView, jobType: JobTypeView | null): string | null {
-  if (!jobType) return null;
-  if (session.scope?.kind === 'business' && jobType.scope !== 'system') return `business:${session.scope.businessId}`;
-  if (jobType.scope !== 'business') return 'system';
-  return session.user.businessId !== null ? `business:${session.user.businessId}` : null;
-}
-

@@ -79,6 +79,12 @@ export const businessDeletionPreviewSchema = z.strictObject({
   schedules: countSchema,
   users: countSchema,
 });
+/** What disabling a business locks until it is enabled again: its enabled users are refused, its enabled schedules skipped. */
+export const businessDisablePreviewSchema = z.strictObject({
+  business: businessSchema,
+  users: countSchema,
+  schedules: countSchema,
+});
 export const deleteBusinessInput = z.strictObject({
   id: idSchema,
   /** The business's name, typed by the operator to confirm. */

@@ -195,3 +195,19 @@ export const createJobRunInput = z.strictObject({
   target: runTargetSchema.optional(),
 });
 export type CreateJobRunInputView = z.output<typeof createJobRunInput>;
+
+/** How old a completed run must be for the retention purge (runs.retention) to delete it. */
+export const retentionDaysSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(3650)
+  .meta({ title: 'Older than', unit: 'days', description: 'Completed runs created longer ago than this are deleted.' });
+
+/** What a retention purge would delete now, where it would run: the preview before one is triggered. */
+export const retentionPreviewInput = z.strictObject({ olderThanDays: retentionDaysSchema, target: runTargetSchema.optional() });
+export const retentionPreviewSchema = z.strictObject({
+  /** Completed runs of that business (or system-wide) created before `cutoff`. */
+  runs: countSchema,
+  cutoff: epochMsSchema,
+});

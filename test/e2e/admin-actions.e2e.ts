@@ -70,8 +70,16 @@ test('a system admin renames a business, disables it (its member is refused) and
   await expect(page.getByTestId('business-switcher')).toHaveValue(renamed);
   expect(app.db.sqlite.prepare('SELECT name FROM businesses WHERE id = ?').get(acmeId)).toEqual({ name: renamed });
 
-  // Disable: the row and the switcher say so.
+  // Disable: it asks first, saying who loses access; nothing changes until confirmed. Then the row and the switcher say so.
   await page.getByTestId(`business-toggle-${acmeId}`).click();
+  await expect(page.getByTestId('business-disable-preview')).toHaveText(
+    `1 user of ${renamed} will be refused from their next step until it is enabled again, and 0 schedules will stop firing. Its runs stay as they are.`,
+  );
+  await saveScreenshot(page, 'admin-business-disable-confirm');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId(`business-status-${acmeId}`)).toHaveText('Active');
+  await page.getByTestId(`business-toggle-${acmeId}`).click();
+  await page.getByTestId('business-disable-confirm').click();
   await expect(page.getByTestId(`business-status-${acmeId}`)).toHaveText('Disabled');
   await expect(page.getByTestId(`business-toggle-${acmeId}`)).toHaveText('Enable');
   await expect(page.getByTestId('business-switcher')).toHaveValue(`${renamed} (disabled)`);

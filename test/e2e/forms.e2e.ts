@@ -3,7 +3,7 @@
 import { type Page } from '@playwright/test';
 import { buildTenantWorld, TEST_PASSWORD } from './data';
 import { expect, test } from './fixtures';
-import { chooseOption, openAdminSection, saveScreenshot, signIn, triggerRun } from './ui';
+import { chooseOption, openAdminSection, optionLabels, saveScreenshot, signIn, signOut, switchBusiness, triggerRun } from './ui';
 
 /** Counts the calls of `channel` the page makes from now on. */
 function countCalls(page: Page, channel: string): () => number {
@@ -83,4 +83,60 @@ test('the trigger dialog shows each param by its title and unit, and main’s re
   await saveScreenshot(page, 'forms-trigger-refused');
   await page.keyboard.press('Escape');
   await triggerRun(page, { jobType: /diagnostics\.probe/, params: { durationMs: '10' } });
+});
+
+test('the trigger dialog offers only what the caller may run, and never picks system-wide for them', async ({ dataDir, launchApp, page }) => {
+  const world = await buildTenantWorld(dataDir.dbPath);
+  const app = await launchApp();
+  await page.goto(app.url);
+
+  await signIn(page, world.acmeMember.email);
+  await page.getByTestId('trigger-button').click();
+  const memberTypes = await optionLabels(page, page.getByTestId('trigger-jobtype'));
+  expect(memberTypes.some((label) => label.includes('diagnostics.probe'))).toBe(true);
+  expect(memberTypes.filter((label) => label.includes('maintenance.')), 'system-only types are for system admins').toEqual([]);
+  await expect(page.getByTestId('trigger-target'), 'a member runs in their own business').toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await signOut(page);
+
+  await signIn(page, world.systemAdmin.email);
+  await page.getByTestId('trigger-button').click();
+  await chooseOption(page, page.getByTestId('trigger-jobtype'), /diagnostics\.probe/);
+  await expect(page.getByTestId('trigger-target'), 'in the all-businesses view the admin is asked').toHaveValue('');
+  await expect(page.getByTestId('trigger-submit')).toBeDisabled();
+  await chooseOption(page, page.getByTestId('trigger-jobtype'), /maintenance\.backup/);
+  await expect(page.getByTestId('trigger-target'), 'a system-only type has one place to run').toHaveValue('System-wide');
+  await page.keyboard.press('Escape');
+
+  await switchBusiness(page, world.acme.name);
+  await page.getByTestId('trigger-button').click();
+  await chooseOption(page, page.getByTestId('trigger-jobtype'), /diagnostics\.probe/);
+  await expect(page.getByTestId('trigger-target'), 'the switcher’s business').toHaveValue(world.acme.name);
+  await saveScreenshot(page, 'forms-trigger-target');
+});
+
+test('purging old runs shows how many runs of which business it deletes, and runs only once that is ticked', async ({ dataDir, launchApp, page }) => {
+  const world = await buildTenantWorld(dataDir.dbPath);
+  const app = await launchApp();
+  const longAgo = Date.now() - 120 * 86_400_000;
+  const insert = app.db.sqlite.prepare(
+    "INSERT INTO job_runs (scope, business_id, job_type, status, trigger, created_at, duration_ms) VALUES ('business', ?, 'diagnostics.probe', 'completed', 'manual', ?, 5)",
+  );
+  for (let i = 0; i < 4; i++) insert.run(world.acme.id, longAgo + i);
+  insert.run(world.globex.id, longAgo);
+  const oldRuns = (businessId: number) =>
+    app.db.sqlite.prepare('SELECT count(*) FROM job_runs WHERE business_id = ? AND created_at < ?').pluck().get(businessId, longAgo + 1000) as number;
+
+  await page.goto(app.url);
+  await signIn(page, world.acmeMember.email);
+  await page.getByTestId('trigger-button').click();
+  await chooseOption(page, page.getByTestId('trigger-jobtype'), /runs\.retention/);
+  await expect(page.getByTestId('retention-preview')).toContainText(`4 completed runs of ${world.acme.name} created before`);
+  await expect(page.getByTestId('trigger-submit'), 'not before the preview is ticked').toBeDisabled();
+  await saveScreenshot(page, 'forms-retention-preview');
+  await page.getByTestId('retention-confirm').check();
+  await page.getByTestId('trigger-submit').click();
+  await expect(page.getByTestId('trigger-dialog')).toBeHidden();
+  await expect.poll(() => oldRuns(world.acme.id), { timeout: 15_000 }).toBe(0);
+  expect(oldRuns(world.globex.id), 'another business’s runs stay').toBe(1);
 });

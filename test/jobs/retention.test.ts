@@ -5,6 +5,7 @@ import type { RunStatus } from '../../src-shared/domain';
 import { RUN_STATUSES } from '../../src-shared/domain';
 import { createTestDatabase, insertRuns, readAuditEvents, seedBusiness, type SeedOwner } from '../helpers/seed';
 import { startRunner } from './support';
+import { previewRetention } from '../../src-main/lifecycle/retention';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2026, 2, 15, 12);
@@ -50,6 +51,8 @@ describe('runs.retention', () => {
           );
           const before = readRuns(db);
           const target = targetKind === 'business' ? { kind: 'business' as const, businessId: a.id } : { kind: 'system' as const };
+          // What the trigger dialog shows before the purge is triggered.
+          const preview = previewRetention(db, target, { olderThanDays }, NOW);
           const retention = harness.trigger(target, { jobType: 'runs.retention', params: { olderThanDays, batchSize }, createdAt: NOW - 365 * DAY_MS });
           const done = await harness.finished(retention.id, 3000);
           const after = readRuns(db).map((row) => row.id);
@@ -58,6 +61,7 @@ describe('runs.retention', () => {
           const inOwnScope = (row: Row) => (targetKind === 'business' ? row.scope === 'business' && row.businessId === a.id : row.scope === 'system');
           const expectedDeleted = before.filter((row) => inOwnScope(row) && row.status === 'completed' && row.createdAt < cutoff);
           expect(done).toMatchObject({ status: 'completed', result: { deleted: expectedDeleted.length, cutoff } });
+          expect(preview, 'the preview counts what the purge deletes').toEqual({ runs: expectedDeleted.length, cutoff });
           const gone = new Set(expectedDeleted.map((row) => row.id));
           expect(after.filter((id) => id !== retention.id)).toEqual(before.filter((row) => !gone.has(row.id)).map((row) => row.id));
           const audit = readAuditEvents(db).at(-1);

@@ -11,6 +11,7 @@ import {
   getBusiness,
   listBusinessViews,
   previewBusinessDeletion,
+  previewBusinessDisable,
   renameBusiness,
   setBusinessDisabled,
 } from '../../src-main/accounts/businesses';
@@ -118,6 +119,23 @@ describe('deleting a business', () => {
     seedSchedules(db, globex.id, 1);
     return { ...setup, globexRuns, systemRuns };
   }
+
+  it('previews what disabling locks (enabled users, enabled schedules) for system admins only, and changes nothing', async () => {
+    const { db, acme, globex, root, acmeMember } = await withData();
+    await seedUser(db, { email: 'gone@acme.test', role: 'member', businessId: acme.id, disabled: true });
+    db.sqlite.prepare('UPDATE job_schedules SET enabled = 0 WHERE id = (SELECT min(id) FROM job_schedules WHERE business_id = ?)').run(acme.id);
+    const before = readRunOwnership(db);
+    expect(previewBusinessDisable(db, root, { id: acme.id })).toEqual({
+      business: { id: acme.id, name: 'Acme', legacyId: null, disabled: false, createdAt: acme.createdAt },
+      users: 2,
+      schedules: 1,
+    });
+    expect(previewBusinessDisable(db, root, { id: globex.id })).toMatchObject({ users: 0, schedules: 1 });
+    expect(() => previewBusinessDisable(db, actorFor(acmeMember), { id: acme.id })).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => previewBusinessDisable(db, root, { id: 9999 })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(readRunOwnership(db)).toEqual(before);
+    expect(countAuditEvents(db)).toBe(0);
+  });
 
   it('previews what goes with it and changes nothing', async () => {
     const { db, acme, root } = await withData();

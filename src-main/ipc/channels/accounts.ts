@@ -5,6 +5,7 @@ import {
   deleteBusiness,
   listBusinessViews,
   previewBusinessDeletion,
+  previewBusinessDisable,
   renameBusiness,
   setBusinessDisabled,
 } from '../../accounts/businesses';
@@ -29,6 +30,7 @@ export function businessChannels({ db, events }: Pick<ChannelDeps, 'db' | 'event
       publishTablesChanged(events, 'businesses');
       return business;
     },
+    'businesses.previewDisable': (input, { actor }) => previewBusinessDisable(db, actor, input),
     'businesses.previewDelete': (input, { actor }) => previewBusinessDeletion(db, actor, input),
     'businesses.delete': async (input, { actor }) => {
       const deletion = await deleteBusiness(db, actor, input);

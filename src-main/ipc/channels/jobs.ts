@@ -9,6 +9,7 @@ import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../../history/p
 import { getJobRun, getJobTypes } from '../../history/runs';
 import { cancelJobRun, retryJobRun } from '../../lifecycle/control';
 import { createJobRun } from '../../lifecycle/runs';
+import { previewRetention } from '../../lifecycle/retention';
 import { getJobRunStats } from '../../stats/stats';
 import { type ChannelDeps, type HandlersOf } from './common';
 
@@ -71,6 +72,7 @@ function lifecycleChannels({ db, events, runner }: JobChannelDeps) {
       runner.wake();
       return run;
     },
+    'jobs.previewRetention': (input, { actor, selection }) => previewRetention(db, resolveRunTarget(actor, selection, input.target), input),
     'jobs.cancel': (input, { actor, scope }) => {
       // The runner announces the cancelled run (jobs.changed) itself.
       return cancelJobRun(db, actor, scope, input.id, runner);

@@ -1,21 +1,19 @@
 // runs.retention: deletes completed runs older than N days, in the run's own scope only, in short batches.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { and, count, eq, inArray, lt, ne } from 'drizzle-orm';
+import { and, count, inArray } from 'drizzle-orm';
 import { jobRuns } from '../../db/schema';
 import { recordAuditEvent } from '../../audit/record';
-import { runScopeCondition } from '../../tenancy/owner-sql';
+import { purgeableRuns, retentionCutoff } from '../../lifecycle/retention';
 import type { RETENTION, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
 
 export type RetentionParams = ParamsOf<typeof RETENTION>;
 
-const DAY_MS = 86_400_000;
-
 export const runRetention: JobHandler<RetentionParams> = async (ctx, params, signal) => {
-  const cutoff = ctx.now().getTime() - params.olderThanDays * DAY_MS;
+  const cutoff = retentionCutoff(ctx.now().getTime(), params.olderThanDays);
   const { orm } = ctx.db;
-  // ctx.scope is the run's own business or system-wide: never all, never orphans. Never this run itself.
-  const purgeable = and(runScopeCondition(ctx.scope), eq(jobRuns.status, 'completed'), lt(jobRuns.createdAt, cutoff), ne(jobRuns.id, ctx.run.id));
+  // ctx.scope is the run's own business or system-wide. Never this run itself.
+  const purgeable = purgeableRuns(ctx.scope, cutoff, ctx.run.id);
   const total = orm.select({ n: count() }).from(jobRuns).where(purgeable).get()?.n ?? 0;
   let deleted = 0;
   let interrupted = true;
