@@ -178,9 +178,8 @@ export async function login(db: AppDatabase, input: { email: string; password: s
     if (current.lockedUntil !== null && current.lockedUntil > now) {
       return fail('locked', lockedMessage(current.lockedUntil), { lockedUntil: current.lockedUntil });
     }
-    if (current.passwordHash === null) {
-      return fail('no_password', 'This account has no password yet; ask an administrator to set one.');
-    }
+    // Told like a wrong password: the sign-in screen must not say that an account exists. The audit log keeps the reason.
+    if (current.passwordHash === null) return fail('no_password', WRONG_CREDENTIALS);
     if (!matches || current.passwordHash !== user.passwordHash) {
       // A lock that has run out starts a fresh count.
       const previous = current.lockedUntil !== null ? 0 : current.failedLoginCount;
