@@ -31,9 +31,9 @@ export const useDeleteBusiness = () =>
   useChannelMutation('businesses.delete', [...afterBusinessChange, scheduleKeys.all, metricsKeys.all, jobKeys.all, authKeys.status]);
 
 /** What disabling the business locks, read when the confirmation opens. */
-export const useBusinessDisablePreview = (id: number | null) => usePreview(businessKeys.all, 'businesses.previewDisable', id === null ? null : { id });
+export const useBusinessDisablePreview = (id: number | null) => usePreview('businesses.previewDisable', id === null ? null : { id });
 /** What deleting the business takes with it, read when the confirmation opens. */
-export const useBusinessDeletePreview = (id: number | null) => usePreview(businessKeys.all, 'businesses.previewDelete', id === null ? null : { id });
+export const useBusinessDeletePreview = (id: number | null) => usePreview('businesses.previewDelete', id === null ? null : { id });
 
 // ---- Users ------------------------------------------------------------------------------------------
 

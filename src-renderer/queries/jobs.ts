@@ -34,7 +34,7 @@ export function useJobTypes() {
 }
 
 /** What a retention purge would delete now (null: nothing to ask yet). */
-export const useRetentionPreview = (input: ChannelInput<'jobs.previewRetention'> | null) => usePreview(jobKeys.all, 'jobs.previewRetention', input);
+export const useRetentionPreview = (input: ChannelInput<'jobs.previewRetention'> | null) => usePreview('jobs.previewRetention', input);
 
 /** The history, a keyset page at a time. */
 export function useRunHistory(query: HistoryQuery) {

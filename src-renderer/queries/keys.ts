@@ -56,8 +56,6 @@ export const orphanKeys = {
   all: ['orphans'] as const,
   check: () => [...orphanKeys.all, 'check'] as const,
   list: (filters: unknown) => [...orphanKeys.all, 'list', filters] as const,
-  preview: (kind: 'assign' | 'delete', input: unknown) => [...orphanKeys.all, 'preview', kind, input] as const,
-  suggestions: (previewLimit: number) => [...orphanKeys.all, 'suggestions', previewLimit] as const,
 };
 
 /** Everything that depends on the session's tenant scope: refetched when a system admin switches. */

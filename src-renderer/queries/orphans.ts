@@ -5,6 +5,7 @@ import { type JobRunPageView } from '../../src-shared/schemas/jobs';
 import { type OrphanSelectionInput } from '../../src-shared/schemas/orphans';
 import { type AppClient } from '../api';
 import { callOrThrow, useClient } from './client';
+import { usePreview } from './preview';
 import { appKeys, jobKeys, orphanKeys } from './keys';
 
 export const ORPHAN_PAGE_SIZE = 50;
@@ -47,47 +48,12 @@ export function useCollectOrphanIds() {
   return useMutation({ mutationFn: (filters: OrphanFilters) => collectOrphanIds(client, filters) });
 }
 
-/** A preview is a read: it refetches on "preview again", never from the cache of an earlier visit. */
-export function useAssignPreview(businessId: number | null, selection: OrphanSelectionInput) {
-  const client = useClient();
-  return useQuery({
-    queryKey: orphanKeys.preview('assign', { businessId, selection }),
-    queryFn: () => callOrThrow(client, 'orphans.previewAssign', { businessId: businessId ?? 0, selection }),
-    enabled: businessId !== null,
-    staleTime: Infinity,
-    gcTime: 0,
-    retry: false,
-    refetchOnWindowFocus: false,
-  });
-}
-
-export function useDeletePreview(selection: OrphanSelectionInput) {
-  const client = useClient();
-  return useQuery({
-    queryKey: orphanKeys.preview('delete', selection),
-    queryFn: () => callOrThrow(client, 'orphans.previewDelete', { selection }),
-    staleTime: Infinity,
-    gcTime: 0,
-    retry: false,
-    refetchOnWindowFocus: false,
-  });
-}
-
-/**
- * The businesses proposed for orphans by evidence, grouped by business and reason: the preview of the suggested
- * assignment, read afresh on each visit and on "preview again", like the other previews.
- */
-export function useOrphanSuggestions(previewLimit: number) {
-  const client = useClient();
-  return useQuery({
-    queryKey: orphanKeys.suggestions(previewLimit),
-    queryFn: () => callOrThrow(client, 'orphans.suggestions', { previewLimit }),
-    staleTime: Infinity,
-    gcTime: 0,
-    retry: false,
-    refetchOnWindowFocus: false,
-  });
-}
+/** The previews of the orphan changes (src-renderer/queries/preview.ts): read when the step opens, again on "preview again". */
+export const useAssignPreview = (businessId: number | null, selection: OrphanSelectionInput) =>
+  usePreview('orphans.previewAssign', businessId === null ? null : { businessId, selection });
+export const useDeletePreview = (selection: OrphanSelectionInput) => usePreview('orphans.previewDelete', { selection });
+/** The businesses proposed for orphans by evidence, grouped by business and reason: the suggested assignment's preview. */
+export const useOrphanSuggestions = (previewLimit: number) => usePreview('orphans.suggestions', { previewLimit });
 
 /** After a change: the orphan screens, every run view, and app.status (the orphan banner's count). */
 function useRefreshAfterChange() {

@@ -13,7 +13,7 @@ import { type RunStatus } from '../../src-shared/domain';
 import { insertUser } from '../helpers/contract-data';
 import { buildTenantWorld, MIGRATIONS_FOLDER, TEST_PASSWORD, WORLD_COUNTS } from './data';
 import { expect, test } from './fixtures';
-import { chooseOption, expectAppLoaded, expectHistoryLoaded, openAdminSection, optionLabels, saveScreenshot, signIn, signOut, submitSignIn, switchBusiness } from './ui';
+import { chooseOption, expectAppLoaded, expectHistoryLoaded, openAdminSection, optionLabels, saveScreenshot, signIn, signOut, submitSignIn, switchBusiness, watchFailures } from './ui';
 
 // Times are read and typed in UTC (the audit log's datetime-local filters are the browser's local time);
 // en-US so weekday names in the cron preview are English.
@@ -131,6 +131,7 @@ test('deleting a business shows what goes with it, asks for its exact name, back
   });
   const app = await launchApp();
   const globexId = world.globex.id;
+  const failures = watchFailures(page);
 
   await page.goto(app.url);
   await signIn(page, world.systemAdmin.email);
@@ -177,6 +178,7 @@ test('deleting a business shows what goes with it, asks for its exact name, back
   expect(db.prepare('SELECT count(*) AS n FROM job_schedules').get()).toEqual({ n: 0 });
   expect(db.prepare('SELECT business_id FROM users WHERE id = ?').get(world.globexMember.id)).toEqual({ business_id: null });
   expect(db.prepare('SELECT count(*) AS n FROM job_runs WHERE business_id = ?').get(world.acme.id)).toEqual({ n: WORLD_COUNTS.acme });
+  expect(failures(), 'no request failed and nothing was logged as an error (no preview of the deleted business was asked for again)').toEqual([]);
 });
 
 // ---- Users --------------------------------------------------------------------------------------------
