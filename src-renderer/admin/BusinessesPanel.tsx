@@ -1,8 +1,9 @@
 // Businesses (system admins): list, create, rename, disable/enable, delete with a preview and a typed name.
 import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { type ChannelOutput } from '../../src-shared/contract';
-import { type BusinessView } from '../../src-shared/schemas/accounts';
+import { createBusinessInput, renameBusinessInput, type BusinessView } from '../../src-shared/schemas/accounts';
+import { FormRefusal, useContractForm } from '../lib/contract-form';
 import { formatCount, formatDateTime } from '../lib/format';
 import { useBusinessDeletePreview, useBusinessDisablePreview, useCreateBusiness, useDeleteBusiness, useRenameBusiness, useSetBusinessDisabled } from '../queries/admin';
 import { plural } from '../../src-shared/text';
@@ -109,29 +110,29 @@ function DisableBusiness({ business, onClose }: { business: BusinessView | null;
 
 function CreateBusinessForm() {
   const create = useCreateBusiness();
-  const [name, setName] = useState('');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate({ name }, { onSuccess: () => setName('') });
-  };
+  const { form, refusal, refuse, clearRefusal } = useContractForm({ initialValues: { name: '' }, schema: createBusinessInput, toInput: (values) => values });
+  const submit = form.onSubmit((values) => {
+    clearRefusal();
+    create.mutate(values, { onSuccess: () => form.reset(), onError: refuse });
+  });
   return (
     <Paper withBorder p="md">
       <form onSubmit={submit} noValidate>
         <Stack gap="xs">
-          <Group align="flex-end">
+          <Group align="flex-start">
             <TextInput
               label="New business"
               placeholder="Business name"
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
+              key={form.key('name')}
+              {...form.getInputProps('name')}
               data-testid="business-create-name"
               style={{ flex: 1 }}
             />
-            <Button type="submit" loading={create.isPending} disabled={name.trim() === ''} data-testid="business-create-submit">
+            <Button type="submit" mt={25} loading={create.isPending} data-testid="business-create-submit">
               Create business
             </Button>
           </Group>
-          <MutationError error={create.error} testId="business-create-error" />
+          <FormRefusal refusal={refusal} testId="business-create-error" />
         </Stack>
       </form>
     </Paper>
@@ -140,16 +141,17 @@ function CreateBusinessForm() {
 
 function RenameForm({ business, onDone }: { business: BusinessView; onDone(): void }) {
   const rename = useRenameBusiness();
-  const [name, setName] = useState(business.name);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    rename.mutate({ id: business.id, name }, { onSuccess: onDone });
-  };
+  const toInput = (values: { name: string }) => ({ id: business.id, name: values.name });
+  const { form, refusal, refuse, clearRefusal } = useContractForm({ initialValues: { name: business.name }, schema: renameBusinessInput, toInput });
+  const submit = form.onSubmit((values) => {
+    clearRefusal();
+    rename.mutate(toInput(values), { onSuccess: onDone, onError: refuse });
+  });
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus data-testid="business-rename-input" />
-        <MutationError error={rename.error} />
+        <TextInput label="Name" key={form.key('name')} {...form.getInputProps('name')} data-autofocus data-testid="business-rename-input" />
+        <FormRefusal refusal={refusal} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

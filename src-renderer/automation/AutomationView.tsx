@@ -203,7 +203,17 @@ function RangePicker({ range, onChange }: { range: TimeRange; onChange(range: Ti
       {range.kind === 'custom' && (
         <>
           <TextInput type="date" label="From" size="xs" value={range.from} max={range.to} onChange={(e) => e.currentTarget.value && onChange({ ...range, from: e.currentTarget.value })} data-testid="range-from" />
-          <TextInput type="date" label="To" size="xs" value={range.to} min={range.from} onChange={(e) => e.currentTarget.value && onChange({ ...range, to: e.currentTarget.value })} data-testid="range-to" />
+          <TextInput
+            type="date"
+            label="To"
+            size="xs"
+            value={range.to}
+            min={range.from}
+            // Typed by hand, a day before From reads as an empty range: say so rather than show zero runs.
+            error={range.to < range.from ? 'To must be on or after From.' : undefined}
+            onChange={(e) => e.currentTarget.value && onChange({ ...range, to: e.currentTarget.value })}
+            data-testid="range-to"
+          />
         </>
       )}
     </Group>

@@ -49,7 +49,7 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
             {jobType.description}
           </Text>
         )}
-        {isSystemAdmin && jobType && <TargetSelect jobType={jobType} options={form.targetOptions} value={form.target} onChange={form.setTarget} error={errors.byPath.target} />}
+        {isSystemAdmin && jobType && <TargetSelect jobType={jobType} options={form.targetOptions} value={form.target} onChange={form.setTarget} error={form.targetMissing ? 'Choose where it runs: a business, or system-wide.' : errors.byPath.target} />}
         <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={form.values} errors={byParam(errors.byPath)} onChange={form.setValues} />
         {jobType && fields.length === 0 && (
           <Text size="sm" c="dimmed">
@@ -73,7 +73,7 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
           <Button
             type="submit"
             loading={create.isPending}
-            disabled={!jobType || (isSystemAdmin && !form.target) || (form.deletesRuns && !form.purgeConfirmed)}
+            disabled={!jobType || (form.deletesRuns && !form.purgeConfirmed)}
             data-testid="trigger-submit"
           >
             Trigger run
@@ -96,6 +96,9 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
   const [values, setValues] = useState<ParamValues>({});
   const [target, setTarget] = useState<string | null>(null);
+  // A system admin sent the form without saying where it runs: asked under the select, nothing sent.
+  const [targetMissing, setTargetMissing] = useState(false);
+  useEffect(() => setTargetMissing(false), [target, jobType]);
   // A purge deletes runs: it is triggered only once its preview was read and ticked, for these values.
   const deletesRuns = jobType?.key === RETENTION_JOB_TYPE;
   const [purgeConfirmed, setPurgeConfirmed] = useState(false);
@@ -116,6 +119,7 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
     event.preventDefault();
     if (!jobType) return;
     const runTarget = isSystemAdmin ? parseRunTarget(target) : undefined;
+    if (isSystemAdmin && !runTarget) return setTargetMissing(true);
     create.mutate(
       { jobType: jobType.key, params: paramsToSend(fields, values), ...(runTarget ? { target: runTarget } : {}) },
       {
@@ -140,6 +144,7 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
     setValues,
     target,
     setTarget,
+    targetMissing,
     targetOptions,
     errors,
     submit,

@@ -1,7 +1,9 @@
 // Who is here: first-run setup, sign-in, or the signed-in app.
 import { Alert, Button, Center, Loader, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { type AppStatus } from '../../src-shared/contract';
+import { credentialsSchema, setupInputSchema } from '../../src-shared/schemas/accounts';
+import { FormRefusal, useContractForm } from '../lib/contract-form';
 import { Ready } from './StartupScreen';
 import { useAuthStatus, useSetup, useSignIn } from '../queries/auth';
 import { errorMessage } from '../queries/client';
@@ -53,25 +55,20 @@ function AuthLayout({ status, children }: { status: ReadyStatus; children: React
 
 function SignInForm() {
   const signIn = useSignIn();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    signIn.mutate({ email, password });
-  };
+  const { form, refusal, refuse, clearRefusal } = useContractForm({ initialValues: { email: '', password: '' }, schema: credentialsSchema, toInput: (values) => values });
+  const submit = form.onSubmit((values) => {
+    clearRefusal();
+    signIn.mutate(values, { onError: refuse });
+  });
   return (
-    <Paper component="form" withBorder p="xl" w={420} maw="100%" onSubmit={submit} data-testid="signin-form" aria-labelledby="signin-title">
+    <Paper component="form" withBorder p="xl" w={420} maw="100%" onSubmit={submit} noValidate data-testid="signin-form" aria-labelledby="signin-title">
       <Stack>
         <Title order={2} id="signin-title">
           Sign in to Automation Console
         </Title>
-        <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-testid="signin-email" data-autofocus autoFocus />
-        <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="signin-password" />
-        {signIn.isError && (
-          <Alert color="red" role="alert" data-testid="signin-error">
-            {errorMessage(signIn.error)}
-          </Alert>
-        )}
+        <TextInput label="Email" type="email" autoComplete="username" required key={form.key('email')} {...form.getInputProps('email')} data-testid="signin-email" data-autofocus autoFocus />
+        <PasswordInput label="Password" autoComplete="current-password" required key={form.key('password')} {...form.getInputProps('password')} data-testid="signin-password" />
+        <FormRefusal refusal={refusal} testId="signin-error" />
         <Button type="submit" loading={signIn.isPending} data-testid="signin-submit">
           Sign in
         </Button>
@@ -82,15 +79,18 @@ function SignInForm() {
 
 function SetupForm() {
   const setup = useSetup();
-  const [email, setEmail] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setup.mutate({ email, password, ...(displayName.trim() ? { displayName } : {}) });
-  };
+  const toInput = ({ email, password, displayName }: { email: string; password: string; displayName: string }) => ({
+    email,
+    password,
+    ...(displayName.trim() ? { displayName } : {}),
+  });
+  const { form, refusal, refuse, clearRefusal } = useContractForm({ initialValues: { email: '', password: '', displayName: '' }, schema: setupInputSchema, toInput });
+  const submit = form.onSubmit((values) => {
+    clearRefusal();
+    setup.mutate(toInput(values), { onError: refuse });
+  });
   return (
-    <Paper component="form" withBorder p="xl" w={460} maw="100%" onSubmit={submit} data-testid="setup-form" aria-labelledby="setup-title">
+    <Paper component="form" withBorder p="xl" w={460} maw="100%" onSubmit={submit} noValidate data-testid="setup-form" aria-labelledby="setup-title">
       <Stack>
         <Title order={2} id="setup-title">
           Create the first system administrator
@@ -98,14 +98,18 @@ function SetupForm() {
         <Text c="dimmed" size="sm">
           There is no default password. This account can manage every business, user and run; you can add more accounts later.
         </Text>
-        <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-testid="setup-email" autoFocus />
-        <TextInput label="Display name" description="Optional" value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} data-testid="setup-display-name" />
-        <PasswordInput label="Password" description="At least 10 characters" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="setup-password" />
-        {setup.isError && (
-          <Alert color="red" role="alert" data-testid="setup-error">
-            {errorMessage(setup.error)}
-          </Alert>
-        )}
+        <TextInput label="Email" type="email" autoComplete="username" required key={form.key('email')} {...form.getInputProps('email')} data-testid="setup-email" autoFocus />
+        <TextInput label="Display name" description="Optional" key={form.key('displayName')} {...form.getInputProps('displayName')} data-testid="setup-display-name" />
+        <PasswordInput
+          label="Password"
+          description="At least 10 characters"
+          autoComplete="new-password"
+          required
+          key={form.key('password')}
+          {...form.getInputProps('password')}
+          data-testid="setup-password"
+        />
+        <FormRefusal refusal={refusal} testId="setup-error" />
         <Button type="submit" loading={setup.isPending} data-testid="setup-submit">
           Create administrator and sign in
         </Button>

@@ -103,7 +103,10 @@ test('the trigger dialog offers only what the caller may run, and never picks sy
   await page.getByTestId('trigger-button').click();
   await chooseOption(page, page.getByTestId('trigger-jobtype'), /diagnostics\.probe/);
   await expect(page.getByTestId('trigger-target'), 'in the all-businesses view the admin is asked').toHaveValue('');
-  await expect(page.getByTestId('trigger-submit')).toBeDisabled();
+  const creates = countCalls(page, 'jobs.create');
+  await page.getByTestId('trigger-submit').click();
+  await expect(fieldError(page, 'trigger-target')).toHaveText('Choose where it runs: a business, or system-wide.');
+  expect(creates(), 'nothing is sent without a place').toBe(0);
   await chooseOption(page, page.getByTestId('trigger-jobtype'), /maintenance\.backup/);
   await expect(page.getByTestId('trigger-target'), 'a system-only type has one place to run').toHaveValue('System-wide');
   await page.keyboard.press('Escape');
@@ -139,4 +142,30 @@ test('purging old runs shows how many runs of which business it deletes, and run
   await expect(page.getByTestId('trigger-dialog')).toBeHidden();
   await expect.poll(() => oldRuns(world.acme.id), { timeout: 15_000 }).toBe(0);
   expect(oldRuns(world.globex.id), 'another business’s runs stay').toBe(1);
+});
+
+test('sign-in, a new business and a custom range each name what is wrong, and send nothing wrong', async ({ dataDir, launchApp, page }) => {
+  const world = await buildTenantWorld(dataDir.dbPath);
+  const app = await launchApp();
+  await page.goto(app.url);
+  const logins = countCalls(page, 'auth.login');
+  await page.getByTestId('signin-email').fill('root at example');
+  await page.getByTestId('signin-submit').click();
+  await expect(fieldError(page, 'signin-email')).toHaveText('Email must be an email address, such as name@example.com.');
+  await expect(fieldError(page, 'signin-password')).toHaveText('Password is required.');
+  expect(logins()).toBe(0);
+  await signIn(page, world.systemAdmin.email);
+
+  await openAdminSection(page, 'businesses');
+  const creates = countCalls(page, 'businesses.create');
+  await page.getByTestId('business-create-name').fill('   ');
+  await page.getByTestId('business-create-submit').click();
+  await expect(fieldError(page, 'business-create-name')).toHaveText('Name is required.');
+  expect(creates()).toBe(0);
+
+  await page.getByTestId('nav-automation').click();
+  await page.getByTestId('time-range').getByText('Custom', { exact: true }).click();
+  await page.getByTestId('range-from').fill('2026-03-10');
+  await page.getByTestId('range-to').fill('2026-03-01');
+  await expect(fieldError(page, 'range-to')).toHaveText('To must be on or after From.');
 });
