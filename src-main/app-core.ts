@@ -1,6 +1,7 @@
 // The core both shells share: find the database, open and migrate it before anything is served, bind the
 // contract's handlers, keep the sessions, and decide which session receives which event. A failed start is
 // kept, not thrown, so the renderer can show the error screen.
+import { reachOf } from '../src-shared/access';
 import { CHANNELS } from '../src-shared/channels';
 import { type AppStatus, contract, type DatabaseInfoView, type StartupFailureReason } from '../src-shared/contract';
 import { AppError } from '../src-shared/errors';
@@ -16,6 +17,7 @@ import { type ContractHandlers, createDatabaseHandlers, type DatabaseChannel, ty
 import { createRunner, type Runner } from './jobs/runner';
 import { createScheduler, type Scheduler } from './jobs/scheduler';
 import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
+import { loadActor } from './accounts/accounts';
 import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions';
 
 export { type RequestContext } from './ipc/access';
@@ -162,9 +164,11 @@ function servedOnceOpen(started: Promise<AppStartup>, opened: Promise<OpenCore |
       return handler(input, context);
     }) as unknown as ContractHandlers[C];
   const handlers: ContractHandlers = {
-    'app.status': async () => {
+    'app.status': async (_input, context) => {
       const startup = await started;
       if (startup.state === 'failed') return startup.failure;
+      // Signed out, or a role that does not read the database: nothing about the file or its accounts.
+      if (!readsDatabase(startup.db, context)) return { state: 'ready', info: null, startup: null };
       const { created, migrated, adoption } = startup.report;
       return { state: 'ready', info: getDatabaseInfo(startup.db), startup: { created, migrated, adoption } };
     },
@@ -179,6 +183,13 @@ function servedOnceOpen(started: Promise<AppStartup>, opened: Promise<OpenCore |
       inTenant: async (who, context) => (await whenOpen()).gate.inTenant(who, context),
     },
   };
+}
+
+/** Whether the caller's session belongs to a user, enabled now, whose role reads the database itself. */
+function readsDatabase(db: AppDatabase, context: RequestContext): boolean {
+  const session = context.session.current();
+  const actor = session ? loadActor(db, session.userId) : null;
+  return actor !== null && reachOf(actor.role, 'database.read') !== null;
 }
 
 async function closeDatabase(startup: AppStartup): Promise<void> {

@@ -7,7 +7,7 @@ import { StartupScreen, type StartupView } from './screens/StartupScreen';
 
 export function App() {
   const status = useAppStatus();
-  if (status.data?.state === 'ready') return <AuthGate status={status.data} />;
+  if (status.data?.state === 'ready') return <AuthGate />;
   const view: StartupView = status.data
     ? { kind: 'status', status: status.data }
     : status.error instanceof ApiError

@@ -24,6 +24,8 @@ export const ACCESS_MATRIX = {
   'users.manage': { member: null, business_admin: 'own_business', system_admin: 'any' },
   'audit.read': { member: null, business_admin: 'own_business', system_admin: 'any' },
   'metrics.read': { member: 'own_business', business_admin: 'own_business', system_admin: 'any' },
+  /** The database itself: its file, versions, counts over every business, and what an adoption found. */
+  'database.read': { member: null, business_admin: null, system_admin: 'any' },
   /** The business switcher: all businesses, one business, system-wide, orphans. */
   'scope.switch': { member: null, business_admin: null, system_admin: 'any' },
 } as const satisfies Record<string, Record<UserRole, Reach>>;

@@ -138,7 +138,8 @@ export const STARTUP_FAILURE_REASONS = [
 export type StartupFailureReason = (typeof STARTUP_FAILURE_REASONS)[number];
 
 export const appStatusSchema = z.discriminatedUnion('state', [
-  z.strictObject({ state: z.literal('ready'), info: databaseInfoSchema, startup: startupSummarySchema }),
+  /** `info` and `startup` only for a caller whose role reads the database (`database.read`); null for anyone else, signed out included. */
+  z.strictObject({ state: z.literal('ready'), info: databaseInfoSchema.nullable(), startup: startupSummarySchema.nullable() }),
   z.strictObject({
     state: z.literal('failed'),
     reason: z.enum(STARTUP_FAILURE_REASONS),

@@ -1,4 +1,4 @@
-// The admin screens at #/admin/<section>: businesses, users, schedules, audit log, usage metrics.
+// The admin screens at #/admin/<section>: businesses, users, schedules, audit log, usage metrics, the database.
 // Tabs show only what the role may reach (src-shared/access.ts); main still decides every request.
 import { Alert, Anchor, Stack, Tabs, Title } from '@mantine/core';
 import { reachOf, type Action } from '../../src-shared/access';
@@ -7,6 +7,7 @@ import { navigate, type Route } from '../lib/router';
 import { useViewLoaded } from '../stores/ui';
 import { AuditPanel } from './AuditPanel';
 import { BusinessesPanel } from './BusinessesPanel';
+import { DatabasePanel } from './DatabasePanel';
 import { SchedulesPanel } from './SchedulesPanel';
 import { UsagePanel } from './UsagePanel';
 import { UsersPanel } from './UsersPanel';
@@ -17,6 +18,7 @@ const SECTIONS = [
   { key: 'schedules', label: 'Schedules', action: 'schedules.read' },
   { key: 'audit', label: 'Audit log', action: 'audit.read' },
   { key: 'usage', label: 'Usage', action: 'metrics.read' },
+  { key: 'database', label: 'Database', action: 'database.read' },
 ] as const satisfies readonly { key: string; label: string; action: Action }[];
 
 type SectionKey = (typeof SECTIONS)[number]['key'];
@@ -54,6 +56,8 @@ export function AdminView({ session, route }: { session: SessionView; route: Ext
         <AuditPanel />
       ) : current === 'usage' ? (
         <UsagePanel />
+      ) : current === 'database' ? (
+        <DatabasePanel />
       ) : null}
     </Stack>
   );

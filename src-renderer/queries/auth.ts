@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
 import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/accounts';
-import { authKeys, tenantKeyRoots } from './keys';
+import { appKeys, authKeys, tenantKeyRoots } from './keys';
 import { callOrThrow, useClient } from './client';
 
 export type AuthStatus = ChannelOutput<'auth.status'>;
@@ -22,6 +22,8 @@ export function useSession(): SessionView {
 function beginSession(queryClient: QueryClient, session: SessionView): void {
   queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'app' && query.queryKey[0] !== 'auth' });
   queryClient.setQueryData<AuthStatus>(authKeys.status, { needsSetup: false, session });
+  // What app.status tells depends on who asks (the database's facts are for a role that reads it).
+  void queryClient.invalidateQueries({ queryKey: appKeys.status });
 }
 
 export function useSignIn() {
@@ -51,6 +53,7 @@ export function useSignOut() {
       // Everything the session could see goes; the auth status stays observed, so the gate shows sign-in.
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'app' && query.queryKey[0] !== 'auth' });
       queryClient.setQueryData<AuthStatus>(authKeys.status, { needsSetup: false, session: null });
+      void queryClient.invalidateQueries({ queryKey: appKeys.status });
     },
   });
 }

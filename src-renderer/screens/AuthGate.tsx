@@ -1,18 +1,14 @@
 // Who is here: first-run setup, sign-in, or the signed-in app.
 import { Alert, Button, Center, Loader, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { type ReactNode } from 'react';
-import { type AppStatus } from '../../src-shared/contract';
 import { credentialsSchema, setupInputSchema } from '../../src-shared/schemas/accounts';
 import { FormRefusal, useContractForm } from '../lib/contract-form';
-import { Ready } from './StartupScreen';
 import { useAuthStatus, useSetup, useSignIn } from '../queries/auth';
 import { errorMessage } from '../queries/client';
 import { AppShellView } from '../shell/AppShellView';
 import { NoBusinessScreen } from './NoBusinessScreen';
 
-type ReadyStatus = Extract<AppStatus, { state: 'ready' }>;
-
-export function AuthGate({ status }: { status: ReadyStatus }) {
+/** Shown once the database is open. Signed out, the forms alone: nothing about the database or its accounts. */
+export function AuthGate() {
   const auth = useAuthStatus();
   if (auth.isPending) {
     return (
@@ -40,15 +36,8 @@ export function AuthGate({ status }: { status: ReadyStatus }) {
     return <AppShellView session={session} />;
   }
   return (
-    <AuthLayout status={status}>{needsSetup ? <SetupForm /> : <SignInForm />}</AuthLayout>
-  );
-}
-
-function AuthLayout({ status, children }: { status: ReadyStatus; children: ReactNode }) {
-  return (
     <Stack align="center" py={48} px="md" gap="lg">
-      {children}
-      <Ready status={status} />
+      {needsSetup ? <SetupForm /> : <SignInForm />}
     </Stack>
   );
 }

@@ -1,7 +1,8 @@
-// The startup screen: opening the database, why it could not be opened, or what the file holds once it is ready
-// (with what an adoption of a server-edition file found). Shown before and beside the sign-in gate.
+// The startup screen: opening the database, or why it could not be opened. What the file holds once it is ready (with
+// what an adoption of a server-edition file found) is DatabaseFacts, shown to a role that reads the database (Admin ›
+// Database); signed out, nothing about the file or its accounts is shown.
 import { adoptionNextSteps, adoptionOutcomeLines } from '../../src-shared/adoption';
-import { type AppStatus, type DatabaseInfoView, type StartupFailureReason } from '../../src-shared/contract';
+import { type AppStatus, type DatabaseInfoView, type StartupFailureReason, type StartupSummary } from '../../src-shared/contract';
 import { type ErrorBody } from '../../src-shared/errors';
 
 export type StartupView = { kind: 'loading' } | { kind: 'status'; status: AppStatus } | { kind: 'unreachable'; error: ErrorBody };
@@ -26,14 +27,19 @@ export function StartupScreen({ view }: { view: StartupView }) {
     );
   }
   const { status } = view;
-  return status.state === 'ready' ? <Ready status={status} /> : <Failed status={status} />;
-}
-
-export function Ready({ status }: { status: Extract<AppStatus, { state: 'ready' }> }) {
-  const { info, startup } = status;
-  return (
+  return status.state === 'ready' ? (
     <main className="startup" data-testid="startup-ready">
       <h1>Automation Console</h1>
+    </main>
+  ) : (
+    <Failed status={status} />
+  );
+}
+
+/** The database file, its versions and counts, what this start did to it, and what an adoption found. */
+export function DatabaseFacts({ info, startup }: { info: DatabaseInfoView; startup: StartupSummary }) {
+  return (
+    <div className="startup" data-testid="database-facts">
       {(info.adoption !== null || info.counts.orphanRuns > 0) && <OrphanNotice info={info} />}
       <dl className="facts">
         <dt>Database</dt>
@@ -70,7 +76,7 @@ export function Ready({ status }: { status: Extract<AppStatus, { state: 'ready' 
           ))}
         </tbody>
       </table>
-    </main>
+    </div>
   );
 }
 

@@ -85,7 +85,7 @@ export function AppShellView({ session }: { session: SessionView }) {
 
 function OrphanBanner() {
   const status = useAppStatus();
-  const orphans = status.data?.state === 'ready' ? status.data.info.counts.orphanRuns : 0;
+  const orphans = status.data?.state === 'ready' ? (status.data.info?.counts.orphanRuns ?? 0) : 0;
   if (orphans === 0) return null;
   return (
     <Alert color="yellow" mb="md" data-testid="orphan-banner" title="Orphaned runs">

@@ -6,7 +6,7 @@ import { expect, type Page } from '@playwright/test';
 import { getDatabaseInfo } from '../../src-main/services/database-info';
 import { adoptionNextSteps, adoptionOutcomeLines } from '../../src-shared/adoption';
 import { legacyPreTenantDatabase } from '../e2e/data';
-import { chooseOption, expectHistoryLoaded, expectNumber, runIds, signIn } from '../e2e/ui';
+import { chooseOption, expectHistoryLoaded, expectNumber, openAdminSection, runIds, signIn } from '../e2e/ui';
 import { insertUser } from '../helpers/contract-data';
 import { createLegacyDatabase, type LegacyFixture, type LegacyRun } from '../helpers/legacy-fixtures';
 import { type AppLauncher, type LaunchedApp } from './app';
@@ -79,12 +79,11 @@ export const adoptedHistoryScenarios: Scenarios = {
     // The first screen: what the adoption found and what to do next, in the shared sentences.
     const report = getDatabaseInfo(app.db).adoption;
     if (!report) throw new Error('the file was not adopted');
-    const signInPage = async () => {
-      await page.reload();
-      await expect(page.getByTestId('orphan-notice')).toBeVisible();
-    };
     const admin = insertUser(app.db, { role: 'system_admin', businessId: null, email: 'root@example.test' });
-    await signInPage();
+    await page.reload();
+    await signIn(page, admin.email);
+    await openAdminSection(page, 'database');
+    await expect(page.getByTestId('orphan-notice')).toBeVisible();
     const outcomes = adoptionOutcomeLines(report);
     expect(outcomes.length, 'the report counts what the runs became').toBeGreaterThan(1);
     await expect(page.getByTestId('adoption-outcomes').getByRole('listitem')).toHaveText(outcomes);
@@ -93,7 +92,6 @@ export const adoptedHistoryScenarios: Scenarios = {
     await app.screenshot('adoption-first-screen');
 
     // The wizard's Suggested assignments step: a group per business, with its count and newest runs; none accepted yet.
-    await signIn(page, admin.email);
     await openOrphanWizard(page);
     const orphansBefore = fixture.runs.length;
     await expectNumber(page.getByTestId('orphans-count'), orphansBefore);

@@ -3,6 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { databaseFromTheFuture, legacyServerDatabase, notASqliteFile } from '../e2e/data';
+import { openAdminSection, signIn } from '../e2e/ui';
+import { insertUser } from '../helpers/contract-data';
 import { type Scenarios } from './index';
 
 export const startupScenarios: Scenarios = {
@@ -13,6 +15,16 @@ export const startupScenarios: Scenarios = {
     const orphans = app.db.sqlite.prepare("SELECT count(*) FROM job_runs WHERE scope = 'business' AND business_id IS NULL").pluck().get() as number;
     expect(orphans, 'the fixture has runs whose business is gone').toBeGreaterThan(0);
 
+    // Signed out, the screen tells nothing about the file or its accounts.
+    await expect(page.getByTestId('setup-form').or(page.getByTestId('signin-form'))).toBeVisible();
+    await expect(page.getByTestId('database-facts')).toHaveCount(0);
+    expect(await page.locator('body').innerText()).not.toContain(dataDir.dbPath);
+    // A system admin finds it under Admin › Database.
+    const admin = insertUser(app.db, { role: 'system_admin', businessId: null, email: 'root@example.test' });
+    await page.reload();
+    await signIn(page, admin.email);
+    await openAdminSection(page, 'database');
+    await expect(page.getByTestId('database-path')).toHaveText(dataDir.dbPath);
     const summary = page.getByTestId('adoption-summary');
     await expect(summary).toContainText(`${legacy.businesses.length} businesses`);
     await expect(summary).toContainText(`${legacy.users.length} users`);

@@ -12,12 +12,32 @@ import { databaseFromTheFuture, journalLength, notASqliteFile, seededDatabase, s
 import { SECRET_OUTSIDE_ROOT, startTestShell, TEST_INDEX_HTML } from '../helpers/shell-server';
 import { tempDbPath } from '../helpers/temp';
 
-async function status(shell: Awaited<ReturnType<typeof startTestShell>>): Promise<AppStatus> {
-  const response = await shell.call('app.status', {});
+type TestShell = Awaited<ReturnType<typeof startTestShell>>;
+
+/** app.status as `as` sees it: signed out, or signed in with that role (a user made for it). */
+async function statusAs(shell: TestShell, as: 'signed out' | 'member' | 'system_admin'): Promise<AppStatus> {
+  let session: string | undefined;
+  if (as !== 'signed out') {
+    const startup = await shell.core.started;
+    if (startup.state !== 'ready') throw new Error('the database did not open');
+    const businessId = as === 'member' ? (startup.db.sqlite.prepare('SELECT min(id) FROM businesses').pluck().get() as number | null) : null;
+    session = shell.core.sessions.begin(insertUser(startup.db, { role: as, businessId }).id, null).id;
+  }
+  const response = await shell.call('app.status', {}, { session });
   expect(response.status).toBe(200);
   const envelope = response.json() as Envelope<AppStatus>;
   if (!envelope.ok) throw new Error(`app.status failed: ${envelope.error.message}`);
   return envelope.value;
+}
+
+/** What a system admin reads of the database: the whole status, its database info and startup filled in. */
+async function status(shell: TestShell) {
+  // A file that failed to open has no accounts: its failure is told to anyone.
+  const opened = (await shell.core.started).state === 'ready';
+  const value = await statusAs(shell, opened ? 'system_admin' : 'signed out');
+  if (value.state !== 'ready') return value;
+  if (!value.info || !value.startup) throw new Error('a system admin reads the database');
+  return { ...value, info: value.info, startup: value.startup };
 }
 
 describe('HTTP shell: the token', () => {
@@ -68,6 +88,17 @@ describe('HTTP shell: the token', () => {
 });
 
 describe('HTTP shell: app.status', () => {
+  it('tells only a role that reads the database about it: nothing about the file or its accounts signed out or to a member', async () => {
+    const file = await seededDatabase({ businesses: 2, businessRuns: 3, systemRuns: 1, orphanRuns: 1 });
+    const shell = await startTestShell(file);
+    for (const as of ['signed out', 'member'] as const) {
+      const value = await statusAs(shell, as);
+      expect(value, as).toEqual({ state: 'ready', info: null, startup: null });
+      expect(JSON.stringify(value), as).not.toContain(file);
+    }
+    expect((await status(shell)).state).toBe('ready');
+  });
+
   it('reports a ready database with its real counts', async () => {
     const file = await seededDatabase({ businesses: 3, businessRuns: 7, systemRuns: 2, orphanRuns: 4 });
     const shell = await startTestShell(file);
@@ -75,7 +106,7 @@ describe('HTTP shell: app.status', () => {
     if (value.state !== 'ready') throw new Error(`expected ready, got ${value.state}: ${value.message}`);
     expect(value.info.path).toBe(file);
     expect(value.info.schemaVersion).toBe(journalLength());
-    expect(value.info.counts).toEqual({ businesses: 3, users: 0, runs: 13, systemRuns: 2, orphanRuns: 4, schedules: 0, auditEvents: 0 });
+    expect(value.info.counts).toEqual({ businesses: 3, users: 1, runs: 13, systemRuns: 2, orphanRuns: 4, schedules: 0, auditEvents: 0 });
     expect(value.startup).toEqual({ created: false, migrated: null, adoption: null });
   });
 
