@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import type { FieldIssue } from '../../src-shared/errors';
 import { fieldIssuesOf } from '../../src-shared/field-issues';
-import { isApiError } from '../queries/client';
+import { errorMessage, isApiError } from '../queries/client';
 
 type FormErrors = Record<string, string>;
 
@@ -46,7 +46,7 @@ export function useContractForm<Values extends Record<string, unknown>>(options:
  */
 export function refusalByField(error: unknown, paths: readonly string[]): { byPath: Record<string, string>; rest: string | null } {
   if (!error) return { byPath: {}, rest: null };
-  if (!isApiError(error) || !error.fields?.length) return { byPath: {}, rest: error instanceof Error ? error.message : 'Something went wrong.' };
+  if (!isApiError(error) || !error.fields?.length) return { byPath: {}, rest: errorMessage(error) };
   const shown = new Set(paths);
   const byPath = fieldErrors(error.fields.filter((field) => shown.has(field.path)));
   const rest = error.fields.filter((field) => !shown.has(field.path)).map((field) => field.message);
@@ -75,11 +75,12 @@ export function fieldErrors(fields: readonly FieldIssue[]): FormErrors {
  * what is left (another field, or no field: a conflict, a refusal) is returned for the form's alert.
  */
 function placeServerError<Values extends Record<string, unknown>>(form: UseFormReturnType<Values>, error: unknown): string | null {
-  if (!isApiError(error)) return error instanceof Error ? error.message : 'Something went wrong.';
   const known = new Set(Object.keys(form.getValues()));
-  const placed = (error.fields ?? []).filter((field) => known.has(field.path.split(/[.[]/)[0] ?? ''));
-  if (placed.length === 0) return error.message;
-  form.setErrors(fieldErrors(placed));
-  const rest = (error.fields ?? []).filter((field) => !placed.includes(field));
-  return rest.length > 0 ? rest.map((field) => field.message).join(' ') : null;
+  const fields = isApiError(error) ? (error.fields ?? []) : [];
+  const { byPath, rest } = refusalByField(
+    error,
+    fields.map((field) => field.path).filter((path) => known.has(path.split(/[.[]/)[0] ?? '')),
+  );
+  form.setErrors(byPath);
+  return rest;
 }
