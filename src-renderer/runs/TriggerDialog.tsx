@@ -1,5 +1,5 @@
 // Trigger a run: a job type, its params as a form built from the type's JSON Schema, and (system admins) where it runs.
-import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, JsonInput, Modal, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type JobTypeView } from '../../src-shared/schemas/jobs';
@@ -238,6 +238,19 @@ function ParamInput({ field, value, error, onChange }: { field: ParamField; valu
       return <Select {...common} data={field.options} value={typeof value === 'string' ? value : null} onChange={(next) => onChange(next ?? undefined)} allowDeselect={field.required ? false : undefined} comboboxProps={{ withinPortal: true }} />;
     case 'string':
       return <TextInput {...common} value={typeof value === 'string' ? value : ''} onChange={(event) => onChange(event.currentTarget.value)} />;
+    case 'json':
+      return (
+        <JsonInput
+          {...common}
+          description={[field.description, 'JSON'].filter(Boolean).join(' · ')}
+          validationError="This is not valid JSON."
+          formatOnBlur
+          autosize
+          minRows={2}
+          value={typeof value === 'string' ? value : ''}
+          onChange={onChange}
+        />
+      );
   }
 }
 

@@ -1,4 +1,6 @@
-// A job type's params as JSON Schema (from its zod schema in main) → the fields of the trigger form.
+// A job type's params as JSON Schema (from its zod schema in main) → the fields of the trigger and schedule forms.
+// Every property becomes a field: a number, a switch, a choice or text where the schema is that simple, and JSON
+// (checked as JSON, then by main against the schema) for anything else: lists, objects, nullable values.
 
 /** What every param's input shows: its key, its title and unit (from the schema's metadata), its help. */
 interface ParamCommon {
@@ -13,7 +15,9 @@ export type ParamField =
   | (ParamCommon & { kind: 'number'; integer: boolean; min?: number; max?: number; defaultValue?: number })
   | (ParamCommon & { kind: 'boolean'; defaultValue?: boolean })
   | (ParamCommon & { kind: 'enum'; options: string[]; defaultValue?: string })
-  | (ParamCommon & { kind: 'string'; pattern?: string; defaultValue?: string });
+  | (ParamCommon & { kind: 'string'; pattern?: string; defaultValue?: string })
+  /** Any other shape, edited as JSON text; `defaultValue` is the default written as JSON. */
+  | (ParamCommon & { kind: 'json'; defaultValue?: string });
 
 export type ParamValues = Record<string, string | number | boolean | undefined>;
 
@@ -25,7 +29,7 @@ export function paramFields(schema: Record<string, unknown> | null): ParamField[
   if (!schema || !isRecord(schema.properties)) return [];
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === 'string') : []);
   return Object.entries(schema.properties).flatMap(([name, raw]): ParamField[] => {
-    if (!isRecord(raw)) return [];
+    if (!isRecord(raw)) return [{ name, required: required.has(name), kind: 'json' }];
     const common = { name, title: str(raw.title), unit: str(raw.unit), description: str(raw.description), required: required.has(name) };
     if (Array.isArray(raw.enum)) {
       const options = raw.enum.filter((option): option is string => typeof option === 'string');
@@ -40,7 +44,7 @@ export function paramFields(schema: Record<string, unknown> | null): ParamField[
       case 'string':
         return [{ ...common, kind: 'string', pattern: str(raw.pattern), defaultValue: str(raw.default) }];
       default:
-        return [];
+        return [{ ...common, kind: 'json', defaultValue: raw.default === undefined ? undefined : JSON.stringify(raw.default, null, 2) }];
     }
   });
 }
@@ -60,9 +64,18 @@ export function paramsToSend(fields: ParamField[], values: ParamValues): Record<
   for (const field of fields) {
     const value = values[field.name];
     if (value === undefined || value === '') continue;
-    params[field.name] = value;
+    params[field.name] = field.kind === 'json' && typeof value === 'string' ? parsedJson(value) : value;
   }
   return params;
+}
+
+/** JSON text as its value; text that is not JSON is sent as it is, and main refuses it naming the field. */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The paths main uses for the params' fields: `params.<name>`. */
