@@ -36,6 +36,7 @@ export function UsersPanel({ session }: { session: SessionView }) {
   useViewLoaded(!users.isPending);
   const [editing, setEditing] = useState<UserView | null>(null);
   const [deleting, setDeleting] = useState<UserView | null>(null);
+  const [disabling, setDisabling] = useState<UserView | null>(null);
   const setDisabled = useSetUserDisabled();
   const remove = useDeleteUser();
   const list = users.data ?? [];
@@ -50,7 +51,8 @@ export function UsersPanel({ session }: { session: SessionView }) {
           selfId={session.user.id}
           toggling={setDisabled.isPending ? setDisabled.variables.id : null}
           onEdit={setEditing}
-          onToggle={(user) => setDisabled.mutate({ id: user.id, disabled: !user.disabled })}
+          // Enabling gives access back at once; disabling locks the user out, so it asks first.
+          onToggle={(user) => (user.disabled ? setDisabled.mutate({ id: user.id, disabled: false }) : setDisabling(user))}
           onDelete={(user) => {
             remove.reset();
             setDeleting(user);
@@ -60,6 +62,18 @@ export function UsersPanel({ session }: { session: SessionView }) {
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={`Edit ${editing?.email ?? 'user'}`} size="lg">
         {editing && <EditUser session={session} user={editing} onDone={() => setEditing(null)} />}
       </Modal>
+      <ConfirmModal
+        opened={disabling !== null}
+        title="Disable user"
+        confirmLabel="Disable user"
+        pending={setDisabled.isPending}
+        error={setDisabled.error}
+        onClose={() => setDisabling(null)}
+        onConfirm={() => disabling && setDisabled.mutate({ id: disabling.id, disabled: true }, { onSuccess: () => setDisabling(null) })}
+        testId="user-disable-confirm"
+      >
+        Disable {disabling?.email}? They are refused from their next step and cannot sign in until enabled again. Their runs stay.
+      </ConfirmModal>
       <ConfirmModal
         opened={deleting !== null}
         title="Delete user"

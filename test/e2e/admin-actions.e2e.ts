@@ -228,6 +228,7 @@ test('a system admin moves a user, sets their password, disables and deletes the
   await signIn(page, world.systemAdmin.email);
   await openAdminSection(page, 'users');
   await page.getByTestId(`user-toggle-${ann.id}`).click();
+  await page.getByTestId('user-disable-confirm').click();
   await expect(page.getByTestId(`user-status-${ann.id}`)).toContainText('Disabled');
   await expect(page.getByTestId(`user-toggle-${ann.id}`)).toHaveText('Enable');
   await signOut(page);
