@@ -4,6 +4,7 @@
 // Pure TypeScript.
 import { z } from 'zod';
 import { invalidFields, type FieldIssue } from './errors';
+import { plural } from './text';
 
 type Schema = z.core.$ZodType;
 type Issue = z.core.$ZodIssue;
@@ -72,17 +73,18 @@ export function labelOf(path: Path): string {
 
 function sentence(issue: Issue, label: string, unit: string | undefined, value: unknown): string {
   const amount = (n: number | bigint) => `${Number(n).toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`;
+  const limit = (n: number | bigint): Limit => ({ n: Number(n), amount: amount(n) });
   if (written(issue.message)) return `${label} ${issue.message}.`;
   switch (issue.code) {
     case 'invalid_type':
       if (value === undefined || value === null || value === '') return `${label} is required.`;
       return `${label} must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}.`;
     case 'too_big':
-      return `${label} ${tooBig(issue.origin, issue.inclusive ?? true, amount(issue.maximum), Number(issue.maximum))}.`;
+      return `${label} ${tooBig(issue.origin, issue.inclusive ?? true, limit(issue.maximum))}.`;
     case 'too_small':
       if (issue.origin === 'string' && Number(issue.minimum) <= 1) return `${label} is required.`;
       if ((issue.origin === 'array' || issue.origin === 'set') && Number(issue.minimum) <= 1) return `${label}: choose at least one.`;
-      return `${label} ${tooSmall(issue.origin, issue.inclusive ?? true, amount(issue.minimum), Number(issue.minimum))}.`;
+      return `${label} ${tooSmall(issue.origin, issue.inclusive ?? true, limit(issue.minimum))}.`;
     case 'invalid_format':
       if (issue.format === 'email') return `${label} must be an email address, such as name@example.com.`;
       return `${label} is not in the expected form.`;
@@ -105,16 +107,19 @@ const EXPECTED: Record<string, string> = {
   date: 'a date',
 };
 
-function tooBig(origin: string, inclusive: boolean, limit: string, n: number): string {
-  if (origin === 'string') return `can be at most ${limit} character${n === 1 ? '' : 's'}`;
-  if (origin === 'array' || origin === 'set') return `can hold at most ${limit} item${n === 1 ? '' : 's'}`;
-  return inclusive ? `can be at most ${limit}` : `must be less than ${limit}`;
+/** A limit on a length is a count of characters or items; on a number, the amount in the field's unit. */
+type Limit = { n: number; amount: string };
+
+function tooBig(origin: string, inclusive: boolean, limit: Limit): string {
+  if (origin === 'string') return `can be at most ${plural(limit.n, 'character')}`;
+  if (origin === 'array' || origin === 'set') return `can hold at most ${plural(limit.n, 'item')}`;
+  return inclusive ? `can be at most ${limit.amount}` : `must be less than ${limit.amount}`;
 }
 
-function tooSmall(origin: string, inclusive: boolean, limit: string, n: number): string {
-  if (origin === 'string') return `must be at least ${limit} character${n === 1 ? '' : 's'}`;
-  if (origin === 'array' || origin === 'set') return `must hold at least ${limit} item${n === 1 ? '' : 's'}`;
-  return inclusive ? `must be at least ${limit}` : `must be more than ${limit}`;
+function tooSmall(origin: string, inclusive: boolean, limit: Limit): string {
+  if (origin === 'string') return `must be at least ${plural(limit.n, 'character')}`;
+  if (origin === 'array' || origin === 'set') return `must hold at least ${plural(limit.n, 'item')}`;
+  return inclusive ? `must be at least ${limit.amount}` : `must be more than ${limit.amount}`;
 }
 
 /**
