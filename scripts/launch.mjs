@@ -59,7 +59,11 @@ export function startElectron(args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-/** Runs the built HTTP shell in this process; it reads --db and --port from process.argv. */
-export async function startHttpShell() {
+/**
+ * Runs the built HTTP shell in this process; it reads --db and --port from process.argv. `launchCommand` (`npm start`,
+ * `npm run serve`) is what the page names if it loses the app.
+ */
+export async function startHttpShell(launchCommand) {
+  process.env.AUTOMATION_LAUNCH_COMMAND = launchCommand;
   await import(pathToFileURL(path.join(root, 'out', 'main', 'serve.js')).href);
 }

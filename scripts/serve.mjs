@@ -6,4 +6,4 @@ if (buildIsStale()) {
   console.log('Building the app (sources changed since the last build)…');
   build();
 }
-await startHttpShell();
+await startHttpShell('npm run serve');

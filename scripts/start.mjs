@@ -13,5 +13,5 @@ if (electron.binary) {
   startElectron(args);
 } else {
   console.log(`${electron.missing}; starting the same app in the browser shell instead.`);
-  await startHttpShell();
+  await startHttpShell('npm start');
 }

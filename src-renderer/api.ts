@@ -1,7 +1,7 @@
 // The typed client of the IPC contract: Electron's preload (`window.api`) when present, else the HTTP
 // shell (POST /api/<channel> with the token the page was opened with, and the session token a sign-in
 // returned). Both typed from src-shared. In Electron the session stays in main; nothing is kept here.
-import { CHANNELS, isAppEventName, SESSION_TOKEN_HEADER, type AppEventName, type Channel } from '../src-shared/channels';
+import { CHANNELS, isAppEventName, LAUNCH_COMMAND_HEADER, SESSION_TOKEN_HEADER, type AppEventName, type Channel } from '../src-shared/channels';
 import {
   type AppEventListener,
   type AppEventPayload,
@@ -11,6 +11,7 @@ import {
   type ContractInvokers,
 } from '../src-shared/contract';
 import { errorEnvelope, type Envelope } from '../src-shared/errors';
+import { launchCommandText, useConnection } from './stores/connection';
 
 export interface AppClient {
   readonly transport: 'electron' | 'http';
@@ -76,10 +77,15 @@ function createHttpClient(token: string | null): AppClient {
     async call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Envelope<ChannelOutput<C>>> {
       if (!(CHANNELS as readonly string[]).includes(channel)) return errorEnvelope('NOT_FOUND', `There is no channel named ${channel}.`);
       let response: Response;
+      const connection = useConnection.getState();
+      const unreachable = () => {
+        connection.lost();
+        return errorEnvelope<ChannelOutput<C>>('INTERNAL', `Cannot reach the app. Is ${launchCommandText(useConnection.getState().launchCommand)} still running?`);
+      };
       try {
         response = await fetch(`/api/${encodeURIComponent(channel)}`, { method: 'POST', headers: headers(), body: JSON.stringify(input) });
       } catch {
-        return errorEnvelope('INTERNAL', 'Cannot reach the app. Is `npm run serve` still running?');
+        return unreachable();
       }
       // Present after a sign-in (the new token) or a sign-out (empty): the event stream follows the session.
       const issued = response.headers.get(SESSION_HEADER);
@@ -89,9 +95,12 @@ function createHttpClient(token: string | null): AppClient {
       }
       try {
         // The shell answers every API call with an envelope, errors included.
-        return (await response.json()) as Envelope<ChannelOutput<C>>;
+        const envelope = (await response.json()) as Envelope<ChannelOutput<C>>;
+        connection.answered(response.headers.get(LAUNCH_COMMAND_HEADER));
+        return envelope;
       } catch {
-        return errorEnvelope('INTERNAL', `The app answered ${response.status} without a result.`);
+        // Not the shell's answer (a proxy's error page, a connection cut mid-answer): the app is not reachable.
+        return unreachable();
       }
     },
     on: events.on,

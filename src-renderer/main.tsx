@@ -5,6 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient } from './api';
 import { App } from './App';
+import { ConnectionLost } from './shell/ConnectionLost';
 import { authKeys } from './queries/keys';
 import { ClientContext, isApiError } from './queries/client';
 import './styles.css';
@@ -42,6 +43,7 @@ createRoot(root).render(
       <QueryClientProvider client={queryClient}>
         <ClientContext.Provider value={client}>
           <App />
+          <ConnectionLost />
         </ClientContext.Provider>
       </QueryClientProvider>
     </MantineProvider>

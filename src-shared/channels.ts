@@ -58,6 +58,8 @@ export type Channel = (typeof CHANNELS)[number];
 
 /** The HTTP shell's session header: a sign-in answers with the token in it, and every later call sends it. */
 export const SESSION_TOKEN_HEADER = 'X-Session-Token';
+/** On every API answer of the HTTP shell: the command that started it, for the page to name if it loses the app. */
+export const LAUNCH_COMMAND_HEADER = 'X-Launch-Command';
 
 /** Events main pushes to the renderer. contract.ts defines each payload. */
 export const APP_EVENTS = ['database.changed', 'jobs.changed', 'schedules.changed'] as const;

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     console.error('The app shows this error screen; nothing else is served.');
   }
 
-  const shell = await startHttpShell({ core, staticRoot, port });
+  const shell = await startHttpShell({ core, staticRoot, port, launchCommand: process.env.AUTOMATION_LAUNCH_COMMAND });
   console.log(`Automation Console is running at ${shell.pageUrl}`);
 
   let stopping = false;

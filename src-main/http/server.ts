@@ -6,6 +6,7 @@
 // event-stream.ts (a session's events), static.ts (the renderer's files), respond.ts (headers and bodies).
 import http from 'node:http';
 import path from 'node:path';
+import { LAUNCH_COMMAND_HEADER } from '../../src-shared/channels';
 import { errorEnvelope } from '../../src-shared/errors';
 import { type AppCore } from '../app-core';
 import { callChannel } from './channel';
@@ -28,6 +29,8 @@ export interface HttpShellOptions {
   port?: number;
   /** Absent: a fresh random token for this run. */
   token?: string;
+  /** The command that started this process (`npm start`, `npm run serve`): the page names it when it cannot reach the app. */
+  launchCommand?: string;
   heartbeatMs?: number;
 }
 
@@ -48,6 +51,7 @@ interface Routes {
   hasToken: (req: http.IncomingMessage) => boolean;
   streams: EventStreams;
   staticRoot: string;
+  launchCommand: string | undefined;
 }
 
 export async function startHttpShell(options: HttpShellOptions): Promise<HttpShell> {
@@ -58,6 +62,7 @@ export async function startHttpShell(options: HttpShellOptions): Promise<HttpShe
     hasToken: bearerTokenCheck(token),
     streams: createEventStreams(options.core, options.heartbeatMs ?? HEARTBEAT_MS),
     staticRoot: path.resolve(options.staticRoot),
+    launchCommand: options.launchCommand,
   };
   const server = http.createServer((req, res) => {
     route(routes, req, res).catch((error: unknown) => {
@@ -99,6 +104,7 @@ async function route(routes: Routes, req: http.IncomingMessage, res: http.Server
   if (host !== `${HTTP_HOST}:${port}` && host !== `localhost:${port}`) return sendText(res, 421, 'Unknown host.');
   const rawPath = (req.url ?? '/').split('?')[0]!;
   if (rawPath === '/api' || rawPath.startsWith('/api/')) {
+    if (routes.launchCommand) res.setHeader(LAUNCH_COMMAND_HEADER, routes.launchCommand);
     if (!routes.hasToken(req)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendEnvelope(res, errorEnvelope('UNAUTHENTICATED', 'This address needs the token printed when the app started.'));

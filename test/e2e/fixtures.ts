@@ -16,6 +16,9 @@ import { saveScreenshot } from './ui';
 
 export { expect } from '@playwright/test';
 
+/** What the shell tells the page started it, as `npm start` does. */
+export const E2E_LAUNCH_COMMAND = 'npm start';
+
 export interface DataDir {
   dir: string;
   /** Does not exist until a test builds it (or the app creates it). */
@@ -93,7 +96,7 @@ async function startApp(dbPath: string): Promise<RunningApp> {
   if (!fs.existsSync(path.join(RENDERER_ROOT, 'index.html'))) throw new Error(`The renderer is not built: ${RENDERER_ROOT}/index.html is missing.`);
   const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, checkOutput: true, engine: { start: true } });
   const startup = await core.started;
-  const shell = await startHttpShell({ core, staticRoot: RENDERER_ROOT });
+  const shell = await startHttpShell({ core, staticRoot: RENDERER_ROOT, launchCommand: E2E_LAUNCH_COMMAND });
   return {
     url: shell.pageUrl,
     dbPath,
