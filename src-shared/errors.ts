@@ -42,11 +42,6 @@ export function invalidField(path: string, message: string): AppError {
   return new AppError('VALIDATION', message, undefined, [{ path, message }]);
 }
 
-/** VALIDATION of several fields at once; the sentence joins theirs. */
-export function invalidFields(fields: readonly FieldIssue[], message: string = fields.map((field) => field.message).join(' ')): AppError {
-  return new AppError('VALIDATION', message, undefined, fields);
-}
-
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }

@@ -3,7 +3,7 @@
 // phrase. Main's dispatcher and the renderer's forms both use it, so a field reads the same wherever it is checked.
 // Pure TypeScript.
 import { z } from 'zod';
-import { invalidFields, type FieldIssue } from './errors';
+import { AppError, type FieldIssue } from './errors';
 import { plural } from './text';
 
 type Schema = z.core.$ZodType;
@@ -198,5 +198,5 @@ export function parseOrRefuse<S extends z.ZodType>(schema: S, input: unknown, pr
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const fields = underPath(prefix, toFieldIssues(schema, input, parsed.error.issues));
-  throw invalidFields(fields, issuesSentence(fields));
+  throw new AppError('VALIDATION', issuesSentence(fields), undefined, fields);
 }

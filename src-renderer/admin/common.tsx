@@ -1,6 +1,7 @@
 // Small pieces the admin panels share: load/error states, a confirmation dialog, time formatting per zone.
 import { Alert, Button, Center, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { type ReactNode } from 'react';
+import { FormRefusal } from '../lib/contract-form';
 import { errorMessage } from '../queries/client';
 
 /** Loading, error or the content; `empty` shows when the content has nothing to list. */
@@ -29,13 +30,9 @@ export function QueryState({ pending, error, empty, emptyText, children }: { pen
   );
 }
 
+/** A failed change's sentence, shown like a form's refusal. */
 export function MutationError({ error, testId }: { error: unknown; testId?: string }) {
-  if (!error) return null;
-  return (
-    <Alert color="red" role="alert" data-testid={testId}>
-      {errorMessage(error)}
-    </Alert>
-  );
+  return <FormRefusal refusal={error ? errorMessage(error) : null} testId={testId} />;
 }
 
 /** A yes/no question before a change that cannot be undone. */

@@ -12,12 +12,16 @@ interface ConnectionState {
   lost(): void;
 }
 
-export const useConnection = create<ConnectionState>((set) => ({
+export const useConnection = create<ConnectionState>((set, get) => ({
   reachable: true,
-  launchCommand: typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(LAUNCH_KEY),
+  launchCommand: sessionStorage.getItem(LAUNCH_KEY),
+  // Called on every answer: it writes (state, sessionStorage) only when something changed.
   answered(launchCommand) {
-    if (launchCommand) sessionStorage.setItem(LAUNCH_KEY, launchCommand);
-    set((state) => ({ reachable: true, launchCommand: launchCommand ?? state.launchCommand }));
+    const state = get();
+    const command = launchCommand ?? state.launchCommand;
+    if (state.reachable && command === state.launchCommand) return;
+    if (command) sessionStorage.setItem(LAUNCH_KEY, command);
+    set({ reachable: true, launchCommand: command });
   },
   lost: () => set({ reachable: false }),
 }));
