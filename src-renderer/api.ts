@@ -10,14 +10,21 @@ import {
   type ChannelOutput,
   type ContractInvokers,
 } from '../src-shared/contract';
-import { errorEnvelope, type Envelope } from '../src-shared/errors';
+import { errorEnvelope, okEnvelope, type Envelope } from '../src-shared/errors';
 import { launchCommandText, useConnection } from './stores/connection';
+
+/** How an export reached the person: a browser download, a file saved through the desktop's dialog, or not saved (dialog closed). */
+export type ExportDelivery = { kind: 'downloaded'; fileName: string } | { kind: 'saved'; path: string } | { kind: 'not-saved' };
 
 export interface AppClient {
   readonly transport: 'electron' | 'http';
   call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Envelope<ChannelOutput<C>>>;
   /** Returns the unsubscribe function. */
   on<E extends AppEventName>(event: E, listener: AppEventListener<E>): () => void;
+  /** Hands an export's file (exports.download) to the person: a download in the browser, the save dialog on the desktop. */
+  deliverExport(fileName: string): Promise<Envelope<ExportDelivery>>;
+  /** The desktop only: shows a file deliverExport saved in the system's file manager. */
+  showInFolder?: (path: string) => Promise<Envelope<null>>;
 }
 
 export function createClient(): AppClient {
@@ -31,6 +38,12 @@ export function createClient(): AppClient {
         return invoke(input);
       },
       on: (event, listener) => preload.on(event, listener),
+      async deliverExport(fileName) {
+        const saved = await preload.saveExport(fileName);
+        if (!saved.ok) return saved;
+        return okEnvelope(saved.value.savedPath === null ? { kind: 'not-saved' } : { kind: 'saved', path: saved.value.savedPath });
+      },
+      showInFolder: (path) => preload.showInFolder(path),
     };
   }
   return createHttpClient(readToken());
@@ -72,7 +85,7 @@ function createHttpClient(token: string | null): AppClient {
   };
   const events = createHttpEventStream(headers);
 
-  return {
+  const client: AppClient = {
     transport: 'http',
     async call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Envelope<ChannelOutput<C>>> {
       if (!(CHANNELS as readonly string[]).includes(channel)) return errorEnvelope('NOT_FOUND', `There is no channel named ${channel}.`);
@@ -104,7 +117,28 @@ function createHttpClient(token: string | null): AppClient {
       }
     },
     on: events.on,
+    async deliverExport(fileName) {
+      const file = await client.call('exports.download', { fileName });
+      if (!file.ok) return file;
+      downloadText(file.value.fileName, file.value.content, 'text/csv;charset=utf-8');
+      return okEnvelope({ kind: 'downloaded', fileName: file.value.fileName });
+    },
   };
+  return client;
+}
+
+/** The browser's own download of text made in the page: an object URL behind a link with `download`, clicked once. */
+function downloadText(fileName: string, content: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked once the browser has surely started reading it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 type AnyListener = (payload: unknown) => void;

@@ -53,6 +53,7 @@ export const CHANNELS = [
   'audit.list',
   'metrics.usage',
   'metrics.exportCsv',
+  'exports.download',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -60,6 +61,12 @@ export type Channel = (typeof CHANNELS)[number];
 export const SESSION_TOKEN_HEADER = 'X-Session-Token';
 /** On every API answer of the HTTP shell: the command that started it, for the page to name if it loses the app. */
 export const LAUNCH_COMMAND_HEADER = 'X-Launch-Command';
+
+/**
+ * The desktop app's own IPC, outside the contract: what only a desktop can do with an export (a save dialog, the
+ * file manager). The browser shell downloads instead.
+ */
+export const DESKTOP_CHANNELS = { saveExport: 'desktop.saveExport', showInFolder: 'desktop.showInFolder' } as const;
 
 /** Events main pushes to the renderer. contract.ts defines each payload. */
 export const APP_EVENTS = ['database.changed', 'jobs.changed', 'schedules.changed'] as const;

@@ -25,7 +25,7 @@ import {
   userSchema,
 } from './schemas/accounts';
 import { auditEventPageSchema, auditEventSchema, listAuditEventsInput } from './schemas/audit';
-import { bulkChangeInput, bulkChangeSchema, bulkPreviewInput, bulkPreviewSchema, exportRunsInput, runsExportSchema } from './schemas/bulk';
+import { bulkChangeInput, bulkChangeSchema, bulkPreviewInput, bulkPreviewSchema, exportRunsInput } from './schemas/bulk';
 import { emptyInput, idSchema } from './schemas/common';
 import {
   createScheduleInput,
@@ -36,7 +36,8 @@ import {
   setScheduleEnabledInput,
   updateScheduleInput,
 } from './schemas/schedules';
-import { usageExportSchema, usageInput, usageReportSchema } from './schemas/usage';
+import { downloadExportInput, exportDownloadSchema, exportedFileSchema } from './schemas/exports';
+import { usageInput, usageReportSchema } from './schemas/usage';
 import {
   activeJobRunsInput,
   createJobRunInput,
@@ -212,7 +213,7 @@ export const contract = {
   /** One new linked run (`trigger = retry`) per eligible failed or cancelled run; CONFLICT when their count changed since the preview. */
   'jobs.bulkRetry': { access: { who: 'runs.control', tenant: 'scope' }, input: bulkChangeInput, output: bulkChangeSchema },
   /** Writes the matching runs as CSV to the exports folder beside the database (at most 100,000 rows). */
-  'jobs.exportCsv': { access: { who: 'runs.read', tenant: 'scope' }, input: exportRunsInput, output: runsExportSchema },
+  'jobs.exportCsv': { access: { who: 'runs.read', tenant: 'scope' }, input: exportRunsInput, output: exportedFileSchema },
 
   /** The orphan wizard (src-shared/schemas/orphans.ts): system administrators only. */
   'orphans.check': { access: { who: 'orphans.manage', tenant: 'none' }, input: orphansCheckInput, output: runsOverviewSchema },
@@ -237,7 +238,9 @@ export const contract = {
   'audit.list': { access: { who: 'audit.read', tenant: 'none' }, input: listAuditEventsInput, output: auditEventPageSchema },
   'metrics.usage': { access: { who: 'metrics.read', tenant: 'scope' }, input: usageInput, output: usageReportSchema },
   /** Writes the usage report as CSV to the exports folder beside the database. */
-  'metrics.exportCsv': { access: { who: 'metrics.read', tenant: 'scope' }, input: usageInput, output: usageExportSchema },
+  'metrics.exportCsv': { access: { who: 'metrics.read', tenant: 'scope' }, input: usageInput, output: exportedFileSchema },
+  /** An export's file, to the user who made it (NOT_FOUND for anyone else); audited as exports.download. */
+  'exports.download': { access: { who: 'signed_in', tenant: 'none' }, input: downloadExportInput, output: exportDownloadSchema },
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Contract = typeof contract;
@@ -266,7 +269,20 @@ export type AppEventListener<E extends AppEventName> = (payload: AppEventPayload
 export type ChannelCall<C extends Channel> = (input: ChannelInput<C>) => Promise<Envelope<ChannelOutput<C>>>;
 export type ContractInvokers = { [C in Channel]: ChannelCall<C> };
 
-/** What the preload exposes as `window.api`: one method per channel, and `on` for pushed events. */
-export type ContractClient = ContractInvokers & {
-  on<E extends AppEventName>(event: E, listener: AppEventListener<E>): () => void;
-};
+/** Where the desktop app saved an export's copy; null when the person closed the save dialog. */
+export interface SavedExport {
+  savedPath: string | null;
+}
+
+/** The desktop app's export delivery (DESKTOP_CHANNELS): the save dialog, then the file shown in its folder. */
+export interface DesktopExports {
+  saveExport(fileName: string): Promise<Envelope<SavedExport>>;
+  /** Only a path this app saved since it started; anything else is NOT_FOUND. */
+  showInFolder(path: string): Promise<Envelope<null>>;
+}
+
+/** What the preload exposes as `window.api`: one method per channel, `on` for pushed events, and the desktop's exports. */
+export type ContractClient = ContractInvokers &
+  DesktopExports & {
+    on<E extends AppEventName>(event: E, listener: AppEventListener<E>): () => void;
+  };

@@ -19,7 +19,6 @@ import {
   type BulkPreviewView,
   type BulkSelectionInput,
   type ExportRunsInput,
-  type RunsExportView,
 } from '../../src-shared/schemas/bulk';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
@@ -31,7 +30,8 @@ import { filterConditions } from '../history/pages';
 import { createRetryRun, type RunCanceller } from '../lifecycle/control';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { runScopeCondition } from '../tenancy/owner-sql';
-import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from '../usage/usage';
+import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from '../exports/csv-files';
+import { type ExportedFileView } from '../../src-shared/schemas/exports';
 import { inIdList } from '../db/id-list';
 import { plural } from '../../src-shared/text';
 
@@ -287,11 +287,11 @@ export const ORPHAN_LABEL = '(orphan)';
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * Writes the selected runs of `scope`, newest first, as RFC 4180 CSV (formula-safe, usage.ts csvField) into
+ * Writes the selected runs of `scope`, newest first, as RFC 4180 CSV (formula-safe, exports/csv-files.ts csvField) into
  * `folder` as `runs-<scope>-<timestamp>.csv`, atomically. VALIDATION, before writing anything, when the
  * selection holds more than MAX_EXPORT_ROWS runs. Audited as 'jobs.export'.
  */
-export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope, input: ExportRunsInput, folder: string): RunsExportView {
+export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope, input: ExportRunsInput, folder: string): ExportedFileView {
   const where = selectionCondition(scope, input.selection);
   const rows = db.orm
     .select({
@@ -336,13 +336,13 @@ export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope,
   ]);
   const content = Buffer.from([RUNS_CSV_HEADER, ...records].map(csvLine).join(''), 'utf8');
   const label = scope.kind === 'business' ? `business-${scope.businessId}` : scope.kind;
-  const file = writeCsvAtomically(folder, `runs-${safeLabel(label)}-${exportStamp()}`, content);
+  const file = writeCsvAtomically(folder, `runs-${safeLabel(label)}-${exportStamp()}`, content, rows.length);
   recordAuditEvent(db, {
     actor: userAuditActor(actor),
     action: 'jobs.export',
-    target: { type: 'file', id: file },
+    target: { type: 'file', id: file.path },
     businessId: scope.kind === 'business' ? scope.businessId : null,
     details: { rows: rows.length, bytes: content.length, selection: selectionDetail(input.selection) },
   });
-  return { path: file, rows: rows.length, bytes: content.length };
+  return file;
 }

@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { CHANNELS, eventIpcChannel } from '../../src-shared/channels';
-import { errorEnvelope } from '../../src-shared/errors';
+import { CHANNELS, DESKTOP_CHANNELS, eventIpcChannel } from '../../src-shared/channels';
+import { errorEnvelope, type Envelope } from '../../src-shared/errors';
 import { type AppCore, createAppCore } from '../app-core';
+import { createDesktopExports } from '../exports/save-copy';
 import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
 import { sessionHandle, type SessionSlot } from '../sessions';
 
@@ -79,12 +80,31 @@ function electronSqliteBinding(): string | undefined {
 }
 
 function bindContract(core: AppCore): void {
+  const call = (event: IpcMainInvokeEvent, channel: string, input: unknown) =>
+    core.dispatcher.dispatch(channel, input, { shell: 'electron', session: sessionHandle(core.sessions, windowSlot(event.sender.id)) });
   for (const channel of CHANNELS) {
-    ipcMain.handle(channel, (event, input: unknown) => {
-      if (!isTrustedSender(event)) return errorEnvelope('FORBIDDEN', 'Only the app’s own page may call it.');
-      return core.dispatcher.dispatch(channel, input, { shell: 'electron', session: sessionHandle(core.sessions, windowSlot(event.sender.id)) });
-    });
+    ipcMain.handle(channel, (event, input: unknown) => (isTrustedSender(event) ? call(event, channel, input) : untrusted()));
   }
+  bindDesktopExports(call);
+}
+
+const untrusted = () => errorEnvelope('FORBIDDEN', 'Only the app’s own page may call it.');
+
+/** The save dialog and the file manager for exports (src-main/exports/save-copy.ts holds the rest). */
+function bindDesktopExports(call: (event: IpcMainInvokeEvent, channel: string, input: unknown) => Promise<Envelope<unknown>>): void {
+  const exports = createDesktopExports({
+    chooseTarget: async (fileName) => {
+      const options = { defaultPath: path.join(app.getPath('downloads'), fileName), filters: [{ name: 'CSV', extensions: ['csv'] }] };
+      const chosen = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
+    },
+    reveal: (file) => shell.showItemInFolder(file),
+  });
+  ipcMain.handle(DESKTOP_CHANNELS.saveExport, (event, fileName: unknown) => {
+    if (!isTrustedSender(event)) return untrusted();
+    return exports.save(fileName, (input) => call(event, 'exports.download', input));
+  });
+  ipcMain.handle(DESKTOP_CHANNELS.showInFolder, (event, file: unknown) => (isTrustedSender(event) ? exports.showInFolder(file) : untrusted()));
 }
 
 function windowSlot(contentsId: number): SessionSlot {

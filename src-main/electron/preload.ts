@@ -1,7 +1,7 @@
 // The preload (sandboxed, CommonJS): `window.api`, built from the contract's channel names and nothing
 // else. No ipcRenderer reaches the page; listeners never see the IPC event.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CHANNELS, eventIpcChannel, isAppEventName } from '../../src-shared/channels';
+import { CHANNELS, DESKTOP_CHANNELS, eventIpcChannel, isAppEventName } from '../../src-shared/channels';
 
 const invokers = Object.fromEntries(CHANNELS.map((channel) => [channel, (input: unknown) => ipcRenderer.invoke(channel, input)]));
 
@@ -16,5 +16,10 @@ function on(event: unknown, listener: unknown): () => void {
   };
 }
 
+const desktop = {
+  saveExport: (fileName: unknown) => ipcRenderer.invoke(DESKTOP_CHANNELS.saveExport, fileName),
+  showInFolder: (path: unknown) => ipcRenderer.invoke(DESKTOP_CHANNELS.showInFolder, path),
+};
+
 // The renderer sees this as ContractClient (src-shared/contract.ts); only names are imported here, no schemas.
-contextBridge.exposeInMainWorld('api', { ...invokers, on });
+contextBridge.exposeInMainWorld('api', { ...invokers, ...desktop, on });

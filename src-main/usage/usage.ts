@@ -1,9 +1,6 @@
 // Usage metrics per owner and UTC month, for billing and monitoring, and their CSV export. Reads job_runs
 // only through the tenant chokepoint (runScopeCondition). Access (metrics.read) is the caller's: it passes
 // the scope tenantScopeFor gives.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { and, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import { invalidField } from '../../src-shared/errors';
@@ -12,6 +9,8 @@ import { usageInput, type UsageInput, type UsageRowView } from '../../src-shared
 import type { AppDatabase } from '../db/connection';
 import { businesses, jobRuns } from '../db/schema';
 import { runScopeCondition } from '../tenancy/owner-sql';
+import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from '../exports/csv-files';
+import { type ExportedFileView } from '../../src-shared/schemas/exports';
 import { parseOrRefuse } from '../../src-shared/field-issues';
 
 /** The widest range one report covers, in months (both ends included). */
@@ -146,25 +145,6 @@ export const USAGE_CSV_HEADER = [
 /** The job_type of an owner-month's total line. */
 export const ALL_JOB_TYPES = '*';
 
-export type CsvCell = string | number | null;
-
-/**
- * RFC 4180: CRLF line ends, a field quoted (quotes doubled) when it holds a comma, quote, CR or LF. Text
- * cells starting with = + - @ (or tab or CR) get a leading ' so a spreadsheet shows them instead of
- * evaluating them; numbers are written by the app and are never formulas. Null is an empty field.
- */
-export function csvField(cell: CsvCell): string {
-  if (cell === null) return '';
-  let text = typeof cell === 'number' ? String(cell) : cell;
-  if (typeof cell === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** One CSV record: fields by csvField, CRLF at the end. */
-export function csvLine(cells: readonly CsvCell[]): string {
-  return `${cells.map(csvField).join(',')}\r\n`;
-}
-
 /** One line per owner-month total (job_type `*`), then one per job type of that owner-month. */
 export function usageCsvRecords(rows: readonly UsageRowView[]): CsvCell[][] {
   const records: CsvCell[][] = [];
@@ -210,58 +190,10 @@ export function writeUsageCsv(
   input: { fromMonth: string; toMonth: string },
   folder: string,
   fileLabel: string,
-): { path: string; rows: number; bytes: number } {
+): ExportedFileView {
   const { rows } = getUsage(db, scope, input);
   const content = Buffer.from(usageCsv(rows), 'utf8');
   const lines = usageCsvRecords(rows).length;
   const base = `usage-${safeLabel(fileLabel)}-${input.fromMonth}-to-${input.toMonth}-${exportStamp()}`;
-  const target = writeCsvAtomically(folder, base, content);
-  return { path: target, rows: lines, bytes: content.length };
-}
-
-/** A file-name timestamp: `20260304T050607089Z`. */
-export function exportStamp(now: Date = new Date()): string {
-  return now.toISOString().replace(/[-:]/g, '').replace('.', '');
-}
-
-/**
- * Writes `content` as `<base>.csv` (or `<base>-2.csv`… when taken: never overwrites) into `folder`, created
- * if missing, atomically: to a temporary file in the same folder, flushed, then renamed into place, so a
- * reader never sees half a file and a failure leaves nothing behind. Returns the file's path.
- */
-export function writeCsvAtomically(folder: string, base: string, content: Buffer): string {
-  fs.mkdirSync(folder, { recursive: true });
-  const target = freePath(folder, base);
-  const temporary = path.join(folder, `.${path.basename(target)}.${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fd = fs.openSync(temporary, 'wx');
-    try {
-      fs.writeSync(fd, content);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temporary, target);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
-  return target;
-}
-
-/** A label safe in a file name: letters, digits, `.`, `_`, `-`; anything else becomes `-`. */
-export function safeLabel(label: string): string {
-  const safe = label
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[.-]+|[.-]+$/g, '')
-    .slice(0, 64);
-  return safe || 'report';
-}
-
-/** `<base>.csv`, or `<base>-2.csv`… when an export of the same millisecond is already there: never overwrite. */
-function freePath(folder: string, base: string): string {
-  for (let n = 1; ; n++) {
-    const candidate = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.csv`);
-    if (!fs.existsSync(candidate)) return candidate;
-  }
+  return writeCsvAtomically(folder, base, content, lines);
 }

@@ -1,9 +1,11 @@
-// Usage per UTC month and owner (a business, system-wide, orphaned), by job type; CSV export to exports/.
-import { ActionIcon, Alert, Button, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+// Usage per UTC month and owner (a business, system-wide, orphaned), by job type; CSV export, downloaded or saved (lib/export-result.tsx).
+import { ActionIcon, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { type UsageRowView } from '../../src-shared/schemas/usage';
 import { formatCount, formatDuration } from '../lib/format';
-import { useExportUsage, useUsage } from '../queries/admin';
+import { useUsage } from '../queries/admin';
+import { useDeliveredExport } from '../queries/exports';
+import { ExportResult } from '../lib/export-result';
 import { useViewLoaded } from '../stores/ui';
 import { MutationError, QueryState } from './common';
 import { useExpandedRows } from './expanded-rows';
@@ -64,7 +66,7 @@ function useMonthRange() {
 export function UsagePanel() {
   const months = useMonthRange();
   const usage = useUsage(months.range);
-  const exportCsv = useExportUsage();
+  const exportCsv = useDeliveredExport('metrics.exportCsv');
   useViewLoaded(!usage.isPending);
   const [expanded, toggle] = useExpandedRows<string>();
   const rows = usage.data?.rows ?? [];
@@ -73,7 +75,7 @@ export function UsagePanel() {
     <Stack>
       <UsageToolbar months={months} exporting={exportCsv.isPending} onExport={() => exportCsv.mutate(months.range)} />
       <MutationError error={exportCsv.error} testId="usage-export-error" />
-      {exportCsv.isSuccess && <ExportDone result={exportCsv.data} />}
+      {exportCsv.isSuccess && <ExportResult exported={exportCsv.data} testId="usage-export-result" />}
       <QueryState pending={usage.isPending} error={usage.error} empty={rows.length === 0} emptyText="No runs in these months.">
         <UsageTable rows={rows} fetching={usage.isFetching} expanded={expanded} onToggle={toggle} />
       </QueryState>
@@ -98,20 +100,6 @@ function UsageToolbar({ months, exporting, onExport }: { months: ReturnType<type
         Export CSV
       </Button>
     </Group>
-  );
-}
-
-/** Where the export wrote its file, and how much it wrote. */
-function ExportDone({ result }: { result: { rows: number; bytes: number; path: string } }) {
-  return (
-    <Alert color="teal" title="Exported">
-      <Text size="sm">
-        {formatCount(result.rows)} rows ({formatCount(result.bytes)} bytes) written to
-      </Text>
-      <Code block data-testid="usage-export-path">
-        {result.path}
-      </Code>
-    </Alert>
   );
 }
 

@@ -5,6 +5,7 @@ import { Alert, Button, Group, Loader, Modal, Paper, Stack, Text } from '@mantin
 import { type BulkAction, type BulkIneligibleReason, type BulkPreviewView, type BulkSelectionInput } from '../../src-shared/schemas/bulk';
 import { type JobRunFilters } from '../../src-shared/schemas/jobs';
 import { plural } from '../../src-shared/text';
+import { ExportResult } from '../lib/export-result';
 import { formatCount } from '../lib/format';
 import { errorMessage } from '../queries/client';
 import { useMatchingCount } from '../queries/jobs';
@@ -189,11 +190,7 @@ function BulkResult({ action, flow: { change, exportRuns } }: { action: BulkActi
           {change.data.skipped > 0 ? `; ${formatCount(change.data.skipped)} left alone` : ''}.
         </Alert>
       )}
-      {exportRuns.isSuccess && (
-        <Alert color="green" data-testid="bulk-result" data-path={exportRuns.data.path} data-rows={exportRuns.data.rows}>
-          Exported {plural(exportRuns.data.rows, 'row')} to <code>{exportRuns.data.path}</code>
-        </Alert>
-      )}
+      {exportRuns.isSuccess && <ExportResult exported={exportRuns.data} testId="bulk-result" />}
     </>
   );
 }

@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { type BulkAction, type BulkPreviewView, type BulkSelectionInput } from '../../src-shared/schemas/bulk';
 import { errorMessage, isApiError } from '../queries/client';
-import { useBulkChange, useBulkPreview, useExportRuns } from '../queries/jobs';
+import { useDeliveredExport } from '../queries/exports';
+import { useBulkChange, useBulkPreview } from '../queries/jobs';
 
 export type BulkFlow = ReturnType<typeof useBulkFlow>;
 
@@ -13,7 +14,7 @@ export function useBulkFlow(onDone: () => void) {
   const [sent, setSent] = useState<BulkSelectionInput | null>(null);
   const preview = useBulkPreview();
   const change = useBulkChange();
-  const exportRuns = useExportRuns();
+  const exportRuns = useDeliveredExport('jobs.exportCsv');
   const [conflict, setConflict] = useState<string | null>(null);
 
   /** Opens the dialog for `next` over `input` (kept for the confirmation) and previews it. */

@@ -99,4 +99,3 @@ export function useUsage(range: { fromMonth: string; toMonth: string }) {
   });
 }
 
-export const useExportUsage = () => useChannelMutation('metrics.exportCsv', [auditKeys.all]);

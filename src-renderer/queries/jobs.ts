@@ -129,8 +129,3 @@ export function useBulkChange() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: jobKeys.all }),
   });
 }
-
-export function useExportRuns() {
-  const client = useClient();
-  return useMutation({ mutationFn: (input: ChannelInput<'jobs.exportCsv'>) => callOrThrow(client, 'jobs.exportCsv', input) });
-}

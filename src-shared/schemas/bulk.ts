@@ -77,5 +77,3 @@ export type BulkChangeView = z.output<typeof bulkChangeSchema>;
 
 export const exportRunsInput = z.strictObject({ selection: bulkSelectionSchema });
 export type ExportRunsInput = z.output<typeof exportRunsInput>;
-export const runsExportSchema = z.strictObject({ path: z.string(), rows: countSchema, bytes: countSchema });
-export type RunsExportView = z.output<typeof runsExportSchema>;

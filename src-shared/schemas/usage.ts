@@ -27,5 +27,3 @@ export const usageRowSchema = z.strictObject({
 });
 export type UsageRowView = z.output<typeof usageRowSchema>;
 export const usageReportSchema = z.strictObject({ rows: z.array(usageRowSchema) });
-
-export const usageExportSchema = z.strictObject({ path: z.string(), rows: countSchema, bytes: countSchema });

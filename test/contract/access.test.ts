@@ -74,6 +74,7 @@ const LOWEST_CALLER: Record<Channel, 'anyone' | 'signed in' | UserRole> = {
   'audit.list': 'business_admin',
   'metrics.usage': 'member',
   'metrics.exportCsv': 'member',
+  'exports.download': 'signed in',
 };
 /** The channels that work in the session's tenant scope: runs, schedules, usage (not the cron preview: no tenant data). */
 const TENANT = CHANNELS.filter((channel) => /^(jobs|schedules|metrics)\./.test(channel) && channel !== 'schedules.previewCron');

@@ -1,5 +1,6 @@
 // The admin screens: businesses and users, schedules with the cron helper, the audit log, usage and its CSV.
 import fs from 'node:fs';
+import path from 'node:path';
 import { type Page } from '@playwright/test';
 import { insertUser, type TestUser } from '../helpers/contract-data';
 import { buildTenantWorld, TEST_PASSWORD, WORLD_COUNTS } from './data';
@@ -137,7 +138,7 @@ test('the audit log shows every change to a system admin and only their business
   await expect.poll(() => auditActions(page), 'another business’s events stay hidden').toEqual(['schedule.create']);
 });
 
-test('usage counts the seeded runs per owner and Export CSV writes a file', async ({ dataDir, launchApp, page }) => {
+test('usage counts the seeded runs per owner and Export CSV downloads the file it wrote', async ({ dataDir, launchApp, page }) => {
   const world = await buildTenantWorld(dataDir.dbPath);
   const app = await launchApp();
 
@@ -152,10 +153,15 @@ test('usage counts the seeded runs per owner and Export CSV writes a file', asyn
   await expect(page.getByTestId(`usage-runs-${month}-system`)).toHaveText(String(WORLD_COUNTS.system));
   await expect(page.getByTestId(`usage-runs-${month}-orphans`)).toHaveText(String(WORLD_COUNTS.orphans));
 
+  const download = page.waitForEvent('download');
   await page.getByTestId('usage-export').click();
-  const written = (await page.getByTestId('usage-export-path').innerText()).trim();
-  expect(written).toMatch(/\.csv$/);
-  expect(fs.existsSync(written), `${written} exists`).toBe(true);
+  const result = page.getByTestId('usage-export-result');
+  await expect(result).toHaveAttribute('data-delivery', 'downloaded');
+  const written = (await result.getAttribute('data-path'))!;
   expect(fs.readFileSync(written, 'utf8')).toContain(world.globex.name);
+  const downloaded = await download;
+  expect(downloaded.suggestedFilename()).toBe(path.basename(written));
+  expect(fs.readFileSync(await downloaded.path())).toEqual(fs.readFileSync(written));
+  await expect(page.getByTestId('usage-export-result-delivery')).toHaveText(`Downloaded as ${path.basename(written)}.`);
   await saveScreenshot(page, 'admin-usage');
 });

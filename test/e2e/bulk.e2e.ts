@@ -1,6 +1,7 @@
 // Bulk actions on the history: select runs (or all matching the filters), preview, confirm; and CSV export.
 // Long probes are put in the queue by code before the app starts, so they stay pending or running throughout.
 import fs from 'node:fs';
+import path from 'node:path';
 import { type Page } from '@playwright/test';
 import { openAppDatabase } from '../../src-main/startup';
 import { insertUser, type TestUser } from '../helpers/contract-data';
@@ -107,7 +108,7 @@ test('a member previewing a bulk cancel sees only their own runs eligible', asyn
   for (const id of [...bulk.adminRunIds, ...bulk.memberRunIds]) expect(statusOf.get(id)).toMatch(/pending|running/);
 });
 
-test('selected runs export to a CSV file that exists', async ({ dataDir, launchApp, page }) => {
+test('selected runs export to a CSV file, downloaded at once and again on asking', async ({ dataDir, launchApp, page }) => {
   const bulk = await buildBulkWorld(dataDir.dbPath);
   const app = await launchApp();
   await page.goto(app.url);
@@ -123,15 +124,25 @@ test('selected runs export to a CSV file that exists', async ({ dataDir, launchA
   await page.getByTestId('bulk-export').click();
   await expect(page.getByTestId('bulk-preview-matching')).toHaveText('2');
   await expect(page.getByTestId('bulk-preview-eligible')).toHaveText('2');
+  const download = page.waitForEvent('download');
   await page.getByTestId('bulk-confirm').click();
   const result = page.getByTestId('bulk-result');
   await expect(result).toHaveAttribute('data-rows', '2');
-  const file = await result.getAttribute('data-path');
-  expect(file).toBeTruthy();
-  await expect(result).toContainText(file!);
-  expect(fs.existsSync(file!), `${file} exists`).toBe(true);
-  const lines = fs.readFileSync(file!, 'utf8').trim().split(/\r?\n/);
+  await expect(result).toHaveAttribute('data-delivery', 'downloaded');
+  const file = (await result.getAttribute('data-path'))!;
+  await expect(result).toContainText(file);
+  const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
   expect(lines).toHaveLength(3);
+  const downloaded = await download;
+  expect(downloaded.suggestedFilename()).toBe(path.basename(file));
+  expect(fs.readFileSync(await downloaded.path())).toEqual(fs.readFileSync(file));
+  await saveScreenshot(page, 'bulk-export-downloaded');
+  // Asked again, the same file downloads again; both hand-overs are in the audit log.
+  const again = page.waitForEvent('download');
+  await page.getByTestId('bulk-result-again').click();
+  expect((await again).suggestedFilename()).toBe(path.basename(file));
+  const handed = app.db.sqlite.prepare("SELECT COUNT(*) FROM audit_events WHERE action = 'exports.download' AND target_id = ?").pluck().get(file);
+  expect(handed).toBe(2);
   await page.getByTestId('bulk-close').click();
   await expect(page.getByTestId('bulk-selected-count')).toHaveText(/no runs selected/i);
 });

@@ -55,6 +55,7 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'audit.list': { limit: 10 },
   'metrics.usage': { fromMonth: '2026-01', toMonth: '2026-03' },
   'metrics.exportCsv': { fromMonth: '2026-01', toMonth: '2026-03' },
+  'exports.download': { fileName: 'runs-all-20260304T050607089Z.csv' },
 };
 
 /**
@@ -113,6 +114,10 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'no business field', input: { email: 'x@example.test', password: 'a long enough password', role: 'member' } },
   ],
   'users.update': [{ why: 'an unknown role', input: { id: 1, role: 'root' } }],
+  'exports.download': [
+    { why: 'a path out of the exports folder', input: { fileName: '../automation.db' } },
+    { why: 'a name the app never gives an export', input: { fileName: 'automation.db' } },
+  ],
   'jobs.list': [
     { why: 'limit 0', input: { limit: 0 } },
     { why: 'limit above the page maximum', input: { limit: 201 } },

@@ -4,6 +4,7 @@ import { authChannels } from './auth';
 import { businessChannels, userChannels } from './accounts';
 import { auditChannels, metricsChannels } from './audit-and-metrics';
 import { type ChannelDeps, type DatabaseHandlers } from './common';
+import { exportChannels } from './exports';
 import { jobChannels } from './jobs';
 import { orphanChannels } from './orphans';
 import { scheduleChannels } from './schedules';
@@ -20,5 +21,6 @@ export function createDatabaseHandlers(deps: ChannelDeps): DatabaseHandlers {
     ...scheduleChannels(deps),
     ...auditChannels(deps),
     ...metricsChannels(deps),
+    ...exportChannels(deps),
   };
 }
