@@ -69,7 +69,7 @@ export const LAUNCH_COMMAND_HEADER = 'X-Launch-Command';
 export const DESKTOP_CHANNELS = { saveExport: 'desktop.saveExport', showInFolder: 'desktop.showInFolder' } as const;
 
 /** Events main pushes to the renderer. contract.ts defines each payload. */
-export const APP_EVENTS = ['database.changed', 'jobs.changed', 'schedules.changed'] as const;
+export const APP_EVENTS = ['database.changed', 'jobs.changed', 'schedules.changed', 'account.changed'] as const;
 export type AppEventName = (typeof APP_EVENTS)[number];
 
 export function isChannel(value: unknown): value is Channel {

@@ -253,6 +253,12 @@ export const appEvents = {
   'jobs.changed': z.strictObject({ run: jobRunSchema }),
   /** A schedule was created, edited, paused, resumed or deleted. Sent only to sessions whose scope may read it. */
   'schedules.changed': z.strictObject({ id: idSchema, scope: runScopeSchema, businessId: idSchema.nullable() }),
+  /**
+   * What this user may do or sees of themselves changed: their role, business or name, their business enabled,
+   * disabled, renamed or deleted, their account disabled or deleted. Sent only to that user's sessions, which read
+   * who they are again (before a session is ended, so its window learns it was signed out).
+   */
+  'account.changed': z.strictObject({ userId: idSchema }),
 } as const satisfies Record<AppEventName, z.ZodType>;
 
 export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;

@@ -195,3 +195,8 @@ function recordUserEvent(db: AppDatabase, actor: Actor, action: string, user: Us
     details,
   });
 }
+
+/** The users linked to a business, disabled ones included. */
+export function userIdsInBusiness(db: AppDatabase, businessId: number): number[] {
+  return db.orm.select({ id: users.id }).from(users).where(eq(users.businessId, businessId)).all().map((row) => row.id);
+}

@@ -45,11 +45,13 @@ export type EventAudience = (session: Session | null, event: AppEvent) => boolea
  * Decided at delivery, from the session's user as the database says now and its current selection: a user
  * disabled, moved to another business, or switched to another scope since subscribing gets only what they
  * may see now. `jobs.changed` and `schedules.changed` follow the run's or schedule's tenant; `database.changed` (users and businesses) goes to
- * system admins only, the only role whose views list every business and user.
+ * system admins only, the only role whose views list every business and user; `account.changed` to its user alone.
  */
 export function eventAudience(db: AppDatabase): EventAudience {
   return (session, event) => {
     if (!session) return false;
+    // Before the actor is loaded: a user disabled or deleted has none, and is told so.
+    if (event.name === 'account.changed') return session.userId === event.payload.userId;
     const actor = loadActor(db, session.userId);
     if (!actor) return false;
     switch (event.name) {

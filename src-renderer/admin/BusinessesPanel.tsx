@@ -98,7 +98,7 @@ function DisableBusiness({ business, onClose }: { business: BusinessView | null;
     >
       {preview.data ? (
         <span data-testid="business-disable-preview">
-          {plural(preview.data.users, 'user')} of {preview.data.business.name} will be refused from their next step until it is enabled again, and{' '}
+          {plural(preview.data.users, 'user')} of {preview.data.business.name} will lose access at once (their open windows say so) until it is enabled again, and{' '}
           {plural(preview.data.schedules, 'schedule')} will stop firing. Its runs stay as they are.
         </span>
       ) : (

@@ -72,7 +72,7 @@ export function UsersPanel({ session }: { session: SessionView }) {
         onConfirm={() => disabling && setDisabled.mutate({ id: disabling.id, disabled: true }, { onSuccess: () => setDisabling(null) })}
         testId="user-disable-confirm"
       >
-        Disable {disabling?.email}? They are refused from their next step and cannot sign in until enabled again. Their runs stay.
+        Disable {disabling?.email}? They are signed out at once and cannot sign in until enabled again. Their runs stay.
       </ConfirmModal>
       <ConfirmModal
         opened={deleting !== null}

@@ -53,6 +53,16 @@ export function useLiveUpdates(client: AppClient): void {
 }
 
 /**
+ * The signed-in user's own access changed (account.changed: their role or business, their business enabled,
+ * disabled, renamed or deleted, their account disabled): every view reads again, from who they are on. Mounted
+ * above every signed-in screen, the no-business and business-disabled screens included, so they leave by themselves.
+ */
+export function useAccountUpdates(client: AppClient): void {
+  const queryClient = useQueryClient();
+  useEffect(() => client.on('account.changed', () => void queryClient.invalidateQueries()), [client, queryClient]);
+}
+
+/**
  * Writes the run into every cached list and detail that holds it. Returns whether its state is news (a new
  * run, or a status other than the cached one); progress alone is not.
  */

@@ -3,13 +3,15 @@ import { Alert, Button, Center, Loader, Paper, PasswordInput, Stack, Text, TextI
 import { credentialsSchema, setupInputSchema } from '../../src-shared/schemas/accounts';
 import { FormRefusal, useContractForm } from '../lib/contract-form';
 import { useAuthStatus, useSetup, useSignIn } from '../queries/auth';
-import { errorMessage } from '../queries/client';
+import { errorMessage, useClient } from '../queries/client';
+import { useAccountUpdates } from '../queries/live';
 import { AppShellView } from '../shell/AppShellView';
 import { NoBusinessScreen } from './NoBusinessScreen';
 
 /** Shown once the database is open. Signed out, the forms alone: nothing about the database or its accounts. */
 export function AuthGate() {
   const auth = useAuthStatus();
+  useAccountUpdates(useClient());
   if (auth.isPending) {
     return (
       <Center h="100vh" data-testid="auth-loading">

@@ -19,6 +19,7 @@ interface Company {
   bob: ContractClient;
   root: ContractClient;
   aliceId: number;
+  bobId: number;
 }
 
 /** Acme (Alice, a member) and Globex (Bob, a business admin), system-wide runs and orphans; Root is a system admin. */
@@ -41,7 +42,7 @@ async function company(transport: (typeof TRANSPORTS)[number]): Promise<Company>
   const alice = await sign('member', acme);
   const bob = await sign('business_admin', globex);
   const root = await sign('system_admin', null);
-  return { harness, acme, globex, acmeRuns, globexRuns, systemRuns, orphanRuns, alice: alice.client, bob: bob.client, root: root.client, aliceId: alice.id };
+  return { harness, acme, globex, acmeRuns, globexRuns, systemRuns, orphanRuns, alice: alice.client, bob: bob.client, root: root.client, aliceId: alice.id, bobId: bob.id };
 }
 
 const ids = (runs: { id: number }[]) => runs.map((run) => run.id).sort((a, b) => a - b);
@@ -266,6 +267,29 @@ describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
       expect(rootEvents.of('database.changed')).toEqual([{ tables: ['businesses'] }]);
       expect(aliceEvents.events).toEqual([]);
       expect(bobEvents.events).toEqual([]);
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('a change to someone’s access reaches their windows alone, before a disabled account is signed out', async () => {
+    const c = await company(transport);
+    try {
+      const [alice, bob, root] = await Promise.all([c.alice.listen(), c.bob.listen(), c.root.listen()]);
+      const told = (recorder: typeof alice) => recorder.of('account.changed').map((event) => event.userId);
+      await c.root.value('businesses.setDisabled', { id: c.acme, disabled: true });
+      await c.root.value('businesses.setDisabled', { id: c.acme, disabled: false });
+      await c.root.value('businesses.rename', { id: c.acme, name: 'Acme Two' });
+      await c.root.value('users.update', { id: c.bobId, role: 'member' });
+      await eventually(() => told(bob).length === 1 && told(alice).length === 3);
+      expect(told(alice)).toEqual([c.aliceId, c.aliceId, c.aliceId]);
+      expect(told(bob)).toEqual([c.bobId]);
+      expect(told(root)).toEqual([]);
+
+      await c.root.value('users.setDisabled', { id: c.aliceId, disabled: true });
+      await eventually(() => told(alice).length === 4);
+      expect(told(bob)).toEqual([c.bobId]);
+      expect((await c.alice.value('auth.status', {})).session).toBeNull();
     } finally {
       await c.harness.close();
     }

@@ -37,7 +37,7 @@ const rowCount = (page: Page, prefix: string) => page.locator(`[data-testid^="${
 
 // ---- Businesses ---------------------------------------------------------------------------------------
 
-test('a system admin renames a business, disables it (its member is refused) and enables it again', async ({ dataDir, launchApp, page, browser }) => {
+test('a system admin renames a business, disables it and enables it again; the member’s open window follows each step by itself', async ({ dataDir, launchApp, page, browser }) => {
   const world = await buildTenantWorld(dataDir.dbPath);
   const app = await launchApp();
   const acmeId = world.acme.id;
@@ -69,11 +69,13 @@ test('a system admin renames a business, disables it (its member is refused) and
   expect(switcherLabels).not.toContain(world.acme.name);
   await expect(page.getByTestId('business-switcher')).toHaveValue(renamed);
   expect(app.db.sqlite.prepare('SELECT name FROM businesses WHERE id = ?').get(acmeId)).toEqual({ name: renamed });
+  // The member's window, untouched, says the new name.
+  await expect(memberPage.getByTestId('current-business')).toHaveText(renamed);
 
   // Disable: it asks first, saying who loses access; nothing changes until confirmed. Then the row and the switcher say so.
   await page.getByTestId(`business-toggle-${acmeId}`).click();
   await expect(page.getByTestId('business-disable-preview')).toHaveText(
-    `1 user of ${renamed} will be refused from their next step until it is enabled again, and 0 schedules will stop firing. Its runs stay as they are.`,
+    `1 user of ${renamed} will lose access at once (their open windows say so) until it is enabled again, and 0 schedules will stop firing. Its runs stay as they are.`,
   );
   await saveScreenshot(page, 'admin-business-disable-confirm');
   await page.getByRole('button', { name: 'Cancel' }).click();
@@ -85,8 +87,7 @@ test('a system admin renames a business, disables it (its member is refused) and
   await expect(page.getByTestId('business-switcher')).toHaveValue(`${renamed} (disabled)`);
   await saveScreenshot(page, 'admin-business-disabled');
 
-  // The member's next call is refused: a new time range asks main again.
-  await memberPage.getByTestId('time-range').getByText('30d', { exact: true }).click();
+  // The member's window says so at once, with no click and no reload.
   const refusal = memberPage.getByTestId('business-disabled-screen');
   await expect(refusal).toBeVisible();
   await expect(refusal).toContainText('Your business has been disabled');
@@ -97,16 +98,18 @@ test('a system admin renames a business, disables it (its member is refused) and
   await submitSignIn(memberPage, world.acmeMember.email);
   await expect(memberPage.getByTestId('business-disabled-screen')).toContainText('Your business has been disabled');
   await expect(memberPage.getByTestId('automation-view')).toHaveCount(0);
-  await memberPage.getByTestId('business-disabled-screen').getByTestId('signout').click();
 
-  // Enable: the member works again after signing in, under the new name.
+  // Enable: the member's refusal screen gives way to their work by itself, under the new name.
   await page.getByTestId(`business-toggle-${acmeId}`).click();
   await expect(page.getByTestId(`business-status-${acmeId}`)).toHaveText('Active');
   await expect(page.getByTestId('business-switcher')).toHaveValue(renamed);
-  await signIn(memberPage, world.acmeMember.email);
+  await expect(memberPage.getByTestId('business-disabled-screen')).toHaveCount(0);
   await expect(memberPage.getByTestId('current-business')).toHaveText(renamed);
   await expectHistoryLoaded(memberPage);
-  await expect(memberPage.getByTestId('business-disabled-screen')).toHaveCount(0);
+  // Signing out and in again lands on the same work.
+  await signOut(memberPage);
+  await signIn(memberPage, world.acmeMember.email);
+  await expectHistoryLoaded(memberPage);
 
   const actions = app.db.sqlite
     .prepare("SELECT action FROM audit_events WHERE action LIKE 'business.%' AND target_id = ? ORDER BY id")

@@ -34,6 +34,11 @@ export interface ChannelDeps {
   scheduler: Scheduler;
 }
 
+/** These users' own access changed: their sessions read who they are again (before any of them is ended). */
+export function publishAccountsChanged(events: AppEventBus, userIds: readonly number[]): void {
+  for (const userId of userIds) events.publish('account.changed', { userId });
+}
+
 /** Users, businesses or runs changed wholesale: system admins' renderers refresh what read these tables. */
 export function publishTablesChanged(events: AppEventBus, ...tables: string[]): void {
   events.publish('database.changed', { tables });
