@@ -1,5 +1,7 @@
-// The signed-in frame: header (app, scope, user), the orphan banner, and the current route's view.
-import { Alert, Anchor, AppShell, Badge, Button, Group, Text, Title } from '@mantine/core';
+// The signed-in frame: header (app, scope, user), the orphan banner, and the current route's view. The Automation
+// view comes with the first paint; Admin and Orphans load when first opened (their own chunks).
+import { Alert, Anchor, AppShell, Badge, Button, Center, Group, Loader, Text, Title } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { AutomationView } from '../automation/AutomationView';
 import { parseHash, useHash } from '../lib/router';
@@ -7,11 +9,12 @@ import { useAppStatus } from '../queries/app';
 import { useSignOut } from '../queries/auth';
 import { useLiveUpdates } from '../queries/live';
 import { useClient } from '../queries/client';
-import { useUiStore } from '../stores/ui';
-import { AdminView } from '../admin/AdminView';
-import { OrphansView } from '../orphans/OrphansView';
+import { useUiStore, useViewLoaded } from '../stores/ui';
 import { PlaceholderView } from './PlaceholderView';
 import { ScopeSwitcher } from './ScopeSwitcher';
+
+const AdminView = lazy(() => import('../admin/AdminView').then((module) => ({ default: module.AdminView })));
+const OrphansView = lazy(() => import('../orphans/OrphansView').then((module) => ({ default: module.OrphansView })));
 
 const ROLE_LABELS = { system_admin: 'System admin', business_admin: 'Business admin', member: 'Member' } as const;
 
@@ -70,16 +73,30 @@ export function AppShellView({ session }: { session: SessionView }) {
         {route.name === 'automation' || route.name === 'run' ? (
           <AutomationView session={session} route={route} />
         ) : route.name === 'orphans' ? (
-          <OrphansView session={session} route={route} />
+          <Suspense fallback={<ViewLoading />}>
+            <OrphansView session={session} route={route} />
+          </Suspense>
         ) : route.name === 'admin' ? (
-          <AdminView session={session} route={route} />
-) : (
+          <Suspense fallback={<ViewLoading />}>
+            <AdminView session={session} route={route} />
+          </Suspense>
+        ) : (
           <PlaceholderView title="Page not found" testId="not-found-view">
             There is no page at “{route.path}”.
           </PlaceholderView>
         )}
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** While a view's code loads: a spinner, and the shell says it is loading. */
+function ViewLoading() {
+  useViewLoaded(false);
+  return (
+    <Center py="xl" data-testid="view-loading">
+      <Loader aria-label="Loading the page" />
+    </Center>
   );
 }
 
