@@ -3,7 +3,7 @@ import { Alert, Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, TextI
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
-import { type JobRunFilters, type JobTypeView } from '../../src-shared/schemas/jobs';
+import { jobRunStatsInput, MAX_STATS_DAYS, type JobRunFilters, type JobTypeView } from '../../src-shared/schemas/jobs';
 import { mayTrigger } from '../lib/permissions';
 import { navigate, type Route } from '../lib/router';
 import { authKeys } from '../queries/keys';
@@ -34,10 +34,10 @@ export function AutomationView({ session, route }: Props) {
   const { state, storedQuery, update } = useAutomationQuery(route);
   const isSystemAdmin = session.user.role === 'system_admin';
   const showBusiness = session.scope?.kind === 'all';
-  const { stats, active, recent, types, historyInput, history, loadedIds } = useAutomationData(state, isSystemAdmin);
+  const { stats, statsRefused, active, recent, types, historyInput, history, loadedIds } = useAutomationData(state, isSystemAdmin);
   const selection = useHistorySelection(historyInput.filters, loadedIds);
 
-  const settled = !stats.isPending && !active.isPending && !recent.isPending && !types.isPending && !history.isPending;
+  const settled = (statsRefused || !stats.isPending) && !active.isPending && !recent.isPending && !types.isPending && !history.isPending;
   useViewLoaded(settled || stats.isError);
 
   const forbidden = [stats.error, active.error, recent.error, history.error].find((error) => isApiError(error, 'FORBIDDEN'));
@@ -54,9 +54,17 @@ export function AutomationView({ session, route }: Props) {
     <Stack gap="md" data-testid="automation-view">
       <AutomationHeader range={state.range} onRangeChange={(range) => update({ range })} canTrigger={mayTrigger(session.user)} onTrigger={() => openTrigger(true)} />
 
-      {stats.isError && !forbidden && <Alert color="red">{stats.error.message}</Alert>}
-      <StatCards stats={stats.data} activeCount={active.data?.runs.length} />
-      <Charts stats={stats.data} />
+      {statsRefused ? (
+        <Alert color="yellow" data-testid="stats-range-too-long">
+          Statistics cover at most {MAX_STATS_DAYS} days: choose a shorter range to see them. The history below covers the whole range.
+        </Alert>
+      ) : (
+        <>
+          {stats.isError && !forbidden && <Alert color="red">{stats.error.message}</Alert>}
+          <StatCards stats={stats.data} activeCount={active.data?.runs.length} />
+          <Charts stats={stats.data} />
+        </>
+      )}
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <ActiveRuns runs={active.data?.runs} error={active.error} showBusiness={showBusiness} user={session.user} more={(active.data?.runs.length ?? 0) >= ACTIVE_LIMIT && active.data?.nextCursor !== null} />
@@ -111,7 +119,9 @@ function useAutomationData(state: AutomationQuery, isSystemAdmin: boolean) {
   const minute = useMinuteTick();
   // `minute` is a dependency on purpose: a preset range moves with the clock.
   const statsRange = useMemo(() => ({ ...rangeBounds(state.range), timeZone: TIME_ZONE }), [state.range, minute]);
-  const stats = useJobStats(statsRange);
+  // A custom range longer than main's stats take (jobRunStatsInput) asks for none; the history still covers it.
+  const statsRefused = useMemo(() => !jobRunStatsInput.safeParse(statsRange).success, [statsRange]);
+  const stats = useJobStats(statsRange, !statsRefused);
   const active = useActiveRuns();
   const recent = useRecentRuns();
   const types = useJobTypes();
@@ -121,7 +131,7 @@ function useAutomationData(state: AutomationQuery, isSystemAdmin: boolean) {
   );
   const history = useRunHistory(historyInput);
   const loadedIds = useMemo(() => history.data?.pages.flatMap((page) => page.runs.map((run) => run.id)) ?? [], [history.data]);
-  return { stats, active, recent, types, historyInput, history, loadedIds };
+  return { stats, statsRefused, active, recent, types, historyInput, history, loadedIds };
 }
 
 /** The title, the time range, and "Trigger a run" for those who may trigger. */

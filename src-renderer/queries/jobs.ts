@@ -9,11 +9,13 @@ export const HISTORY_PAGE_SIZE = 200;
 export const ACTIVE_LIMIT = 200;
 export const RECENT_LIMIT = 10;
 
-export function useJobStats(range: { from: number; to: number; timeZone: string }) {
+/** The stats over `range`; `enabled` false asks main nothing (a range it would refuse). */
+export function useJobStats(range: { from: number; to: number; timeZone: string }, enabled = true) {
   const client = useClient();
   return useQuery({
     queryKey: jobKeys.stats(range),
     queryFn: () => callOrThrow(client, 'jobs.stats', range),
+    enabled,
     placeholderData: (previous) => previous,
   });
 }

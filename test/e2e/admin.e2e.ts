@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Page } from '@playwright/test';
 import { insertUser, type TestUser } from '../helpers/contract-data';
 import { buildTenantWorld, TEST_PASSWORD, WORLD_COUNTS } from './data';
+import { type ExpectedFailures } from './failures';
 import { expect, test } from './fixtures';
 import { chooseOption, expectAppLoaded, saveScreenshot, signIn } from './ui';
 
@@ -46,7 +47,8 @@ async function createUserInUi(page: Page, user: { email: string; role: string; b
 }
 
 /** A business admin creates a nightly diagnostics probe in Berlin time, checking the cron helper on the way. */
-async function createScheduleInUi(page: Page): Promise<void> {
+async function createScheduleInUi(page: Page, failures: ExpectedFailures): Promise<void> {
+  failures.allow(/^400 \/api\/schedules\.previewCron\b/, 'main refuses the four-field cron expression the helper is given first');
   await openAdmin(page, 'schedules');
   await page.getByTestId('schedule-create').click();
   await page.getByTestId('schedule-name').fill(SCHEDULE);
@@ -93,14 +95,14 @@ test('a system admin creates a business and a user in it; the user signs in to t
   await expect(page.getByTestId('admin-tab-businesses'), 'a member manages no businesses').toHaveCount(0);
 });
 
-test('a business admin schedules a probe with the cron helper; a member sees it read-only', async ({ dataDir, launchApp, page }) => {
+test('a business admin schedules a probe with the cron helper; a member sees it read-only', async ({ dataDir, launchApp, page, failures }) => {
   const world = await buildTenantWorld(dataDir.dbPath);
   const app = await launchApp();
   const admin: TestUser = insertUser(app.db, { role: 'business_admin', businessId: world.acme.id, email: 'bea@acme.example' });
 
   await page.goto(app.url);
   await signIn(page, admin.email);
-  await createScheduleInUi(page);
+  await createScheduleInUi(page, failures);
   await saveScreenshot(page, 'admin-schedules');
 
   await signOutThenIn(page, world.acmeMember.email);
@@ -110,7 +112,7 @@ test('a business admin schedules a probe with the cron helper; a member sees it 
   await expect(page.getByTestId('admin-tab-audit'), 'members have no audit log').toHaveCount(0);
 });
 
-test('the audit log shows every change to a system admin and only their business to a business admin', async ({ dataDir, launchApp, page }) => {
+test('the audit log shows every change to a system admin and only their business to a business admin', async ({ dataDir, launchApp, page, failures }) => {
   const world = await buildTenantWorld(dataDir.dbPath);
   const app = await launchApp();
   const admin = insertUser(app.db, { role: 'business_admin', businessId: world.acme.id, email: 'bea@acme.example' });
@@ -120,7 +122,7 @@ test('the audit log shows every change to a system admin and only their business
   await createBusinessInUi(page, NEW_BUSINESS);
   await createUserInUi(page, { email: NEW_USER, role: 'Member', business: NEW_BUSINESS });
   await signOutThenIn(page, admin.email);
-  await createScheduleInUi(page);
+  await createScheduleInUi(page, failures);
 
   await signOutThenIn(page, world.systemAdmin.email);
   await openAdmin(page, 'audit');

@@ -2,6 +2,7 @@
 // its own app (the real core and HTTP shell, in this worker) on a random 127.0.0.1 port with its own token.
 // `app` starts on a fresh file; `launchApp()` starts on whatever the test put at `dataDir.dbPath` first,
 // including a broken, legacy or future file (the app then shows its startup screen, not an exception).
+// `failures` guards every test: what its page reports going wrong fails it unless declared (failures.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { type AppDatabase } from '../../src-main/db/connection';
 import { type HttpShell, startHttpShell } from '../../src-main/http/server';
 import { type AppLauncher } from '../scenarios/app';
 import { MIGRATIONS_FOLDER } from './data';
+import { type ExpectedFailures, FailureGuard } from './failures';
 import { RENDERER_ROOT } from './paths';
 import { saveScreenshot } from './ui';
 
@@ -44,9 +46,37 @@ export interface AppFixtures {
   app: RunningApp;
   /** The shared scenarios' handle (test/scenarios): launchApp, then this test's page opened on the shell. */
   launcher: AppLauncher;
+  /** The failures this test provokes on purpose: `failures.allow(pattern, why)`. */
+  failures: ExpectedFailures;
+  /** Watches `page`; after the test body, fails the test on what it saw that was not declared. */
+  failureGuard: FailureGuard;
 }
 
 export const test = base.extend<AppFixtures>({
+  failureGuard: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
+    async ({}, use) => {
+      const guard = new FailureGuard();
+      await use(guard);
+      // Torn down after every fixture that uses it, so its pages are closed and its apps stopped by now; `page` and
+      // `launchApp` ended the body before they did that.
+      guard.endBody();
+      const verdict = guard.verdict();
+      if (verdict) throw new Error(verdict);
+    },
+    { auto: true },
+  ],
+
+  failures: async ({ failureGuard }, use) => {
+    await use(failureGuard);
+  },
+
+  page: async ({ page, failureGuard }, use) => {
+    failureGuard.watch(page);
+    await use(page);
+    failureGuard.endBody();
+  },
+
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   dataDir: async ({}, use, testInfo) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'automation-e2e-'));
@@ -56,13 +86,14 @@ export const test = base.extend<AppFixtures>({
     else testInfo.annotations.push({ type: 'data folder', description: dir });
   },
 
-  launchApp: async ({ dataDir }, use) => {
+  launchApp: async ({ dataDir, failureGuard }, use) => {
     const running: RunningApp[] = [];
     await use(async () => {
       const app = await startApp(dataDir.dbPath);
       running.push(app);
       return app;
     });
+    failureGuard.endBody();
     for (const app of running.reverse()) {
       await app.shell.close();
       await app.core.close();
@@ -73,9 +104,10 @@ export const test = base.extend<AppFixtures>({
     await use(await launchApp());
   },
 
-  launcher: async ({ dataDir, launchApp, page }, use) => {
+  launcher: async ({ dataDir, launchApp, page, failures }, use) => {
     await use({
       dataDir,
+      failures,
       launch: async () => {
         const app = await launchApp();
         await page.goto(app.url);

@@ -108,19 +108,3 @@ export async function optionLabels(page: Page, select: Locator): Promise<string[
   await expect(listbox).toBeHidden();
   return labels;
 }
-
-/**
- * From now on, every request of `page` that failed (an answer of 400 or more, or none) and every console error: a
- * flow that refuses nothing on purpose asserts the list stays empty.
- */
-export function watchFailures(page: Page): () => string[] {
-  const failures: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') failures.push(`console: ${message.text()}`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) failures.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
-  page.on('requestfailed', (request) => failures.push(`failed ${new URL(request.url()).pathname}: ${request.failure()?.errorText ?? ''}`));
-  return () => [...failures];
-}

@@ -50,10 +50,13 @@ export const test = base.extend<ElectronFixtures>({
     for (const app of launched) await app.close();
   },
 
-  launcher: async ({ dataDir, launchElectron }, use) => {
+  // The window is not given to the failure guard (test/e2e/failures.ts), which covers the browser suite: a
+  // scenario's declared failures are kept and never checked here.
+  launcher: async ({ dataDir, launchElectron, failures }, use) => {
     const connections: AppDatabase[] = [];
     await use({
       dataDir,
+      failures,
       launch: async () => {
         const { window } = await launchElectron();
         let db: AppDatabase | undefined;

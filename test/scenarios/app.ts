@@ -2,6 +2,7 @@
 // worker and Chromium; test/electron: the built app through Playwright's _electron) implements it.
 import { type Page } from '@playwright/test';
 import { type AppDatabase } from '../../src-main/db/connection';
+import { type ExpectedFailures } from '../e2e/failures';
 
 export interface ScenarioDataDir {
   dir: string;
@@ -26,6 +27,8 @@ export interface LaunchedApp {
 
 export interface AppLauncher {
   dataDir: ScenarioDataDir;
+  /** The failures a scenario provokes on purpose (main refusing a change): declared, they do not fail it. */
+  failures: ExpectedFailures;
   /** Starts the app on whatever the scenario put at dataDir.dbPath (or nothing: a new database); stopped after the test. */
   launch(): Promise<LaunchedApp>;
 }
