@@ -124,7 +124,11 @@ export function sessionHandle(store: SessionStore, slot: SessionSlot): SessionHa
   return {
     current() {
       const id = slot.read();
-      return id === null ? null : store.touch(id);
+      if (id === null) return null;
+      const session = store.touch(id);
+      // Ended (signed out elsewhere, expired, its user disabled): the caller forgets it, so nothing asks with it again.
+      if (!session) slot.write(null);
+      return session;
     },
     begin(userId, selection) {
       const previous = slot.read();

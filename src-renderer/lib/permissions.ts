@@ -1,7 +1,7 @@
 // What to offer, read from the access matrix in src-shared. Main still decides every request.
 import { reachOf } from '../../src-shared/access';
 import { isRetryableStatus } from '../../src-shared/domain';
-import { type UserView } from '../../src-shared/schemas/accounts';
+import { type SessionView, type UserView } from '../../src-shared/schemas/accounts';
 import { type JobRunView, type JobTypeView } from '../../src-shared/schemas/jobs';
 
 export function mayControlRun(user: UserView, run: Pick<JobRunView, 'businessId' | 'triggeredByUserId'>): boolean {
@@ -21,6 +21,13 @@ export const isCancellable = (run: Pick<JobRunView, 'status'>) => run.status ===
 /** Main retries failed, cancelled or unfinished runs that still have a business (or are system-wide). */
 export const isRetryable = (run: Pick<JobRunView, 'status' | 'scope' | 'businessId'>) =>
   isRetryableStatus(run.status) && (run.scope === 'system' || run.businessId !== null);
+
+/** Why a signed-in member or business admin has nothing to work in (every tenant channel would refuse), or null. */
+export function noAccessReason(session: SessionView): 'no_business' | 'business_disabled' | null {
+  if (session.user.role === 'system_admin') return null;
+  if (session.scope === null) return 'no_business';
+  return session.businessDisabled ? 'business_disabled' : null;
+}
 
 export function mayTrigger(user: UserView): boolean {
   return reachOf(user.role, 'runs.trigger') !== null;

@@ -3,6 +3,7 @@ import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract
 import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/accounts';
 import { appKeys, authKeys, tenantKeyRoots } from './keys';
 import { callOrThrow, useClient } from './client';
+import { noAccessReason } from '../lib/permissions';
 
 export type AuthStatus = ChannelOutput<'auth.status'>;
 
@@ -42,6 +43,19 @@ export function useSetup() {
     mutationFn: (input: ChannelInput<'auth.setup'>) => callOrThrow(client, 'auth.setup', input),
     onSuccess: (session) => beginSession(queryClient, session),
   });
+}
+
+/**
+ * Main says the user's own access changed (account.changed): who they are is read first. Signed out (disabled,
+ * deleted) or without a business to work in, nothing else is asked: the gate shows why. Otherwise every view reads
+ * again, from their new scope.
+ */
+export async function refreshAccount(queryClient: QueryClient): Promise<void> {
+  await queryClient.refetchQueries({ queryKey: authKeys.status });
+  const session = queryClient.getQueryData<AuthStatus>(authKeys.status)?.session;
+  // Signed out, or left with nothing to work in: the gate shows why, and the views' reads would be refused.
+  if (!session || noAccessReason(session)) return;
+  await queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'auth' });
 }
 
 export function useSignOut() {

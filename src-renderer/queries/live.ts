@@ -4,6 +4,7 @@ import { useQueryClient, type InfiniteData, type QueryClient, type QueryKey } fr
 import { useEffect } from 'react';
 import { type JobRunDetailView, type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { type AppClient } from '../api';
+import { refreshAccount } from './auth';
 import { appKeys, auditKeys, authKeys, businessKeys, jobKeys, metricsKeys, orphanKeys, scheduleKeys, userKeys } from './keys';
 
 /** A history with more pages than this is not refetched on every new run (that would re-read them all): it goes stale. */
@@ -54,12 +55,12 @@ export function useLiveUpdates(client: AppClient): void {
 
 /**
  * The signed-in user's own access changed (account.changed: their role or business, their business enabled,
- * disabled, renamed or deleted, their account disabled): every view reads again, from who they are on. Mounted
+ * disabled, renamed or deleted, their account disabled): refreshAccount reads who they are, then every view. Mounted
  * above every signed-in screen, the no-business and business-disabled screens included, so they leave by themselves.
  */
 export function useAccountUpdates(client: AppClient): void {
   const queryClient = useQueryClient();
-  useEffect(() => client.on('account.changed', () => void queryClient.invalidateQueries()), [client, queryClient]);
+  useEffect(() => client.on('account.changed', () => void refreshAccount(queryClient)), [client, queryClient]);
 }
 
 /**

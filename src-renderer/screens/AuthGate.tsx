@@ -5,6 +5,7 @@ import { FormRefusal, useContractForm } from '../lib/contract-form';
 import { useAuthStatus, useSetup, useSignIn } from '../queries/auth';
 import { errorMessage, useClient } from '../queries/client';
 import { useAccountUpdates } from '../queries/live';
+import { noAccessReason } from '../lib/permissions';
 import { AppShellView } from '../shell/AppShellView';
 import { NoBusinessScreen } from './NoBusinessScreen';
 
@@ -33,8 +34,9 @@ export function AuthGate() {
   }
   const { needsSetup, session } = auth.data;
   if (session) {
-    // A member or business admin whose account names no business: every tenant channel would refuse.
-    if (session.scope === null && session.user.role !== 'system_admin') return <NoBusinessScreen reason="no_business" />;
+    // A member or business admin with no business, or a disabled one: every tenant channel would refuse.
+    const blocked = noAccessReason(session);
+    if (blocked) return <NoBusinessScreen reason={blocked} />;
     return <AppShellView session={session} />;
   }
   return (

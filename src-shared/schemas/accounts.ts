@@ -51,6 +51,8 @@ export const sessionSchema = z.strictObject({
    * account is not linked to one (every tenant channel then answers FORBIDDEN).
    */
   scope: scopeSelectionSchema.nullable(),
+  /** Their business is disabled: a member or business admin may not work in it until it is enabled again. */
+  businessDisabled: z.boolean(),
 });
 export type SessionView = z.output<typeof sessionSchema>;
 

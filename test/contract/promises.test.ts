@@ -278,7 +278,10 @@ describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
       const [alice, bob, root] = await Promise.all([c.alice.listen(), c.bob.listen(), c.root.listen()]);
       const told = (recorder: typeof alice) => recorder.of('account.changed').map((event) => event.userId);
       await c.root.value('businesses.setDisabled', { id: c.acme, disabled: true });
+      // What her window reads on hearing it: the gate shows the disabled screen without asking for any run.
+      expect((await c.alice.value('auth.status', {})).session).toMatchObject({ scope: { kind: 'business', businessId: c.acme }, businessDisabled: true });
       await c.root.value('businesses.setDisabled', { id: c.acme, disabled: false });
+      expect((await c.alice.value('auth.status', {})).session?.businessDisabled).toBe(false);
       await c.root.value('businesses.rename', { id: c.acme, name: 'Acme Two' });
       await c.root.value('users.update', { id: c.bobId, role: 'member' });
       await eventually(() => told(bob).length === 1 && told(alice).length === 3);

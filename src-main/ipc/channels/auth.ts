@@ -11,7 +11,7 @@ import { type ChannelDeps, type HandlersOf, publishTablesChanged } from './commo
 export function authChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'auth' | 'session'> {
 
   function sessionView({ session, actor }: Pick<SignedIn, 'session' | 'actor'>): SessionView {
-    return { user: getUserView(db, actor.userId), scope: visibleSelection(actor, session.selection) };
+    return { user: getUserView(db, actor.userId), scope: visibleSelection(actor, session.selection), businessDisabled: actor.businessDisabled };
   }
 
   /** Sign-in and setup: a fresh session, whatever the caller had before. */
