@@ -1,17 +1,17 @@
 // One run, by id, and how many runs a scope holds; the job types a scope has runs of. Every read filters by the
 // tenant chokepoint (runScopeCondition): another business's run reads like a missing one.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { type RunScope } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import { compareText, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunDetailView, type JobRunView, type JobTypeView } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { businesses, jobRuns } from '../db/schema';
+import { businesses, jobRuns, jobSchedules, users, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema } from '../jobs/catalog';
 import { runsInScope, runsPerJobType, runsPerOwner } from '../stats/run-counts';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
-import { selectRunList, toJobRunDetailView, toJobRunView } from './views';
+import { selectRunList, toJobRunDetailView, toJobRunView, type RunDetailExtras } from './views';
 import { inIdList } from '../db/id-list';
 
 /** A run as lists show it (no params or result), or null when it is not in `scope`. */
@@ -49,8 +49,29 @@ export function getJobRun(db: AppDatabase, scope: TenantScope, id: number): JobR
           .get()
       : undefined;
   if (!found) throw new AppError('NOT_FOUND', `There is no run ${id}.`);
-  return toJobRunDetailView(found.run, found.businessName);
+  return toJobRunDetailView(found.run, found.businessName, detailExtras(db, scope, found.run));
 }
+
+/** The names behind a run's canceller and schedule ids, and its retries within `scope`. */
+function detailExtras(db: AppDatabase, scope: TenantScope, run: JobRunRow): RunDetailExtras {
+  const canceller =
+    run.cancelledByUserId === null ? undefined : db.orm.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, run.cancelledByUserId)).get();
+  const schedule = run.scheduleId === null ? undefined : db.orm.select({ name: jobSchedules.name }).from(jobSchedules).where(eq(jobSchedules.id, run.scheduleId)).get();
+  const retries = db.orm
+    .select({ id: jobRuns.id })
+    .from(jobRuns)
+    .where(and(runScopeCondition(scope), eq(jobRuns.retryOfRunId, run.id)))
+    .orderBy(asc(jobRuns.id))
+    .limit(MAX_RETRIES_SHOWN)
+    .all();
+  return {
+    cancelledBy: canceller ? (canceller.displayName ?? canceller.email) : null,
+    scheduleName: schedule?.name ?? null,
+    retriedAs: retries.map((retry) => retry.id),
+  };
+}
+
+const MAX_RETRIES_SHOWN = 20;
 
 /** From the runs-per-owner-and-type rollup (run-counts.ts): exact, without counting the runs. */
 export function countJobRuns(db: AppDatabase, scope: TenantScope): number {

@@ -35,8 +35,11 @@ export function toJobRunView(row: JobRunListRow, businessName: string | null): J
   };
 }
 
-export function toJobRunDetailView(row: JobRunRow, businessName: string | null): JobRunDetailView {
-  return { ...toJobRunView(row, businessName), params: row.params, result: row.result ?? null };
+/** What the detail adds to a run's row: names for the ids it holds, and the runs that retry it. */
+export type RunDetailExtras = Pick<JobRunDetailView, 'cancelledBy' | 'scheduleName' | 'retriedAs'>;
+
+export function toJobRunDetailView(row: JobRunRow, businessName: string | null, extras: RunDetailExtras): JobRunDetailView {
+  return { ...toJobRunView(row, businessName), params: row.params, result: row.result ?? null, ...extras };
 }
 
 export const { params: _params, result: _result, ...listColumns } = getTableColumns(jobRuns);

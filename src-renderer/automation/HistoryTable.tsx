@@ -6,13 +6,13 @@ import { Alert, Button, Center, Group, Loader, Text, UnstyledButton } from '@man
 import { type InfiniteData } from '@tanstack/react-query';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row, type SortingState, type Table } from '@tanstack/react-table';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { plural } from '../../src-shared/text';
 import { navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
 import { type HistorySelection } from './history-selection';
-import { SORTABLE, stayInCell, useHistoryColumns } from './history-columns';
+import { SORTABLE, stayInCell, useHistoryColumns, visibilityForWidth } from './history-columns';
 import { type HistorySort } from './view-query';
 
 const ROW_HEIGHT = 38;
@@ -44,7 +44,10 @@ export function HistoryTable(props: Props) {
   const { loadedSelected, allLoaded } = useLoadedSelection(rows, selection);
   const columns = useHistoryColumns({ showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded });
   const { scrollRef, virtualizer, items, firstIndex, lastIndex, windowRows } = useVirtualWindow(rows);
-  const table = useWindowTable(windowRows, columns, sort);
+  // Narrower than its columns (900 px), the table drops the least scanned ones; the run's detail shows them all.
+  const width = useWidth(scrollRef);
+  const visibility = useMemo(() => visibilityForWidth(columns, width), [columns, width]);
+  const table = useWindowTable(windowRows, columns, sort, visibility);
   const windowRowModel = table.getRowModel().rows;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = props;
   useEffect(() => {
@@ -124,17 +127,31 @@ function useVirtualWindow(rows: JobRunView[]) {
 }
 
 /** The table over the window's rows, showing the sort main applied. */
-function useWindowTable(windowRows: JobRunView[], columns: ColumnDef<JobRunView>[], sort: HistorySort): Table<JobRunView> {
+function useWindowTable(windowRows: JobRunView[], columns: ColumnDef<JobRunView>[], sort: HistorySort, columnVisibility: Record<string, boolean>): Table<JobRunView> {
   const sorting: SortingState = [{ id: sort.field, desc: sort.direction === 'desc' }];
   return useReactTable({
     data: windowRows,
     columns,
-    state: { sorting },
+    state: { sorting, columnVisibility },
     manualSorting: true,
     enableSortingRemoval: false,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (run) => String(run.id),
   });
+}
+
+/** The element's inner width, followed as it resizes; null until measured. */
+function useWidth(ref: RefObject<HTMLElement | null>): number | null {
+  const [width, setWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    setWidth(element.clientWidth);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }
 
 /** The line above the table: the count loaded, a spinner while refetching, and a reload button once new runs arrived. */

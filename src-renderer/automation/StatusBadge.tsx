@@ -13,7 +13,7 @@ export function StatusBadge({ status, testId }: { status: RunStatus; testId?: st
 /** The same badge as plain CSS (`.status-pill` in styles.css, Mantine's light-variant colours) for the history's many rows. */
 export function StatusPill({ status }: { status: RunStatus }) {
   return (
-    <span className="status-pill" data-status={status}>
+    <span className="status-pill" data-status={status} title={RUN_STATUS_LABELS[status]}>
       {RUN_STATUS_LABELS[status]}
     </span>
   );

@@ -9,6 +9,32 @@ import { type HistorySelection } from './history-selection';
 import { ownerLabel } from './RunLists';
 import { StatusPill } from './StatusBadge';
 
+/** Hidden first when the table is narrower than its columns, in this order: Created, Status and Duration stay. */
+export const NARROW_HIDDEN = ['startedAt', 'trigger', 'triggeredBy', 'error', 'jobType'] as const;
+
+/** TanStack's column visibility that lets the columns fit `width`: NARROW_HIDDEN's, in order, go (false) until they do. */
+export function visibilityForWidth(columns: readonly { id?: string; size?: number }[], width: number | null): Record<string, boolean> {
+  const visibility: Record<string, boolean> = {};
+  if (!width) return visibility;
+  let total = columns.reduce((sum, column) => sum + (column.size ?? 150), 0);
+  for (const id of NARROW_HIDDEN) {
+    if (total <= width) break;
+    const column = columns.find((candidate) => candidate.id === id);
+    if (!column) continue;
+    visibility[id] = false;
+    total -= column.size ?? 150;
+  }
+  return visibility;
+}
+
+/** A cell's text, cut with an ellipsis by the table's CSS, whole on hover. */
+function Full({ text, shown }: { text: string | null; shown?: string }) {
+  if (text === null || text === '') return '—';
+  return <span title={text}>{shown ?? text}</span>;
+}
+
+const firstLine = (text: string | null) => (text ?? '').split(/\r?\n/, 1)[0] ?? '';
+
 /** The columns main sorts the history by; the others have plain headers. */
 export const SORTABLE = new Set(['createdAt', 'startedAt', 'durationMs']);
 
@@ -60,11 +86,12 @@ export function useHistoryColumns({ showBusiness, selection, rows, allLoaded, lo
         ),
       },
       { id: 'id', header: 'Run', size: 80, cell: ({ row }) => `#${row.original.id}` },
-      { id: 'jobType', header: 'Job type', size: 170, cell: ({ row }) => row.original.jobType },
-      { id: 'status', header: 'Status', size: 200, cell: ({ row }) => <StatusPill status={row.original.status} /> },
-      { id: 'trigger', header: 'Trigger', size: 100, cell: ({ row }) => TRIGGER_LABELS[row.original.trigger] ?? row.original.trigger },
-      { id: 'triggeredBy', header: 'Triggered by', size: 160, cell: ({ row }) => row.original.triggeredBy ?? '—' },
-      ...(showBusiness ? [{ id: 'business', header: 'Business', size: 170, cell: ({ row }) => ownerLabel(row.original) } satisfies ColumnDef<JobRunView>] : []),
+      { id: 'jobType', header: 'Job type', size: 160, cell: ({ row }) => <Full text={row.original.jobType} /> },
+      { id: 'status', header: 'Status', size: 130, cell: ({ row }) => <StatusPill status={row.original.status} /> },
+      { id: 'error', header: 'Error', size: 200, cell: ({ row }) => <Full text={row.original.error} shown={firstLine(row.original.error)} /> },
+      { id: 'trigger', header: 'Trigger', size: 130, cell: ({ row }) => <Full text={TRIGGER_LABELS[row.original.trigger] ?? row.original.trigger} /> },
+      { id: 'triggeredBy', header: 'Triggered by', size: 160, cell: ({ row }) => <Full text={row.original.triggeredBy} /> },
+      ...(showBusiness ? [{ id: 'business', header: 'Business', size: 170, cell: ({ row }) => <Full text={ownerLabel(row.original)} /> } satisfies ColumnDef<JobRunView>] : []),
       { id: 'createdAt', header: 'Created', size: 175, cell: ({ row }) => formatDateTime(row.original.createdAt) },
       { id: 'startedAt', header: 'Started', size: 175, cell: ({ row }) => formatDateTime(row.original.startedAt) },
       { id: 'durationMs', header: 'Duration', size: 110, cell: ({ row }) => formatDuration(row.original.durationMs) },

@@ -114,7 +114,7 @@ export function useBulkPreview() {
 export function useMatchingCount(filters: ChannelInput<'jobs.list'>['filters'], enabled: boolean) {
   const client = useClient();
   return useQuery({
-    queryKey: [...jobKeys.all, 'matching', filters] as const,
+    queryKey: jobKeys.matching(filters),
     queryFn: () => callOrThrow(client, 'jobs.bulkPreview', { action: 'export', selection: { kind: 'filter', filters: filters ?? {} } }),
     select: (preview) => preview.matching,
     enabled,

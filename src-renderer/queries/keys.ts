@@ -34,6 +34,9 @@ export const jobKeys = {
   details: () => [...jobKeys.all, 'detail'] as const,
   detail: (id: number) => [...jobKeys.details(), id] as const,
   auditTrail: (id: number) => [...jobKeys.all, 'auditTrail', id] as const,
+  /** How many runs match a history's filters (the bulk bar's "All N matching"). */
+  matchingAll: () => [...jobKeys.all, 'matching'] as const,
+  matching: (filters: HistoryQuery['filters'] | undefined) => [...jobKeys.matchingAll(), filters] as const,
 };
 
 export const scheduleKeys = {

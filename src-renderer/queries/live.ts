@@ -30,7 +30,9 @@ export function useLiveUpdates(client: AppClient): void {
     const offRuns = client.on('jobs.changed', ({ run }) => {
       const stateChanged = applyRunInPlace(queryClient, run);
       if (!stateChanged) return;
-      invalidate(jobKeys.active(), jobKeys.recentAll(), jobKeys.statsAll(), jobKeys.types(), jobKeys.detail(run.id), jobKeys.auditTrail(run.id));
+      invalidate(jobKeys.active(), jobKeys.recentAll(), jobKeys.statsAll(), jobKeys.types(), jobKeys.matchingAll(), jobKeys.detail(run.id), jobKeys.auditTrail(run.id));
+      // A new retry: the run it retries now links to it.
+      if (run.retryOfRunId !== null) invalidate(jobKeys.detail(run.retryOfRunId));
       // Usage counts and the audit log (trigger, cancel, retry) follow run state; a scheduled run moves its schedule's times.
       invalidate(metricsKeys.all, auditKeys.all);
       if (run.scheduleId !== null) invalidate(scheduleKeys.all);

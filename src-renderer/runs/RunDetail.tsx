@@ -1,6 +1,6 @@
 // One run: params, result, error, timeline, people, its audit trail; Retry and Cancel when allowed.
 import { Alert, Anchor, Badge, Button, Code, Drawer, Group, Loader, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { type ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type JobRunDetailView } from '../../src-shared/schemas/jobs';
 import { ownerLabel } from '../automation/RunLists';
@@ -134,7 +134,7 @@ function RunFacts({ run }: { run: JobRunDetailView }) {
       <Fact label="Belongs to">{ownerLabel(run)}</Fact>
       <Fact label="Trigger">{TRIGGER_LABELS[run.trigger] ?? run.trigger}</Fact>
       <Fact label="Triggered by">{run.triggeredBy ?? '—'}</Fact>
-      <Fact label="Cancelled by">{run.cancelledByUserId !== null ? `user #${run.cancelledByUserId}` : '—'}</Fact>
+      <Fact label="Cancelled by">{run.cancelledBy ?? (run.cancelledByUserId !== null ? 'a user since deleted' : '—')}</Fact>
       <Fact label="Created">{formatDateTime(run.createdAt)}</Fact>
       <Fact label="Started">{formatDateTime(run.startedAt)}</Fact>
       {/* An unfinished run shows only what the server edition recorded, as its record. */}
@@ -147,7 +147,21 @@ function RunFacts({ run }: { run: JobRunDetailView }) {
           </Anchor>
         </Fact>
       )}
-      {run.scheduleId !== null && <Fact label="Schedule">#{run.scheduleId}</Fact>}
+      {run.retriedAs.length > 0 && (
+        <Fact label={run.retriedAs.length === 1 ? 'Retried as' : 'Retried as (oldest first)'}>
+          <span data-testid="run-retried-as">
+            {run.retriedAs.map((id, index) => (
+              <Fragment key={id}>
+                {index > 0 && ', '}
+                <Anchor href={hrefFor(`/runs/${id}`)} data-testid={`run-retried-as-${id}`}>
+                  #{id}
+                </Anchor>
+              </Fragment>
+            ))}
+          </span>
+        </Fact>
+      )}
+      {run.scheduleId !== null && <Fact label="Schedule">{run.scheduleName ?? 'a schedule since deleted'}</Fact>}
       {run.legacyId && <Fact label="Server-edition id">{run.legacyId}</Fact>}
     </SimpleGrid>
   );

@@ -41,6 +41,12 @@ export type JobRunView = z.output<typeof jobRunSchema>;
 export const jobRunDetailSchema = jobRunSchema.extend({
   params: z.record(z.string(), z.unknown()),
   result: z.unknown().nullable(),
+  /** Who cancelled it, as people read them (display name, else email); null when no one did or the user is gone. */
+  cancelledBy: z.string().nullable(),
+  /** The name of the schedule that created it; null for other runs or a schedule since deleted. */
+  scheduleName: z.string().nullable(),
+  /** The runs that retry this one, oldest first, as far as the caller's scope reaches (at most 20). */
+  retriedAs: z.array(idSchema),
 });
 export type JobRunDetailView = z.output<typeof jobRunDetailSchema>;
 

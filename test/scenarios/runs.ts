@@ -56,6 +56,8 @@ export const runScenarios: Scenarios = {
     await expect(page.getByTestId('run-detail')).toBeVisible();
     await expect(page.getByTestId('run-status')).toContainText(/cancell?ed/i);
     await expect(page.getByTestId('run-audit-trail')).toContainText(/cancel/i);
+    // Who cancelled it, by name, not by id.
+    await expect(page.getByTestId('run-detail')).toContainText(`Cancelled by${world.acmeMember.email}`);
     await app.screenshot('run-detail-cancelled');
 
     await page.getByTestId('run-retry').click();
@@ -69,5 +71,10 @@ export const runScenarios: Scenarios = {
     await app.screenshot('run-detail-retry');
     const statusOf = app.db.sqlite.prepare('SELECT status FROM job_runs WHERE id = ?').pluck();
     expect(statusOf.get(id), 'the cancelled run stays as it was').toBe('cancelled');
+    // And back: the cancelled run links to its retry.
+    await page.getByTestId('run-retry-of').click();
+    await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', String(id));
+    await page.getByTestId(`run-retried-as-${retryId}`).click();
+    await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', String(retryId));
   },
 };
