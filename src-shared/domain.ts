@@ -3,6 +3,14 @@
 export const USER_ROLES = ['system_admin', 'business_admin', 'member'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
+/** How each role reads to a person. */
+export const USER_ROLE_LABELS: Readonly<Record<UserRole, string>> = { system_admin: 'System admin', business_admin: 'Business admin', member: 'Member' };
+
+/** A role as recorded (the audit log keeps it as text): its words when it is one of these roles, else as it is. */
+export function roleLabel(role: string): string {
+  return (USER_ROLE_LABELS as Readonly<Record<string, string>>)[role] ?? role;
+}
+
 export const RUN_SCOPES = ['business', 'system'] as const;
 export type RunScope = (typeof RUN_SCOPES)[number];
 

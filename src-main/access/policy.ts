@@ -3,7 +3,7 @@
 // turns a signed-in user into a TenantScope. The tenant is never taken from the renderer: a system admin's
 // switcher choice is a request that is checked here.
 import { reachOf, type Action, type Reach } from '../../src-shared/access';
-import type { UserRole } from '../../src-shared/domain';
+import { roleLabel, type UserRole } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
 import type { RunTarget, TenantScope } from '../../src-shared/tenancy';
@@ -25,7 +25,7 @@ export interface Actor extends Identity {
 /** Refuses the action outright when the role has no reach for it; otherwise says how far it reaches. */
 export function requireReach(actor: Actor, action: Action): Exclude<Reach, null> {
   const reach = reachOf(actor.role, action);
-  if (reach === null) throw new AppError('FORBIDDEN', `A ${roleLabel(actor.role)} may not do this (${action}).`);
+  if (reach === null) throw new AppError('FORBIDDEN', `A ${roleLabel(actor.role).toLowerCase()} may not do this (${action}).`);
   if (reach !== 'any') ownBusiness(actor);
   return reach;
 }
@@ -143,10 +143,6 @@ export function requireUserManagement(
     throw refuse('Business admins can only place users in their own business.');
   }
   if (change.role === 'system_admin') throw refuse('Only a system administrator can make someone a system administrator.');
-}
-
-function roleLabel(role: UserRole): string {
-  return { member: 'member', business_admin: 'business admin', system_admin: 'system admin' }[role];
 }
 
 // ---- A session's selection, for the signed-in Actor as loaded for this request -----------------------------

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { ACTIVE_RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import { invalidField } from '../../src-shared/errors';
-import { JOB_RUN_SORT_FIELDS, MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type JobRunView, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
+import { JOB_RUN_SORT_FIELDS, MAX_RUNS_PAGE, SCHEDULE_TRIGGERED_BY_PREFIX, type JobRunFilters, type JobRunPageView, type JobRunView, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { jobRuns } from '../db/schema';
@@ -208,8 +208,12 @@ function filterConditionsBesidesStatus(filters: JobRunFilters): SQL[] {
   if (filters.jobTypes?.length) conditions.push(inArray(jobRuns.jobType, filters.jobTypes));
   if (filters.triggers?.length) conditions.push(inArray(jobRuns.trigger, filters.triggers));
   if (filters.triggeredByUserId !== undefined) conditions.push(eq(jobRuns.triggeredByUserId, filters.triggeredByUserId));
-  // As recorded (an email, a server-edition user id, a label): ASCII case-insensitive, like emails are unique.
-  if (filters.triggeredBy !== undefined) conditions.push(sql`${jobRuns.triggeredBy} = ${filters.triggeredBy} COLLATE NOCASE`);
+  // As recorded (an email, a server-edition user id, a label such as `scheduler`), or a schedule's name (its runs
+  // record `schedule: <name>`): ASCII case-insensitive, like emails are unique.
+  if (filters.triggeredBy !== undefined) {
+    const bySchedule = `${SCHEDULE_TRIGGERED_BY_PREFIX}${filters.triggeredBy}`;
+    conditions.push(sql`(${jobRuns.triggeredBy} = ${filters.triggeredBy} COLLATE NOCASE OR ${jobRuns.triggeredBy} = ${bySchedule} COLLATE NOCASE)`);
+  }
   if (filters.businessIds?.length) conditions.push(inArray(jobRuns.businessId, filters.businessIds));
   if (filters.createdFrom !== undefined) conditions.push(gte(jobRuns.createdAt, filters.createdFrom));
   if (filters.createdTo !== undefined) conditions.push(lt(jobRuns.createdAt, filters.createdTo));

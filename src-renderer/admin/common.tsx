@@ -86,7 +86,7 @@ export function formatInZone(ms: number | null | undefined, timeZone: string): s
   }
 }
 
-export const ROLE_LABELS = { system_admin: 'System admin', business_admin: 'Business admin', member: 'Member' } as const;
+export { USER_ROLE_LABELS as ROLE_LABELS } from '../../src-shared/domain';
 
 interface RowAction {
   label: string;

@@ -87,9 +87,11 @@ export function historyQuery(state: AutomationQuery, userIdByEmail: (text: strin
   if (state.triggers.length) filters.triggers = state.triggers;
   const by = state.triggeredBy.trim();
   if (by) {
+    // A user's id or an account's email: that user. Anything else as recorded: an email, `scheduler`, a
+    // server-edition user id, or a schedule's name.
     const id = /^\d+$/.test(by) ? Number(by) : userIdByEmail(by);
-    // An email nobody has matches nobody: id 0 cannot exist, but the schema wants a positive id.
-    filters.triggeredByUserId = id ?? Number.MAX_SAFE_INTEGER;
+    if (id !== undefined) filters.triggeredByUserId = id;
+    else filters.triggeredBy = by;
   }
   const search = state.search.trim();
   if (search) filters.search = search;

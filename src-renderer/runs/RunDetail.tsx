@@ -1,6 +1,7 @@
 // One run: params, result, error, timeline, people, its audit trail; Retry and Cancel when allowed.
 import { Alert, Anchor, Badge, Button, Code, Drawer, Group, Loader, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Fragment, type ReactNode } from 'react';
+import { roleLabel } from '../../src-shared/domain';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type JobRunDetailView } from '../../src-shared/schemas/jobs';
 import { ownerLabel } from '../automation/RunLists';
@@ -199,7 +200,7 @@ function AuditTrail({ trail }: { trail: ReturnType<typeof useRunAuditTrail> }) {
                   {event.actorLabel}
                   {event.actorRole && (
                     <Badge ml={4} size="xs" variant="outline">
-                      {event.actorRole}
+                      {roleLabel(event.actorRole)}
                     </Badge>
                   )}
                 </Table.Td>

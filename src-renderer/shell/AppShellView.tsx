@@ -2,6 +2,7 @@
 // view comes with the first paint; Admin and Orphans load when first opened (their own chunks).
 import { Alert, Anchor, AppShell, Badge, Button, Center, Group, Loader, Text, Title } from '@mantine/core';
 import { lazy, Suspense } from 'react';
+import { USER_ROLE_LABELS } from '../../src-shared/domain';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { AutomationView } from '../automation/AutomationView';
 import { parseHash, useHash } from '../lib/router';
@@ -16,7 +17,6 @@ import { ScopeSwitcher } from './ScopeSwitcher';
 const AdminView = lazy(() => import('../admin/AdminView').then((module) => ({ default: module.AdminView })));
 const OrphansView = lazy(() => import('../orphans/OrphansView').then((module) => ({ default: module.OrphansView })));
 
-const ROLE_LABELS = { system_admin: 'System admin', business_admin: 'Business admin', member: 'Member' } as const;
 
 export function AppShellView({ session }: { session: SessionView }) {
   const client = useClient();
@@ -60,7 +60,7 @@ export function AppShellView({ session }: { session: SessionView }) {
               {session.user.displayName ?? session.user.email}
             </Text>
             <Badge variant="light" visibleFrom="sm">
-              {ROLE_LABELS[session.user.role]}
+              {USER_ROLE_LABELS[session.user.role]}
             </Badge>
             <Button variant="default" size="xs" onClick={() => signOut.mutate()} loading={signOut.isPending} data-testid="signout">
               Sign out

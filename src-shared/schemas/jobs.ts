@@ -56,12 +56,15 @@ export const jobRunSortSchema = z.strictObject({
   direction: z.enum(['asc', 'desc']),
 });
 
+/** How a scheduled run records who triggered it: this, then the schedule's name. */
+export const SCHEDULE_TRIGGERED_BY_PREFIX = 'schedule: ';
+
 export const jobRunFiltersSchema = z.strictObject({
   statuses: z.array(runStatusSchema).max(RUN_STATUSES.length).optional(),
   jobTypes: z.array(jobTypeKeySchema).max(50).optional(),
   triggers: z.array(runTriggerSchema).max(RUN_TRIGGERS.length).optional(),
   triggeredByUserId: idSchema.optional(),
-  /** Who triggered the run as recorded (triggered_by: an email, a server-edition user id, a label), matched without case. */
+  /** Who triggered the run as recorded (triggered_by: an email, a server-edition user id, a label) or the name of its schedule, matched without case. */
   triggeredBy: z.string().trim().min(1).max(320).optional(),
   /** Narrows the all-business view; outside it, only the business in scope may be named. */
   businessIds: z.array(idSchema).max(200).optional(),

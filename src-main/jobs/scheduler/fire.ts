@@ -1,6 +1,6 @@
 // One due schedule turned into a run (or skipped), in its own transaction, and the callbacks told.
 import { and, eq, lte } from 'drizzle-orm';
-import type { JobRunView } from '../../../src-shared/schemas/jobs';
+import { SCHEDULE_TRIGGERED_BY_PREFIX, type JobRunView } from '../../../src-shared/schemas/jobs';
 import { type RunTarget } from '../../../src-shared/tenancy';
 import { recordAuditEvent } from '../../audit/record';
 import { inImmediateTransaction, type AppDatabase } from '../../db/connection';
@@ -101,7 +101,7 @@ function processSchedule(db: AppDatabase, id: number, now: Date, missedRule: Mis
         params: validateJobParams(schedule.jobType, schedule.params),
         trigger: 'schedule',
         scheduleId: schedule.id,
-        triggeredBy: `schedule: ${schedule.name}`,
+        triggeredBy: `${SCHEDULE_TRIGGERED_BY_PREFIX}${schedule.name}`,
         createdAt: at,
       });
     } catch (error) {
