@@ -11,7 +11,7 @@ import { businesses, jobRuns, jobSchedules, users, type JobRunRow } from '../db/
 import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema } from '../jobs/catalog';
 import { runsInScope, runsPerJobType, runsPerOwner } from '../stats/run-counts';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
-import { selectRunList, toJobRunDetailView, toJobRunView, type RunDetailExtras } from './views';
+import { selectRunList, toJobRunDetailView, toJobRunView, TRIGGERED_BY_NAME, type RunDetailExtras } from './views';
 import { inIdList } from '../db/id-list';
 
 /** A run as lists show it (no params or result), or null when it is not in `scope`. */
@@ -42,14 +42,14 @@ export function getJobRun(db: AppDatabase, scope: TenantScope, id: number): JobR
   const found =
     Number.isSafeInteger(id) && id > 0
       ? db.orm
-          .select({ run: jobRuns, businessName: businesses.name })
+          .select({ run: jobRuns, businessName: businesses.name, triggeredByName: TRIGGERED_BY_NAME })
           .from(jobRuns)
           .leftJoin(businesses, eq(businesses.id, jobRuns.businessId))
           .where(and(runScopeCondition(scope), eq(jobRuns.id, id)))
           .get()
       : undefined;
   if (!found) throw new AppError('NOT_FOUND', `There is no run ${id}.`);
-  return toJobRunDetailView(found.run, found.businessName, detailExtras(db, scope, found.run));
+  return toJobRunDetailView({ ...found.run, triggeredByName: found.triggeredByName }, found.businessName, detailExtras(db, scope, found.run));
 }
 
 /** The names behind a run's canceller and schedule ids, and its retries within `scope`. */

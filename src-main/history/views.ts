@@ -1,13 +1,30 @@
 // A run as the contract shows it: the list view (no params or result) and the detail, from a row of job_runs.
-import { eq, getTableColumns } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { type JobRunDetailView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
-import { businesses, jobRuns, type JobRunRow } from '../db/schema';
+import { preparedOnce } from '../db/prepared';
+import { businesses, jobRuns, users, type JobRunRow } from '../db/schema';
 
 // ---- Views ----------------------------------------------------------------------------------------
 
 /** A run as lists read it: everything but params and result, which can be large and only the detail shows. */
-export type JobRunListRow = Omit<JobRunRow, 'params' | 'result'>;
+export type JobRunListRow = Omit<JobRunRow, 'params' | 'result'> & { triggeredByName?: string | null };
+
+/** The name of the user who triggered a run (TRIGGERED_BY_NAME's rule), for a view built without a select. */
+export function triggeredByNameOf(db: AppDatabase, userId: number | null): string | null {
+  if (userId === null) return null;
+  const statement = preparedOnce(db, 'users.nameOf', () =>
+    db.orm
+      .select({ name: sql<string>`coalesce(${users.displayName}, ${users.email})` })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare(),
+  );
+  return statement.get({ id: userId })?.name ?? null;
+}
+
+/** In a select of job_runs: the linked user's display name, else email; NULL when none is linked. */
+export const TRIGGERED_BY_NAME = sql<string | null>`(SELECT coalesce(${users.displayName}, ${users.email}) FROM ${users} WHERE ${users.id} = ${jobRuns.triggeredByUserId})`;
 
 export function toJobRunView(row: JobRunListRow, businessName: string | null): JobRunView {
   return {
@@ -22,6 +39,7 @@ export function toJobRunView(row: JobRunListRow, businessName: string | null): J
     trigger: row.trigger,
     triggeredByUserId: row.triggeredByUserId,
     triggeredBy: row.triggeredBy,
+    triggeredByName: row.triggeredByName ?? null,
     cancelledByUserId: row.cancelledByUserId,
     retryOfRunId: row.retryOfRunId,
     scheduleId: row.scheduleId,
@@ -38,7 +56,7 @@ export function toJobRunView(row: JobRunListRow, businessName: string | null): J
 /** What the detail adds to a run's row: names for the ids it holds, and the runs that retry it. */
 export type RunDetailExtras = Pick<JobRunDetailView, 'cancelledBy' | 'scheduleName' | 'retriedAs'>;
 
-export function toJobRunDetailView(row: JobRunRow, businessName: string | null, extras: RunDetailExtras): JobRunDetailView {
+export function toJobRunDetailView(row: JobRunRow & { triggeredByName: string | null }, businessName: string | null, extras: RunDetailExtras): JobRunDetailView {
   return { ...toJobRunView(row, businessName), params: row.params, result: row.result ?? null, ...extras };
 }
 
@@ -47,7 +65,7 @@ export const { params: _params, result: _result, ...listColumns } = getTableColu
 /** Runs with their business's name (NULL for system runs and orphans). */
 export function selectRunList(db: AppDatabase) {
   return db.orm
-    .select({ ...listColumns, businessName: businesses.name })
+    .select({ ...listColumns, businessName: businesses.name, triggeredByName: TRIGGERED_BY_NAME })
     .from(jobRuns)
     .leftJoin(businesses, eq(businesses.id, jobRuns.businessId));
 }

@@ -12,7 +12,7 @@ import { jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_CATALOG, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
 import { requireEnabledBusiness } from '../accounts/businesses';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
-import { type JobRunListRow, listColumns, toJobRunView } from '../history/views';
+import { type JobRunListRow, listColumns, toJobRunView, triggeredByNameOf } from '../history/views';
 import { inIdList } from '../db/id-list';
 
 // ---- Create, start, finish ------------------------------------------------------------------------
@@ -93,7 +93,7 @@ export function createJobRun(db: AppDatabase, target: RunTarget, input: CreateJo
     retryOfRunId: row.retryOfRunId,
     createdAt: row.createdAt,
   });
-  return toJobRunView({ ...row, id: Number(inserted.lastInsertRowid) }, businessName);
+  return toJobRunView({ ...row, id: Number(inserted.lastInsertRowid), triggeredByName: triggeredByNameOf(db, row.triggeredByUserId) }, businessName);
 }
 
 function insertRunStatement(db: AppDatabase) {

@@ -90,7 +90,7 @@ export function useHistoryColumns({ showBusiness, selection, rows, allLoaded, lo
       { id: 'status', header: 'Status', size: 130, cell: ({ row }) => <StatusPill status={row.original.status} /> },
       { id: 'error', header: 'Error', size: 200, cell: ({ row }) => <Full text={row.original.error} shown={firstLine(row.original.error)} /> },
       { id: 'trigger', header: 'Trigger', size: 130, cell: ({ row }) => <Full text={TRIGGER_LABELS[row.original.trigger] ?? row.original.trigger} /> },
-      { id: 'triggeredBy', header: 'Triggered by', size: 160, cell: ({ row }) => <Full text={row.original.triggeredBy} /> },
+      { id: 'triggeredBy', header: 'Triggered by', size: 160, cell: ({ row }) => <Full text={row.original.triggeredByName ?? row.original.triggeredBy} /> },
       ...(showBusiness ? [{ id: 'business', header: 'Business', size: 170, cell: ({ row }) => <Full text={ownerLabel(row.original)} /> } satisfies ColumnDef<JobRunView>] : []),
       { id: 'createdAt', header: 'Created', size: 175, cell: ({ row }) => formatDateTime(row.original.createdAt) },
       { id: 'startedAt', header: 'Started', size: 175, cell: ({ row }) => formatDateTime(row.original.startedAt) },

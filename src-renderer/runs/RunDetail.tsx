@@ -134,7 +134,10 @@ function RunFacts({ run }: { run: JobRunDetailView }) {
     <SimpleGrid cols={2} spacing="xs" verticalSpacing={4}>
       <Fact label="Belongs to">{ownerLabel(run)}</Fact>
       <Fact label="Trigger">{TRIGGER_LABELS[run.trigger] ?? run.trigger}</Fact>
-      <Fact label="Triggered by">{run.triggeredBy ?? '—'}</Fact>
+      <Fact label="Triggered by">
+        {run.triggeredByName ?? run.triggeredBy ?? '—'}
+        {run.triggeredByName && run.triggeredBy && run.triggeredBy !== run.triggeredByName && run.trigger === 'legacy' ? ` (recorded as ${run.triggeredBy})` : ''}
+      </Fact>
       <Fact label="Cancelled by">{run.cancelledBy ?? (run.cancelledByUserId !== null ? 'a user since deleted' : '—')}</Fact>
       <Fact label="Created">{formatDateTime(run.createdAt)}</Fact>
       <Fact label="Started">{formatDateTime(run.startedAt)}</Fact>

@@ -25,6 +25,11 @@ export const jobRunSchema = z.strictObject({
   trigger: runTriggerSchema,
   triggeredByUserId: idSchema.nullable(),
   triggeredBy: z.string().nullable(),
+  /**
+   * Who triggered it as people read them: the linked user's display name, else email (for an adopted run, the
+   * server-edition user its triggered_by names); null when no user is linked, where triggeredBy says it as recorded.
+   */
+  triggeredByName: z.string().nullable(),
   cancelledByUserId: idSchema.nullable(),
   retryOfRunId: idSchema.nullable(),
   scheduleId: idSchema.nullable(),

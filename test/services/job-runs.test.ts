@@ -400,3 +400,28 @@ describe('recent and active runs', () => {
     expect(getActiveJobRuns(db, { kind: 'system' }, { cursor: null, limit: 10 }).runs).toEqual([]);
   });
 });
+
+describe('who triggered a run, as people read them', () => {
+  it('every view names the linked user (display name, else email); an adopted run names the user its recorded id points to', async () => {
+    const db = await createTestDatabase();
+    const acme = seedBusiness(db, { name: 'Acme' });
+    const scope: TenantScope = { kind: 'business', businessId: acme.id };
+    const alice = seedUser(db, { role: 'member', businessId: acme.id, email: 'alice@example.test' });
+    db.sqlite.prepare("UPDATE users SET display_name = 'Alice Liddell', legacy_id = 'u-7f3a' WHERE id = ?").run(alice);
+    const bob = seedUser(db, { role: 'member', businessId: acme.id, email: 'bob@example.test' });
+    const [adopted, unlinked] = insertRuns(db, [
+      { owner: scope, createdAt: Date.UTC(2026, 0, 1), trigger: 'legacy', triggeredByUserId: alice },
+      { owner: scope, createdAt: Date.UTC(2026, 0, 2), trigger: 'legacy' },
+    ]);
+    db.sqlite.prepare("UPDATE job_runs SET triggered_by = 'u-7f3a' WHERE id = ?").run(adopted);
+    db.sqlite.prepare("UPDATE job_runs SET triggered_by = 'scheduler' WHERE id = ?").run(unlinked);
+    const created = createJobRun(db, scope, { jobType: 'diagnostics.probe', trigger: 'manual', triggeredByUserId: bob, triggeredBy: 'bob@example.test' });
+
+    const byId = new Map(list(db, scope).runs.map((run) => [run.id, run]));
+    expect(byId.get(adopted)).toMatchObject({ triggeredBy: 'u-7f3a', triggeredByName: 'Alice Liddell' });
+    expect(byId.get(unlinked)).toMatchObject({ triggeredBy: 'scheduler', triggeredByName: null });
+    expect(byId.get(created.id)).toMatchObject({ triggeredByName: 'bob@example.test' });
+    expect(created.triggeredByName).toBe('bob@example.test');
+    expect(getJobRun(db, scope, adopted).triggeredByName).toBe('Alice Liddell');
+  });
+});

@@ -2,7 +2,7 @@
 import type { JobRunView } from '../../../src-shared/schemas/jobs';
 import { getBusiness } from '../../accounts/businesses';
 import type { AppDatabase } from '../../db/connection';
-import { toJobRunView } from '../../history/views';
+import { toJobRunView, triggeredByNameOf } from '../../history/views';
 import type { RunnerShared } from './state';
 
 export function createAnnouncer(db: AppDatabase, onRunChanged: (view: JobRunView) => void): Pick<RunnerShared, 'announce' | 'viewsOf'> {
@@ -17,15 +17,18 @@ export function createAnnouncer(db: AppDatabase, onRunChanged: (view: JobRunView
     },
 
     viewsOf(rows) {
-      const names = new Map<number, string | null>();
+      const businessNames = new Map<number, string | null>();
+      const userNames = new Map<number | null, string | null>([[null, null]]);
       return rows.map((row) => {
-        if (row.businessId === null) return toJobRunView(row, null);
-        let name = names.get(row.businessId);
+        if (!userNames.has(row.triggeredByUserId)) userNames.set(row.triggeredByUserId, triggeredByNameOf(db, row.triggeredByUserId));
+        const named = { ...row, triggeredByName: userNames.get(row.triggeredByUserId) ?? null };
+        if (row.businessId === null) return toJobRunView(named, null);
+        let name = businessNames.get(row.businessId);
         if (name === undefined) {
           name = getBusiness(db, row.businessId)?.name ?? null;
-          names.set(row.businessId, name);
+          businessNames.set(row.businessId, name);
         }
-        return toJobRunView(row, name);
+        return toJobRunView(named, name);
       });
     },
   };
