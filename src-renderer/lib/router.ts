@@ -1,4 +1,4 @@
-// A tiny hash router: #/automation?status=failed, #/runs/42, #/orphans, later #/admin/…
+// A tiny hash router: #/automation?status=failed, #/runs/42, #/orphans, #/job-types, #/admin/…
 // The query of the hash is part of the route, so a filtered view can be bookmarked and restored.
 import { useSyncExternalStore } from 'react';
 
@@ -6,6 +6,7 @@ export type Route =
   | { name: 'automation'; query: URLSearchParams }
   | { name: 'run'; id: number; query: URLSearchParams }
   | { name: 'orphans'; query: URLSearchParams }
+  | { name: 'job_types'; query: URLSearchParams }
   | { name: 'admin'; section: string; query: URLSearchParams }
   | { name: 'not_found'; path: string; query: URLSearchParams };
 
@@ -17,6 +18,7 @@ export function parseHash(hash: string): Route {
   if (parts.length === 0 || (parts[0] === 'automation' && parts.length === 1)) return { name: 'automation', query };
   if (parts[0] === 'runs' && parts.length === 2 && /^\d+$/.test(parts[1] ?? '')) return { name: 'run', id: Number(parts[1]), query };
   if (parts[0] === 'orphans' && parts.length === 1) return { name: 'orphans', query };
+  if (parts[0] === 'job-types' && parts.length === 1) return { name: 'job_types', query };
   if (parts[0] === 'admin') return { name: 'admin', section: parts.slice(1).join('/'), query };
   return { name: 'not_found', path, query };
 }

@@ -39,6 +39,16 @@ export function useJobTypes() {
 export const useRetentionPreview = (input: ChannelInput<'jobs.previewRetention'> | null) => usePreview('jobs.previewRetention', input);
 
 /** The history, a keyset page at a time. */
+/** The newest run of a job type in the session's scope (one row of jobs.list), or null when it has none. */
+export function useLastRun(jobType: string) {
+  const client = useClient();
+  const query: HistoryQuery = { filters: { jobTypes: [jobType] }, sort: { field: 'createdAt', direction: 'desc' } };
+  return useQuery({
+    queryKey: [...jobKeys.list(query), 'last'] as const,
+    queryFn: async () => (await callOrThrow(client, 'jobs.list', { ...query, limit: 1 })).runs[0] ?? null,
+  });
+}
+
 export function useRunHistory(query: HistoryQuery) {
   const client = useClient();
   return useInfiniteQuery({

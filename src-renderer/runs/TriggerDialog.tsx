@@ -91,7 +91,7 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   const isSystemAdmin = session.user.role === 'system_admin';
   const businesses = useBusinesses(isSystemAdmin);
   const registered = useMemo(() => (types.data ?? []).filter((type) => mayRunType(session.user, type)), [types.data, session.user]);
-  const [jobTypeKey, setJobTypeKey] = useState<string | null>(null);
+  const [jobTypeKey, setJobTypeKey] = useState<string | null>(() => useUiStore.getState().triggerJobType);
   const jobType = registered.find((type) => type.key === jobTypeKey) ?? null;
   const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
   const [values, setValues] = useState<ParamValues>({});

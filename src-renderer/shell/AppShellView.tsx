@@ -15,6 +15,7 @@ import { PlaceholderView } from './PlaceholderView';
 import { ScopeSwitcher } from './ScopeSwitcher';
 
 const AdminView = lazy(() => import('../admin/AdminView').then((module) => ({ default: module.AdminView })));
+const JobTypesView = lazy(() => import('../automation/JobTypesView').then((module) => ({ default: module.JobTypesView })));
 const OrphansView = lazy(() => import('../orphans/OrphansView').then((module) => ({ default: module.OrphansView })));
 
 
@@ -48,6 +49,9 @@ export function AppShellView({ session }: { session: SessionView }) {
             <Anchor href="#/automation" size="sm" data-testid="nav-automation">
               Automation
             </Anchor>
+            <Anchor href="#/job-types" size="sm" data-testid="nav-job-types">
+              Job types
+            </Anchor>
             {isSystemAdmin && (
               <Anchor href="#/orphans" size="sm" data-testid="nav-orphans">
                 Orphans
@@ -75,6 +79,10 @@ export function AppShellView({ session }: { session: SessionView }) {
         ) : route.name === 'orphans' ? (
           <Suspense fallback={<ViewLoading />}>
             <OrphansView session={session} route={route} />
+          </Suspense>
+        ) : route.name === 'job_types' ? (
+          <Suspense fallback={<ViewLoading />}>
+            <JobTypesView session={session} />
           </Suspense>
         ) : route.name === 'admin' ? (
           <Suspense fallback={<ViewLoading />}>

@@ -14,7 +14,9 @@ interface UiState {
   viewLoaded: boolean;
   setViewLoaded(loaded: boolean): void;
   triggerDialogOpen: boolean;
-  setTriggerDialogOpen(open: boolean): void;
+  /** The job type the trigger dialog opens on (the job types page's Trigger), or null to choose one. */
+  triggerJobType: string | null;
+  setTriggerDialogOpen(open: boolean, jobType?: string | null): void;
   /** The run a confirmation asks to cancel. */
   cancelConfirmRunId: number | null;
   setCancelConfirmRunId(id: number | null): void;
@@ -28,7 +30,8 @@ export const useUiStore = create<UiState>()((set) => ({
   viewLoaded: false,
   setViewLoaded: (viewLoaded) => set({ viewLoaded }),
   triggerDialogOpen: false,
-  setTriggerDialogOpen: (triggerDialogOpen) => set({ triggerDialogOpen }),
+  triggerJobType: null,
+  setTriggerDialogOpen: (triggerDialogOpen, jobType = null) => set({ triggerDialogOpen, triggerJobType: triggerDialogOpen ? jobType : null }),
   cancelConfirmRunId: null,
   setCancelConfirmRunId: (cancelConfirmRunId) => set({ cancelConfirmRunId }),
 }));

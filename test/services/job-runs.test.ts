@@ -409,7 +409,7 @@ describe('who triggered a run, as people read them', () => {
     const alice = seedUser(db, { role: 'member', businessId: acme.id, email: 'alice@example.test' });
     db.sqlite.prepare("UPDATE users SET display_name = 'Alice Liddell', legacy_id = 'u-7f3a' WHERE id = ?").run(alice);
     const bob = seedUser(db, { role: 'member', businessId: acme.id, email: 'bob@example.test' });
-    const [adopted, unlinked] = insertRuns(db, [
+    const [adopted = 0, unlinked = 0] = insertRuns(db, [
       { owner: scope, createdAt: Date.UTC(2026, 0, 1), trigger: 'legacy', triggeredByUserId: alice },
       { owner: scope, createdAt: Date.UTC(2026, 0, 2), trigger: 'legacy' },
     ]);
