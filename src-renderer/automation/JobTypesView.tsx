@@ -1,9 +1,10 @@
 // The job types page: what each type does, where it may run, its parameters, and its runs in the session's scope
 // (all of them; the last 30 days' runs, success rate and p95; the newest run), with Trigger where the caller may.
 import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type JobRunStatsView, type JobTypeView } from '../../src-shared/schemas/jobs';
+import { Fact } from '../lib/fact';
 import { formatCount, formatDateTime, formatDuration, formatPercent } from '../lib/format';
 import { mayRunType, mayTrigger } from '../lib/permissions';
 import { hrefFor } from '../lib/router';
@@ -67,10 +68,10 @@ function JobTypeCard({ type, figures, onTrigger }: { type: JobTypeView; figures:
         )}
       </Group>
       <SimpleGrid cols={{ base: 2, sm: 5 }} mt="sm" data-testid={`job-type-figures-${type.key}`}>
-        <Figure label="Runs (all time)" value={formatCount(type.runs)} />
-        <Figure label={`Runs (${WINDOW_DAYS} days)`} value={formatCount(figures?.total ?? 0)} />
-        <Figure label="Success rate" value={formatPercent(figures?.successRate)} />
-        <Figure label="p95 duration" value={formatDuration(figures?.duration.p95Ms)} />
+        <Fact figure label="Runs (all time)">{formatCount(type.runs)}</Fact>
+        <Fact figure label={`Runs (${WINDOW_DAYS} days)`}>{formatCount(figures?.total ?? 0)}</Fact>
+        <Fact figure label="Success rate">{formatPercent(figures?.successRate)}</Fact>
+        <Fact figure label="p95 duration">{formatDuration(figures?.duration.p95Ms)}</Fact>
         <LastRun jobType={type.key} />
       </SimpleGrid>
       {params.length > 0 && (
@@ -99,33 +100,21 @@ function JobTypeCard({ type, figures, onTrigger }: { type: JobTypeView; figures:
   );
 }
 
-function Figure({ label, value }: { label: string; value: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={600}>{value}</Text>
-    </div>
-  );
-}
-
 /** The newest run of the type, linked to its detail. */
 function LastRun({ jobType }: { jobType: string }) {
   const last = useLastRun(jobType);
   const run = last.data;
   return (
-    <Figure
-      label="Last run"
-      value={
-        last.isPending ? '…' : run ? (
-          <Anchor href={hrefFor(`/runs/${run.id}`)} data-testid={`job-type-last-${jobType}`}>
-            {formatDateTime(run.createdAt)}
-          </Anchor>
-        ) : (
-          'never'
-        )
-      }
-    />
+    <Fact figure label="Last run">
+      {last.isPending ? (
+        '…'
+      ) : run ? (
+        <Anchor href={hrefFor(`/runs/${run.id}`)} data-testid={`job-type-last-${jobType}`}>
+          {formatDateTime(run.createdAt)}
+        </Anchor>
+      ) : (
+        'never'
+      )}
+    </Fact>
   );
 }

@@ -1,7 +1,8 @@
 // One run: params, result, error, timeline, people, its audit trail; Retry and Cancel when allowed.
 import { Alert, Anchor, Badge, Button, Code, Drawer, Group, Loader, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { Fragment, type ReactNode } from 'react';
+import { Fragment } from 'react';
 import { roleLabel } from '../../src-shared/domain';
+import { Fact } from '../lib/fact';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type JobRunDetailView } from '../../src-shared/schemas/jobs';
 import { ownerLabel } from '../automation/RunLists';
@@ -217,16 +218,6 @@ function AuditTrail({ trail }: { trail: ReturnType<typeof useRunAuditTrail> }) {
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm">{children}</Text>
-    </div>
-  );
-}
 
 function JsonSection({ title, value, testId }: { title: string; value: unknown; testId: string }) {
   const empty = value === null || value === undefined || (typeof value === 'object' && Object.keys(value).length === 0);
