@@ -21,7 +21,8 @@ export function previousPeriodCounts(db: AppDatabase, from: number, to: number, 
   const previousFrom = from - (to - from);
   if (previousFrom < 0) return null;
   const counts = new Map<number, StatusCounts>();
-  for (const row of statsReader(db, { kind: 'all' }, previousFrom, from, now).aggregate().statuses) {
+  // Counts alone: the previous period's durations are not shown, so its histograms are neither read nor added.
+  for (const row of statsReader(db, { kind: 'all' }, previousFrom, from, now).aggregate({ histograms: false }).statuses) {
     let owner = counts.get(row.owner);
     if (!owner) {
       owner = emptyStatusCounts();
