@@ -119,6 +119,7 @@ test('the statistics equal the service, per job type and per business against th
   expect(await tableCells(page, 'stats-owners-table')).toEqual(all.byBusiness!.map(ownerCells));
   await expectReadableDurationChart(page, all);
   await saveScreenshot(page, 'stats-1440-top');
+  await saveScreenshot(page, 'stats-1440-full', { fullPage: true });
   await ownersPanel.scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'stats-1440-tables');
 
