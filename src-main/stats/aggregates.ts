@@ -35,6 +35,9 @@ export class RunAggregate {
   private readonly statuses = new Map<string, StatusAggregate>();
   private readonly histograms = new Map<string, HistogramAggregate>();
 
+  /** False for counts alone (runs, duration counts and sums): whoever fills it then reads and adds no histograms. */
+  constructor(readonly withHistograms = true) {}
+
   addRuns(owner: number, jobType: string, status: RunStatus, runs: number, durN: number, durSum: number): void {
     const key = `${owner}\u0000${jobType}\u0000${status}`;
     const entry = this.statuses.get(key);
@@ -60,6 +63,7 @@ export class RunAggregate {
   /** Adds a kept aggregate. */
   add(aggregate: CompactAggregate): void {
     for (const row of aggregate.statuses) this.addRuns(row.owner, row.jobType, row.status, row.runs, row.durN, row.durSum);
+    if (!this.withHistograms) return;
     for (const { owner, jobType, lo, counts } of aggregate.histograms) {
       const entry = this.histogramOf(owner, jobType);
       counts.forEach((runs, i) => addToBucket(entry, lo + i, runs));

@@ -178,13 +178,17 @@ function histogramRowsOf(rollups: CountedRollups, scope: TenantScope, raw: RawRu
     WHERE ${rollupOwners(rollups, scope, t.owner)} AND ${period} >= ${from} AND ${period} < ${to}`);
 }
 
-/** Adds to `into` the ended runs of `scope` created in [from, to): exact counts, duration counts and sums, and duration histograms per owner and job type. */
+/**
+ * Adds to `into` the ended runs of `scope` created in [from, to): exact counts, duration counts and sums, and (unless
+ * `into` keeps none) duration histograms per owner and job type.
+ */
 export function aggregateRangeInto(into: RunAggregate, rollups: CountedRollups, scope: TenantScope, from: number, to: number, now: number, raw: RawRuns): void {
   for (const piece of rangePieces(from, to, now)) {
     for (const row of statusRowsOf(rollups, scope, raw, piece)) {
       into.addRuns(row.owner, row.jobType, row.status, piece.sign * row.runs, piece.sign * row.durN, piece.sign * row.durSum);
     }
   }
+  if (!into.withHistograms) return;
   for (const piece of histogramPieces(from, to, now)) {
     for (const row of histogramRowsOf(rollups, scope, raw, piece)) {
       const entry = into.histogramOf(row.owner, row.jobType);

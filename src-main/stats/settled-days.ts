@@ -200,6 +200,7 @@ class RawDay {
       if (bucket < 0) continue;
       durN[k] = (durN[k] as number) + 1;
       durSum[k] = (durSum[k] as number) + (this.durationMs[i] as number);
+      if (!into.withHistograms) continue;
       const { owner, jobType } = this.groups[g] as { owner: number; jobType: string };
       addToBucket((histograms[g] ??= into.histogramOf(owner, jobType)), bucket, 1);
     }
@@ -243,8 +244,8 @@ function readSettledDays(rollups: CountedRollups, scope: TenantScope, fromDay: n
 
 /** The runs of a scope created in [from, to), read once per stats call. */
 export interface StatsReader {
-  /** Counts, duration counts and sums, and duration histograms per owner and job type. */
-  aggregate(): RangeAggregate;
+  /** Counts, duration counts and sums, and (unless `histograms` is false: counts alone) duration histograms per owner and job type. */
+  aggregate(options?: { histograms: boolean }): RangeAggregate;
   /** For ascending instants in [from, to], the runs per status from the start of the first one's UTC day up to each. */
   countsBefore(bounds: readonly number[]): StatusCounts[];
 }
@@ -276,8 +277,8 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
   const activeRuns = () => (active ??= activeRunsOf(db, scope, from, to));
 
   return {
-    aggregate() {
-      const into = new RunAggregate();
+    aggregate({ histograms } = { histograms: true }) {
+      const into = new RunAggregate(histograms);
       for (const run of activeRuns()) into.addRuns(run.owner, run.jobType, run.status, 1, 0, 0);
       if (from < settledEnd) {
         if (a > b) {

@@ -1,26 +1,18 @@
 // The statistics of a scope over a time range: counts per status, success rate, duration figures, the per-day series
 // in a time zone, per job type and, in the all-view, per owner. Read from the rollups (rollup-reads.ts) through
-// the settled-day cache (settled-days.ts).
-import { inArray } from 'drizzle-orm';
-import { RUN_STATUSES } from '../../src-shared/domain';
+// the settled-day cache (settled-days.ts); the figures of a group are figures.ts, the all-view's comparison owners.ts.
 import { invalidField } from '../../src-shared/errors';
-import { compareOwners, compareText, type TenantScope } from '../../src-shared/tenancy';
+import { compareText, type TenantScope } from '../../src-shared/tenancy';
 import { MAX_STATS_DAYS, type JobRunStatsInput, type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
-import { bucketValue, DAY_MS } from '../db/rollup-keys';
-import { businesses } from '../db/schema';
-import { addStatusCounts, emptyStatusCounts, HISTOGRAM_SIZE, type StatusCounts } from './aggregates';
-import { statsReader, type StatsReader } from '../stats/settled-days';
-import { ORPHANS_OWNER, SYSTEM_OWNER } from '../tenancy/owner-sql';
+import { DAY_MS } from '../db/rollup-keys';
+import { addStatusCounts, type StatusCounts } from './aggregates';
+import { addToGroups, emptyGroup, figuresOf, groupIn, totalOf, type StatsGroup } from './figures';
+import { previousPeriodCounts, statsByOwner } from './owners';
+import { statsReader, type StatsReader } from './settled-days';
 import { unknownTimeZone } from '../../src-shared/time-zone';
 
 // ---- Statistics -----------------------------------------------------------------------------------
-
-interface DurationSummary {
-  avgMs: number | null;
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
 
 /**
  * Counts, success rate, durations, per job type, per local day, and (in the all-business view) per owner,
@@ -36,89 +28,29 @@ interface DurationSummary {
 export function getJobRunStats(db: AppDatabase, scope: TenantScope, input: JobRunStatsInput): JobRunStatsView {
   const { from, to } = requireStatsRange(input);
   const localDay = localDayOf(input.timeZone);
-  const reader = statsReader(db, scope, from, to, Date.now());
-  const { statuses, histograms } = reader.aggregate();
+  const now = Date.now();
+  const reader = statsReader(db, scope, from, to, now);
 
   const overall = emptyGroup();
   const byType = new Map<string, StatsGroup>();
   const byOwner = scope.kind === 'all' ? new Map<number, StatsGroup>() : null;
-  const groupsOf = (owner: number, jobType: string): StatsGroup[] => {
+  addToGroups(reader.aggregate(), (owner, jobType) => {
     const groups = [overall, groupIn(byType, jobType)];
     if (byOwner) groups.push(groupIn(byOwner, owner));
     return groups;
-  };
-  for (const row of statuses) {
-    for (const group of groupsOf(row.owner, row.jobType)) {
-      group.counts[row.status] += row.runs;
-      group.durN += row.durN;
-      group.durSum += row.durSum;
-    }
-  }
-  for (const row of histograms) {
-    for (const group of groupsOf(row.owner, row.jobType)) {
-      for (let bucket = row.lo; bucket <= row.hi; bucket++) group.histogram[bucket] = (group.histogram[bucket] ?? 0) + (row.buckets[bucket] ?? 0);
-    }
-  }
+  });
 
   return {
     from,
     to,
     timeZone: input.timeZone,
-    total: totalOf(overall.counts),
-    byStatus: overall.counts,
-    successRate: successRateOf(overall.counts),
-    duration: durationSummaryOf(overall),
+    ...figuresOf(overall),
     byJobType: [...byType]
       .filter(([, group]) => totalOf(group.counts) > 0)
-      .map(([jobType, group]) => ({
-        jobType,
-        total: totalOf(group.counts),
-        byStatus: group.counts,
-        successRate: successRateOf(group.counts),
-        duration: durationSummaryOf(group),
-      }))
+      .map(([jobType, group]) => ({ jobType, ...figuresOf(group) }))
       .sort((x, y) => y.total - x.total || compareText(x.jobType, y.jobType)),
     perDay: countsPerDay(reader, from, to, localDay),
-    byBusiness: byOwner ? statsByOwner(db, byOwner) : null,
-  };
-}
-
-interface StatsGroup {
-  counts: StatusCounts;
-  durN: number;
-  durSum: number;
-  /** finished runs with a duration, per duration bucket (the index) */
-  histogram: Float64Array;
-}
-
-function emptyGroup(): StatsGroup {
-  return { counts: emptyStatusCounts(), durN: 0, durSum: 0, histogram: new Float64Array(HISTOGRAM_SIZE) };
-}
-
-function groupIn<K>(groups: Map<K, StatsGroup>, key: K): StatsGroup {
-  let group = groups.get(key);
-  if (!group) {
-    group = emptyGroup();
-    groups.set(key, group);
-  }
-  return group;
-}
-
-function durationSummaryOf(group: StatsGroup): DurationSummary {
-  const n = group.histogram.reduce((total, runs) => total + runs, 0);
-  const atRank = (rank: number): number | null => {
-    let seen = 0;
-    for (let bucket = 0; bucket < group.histogram.length; bucket++) {
-      seen += group.histogram[bucket] ?? 0;
-      if (seen >= rank) return bucketValue(bucket);
-    }
-    return null;
-  };
-  return {
-    avgMs: group.durN === 0 ? null : group.durSum / group.durN,
-    // nearest rank: ceil(n/2) and ceil(19n/20), in integer arithmetic
-    p50Ms: n === 0 ? null : atRank(Math.floor((n + 1) / 2)),
-    p95Ms: n === 0 ? null : atRank(Math.floor((19 * n + 19) / 20)),
+    byBusiness: byOwner ? statsByOwner(db, byOwner, previousPeriodCounts(db, from, to, now)) : null,
   };
 }
 
@@ -129,16 +61,6 @@ function requireStatsRange(input: JobRunStatsInput): { from: number; to: number 
   }
   if (to - from > MAX_STATS_DAYS * DAY_MS) throw invalidField('to', `The range may span at most ${MAX_STATS_DAYS} days.`);
   return { from, to };
-}
-
-function totalOf(counts: StatusCounts): number {
-  return RUN_STATUSES.reduce((sum, status) => sum + counts[status], 0);
-}
-
-/** completed / (completed + failed); pending, running and cancelled runs have no outcome to count. */
-function successRateOf(counts: Pick<StatusCounts, 'completed' | 'failed'>): number | null {
-  const decided = counts.completed + counts.failed;
-  return decided === 0 ? null : counts.completed / decided;
 }
 
 // Every UTC offset in use is a whole multiple of 15 minutes, so local midnight always falls on a 15-minute UTC grid.
@@ -233,33 +155,4 @@ function localDayOf(timeZone: string): (ms: number) => string {
     const parts = Object.fromEntries(formatter.formatToParts(ms).map((part) => [part.type, part.value]));
     return `${String(parts.year).padStart(4, '0')}-${parts.month}-${parts.day}`;
   };
-}
-
-type OwnerStats = NonNullable<JobRunStatsView['byBusiness']>[number];
-
-/** One entry per owner with runs in range: each business, system-wide, orphans. */
-function statsByOwner(db: AppDatabase, byOwner: Map<number, StatsGroup>): OwnerStats[] {
-  const owners = [...byOwner].filter(([, group]) => totalOf(group.counts) > 0);
-  const businessIds = owners.map(([owner]) => owner).filter((owner) => owner > 0);
-  const names = new Map(
-    businessIds.length === 0
-      ? []
-      : db.orm
-          .select({ id: businesses.id, name: businesses.name })
-          .from(businesses)
-          .where(inArray(businesses.id, businessIds))
-          .all()
-          .map((row) => [row.id, row.name]),
-  );
-  return owners
-    .map(([ownerKey, group]) => {
-      const owner: OwnerStats['owner'] =
-        ownerKey === SYSTEM_OWNER
-          ? { kind: 'system' }
-          : ownerKey === ORPHANS_OWNER
-            ? { kind: 'orphans' }
-            : { kind: 'business', businessId: ownerKey, businessName: names.get(ownerKey) ?? `Business ${ownerKey}` };
-      return { owner, total: totalOf(group.counts), successRate: successRateOf(group.counts), p95Ms: durationSummaryOf(group).p95Ms };
-    })
-    .sort((x, y) => y.total - x.total || compareOwners(x.owner, y.owner));
 }

@@ -3,6 +3,7 @@ import { ActionIcon, Button, Group, Stack, Table, Text, TextInput } from '@manti
 import { useState } from 'react';
 import { type UsageRowView } from '../../src-shared/schemas/usage';
 import { formatCount, formatDuration } from '../lib/format';
+import { ownerKey, ownerName } from '../lib/owners';
 import { useUsage } from '../queries/admin';
 import { useDeliveredExport } from '../queries/exports';
 import { ExportResult } from '../lib/export-result';
@@ -18,19 +19,6 @@ function monthOf(offset: number): string {
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-function ownerLabel(owner: UsageRowView['owner']): string {
-  switch (owner.kind) {
-    case 'business':
-      return owner.businessName;
-    case 'system':
-      return 'System-wide';
-    case 'orphans':
-      return 'Orphaned';
-  }
-}
-
-const ownerKey = (owner: UsageRowView['owner']) => (owner.kind === 'business' ? `business-${owner.businessId}` : owner.kind);
 
 interface MonthRange {
   fromMonth: string;
@@ -147,7 +135,7 @@ function UsageRows({ rowKey: key, row, open, onToggle }: { rowKey: string; row: 
           )}
         </Table.Td>
         <Table.Td>{row.month}</Table.Td>
-        <Table.Td>{ownerLabel(row.owner)}</Table.Td>
+        <Table.Td>{ownerName(row.owner)}</Table.Td>
         <Table.Td ta="right" data-testid={`usage-runs-${key}`}>
           {formatCount(row.runs)}
         </Table.Td>

@@ -22,6 +22,7 @@ import { useHistorySelection, type HistorySelectionState } from './history-selec
 import { HistoryTable } from './HistoryTable';
 import { ActiveRuns, RecentRuns } from './RunLists';
 import { StatCards } from './StatCards';
+import { StatsTables } from './StatsTables';
 import { formatAutomationQuery, historyQuery, parseAutomationQuery, RANGE_PRESETS, rangeBounds, type AutomationQuery, type TimeRange } from './view-query';
 
 type Props = { session: SessionView; route: Extract<Route, { name: 'automation' | 'run' }> };
@@ -63,6 +64,7 @@ export function AutomationView({ session, route }: Props) {
           {stats.isError && !forbidden && <Alert color="red">{stats.error.message}</Alert>}
           <StatCards stats={stats.data} activeCount={active.data?.runs.length} />
           <Charts stats={stats.data} />
+          <StatsTables stats={stats.data} />
         </>
       )}
 

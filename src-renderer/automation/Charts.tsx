@@ -2,7 +2,8 @@ import { Paper, SimpleGrid, Skeleton, Text, Title, useComputedColorScheme } from
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { RUN_STATUS_LABELS, RUN_STATUSES } from '../../src-shared/domain';
 import { type JobRunStatsView } from '../../src-shared/schemas/jobs';
-import { formatDuration, STATUS_CHART_COLORS } from '../lib/format';
+import { STATUS_CHART_COLORS } from '../lib/format';
+import { DurationChart } from './DurationChart';
 
 function useChartColors() {
   const dark = useComputedColorScheme('light') === 'dark';
@@ -19,10 +20,6 @@ export function Charts({ stats }: { stats: JobRunStatsView | undefined }) {
   const colors = useChartColors();
   const tooltipStyle = { background: colors.tooltipBg, border: `1px solid ${colors.tooltipBorder}`, borderRadius: 6 };
   const perDay = stats?.perDay.map((day) => ({ day: day.day.slice(5), ...day.byStatus })) ?? [];
-  const byType =
-    stats?.byJobType
-      .filter((type) => type.duration.p95Ms !== null)
-      .map((type) => ({ jobType: type.jobType, p95: type.duration.p95Ms, avg: type.duration.avgMs })) ?? [];
 
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
@@ -51,25 +48,9 @@ export function Charts({ stats }: { stats: JobRunStatsView | undefined }) {
       </Paper>
       <Paper withBorder p="md" data-testid="chart-duration-by-type">
         <Title order={3} size="h5" mb="sm">
-          Duration by job type (p95 and average)
+          Duration by job type
         </Title>
-        {!stats ? (
-          <Skeleton h={240} />
-        ) : byType.length === 0 ? (
-          <EmptyChart>No finished runs in this range.</EmptyChart>
-        ) : (
-          <ResponsiveContainer width="100%" height={240}>
-            <BarChart data={byType}>
-              <CartesianGrid strokeDasharray="3 3" stroke={colors.grid} vertical={false} />
-              <XAxis dataKey="jobType" tick={{ fill: colors.axis, fontSize: 12 }} stroke={colors.grid} />
-              <YAxis tickFormatter={(value: number) => formatDuration(value)} tick={{ fill: colors.axis, fontSize: 12 }} stroke={colors.grid} width={70} />
-              <Tooltip contentStyle={tooltipStyle} cursor={{ fill: colors.cursor }} formatter={(value) => formatDuration(typeof value === 'number' ? value : null)} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Bar dataKey="p95" name="p95" fill="#7950f2" isAnimationActive={false} />
-              <Bar dataKey="avg" name="average" fill="#15aabf" isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
-        )}
+        {!stats ? <Skeleton h={240} /> : <DurationChart types={stats.byJobType} />}
       </Paper>
     </SimpleGrid>
   );

@@ -2,7 +2,7 @@
 // keyset pages fetched as the scroll nears the end. 100,000 loaded rows render as ~40 DOM rows, and no
 // work per frame grows with the rows loaded: the table models only the virtual window, and the selection
 // count is computed once per page or selection change, not per scroll.
-import { Alert, Button, Center, Group, Loader, Text, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Text } from '@mantine/core';
 import { type InfiniteData } from '@tanstack/react-query';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row, type SortingState, type Table } from '@tanstack/react-table';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
@@ -10,6 +10,7 @@ import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { plural } from '../../src-shared/text';
 import { navigate } from '../lib/router';
+import { ariaSort, SortHeader } from '../lib/sort-header';
 import { errorMessage } from '../queries/client';
 import { type HistorySelection } from './history-selection';
 import { SORTABLE, stayInCell, useHistoryColumns, visibilityForWidth } from './history-columns';
@@ -187,14 +188,16 @@ function HistoryHead({ table, sort, onSortChange }: { table: Table<JobRunView>; 
         <tr key={group.id}>
           {group.headers.map((header) => {
             const sortable = SORTABLE.has(header.column.id);
-            const active = sort.field === header.column.id;
+            const direction = sort.field === header.column.id ? sort.direction : null;
             return (
-              <th key={header.id} aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
+              <th key={header.id} aria-sort={ariaSort(direction)}>
                 {sortable ? (
-                  <UnstyledButton className="sort-button" onClick={() => toggleSort(header.column.id)} data-testid={`sort-${header.column.id}`}>
-                    {flexRender(header.column.columnDef.header, header.getContext())}
-                    <span aria-hidden="true">{active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
-                  </UnstyledButton>
+                  <SortHeader
+                    label={flexRender(header.column.columnDef.header, header.getContext())}
+                    direction={direction}
+                    onClick={() => toggleSort(header.column.id)}
+                    testId={`sort-${header.column.id}`}
+                  />
                 ) : (
                   flexRender(header.column.columnDef.header, header.getContext())
                 )}

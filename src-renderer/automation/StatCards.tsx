@@ -8,8 +8,9 @@ interface Props {
 }
 
 export function StatCards({ stats, activeCount }: Props) {
+  const duration = stats?.duration;
   return (
-    <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
+    <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md" data-testid="stat-cards">
       <StatCard label="Runs in range" testId="stat-total" value={stats ? formatCount(stats.total) : undefined} />
       <StatCard
         label="Success rate"
@@ -17,7 +18,9 @@ export function StatCards({ stats, activeCount }: Props) {
         value={stats ? formatPercent(stats.successRate) : undefined}
         hint="completed ÷ (completed + failed)"
       />
-      <StatCard label="p95 duration" testId="stat-p95" value={stats ? formatDuration(stats.duration.p95Ms) : undefined} hint={stats ? `average ${formatDuration(stats.duration.avgMs)}` : undefined} />
+      <StatCard label="p50 duration" testId="stat-p50" value={duration ? formatDuration(duration.p50Ms) : undefined} hint="median of finished runs" />
+      <StatCard label="p95 duration" testId="stat-p95" value={duration ? formatDuration(duration.p95Ms) : undefined} hint="95% of finished runs took up to this" />
+      <StatCard label="Average duration" testId="stat-avg" value={duration ? formatDuration(duration.avgMs) : undefined} hint="mean of finished runs" />
       <StatCard label="Active now" testId="stat-active" value={activeCount === undefined ? undefined : formatCount(activeCount)} hint="pending or running" />
     </SimpleGrid>
   );

@@ -17,11 +17,27 @@ function parseScopeValue(value: string): ScopeSelection | null {
   return match ? { kind: 'business', businessId: Number(match[1]) } : null;
 }
 
+/**
+ * Switches a system admin's scope as the switcher does: the choice shows at once (requestedScope) while main
+ * checks it, and every tenant view then reads in the new scope. Also used by links that lead into a scope.
+ */
+export function useScopeSwitch() {
+  const setScope = useSetScope();
+  const setRequested = useUiStore((state) => state.setRequestedScope);
+  return {
+    switchTo(scope: ScopeSelection) {
+      setRequested(scope);
+      setScope.mutate(scope, { onSettled: () => setRequested(null) });
+    },
+    isPending: setScope.isPending,
+    error: setScope.error,
+  };
+}
+
 export function ScopeSwitcher({ session }: { session: SessionView }) {
   const businesses = useBusinesses();
-  const setScope = useSetScope();
+  const scopeSwitch = useScopeSwitch();
   const requested = useUiStore((state) => state.requestedScope);
-  const setRequested = useUiStore((state) => state.setRequestedScope);
 
   const data = [
     {
@@ -51,14 +67,12 @@ export function ScopeSwitcher({ session }: { session: SessionView }) {
       nothingFoundMessage="No business by that name"
       data={data}
       value={scopeValue(requested ?? session.scope)}
-      error={setScope.isError ? errorMessage(setScope.error) : undefined}
-      disabled={setScope.isPending}
+      error={scopeSwitch.error ? errorMessage(scopeSwitch.error) : undefined}
+      disabled={scopeSwitch.isPending}
       comboboxProps={{ withinPortal: true }}
       onChange={(value) => {
         const scope = value ? parseScopeValue(value) : null;
-        if (!scope) return;
-        setRequested(scope);
-        setScope.mutate(scope, { onSettled: () => setRequested(null) });
+        if (scope) scopeSwitch.switchTo(scope);
       }}
     />
   );

@@ -141,34 +141,36 @@ const durationSummarySchema = z.strictObject({
  */
 const successRateSchema = z.number().min(0).max(1).nullable();
 
-export const jobRunStatsSchema = z.strictObject({
-  from: epochMsSchema,
-  to: epochMsSchema,
-  timeZone: z.string(),
+/** The figures of a group of runs (the range, a job type, an owner). */
+const statsFigures = {
   total: countSchema,
   byStatus: statusCountsSchema,
   successRate: successRateSchema,
   duration: durationSummarySchema,
-  byJobType: z.array(
-    z.strictObject({
-      jobType: z.string(),
-      total: countSchema,
-      byStatus: statusCountsSchema,
-      successRate: successRateSchema,
-      duration: durationSummarySchema,
-    }),
-  ),
+};
+
+export const jobRunStatsSchema = z.strictObject({
+  from: epochMsSchema,
+  to: epochMsSchema,
+  timeZone: z.string(),
+  ...statsFigures,
+  byJobType: z.array(z.strictObject({ jobType: z.string(), ...statsFigures })),
   /** One entry per calendar day of the range in `timeZone`, empty days included. */
   perDay: z.array(z.strictObject({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), byStatus: statusCountsSchema })),
-  /** Only in the all-business view: each business (and system-wide and orphaned runs) compared. */
+  /**
+   * Only in the all-business view: each business (and system-wide and orphaned runs) with runs in the range or in
+   * the previous period, compared.
+   */
   byBusiness: z
     .array(
       z.strictObject({
         owner: runOwnerSchema,
-        total: countSchema,
-        successRate: successRateSchema,
-        /** Bucketed, as durationSummarySchema's p95Ms. */
-        p95Ms: z.number().nullable(),
+        ...statsFigures,
+        /**
+         * Its runs created in the period of the same length just before the range, [from − (to − from), from); null
+         * when that period would start before the epoch.
+         */
+        previous: z.strictObject({ total: countSchema, successRate: successRateSchema }).nullable(),
       }),
     )
     .nullable(),

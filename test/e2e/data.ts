@@ -9,6 +9,7 @@ import { createBusiness } from '../../src-main/accounts/businesses';
 import { type RunStatus } from '../../src-shared/domain';
 import { insertUser, TEST_PASSWORD, type TestUser } from '../helpers/contract-data';
 import { createLegacyDatabase, type LegacyFixture } from '../helpers/legacy-fixtures';
+import { SeededRandom } from '../helpers/random';
 
 export { TEST_PASSWORD };
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
@@ -59,18 +60,24 @@ export async function buildTenantWorld(dbPath: string): Promise<TenantWorld> {
 type RunOwner = { businessId: number } | 'system' | 'orphan';
 
 /** Orphans as adoption leaves them: business-scoped, no business. */
-function insertFinishedRun(db: AppDatabase, owner: RunOwner, status: RunStatus, createdAt: number): number {
-  const durationMs = 1500;
+function insertFinishedRun(
+  db: AppDatabase,
+  owner: RunOwner,
+  status: RunStatus,
+  createdAt: number,
+  { jobType = 'diagnostics.probe', durationMs = 1500 }: { jobType?: string; durationMs?: number } = {},
+): number {
   return Number(
     db.sqlite
       .prepare(
         `INSERT INTO job_runs (scope, business_id, orphaned_from, job_type, status, trigger, created_at, started_at, finished_at, duration_ms)
-         VALUES (?, ?, ?, 'diagnostics.probe', ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         owner === 'system' ? 'system' : 'business',
         typeof owner === 'object' ? owner.businessId : null,
         owner === 'orphan' ? 'a-deleted-business' : null,
+        jobType,
         status,
         owner === 'system' ? 'system' : owner === 'orphan' ? 'legacy' : 'manual',
         createdAt,
@@ -79,6 +86,59 @@ function insertFinishedRun(db: AppDatabase, owner: RunOwner, status: RunStatus, 
         durationMs,
       ).lastInsertRowid,
   );
+}
+
+/** Job types of the statistics world, each with the durations its runs take (ms): milliseconds to hours. */
+const STATS_JOB_TYPES = [
+  { jobType: 'diagnostics.probe', minMs: 3, maxMs: 900 },
+  { jobType: 'legacy.export_invoices', minMs: 800, maxMs: 20_000 },
+  { jobType: 'reports.monthly_usage', minMs: 15_000, maxMs: 8 * 60_000 },
+  { jobType: 'runs.retention', minMs: 2 * 60_000, maxMs: 40 * 60_000 },
+  { jobType: 'legacy.sync_inventory', minMs: 40 * 60_000, maxMs: 5 * 3_600_000 },
+] as const;
+
+export interface StatsWorld {
+  systemAdmin: TestUser;
+  businesses: { id: number; name: string }[];
+}
+
+/**
+ * Businesses with random runs (seeded) of five job types, whose durations span milliseconds to hours, over the last
+ * 7 days (the view's default range) and the 7 before; one business ran only before, one only now; system-wide runs
+ * and orphans too.
+ */
+export async function buildStatsWorld(dbPath: string, seed = 19): Promise<StatsWorld> {
+  return withDatabase(dbPath, (db) => {
+    const random = new SeededRandom(seed);
+    const now = Date.now();
+    const names = ['Acme Logistics', 'Globex Retail', 'Initech', 'Northwind Traders International Holdings', 'Umbrella Health', 'Stark Freight'];
+    const statuses: RunStatus[] = ['completed', 'completed', 'completed', 'completed', 'failed', 'cancelled'];
+    const insertSome = (owner: RunOwner, count: number, daysAgo: number) => {
+      for (let i = 0; i < count; i++) {
+        const type = STATS_JOB_TYPES[random.int(STATS_JOB_TYPES.length)]!;
+        // Log-uniform between the type's shortest and longest.
+        const durationMs = Math.round(type.minMs * (type.maxMs / type.minMs) ** random.next());
+        // Inside the day `daysAgo`…`daysAgo + 6` days back, an hour clear of the range's edges.
+        const createdAt = now - daysAgo * 86_400_000 - 3_600_000 - random.int(6 * 86_400_000 - 2 * 3_600_000);
+        insertFinishedRun(db, owner, statuses[random.int(statuses.length)]!, createdAt, { jobType: type.jobType, durationMs });
+      }
+    };
+    return db.sqlite.transaction(() => {
+      const businesses = names.map((name) => createBusiness(db, { name }));
+      businesses.forEach((business, i) => {
+        // The fifth ran only before; the sixth only now.
+        if (i !== 5) insertSome({ businessId: business.id }, 4 + random.int(30), 7);
+        if (i !== 4) insertSome({ businessId: business.id }, 4 + random.int(40), 0);
+      });
+      insertSome('system', 6, 0);
+      insertSome('system', 3, 7);
+      insertSome('orphan', 3, 0);
+      return {
+        systemAdmin: insertUser(db, { role: 'system_admin', businessId: null, email: 'root@example.test' }),
+        businesses: businesses.map(({ id, name }) => ({ id, name })),
+      };
+    })();
+  });
 }
 
 /** A server-edition file at revision 41bb836dfc6f, with runs whose business is gone (orphans after adoption). */

@@ -17,7 +17,7 @@ test('a failed run’s error shows in the history, first line in the column and 
   await expectHistoryLoaded(page);
   const cell = page.getByTestId(`history-row-${failed}`).getByTitle(ERROR);
   await expect(cell).toHaveText('Connection refused by billing.internal:5432');
-  await expect(page.getByRole('columnheader', { name: 'Error' })).toBeVisible();
+  await expect(page.getByTestId('history-table').getByRole('columnheader', { name: 'Error' })).toBeVisible();
   await saveScreenshot(page, 'history-error-column');
 });
 
@@ -30,14 +30,14 @@ test('at 900 px the history keeps Created, Status and Duration in view; at 1440 
   await expectHistoryLoaded(page);
   const scroller = (await page.getByTestId('history-table').boundingBox())!;
   for (const name of ['Status', /Created/, /Duration/]) {
-    const header = (await page.getByRole('columnheader', { name }).boundingBox())!;
+    const header = (await page.getByTestId('history-table').getByRole('columnheader', { name }).boundingBox())!;
     expect(header.x + header.width, `${String(name)} ends inside the table`).toBeLessThanOrEqual(scroller.x + scroller.width + 1);
   }
-  await expect(page.getByRole('columnheader', { name: /Started/ })).toHaveCount(0);
+  await expect(page.getByTestId('history-table').getByRole('columnheader', { name: /Started/ })).toHaveCount(0);
   await saveScreenshot(page, 'history-900px');
 
   await page.setViewportSize({ width: 1440, height: 900 });
-  for (const name of ['Error', 'Trigger', 'Triggered by', 'Business']) await expect(page.getByRole('columnheader', { name, exact: true })).toBeVisible();
+  for (const name of ['Error', 'Trigger', 'Triggered by', 'Business']) await expect(page.getByTestId('history-table').getByRole('columnheader', { name, exact: true })).toBeVisible();
 });
 
 test('“All N matching the filter” follows the runs as they arrive', async ({ dataDir, launchApp, page }) => {

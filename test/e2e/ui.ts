@@ -77,10 +77,10 @@ export async function closeRunDetail(page: Page): Promise<void> {
   await expect(page.getByTestId('run-detail')).toHaveCount(0);
 }
 
-/** test-results/screenshots/<name>.png: the main screens, for a person to look at after the run. */
-export async function saveScreenshot(page: Page, name: string): Promise<void> {
+/** test-results/screenshots/<name>.png: the main screens (the window, or with `fullPage` all of it), for a person to look at after the run. */
+export async function saveScreenshot(page: Page, name: string, { fullPage = false }: { fullPage?: boolean } = {}): Promise<void> {
   fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`) });
+  await page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage });
 }
 
 /** Opens #/admin/<section> through the header link and the section's tab, and waits until it has loaded. */

@@ -91,32 +91,38 @@ function expectedStats(
   if (!days.includes(dayOf(range.to - 1))) days.push(dayOf(range.to - 1));
   const perDay = groupBy(runs, (run) => dayOf(run.createdAt));
   const ownerOrder = (run: StoredRun) => (run.scope === 'system' ? 'system' : run.businessId === null ? 'orphans' : `business:${run.businessId}`);
-  const total = countOf(runs);
+  const previousFrom = range.from - (range.to - range.from);
+  const previousRuns = previousFrom < 0 ? null : all.filter((run) => isRunInScope(run, scope) && run.createdAt >= previousFrom && run.createdAt < range.from);
+  const figuresOf = (group: StoredRun[]) => ({ total: group.length, byStatus: countOf(group), successRate: rateOf(countOf(group)), duration: durationsOf(group) });
+  const ownerOf = (key: string, run: StoredRun) =>
+    key === 'system'
+      ? ({ kind: 'system' } as const)
+      : key === 'orphans'
+        ? ({ kind: 'orphans' } as const)
+        : ({ kind: 'business', businessId: run.businessId!, businessName: names.get(run.businessId!)! } as const);
+  const byOwner = groupBy(runs, ownerOrder);
+  const previousByOwner = groupBy(previousRuns ?? [], ownerOrder);
   return {
     from: range.from,
     to: range.to,
     timeZone: range.timeZone,
-    total: runs.length,
-    byStatus: total,
-    successRate: rateOf(total),
-    duration: durationsOf(runs),
+    ...figuresOf(runs),
     byJobType: [...groupBy(runs, (run) => run.jobType)]
-      .map(([jobType, group]) => ({ jobType, total: group.length, byStatus: countOf(group), successRate: rateOf(countOf(group)), duration: durationsOf(group) }))
+      .map(([jobType, group]) => ({ jobType, ...figuresOf(group) }))
       .sort((x, y) => y.total - x.total || (x.jobType < y.jobType ? -1 : 1)),
     perDay: days.map((day) => ({ day, byStatus: countOf(perDay.get(day) ?? []) })),
     byBusiness:
       scope.kind !== 'all'
         ? null
-        : [...groupBy(runs, ownerOrder)]
-            .map(([key, group]) => {
-              const first = group[0]!;
-              const owner =
-                key === 'system'
-                  ? ({ kind: 'system' } as const)
-                  : key === 'orphans'
-                    ? ({ kind: 'orphans' } as const)
-                    : ({ kind: 'business', businessId: first.businessId!, businessName: names.get(first.businessId!)! } as const);
-              return { owner, total: group.length, successRate: rateOf(countOf(group)), p95Ms: durationsOf(group).p95Ms };
+        : [...new Set([...byOwner.keys(), ...previousByOwner.keys()])]
+            .map((key) => {
+              const group = byOwner.get(key) ?? [];
+              const before = previousByOwner.get(key) ?? [];
+              return {
+                owner: ownerOf(key, group[0] ?? before[0]!),
+                ...figuresOf(group),
+                previous: previousRuns === null ? null : { total: before.length, successRate: rateOf(countOf(before)) },
+              };
             })
             .sort((x, y) => y.total - x.total || ownerRank(x.owner) - ownerRank(y.owner)),
   };
@@ -346,10 +352,11 @@ describe('run statistics', () => {
       { owner: { kind: 'orphan' }, createdAt: 13, status: 'failed' },
     ]);
     const range = { from: 0, to: DAY, timeZone: 'UTC' };
-    expect(getJobRunStats(db, { kind: 'all' }, range).byBusiness).toEqual([
-      { owner: { kind: 'business', businessId: acme.id, businessName: 'Acme' }, total: 2, successRate: 0.5, p95Ms: 9 },
-      { owner: { kind: 'system' }, total: 1, successRate: 1, p95Ms: null },
-      { owner: { kind: 'orphans' }, total: 1, successRate: 0, p95Ms: null },
+    const none = { avgMs: null, p50Ms: null, p95Ms: null };
+    expect(getJobRunStats(db, { kind: 'all' }, range).byBusiness).toMatchObject([
+      { owner: { kind: 'business', businessId: acme.id, businessName: 'Acme' }, total: 2, byStatus: { completed: 1, failed: 1 }, successRate: 0.5, duration: { avgMs: 7, p50Ms: 5, p95Ms: 9 }, previous: null },
+      { owner: { kind: 'system' }, total: 1, byStatus: { completed: 1, failed: 0 }, successRate: 1, duration: none, previous: null },
+      { owner: { kind: 'orphans' }, total: 1, byStatus: { completed: 0, failed: 1 }, successRate: 0, duration: none, previous: null },
     ]);
     for (const scope of [{ kind: 'business', businessId: acme.id }, { kind: 'system' }, { kind: 'orphans' }] as TenantScope[]) {
       expect(getJobRunStats(db, scope, range).byBusiness).toBeNull();

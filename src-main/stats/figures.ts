@@ -1,0 +1,82 @@
+// The figures of one group of runs (the range, a job type, an owner) as the statistics report them: counts per
+// status, success rate and duration summary, added up from a range's aggregate rows (aggregates.ts). No SQL.
+import { RUN_STATUSES } from '../../src-shared/domain';
+import { bucketValue } from '../db/rollup-keys';
+import { emptyStatusCounts, HISTOGRAM_SIZE, type RangeAggregate, type StatusCounts } from './aggregates';
+
+export interface DurationSummary {
+  avgMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/** What a group of runs adds up to: counts per status, and the durations of its finished runs (sum and histogram). */
+export interface StatsGroup {
+  counts: StatusCounts;
+  durN: number;
+  durSum: number;
+  /** finished runs with a duration, per duration bucket (the index) */
+  histogram: Float64Array;
+}
+
+export function emptyGroup(): StatsGroup {
+  return { counts: emptyStatusCounts(), durN: 0, durSum: 0, histogram: new Float64Array(HISTOGRAM_SIZE) };
+}
+
+export function groupIn<K>(groups: Map<K, StatsGroup>, key: K): StatsGroup {
+  let group = groups.get(key);
+  if (!group) {
+    group = emptyGroup();
+    groups.set(key, group);
+  }
+  return group;
+}
+
+/** Adds a range's rows to the groups each row belongs to (`groupsOf(owner, jobType)`). */
+export function addToGroups({ statuses, histograms }: RangeAggregate, groupsOf: (owner: number, jobType: string) => StatsGroup[]): void {
+  for (const row of statuses) {
+    for (const group of groupsOf(row.owner, row.jobType)) {
+      group.counts[row.status] += row.runs;
+      group.durN += row.durN;
+      group.durSum += row.durSum;
+    }
+  }
+  for (const row of histograms) {
+    for (const group of groupsOf(row.owner, row.jobType)) {
+      for (let bucket = row.lo; bucket <= row.hi; bucket++) group.histogram[bucket] = (group.histogram[bucket] ?? 0) + (row.buckets[bucket] ?? 0);
+    }
+  }
+}
+
+export function totalOf(counts: StatusCounts): number {
+  return RUN_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+}
+
+/** completed / (completed + failed); pending, running and cancelled runs have no outcome to count. */
+export function successRateOf(counts: Pick<StatusCounts, 'completed' | 'failed'>): number | null {
+  const decided = counts.completed + counts.failed;
+  return decided === 0 ? null : counts.completed / decided;
+}
+
+export function durationSummaryOf(group: StatsGroup): DurationSummary {
+  const n = group.histogram.reduce((total, runs) => total + runs, 0);
+  const atRank = (rank: number): number | null => {
+    let seen = 0;
+    for (let bucket = 0; bucket < group.histogram.length; bucket++) {
+      seen += group.histogram[bucket] ?? 0;
+      if (seen >= rank) return bucketValue(bucket);
+    }
+    return null;
+  };
+  return {
+    avgMs: group.durN === 0 ? null : group.durSum / group.durN,
+    // nearest rank: ceil(n/2) and ceil(19n/20), in integer arithmetic
+    p50Ms: n === 0 ? null : atRank(Math.floor((n + 1) / 2)),
+    p95Ms: n === 0 ? null : atRank(Math.floor((19 * n + 19) / 20)),
+  };
+}
+
+/** The figures every statistics row shows: runs, runs per status, success rate, durations. */
+export function figuresOf(group: StatsGroup) {
+  return { total: totalOf(group.counts), byStatus: group.counts, successRate: successRateOf(group.counts), duration: durationSummaryOf(group) };
+}
