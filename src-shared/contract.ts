@@ -14,6 +14,7 @@ import {
   createBusinessInput,
   createUserInput,
   credentialsSchema,
+  listUsersInput,
   deleteBusinessInput,
   renameBusinessInput,
   scopeSelectionSchema,
@@ -22,6 +23,7 @@ import {
   setPasswordInput,
   setupInputSchema,
   updateUserInput,
+  userPageSchema,
   userSchema,
 } from './schemas/accounts';
 import { auditEventPageSchema, auditEventSchema, listAuditEventsInput } from './schemas/audit';
@@ -187,7 +189,8 @@ export const contract = {
   'businesses.previewDelete': { access: { who: 'businesses.manage', tenant: 'none' }, input: businessIdInput, output: businessDeletionPreviewSchema },
   'businesses.delete': { access: { who: 'businesses.manage', tenant: 'none' }, input: deleteBusinessInput, output: businessDeletionSchema },
 
-  'users.list': { access: { who: 'users.manage', tenant: 'none' }, input: emptyInput, output: z.array(userSchema) },
+  /** The users the caller may manage, searched, filtered and paged (src-shared/schemas/accounts.ts). */
+  'users.list': { access: { who: 'users.manage', tenant: 'none' }, input: listUsersInput, output: userPageSchema },
   'users.create': { access: { who: 'users.manage', tenant: 'none' }, input: createUserInput, output: userSchema },
   'users.update': { access: { who: 'users.manage', tenant: 'none' }, input: updateUserInput, output: userSchema },
   'users.setDisabled': { access: { who: 'users.manage', tenant: 'none' }, input: setDisabledInput, output: userSchema },

@@ -145,6 +145,24 @@ export function requireUserManagement(
   if (change.role === 'system_admin') throw refuse('Only a system administrator can make someone a system administrator.');
 }
 
+/** Whose accounts a user list shows: everyone, or the members and business admins of one business. */
+export type UserListReach = { kind: 'any' } | { kind: 'business'; businessId: number };
+
+/**
+ * The users an actor may list. System admins: anyone, narrowed by the filters they give. Business admins: their
+ * own business's members and business admins, whatever the filters; naming another business, or the users
+ * without one, is FORBIDDEN rather than an empty list, so a filter never reads as an answer about another business.
+ */
+export function userListReach(actor: Actor, requestedBusiness: number | null | undefined): UserListReach {
+  const reach = requireReach(actor, 'users.manage');
+  if (reach === 'any') return { kind: 'any' };
+  const own = ownBusiness(actor);
+  if (requestedBusiness !== undefined && requestedBusiness !== own) {
+    throw new AppError('FORBIDDEN', 'Business admins see only the users of their own business.');
+  }
+  return { kind: 'business', businessId: own };
+}
+
 // ---- A session's selection, for the signed-in Actor as loaded for this request -----------------------------
 
 const switches = (actor: Actor) => reachOf(actor.role, 'scope.switch') === 'any';

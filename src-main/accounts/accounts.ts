@@ -44,15 +44,18 @@ export function toUserView({ user, businessName }: UserWithBusiness): UserView {
   };
 }
 
-/** Users with their business's name, by email. */
-export function selectUsersWithBusiness(db: AppDatabase, where?: SQL): UserWithBusiness[] {
-  return db.orm
+/** A user's email as users are ordered and told apart: without case (the unique index is on it). */
+export const userEmailKey = sql`${users.email} COLLATE NOCASE`;
+
+/** Users with their business's name, by email without case, then id; `limit` of them when given. */
+export function selectUsersWithBusiness(db: AppDatabase, where?: SQL, limit?: number): UserWithBusiness[] {
+  const query = db.orm
     .select({ user: users, businessName: businesses.name })
     .from(users)
     .leftJoin(businesses, eq(businesses.id, users.businessId))
     .where(where)
-    .orderBy(asc(sql`${users.email} COLLATE NOCASE`), asc(users.id))
-    .all();
+    .orderBy(asc(userEmailKey), asc(users.id));
+  return (limit === undefined ? query : query.limit(limit)).all();
 }
 
 export function findUserWithBusiness(db: AppDatabase, userId: number): UserWithBusiness | null {

@@ -1,12 +1,12 @@
-// Managing user accounts. Who may manage whom is src-main/access/policy.ts (requireUserManagement); this module
-// adds the rules about the accounts themselves: unique emails, usable businesses, and that someone can always
-// still sign in as a system administrator.
+// Managing user accounts (listing them is user-list.ts). Who may manage whom is src-main/access/policy.ts
+// (requireUserManagement); this module adds the rules about the accounts themselves: unique emails, usable
+// businesses, and that someone can always still sign in as a system administrator.
 import { and, count, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { UserRole } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import { emailSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
-import { ownBusiness, requireReach, requireUserManagement, type Actor } from '../access/policy';
+import { requireUserManagement, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
 import { users, type UserRow } from '../db/schema';
 import {
@@ -14,8 +14,6 @@ import {
   getUserView,
   normalizeEmail,
   requireValidPassword,
-  selectUsersWithBusiness,
-  toUserView,
   userRowById,
 } from './accounts';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
@@ -23,13 +21,6 @@ import { requireEnabledBusiness } from './businesses';
 import { hashPassword } from './passwords';
 import { z } from 'zod';
 import { parseOrRefuse } from '../../src-shared/field-issues';
-
-/** System admins: every user. Business admins: their own business's members and business admins. */
-export function listUsers(db: AppDatabase, actor: Actor): UserView[] {
-  const reach = requireReach(actor, 'users.manage');
-  const where = reach === 'any' ? undefined : and(eq(users.businessId, ownBusiness(actor)), ne(users.role, 'system_admin'));
-  return selectUsersWithBusiness(db, where).map(toUserView);
-}
 
 export interface CreateUserInput {
   email: string;

@@ -43,7 +43,8 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex('users_email_unique').on(sql`${t.email} COLLATE NOCASE`),
     uniqueIndex('users_legacy_id_unique').on(t.legacyId).where(sql`${t.legacyId} IS NOT NULL`),
-    index('users_business_idx').on(t.businessId),
+    // One business's users in list order (users.list pages by email without case), and its foreign key's lookups.
+    index('users_business_email_idx').on(t.businessId, sql`${t.email} COLLATE NOCASE`),
     check('users_role_valid', sql`${t.role} IN (${inList(USER_ROLES)})`),
   ],
 );

@@ -10,6 +10,7 @@ import { jobRuns } from '../db/schema';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { decodePageCursor, encodePageCursor, isPositiveId, requirePageSize } from '../services/page-cursor';
+import { containsText, startsWithText } from '../services/like';
 import { type JobRunListRow, selectRunList, toJobRunView } from './views';
 
 // ---- Lists: keyset pages --------------------------------------------------------------------------
@@ -174,19 +175,9 @@ function pageOfRuns(
   };
 }
 
-/** `\` escapes LIKE's wildcards, so a search for `50%_off` means exactly those characters. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
 /** A run id (`123` or `#123`), a server-edition id (exact or prefix), or a substring of the job type or error; ASCII case-insensitive. */
 function searchCondition(text: string): SQL {
-  const escaped = escapeLike(text);
-  const matches: SQL[] = [
-    sql`${jobRuns.legacyId} LIKE ${`${escaped}%`} ESCAPE '\\'`,
-    sql`${jobRuns.jobType} LIKE ${`%${escaped}%`} ESCAPE '\\'`,
-    sql`${jobRuns.error} LIKE ${`%${escaped}%`} ESCAPE '\\'`,
-  ];
+  const matches: SQL[] = [startsWithText(jobRuns.legacyId, text), containsText(jobRuns.jobType, text), containsText(jobRuns.error, text)];
   const idText = text.startsWith('#') ? text.slice(1) : text;
   if (/^\d{1,16}$/.test(idText) && Number.isSafeInteger(Number(idText))) matches.unshift(eq(jobRuns.id, Number(idText)));
   return or(...matches) as SQL;

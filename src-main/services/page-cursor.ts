@@ -24,6 +24,24 @@ export function isPositiveId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
+/**
+ * The cursor of a list paged by one kind of position: `{v: 1, kind, ...position}` of a page's last row. `read` takes
+ * the position's fields back, or null when they are not one; a cursor of another list, or no cursor, is refused
+ * with `refusal` (VALIDATION naming the cursor).
+ */
+export function positionCursor<P extends object>(kind: string, refusal: string, read: (fields: Record<string, unknown>) => P | null) {
+  const version = 1;
+  return {
+    encode: (position: P): string => encodePageCursor({ v: version, kind, ...position }),
+    decode: (cursor: string): P => {
+      const { v, kind: found, ...fields } = decodePageCursor(cursor, refusal);
+      const position = v === version && found === kind ? read(fields) : null;
+      if (position === null) throw invalidField('cursor', refusal);
+      return position;
+    },
+  };
+}
+
 /** A page size from 1 to `max`; VALIDATION naming the limit otherwise. */
 export function requirePageSize(limit: number, max: number): number {
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > max) {

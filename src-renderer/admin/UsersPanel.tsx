@@ -1,64 +1,40 @@
 // Users: system admins see and manage all; business admins their business's members and business admins.
-import { Badge, Button, Checkbox, Divider, Group, Modal, Paper, PasswordInput, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Divider, Group, Modal, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { type UseFormReturnType } from '@mantine/form';
 import { useState } from 'react';
-import { USER_ROLES, type UserRole } from '../../src-shared/domain';
+import { type UserRole } from '../../src-shared/domain';
 import { createUserInput, setPasswordInput, updateUserInput, type SessionView, type UserView } from '../../src-shared/schemas/accounts';
 import { FormRefusal, useContractForm } from '../lib/contract-form';
-import { formatDateTime } from '../lib/format';
 import { useCreateUser, useDeleteUser, useSetUserDisabled, useSetUserPassword, useUpdateUser } from '../queries/admin';
-import { useBusinesses } from '../queries/businesses';
-import { useUsers } from '../queries/users';
-import { useViewLoaded } from '../stores/ui';
-import { ConfirmModal, MutationError, QueryState, ROLE_LABELS, RowActions } from './common';
-
-const NO_BUSINESS = 'none';
-
-function roleOptions(session: SessionView) {
-  const roles: readonly UserRole[] = session.user.role === 'system_admin' ? USER_ROLES : ['business_admin', 'member'];
-  return roles.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
-}
-
-/** The businesses a user may be put in: any (system admins), else only the admin's own. */
-function useBusinessOptions(session: SessionView) {
-  const isSystemAdmin = session.user.role === 'system_admin';
-  const businesses = useBusinesses(isSystemAdmin);
-  if (!isSystemAdmin) {
-    return session.user.businessId === null ? [] : [{ value: String(session.user.businessId), label: session.user.businessName ?? `Business ${session.user.businessId}` }];
-  }
-  return [{ value: NO_BUSINESS, label: 'No business' }, ...(businesses.data ?? []).map((business) => ({ value: String(business.id), label: business.name }))];
-}
-
-const toBusinessId = (value: string | null) => (value === null || value === NO_BUSINESS ? null : Number(value));
+import { ConfirmModal, MutationError, ROLE_LABELS } from './common';
+import { NO_BUSINESS, roleOptions, toBusinessId, useBusinessOptions } from './user-options';
+import { UsersList } from './UsersList';
 
 export function UsersPanel({ session }: { session: SessionView }) {
-  const users = useUsers();
-  useViewLoaded(!users.isPending);
   const [editing, setEditing] = useState<UserView | null>(null);
   const [deleting, setDeleting] = useState<UserView | null>(null);
   const [disabling, setDisabling] = useState<UserView | null>(null);
   const setDisabled = useSetUserDisabled();
   const remove = useDeleteUser();
-  const list = users.data ?? [];
 
   return (
     <Stack>
       <CreateUserForm session={session} />
       <MutationError error={setDisabled.error} />
-      <QueryState pending={users.isPending} error={users.error} empty={list.length === 0} emptyText="No users.">
-        <UsersTable
-          users={list}
-          selfId={session.user.id}
-          toggling={setDisabled.isPending ? setDisabled.variables.id : null}
-          onEdit={setEditing}
+      <UsersList
+        session={session}
+        actions={{
+          selfId: session.user.id,
+          toggling: setDisabled.isPending ? setDisabled.variables.id : null,
+          onEdit: setEditing,
           // Enabling gives access back at once; disabling locks the user out, so it asks first.
-          onToggle={(user) => (user.disabled ? setDisabled.mutate({ id: user.id, disabled: false }) : setDisabling(user))}
-          onDelete={(user) => {
+          onToggle: (user) => (user.disabled ? setDisabled.mutate({ id: user.id, disabled: false }) : setDisabling(user)),
+          onDelete: (user) => {
             remove.reset();
             setDeleting(user);
-          }}
-        />
-      </QueryState>
+          },
+        }}
+      />
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={`Edit ${editing?.email ?? 'user'}`} size="lg">
         {editing && <EditUser session={session} user={editing} onDone={() => setEditing(null)} />}
       </Modal>
@@ -87,70 +63,6 @@ export function UsersPanel({ session }: { session: SessionView }) {
         Delete {deleting?.email}? Their runs stay; they can no longer sign in.
       </ConfirmModal>
     </Stack>
-  );
-}
-
-/** `selfId` is the signed-in user, whom the table does not offer to delete; `toggling` the user being enabled or disabled. */
-function UsersTable({
-  users,
-  selfId,
-  toggling,
-  onEdit,
-  onToggle,
-  onDelete,
-}: {
-  users: readonly UserView[];
-  selfId: number;
-  toggling: number | null;
-  onEdit(user: UserView): void;
-  onToggle(user: UserView): void;
-  onDelete(user: UserView): void;
-}) {
-  const now = Date.now();
-  return (
-    <Table striped highlightOnHover data-testid="users-table">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>User</Table.Th>
-          <Table.Th>Role</Table.Th>
-          <Table.Th>Business</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>Last sign-in</Table.Th>
-          <Table.Th ta="right">Actions</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {users.map((user) => (
-          <Table.Tr key={user.id} data-testid={`user-row-${user.id}`}>
-            <Table.Td>
-              <Text size="sm">{user.email}</Text>
-              {user.displayName && (
-                <Text size="xs" c="dimmed">
-                  {user.displayName}
-                </Text>
-              )}
-            </Table.Td>
-            <Table.Td data-testid={`user-role-${user.id}`}>{ROLE_LABELS[user.role]}</Table.Td>
-            <Table.Td data-testid={`user-business-${user.id}`}>{user.businessName ?? <Text span c="dimmed">—</Text>}</Table.Td>
-            <Table.Td data-testid={`user-status-${user.id}`}>
-              <Group gap={4}>
-                {user.disabled ? <Badge color="gray">Disabled</Badge> : <Badge color="teal">Active</Badge>}
-                {user.lockedUntil !== null && user.lockedUntil > now && <Badge color="orange">Locked</Badge>}
-                {!user.hasPassword && <Badge color="yellow">No password</Badge>}
-              </Group>
-            </Table.Td>
-            <Table.Td>{formatDateTime(user.lastLoginAt)}</Table.Td>
-            <Table.Td>
-              <RowActions
-                edit={{ label: 'Edit', testId: `user-edit-${user.id}`, onClick: () => onEdit(user) }}
-                toggle={{ label: user.disabled ? 'Enable' : 'Disable', testId: `user-toggle-${user.id}`, loading: toggling === user.id, onClick: () => onToggle(user) }}
-                remove={{ testId: `user-delete-${user.id}`, disabled: user.id === selfId, onClick: () => onDelete(user) }}
-              />
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
   );
 }
 

@@ -30,6 +30,25 @@ export function QueryState({ pending, error, empty, emptyText, children }: { pen
   );
 }
 
+/** What "Load more" needs of a list paged by keyset (an infinite query). */
+interface PagedList {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage(): unknown;
+}
+
+/** "Load more" under a list, while it has a next page. */
+export function LoadMore({ list, testId }: { list: PagedList; testId: string }) {
+  if (!list.hasNextPage) return null;
+  return (
+    <Group justify="center">
+      <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid={testId}>
+        Load more
+      </Button>
+    </Group>
+  );
+}
+
 /** A failed change's sentence, shown like a form's refusal. */
 export function MutationError({ error, testId }: { error: unknown; testId?: string }) {
   return <FormRefusal refusal={error ? errorMessage(error) : null} testId={testId} />;

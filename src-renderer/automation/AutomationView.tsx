@@ -8,7 +8,7 @@ import { mayTrigger } from '../lib/permissions';
 import { navigate, type Route } from '../lib/router';
 import { authKeys } from '../queries/keys';
 import { isApiError } from '../queries/client';
-import { useUsers } from '../queries/users';
+import { useUserByEmail } from '../queries/users';
 import { useActiveRuns, useJobStats, useJobTypes, useRecentRuns, useRunHistory, ACTIVE_LIMIT } from '../queries/jobs';
 import { CancelConfirm } from '../runs/CancelConfirm';
 import { RunDetailDrawer } from '../runs/RunDetail';
@@ -117,7 +117,9 @@ function useAutomationQuery(route: Props['route']) {
 
 /** The view's queries: stats over the time range, active and recent runs, the job types, and the history with its loaded ids. */
 function useAutomationData(state: AutomationQuery, isSystemAdmin: boolean) {
-  const users = useUsers(isSystemAdmin && state.triggeredBy.includes('@'));
+  // A system admin filtering by an email: the one account with it, so the history filters by its id.
+  const triggeredBy = state.triggeredBy.trim();
+  const byEmail = useUserByEmail(isSystemAdmin && triggeredBy.includes('@') ? triggeredBy : null);
   const minute = useMinuteTick();
   // `minute` is a dependency on purpose: a preset range moves with the clock.
   const statsRange = useMemo(() => ({ ...rangeBounds(state.range), timeZone: TIME_ZONE }), [state.range, minute]);
@@ -128,8 +130,8 @@ function useAutomationData(state: AutomationQuery, isSystemAdmin: boolean) {
   const recent = useRecentRuns();
   const types = useJobTypes();
   const historyInput = useMemo(
-    () => historyQuery(state, (email) => users.data?.find((user) => user.email === email.toLowerCase())?.id),
-    [state, users.data],
+    () => historyQuery(state, (email) => (byEmail.data?.email.toLowerCase() === email.toLowerCase() ? byEmail.data.id : undefined)),
+    [state, byEmail.data],
   );
   const history = useRunHistory(historyInput);
   const loadedIds = useMemo(() => history.data?.pages.flatMap((page) => page.runs.map((run) => run.id)) ?? [], [history.data]);

@@ -1,4 +1,5 @@
 // Query keys, one factory per domain. Invalidation works on prefixes: `jobKeys.all` covers every jobs query.
+import { type UserFilters } from '../../src-shared/schemas/accounts';
 import { type ListJobRunsInput } from '../../src-shared/schemas/jobs';
 
 export type HistoryQuery = Pick<ListJobRunsInput, 'filters' | 'sort'>;
@@ -18,7 +19,9 @@ export const businessKeys = {
 
 export const userKeys = {
   all: ['users'] as const,
-  list: () => [...userKeys.all, 'list'] as const,
+  list: (filters: UserFilters) => [...userKeys.all, 'list', filters] as const,
+  search: (text: string) => [...userKeys.all, 'search', text] as const,
+  byEmail: (email: string) => [...userKeys.all, 'email', email] as const,
 };
 
 export const jobKeys = {

@@ -1,7 +1,7 @@
 // Accounts, sessions, businesses and users as they cross the IPC boundary.
 import { z } from 'zod';
 import { USER_ROLES } from '../domain';
-import { countSchema, emailSchema, epochMsSchema, idSchema, nameSchema, passwordSchema } from './common';
+import { countSchema, emailSchema, epochMsSchema, idSchema, MAX_EMAIL_LENGTH, nameSchema, passwordSchema } from './common';
 
 export const userRoleSchema = z.enum(USER_ROLES);
 
@@ -42,6 +42,37 @@ export const userSchema = z.strictObject({
   lastLoginAt: epochMsSchema.nullable(),
 });
 export type UserView = z.output<typeof userSchema>;
+
+/** The most users one page of users.list holds. */
+export const MAX_USERS_PAGE = 200;
+/** The longest text users.list searches for. */
+export const MAX_USER_SEARCH = 200;
+
+/**
+ * The users the caller may manage, by email (without case), in keyset pages. Each filter narrows; a business
+ * admin's list is their own business's members and business admins whatever the filters (naming another
+ * business, or users without one, is FORBIDDEN).
+ */
+export const listUsersInput = z.strictObject({
+  filters: z
+    .strictObject({
+      /** A part of the email or the display name, ASCII case-insensitive; blank searches nothing. */
+      search: z.string().trim().max(MAX_USER_SEARCH).optional(),
+      /** The account with exactly this email, without case (the history's triggered-by filter resolves one). */
+      email: z.string().trim().min(1).max(MAX_EMAIL_LENGTH).optional(),
+      role: userRoleSchema.optional(),
+      /** One business's users; null: users linked to no business. */
+      businessId: idSchema.nullable().optional(),
+    })
+    .default({}),
+  cursor: z.string().max(512).nullable().default(null),
+  limit: z.number().int().min(1).max(MAX_USERS_PAGE).default(50),
+});
+export type ListUsersInput = z.output<typeof listUsersInput>;
+export type UserFilters = ListUsersInput['filters'];
+/** One page, the cursor of the next (null on the last), and how many users match the filters in all. */
+export const userPageSchema = z.strictObject({ users: z.array(userSchema), nextCursor: z.string().nullable(), total: countSchema });
+export type UserPageView = z.output<typeof userPageSchema>;
 
 /** The signed-in user and where they are looking. */
 export const sessionSchema = z.strictObject({

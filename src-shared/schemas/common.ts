@@ -9,7 +9,9 @@ export const emptyInput = z.strictObject({});
 
 /** A name a person types: trimmed, 1–100 characters. */
 export const nameSchema = z.string().trim().min(1).max(100);
-export const emailSchema = z.string().trim().toLowerCase().max(254).email();
+/** The longest email an address may have (RFC 5321). */
+export const MAX_EMAIL_LENGTH = 254;
+export const emailSchema = z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).email();
 /** Local account passwords: long enough to matter, short enough to hash quickly. */
 export const passwordSchema = z.string().min(10).max(200);
 /** An IANA time zone name; main checks it exists. */

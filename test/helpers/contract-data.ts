@@ -31,12 +31,15 @@ export interface TestUser {
 
 let userCounter = 0;
 
-export function insertUser(db: AppDatabase, user: { role: UserRole; businessId: number | null; email?: string; disabled?: boolean }): TestUser {
+export function insertUser(
+  db: AppDatabase,
+  user: { role: UserRole; businessId: number | null; email?: string; displayName?: string | null; disabled?: boolean },
+): TestUser {
   const email = user.email ?? `${user.role.replace('_', '-')}-${++userCounter}@example.test`;
   const id = Number(
     db.sqlite
-      .prepare('INSERT INTO users (email, role, business_id, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(email, user.role, user.businessId, sharedHash, Date.now(), user.disabled ? Date.now() : null).lastInsertRowid,
+      .prepare('INSERT INTO users (email, display_name, role, business_id, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(email, user.displayName ?? null, user.role, user.businessId, sharedHash, Date.now(), user.disabled ? Date.now() : null).lastInsertRowid,
   );
   return { id, email, role: user.role, businessId: user.businessId };
 }

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { login } from '../../src-main/accounts/accounts';
-import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser } from '../../src-main/accounts/users';
+import { listUsers } from '../../src-main/accounts/user-list';
+import { listUsersInput } from '../../src-shared/schemas/accounts';
+import { createUser, deleteUser, setUserDisabled, setUserPassword, updateUser } from '../../src-main/accounts/users';
 import { TEST_PASSWORD, actorFor, countAuditEvents, readUser, seedUser } from '../helpers/accounts';
 import { createTestDatabase, readAuditEvents, seedBusiness } from '../helpers/seed';
 
 const NEW_PASSWORD = 'a brand new password';
+/** The first page of users.list without filters. */
+const everyone = listUsersInput.parse({});
 
 /** Two businesses, each with a business admin and a member, and one system admin. */
 async function organisation() {
@@ -41,7 +45,7 @@ describe('who may manage users', () => {
   it('a member may not list or change anyone, not even themselves', async () => {
     const { db, acme, acmeMember, acmeAdmin } = await organisation();
     const member = actorFor(acmeMember);
-    await expectRefused(db, 'FORBIDDEN', () => listUsers(db, member));
+    await expectRefused(db, 'FORBIDDEN', () => listUsers(db, member, everyone));
     await expectRefused(db, 'FORBIDDEN', () =>
       createUser(db, member, { email: 'new@acme.test', password: NEW_PASSWORD, role: 'member', businessId: acme.id }),
     );
@@ -54,12 +58,12 @@ describe('who may manage users', () => {
   it('a business admin sees only the members and admins of their own business', async () => {
     const { db, acme, acmeAdmin } = await organisation();
     await seedUser(db, { email: 'linked-root@example.test', role: 'system_admin', businessId: acme.id });
-    expect(listUsers(db, actorFor(acmeAdmin)).map((u) => u.email)).toEqual(['ann@acme.test', 'boss@acme.test']);
+    expect(listUsers(db, actorFor(acmeAdmin), everyone).users.map((u) => u.email)).toEqual(['ann@acme.test', 'boss@acme.test']);
   });
 
   it('a system admin sees everyone, by email, with their business names', async () => {
     const { db, root } = await organisation();
-    const all = listUsers(db, actorFor(root));
+    const all = listUsers(db, actorFor(root), everyone).users;
     expect(all.map((u) => [u.email, u.businessName])).toEqual([
       ['ann@acme.test', 'Acme'],
       ['bob@globex.test', 'Globex'],
@@ -104,7 +108,7 @@ describe('who may manage users', () => {
   it('a business admin without a business manages nobody', async () => {
     const { db } = await organisation();
     const stray = await seedUser(db, { role: 'business_admin', businessId: null });
-    await expectRefused(db, 'FORBIDDEN', () => listUsers(db, actorFor(stray)));
+    await expectRefused(db, 'FORBIDDEN', () => listUsers(db, actorFor(stray), everyone));
   });
 });
 

@@ -10,7 +10,8 @@ import {
   renameBusiness,
   setBusinessDisabled,
 } from '../../accounts/businesses';
-import { createUser, deleteUser, listUsers, setUserDisabled, setUserPassword, updateUser, userIdsInBusiness } from '../../accounts/users';
+import { listUsers } from '../../accounts/user-list';
+import { createUser, deleteUser, setUserDisabled, setUserPassword, updateUser, userIdsInBusiness } from '../../accounts/users';
 import { type ChannelDeps, type HandlersOf, publishAccountsChanged, publishTablesChanged } from './common';
 
 export function businessChannels({ db, events }: Pick<ChannelDeps, 'db' | 'events'>): HandlersOf<'businesses'> {
@@ -48,7 +49,7 @@ export function businessChannels({ db, events }: Pick<ChannelDeps, 'db' | 'event
 
 export function userChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'users'> {
   return {
-    'users.list': (_input, { actor }) => listUsers(db, actor),
+    'users.list': (input, { actor }) => listUsers(db, actor, input),
     'users.create': async (input, { actor }) => {
       const user = await createUser(db, actor, input);
       publishTablesChanged(events, 'users');
