@@ -1,5 +1,6 @@
 // Recording who did what. The table is append-only (triggers refuse UPDATE and DELETE).
 import type { UserRole } from '../../src-shared/domain';
+import type { AuditTargetType } from '../../src-shared/schemas/audit';
 import type { AppDatabase } from '../db/connection';
 import { auditEvents } from '../db/schema';
 
@@ -17,7 +18,7 @@ export function userAuditActor(actor: { userId: number; email: string; role: Use
 export interface AuditEventInput {
   actor: AuditActor;
   action: string;
-  target?: { type: string; id: string | number | null };
+  target?: { type: AuditTargetType; id: string | number | null };
   /** The business the target belongs to; null for system-wide targets. */
   businessId?: number | null;
   details?: Record<string, unknown>;

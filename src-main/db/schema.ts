@@ -272,7 +272,11 @@ export const auditEvents = sqliteTable(
     index('audit_events_at_idx').on(t.at),
     index('audit_events_business_at_idx').on(t.businessId, t.at),
     index('audit_events_action_at_idx').on(t.action, t.at),
-    index('audit_events_target_idx').on(t.targetType, t.targetId),
+    // The audit log's actor and target filters, each read newest first by `at` without a sort; the one target's
+    // index also serves a run's timeline (oldest first).
+    index('audit_events_actor_at_idx').on(t.actorUserId, t.at).where(sql`${t.actorUserId} IS NOT NULL`),
+    index('audit_events_target_at_idx').on(t.targetType, t.at),
+    index('audit_events_one_target_at_idx').on(t.targetType, t.targetId, t.at),
     check('audit_events_details_json', sql`json_valid(${t.details})`),
   ],
 );

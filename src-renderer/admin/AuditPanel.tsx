@@ -1,38 +1,15 @@
-// The audit log: business admins see their business's events, system admins all. Filters by action (a
-// trailing * matches a prefix, several separated by commas) and time; pages with keyset cursors.
-import { ActionIcon, Badge, Button, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { Fragment, useMemo, useState } from 'react';
-import { type AuditEventView } from '../../src-shared/schemas/audit';
+// The audit log: business admins see their business's events, system admins all. Filters by action, actor, target
+// and time (AuditFilters.tsx); a row's actor or target filters by it. Pages with keyset cursors.
+import { ActionIcon, Anchor, Badge, Code, Stack, Table, Text } from '@mantine/core';
+import { Fragment, useMemo } from 'react';
+import { AUDIT_TARGET_TYPES, type AuditEventView, type AuditTargetType } from '../../src-shared/schemas/audit';
 import { formatDateTime } from '../lib/format';
-import { localToMs, TimeRangeFields } from '../lib/time-range';
-import { useAuditEvents, type AuditFilters } from '../queries/admin';
+import { useAuditEvents } from '../queries/admin';
 import { useViewLoaded } from '../stores/ui';
-import { QueryState, ROLE_LABELS } from './common';
+import { AuditToolbar, type AuditTarget, useAuditFilters } from './AuditFilters';
+import { LoadMore, QueryState, ROLE_LABELS } from './common';
 import { useExpandedRows } from './expanded-rows';
-
-/** The filter fields as typed, and the filters the query reads (the action list after a pause in typing). */
-function useAuditFilters() {
-  const [actionText, setActionText] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [debouncedAction] = useDebouncedValue(actionText, 300);
-  const filters = useMemo<AuditFilters>(() => {
-    const actions = debouncedAction
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean);
-    const fromMs = localToMs(from);
-    const toMs = localToMs(to);
-    return { ...(actions.length ? { actions } : {}), ...(fromMs !== undefined ? { from: fromMs } : {}), ...(toMs !== undefined ? { to: toMs } : {}) };
-  }, [debouncedAction, from, to]);
-  const clear = () => {
-    setActionText('');
-    setFrom('');
-    setTo('');
-  };
-  return { actionText, setActionText, from, setFrom, to, setTo, clear, filters, typing: debouncedAction !== actionText };
-}
+import { type PickedUser } from './UserPicker';
 
 export function AuditPanel() {
   const fields = useAuditFilters();
@@ -46,42 +23,29 @@ export function AuditPanel() {
     <Stack>
       <AuditToolbar fields={fields} />
       <QueryState pending={audit.isPending} error={audit.error} empty={events.length === 0} emptyText="No audit events match.">
-        <AuditTable events={events} loaded={settled && !fields.typing} expanded={expanded} onToggle={toggle} />
+        <AuditTable events={events} loaded={settled && !fields.typing} expanded={expanded} onToggle={toggle} filterBy={{ actor: fields.setActor, target: fields.setTarget }} />
       </QueryState>
-      {audit.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" onClick={() => void audit.fetchNextPage()} loading={audit.isFetchingNextPage} data-testid="audit-load-more">
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore list={audit} testId="audit-load-more" />
     </Stack>
   );
 }
 
-/** The action and time filters, and a button that clears them. */
-function AuditToolbar({ fields }: { fields: ReturnType<typeof useAuditFilters> }) {
-  return (
-    <Group align="flex-end">
-      <TextInput
-        label="Action"
-        description="Exact, or a prefix such as job.*; several separated by commas"
-        placeholder="job.*"
-        value={fields.actionText}
-        onChange={(event) => fields.setActionText(event.currentTarget.value)}
-        data-testid="audit-filter-action"
-        style={{ flex: 1 }}
-      />
-      <TimeRangeFields from={fields.from} to={fields.to} onFrom={fields.setFrom} onTo={fields.setTo} testIdPrefix="audit-filter" />
-      <Button variant="default" data-testid="audit-filter-clear" onClick={fields.clear}>
-        Clear
-      </Button>
-    </Group>
-  );
+/** A row's actor or target, chosen as the filter. */
+interface FilterBy {
+  actor(user: PickedUser): void;
+  target(target: AuditTarget): void;
 }
 
-/** `loaded` is false while a filter is typed or a new first page loads (the table's data-state, which tests wait on). */
-function AuditTable({ events, loaded, expanded, onToggle }: { events: readonly AuditEventView[]; loaded: boolean; expanded: ReadonlySet<number>; onToggle(id: number): void }) {
+interface TableProps {
+  events: readonly AuditEventView[];
+  /** False while a filter is typed or a new first page loads (the table's data-state, which tests wait on). */
+  loaded: boolean;
+  expanded: ReadonlySet<number>;
+  onToggle(id: number): void;
+  filterBy: FilterBy;
+}
+
+function AuditTable({ events, loaded, expanded, onToggle, filterBy }: TableProps) {
   return (
     <Table striped data-testid="audit-table" data-state={loaded ? 'loaded' : 'loading'}>
       <Table.Thead>
@@ -97,14 +61,14 @@ function AuditTable({ events, loaded, expanded, onToggle }: { events: readonly A
       </Table.Thead>
       <Table.Tbody>
         {events.map((event) => (
-          <AuditRow key={event.id} event={event} expanded={expanded.has(event.id)} onToggle={() => onToggle(event.id)} />
+          <AuditRow key={event.id} event={event} expanded={expanded.has(event.id)} onToggle={() => onToggle(event.id)} filterBy={filterBy} />
         ))}
       </Table.Tbody>
     </Table>
   );
 }
 
-function AuditRow({ event, expanded, onToggle }: { event: AuditEventView; expanded: boolean; onToggle(): void }) {
+function AuditRow({ event, expanded, onToggle, filterBy }: { event: AuditEventView; expanded: boolean; onToggle(): void; filterBy: FilterBy }) {
   const details = Object.entries(event.details);
   const summary = details
     .slice(0, 3)
@@ -121,14 +85,22 @@ function AuditRow({ event, expanded, onToggle }: { event: AuditEventView; expand
           )}
         </Table.Td>
         <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.at)}</Table.Td>
-        <Table.Td>{event.actorLabel}</Table.Td>
+        <Table.Td>
+          {event.actorUserId === null ? (
+            event.actorLabel
+          ) : (
+            <FilterLink label={event.actorLabel} title="Show only this actor’s events" testId={`audit-actor-${event.id}`} onClick={() => filterBy.actor({ id: event.actorUserId!, label: event.actorLabel })} />
+          )}
+        </Table.Td>
         <Table.Td>{event.actorRole ? (ROLE_LABELS[event.actorRole as keyof typeof ROLE_LABELS] ?? event.actorRole) : '—'}</Table.Td>
         <Table.Td>
           <Badge variant="light" tt="none">
             {event.action}
           </Badge>
         </Table.Td>
-        <Table.Td>{event.targetType ? `${event.targetType}${event.targetId ? ` ${event.targetId}` : ''}` : '—'}</Table.Td>
+        <Table.Td>
+          <TargetCell event={event} onFilter={filterBy.target} />
+        </Table.Td>
         <Table.Td>
           <Text size="xs" c="dimmed" lineClamp={1} maw={360}>
             {summary}
@@ -147,4 +119,26 @@ function AuditRow({ event, expanded, onToggle }: { event: AuditEventView; expand
       )}
     </Fragment>
   );
+}
+
+/** A value in a row that, clicked, filters the log by it. */
+function FilterLink({ label, title, testId, onClick }: { label: string; title: string; testId: string; onClick(): void }) {
+  return (
+    <Anchor component="button" type="button" size="sm" title={title} onClick={onClick} data-testid={testId}>
+      {label}
+    </Anchor>
+  );
+}
+
+const isTargetType = (type: string): type is AuditTargetType => (AUDIT_TARGET_TYPES as readonly string[]).includes(type);
+
+/** The target as recorded; one the filter can name is a link to its events. A user's label is the email the event recorded. */
+function TargetCell({ event, onFilter }: { event: AuditEventView; onFilter(target: AuditTarget): void }) {
+  const { targetType: type, targetId: id } = event;
+  if (type === null) return <>—</>;
+  const text = `${type}${id ? ` ${id}` : ''}`;
+  if (id === null || !isTargetType(type)) return <>{text}</>;
+  const email = event.details.email;
+  const label = type === 'user' && typeof email === 'string' ? email : null;
+  return <FilterLink label={text} title="Show only this target’s events" testId={`audit-target-${event.id}`} onClick={() => onFilter({ type, id, label })} />;
 }

@@ -5,7 +5,7 @@ import { type Channel } from '../../src-shared/channels';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
 import { callOrThrow, useClient } from './client';
 import { usePreview } from './preview';
-import { appKeys, auditKeys, authKeys, businessKeys, jobKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
+import { appKeys, auditKeys, type AuditFilters, authKeys, businessKeys, jobKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -71,12 +71,6 @@ export function useCronPreview(cron: string, timeZone: string) {
 }
 
 // ---- Audit log --------------------------------------------------------------------------------------
-
-export interface AuditFilters {
-  actions?: string[];
-  from?: number;
-  to?: number;
-}
 
 export function useAuditEvents(filters: AuditFilters) {
   const client = useClient();

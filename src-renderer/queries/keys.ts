@@ -1,6 +1,10 @@
 // Query keys, one factory per domain. Invalidation works on prefixes: `jobKeys.all` covers every jobs query.
 import { type UserFilters } from '../../src-shared/schemas/accounts';
+import { type ListAuditEventsInput } from '../../src-shared/schemas/audit';
 import { type ListJobRunsInput } from '../../src-shared/schemas/jobs';
+
+/** The audit log's filters, as audit.list takes them. */
+export type AuditFilters = ListAuditEventsInput['filters'];
 
 export type HistoryQuery = Pick<ListJobRunsInput, 'filters' | 'sort'>;
 
@@ -50,7 +54,7 @@ export const scheduleKeys = {
 
 export const auditKeys = {
   all: ['audit'] as const,
-  list: (filters: { actions?: string[]; from?: number; to?: number }) => [...auditKeys.all, 'list', filters] as const,
+  list: (filters: AuditFilters) => [...auditKeys.all, 'list', filters] as const,
 };
 
 export const metricsKeys = {

@@ -17,13 +17,27 @@ export const auditEventSchema = z.strictObject({
 });
 export type AuditEventView = z.output<typeof auditEventSchema>;
 
+/** What an audit event can be about: a run, several runs at once, a schedule, a user, a business, a file, a switcher scope. */
+export const AUDIT_TARGET_TYPES = ['job_run', 'job_runs', 'schedule', 'user', 'business', 'file', 'scope'] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+/** The longest target id the filter takes (a file's path is the longest kind). */
+export const MAX_AUDIT_TARGET_ID = 1000;
+
 export const listAuditEventsInput = z.strictObject({
   filters: z
     .strictObject({
       actions: z.array(z.string().min(1).max(100)).max(50).optional(),
-      actorUserId: idSchema.optional(),
+      actorUserId: idSchema.optional().meta({ title: 'Actor' }),
+      /** The events about targets of this type; with targetId, about that one target. */
+      targetType: z.enum(AUDIT_TARGET_TYPES).optional().meta({ title: 'Target type' }),
+      /** As recorded: a run's, user's, business's or schedule's id, a file's name, a scope's kind. */
+      targetId: z.string().trim().min(1).max(MAX_AUDIT_TARGET_ID).optional().meta({ title: 'Target' }),
       from: epochMsSchema.optional(),
       to: epochMsSchema.optional(),
+    })
+    .refine((filters) => filters.targetId === undefined || filters.targetType !== undefined, {
+      message: 'needs a target type',
+      path: ['targetId'],
     })
     .default({}),
   cursor: z.string().max(512).nullable().default(null),

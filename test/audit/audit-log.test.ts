@@ -8,6 +8,7 @@ import type { TenantScope } from '../../src-shared/tenancy';
 import type { UserRole } from '../../src-shared/domain';
 import { auditEventPageSchema, listAuditEventsInput, type AuditEventView } from '../../src-shared/schemas/audit';
 import { createTestDatabase, insertRuns, seedBusiness } from '../helpers/seed';
+import { fieldIssuesOf } from '../../src-shared/field-issues';
 
 let nextUserId = 1;
 function actorOf(role: UserRole, businessId: number | null, businessDisabled = false): Actor {
@@ -161,6 +162,19 @@ describe('listAuditEvents: filters', () => {
     expect(ids(allPages(db, sysAdmin, { filters: { from: 4_500 } }))).toEqual([e.upperCase, e.jobxLookalike, e.systemJob]);
     expect(ids(allPages(db, sysAdmin, { filters: { to: 1_500 } }))).toEqual([e.acmeTrigger]);
     expect(() => list(db, sysAdmin, { filters: { from: 3_000, to: 3_000 } })).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+  });
+
+  it('filters by target: every event about a type of target, or about one target; within the reach', async () => {
+    const { db, sysAdmin, acmeAdmin, events: e } = await world();
+    const acmeBusiness = recordAuditEvent(db, { actor: appActor, action: 'business.rename', target: { type: 'business', id: 1 }, at: 6_000 });
+    expect(ids(allPages(db, sysAdmin, { filters: { targetType: 'job_run' } }))).toEqual([e.systemJob, e.acmeCancel, e.globexTrigger, e.acmeTrigger]);
+    expect(ids(allPages(db, sysAdmin, { filters: { targetType: 'job_run', targetId: '1' } }))).toEqual([e.acmeCancel, e.acmeTrigger]);
+    expect(ids(allPages(db, sysAdmin, { filters: { targetType: 'business', targetId: '1' } }))).toEqual([acmeBusiness]);
+    expect(ids(allPages(db, sysAdmin, { filters: { targetType: 'user', targetId: '1' } }))).toEqual([]);
+    // A filter narrows the reach, never widens it: run 2 and 3 are Globex's and system-wide.
+    expect(ids(allPages(db, acmeAdmin, { filters: { targetType: 'job_run' } }))).toEqual([e.acmeCancel, e.acmeTrigger]);
+    expect(ids(allPages(db, acmeAdmin, { filters: { targetType: 'job_run', targetId: '2' } }))).toEqual([]);
+    expect(fieldIssuesOf(listAuditEventsInput, { filters: { targetId: '1' } })).toEqual([{ path: 'filters.targetId', message: 'Target needs a target type.' }]);
   });
 
   it('refuses a cursor that is not one of its own', async () => {

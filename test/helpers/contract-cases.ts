@@ -123,6 +123,11 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'an unknown filter', input: { filters: { tenantId: 2 } } },
     { why: 'a cursor that is not one', input: { cursor: 'not-a-cursor' } },
   ],
+  'audit.list': [
+    { why: 'a target id without its type', input: { filters: { targetId: '1' } } },
+    { why: 'an unknown target type', input: { filters: { targetType: 'password' } } },
+    { why: 'actor id 0', input: { filters: { actorUserId: 0 } } },
+  ],
   'exports.download': [
     { why: 'a path out of the exports folder', input: { fileName: '../automation.db' } },
     { why: 'a name the app never gives an export', input: { fileName: 'automation.db' } },

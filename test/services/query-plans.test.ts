@@ -2,9 +2,9 @@
 // every statement it runs with the values it binds, and holds SQLite's plan for it to a rule. It fails when
 // a query falls back to a full scan or a temp B-tree sort, and prints the SQL and the whole plan.
 //
-// How statements are captured: like the default-history test in job-runs.test.ts, but one level lower.
-// Instead of spying on db.sqlite.prepare, the execution methods of better-sqlite3's Statement prototype
-// (run/get/all/iterate) are spied on for the duration of the call. That gives the SQL (statement.source)
+// How statements are captured (test/helpers/query-plans.ts): like the default-history test in job-runs.test.ts,
+// but one level lower. Instead of spying on db.sqlite.prepare, the execution methods of better-sqlite3's Statement
+// prototype (run/get/all/iterate) are spied on for the duration of the call. That gives the SQL (statement.source)
 // AND the parameter values actually bound, and it also sees statements a service prepared once and cached.
 // The values matter: this better-sqlite3 is built with SQLITE_ENABLE_STAT4, so once statistics exist the
 // planner may choose differently for different values (a large business vs a small one, a rare status).
@@ -48,8 +48,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { openAppDatabase } from '../../src-main/startup';
@@ -63,6 +62,7 @@ import type { RunStatus, RunTrigger } from '../../src-shared/domain';
 import { listJobRunsInput, type JobRunPageView } from '../../src-shared/schemas/jobs';
 import { insertRuns, seedBusiness, seedUser, type SeedOwner, type SeedRun } from '../helpers/seed';
 import { MIGRATIONS_FOLDER } from '../helpers/temp';
+import { captureStatements, explain, formatPlan, type PlanRow } from '../helpers/query-plans';
 
 const VERBOSE = process.env.QUERY_PLANS_VERBOSE === '1';
 const INCLUDE_GAPS = process.env.QUERY_PLANS_INCLUDE_GAPS === '1';
@@ -206,66 +206,6 @@ const VARIANTS: Variant[] = [
     },
   },
 ];
-
-// ---- Capturing what a service runs ----------------------------------------------------------------------
-
-interface Captured {
-  sql: string;
-  params: unknown[];
-}
-
-const EXECUTION_METHODS = ['run', 'get', 'all', 'iterate'] as const;
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA)\b/i;
-
-/** Every statement `work` executes, with the values it binds; transaction control and pragmas left out. */
-function captureStatements(db: AppDatabase, work: () => unknown): Captured[] {
-  const proto = Object.getPrototypeOf(db.sqlite.prepare('SELECT 1')) as Database.Statement;
-  const captured: Captured[] = [];
-  const spies = EXECUTION_METHODS.map((method) => {
-    const original = proto[method] as (...args: unknown[]) => unknown;
-    return vi.spyOn(proto, method).mockImplementation(function (this: Database.Statement, ...args: unknown[]) {
-      captured.push({ sql: this.source, params: args });
-      return original.apply(this, args);
-    } as never);
-  });
-  db.sqlite.exec('SAVEPOINT query_plan_case');
-  try {
-    work();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-    db.sqlite.exec('ROLLBACK TO query_plan_case');
-    db.sqlite.exec('RELEASE query_plan_case');
-  }
-  return captured.filter((statement) => !TRANSACTION_CONTROL.test(statement.sql));
-}
-
-// ---- Reading plans ----------------------------------------------------------------------------------------
-
-interface PlanRow {
-  id: number;
-  parent: number;
-  detail: string;
-}
-
-function explain(db: AppDatabase, statement: Captured): PlanRow[] {
-  const explained = db.sqlite.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`);
-  // Drizzle binds positionally; pad with NULLs should a statement have been bound ahead of execution.
-  const positional = statement.params.length === 1 && typeof statement.params[0] === 'object' && statement.params[0] !== null;
-  const wanted = (statement.sql.match(/\?/g) ?? []).length;
-  const params = positional || statement.params.length >= wanted ? statement.params : [...statement.params, ...Array<null>(wanted - statement.params.length).fill(null)];
-  return explained.all(...params) as PlanRow[];
-}
-
-function formatPlan(plan: PlanRow[]): string {
-  const depth = new Map<number, number>([[0, 0]]);
-  return plan
-    .map((row) => {
-      const level = (depth.get(row.parent) ?? 0) + 1;
-      depth.set(row.id, level);
-      return `${'  '.repeat(level + 1)}${row.detail}`;
-    })
-    .join('\n');
-}
 
 interface Schema {
   /** index name → its table, and the job_runs columns its WHERE constrains (a partial index), if any. */
