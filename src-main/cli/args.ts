@@ -130,7 +130,7 @@ Commands:
   info              Where the database is, its schema and SQLite versions, size, row counts, adoption record.
   migrate           Create the database, apply pending migrations (backing up first), or convert a
                     server-edition database in place (asks first on a terminal; --yes to skip the question).
-  check             Runs per business, system runs, orphan count and the newest orphans (--limit N, default 20).
+  check             Runs per business that has runs, system runs, orphan count and the newest orphans (--limit N, default 20).
                     With --suggest: the suggested assignments instead: orphans grouped by the business the
                     database's evidence names (former business id, or the triggering user's business), and why.
   delete-orphans    Delete orphaned runs: --all or --ids 1,2,3. Previews by default and changes nothing.

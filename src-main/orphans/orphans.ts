@@ -28,8 +28,10 @@ export type OrphanSelection = { kind: 'all' } | { kind: 'ids'; ids: number[] };
 // ---- Check and list ---------------------------------------------------------------------------------
 
 export interface RunsOverview {
-  /** Every business, with its run count (0 included), by name. */
+  /** The businesses that have runs, with their run counts, by name. */
   businesses: { id: number; name: string; disabled: boolean; runs: number }[];
+  /** How many businesses have no runs (left out of `businesses`). */
+  businessesWithoutRuns: number;
   systemRuns: number;
   orphans: number;
   newestOrphans: JobRunView[];
@@ -38,13 +40,11 @@ export interface RunsOverview {
 export function checkRuns(db: AppDatabase, options: { newestLimit?: number } = {}): RunsOverview {
   const runsByOwner = new Map(countJobRunsByOwner(db, { kind: 'all' }).map((o) => [`${o.scope}:${o.businessId}`, o.runs]));
   const runsOf = (scope: 'business' | 'system', businessId: number | null) => runsByOwner.get(`${scope}:${businessId}`) ?? 0;
+  const counted = listBusinesses(db).map((b) => ({ id: b.id, name: b.name, disabled: b.disabledAt !== null, runs: runsOf('business', b.id) }));
+  const businesses = counted.filter((business) => business.runs > 0);
   return {
-    businesses: listBusinesses(db).map((b) => ({
-      id: b.id,
-      name: b.name,
-      disabled: b.disabledAt !== null,
-      runs: runsOf('business', b.id),
-    })),
+    businesses,
+    businessesWithoutRuns: counted.length - businesses.length,
     systemRuns: runsOf('system', null),
     orphans: runsOf('business', null),
     newestOrphans: listJobRuns(db, ORPHANS, {

@@ -60,7 +60,7 @@ export function AssignStep({ total, selectedCount, selectedSelection, onBack, on
           <PreviewState preview={preview} errorTestId="assign-preview-error">
             {(data) => (
               <Text size="sm" data-testid="assign-preview">
-                <strong data-testid="assign-preview-count">{data.count}</strong> {data.count === 1 ? 'orphan' : 'orphans'} will be assigned to{' '}
+                <strong data-testid="assign-preview-count">{formatCount(data.count)}</strong> {data.count === 1 ? 'orphan' : 'orphans'} will be assigned to{' '}
                 <strong data-testid="assign-preview-business">{data.business.name}</strong>.
               </Text>
             )}

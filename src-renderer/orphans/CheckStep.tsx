@@ -2,6 +2,7 @@
 import { Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { type UseQueryResult } from '@tanstack/react-query';
 import { type RunsOverviewView } from '../../src-shared/schemas/orphans';
+import { plural } from '../../src-shared/text';
 import { formatCount } from '../lib/format';
 import { errorMessage } from '../queries/client';
 import { OrphanList } from './OrphanList';
@@ -65,7 +66,6 @@ export function CheckStep({ check, picked, onPick, selectedCount, onSuggest, onA
 export function CheckSummary({ check, before, testId }: { check: CheckQuery; before?: RunsOverviewView | undefined; testId: string }) {
   const data = check.data;
   const loaded = data !== undefined && !check.isFetching;
-  const previousRuns = new Map((before?.businesses ?? []).map((business) => [business.id, business.runs]));
   return (
     <Paper withBorder p="md" data-testid={testId} data-state={loaded ? 'loaded' : 'loading'}>
       <Stack gap="sm">
@@ -89,50 +89,7 @@ export function CheckSummary({ check, before, testId }: { check: CheckQuery; bef
                 testId="orphans-business-total"
               />
             </SimpleGrid>
-            <Table striped withTableBorder data-testid="orphans-businesses">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Business</Table.Th>
-                  <Table.Th ta="right">Runs</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.businesses.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={2}>
-                      <Text c="dimmed" size="sm">
-                        There are no businesses yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-                {data.businesses.map((business) => {
-                  const was = previousRuns.get(business.id);
-                  const delta = was === undefined ? 0 : business.runs - was;
-                  return (
-                    <Table.Tr key={business.id} data-testid={`orphans-business-row-${business.id}`}>
-                      <Table.Td>
-                        {business.name}{' '}
-                        {business.disabled && (
-                          <Badge size="xs" color="gray" variant="light">
-                            disabled
-                          </Badge>
-                        )}
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <span data-testid={`orphans-business-runs-${business.id}`}>{formatCount(business.runs)}</span>
-                        {delta !== 0 && (
-                          <Text span size="xs" c={delta > 0 ? 'teal' : 'red'} ml={6}>
-                            ({delta > 0 ? '+' : '−'}
-                            {formatCount(Math.abs(delta))})
-                          </Text>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
+            <BusinessRuns data={data} before={before} />
           </>
         )}
       </Stack>
@@ -147,7 +104,7 @@ function Stat({ label, value, previous, testId, warn }: { label: string; value: 
         {label}
       </Text>
       <Text size="xl" fw={700} c={warn ? 'yellow.8' : undefined} data-testid={testId}>
-        {value}
+        {formatCount(value)}
       </Text>
       {previous !== undefined && previous !== value && (
         <Text size="xs" c="dimmed">
@@ -155,5 +112,70 @@ function Stat({ label, value, previous, testId, warn }: { label: string; value: 
         </Text>
       )}
     </Paper>
+  );
+}
+
+/** The businesses that have runs, with what changed since `before`; one line for the rest. */
+function BusinessRuns({ data, before }: { data: RunsOverviewView; before: RunsOverviewView | undefined }) {
+  const previousRuns = new Map((before?.businesses ?? []).map((business) => [business.id, business.runs]));
+  return (
+    <>
+      {data.businesses.length > 0 && (
+        <Table striped withTableBorder data-testid="orphans-businesses">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Business</Table.Th>
+              <Table.Th ta="right">Runs</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {data.businesses.map((business) => {
+              // A business missing from the check before had no runs then.
+              const delta = before ? business.runs - (previousRuns.get(business.id) ?? 0) : 0;
+              return (
+                <Table.Tr key={business.id} data-testid={`orphans-business-row-${business.id}`}>
+                  <Table.Td>
+                    {business.name}{' '}
+                    {business.disabled && (
+                      <Badge size="xs" color="gray" variant="light">
+                        disabled
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <span data-testid={`orphans-business-runs-${business.id}`}>{formatCount(business.runs)}</span>
+                    {delta !== 0 && (
+                      <Text span size="xs" c={delta > 0 ? 'teal' : 'red'} ml={6}>
+                        ({delta > 0 ? '+' : '−'}
+                        {formatCount(Math.abs(delta))})
+                      </Text>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      <BusinessesWithoutRuns withRuns={data.businesses.length} withoutRuns={data.businessesWithoutRuns} />
+    </>
+  );
+}
+
+/** One line for the businesses the table leaves out, instead of a row of zeros each. */
+function BusinessesWithoutRuns({ withRuns, withoutRuns }: { withRuns: number; withoutRuns: number }) {
+  const text =
+    withRuns + withoutRuns === 0
+      ? 'There are no businesses yet.'
+      : withoutRuns === 0
+        ? null
+        : withRuns === 0
+          ? `None of the ${plural(withoutRuns, 'business', 'businesses')} has runs.`
+          : `${withoutRuns === 1 ? '1 other business has' : `${formatCount(withoutRuns)} other businesses have`} no runs.`;
+  if (text === null) return null;
+  return (
+    <Text size="sm" c="dimmed" data-testid="orphans-businesses-without-runs">
+      {text}
+    </Text>
   );
 }

@@ -52,7 +52,7 @@ export function DeleteStep({ total, selectedCount, selectedSelection, onBack, on
         <PreviewState preview={preview} errorTestId="delete-preview-error">
           {(data) => (
             <Text size="sm" data-testid="delete-preview">
-              <strong data-testid="delete-preview-count">{data.count}</strong> {data.count === 1 ? 'orphan' : 'orphans'} will be deleted.
+              <strong data-testid="delete-preview-count">{formatCount(data.count)}</strong> {data.count === 1 ? 'orphan' : 'orphans'} will be deleted.
             </Text>
           )}
         </PreviewState>

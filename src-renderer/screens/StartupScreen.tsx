@@ -4,6 +4,8 @@
 import { adoptionNextSteps, adoptionOutcomeLines } from '../../src-shared/adoption';
 import { type AppStatus, type DatabaseInfoView, type StartupFailureReason, type StartupSummary } from '../../src-shared/contract';
 import { type ErrorBody } from '../../src-shared/errors';
+import { plural } from '../../src-shared/text';
+import { formatCount } from '../lib/format';
 
 export type StartupView = { kind: 'loading' } | { kind: 'status'; status: AppStatus } | { kind: 'unreachable'; error: ErrorBody };
 
@@ -71,7 +73,7 @@ export function DatabaseFacts({ info, startup }: { info: DatabaseInfoView; start
           {COUNT_LABELS.map(([key, label]) => (
             <tr key={key}>
               <th scope="row">{label}</th>
-              <td data-testid={`count-${key}`}>{info.counts[key]}</td>
+              <td data-testid={`count-${key}`}>{formatCount(info.counts[key])}</td>
             </tr>
           ))}
         </tbody>
@@ -88,7 +90,7 @@ function OrphanNotice({ info }: { info: DatabaseInfoView }) {
       <p>
         {orphans === 0
           ? 'There are no orphaned runs.'
-          : `${orphans} orphaned ${orphans === 1 ? 'run belongs' : 'runs belong'} to no existing business. A system admin can assign them to a business or delete them.`}
+          : `${plural(orphans, 'orphaned run')} ${orphans === 1 ? 'belongs' : 'belong'} to no existing business. A system admin can assign them to a business or delete them.`}
       </p>
       {info.adoption && <AdoptionNextSteps adoption={info.adoption} />}
     </section>
@@ -102,8 +104,8 @@ function AdoptionSummary({ adoption }: { adoption: NonNullable<DatabaseInfoView[
   return (
     <>
       <p data-testid="adoption-summary">
-        Converted from the server edition ({revision}): {adoption.businesses} businesses, {adoption.users} users and{' '}
-        {adoption.runs} runs, every row kept.
+        Converted from the server edition ({revision}): {plural(adoption.businesses, 'business', 'businesses')}, {plural(adoption.users, 'user')} and{' '}
+        {plural(adoption.runs, 'run')}, every row kept.
       </p>
       <p>
         The original file was backed up to <code data-testid="adoption-backup-path">{adoption.backupPath}</code>.

@@ -21,9 +21,13 @@ export const orphansCheckInput = z.strictObject({
   newestLimit: z.number().int().min(1).max(100).default(20),
 });
 
-/** Runs per business (0 included, by name), system-wide runs, orphans, and the newest orphans. */
+/**
+ * Runs per business (the businesses that have runs, by name; how many have none), system-wide runs, orphans, and
+ * the newest orphans.
+ */
 export const runsOverviewSchema = z.strictObject({
   businesses: z.array(z.strictObject({ id: idSchema, name: z.string(), disabled: z.boolean(), runs: countSchema })),
+  businessesWithoutRuns: countSchema,
   systemRuns: countSchema,
   orphans: countSchema,
   newestOrphans: z.array(jobRunSchema),

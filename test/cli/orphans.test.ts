@@ -30,12 +30,15 @@ async function waitFor(condition: () => boolean): Promise<void> {
 }
 
 describe('cli check', () => {
-  it('shows runs per business, system runs, the orphan count and the newest orphans', async () => {
+  it('shows runs per business that has runs (and how many have none), system runs, the orphan count and the newest orphans', async () => {
     const { db, orphans } = await databaseWithOrphans();
+    seedBusiness(db, { name: 'Initech' });
     const { code, stdout } = await runCli(['check', '--db', db.path, '--limit', '2']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/4 {2}Acme Corp \(id \d+\)/);
     expect(stdout).toMatch(/2 {2}Globex/);
+    expect(stdout).not.toContain('Initech');
+    expect(stdout).toContain('and 1 business without runs');
     expect(stdout).toContain('System-wide runs: 3');
     expect(stdout).toContain('Orphans:          5');
     expect(stdout).toContain(`#${orphans[4]} `);

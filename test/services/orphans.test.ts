@@ -36,15 +36,16 @@ function backupsNextTo(db: AppDatabase): string[] {
 }
 
 describe('checking runs and orphans', () => {
-  it('reports runs per business (including none), system runs, orphans and the newest orphans', async () => {
+  it('reports runs per business that has runs, how many have none, system runs, orphans and the newest orphans', async () => {
     const { db, orphans } = await databaseWithOrphans();
     seedBusiness(db, { name: 'Initech' });
+    seedBusiness(db, { name: 'Hooli', disabled: true });
     const overview = checkRuns(db, { newestLimit: 2 });
     expect(overview.businesses.map((b) => [b.name, b.runs])).toEqual([
       ['Acme', 4],
       ['Globex', 2],
-      ['Initech', 0],
     ]);
+    expect(overview.businessesWithoutRuns).toBe(2);
     expect(overview.systemRuns).toBe(3);
     expect(overview.orphans).toBe(5);
     expect(overview.newestOrphans.map((r) => r.id)).toEqual([orphans[4], orphans[3]]);

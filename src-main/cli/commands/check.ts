@@ -1,6 +1,7 @@
 import type { JobRunView } from '../../../src-shared/schemas/jobs';
 import { suggestOrphanAssignments } from '../../orphans/suggestions';
-import { checkRuns } from '../../orphans/orphans';
+import { checkRuns, type RunsOverview } from '../../orphans/orphans';
+import { plural } from '../../../src-shared/text';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { withDatabase } from '../open-database';
@@ -17,9 +18,7 @@ export const check: Command = (context) =>
       return ExitCode.ok;
     }
     const overview = checkRuns(db, { newestLimit: context.args.limit ?? DEFAULT_NEWEST_ORPHANS });
-    const lines = ['Runs per business:'];
-    if (overview.businesses.length === 0) lines.push('  (no businesses)');
-    for (const b of overview.businesses) lines.push(`  ${String(b.runs).padStart(8)}  ${b.name} (id ${b.id})${b.disabled ? ' [disabled]' : ''}`);
+    const lines = ['Runs per business:', ...businessLines(overview)];
     lines.push(`System-wide runs: ${overview.systemRuns}`, `Orphans:          ${overview.orphans}`);
     if (overview.newestOrphans.length > 0) {
       lines.push(`Newest ${overview.newestOrphans.length} orphans:`, ...overview.newestOrphans.map(describeOrphan));
@@ -27,6 +26,15 @@ export const check: Command = (context) =>
     context.print(overview, lines);
     return ExitCode.ok;
   });
+
+/** The businesses with runs, then how many have none (rather than a line of zeros each). */
+function businessLines(overview: RunsOverview): string[] {
+  const { businesses, businessesWithoutRuns: idle } = overview;
+  if (businesses.length === 0 && idle === 0) return ['  (no businesses)'];
+  const lines = businesses.map((b) => `  ${String(b.runs).padStart(8)}  ${b.name} (id ${b.id})${b.disabled ? ' [disabled]' : ''}`);
+  if (idle > 0) lines.push(`  ${businesses.length === 0 ? '' : 'and '}${plural(idle, 'business', 'businesses')} without runs`);
+  return lines;
+}
 
 function describeOrphan(run: JobRunView): string {
   const from = run.orphanedFrom ? `, was business ${run.orphanedFrom}` : '';
