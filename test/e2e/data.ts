@@ -57,6 +57,47 @@ export async function buildTenantWorld(dbPath: string): Promise<TenantWorld> {
   });
 }
 
+/** How many more users a crowded world has: in Acme, in Globex, and linked to no business. */
+export const CROWD = { acme: 180, globex: 100, unlinked: 20 } as const;
+
+/**
+ * Users enough to page through, added to a tenant world: every seventh of a business is its business admin, every
+ * tenth is named "Dana …" (the rest have no display name), emails `person-001@acme.example` and so on.
+ */
+export async function addUserCrowd(dbPath: string, world: TenantWorld): Promise<TestUser[]> {
+  return withDatabase(dbPath, (db) =>
+    db.sqlite.transaction(() =>
+      (
+        [
+          ['acme', world.acme.id, CROWD.acme],
+          ['globex', world.globex.id, CROWD.globex],
+          ['nowhere', null, CROWD.unlinked],
+        ] as const
+      ).flatMap(([domain, businessId, count]) =>
+        Array.from({ length: count }, (_, i) =>
+          insertUser(db, {
+            role: businessId !== null && i % 7 === 0 ? 'business_admin' : 'member',
+            businessId,
+            email: `person-${String(i + 1).padStart(3, '0')}@${domain}.example`,
+            displayName: i % 10 === 3 ? `Dana ${domain} ${i + 1}` : null,
+          }),
+        ),
+      ),
+    )(),
+  );
+}
+
+/** Businesses without a single run, and more orphans (a minute apart, older than the world's runs): an adopted file's check. */
+export async function addIdleBusinessesAndOrphans(dbPath: string, counts: { businesses: number; orphans: number }): Promise<number[]> {
+  return withDatabase(dbPath, (db) =>
+    db.sqlite.transaction(() => {
+      const oldest = Date.now() - 7 * 86_400_000;
+      for (let i = 0; i < counts.orphans; i++) insertFinishedRun(db, 'orphan', i % 5 === 0 ? 'failed' : 'completed', oldest - i * 60_000);
+      return Array.from({ length: counts.businesses }, (_, i) => createBusiness(db, { name: `Quiet Shop ${String(i + 1).padStart(2, '0')}` }).id);
+    })(),
+  );
+}
+
 type RunOwner = { businessId: number } | 'system' | 'orphan';
 
 /** Orphans as adoption leaves them: business-scoped, no business. */
