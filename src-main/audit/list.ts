@@ -1,11 +1,11 @@
 // Reading the audit log: the list (audit.read: business admins their own business, system admins everything)
 // and one run's timeline. Writing is record.ts.
-import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { invalidField } from '../../src-shared/errors';
 import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/schemas/audit';
 import { requireReach, ownBusiness, type Actor } from '../access/policy';
 import type { AppDatabase } from '../db/connection';
-import { auditEvents, type AuditEventRow } from '../db/schema';
+import { auditEvents, businesses, jobSchedules, users, type AuditEventRow } from '../db/schema';
 import { getJobRun } from '../history/runs';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { isPositiveId, positionCursor, requirePageSize } from '../services/page-cursor';
@@ -13,7 +13,7 @@ import { isPositiveId, positionCursor, requirePageSize } from '../services/page-
 export const MAX_AUDIT_PAGE = 200;
 
 /** The one mapping from a stored event to what crosses the IPC boundary. */
-export function toAuditEventView(row: AuditEventRow): AuditEventView {
+function toAuditEventView(row: AuditEventRow, names: TargetNames): AuditEventView {
   return {
     id: row.id,
     at: row.at,
@@ -24,9 +24,53 @@ export function toAuditEventView(row: AuditEventRow): AuditEventView {
     action: row.action,
     targetType: row.targetType,
     targetId: row.targetId,
+    targetName: targetNameOf(row, names),
     businessId: row.businessId,
     details: row.details,
   };
+}
+
+/** The names of a page's user, business and schedule targets, read in one query per kind. */
+interface TargetNames {
+  user: Map<string, string>;
+  business: Map<string, string>;
+  schedule: Map<string, string>;
+}
+
+function targetNamesOf(db: AppDatabase, rows: readonly AuditEventRow[]): TargetNames {
+  const idsOf = (type: string) => [...new Set(rows.flatMap((row) => (row.targetType === type && row.targetId !== null && /^\d+$/.test(row.targetId) ? [Number(row.targetId)] : [])))];
+  const byId = (entries: { id: number; name: string }[]) => new Map(entries.map((entry) => [String(entry.id), entry.name]));
+  const userIds = idsOf('user');
+  const businessIds = idsOf('business');
+  const scheduleIds = idsOf('schedule');
+  return {
+    user: byId(userIds.length ? db.orm.select({ id: users.id, name: sql<string>`coalesce(${users.displayName}, ${users.email})` }).from(users).where(inArray(users.id, userIds)).all() : []),
+    business: byId(businessIds.length ? db.orm.select({ id: businesses.id, name: businesses.name }).from(businesses).where(inArray(businesses.id, businessIds)).all() : []),
+    schedule: byId(scheduleIds.length ? db.orm.select({ id: jobSchedules.id, name: jobSchedules.name }).from(jobSchedules).where(inArray(jobSchedules.id, scheduleIds)).all() : []),
+  };
+}
+
+function targetNameOf(row: AuditEventRow, names: TargetNames): string | null {
+  const id = row.targetId;
+  if (id === null) return null;
+  switch (row.targetType) {
+    case 'user':
+    case 'business':
+    case 'schedule':
+      return names[row.targetType].get(id) ?? null;
+    case 'job_run':
+      return `run #${id}`;
+    case 'file':
+      return id.split(/[\\/]/).pop() ?? id;
+    default:
+      return null;
+  }
+}
+
+/** A page of events as the contract shows them. */
+function toViews(db: AppDatabase, rows: readonly AuditEventRow[]): AuditEventView[] {
+  const names = targetNamesOf(db, rows);
+  return rows.map((row) => toAuditEventView(row, names));
 }
 
 // ---- The list -------------------------------------------------------------------------------------
@@ -57,7 +101,7 @@ export function listAuditEvents(
   const page = rows.slice(0, size);
   const last = page[page.length - 1];
   return {
-    events: page.map(toAuditEventView),
+    events: toViews(db, page),
     nextCursor: rows.length > size && last ? cursor.encode({ at: last.at, id: last.id }) : null,
   };
 }
@@ -132,11 +176,11 @@ function afterPosition({ at, id }: AuditPosition): SQL {
  */
 export function getRunAuditTrail(db: AppDatabase, scope: TenantScope, runId: number): AuditEventView[] {
   getJobRun(db, scope, runId);
-  return db.orm
+  const rows = db.orm
     .select()
     .from(auditEvents)
     .where(and(eq(auditEvents.targetType, 'job_run'), eq(auditEvents.targetId, String(runId))))
     .orderBy(asc(auditEvents.at), asc(auditEvents.id))
-    .all()
-    .map(toAuditEventView);
+    .all();
+  return toViews(db, rows);
 }

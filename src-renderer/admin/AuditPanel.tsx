@@ -132,11 +132,14 @@ function FilterLink({ label, title, testId, onClick }: { label: string; title: s
 
 const isTargetType = (type: string): type is AuditTargetType => (AUDIT_TARGET_TYPES as readonly string[]).includes(type);
 
-/** The target as recorded; one the filter can name is a link to its events. A user's label is the email the event recorded. */
+/**
+ * The target by its name now (a user, business or schedule; "run #6"; a file), else as recorded, for one since
+ * deleted; one the filter can name is a link to its events. A user's label is the email the event recorded.
+ */
 function TargetCell({ event, onFilter }: { event: AuditEventView; onFilter(target: AuditTarget): void }) {
   const { targetType: type, targetId: id } = event;
   if (type === null) return <>—</>;
-  const text = `${type}${id ? ` ${id}` : ''}`;
+  const text = event.targetName ?? `${type}${id ? ` ${id}` : ''}`;
   if (id === null || !isTargetType(type)) return <>{text}</>;
   const email = event.details.email;
   const label = type === 'user' && typeof email === 'string' ? email : null;

@@ -12,6 +12,8 @@ export const auditEventSchema = z.strictObject({
   action: z.string(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
+  /** The target as people read it now: a user's display name or email, a business's or schedule's name, "run #6", a file's name; null when it no longer exists. */
+  targetName: z.string().nullable(),
   businessId: idSchema.nullable(),
   details: z.record(z.string(), z.unknown()),
 });

@@ -6,8 +6,8 @@ import { recordAuditEvent, type AuditActor } from '../../src-main/audit/record';
 import { getRunAuditTrail, listAuditEvents } from '../../src-main/audit/list';
 import type { TenantScope } from '../../src-shared/tenancy';
 import type { UserRole } from '../../src-shared/domain';
-import { auditEventPageSchema, listAuditEventsInput, type AuditEventView } from '../../src-shared/schemas/audit';
-import { createTestDatabase, insertRuns, seedBusiness } from '../helpers/seed';
+import { auditEventPageSchema, listAuditEventsInput, type AuditEventView, type AuditTargetType } from '../../src-shared/schemas/audit';
+import { createTestDatabase, insertRuns, seedBusiness, seedUser } from '../helpers/seed';
 import { fieldIssuesOf } from '../../src-shared/field-issues';
 
 let nextUserId = 1;
@@ -122,9 +122,26 @@ describe('listAuditEvents: who sees what', () => {
       action: 'job.retry',
       targetType: 'job_run',
       targetId: '42',
+      targetName: 'run #42',
       businessId: acme.id,
       details: { retryOf: 41, note: 'x' },
     });
+  });
+
+  it('names each target as people read it now, and a deleted one not at all', async () => {
+    const { db, sysAdmin, acmeAdmin, acme } = await world();
+    const ann = seedUser(db, { role: 'business_admin', businessId: acme.id, email: 'ann@example.test' });
+    db.sqlite.prepare("UPDATE users SET display_name = 'Ann Admin' WHERE id = ?").run(ann);
+    const record = (type: AuditTargetType, id: string | number) => recordAuditEvent(db, { actor: userActor(acmeAdmin), action: 'x.y', target: { type, id }, at: 20_000 });
+    const byId = new Map<number, string | null>([
+      [record('user', ann), 'Ann Admin'],
+      [record('business', acme.id), 'Acme'],
+      [record('user', 999_999), null],
+      [record('file', '/data/exports/runs-all-1.csv'), 'runs-all-1.csv'],
+      [record('scope', 'all'), null],
+    ]);
+    const events = list(db, sysAdmin, { limit: 50 }).events.filter((event) => byId.has(event.id));
+    expect(events.map((event) => [event.id, event.targetName])).toEqual([...byId].reverse());
   });
 });
 
