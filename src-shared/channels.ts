@@ -7,6 +7,7 @@ export const CHANNELS = [
   'auth.setup',
   'auth.login',
   'auth.logout',
+  'auth.setTimeDisplay',
   'session.setScope',
   'businesses.list',
   'businesses.create',

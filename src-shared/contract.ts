@@ -19,6 +19,7 @@ import {
   renameBusinessInput,
   scopeSelectionSchema,
   sessionSchema,
+  setTimeDisplayInput,
   setDisabledInput,
   setPasswordInput,
   setupInputSchema,
@@ -179,6 +180,8 @@ export const contract = {
   'auth.setup': { access: { who: 'anyone', tenant: 'none' }, input: setupInputSchema, output: sessionSchema },
   'auth.login': { access: { who: 'anyone', tenant: 'none' }, input: credentialsSchema, output: sessionSchema },
   'auth.logout': { access: { who: 'signed_in', tenant: 'none' }, input: emptyInput, output: done },
+  /** The signed-in user's own choice of local time or UTC, kept with their account; answers the session. */
+  'auth.setTimeDisplay': { access: { who: 'signed_in', tenant: 'none' }, input: setTimeDisplayInput, output: sessionSchema },
   'session.setScope': { access: { who: 'scope.switch', tenant: 'none' }, input: z.strictObject({ scope: scopeSelectionSchema }), output: sessionSchema },
 
   'businesses.list': { access: { who: 'businesses.read', tenant: 'none' }, input: emptyInput, output: z.array(businessSchema) },

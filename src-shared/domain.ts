@@ -3,6 +3,10 @@
 export const USER_ROLES = ['system_admin', 'business_admin', 'member'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
+/** How a user sees times: in their computer's zone, or in UTC. Stored per user. */
+export const TIME_DISPLAYS = ['local', 'utc'] as const;
+export type TimeDisplay = (typeof TIME_DISPLAYS)[number];
+
 /** How each role reads to a person. */
 export const USER_ROLE_LABELS: Readonly<Record<UserRole, string>> = { system_admin: 'System admin', business_admin: 'Business admin', member: 'Member' };
 

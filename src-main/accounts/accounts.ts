@@ -1,6 +1,7 @@
 // Local accounts: the first system administrator, signing in (with lockout), and the signed-in user as an Actor.
 // Sessions themselves live with the IPC layer; this module only answers "who is this, and may they sign in".
 import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { TimeDisplay } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/errors';
 import { passwordSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
@@ -60,6 +61,16 @@ export function selectUsersWithBusiness(db: AppDatabase, where?: SQL, limit?: nu
 
 export function findUserWithBusiness(db: AppDatabase, userId: number): UserWithBusiness | null {
   return selectUsersWithBusiness(db, eq(users.id, userId))[0] ?? null;
+}
+
+/** How the user has chosen to see times. */
+export function timeDisplayOf(db: AppDatabase, userId: number): TimeDisplay {
+  return db.orm.select({ timeDisplay: users.timeDisplay }).from(users).where(eq(users.id, userId)).get()?.timeDisplay ?? 'local';
+}
+
+/** The signed-in user's own choice; nobody sets it for someone else. */
+export function setTimeDisplay(db: AppDatabase, userId: number, timeDisplay: TimeDisplay): void {
+  db.orm.update(users).set({ timeDisplay }).where(eq(users.id, userId)).run();
 }
 
 export function getUserView(db: AppDatabase, userId: number): UserView {

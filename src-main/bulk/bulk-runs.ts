@@ -30,7 +30,8 @@ import { filterConditions } from '../history/pages';
 import { createRetryRun, type RunCanceller } from '../lifecycle/control';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { runScopeCondition } from '../tenancy/owner-sql';
-import { csvLine, exportStamp, safeLabel, writeCsvAtomically, type CsvCell } from '../exports/csv-files';
+import { csvLine, exportStamp, isoInDisplay, safeLabel, writeCsvAtomically, type CsvCell } from '../exports/csv-files';
+import { timeDisplayOf } from '../accounts/accounts';
 import { type ExportedFileView } from '../../src-shared/schemas/exports';
 import { inIdList } from '../db/id-list';
 import { plural } from '../../src-shared/text';
@@ -284,7 +285,6 @@ export const RUNS_CSV_HEADER = [
 export const SYSTEM_WIDE_LABEL = '(system-wide)';
 export const ORPHAN_LABEL = '(orphan)';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * Writes the selected runs of `scope`, newest first, as RFC 4180 CSV (formula-safe, exports/csv-files.ts csvField) into
@@ -320,6 +320,9 @@ export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope,
     const matching = db.orm.select({ n: count() }).from(jobRuns).where(where).get()?.n ?? rows.length;
     throw invalidField('selection', `The selection matches ${plural(matching, 'run')}; one export holds at most ${MAX_EXPORT_ROWS.toLocaleString('en-US')}. Narrow the selection.`);
   }
+  // Times as the user reads them: UTC, or their computer's zone with its offset.
+  const display = timeDisplayOf(db, actor.userId);
+  const iso = (ms: number | null): string | null => (ms === null ? null : isoInDisplay(ms, display));
   const records = rows.map((run): CsvCell[] => [
     run.id,
     run.legacyId,

@@ -2,7 +2,7 @@
 // drizzle-kit generates drizzle/*.sql from this file; test/db/schema-drift.test.ts fails when they disagree.
 import { sql } from 'drizzle-orm';
 import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { MISSED_RUN_POLICIES, RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, USER_ROLES } from '../../src-shared/domain';
+import { MISSED_RUN_POLICIES, RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, TIME_DISPLAYS, USER_ROLES } from '../../src-shared/domain';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
@@ -39,6 +39,8 @@ export const users = sqliteTable(
     lastLoginAt: integer('last_login_at'),
     createdAt: integer('created_at').notNull(),
     disabledAt: integer('disabled_at'),
+    /** How the app shows this user times: in their computer's zone (`local`) or in UTC (`utc`). */
+    timeDisplay: text('time_display', { enum: TIME_DISPLAYS }).notNull().default('local'),
   },
   (t) => [
     uniqueIndex('users_email_unique').on(sql`${t.email} COLLATE NOCASE`),

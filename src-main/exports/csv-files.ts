@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { type TimeDisplay } from '../../src-shared/domain';
 import { type ExportedFileView } from '../../src-shared/schemas/exports';
 
 export type CsvCell = string | number | null;
@@ -22,6 +23,19 @@ export function csvField(cell: CsvCell): string {
 /** One CSV record: fields by csvField, CRLF at the end. */
 export function csvLine(cells: readonly CsvCell[]): string {
   return `${cells.map(csvField).join(',')}\r\n`;
+}
+
+/**
+ * An instant as ISO 8601 in the zone the user reads times in: UTC (`…Z`), or the computer's own zone with its
+ * offset at that instant (`…-05:00`); the app and its window run on the same computer, so theirs is one zone.
+ */
+export function isoInDisplay(ms: number, display: TimeDisplay): string {
+  if (display === 'utc') return new Date(ms).toISOString();
+  const offsetMinutes = -new Date(ms).getTimezoneOffset();
+  const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, -1);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 /** A file-name timestamp: `20260304T050607089Z`. */

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { jobRunStatsInput, MAX_STATS_DAYS, type JobRunFilters, type JobTypeView } from '../../src-shared/schemas/jobs';
 import { mayTrigger } from '../lib/permissions';
+import { dayInZone, displayZone } from '../lib/time';
 import { navigate, type Route } from '../lib/router';
 import { authKeys } from '../queries/keys';
 import { isApiError } from '../queries/client';
@@ -27,7 +28,6 @@ import { formatAutomationQuery, historyQuery, parseAutomationQuery, RANGE_PRESET
 
 type Props = { session: SessionView; route: Extract<Route, { name: 'automation' | 'run' }> };
 
-const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export function AutomationView({ session, route }: Props) {
   const queryClient = useQueryClient();
@@ -122,7 +122,7 @@ function useAutomationData(state: AutomationQuery, isSystemAdmin: boolean) {
   const byEmail = useUserByEmail(isSystemAdmin && triggeredBy.includes('@') ? triggeredBy : null);
   const minute = useMinuteTick();
   // `minute` is a dependency on purpose: a preset range moves with the clock.
-  const statsRange = useMemo(() => ({ ...rangeBounds(state.range), timeZone: TIME_ZONE }), [state.range, minute]);
+  const statsRange = useMemo(() => ({ ...rangeBounds(state.range), timeZone: displayZone() }), [state.range, minute]);
   // A custom range longer than main's stats take (jobRunStatsInput) asks for none; the history still covers it.
   const statsRefused = useMemo(() => !jobRunStatsInput.safeParse(statsRange).success, [statsRange]);
   const stats = useJobStats(statsRange, !statsRefused);
@@ -202,8 +202,8 @@ function HistorySection({ state, update, jobTypes, filters, history, loadedCount
 }
 
 function RangePicker({ range, onChange }: { range: TimeRange; onChange(range: TimeRange): void }) {
-  const today = new Date().toISOString().slice(0, 10);
-  const weekAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+  const today = dayInZone();
+  const weekAgo = dayInZone(6);
   return (
     <Group gap="xs" align="flex-end" data-testid="time-range">
       <SegmentedControl
@@ -216,10 +216,10 @@ function RangePicker({ range, onChange }: { range: TimeRange; onChange(range: Ti
       />
       {range.kind === 'custom' && (
         <>
-          <TextInput type="date" label="From" size="xs" value={range.from} max={range.to} onChange={(e) => e.currentTarget.value && onChange({ ...range, from: e.currentTarget.value })} data-testid="range-from" />
+          <TextInput type="date" label={`From (${displayZone()})`} size="xs" value={range.from} max={range.to} onChange={(e) => e.currentTarget.value && onChange({ ...range, from: e.currentTarget.value })} data-testid="range-from" />
           <TextInput
             type="date"
-            label="To"
+            label={`To (${displayZone()})`}
             size="xs"
             value={range.to}
             min={range.from}

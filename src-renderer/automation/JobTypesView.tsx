@@ -5,7 +5,8 @@ import { useMemo, useState } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type JobRunStatsView, type JobTypeView } from '../../src-shared/schemas/jobs';
 import { Fact } from '../lib/fact';
-import { formatCount, formatDateTime, formatDuration, formatPercent } from '../lib/format';
+import { When } from '../lib/when';
+import { formatCount, formatDuration, formatPercent } from '../lib/format';
 import { mayRunType, mayTrigger } from '../lib/permissions';
 import { hrefFor } from '../lib/router';
 import { useJobStats, useJobTypes, useLastRun } from '../queries/jobs';
@@ -110,7 +111,7 @@ function LastRun({ jobType }: { jobType: string }) {
         '…'
       ) : run ? (
         <Anchor href={hrefFor(`/runs/${run.id}`)} data-testid={`job-type-last-${jobType}`}>
-          {formatDateTime(run.createdAt)}
+          <When ms={run.createdAt} />
         </Anchor>
       ) : (
         'never'

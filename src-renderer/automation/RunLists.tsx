@@ -3,7 +3,8 @@ import { Alert, Anchor, Button, Group, Paper, Progress, Skeleton, Stack, Text, T
 import { type ReactNode } from 'react';
 import { type UserView } from '../../src-shared/schemas/accounts';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
-import { formatDateTime, formatDuration } from '../lib/format';
+import { formatDuration } from '../lib/format';
+import { When } from '../lib/when';
 import { isCancellable, mayControlRun } from '../lib/permissions';
 import { hrefFor } from '../lib/router';
 import { errorMessage } from '../queries/client';
@@ -103,8 +104,8 @@ export function RecentRuns({ runs, error, showBusiness }: ListProps) {
                   <RunLabel run={run} showBusiness={showBusiness} />
                 </Group>
                 <Group gap="xs" wrap="nowrap">
-                  <Text size="xs" c="dimmed" visibleFrom="sm">
-                    {formatDateTime(run.createdAt)} · {formatDuration(run.durationMs)}
+                  <Text size="xs" c="dimmed" visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
+                    <When ms={run.createdAt} /> · {formatDuration(run.durationMs)}
                   </Text>
                   <StatusBadge status={run.status} />
                 </Group>

@@ -4,7 +4,8 @@ import { Checkbox } from '@mantine/core';
 import { type ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
-import { formatDateTime, formatDuration, TRIGGER_LABELS } from '../lib/format';
+import { formatDuration, TRIGGER_LABELS } from '../lib/format';
+import { formatInstantInColumn, zoneLabel } from '../lib/time';
 import { type HistorySelection } from './history-selection';
 import { ownerLabel } from './RunLists';
 import { StatusPill } from './StatusBadge';
@@ -92,8 +93,9 @@ export function useHistoryColumns({ showBusiness, selection, rows, allLoaded, lo
       { id: 'trigger', header: 'Trigger', size: 130, cell: ({ row }) => <Full text={TRIGGER_LABELS[row.original.trigger] ?? row.original.trigger} /> },
       { id: 'triggeredBy', header: 'Triggered by', size: 160, cell: ({ row }) => <Full text={row.original.triggeredByName ?? row.original.triggeredBy} /> },
       ...(showBusiness ? [{ id: 'business', header: 'Business', size: 170, cell: ({ row }) => <Full text={ownerLabel(row.original)} /> } satisfies ColumnDef<JobRunView>] : []),
-      { id: 'createdAt', header: 'Created', size: 175, cell: ({ row }) => formatDateTime(row.original.createdAt) },
-      { id: 'startedAt', header: 'Started', size: 175, cell: ({ row }) => formatDateTime(row.original.startedAt) },
+      // The zone is in the header, each cell the instant in it.
+      { id: 'createdAt', header: `Created (${zoneLabel()})`, size: 175, cell: ({ row }) => formatInstantInColumn(row.original.createdAt) },
+      { id: 'startedAt', header: `Started (${zoneLabel()})`, size: 175, cell: ({ row }) => (row.original.startedAt === null ? '—' : formatInstantInColumn(row.original.startedAt)) },
       { id: 'durationMs', header: 'Duration', size: 110, cell: ({ row }) => formatDuration(row.original.durationMs) },
     ],
     // The selection is read by the checkbox cells: a new selection renders them again.

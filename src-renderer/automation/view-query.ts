@@ -3,11 +3,15 @@
 import { RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { JOB_RUN_SORT_FIELDS, type JobRunFilters, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { type HistoryQuery } from '../queries/keys';
+import { dayStartMs } from '../lib/time';
 
 export const RANGE_PRESETS = ['24h', '7d', '30d', '90d'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 const PRESET_MS: Record<RangePreset, number> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 };
 const MINUTE = 60_000;
+
+/** The calendar day after YYYY-MM-DD. */
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 export type TimeRange = { kind: 'preset'; preset: RangePreset } | { kind: 'custom'; from: string; to: string };
 export type HistorySort = ListJobRunsInput['sort'];
@@ -71,8 +75,9 @@ export function formatAutomationQuery(state: AutomationQuery): URLSearchParams {
 /** Milliseconds of a range. A preset ends at the next whole minute, so its query key holds still for a minute. */
 export function rangeBounds(range: TimeRange, now = Date.now()): { from: number; to: number } {
   if (range.kind === 'custom') {
-    const from = new Date(`${range.from}T00:00:00`).getTime();
-    const to = new Date(`${range.to}T00:00:00`).getTime() + 86_400_000;
+    // Whole days in the zone times are shown in; the next day's start, not 24 h, so a DST day counts right.
+    const from = dayStartMs(range.from);
+    const to = dayStartMs(nextDay(range.to));
     return { from, to: Math.max(to, from + MINUTE) };
   }
   const to = Math.ceil((now + 1) / MINUTE) * MINUTE;

@@ -1,5 +1,6 @@
 // How numbers, times and durations read on screen.
 import { type RunStatus } from '../../src-shared/domain';
+import { formatInstant } from './time';
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
@@ -17,9 +18,9 @@ export function formatPercent(rate: number | null | undefined): string {
   return `${(rate * 100).toFixed(rate === 1 || rate === 0 ? 0 : 1)}%`;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+/** An instant in the user's chosen zone, with the zone (lib/time.ts). */
 export function formatDateTime(ms: number | null | undefined): string {
-  return ms === null || ms === undefined ? '—' : dateTime.format(ms);
+  return ms === null || ms === undefined ? '—' : formatInstant(ms);
 }
 
 export function formatCount(n: number): string {

@@ -1,12 +1,8 @@
-// A from–to pair of local date-times, as the filters that take a time range show it.
+// A from–to pair of date-times in the display zone (lib/time.ts), as the filters that take a time range show it.
 import { Group, TextInput } from '@mantine/core';
+import { displayZone } from './time';
 
-/** A datetime-local value (local time) as epoch ms, or undefined when empty or invalid. */
-export function localToMs(value: string): number | undefined {
-  if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isFinite(ms) ? ms : undefined;
-}
+export { typedTimeMs as localToMs } from './time';
 
 interface Props {
   from: string;
@@ -20,7 +16,9 @@ interface Props {
   testIdPrefix: string;
 }
 
-export function TimeRangeFields({ from, to, onFrom, onTo, toError, labels = ['From', 'To'], testIdPrefix }: Props) {
+export function TimeRangeFields({ from, to, onFrom, onTo, toError, labels: given = ['From', 'To'], testIdPrefix }: Props) {
+  // The fields are read in the zone times are shown in, and say which.
+  const labels = given.map((label) => `${label} (${displayZone()})`);
   return (
     <Group gap="sm" align="flex-start" wrap="nowrap">
       <TextInput label={labels[0]} type="datetime-local" value={from} onChange={(event) => onFrom(event.currentTarget.value)} data-testid={`${testIdPrefix}-from`} />

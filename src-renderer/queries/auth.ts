@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
+import { type TimeDisplay } from '../../src-shared/domain';
 import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/accounts';
 import { appKeys, authKeys, tenantKeyRoots } from './keys';
 import { callOrThrow, useClient } from './client';
@@ -42,6 +43,17 @@ export function useSetup() {
   return useMutation({
     mutationFn: (input: ChannelInput<'auth.setup'>) => callOrThrow(client, 'auth.setup', input),
     onSuccess: (session) => beginSession(queryClient, session),
+  });
+}
+
+/** The user's choice of local time or UTC, kept with their account; the session answered becomes the gate's. */
+export function useSetTimeDisplay() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (timeDisplay: TimeDisplay) => callOrThrow(client, 'auth.setTimeDisplay', { timeDisplay }),
+    // The gate renders the app anew in the new zone; the statistics' per-day series, keyed by zone, is read again.
+    onSuccess: (session) => queryClient.setQueryData<AuthStatus>(authKeys.status, { needsSetup: false, session }),
   });
 }
 

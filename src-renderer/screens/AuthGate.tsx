@@ -6,6 +6,7 @@ import { useAuthStatus, useSetup, useSignIn } from '../queries/auth';
 import { errorMessage, useClient } from '../queries/client';
 import { useAccountUpdates } from '../queries/live';
 import { noAccessReason } from '../lib/permissions';
+import { setDisplayZone, zoneFor } from '../lib/time';
 import { AppShellView } from '../shell/AppShellView';
 import { NoBusinessScreen } from './NoBusinessScreen';
 
@@ -37,7 +38,9 @@ export function AuthGate() {
     // A member or business admin with no business, or a disabled one: every tenant channel would refuse.
     const blocked = noAccessReason(session);
     if (blocked) return <NoBusinessScreen reason={blocked} />;
-    return <AppShellView session={session} />;
+    // Times read in the user's zone; a new choice renders the app anew, every time with it.
+    setDisplayZone(zoneFor(session.timeDisplay));
+    return <AppShellView key={session.timeDisplay} session={session} />;
   }
   return (
     <Stack align="center" py={48} px="md" gap="lg">

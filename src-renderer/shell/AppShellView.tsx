@@ -1,13 +1,14 @@
 // The signed-in frame: header (app, scope, user), the orphan banner, and the current route's view. The Automation
 // view comes with the first paint; Admin and Orphans load when first opened (their own chunks).
-import { Alert, Anchor, AppShell, Badge, Button, Center, Group, Loader, Text, Title } from '@mantine/core';
+import { Alert, Anchor, AppShell, Badge, Button, Center, Group, Loader, SegmentedControl, Text, Title } from '@mantine/core';
 import { lazy, Suspense } from 'react';
-import { USER_ROLE_LABELS } from '../../src-shared/domain';
+import { USER_ROLE_LABELS, type TimeDisplay } from '../../src-shared/domain';
+import { LOCAL_ZONE } from '../lib/time';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { AutomationView } from '../automation/AutomationView';
 import { parseHash, useHash } from '../lib/router';
 import { useAppStatus } from '../queries/app';
-import { useSignOut } from '../queries/auth';
+import { useSetTimeDisplay, useSignOut } from '../queries/auth';
 import { useLiveUpdates } from '../queries/live';
 import { useClient } from '../queries/client';
 import { useUiStore, useViewLoaded } from '../stores/ui';
@@ -63,6 +64,7 @@ export function AppShellView({ session }: { session: SessionView }) {
             <Text size="sm" c="dimmed" visibleFrom="sm" data-testid="current-user">
               {session.user.displayName ?? session.user.email}
             </Text>
+            <TimeDisplaySwitch value={session.timeDisplay} />
             <Badge variant="light" visibleFrom="sm">
               {USER_ROLE_LABELS[session.user.role]}
             </Badge>
@@ -105,6 +107,25 @@ function ViewLoading() {
     <Center py="xl" data-testid="view-loading">
       <Loader aria-label="Loading the page" />
     </Center>
+  );
+}
+
+/** Local time or UTC, for every time the app shows; kept with the account. */
+function TimeDisplaySwitch({ value }: { value: TimeDisplay }) {
+  const change = useSetTimeDisplay();
+  return (
+    <SegmentedControl
+      size="xs"
+      aria-label="Show times in"
+      data={[
+        { value: 'local', label: `Local (${LOCAL_ZONE})` },
+        { value: 'utc', label: 'UTC' },
+      ]}
+      value={value}
+      disabled={change.isPending}
+      onChange={(next) => change.mutate(next as TimeDisplay)}
+      data-testid="time-display"
+    />
   );
 }
 

@@ -1,6 +1,6 @@
 // Accounts, sessions, businesses and users as they cross the IPC boundary.
 import { z } from 'zod';
-import { USER_ROLES } from '../domain';
+import { TIME_DISPLAYS, USER_ROLES } from '../domain';
 import { countSchema, emailSchema, epochMsSchema, idSchema, MAX_EMAIL_LENGTH, nameSchema, passwordSchema } from './common';
 
 export const userRoleSchema = z.enum(USER_ROLES);
@@ -84,7 +84,11 @@ export const sessionSchema = z.strictObject({
   scope: scopeSelectionSchema.nullable(),
   /** Their business is disabled: a member or business admin may not work in it until it is enabled again. */
   businessDisabled: z.boolean(),
+  /** How they see times everywhere: their computer's zone, or UTC (auth.setTimeDisplay). */
+  timeDisplay: z.enum(TIME_DISPLAYS),
 });
+
+export const setTimeDisplayInput = z.strictObject({ timeDisplay: z.enum(TIME_DISPLAYS).meta({ title: 'Times' }) });
 export type SessionView = z.output<typeof sessionSchema>;
 
 export const authStatusSchema = z.strictObject({

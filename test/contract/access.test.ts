@@ -28,6 +28,7 @@ const LOWEST_CALLER: Record<Channel, 'anyone' | 'signed in' | UserRole> = {
   'auth.setup': 'anyone',
   'auth.login': 'anyone',
   'auth.logout': 'signed in',
+  'auth.setTimeDisplay': 'signed in',
   'session.setScope': 'system_admin',
   'businesses.list': 'business_admin',
   'businesses.create': 'system_admin',

@@ -218,7 +218,8 @@ describe.each(TRANSPORTS)('bulk actions over %s', (transport) => {
       expect(records.map((r) => Number(r[0]))).toEqual([...w.carolFailed, ...w.aliceFailed].sort((x, y) => y - x));
       expect(records.every((r) => r[2] === 'Acme' && r[4] === 'failed')).toBe(true);
       expect(records.filter((r) => r[11] === 'it broke')).toHaveLength(2);
-      expect(records.every((r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(r[7]!))).toBe(true);
+      // In the computer's zone with its offset (Alice reads local time), and the same instant as stored.
+      expect(records.every((r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/.test(r[7]!))).toBe(true);
       expect(content).not.toContain('Globex');
 
       const byIds = await w.root.value('jobs.exportCsv', { selection: { kind: 'ids', ids: [...w.globexFailed, ...w.systemPending] } });

@@ -297,4 +297,19 @@ describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
       await c.harness.close();
     }
   });
+
+  it('a user’s choice of local time or UTC is their own and stays with their account', async () => {
+    const c = await company(transport);
+    try {
+      expect((await c.alice.value('auth.status', {})).session?.timeDisplay).toBe('local');
+      const session = await c.alice.value('auth.setTimeDisplay', { timeDisplay: 'utc' });
+      expect(session).toMatchObject({ user: { id: c.aliceId }, timeDisplay: 'utc' });
+      expect((await c.alice.value('auth.status', {})).session?.timeDisplay).toBe('utc');
+      expect((await c.bob.value('auth.status', {})).session?.timeDisplay).toBe('local');
+      const refused = await c.alice.call('auth.setTimeDisplay', { timeDisplay: 'Europe/Berlin' });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: [{ path: 'timeDisplay' }] } });
+    } finally {
+      await c.harness.close();
+    }
+  });
 });

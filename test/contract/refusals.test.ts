@@ -117,7 +117,7 @@ describe.each(TRANSPORTS)('refusals over %s', (transport) => {
 
     it('can sign in and is told there is no scope, and cannot pick one', async () => {
       const status = await client.value('auth.status', {});
-      expect(status.session).toEqual({ user: expect.objectContaining({ id: user.id, businessId: null, role }), scope: null, businessDisabled: false });
+      expect(status.session).toEqual({ user: expect.objectContaining({ id: user.id, businessId: null, role }), scope: null, businessDisabled: false, timeDisplay: 'local' });
       const pick = await client.call('session.setScope', { scope: { kind: 'all' } });
       expect(pick.ok ? 'ok' : pick.error.code).toBe('FORBIDDEN');
     });

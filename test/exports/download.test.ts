@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isoInDisplay } from '../../src-main/exports/csv-files';
 import { createDesktopExports } from '../../src-main/exports/save-copy';
 import { type ContractClient, type Harness, startHarness, TRANSPORTS } from '../helpers/contract-harness';
 import { insertBusiness, insertUser, TEST_PASSWORD } from '../helpers/contract-data';
@@ -119,5 +120,16 @@ describe('the desktop app’s save dialog', () => {
     // Someone else's export never reaches the dialog.
     const refused = await desktop.save(exported.fileName, (input) => w.carol.call('exports.download', input));
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('times in an export', () => {
+  it('read as the user reads them: UTC with Z, or the computer’s zone with its offset, always the same instant', () => {
+    for (const ms of [0, Date.UTC(2026, 2, 29, 1, 30), Date.UTC(2026, 9, 25, 0, 59, 59, 999), Date.UTC(2026, 11, 6, 12)]) {
+      expect(isoInDisplay(ms, 'utc')).toBe(new Date(ms).toISOString());
+      const local = isoInDisplay(ms, 'local');
+      expect(local).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
+      expect(Date.parse(local)).toBe(ms);
+    }
   });
 });

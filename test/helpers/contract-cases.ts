@@ -9,6 +9,7 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'auth.setup': { email: 'first-admin@example.test', password: 'a long enough password' },
   'auth.login': { email: 'nobody@example.test', password: 'whatever' },
   'auth.logout': {},
+  'auth.setTimeDisplay': { timeDisplay: 'utc' },
   'session.setScope': { scope: { kind: 'all' } },
   'businesses.list': {},
   'businesses.create': { name: 'A new business' },

@@ -2,7 +2,7 @@
 import { AppError } from '../../../src-shared/errors';
 import { type SessionView } from '../../../src-shared/schemas/accounts';
 import { checkScopeSelection, selectionAtSignIn, visibleSelection } from '../../access/policy';
-import { getUserView, loadActor, login, needsSetup, setupFirstAdmin } from '../../accounts/accounts';
+import { getUserView, loadActor, login, needsSetup, setTimeDisplay, setupFirstAdmin, timeDisplayOf } from '../../accounts/accounts';
 import { getBusiness } from '../../accounts/businesses';
 import { recordAuditEvent, userAuditActor } from '../../audit/record';
 import { type RequestContext, resolveSignedIn, type SignedIn } from '../access';
@@ -11,7 +11,12 @@ import { type ChannelDeps, type HandlersOf, publishTablesChanged } from './commo
 export function authChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 'sessions' | 'events'>): HandlersOf<'auth' | 'session'> {
 
   function sessionView({ session, actor }: Pick<SignedIn, 'session' | 'actor'>): SessionView {
-    return { user: getUserView(db, actor.userId), scope: visibleSelection(actor, session.selection), businessDisabled: actor.businessDisabled };
+    return {
+      user: getUserView(db, actor.userId),
+      scope: visibleSelection(actor, session.selection),
+      businessDisabled: actor.businessDisabled,
+      timeDisplay: timeDisplayOf(db, actor.userId),
+    };
   }
 
   /** Sign-in and setup: a fresh session, whatever the caller had before. */
@@ -44,6 +49,10 @@ export function authChannels({ db, sessions, events }: Pick<ChannelDeps, 'db' | 
     'auth.logout': (_input, { request }) => {
       request.session.end();
       return { ok: true };
+    },
+    'auth.setTimeDisplay': (input, caller) => {
+      setTimeDisplay(db, caller.actor.userId, input.timeDisplay);
+      return sessionView(caller);
     },
     'session.setScope': (input, caller) => {
       const { session, actor } = caller;

@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `time_display` text DEFAULT 'local' NOT NULL;
