@@ -38,7 +38,7 @@ function RunLabel({ run, showBusiness }: { run: JobRunView; showBusiness: boolea
       <Anchor href={hrefFor(`/runs/${run.id}`)} fw={500} size="sm">
         #{run.id}
       </Anchor>
-      <Text size="sm" truncate>
+      <Text size="sm" truncate title={showBusiness ? `${run.jobType} · ${ownerLabel(run)}` : run.jobType}>
         {run.jobType}
         {showBusiness && <Text span c="dimmed"> · {ownerLabel(run)}</Text>}
       </Text>
@@ -103,7 +103,8 @@ export function RecentRuns({ runs, error, showBusiness }: ListProps) {
                 <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
                   <RunLabel run={run} showBusiness={showBusiness} />
                 </Group>
-                <Group gap="xs" wrap="nowrap">
+                {/* The time and status keep their width; the run's label gives way, cut with its whole text on hover. */}
+                <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
                   <Text size="xs" c="dimmed" visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
                     <When ms={run.createdAt} /> · {formatDuration(run.durationMs)}
                   </Text>

@@ -33,7 +33,7 @@ export function AppShellView({ session }: { session: SessionView }) {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="md" wrap="nowrap">
-            <Title order={1} size="h4">
+            <Title order={1} size="h4" style={{ whiteSpace: 'nowrap' }}>
               <Anchor href="#/automation" underline="never" c="inherit">
                 Automation Console
               </Anchor>
@@ -41,12 +41,13 @@ export function AppShellView({ session }: { session: SessionView }) {
             {isSystemAdmin ? (
               <ScopeSwitcher session={session} />
             ) : (
-              <Text fw={500} data-testid="current-business">
+              <Text fw={500} truncate maw={220} title={session.user.businessName ?? undefined} data-testid="current-business">
                 {session.user.businessName ?? 'No business'}
               </Text>
             )}
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          {/* Narrow (900 px), who is signed in and their role give way; the links, the time switch and Sign out stay. */}
+          <Group gap="sm" wrap="nowrap" style={{ whiteSpace: 'nowrap' }}>
             <Anchor href="#/automation" size="sm" data-testid="nav-automation">
               Automation
             </Anchor>
@@ -61,11 +62,11 @@ export function AppShellView({ session }: { session: SessionView }) {
             <Anchor href="#/admin" size="sm" data-testid="nav-admin">
               Admin
             </Anchor>
-            <Text size="sm" c="dimmed" visibleFrom="sm" data-testid="current-user">
+            <Text size="sm" c="dimmed" visibleFrom="lg" data-testid="current-user">
               {session.user.displayName ?? session.user.email}
             </Text>
             <TimeDisplaySwitch value={session.timeDisplay} />
-            <Badge variant="light" visibleFrom="sm">
+            <Badge variant="light" visibleFrom="lg">
               {USER_ROLE_LABELS[session.user.role]}
             </Badge>
             <Button variant="default" size="xs" onClick={() => signOut.mutate()} loading={signOut.isPending} data-testid="signout">
@@ -117,8 +118,19 @@ function TimeDisplaySwitch({ value }: { value: TimeDisplay }) {
     <SegmentedControl
       size="xs"
       aria-label="Show times in"
+      title={`Times in your computer's zone (${LOCAL_ZONE}) or in UTC`}
       data={[
-        { value: 'local', label: `Local (${LOCAL_ZONE})` },
+        {
+          value: 'local',
+          label: (
+            <>
+              Local
+              <Text span inherit visibleFrom="lg">
+                {' '}({LOCAL_ZONE})
+              </Text>
+            </>
+          ),
+        },
         { value: 'utc', label: 'UTC' },
       ]}
       value={value}

@@ -34,6 +34,12 @@ test('at 900 px the history keeps Created, Status and Duration in view; at 1440 
     expect(header.x + header.width, `${String(name)} ends inside the table`).toBeLessThanOrEqual(scroller.x + scroller.width + 1);
   }
   await expect(page.getByTestId('history-table').getByRole('columnheader', { name: /Started/ })).toHaveCount(0);
+  // The header fits on one line: the switcher, the links, the time switch and Sign out all in view.
+  for (const testId of ['business-switcher', 'nav-job-types', 'time-display', 'signout']) {
+    const box = (await page.getByTestId(testId).boundingBox())!;
+    expect(box.x + box.width, `${testId} ends inside the window`).toBeLessThanOrEqual(900);
+    expect(box.y + box.height, `${testId} stays in the 60 px header`).toBeLessThanOrEqual(60);
+  }
   await saveScreenshot(page, 'history-900px');
 
   await page.setViewportSize({ width: 1440, height: 900 });
