@@ -456,6 +456,8 @@ describe('bulk actions, edge by edge', () => {
       { owner, createdAt: Date.UTC(2026, 1, 4), status: 'pending' },
     ]);
     db.sqlite.prepare('UPDATE job_runs SET triggered_by = ? WHERE id = ?').run(ann.email, failed);
+    // Ann reads times in UTC: the file's instants end in Z (local time with its offset: test/exports/download.test.ts).
+    db.sqlite.prepare("UPDATE users SET time_display = 'utc' WHERE id = ?").run(ann.userId);
     const folder = path.join(tempDir(), 'exports');
     const result = exportRunsCsv(db, ann, { kind: 'business', businessId: acme }, { selection: { kind: 'filter', filters: {} } }, folder);
     expect(path.dirname(result.path)).toBe(folder);
