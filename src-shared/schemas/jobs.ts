@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS } from '../domain';
 import { countSchema, epochMsSchema, idSchema, timeZoneSchema } from './common';
 import { runOwnerSchema, runTargetSchema, type RunTarget } from '../tenancy';
+import { jsonSizeProblem } from '../json-size';
 
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export const runTriggerSchema = z.enum(RUN_TRIGGERS);
@@ -202,12 +203,20 @@ export type JobTypeView = z.output<typeof jobTypeSchema>;
 /** Where a triggered run belongs (src-shared/tenancy.ts). */
 export type RunTargetInput = RunTarget;
 
+/** The most params a run or schedule takes, as JSON characters, and how deep they may nest. */
+export const MAX_PARAMS_JSON = 65_536;
+export const MAX_PARAMS_DEPTH = 32;
+
+/** A run's or schedule's params as sent: a JSON object within MAX_PARAMS_JSON and MAX_PARAMS_DEPTH, measured without recursion. */
+export const jobParamsSchema = z.record(z.string().max(100), z.unknown()).superRefine((params, ctx) => {
+  const problem = jsonSizeProblem(params, MAX_PARAMS_JSON, MAX_PARAMS_DEPTH);
+  if (problem === 'too_large') ctx.addIssue({ code: 'custom', message: 'may be at most 64 KiB of JSON' });
+  if (problem === 'too_deep') ctx.addIssue({ code: 'custom', message: `may nest at most ${MAX_PARAMS_DEPTH} levels deep` });
+});
+
 export const createJobRunInput = z.strictObject({
   jobType: jobTypeKeySchema,
-  params: z
-    .record(z.string().max(100), z.unknown())
-    .default({})
-    .refine((params) => JSON.stringify(params).length <= 65_536, { message: 'may be at most 64 KiB of JSON' }),
+  params: jobParamsSchema.default({}),
   target: runTargetSchema.optional(),
 });
 export type CreateJobRunInputView = z.output<typeof createJobRunInput>;

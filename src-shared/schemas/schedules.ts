@@ -2,12 +2,8 @@
 import { z } from 'zod';
 import { MISSED_RUN_POLICIES } from '../domain';
 import { epochMsSchema, idSchema, nameSchema, timeZoneSchema } from './common';
-import { jobTypeKeySchema, runScopeSchema } from './jobs';
+import { jobParamsSchema, jobTypeKeySchema, runScopeSchema } from './jobs';
 import { runTargetSchema } from '../tenancy';
-
-const paramsSchema = z
-  .record(z.string().max(100), z.unknown())
-  .refine((params) => JSON.stringify(params).length <= 65_536, { message: 'may be at most 64 KiB of JSON' });
 
 /** A five-field cron expression (minute hour day-of-month month day-of-week) or a nickname such as `@daily`; main checks it parses. */
 export const cronSchema = z.string().trim().min(1).max(100).meta({ title: 'Cron expression' });
@@ -36,7 +32,7 @@ export type ScheduleView = z.output<typeof scheduleSchema>;
 export const createScheduleInput = z.strictObject({
   name: nameSchema,
   jobType: jobTypeKeySchema,
-  params: paramsSchema.default({}),
+  params: jobParamsSchema.default({}),
   cron: cronSchema,
   timeZone: timeZoneSchema.default('UTC'),
   missedRunPolicy: z.enum(MISSED_RUN_POLICIES).default('skip'),
@@ -47,7 +43,7 @@ export const createScheduleInput = z.strictObject({
 export const updateScheduleInput = z.strictObject({
   id: idSchema,
   name: nameSchema.optional(),
-  params: paramsSchema.optional(),
+  params: jobParamsSchema.optional(),
   cron: cronSchema.optional(),
   timeZone: timeZoneSchema.optional(),
   missedRunPolicy: z.enum(MISSED_RUN_POLICIES).optional(),
