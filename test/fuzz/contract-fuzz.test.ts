@@ -13,9 +13,9 @@ describe('the contract fuzz', () => {
     const figures = await runFuzz({ requests: REQUESTS, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined });
     console.log(figuresReport(figures));
     expect(figures.requests).toBe(REQUESTS);
-    // Every channel was called, by every kind of caller and with every kind of input.
+    // Every channel was called, by every kind of caller, with every kind of input, through both shells.
     expect(figures.channelsCalled).toBe(CHANNELS.length);
-    for (const count of [...Object.values(figures.byCaller), ...Object.values(figures.byKind)]) expect(count).toBeGreaterThan(0);
+    for (const count of [...Object.values(figures.byCaller), ...Object.values(figures.byKind), ...Object.values(figures.byTransport)]) expect(count).toBeGreaterThan(0);
     // Some calls got through: the fuzz reaches the handlers, not only the schemas.
     expect(figures.byCode.OK ?? 0).toBeGreaterThan(REQUESTS / 20);
     expect(figures.failures, `seed ${figures.seed}`).toEqual([]);

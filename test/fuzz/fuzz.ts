@@ -1,6 +1,7 @@
 // The contract fuzz: every channel fed inputs generated from its own schema (valid-looking and malformed, and in
 // process some no JSON can carry), as a member, a business admin, a system admin and no session, over the real
-// dispatcher on a real SQLite file seeded with two businesses. Its promises, checked on every answer:
+// dispatcher (in process, as the Electron shell calls it, or through the real HTTP shell on 127.0.0.1) on a real
+// SQLite file seeded with two businesses. Its promises, checked on every answer:
 //   - no INTERNAL answer (the HTTP shell's 500);
 //   - a refused call writes nothing (the database's fingerprint is unchanged);
 //   - no row of another tenant in any answer (no token another tenant owns in its JSON).
@@ -10,6 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { type AppCore } from '../../src-main/app-core';
+import { type AppDatabase } from '../../src-main/db/connection';
+import { type HttpShell, SESSION_HEADER, startHttpShell } from '../../src-main/http/server';
 import { CHANNELS, type Channel } from '../../src-shared/channels';
 import { contract } from '../../src-shared/contract';
 import { type Envelope } from '../../src-shared/errors';
@@ -29,6 +33,7 @@ export interface FuzzFailure {
   channel: string;
   caller: Caller;
   kind: InputKind;
+  transport: 'in-process' | 'http';
   input: string;
   detail: string;
 }
@@ -41,6 +46,7 @@ export interface FuzzFigures {
   byCode: Record<string, number>;
   byCaller: Record<Caller, number>;
   byKind: Record<InputKind, number>;
+  byTransport: Record<'in-process' | 'http', number>;
   internal: number;
   failures: FuzzFailure[];
   channelsCalled: number;
@@ -61,6 +67,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     byCode: {},
     byCaller: { member: 0, business_admin: 0, system_admin: 0, none: 0 },
     byKind: { 'valid-looking': 0, malformed: 0, hostile: 0 },
+    byTransport: { 'in-process': 0, http: 0 },
     internal: 0,
     failures: [],
     channelsCalled: 0,
@@ -129,13 +136,17 @@ const KINDS: readonly InputKind[] = ['valid-looking', 'valid-looking', 'valid-lo
 async function fuzzRound(round: Round): Promise<void> {
   const core = openCore(round.file);
   const db = await readyDb(core);
+  const staticRoot = path.join(path.dirname(round.file), 'renderer');
+  fs.mkdirSync(staticRoot, { recursive: true });
+  fs.writeFileSync(path.join(staticRoot, 'index.html'), '<!doctype html><title>fuzz</title>');
+  const shell = await startHttpShell({ core, staticRoot });
   const sessions: Record<Caller, string | null> = { member: null, business_admin: null, system_admin: null, none: null };
-  /** A context for `caller`, with a live session: a fuzzed sign-out or disabled account does not end their turn. */
-  const contextOf = (caller: Caller) => {
-    if (caller === 'none') return contextFor(core, null);
+  /** `caller`'s live session: a fuzzed sign-out or a disabled account does not end their turn. */
+  const sessionOf = (caller: Caller) => {
+    if (caller === 'none') return null;
     const current = sessions[caller];
     if (current === null || core.sessions.peek(current) === null) sessions[caller] = core.sessions.begin(round.world.callerIds[caller], null).id;
-    return contextFor(core, sessions[caller]);
+    return sessions[caller];
   };
   const hostile = hostileInputs();
   let done = 0;
@@ -145,6 +156,8 @@ async function fuzzRound(round: Round): Promise<void> {
       const caller = round.choose(CALLERS);
       const channel = round.nextChannel();
       const kind = round.choose(KINDS);
+      // Values no JSON carries reach only the in-process dispatcher; the rest go either way.
+      const transport = kind === 'hostile' ? 'in-process' : round.choose(TRANSPORTS);
       const count = Math.min(BATCH, round.quota - done);
       const values =
         kind === 'hostile'
@@ -152,49 +165,81 @@ async function fuzzRound(round: Round): Promise<void> {
           : fc.sample(round.inputs.get(channel)![kind], { seed: round.seed * 1000 + batch, numRuns: count });
       batch++;
       for (const input of values) {
-        await oneRequest(round, { db, core, caller, channel, kind, input, context: contextOf(caller) });
+        await oneRequest(round, { db, core, shell, caller, channel, kind, transport, input, sessionId: sessionOf(caller) });
         done++;
       }
     }
   } finally {
+    await shell.close();
     await core.close();
   }
 }
 
+const TRANSPORTS = ['in-process', 'http'] as const;
+type Transport = (typeof TRANSPORTS)[number];
+
 interface Request {
-  db: Awaited<ReturnType<typeof readyDb>>;
-  core: ReturnType<typeof openCore>;
+  db: AppDatabase;
+  core: AppCore;
+  shell: HttpShell;
   caller: Caller;
   channel: Channel;
   kind: InputKind;
+  transport: Transport;
   input: unknown;
-  context: ReturnType<typeof contextFor>;
+  sessionId: string | null;
+}
+
+/** The answer, as the request's shell gives it (a 500 is INTERNAL), and what main logged meanwhile. */
+async function send(request: Request): Promise<{ envelope: Envelope<unknown>; logged: unknown[][]; transport: Transport }> {
+  const logged: unknown[][] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args);
+  try {
+    const body = request.transport === 'http' ? jsonOrNull(request.input) : null;
+    if (body === null) {
+      const envelope = await request.core.dispatcher.dispatch(request.channel, request.input, contextFor(request.core, request.sessionId));
+      return { envelope, logged, transport: 'in-process' };
+    }
+    const response = await fetch(`http://127.0.0.1:${request.shell.port}/api/${request.channel}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${request.shell.token}`, ...(request.sessionId ? { [SESSION_HEADER]: request.sessionId } : {}) },
+      body,
+    });
+    const envelope = (await response.json()) as Envelope<unknown>;
+    if (response.status >= 500 && envelope.ok) return { envelope: { ok: false, error: { code: 'INTERNAL', message: `HTTP ${response.status}` } }, logged, transport: 'http' };
+    return { envelope, logged, transport: 'http' };
+  } catch (error) {
+    logged.push(['the call threw:', error]);
+    return { envelope: { ok: false, error: { code: 'INTERNAL', message: 'the call threw' } }, logged, transport: request.transport };
+  } finally {
+    console.error = consoleError;
+  }
+}
+
+/** The body a client sends for `value`; null when JSON.stringify cannot write it (nested deeper than its stack). */
+function jsonOrNull(value: unknown): string | null {
+  try {
+    return value === undefined ? '' : JSON.stringify(value);
+  } catch {
+    return null;
+  }
 }
 
 async function oneRequest(round: Round, request: Request): Promise<void> {
   const { figures } = round;
   const { db, caller, channel, kind, input } = request;
   const before = fingerprint(db);
-  const logged: unknown[][] = [];
-  const consoleError = console.error;
-  console.error = (...args: unknown[]) => void logged.push(args);
-  let envelope: Envelope<unknown>;
-  try {
-    envelope = await request.core.dispatcher.dispatch(channel, input, request.context);
-  } catch (error) {
-    envelope = { ok: false, error: { code: 'INTERNAL', message: 'the dispatcher threw' } };
-    logged.push(['the dispatcher threw:', error]);
-  } finally {
-    console.error = consoleError;
-  }
+  const { envelope, logged, transport } = await send(request);
   figures.requests++;
   figures.byCaller[caller]++;
   figures.byKind[kind]++;
+  figures.byTransport[transport]++;
   round.called.add(channel);
   const code = envelope.ok ? 'OK' : envelope.error.code;
   figures.byCode[code] = (figures.byCode[code] ?? 0) + 1;
   const fail = (rule: FuzzFailure['rule'], detail: string) => {
-    const failure = { rule, channel, caller, kind, input: describe(input), detail };
+    const failure = { rule, channel, caller, kind, transport, input: describe(input), detail };
     figures.failures.push(failure);
     round.options.onFailure?.(failure);
   };
@@ -206,7 +251,8 @@ async function oneRequest(round: Round, request: Request): Promise<void> {
   // Who signs in with a password sees their own account: the caller is someone else from then on.
   if (envelope.ok && (channel === 'auth.login' || channel === 'auth.setup')) return;
   const answer = JSON.stringify(envelope).toLowerCase();
-  const asked = describe(input).toLowerCase();
+  // What the caller sent may come back (a refusal names the value): only what they did not send is a leak.
+  const asked = (jsonOrNull(input) ?? '').toLowerCase();
   const leaked = forbiddenTokens(db, round.world, caller).filter((token) => answer.includes(token) && !asked.includes(token));
   if (leaked.length > 0) fail('another tenant leaked', `${leaked.join(', ')} in ${whereFound(envelope, leaked[0]!).slice(0, 1000)}`);
 }
@@ -245,6 +291,7 @@ export function figuresReport(figures: FuzzFigures): string {
     .join(', ');
   const callers = Object.entries(figures.byCaller).map(([caller, n]) => `${caller} ${n}`).join(', ');
   const kinds = Object.entries(figures.byKind).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const transports = Object.entries(figures.byTransport).map(([transport, n]) => `${transport} ${n}`).join(', ');
   const byRule = new Map<string, number>();
   for (const failure of figures.failures) byRule.set(failure.rule, (byRule.get(failure.rule) ?? 0) + 1);
   return [
@@ -252,6 +299,7 @@ export function figuresReport(figures: FuzzFigures): string {
     `  by outcome: ${codes}`,
     `  by caller: ${callers}`,
     `  by input: ${kinds}`,
+    `  by shell: ${transports}`,
     `  500s (INTERNAL): ${figures.internal}`,
     `  failures: ${figures.failures.length}${byRule.size > 0 ? ` (${[...byRule].map(([rule, n]) => `${rule} ${n}`).join(', ')})` : ''}`,
   ].join('\n');
