@@ -65,7 +65,7 @@ export function validLooking(schema: JsonSchema, pools: Pools, name = ''): fc.Ar
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'object':
-      return objectOf(schema, pools);
+      return name === 'params' ? paramsOf(schema, pools) : objectOf(schema, pools);
     case 'array':
       return fc.array(validLooking(schema.items ?? {}, pools, name), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 6, 6) });
     case 'string':
@@ -80,6 +80,16 @@ export function validLooking(schema: JsonSchema, pools: Pools, name = ''): fc.Ar
     default:
       return fc.jsonValue({ maxDepth: 3 });
   }
+}
+
+/** A run's or schedule's params: often ones the probe takes (the job type most often tried), else any JSON object. */
+function paramsOf(schema: JsonSchema, pools: Pools): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    fc.constant({}),
+    fc.record({ durationMs: fc.integer({ min: 0, max: 50 }), steps: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: [] }),
+    fc.record({ durationMs: fc.constant(1), fail: fc.boolean(), failMessage: fc.string({ minLength: 1, maxLength: 20 }) }),
+    objectOf(schema, pools),
+  );
 }
 
 function objectOf(schema: JsonSchema, pools: Pools): fc.Arbitrary<unknown> {
@@ -119,9 +129,10 @@ function stringOf(schema: JsonSchema, pools: Pools, name: string): fc.Arbitrary<
       ? fc.emailAddress()
       : fc.string({ minLength: min, maxLength: Math.min(max, 40), unit: fc.oneof(fc.constant('a'), fc.constant('Z'), fc.constant(' '), fc.constant('é'), fc.constant('%')) });
   const pooled = pools.strings[name] ?? [];
+  // Where the world has values for a field of this name, mostly those: a made-up cron or time zone is refused early.
   return fc.oneof(
-    { weight: 4, arbitrary: generated },
-    { weight: pooled.length > 0 ? 4 : 0, arbitrary: fc.constantFrom(...(pooled.length > 0 ? pooled : [''])) },
+    { weight: pooled.length > 0 ? 2 : 6, arbitrary: generated },
+    { weight: pooled.length > 0 ? 6 : 0, arbitrary: fc.constantFrom(...(pooled.length > 0 ? pooled : [''])) },
     { weight: 1, arbitrary: fc.constantFrom(...TEXT_EDGES, 'a'.repeat(max), 'a'.repeat(max + 1)) },
   );
 }
@@ -133,7 +144,7 @@ function numberOf(schema: JsonSchema, pools: Pools, name: string, integer: boole
   const edges = [low, high, low - 1, high + 1, ...NUMBER_EDGES];
   if (TIME_FIELD.test(name)) return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...pools.instants) }, { weight: 2, arbitrary: fc.constantFrom(...TIME_EDGES) }, { weight: 1, arbitrary: inRange });
   if (isIdField(name)) return fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...pools.ids) }, { weight: 1, arbitrary: fc.constantFrom(...edges) }, { weight: 1, arbitrary: inRange });
-  return fc.oneof({ weight: 4, arbitrary: inRange }, { weight: 1, arbitrary: fc.constantFrom(...edges) });
+  return fc.oneof({ weight: 6, arbitrary: inRange }, { weight: 1, arbitrary: fc.constantFrom(...edges) });
 }
 
 /** A value nested `depth` levels deep, built without recursion (as a hostile client sends it). */

@@ -47,13 +47,15 @@ export interface FuzzFigures {
   byCaller: Record<Caller, number>;
   byKind: Record<InputKind, number>;
   byTransport: Record<'in-process' | 'http', number>;
+  /** The channels that answered OK at least once: the fuzz got past their checks into their handlers. */
+  answeredOk: Set<string>;
   internal: number;
   failures: FuzzFailure[];
   channelsCalled: number;
   ms: number;
 }
 
-/** Requests of one caller and one channel, generated together. */
+/** Requests to one channel, of one kind, through one shell, generated together; each by a caller of its own. */
 const BATCH = 8;
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
@@ -68,6 +70,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     byCaller: { member: 0, business_admin: 0, system_admin: 0, none: 0 },
     byKind: { 'valid-looking': 0, malformed: 0, hostile: 0 },
     byTransport: { 'in-process': 0, http: 0 },
+    answeredOk: new Set(),
     internal: 0,
     failures: [],
     channelsCalled: 0,
@@ -153,7 +156,6 @@ async function fuzzRound(round: Round): Promise<void> {
   let batch = 0;
   try {
     while (done < round.quota) {
-      const caller = round.choose(CALLERS);
       const channel = round.nextChannel();
       const kind = round.choose(KINDS);
       // Values no JSON carries reach only the in-process dispatcher; the rest go either way.
@@ -165,6 +167,7 @@ async function fuzzRound(round: Round): Promise<void> {
           : fc.sample(round.inputs.get(channel)![kind], { seed: round.seed * 1000 + batch, numRuns: count });
       batch++;
       for (const input of values) {
+        const caller = round.choose(CALLERS);
         await oneRequest(round, { db, core, shell, caller, channel, kind, transport, input, sessionId: sessionOf(caller) });
         done++;
       }
@@ -238,6 +241,7 @@ async function oneRequest(round: Round, request: Request): Promise<void> {
   round.called.add(channel);
   const code = envelope.ok ? 'OK' : envelope.error.code;
   figures.byCode[code] = (figures.byCode[code] ?? 0) + 1;
+  if (envelope.ok) figures.answeredOk.add(channel);
   const fail = (rule: FuzzFailure['rule'], detail: string) => {
     const failure = { rule, channel, caller, kind, transport, input: describe(input), detail };
     figures.failures.push(failure);
@@ -291,6 +295,7 @@ export function figuresReport(figures: FuzzFigures): string {
     .join(', ');
   const callers = Object.entries(figures.byCaller).map(([caller, n]) => `${caller} ${n}`).join(', ');
   const kinds = Object.entries(figures.byKind).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const neverOk = CHANNELS.filter((channel) => !figures.answeredOk.has(channel));
   const transports = Object.entries(figures.byTransport).map(([transport, n]) => `${transport} ${n}`).join(', ');
   const byRule = new Map<string, number>();
   for (const failure of figures.failures) byRule.set(failure.rule, (byRule.get(failure.rule) ?? 0) + 1);
@@ -300,6 +305,7 @@ export function figuresReport(figures: FuzzFigures): string {
     `  by caller: ${callers}`,
     `  by input: ${kinds}`,
     `  by shell: ${transports}`,
+    `  channels that answered OK: ${figures.answeredOk.size} of ${CHANNELS.length}${neverOk.length > 0 ? ` (never: ${neverOk.join(', ')})` : ''}`,
     `  500s (INTERNAL): ${figures.internal}`,
     `  failures: ${figures.failures.length}${byRule.size > 0 ? ` (${[...byRule].map(([rule, n]) => `${rule} ${n}`).join(', ')})` : ''}`,
   ].join('\n');

@@ -110,12 +110,13 @@ export async function buildWorldFile(dbPath: string): Promise<World> {
     cron: ['* * * * *', '@daily', '0 0 31 2 *', '*/0 * * * *', '0 0 29 2 1', '59 23 31 12 *', 'not cron'],
     timeZone: ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Europe/Berlin', 'America/St_Johns', 'Not/AZone'],
     fileName: ['runs-1.csv', 'usage-2025-01-2025-03.csv', 'runs-../../etc.csv'],
-    fromMonth: ['1970-01', '2025-05', '9999-12', '0000-01', '2025-13'],
-    toMonth: ['1970-01', '2025-05', '9999-12', '2028-05'],
+    fromMonth: ['1970-01', '2025-04', '2025-05', '9999-10', '0000-01', '2025-13'],
+    toMonth: ['1970-01', '2025-05', '2025-06', '9999-12', '2028-05'],
     password: ['correct horse battery', 'short'],
     targetId: ['1', '2', 'job_runs', 'xq'],
   };
-  const ids = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, ...tokens.map((t) => t.id)];
+  // Every row of the world has an id up to about 30: each is tried in every id field, with a few that match nothing.
+  const ids = [...Array.from({ length: 30 }, (_, i) => i + 1), ...tokens.map((t) => t.id), 999, 2 ** 31];
   await core.close();
   return { alphaId: alpha.id, betaId: beta.id, callerIds, tokens, strings, ids: [...new Set(ids)] };
 }
