@@ -85,7 +85,8 @@ export async function buildWorldFile(dbPath: string): Promise<World> {
         const runToken = token('run');
         const id = Number(
           insertRun.run(
-            owner.scope, owner.businessId, owner.orphanedFrom, `${runToken}.only`, status,
+            // A failed run is a probe, so that it can be retried; its token is in its error.
+            owner.scope, owner.businessId, owner.orphanedFrom, status === 'failed' ? 'diagnostics.probe' : `${runToken}.only`, status,
             owner.businessId === beta.id ? betaStaff[0]!.email : null, status === 'failed' ? `boom ${runToken}` : null,
             created, status === 'pending' ? null : created + 1000, ended ? created + 5000 : null, ended ? 4000 : null,
           ).lastInsertRowid,
