@@ -1,6 +1,7 @@
-// Every time a caller names is an instant the app can format: from 1 January 1970 to 30 December 9999 (UTC), so that
-// its day in any time zone has a four-digit year. Later or earlier is VALIDATION naming the field, never a 500 from
-// a day string (+010000-01-01) that breaks the output contract or an Invalid time value.
+// Every input of the contract is bounded: texts have a longest length, lists a largest size, params a JSON size. Every
+// time a caller names is an instant the app can format: from 1 January 1970 to 30 December 9999 (UTC), so that its
+// day in any time zone has a four-digit year. Later or earlier is VALIDATION naming the field, never a 500 from a day
+// string (+010000-01-01) that breaks the output contract or an Invalid time value.
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CHANNELS } from '../../src-shared/channels';
@@ -20,31 +21,49 @@ const DAY = 86_400_000;
 const YEAR_10000 = Date.UTC(10000, 0, 1);
 const LAST_DAY_START = Date.UTC(9999, 11, 30);
 
-/** Every integer field of a JSON Schema, with its path. */
-function integerFields(schema: unknown, at = ''): { path: string; maximum: unknown }[] {
+type Node = Record<string, unknown>;
+
+/** Every schema node of a JSON Schema that describes a value (fields, list items, record values), with its path. */
+function nodesOf(schema: unknown, at = ''): { path: string; node: Node }[] {
   if (typeof schema !== 'object' || schema === null) return [];
-  const node = schema as Record<string, unknown>;
-  const own = node.type === 'integer' ? [{ path: at, maximum: node.maximum }] : [];
+  const node = schema as Node;
   return [
-    ...own,
+    { path: at, node },
     ...Object.entries(node).flatMap(([key, child]) =>
       key === 'properties' && typeof child === 'object' && child !== null
-        ? Object.entries(child).flatMap(([name, property]) => integerFields(property, at ? `${at}.${name}` : name))
+        ? Object.entries(child).flatMap(([name, property]) => nodesOf(property, at ? `${at}.${name}` : name))
         : Array.isArray(child)
-          ? child.flatMap((option) => integerFields(option, at))
+          ? child.flatMap((option) => nodesOf(option, at))
           : key === 'items' || key === 'additionalProperties'
-            ? integerFields(child, at)
+            ? nodesOf(child, `${at}[]`)
             : [],
     ),
   ];
 }
 
-describe('time inputs', () => {
+const inputNodes = CHANNELS.flatMap((channel) =>
+  nodesOf(z.toJSONSchema(contract[channel].input, { io: 'input', unrepresentable: 'any' })).map((found) => ({ ...found, channel })),
+);
+
+describe('every input is bounded', () => {
   it('no channel takes an instant past what the app can format', () => {
     const recordedMax = epochMsSchema.maxValue;
-    for (const channel of CHANNELS) {
-      const schema = z.toJSONSchema(contract[channel].input, { io: 'input', unrepresentable: 'any' });
-      for (const field of integerFields(schema)) expect(field.maximum, `${channel}: ${field.path}`).not.toBe(recordedMax);
+    expect(recordedMax).toBe(8_640_000_000_000_000);
+    for (const { channel, path, node } of inputNodes) {
+      if (node.type === 'integer') expect(node.maximum, `${channel}: ${path}`).not.toBe(recordedMax);
+    }
+  });
+
+  it('every text has a longest length (or an anchored pattern), every list a largest size, every open object a JSON size', () => {
+    for (const { channel, path, node } of inputNodes) {
+      const where = `${channel}: ${path || 'the input'}`;
+      if (node.type === 'string' && node.enum === undefined && node.const === undefined) {
+        const anchored = typeof node.pattern === 'string' && /^\^.*\$$/.test(node.pattern) && !/[*+]|\{\d+,\}/.test(node.pattern);
+        expect(typeof node.maxLength === 'number' || anchored, where).toBe(true);
+      }
+      if (node.type === 'array') expect(node.maxItems, where).toEqual(expect.any(Number));
+      // A record (params) is measured by jobParamsSchema: at most 64 KiB of JSON, 32 levels deep (deep-params.test.ts).
+      if (node.type === 'object' && node.additionalProperties !== false) expect(path.split('.').pop(), where).toBe('params');
     }
   });
 });
