@@ -8,7 +8,7 @@ import { AppError } from '../src-shared/errors';
 import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
 import { finishDeferredWorkInBackground } from './adoption/after-open';
-import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
+import { envValue, resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
 import { createAccessGate, type RequestContext, type RequestGate } from './ipc/access';
@@ -82,7 +82,7 @@ export const MAX_CONCURRENCY = 16;
 /** How many runs execute at once: `--concurrency N`, else AUTOMATION_CONCURRENCY, else 2. Throws on a bad value. */
 export function runnerConcurrency(argv: readonly string[], env: NodeJS.ProcessEnv): number | undefined {
   const flagAt = argv.indexOf('--concurrency');
-  const raw = flagAt >= 0 ? argv[flagAt + 1] : env.AUTOMATION_CONCURRENCY;
+  const raw = flagAt >= 0 ? argv[flagAt + 1] : envValue(env, 'AUTOMATION_CONCURRENCY');
   if (raw === undefined && flagAt < 0) return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
