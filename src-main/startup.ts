@@ -8,6 +8,7 @@ import { deferredWork, finishDeferredWork, type DeferredWork } from './adoption/
 import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './adoption/adopt';
 import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './db/migrations';
 import { defaultMigrationsFolder } from './db/paths';
+import { tightenDatabaseFiles } from './db/private-files';
 
 export type StartupFailure =
   | 'cannot_open'
@@ -100,6 +101,8 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
   const now = options.now ?? (() => new Date());
   const state = planMigrations(sqlite, migrations);
   refuseUnknownSchema(db, state);
+  // The file is ours from here on: it, its -wal and -shm, its backups and exports are for its owner only.
+  tightenDatabaseFiles(db.path);
   enableWal(sqlite);
   if (state.kind === 'pending') {
     let backupPath: string | null = null;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { refuseExisting, syncFile } from '../db/backup';
 import type { AppDatabase } from '../db/connection';
+import { makePrivate } from '../db/private-files';
 
 /**
  * Puts the built file in place of the server-edition file, which stays as the backup: a second name for the old file
@@ -25,6 +26,8 @@ export function replaceKeepingBackup(db: AppDatabase, built: string, backupPath:
       fs.copyFileSync(db.path, backupPath, fs.constants.COPYFILE_EXCL);
       syncFile(backupPath);
     }
+    // The server-edition file, now the backup (a second name shares its mode), becomes private too.
+    makePrivate(backupPath);
     backedUp = true;
     fs.rmSync(`${db.path}-shm`, { force: true });
     fs.renameSync(built, db.path);

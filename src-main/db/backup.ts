@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { inImmediateTransaction, openTransactionOf, type AppDatabase, type InTransaction } from './connection';
+import { createPrivateFile, makePrivate } from './private-files';
 
 export interface BackupProgress {
   copiedPages: number;
@@ -29,12 +30,20 @@ export async function backupDatabase(
   onProgress?: (progress: BackupProgress) => void,
 ): Promise<BackupFile> {
   refuseExisting(destination);
-  await sqlite.backup(destination, {
-    progress({ totalPages, remainingPages }) {
-      onProgress?.({ copiedPages: totalPages - remainingPages, totalPages });
-      return 4096;
-    },
-  });
+  // Created private before SQLite writes a page into it (an empty file is an empty database to SQLite).
+  createPrivateFile(destination);
+  try {
+    await sqlite.backup(destination, {
+      progress({ totalPages, remainingPages }) {
+        onProgress?.({ copiedPages: totalPages - remainingPages, totalPages });
+        return 4096;
+      },
+    });
+  } catch (error) {
+    // A half-written backup must not look like a good one.
+    fs.rmSync(destination, { force: true });
+    throw error;
+  }
   return { path: destination, bytes: fs.statSync(destination).size, method: 'online' };
 }
 
@@ -132,6 +141,8 @@ function copyFileUnderWriteLock(
   try {
     // COPYFILE_FICLONE: a copy-on-write clone where the file system has them (APFS, Btrfs, XFS), else a copy.
     fs.copyFileSync(db.path, destination, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
+    // A copy takes the database's mode, private since it was opened; said outright all the same.
+    makePrivate(destination);
     // As durable as the online backup (its connection syncs when it finishes) before the change can commit.
     syncFile(destination);
   } catch (error) {

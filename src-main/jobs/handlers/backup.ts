@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { backupDatabase } from '../../db/backup';
+import { privateFolder } from '../../db/private-files';
 import type { BACKUP, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
 
@@ -21,7 +22,7 @@ function reserveBackupFile(folder: string, now: Date): string {
 export const runBackup: JobHandler<ParamsOf<typeof BACKUP>> = async (ctx, _params, signal) => {
   const started = Date.now();
   signal.throwIfAborted();
-  fs.mkdirSync(ctx.backupsFolder, { recursive: true });
+  privateFolder(ctx.backupsFolder);
   const destination = reserveBackupFile(ctx.backupsFolder, ctx.now());
   ctx.reportProgress(0, 'Starting the backup');
   try {
