@@ -14,6 +14,7 @@ import { createDispatcher, type Dispatcher } from './ipc/dispatch';
 import { createAccessGate, type RequestContext, type RequestGate } from './ipc/access';
 import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, eventAudience } from './ipc/events';
 import { type ContractHandlers, createDatabaseHandlers, type DatabaseChannel, type DatabaseHandlers } from './ipc/channels';
+import { leftoverBackupLines } from './cli/backup-lines';
 import { createRunner, type Runner } from './jobs/runner';
 import { createScheduler, type Scheduler } from './jobs/scheduler';
 import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
@@ -248,6 +249,7 @@ async function openDatabase(path: string, options: AppCoreOptions): Promise<AppS
       onProgress: options.onProgress,
       deferredWork: 'leave',
     });
+    for (const line of leftoverBackupLines(report.leftoverBackups)) console.warn(`[startup] ${line}`);
     const retries = new AbortController();
     const deferredDone = finishWorkLeftByAdoption(db, report, options, retries.signal);
     return { state: 'ready', db, report, deferredDone, stopDeferredRetries: () => retries.abort() };

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { refuseExisting, syncFile } from '../db/backup';
+import { syncDirectory } from '../db/backup-files';
 import type { AppDatabase } from '../db/connection';
 import { makePrivate } from '../db/private-files';
 
@@ -38,21 +39,4 @@ export function replaceKeepingBackup(db: AppDatabase, built: string, backupPath:
     throw error;
   }
   syncDirectory(path.dirname(db.path));
-}
-
-/** Makes a rename durable (a no-op where directories cannot be opened, as on Windows). */
-function syncDirectory(dir: string): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fs.fsyncSync(fd);
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename itself is atomic either way.
-  } finally {
-    fs.closeSync(fd);
-  }
 }
