@@ -25,8 +25,17 @@ function reviewedFindings() {
   return [...rows].map(([, id, file, severity]) => ({ id, file, severity: severity.toUpperCase() }));
 }
 
+function loadElectronegativity() {
+  try {
+    return require('@doyensec/electronegativity');
+  } catch {
+    console.error('lint:electron needs @doyensec/electronegativity (a devDependency): run npm install first.');
+    process.exit(1);
+  }
+}
+
 async function scan() {
-  const run = require('@doyensec/electronegativity');
+  const run = loadElectronegativity();
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'automation-electronegativity-'));
   try {
     for (const source of SOURCES) fs.cpSync(path.join(root, source), path.join(tree, source), { recursive: true });
