@@ -65,7 +65,8 @@ function trialFor(operation: Operation): TrialKind<OrphanFixture>['trial'] {
   return async (_context, fixture, trialDir, random, kill) => {
     const file = path.join(trialDir, 'automation.db');
     copyDatabaseFile(fixture.file, file);
-    const ids = random() < 0.5 ? null : pickIds(fixture.orphanIds, random);
+    // The reference run (no kill) takes every orphan, the longest operation, so the kill moments cover every selection.
+    const ids = kill === null || random() < 0.5 ? null : pickIds(fixture.orphanIds, random);
     const selected = JSON.stringify(ids ?? fixture.orphanIds);
     const businessId = fixture.businessIds[Math.floor(random() * fixture.businessIds.length)]!;
     const auditBefore = withFile(fixture.file, auditCount);
