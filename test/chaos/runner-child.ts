@@ -1,6 +1,7 @@
 // Run by the chaos suite in its own process until it is killed: opens the database given as argv[2], starts the
 // real runner over the real job types, and triggers `count` runs in small transactions (probes of a few
-// milliseconds for every business and system-wide, some failing, some cancelled; integrity checks system-wide).
+// milliseconds for every business and system-wide, some failing, some cancelled; integrity checks and backups
+// system-wide).
 // After each commit it appends what it committed to the side file argv[3]: `created <id>` once a run's creation
 // has committed, `finished <id> <status>` once its outcome has (the runner's events follow its commits). It prints
 // `ready` when it starts triggering and `done` when every run it created has finished.
@@ -43,22 +44,23 @@ async function main(): Promise<void> {
 
   const runSpec = (): { target: RunTarget; jobType: string; params: Record<string, unknown> } => {
     const roll = random.next();
-    if (roll < 0.05) return { target: { kind: 'system' }, jobType: 'maintenance.integrity_check', params: {} };
+    if (roll < 0.03) return { target: { kind: 'system' }, jobType: 'maintenance.backup', params: {} };
+    if (roll < 0.08) return { target: { kind: 'system' }, jobType: 'maintenance.integrity_check', params: {} };
     const target: RunTarget = roll < 0.2 ? { kind: 'system' } : { kind: 'business', businessId: businesses[random.int(businesses.length)]! };
     return { target, jobType: 'diagnostics.probe', params: { durationMs: random.int(40), steps: 1 + random.int(4), fail: random.next() < 0.1 } };
   };
+  let refusedInARow = 0;
   while (created.size < count) {
     const specs = Array.from({ length: 1 + random.int(5) }, runSpec);
     let ids: number[];
     try {
       ids = db.sqlite.transaction(() => specs.map((s) => createJobRun(db, s.target, { jobType: s.jobType, params: s.params, trigger: 'manual' }).id)).immediate();
+      refusedInARow = 0;
     } catch (error) {
-      // A limit the app sets (too many pending runs) refuses a batch: nothing of it was committed.
-      if (error instanceof AppError && error.code === 'CONFLICT') {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        continue;
-      }
-      throw error;
+      // A refusal (a limit the app sets, such as too many pending runs) rolls the batch back: nothing was committed.
+      if (!(error instanceof AppError) || error.code === 'INTERNAL' || ++refusedInARow > 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
     }
     for (const id of ids) {
       created.add(id);
