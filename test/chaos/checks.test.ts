@@ -18,7 +18,11 @@ beforeAll(async () => {
   const dataDir = fs.mkdtempSync(path.join(path.dirname(tempDir()), 'automation-chaos-checks-'));
   const params = { runs: 400, businesses: 3, orphanShare: 0.5, systemShare: 0.05, days: 10, zipf: 1, seed: 9 };
   const { file, manifest } = await ensureDataset(params, { dataDir, migrationsFolder: MIGRATIONS_FOLDER, name: 'orphans', log: () => {} });
-  const orphanIds = withFile(file, (sqlite) => sqlite.prepare("SELECT id FROM job_runs WHERE scope = 'business' AND business_id IS NULL ORDER BY id").pluck().all() as number[]);
+  const orphanIds = withFile(file, (sqlite) => {
+    // A retry of an orphan, so that deleting the orphans must clear a reference.
+    sqlite.prepare("UPDATE job_runs SET retry_of_run_id = (SELECT min(id) FROM job_runs WHERE business_id IS NULL AND scope = 'business') WHERE id = (SELECT max(id) FROM job_runs WHERE business_id IS NOT NULL)").run();
+    return sqlite.prepare("SELECT id FROM job_runs WHERE scope = 'business' AND business_id IS NULL ORDER BY id").pluck().all() as number[];
+  });
   fixture = { file, orphanIds, businessIds: manifest.businesses.map((b) => b.id) };
   return () => fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -71,13 +75,20 @@ describe('judging an orphan operation', () => {
   it('calls a file without the operation untouched, and one with all of it and its audit event done', () => {
     expect(judge(plantedCopy(() => {}))).toMatchObject({ state: 'untouched', problems: [] });
     const deleted = plantedCopy((sqlite) => {
+      // As the product deletes: a retry of a deleted run loses its reference (ON DELETE SET NULL).
+      sqlite.pragma('foreign_keys = ON');
       deleteOrphans(sqlite, fixture.orphanIds);
       auditDelete(sqlite);
     });
-    expect(judge(deleted, { auditBefore: withFile(fixture.file, (s) => s.prepare('SELECT count(*) FROM audit_events').pluck().get() as number) })).toMatchObject({
-      state: 'done',
-      problems: [],
+    const auditBefore = withFile(fixture.file, (s) => s.prepare('SELECT count(*) FROM audit_events').pluck().get() as number);
+    expect(judge(deleted, { auditBefore })).toMatchObject({ state: 'done', problems: [] });
+
+    // Deleted without clearing the retry's reference to a deleted orphan: that run changed otherwise than a delete changes it.
+    const dangling = plantedCopy((sqlite) => {
+      deleteOrphans(sqlite, fixture.orphanIds);
+      auditDelete(sqlite);
     });
+    expect(judge(dangling, { auditBefore }).problems).toEqual([`runs outside the selection: 2 rows differ from ${path.basename(fixture.file)}'s`]);
   });
 
   it('fails half an operation, a change the CLI reported but the file lacks, and a run outside the selection changed', () => {

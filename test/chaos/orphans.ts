@@ -51,10 +51,21 @@ function pickIds(ids: readonly number[], random: () => number): number[] {
   return pool.slice(0, size).sort((a, b) => a - b);
 }
 
+const SELECTED = '(SELECT value FROM json_each(?))';
+
 /** The runs among (or outside) the selection, without the columns the operation may change, against the fixture's. */
 function unchangedRuns(what: string, sqlite: Database.Database, fixture: OrphanFixture, selected: string, among: boolean, except: readonly string[]) {
-  const where = `id ${among ? '' : 'NOT '}IN (SELECT value FROM json_each(?))`;
+  const where = `id ${among ? '' : 'NOT '}IN ${SELECTED}`;
   return sameRows(what, sqlite, fixture.file, 'job_runs', { columns: columnsExcept(sqlite, 'job_runs', except), where, params: [selected] });
+}
+
+/** After a delete, the runs left are the fixture's but that a retry of a deleted run no longer names it (ON DELETE SET NULL). */
+function runsLeftByDelete(sqlite: Database.Database, fixture: OrphanFixture, selected: string): string[] {
+  const kept = columnsExcept(sqlite, 'job_runs', ['retry_of_run_id']);
+  // The ids are digits and commas only: written into the statement, so each side may use them differently.
+  const cleared = `CASE WHEN retry_of_run_id IN (SELECT value FROM json_each('${selected}')) THEN NULL ELSE retry_of_run_id END`;
+  const columns = (schema: string) => `${kept}, ${schema === 'reference' ? cleared : 'retry_of_run_id'}`;
+  return sameRows('runs outside the selection', sqlite, fixture.file, 'job_runs', { columns, where: `id NOT IN ${SELECTED}`, params: [selected] });
 }
 
 function auditCount(sqlite: Database.Database): number {
@@ -118,12 +129,10 @@ export function judgeSelection(sqlite: Database.Database, judged: Judged, outcom
     .get(businessId, selected) as { present: number; orphans: number; assigned: number };
   const total = (JSON.parse(selected) as number[]).length;
   const audit = auditCount(sqlite);
-  // A delete clears references to the runs it deletes (retry_of_run_id); an assignment changes only the business.
-  const changes = operation === 'delete' ? ['retry_of_run_id'] : ['business_id', 'orphaned_from'];
   const problems = outcome.problems;
-  problems.push(...unchangedRuns('runs outside the selection', sqlite, fixture, selected, false, changes));
   if (counts.present === total && counts.orphans === total) {
     outcome.state = 'untouched';
+    problems.push(...unchangedRuns('runs outside the selection', sqlite, fixture, selected, false, []));
     problems.push(...unchangedRuns('the selected orphans', sqlite, fixture, selected, true, []));
     if (audit !== auditBefore) problems.push(`the file is untouched but holds ${audit - auditBefore} new audit events`);
     if (judged.acknowledged) problems.push(`the CLI said the ${operation} was done, but the file does not have it: a committed change was lost`);
@@ -136,7 +145,11 @@ export function judgeSelection(sqlite: Database.Database, judged: Judged, outcom
     return;
   }
   outcome.state = 'done';
-  if (operation === 'assign') problems.push(...unchangedRuns('the assigned runs (but their business)', sqlite, fixture, selected, true, changes));
+  if (operation === 'delete') problems.push(...runsLeftByDelete(sqlite, fixture, selected));
+  else {
+    problems.push(...unchangedRuns('runs outside the selection', sqlite, fixture, selected, false, []));
+    problems.push(...unchangedRuns('the assigned runs (but their business)', sqlite, fixture, selected, true, ['business_id', 'orphaned_from']));
+  }
   const events = sqlite.prepare('SELECT action FROM audit_events WHERE id > (SELECT coalesce(max(id), 0) - ? FROM audit_events)').pluck().all(audit - auditBefore);
   if (audit !== auditBefore + 1 || events[0] !== `orphans.${operation}`) {
     problems.push(`the ${operation} is done but its audit events are ${JSON.stringify(events)} (expected one orphans.${operation})`);
