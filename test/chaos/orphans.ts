@@ -92,15 +92,17 @@ function trialFor(operation: Operation): TrialKind<OrphanFixture>['trial'] {
       outcome.problems.push(...fileChecks(sqlite));
       judgeSelection(sqlite, { operation, fixture, selected, businessId, auditBefore, acknowledged: run.endedAtMs !== null }, outcome);
     });
-    if (operation === 'delete' && outcome.state === 'untouched') {
-      outcome.tallies['backups left by a killed delete'] = fs.readdirSync(trialDir).filter((name) => name.endsWith('.backup')).length;
-    }
     // The next start: the app opens the file, and its rollups must equal a recount.
     const { db } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
     try {
       outcome.problems.push(...rollupChecks(db.sqlite).map((p) => `after the next start: ${p}`));
     } finally {
       db.close();
+    }
+    if (operation === 'delete' && outcome.state === 'untouched') {
+      // A backup made for a delete that never committed: the next start should have removed it (a tally, not a check).
+      const left = fs.readdirSync(trialDir).filter((name) => name.includes('.before-delete-orphans.')).length;
+      outcome.tallies['backups of an uncommitted delete left after the next start'] = left;
     }
     return outcome;
   };
