@@ -1,7 +1,6 @@
 // The core both shells share: find the database, open and migrate it before anything is served, bind the
 // contract's handlers, keep the sessions, and decide which session receives which event. A failed start is
 // kept, not thrown, so the renderer can show the error screen.
-import { reachOf } from '../src-shared/access';
 import { CHANNELS } from '../src-shared/channels';
 import { type AppStatus, contract, type DatabaseInfoView, type StartupFailureReason } from '../src-shared/contract';
 import { AppError } from '../src-shared/errors';
@@ -12,6 +11,7 @@ import { envValue, resolveDatabasePath, type ResolvedDatabasePath } from './db/p
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
 import { createAccessGate, type RequestContext, type RequestGate } from './ipc/access';
+import { readsDatabase } from './access/policy';
 import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, eventAudience } from './ipc/events';
 import { type ContractHandlers, createDatabaseHandlers, type DatabaseChannel, type DatabaseHandlers } from './ipc/channels';
 import { leftoverBackupLines } from './cli/backup-lines';
@@ -169,7 +169,7 @@ function servedOnceOpen(started: Promise<AppStartup>, opened: Promise<OpenCore |
       const startup = await started;
       if (startup.state === 'failed') return startup.failure;
       // Signed out, or a role that does not read the database: nothing about the file or its accounts.
-      if (!readsDatabase(startup.db, context)) return { state: 'ready', info: null, startup: null };
+      if (!readsDatabase(actorOf(startup.db, context))) return { state: 'ready', info: null, startup: null };
       const { created, migrated, adoption } = startup.report;
       return { state: 'ready', info: getDatabaseInfo(startup.db), startup: { created, migrated, adoption } };
     },
@@ -186,11 +186,10 @@ function servedOnceOpen(started: Promise<AppStartup>, opened: Promise<OpenCore |
   };
 }
 
-/** Whether the caller's session belongs to a user, enabled now, whose role reads the database itself. */
-function readsDatabase(db: AppDatabase, context: RequestContext): boolean {
+/** The caller's session's user, enabled now; null signed out. */
+function actorOf(db: AppDatabase, context: RequestContext) {
   const session = context.session.current();
-  const actor = session ? loadActor(db, session.userId) : null;
-  return actor !== null && reachOf(actor.role, 'database.read') !== null;
+  return session ? loadActor(db, session.userId) : null;
 }
 
 async function closeDatabase(startup: AppStartup): Promise<void> {

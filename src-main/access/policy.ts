@@ -22,6 +22,15 @@ export interface Actor extends Identity {
   businessDisabled: boolean;
 }
 
+/**
+ * Whether app.status may tell this caller about the database (its file, counts of every tenant, the adoption
+ * report): only a signed-in, enabled user whose role reads the database itself (`database.read`, system admins).
+ * Anyone else, signed out included, learns only whether the app is ready or why it is not.
+ */
+export function readsDatabase(actor: Actor | null): boolean {
+  return actor !== null && reachOf(actor.role, 'database.read') !== null;
+}
+
 /** Refuses the action outright when the role has no reach for it; otherwise says how far it reaches. */
 export function requireReach(actor: Actor, action: Action): Exclude<Reach, null> {
   const reach = reachOf(actor.role, action);

@@ -10,6 +10,7 @@ import { errorEnvelope, type Envelope } from '../../src-shared/errors';
 import { type AppCore, createAppCore } from '../app-core';
 import { privateFolder } from '../db/private-files';
 import { createDesktopExports } from '../exports/save-copy';
+import { INTERNAL_ERROR_MESSAGE } from '../ipc/dispatch';
 import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
 import { sessionHandle, type SessionSlot } from '../sessions';
 
@@ -86,12 +87,25 @@ function bindContract(core: AppCore): void {
   const call = (event: IpcMainInvokeEvent, channel: string, input: unknown) =>
     core.dispatcher.dispatch(channel, input, { shell: 'electron', session: sessionHandle(core.sessions, windowSlot(event.sender.id)) });
   for (const channel of CHANNELS) {
-    ipcMain.handle(channel, (event, input: unknown) => (isTrustedSender(event) ? call(event, channel, input) : untrusted()));
+    ipcMain.handle(channel, (event, input: unknown) => enveloped(channel, () => (isTrustedSender(event) ? call(event, channel, input) : untrusted())));
   }
   bindDesktopExports(call);
 }
 
 const untrusted = () => errorEnvelope('FORBIDDEN', 'Only the app’s own page may call it.');
+
+/**
+ * Every ipcMain.handle answers an envelope: the dispatcher never throws, and anything thrown around it (reading a
+ * sender whose frame is gone, a dialog failing) is INTERNAL, logged, instead of a rejected promise in the renderer.
+ */
+async function enveloped<T>(what: string, work: () => Envelope<T> | Promise<Envelope<T>>): Promise<Envelope<T>> {
+  try {
+    return await work();
+  } catch (error) {
+    console.error(`[ipc] ${what} failed outside the dispatcher:`, error);
+    return errorEnvelope('INTERNAL', INTERNAL_ERROR_MESSAGE);
+  }
+}
 
 /** The save dialog and the file manager for exports (src-main/exports/save-copy.ts holds the rest). */
 function bindDesktopExports(call: (event: IpcMainInvokeEvent, channel: string, input: unknown) => Promise<Envelope<unknown>>): void {
@@ -103,11 +117,12 @@ function bindDesktopExports(call: (event: IpcMainInvokeEvent, channel: string, i
     },
     reveal: (file) => shell.showItemInFolder(file),
   });
-  ipcMain.handle(DESKTOP_CHANNELS.saveExport, (event, fileName: unknown) => {
-    if (!isTrustedSender(event)) return untrusted();
-    return exports.save(fileName, (input) => call(event, 'exports.download', input));
-  });
-  ipcMain.handle(DESKTOP_CHANNELS.showInFolder, (event, file: unknown) => (isTrustedSender(event) ? exports.showInFolder(file) : untrusted()));
+  ipcMain.handle(DESKTOP_CHANNELS.saveExport, (event, fileName: unknown) =>
+    enveloped(DESKTOP_CHANNELS.saveExport, () => (isTrustedSender(event) ? exports.save(fileName, (input) => call(event, 'exports.download', input)) : untrusted())),
+  );
+  ipcMain.handle(DESKTOP_CHANNELS.showInFolder, (event, file: unknown) =>
+    enveloped(DESKTOP_CHANNELS.showInFolder, () => (isTrustedSender(event) ? exports.showInFolder(file) : untrusted())),
+  );
 }
 
 function windowSlot(contentsId: number): SessionSlot {

@@ -6,7 +6,9 @@ import { sessionHandle, type SessionSlot } from '../sessions';
 import { sendEnvelope } from './respond';
 import { SESSION_HEADER, sessionToken } from './tokens';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest input an API call takes: far above any the contract accepts (params are at most 64 KiB of JSON). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const TOO_LARGE_MESSAGE = 'The input is too large: an API call takes at most 1 MiB of JSON.';
 
 export async function callChannel(core: Pick<AppCore, 'dispatcher' | 'sessions'>, req: http.IncomingMessage, res: http.ServerResponse, encodedChannel: string): Promise<void> {
   // Only JSON: a cross-site form cannot send it without a preflight that this server never answers.
@@ -14,9 +16,13 @@ export async function callChannel(core: Pick<AppCore, 'dispatcher' | 'sessions'>
     return sendEnvelope(res, errorEnvelope('VALIDATION', 'Send the input as JSON (Content-Type: application/json).'), 415);
   }
   const body = await readBody(req, MAX_BODY_BYTES);
-  if (body === null) {
+  if (body === 'too_large') {
     res.setHeader('Connection', 'close');
-    return sendEnvelope(res, errorEnvelope('VALIDATION', `The input is larger than ${MAX_BODY_BYTES} bytes.`), 413);
+    return sendEnvelope(res, errorEnvelope('VALIDATION', TOO_LARGE_MESSAGE), 413);
+  }
+  if (body === 'broken') {
+    res.setHeader('Connection', 'close');
+    return sendEnvelope(res, errorEnvelope('VALIDATION', 'The input did not arrive whole. Send it again.'));
   }
   let input: unknown;
   try {
@@ -43,14 +49,23 @@ export async function callChannel(core: Pick<AppCore, 'dispatcher' | 'sessions'>
   sendEnvelope(res, envelope, undefined, answered === undefined ? {} : { [SESSION_HEADER]: answered ?? '' });
 }
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
+/**
+ * The request's body, or why not: larger than `limit` bytes (said by its Content-Length before reading, or found
+ * while reading), or broken off (the connection failed or closed before its end).
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too_large' | 'broken'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve('too_large');
+  }
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        resolve(null);
+        resolve('too_large');
         req.removeAllListeners('data');
         req.resume();
         return;
@@ -58,6 +73,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | nu
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // After 'end' these settle nothing: a promise resolves once.
+    req.on('error', () => resolve('broken'));
+    req.on('close', () => resolve('broken'));
   });
 }

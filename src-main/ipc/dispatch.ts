@@ -46,6 +46,8 @@ export interface DispatcherOptions {
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside the app. The details are in its log.';
+/** An input whose reading threw (a getter, a proxy, a check that could not finish): refused as a whole. */
+export const UNREADABLE_INPUT_MESSAGE = 'The input could not be read. Send plain data: fields of text, numbers, yes or no, and lists.';
 
 /** Throws when a channel of `contract` has no access declaration the gate understands: none is bound without one. */
 export function createDispatcher<K extends ContractShape, Ctx, SignedIn, InTenant>(
@@ -55,7 +57,7 @@ export function createDispatcher<K extends ContractShape, Ctx, SignedIn, InTenan
   options: DispatcherOptions = {},
 ): Dispatcher<Ctx> {
   const checkOutput = options.checkOutput ?? process.env.NODE_ENV !== 'production';
-  const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const logError = neverThrowing(options.logError ?? ((message, error) => console.error(message, error)));
   const undeclared = Object.keys(contract).filter((channel) => !isChannelAccess(contract[channel]!.access));
   if (undeclared.length > 0) throw new Error(`These channels declare no access: ${undeclared.join(', ')}`);
 
@@ -65,21 +67,30 @@ export function createDispatcher<K extends ContractShape, Ctx, SignedIn, InTenan
     return gate.signedIn(access.who, context);
   }
 
-  async function dispatch(channel: string, rawInput: unknown, context: Ctx): Promise<Envelope<unknown>> {
-    // Object.hasOwn: "__proto__" or "toString" must not reach an inherited property.
-    if (typeof channel !== 'string' || !Object.hasOwn(contract, channel)) {
-      return errorEnvelope('NOT_FOUND', `There is no channel named ${JSON.stringify(truncate(String(channel), 80))}.`);
+  /** The input parsed, or the VALIDATION envelope refusing it; an input that throws while read (a getter, a proxy) is refused too. */
+  function parseInput(channel: string, spec: ChannelSpec, rawInput: unknown): { data: unknown } | { refused: Envelope<unknown> } {
+    try {
+      const parsed = spec.input.safeParse(rawInput);
+      if (parsed.success) return { data: parsed.data };
+      const fields = toFieldIssues(spec.input, rawInput, parsed.error.issues);
+      return { refused: errorEnvelope('VALIDATION', issuesSentence(fields), fields) };
+    } catch (error) {
+      logError(`[ipc] ${channel}: reading the input threw:`, error);
+      return { refused: errorEnvelope('VALIDATION', UNREADABLE_INPUT_MESSAGE) };
     }
+  }
+
+  async function answer(channel: string, rawInput: unknown, context: Ctx): Promise<Envelope<unknown>> {
+    if (typeof channel !== 'string') return errorEnvelope('NOT_FOUND', 'There is no such channel.');
+    // Object.hasOwn: "__proto__" or "toString" must not reach an inherited property.
+    if (!Object.hasOwn(contract, channel)) return errorEnvelope('NOT_FOUND', `There is no channel named ${JSON.stringify(truncate(channel, 80))}.`);
     const spec: ChannelSpec = contract[channel]!;
     const handler = handlers[channel] as (input: unknown, context: unknown) => unknown;
-    const parsed = spec.input.safeParse(rawInput);
-    if (!parsed.success) {
-      const fields = toFieldIssues(spec.input, rawInput, parsed.error.issues);
-      return errorEnvelope('VALIDATION', issuesSentence(fields), fields);
-    }
+    const input = parseInput(channel, spec, rawInput);
+    if ('refused' in input) return input.refused;
     try {
       const admitted = await admit(spec.access, context);
-      const value = await handler(parsed.data, admitted);
+      const value = await handler(input.data, admitted);
       if (checkOutput) {
         const checked = spec.output.safeParse(value);
         if (!checked.success) {
@@ -95,7 +106,30 @@ export function createDispatcher<K extends ContractShape, Ctx, SignedIn, InTenan
     }
   }
 
+  /** The last guard: whatever escaped the steps above (an error whose own reading throws) is INTERNAL. */
+  function dispatch(channel: string, rawInput: unknown, context: Ctx): Promise<Envelope<unknown>> {
+    return answer(channel, rawInput, context).catch((error: unknown) => {
+      logError(`[ipc] ${typeof channel === 'string' ? truncate(channel, 80) : 'a call'} failed outside its handler:`, error);
+      return errorEnvelope('INTERNAL', INTERNAL_ERROR_MESSAGE);
+    });
+  }
+
   return { channels: Object.keys(contract), dispatch };
+}
+
+/** A logger that cannot throw: a value whose inspection throws is logged without it, and a failing logger is ignored. */
+function neverThrowing(log: NonNullable<DispatcherOptions['logError']>): NonNullable<DispatcherOptions['logError']> {
+  return (message, error) => {
+    try {
+      log(message, error);
+    } catch {
+      try {
+        log(message, '(the error could not be shown)');
+      } catch {
+        // Nowhere left to tell it; the caller still gets its envelope.
+      }
+    }
+  };
 }
 
 type Issue = z.ZodError['issues'][number];

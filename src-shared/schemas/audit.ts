@@ -1,6 +1,6 @@
 // The audit log as it crosses the IPC boundary: one event, and the filtered, paged list.
 import { z } from 'zod';
-import { epochMsSchema, idSchema } from './common';
+import { epochMsSchema, idSchema, instantSchema } from './common';
 
 export const auditEventSchema = z.strictObject({
   id: idSchema,
@@ -34,8 +34,8 @@ export const listAuditEventsInput = z.strictObject({
       targetType: z.enum(AUDIT_TARGET_TYPES).optional().meta({ title: 'Target type' }),
       /** As recorded: a run's, user's, business's or schedule's id, a file's name, a scope's kind. */
       targetId: z.string().trim().min(1).max(MAX_AUDIT_TARGET_ID).optional().meta({ title: 'Target' }),
-      from: epochMsSchema.optional(),
-      to: epochMsSchema.optional(),
+      from: instantSchema.optional(),
+      to: instantSchema.optional(),
     })
     .refine((filters) => filters.targetId === undefined || filters.targetType !== undefined, {
       message: 'needs a target type',

@@ -1,7 +1,7 @@
 // Job runs as they cross the IPC boundary: list, statistics, detail, job types, trigger.
 import { z } from 'zod';
 import { RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS } from '../domain';
-import { countSchema, epochMsSchema, idSchema, timeZoneSchema } from './common';
+import { countSchema, epochMsSchema, idSchema, instantSchema, timeZoneSchema } from './common';
 import { runOwnerSchema, runTargetSchema, type RunTarget } from '../tenancy';
 import { jsonSizeProblem } from '../json-size';
 
@@ -74,8 +74,8 @@ export const jobRunFiltersSchema = z.strictObject({
   triggeredBy: z.string().trim().min(1).max(320).optional(),
   /** Narrows the all-business view; outside it, only the business in scope may be named. */
   businessIds: z.array(idSchema).max(200).optional(),
-  createdFrom: epochMsSchema.optional(),
-  createdTo: epochMsSchema.optional(),
+  createdFrom: instantSchema.optional(),
+  createdTo: instantSchema.optional(),
   /** Matches a run id, a server-edition id, the job type, or the error text. */
   search: z.string().trim().max(200).optional(),
 });
@@ -103,8 +103,8 @@ export const MAX_STATS_DAYS = 366;
 
 export const jobRunStatsInput = z
   .strictObject({
-    from: epochMsSchema,
-    to: epochMsSchema,
+    from: instantSchema,
+    to: instantSchema,
     /** Days of the per-day series start at midnight in this zone. */
     timeZone: timeZoneSchema.default('UTC'),
   })

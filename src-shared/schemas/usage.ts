@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { countSchema } from './common';
 import { runOwnerSchema } from '../tenancy';
 
-export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-03');
+/** A month (UTC) from 1970-01 to 9999-12, as YYYY-MM: the months an instant (src-shared/schemas/common.ts) falls in. */
+export const monthSchema = z.string().regex(/^(19[7-9]\d|[2-9]\d{3})-(0[1-9]|1[0-2])$/, 'must be a month from 1970-01 to 9999-12, such as 2026-03');
 
 export const usageInput = z
   .strictObject({ fromMonth: monthSchema, toMonth: monthSchema })

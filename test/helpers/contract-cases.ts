@@ -109,7 +109,14 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'an unknown kind', input: { scope: { kind: 'everything' } } },
     { why: 'an extra field in the scope', input: { scope: { kind: 'all', businessId: 1 } } },
   ],
-  'businesses.create': [{ why: 'a blank name', input: { name: '   ' } }],
+  'businesses.create': [
+    { why: 'a blank name', input: { name: '   ' } },
+    // SQLite's length() stops at a NUL: this one passed the schema and broke the not-blank check into a 500.
+    { why: 'a name that is a NUL', input: { name: '\u0000' } },
+    { why: 'a name with a line break', input: { name: 'Acme\nCorp' } },
+  ],
+  'businesses.rename': [{ why: 'a name with a NUL', input: { id: 1, name: '\u0000Acme' } }],
+  'schedules.create': [{ why: 'a name with a tab', input: { ...VALID_INPUTS['schedules.create'], name: 'Nightly\tprobe' } }],
   'users.create': [
     { why: 'an unknown role', input: { ...VALID_INPUTS['users.create'], role: 'owner' } },
     { why: 'no business field', input: { email: 'x@example.test', password: 'a long enough password', role: 'member' } },

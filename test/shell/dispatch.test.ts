@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createAppCore } from '../../src-main/app-core';
-import { createDispatcher, INTERNAL_ERROR_MESSAGE } from '../../src-main/ipc/dispatch';
+import { createDispatcher, INTERNAL_ERROR_MESSAGE, UNREADABLE_INPUT_MESSAGE } from '../../src-main/ipc/dispatch';
 import { sessionHandle } from '../../src-main/sessions';
 import { contract } from '../../src-shared/contract';
 import { AppError, type Envelope } from '../../src-shared/errors';
@@ -156,6 +156,93 @@ describe('dispatch', () => {
     expect(checked.logError).toHaveBeenCalledWith(expect.stringContaining('breaks the contract'), expect.anything());
     const unchecked = setup({ checkOutput: false });
     expect((await unchecked.dispatcher.dispatch('test.drift', {}, {})).ok).toBe(true);
+  });
+});
+
+describe('the dispatcher never throws', () => {
+  const neverContract = {
+    'test.echo': testContract['test.echo'],
+    'test.refineThrows': {
+      access: anyone,
+      input: z.strictObject({ n: z.number() }).refine(() => {
+        throw new RangeError('Maximum call stack size exceeded');
+      }),
+      output: z.unknown(),
+    },
+    'test.outputThrows': {
+      access: anyone,
+      input: z.strictObject({}),
+      output: z.unknown().refine(() => {
+        throw new Error('the output check broke');
+      }),
+    },
+    'test.badValue': { access: anyone, input: z.strictObject({}), output: z.strictObject({ greeting: z.string() }) },
+    'test.gateThrows': { access: { who: 'signed_in', tenant: 'none' }, input: z.strictObject({}), output: z.unknown() },
+  } as const;
+
+  function setupNever(logError: (message: string, error: unknown) => void = vi.fn()) {
+    const handled: string[] = [];
+    const dispatcher = createDispatcher(
+      neverContract,
+      {
+        'test.echo': () => ({ greeting: 'hi' }),
+        'test.refineThrows': () => handled.push('test.refineThrows'),
+        'test.outputThrows': () => ({}),
+        // A value whose reading throws, as a broken row mapper might return.
+        'test.badValue': () => Object.defineProperty({}, 'greeting', { enumerable: true, get: () => { throw new Error('getter'); } }) as { greeting: string },
+        'test.gateThrows': () => handled.push('test.gateThrows'),
+      },
+      {
+        signedIn: () => {
+          throw new TypeError('the session store is gone');
+        },
+        inTenant: () => expect.unreachable('no tenant channel here'),
+      },
+      { checkOutput: true, logError },
+    );
+    return { dispatcher, handled };
+  }
+
+  it('refuses as VALIDATION an input whose reading throws: a getter, a proxy, a toString', async () => {
+    const { dispatcher } = setupNever();
+    const throwing = () => {
+      throw new Error('read me not');
+    };
+    const inputs = [
+      Object.defineProperty({ count: 1 }, 'name', { enumerable: true, get: throwing }),
+      new Proxy({}, { ownKeys: throwing, get: throwing, getOwnPropertyDescriptor: throwing, getPrototypeOf: throwing }),
+      { name: { toString: throwing, valueOf: throwing }, count: 1 },
+    ];
+    for (const input of inputs) {
+      const error = errorOf(await dispatcher.dispatch('test.echo', input, {}));
+      expect(error.code).toBe('VALIDATION');
+      expect(error.message).not.toMatch(/read me not/);
+    }
+  });
+
+  it('refuses as VALIDATION, never as a thrown error, an input a refine cannot finish checking', async () => {
+    const { dispatcher, handled } = setupNever();
+    expect(errorOf(await dispatcher.dispatch('test.refineThrows', { n: 1 }, {}))).toEqual({ code: 'VALIDATION', message: UNREADABLE_INPUT_MESSAGE });
+    expect(handled).toEqual([]);
+  });
+
+  it('answers INTERNAL, logged, when the output check, the value or the gate throws', async () => {
+    const logError = vi.fn();
+    const { dispatcher, handled } = setupNever(logError);
+    for (const channel of ['test.outputThrows', 'test.badValue', 'test.gateThrows']) {
+      expect(await dispatcher.dispatch(channel, {}, {}), channel).toEqual({ ok: false, error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } });
+    }
+    expect(handled).toEqual([]);
+    expect(logError).toHaveBeenCalledTimes(3);
+  });
+
+  it('answers even when its logger throws, and for a channel name that is not text', async () => {
+    const { dispatcher } = setupNever(() => {
+      throw new Error('the log is full');
+    });
+    expect(errorOf(await dispatcher.dispatch('test.gateThrows', {}, {})).code).toBe('INTERNAL');
+    const weird = { toString: () => expect.unreachable('the name was read') } as unknown as string;
+    expect(errorOf(await dispatcher.dispatch(weird, {}, {}))).toEqual({ code: 'NOT_FOUND', message: 'There is no such channel.' });
   });
 });
 

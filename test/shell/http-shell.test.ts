@@ -157,10 +157,26 @@ describe('HTTP shell: app.status', () => {
     expect((await shell.request({ method: 'GET', path: '/api/app.status', headers: auth })).status).toBe(405);
   });
 
-  it('refuses a body over the size limit', async () => {
+  it('refuses a body over the size limit, in people’s words, and keeps serving', async () => {
     const shell = await startTestShell(tempDbPath());
     const response = await shell.call('app.status', { padding: 'x'.repeat(2 * 1024 * 1024) });
     expect(response.status).toBe(413);
+    expect(response.json()).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'The input is too large: an API call takes at most 1 MiB of JSON.' } });
+    expect((await shell.call('app.status', {})).status).toBe(200);
+  });
+
+  it('answers VALIDATION naming the field to a body nested deeper than any parser recursion, and to one that is not JSON', async () => {
+    const shell = await startTestShell(tempDbPath());
+    const depth = 200_000;
+    const body = `{"email":${'['.repeat(depth)}${']'.repeat(depth)},"password":"correct horse battery"}`;
+    const deep = await shell.request({ method: 'POST', path: '/api/auth.login', headers: { Authorization: `Bearer ${shell.shell.token}`, 'Content-Type': 'application/json' }, body });
+    expect(deep.status).toBe(400);
+    expect(deep.json()).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'Email must be text.', fields: [{ path: 'email', message: 'Email must be text.' }] } });
+    for (const notJson of ['', 'undefined', '{"a":1', '\u0000', 'NaN', '{"__proto__":']) {
+      const response = await shell.request({ method: 'POST', path: '/api/auth.login', headers: { Authorization: `Bearer ${shell.shell.token}`, 'Content-Type': 'application/json' }, body: notJson });
+      expect(response.status, JSON.stringify(notJson)).toBe(400);
+      expect((response.json() as Envelope<unknown>).ok).toBe(false);
+    }
   });
 });
 
