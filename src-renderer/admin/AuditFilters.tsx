@@ -3,9 +3,10 @@
 import { Button, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
-import { AUDIT_TARGET_TYPES, type AuditTargetType, MAX_AUDIT_TARGET_ID } from '../../src-shared/schemas/audit';
+import { AUDIT_TARGET_TYPES, type AuditTargetType, listAuditEventsInput, MAX_AUDIT_TARGET_ID } from '../../src-shared/schemas/audit';
+import { fieldIssuesOf } from '../../src-shared/field-issues';
 import { TimeRangeFields } from '../lib/time-range';
-import { typedTimeMs } from '../lib/time';
+import { typedRange } from '../lib/typed-range';
 import { useSession } from '../queries/auth';
 import { useBusinesses } from '../queries/businesses';
 import { type AuditFilters } from '../queries/keys';
@@ -48,22 +49,24 @@ export function useAuditFilters() {
   const [to, setTo] = useState('');
   const [debouncedAction] = useDebouncedValue(actionText, 300);
   const [debouncedTargetId] = useDebouncedValue(target.id.trim(), 300);
+  const range = typedRange({ from, to }, (rangeFrom, rangeTo) => fieldIssuesOf(listAuditEventsInput, { filters: { from: rangeFrom, to: rangeTo } }), {
+    from: 'filters.from',
+    to: 'filters.to',
+  });
   const filters = useMemo<AuditFilters>(() => {
     const actions = debouncedAction
       .split(',')
       .map((part) => part.trim())
       .filter(Boolean);
-    const fromMs = typedTimeMs(from);
-    const toMs = typedTimeMs(to);
     return {
       ...(actions.length ? { actions } : {}),
       ...(actor ? { actorUserId: actor.id } : {}),
       ...(target.type ? { targetType: target.type } : {}),
       ...(target.type && debouncedTargetId ? { targetId: debouncedTargetId } : {}),
-      ...(fromMs !== undefined ? { from: fromMs } : {}),
-      ...(toMs !== undefined ? { to: toMs } : {}),
+      ...(range.from !== undefined ? { from: range.from } : {}),
+      ...(range.to !== undefined ? { to: range.to } : {}),
     };
-  }, [debouncedAction, actor, target.type, debouncedTargetId, from, to]);
+  }, [debouncedAction, actor, target.type, debouncedTargetId, range.from, range.to]);
   const clear = () => {
     setActionText('');
     setActor(null);
@@ -72,7 +75,7 @@ export function useAuditFilters() {
     setTo('');
   };
   const typing = debouncedAction !== actionText || debouncedTargetId !== target.id.trim();
-  return { actionText, setActionText, actor, setActor, target, setTarget, from, setFrom, to, setTo, clear, filters, typing };
+  return { actionText, setActionText, actor, setActor, target, setTarget, from, setFrom, to, setTo, rangeErrors: range.errors, clear, filters, typing };
 }
 
 export type AuditFilterFields = ReturnType<typeof useAuditFilters>;
@@ -102,7 +105,7 @@ export function AuditToolbar({ fields }: { fields: AuditFilterFields }) {
         data-testid="audit-filter-target-type"
       />
       <TargetField target={fields.target} onChange={fields.setTarget} />
-      <TimeRangeFields from={fields.from} to={fields.to} onFrom={fields.setFrom} onTo={fields.setTo} testIdPrefix="audit-filter" />
+      <TimeRangeFields from={fields.from} to={fields.to} onFrom={fields.setFrom} onTo={fields.setTo} errors={fields.rangeErrors} testIdPrefix="audit-filter" />
       <Button variant="default" data-testid="audit-filter-clear" onClick={fields.clear}>
         Clear
       </Button>

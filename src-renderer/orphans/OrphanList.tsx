@@ -97,7 +97,7 @@ function OrphanFilterBar({ state, runs }: { state: OrphanFilterState; runs: JobR
         to={fields.to}
         onFrom={set.from}
         onTo={set.to}
-        toError={state.toError}
+        errors={state.range.errors}
         labels={['Created from', 'Created before']}
         testIdPrefix="orphans-filter-created"
       />
@@ -132,7 +132,7 @@ function OrphanSelectBar({ state, picked, onPick }: PickProps & { state: OrphanF
           variant="light"
           onClick={selectAllMatching}
           loading={collect.isPending}
-          disabled={picked.mode === 'all' || state.typing || state.toError !== undefined}
+          disabled={picked.mode === 'all' || state.typing || state.range.wrong}
           data-testid="orphans-select-all"
         >
           {state.filtered ? 'Select all matching' : 'Select all orphans'}

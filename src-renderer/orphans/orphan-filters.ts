@@ -3,7 +3,8 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { type RunStatus } from '../../src-shared/domain';
 import { listOrphansInput } from '../../src-shared/schemas/orphans';
-import { typedTimeMs } from '../lib/time';
+import { fieldIssuesOf } from '../../src-shared/field-issues';
+import { type TypedRange, typedRange } from '../lib/typed-range';
 import { type OrphanFilters } from '../queries/orphans';
 
 /** The filter fields' state; the two texts reach the filters 300 ms after the last keystroke. */
@@ -17,7 +18,7 @@ export function useOrphanFilters() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const range = createdRange(from, to);
-  const { createdFrom, createdTo } = range.filters;
+  const { from: createdFrom, to: createdTo } = range;
   const filters = useMemo<OrphanFilters>(() => {
     const value: OrphanFilters = {};
     if (statuses.length) value.statuses = statuses;
@@ -29,7 +30,7 @@ export function useOrphanFilters() {
     return value;
   }, [statuses, jobTypes, triggeredBy, createdFrom, createdTo, search]);
   // A range still being corrected is a filter too: "all orphans" is not what the operator is narrowing to.
-  const filtered = Object.keys(filters).length > 0 || range.toError !== undefined;
+  const filtered = Object.keys(filters).length > 0 || range.wrong;
 
   const clear = () => {
     setStatuses([]);
@@ -43,7 +44,8 @@ export function useOrphanFilters() {
   return {
     fields: { statuses, jobTypes, searchText, byText, from, to },
     set: { statuses: setStatuses, jobTypes: setJobTypes, searchText: setSearchText, byText: setByText, from: setFrom, to: setTo },
-    toError: range.toError,
+    /** The created-time range as typed, with a message under a field the list would refuse. */
+    range,
     filters,
     filtered,
     /** A text typed has not reached the filters yet. */
@@ -56,15 +58,11 @@ export function useOrphanFilters() {
 
 export type OrphanFilterState = ReturnType<typeof useOrphanFilters>;
 
-/** The created-time range as filters, checked by the orphans list's own schema (its error belongs to "To"). */
-function createdRange(from: string, to: string): { filters: Pick<OrphanFilters, 'createdFrom' | 'createdTo'>; toError: string | undefined } {
-  const filters: Pick<OrphanFilters, 'createdFrom' | 'createdTo'> = {};
-  const createdFrom = typedTimeMs(from);
-  const createdTo = typedTimeMs(to);
-  if (createdFrom !== undefined) filters.createdFrom = createdFrom;
-  if (createdTo !== undefined) filters.createdTo = createdTo;
-  const checked = listOrphansInput.safeParse({ filters });
-  if (checked.success) return { filters, toError: undefined };
-  const issue = checked.error.issues.find((candidate) => candidate.path.join('.') === 'filters.createdTo') ?? checked.error.issues[0];
-  return { filters: {}, toError: issue?.message };
+/** The created-time range, checked by the orphans list's own schema: a message under the field it is about. */
+function createdRange(from: string, to: string): TypedRange {
+  return typedRange(
+    { from, to },
+    (createdFrom, createdTo) => fieldIssuesOf(listOrphansInput, { filters: { createdFrom, createdTo } }),
+    { from: 'filters.createdFrom', to: 'filters.createdTo' },
+  );
 }

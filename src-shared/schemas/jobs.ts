@@ -74,8 +74,9 @@ export const jobRunFiltersSchema = z.strictObject({
   triggeredBy: z.string().trim().min(1).max(320).optional(),
   /** Narrows the all-business view; outside it, only the business in scope may be named. */
   businessIds: z.array(idSchema).max(200).optional(),
-  createdFrom: instantSchema.optional(),
-  createdTo: instantSchema.optional(),
+  createdFrom: instantSchema.optional().meta({ title: 'Created from' }),
+  /** The range's end, not included. */
+  createdTo: instantSchema.optional().meta({ title: 'Created before' }),
   /** Matches a run id, a server-edition id, the job type, or the error text. */
   search: z.string().trim().max(200).optional(),
 });

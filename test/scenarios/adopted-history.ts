@@ -233,7 +233,7 @@ export const adoptedHistoryScenarios: Scenarios = {
 
     // A range that ends before it starts is refused under "To", in words; the list keeps its last answer.
     await page.getByTestId('orphans-filter-created-to').fill(localMinute(new Date(from).getTime() - 86_400_000));
-    await expect(page.getByTestId('orphans-filter-created-to-error')).toHaveText('must be after the start of the range');
+    await expect(page.getByTestId('orphans-filter-created-to-error')).toHaveText('Created before must be after the start of the range.');
     await expect(page.getByTestId('orphans-select-all')).toBeDisabled();
     await app.screenshot('orphans-filter-range-error');
     await page.getByTestId('orphans-filter-clear').click();
