@@ -82,7 +82,7 @@ describe.each(TRANSPORTS)('instants at the ends of time over %s', (transport) =>
     }
     expect((await client.call('jobs.list', { filters: { createdFrom: -1 } })).ok ? 'ok' : 'refused').toBe('refused');
     const listed = await client.call('jobs.list', { filters: { createdTo: YEAR_10000 } });
-    expect(listed.ok ? listed.value : listed.error).toEqual(refusedField('filters.createdTo', 'Created to must be on or before 30 December 9999.'));
+    expect(listed.ok ? listed.value : listed.error).toEqual(refusedField('filters.createdTo', 'Created before must be on or before 30 December 9999.'));
     const audit = await client.call('audit.list', { filters: { from: YEAR_10000 } });
     expect(audit.ok ? audit.value : audit.error).toEqual(refusedField('filters.from', 'From must be on or before 30 December 9999.'));
     const usage = await client.call('metrics.usage', { fromMonth: '0099-01', toMonth: '0099-02' });
