@@ -112,7 +112,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/db/schema'],
-              importNames: ['jobRunCounts', 'jobRunDaily', 'jobRunDailyHistograms', 'jobRunWeeklyHistograms'],
+              importNames: ['jobRunCounts', 'jobRunDaily', 'jobRunDailyHistograms', 'jobRunWeeklyHistograms', 'jobRunPending'],
               message: 'Read the rollups through countedRollups (src-main/db/rollups.ts): it counts them first when a bulk load left them uncounted.',
             },
           ],
