@@ -27,7 +27,8 @@ const MAIN_FLOORS = [
     './src-main/usage',
     './src-main/accounts',
   ],
-  ['./src-main/jobs', './src-main/adoption'],
+  // reads/: the reads that run on worker threads (the domains' functions, served off the main thread).
+  ['./src-main/jobs', './src-main/adoption', './src-main/reads'],
   ['./src-main/sessions.ts', './src-main/startup.ts'],
   ['./src-main/ipc', './src-main/cli'],
   ['./src-main/app-core.ts'],

@@ -61,6 +61,14 @@ export function countedRollups(db: AppDatabase): CountedRollups {
   return { db, tables: ROLLUP_TABLES };
 }
 
+/** A read-only connection (a read worker's) met rollups still to count: a connection that can write must read instead. */
+export class RollupsUncountedError extends Error {
+  constructor() {
+    super('The rollups are still to be counted, which a read-only connection cannot do');
+    this.name = 'RollupsUncountedError';
+  }
+}
+
 /** Connections that have seen the rollups counted: nothing makes them uncounted again (a bulk load builds a new file). */
 const seenCounted = new WeakSet<Database.Database>();
 
@@ -77,6 +85,7 @@ export function ensureRollupsCounted(sqlite: Database.Database): void {
     if (!sqlite.inTransaction) seenCounted.add(sqlite);
     return;
   }
+  if (sqlite.readonly) throw new RollupsUncountedError();
   const count = () => {
     for (const statement of countRollupsSql()) sqlite.exec(statement);
   };
