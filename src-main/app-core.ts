@@ -8,12 +8,13 @@ import { AppError } from '../src-shared/errors';
 import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
 import { finishDeferredWorkInBackground } from './adoption/after-open';
-import { resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
+import { envValue, resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
 import { createAccessGate, type RequestContext, type RequestGate } from './ipc/access';
 import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, eventAudience } from './ipc/events';
 import { type ContractHandlers, createDatabaseHandlers, type DatabaseChannel, type DatabaseHandlers } from './ipc/channels';
+import { leftoverBackupLines } from './cli/backup-lines';
 import { createRunner, type Runner } from './jobs/runner';
 import { createReadPool, inlineReads, type ReadPool } from './reads/pool';
 import { createScheduler, type Scheduler } from './jobs/scheduler';
@@ -88,7 +89,7 @@ export const MAX_CONCURRENCY = 16;
 /** How many runs execute at once: `--concurrency N`, else AUTOMATION_CONCURRENCY, else 2. Throws on a bad value. */
 export function runnerConcurrency(argv: readonly string[], env: NodeJS.ProcessEnv): number | undefined {
   const flagAt = argv.indexOf('--concurrency');
-  const raw = flagAt >= 0 ? argv[flagAt + 1] : env.AUTOMATION_CONCURRENCY;
+  const raw = flagAt >= 0 ? argv[flagAt + 1] : envValue(env, 'AUTOMATION_CONCURRENCY');
   if (raw === undefined && flagAt < 0) return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
@@ -257,6 +258,7 @@ async function openDatabase(path: string, options: AppCoreOptions): Promise<AppS
       onProgress: options.onProgress,
       deferredWork: 'leave',
     });
+    for (const line of leftoverBackupLines(report.leftoverBackups)) console.warn(`[startup] ${line}`);
     const retries = new AbortController();
     const deferredDone = finishWorkLeftByAdoption(db, report, options, retries.signal);
     return { state: 'ready', db, report, deferredDone, stopDeferredRetries: () => retries.abort() };

@@ -2,12 +2,14 @@
 // Nothing is served from a database until this has returned.
 import fs from 'node:fs';
 import type { ProgressListener } from '../src-shared/progress';
-import { backupDatabase, backupPathFor } from './db/backup';
+import { backUpBefore } from './db/backup';
+import { backupPathFor, settleLeftoverBackups, type LeftoverBackups } from './db/backup-files';
 import { DatabaseOpenError, enableWal, openDatabaseFile, type AppDatabase } from './db/connection';
 import { deferredWork, finishDeferredWork, type DeferredWork } from './adoption/after-open';
 import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './adoption/adopt';
 import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './db/migrations';
 import { defaultMigrationsFolder } from './db/paths';
+import { tightenDatabaseFiles } from './db/private-files';
 
 export type StartupFailure =
   | 'cannot_open'
@@ -40,7 +42,11 @@ export interface StartupReport {
   adoption: AdoptionReport | null;
   /** What a bulk load (adoption) left for after its commit, still to do (adoption/after-open.ts): nothing unless `deferredWork: 'leave'`. */
   deferred: DeferredWork;
+  /** Backups an earlier process left pending (db/backup-files.ts): what this open did with them. */
+  leftoverBackups: LeftoverBackups;
 }
+
+const NO_LEFTOVERS: LeftoverBackups = { kept: [], removed: [], underWay: [] };
 
 export interface OpenAppDatabaseOptions {
   migrationsFolder?: string;
@@ -73,7 +79,7 @@ export async function openAppDatabase(
   let db = open();
   try {
     const migrations = loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
-    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null, deferred: { rollups: false, indexes: 0 } };
+    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null, deferred: { rollups: false, indexes: 0 }, leftoverBackups: NO_LEFTOVERS };
     // Every refusal happens before anything is written, WAL mode included (switching it rewrites the header).
     const legacy = inspectLegacy(db);
     if (legacy) {
@@ -97,36 +103,14 @@ export async function openAppDatabase(
 
 async function prepare(db: AppDatabase, migrations: Migration[], report: StartupReport, options: OpenAppDatabaseOptions): Promise<void> {
   const { sqlite } = db;
-  const now = options.now ?? (() => new Date());
   const state = planMigrations(sqlite, migrations);
   refuseUnknownSchema(db, state);
+  // The file is ours from here on: it, its -wal and -shm, its backups and exports are for its owner only.
+  tightenDatabaseFiles(db.path);
   enableWal(sqlite);
-  if (state.kind === 'pending') {
-    let backupPath: string | null = null;
-    if (state.version > 0) {
-      // A migration may drop or rebuild an index or a rollup: each one the schema has must exist, and be counted, first.
-      finishDeferredWork(db, options.onProgress);
-      options.onProgress?.({ phase: 'Backing up before migrating', done: 0, total: 1 });
-      backupPath = (
-        await backupDatabase(sqlite, backupPathFor(db.path, `schema-${state.version}`, now()), (p) =>
-          options.onProgress?.({ phase: 'Backing up before migrating', done: p.copiedPages, total: p.totalPages }),
-        )
-      ).path;
-    }
-    options.onProgress?.({ phase: 'Migrating', done: 0, total: state.pending.length });
-    try {
-      applyMigrations(sqlite, state.pending);
-    } catch (error) {
-      throw new StartupError(
-        'migration_failed',
-        `Could not migrate ${db.path} from schema ${state.version} to ${state.target}; the file was left as it was. ${(error as Error).message}`,
-        db.path,
-        backupPath,
-      );
-    }
-    options.onProgress?.({ phase: 'Migrating', done: state.pending.length, total: state.pending.length });
-    report.migrated = { from: state.version, to: state.target, backupPath };
-  }
+  // Backups a crash left pending: kept when their operation committed, removed when it never did.
+  report.leftoverBackups = state.version > 0 ? settleLeftoverBackups(sqlite, db.path, state.version) : NO_LEFTOVERS;
+  if (state.kind === 'pending') report.migrated = await migrateWithBackup(db, state, options);
 
   // An adoption checked every reference inside its own transaction (assertNoForeignKeyViolations) just before it
   // committed; unless a migration ran since, checking again would read the million runs a second time for nothing.
@@ -144,6 +128,55 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
   report.deferred = deferredWork(db);
   sqlite.pragma('analysis_limit = 1000');
   sqlite.pragma('optimize = 0x10002');
+}
+
+/** A backup first (unless the file is new), then every pending migration in one transaction. */
+async function migrateWithBackup(
+  db: AppDatabase,
+  state: Extract<MigrationState, { kind: 'pending' }>,
+  options: OpenAppDatabaseOptions,
+): Promise<NonNullable<StartupReport['migrated']>> {
+  const { sqlite } = db;
+  const now = options.now ?? (() => new Date());
+  if (state.version === 0) {
+    const failure = migrate(sqlite, state, options);
+    if (failure) throw migrationFailed(db, state, failure, null);
+    return { from: state.version, to: state.target, backupPath: null };
+  }
+  // A migration may drop or rebuild an index or a rollup: each one the schema has must exist, and be counted, first.
+  finishDeferredWork(db, options.onProgress);
+  const phase = 'Backing up before migrating';
+  options.onProgress?.({ phase, done: 0, total: 1 });
+  // A failed migration returns its error rather than throwing it: the backup is kept, and the error names it.
+  const { backup, result: failure } = await backUpBefore(
+    sqlite,
+    backupPathFor(db.path, `schema-${state.version}`, now()),
+    () => migrate(sqlite, state, options),
+    (p) => options.onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }),
+  );
+  if (failure) throw migrationFailed(db, state, failure, backup.path);
+  return { from: state.version, to: state.target, backupPath: backup.path };
+}
+
+/** Runs the pending migrations with their progress; the error when they failed (the file is then as it was). */
+function migrate(sqlite: AppDatabase['sqlite'], state: Extract<MigrationState, { kind: 'pending' }>, options: OpenAppDatabaseOptions): Error | null {
+  options.onProgress?.({ phase: 'Migrating', done: 0, total: state.pending.length });
+  try {
+    applyMigrations(sqlite, state.pending);
+  } catch (error) {
+    return error as Error;
+  }
+  options.onProgress?.({ phase: 'Migrating', done: state.pending.length, total: state.pending.length });
+  return null;
+}
+
+function migrationFailed(db: AppDatabase, state: Extract<MigrationState, { kind: 'pending' }>, error: Error, backupPath: string | null): StartupError {
+  return new StartupError(
+    'migration_failed',
+    `Could not migrate ${db.path} from schema ${state.version} to ${state.target}; the file was left as it was. ${error.message}`,
+    db.path,
+    backupPath,
+  );
 }
 
 /** A server-edition file missing tables or columns is refused with the same reason as a failed conversion. */

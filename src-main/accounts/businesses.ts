@@ -5,7 +5,8 @@ import { reachOf } from '../../src-shared/access';
 import { AppError, invalidField } from '../../src-shared/errors';
 import type { BusinessView } from '../../src-shared/schemas/accounts';
 import { ownBusiness, requireReach, type Actor } from '../access/policy';
-import { backupDatabase, backupPathFor } from '../db/backup';
+import { backUpBefore } from '../db/backup';
+import { backupPathFor } from '../db/backup-files';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { businesses, jobRuns, jobSchedules, users, type BusinessRow } from '../db/schema';
@@ -170,22 +171,24 @@ export async function deleteBusiness(
   now: () => Date = () => new Date(),
 ): Promise<{ deleted: BusinessDeletionPreview; backupPath: string }> {
   requireReach(actor, 'businesses.manage');
-  // Checked before the backup too, so a refused delete leaves no backup behind.
+  // Checked before the backup too, so a refused delete makes no backup (one refused inside the transaction is removed).
   requireDeletionConfirmed(db, input);
-  const backup = await backupDatabase(db.sqlite, backupPathFor(db.path, `before-delete-business-${input.id}`, now()));
-  const deleted = inImmediateTransaction(db, (tx) => {
-    const preview = requireDeletionConfirmed(tx, input);
-    // ON DELETE CASCADE (runs, schedules) and SET NULL (users) follow the business_id indexes.
-    tx.orm.delete(businesses).where(eq(businesses.id, input.id)).run();
-    recordBusinessEvent(tx, actor, 'business.delete', preview.business, {
-      name: preview.business.name,
-      runs: preview.runs,
-      schedules: preview.schedules,
-      users: preview.users,
-      backupPath: backup.path,
-    });
-    return preview;
-  });
+  const destination = backupPathFor(db.path, `before-delete-business-${input.id}`, now());
+  const { backup, result: deleted } = await backUpBefore(db.sqlite, destination, (made) =>
+    inImmediateTransaction(db, (tx) => {
+      const preview = requireDeletionConfirmed(tx, input);
+      // ON DELETE CASCADE (runs, schedules) and SET NULL (users) follow the business_id indexes.
+      tx.orm.delete(businesses).where(eq(businesses.id, input.id)).run();
+      recordBusinessEvent(tx, actor, 'business.delete', preview.business, {
+        name: preview.business.name,
+        runs: preview.runs,
+        schedules: preview.schedules,
+        users: preview.users,
+        backupPath: made.path,
+      });
+      return preview;
+    }),
+  );
   return { deleted, backupPath: backup.path };
 }
 

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { refuseExisting, syncFile } from '../db/backup';
+import { syncDirectory } from '../db/backup-files';
 import type { AppDatabase } from '../db/connection';
+import { makePrivate } from '../db/private-files';
 
 /**
  * Puts the built file in place of the server-edition file, which stays as the backup: a second name for the old file
@@ -25,6 +27,8 @@ export function replaceKeepingBackup(db: AppDatabase, built: string, backupPath:
       fs.copyFileSync(db.path, backupPath, fs.constants.COPYFILE_EXCL);
       syncFile(backupPath);
     }
+    // The server-edition file, now the backup (a second name shares its mode), becomes private too.
+    makePrivate(backupPath);
     backedUp = true;
     fs.rmSync(`${db.path}-shm`, { force: true });
     fs.renameSync(built, db.path);
@@ -35,21 +39,4 @@ export function replaceKeepingBackup(db: AppDatabase, built: string, backupPath:
     throw error;
   }
   syncDirectory(path.dirname(db.path));
-}
-
-/** Makes a rename durable (a no-op where directories cannot be opened, as on Windows). */
-function syncDirectory(dir: string): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fs.fsyncSync(fd);
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename itself is atomic either way.
-  } finally {
-    fs.closeSync(fd);
-  }
 }

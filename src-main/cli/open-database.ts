@@ -4,6 +4,7 @@ import type { AppDatabase } from '../db/connection';
 import type { LegacyInspection } from '../adoption/adopt';
 import { resolveDatabasePath, type ResolvedDatabasePath } from '../db/paths';
 import { openAppDatabase, StartupError, type StartupReport } from '../startup';
+import { leftoverBackupLines } from './backup-lines';
 import type { CommandContext } from './context';
 
 export interface OpenedDatabase {
@@ -34,6 +35,7 @@ export async function openDatabaseForCommand(context: CommandContext, options: O
     if (!options.create && report.migrated) {
       context.note(`Migrated the database from schema ${report.migrated.from} to ${report.migrated.to}; backup: ${report.migrated.backupPath ?? 'none'}`);
     }
+    for (const line of leftoverBackupLines(report.leftoverBackups)) context.note(line);
     return { db, report, location };
   } catch (error) {
     if (error instanceof StartupError && error.reason === 'adoption_declined' && !options.confirmAdoption) {

@@ -1,9 +1,11 @@
 // Backups of the database file: SQLite's online backup API (consistent while others read), or, right before a
-// destructive change, a plain copy of the file taken under the change's own write lock (backUpThenWrite).
+// destructive change, a plain copy of the file taken under the change's own write lock (backUpThenWrite). A backup made
+// for an operation keeps its pending name until the operation commits (backup-files.ts).
 import fs from 'node:fs';
-import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { discardBackup, keepBackup, pendingBackup, type PendingBackup } from './backup-files';
 import { inImmediateTransaction, openTransactionOf, type AppDatabase, type InTransaction } from './connection';
+import { createPrivateFile, makePrivate } from './private-files';
 
 export interface BackupProgress {
   copiedPages: number;
@@ -17,25 +19,52 @@ export interface BackupFile {
   method: 'online' | 'file copy';
 }
 
-/** `automation.db` + label `schema-2` → `automation.db.schema-2.2026-11-26T15-05-00-123Z.backup`, next to it. */
-export function backupPathFor(file: string, label: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return path.join(path.dirname(file), `${path.basename(file)}.${label}.${stamp}.backup`);
-}
-
 export async function backupDatabase(
   sqlite: Database.Database,
   destination: string,
   onProgress?: (progress: BackupProgress) => void,
 ): Promise<BackupFile> {
   refuseExisting(destination);
-  await sqlite.backup(destination, {
-    progress({ totalPages, remainingPages }) {
-      onProgress?.({ copiedPages: totalPages - remainingPages, totalPages });
-      return 4096;
-    },
-  });
+  // Created private before SQLite writes a page into it (an empty file is an empty database to SQLite).
+  createPrivateFile(destination);
+  try {
+    await sqlite.backup(destination, {
+      progress({ totalPages, remainingPages }) {
+        onProgress?.({ copiedPages: totalPages - remainingPages, totalPages });
+        return 4096;
+      },
+    });
+  } catch (error) {
+    // A half-written backup must not look like a good one.
+    fs.rmSync(destination, { force: true });
+    throw error;
+  }
   return { path: destination, bytes: fs.statSync(destination).size, method: 'online' };
+}
+
+/**
+ * An online backup for the operation that follows it (migrating, deleting a business): written under its pending
+ * name, kept as `destination` once `operation` returns, removed when it throws. A crash in between leaves it pending,
+ * for the next open to settle (settleLeftoverBackups). An operation whose failure should name the backup returns it.
+ */
+export async function backUpBefore<T>(
+  sqlite: Database.Database,
+  destination: string,
+  operation: (backup: BackupFile) => T | Promise<T>,
+  onProgress?: (progress: BackupProgress) => void,
+): Promise<{ backup: BackupFile; result: T }> {
+  refuseExisting(destination);
+  const pending = pendingBackup(destination);
+  const backup = { ...(await backupDatabase(sqlite, pending.pendingPath, onProgress)), path: destination };
+  let result: T;
+  try {
+    result = await operation(backup);
+  } catch (error) {
+    discardBackup(pending);
+    throw error;
+  }
+  keepBackup(pending);
+  return { backup, result };
 }
 
 export function refuseExisting(destination: string): void {
@@ -72,7 +101,8 @@ export interface BackUpThenWriteOptions {
  * and no other connection has committed since); copying 367 MB this way takes about a fifth of the online
  * backup API's time. When that cannot be vouched for (a reader keeps the checkpoint from finishing, another
  * connection commits in between, the copy fails), it backs up with the online backup API first, as before, and
- * then runs `write`. Either backup is a complete database file that opens on its own (no -wal file needed).
+ * then runs `write`. Either backup is a complete database file that opens on its own (no -wal file needed). It has
+ * its pending name until `write` commits, and is removed when `write` throws (backup-files.ts).
  */
 export async function backUpThenWrite<T>(
   db: AppDatabase,
@@ -81,19 +111,39 @@ export async function backUpThenWrite<T>(
   options: BackUpThenWriteOptions = {},
 ): Promise<{ backup: BackupFile; result: T }> {
   refuseExisting(destination);
+  const pending = pendingBackup(destination);
+  let done: { backup: BackupFile; result: T };
+  try {
+    done = await copyThenWrite(db, pending, write, options);
+  } catch (error) {
+    discardBackup(pending);
+    throw error;
+  }
+  keepBackup(pending);
+  return { backup: { ...done.backup, path: destination }, result: done.result };
+}
+
+/** backUpThenWrite's two ways, writing the backup under its pending name; `write` is told the name it will keep. */
+async function copyThenWrite<T>(
+  db: AppDatabase,
+  pending: PendingBackup,
+  write: (backup: BackupFile, tx: InTransaction) => T,
+  options: BackUpThenWriteOptions,
+): Promise<{ backup: BackupFile; result: T }> {
+  const { pendingPath: file, path: destination } = pending;
   const transaction = options.transaction ?? (<R>(work: () => R): R => inImmediateTransaction(db, work));
   const ready = readyToCopyFile(db.sqlite);
   if (ready) {
     let backup: BackupFile | null = null;
     const result = transaction(() => {
-      backup = copyFileUnderWriteLock(db, ready, destination, options.onProgress);
+      backup = copyFileUnderWriteLock(db, ready, file, options.onProgress);
       // Nothing was written: this transaction commits empty, and the online backup below takes over.
-      return backup ? write(backup, openTransactionOf(db)) : null;
+      return backup ? write({ ...backup, path: destination }, openTransactionOf(db)) : null;
     });
     if (backup) return { backup, result: result as T };
   }
-  const backup = await backupDatabase(db.sqlite, destination, options.onProgress);
-  return { backup, result: transaction(() => write(backup, openTransactionOf(db))) };
+  const backup = await backupDatabase(db.sqlite, file, options.onProgress);
+  return { backup, result: transaction(() => write({ ...backup, path: destination }, openTransactionOf(db))) };
 }
 
 /** What the file held when it was checkpointed: the connection's data_version then. */
@@ -132,6 +182,8 @@ function copyFileUnderWriteLock(
   try {
     // COPYFILE_FICLONE: a copy-on-write clone where the file system has them (APFS, Btrfs, XFS), else a copy.
     fs.copyFileSync(db.path, destination, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
+    // A copy takes the database's mode, private since it was opened; said outright all the same.
+    makePrivate(destination);
     // As durable as the online backup (its connection syncs when it finishes) before the change can commit.
     syncFile(destination);
   } catch (error) {

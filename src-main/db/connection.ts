@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { createMissingFolders, createPrivateFile } from './private-files';
 import * as schema from './schema';
 
 /** Drizzle over the connection, which stays reachable as `$client` (for what only the connection can do). */
@@ -41,7 +42,11 @@ export interface OpenDatabaseOptions {
 
 export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}): AppDatabase {
   if ((options.mustExist || options.readonly) && !fs.existsSync(file)) throw new DatabaseOpenError(`No database file at ${file}`, file);
-  if (!options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (!options.readonly) {
+    createMissingFolders(path.dirname(file));
+    // A new database is created private (0600); SQLite gives its -wal and -shm the file's mode.
+    if (!fs.existsSync(file)) createPrivateFileUnlessRaced(file);
+  }
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: options.nativeBinding, readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -67,6 +72,14 @@ export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+function createPrivateFileUnlessRaced(file: string): void {
+  try {
+    createPrivateFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** How many compiled statements a connection keeps; the app runs far fewer distinct SQL texts than this. */

@@ -13,9 +13,24 @@ export function defaultUserDataDir(
   platform: NodeJS.Platform = process.platform,
   home: string = os.homedir(),
 ): string {
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
+  if (platform === 'win32') return path.join(absolutePathIn(env, 'APPDATA', path.win32) ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_NAME);
-  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
+  return path.join(absolutePathIn(env, 'XDG_CONFIG_HOME', path.posix) ?? path.join(home, '.config'), APP_NAME);
+}
+
+/** An environment variable's value, or undefined when it is unset or empty ("" counts as unset: `?? ` would keep it). */
+export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/**
+ * A folder named by an environment variable, or undefined when it is unset, empty or relative: the XDG base
+ * directory spec says to ignore a relative one, and a relative user-data folder would follow the working directory.
+ */
+function absolutePathIn(env: NodeJS.ProcessEnv, name: string, flavour: path.PlatformPath): string | undefined {
+  const value = envValue(env, name);
+  return value !== undefined && flavour.isAbsolute(value) ? value : undefined;
 }
 
 export type DatabasePathSource = 'flag' | 'env' | 'default';
@@ -50,7 +65,8 @@ export function resolveDatabasePath(
 ): ResolvedDatabasePath {
   const flag = dbFlag(argv);
   if (flag) return { path: path.resolve(flag), source: 'flag' };
-  if (env.AUTOMATION_DB) return { path: path.resolve(env.AUTOMATION_DB), source: 'env' };
+  const fromEnv = envValue(env, 'AUTOMATION_DB');
+  if (fromEnv) return { path: path.resolve(fromEnv), source: 'env' };
   return { path: path.join(userDataDir, DATABASE_FILE_NAME), source: 'default' };
 }
 

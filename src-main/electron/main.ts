@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvoke
 import { CHANNELS, DESKTOP_CHANNELS, eventIpcChannel } from '../../src-shared/channels';
 import { errorEnvelope, type Envelope } from '../../src-shared/errors';
 import { type AppCore, createAppCore } from '../app-core';
+import { privateFolder } from '../db/private-files';
 import { createDesktopExports } from '../exports/save-copy';
 import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
 import { sessionHandle, type SessionSlot } from '../sessions';
@@ -37,6 +38,8 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   let core: AppCore;
   try {
+    // The user-data folder holds the database and the window's profile: for its owner only (db/private-files.ts).
+    privateFolder(app.getPath('userData'));
     // Opening and migrating starts now; the window shows the startup screen until app.status answers.
     core = createAppCore({
       argv: process.argv,

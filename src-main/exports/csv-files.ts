@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type TimeDisplay } from '../../src-shared/domain';
+import { openNewPrivateFile, privateFolder } from '../db/private-files';
 import { type ExportedFileView } from '../../src-shared/schemas/exports';
 
 export type CsvCell = string | number | null;
@@ -45,24 +46,24 @@ export function exportStamp(now: Date = new Date()): string {
 
 /**
  * Writes `content` as `<base>.csv` (or `<base>-2.csv`… when taken: never overwrites) into `folder`, created
- * if missing, atomically (writeFileAtomically). Returns the file's path and name, and `rows` as given.
+ * or tightened to 0700, atomically (writeFileAtomically). Returns the file's path and name, and `rows` as given.
  */
 export function writeCsvAtomically(folder: string, base: string, content: Buffer, rows: number): ExportedFileView {
-  fs.mkdirSync(folder, { recursive: true });
+  privateFolder(folder);
   const target = freePath(folder, base);
   writeFileAtomically(target, content);
   return { path: target, fileName: path.basename(target), rows, bytes: content.length };
 }
 
 /**
- * Writes `content` to `target` atomically: to a temporary file in the same folder, flushed, then renamed into
+ * Writes `content` to `target` atomically, readable by its owner only (0600): to a temporary file in the same folder, flushed, then renamed into
  * place (replacing a file already there), so a reader never sees half a file and a failure leaves nothing behind.
  */
 export function writeFileAtomically(target: string, content: Buffer): void {
   const folder = path.dirname(target);
   const temporary = path.join(folder, `.${path.basename(target)}.${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fd = fs.openSync(temporary, 'wx');
+    const fd = openNewPrivateFile(temporary);
     try {
       fs.writeSync(fd, content);
       fs.fsyncSync(fd);

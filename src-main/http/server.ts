@@ -3,7 +3,8 @@
 // Sessions: one per X-Session-Token header. A sign-in answers with the new token in that response header
 // (the contract's output stays the same in both shells); the renderer keeps it and sends it on every call.
 // This file routes; the parts: tokens.ts (the shell's token, the session header), channel.ts (one API call),
-// event-stream.ts (a session's events), static.ts (the renderer's files), respond.ts (headers and bodies).
+// event-stream.ts (a session's events), static.ts (the renderer's files), respond.ts (headers and bodies),
+// limits.ts (the cap on connections, the timeouts, the per-token limits).
 import http from 'node:http';
 import path from 'node:path';
 import { LAUNCH_COMMAND_HEADER } from '../../src-shared/channels';
@@ -11,12 +12,14 @@ import { errorEnvelope } from '../../src-shared/errors';
 import { type AppCore } from '../app-core';
 import { callChannel } from './channel';
 import { createEventStreams, type EventStreams } from './event-stream';
+import { capConnections, createRequestLimiter, DEFAULT_SHELL_LIMITS, serverTimeouts, type RequestLimiter, type ShellLimits } from './limits';
 import { sendEnvelope, sendText } from './respond';
 import { serveStatic } from './static';
-import { bearerTokenCheck, createToken } from './tokens';
+import { bearerTokenCheck, createToken, sessionToken } from './tokens';
 
 export { findRendererRoot, staticFilePath } from './static';
 export { createToken, SESSION_HEADER } from './tokens';
+export { DEFAULT_SHELL_LIMITS, type ShellLimits } from './limits';
 
 export const HTTP_HOST = '127.0.0.1';
 export const HEARTBEAT_MS = 15_000;
@@ -32,6 +35,8 @@ export interface HttpShellOptions {
   /** The command that started this process (`npm start`, `npm run serve`): the page names it when it cannot reach the app. */
   launchCommand?: string;
   heartbeatMs?: number;
+  /** DEFAULT_SHELL_LIMITS, with these replaced. */
+  limits?: Partial<ShellLimits>;
 }
 
 export interface HttpShell {
@@ -41,6 +46,8 @@ export interface HttpShell {
   readonly token: string;
   /** The address to open: the page, with the token the renderer reads and then sends as a header. */
   readonly pageUrl: string;
+  /** Connections open now (at most the limits' maxConnections). */
+  readonly openConnections: number;
   close(): Promise<void>;
 }
 
@@ -52,10 +59,12 @@ interface Routes {
   streams: EventStreams;
   staticRoot: string;
   launchCommand: string | undefined;
+  limiter: RequestLimiter;
 }
 
 export async function startHttpShell(options: HttpShellOptions): Promise<HttpShell> {
   const token = options.token ?? createToken();
+  const limits: ShellLimits = { ...DEFAULT_SHELL_LIMITS, ...options.limits };
   const routes: Routes = {
     port: 0,
     core: options.core,
@@ -63,14 +72,18 @@ export async function startHttpShell(options: HttpShellOptions): Promise<HttpShe
     streams: createEventStreams(options.core, options.heartbeatMs ?? HEARTBEAT_MS),
     staticRoot: path.resolve(options.staticRoot),
     launchCommand: options.launchCommand,
+    limiter: createRequestLimiter(limits),
   };
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(serverTimeouts(limits), (req, res) => {
     route(routes, req, res).catch((error: unknown) => {
+      // A caller that went away mid-request (its socket closed, the timeouts closed it) is not the app failing.
+      if (req.socket.destroyed) return;
       console.error('[http] request failed:', error);
       if (!res.headersSent) sendEnvelope(res, errorEnvelope('INTERNAL', 'Something went wrong inside the app. The details are in its log.'));
       else res.destroy();
     });
   });
+  const connections = capConnections(server, limits.maxConnections);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, HTTP_HOST, () => {
@@ -87,6 +100,9 @@ export async function startHttpShell(options: HttpShellOptions): Promise<HttpShe
     port,
     token,
     pageUrl: `http://${HTTP_HOST}:${port}/?token=${encodeURIComponent(token)}`,
+    get openConnections() {
+      return connections.open;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         routes.streams.endAll();
@@ -109,6 +125,7 @@ async function route(routes: Routes, req: http.IncomingMessage, res: http.Server
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendEnvelope(res, errorEnvelope('UNAUTHENTICATED', 'This address needs the token printed when the app started.'));
     }
+    if (!admitted(routes, req, res, rawPath === '/api/events')) return;
     if (rawPath === '/api/events') {
       if (req.method !== 'GET') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET' });
       return routes.streams.open(req, res);
@@ -118,6 +135,26 @@ async function route(routes: Routes, req: http.IncomingMessage, res: http.Server
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
   return serveStatic(routes.staticRoot, req, res, rawPath);
+}
+
+/**
+ * Takes the request against its token's limits: a live session's own, or the one everyone signed out shares (a
+ * made-up session token is signed out, so inventing tokens buys no more). Refused: 429 with an envelope that says
+ * which limit, and Retry-After. An event stream holds its place only while it opens.
+ */
+function admitted(routes: Routes, req: http.IncomingMessage, res: http.ServerResponse, eventStream: boolean): boolean {
+  const session = sessionToken(req);
+  const key = session !== null && routes.core.sessions.peek(session) ? `session ${session}` : 'signed out';
+  const admission = routes.limiter.admit(key);
+  if (!admission.admitted) {
+    const who = key === 'signed out' ? 'while signed out' : 'from this session';
+    const message = `Too many requests ${who}: ${admission.reason}. Try again in a moment.`;
+    sendEnvelope(res, errorEnvelope('CONFLICT', message), 429, { 'Retry-After': String(admission.retryAfterSeconds) });
+    return false;
+  }
+  if (eventStream) admission.done();
+  else res.once('close', admission.done);
+  return true;
 }
 
 /** Reads `--port N` or `--port=N`; throws on a value that is not a port. */

@@ -12,7 +12,8 @@ import {
   type OrphanSuggestionsView,
   type SuggestedAssignmentView,
 } from '../../src-shared/schemas/orphans';
-import { backUpThenWrite, backupPathFor } from '../db/backup';
+import { backUpThenWrite } from '../db/backup';
+import { backupPathFor } from '../db/backup-files';
 import type { AppDatabase } from '../db/connection';
 import { recordAuditEvent, type AuditActor } from '../audit/record';
 import { compareText, type TenantScope } from '../../src-shared/tenancy';

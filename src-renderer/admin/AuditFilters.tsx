@@ -4,7 +4,8 @@ import { Button, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { AUDIT_TARGET_TYPES, type AuditTargetType, MAX_AUDIT_TARGET_ID } from '../../src-shared/schemas/audit';
-import { localToMs, TimeRangeFields } from '../lib/time-range';
+import { TimeRangeFields } from '../lib/time-range';
+import { typedTimeMs } from '../lib/time';
 import { useSession } from '../queries/auth';
 import { useBusinesses } from '../queries/businesses';
 import { type AuditFilters } from '../queries/keys';
@@ -52,8 +53,8 @@ export function useAuditFilters() {
       .split(',')
       .map((part) => part.trim())
       .filter(Boolean);
-    const fromMs = localToMs(from);
-    const toMs = localToMs(to);
+    const fromMs = typedTimeMs(from);
+    const toMs = typedTimeMs(to);
     return {
       ...(actions.length ? { actions } : {}),
       ...(actor ? { actorUserId: actor.id } : {}),

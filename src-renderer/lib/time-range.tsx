@@ -2,8 +2,6 @@
 import { Group, TextInput } from '@mantine/core';
 import { displayZone } from './time';
 
-export { typedTimeMs as localToMs } from './time';
-
 interface Props {
   from: string;
   to: string;

@@ -3,7 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { type RunStatus } from '../../src-shared/domain';
 import { listOrphansInput } from '../../src-shared/schemas/orphans';
-import { localToMs } from '../lib/time-range';
+import { typedTimeMs } from '../lib/time';
 import { type OrphanFilters } from '../queries/orphans';
 
 /** The filter fields' state; the two texts reach the filters 300 ms after the last keystroke. */
@@ -59,8 +59,8 @@ export type OrphanFilterState = ReturnType<typeof useOrphanFilters>;
 /** The created-time range as filters, checked by the orphans list's own schema (its error belongs to "To"). */
 function createdRange(from: string, to: string): { filters: Pick<OrphanFilters, 'createdFrom' | 'createdTo'>; toError: string | undefined } {
   const filters: Pick<OrphanFilters, 'createdFrom' | 'createdTo'> = {};
-  const createdFrom = localToMs(from);
-  const createdTo = localToMs(to);
+  const createdFrom = typedTimeMs(from);
+  const createdTo = typedTimeMs(to);
   if (createdFrom !== undefined) filters.createdFrom = createdFrom;
   if (createdTo !== undefined) filters.createdTo = createdTo;
   const checked = listOrphansInput.safeParse({ filters });

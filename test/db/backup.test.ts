@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { backUpThenWrite, backupPathFor } from '../../src-main/db/backup';
+import { backUpThenWrite } from '../../src-main/db/backup';
+import { backupPathFor } from '../../src-main/db/backup-files';
 import { inImmediateTransaction, type AppDatabase } from '../../src-main/db/connection';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
 import { storedOrderOf } from '../helpers/table-order';
@@ -91,7 +92,7 @@ describe('backing up before a destructive change', () => {
     copy.close();
   });
 
-  it('rolls the change back when it throws, keeps the backup, and never overwrites an existing file', async () => {
+  it('rolls the change back when it throws and removes its backup (nothing happened), and never overwrites an existing file', async () => {
     const db = await databaseWithRuns();
     const destination = backupPathFor(db.path, 'test');
     await expect(
@@ -101,9 +102,11 @@ describe('backing up before a destructive change', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect(db.sqlite.prepare('SELECT count(*) FROM job_runs').pluck().get()).toBe(2_500);
-    expect(fs.existsSync(destination)).toBe(true);
+    expect(fs.readdirSync(path.dirname(db.path)).filter((name) => name.includes('.backup'))).toEqual([]);
+    fs.writeFileSync(destination, 'an earlier backup');
     await expect(backUpThenWrite(db, destination, () => deleteOrphans(db))).rejects.toThrow(/Refusing to overwrite/);
     expect(db.sqlite.prepare('SELECT count(*) FROM job_runs').pluck().get()).toBe(2_500);
-    expect(fs.readdirSync(path.dirname(db.path)).filter((name) => name.endsWith('.backup'))).toEqual([path.basename(destination)]);
+    expect(fs.readFileSync(destination, 'utf8')).toBe('an earlier backup');
+    expect(fs.readdirSync(path.dirname(db.path)).filter((name) => name.includes('.backup'))).toEqual([path.basename(destination)]);
   });
 });

@@ -29,4 +29,15 @@ describe('where the database lives', () => {
       path.join('C:\\Users\\ann\\AppData\\Roaming', 'Automation Console'),
     );
   });
+
+  it('counts an empty or relative XDG_CONFIG_HOME or APPDATA, or an empty AUTOMATION_DB, as unset: the path never follows the working folder', () => {
+    for (const XDG_CONFIG_HOME of ['', '   ', 'relative/config']) {
+      expect(defaultUserDataDir({ XDG_CONFIG_HOME }, 'linux', '/home/ann'), JSON.stringify(XDG_CONFIG_HOME)).toBe('/home/ann/.config/Automation Console');
+    }
+    for (const APPDATA of ['', 'Roaming']) {
+      expect(defaultUserDataDir({ APPDATA }, 'win32', 'C:\\Users\\ann')).toBe(path.join('C:\\Users\\ann', 'AppData', 'Roaming', 'Automation Console'));
+    }
+    expect(resolveDatabasePath([], { AUTOMATION_DB: '' }, '/data')).toEqual({ path: path.join('/data', 'automation.db'), source: 'default' });
+    expect(path.isAbsolute(resolveDatabasePath([], { XDG_CONFIG_HOME: '' }).path)).toBe(true);
+  });
 });

@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { type AppCore, createAppCore } from '../../src-main/app-core';
-import { type HttpShell, SESSION_HEADER, startHttpShell } from '../../src-main/http/server';
+import { type HttpShell, SESSION_HEADER, type ShellLimits, startHttpShell } from '../../src-main/http/server';
 import { MIGRATIONS_FOLDER, tempDir } from './temp';
 
 const running: (() => Promise<void>)[] = [];
@@ -37,10 +37,10 @@ export interface TestShell {
   request(options: RawRequest): Promise<RawResponse>;
 }
 
-export async function startTestShell(dbPath: string, options: { heartbeatMs?: number } = {}): Promise<TestShell> {
+export async function startTestShell(dbPath: string, options: { heartbeatMs?: number; limits?: Partial<ShellLimits> } = {}): Promise<TestShell> {
   const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, checkOutput: true, engine: { start: false } });
   running.push(() => core.close());
-  const shell = await startHttpShell({ core, staticRoot: makeStaticRoot(), heartbeatMs: options.heartbeatMs });
+  const shell = await startHttpShell({ core, staticRoot: makeStaticRoot(), heartbeatMs: options.heartbeatMs, limits: options.limits });
   running.push(() => shell.close());
   const request = (req: RawRequest) => rawRequest(shell.port, req);
   return {

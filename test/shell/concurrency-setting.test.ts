@@ -6,6 +6,7 @@ describe('the runner concurrency setting', () => {
     expect(runnerConcurrency(['--concurrency', '4'], { AUTOMATION_CONCURRENCY: '3' })).toBe(4);
     expect(runnerConcurrency([], { AUTOMATION_CONCURRENCY: '3' })).toBe(3);
     expect(runnerConcurrency([], {})).toBeUndefined();
+    expect(runnerConcurrency([], { AUTOMATION_CONCURRENCY: '' }), 'empty counts as unset').toBeUndefined();
   });
 
   it('refuses a value that is not a whole number from 1 to 16, naming the setting', () => {

@@ -1,5 +1,7 @@
 import { adoptionOutcomeLines } from '../../../src-shared/adoption';
+import { listBackups } from '../../db/backup-files';
 import { getDatabaseInfo } from '../../services/database-info';
+import { backupListLines } from '../backup-lines';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { formatBytes } from '../io';
@@ -9,7 +11,8 @@ export const info: Command = (context) =>
   withDatabase(context, ({ db, location }) => {
     const facts = getDatabaseInfo(db);
     const { counts, adoption } = facts;
-    context.print({ ...facts, pathSource: location.source }, [
+    const backups = listBackups(db.path);
+    context.print({ ...facts, pathSource: location.source, backups }, [
       `Database:        ${facts.path} (from ${describeSource(location.source)})`,
       `Schema version:  ${facts.schemaVersion}`,
       `SQLite version:  ${facts.sqliteVersion}`,
@@ -24,6 +27,7 @@ export const info: Command = (context) =>
           `${adoption.users} users, ${adoption.runs} runs, ${adoption.orphans} orphans; backup: ${adoption.backupPath}`
         : 'Adopted:         no (created by this app)',
       ...(adoption ? adoptionOutcomeLines(adoption).map((line) => `  - ${line}`) : []),
+      ...backupListLines(backups),
     ]);
     return ExitCode.ok;
   });

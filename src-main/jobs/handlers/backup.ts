@@ -1,7 +1,9 @@
-// maintenance.backup: an online backup of the live database into the backups folder beside it.
+// maintenance.backup: an online backup of the live database into the backups folder beside it, under its pending name
+// until it is complete (a crash leaves no file that looks like a good backup; the next open removes it).
 import fs from 'node:fs';
-import path from 'node:path';
 import { backupDatabase } from '../../db/backup';
+import { discardBackup, jobBackupPath, keepBackup, pendingBackup } from '../../db/backup-files';
+import { privateFolder } from '../../db/private-files';
 import type { BACKUP, ParamsOf } from '../catalog';
 import type { JobHandler } from '../context';
 
@@ -10,10 +12,9 @@ const reserved = new Set<string>();
 
 /** `automation-2026-03-01T02-00-00-000Z.db`; another backup in the same millisecond gets `-2`, `-3`, … */
 function reserveBackupFile(folder: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
   const taken = (file: string) => reserved.has(file) || fs.existsSync(file);
-  let candidate = path.join(folder, `automation-${stamp}.db`);
-  for (let n = 2; taken(candidate); n++) candidate = path.join(folder, `automation-${stamp}-${n}.db`);
+  let candidate = jobBackupPath(folder, now, 1);
+  for (let n = 2; taken(candidate); n++) candidate = jobBackupPath(folder, now, n);
   reserved.add(candidate);
   return candidate;
 }
@@ -21,20 +22,22 @@ function reserveBackupFile(folder: string, now: Date): string {
 export const runBackup: JobHandler<ParamsOf<typeof BACKUP>> = async (ctx, _params, signal) => {
   const started = Date.now();
   signal.throwIfAborted();
-  fs.mkdirSync(ctx.backupsFolder, { recursive: true });
+  privateFolder(ctx.backupsFolder);
   const destination = reserveBackupFile(ctx.backupsFolder, ctx.now());
+  const pending = pendingBackup(destination);
   ctx.reportProgress(0, 'Starting the backup');
   try {
     // Throwing from the progress callback stops SQLite's backup between steps.
-    const { bytes } = await backupDatabase(ctx.db.sqlite, destination, ({ copiedPages, totalPages }) => {
+    const { bytes } = await backupDatabase(ctx.db.sqlite, pending.pendingPath, ({ copiedPages, totalPages }) => {
       signal.throwIfAborted();
       ctx.reportProgress(totalPages === 0 ? 0 : copiedPages / totalPages, `Copied ${copiedPages} of ${totalPages} pages`);
     });
+    keepBackup(pending);
     ctx.reportProgress(1, 'Backup written');
     return { path: destination, bytes, durationMs: Date.now() - started };
   } catch (error) {
     // A half-written backup must not look like a good one.
-    fs.rmSync(destination, { force: true });
+    discardBackup(pending);
     throw error;
   } finally {
     reserved.delete(destination);

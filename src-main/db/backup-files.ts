@@ -1,0 +1,181 @@
+// The one place that knows backup files by name: where each kind is written, the pending name a backup has until the
+// operation it was made for commits, and what the next open does with one a crash left pending.
+//
+// Beside the database: `automation.db.<label>.<stamp>.backup` (before migrating: `schema-N`; before a destructive
+// change: `before-delete-orphans`, `before-assign-suggested`, `before-delete-business-<id>`; an adopted file:
+// `legacy-<revision>`). In `backups/`: `automation-<stamp>.db` (the maintenance.backup job). While it is being made and
+// until its operation commits, a backup is `<name>.pending-<pid>`: a crash in between leaves that name, never a file
+// that looks like a good backup of something that did not happen.
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { backupsFolderFor } from './paths';
+
+/** `automation.db` + label `schema-2` → `automation.db.schema-2.2026-11-26T15-05-00-123Z.backup`, next to it. */
+export function backupPathFor(file: string, label: string, now: Date = new Date()): string {
+  return path.join(path.dirname(file), `${path.basename(file)}.${label}.${fileStamp(now)}.backup`);
+}
+
+/** The maintenance.backup job's file: `automation-2026-03-01T02-00-00-000Z.db` (`-2`, `-3`… for the same millisecond). */
+export function jobBackupPath(folder: string, now: Date, n: number): string {
+  return path.join(folder, `automation-${fileStamp(now)}${n === 1 ? '' : `-${n}`}.db`);
+}
+
+function fileStamp(now: Date): string {
+  return now.toISOString().replace(/[:.]/g, '-');
+}
+
+/** A backup whose operation has not committed yet: written at `pendingPath`, named `path` once kept. */
+export interface PendingBackup {
+  readonly path: string;
+  readonly pendingPath: string;
+}
+
+const PENDING = /^(.+)\.pending-(\d+)$/;
+
+export function pendingBackup(finalPath: string): PendingBackup {
+  return { path: finalPath, pendingPath: `${finalPath}.pending-${process.pid}` };
+}
+
+/** The operation committed (or failed and its error names the backup): the backup takes its name, durably. */
+export function keepBackup(backup: PendingBackup): void {
+  fs.renameSync(backup.pendingPath, backup.path);
+  syncDirectory(path.dirname(backup.path));
+}
+
+/** The operation did not happen: its backup goes. */
+export function discardBackup(backup: PendingBackup): void {
+  fs.rmSync(backup.pendingPath, { force: true });
+}
+
+/** Makes a rename durable (a no-op where directories cannot be opened, as on Windows). */
+export function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself is atomic either way.
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export interface BackupFileEntry {
+  path: string;
+  bytes: number;
+  /** `schema-2`, `before-delete-orphans`… beside the database; `job` in backups/. */
+  label: string;
+  /** Still pending: the process writing it, and whether it is alive (its operation may be under way). */
+  pending: { pid: number; alive: boolean } | null;
+}
+
+/** Every backup of the database at `databasePath`, kept or pending, by name. */
+export function listBackups(databasePath: string): BackupFileEntry[] {
+  const base = path.basename(databasePath);
+  const beside = namesIn(path.dirname(databasePath)).flatMap((name) => {
+    const label = besideLabel(base, stripPending(name).name);
+    return label === null ? [] : [entry(path.join(path.dirname(databasePath), name), label)];
+  });
+  const folder = backupsFolderFor(databasePath);
+  const jobs = namesIn(folder)
+    .filter((name) => /^automation-[\dT-]+Z(-\d+)?\.db$/.test(stripPending(name).name))
+    .map((name) => entry(path.join(folder, name), 'job'));
+  return [...beside, ...jobs];
+}
+
+function namesIn(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder);
+  } catch {
+    return [];
+  }
+}
+
+function stripPending(name: string): { name: string; pid: number | null } {
+  const match = PENDING.exec(name);
+  return match ? { name: match[1]!, pid: Number(match[2]) } : { name, pid: null };
+}
+
+function besideLabel(base: string, name: string): string | null {
+  if (!name.startsWith(`${base}.`) || !name.endsWith('.backup')) return null;
+  const match = /^(.+)\.\d{4}-\d\d-\d\dT[\d-]+Z$/.exec(name.slice(base.length + 1, -'.backup'.length));
+  return match ? match[1]! : null;
+}
+
+function entry(file: string, label: string): BackupFileEntry {
+  const { pid } = stripPending(path.basename(file));
+  let bytes = 0;
+  try {
+    bytes = fs.statSync(file).size;
+  } catch {
+    // Gone since the folder was read: its size is unknown.
+  }
+  return { path: file, bytes, label, pending: pid === null ? null : { pid, alive: processAlive(pid) } };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface LeftoverBackups {
+  /** Made for an operation that committed before a crash took the process: now under their names. */
+  kept: string[];
+  /** Made for an operation that never committed: removed. */
+  removed: { path: string; bytes: number }[];
+  /** Still being written by a live process (an operation under way there): left alone. */
+  underWay: { path: string; pid: number }[];
+}
+
+/**
+ * At open, once the file is known to be ours and before it is migrated: what each pending backup of a process that is
+ * gone becomes. Its operation committed when the database says so: a migration past the backup's schema version, or
+ * an audit event that names the backup (every destructive change records its backup in its own transaction). Then it
+ * takes its name; otherwise it is removed. A job's backup never completed its run: removed.
+ */
+export function settleLeftoverBackups(sqlite: Database.Database, databasePath: string, schemaVersion: number): LeftoverBackups {
+  const leftovers: LeftoverBackups = { kept: [], removed: [], underWay: [] };
+  const pending = listBackups(databasePath).filter((backup) => backup.pending !== null);
+  if (pending.length === 0) return leftovers;
+  const recorded = backupsNamedByAuditEvents(sqlite);
+  for (const backup of pending) {
+    const { pid, alive } = backup.pending!;
+    if (alive) {
+      leftovers.underWay.push({ path: backup.path, pid });
+      continue;
+    }
+    const finalPath = stripPendingPath(backup.path);
+    const schema = /^schema-(\d+)$/.exec(backup.label);
+    const committed = schema ? schemaVersion > Number(schema[1]) : backup.label !== 'job' && recorded.has(path.basename(finalPath));
+    if (committed) {
+      keepBackup({ path: finalPath, pendingPath: backup.path });
+      leftovers.kept.push(finalPath);
+    } else {
+      fs.rmSync(backup.path, { force: true });
+      leftovers.removed.push({ path: backup.path, bytes: backup.bytes });
+    }
+  }
+  return leftovers;
+}
+
+function stripPendingPath(file: string): string {
+  return path.join(path.dirname(file), stripPending(path.basename(file)).name);
+}
+
+/** The file names of the backups the audit log records (details.backupPath), wherever the folder was then. */
+function backupsNamedByAuditEvents(sqlite: Database.Database): Set<string> {
+  const paths = sqlite
+    .prepare("SELECT json_extract(details, '$.backupPath') FROM audit_events WHERE json_extract(details, '$.backupPath') IS NOT NULL")
+    .pluck()
+    .all() as string[];
+  return new Set(paths.map((file) => path.basename(file)));
+}
