@@ -1,4 +1,4 @@
-// Three builds (electron-vite): main (the Electron shell, the CLI and the HTTP shell's entry), the
+// Three builds (electron-vite): main (the Electron shell, the CLI, the HTTP shell's entry and the read workers' thread), the
 // sandboxed preload, and the renderer. Output: out/main, out/preload, out/renderer.
 import fs from 'node:fs';
 import { resolve } from 'node:path';
@@ -44,6 +44,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           [CLI_ENTRY]: resolve(__dirname, 'src-main/cli/main.ts'),
           serve: resolve(__dirname, 'src-main/http/serve.ts'),
+          // The read workers' thread (src-main/reads/pool.ts starts it from beside the bundle).
+          'read-worker': resolve(__dirname, 'src-main/reads/worker.ts'),
         },
         output: {
           banner: (chunk) => (chunk.isEntry && chunk.name === CLI_ENTRY ? '#!/usr/bin/env node' : ''),

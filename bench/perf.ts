@@ -10,11 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createAppCore } from '../src-main/app-core';
 import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/adoption/after-open';
 import { openAppDatabase } from '../src-main/startup';
 import { forgetSettledDays } from '../src-main/stats/settled-days';
-import { SESSION_HEADER, startHttpShell } from '../src-main/http/server';
 import { inImmediateTransaction, type AppDatabase } from '../src-main/db/connection';
 import { findJobType, type JobTypeInfo } from '../src-main/jobs/catalog';
 import { JOB_TYPES, type JobTypeDefinition } from '../src-main/jobs/registry';
@@ -38,6 +36,8 @@ import {
   type DatasetManifest,
   type DatasetParams,
 } from './dataset';
+import { withHttpShell } from './http-shell';
+import { measureSharedThread, sharedThreadItems } from './shared-thread';
 import { formatTable, formatValue, itemResult, latencyItem, summarize, targetText, timeAsync, timeSync, type ItemResult, type Target } from './stats';
 
 const DATA_DIR = path.join(__dirname, '.data');
@@ -69,6 +69,8 @@ const ITEMS = {
   'runner.engine.wide': 'the same at concurrency 16',
   'http.list': 'jobs.list round trip through the HTTP shell, a member',
   'http.list.all': 'jobs.list round trip through the HTTP shell, a system admin (all)',
+  'load.runner': 'the runner under 8 clients on jobs.list and jobs.stats: its share of its idle runs/s (bench/shared-thread.ts)',
+  'load.list': 'jobs.list p99 under the same load',
   rss: 'main-process RSS with the database open and the view in use (child process)',
   'orphans.assign': 'assigning 100,000 orphans to a business',
   'orphans.delete': 'deleting 100,000 orphans (with the backup first)',
@@ -447,55 +449,25 @@ async function measureRunnerLifecycles(
 // ---- HTTP --------------------------------------------------------------------------------------
 
 async function measureHttp(file: string, manifest: DatasetManifest, scratch: string, run: Bench, k: number): Promise<void> {
-  const staticRoot = path.join(scratch, 'renderer');
-  fs.mkdirSync(staticRoot, { recursive: true });
-  fs.writeFileSync(path.join(staticRoot, 'index.html'), '<!doctype html><title>bench</title>');
-  // Output validation off, as in the packaged app (it is on in development builds).
-  const core = createAppCore({ argv: ['--db', file], env: {}, migrationsFolder: MIGRATIONS_FOLDER, engine: { start: false }, checkOutput: false });
-  try {
-    const started = await core.started;
-    if (started.state !== 'ready') throw new Error(`The app did not start: ${started.failure.message}`);
-    const shell = await startHttpShell({ core, staticRoot });
-    try {
-      const base = `http://127.0.0.1:${shell.port}/api`;
-      const call = async (channel: string, input: unknown, session?: string) => {
-        const response = await fetch(`${base}/${channel}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${shell.token}`, ...(session ? { [SESSION_HEADER]: session } : {}) },
-          body: JSON.stringify(input),
-        });
-        const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-        if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message ?? response.status}`);
-        return { response, value: envelope.value };
-      };
-      const signIn = async (email: string) => {
-        const { response } = await call('auth.login', { email, password: manifest.password });
-        const session = response.headers.get(SESSION_HEADER);
-        if (!session) throw new Error(`auth.login for ${email} answered without a session header`);
-        return session;
-      };
-      const list = async (session: string) => {
-        const { value } = await call('jobs.list', {}, session);
-        requireRows('jobs.list', (value as JobRunPageView).runs.length, PAGE);
-      };
-      const iterations = { iterations: Math.max(200, k), warmupCalls: 20, warmupMs: 300 };
-      const note = 'fetch over loopback with keep-alive, default input (first page of 50); output validation off as in the packaged app';
-      await run.async('http.list', async () => {
-        const session = await signIn(manifest.users.member.email);
-        const samples = await timeAsync(() => list(session), iterations);
-        return latencyItem('http.list', 'jobs.list via HTTP, member (p95)', samples, ms(5, 'p95'), { note });
-      });
-      await run.async('http.list.all', async () => {
-        const session = await signIn(manifest.users.admin.email);
-        const samples = await timeAsync(() => list(session), iterations);
-        return latencyItem('http.list.all', 'jobs.list via HTTP, system admin, all (p95)', samples, ms(5, 'p95'), { note });
-      });
-    } finally {
-      await shell.close();
-    }
-  } finally {
-    await core.close();
-  }
+  await withHttpShell(file, scratch, { engine: { start: false } }, async ({ call, signIn: signInWith }) => {
+    const signIn = (email: string) => signInWith(email, manifest.password);
+    const list = async (session: string) => {
+      const { value } = await call('jobs.list', {}, session);
+      requireRows('jobs.list', (value as JobRunPageView).runs.length, PAGE);
+    };
+    const iterations = { iterations: Math.max(200, k), warmupCalls: 20, warmupMs: 300 };
+    const note = 'fetch over loopback with keep-alive, default input (first page of 50); output validation off as in the packaged app';
+    await run.async('http.list', async () => {
+      const session = await signIn(manifest.users.member.email);
+      const samples = await timeAsync(() => list(session), iterations);
+      return latencyItem('http.list', 'jobs.list via HTTP, member (p95)', samples, ms(5, 'p95'), { note });
+    });
+    await run.async('http.list.all', async () => {
+      const session = await signIn(manifest.users.admin.email);
+      const samples = await timeAsync(() => list(session), iterations);
+      return latencyItem('http.list.all', 'jobs.list via HTTP, system admin, all (p95)', samples, ms(5, 'p95'), { note });
+    });
+  });
 }
 
 // ---- Memory (child process) ------------------------------------------------------------------------
@@ -716,7 +688,7 @@ class Bench {
     log(`measuring ${id}: ${ITEMS[id]}…`);
   }
 
-  private record(result: ItemResult): void {
+  record(result: ItemResult): void {
     this.results.push(result);
     log(`  ${result.met === null ? '    ' : result.met ? 'ok  ' : 'MISS'} median ${formatValue(result.median, result.unit)}, p95 ${formatValue(result.p95, result.unit)} (target ${targetText(result.target)})`);
   }
@@ -821,6 +793,14 @@ async function main(): Promise<void> {
         run.fail('http', error);
       } finally {
         removeScratch(file);
+      }
+    }
+
+    if (run.wants('load.runner', 'load.list')) {
+      try {
+        for (const item of sharedThreadItems(await measureSharedThread(primary.file, primary.manifest, scratch, log))) run.record(item);
+      } catch (error) {
+        run.fail('load', error);
       }
     }
 

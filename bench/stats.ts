@@ -118,7 +118,7 @@ export function summarize(samples: readonly number[]): Summary {
 
 // ---- Results ----------------------------------------------------------------------------------------
 
-export type Unit = 'ms' | 's' | 'MB' | 'transitions/s';
+export type Unit = 'ms' | 's' | 'MB' | 'transitions/s' | '%';
 
 export interface Target {
   /** `<=`: lower is better (latency, memory); `>=`: higher is better (throughput). */
@@ -195,6 +195,8 @@ export function formatValue(value: number, unit: Unit): string {
       return `${value.toFixed(0)} MB`;
     case 'transitions/s':
       return `${Math.round(value).toLocaleString('en-US')}/s`;
+    case '%':
+      return `${value.toFixed(0)}%`;
   }
 }
 

@@ -16,6 +16,7 @@ import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, ev
 import { type ContractHandlers, createDatabaseHandlers, type DatabaseChannel, type DatabaseHandlers } from './ipc/channels';
 import { leftoverBackupLines } from './cli/backup-lines';
 import { createRunner, type Runner } from './jobs/runner';
+import { createReadPool, inlineReads, type ReadPool } from './reads/pool';
 import { createScheduler, type Scheduler } from './jobs/scheduler';
 import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
 import { loadActor } from './accounts/accounts';
@@ -67,6 +68,11 @@ export interface AppCoreOptions {
    * `start` is false (tests that want runs to stay as they created them). Concurrency defaults to 2.
    */
   engine?: { start?: boolean; concurrency?: number };
+  /**
+   * Where the heavy reads run (src-main/reads/): worker threads with read-only connections (the default; `threads`
+   * of them, else defaultReadThreads), or 'inline' on the main thread's connection.
+   */
+  reads?: { threads?: number } | 'inline';
 }
 
 /**
@@ -110,12 +116,14 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   const events = createEventBus();
   let audience: EventAudience | null = null;
   let engine: { runner: Runner; scheduler: Scheduler } | null = null;
+  let reads: ReadPool | null = null;
   // The handlers exist once the database is open; a call made while it opens waits for it.
   const opened = started.then((startup): OpenCore | StartupFailureView => {
     if (startup.state === 'failed') return startup.failure;
     audience = eventAudience(startup.db);
     engine = startEngine(startup.db, events, { ...options.engine, concurrency });
-    return { handlers: createDatabaseHandlers({ db: startup.db, sessions, events, ...engine }), gate: createAccessGate(startup.db, sessions) };
+    reads = options.reads === 'inline' ? inlineReads(startup.db) : createReadPool(startup.db, { ...options.reads, nativeBinding: options.nativeBinding });
+    return { handlers: createDatabaseHandlers({ db: startup.db, sessions, events, ...engine, reads }), gate: createAccessGate(startup.db, sessions) };
   });
   const { handlers, gate } = servedOnceOpen(started, opened);
 
@@ -137,6 +145,7 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
         engine.scheduler.stop();
         await engine.runner.stop();
       }
+      await reads?.close();
       await closeDatabase(startup);
     },
   };

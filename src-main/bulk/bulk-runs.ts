@@ -286,12 +286,30 @@ export const SYSTEM_WIDE_LABEL = '(system-wide)';
 export const ORPHAN_LABEL = '(orphan)';
 
 
+/** writeRunsCsv, then the audit event 'jobs.export' that records it (recordRunsExport). */
+export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope, input: ExportRunsInput, folder: string): ExportedFileView {
+  const file = writeRunsCsv(db, actor, scope, input, folder);
+  recordRunsExport(db, actor, scope, input, file);
+  return file;
+}
+
+/** The audit event of a runs export (on the main thread's connection: a read worker's cannot write). */
+export function recordRunsExport(db: AppDatabase, actor: Actor, scope: TenantScope, input: ExportRunsInput, file: ExportedFileView): void {
+  recordAuditEvent(db, {
+    actor: userAuditActor(actor),
+    action: 'jobs.export',
+    target: { type: 'file', id: file.path },
+    businessId: scope.kind === 'business' ? scope.businessId : null,
+    details: { rows: file.rows, bytes: file.bytes, selection: selectionDetail(input.selection) },
+  });
+}
+
 /**
  * Writes the selected runs of `scope`, newest first, as RFC 4180 CSV (formula-safe, exports/csv-files.ts csvField) into
  * `folder` as `runs-<scope>-<timestamp>.csv`, atomically. VALIDATION, before writing anything, when the
- * selection holds more than MAX_EXPORT_ROWS runs. Audited as 'jobs.export'.
+ * selection holds more than MAX_EXPORT_ROWS runs. Reads only: it runs on a read worker (src-main/reads/).
  */
-export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope, input: ExportRunsInput, folder: string): ExportedFileView {
+export function writeRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope, input: ExportRunsInput, folder: string): ExportedFileView {
   const where = selectionCondition(scope, input.selection);
   const rows = db.orm
     .select({
@@ -339,13 +357,5 @@ export function exportRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope,
   ]);
   const content = Buffer.from([RUNS_CSV_HEADER, ...records].map(csvLine).join(''), 'utf8');
   const label = scope.kind === 'business' ? `business-${scope.businessId}` : scope.kind;
-  const file = writeCsvAtomically(folder, `runs-${safeLabel(label)}-${exportStamp()}`, content, rows.length);
-  recordAuditEvent(db, {
-    actor: userAuditActor(actor),
-    action: 'jobs.export',
-    target: { type: 'file', id: file.path },
-    businessId: scope.kind === 'business' ? scope.businessId : null,
-    details: { rows: rows.length, bytes: content.length, selection: selectionDetail(input.selection) },
-  });
-  return file;
+  return writeCsvAtomically(folder, `runs-${safeLabel(label)}-${exportStamp()}`, content, rows.length);
 }

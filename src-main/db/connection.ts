@@ -36,16 +36,20 @@ export interface OpenDatabaseOptions {
   mustExist?: boolean;
   /** A better-sqlite3 addon built for another ABI (the Electron shell's); default: the one in node_modules. */
   nativeBinding?: string;
+  /** Opens an existing file read-only (the read workers' connections): nothing run on it can change the file. */
+  readonly?: boolean;
 }
 
 export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}): AppDatabase {
-  if (options.mustExist && !fs.existsSync(file)) throw new DatabaseOpenError(`No database file at ${file}`, file);
-  createMissingFolders(path.dirname(file));
-  // A new database is created private (0600); SQLite gives its -wal and -shm the file's mode.
-  if (!fs.existsSync(file)) createPrivateFileUnlessRaced(file);
+  if ((options.mustExist || options.readonly) && !fs.existsSync(file)) throw new DatabaseOpenError(`No database file at ${file}`, file);
+  if (!options.readonly) {
+    createMissingFolders(path.dirname(file));
+    // A new database is created private (0600); SQLite gives its -wal and -shm the file's mode.
+    if (!fs.existsSync(file)) createPrivateFileUnlessRaced(file);
+  }
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: options.nativeBinding });
+    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: options.nativeBinding, readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (error) {
     throw new DatabaseOpenError(`Cannot open ${file}: ${(error as Error).message}`, file);
   }

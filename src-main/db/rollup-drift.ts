@@ -7,8 +7,8 @@ import { ensureRollupsCounted } from './rollups';
 const DAILY_RECOUNT_SQL = `SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, status, count(*), sum(${RUN_FINISHED_SQL}),
   sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) FROM job_runs WHERE ${RUN_ENDED_SQL} GROUP BY 1, 2, 3, 4`;
 export interface RollupDrift {
-  table: 'job_run_daily' | 'job_run_daily_histograms' | 'job_run_weekly_histograms';
-  /** owner/day/job type/status, or owner/day (or week)/job type/bucket */
+  table: 'job_run_daily' | 'job_run_pending' | 'job_run_daily_histograms' | 'job_run_weekly_histograms';
+  /** owner/day/job type/status, owner/day/job type (pending), or owner/day (or week)/job type/bucket */
   key: string;
   /** runs/dur_n/dur_sum (or runs), kept and recounted */
   kept: string;
@@ -52,7 +52,23 @@ export function dailyRollupDrift(sqlite: Database.Database): RollupDrift[] {
       )
       .all() as RollupDrift[],
   );
-  return [...daily, ...histograms];
+  return [...daily, ...pendingDrift(sqlite), ...histograms];
+}
+
+/** Keys whose pending count differs from a recount of the pending runs (or that hold no runs). */
+function pendingDrift(sqlite: Database.Database): RollupDrift[] {
+  return sqlite
+    .prepare(
+      `WITH counted (owner, day, job_type, runs) AS (
+         SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, count(*) FROM job_runs WHERE status = 'pending' GROUP BY 1, 2, 3)
+       SELECT 'job_run_pending' AS "table", owner || '/' || day || '/' || job_type AS key,
+              CAST(sum(kept) AS TEXT) AS kept, CAST(sum(counted) AS TEXT) AS counted
+       FROM (SELECT owner, day, job_type, runs AS kept, 0 AS counted FROM job_run_pending
+             UNION ALL SELECT owner, day, job_type, 0, runs FROM counted)
+       GROUP BY owner, day, job_type HAVING sum(kept) <> sum(counted) OR min(kept) < 0
+       ORDER BY owner, day, job_type`,
+    )
+    .all() as RollupDrift[];
 }
 
 /** Owners and types whose kept count differs from a recount of job_runs: empty when the rollup is right (counted first, as above). */

@@ -42,6 +42,13 @@ export const ROLLUPS: readonly Rollup[] = [
     groups: `SELECT owner, day, job_type, status, sum(runs) AS runs, sum(CASE WHEN bucket IS NOT NULL THEN runs ELSE 0 END) AS dur_n,
              sum(dur_sum) AS dur_sum FROM temp.rollup_delta WHERE ${RUN_ENDED_SQL} GROUP BY 1, 2, 3, 4`,
   },
+  {
+    kind: 'sums',
+    table: 'job_run_pending',
+    keys: ['owner', 'day', 'job_type'],
+    values: ['runs'],
+    groups: `SELECT owner, day, job_type, sum(runs) AS runs FROM temp.rollup_delta WHERE status = 'pending' GROUP BY 1, 2, 3`,
+  },
   ...HISTOGRAM_TABLES.map((histogram) => ({ kind: 'histogram' as const, ...histogram })),
 ];
 

@@ -1,5 +1,6 @@
 // The rollups of job_runs: job_run_counts (runs per owner and type; drizzle/0004_run_counts_triggers.sql),
-// job_run_daily (ended runs, finished runs and their duration sum per owner, UTC day, type and status) and the packed
+// job_run_daily (ended runs, finished runs and their duration sum per owner, UTC day, type and status), job_run_pending
+// (pending runs per owner, UTC day and type; drizzle/0018_run_pending_counts.sql) and the packed
 // duration histograms per owner, UTC day or week, and type (job_run_daily_histograms, job_run_weekly_histograms;
 // drizzle/0008_run_histograms_triggers.sql), kept by triggers in every ordinary transaction. This module is the only
 // way to their tables (countedRollups), and counts them when a bulk load left them uncounted. Their keys:
@@ -8,7 +9,7 @@ import type Database from 'better-sqlite3';
 import type { AppDatabase } from './connection';
 import { RAISE_EVERY_DAY_VERSION_SQL } from './rollup-keys';
 import { addGroupsSql, groupRunsSql, ROLLUPS } from './rollup-sets';
-import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms } from './schema';
+import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunPending, jobRunWeeklyHistograms } from './schema';
 
 /**
  * The app_meta key present while the rollups are not counted: a bulk load that ran with the triggers dropped
@@ -17,8 +18,8 @@ import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistogram
 export const META_ROLLUPS_UNCOUNTED = 'rollups_uncounted';
 
 /**
- * The statements that count every rollup of job_runs (job_run_counts, job_run_daily, and the daily and weekly
- * histograms) from scratch, raise the version of every day, and forget META_ROLLUPS_UNCOUNTED: to run in one write
+ * The statements that count every rollup of job_runs (job_run_counts, job_run_daily, job_run_pending, and the daily
+ * and weekly histograms) from scratch, raise the version of every day, and forget META_ROLLUPS_UNCOUNTED: to run in one write
  * transaction. One pass over the table and one sort of the runs into groups (about half a million for a million
  * runs), from which every rollup is summed: three passes over job_runs took 4.7 s for a million runs, this about 1.3 s.
  * Whatever the triggers kept since the bulk load's commit is replaced, so writes in between need no care.
@@ -42,7 +43,7 @@ export function rollupsUncounted(sqlite: Database.Database): boolean {
   return sqlite.prepare(ROLLUPS_UNCOUNTED_SQL).pluck().get() !== 0;
 }
 
-const ROLLUP_TABLES = { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms } as const;
+const ROLLUP_TABLES = { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms, jobRunPending } as const;
 
 /**
  * The rollup tables, as only countedRollups hands them out: once they are counted. Outside this module, code reads the
@@ -58,6 +59,14 @@ export interface CountedRollups {
 export function countedRollups(db: AppDatabase): CountedRollups {
   ensureRollupsCounted(db.sqlite);
   return { db, tables: ROLLUP_TABLES };
+}
+
+/** A read-only connection (a read worker's) met rollups still to count: a connection that can write must read instead. */
+export class RollupsUncountedError extends Error {
+  constructor() {
+    super('The rollups are still to be counted, which a read-only connection cannot do');
+    this.name = 'RollupsUncountedError';
+  }
 }
 
 /** Connections that have seen the rollups counted: nothing makes them uncounted again (a bulk load builds a new file). */
@@ -76,6 +85,7 @@ export function ensureRollupsCounted(sqlite: Database.Database): void {
     if (!sqlite.inTransaction) seenCounted.add(sqlite);
     return;
   }
+  if (sqlite.readonly) throw new RollupsUncountedError();
   const count = () => {
     for (const statement of countRollupsSql()) sqlite.exec(statement);
   };

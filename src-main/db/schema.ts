@@ -238,6 +238,25 @@ export const jobRunWeeklyHistograms = sqliteTable(
 );
 
 /**
+ * Pending runs per owner, UTC day of creation and job type: a rollup kept by triggers on job_runs
+ * (drizzle/0018_run_pending_counts.sql) in the same transaction as every insert, delete and change of status, owner,
+ * type or creation time. A run is in it from its creation until it leaves `pending` (claimed, cancelled, deleted), so
+ * its rows are few whatever the queue's length: the stats count a queue of any size from a handful of rows (running
+ * runs, at most the runner's slots, are read from job_runs). day = created_at / 86400000. WITHOUT ROWID (by hand in
+ * the migration): one owner's days are one range of the primary key. A row's runs never reaches 0.
+ */
+export const jobRunPending = sqliteTable(
+  'job_run_pending',
+  {
+    owner: integer('owner').notNull(),
+    day: integer('day').notNull(),
+    jobType: text('job_type').notNull(),
+    runs: integer('runs').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.day, t.jobType] }), check('job_run_pending_runs_positive', sql`${t.runs} > 0`)],
+);
+
+/**
  * A version per UTC day of job_runs that is over: triggers on job_runs (drizzle/0010_run_day_versions.sql) add 1
  * to the day of any run inserted, deleted or changed in what the stats read (owner, type, status, creation
  * time, duration) whose created_at lies before the current UTC day by SQLite's clock; a write to today's runs

@@ -4,9 +4,9 @@
 // the partial days at its edges, each read once per call), and the pieces are added up (aggregates.ts) into exact
 // counts, duration counts and sums, and duration histograms. Runs in a raw piece are grouped in SQL with the same
 // owner, "finished" and bucket expressions as the triggers.
-import { and, count, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { ACTIVE_RUN_STATUSES, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import type { AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { DAY_MS, RUN_BUCKET_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL } from '../db/rollup-keys';
@@ -132,31 +132,6 @@ export function rawRunsOfDay(db: AppDatabase, scope: TenantScope, day: number): 
     ORDER BY ${jobRuns.createdAt}`);
 }
 
-/** A pending or running run: the runs job_run_daily does not count. */
-export interface ActiveRun {
-  createdAt: number;
-  owner: number;
-  jobType: string;
-  status: RunStatus;
-}
-
-/**
- * The pending and running runs of `scope` created in [from, to), in created_at order: a few (the queue and the
- * runner's slots), found on the status indexes ((business_id, status, created_at), or (status, created_at) for
- * all businesses) and sorted here.
- */
-export function activeRunsOf(db: AppDatabase, scope: TenantScope, from: number, to: number): ActiveRun[] {
-  return db.orm
-    .all<ActiveRun>(
-      sql`
-        SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status
-        FROM ${jobRuns}
-        WHERE ${runScopeCondition(scope)} AND ${inArray(jobRuns.status, [...ACTIVE_RUN_STATUSES])}
-          AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}`,
-    )
-    .sort((x, y) => x.createdAt - y.createdAt);
-}
-
 // The histograms are packed (one row per owner, day or week, and job type; a JSONB object from bucket to runs)
 // and WITHOUT ROWID, keyed (owner, day|week, job_type): one owner's days or weeks are one covering range of the
 // key, every owner's a range per owner (owner IN the owners that have runs). Rows come back as JSON text.
@@ -223,7 +198,7 @@ export function aggregateRange(
  * of scope. Asked once per local-day boundary of a stats call in a zone other than UTC; about 4 µs a seek, where
  * joining the intervals into one statement (VALUES, or a JSON parameter) cost 1.5 to 4 times more.
  */
-function rawStatusCounter(db: AppDatabase, scope: TenantScope): (from: number, to: number, statuses: readonly RunStatus[]) => StatusCounts {
+export function rawStatusCounter(db: AppDatabase, scope: TenantScope): (from: number, to: number, statuses: readonly RunStatus[]) => StatusCounts {
   const statement = preparedOnce(db, `stats.rawStatusCount:${scope.kind}`, () =>
     db.orm
       .select({ n: count() })

@@ -9,7 +9,8 @@
 // partial first day and partial last day from the raw runs of that day (kept sorted, so any part of the day is
 // counted in memory) and the whole days between from the rollups (kept as one aggregate per range of days,
 // with each day's status counts for the per-day series). The rest is read as before (rollup-reads.ts). All of
-// that counts ended runs, as job_run_daily does; the few pending and running runs are read afresh every call.
+// that counts ended runs, as job_run_daily does; the pending and running runs are counted afresh every call
+// (active-runs.ts).
 // Counts are exact either way: what is kept is what would be read.
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
@@ -29,15 +30,14 @@ import {
   type RangeAggregate,
   type StatusCounts,
 } from './aggregates';
+import { activeRunsIn } from './active-runs';
 import {
-  activeRunsOf,
   aggregateRange,
   aggregateRangeInto,
   dailyStatusTotals,
   rawCountsInDay,
   rawRunsOf,
   rawRunsOfDay,
-  type ActiveRun,
   type RawRun,
 } from './rollup-reads';
 import type { TenantScope } from '../../src-shared/tenancy';
@@ -272,14 +272,13 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
     );
   const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(rollups, scope, a, b, now), settledDaysBytes);
 
-  let active: ActiveRun[] | undefined;
-  // The pending and running runs, which the rollups and what is kept leave out: read afresh each call.
-  const activeRuns = () => (active ??= activeRunsOf(db, scope, from, to));
+  // The pending and running runs, which the ended-run rollups and what is kept leave out: read afresh each call.
+  const active = activeRunsIn(rollups, scope, from, to, now);
 
   return {
     aggregate({ histograms } = { histograms: true }) {
       const into = new RunAggregate(histograms);
-      for (const run of activeRuns()) into.addRuns(run.owner, run.jobType, run.status, 1, 0, 0);
+      active.addTo(into);
       if (from < settledEnd) {
         if (a > b) {
           rawDay(firstDay).aggregateInto(into, from, settledEnd);
@@ -309,14 +308,7 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
         if (isRawDay(day)) return rawDay(day).before(x);
         return cache.get(`before ${key} ${x}`, versions.fingerprint(day, day + 1), () => countLive(x), () => STATUS_COUNTS_BYTES);
       });
-      // Plus the active runs created from `from` up to each bound (in created_at order, as the bounds are).
-      const runs = activeRuns();
-      const counts = emptyStatusCounts();
-      let i = 0;
-      return ended.map((before, n) => {
-        for (; i < runs.length && (runs[i] as ActiveRun).createdAt < (bounds[n] as number); i++) counts[(runs[i] as ActiveRun).status] += 1;
-        return addStatusCounts(before, counts);
-      });
+      return active.countsBefore(bounds).map((activeBefore, n) => addStatusCounts(ended[n] as StatusCounts, activeBefore));
     },
   };
 }

@@ -28,6 +28,12 @@ import { unknownTimeZone } from '../../src-shared/time-zone';
 export function getJobRunStats(db: AppDatabase, scope: TenantScope, input: JobRunStatsInput): JobRunStatsView {
   const { from, to } = requireStatsRange(input);
   const localDay = localDayOf(input.timeZone);
+  // One read transaction: the rollups and the runs it counts at a day's edges are read from one snapshot, so a
+  // commit between two of its statements (a run claimed, another created) cannot count a run twice or not at all.
+  return db.sqlite.transaction(() => statsOf(db, scope, input, { from, to }, localDay))();
+}
+
+function statsOf(db: AppDatabase, scope: TenantScope, input: JobRunStatsInput, { from, to }: { from: number; to: number }, localDay: (ms: number) => string): JobRunStatsView {
   const now = Date.now();
   const reader = statsReader(db, scope, from, to, now);
 

@@ -191,7 +191,7 @@ describe('run statistics', () => {
     );
   });
 
-  it('kept in memory for days that are over, are never stale: after any sequence of writes to past days and today (through the triggers, and in bulk with them dropped), every call equals the plain computation', async () => {
+  it('kept in memory for days that are over, are never stale: after any sequence of writes to past days and today (runs created, claimed, finished, moved, deleted; through the triggers, and in bulk with them dropped), every call equals the plain computation', async () => {
     const { db, acme, names, owners } = await twoBusinesses();
     const scopes: TenantScope[] = [{ kind: 'business', businessId: acme.id }, { kind: 'all' }, { kind: 'orphans' }];
     // Six days that are over and today up to now (the runner's day, read afresh every call).
@@ -225,6 +225,8 @@ describe('run statistics', () => {
       },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('insert' as const), runs: fc.array(run, { minLength: 1, maxLength: 8 }) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('finish' as const), pick: fc.nat(), status: fc.constantFrom('completed', 'failed', 'cancelled'), durationMs: fc.integer({ min: 0, max: 9_000 }) }) },
+      // The runner's claim: a pending run starts (it leaves the pending counts, and is read as running).
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('claim' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), offset: fc.integer({ min: 0, max: span - 1 }), jobType: fc.constantFrom('diagnostics.probe', 'reports.monthly_usage') }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('bulk' as const), every: fc.boolean(), deleted: fc.boolean(), modulo: fc.integer({ min: 1, max: 3 }) }) },
@@ -250,6 +252,12 @@ describe('run statistics', () => {
             case 'finish': {
               const id = pickRun(step.pick);
               if (id !== undefined) db.sqlite.prepare('UPDATE job_runs SET status = ?, duration_ms = ? WHERE id = ?').run(step.status, step.durationMs, id);
+              break;
+            }
+            case 'claim': {
+              const ids = db.sqlite.prepare("SELECT id FROM job_runs WHERE status = 'pending' ORDER BY id").pluck().all() as number[];
+              const id = ids[step.pick % Math.max(1, ids.length)];
+              if (id !== undefined) db.sqlite.prepare("UPDATE job_runs SET status = 'running' WHERE id = ?").run(id);
               break;
             }
             case 'delete': {

@@ -1,24 +1,18 @@
 // audit.* and metrics.*: the audit log's pages, and usage per owner and month with its CSV export (itself audited).
-import { getUsage, writeUsageCsv } from '../../usage/usage';
-import { listAuditEvents } from '../../audit/list';
 import { recordAuditEvent, userAuditActor } from '../../audit/record';
-import { exportsFolderFor } from '../../db/paths';
 import { type ChannelDeps, type HandlersOf } from './common';
 
-export function auditChannels({ db }: Pick<ChannelDeps, 'db'>): HandlersOf<'audit'> {
+export function auditChannels({ reads }: Pick<ChannelDeps, 'reads'>): HandlersOf<'audit'> {
   return {
-    'audit.list': (input, { actor }) => listAuditEvents(db, actor, input),
+    'audit.list': (input, { actor }) => reads.run('audit.list', { actor, scope: null }, input),
   };
 }
 
-export function metricsChannels({ db }: Pick<ChannelDeps, 'db'>): HandlersOf<'metrics'> {
+export function metricsChannels({ db, reads }: Pick<ChannelDeps, 'db' | 'reads'>): HandlersOf<'metrics'> {
   return {
-    'metrics.usage': (input, { scope }) => {
-      return getUsage(db, scope, input);
-    },
-    'metrics.exportCsv': (input, { actor, scope }) => {
-      const label = scope.kind === 'business' ? `business-${scope.businessId}` : scope.kind;
-      const exported = writeUsageCsv(db, scope, input, exportsFolderFor(db.path), label);
+    'metrics.usage': (input, { actor, scope }) => reads.run('metrics.usage', { actor, scope }, input),
+    'metrics.exportCsv': async (input, { actor, scope }) => {
+      const exported = await reads.run('metrics.exportCsv', { actor, scope }, input);
       recordAuditEvent(db, {
         actor: userAuditActor(actor),
         action: 'metrics.export',

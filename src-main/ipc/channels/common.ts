@@ -8,6 +8,7 @@ import { type Contract } from '../../../src-shared/contract';
 import { type AppDatabase } from '../../db/connection';
 import { type Runner } from '../../jobs/runner';
 import { type Scheduler } from '../../jobs/scheduler';
+import { type ReadPool } from '../../reads/pool';
 import { type SessionStore } from '../../sessions';
 import { type InTenant, type RequestContext, type SignedIn } from '../access';
 import { type HandlersFor } from '../dispatch';
@@ -32,6 +33,8 @@ export interface ChannelDeps {
   runner: Runner;
   /** Re-arms its timer after any schedule change. */
   scheduler: Scheduler;
+  /** Runs the heavy reads (src-main/reads/queries.ts) off the main thread. */
+  reads: ReadPool;
 }
 
 /** These users' own access changed: their sessions read who they are again (before any of them is ended). */

@@ -1,42 +1,29 @@
-// jobs.*: the runs' history and statistics (reads in the caller's tenant scope), their lifecycle (trigger, cancel,
+// jobs.*: the runs' history and statistics (reads in the caller's tenant scope, on the read workers), their lifecycle (trigger, cancel,
 // retry: the runner is woken for new runs and announces the cancelled ones itself), bulk actions and the CSV export.
 import { resolveRunTarget } from '../../access/policy';
 import { recordAuditEvent, userAuditActor } from '../../audit/record';
 import { getRunAuditTrail } from '../../audit/list';
-import { bulkCancelRuns, bulkRetryRuns, exportRunsCsv, previewBulkAction } from '../../bulk/bulk-runs';
-import { exportsFolderFor } from '../../db/paths';
-import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../../history/pages';
-import { getJobRun, getJobTypes } from '../../history/runs';
+import { bulkCancelRuns, bulkRetryRuns, recordRunsExport } from '../../bulk/bulk-runs';
+import { getJobRun } from '../../history/runs';
 import { cancelJobRun, retryJobRun } from '../../lifecycle/control';
 import { createJobRun } from '../../lifecycle/runs';
 import { previewRetention } from '../../lifecycle/retention';
-import { getJobRunStats } from '../../stats/stats';
 import { type ChannelDeps, type HandlersOf } from './common';
 
-type JobChannelDeps = Pick<ChannelDeps, 'db' | 'events' | 'runner'>;
+type JobChannelDeps = Pick<ChannelDeps, 'db' | 'events' | 'runner' | 'reads'>;
 
 export function jobChannels(deps: JobChannelDeps): HandlersOf<'jobs'> {
   return { ...historyChannels(deps), ...lifecycleChannels(deps), ...bulkChannels(deps) };
 }
 
 /** The reads: pages, statistics, recent and active runs, the job types, one run and its audit trail. */
-function historyChannels({ db }: JobChannelDeps) {
+function historyChannels({ db, reads }: JobChannelDeps) {
   return {
-    'jobs.list': (input, { scope }) => {
-      return listJobRuns(db, scope, input);
-    },
-    'jobs.stats': (input, { scope }) => {
-      return getJobRunStats(db, scope, input);
-    },
-    'jobs.recent': (input, { scope }) => {
-      return getRecentJobRuns(db, scope, input);
-    },
-    'jobs.active': (input, { scope }) => {
-      return getActiveJobRuns(db, scope, input);
-    },
-    'jobs.types': (_input, { scope }) => {
-      return getJobTypes(db, scope);
-    },
+    'jobs.list': (input, { actor, scope }) => reads.run('jobs.list', { actor, scope }, input),
+    'jobs.stats': (input, { actor, scope }) => reads.run('jobs.stats', { actor, scope }, input),
+    'jobs.recent': (input, { actor, scope }) => reads.run('jobs.recent', { actor, scope }, input),
+    'jobs.active': (input, { actor, scope }) => reads.run('jobs.active', { actor, scope }, input),
+    'jobs.types': (input, { actor, scope }) => reads.run('jobs.types', { actor, scope }, input),
     'jobs.get': (input, { scope }) => {
       return getJobRun(db, scope, input.id);
     },
@@ -87,11 +74,9 @@ function lifecycleChannels({ db, events, runner }: JobChannelDeps) {
 }
 
 /** Many runs at once: preview, cancel, retry, and the CSV export of a filtered history. */
-function bulkChannels({ db, events, runner }: JobChannelDeps) {
+function bulkChannels({ db, events, runner, reads }: JobChannelDeps) {
   return {
-    'jobs.bulkPreview': (input, { actor, scope }) => {
-      return previewBulkAction(db, actor, scope, input);
-    },
+    'jobs.bulkPreview': (input, { actor, scope }) => reads.run('jobs.bulkPreview', { actor, scope }, input),
     'jobs.bulkCancel': (input, { actor, scope }) => {
       // The runner announces each cancelled run (jobs.changed) itself.
       return bulkCancelRuns(db, actor, scope, input, runner);
@@ -102,8 +87,10 @@ function bulkChannels({ db, events, runner }: JobChannelDeps) {
       if (runs.length > 0) runner.wake();
       return result;
     },
-    'jobs.exportCsv': (input, { actor, scope }) => {
-      return exportRunsCsv(db, actor, scope, input, exportsFolderFor(db.path));
+    'jobs.exportCsv': async (input, { actor, scope }) => {
+      const file = await reads.run('jobs.exportCsv', { actor, scope }, input);
+      recordRunsExport(db, actor, scope, input, file);
+      return file;
     },
   } satisfies Partial<HandlersOf<'jobs'>>;
 }

@@ -1,0 +1,62 @@
+// A read worker's thread (started by pool.ts): one read-only connection to the app's file, kept open for the life of
+// the pool, answering the reads of queries.ts one at a time. Its statement cache, prepared statements and settled-day
+// cache are its own, so they stay warm from request to request.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError } from '../../src-shared/errors';
+import { openDatabaseFile } from '../db/connection';
+import { RollupsUncountedError } from '../db/rollups';
+import { runRead } from './queries';
+import { type ReadAnswer, type ReadRequest, type ReadWorkerData } from './protocol';
+
+function answerOf(request: ReadRequest, run: () => unknown): ReadAnswer {
+  try {
+    return { id: request.id, ok: true, value: run() };
+  } catch (error) {
+    if (error instanceof AppError) {
+      return { id: request.id, ok: false, error: { kind: 'app', code: error.code, message: error.message, fields: error.fields, details: error.details } };
+    }
+    if (error instanceof RollupsUncountedError) return { id: request.id, ok: false, error: { kind: 'uncounted' } };
+    const { message, stack } = error instanceof Error ? error : { message: String(error), stack: undefined };
+    return { id: request.id, ok: false, error: { kind: 'internal', message, stack } };
+  }
+}
+
+/**
+ * On Linux, a thread of long reads runs below normal priority (nice 10): when the cores are busy, the main thread (the
+ * runner, its commits, the requests) is served first, and the long reads take what is left. Elsewhere, and for the
+ * short reads' thread, the process's priority.
+ */
+function yieldToTheMainThread(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const thread = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
+    if (Number.isInteger(thread) && thread !== process.pid) os.setPriority(thread, os.constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // No /proc, or not allowed: the reads run at the process's priority.
+  }
+}
+
+const port = parentPort;
+if (port) {
+  const { file, nativeBinding, belowNormalPriority } = workerData as ReadWorkerData;
+  if (belowNormalPriority) yieldToTheMainThread();
+  const db = openDatabaseFile(file, { readonly: true, nativeBinding });
+  port.on('message', (request: ReadRequest | 'close') => {
+    if (request === 'close') {
+      db.close();
+      port.close();
+      return;
+    }
+    const answer = answerOf(request, () => runRead(db, request.name, request.caller, request.input as never));
+    try {
+      port.postMessage(answer);
+    } catch (error) {
+      // An answer that cannot be cloned (an error's details): said as an internal failure rather than never answered.
+      port.postMessage({ id: request.id, ok: false, error: { kind: 'internal', message: `The read's answer could not be sent: ${String(error)}` } } satisfies ReadAnswer);
+    }
+  });
+  port.postMessage('ready');
+}
