@@ -130,7 +130,7 @@ export const jobRuns = sqliteTable(
     index('job_runs_business_type_created_idx').on(t.businessId, t.jobType, t.createdAt),
     // The all-business history, newest first.
     index('job_runs_created_idx').on(t.createdAt),
-    // Status across all businesses: active runs, the runner's queue of pending runs.
+    // Status across all businesses: active runs, and the running runs the runner's claims count per owner.
     index('job_runs_status_created_idx').on(t.status, t.createdAt),
     // Pending runs only, by owner: the owners with runs waiting and each one's oldest (the runner's fair claims), and a
     // business's pending count (its limit). A run enters it when created and leaves it when claimed or cancelled.
