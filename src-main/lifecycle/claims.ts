@@ -8,7 +8,8 @@
 // The owners with pending runs are found in the partial index of pending runs (job_runs_pending_owner_idx: business
 // id and creation time, pending runs only), one step per owner that has some; each owner's oldest claimable run is
 // one range of it. The running counts are the few running runs.
-import { and, asc, eq, inArray, isNotNull, ne, or, type SQL } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { and, asc, eq, fillPlaceholders, inArray, isNotNull, ne, or, type SQL } from 'drizzle-orm';
 import { type RunScope } from '../../src-shared/domain';
 import { type TenantScope } from '../../src-shared/tenancy';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
@@ -18,6 +19,8 @@ import { JOB_CATALOG, type JobTypeInfo } from '../jobs/catalog';
 import { preparedRunScopeCondition, runScopeValues, SYSTEM_OWNER } from '../tenancy/owner-sql';
 import { readRunLimits } from './limits';
 import { startJobRun } from './runs';
+
+const ALL: TenantScope = { kind: 'all' };
 
 /** What the runner needs to know of a job type it serves: its key, and where it may run. */
 export type RunnableJobType = Pick<JobTypeInfo, 'key' | 'scope'>;
@@ -52,28 +55,37 @@ function claimableRunCondition(jobTypes: readonly RunnableJobType[]): SQL {
   ) as SQL;
 }
 
-/** The next claimable run of one owner (oldest first), by the statement prepared for it. */
-type HeadOf = (owner: number) => number | undefined;
+/** The oldest claimable runs of one owner, at most `count`, oldest first. */
+type HeadsOf = (owner: number, count: number) => number[];
 
 /**
- * The oldest claimable run of each owner: one statement for system-wide runs and one for a business (its id bound),
- * each one range of the pending-owner index, in (created_at, id) order.
+ * The oldest claimable runs of an owner: a statement for system-wide runs and one for a business (its id bound), per
+ * count, each one range of the per-business status index in (created_at, id) order. The count is written into the
+ * SQL: SQLite reads a bound LIMIT's value when it plans, so a `LIMIT ?` statement is compiled again at every call.
  */
-function headStatements(db: AppDatabase, jobTypes: readonly RunnableJobType[]): HeadOf {
+function headStatements(db: AppDatabase, jobTypes: readonly RunnableJobType[]): HeadsOf {
   const served = jobTypes.map((type) => `${type.key}:${type.scope}`).join(',');
   return preparedOnce(db, `claims.heads:${served}`, () => {
-    const head = (kind: 'system' | 'business') =>
+    const queries = (['system', 'business'] as const).map((kind) =>
       db.orm
         .select({ id: jobRuns.id })
         .from(jobRuns)
         .where(and(preparedRunScopeCondition(kind), claimableRunCondition(jobTypes)))
         .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
-        .limit(1)
-        .prepare();
-    const system = head('system');
-    const business = head('business');
-    return (owner: number) =>
-      (owner === SYSTEM_OWNER ? system.get() : business.get(runScopeValues({ kind: 'business', businessId: owner })))?.id;
+        .toSQL(),
+    );
+    const statements = new Map<string, Statement<unknown[], number>>();
+    return (owner, count) => {
+      const kind = owner === SYSTEM_OWNER ? 0 : 1;
+      const query = queries[kind]!;
+      let statement = statements.get(`${kind}:${count}`);
+      if (!statement) {
+        statement = db.sqlite.prepare<unknown[], number>(`${query.sql} limit ${count}`).pluck();
+        statements.set(`${kind}:${count}`, statement);
+      }
+      const values = kind === 0 ? {} : runScopeValues({ kind: 'business', businessId: owner });
+      return statement.all(...fillPlaceholders(query.params, values));
+    };
   });
 }
 
@@ -134,28 +146,35 @@ export function claimPendingRuns(
   if (!Number.isSafeInteger(limit)) throw new Error(`limit must be a whole number, got ${limit}`);
   if (limit < 1) return [];
   const claim = (): JobRunRow[] => {
-    const owners = pendingOwners(db);
-    if (owners.length === 0) return [];
+    let waiting = pendingOwners(db);
+    if (waiting.length === 0) return [];
     const running = runningByOwner(db);
     const atOnce = readRunLimits(db).runningPerBusiness;
-    const headOf = headStatements(db, jobTypes);
-    const all: TenantScope = { kind: 'all' };
+    const headsOf = headStatements(db, jobTypes);
     const claimed: JobRunRow[] = [];
-    let waiting = owners;
-    while (claimed.length < limit) {
-      waiting = waiting.filter((owner) => owner === SYSTEM_OWNER || (running.get(owner) ?? 0) < atOnce);
-      const owner = nextOwner(waiting, running, turns);
-      if (owner === undefined) break;
-      const id = headOf(owner);
-      const started = id === undefined ? null : startJobRun(db, all, id, at);
-      if (!started) {
-        // Nothing of this owner's may be claimed (types this runner does not serve): it is out of this round.
-        waiting = waiting.filter((other) => other !== owner);
-        continue;
+    // Each round plans the free slots in turn order, then claims each owner's share of them in one read; an owner
+    // with fewer claimable runs than its share leaves the rest of it to the next round, without it.
+    while (claimed.length < limit && waiting.length > 0) {
+      const plan = planTurns(waiting, limit - claimed.length, running, atOnce, turns);
+      if (plan.length === 0) break;
+      const exhausted = new Set<number>();
+      const shares = new Map<number, number>();
+      for (const owner of plan) shares.set(owner, (shares.get(owner) ?? 0) + 1);
+      const heads = new Map([...shares].map(([owner, share]) => [owner, headsOf(owner, share)]));
+      for (const owner of plan) {
+        const id = heads.get(owner)!.shift();
+        const started = id === undefined ? null : startJobRun(db, ALL, id, at);
+        if (!started) {
+          // Nothing more of this owner's may be claimed (none left, or of types this runner does not serve).
+          exhausted.add(owner);
+          continue;
+        }
+        claimed.push(started);
+        running.set(owner, (running.get(owner) ?? 0) + 1);
+        turns.lastServed.set(owner, ++turns.served);
       }
-      claimed.push(started);
-      running.set(owner, (running.get(owner) ?? 0) + 1);
-      turns.lastServed.set(owner, ++turns.served);
+      waiting = waiting.filter((owner) => !exhausted.has(owner));
+      if (exhausted.size === 0) break;
     }
     return claimed;
   };
@@ -164,16 +183,27 @@ export function claimPendingRuns(
   return db.sqlite.inTransaction ? claim() : inImmediateTransaction(db, claim);
 }
 
-/** The owner whose turn it is: fewest running, then served least recently (never first), then the lowest owner key. */
-function nextOwner(owners: readonly number[], running: ReadonlyMap<number, number>, turns: ClaimTurns): number | undefined {
-  let best: number | undefined;
-  let bestKey: [number, number] = [Infinity, Infinity];
-  for (const owner of owners) {
-    const key: [number, number] = [running.get(owner) ?? 0, turns.lastServed.get(owner) ?? 0];
-    if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
-      best = owner;
-      bestKey = key;
+/**
+ * The owners of the next `slots` claims, in turn order: each time the owner with the fewest runs running, then the one
+ * served least recently (never first), then the lowest owner key; a business at its runs-at-once limit is passed over.
+ * `running` and `turns` are not changed (the claims made change them).
+ */
+function planTurns(owners: readonly number[], slots: number, running: ReadonlyMap<number, number>, atOnce: number, turns: ClaimTurns): number[] {
+  const planned = new Map(owners.map((owner) => [owner, { running: running.get(owner) ?? 0, served: turns.lastServed.get(owner) ?? 0 }]));
+  const plan: number[] = [];
+  let served = turns.served;
+  while (plan.length < slots) {
+    let best: number | undefined;
+    for (const [owner, turn] of planned) {
+      if (owner !== SYSTEM_OWNER && turn.running >= atOnce) continue;
+      const bestTurn = best === undefined ? undefined : planned.get(best)!;
+      if (!bestTurn || turn.running < bestTurn.running || (turn.running === bestTurn.running && turn.served < bestTurn.served)) best = owner;
     }
+    if (best === undefined) break;
+    plan.push(best);
+    const turn = planned.get(best)!;
+    turn.running++;
+    turn.served = ++served;
   }
-  return best;
+  return plan;
 }

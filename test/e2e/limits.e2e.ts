@@ -51,6 +51,8 @@ test('a system admin sets the limits per business, and a member’s trigger beyo
     await triggerRun(page, { jobType: /Diagnostic probe/, params: { durationMs: '120000' } });
     await closeRunDetail(page);
   }
+  // The second waits though a slot is free: Acme is at its one run at once.
+  await expect(page.getByTestId('active-runs')).toContainText('Waiting for its turn');
   await page.getByTestId('trigger-button').click();
   await chooseOption(page, page.getByTestId('trigger-jobtype'), /Diagnostic probe/);
   await page.getByTestId('trigger-param-durationMs').fill('120000');
