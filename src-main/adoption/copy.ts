@@ -97,8 +97,6 @@ function runColumns(shape: LegacyShape, datetimes: DatetimeConversion = 'exact')
  * rebuild being a whole scan of the table and a sort):
  * - partial indexes over columns the copy never writes (retry_of_run_id, cancelled_by_user_id, schedule_id: NULL,
  *   so outside their `WHERE … IS NOT NULL`): they stay empty (about 0.09 s per million runs saved per index);
- * - the index of pending runs (`WHERE status = 'pending'`): adoption writes no pending run (the server edition's
- *   queued runs become 'unfinished'), so it stays empty, and the runner's claims never wait for it to be built;
  * - the indexes on (created_at) and (business_id, created_at): the copy inserts in created_at order, and
  *   business_id is NULL for every pre-tenant run (one of the few businesses otherwise), so each entry is appended
  *   at the end of its business's range. 1M runs: the copy +0.3-0.45 s end to end (+0.0-0.1 s alone), the rebuilds
@@ -108,7 +106,6 @@ function runColumns(shape: LegacyShape, datetimes: DatetimeConversion = 'exact')
 export function keptWhileCopyingRuns(sqlite: Database.Database, index: { name: string; sql: string }): boolean {
   const columns = sqlite.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(index.name) as (string | null)[];
   if (!/\bWHERE\b/i.test(index.sql)) return filledInOrder(sqlite, index.name, columns);
-  if (/\bWHERE\s+"?(job_runs"?\."?)?status"?\s*=\s*'pending'\s*$/i.test(index.sql)) return true;
   if (!/\bWHERE\b[^()]*\bIS\s+NOT\s+NULL\s*$/i.test(index.sql)) return false;
   const written = new Set(runColumns('tenant').map(([column]) => column));
   const predicate = /\bWHERE\b(.*)$/is.exec(index.sql)![1]!;

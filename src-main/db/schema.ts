@@ -132,9 +132,6 @@ export const jobRuns = sqliteTable(
     index('job_runs_created_idx').on(t.createdAt),
     // Status across all businesses: active runs, and the running runs the runner's claims count per owner.
     index('job_runs_status_created_idx').on(t.status, t.createdAt),
-    // Pending runs only, by owner: the owners with runs waiting and each one's oldest (the runner's fair claims), and a
-    // business's pending count (its limit). A run enters it when created and leaves it when claimed or cancelled.
-    index('job_runs_pending_owner_idx').on(t.businessId, t.createdAt).where(sql`${t.status} = 'pending'`),
     // Job-type filters across businesses (the all-view), newest first. A run's type and creation time never
     // change, so only its insert (and delete) touch it.
     index('job_runs_type_created_idx').on(t.jobType, t.createdAt),

@@ -5,9 +5,11 @@
 // (lifecycle/limits.ts) is passed over; its runs wait. So a business's long queue delays another owner's next run by
 // at most one run of its own per slot (test/services/fair-claims.property.test.ts states the bound precisely).
 //
-// The owners with pending runs are found in the partial index of pending runs (job_runs_pending_owner_idx: business
-// id and creation time, pending runs only), one step per owner that has some; each owner's oldest claimable run is
-// one range of it. The running counts are the few running runs.
+// Which owners have runs waiting the claimer keeps in memory (ClaimTurns): it reads the runs created since its last
+// claim (a range of the table's key) to learn of new ones, drops an owner when a claim finds nothing more of it, and
+// looks at every business again (one step of the per-business status index each) only when it knows of none. So no
+// index is added for it, and no run's write pays for it. Each owner's oldest claimable runs are one range of the
+// per-business status index; the running counts are the few running runs.
 import type { Statement } from 'better-sqlite3';
 import { and, asc, eq, fillPlaceholders, inArray, isNotNull, ne, or, type SQL } from 'drizzle-orm';
 import { type RunScope } from '../../src-shared/domain';
@@ -26,16 +28,21 @@ const ALL: TenantScope = { kind: 'all' };
 export type RunnableJobType = Pick<JobTypeInfo, 'key' | 'scope'>;
 
 /**
- * The round-robin's memory: when each owner (its owner key: a business id, SYSTEM_OWNER for system-wide runs) was
- * last given a slot. The runner keeps one for its life; a fresh one serves owners never served first.
+ * The claimer's memory, kept by the runner for its life (a fresh one serves owners never served first): when each
+ * owner (its owner key: a business id, SYSTEM_OWNER for system-wide runs) was last given a slot, and which owners may
+ * have runs waiting, with the newest run id it has looked at. A run becomes pending only when it is created, so the
+ * runs created since are all it reads to learn of new owners; an owner leaves the set when a claim finds it has no
+ * more runs it may claim, and once the set is empty every owner is looked at again.
  */
 export interface ClaimTurns {
   readonly lastServed: Map<number, number>;
   served: number;
+  readonly waiting: Set<number>;
+  seenId: number;
 }
 
 export function createClaimTurns(): ClaimTurns {
-  return { lastServed: new Map(), served: 0 };
+  return { lastServed: new Map(), served: 0, waiting: new Set(), seenId: 0 };
 }
 
 /**
@@ -90,27 +97,55 @@ function headStatements(db: AppDatabase, jobTypes: readonly RunnableJobType[]): 
 }
 
 /**
- * The owners with pending runs: system-wide (when it has any) and each business, one step of the pending-owner index
- * per owner. The index is named: a planner without statistics would walk the status index for each step instead.
+ * Every owner with a pending run: system-wide (when it has one) and each business that has one, one step of the
+ * per-business status index per business. Done when the claimer knows of no owner waiting (at its first claim, or
+ * once its queue ran dry).
  */
-function pendingOwners(db: AppDatabase): number[] {
-  const pendingRuns = `job_runs INDEXED BY job_runs_pending_owner_idx`;
+function discoverPendingOwners(db: AppDatabase): number[] {
   const owners = preparedOnce(db, 'claims.pendingOwners', () =>
     db.sqlite
       .prepare<[], number>(
-        `WITH RECURSIVE owners(business_id) AS (
-           SELECT (SELECT min(business_id) FROM ${pendingRuns} WHERE status = 'pending' AND business_id IS NOT NULL)
-           UNION ALL
-           SELECT (SELECT min(r.business_id) FROM ${pendingRuns.replace('job_runs', 'job_runs r')} WHERE r.status = 'pending' AND r.business_id > owners.business_id)
-           FROM owners WHERE owners.business_id IS NOT NULL
-         )
-         SELECT ${SYSTEM_OWNER} FROM (SELECT 1 FROM ${pendingRuns} WHERE status = 'pending' AND business_id IS NULL AND scope = 'system' LIMIT 1)
+        `SELECT ${SYSTEM_OWNER} FROM (SELECT 1 FROM job_runs WHERE business_id IS NULL AND status = 'pending' AND scope = 'system' LIMIT 1)
          UNION ALL
-         SELECT business_id FROM owners WHERE business_id IS NOT NULL`,
+         SELECT b.id FROM businesses b
+         WHERE (SELECT 1 FROM job_runs r WHERE r.business_id = b.id AND r.status = 'pending' LIMIT 1) IS NOT NULL`,
       )
       .pluck(),
   );
   return owners.all();
+}
+
+/**
+ * The owners of the pending runs created since `afterId` (ids only grow: job_runs' id is AUTOINCREMENT), and the
+ * newest id: a range of the table's own key, the new rows only.
+ */
+function newPendingOwners(db: AppDatabase, afterId: number): { owners: number[]; newestId: number } {
+  const [newest, owners] = preparedOnce(db, 'claims.newPendingOwners', () => [
+    // AUTOINCREMENT's own record of the largest id job_runs ever gave.
+    db.sqlite.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'job_runs'").pluck(),
+    db.sqlite
+      .prepare<[number, number], number>(
+        `SELECT DISTINCT CASE WHEN scope = 'system' THEN ${SYSTEM_OWNER} ELSE business_id END FROM job_runs
+         WHERE id > ? AND id <= ? AND status = 'pending' AND (scope = 'system' OR business_id IS NOT NULL)`,
+      )
+      .pluck(),
+  ] as const);
+  const newestId = newest.get() ?? 0;
+  return { owners: newestId > afterId ? owners.all(afterId, newestId) : [], newestId };
+}
+
+/** The owners that may have runs waiting, as the claimer knows them now (updated in `turns`). */
+function waitingOwners(db: AppDatabase, turns: ClaimTurns): Set<number> {
+  if (turns.waiting.size === 0) {
+    // Nothing known to wait: look at every owner (and start counting new runs from here).
+    turns.seenId = newPendingOwners(db, Number.MAX_SAFE_INTEGER).newestId;
+    for (const owner of discoverPendingOwners(db)) turns.waiting.add(owner);
+  } else {
+    const fresh = newPendingOwners(db, turns.seenId);
+    turns.seenId = fresh.newestId;
+    for (const owner of fresh.owners) turns.waiting.add(owner);
+  }
+  return turns.waiting;
 }
 
 /** How many runs each owner has running (system-wide runs under SYSTEM_OWNER; orphans never run): a few rows, counted here. */
@@ -146,7 +181,8 @@ export function claimPendingRuns(
   if (!Number.isSafeInteger(limit)) throw new Error(`limit must be a whole number, got ${limit}`);
   if (limit < 1) return [];
   const claim = (): JobRunRow[] => {
-    let waiting = pendingOwners(db);
+    // In owner-key order: system-wide first, then businesses by id (the turns' last tie-break).
+    let waiting = [...waitingOwners(db, turns)].sort((x, y) => x - y);
     if (waiting.length === 0) return [];
     const running = runningByOwner(db);
     const atOnce = readRunLimits(db).runningPerBusiness;
@@ -173,6 +209,7 @@ export function claimPendingRuns(
         running.set(owner, (running.get(owner) ?? 0) + 1);
         turns.lastServed.set(owner, ++turns.served);
       }
+      for (const owner of exhausted) turns.waiting.delete(owner);
       waiting = waiting.filter((owner) => !exhausted.has(owner));
       if (exhausted.size === 0) break;
     }

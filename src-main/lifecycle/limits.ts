@@ -90,7 +90,7 @@ export function admitNewRuns(tx: InTransaction, target: RunTarget, count: number
   );
 }
 
-/** How many pending runs a business has (one range of the pending-owner index). */
+/** How many pending runs a business has (one range of the per-business status index). */
 export function pendingRunsOf(db: AppDatabase, businessId: number): number {
   const pending = preparedOnce(db, 'limits.pendingOf', () =>
     db.orm

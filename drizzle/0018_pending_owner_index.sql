@@ -1,1 +1,0 @@
-CREATE INDEX `job_runs_pending_owner_idx` ON `job_runs` (`business_id`,`created_at`) WHERE "job_runs"."status" = 'pending';
