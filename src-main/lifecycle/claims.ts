@@ -115,36 +115,39 @@ function discoverPendingOwners(db: AppDatabase): number[] {
   return owners.all();
 }
 
-/**
- * The owners of the pending runs created since `afterId` (ids only grow: job_runs' id is AUTOINCREMENT), and the
- * newest id: a range of the table's own key, the new rows only.
- */
-function newPendingOwners(db: AppDatabase, afterId: number): { owners: number[]; newestId: number } {
-  const [newest, owners] = preparedOnce(db, 'claims.newPendingOwners', () => [
-    // AUTOINCREMENT's own record of the largest id job_runs ever gave.
+/** The largest id job_runs ever gave (AUTOINCREMENT's own record of it; ids only grow). */
+function newestRunId(db: AppDatabase): number {
+  const newest = preparedOnce(db, 'claims.newestRunId', () =>
     db.sqlite.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'job_runs'").pluck(),
+  );
+  return newest.get() ?? 0;
+}
+
+/** The runs created since the claimer last looked (a range of the table's own key): their owners join the waiting. */
+function learnNewRuns(db: AppDatabase, turns: ClaimTurns): void {
+  const created = preparedOnce(db, 'claims.createdSince', () =>
     db.sqlite
-      .prepare<[number, number], number>(
-        `SELECT DISTINCT CASE WHEN scope = 'system' THEN ${SYSTEM_OWNER} ELSE business_id END FROM job_runs
-         WHERE id > ? AND id <= ? AND status = 'pending' AND (scope = 'system' OR business_id IS NOT NULL)`,
+      .prepare<[number], [number, number | null]>(
+        `SELECT id, CASE WHEN status <> 'pending' THEN NULL WHEN scope = 'system' THEN ${SYSTEM_OWNER} ELSE business_id END
+         FROM job_runs WHERE id > ?`,
       )
-      .pluck(),
-  ] as const);
-  const newestId = newest.get() ?? 0;
-  return { owners: newestId > afterId ? owners.all(afterId, newestId) : [], newestId };
+      .raw(),
+  );
+  for (const [id, owner] of created.iterate(turns.seenId)) {
+    turns.seenId = id;
+    if (owner !== null) turns.waiting.add(owner);
+  }
 }
 
 /** The owners that may have runs waiting, as the claimer knows them now (updated in `turns`). */
 function waitingOwners(db: AppDatabase, turns: ClaimTurns): Set<number> {
-  if (turns.waiting.size === 0) {
-    // Nothing known to wait: look at every owner (and start counting new runs from here).
-    turns.seenId = newPendingOwners(db, Number.MAX_SAFE_INTEGER).newestId;
-    for (const owner of discoverPendingOwners(db)) turns.waiting.add(owner);
-  } else {
-    const fresh = newPendingOwners(db, turns.seenId);
-    turns.seenId = fresh.newestId;
-    for (const owner of fresh.owners) turns.waiting.add(owner);
+  if (turns.waiting.size > 0) {
+    learnNewRuns(db, turns);
+    return turns.waiting;
   }
+  // Nothing known to wait: look at every owner, and count new runs from here.
+  turns.seenId = newestRunId(db);
+  for (const owner of discoverPendingOwners(db)) turns.waiting.add(owner);
   return turns.waiting;
 }
 
@@ -177,6 +180,8 @@ export function claimPendingRuns(
   limit: number,
   jobTypes: readonly RunnableJobType[] = JOB_CATALOG,
   turns: ClaimTurns = createClaimTurns(),
+  /** The runs each owner has running, when the caller knows them (the runner: the slots it holds); else read. */
+  runningNow?: ReadonlyMap<number, number>,
 ): JobRunRow[] {
   if (!Number.isSafeInteger(limit)) throw new Error(`limit must be a whole number, got ${limit}`);
   if (limit < 1) return [];
@@ -184,7 +189,7 @@ export function claimPendingRuns(
     // In owner-key order: system-wide first, then businesses by id (the turns' last tie-break).
     let waiting = [...waitingOwners(db, turns)].sort((x, y) => x - y);
     if (waiting.length === 0) return [];
-    const running = runningByOwner(db);
+    const running = runningNow ? new Map(runningNow) : runningByOwner(db);
     const atOnce = readRunLimits(db).runningPerBusiness;
     const headsOf = headStatements(db, jobTypes);
     const claimed: JobRunRow[] = [];

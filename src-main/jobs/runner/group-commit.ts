@@ -12,6 +12,7 @@ import type { JobRunView } from '../../../src-shared/schemas/jobs';
 import { inImmediateTransaction } from '../../db/connection';
 import type { JobRunRow } from '../../db/schema';
 import type { JobRunListRow } from '../../history/views';
+import { SYSTEM_OWNER } from '../../tenancy/owner-sql';
 import { claimPendingRuns, createClaimTurns, type ClaimTurns } from '../../lifecycle/claims';
 import { recordRunOutcome, recordRunProgress, type RunOutcome } from '../../lifecycle/runs';
 import type { JobTypeDefinition } from '../registry';
@@ -136,6 +137,18 @@ function settle(shared: RunnerShared, options: GroupCommitOptions, batch: readon
   if (batch.length > 0 && state.active.size === 0) options.onIdle();
 }
 
+/** The runs each owner has running once this batch is written: the slots the runner holds, by owner key. */
+function slotsHeld(shared: RunnerShared, batch: readonly QueuedOutcome[]): Map<number, number> {
+  const finishing = new Set(batch.map(({ run }) => run.id));
+  const held = new Map<number, number>();
+  for (const run of shared.state.active.values()) {
+    if (finishing.has(run.id) || run.scope.kind === 'orphans') continue;
+    const owner = run.scope.kind === 'business' ? run.scope.businessId : SYSTEM_OWNER;
+    held.set(owner, (held.get(owner) ?? 0) + 1);
+  }
+  return held;
+}
+
 /** What a flush wrote: the claimed rows, and the views of the finished runs followed by those of the claimed ones. */
 interface Written {
   claimed: JobRunRow[];
@@ -160,7 +173,7 @@ function writeBatch(shared: RunnerShared, batch: readonly QueuedOutcome[], free:
       const finished = recordRunOutcome(tx, run.scope, run.id, outcome, at);
       if (finished) written.push(finished);
     }
-    const claimed = free > 0 ? claimPendingRuns(tx, at, free, jobTypes, turns) : [];
+    const claimed = free > 0 ? claimPendingRuns(tx, at, free, jobTypes, turns, slotsHeld(shared, batch)) : [];
     return { claimed, views: shared.viewsOf([...written, ...claimed]) };
   });
   for (const { run } of batch) run.pendingProgress = null;
