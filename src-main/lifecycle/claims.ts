@@ -9,7 +9,8 @@
 // claim (a range of the table's key) to learn of new ones, drops an owner when a claim finds nothing more of it, and
 // looks at every business again (one step of the per-business status index each) only when it knows of none. So no
 // index is added for it, and no run's write pays for it. Each owner's oldest claimable runs are one range of the
-// per-business status index; the running counts are the few running runs.
+// per-business status index. The runs running per owner are the slots the runner holds (or, called alone, the few
+// running runs).
 import type { Statement } from 'better-sqlite3';
 import { and, asc, eq, fillPlaceholders, inArray, isNotNull, ne, or, type SQL } from 'drizzle-orm';
 import { type RunScope } from '../../src-shared/domain';
