@@ -40,10 +40,22 @@ export interface ClaimTurns {
   served: number;
   readonly waiting: Set<number>;
   seenId: number;
+  /** The runs-at-once limit as last read, and when (read again after LIMITS_READ_EVERY_MS). */
+  atOnce: { limit: number; readAt: number } | null;
 }
 
+/** How long the claimer goes on with the runs-at-once limit it read: a change reaches the runner within this. */
+export const LIMITS_READ_EVERY_MS = 1_000;
+
 export function createClaimTurns(): ClaimTurns {
-  return { lastServed: new Map(), served: 0, waiting: new Set(), seenId: 0 };
+  return { lastServed: new Map(), served: 0, waiting: new Set(), seenId: 0, atOnce: null };
+}
+
+function runsAtOnce(db: AppDatabase, turns: ClaimTurns, at: number): number {
+  if (!turns.atOnce || at - turns.atOnce.readAt >= LIMITS_READ_EVERY_MS || at < turns.atOnce.readAt) {
+    turns.atOnce = { limit: readRunLimits(db).runningPerBusiness, readAt: at };
+  }
+  return turns.atOnce.limit;
 }
 
 /**
@@ -191,7 +203,7 @@ export function claimPendingRuns(
     let waiting = [...waitingOwners(db, turns)].sort((x, y) => x - y);
     if (waiting.length === 0) return [];
     const running = runningNow ? new Map(runningNow) : runningByOwner(db);
-    const atOnce = readRunLimits(db).runningPerBusiness;
+    const atOnce = runsAtOnce(db, turns, at);
     const headsOf = headStatements(db, jobTypes);
     const claimed: JobRunRow[] = [];
     // Each round plans the free slots in turn order, then claims each owner's share of them in one read; an owner
