@@ -7,7 +7,8 @@
 //
 // Which owners have runs waiting the claimer keeps in memory (ClaimTurns): it reads the runs created since its last
 // claim (a range of the table's key) to learn of new ones, drops an owner when a claim finds nothing more of it, and
-// looks at every business again (one step of the per-business status index each) only when it knows of none. So no
+// looks at every business (one step of the per-business status index each) at its first claim, and again at most once
+// a second while it knows of none waiting. So no
 // index is added for it, and no run's write pays for it. Each owner's oldest claimable runs are one range of the
 // per-business status index. The runs running per owner are the slots the runner holds (or, called alone, the few
 // running runs).
@@ -42,13 +43,18 @@ export interface ClaimTurns {
   seenId: number;
   /** The runs-at-once limit as last read, and when (read again after LIMITS_READ_EVERY_MS). */
   atOnce: { limit: number; readAt: number } | null;
+  /** When every owner was last looked at (null: never). */
+  discoveredAt: number | null;
 }
 
 /** How long the claimer goes on with the runs-at-once limit it read: a change reaches the runner within this. */
 export const LIMITS_READ_EVERY_MS = 1_000;
 
+/** While it knows of no owner waiting, the claimer looks at every owner again at most this often. */
+export const DISCOVER_EVERY_MS = 1_000;
+
 export function createClaimTurns(): ClaimTurns {
-  return { lastServed: new Map(), served: 0, waiting: new Set(), seenId: 0, atOnce: null };
+  return { lastServed: new Map(), served: 0, waiting: new Set(), seenId: 0, atOnce: null, discoveredAt: null };
 }
 
 function runsAtOnce(db: AppDatabase, turns: ClaimTurns, at: number): number {
@@ -152,14 +158,19 @@ function learnNewRuns(db: AppDatabase, turns: ClaimTurns): void {
   }
 }
 
-/** The owners that may have runs waiting, as the claimer knows them now (updated in `turns`). */
-function waitingOwners(db: AppDatabase, turns: ClaimTurns): Set<number> {
-  if (turns.waiting.size > 0) {
+/**
+ * The owners that may have runs waiting, as the claimer knows them now (updated in `turns`): every owner looked at
+ * once, and again at most every DISCOVER_EVERY_MS while none is known to wait (a run made pending other than by its
+ * creation would be found then); otherwise only the runs created since.
+ */
+function waitingOwners(db: AppDatabase, turns: ClaimTurns, at: number): Set<number> {
+  const last = turns.discoveredAt;
+  if (last !== null && (turns.waiting.size > 0 || (at >= last && at - last < DISCOVER_EVERY_MS))) {
     learnNewRuns(db, turns);
     return turns.waiting;
   }
-  // Nothing known to wait: look at every owner, and count new runs from here.
   turns.seenId = newestRunId(db);
+  turns.discoveredAt = at;
   for (const owner of discoverPendingOwners(db)) turns.waiting.add(owner);
   return turns.waiting;
 }
@@ -200,7 +211,7 @@ export function claimPendingRuns(
   if (limit < 1) return [];
   const claim = (): JobRunRow[] => {
     // In owner-key order: system-wide first, then businesses by id (the turns' last tie-break).
-    let waiting = [...waitingOwners(db, turns)].sort((x, y) => x - y);
+    let waiting = [...waitingOwners(db, turns, at)].sort((x, y) => x - y);
     if (waiting.length === 0) return [];
     const running = runningNow ? new Map(runningNow) : runningByOwner(db);
     const atOnce = runsAtOnce(db, turns, at);
