@@ -152,7 +152,7 @@ function learnNewRuns(db: AppDatabase, turns: ClaimTurns): void {
       )
       .raw(),
   );
-  for (const [id, owner] of created.iterate(turns.seenId)) {
+  for (const [id, owner] of created.all(turns.seenId)) {
     turns.seenId = id;
     if (owner !== null) turns.waiting.add(owner);
   }
