@@ -26,6 +26,8 @@ export const ACCESS_MATRIX = {
   'metrics.read': { member: 'own_business', business_admin: 'own_business', system_admin: 'any' },
   /** The database itself: its file, versions, counts over every business, and what an adoption found. */
   'database.read': { member: null, business_admin: null, system_admin: 'any' },
+  /** The per-business limits (pending runs, runs at once, triggers per minute per user): read and change them. */
+  'limits.manage': { member: null, business_admin: null, system_admin: 'any' },
   /** The business switcher: all businesses, one business, system-wide, orphans. */
   'scope.switch': { member: null, business_admin: null, system_admin: 'any' },
 } as const satisfies Record<string, Record<UserRole, Reach>>;

@@ -55,6 +55,8 @@ export const CHANNELS = [
   'metrics.usage',
   'metrics.exportCsv',
   'exports.download',
+  'limits.get',
+  'limits.set',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -40,6 +40,7 @@ import {
   updateScheduleInput,
 } from './schemas/schedules';
 import { downloadExportInput, exportDownloadSchema, exportedFileSchema } from './schemas/exports';
+import { runLimitsViewSchema, setRunLimitsInput } from './schemas/limits';
 import { usageInput, usageReportSchema } from './schemas/usage';
 import {
   activeJobRunsInput,
@@ -247,6 +248,11 @@ export const contract = {
   'metrics.exportCsv': { access: { who: 'metrics.read', tenant: 'scope' }, input: usageInput, output: exportedFileSchema },
   /** An export's file, to the user who made it (NOT_FOUND for anyone else); audited as exports.download. */
   'exports.download': { access: { who: 'signed_in', tenant: 'none' }, input: downloadExportInput, output: exportDownloadSchema },
+
+  /** The per-business limits in force and their defaults (src-shared/schemas/limits.ts): system administrators only. */
+  'limits.get': { access: { who: 'limits.manage', tenant: 'none' }, input: emptyInput, output: runLimitsViewSchema },
+  /** Sets every limit at once; audited as limits.set with the values before and after. */
+  'limits.set': { access: { who: 'limits.manage', tenant: 'none' }, input: setRunLimitsInput, output: runLimitsViewSchema },
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -27,7 +27,8 @@ import { businesses, jobRuns } from '../db/schema';
 import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { filterConditions } from '../history/pages';
-import { createRetryRun, type RunCanceller } from '../lifecycle/control';
+import { createRetryRun, retryTargetOf, type RunCanceller } from '../lifecycle/control';
+import { admitNewRuns } from '../lifecycle/limits';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { runScopeCondition } from '../tenancy/owner-sql';
 import { csvLine, exportStamp, isoInDisplay, safeLabel, writeCsvAtomically, type CsvCell } from '../exports/csv-files';
@@ -236,6 +237,7 @@ export interface BulkRetryResult extends BulkChangeView {
 export function bulkRetryRuns(db: AppDatabase, actor: Actor, scope: TenantScope, input: BulkChangeInput): BulkRetryResult {
   return inImmediateTransaction(db, (tx) => {
     const { runs, matching } = eligibleRunsNow(tx, actor, scope, 'retry', input);
+    admitRetries(tx, actor, runs);
     const retried: { original: EligibleRun; retry: JobRunView }[] = [];
     for (const original of runs) {
       const stored = tx.orm.select({ params: jobRuns.params }).from(jobRuns).where(eq(jobRuns.id, original.id)).get();
@@ -262,6 +264,13 @@ export function bulkRetryRuns(db: AppDatabase, actor: Actor, scope: TenantScope,
     }
     return { done: retried.length, skipped: matching - retried.length, runs: retried.map((r) => r.retry) };
   });
+}
+
+/** The limits (lifecycle/limits.ts) for the retries, per business, before any is written: the call is one trigger. */
+function admitRetries(tx: InTransaction, actor: Actor, runs: readonly EligibleRun[]): void {
+  const perTarget = new Map<number | null, number>();
+  for (const run of runs) perTarget.set(run.businessId, (perTarget.get(run.businessId) ?? 0) + 1);
+  for (const [businessId, count] of perTarget) admitNewRuns(tx, retryTargetOf({ businessId }), count, actor);
 }
 
 // ---- CSV export -----------------------------------------------------------------------------------

@@ -130,7 +130,7 @@ export const jobRuns = sqliteTable(
     index('job_runs_business_type_created_idx').on(t.businessId, t.jobType, t.createdAt),
     // The all-business history, newest first.
     index('job_runs_created_idx').on(t.createdAt),
-    // Status across all businesses: active runs, the runner's queue of pending runs.
+    // Status across all businesses: active runs.
     index('job_runs_status_created_idx').on(t.status, t.createdAt),
     // Job-type filters across businesses (the all-view), newest first. A run's type and creation time never
     // change, so only its insert (and delete) touch it.

@@ -8,6 +8,7 @@ import { inImmediateTransaction, type AppDatabase, type InTransaction } from '..
 import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { getJobRun } from '../history/runs';
+import { admitNewRuns } from './limits';
 import { createJobRun } from './runs';
 
 // ---- Cancel and retry ------------------------------------------------------------------------------
@@ -47,7 +48,7 @@ export function cancelJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, 
 
 /**
  * A new pending run repeating a failed, cancelled or unfinished one: same job type, owner and params, trigger 'retry',
- * linked to the original, triggered by the actor. The caller wakes the runner.
+ * linked to the original, triggered by the actor, within the limits (CONFLICT beyond them). The caller wakes the runner.
  */
 export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, runId: number): JobRunView {
   return inImmediateTransaction(db, (tx) => {
@@ -62,6 +63,7 @@ export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, r
     if (!findJobType(original.jobType)) {
       throw new AppError('CONFLICT', `Run ${runId} is of job type ${JSON.stringify(original.jobType)}, which this app does not know; it cannot be retried.`);
     }
+    admitNewRuns(tx, retryTargetOf(original), 1, actor);
     const retry = createRetryRun(tx, actor, original, original.params);
     recordAuditEvent(tx, {
       actor: userAuditActor(actor),
@@ -74,6 +76,11 @@ export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, r
   });
 }
 
+/** Where a retry of `original` runs: its business, or system-wide. */
+export function retryTargetOf(original: { businessId: number | null }): RunTarget {
+  return original.businessId === null ? { kind: 'system' } : { kind: 'business', businessId: original.businessId };
+}
+
 /**
  * The new pending run that retries `original`: its job type, owner and `params`, trigger 'retry', linked to it,
  * triggered by the actor (createJobRun's checks apply). For one retry and for bulk retry.
@@ -84,8 +91,7 @@ export function createRetryRun(
   original: { id: number; jobType: string; businessId: number | null },
   params: Record<string, unknown>,
 ): JobRunView {
-  const target: RunTarget = original.businessId === null ? { kind: 'system' } : { kind: 'business', businessId: original.businessId };
-  return createJobRun(db, target, {
+  return createJobRun(db, retryTargetOf(original), {
     jobType: original.jobType,
     params,
     trigger: 'retry',

@@ -1,15 +1,15 @@
 // A run's life in job_runs: created pending, claimed by the runner (only what this app queued, of a type it serves),
 // progressed with a heartbeat, finished, or failed as interrupted at its last sign of life. Every statement filters
 // by the tenant chokepoint (runScopeCondition).
-import { and, asc, eq, inArray, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { invalidField } from '../../src-shared/errors';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
-import { inImmediateTransaction, type AppDatabase } from '../db/connection';
+import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
 import { jobRuns, type JobRunRow } from '../db/schema';
-import { findJobType, JOB_CATALOG, unknownJobTypeError, validateJobParams, type JobTypeInfo } from '../jobs/catalog';
+import { findJobType, unknownJobTypeError, validateJobParams } from '../jobs/catalog';
 import { requireEnabledBusiness } from '../accounts/businesses';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { type JobRunListRow, listColumns, toJobRunView, triggeredByNameOf } from '../history/views';
@@ -198,68 +198,6 @@ export type RunOwnScope = Exclude<TenantScope, { kind: 'all' }>;
 export function ownScopeOf(run: { scope: RunScope; businessId: number | null }): RunOwnScope {
   if (run.scope === 'system') return { kind: 'system' };
   return run.businessId === null ? { kind: 'orphans' } : { kind: 'business', businessId: run.businessId };
-}
-
-/**
- * The oldest pending run (any owner), now marked running; null when none is pending. One immediate
- * transaction, so two runners (or two processes) never start the same run.
- */
-export function claimNextPendingRun(db: AppDatabase, at: number, jobTypes: readonly RunnableJobType[] = JOB_CATALOG): JobRunRow | null {
-  return claimPendingRuns(db, at, 1, jobTypes)[0] ?? null;
-}
-
-/** What the runner needs to know of a job type it serves: its key, and where it may run. */
-export type RunnableJobType = Pick<JobTypeInfo, 'key' | 'scope'>;
-
-/**
- * The runs a runner serving `jobTypes` may claim: pending runs this app queued (never an adopted one: their queue
- * was the server edition's), of a type it has a handler for where the run belongs (a business-scoped type for a
- * business's run, a system type for a system run; never an orphan). Any other pending run is left as it is.
- */
-function claimableRunCondition(jobTypes: readonly RunnableJobType[]): SQL {
-  const keysFor = (scope: RunScope) => jobTypes.filter((type) => type.scope === scope || type.scope === 'either').map((type) => type.key);
-  return and(
-    eq(jobRuns.status, 'pending'),
-    ne(jobRuns.trigger, 'legacy'),
-    or(
-      and(eq(jobRuns.scope, 'business'), isNotNull(jobRuns.businessId), inArray(jobRuns.jobType, keysFor('business'))),
-      and(eq(jobRuns.scope, 'system'), inArray(jobRuns.jobType, keysFor('system'))),
-    ),
-  ) as SQL;
-}
-
-/**
- * Up to `limit` of the oldest claimable pending runs (claimableRunCondition), now marked running, oldest first. In one
- * immediate transaction (the caller's, or its own), so two runners never start the same run.
- */
-export function claimPendingRuns(db: AppDatabase, at: number, limit: number, jobTypes: readonly RunnableJobType[] = JOB_CATALOG): JobRunRow[] {
-  if (limit < 1) return [];
-  const all: TenantScope = { kind: 'all' };
-  if (!Number.isSafeInteger(limit)) throw new Error(`limit must be a whole number, got ${limit}`);
-  // A SELECT and an UPDATE by id per run: one `UPDATE … WHERE id IN (SELECT … LIMIT ?)` measured about three
-  // times slower per claim on the bench's million runs. The limit is written into the SQL, one statement per
-  // limit (the runner asks for at most its concurrency): SQLite reads a bound LIMIT's value when it plans, so a
-  // `LIMIT ?` statement is compiled again every time it is bound (about 8 µs of a 10 µs select).
-  const served = jobTypes.map((type) => `${type.key}:${type.scope}`).join(',');
-  const oldestPending = preparedOnce(db, `jobRuns.oldestPending:${limit}:${served}`, () => {
-    // drizzle binds a number given to .limit(), so the limit goes onto the SQL it built.
-    const query = db.orm
-      .select({ id: jobRuns.id })
-      .from(jobRuns)
-      .where(and(runScopeCondition(all), claimableRunCondition(jobTypes)))
-      .orderBy(asc(jobRuns.createdAt), asc(jobRuns.id))
-      .toSQL();
-    const statement = db.sqlite.prepare<unknown[], number>(`${query.sql} limit ${limit}`);
-    return () => statement.pluck().all(...query.params);
-  });
-  const claim = () =>
-    oldestPending().flatMap((id) => {
-      const started = startJobRun(db, all, id, at);
-      return started ? [started] : [];
-    });
-  // Inside a caller's transaction (the runner's group commit) the claim is already atomic; a savepoint would
-  // only add its cost.
-  return db.sqlite.inTransaction ? claim() : inImmediateTransaction(db, claim);
 }
 
 /**

@@ -1,4 +1,4 @@
-// The admin screens at #/admin/<section>: businesses, users, schedules, audit log, usage metrics, the database.
+// The admin screens at #/admin/<section>: businesses, users, schedules, audit log, usage metrics, limits, the database.
 // Tabs show only what the role may reach (src-shared/access.ts); main still decides every request.
 import { Alert, Anchor, Stack, Tabs, Title } from '@mantine/core';
 import { reachOf, type Action } from '../../src-shared/access';
@@ -8,6 +8,7 @@ import { useViewLoaded } from '../stores/ui';
 import { AuditPanel } from './AuditPanel';
 import { BusinessesPanel } from './BusinessesPanel';
 import { DatabasePanel } from './DatabasePanel';
+import { LimitsPanel } from './LimitsPanel';
 import { SchedulesPanel } from './SchedulesPanel';
 import { UsagePanel } from './UsagePanel';
 import { UsersPanel } from './UsersPanel';
@@ -18,6 +19,7 @@ const SECTIONS = [
   { key: 'schedules', label: 'Schedules', action: 'schedules.read' },
   { key: 'audit', label: 'Audit log', action: 'audit.read' },
   { key: 'usage', label: 'Usage', action: 'metrics.read' },
+  { key: 'limits', label: 'Limits', action: 'limits.manage' },
   { key: 'database', label: 'Database', action: 'database.read' },
 ] as const satisfies readonly { key: string; label: string; action: Action }[];
 
@@ -56,6 +58,8 @@ export function AdminView({ session, route }: { session: SessionView; route: Ext
         <AuditPanel />
       ) : current === 'usage' ? (
         <UsagePanel />
+      ) : current === 'limits' ? (
+        <LimitsPanel />
       ) : current === 'database' ? (
         <DatabasePanel />
       ) : null}

@@ -78,7 +78,7 @@ export function ActiveRuns({ runs, error, showBusiness, user, more }: ListProps 
                   data-testid={`active-run-progress-${run.id}`}
                 />
                 <Text size="xs" c="dimmed">
-                  {run.status === 'pending' ? 'Waiting for a free slot' : `${Math.round((run.progress ?? 0) * 100)}%${run.progressMessage ? ` · ${run.progressMessage}` : ''}`}
+                  {run.status === 'pending' ? 'Waiting for its turn' : `${Math.round((run.progress ?? 0) * 100)}%${run.progressMessage ? ` · ${run.progressMessage}` : ''}`}
                 </Text>
               </div>
             ))}

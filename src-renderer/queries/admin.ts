@@ -5,7 +5,7 @@ import { type Channel } from '../../src-shared/channels';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
 import { callOrThrow, useClient } from './client';
 import { usePreview } from './preview';
-import { appKeys, auditKeys, type AuditFilters, authKeys, businessKeys, jobKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
+import { appKeys, auditKeys, type AuditFilters, authKeys, businessKeys, jobKeys, limitKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -93,3 +93,12 @@ export function useUsage(range: { fromMonth: string; toMonth: string }) {
   });
 }
 
+// ---- Limits ------------------------------------------------------------------------------------------
+
+/** The per-business limits in force and their defaults (system admins). */
+export function useRunLimits() {
+  const client = useClient();
+  return useQuery({ queryKey: limitKeys.all, queryFn: () => callOrThrow(client, 'limits.get', {}) });
+}
+
+export const useSetRunLimits = () => useChannelMutation('limits.set', [limitKeys.all, auditKeys.all]);

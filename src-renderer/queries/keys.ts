@@ -62,6 +62,10 @@ export const metricsKeys = {
   usage: (range: { fromMonth: string; toMonth: string }) => [...metricsKeys.all, 'usage', range] as const,
 };
 
+export const limitKeys = {
+  all: ['limits'] as const,
+};
+
 export const orphanKeys = {
   all: ['orphans'] as const,
   check: () => [...orphanKeys.all, 'check'] as const,

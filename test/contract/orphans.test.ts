@@ -324,8 +324,9 @@ describe.each(TRANSPORTS)('the orphan wizard over %s', (transport) => {
   it('members and business admins, of a business or not, get FORBIDDEN on every orphans.* channel, and nothing changes', async () => {
     const w = await world(transport);
     try {
-      expect(SYSTEM_ADMIN_CHANNELS).toEqual(CHANNELS.filter((channel) => channel.startsWith('orphans.')));
-      expect(SYSTEM_ADMIN_CHANNELS).toHaveLength(8);
+      const orphanChannels = CHANNELS.filter((channel) => channel.startsWith('orphans.'));
+      expect(orphanChannels).toHaveLength(8);
+      expect(SYSTEM_ADMIN_CHANNELS).toEqual(expect.arrayContaining(orphanChannels));
       const real = {
         'orphans.delete': { selection: { kind: 'all' }, expectedCount: 6, confirmation: 'delete 6 orphans' },
         'orphans.assign': { businessId: w.acme, selection: { kind: 'all' }, expectedCount: 6 },
@@ -334,7 +335,7 @@ describe.each(TRANSPORTS)('the orphan wizard over %s', (transport) => {
       } as Record<string, unknown>;
       const dump = logicalDump(w.harness.db);
       for (const [who, client] of Object.entries({ ann: w.ann, alice: w.alice, bob: w.bob })) {
-        for (const channel of SYSTEM_ADMIN_CHANNELS) {
+        for (const channel of orphanChannels) {
           const envelope = await client.call(channel, real[channel] ?? VALID_INPUTS[channel]);
           expect(envelope, `${who}: ${channel}`).toEqual({
             ok: false,

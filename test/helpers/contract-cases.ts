@@ -57,6 +57,8 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'metrics.usage': { fromMonth: '2026-01', toMonth: '2026-03' },
   'metrics.exportCsv': { fromMonth: '2026-01', toMonth: '2026-03' },
   'exports.download': { fileName: 'runs-all-20260304T050607089Z.csv' },
+  'limits.get': {},
+  'limits.set': { limits: { pendingPerBusiness: 200, runningPerBusiness: 2, triggersPerMinutePerUser: 30 } },
 };
 
 /**
@@ -67,7 +69,7 @@ export const TENANT_CHANNELS = CHANNELS.filter(
   (channel) => /^(jobs|schedules|audit|metrics)\./.test(channel) && channel !== 'schedules.previewCron',
 );
 /** Channels for system administrators only: FORBIDDEN to every member and business admin, with or without a business. */
-export const SYSTEM_ADMIN_CHANNELS = CHANNELS.filter((channel) => channel.startsWith('orphans.'));
+export const SYSTEM_ADMIN_CHANNELS = CHANNELS.filter((channel) => channel.startsWith('orphans.') || channel.startsWith('limits.'));
 export const PUBLIC_CHANNELS: readonly Channel[] = ['app.status', 'auth.status', 'auth.setup', 'auth.login'];
 
 /** Just under the HTTP shell's 1 MiB body limit once in JSON, so the schema (not the shell) refuses it. */
@@ -139,6 +141,11 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
   'exports.download': [
     { why: 'a path out of the exports folder', input: { fileName: '../automation.db' } },
     { why: 'a name the app never gives an export', input: { fileName: 'automation.db' } },
+  ],
+  'limits.set': [
+    { why: 'a limit of 0', input: { limits: { pendingPerBusiness: 0, runningPerBusiness: 2, triggersPerMinutePerUser: 30 } } },
+    { why: 'a limit missing', input: { limits: { pendingPerBusiness: 10, runningPerBusiness: 2 } } },
+    { why: 'a limit above the most', input: { limits: { pendingPerBusiness: 10, runningPerBusiness: 2, triggersPerMinutePerUser: 100_001 } } },
   ],
   'jobs.list': [
     { why: 'limit 0', input: { limit: 0 } },

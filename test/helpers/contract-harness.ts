@@ -9,6 +9,7 @@ import { sessionHandle } from '../../src-main/sessions';
 import { type AppEventName, type Channel } from '../../src-shared/channels';
 import { type ChannelOutput } from '../../src-shared/contract';
 import { type Envelope } from '../../src-shared/errors';
+import { TEST_PASSWORD } from './contract-data';
 import { makeStaticRoot } from './shell-server';
 import { MIGRATIONS_FOLDER } from './temp';
 
@@ -42,6 +43,13 @@ export interface Harness {
   readonly shell: HttpShell | null;
   client(): ContractClient;
   close(): Promise<void>;
+}
+
+/** A caller of `harness` signed in as `email` (every test user has TEST_PASSWORD). */
+export async function signedInClient(harness: Harness, email: string): Promise<ContractClient> {
+  const client = harness.client();
+  await client.value('auth.login', { email, password: TEST_PASSWORD });
+  return client;
 }
 
 /**

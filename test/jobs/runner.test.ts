@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { INTERRUPTED_ERROR } from '../../src-main/jobs/runner';
 import { getJobRun } from '../../src-main/history/runs';
+import { writeMeta } from '../../src-main/db/meta';
+import { META_RUN_LIMITS } from '../../src-main/lifecycle/limits';
+import { DEFAULT_RUN_LIMITS } from '../../src-shared/schemas/limits';
 import { createTestDatabase, insertRuns, readAuditEvents, seedBusiness } from '../helpers/seed';
 import { countProgressWrites, setParams, startRunner } from './support';
 
@@ -30,6 +33,35 @@ describe('the runner', () => {
       expect(run).toMatchObject({ progress: 1, error: null, result: { steps: 2 } });
       expect(run.durationMs).toBe(run.finishedAt! - run.startedAt!);
     }
+  });
+
+  it('shares its slots between owners: a business’s long queue holds another business’s run and system maintenance back by one of its runs, never more than its runs at once', async () => {
+    const db = await createTestDatabase();
+    const [flood, other] = [seedBusiness(db), seedBusiness(db)];
+    writeMeta(db, META_RUN_LIMITS, { ...DEFAULT_RUN_LIMITS, runningPerBusiness: 1 });
+    const running = new Map<number, number>();
+    let floodMostAtOnce = 0;
+    const harness = startRunner(db, {
+      concurrency: 2,
+      onRunChanged(run) {
+        if (run.status === 'running' && run.progress === null) running.set(run.id, run.businessId ?? 0);
+        else if (run.status !== 'running') running.delete(run.id);
+        floodMostAtOnce = Math.max(floodMostAtOnce, [...running.values()].filter((owner) => owner === flood.id).length);
+      },
+    });
+    const floodRuns = Array.from({ length: 20 }, () =>
+      harness.trigger({ kind: 'business', businessId: flood.id }, { jobType: 'diagnostics.probe', params: { durationMs: 30, steps: 1 } }),
+    );
+    const otherRun = harness.trigger({ kind: 'business', businessId: other.id }, { jobType: 'diagnostics.probe', params: { durationMs: 0, steps: 1 } });
+    const maintenance = harness.trigger({ kind: 'system' }, { jobType: 'diagnostics.probe', params: { durationMs: 0, steps: 1 } });
+    await Promise.all([...floodRuns, otherRun, maintenance].map((run) => harness.finished(run.id)));
+    const startOrder = harness.events.filter((run) => run.status === 'running' && run.progress === null).map((run) => run.id);
+    // The flood holds one slot at a time (its limit); the other business and system maintenance take the other slot
+    // at once, however many of the flood's runs were queued before them.
+    expect(startOrder.indexOf(otherRun.id)).toBeLessThanOrEqual(2);
+    expect(startOrder.indexOf(maintenance.id)).toBeLessThanOrEqual(2);
+    expect(floodMostAtOnce).toBe(1);
+    expect(startOrder.filter((id) => floodRuns.some((run) => run.id === id))).toEqual(floodRuns.map((run) => run.id));
   });
 
   it('a run created before the runner starts is served when it starts', async () => {

@@ -10,7 +10,10 @@ import type { TenantScope } from '../../src-shared/tenancy';
 import { isRunInScope } from '../../src-main/tenancy/owner-sql';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { listJobRunsInput } from '../../src-shared/schemas/jobs';
-import { readAuditEvents } from '../helpers/seed';
+import { writeMeta } from '../../src-main/db/meta';
+import { META_RUN_LIMITS } from '../../src-main/lifecycle/limits';
+import { DEFAULT_RUN_LIMITS } from '../../src-shared/schemas/limits';
+import { insertRuns, readAuditEvents } from '../helpers/seed';
 import { ALL, countRows, fakeTime, platform, seedSchedule } from './fixtures';
 
 const MINUTE = 60_000;
@@ -134,6 +137,32 @@ describe('firing schedules', () => {
       '2026-03-29T01:00:00.000Z',
       '2026-03-30T01:00:00.000Z',
       '2026-03-31T01:00:00.000Z',
+    ]);
+    scheduler.stop();
+  });
+
+  it('a schedule whose business has as many pending runs as it may skips its due time and records why', async () => {
+    const { db, acme, globex, root } = await platform();
+    writeMeta(db, META_RUN_LIMITS, { ...DEFAULT_RUN_LIMITS, pendingPerBusiness: 2 });
+    insertRuns(db, [{ owner: { kind: 'business', businessId: acme.id }, status: 'pending', createdAt: T0 }]);
+    const acmeSchedule = seedSchedule(db, root, { name: 'acme hourly', cron: '0 * * * *', target: { kind: 'business', businessId: acme.id } }, T0);
+    seedSchedule(db, root, { cron: '0 * * * *', target: { kind: 'business', businessId: globex.id } }, T0);
+    const time = fakeTime(T0);
+    const { scheduler, created, skipped } = schedulerFor(db, time);
+    scheduler.start();
+    time.advanceTo(Date.parse('2026-04-01T12:00:00Z'));
+    // 11:00: Acme's second pending run (none is served here); 12:00: Acme is at its limit, Globex is not.
+    expect(created.map((run) => run.businessId)).toEqual([acme.id, globex.id, globex.id]);
+    const message = 'Business Acme already has 2 pending runs and may have at most 2; wait for some to finish or ask a system admin to raise the limit.';
+    expect(skipped).toEqual([{ scheduleId: acmeSchedule.id, name: 'acme hourly', dueAt: Date.parse('2026-04-01T12:00:00Z'), reason: 'limit', message }]);
+    expect(iso(scheduleRow(db, acmeSchedule.id)!.nextRunAt)).toBe('2026-04-01T13:00:00.000Z');
+    expect(readAuditEvents(db).filter((event) => event.action === 'schedule.skip')).toEqual([
+      {
+        action: 'schedule.skip',
+        actorLabel: 'scheduler',
+        businessId: acme.id,
+        details: { name: 'acme hourly', jobType: 'diagnostics.probe', dueAt: Date.parse('2026-04-01T12:00:00Z'), reason: 'limit', message },
+      },
     ]);
     scheduler.stop();
   });

@@ -54,7 +54,8 @@ import type { AppDatabase } from '../../src-main/db/connection';
 import { openAppDatabase } from '../../src-main/startup';
 import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../../src-main/history/pages';
 import { countJobRuns, getJobTypes } from '../../src-main/history/runs';
-import { claimNextPendingRun, createJobRun, failRunningRuns, finishJobRun, recordRunProgress, startJobRun } from '../../src-main/lifecycle/runs';
+import { claimNextPendingRun } from '../../src-main/lifecycle/claims';
+import { createJobRun, failRunningRuns, finishJobRun, recordRunProgress, startJobRun } from '../../src-main/lifecycle/runs';
 import { getJobRunStats } from '../../src-main/stats/stats';
 import { checkRuns, listOrphans } from '../../src-main/orphans/orphans';
 import type { TenantScope } from '../../src-shared/tenancy';
@@ -489,7 +490,7 @@ const CASES: PlanCase[] = [
   ...SCOPES.flatMap(historyCases),
   ...SCOPES.flatMap(scopeCases),
   {
-    name: "runner's queue · claim the oldest pending run",
+    name: "runner's queue · claim the next run, the owners taking turns",
     rule: { kind: 'page', bounds: [['status']] },
     run: (fixture) => () => claimNextPendingRun(fixture.db, NOW),
   },

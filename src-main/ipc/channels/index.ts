@@ -6,6 +6,7 @@ import { auditChannels, metricsChannels } from './audit-and-metrics';
 import { type ChannelDeps, type DatabaseHandlers } from './common';
 import { exportChannels } from './exports';
 import { jobChannels } from './jobs';
+import { limitChannels } from './limits';
 import { orphanChannels } from './orphans';
 import { scheduleChannels } from './schedules';
 
@@ -22,5 +23,6 @@ export function createDatabaseHandlers(deps: ChannelDeps): DatabaseHandlers {
     ...auditChannels(deps),
     ...metricsChannels(deps),
     ...exportChannels(deps),
+    ...limitChannels(deps),
   };
 }

@@ -6,6 +6,8 @@ import { getRunAuditTrail } from '../../audit/list';
 import { bulkCancelRuns, bulkRetryRuns, recordRunsExport } from '../../bulk/bulk-runs';
 import { getJobRun } from '../../history/runs';
 import { cancelJobRun, retryJobRun } from '../../lifecycle/control';
+import { inImmediateTransaction } from '../../db/connection';
+import { admitNewRuns } from '../../lifecycle/limits';
 import { createJobRun } from '../../lifecycle/runs';
 import { previewRetention } from '../../lifecycle/retention';
 import { type ChannelDeps, type HandlersOf } from './common';
@@ -38,15 +40,16 @@ function lifecycleChannels({ db, events, runner }: JobChannelDeps) {
   return {
     'jobs.create': (input, { actor, selection }) => {
       const target = resolveRunTarget(actor, selection, input.target);
-      const run = db.sqlite.transaction(() => {
-        const created = createJobRun(db, target, {
+      const run = inImmediateTransaction(db, (tx) => {
+        admitNewRuns(tx, target, 1, actor);
+        const created = createJobRun(tx, target, {
           jobType: input.jobType,
           params: input.params,
           trigger: 'manual',
           triggeredByUserId: actor.userId,
           triggeredBy: actor.email,
         });
-        recordAuditEvent(db, {
+        recordAuditEvent(tx, {
           actor: userAuditActor(actor),
           action: 'job.trigger',
           target: { type: 'job_run', id: created.id },
@@ -54,7 +57,7 @@ function lifecycleChannels({ db, events, runner }: JobChannelDeps) {
           details: { jobType: created.jobType, scope: created.scope },
         });
         return created;
-      }).immediate();
+      });
       events.publish('jobs.changed', { run });
       runner.wake();
       return run;

@@ -1,7 +1,7 @@
 // Group commit: outcomes are not written when a handler returns but queued, and once per turn of the event
 // loop (setImmediate) one immediate transaction writes every queued outcome (with its last progress) and
-// claims the next pending runs for the slots they free; events follow the commit, with views built from the
-// rows the statements returned. Crash window: a crash (or power loss) between a handler's return and that
+// claims the next pending runs for the slots they free, shared fairly between owners (lifecycle/claims.ts); events
+// follow the commit, with views built from the rows the statements returned. Crash window: a crash (or power loss) between a handler's return and that
 // flush, which is at most one turn of the loop, loses the outcomes queued in that turn; their runs are still
 // `running` in the file, so recovery at the next start marks them failed as interrupted (never lost silently,
 // but a handler's completed result and side effects can then show as an interrupted run, ending at its last
@@ -12,7 +12,9 @@ import type { JobRunView } from '../../../src-shared/schemas/jobs';
 import { inImmediateTransaction } from '../../db/connection';
 import type { JobRunRow } from '../../db/schema';
 import type { JobRunListRow } from '../../history/views';
-import { claimPendingRuns, recordRunOutcome, recordRunProgress, type RunOutcome } from '../../lifecycle/runs';
+import { SYSTEM_OWNER } from '../../tenancy/owner-sql';
+import { claimPendingRuns, createClaimTurns, type ClaimTurns } from '../../lifecycle/claims';
+import { recordRunOutcome, recordRunProgress, type RunOutcome } from '../../lifecycle/runs';
 import type { JobTypeDefinition } from '../registry';
 import { stopProgressTimer } from './progress';
 import type { ActiveRun, QueuedOutcome, RunnerShared } from './state';
@@ -43,6 +45,8 @@ export interface GroupCommitOptions {
 
 export function createGroupCommit(shared: RunnerShared, options: GroupCommitOptions): GroupCommit {
   const { state } = shared;
+  // The round-robin between owners lasts as long as the runner.
+  const turns = createClaimTurns();
   let scheduled = false;
   let flushing = false;
   let again = false;
@@ -73,7 +77,7 @@ export function createGroupCommit(shared: RunnerShared, options: GroupCommitOpti
     if (batch.length === 0 && free <= 0) return;
     let written: Written;
     try {
-      written = writeBatch(shared, batch, free, options.jobTypes);
+      written = writeBatch(shared, batch, free, options.jobTypes, turns);
     } catch (error) {
       // Nothing of this batch was written (the file busy past the timeout, the disk full…).
       console.error(`runner: could not record ${batch.length} outcome(s) and claim runs`, error);
@@ -133,6 +137,18 @@ function settle(shared: RunnerShared, options: GroupCommitOptions, batch: readon
   if (batch.length > 0 && state.active.size === 0) options.onIdle();
 }
 
+/** The runs each owner has running once this batch is written: the slots the runner holds, by owner key. */
+function slotsHeld(shared: RunnerShared, batch: readonly QueuedOutcome[]): Map<number, number> {
+  const finishing = new Set(batch.map(({ run }) => run.id));
+  const held = new Map<number, number>();
+  for (const run of shared.state.active.values()) {
+    if (finishing.has(run.id) || run.scope.kind === 'orphans') continue;
+    const owner = run.scope.kind === 'business' ? run.scope.businessId : SYSTEM_OWNER;
+    held.set(owner, (held.get(owner) ?? 0) + 1);
+  }
+  return held;
+}
+
 /** What a flush wrote: the claimed rows, and the views of the finished runs followed by those of the claimed ones. */
 interface Written {
   claimed: JobRunRow[];
@@ -143,7 +159,7 @@ interface Written {
  * One immediate transaction: the batch's outcomes (each after its last progress) and the claims for `free` slots.
  * Throws, having written nothing, when the file refuses.
  */
-function writeBatch(shared: RunnerShared, batch: readonly QueuedOutcome[], free: number, jobTypes: readonly JobTypeDefinition[]): Written {
+function writeBatch(shared: RunnerShared, batch: readonly QueuedOutcome[], free: number, jobTypes: readonly JobTypeDefinition[], turns: ClaimTurns): Written {
   const { db } = shared;
   const result = inImmediateTransaction(db, (tx) => {
     const at = shared.now();
@@ -157,7 +173,7 @@ function writeBatch(shared: RunnerShared, batch: readonly QueuedOutcome[], free:
       const finished = recordRunOutcome(tx, run.scope, run.id, outcome, at);
       if (finished) written.push(finished);
     }
-    const claimed = free > 0 ? claimPendingRuns(tx, at, free, jobTypes) : [];
+    const claimed = free > 0 ? claimPendingRuns(tx, at, free, jobTypes, turns, slotsHeld(shared, batch)) : [];
     return { claimed, views: shared.viewsOf([...written, ...claimed]) };
   });
   for (const { run } of batch) run.pendingProgress = null;

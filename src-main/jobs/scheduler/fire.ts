@@ -1,10 +1,12 @@
 // One due schedule turned into a run (or skipped), in its own transaction, and the callbacks told.
 import { and, eq, lte } from 'drizzle-orm';
+import { AppError } from '../../../src-shared/errors';
 import { SCHEDULE_TRIGGERED_BY_PREFIX, type JobRunView } from '../../../src-shared/schemas/jobs';
 import { type RunTarget } from '../../../src-shared/tenancy';
 import { recordAuditEvent } from '../../audit/record';
 import { inImmediateTransaction, type AppDatabase } from '../../db/connection';
 import { businesses, jobSchedules } from '../../db/schema';
+import { admitNewRuns } from '../../lifecycle/limits';
 import { createJobRun } from '../../lifecycle/runs';
 import { validateJobParams } from '../catalog';
 import { nextAfter } from './queries';
@@ -13,7 +15,8 @@ export interface ScheduleSkip {
   scheduleId: number;
   name: string;
   dueAt: number;
-  reason: 'business_disabled' | 'missed' | 'failed';
+  /** `limit`: its business had as many pending runs as it may (lifecycle/limits.ts); recorded as schedule.skip. */
+  reason: 'business_disabled' | 'missed' | 'limit' | 'failed';
   message: string;
 }
 
@@ -94,6 +97,20 @@ function processSchedule(db: AppDatabase, id: number, now: Date, missedRule: Mis
       schedule.scope === 'business' && schedule.businessId !== null
         ? { kind: 'business', businessId: schedule.businessId }
         : { kind: 'system' };
+    try {
+      admitNewRuns(tx, target, 1, null, at);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'CONFLICT') throw error;
+      recordAuditEvent(tx, {
+        actor: { kind: 'app', label: 'scheduler' },
+        action: 'schedule.skip',
+        target: { type: 'schedule', id: schedule.id },
+        businessId: schedule.businessId,
+        details: { name: schedule.name, jobType: schedule.jobType, dueAt, reason: 'limit', message: error.message },
+        at,
+      });
+      return skip('limit', error.message);
+    }
     let run: JobRunView;
     try {
       run = createJobRun(tx, target, {
