@@ -1,4 +1,4 @@
-// The runner and the reads on one process (issue 20, point 2): the app's core and HTTP shell on a copy of the dataset,
+// The runner and the reads on one process: the app's core and HTTP shell on a copy of the dataset,
 // the runner serving a queue of QUEUE no-wait probes, first alone and then while 8 clients (on a thread of their own,
 // so their work is not the app's main thread's) call jobs.list and jobs.stats back to back, half as a member of the
 // business that owns the queue, half as a system admin over all businesses. Prints the runner's runs/s idle and under

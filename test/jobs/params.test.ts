@@ -24,7 +24,7 @@ describe('job params', () => {
     expect(() => validateJobParams('runs.retention', { olderThanDays: 1.5 })).toThrow(refusedField('params.olderThanDays'));
     expect(() => validateJobParams('runs.retention', { olderThanDays: 3651 })).toThrow(refusedField('params.olderThanDays'));
     expect(() => validateJobParams('runs.retention', { batchSize: 99 })).toThrow(refusedField('params.batchSize', 'Batch size must be at least 100 runs.'));
-    expect(() => validateJobParams('reports.monthly_usage', { month: '2024-13' })).toThrow(refusedField('params.month', 'Month must be a month such as 2026-03.'));
+    expect(() => validateJobParams('reports.monthly_usage', { month: '2024-13' })).toThrow(refusedField('params.month', 'Month must be a month from 1970-01 to 9999-12, such as 2026-03.'));
   });
 
   it('an unknown parameter is VALIDATION naming it, and an unknown type is VALIDATION', () => {

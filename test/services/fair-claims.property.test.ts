@@ -11,7 +11,7 @@
 // slots. Why: once O has nothing running (at the latest dMax after head(h), when its running runs have ended), every
 // slot goes to an owner with nothing running, and each other owner is served at most once before O (it is then served
 // more recently than O); the N slots each turn over at least once in any dMax, so O's turn comes within
-// ceil(K / N) · dMax. With one business flooding and one other owner on two slots (the case of issue 20), the other
+// ceil(K / N) · dMax. With one business flooding and one other owner on two slots, the other
 // owner's next run waits at most one of the flood's runs. System-wide runs are an owner like any other: never starved.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
