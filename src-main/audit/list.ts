@@ -5,6 +5,7 @@ import { invalidField } from '../../src-shared/errors';
 import type { AuditEventView, ListAuditEventsInput } from '../../src-shared/schemas/audit';
 import { requireReach, ownBusiness, type Actor } from '../access/policy';
 import type { AppDatabase } from '../db/connection';
+import { USER_NAME } from '../accounts/user-name';
 import { auditEvents, businesses, jobSchedules, users, type AuditEventRow } from '../db/schema';
 import { getJobRun } from '../history/runs';
 import type { TenantScope } from '../../src-shared/tenancy';
@@ -44,7 +45,7 @@ function targetNamesOf(db: AppDatabase, rows: readonly AuditEventRow[]): TargetN
   const businessIds = idsOf('business');
   const scheduleIds = idsOf('schedule');
   return {
-    user: byId(userIds.length ? db.orm.select({ id: users.id, name: sql<string>`coalesce(${users.displayName}, ${users.email})` }).from(users).where(inArray(users.id, userIds)).all() : []),
+    user: byId(userIds.length ? db.orm.select({ id: users.id, name: USER_NAME }).from(users).where(inArray(users.id, userIds)).all() : []),
     business: byId(businessIds.length ? db.orm.select({ id: businesses.id, name: businesses.name }).from(businesses).where(inArray(businesses.id, businessIds)).all() : []),
     schedule: byId(scheduleIds.length ? db.orm.select({ id: jobSchedules.id, name: jobSchedules.name }).from(jobSchedules).where(inArray(jobSchedules.id, scheduleIds)).all() : []),
   };

@@ -7,10 +7,11 @@ import { compareText, type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunDetailView, type JobRunView, type JobTypeView } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { businesses, jobRuns, jobSchedules, users, type JobRunRow } from '../db/schema';
+import { businesses, jobRuns, jobSchedules, type JobRunRow } from '../db/schema';
 import { findJobType, JOB_CATALOG, jobTypeParamsJsonSchema } from '../jobs/catalog';
 import { runsInScope, runsPerJobType, runsPerOwner } from '../stats/run-counts';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
+import { userNameOf } from '../accounts/user-name';
 import { selectRunList, toJobRunDetailView, toJobRunView, TRIGGERED_BY_NAME, type RunDetailExtras } from './views';
 import { inIdList } from '../db/id-list';
 
@@ -54,8 +55,6 @@ export function getJobRun(db: AppDatabase, scope: TenantScope, id: number): JobR
 
 /** The names behind a run's canceller and schedule ids, and its retries within `scope`. */
 function detailExtras(db: AppDatabase, scope: TenantScope, run: JobRunRow): RunDetailExtras {
-  const canceller =
-    run.cancelledByUserId === null ? undefined : db.orm.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, run.cancelledByUserId)).get();
   const schedule = run.scheduleId === null ? undefined : db.orm.select({ name: jobSchedules.name }).from(jobSchedules).where(eq(jobSchedules.id, run.scheduleId)).get();
   const retries = db.orm
     .select({ id: jobRuns.id })
@@ -65,7 +64,7 @@ function detailExtras(db: AppDatabase, scope: TenantScope, run: JobRunRow): RunD
     .limit(MAX_RETRIES_SHOWN)
     .all();
   return {
-    cancelledBy: canceller ? (canceller.displayName ?? canceller.email) : null,
+    cancelledBy: userNameOf(db, run.cancelledByUserId),
     scheduleName: schedule?.name ?? null,
     retriedAs: retries.map((retry) => retry.id),
   };

@@ -1,8 +1,8 @@
 // A run as the contract shows it: the list view (no params or result) and the detail, from a row of job_runs.
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { type JobRunDetailView, type JobRunView } from '../../src-shared/schemas/jobs';
+import { USER_NAME } from '../accounts/user-name';
 import { type AppDatabase } from '../db/connection';
-import { preparedOnce } from '../db/prepared';
 import { businesses, jobRuns, users, type JobRunRow } from '../db/schema';
 
 // ---- Views ----------------------------------------------------------------------------------------
@@ -10,21 +10,8 @@ import { businesses, jobRuns, users, type JobRunRow } from '../db/schema';
 /** A run as lists read it: everything but params and result, which can be large and only the detail shows. */
 export type JobRunListRow = Omit<JobRunRow, 'params' | 'result'> & { triggeredByName?: string | null };
 
-/** The name of the user who triggered a run (TRIGGERED_BY_NAME's rule), for a view built without a select. */
-export function triggeredByNameOf(db: AppDatabase, userId: number | null): string | null {
-  if (userId === null) return null;
-  const statement = preparedOnce(db, 'users.nameOf', () =>
-    db.orm
-      .select({ name: sql<string>`coalesce(${users.displayName}, ${users.email})` })
-      .from(users)
-      .where(eq(users.id, sql.placeholder('id')))
-      .prepare(),
-  );
-  return statement.get({ id: userId })?.name ?? null;
-}
-
 /** In a select of job_runs: the linked user's display name, else email; NULL when none is linked. */
-export const TRIGGERED_BY_NAME = sql<string | null>`(SELECT coalesce(${users.displayName}, ${users.email}) FROM ${users} WHERE ${users.id} = ${jobRuns.triggeredByUserId})`;
+export const TRIGGERED_BY_NAME = sql<string | null>`(SELECT ${USER_NAME} FROM ${users} WHERE ${users.id} = ${jobRuns.triggeredByUserId})`;
 
 export function toJobRunView(row: JobRunListRow, businessName: string | null): JobRunView {
   return {

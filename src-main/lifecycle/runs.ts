@@ -12,7 +12,8 @@ import { jobRuns, type JobRunRow } from '../db/schema';
 import { findJobType, unknownJobTypeError, validateJobParams } from '../jobs/catalog';
 import { requireEnabledBusiness } from '../accounts/businesses';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
-import { type JobRunListRow, listColumns, toJobRunView, triggeredByNameOf } from '../history/views';
+import { type JobRunListRow, listColumns, toJobRunView } from '../history/views';
+import { userNameOf } from '../accounts/user-name';
 import { inIdList } from '../db/id-list';
 
 // ---- Create, start, finish ------------------------------------------------------------------------
@@ -93,7 +94,7 @@ export function createJobRun(db: AppDatabase, target: RunTarget, input: CreateJo
     retryOfRunId: row.retryOfRunId,
     createdAt: row.createdAt,
   });
-  return toJobRunView({ ...row, id: Number(inserted.lastInsertRowid), triggeredByName: triggeredByNameOf(db, row.triggeredByUserId) }, businessName);
+  return toJobRunView({ ...row, id: Number(inserted.lastInsertRowid), triggeredByName: userNameOf(db, row.triggeredByUserId) }, businessName);
 }
 
 function insertRunStatement(db: AppDatabase) {

@@ -2,7 +2,8 @@
 import type { JobRunView } from '../../../src-shared/schemas/jobs';
 import { getBusiness } from '../../accounts/businesses';
 import type { AppDatabase } from '../../db/connection';
-import { toJobRunView, triggeredByNameOf } from '../../history/views';
+import { userNameOf } from '../../accounts/user-name';
+import { toJobRunView } from '../../history/views';
 import type { RunnerShared } from './state';
 
 export function createAnnouncer(db: AppDatabase, onRunChanged: (view: JobRunView) => void): Pick<RunnerShared, 'announce' | 'viewsOf'> {
@@ -20,7 +21,7 @@ export function createAnnouncer(db: AppDatabase, onRunChanged: (view: JobRunView
       const businessNames = new Map<number, string | null>();
       const userNames = new Map<number | null, string | null>([[null, null]]);
       return rows.map((row) => {
-        if (!userNames.has(row.triggeredByUserId)) userNames.set(row.triggeredByUserId, triggeredByNameOf(db, row.triggeredByUserId));
+        if (!userNames.has(row.triggeredByUserId)) userNames.set(row.triggeredByUserId, userNameOf(db, row.triggeredByUserId));
         const named = { ...row, triggeredByName: userNames.get(row.triggeredByUserId) ?? null };
         if (row.businessId === null) return toJobRunView(named, null);
         let name = businessNames.get(row.businessId);
