@@ -13,6 +13,7 @@ import { createDesktopExports } from '../exports/save-copy';
 import { INTERNAL_ERROR_MESSAGE } from '../ipc/dispatch';
 import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
 import { sessionHandle, type SessionSlot } from '../sessions';
+import { closeBeforeQuit } from './quit';
 
 const rendererIndex = path.join(__dirname, '../renderer/index.html');
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
@@ -59,15 +60,7 @@ function start(): void {
     for (const [contentsId, sessionId] of windowSessions) if (sessionId === ended.id) windowSessions.delete(contentsId);
   });
 
-  let databaseClosed = false;
-  app.on('will-quit', (event) => {
-    if (databaseClosed) return;
-    event.preventDefault();
-    void core.close().finally(() => {
-      databaseClosed = true;
-      app.quit();
-    });
-  });
+  closeBeforeQuit(app, () => core.close());
 
   createWindow(core);
 }
