@@ -7,8 +7,8 @@
 //
 // Which owners have runs waiting the claimer keeps in memory (ClaimTurns): it reads the runs created since its last
 // claim (a range of the table's key) to learn of new ones, drops an owner when a claim finds nothing more of it, and
-// looks at every business (one step of the per-business status index each) at its first claim, and again at most once
-// a second while it knows of none waiting. So no
+// looks at every business (one step of the per-business status index each) at its first claim and again once a second
+// (DISCOVER_EVERY_MS), so a run made claimable by a move is found however busy the queue. So no
 // index is added for it, and no run's write pays for it. Each owner's oldest claimable runs are one range of the
 // per-business status index. The runs running per owner are the slots the runner holds (or, called alone, the few
 // running runs).
@@ -50,7 +50,7 @@ export interface ClaimTurns {
 /** How long the claimer goes on with the runs-at-once limit it read: a change reaches the runner within this. */
 export const LIMITS_READ_EVERY_MS = 1_000;
 
-/** While it knows of no owner waiting, the claimer looks at every owner again at most this often. */
+/** How often the claimer looks at every owner again (between, it learns of new owners from the runs created since). */
 export const DISCOVER_EVERY_MS = 1_000;
 
 export function createClaimTurns(): ClaimTurns {
@@ -160,12 +160,13 @@ function learnNewRuns(db: AppDatabase, turns: ClaimTurns): void {
 
 /**
  * The owners that may have runs waiting, as the claimer knows them now (updated in `turns`): every owner looked at
- * once, and again at most every DISCOVER_EVERY_MS while none is known to wait (a run made pending other than by its
- * creation would be found then); otherwise only the runs created since.
+ * once and again every DISCOVER_EVERY_MS, even while others wait, so a run that became claimable other than by its
+ * creation (an orphan assigned to a business) is found within that however busy the queue; in between, only the runs
+ * created since.
  */
 function waitingOwners(db: AppDatabase, turns: ClaimTurns, at: number): Set<number> {
   const last = turns.discoveredAt;
-  if (last !== null && (turns.waiting.size > 0 || (at >= last && at - last < DISCOVER_EVERY_MS))) {
+  if (last !== null && at >= last && at - last < DISCOVER_EVERY_MS) {
     learnNewRuns(db, turns);
     return turns.waiting;
   }

@@ -158,4 +158,20 @@ describe('fair claims between owners', () => {
     expect(startOf(2)).toBe(600);
     expect(startOf(0)).toBe(600);
   }, 60_000);
+  it('a run made claimable by a move (an orphan assigned to a business) is claimed within a second, however busy the queue', async () => {
+    const db = await createTestDatabase();
+    const [flood, other] = [seedBusiness(db, { name: 'Flood' }).id, seedBusiness(db, { name: 'Other' }).id];
+    const probe = { jobType: 'diagnostics.probe', params: {}, trigger: 'manual' as const, triggeredBy: 'test' };
+    for (let i = 0; i < 10; i++) createJobRun(db, { kind: 'business', businessId: flood }, probe);
+    const moved = createJobRun(db, { kind: 'business', businessId: other }, probe).id;
+    const moveTo = (businessId: number | null) => db.sqlite.prepare('UPDATE job_runs SET business_id = ? WHERE id = ?').run(businessId, moved);
+    moveTo(null);
+    const turns = createClaimTurns();
+    const claimedAt = (at: number) => claimPendingRuns(db, at, 1, undefined, turns).map((run) => run.id);
+    expect(claimedAt(0)).not.toContain(moved);
+    // Assigned while the flood's runs wait: it was created long before, so the runs created since do not name it.
+    moveTo(other);
+    expect(claimedAt(100)).not.toContain(moved);
+    expect(claimedAt(1_100)).toEqual([moved]);
+  });
 });
