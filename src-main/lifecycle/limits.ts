@@ -8,6 +8,7 @@ import { DEFAULT_RUN_LIMITS, runLimitsSchema, type RunLimits } from '../../src-s
 import { type RunTarget } from '../../src-shared/tenancy';
 import { plural } from '../../src-shared/text';
 import { type Actor } from '../access/policy';
+import { getBusiness } from '../accounts/businesses';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
 import { writeMeta } from '../db/meta';
@@ -80,7 +81,7 @@ export function admitNewRuns(tx: InTransaction, target: RunTarget, count: number
   if (target.kind !== 'business') return;
   const pending = pendingRunsOf(tx, target.businessId);
   if (pending + count <= limits.pendingPerBusiness) return;
-  const name = businessName(tx).get(target.businessId) ?? `#${target.businessId}`;
+  const name = getBusiness(tx, target.businessId)?.name ?? `#${target.businessId}`;
   const most = limits.pendingPerBusiness.toLocaleString('en-US');
   throw new AppError(
     'CONFLICT',
@@ -107,8 +108,4 @@ function recentTriggers(db: AppDatabase) {
   return preparedOnce(db, 'limits.recentTriggers', () =>
     db.sqlite.prepare<[number, number], number>('SELECT count(*) FROM job_runs WHERE triggered_by_user_id = ? AND created_at > ?').pluck(),
   );
-}
-
-function businessName(db: AppDatabase) {
-  return preparedOnce(db, 'limits.businessName', () => db.sqlite.prepare<[number], string>('SELECT name FROM businesses WHERE id = ?').pluck());
 }
