@@ -1,7 +1,6 @@
 // The Electron shell: lifecycle, one hardened window, and the contract bound to ipcMain. Everything else
 // lives in the core (src-main/app-core.ts), which the HTTP shell shares. Sessions: one per window, kept
 // here by webContents id; the session id never crosses to the renderer.
-import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
@@ -13,6 +12,7 @@ import { createDesktopExports } from '../exports/save-copy';
 import { INTERNAL_ERROR_MESSAGE } from '../ipc/dispatch';
 import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
 import { sessionHandle, type SessionSlot } from '../sessions';
+import { electronSqliteBinding } from './native-sqlite';
 import { closeBeforeQuit } from './quit';
 
 const rendererIndex = path.join(__dirname, '../renderer/index.html');
@@ -46,7 +46,7 @@ function start(): void {
     core = createAppCore({
       argv: process.argv,
       userDataDir: app.getPath('userData'),
-      nativeBinding: electronSqliteBinding(),
+      nativeBinding: electronSqliteBinding(app),
       checkOutput: !app.isPackaged,
     });
   } catch (error) {
@@ -63,17 +63,6 @@ function start(): void {
   closeBeforeQuit(app, () => core.close());
 
   createWindow(core);
-}
-
-/**
- * In a checkout, `npm start` builds better-sqlite3 for Electron's ABI into .native/ (scripts/electron-sqlite.mjs),
- * leaving node_modules built for Node and the tests. A packaged app has the Electron build in node_modules.
- */
-function electronSqliteBinding(): string | undefined {
-  if (app.isPackaged) return undefined;
-  const folder = `electron-${process.versions.electron}-${process.platform}-${process.arch}`;
-  const addon = path.join(app.getAppPath(), '.native', folder, 'better_sqlite3.node');
-  return fs.existsSync(addon) ? addon : undefined;
 }
 
 function bindContract(core: AppCore): void {
