@@ -12,8 +12,9 @@ import { createDesktopExports } from '../exports/save-copy';
 import { INTERNAL_ERROR_MESSAGE } from '../ipc/dispatch';
 import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
 import { sessionHandle, type SessionSlot } from '../sessions';
-import { electronSqliteBinding } from './native-sqlite';
+import { electronSqliteBinding, missingElectronSqlite } from './native-sqlite';
 import { closeBeforeQuit } from './quit';
+import { launchRequest, otherDatabaseNotice } from './second-instance';
 
 const rendererIndex = path.join(__dirname, '../renderer/index.html');
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
@@ -24,13 +25,18 @@ let mainWindow: BrowserWindow | null = null;
 /** webContents.id → the id of the session signed in in that window. */
 const windowSessions = new Map<number, string>();
 
-if (!app.requestSingleInstanceLock()) {
+/** The database this launch opens, sent to the running app when another holds the lock (second-instance.ts). */
+const thisLaunch = launchRequest(process.argv, process.env, app.getPath('userData'));
+
+if (!app.requestSingleInstanceLock(thisLaunch)) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, _argv, _workingDirectory, additionalData) => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
+    const notice = otherDatabaseNotice(thisLaunch, additionalData);
+    if (notice) void dialog.showMessageBox(mainWindow, notice);
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('window-all-closed', () => app.quit());
@@ -40,6 +46,8 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   let core: AppCore;
   try {
+    const noAddon = missingElectronSqlite(app);
+    if (noAddon) throw new Error(noAddon);
     // The user-data folder holds the database and the window's profile: for its owner only (db/private-files.ts).
     privateFolder(app.getPath('userData'));
     // Opening and migrating starts now; the window shows the startup screen until app.status answers.

@@ -10,7 +10,33 @@ import { type App } from 'electron';
  */
 export function electronSqliteBinding(app: Pick<App, 'isPackaged' | 'getAppPath'>): string | undefined {
   if (app.isPackaged) return undefined;
-  const folder = `electron-${process.versions.electron}-${process.platform}-${process.arch}`;
-  const addon = path.join(app.getAppPath(), '.native', folder, 'better_sqlite3.node');
+  const addon = checkoutAddon(app);
   return fs.existsSync(addon) ? addon : undefined;
+}
+
+/** The Electron build this Electron version, platform and architecture needs in a checkout. */
+export interface ElectronRuntime {
+  electron: string;
+  platform: NodeJS.Platform;
+  arch: string;
+}
+
+const thisRuntime = (): ElectronRuntime => ({ electron: process.versions.electron ?? 'unknown', platform: process.platform, arch: process.arch });
+
+function checkoutAddon(app: Pick<App, 'getAppPath'>, runtime: ElectronRuntime = thisRuntime()): string {
+  return path.join(app.getAppPath(), '.native', `electron-${runtime.electron}-${runtime.platform}-${runtime.arch}`, 'better_sqlite3.node');
+}
+
+/**
+ * Why a checkout's app cannot open any database, or null: without its .native/ build, better-sqlite3 would load the
+ * node_modules build, made for Node's ABI, which Electron refuses. `npm start` and `npm run dev` build it.
+ */
+export function missingElectronSqlite(app: Pick<App, 'isPackaged' | 'getAppPath'>, runtime: ElectronRuntime = thisRuntime()): string | null {
+  if (app.isPackaged) return null;
+  const addon = checkoutAddon(app, runtime);
+  if (fs.existsSync(addon)) return null;
+  return (
+    `better-sqlite3 is not built for Electron ${runtime.electron} here (${addon} is missing), so the app cannot open its database. ` +
+    'Start the app with `npm start` or `npm run dev`: they build it (once per Electron version).'
+  );
 }
