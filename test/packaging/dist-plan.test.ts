@@ -4,21 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cachedElectronZip, electronZipName, parseDistArgs, planDist, statOrUndefined } from '../../scripts/dist-plan.mjs';
+import { tempDir } from '../helpers/temp';
 
 const root = path.resolve(__dirname, '../..');
-const folders: string[] = [];
-function tempFolder(): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-plan-'));
-  folders.push(folder);
-  return folder;
-}
-afterEach(() => {
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-});
+const tempFolder = () => tempDir('dist-plan-');
 
 function write(file: string, content = 'x'): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });

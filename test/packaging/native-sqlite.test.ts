@@ -1,20 +1,12 @@
 // The better-sqlite3 addon the Electron process loads: in a checkout, the .native/ build when there is one; in a
 // packaged app, the one its resources carry (electron-builder.config.cjs), and a clear refusal when that is missing.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { electronSqliteBinding, PACKAGED_SQLITE_ADDON } from '../../src-main/electron/native-sqlite';
+import { tempDir } from '../helpers/temp';
 
-const folders: string[] = [];
-function tempFolder(): string {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'native-sqlite-'));
-  folders.push(folder);
-  return folder;
-}
-afterEach(() => {
-  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
-});
+const tempFolder = () => tempDir('native-sqlite-');
 
 describe('the SQLite addon of the Electron process', () => {
   it('in a packaged app is the one in its resources folder', () => {
