@@ -7,6 +7,8 @@
 //   folder holding electron-v<version>-<platform>-<arch>.zip).
 /* global require, module, process */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file, loaded by electron-builder with require() */
+const fs = require('node:fs');
+const path = require('node:path');
 const electronVersion = require('electron/package.json').version;
 /** The SHA-256 of every file of this Electron release, shipped in the electron package: no SHASUMS256.txt is fetched. */
 const electronChecksums = require('electron/checksums.json');
@@ -42,6 +44,15 @@ module.exports = {
     { from: 'drizzle', to: 'drizzle', filter: ['*.sql', 'meta/_journal.json'] },
     { from: electronSqliteAddon, to: 'native/better_sqlite3.node' },
   ],
+
+  // electron-builder only warns when an extraResources source is missing: a package without the addon cannot open any
+  // database, so the build fails instead.
+  afterPack: async (context) => {
+    const addon = path.join(context.packager.getResourcesDir(context.appOutDir), 'native', 'better_sqlite3.node');
+    if (!fs.existsSync(addon)) {
+      throw new Error(`The package has no SQLite addon for Electron (${addon}): build it into .native/ first (npm run dist does).`);
+    }
+  },
 
   // node_modules is never rebuilt: it stays built for Node (npm test, the CLI, the HTTP shell).
   npmRebuild: false,

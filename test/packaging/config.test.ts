@@ -1,10 +1,12 @@
 // electron-builder.config.cjs: the promises of a packaged app that the configuration alone decides (fuses, what goes
 // into the package, node_modules never rebuilt), read from the file as electron-builder loads it, with and without the
 // end-to-end build's variable; and the file as a whole valid by electron-builder's own check against its schema.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PACKAGED_SQLITE_ADDON } from '../../src-main/electron/native-sqlite';
+import { tempDir } from '../helpers/temp';
 
 const require = createRequire(import.meta.url);
 const configFile = path.resolve(__dirname, '../../electron-builder.config.cjs');
@@ -22,6 +24,7 @@ interface PackagingConfig {
   electronFuses: Record<string, boolean>;
   electronDist?: string;
   electronDownload: { checksums: Record<string, string> };
+  afterPack: (context: { appOutDir: string; packager: { getResourcesDir(appOutDir: string): string } }) => Promise<void>;
   [option: string]: unknown;
 }
 
@@ -99,6 +102,17 @@ describe('the packaging configuration', () => {
       from: `.native/electron-${electronVersion}-${process.platform}-\${arch}/better_sqlite3.node`,
       to: PACKAGED_SQLITE_ADDON.split(path.sep).join('/'),
     });
+  });
+
+  it('fails a build whose package lacks the SQLite addon, instead of shipping an app that cannot open its database', async () => {
+    const { afterPack } = loadConfig(plainEnv);
+    const appOutDir = tempDir('after-pack-');
+    const context = { appOutDir, packager: { getResourcesDir: (out: string) => path.join(out, 'resources') } };
+    const addon = path.join(appOutDir, 'resources', 'native', 'better_sqlite3.node');
+    await expect(afterPack(context)).rejects.toThrow(`The package has no SQLite addon for Electron (${addon})`);
+    fs.mkdirSync(path.dirname(addon), { recursive: true });
+    fs.writeFileSync(addon, '');
+    await expect(afterPack(context)).resolves.toBeUndefined();
   });
 
   it("checks Electron against the electron package's own checksums, and takes an Electron given by AUTOMATION_ELECTRON_DIST", () => {
