@@ -2,5 +2,5 @@
 export function electronSqlitePath(electronVersion: string, platform?: NodeJS.Platform, arch?: string): string;
 export type NodeGyp = { path: string; missing?: undefined } | { missing: string; path?: undefined };
 export function findNodeGyp(env: NodeJS.ProcessEnv, execPath: string, platform: NodeJS.Platform, exists: (file: string) => boolean, projectRoot?: string): NodeGyp;
-export function ensureElectronSqlite(): string;
-export function ensureElectronSqliteOrExit(): string;
+export function ensureElectronSqlite(arch?: string): string;
+export function ensureElectronSqliteOrExit(arch?: string): string;

@@ -42,10 +42,14 @@ export function findNodeGyp(env, execPath, platform, exists, projectRoot = root)
   };
 }
 
-/** Returns the addon's path, building it first when missing (needs the network for Electron's headers). Throws, saying why, when it cannot. */
-export function ensureElectronSqlite() {
+/**
+ * Returns the addon's path, building it first when missing (needs the network for Electron's headers). Throws, saying
+ * why, when it cannot. `arch`: the architecture it is built for (`npm run dist -- --arch` packages another one than
+ * this machine's).
+ */
+export function ensureElectronSqlite(arch = process.arch) {
   const electronVersion = require('electron/package.json').version;
-  const target = electronSqlitePath(electronVersion);
+  const target = electronSqlitePath(electronVersion, process.platform, arch);
   if (fs.existsSync(target)) return target;
 
   const nodeGyp = findNodeGyp(process.env, process.execPath, process.platform, fs.existsSync);
@@ -59,7 +63,15 @@ export function ensureElectronSqlite() {
   console.log(`Building better-sqlite3 for Electron ${electronVersion} (once per Electron version)…`);
   const result = spawnSync(
     process.execPath,
-    [nodeGyp.path, 'rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+    [
+      nodeGyp.path,
+      'rebuild',
+      '--release',
+      '--runtime=electron',
+      `--target=${electronVersion}`,
+      `--arch=${arch === 'armv7l' ? 'arm' : arch}`, // node-gyp names Electron's armv7l arm
+      '--dist-url=https://electronjs.org/headers',
+    ],
     { cwd: staging, stdio: 'inherit', env: { ...process.env, npm_config_nodedir: '' } },
   );
   if (result.status !== 0) throw new Error(`Building better-sqlite3 for Electron ${electronVersion} failed (see above).`);
@@ -69,9 +81,9 @@ export function ensureElectronSqlite() {
 }
 
 /** ensureElectronSqlite for the npm scripts: a failure is said in one sentence and ends the script, without a stack. */
-export function ensureElectronSqliteOrExit() {
+export function ensureElectronSqliteOrExit(arch = process.arch) {
   try {
-    return ensureElectronSqlite();
+    return ensureElectronSqlite(arch);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -4,12 +4,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type App } from 'electron';
 
+/** Where a packaged app keeps the Electron-ABI addon, under its resources (electron-builder.config.cjs, extraResources). */
+export const PACKAGED_SQLITE_ADDON = path.join('native', 'better_sqlite3.node');
+
 /**
  * In a checkout, `npm start` builds better-sqlite3 for Electron's ABI into .native/ (scripts/electron-sqlite.mjs),
- * leaving node_modules built for Node and the tests. A packaged app has the Electron build in node_modules.
+ * leaving node_modules built for Node and the tests. A packaged app carries that build in its resources folder
+ * (`npm run dist` puts it there; the package has no other build of better-sqlite3), so a packaged app without it
+ * cannot open any database: that is said here rather than left to better-sqlite3's search for a build.
  */
-export function electronSqliteBinding(app: Pick<App, 'isPackaged' | 'getAppPath'>): string | undefined {
-  if (app.isPackaged) return undefined;
+export function electronSqliteBinding(
+  app: Pick<App, 'isPackaged' | 'getAppPath'>,
+  resourcesPath: string = process.resourcesPath,
+): string | undefined {
+  if (app.isPackaged) {
+    const addon = path.join(resourcesPath, PACKAGED_SQLITE_ADDON);
+    if (!fs.existsSync(addon)) throw new Error(`This installation of Automation Console is incomplete: its SQLite library (${addon}) is missing. Reinstall the app.`);
+    return addon;
+  }
   const addon = checkoutAddon(app);
   return fs.existsSync(addon) ? addon : undefined;
 }
