@@ -11,6 +11,7 @@ import path from 'node:path';
 import type * as electronBuilder from 'electron-builder';
 import type * as fuses from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unpackedExecutable } from '../../scripts/release-files.mjs';
 import { loadMigrations } from '../../src-main/db/migrations';
 
 const require = createRequire(import.meta.url);
@@ -31,6 +32,7 @@ const nodeAddon = path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Re
 describe.runIf(process.platform === 'linux')('the packaged app (electron-builder with the project configuration)', () => {
   let work: string;
   let app: string;
+  let executable: string;
   let addonBefore: string;
 
   beforeAll(async () => {
@@ -61,7 +63,9 @@ describe.runIf(process.platform === 'linux')('the packaged app (electron-builder
     delete require.cache[path.join(project, 'electron-builder.config.cjs')];
     const config = require(path.join(project, 'electron-builder.config.cjs')) as object;
     await build({ projectDir: project, targets: Platform.LINUX.createTarget('dir'), config: { ...config, electronDist: electron } });
-    app = path.join(project, 'release', 'linux-unpacked');
+    // Where the release workflow looks for the unpacked app (scripts/release-files.mjs), so that lookup is held here too.
+    executable = path.join(project, 'release', unpackedExecutable('linux', process.arch));
+    app = path.dirname(executable);
   }, 240_000);
 
   afterAll(() => {
@@ -103,7 +107,7 @@ describe.runIf(process.platform === 'linux')('the packaged app (electron-builder
 
   it('flips the fuses in the executable', async () => {
     const { getCurrentFuseWire } = require('@electron/fuses') as typeof fuses;
-    const wire = (await getCurrentFuseWire(path.join(app, 'automation-console'))) as unknown as Record<number, number>;
+    const wire = (await getCurrentFuseWire(executable)) as unknown as Record<number, number>;
     const state = (index: number) => String.fromCharCode(wire[index] ?? 0);
     // run-as-node, cookie encryption, NODE_OPTIONS, inspect, asar integrity, only from asar, V8 snapshot (untouched), file://
     expect([0, 1, 2, 3, 4, 5, 6, 7].map(state).join('')).toBe('01001100');
