@@ -78,7 +78,7 @@ export function appCliCommand(execPath: string, defaultApp: boolean, platform: N
 export interface AppCli {
   io: CliIo;
   host: CliHost;
-  /** Drained before exiting: the process's stdout and stderr (a pipe on macOS is written asynchronously). */
+  /** Drained before exiting: the process's stdout and stderr (Node writes a pipe asynchronously on Linux and macOS, a console on Windows). */
   streams: readonly NodeJS.WritableStream[];
   exit(code: number): void;
 }

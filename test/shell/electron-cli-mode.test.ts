@@ -122,7 +122,7 @@ function freshCopy(template: string): string {
   return file;
 }
 
-/** A stream that hands each write to the system only after a while, as a pipe on macOS does. */
+/** A stream that hands each write to the system only after a while, as Node writes a pipe on Linux and macOS. */
 class SlowSink extends Writable {
   constructor(private readonly events: string[]) {
     super();
