@@ -125,6 +125,7 @@ function parseIds(text: string): number[] {
 export const USAGE = `Automation Console — headless tools over the app's database.
 
 Usage: automation-console <command> [flags]      (from a checkout: npm run cli -- <command> [flags])
+       <app executable> --cli <command> [flags]  (the installed app's own binary; no Node needed)
 
 Commands:
   info              Where the database is, its schema and SQLite versions, size, row counts, adoption record.

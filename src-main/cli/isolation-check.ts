@@ -26,10 +26,10 @@ export interface IsolationCheck {
 }
 
 /** Builds the scratch database in a fresh temp folder, runs every check, and removes the folder. */
-export async function runIsolationChecks(options: { migrationsFolder?: string } = {}): Promise<IsolationCheck[]> {
+export async function runIsolationChecks(options: { migrationsFolder?: string; nativeBinding?: string } = {}): Promise<IsolationCheck[]> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'automation-verify-'));
   try {
-    const { db } = await openAppDatabase(path.join(folder, 'verify.db'), { migrationsFolder: options.migrationsFolder });
+    const { db } = await openAppDatabase(path.join(folder, 'verify.db'), options);
     try {
       return checkScenario(db, seedScenario(db));
     } finally {

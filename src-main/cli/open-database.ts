@@ -14,7 +14,7 @@ export interface OpenedDatabase {
 }
 
 export function databaseLocation(context: CommandContext): ResolvedDatabasePath {
-  return resolveDatabasePath(context.args.db === undefined ? [] : [`--db=${context.args.db}`], context.io.env);
+  return resolveDatabasePath(context.args.db === undefined ? [] : [`--db=${context.args.db}`], context.io.env, context.host.userDataDir);
 }
 
 export interface OpenOptions {
@@ -26,11 +26,15 @@ export interface OpenOptions {
 export async function openDatabaseForCommand(context: CommandContext, options: OpenOptions = {}): Promise<OpenedDatabase> {
   const location = databaseLocation(context);
   if (!options.create && !fs.existsSync(location.path)) {
-    throw new StartupError('cannot_open', `No database at ${location.path}. Create one with: automation-console migrate --db "${location.path}"`, location.path);
+    throw new StartupError('cannot_open', `No database at ${location.path}. Create one with: ${context.command} migrate --db "${location.path}"`, location.path);
   }
   try {
     const { db, report } = await context.withProgress((onProgress) =>
-      openAppDatabase(location.path, { onProgress, confirmAdoption: options.confirmAdoption ?? (() => false) }),
+      openAppDatabase(location.path, {
+        onProgress,
+        confirmAdoption: options.confirmAdoption ?? (() => false),
+        nativeBinding: context.host.nativeBinding,
+      }),
     );
     if (!options.create && report.migrated) {
       context.note(`Migrated the database from schema ${report.migrated.from} to ${report.migrated.to}; backup: ${report.migrated.backupPath ?? 'none'}`);
@@ -39,7 +43,7 @@ export async function openDatabaseForCommand(context: CommandContext, options: O
     return { db, report, location };
   } catch (error) {
     if (error instanceof StartupError && error.reason === 'adoption_declined' && !options.confirmAdoption) {
-      throw new StartupError(error.reason, `${error.message} Convert it first with: automation-console migrate --db "${location.path}"`, error.path);
+      throw new StartupError(error.reason, `${error.message} Convert it first with: ${context.command} migrate --db "${location.path}"`, error.path);
     }
     throw error;
   }

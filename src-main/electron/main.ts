@@ -12,6 +12,8 @@ import { createDesktopExports } from '../exports/save-copy';
 import { INTERNAL_ERROR_MESSAGE } from '../ipc/dispatch';
 import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
 import { sessionHandle, type SessionSlot } from '../sessions';
+import { runCliInApp } from './cli-app';
+import { cliArguments } from './cli-mode';
 import { electronSqliteBinding, missingElectronSqlite } from './native-sqlite';
 import { closeBeforeQuit } from './quit';
 import { launchRequest, otherDatabaseNotice } from './second-instance';
@@ -25,10 +27,14 @@ let mainWindow: BrowserWindow | null = null;
 /** webContents.id → the id of the session signed in in that window. */
 const windowSessions = new Map<number, string>();
 
+/** `<app> --cli <command> …`: the CLI, headless, before the lock is taken or a window made (electron/cli-mode.ts). */
+const cliArgv = cliArguments(process.argv, process.defaultApp);
 /** The database this launch opens, sent to the running app when another holds the lock (second-instance.ts). */
 const thisLaunch = launchRequest(process.argv, process.env, app.getPath('userData'));
 
-if (!app.requestSingleInstanceLock(thisLaunch)) {
+if (cliArgv) {
+  runCliInApp(cliArgv);
+} else if (!app.requestSingleInstanceLock(thisLaunch)) {
   app.quit();
 } else {
   app.on('second-instance', (_event, _argv, _workingDirectory, additionalData) => {

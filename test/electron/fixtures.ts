@@ -82,9 +82,9 @@ export const test = base.extend<ElectronFixtures>({
 /**
  * A packaged app (AUTOMATION_ELECTRON_APP) is launched as it is; it must exist, since asking for it and getting a skip
  * would pass for a run. Otherwise scripts/launch.mjs decides whether Electron is usable, and the SQLite addon for
- * its ABI must be built too.
+ * its ABI must be built too. Also what `--cli` runs (cli.e2e.ts).
  */
-async function electronApp(): Promise<ElectronApp | { missing: string }> {
+export async function electronApp(): Promise<ElectronApp | { missing: string }> {
   const packagedApp = process.env.AUTOMATION_ELECTRON_APP;
   if (packagedApp) {
     if (!fs.existsSync(packagedApp)) throw new Error(`AUTOMATION_ELECTRON_APP is set, but ${packagedApp} does not exist.`);

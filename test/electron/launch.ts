@@ -38,9 +38,14 @@ export interface ElectronLaunchOptions {
   env: Record<string, string>;
 }
 
+/** The Electron user-data folder (profile, single-instance lock, default database) of a test's app, in its folder. */
+export function testUserData(testDir: string): string {
+  return path.join(testDir, 'user-data');
+}
+
 export async function electronLaunchOptions({ app, dbPath, testDir, env, platform }: ElectronLaunchInput): Promise<ElectronLaunchOptions> {
   const { electronEnv } = await scripts.launch();
-  const userData = path.join(testDir, 'user-data');
+  const userData = testUserData(testDir);
   const switches = [
     '--no-sandbox',
     // Moves the profile and the single-instance lock on every platform (XDG_CONFIG_HOME moves them on Linux only), so

@@ -13,7 +13,7 @@ export const check: Command = (context) =>
   withDatabase(context, ({ db }) => {
     if (context.args.suggest) {
       const view = suggestOrphanAssignments(db, { previewLimit: 0 });
-      const next = view.groups.length > 0 ? ['To assign every suggested group: automation-console assign-orphans --suggested'] : [];
+      const next = view.groups.length > 0 ? [`To assign every suggested group: ${context.command} assign-orphans --suggested`] : [];
       context.print(suggestedGroupsJson(view), [...suggestedGroupsLines(view), ...next]);
       return ExitCode.ok;
     }

@@ -19,7 +19,7 @@ export const migrate: Command = async (context) => {
       context,
       ({ report }) => {
         const adoption = report.adoption && { ...report.adoption, nextSteps: adoptionNextSteps(report.adoption) };
-        context.print({ ...report, adoption }, describeReport(report));
+        context.print({ ...report, adoption }, describeReport(report, context.command));
         return ExitCode.ok;
       },
       { create: true, confirmAdoption },
@@ -53,7 +53,7 @@ function describeLegacy(legacy: LegacyInspection): string {
   );
 }
 
-function describeReport(report: StartupReport): string[] {
+function describeReport(report: StartupReport, command: string): string[] {
   const { adoption, migrated } = report;
   if (adoption) {
     const bullets = (lines: string[]) => lines.map((line) => `  - ${line}`);
@@ -61,7 +61,7 @@ function describeReport(report: StartupReport): string[] {
     return [
       `Converted the server-edition database ${report.path} (revision ${adoption.revision ?? 'none'}): ` +
         `${plural(adoption.businesses, 'business', 'businesses')}, ${plural(adoption.users, 'user')}, ${plural(adoption.runs, 'run')}, ` +
-        `${plural(adoption.orphans, 'orphan')}${adoption.orphans > 0 ? ' (see them with: automation-console check)' : ''}. ` +
+        `${plural(adoption.orphans, 'orphan')}${adoption.orphans > 0 ? ` (see them with: ${command} check)` : ''}. ` +
         `Schema version ${report.schemaVersion}. Backup of the original: ${adoption.backupPath}`,
       ...bullets(adoptionOutcomeLines(adoption)),
       ...(nextSteps.length > 0 ? ['What you can do next:', ...bullets(nextSteps)] : []),

@@ -1,0 +1,33 @@
+// The Electron side of `<app> --cli …` (the logic and its reasons are in cli-mode.ts): called from the entry before
+// the single-instance lock and before anything waits for `ready`, it never opens a window.
+import { spawnSync } from 'node:child_process';
+import { app } from 'electron';
+import { ExitCode } from '../cli/exit-codes';
+import { processIo } from '../cli/io';
+import { appCliCommand, headlessRelaunchArguments, runAppCli } from './cli-mode';
+import { electronSqliteBinding, missingElectronSqlite } from './native-sqlite';
+
+export function runCliInApp(cliArgv: readonly string[]): void {
+  const relaunch = headlessRelaunchArguments(process.argv, process.defaultApp, process.env, process.platform);
+  if (relaunch) {
+    // Linux with no display: the same command again on Chromium's headless platform, its output straight to ours.
+    const run = spawnSync(process.execPath, relaunch, { stdio: 'inherit' });
+    app.exit(run.status ?? ExitCode.failure);
+    return;
+  }
+  // Nothing is drawn: no GPU process, and no Dock icon on macOS while the command runs.
+  app.disableHardwareAcceleration();
+  app.dock?.hide();
+  const appCli = {
+    io: processIo(),
+    // The window's own folder and addon, so `--cli info` names the database the window opens.
+    host: {
+      nativeBinding: electronSqliteBinding(app),
+      userDataDir: app.getPath('userData'),
+      command: appCliCommand(process.execPath, process.defaultApp, process.platform),
+    },
+    streams: [process.stdout, process.stderr],
+    exit: (code: number) => app.exit(code),
+  };
+  void runAppCli(cliArgv, appCli, missingElectronSqlite(app));
+}
