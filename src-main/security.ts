@@ -15,6 +15,17 @@ export const DEV_CONTENT_SECURITY_POLICY =
 /** Header-only additions: directives a meta tag cannot carry. */
 export const CONTENT_SECURITY_POLICY_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'`;
 
+/** On every response either shell sends: a file of the renderer, an API answer, an event stream, a refusal. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
+  'X-Content-Type-Options': 'nosniff',
+  // The HTTP shell's page URL carries its token: never send it anywhere as a referrer.
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
 export function isAllowedExternalUrl(url: string, allowedHosts: readonly string[] = EXTERNAL_LINK_HOSTS): boolean {
   if (typeof url !== 'string' || url.length > 2048 || hasConfusingCharacters(url)) return false;
   let parsed: URL;
