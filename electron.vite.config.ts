@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './src-main/security';
+import { DEV_CONTENT_SECURITY_POLICY } from './src-main/security';
 
 const CLI_ENTRY = 'cli';
 
@@ -21,15 +21,6 @@ function cliExecutable(): Plugin {
         }
       }
     },
-  };
-}
-
-/** The vite dev server needs React refresh's inline preamble and the HMR socket; the built app never does. */
-function devContentSecurityPolicy(): Plugin {
-  return {
-    name: 'automation-console:dev-csp',
-    apply: 'serve',
-    transformIndexHtml: (html) => html.replace(CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY),
   };
 }
 
@@ -65,7 +56,10 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [react(), devContentSecurityPolicy()],
+    plugins: [react()],
+    // `npm run dev`: the page's content security policy is a header here too (the built app's is sent by app:// and
+    // the HTTP shell), with what the dev server needs besides: React refresh's inline preamble and the HMR socket.
+    server: { headers: { 'Content-Security-Policy': DEV_CONTENT_SECURITY_POLICY } },
     build: {
       // Minified: a third of the size to read and parse when the window opens.
       minify: true,

@@ -2,26 +2,29 @@
 // lives in the core (src-main/app-core.ts), which the HTTP shell shares. Sessions: one per window, kept
 // here by webContents id; the session id never crosses to the renderer.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { CHANNELS, DESKTOP_CHANNELS, eventIpcChannel } from '../../src-shared/channels';
 import { errorEnvelope, type Envelope } from '../../src-shared/errors';
 import { type AppCore, createAppCore } from '../app-core';
 import { privateFolder } from '../db/private-files';
 import { createDesktopExports } from '../exports/save-copy';
 import { INTERNAL_ERROR_MESSAGE } from '../ipc/dispatch';
-import { CONTENT_SECURITY_POLICY_HEADER, DEV_CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isAppUrl } from '../security';
+import { isAllowedExternalUrl, isAppUrl } from '../security';
 import { sessionHandle, type SessionSlot } from '../sessions';
+import { APP_PAGE_URL, APP_SCHEME_PRIVILEGES, serveRendererOnAppProtocol } from './app-protocol';
 import { runCliInApp } from './cli-app';
 import { cliArguments } from './cli-mode';
 import { electronSqliteBinding, missingElectronSqlite } from './native-sqlite';
 import { closeBeforeQuit } from './quit';
 import { launchRequest, otherDatabaseNotice } from './second-instance';
 
-const rendererIndex = path.join(__dirname, '../renderer/index.html');
+const rendererRoot = path.join(__dirname, '../renderer');
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 /** The only page allowed to load in the window and to call the contract. */
-const appUrl = devServerUrl ?? pathToFileURL(rendererIndex).href;
+const appUrl = devServerUrl ?? APP_PAGE_URL;
+
+// Before ready, as Electron requires: app:// serves the built renderer (electron/app-protocol.ts).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let mainWindow: BrowserWindow | null = null;
 /** webContents.id → the id of the session signed in in that window. */
@@ -69,6 +72,7 @@ function start(): void {
     return;
   }
   lockDownSession();
+  if (!devServerUrl) serveRendererOnAppProtocol(protocol, rendererRoot);
   bindContract(core);
   core.sessions.onEnded((ended) => {
     for (const [contentsId, sessionId] of windowSessions) if (sessionId === ended.id) windowSessions.delete(contentsId);
@@ -144,11 +148,7 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
 }
 
 function lockDownSession(): void {
-  const policy = devServerUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY_HEADER;
-  // file:// responses carry no headers; there the meta tag in index.html applies.
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
-  });
+  // The content security policy is a header of every answer: app:// (electron/app-protocol.ts), or the dev server's.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 }
@@ -206,6 +206,5 @@ function createWindow(core: AppCore): void {
     windowSessions.delete(contentsId);
     if (mainWindow === window) mainWindow = null;
   });
-  if (devServerUrl) void window.loadURL(devServerUrl);
-  else void window.loadFile(rendererIndex);
+  void window.loadURL(appUrl);
 }

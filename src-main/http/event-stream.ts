@@ -2,7 +2,8 @@
 import type http from 'node:http';
 import { errorEnvelope } from '../../src-shared/errors';
 import { type AppCore } from '../app-core';
-import { SECURITY_HEADERS, sendEnvelope } from './respond';
+import { SECURITY_HEADERS } from '../security';
+import { sendEnvelope } from './respond';
 import { SESSION_HEADER, sessionToken } from './tokens';
 
 export interface EventStreams {

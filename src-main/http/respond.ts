@@ -1,7 +1,7 @@
 // How the HTTP shell answers: the security headers on every response, an envelope's HTTP status, JSON and text bodies.
 import type http from 'node:http';
 import { type ErrorCode, type Envelope } from '../../src-shared/errors';
-import { CONTENT_SECURITY_POLICY_HEADER } from '../security';
+import { SECURITY_HEADERS } from '../security';
 
 const STATUS_FOR_CODE: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -10,16 +10,6 @@ const STATUS_FOR_CODE: Record<ErrorCode, number> = {
   VALIDATION: 400,
   CONFLICT: 409,
   INTERNAL: 500,
-};
-
-export const SECURITY_HEADERS = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
-  'X-Content-Type-Options': 'nosniff',
-  // The page URL carries the token: never send it anywhere as a referrer.
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
 export function sendEnvelope(res: http.ServerResponse, envelope: Envelope<unknown>, status?: number, headers: Record<string, string> = {}): void {

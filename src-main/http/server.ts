@@ -3,7 +3,7 @@
 // Sessions: one per X-Session-Token header. A sign-in answers with the new token in that response header
 // (the contract's output stays the same in both shells); the renderer keeps it and sends it on every call.
 // This file routes; the parts: tokens.ts (the shell's token, the session header), channel.ts (one API call),
-// event-stream.ts (a session's events), static.ts (the renderer's files), respond.ts (headers and bodies),
+// event-stream.ts (a session's events), static.ts (the renderer's files, from ../renderer-files.ts), respond.ts (headers and bodies),
 // limits.ts (the cap on connections, the timeouts, the per-token limits).
 import http from 'node:http';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { sendEnvelope, sendText } from './respond';
 import { serveStatic } from './static';
 import { bearerTokenCheck, createToken, sessionToken } from './tokens';
 
-export { findRendererRoot, staticFilePath } from './static';
+export { findRendererRoot, rendererFilePath } from '../renderer-files';
 export { createToken, SESSION_HEADER } from './tokens';
 export { DEFAULT_SHELL_LIMITS, type ShellLimits } from './limits';
 

@@ -108,3 +108,18 @@ export async function optionLabels(page: Page, select: Locator): Promise<string[
   await expect(listbox).toBeHidden();
   return labels;
 }
+
+/**
+ * Adds an inline script to the page and expects its content security policy to refuse it: the script never runs, and
+ * the refusal names the directive (in the page's text: these tests compile without the DOM's types).
+ */
+export async function expectInlineScriptRefused(page: Page): Promise<void> {
+  const violated = await page.evaluate(`new Promise((resolve) => {
+    document.addEventListener('securitypolicyviolation', (event) => resolve(event.effectiveDirective), { once: true });
+    const script = document.createElement('script');
+    script.textContent = 'window.inlineRan = true';
+    document.head.append(script);
+  })`);
+  expect(violated).toBe('script-src-elem');
+  expect(await page.evaluate("'inlineRan' in window")).toBe(false);
+}

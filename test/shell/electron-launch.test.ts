@@ -94,7 +94,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe('waiting for the app to have started', () => {
   it('returns only once app.status has answered, which the app does when its startup has settled', async () => {
     const window = new FakeWindow();
-    window.href = 'file:///app/out/renderer/index.html';
+    window.href = 'app://automation-console/index.html';
     let settledAt = 0;
     window.api = { 'app.status': async () => (await sleep(150), (settledAt = Date.now()), { ok: true, value: ready }) };
     const state = await waitForAppStarted(window.page(), 5_000);
@@ -106,7 +106,7 @@ describe('waiting for the app to have started', () => {
     const window = new FakeWindow();
     window.api = { 'app.status': () => Promise.reject(new Error('about:blank has no app')) };
     setTimeout(() => {
-      window.href = 'file:///app/out/renderer/index.html';
+      window.href = 'app://automation-console/index.html';
       window.api = {
         'app.status': async () => ({ ok: true, value: { state: 'failed', reason: 'newer_schema', message: 'Newer.', path: '/db', backupPath: null } }),
       };
@@ -117,7 +117,7 @@ describe('waiting for the app to have started', () => {
 
   it('asks again when a navigation cut the call off', async () => {
     const window = new FakeWindow();
-    window.href = 'file:///app/out/renderer/index.html';
+    window.href = 'app://automation-console/index.html';
     window.api = { 'app.status': async () => ({ ok: true, value: ready }) };
     window.navigationDuringNextCall = true;
     expect(await waitForAppStarted(window.page(), 5_000)).toBe('ready');
@@ -126,14 +126,14 @@ describe('waiting for the app to have started', () => {
 
   it('fails with what app.status answered when it answers an error', async () => {
     const window = new FakeWindow();
-    window.href = 'file:///app/out/renderer/index.html';
+    window.href = 'app://automation-console/index.html';
     window.api = { 'app.status': async () => ({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong.' } }) };
     await expect(waitForAppStarted(window.page(), 5_000)).rejects.toThrow('app.status answered INTERNAL: Something went wrong.');
   });
 
   it('gives up after its time when the page never gets window.api', async () => {
     const window = new FakeWindow();
-    window.href = 'file:///app/out/renderer/index.html';
+    window.href = 'app://automation-console/index.html';
     await expect(waitForAppStarted(window.page(), 100)).rejects.toThrow('Timeout');
   });
 });

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { findRendererRoot, portFlag, SESSION_HEADER, staticFilePath } from '../../src-main/http/server';
+import { findRendererRoot, portFlag, rendererFilePath, SESSION_HEADER } from '../../src-main/http/server';
 import { type AppStatus } from '../../src-shared/contract';
 import { type Envelope } from '../../src-shared/errors';
 import { insertUser, TEST_PASSWORD } from '../helpers/contract-data';
@@ -242,10 +242,10 @@ describe('HTTP shell: static files', () => {
   });
 
   it('keeps every resolved path inside the root', () => {
-    expect(staticFilePath('/srv/r', '/')).toBe('/srv/r/index.html');
-    expect(staticFilePath('/srv/r', '/assets/a.js')).toBe('/srv/r/assets/a.js');
-    expect(staticFilePath('/srv/r', '/../r2/x')).toBeNull();
-    expect(staticFilePath('/srv/r', 'relative')).toBeNull();
+    expect(rendererFilePath('/srv/r', '/')).toBe('/srv/r/index.html');
+    expect(rendererFilePath('/srv/r', '/assets/a.js')).toBe('/srv/r/assets/a.js');
+    expect(rendererFilePath('/srv/r', '/../r2/x')).toBeNull();
+    expect(rendererFilePath('/srv/r', 'relative')).toBeNull();
   });
 
   it('refuses a Host header that is not its own (DNS rebinding)', async () => {
