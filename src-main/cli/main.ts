@@ -12,6 +12,8 @@ import { verify } from './commands/verify';
 import { commandContext, type Command } from './context';
 import { ConfirmationError, ExitCode, UsageError } from './exit-codes';
 import { processIo, type CliIo } from './io';
+import { defaultUserDataDir, logsFolderFor } from '../db/paths';
+import { configureLog, log } from '../log';
 
 const COMMAND_HANDLERS: Record<Exclude<CommandName, 'help'>, Command> = {
   info,
@@ -63,6 +65,8 @@ function describeFailure(error: unknown): Failure {
 
 function reportFailure(io: CliIo, json: boolean, error: unknown): number {
   const failure = describeFailure(error);
+  // What the operator mistyped or declined is theirs to see; a command that failed is the log's too.
+  if (failure.exitCode !== ExitCode.usage && failure.exitCode !== ExitCode.confirmation) log.error(`[cli] a command failed (${failure.code}):`, error);
   if (json) {
     io.stdout.write(`${JSON.stringify({ ok: false, error: failure }, null, 2)}\n`);
     return failure.exitCode;
@@ -75,6 +79,8 @@ function reportFailure(io: CliIo, json: boolean, error: unknown): number {
 
 // Runs only as a program (tsx, or the built out/main/cli.js), never when a test imports this module.
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
+  // Into the desktop app's log folder, never onto the console: the command's output is the product.
+  configureLog({ folder: logsFolderFor(defaultUserDataDir()), console: false });
   void main(process.argv.slice(2), processIo()).then((code) => {
     process.exitCode = code;
   });

@@ -15,11 +15,16 @@ import { sessionHandle, type SessionSlot } from '../sessions';
 import { electronSqliteBinding, missingElectronSqlite } from './native-sqlite';
 import { closeBeforeQuit } from './quit';
 import { launchRequest, otherDatabaseNotice } from './second-instance';
+import { configureLog, log, logUnhandledErrors } from '../log';
 
 const rendererIndex = path.join(__dirname, '../renderer/index.html');
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 /** The only page allowed to load in the window and to call the contract. */
 const appUrl = devServerUrl ?? pathToFileURL(rendererIndex).href;
+
+// Before anything else, so every later step (and what nothing catches) lands in the log file.
+configureLog({ folder: app.getPath('logs') });
+logUnhandledErrors();
 
 let mainWindow: BrowserWindow | null = null;
 /** webContents.id → the id of the session signed in in that window. */
@@ -58,6 +63,7 @@ function start(): void {
       checkOutput: !app.isPackaged,
     });
   } catch (error) {
+    log.error('[startup] the app could not start:', error);
     dialog.showErrorBox('Automation Console', (error as Error).message);
     app.exit(2);
     return;
@@ -92,7 +98,7 @@ async function enveloped<T>(what: string, work: () => Envelope<T> | Promise<Enve
   try {
     return await work();
   } catch (error) {
-    console.error(`[ipc] ${what} failed outside the dispatcher:`, error);
+    log.error(`[ipc] ${what} failed outside the dispatcher:`, error);
     return errorEnvelope('INTERNAL', INTERNAL_ERROR_MESSAGE);
   }
 }
