@@ -12,8 +12,9 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', '
  */
 const MAIN_FLOORS = [
   // tenancy/: the owner key and every tenant scope in SQL (the tenant chokepoint), used by db/rollups as much as by the domains.
-  // renderer-files.ts: the built renderer's files, which both shells serve.
-  ['./src-main/db', './src-main/tenancy', './src-main/access', './src-main/jobs/catalog.ts', './src-main/security.ts', './src-main/renderer-files.ts'],
+  // renderer-files.ts: the built renderer's files, which both shells serve. log.ts (and redact.ts, what it cuts out of
+  // every line): every floor logs.
+  ['./src-main/db', './src-main/tenancy', './src-main/access', './src-main/jobs/catalog.ts', './src-main/security.ts', './src-main/renderer-files.ts', './src-main/log.ts', './src-main/redact.ts'],
   // The domains: a run's lifecycle, the history, the statistics, bulk actions, orphans, schedules' rules, the audit log,
   // usage, accounts; and what they share (services/: page cursors, the database facts).
   [

@@ -21,6 +21,7 @@ import { createScheduler, type Scheduler } from './jobs/scheduler';
 import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
 import { loadActor } from './accounts/accounts';
 import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions';
+import { log, logFilePath } from './log';
 
 export { type RequestContext } from './ipc/access';
 
@@ -222,9 +223,9 @@ async function finishWorkLeftByAdoption(db: AppDatabase, report: StartupReport, 
   try {
     const done = await finishDeferredWorkInBackground(db, { nativeBinding: options.nativeBinding, signal });
     const what = [done.rollups ? 'counted the rollups' : null, done.indexes > 0 ? `built ${done.indexes} index(es)` : null].filter(Boolean);
-    console.info(`[startup] ${what.join(' and ')} left by the adoption, in the background, in ${Date.now() - started} ms`);
+    log.info(`[startup] ${what.join(' and ')} left by the adoption, in the background, in ${Date.now() - started} ms`);
   } catch (error) {
-    console.error('[startup] finishing what the adoption left failed; the next start tries again:', error);
+    log.error('[startup] finishing what the adoption left failed; the next start tries again:', error);
   }
 }
 
@@ -239,11 +240,11 @@ function startEngine(db: AppDatabase, events: AppEventBus, options: AppCoreOptio
       events.publish('jobs.changed', { run });
       runner.wake();
     },
-    onError: (error) => console.error('[scheduler]', error),
+    onError: (error) => log.error('[scheduler]', error),
   });
   if (options.start !== false) {
     const { recovered } = runner.start();
-    if (recovered > 0) console.warn(`[runner] ${recovered} run(s) were left running by a crash and are now failed (interrupted).`);
+    if (recovered > 0) log.warn(`[runner] ${recovered} run(s) were left running by a crash and are now failed (interrupted).`);
     scheduler.start();
   }
   return { runner, scheduler };
@@ -257,19 +258,33 @@ async function openDatabase(path: string, options: AppCoreOptions): Promise<AppS
       onProgress: options.onProgress,
       deferredWork: 'leave',
     });
-    for (const line of leftoverBackupLines(report.leftoverBackups)) console.warn(`[startup] ${line}`);
+    log.info(`[startup] ${openedLine(report)}`);
+    for (const line of leftoverBackupLines(report.leftoverBackups)) log.warn(`[startup] ${line}`);
     const retries = new AbortController();
     const deferredDone = finishWorkLeftByAdoption(db, report, options, retries.signal);
     return { state: 'ready', db, report, deferredDone, stopDeferredRetries: () => retries.abort() };
   } catch (error) {
     if (error instanceof StartupError) {
       const { reason, message, backupPath } = error;
-      return { state: 'failed', failure: { state: 'failed', reason, message, path: error.path, backupPath } };
+      log.error(`[startup] the database could not be opened (${reason}): ${message}${backupPath ? ` A backup made before the failed step: ${backupPath}` : ''}`);
+      return { state: 'failed', failure: { state: 'failed', reason, message, path: error.path, backupPath, logPath: logFilePath() } };
     }
-    console.error(`[startup] opening ${path} failed unexpectedly:`, error);
+    log.error(`[startup] opening ${path} failed unexpectedly:`, error);
     const message = `Unexpected error while opening ${path}: ${error instanceof Error ? error.message : String(error)}`;
-    return { state: 'failed', failure: { state: 'failed', reason: 'unexpected', message, path, backupPath: null } };
+    return { state: 'failed', failure: { state: 'failed', reason: 'unexpected', message, path, backupPath: null, logPath: logFilePath() } };
   }
+}
+
+/** What this start did to the file, for the log. */
+function openedLine(report: StartupReport): string {
+  const what = report.adoption
+    ? `adopted a server-edition database (revision ${report.adoption.revision ?? 'none'}; backup: ${report.adoption.backupPath})`
+    : report.migrated
+      ? `migrated from schema ${report.migrated.from} to ${report.migrated.to}${report.migrated.backupPath ? ` (backup: ${report.migrated.backupPath})` : ''}`
+      : report.created
+        ? 'created a new database'
+        : `schema ${report.schemaVersion}, up to date`;
+  return `opened ${report.path}: ${what}`;
 }
 
 // The contract restates main's types as schemas; these fail the typecheck the moment either side drifts.

@@ -2,6 +2,8 @@
 // user is (role, business, disabled) is loaded from the database on every request, never kept here.
 import crypto from 'node:crypto';
 import type { ScopeSelection } from '../src-shared/schemas/accounts';
+import { log } from './log';
+import { rememberSecret } from './redact';
 
 /** A session ends after this long without a request. */
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
@@ -49,11 +51,12 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
     const session = sessions.get(id);
     if (!session) return;
     sessions.delete(id);
+    log.info(`[sessions] a session of user ${session.userId} ended`);
     for (const listener of [...endedListeners]) {
       try {
         listener(session);
       } catch (error) {
-        console.error('[sessions] a listener of a session end failed:', error);
+        log.error('[sessions] a listener of a session end failed:', error);
       }
     }
   }
@@ -76,6 +79,8 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       const at = now();
       const session: Session = { id: crypto.randomBytes(32).toString('base64url'), userId, selection, createdAt: at, lastSeenAt: at };
       sessions.set(session.id, session);
+      // The id is a credential: never in the log, wherever a caller puts it.
+      rememberSecret(session.id);
       return session;
     },
     touch(id) {

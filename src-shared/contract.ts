@@ -152,6 +152,12 @@ export const appStatusSchema = z.discriminatedUnion('state', [
     path: z.string(),
     /** A copy made before the failed step: the operator's way back. */
     backupPath: z.string().nullable(),
+    /**
+     * The main process's log file, where the failure is written with its details; null when it logs to its console
+     * only. Told to anyone who can open the window, like the database's path: the screen is the operator's, before
+     * anyone can sign in.
+     */
+    logPath: z.string().nullable(),
   }),
 ]);
 

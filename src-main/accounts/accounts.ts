@@ -12,6 +12,7 @@ import { recordAuditEvent, userAuditActor, type AuditActor } from '../audit/reco
 import { hashPassword, unmatchableHash, verifyPassword } from './passwords';
 import { z } from 'zod';
 import { parseOrRefuse } from '../../src-shared/field-issues';
+import { log } from '../log';
 
 /** Consecutive failed sign-ins that lock an account. */
 export const MAX_FAILED_LOGINS = 5;
@@ -176,6 +177,8 @@ export async function login(db: AppDatabase, input: { email: string; password: s
 
   if (!user) {
     recordLoginFailure(db, { kind: 'app', label: 'anonymous' }, null, { email, reason: 'unknown_email' }, now);
+    // Not the email typed: people type their password into the wrong field.
+    log.warn('[auth] a sign-in was refused: unknown_email');
     throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
   }
 
@@ -228,7 +231,11 @@ export async function login(db: AppDatabase, input: { email: string; password: s
     });
     return { refused: null } as const;
   });
-  if (outcome.refused !== null) throw new AppError('UNAUTHENTICATED', outcome.refused);
+  if (outcome.refused !== null) {
+    log.warn(`[auth] a sign-in of user ${user.id} was refused: ${outcome.reason}`);
+    throw new AppError('UNAUTHENTICATED', outcome.refused);
+  }
+  log.info(`[auth] user ${user.id} signed in`);
   return getUserView(db, user.id);
 }
 

@@ -13,6 +13,7 @@ import { verify } from './commands/verify';
 import { commandContext, type CliHost, type Command } from './context';
 import { ConfirmationError, ExitCode, UsageError } from './exit-codes';
 import { type CliIo } from './io';
+import { log } from '../log';
 
 const COMMAND_HANDLERS: Record<Exclude<CommandName, 'help'>, Command> = {
   info,
@@ -64,6 +65,8 @@ function describeFailure(error: unknown): Failure {
 
 function reportFailure(io: CliIo, json: boolean, error: unknown): number {
   const failure = describeFailure(error);
+  // What the operator mistyped or declined is theirs to see; a command that failed is the log's too.
+  if (failure.exitCode !== ExitCode.usage && failure.exitCode !== ExitCode.confirmation) log.error(`[cli] a command failed (${failure.code}):`, error);
   if (json) {
     io.stdout.write(`${JSON.stringify({ ok: false, error: failure }, null, 2)}\n`);
     return failure.exitCode;

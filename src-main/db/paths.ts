@@ -18,6 +18,20 @@ export function defaultUserDataDir(
   return path.join(absolutePathIn(env, 'XDG_CONFIG_HOME', path.posix) ?? path.join(home, '.config'), APP_NAME);
 }
 
+/**
+ * The folder Electron's `app.getPath('logs')` names for this app, computed without Electron, so the HTTP shell and the
+ * CLI log where the desktop app does: `logs` in the user-data folder, except on macOS, where it is
+ * ~/Library/Logs/Automation Console.
+ */
+export function logsFolderFor(
+  userDataDir: string,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  if (platform === 'darwin') return path.join(home, 'Library', 'Logs', APP_NAME);
+  return path.join(userDataDir, 'logs');
+}
+
 /** An environment variable's value, or undefined when it is unset or empty ("" counts as unset: `?? ` would keep it). */
 export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];

@@ -4,10 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { app } from 'electron';
 import { ExitCode } from '../cli/exit-codes';
 import { processIo } from '../cli/io';
+import { configureLog } from '../log';
 import { appCliCommand, headlessRelaunchArguments, runAppCli } from './cli-mode';
 import { electronSqliteBinding, missingElectronSqlite } from './native-sqlite';
 
 export function runCliInApp(cliArgv: readonly string[]): void {
+  // The same log file as the window's, never the console: the command's output is the product.
+  configureLog({ folder: app.getPath('logs'), console: false });
   const relaunch = headlessRelaunchArguments(process.argv, process.defaultApp, process.env, process.platform);
   if (relaunch) {
     // Linux with no display: the same command again on Chromium's headless platform, its output straight to ours.

@@ -17,6 +17,7 @@ import { cliArguments } from './cli-mode';
 import { electronSqliteBinding, missingElectronSqlite } from './native-sqlite';
 import { closeBeforeQuit } from './quit';
 import { launchRequest, otherDatabaseNotice } from './second-instance';
+import { configureLog, log, logUnhandledErrors } from '../log';
 
 const rendererRoot = path.join(__dirname, '../renderer');
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
@@ -25,6 +26,10 @@ const appUrl = devServerUrl ?? APP_PAGE_URL;
 
 // Before ready, as Electron requires: app:// serves the built renderer (electron/app-protocol.ts).
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+// Before anything else, so every later step (and what nothing catches) lands in the log file.
+configureLog({ folder: app.getPath('logs') });
+logUnhandledErrors();
 
 let mainWindow: BrowserWindow | null = null;
 /** webContents.id → the id of the session signed in in that window. */
@@ -67,6 +72,7 @@ function start(): void {
       checkOutput: !app.isPackaged,
     });
   } catch (error) {
+    log.error('[startup] the app could not start:', error);
     dialog.showErrorBox('Automation Console', (error as Error).message);
     app.exit(2);
     return;
@@ -102,7 +108,7 @@ async function enveloped<T>(what: string, work: () => Envelope<T> | Promise<Enve
   try {
     return await work();
   } catch (error) {
-    console.error(`[ipc] ${what} failed outside the dispatcher:`, error);
+    log.error(`[ipc] ${what} failed outside the dispatcher:`, error);
     return errorEnvelope('INTERNAL', INTERNAL_ERROR_MESSAGE);
   }
 }

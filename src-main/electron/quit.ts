@@ -5,6 +5,7 @@
 // within those same microtasks. Asked from a microtask, the app would stay alive with no window (Playwright's close
 // would never return, and on macOS Cmd+Q would leave a process holding the single-instance lock).
 // No import of electron: the shell passes its `app`, and a test passes a stand-in that behaves as Electron does.
+import { log } from '../log';
 
 /** What this needs of Electron's `app`. */
 export interface QuittingApp {
@@ -20,7 +21,7 @@ export function closeBeforeQuit(app: QuittingApp, close: () => Promise<void>, ne
     if (closed) return;
     event.preventDefault();
     closing ??= close()
-      .catch((error: unknown) => console.error('[quit] closing the database failed', error))
+      .catch((error: unknown) => log.error('[quit] closing the database failed', error))
       .finally(() => {
         closed = true;
         nextTask(() => app.quit());

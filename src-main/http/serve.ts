@@ -1,30 +1,34 @@
 // Entry of the HTTP shell (`npm run serve`, and `npm start` where Electron's binary is missing).
+// What it prints is for the operator at its terminal; log.* lines go to that terminal and to the log file as well.
 import { createAppCore, type AppCore } from '../app-core';
 import { type TaskProgress } from '../../src-shared/progress';
+import { defaultUserDataDir, logsFolderFor } from '../db/paths';
+import { configureLog, log, logUnhandledErrors } from '../log';
 import { findRendererRoot, portFlag, startHttpShell } from './server';
 
 async function main(): Promise<void> {
+  const logFile = configureLog({ folder: logsFolderFor(defaultUserDataDir()) });
+  logUnhandledErrors();
   let core: AppCore;
   let port: number | undefined;
   try {
     port = portFlag(process.argv);
     core = createAppCore({ onProgress: printProgress() });
   } catch (error) {
-    console.error((error as Error).message);
+    log.error((error as Error).message);
     process.exit(2);
   }
   const staticRoot = findRendererRoot();
   if (!staticRoot) {
-    console.error('The renderer is not built (no out/renderer/index.html). Run `npm run build`, or use `npm run serve`.');
+    log.error('The renderer is not built (no out/renderer/index.html). Run `npm run build`, or use `npm run serve`.');
     process.exit(1);
   }
+  if (logFile) console.log(`Log: ${logFile}`);
 
   console.log(`Database: ${core.database.path} (${describeSource(core.database.source)})`);
   const startup = await core.started;
   if (startup.state === 'failed') {
-    const { reason, message, backupPath } = startup.failure;
-    console.error(`The database could not be opened (${reason}): ${message}`);
-    if (backupPath) console.error(`A backup made before the failed step: ${backupPath}`);
+    // What failed, and the backup, are logged (app-core.ts), so on this terminal too.
     console.error('The app shows this error screen; nothing else is served.');
   }
 

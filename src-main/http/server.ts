@@ -16,6 +16,8 @@ import { capConnections, createRequestLimiter, DEFAULT_SHELL_LIMITS, serverTimeo
 import { sendEnvelope, sendText } from './respond';
 import { serveStatic } from './static';
 import { bearerTokenCheck, createToken, sessionToken } from './tokens';
+import { log } from '../log';
+import { rememberSecret } from '../redact';
 
 export { findRendererRoot, rendererFilePath } from '../renderer-files';
 export { createToken, SESSION_HEADER } from './tokens';
@@ -64,6 +66,7 @@ interface Routes {
 
 export async function startHttpShell(options: HttpShellOptions): Promise<HttpShell> {
   const token = options.token ?? createToken();
+  rememberSecret(token);
   const limits: ShellLimits = { ...DEFAULT_SHELL_LIMITS, ...options.limits };
   const routes: Routes = {
     port: 0,
@@ -78,7 +81,7 @@ export async function startHttpShell(options: HttpShellOptions): Promise<HttpShe
     route(routes, req, res).catch((error: unknown) => {
       // A caller that went away mid-request (its socket closed, the timeouts closed it) is not the app failing.
       if (req.socket.destroyed) return;
-      console.error('[http] request failed:', error);
+      log.error('[http] request failed:', error);
       if (!res.headersSent) sendEnvelope(res, errorEnvelope('INTERNAL', 'Something went wrong inside the app. The details are in its log.'));
       else res.destroy();
     });

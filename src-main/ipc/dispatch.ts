@@ -6,6 +6,7 @@ import { type Action, type ChannelAccess, isChannelAccess } from '../../src-shar
 import { type ChannelSpec, type ContractShape } from '../../src-shared/contract';
 import { AppError, errorEnvelope, okEnvelope, type Envelope } from '../../src-shared/errors';
 import { issuesSentence, toFieldIssues } from '../../src-shared/field-issues';
+import { log } from '../log';
 
 /**
  * Admits a caller to a channel, or throws the AppError that refuses them (UNAUTHENTICATED, FORBIDDEN, …).
@@ -57,7 +58,7 @@ export function createDispatcher<K extends ContractShape, Ctx, SignedIn, InTenan
   options: DispatcherOptions = {},
 ): Dispatcher<Ctx> {
   const checkOutput = options.checkOutput ?? process.env.NODE_ENV !== 'production';
-  const logError = neverThrowing(options.logError ?? ((message, error) => console.error(message, error)));
+  const logError = neverThrowing(options.logError ?? ((message, error) => log.error(message, error)));
   const undeclared = Object.keys(contract).filter((channel) => !isChannelAccess(contract[channel]!.access));
   if (undeclared.length > 0) throw new Error(`These channels declare no access: ${undeclared.join(', ')}`);
 

@@ -9,6 +9,7 @@ import { loadActor } from '../accounts/accounts';
 import { isRunInScope } from '../tenancy/owner-sql';
 import type { Session } from '../sessions';
 import { sessionTenantScope } from '../access/policy';
+import { log } from '../log';
 
 export type AppEvent = { [E in AppEventName]: { name: E; payload: AppEventPayload<E> } }[AppEventName];
 
@@ -27,7 +28,7 @@ export function createEventBus(): AppEventBus {
         try {
           listener(event);
         } catch (error) {
-          console.error(`[events] a listener of ${name} failed:`, error);
+          log.error(`[events] a listener of ${name} failed:`, error);
         }
       }
     },

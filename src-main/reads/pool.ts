@@ -14,6 +14,7 @@ import { AppError } from '../../src-shared/errors';
 import { type AppDatabase } from '../db/connection';
 import { type ReadAnswer, type ReadFailure, type ReadRequest, type ReadWorkerData } from './protocol';
 import { runRead, type ReadCaller, type ReadInput, type ReadName, type ReadOutput } from './queries';
+import { log } from '../log';
 
 export interface ReadPool {
   run<N extends ReadName>(name: N, caller: ReadCaller, input: ReadInput<N>): Promise<ReadOutput<N>>;
@@ -147,7 +148,7 @@ export function createReadPool(db: AppDatabase, options: { threads?: number; nat
       dispatch();
     });
     worker.on('error', (error) => {
-      console.error('[reads] a read worker failed:', error);
+      log.error('[reads] a read worker failed:', error);
     });
     worker.on('exit', (code) => {
       const at = threads.indexOf(thread);
@@ -157,7 +158,7 @@ export function createReadPool(db: AppDatabase, options: { threads?: number; nat
       if (closing) return;
       if (!thread.ready) {
         // It could not even open the file: the reads run on the main thread rather than not at all.
-        console.error(`[reads] a read worker could not start (exit code ${code}); reads run on the main thread`);
+        log.error(`[reads] a read worker could not start (exit code ${code}); reads run on the main thread`);
         onMainThread = true;
         for (const pending of [...queues.short.splice(0), ...queues.long.splice(0)]) readOnMain(db, pending);
         return;

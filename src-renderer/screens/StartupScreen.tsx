@@ -5,6 +5,7 @@ import { adoptionNextSteps, adoptionOutcomeLines } from '../../src-shared/adopti
 import { type AppStatus, type DatabaseInfoView, type StartupFailureReason, type StartupSummary } from '../../src-shared/contract';
 import { type ErrorBody } from '../../src-shared/errors';
 import { plural } from '../../src-shared/text';
+import { CopyablePath } from '../lib/copy-path';
 import { formatCount } from '../lib/format';
 
 export type StartupView = { kind: 'loading' } | { kind: 'status'; status: AppStatus } | { kind: 'unreachable'; error: ErrorBody };
@@ -166,12 +167,21 @@ function Failed({ status }: { status: Extract<AppStatus, { state: 'failed' }> })
             <dd data-testid="startup-backup-path">{status.backupPath}</dd>
           </>
         )}
+        {status.logPath && (
+          <>
+            <dt>Log file</dt>
+            <dd>
+              <CopyablePath path={status.logPath} testId="startup-log-path" />
+            </dd>
+          </>
+        )}
       </dl>
       <p>
         {status.backupPath
           ? 'The backup is a copy made before the failed step. To go back to it, quit the app and copy it over the database file, or open it with --db.'
           : 'Nothing was served from this file. Quit the app, then open another database with --db PATH.'}
       </p>
+      {status.logPath && <p>The log file has the details; include it when you ask for help.</p>}
     </main>
   );
 }

@@ -1,8 +1,12 @@
 // app.status says only what the caller may know: signed out, a member, a business admin (with or without a
 // business), or a disabled system admin learn that the app is ready and nothing else; only a system admin, who
-// reads the database (`database.read`), gets its file, its counts across every tenant and how it was opened.
+// reads the database (`database.read`), gets its file, its counts across every tenant and how it was opened. When the
+// file could not be opened, anyone learns why, and where the log is.
+import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { configureLog, resetLog } from '../../src-main/log';
+import { tempDir } from '../helpers/temp';
 import { readsDatabase } from '../../src-main/access/policy';
 import { USER_ROLES } from '../../src-shared/domain';
 import { type ContractClient, type Harness, startHarness, TRANSPORTS } from '../helpers/contract-harness';
@@ -73,5 +77,29 @@ describe.each(TRANSPORTS)('app.status over %s', (transport) => {
       orphanRuns: 1,
     });
     expect(status.startup).toEqual({ created: true, migrated: expect.objectContaining({ from: 0 }), adoption: null });
+  });
+});
+
+describe.each(TRANSPORTS)('app.status of a file that could not be opened, over %s', (transport) => {
+  afterEach(() => resetLog());
+
+  it('tells anyone, signed out too, why, and names the log file that has the details (none while the log is on the console)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'broken.db');
+    fs.writeFileSync(file, 'not a database, just text that is long enough to have a header');
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logFile = configureLog({ folder: path.join(dir, 'logs'), env: {} });
+    const logged = await startHarness(transport, file, { allowFailedStart: true });
+    resetLog();
+    const unlogged = await startHarness(transport, file, { allowFailedStart: true });
+    try {
+      expect(await logged.client().value('app.status', {})).toMatchObject({ state: 'failed', reason: 'cannot_open', path: file, logPath: logFile });
+      expect(await unlogged.client().value('app.status', {})).toMatchObject({ state: 'failed', reason: 'cannot_open', logPath: null });
+      expect(fs.readFileSync(logFile!, 'utf8')).toContain(`[startup] the database could not be opened (cannot_open): Cannot open ${file}`);
+    } finally {
+      vi.restoreAllMocks();
+      await logged.close();
+      await unlogged.close();
+    }
   });
 });

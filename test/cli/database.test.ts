@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { inspectLegacyDatabase } from '../../src-main/adoption/adopt';
 import { createLegacyDatabase } from '../helpers/legacy-fixtures';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
-import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
+import { MIGRATIONS_FOLDER, tempDbPath, tempDir } from '../helpers/temp';
+import { configureLog, resetLog } from '../../src-main/log';
 import { parseJson, runCli } from './run-cli';
 import { loadMigrations } from '../../src-main/db/migrations';
 
@@ -46,6 +47,21 @@ describe('cli info', () => {
     expect(stderr).toBe('');
     const { value } = parseJson(stdout);
     expect(value).toMatchObject({ path: file, pathSource: 'env', schemaVersion: LATEST, counts: { runs: 6, orphanRuns: 2, systemRuns: 1 }, adoption: null });
+  });
+
+  it('names the log file, in text and in --json: the one this process writes to, or none', async () => {
+    const file = await appDatabaseFile();
+    const logFile = configureLog({ folder: path.join(tempDir(), 'logs'), console: false, env: {} })!;
+    try {
+      const text = await runCli(['info', '--db', file]);
+      expect(text.stdout).toContain(`Log file:        ${logFile}`);
+      const json = await runCli(['info', '--db', file, '--json']);
+      expect(parseJson(json.stdout).value).toMatchObject({ logFile });
+    } finally {
+      resetLog();
+    }
+    expect((await runCli(['info', '--db', file])).stdout).toContain('Log file:        none (this process logs to its console only)');
+    expect(parseJson((await runCli(['info', '--db', file, '--json'])).stdout).value).toMatchObject({ logFile: null });
   });
 
   it('a missing file exits 4, says how to create one, and creates nothing', async () => {

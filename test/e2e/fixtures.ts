@@ -10,6 +10,7 @@ import { test as base } from '@playwright/test';
 import { type AppCore, type AppStartup, createAppCore } from '../../src-main/app-core';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { type HttpShell, startHttpShell } from '../../src-main/http/server';
+import { configureLog, resetLog } from '../../src-main/log';
 import { type AppLauncher } from '../scenarios/app';
 import { MIGRATIONS_FOLDER } from './data';
 import { type ExpectedFailures, FailureGuard } from './failures';
@@ -98,6 +99,7 @@ export const test = base.extend<AppFixtures>({
       await app.shell.close();
       await app.core.close();
     }
+    resetLog();
   },
 
   app: async ({ launchApp }, use) => {
@@ -126,6 +128,8 @@ export const test = base.extend<AppFixtures>({
 
 async function startApp(dbPath: string): Promise<RunningApp> {
   if (!fs.existsSync(path.join(RENDERER_ROOT, 'index.html'))) throw new Error(`The renderer is not built: ${RENDERER_ROOT}/index.html is missing.`);
+  // The log goes where a shell sends it, here into the test's own folder (the error screen names it).
+  configureLog({ folder: path.join(path.dirname(dbPath), 'logs') });
   const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, checkOutput: true, engine: { start: true } });
   const startup = await core.started;
   const shell = await startHttpShell({ core, staticRoot: RENDERER_ROOT, launchCommand: E2E_LAUNCH_COMMAND });

@@ -45,6 +45,11 @@ export const startupScenarios: Scenarios = {
     await expect(page.getByTestId('startup-backup-path'), 'nothing was changed, so nothing was backed up').toHaveCount(0);
     expect(await testIdsOutside(page, 'startup-error')).toEqual([]);
     expect(sha256(dataDir.dbPath)).toBe(before);
+    // The log file it names holds the failure with its reason, and its path can be copied.
+    const logPath = (await page.getByTestId('startup-log-path').innerText()).trim();
+    expect(fs.readFileSync(logPath, 'utf8')).toMatch(/\[error\] *\[startup\] the database could not be opened \(newer_schema\)/);
+    await page.getByTestId('startup-log-path-copy').click();
+    await expect(page.getByTestId('startup-log-path-copy')).toHaveAttribute('data-copied', 'yes');
     await app.screenshot('startup-error-newer-schema');
   },
 

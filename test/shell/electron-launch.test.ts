@@ -108,7 +108,7 @@ describe('waiting for the app to have started', () => {
     setTimeout(() => {
       window.href = 'app://automation-console/index.html';
       window.api = {
-        'app.status': async () => ({ ok: true, value: { state: 'failed', reason: 'newer_schema', message: 'Newer.', path: '/db', backupPath: null } }),
+        'app.status': async () => ({ ok: true, value: { state: 'failed', reason: 'newer_schema', message: 'Newer.', path: '/db', backupPath: null, logPath: null } }),
       };
     }, 80);
     expect(await waitForAppStarted(window.page(), 5_000)).toBe('failed');

@@ -6,13 +6,15 @@ import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { formatBytes } from '../io';
 import { withDatabase } from '../open-database';
+import { logFilePath } from '../../log';
 
 export const info: Command = (context) =>
   withDatabase(context, ({ db, location }) => {
     const facts = getDatabaseInfo(db);
     const { counts, adoption } = facts;
     const backups = listBackups(db.path);
-    context.print({ ...facts, pathSource: location.source, backups }, [
+    const logFile = logFilePath();
+    context.print({ ...facts, pathSource: location.source, backups, logFile }, [
       `Database:        ${facts.path} (from ${describeSource(location.source)})`,
       `Schema version:  ${facts.schemaVersion}`,
       `SQLite version:  ${facts.sqliteVersion}`,
@@ -28,6 +30,7 @@ export const info: Command = (context) =>
         : 'Adopted:         no (created by this app)',
       ...(adoption ? adoptionOutcomeLines(adoption).map((line) => `  - ${line}`) : []),
       ...backupListLines(backups),
+      `Log file:        ${logFile ?? 'none (this process logs to its console only)'}`,
     ]);
     return ExitCode.ok;
   });

@@ -18,6 +18,7 @@ import { recordRunOutcome, recordRunProgress, type RunOutcome } from '../../life
 import type { JobTypeDefinition } from '../registry';
 import { stopProgressTimer } from './progress';
 import type { ActiveRun, QueuedOutcome, RunnerShared } from './state';
+import { log } from '../../log';
 
 /** How long a flush that could not be written waits before it is tried again (the outcomes stay queued). */
 export const FLUSH_RETRY_MS = 1_000;
@@ -80,7 +81,7 @@ export function createGroupCommit(shared: RunnerShared, options: GroupCommitOpti
       written = writeBatch(shared, batch, free, options.jobTypes, turns);
     } catch (error) {
       // Nothing of this batch was written (the file busy past the timeout, the disk full…).
-      console.error(`runner: could not record ${batch.length} outcome(s) and claim runs`, error);
+      log.error(`runner: could not record ${batch.length} outcome(s) and claim runs`, error);
       if (state.phase === 'started') {
         // Not dropped: the outcomes stay queued, their slots held, and the flush is tried again shortly.
         state.outcomes = [...batch, ...state.outcomes];

@@ -1,6 +1,7 @@
 // Heartbeat: the last sign of life of the runs the runner holds.
 import { recordRunHeartbeats } from '../../lifecycle/runs';
 import type { RunnerShared } from './state';
+import { log } from '../../log';
 
 /**
  * How often the runner records that its running runs are alive (heartbeat_at, one statement for all of them; every
@@ -27,7 +28,7 @@ export function createHeartbeat(shared: RunnerShared, heartbeatMs: number): Hear
         try {
           recordRunHeartbeats(db, [...state.active.keys()], shared.now());
         } catch (error) {
-          console.error('runner: could not record the heartbeat of the running runs', error);
+          log.error('runner: could not record the heartbeat of the running runs', error);
         }
       }
       schedule();

@@ -1,5 +1,6 @@
 // Checkpoint once idle: after a burst, fold the WAL's pages into the file while nothing runs.
 import type { RunnerShared } from './state';
+import { log } from '../../log';
 
 /**
  * How long the runner waits with nothing running or queued before it checkpoints the WAL into the file
@@ -31,7 +32,7 @@ export function createIdleCheckpoint(shared: RunnerShared, idleCheckpointMs: num
         try {
           db.sqlite.pragma('wal_checkpoint(PASSIVE)');
         } catch (error) {
-          console.error('runner: idle checkpoint failed', error);
+          log.error('runner: idle checkpoint failed', error);
         }
       }, idleCheckpointMs);
       // Never what keeps the process alive.

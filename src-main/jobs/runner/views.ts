@@ -5,6 +5,7 @@ import type { AppDatabase } from '../../db/connection';
 import { userNameOf } from '../../accounts/user-name';
 import { toJobRunView } from '../../history/views';
 import type { RunnerShared } from './state';
+import { log } from '../../log';
 
 export function createAnnouncer(db: AppDatabase, onRunChanged: (view: JobRunView) => void): Pick<RunnerShared, 'announce' | 'viewsOf'> {
   return {
@@ -13,7 +14,7 @@ export function createAnnouncer(db: AppDatabase, onRunChanged: (view: JobRunView
         onRunChanged(view);
       } catch (error) {
         // A listener's failure must not stop the queue.
-        console.error('runner: onRunChanged failed', error);
+        log.error('runner: onRunChanged failed', error);
       }
     },
 
