@@ -1,8 +1,8 @@
 // The main process's log: `log.error/warn/info/debug(message, ...details)`, usable from any src-main code, under
-// Electron or plain Node. Until a shell calls configureLog it writes to the console only (tests write no file);
-// configured, it also appends to `main.log` in the folder the shell names (Electron: app.getPath('logs'); the HTTP
-// shell and the CLI: logsFolderFor in db/paths.ts, the same folder), one line per entry with an ISO time and the
-// level, rotated by size. Every message and detail is redacted first (redact.ts). Logging never throws.
+// Electron or plain Node. Until a shell calls configureLog it writes warnings and errors to the console only (tests
+// write no file); configured, it also appends to `main.log` in the folder the shell names (Electron:
+// app.getPath('logs'); the HTTP shell and the CLI: logsFolderFor in db/paths.ts, the same folder), one line per entry
+// with an ISO time and the level, rotated by size. Every message and detail is redacted first (redact.ts). Logging never throws.
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
@@ -56,12 +56,14 @@ interface LogState {
   console: boolean;
   file: string | null;
 }
-let state: LogState = { level: logLevelFrom(process.env), console: true, file: null };
+/** Until a shell names a folder (tests, mostly), only warnings and errors reach the console unless the variable says more. */
+const unconfigured = (): LogState => ({ level: logLevelFrom(process.env, 'warn'), console: true, file: null });
+let state: LogState = unconfigured();
 
-/** The level AUTOMATION_LOG_LEVEL names (error, warn, info or debug), else info. */
-export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
+/** The level AUTOMATION_LOG_LEVEL names (error, warn, info or debug), else `otherwise` (info). */
+export function logLevelFrom(env: NodeJS.ProcessEnv, otherwise: LogLevel = 'info'): LogLevel {
   const value = envValue(env, LOG_LEVEL_VARIABLE)?.trim().toLowerCase();
-  return LOG_LEVELS.find((level) => level === value) ?? 'info';
+  return LOG_LEVELS.find((level) => level === value) ?? otherwise;
 }
 
 /**
@@ -100,7 +102,7 @@ export function logFilePath(): string | null {
 /** Back to the console only (tests that configured a file). */
 export function resetLog(): void {
   fileLogger.transports.file.level = false;
-  state = { level: logLevelFrom(process.env), console: true, file: null };
+  state = unconfigured();
 }
 
 /**

@@ -22,11 +22,14 @@ function quietConsole() {
 }
 
 describe('the log', () => {
-  it('writes no file until a shell names its folder: the console alone', () => {
+  it('writes no file until a shell names its folder: the console alone, warnings and errors only', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const infos = vi.spyOn(console, 'info').mockImplementation(() => {});
     log.error('[test] something broke', { step: 3 });
+    log.info('[test] user 3 signed in');
     expect(logFilePath()).toBeNull();
     expect(errors).toHaveBeenCalledWith('[test] something broke', { step: 3 });
+    expect(infos).not.toHaveBeenCalled();
   });
 
   it('appends one line per entry with its UTC time and level, at info and above unless AUTOMATION_LOG_LEVEL says otherwise', () => {
@@ -55,6 +58,7 @@ describe('the log', () => {
 
   it('reads the level from its variable, info when unset or unknown', () => {
     expect(logLevelFrom({})).toBe('info');
+    expect(logLevelFrom({}, 'warn')).toBe('warn');
     expect(logLevelFrom({ AUTOMATION_LOG_LEVEL: ' DEBUG ' })).toBe('debug');
     expect(logLevelFrom({ AUTOMATION_LOG_LEVEL: 'verbose' })).toBe('info');
   });
