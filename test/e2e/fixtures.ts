@@ -128,8 +128,9 @@ export const test = base.extend<AppFixtures>({
 
 async function startApp(dbPath: string): Promise<RunningApp> {
   if (!fs.existsSync(path.join(RENDERER_ROOT, 'index.html'))) throw new Error(`The renderer is not built: ${RENDERER_ROOT}/index.html is missing.`);
-  // The log goes where a shell sends it, here into the test's own folder (the error screen names it).
-  configureLog({ folder: path.join(path.dirname(dbPath), 'logs') });
+  // The log goes where a shell sends it, here into the test's own folder (the error screen names it), and not onto
+  // Playwright's output.
+  configureLog({ folder: path.join(path.dirname(dbPath), 'logs'), console: false });
   const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, checkOutput: true, engine: { start: true } });
   const startup = await core.started;
   const shell = await startHttpShell({ core, staticRoot: RENDERER_ROOT, launchCommand: E2E_LAUNCH_COMMAND });
