@@ -65,7 +65,8 @@ const trial: TrialKind<LegacyFixture>['trial'] = async (context, fixture, trialD
     timeoutMs: 180_000,
   });
   const outcome: TrialOutcome = { label: 'migrate --yes', run, state: 'unknown', problems: unkilledProblems(run), tallies: phaseTally(run) };
-  const backups = () => fs.readdirSync(trialDir).filter((name) => name.endsWith('.backup'));
+  const backupsFolder = path.join(trialDir, 'backups');
+  const backups = () => (fs.existsSync(backupsFolder) ? fs.readdirSync(backupsFolder).filter((name) => name.endsWith('.db')) : []);
 
   if (sha256(file) === fixture.sha256) {
     outcome.state = 'untouched';

@@ -8,6 +8,8 @@ import readline from 'node:readline';
 import { createAppCore } from '../../src-main/app-core';
 import { backupDatabase } from '../../src-main/db/backup';
 import { backupPathFor } from '../../src-main/db/backup-files';
+import { backupsFolderFor } from '../../src-main/db/paths';
+import { privateFolder } from '../../src-main/db/private-files';
 import { writeCsvAtomically } from '../../src-main/exports/csv-files';
 import { startHttpShell } from '../../src-main/http/server';
 import { insertUser } from '../helpers/contract-data';
@@ -19,6 +21,8 @@ async function main(): Promise<void> {
   const started = await core.started;
   if (started.state !== 'ready') throw new Error(started.failure.message);
   const { db } = started;
+  // The backups/ folder the app's backup makers create before their first backup.
+  privateFolder(backupsFolderFor(db.path));
   const session = core.sessions.begin(insertUser(db, { role: 'system_admin', businessId: null }).id, null).id;
   const root = fs.mkdtempSync(path.join(path.dirname(file), 'renderer-'));
   fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html>');
