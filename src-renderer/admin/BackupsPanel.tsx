@@ -22,6 +22,8 @@ const KIND_LABELS: Record<string, string> = {
   job: 'Backup job',
 };
 
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 export function BackupsPanel() {
   const list = useBackups();
   useViewLoaded(list.isSuccess || list.isError);
@@ -94,15 +96,23 @@ function BackupRow({ backup }: { backup: BackupRecordView }) {
         <Text size="xs" c="dimmed" ff="monospace">
           {backup.name}
         </Text>
-        <Text size="xs" c="dimmed" ff="monospace" title={backup.checksum ?? undefined}>
-          {backup.checksum ? `sha256 ${backup.checksum.slice(0, 16)}…` : 'Not recorded (an earlier version made it)'}
-        </Text>
+        {backup.checksum ? (
+          <Text size="xs" c="dimmed" ff="monospace" title={backup.checksum}>
+            sha256 {backup.checksum.slice(0, 16)}…
+          </Text>
+        ) : (
+          <Text size="xs" c="dimmed">
+            Not recorded (an earlier version made it)
+          </Text>
+        )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={NO_WRAP}>
         <When ms={Date.parse(backup.createdAt)} />
       </Table.Td>
       <Table.Td>{backup.schemaVersion === null ? (backup.kind === 'legacy' ? 'server edition' : '—') : backup.schemaVersion}</Table.Td>
-      <Table.Td ta="right">{formatBytes(backup.sizeBytes)}</Table.Td>
+      <Table.Td ta="right" style={NO_WRAP}>
+        {formatBytes(backup.sizeBytes)}
+      </Table.Td>
       <Table.Td ta="right">{counts ? formatCount(counts.runs) : '—'}</Table.Td>
       <Table.Td ta="right">{counts ? formatCount(counts.businesses) : '—'}</Table.Td>
       <Table.Td ta="right">{counts ? formatCount(counts.orphans) : '—'}</Table.Td>
@@ -124,17 +134,17 @@ function CheckState({ backup }: { backup: BackupRecordView }) {
   if (!check) return <Text size="sm" c="dimmed" data-testid="backup-check" data-state="unchecked">Not checked</Text>;
   if (check.ok)
     return (
-      <Badge color="teal" variant="light" data-testid="backup-check" data-state="passed">
+      <Badge color="teal" variant="light" tt="none" data-testid="backup-check" data-state="passed">
         Passed <When ms={Date.parse(check.at)} />
       </Badge>
     );
   return (
     <Stack gap={2} data-testid="backup-check" data-state="failed">
-      <Badge color="red" variant="light">
+      <Badge color="red" variant="light" tt="none">
         Failed <When ms={Date.parse(check.at)} />
       </Badge>
       {check.problems.map((problem) => (
-        <Text key={problem} size="xs" c="red" maw={320}>
+        <Text key={problem} size="xs" c="red" maw={260}>
           {problem}
         </Text>
       ))}
