@@ -76,7 +76,7 @@ const trial: TrialKind<LegacyFixture>['trial'] = async (context, fixture, trialD
     const adopted = withFile(file, (sqlite) => sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").pluck().get() === 0);
     outcome.state = adopted ? 'adopted' : 'partial';
     if (!adopted) outcome.problems.push('the file is neither the server-edition file as it was nor an adopted file');
-    const kept = backups().filter((name) => sha256(path.join(trialDir, name)) === fixture.sha256);
+    const kept = backups().filter((name) => sha256(path.join(backupsFolder, name)) === fixture.sha256);
     if (adopted && kept.length !== 1) outcome.problems.push(`the adopted file should keep the original as one backup, found ${kept.length}`);
     if (adopted) outcome.problems.push(...withFile(file, fileChecks));
   }
