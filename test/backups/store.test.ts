@@ -1,10 +1,12 @@
 // The backup store on real files: every backup the app makes lands in backups/ beside the database, named by what made
 // it and recorded (kind, time, schema, size, counts read from the backup, checksum); older backups beside the file are
 // still listed, unrecorded; a check catches a corrupted copy, a changed file and a file that is no backup; and a disk
-// without room refuses the destructive step before anything is written.
+// without room refuses the destructive step before anything is written; the retention policy prunes the store after
+// each new backup, never the one just made.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { setBackupPolicy } from '../../src-main/backups/prune';
 import { backupsFolder, backUpNow, listBackups, verifyBackup } from '../../src-main/backups/store';
 import { CLI_ACTOR } from '../../src-main/cli/confirm-change';
 import { backUpBefore, backUpThenWrite } from '../../src-main/db/backup';
@@ -13,9 +15,9 @@ import { manifestPathOf, readManifest, sha256OfFileSync } from '../../src-main/d
 import { backupSpaceNeeded } from '../../src-main/db/backup-space';
 import { deleteOrphans } from '../../src-main/orphans/orphans';
 import { openAppDatabase } from '../../src-main/startup';
-import { backupsFolderNames } from '../helpers/backups';
+import { backupsFolderNames, keptBackupNames } from '../helpers/backups';
 import { migrationsFolder } from '../helpers/migrations';
-import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
+import { createTestDatabase, readAuditEvents, seedBusiness, seedRuns } from '../helpers/seed';
 import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
 
 const LATEST = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')).entries.length as number;
@@ -93,6 +95,29 @@ describe('one place for backups, each recorded', () => {
       { name: path.basename(made.path), kind: 'job', createdAt: expect.any(String), recorded: true },
       { name: path.basename(old), kind: 'before-delete-orphans', createdAt: '2026-01-02T03:04:05.006Z', recorded: false },
       { name: path.basename(olderJob), kind: 'job', createdAt: '2025-12-01T00:00:00.000Z', recorded: false },
+    ]);
+  });
+});
+
+describe('pruned after each new backup', () => {
+  it('an orphan delete prunes the store by the policy, never the backup it just made, and audits the removals', async () => {
+    const db = await databaseWith({ business: 5, orphans: 5 });
+    setBackupPolicy(db, CLI_ACTOR, { keepLast: 1, keepDays: 0 });
+    const DAY = 86_400_000;
+    // Two backups of the job, the newer one dated after the delete's own (a clock set back since).
+    const older = await backUpNow(db.sqlite, 'job', { now: new Date(Date.now() - 30 * DAY) });
+    const newer = await backUpNow(db.sqlite, 'job', { now: new Date(Date.now() + DAY) });
+    const { backupPath } = await deleteOrphans(db, { kind: 'all' }, { actor: CLI_ACTOR, expectedCount: 5, now: () => new Date(Date.now() - DAY) });
+    // Kept: the newest (keepLast 1) and the one the delete just made; the older job backup went.
+    expect(keptBackupNames(db.path)).toEqual([path.basename(backupPath!), path.basename(newer.path)].sort());
+    expect(fs.existsSync(manifestPathOf(older.path))).toBe(false);
+    expect(readAuditEvents(db).filter((event) => event.action === 'backup.pruned')).toEqual([
+      {
+        action: 'backup.pruned',
+        actorLabel: 'system',
+        businessId: null,
+        details: { removed: [{ name: path.basename(older.path), sizeBytes: older.bytes }], freedBytes: older.bytes, policy: { keepLast: 1, keepDays: 0 } },
+      },
     ]);
   });
 });
