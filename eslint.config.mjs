@@ -28,6 +28,7 @@ const MAIN_FLOORS = [
     './src-main/audit',
     './src-main/usage',
     './src-main/accounts',
+    './src-main/backups',
   ],
   // reads/: the reads that run on worker threads (the domains' functions, served off the main thread).
   ['./src-main/jobs', './src-main/adoption', './src-main/reads'],

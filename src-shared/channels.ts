@@ -57,6 +57,11 @@ export const CHANNELS = [
   'exports.download',
   'limits.get',
   'limits.set',
+  'backups.list',
+  'backups.verify',
+  'backups.prune',
+  'backups.policy',
+  'backups.setPolicy',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
