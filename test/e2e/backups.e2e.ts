@@ -63,6 +63,7 @@ test('a system admin lists, verifies and prunes the backups, and sets the retent
   await expect(page.getByTestId('backups-pruned')).toContainText('Removed 2 backups');
   await expect(rows).toHaveCount(3);
   await expect(page.getByTestId('backups-summary')).toContainText(/^3 backups, /);
+  await expect(page.getByRole('dialog')).toHaveCount(0); // the preview has finished closing
   await saveScreenshot(page, 'admin-backups-pruned', { fullPage: true });
 
   await openAdminSection(page, 'audit');
