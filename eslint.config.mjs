@@ -28,12 +28,13 @@ const MAIN_FLOORS = [
     './src-main/audit',
     './src-main/usage',
     './src-main/accounts',
+    './src-main/backups',
   ],
   // reads/: the reads that run on worker threads (the domains' functions, served off the main thread).
   ['./src-main/jobs', './src-main/adoption', './src-main/reads'],
   ['./src-main/sessions.ts', './src-main/startup.ts'],
   ['./src-main/ipc', './src-main/cli'],
-  ['./src-main/app-core.ts'],
+  ['./src-main/app-core.ts', './src-main/app-restore.ts'],
   ['./src-main/http', './src-main/electron'],
 ];
 const mainFloorZones = MAIN_FLOORS.flatMap((floor, level) =>

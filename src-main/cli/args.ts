@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { OrphanSelection } from '../orphans/orphans';
 import { ExitCode, UsageError } from './exit-codes';
 
-export const COMMANDS = ['info', 'migrate', 'check', 'delete-orphans', 'assign-orphans', 'verify', 'help'] as const;
+export const COMMANDS = ['info', 'migrate', 'check', 'delete-orphans', 'assign-orphans', 'restore', 'verify', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -27,6 +27,7 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   check: ['db', 'json', 'limit', 'suggest'],
   'delete-orphans': ['db', 'json', 'yes', 'all', 'ids'],
   'assign-orphans': ['db', 'json', 'yes', 'all', 'ids', 'business', 'suggested'],
+  restore: ['db', 'json', 'yes'],
   verify: ['json'],
   help: ['json'],
 };
@@ -45,6 +46,8 @@ export interface CliArgs {
   suggest: boolean;
   /** assign-orphans --suggested: every suggested group, each to its own business. */
   suggested: boolean;
+  /** restore <backup>: a backup's name as listed, or a path to one. */
+  backup?: string;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -54,7 +57,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (commandWord === undefined && help) return helpArgs(parsed.values.json === true);
   if (commandWord === undefined) throw new UsageError('No command given.');
   if (!isCommand(commandWord)) throw new UsageError(`Unknown command "${commandWord}".`);
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" after ${commandWord}.`);
+  // Only restore takes an argument: the backup.
+  const [backup, ...rest] = commandWord === 'restore' ? extra : [undefined, ...extra];
+  if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}" after ${commandWord}${backup ? ` ${backup}` : ''}.`);
   if (help) return helpArgs(parsed.values.json === true);
   refuseForeignFlags(commandWord, parsed.usedFlags);
 
@@ -74,6 +79,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     selection: values.all ? { kind: 'all' } : values.ids !== undefined ? { kind: 'ids', ids: parseIds(values.ids) } : undefined,
     suggest: values.suggest === true,
     suggested: values.suggested === true,
+    backup,
   };
 }
 
@@ -141,6 +147,11 @@ Commands:
                     Same preview and confirmation ("assign N orphans to <business>"; --yes elsewhere).
                     Or --suggested: every suggested group (see check --suggest) to its own business, after
                     the same preview and confirmation ("assign N orphans as suggested"); a backup is made first.
+  restore <backup>  Put a backup in the database's place: a backup's name (as info lists it) or a path to one.
+                    Shows what it holds against the current file first; on a terminal it then asks you to
+                    type "restore <backup name>"; elsewhere pass --yes. Refused while the app has the file
+                    open, for a backup that fails SQLite's integrity check, and for one a newer app wrote.
+                    A backup of the current file is made first; an older backup is migrated as it opens.
   verify            Check tenant isolation on a scratch database in a temp folder (your database is
                     never touched): each business sees only its own runs. Prints PASS/FAIL per check.
   help              This text (also --help, -h).
@@ -150,7 +161,7 @@ Flags:
                     user-data folder. Commands other than migrate never create or convert a file.
   --json            Machine-readable JSON on stdout ({"ok":true,"value":…} or {"ok":false,"error":…});
                     no progress output, and no questions: changes need --yes.
-  --yes, -y         Confirm without being asked (migrate, delete-orphans, assign-orphans).
+  --yes, -y         Confirm without being asked (migrate, delete-orphans, assign-orphans, restore).
   --all             Select every orphan.
   --ids 1,2,3       Select these orphan run ids (each must be an orphan).
   --business REF    A business id, its server-edition id, or its name.
@@ -160,9 +171,11 @@ Flags:
 
 Exit codes:
   ${ExitCode.ok}  ok
-  ${ExitCode.failure}  failure: verify found a problem, or the operation was refused (e.g. an id is not an orphan)
+  ${ExitCode.failure}  failure: verify found a problem, or the operation was refused (e.g. an id is not an orphan,
+     a backup fails its check or is newer than the app)
   ${ExitCode.usage}  usage error: unknown command or flag, bad value
   ${ExitCode.confirmation}  confirmation needed or declined: nothing was changed
   ${ExitCode.database}  the database cannot be opened or migrated (a backup path is printed when one was made)
-  ${ExitCode.conflict}  conflict: the orphans changed since the preview; nothing was changed
+  ${ExitCode.conflict}  conflict: the orphans changed since the preview, or (restore) the database is open in the
+     app or another program; nothing was changed
 `;

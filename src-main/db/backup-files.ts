@@ -118,7 +118,8 @@ function entry(file: string, label: string): BackupFileEntry {
   return { path: file, bytes, label, pending: pid === null ? null : { pid, alive: processAlive(pid) } };
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this id exists (one of another user counts: it cannot be signalled, but it is there). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
