@@ -57,6 +57,8 @@ export const CHANNELS = [
   'exports.download',
   'limits.get',
   'limits.set',
+  'backups.restorePreview',
+  'backups.restore',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -41,6 +41,7 @@ import {
 } from './schemas/schedules';
 import { downloadExportInput, exportDownloadSchema, exportedFileSchema } from './schemas/exports';
 import { runLimitsViewSchema, setRunLimitsInput } from './schemas/limits';
+import { restoreInput, restorePreviewInput, restorePreviewSchema, restoreResultSchema } from './schemas/restore';
 import { usageInput, usageReportSchema } from './schemas/usage';
 import {
   activeJobRunsInput,
@@ -259,6 +260,14 @@ export const contract = {
   'limits.get': { access: { who: 'limits.manage', tenant: 'none' }, input: emptyInput, output: runLimitsViewSchema },
   /** Sets every limit at once; audited as limits.set with the values before and after. */
   'limits.set': { access: { who: 'limits.manage', tenant: 'none' }, input: setRunLimitsInput, output: runLimitsViewSchema },
+
+  /** What restoring a backup would do: the backup against the live file (src-shared/schemas/restore.ts). System administrators only. */
+  'backups.restorePreview': { access: { who: 'backups.manage', tenant: 'none' }, input: restorePreviewInput, output: restorePreviewSchema },
+  /**
+   * Backs the database up, puts the backup in its place, opens it again (migrating an older backup) and ends every
+   * session; the confirmation is `restore <backup name>`. Calls made meanwhile wait for the restored database.
+   */
+  'backups.restore': { access: { who: 'backups.manage', tenant: 'none' }, input: restoreInput, output: restoreResultSchema },
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Contract = typeof contract;

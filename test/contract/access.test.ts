@@ -78,6 +78,8 @@ const LOWEST_CALLER: Record<Channel, 'anyone' | 'signed in' | UserRole> = {
   'exports.download': 'signed in',
   'limits.get': 'system_admin',
   'limits.set': 'system_admin',
+  'backups.restorePreview': 'system_admin',
+  'backups.restore': 'system_admin',
 };
 /** The channels that work in the session's tenant scope: runs, schedules, usage (not the cron preview: no tenant data). */
 const TENANT = CHANNELS.filter((channel) => /^(jobs|schedules|metrics)\./.test(channel) && channel !== 'schedules.previewCron');

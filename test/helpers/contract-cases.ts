@@ -59,6 +59,11 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'exports.download': { fileName: 'runs-all-20260304T050607089Z.csv' },
   'limits.get': {},
   'limits.set': { limits: { pendingPerBusiness: 200, runningPerBusiness: 2, triggersPerMinutePerUser: 30 } },
+  'backups.restorePreview': { backup: 'automation.db.before-delete-orphans.2026-03-04T05-06-07-089Z.backup' },
+  'backups.restore': {
+    backup: 'automation.db.before-delete-orphans.2026-03-04T05-06-07-089Z.backup',
+    confirmation: 'restore automation.db.before-delete-orphans.2026-03-04T05-06-07-089Z.backup',
+  },
 };
 
 /**
@@ -69,7 +74,7 @@ export const TENANT_CHANNELS = CHANNELS.filter(
   (channel) => /^(jobs|schedules|audit|metrics)\./.test(channel) && channel !== 'schedules.previewCron',
 );
 /** Channels for system administrators only: FORBIDDEN to every member and business admin, with or without a business. */
-export const SYSTEM_ADMIN_CHANNELS = CHANNELS.filter((channel) => channel.startsWith('orphans.') || channel.startsWith('limits.'));
+export const SYSTEM_ADMIN_CHANNELS = CHANNELS.filter((channel) => /^(orphans|limits|backups)\./.test(channel));
 export const PUBLIC_CHANNELS: readonly Channel[] = ['app.status', 'auth.status', 'auth.setup', 'auth.login'];
 
 /** Just under the HTTP shell's 1 MiB body limit once in JSON, so the schema (not the shell) refuses it. */
@@ -146,6 +151,10 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'a limit of 0', input: { limits: { pendingPerBusiness: 0, runningPerBusiness: 2, triggersPerMinutePerUser: 30 } } },
     { why: 'a limit missing', input: { limits: { pendingPerBusiness: 10, runningPerBusiness: 2 } } },
     { why: 'a limit above the most', input: { limits: { pendingPerBusiness: 10, runningPerBusiness: 2, triggersPerMinutePerUser: 100_001 } } },
+  ],
+  'backups.restore': [
+    { why: 'a path instead of a name', input: { backup: '../automation.db', confirmation: 'restore ../automation.db' } },
+    { why: 'the wrong confirmation', input: { backup: 'automation-2026-03-01T02-00-00-000Z.db', confirmation: 'restore' } },
   ],
   'jobs.list': [
     { why: 'limit 0', input: { limit: 0 } },

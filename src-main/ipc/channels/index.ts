@@ -8,6 +8,7 @@ import { exportChannels } from './exports';
 import { jobChannels } from './jobs';
 import { limitChannels } from './limits';
 import { orphanChannels } from './orphans';
+import { restoreChannels } from './restore';
 import { scheduleChannels } from './schedules';
 
 export { type ChannelDeps, type ContractHandlers, type DatabaseChannel, type DatabaseHandlers } from './common';
@@ -24,5 +25,6 @@ export function createDatabaseHandlers(deps: ChannelDeps): DatabaseHandlers {
     ...metricsChannels(deps),
     ...exportChannels(deps),
     ...limitChannels(deps),
+    ...restoreChannels(deps),
   };
 }
