@@ -2,7 +2,7 @@
 // operation it was made for commits, and what the next open does with one a crash left pending.
 //
 // Beside the database: `automation.db.<label>.<stamp>.backup` (before migrating: `schema-N`; before a destructive
-// change: `before-delete-orphans`, `before-assign-suggested`, `before-delete-business-<id>`; an adopted file:
+// change: `before-delete-orphans`, `before-assign-suggested`, `before-delete-business-<id>`, `before-restore`; an adopted file:
 // `legacy-<revision>`). In `backups/`: `automation-<stamp>.db` (the maintenance.backup job). While it is being made and
 // until its operation commits, a backup is `<name>.pending-<pid>`: a crash in between leaves that name, never a file
 // that looks like a good backup of something that did not happen.
@@ -161,7 +161,8 @@ export function settleLeftoverBackups(sqlite: Database.Database, databasePath: s
       keepBackup({ path: finalPath, pendingPath: backup.path });
       leftovers.kept.push(finalPath);
     } else {
-      fs.rmSync(backup.path, { force: true });
+      // With the rollback journal of an online backup killed half-way, which SQLite would otherwise leave beside it.
+      for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(`${backup.path}${suffix}`, { force: true });
       leftovers.removed.push({ path: backup.path, bytes: backup.bytes });
     }
   }
