@@ -84,42 +84,48 @@ export function createCoreRestore<S extends { startup: ServedStartup }>(core: Re
   let restoring = false;
   return async (backupName: string, actor: Actor): Promise<RestoreView> => {
     if (restoring) throw new AppError('CONFLICT', 'A restore is already under way: wait for it to finish.');
-    const serving = await core.current();
-    if (serving.startup.state !== 'ready') throw new AppError('CONFLICT', 'The database is not open, so no backup can be restored over it.');
-    const { db } = serving.startup;
-    const file = findBackup(db.path, backupName);
     restoring = true;
-    let settle!: (next: Promise<S>) => void;
-    core.replace(new Promise<S>((resolve) => (settle = resolve)));
-    let outcome: { result: RestoreResult; sessionsEnded: number } | { error: unknown };
     try {
-      const result = await restoreFromBackup(db, file, {
-        actor: userAuditActor(actor),
-        migrations: loadMigrations(core.migrationsFolder ?? defaultMigrationsFolder()),
-        nativeBinding: core.nativeBinding,
-        quiesce: async () => {
-          await core.quiesce(serving);
-          await core.calls.drained(1);
-        },
-        closeConnections: () => core.closeConnections(serving),
-      });
-      // Before any call is served by the restored file: a call admitted before the restore finds its session ended.
-      outcome = { result, sessionsEnded: endEverySession(core) };
-    } catch (error) {
-      outcome = { error };
+      return await restoreServing(core, await core.current(), backupName, actor);
+    } finally {
+      restoring = false;
     }
-    // Whatever happened, the file is served again: the restored one, or the old one when the restore was refused.
-    await core.closeConnections(serving);
-    const next = core.serveAgain();
-    settle(next);
-    const reopened = await next;
-    restoring = false;
-    if ('error' in outcome) throw outcome.error;
-    const { previousBackupPath, restored } = outcome.result;
-    log.warn(`[restore] ${restored.path} restored by ${actor.email}; the previous file's backup: ${previousBackupPath}`);
-    const migrated = reopened.startup.state === 'ready' ? reopened.startup.report.migrated : null;
-    return { restored, previousBackupPath, migrated: migrated && { from: migrated.from, to: migrated.to }, sessionsEnded: outcome.sessionsEnded };
   };
+}
+
+async function restoreServing<S extends { startup: ServedStartup }>(core: RestorableCore<S>, serving: S, backupName: string, actor: Actor): Promise<RestoreView> {
+  if (serving.startup.state !== 'ready') throw new AppError('CONFLICT', 'The database is not open, so no backup can be restored over it.');
+  const { db } = serving.startup;
+  const file = findBackup(db.path, backupName);
+  let settle!: (next: Promise<S>) => void;
+  core.replace(new Promise<S>((resolve) => (settle = resolve)));
+  let outcome: { result: RestoreResult; sessionsEnded: number } | { error: unknown };
+  try {
+    const result = await restoreFromBackup(db, file, {
+      actor: userAuditActor(actor),
+      migrations: loadMigrations(core.migrationsFolder ?? defaultMigrationsFolder()),
+      nativeBinding: core.nativeBinding,
+      quiesce: async () => {
+        await core.quiesce(serving);
+        await core.calls.drained(1);
+      },
+      closeConnections: () => core.closeConnections(serving),
+    });
+    // Before any call is served by the restored file: a call admitted before the restore finds its session ended.
+    outcome = { result, sessionsEnded: endEverySession(core) };
+  } catch (error) {
+    outcome = { error };
+  }
+  // Whatever happened, the file is served again: the restored one, or the old one when the restore was refused.
+  await core.closeConnections(serving);
+  const next = core.serveAgain();
+  settle(next);
+  const reopened = await next;
+  if ('error' in outcome) throw outcome.error;
+  const { previousBackupPath, restored } = outcome.result;
+  log.warn(`[restore] ${restored.path} restored by ${actor.email}; the previous file's backup: ${previousBackupPath}`);
+  const migrated = reopened.startup.state === 'ready' ? reopened.startup.report.migrated : null;
+  return { restored, previousBackupPath, migrated: migrated && { from: migrated.from, to: migrated.to }, sessionsEnded: outcome.sessionsEnded };
 }
 
 /** Every window and tab learns its account changed, then is signed out: the restored file has its own users. */
