@@ -1,6 +1,7 @@
 // Restoring a backup from the CLI (`restore <backup>`), on real files: the preview's figures, the typed confirmation,
 // an older backup migrated up, a newer or corrupted one refused with nothing changed, the file refused while another
 // connection has it open, and a restore's half-way copy removed at the next open.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -226,7 +227,7 @@ describe('cli restore', () => {
   it('removes the copy a restore killed before its rename left, at the next open', async () => {
     const live = tempDbPath();
     await databaseWith(live, LIVE);
-    const gone = 2 ** 31 - 2; // no process has this id
+    const gone = spawnSync('true').pid!; // a process that has ended
     const copy = restoringPathFor(live, gone);
     fs.copyFileSync(live, copy);
     fs.writeFileSync(`${copy}-journal`, '');
