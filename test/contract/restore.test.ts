@@ -9,6 +9,8 @@ import { BACKUP_RESTORED } from '../../src-main/backups/restore';
 import { backupDatabase } from '../../src-main/db/backup';
 import { backupPathFor } from '../../src-main/db/backup-files';
 import { openDatabaseFile } from '../../src-main/db/connection';
+import { openAppDatabase } from '../../src-main/startup';
+import { migrationsFolder } from '../helpers/migrations';
 import { type Harness, signedInClient, startHarness, TRANSPORTS } from '../helpers/contract-harness';
 import { insertBusiness, insertUser, logicalDump } from '../helpers/contract-data';
 import { readAuditEvents, seedRuns } from '../helpers/seed';
@@ -73,6 +75,44 @@ describe.each(TRANSPORTS)('restoring a backup over %s', (transport) => {
     const unknown = await admin.call('backups.restore', { backup: 'automation.db.nothing.backup', confirmation: 'restore automation.db.nothing.backup' });
     expect(unknown.ok ? null : unknown.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('There is no backup named') });
     expect(logicalDump(harness.db)).toBe(before);
+  });
+
+  it('restores a backup of an older schema, migrated up as the app opens it again', async () => {
+    const { harness, file, root } = await world(transport);
+    const older = path.join(path.dirname(file), 'older', 'automation.db');
+    const { db } = await openAppDatabase(older, { migrationsFolder: migrationsFolder({ keep: 12 }) });
+    const keeper = insertUser(db, { role: 'system_admin', businessId: null });
+    insertBusiness(db, 'From schema 12');
+    db.close();
+    const name = path.basename(backupPathFor(file, 'before-delete-orphans', new Date(Date.UTC(2026, 0, 1))));
+    fs.copyFileSync(older, path.join(path.dirname(file), name));
+    const admin = await signedInClient(harness, root.email);
+    const preview = await admin.value('backups.restorePreview', { backup: name });
+    expect(preview.backup.schemaVersion).toBe(12);
+    const restored = await admin.value('backups.restore', { backup: name, confirmation: `restore ${name}` });
+    expect(restored).toMatchObject({ restored: { name, schemaVersion: 12 }, migrated: { from: 12, to: preview.appSchemaVersion } });
+    const again = await signedInClient(harness, keeper.email);
+    expect((await again.value('businesses.list', {})).map((business) => business.name)).toEqual(['From schema 12']);
+  });
+
+  it('refuses a corrupted backup in the running app: the old file is served again, sessions kept, nothing changed', async () => {
+    const { harness, file, name, root } = await world(transport);
+    const admin = await signedInClient(harness, root.email);
+    const backup = path.join(path.dirname(file), name);
+    const bytes = fs.readFileSync(backup);
+    bytes.fill(0x5a, bytes.readUInt16BE(16) * 2);
+    fs.writeFileSync(backup, bytes);
+    const before = logicalDump(harness.db);
+    const refused = await admin.call('backups.restore', { backup: name, confirmation: `restore ${name}` });
+    expect(refused.ok ? null : refused.error).toMatchObject({ code: 'VALIDATION', fields: [{ path: 'backup' }] });
+    expect(refused.ok ? '' : refused.error.message).toContain(`The backup ${name} cannot be restored`);
+    expect((await admin.value('businesses.list', {})).map((business) => business.name)).toEqual(['Acme', 'Added later']);
+    const check = openDatabaseFile(file, { mustExist: true });
+    try {
+      expect(logicalDump(check)).toBe(before);
+    } finally {
+      check.close();
+    }
   });
 
   it('restores without a restart: every session ends, calls made meanwhile are answered by the restored file', async () => {
