@@ -14,7 +14,7 @@ import { CLI_ENTRY, MIGRATIONS_FOLDER, runChild, type KillPlan } from './child';
 import { fileChecks, rollupChecks, sameRows, withFile } from './checks';
 import { phaseTally, unkilledProblems, type TrialContext, type TrialKind, type TrialOutcome } from './trial';
 
-interface RestoreFixture {
+export interface RestoreFixture {
   /** The live file and its -wal, holding one commit the file itself does not have yet. */
   live: string;
   /** The live file as any open sees it (its WAL replayed): what "the old file, whole" means. */
@@ -60,7 +60,7 @@ function auditEvents(sqlite: Database.Database, action: string): { details: stri
 }
 
 /** Old (the live file's rows, its WAL's commit included, no restore event), restored (the backup's rows, one event), or a mix. */
-function judgeFile(sqlite: Database.Database, fixture: RestoreFixture, outcome: TrialOutcome, acknowledged: boolean): void {
+export function judgeFile(sqlite: Database.Database, fixture: RestoreFixture, outcome: TrialOutcome, acknowledged: boolean): void {
   const same = (reference: string) =>
     TABLES.flatMap((table) => sameRows(table, sqlite, reference, table, { columns: '*', where: '1' }));
   const restoreEvents = auditEvents(sqlite, 'backup.restored');
