@@ -7,7 +7,7 @@ import { AppError } from '../src-shared/errors';
 import type { ChannelOutput } from '../src-shared/contract';
 import type { Actor } from './access/policy';
 import { userAuditActor } from './audit/record';
-import { findBackup } from './backups/restore-preview';
+import { backupToRestore } from './backups/restore-preview';
 import { restoreFromBackup, type RestoreResult } from './backups/restore';
 import type { AppDatabase } from './db/connection';
 import type { StartupReport } from './startup';
@@ -96,7 +96,7 @@ export function createCoreRestore<S extends { startup: ServedStartup }>(core: Re
 async function restoreServing<S extends { startup: ServedStartup }>(core: RestorableCore<S>, serving: S, backupName: string, actor: Actor): Promise<RestoreView> {
   if (serving.startup.state !== 'ready') throw new AppError('CONFLICT', 'The database is not open, so no backup can be restored over it.');
   const { db } = serving.startup;
-  const file = findBackup(db.path, backupName);
+  const file = backupToRestore(db.path, backupName);
   let settle!: (next: Promise<S>) => void;
   core.replace(new Promise<S>((resolve) => (settle = resolve)));
   let outcome: { result: RestoreResult; sessionsEnded: number } | { error: unknown };

@@ -2,7 +2,8 @@
 // Nothing is served from a database until this has returned.
 import fs from 'node:fs';
 import type { ProgressListener } from '../src-shared/progress';
-import { backUpBefore } from './db/backup';
+import { backUpBefore, recordKeptBackup } from './db/backup';
+import { pruneAfterBackup } from './backups/prune';
 import { backupPathFor, settleLeftoverBackups, type LeftoverBackups } from './db/backup-files';
 import { DatabaseOpenError, enableWal, openDatabaseFile, type AppDatabase } from './db/connection';
 import { deferredWork, finishDeferredWork, type DeferredWork } from './adoption/after-open';
@@ -113,6 +114,8 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
   removeLeftoverRestores(db.path);
   // Backups a crash left pending: kept when their operation committed, removed when it never did.
   report.leftoverBackups = state.version > 0 ? settleLeftoverBackups(sqlite, db.path, state.version) : NO_LEFTOVERS;
+  // A backup that took its name here never got its record: it gets it now.
+  for (const kept of report.leftoverBackups.kept) await recordKeptBackup(db.path, kept);
   if (state.kind === 'pending') report.migrated = await migrateWithBackup(db, state, options);
 
   // An adoption checked every reference inside its own transaction (assertNoForeignKeyViolations) just before it
@@ -127,6 +130,9 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
     );
   }
   report.schemaVersion = migrations.length;
+  // A new backup (before the migration, or the adopted server-edition file): the retention policy prunes the store.
+  const madeNow = report.migrated?.backupPath ?? report.adoption?.backupPath ?? null;
+  if (madeNow) pruneAfterBackup(db, madeNow);
   if (options.deferredWork !== 'leave') finishDeferredWork(db, options.onProgress);
   report.deferred = deferredWork(db);
   sqlite.pragma('analysis_limit = 1000');
@@ -155,7 +161,7 @@ async function migrateWithBackup(
     sqlite,
     backupPathFor(db.path, `schema-${state.version}`, now()),
     () => migrate(sqlite, state, options),
-    (p) => options.onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }),
+    { onProgress: (p) => options.onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }) },
   );
   if (failure) throw migrationFailed(db, state, failure, backup.path);
   return { from: state.version, to: state.target, backupPath: backup.path };

@@ -28,7 +28,7 @@ export const ACCESS_MATRIX = {
   'database.read': { member: null, business_admin: null, system_admin: 'any' },
   /** The per-business limits (pending runs, runs at once, triggers per minute per user): read and change them. */
   'limits.manage': { member: null, business_admin: null, system_admin: 'any' },
-  /** The database's backups: list, verify, prune, restore (system administrators only). */
+  /** The database's backups: list, check, restore, prune, and the retention policy. */
   'backups.manage': { member: null, business_admin: null, system_admin: 'any' },
   /** The business switcher: all businesses, one business, system-wide, orphans. */
   'scope.switch': { member: null, business_admin: null, system_admin: 'any' },

@@ -57,6 +57,11 @@ export const CHANNELS = [
   'exports.download',
   'limits.get',
   'limits.set',
+  'backups.list',
+  'backups.verify',
+  'backups.prune',
+  'backups.policy',
+  'backups.setPolicy',
   'backups.restorePreview',
   'backups.restore',
 ] as const;

@@ -41,6 +41,15 @@ import {
 } from './schemas/schedules';
 import { downloadExportInput, exportDownloadSchema, exportedFileSchema } from './schemas/exports';
 import { runLimitsViewSchema, setRunLimitsInput } from './schemas/limits';
+import {
+  backupListSchema,
+  backupPolicyViewSchema,
+  backupVerificationSchema,
+  pruneBackupsInput,
+  pruneOutcomeSchema,
+  setBackupPolicyInput,
+  verifyBackupInput,
+} from './schemas/backups';
 import { restoreInput, restorePreviewInput, restorePreviewSchema, restoreResultSchema } from './schemas/restore';
 import { usageInput, usageReportSchema } from './schemas/usage';
 import {
@@ -260,6 +269,16 @@ export const contract = {
   'limits.get': { access: { who: 'limits.manage', tenant: 'none' }, input: emptyInput, output: runLimitsViewSchema },
   /** Sets every limit at once; audited as limits.set with the values before and after. */
   'limits.set': { access: { who: 'limits.manage', tenant: 'none' }, input: setRunLimitsInput, output: runLimitsViewSchema },
+  /** Every backup of the database, newest first, with its record, their total size and the retention policy: system administrators only. */
+  'backups.list': { access: { who: 'backups.manage', tenant: 'none' }, input: emptyInput, output: backupListSchema },
+  /** Checks one backup (integrity, schema version, checksum); the outcome is kept in its record. */
+  'backups.verify': { access: { who: 'backups.manage', tenant: 'none' }, input: verifyBackupInput, output: backupVerificationSchema },
+  /** What the retention policy would remove (`preview`), or removes the previewed backups (`prune`); audited as backup.pruned. */
+  'backups.prune': { access: { who: 'backups.manage', tenant: 'none' }, input: pruneBackupsInput, output: pruneOutcomeSchema },
+  /** The retention policy in force and its defaults. */
+  'backups.policy': { access: { who: 'backups.manage', tenant: 'none' }, input: emptyInput, output: backupPolicyViewSchema },
+  /** Sets the retention policy; audited as backup.policy_set with the policy before and after. */
+  'backups.setPolicy': { access: { who: 'backups.manage', tenant: 'none' }, input: setBackupPolicyInput, output: backupPolicyViewSchema },
 
   /** What restoring a backup would do: the backup against the live file (src-shared/schemas/restore.ts). System administrators only. */
   'backups.restorePreview': { access: { who: 'backups.manage', tenant: 'none' }, input: restorePreviewInput, output: restorePreviewSchema },

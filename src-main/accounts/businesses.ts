@@ -6,6 +6,7 @@ import { AppError, invalidField } from '../../src-shared/errors';
 import type { BusinessView } from '../../src-shared/schemas/accounts';
 import { ownBusiness, requireReach, type Actor } from '../access/policy';
 import { backUpBefore } from '../db/backup';
+import { pruneAfterBackup } from '../backups/prune';
 import { backupPathFor } from '../db/backup-files';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
@@ -189,6 +190,7 @@ export async function deleteBusiness(
       return preview;
     }),
   );
+  pruneAfterBackup(db, backup.path);
   return { deleted, backupPath: backup.path };
 }
 

@@ -30,6 +30,7 @@
 // (no copy), a failure or a crash at any point leaves the server-edition file as it was, and the adopted file holds
 // no free pages of the old tables. Worker threads check the runs and verify the copy meanwhile (see buildAdoptedFile).
 import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import type { AdoptionReportView } from '../../src-shared/contract';
@@ -37,8 +38,9 @@ import type { ProgressListener } from '../../src-shared/progress';
 import { recordAuditEvent } from '../audit/record';
 import { replaceKeepingBackup } from './replace';
 import { COUNT_ORPHANS_WITH_SUGGESTION } from '../orphans/suggestions';
-import { syncFile } from '../db/backup';
+import { recordKeptBackup, syncFile } from '../db/backup';
 import { backupPathFor } from '../db/backup-files';
+import { ensureRoomForBackup, type FreeSpace } from '../db/backup-space';
 import { openDatabaseFile, type AppDatabase } from '../db/connection';
 import { deferIndexes } from './after-open';
 import { META_LEGACY_ADOPTION, writeMeta } from '../db/meta';
@@ -115,6 +117,8 @@ export interface AdoptionOptions {
   now?: () => Date;
   /** The better-sqlite3 addon the connections use (openDatabaseFile's option), for the new file and the worker. */
   nativeBinding?: string;
+  /** How the free space for the backup is measured (tests). */
+  freeSpace?: FreeSpace;
 }
 
 /** Where the adopted file is built, next to the database file; a file left there by a crash is removed. */
@@ -142,6 +146,8 @@ export async function adoptLegacyDatabase(db: AppDatabase, migrations: Migration
   fs.rmSync(building, { force: true });
   const label = `legacy-${(plan.revision ?? plan.shape.replace('_', '-')).replace(/[^A-Za-z0-9_-]+/g, '-')}`;
   const backupPath = backupPathFor(db.path, label, adoptedAt);
+  // The adopted file is built beside the old one, which is kept as the backup: room for a copy of it, or nothing starts.
+  ensureRoomForBackup(db.path, path.dirname(backupPath), options.freeSpace);
   // No other connection may change the server-edition file while it is copied: its changes would be left behind.
   sqlite.exec('BEGIN IMMEDIATE');
   let report: AdoptionReport;
@@ -155,6 +161,7 @@ export async function adoptLegacyDatabase(db: AppDatabase, migrations: Migration
   sqlite.exec('ROLLBACK');
   progress?.({ phase: 'Backing up', done: 0, total: 1 });
   replaceKeepingBackup(db, building, backupPath);
+  await recordKeptBackup(db.path, backupPath);
   progress?.({ phase: 'Backing up', done: 1, total: 1 });
   return report;
 }

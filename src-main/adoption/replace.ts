@@ -5,7 +5,7 @@ import path from 'node:path';
 import { refuseExisting, syncFile } from '../db/backup';
 import { syncDirectory } from '../db/backup-files';
 import type { AppDatabase } from '../db/connection';
-import { makePrivate } from '../db/private-files';
+import { makePrivate, privateFolder } from '../db/private-files';
 
 /**
  * Puts the built file in place of the server-edition file, which stays as the backup: a second name for the old file
@@ -21,6 +21,7 @@ export function replaceKeepingBackup(db: AppDatabase, built: string, backupPath:
       throw new Error(`Another program has ${db.path} open (its -wal file is there); close it and start again. Nothing was changed.`);
     }
     refuseExisting(backupPath);
+    privateFolder(path.dirname(backupPath));
     try {
       fs.linkSync(db.path, backupPath);
     } catch {
@@ -39,4 +40,5 @@ export function replaceKeepingBackup(db: AppDatabase, built: string, backupPath:
     throw error;
   }
   syncDirectory(path.dirname(db.path));
+  syncDirectory(path.dirname(backupPath));
 }

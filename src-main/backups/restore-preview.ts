@@ -6,10 +6,10 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError, invalidField } from '../../src-shared/errors';
 import { restoreConfirmation } from '../../src-shared/schemas/restore';
-import { listBackups } from '../db/backup-files';
 import { DatabaseOpenError, openDatabaseFile, type AppDatabase } from '../db/connection';
 import { MIGRATIONS_TABLE, planMigrations, tableExists, type Migration } from '../db/migrations';
 import { ORPHANS_OWNER, ownerRunsCondition } from '../tenancy/owner-sql';
+import { listBackups, verifyBackup } from './store';
 
 export interface DatabaseCounts {
   runs: number;
@@ -31,11 +31,11 @@ export interface RestorePreview {
  * The backup a restore names: a backup of this database by its file name (as listed), or, from the CLI, a path to a
  * file. VALIDATION (the field `backup`) when there is none by that name.
  */
-export function findBackup(databasePath: string, named: string, options: { allowPath?: boolean } = {}): string {
-  const listed = listBackups(databasePath).find((backup) => backup.pending === null && path.basename(backup.path) === named);
-  if (listed) return listed.path;
+export function backupToRestore(databasePath: string, named: string, options: { allowPath?: boolean } = {}): string {
+  const listed = listBackups(databasePath).find((backup) => backup.name === named);
+  if (listed) return listed.file;
   if (options.allowPath && fs.existsSync(named) && fs.statSync(named).isFile()) return path.resolve(named);
-  throw invalidField('backup', `There is no backup named ${named} beside this database.`);
+  throw invalidField('backup', `There is no backup named ${named} among this database's backups.`);
 }
 
 /** Counts straight from the tables every schema version has, so a backup of an older schema is counted alike. */
@@ -56,37 +56,32 @@ export interface CheckedBackup {
 }
 
 /**
- * Opens the backup (read and let go: no -wal or -shm is left beside it) and refuses it, as VALIDATION on the field
- * `backup`, when it is not a SQLite file, fails SQLite's integrity check, is not a database of this app, or was
- * written by a newer version of it.
+ * The backup checked by the store (`verifyBackup`: integrity, a schema version this app knows, the checksum its record
+ * holds), then read for what it holds; refused, as VALIDATION on the field `backup`, when it fails the check or is a
+ * server-edition file (which `migrate` converts; a restore does not).
  */
 export function checkBackup(file: string, migrations: Migration[], nativeBinding?: string): CheckedBackup {
-  const refuse = (why: string) => invalidField('backup', `The backup ${path.basename(file)} cannot be restored: ${why}. Nothing was changed.`);
+  const refuse = (why: string) => invalidField('backup', `The backup ${path.basename(file)} cannot be restored. ${why} Nothing was changed.`);
+  const verified = verifyBackup(file);
+  if (!verified.ok) throw refuse(verified.problems.join(' '));
   let db: AppDatabase;
   try {
     db = openDatabaseFile(file, { mustExist: true, nativeBinding });
   } catch (error) {
-    if (error instanceof DatabaseOpenError) throw refuse('it is not a database file this app can open');
+    if (error instanceof DatabaseOpenError) throw refuse('It cannot be opened as a database.');
     throw error;
   }
   try {
-    const problems = integrityProblems(db.sqlite);
-    if (problems) throw refuse(`SQLite's integrity check failed (${problems})`);
-    if (!tableExists(db.sqlite, MIGRATIONS_TABLE)) throw refuse('it is not a database of Automation Console');
+    if (!tableExists(db.sqlite, MIGRATIONS_TABLE)) throw refuse('It is a server-edition file: convert it with migrate instead.');
     const state = planMigrations(db.sqlite, migrations);
-    if (state.kind === 'unknown') throw refuse(`${state.reason}; update the app to restore it`);
+    if (state.kind === 'unknown') throw refuse(`This app cannot restore it: ${state.reason}.`);
     return { schemaVersion: state.version, counts: databaseCounts(db.sqlite) };
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw refuse(`reading it failed (${(error as Error).message})`);
+    throw refuse(`Reading it failed: ${(error as Error).message}.`);
   } finally {
     db.close();
   }
-}
-
-function integrityProblems(sqlite: Database.Database): string | null {
-  const lines = (sqlite.pragma('integrity_check(3)') as { integrity_check: string }[]).map((row) => row.integrity_check);
-  return lines.length === 1 && lines[0] === 'ok' ? null : lines.join('; ');
 }
 
 /** The preview of restoring `backupFile` over the open database `db`; refuses a backup that cannot be restored. */

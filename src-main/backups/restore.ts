@@ -61,7 +61,7 @@ export async function restoreFromBackup(db: AppDatabase, backupFile: string, opt
       db.sqlite,
       backupPathFor(db.path, 'before-restore', now()),
       (previous) => swapIn(db.path, backupFile, checked, { ...options, closeConnections, previousBackupPath: previous.path, at: now() }),
-      (p) => onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }),
+      { onProgress: (p) => onProgress?.({ phase, done: p.copiedPages, total: p.totalPages }) },
     );
     return { restored: { name: path.basename(backupFile), path: backupFile, schemaVersion: checked.schemaVersion }, previousBackupPath: backup.path };
   } finally {

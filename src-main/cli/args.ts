@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { OrphanSelection } from '../orphans/orphans';
 import { ExitCode, UsageError } from './exit-codes';
 
-export const COMMANDS = ['info', 'migrate', 'check', 'delete-orphans', 'assign-orphans', 'restore', 'verify', 'help'] as const;
+export const COMMANDS = ['info', 'migrate', 'check', 'delete-orphans', 'assign-orphans', 'backups', 'restore', 'verify', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -17,6 +17,8 @@ const OPTIONS = {
   limit: { type: 'string' },
   suggest: { type: 'boolean' },
   suggested: { type: 'boolean' },
+  verify: { type: 'boolean' },
+  prune: { type: 'boolean' },
 } as const;
 type OptionName = keyof typeof OPTIONS;
 
@@ -27,6 +29,7 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   check: ['db', 'json', 'limit', 'suggest'],
   'delete-orphans': ['db', 'json', 'yes', 'all', 'ids'],
   'assign-orphans': ['db', 'json', 'yes', 'all', 'ids', 'business', 'suggested'],
+  backups: ['db', 'json', 'yes', 'verify', 'prune'],
   restore: ['db', 'json', 'yes'],
   verify: ['json'],
   help: ['json'],
@@ -46,6 +49,8 @@ export interface CliArgs {
   suggest: boolean;
   /** assign-orphans --suggested: every suggested group, each to its own business. */
   suggested: boolean;
+  /** backups --verify [name], --prune. */
+  backups?: { verify: boolean; name?: string; prune: boolean };
   /** restore <backup>: a backup's name as listed, or a path to one. */
   backup?: string;
 }
@@ -57,9 +62,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (commandWord === undefined && help) return helpArgs(parsed.values.json === true);
   if (commandWord === undefined) throw new UsageError('No command given.');
   if (!isCommand(commandWord)) throw new UsageError(`Unknown command "${commandWord}".`);
-  // Only restore takes an argument: the backup.
-  const [backup, ...rest] = commandWord === 'restore' ? extra : [undefined, ...extra];
-  if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}" after ${commandWord}${backup ? ` ${backup}` : ''}.`);
+  const named = commandWord === 'backups' && parsed.values.verify === true && extra.length === 1 ? extra.shift() : undefined;
+  // restore takes one argument: the backup.
+  const backup = commandWord === 'restore' ? extra.shift() : undefined;
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" after ${commandWord}${backup ? ` ${backup}` : ''}.`);
   if (help) return helpArgs(parsed.values.json === true);
   refuseForeignFlags(commandWord, parsed.usedFlags);
 
@@ -69,6 +75,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.suggested && (values.all || values.ids !== undefined || values.business !== undefined)) {
     throw new UsageError('Use --suggested alone: it gives each suggested group to its own business. --all, --ids and --business choose orphans for one business.');
   }
+  if (values.verify && values.prune) throw new UsageError('Use either --verify or --prune, not both.');
   return {
     command: commandWord,
     db: values.db,
@@ -79,6 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     selection: values.all ? { kind: 'all' } : values.ids !== undefined ? { kind: 'ids', ids: parseIds(values.ids) } : undefined,
     suggest: values.suggest === true,
     suggested: values.suggested === true,
+    backups: commandWord === 'backups' ? { verify: values.verify === true, name: named, prune: values.prune === true } : undefined,
     backup,
   };
 }
@@ -147,7 +155,12 @@ Commands:
                     Same preview and confirmation ("assign N orphans to <business>"; --yes elsewhere).
                     Or --suggested: every suggested group (see check --suggest) to its own business, after
                     the same preview and confirmation ("assign N orphans as suggested"); a backup is made first.
-  restore <backup>  Put a backup in the database's place: a backup's name (as info lists it) or a path to one.
+  backups           The database's backups (in backups/ beside it), newest first: what made each, when, its
+                    schema version, size, counts and checksum, the total size and the retention policy.
+                    --verify checks every backup (or --verify NAME one): integrity, schema version, checksum.
+                    --prune removes what the retention policy no longer keeps; previews by default, and on
+                    a terminal asks you to type "prune N backups"; elsewhere pass --yes.
+  restore <backup>  Put a backup in the database's place: a backup's name (as backups lists it) or a path to one.
                     Shows what it holds against the current file first; on a terminal it then asks you to
                     type "restore <backup name>"; elsewhere pass --yes. Refused while the app has the file
                     open, for a backup that fails SQLite's integrity check, and for one a newer app wrote.
@@ -161,18 +174,20 @@ Flags:
                     user-data folder. Commands other than migrate never create or convert a file.
   --json            Machine-readable JSON on stdout ({"ok":true,"value":…} or {"ok":false,"error":…});
                     no progress output, and no questions: changes need --yes.
-  --yes, -y         Confirm without being asked (migrate, delete-orphans, assign-orphans, restore).
+  --yes, -y         Confirm without being asked (migrate, delete-orphans, assign-orphans, backups --prune, restore).
   --all             Select every orphan.
   --ids 1,2,3       Select these orphan run ids (each must be an orphan).
   --business REF    A business id, its server-edition id, or its name.
   --limit N         How many of the newest orphans check lists (default 20).
   --suggest         check: list the suggested assignments.
   --suggested       assign-orphans: assign every suggested group (not with --all, --ids or --business).
+  --verify [NAME]   backups: check every backup, or the one named.
+  --prune           backups: remove the backups the retention policy no longer keeps.
 
 Exit codes:
   ${ExitCode.ok}  ok
-  ${ExitCode.failure}  failure: verify found a problem, or the operation was refused (e.g. an id is not an orphan,
-     a backup fails its check or is newer than the app)
+  ${ExitCode.failure}  failure: verify or backups --verify found a problem, or the operation was refused (e.g. an id is not an
+     orphan, a backup to restore fails its check or is newer than the app)
   ${ExitCode.usage}  usage error: unknown command or flag, bad value
   ${ExitCode.confirmation}  confirmation needed or declined: nothing was changed
   ${ExitCode.database}  the database cannot be opened or migrated (a backup path is printed when one was made)

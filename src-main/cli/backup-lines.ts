@@ -1,8 +1,7 @@
 // How the CLI and the app's log tell an operator about backups: what an open did with those a crash left pending, and
 // the backups `info` lists (db/backup-files.ts knows them by name).
-import { plural } from '../../src-shared/text';
 import type { BackupFileEntry, LeftoverBackups } from '../db/backup-files';
-import { formatBytes } from './io';
+import { formatBytes, plural } from '../../src-shared/text';
 
 /** One line per backup an earlier process left pending, saying what became of it and why. */
 export function leftoverBackupLines(leftovers: LeftoverBackups): string[] {

@@ -5,6 +5,7 @@ import { StartupError } from '../startup';
 import { AppError } from '../../src-shared/errors';
 import { parseCliArgs, USAGE, type CliArgs, type CommandName } from './args';
 import { assignOrphansCommand } from './commands/assign-orphans';
+import { backupsCommand } from './commands/backups';
 import { check } from './commands/check';
 import { deleteOrphansCommand } from './commands/delete-orphans';
 import { info } from './commands/info';
@@ -22,6 +23,7 @@ const COMMAND_HANDLERS: Record<Exclude<CommandName, 'help'>, Command> = {
   check,
   'delete-orphans': deleteOrphansCommand,
   'assign-orphans': assignOrphansCommand,
+  backups: backupsCommand,
   restore: restoreCommand,
   verify,
 };

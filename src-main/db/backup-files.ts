@@ -1,28 +1,70 @@
 // The one place that knows backup files by name: where each kind is written, the pending name a backup has until the
 // operation it was made for commits, and what the next open does with one a crash left pending.
 //
-// Beside the database: `automation.db.<label>.<stamp>.backup` (before migrating: `schema-N`; before a destructive
-// change: `before-delete-orphans`, `before-assign-suggested`, `before-delete-business-<id>`, `before-restore`; an adopted file:
-// `legacy-<revision>`). In `backups/`: `automation-<stamp>.db` (the maintenance.backup job). While it is being made and
-// until its operation commits, a backup is `<name>.pending-<pid>`: a crash in between leaves that name, never a file
+// Every backup the app makes is `backups/<label>-<stamp>.db` beside the database (`-2`, `-3`… within one millisecond),
+// with its record `<name>.json` beside it (db/backup-record.ts). The label says what made it: `schema-N` (before
+// migrating from schema N), `before-delete-orphans`, `before-assign-suggested`, `before-delete-business-<id>`,
+// `before-restore` (a restore's backup of the current file), `legacy-<revision>` (an adopted server-edition file),
+// `job` (the maintenance.backup job). While it is being made and until its operation commits, a backup is `<name>.pending-<pid>`: a crash in between leaves that name, never a file
 // that looks like a good backup of something that did not happen.
+//
+// Earlier versions wrote `automation.db.<label>.<stamp>.backup` beside the database and `backups/automation-<stamp>.db`
+// for the job: those are still listed (and settled, pruned), never moved.
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { backupsFolderFor } from './paths';
 
-/** `automation.db` + label `schema-2` → `automation.db.schema-2.2026-11-26T15-05-00-123Z.backup`, next to it. */
-export function backupPathFor(file: string, label: string, now: Date = new Date()): string {
-  return path.join(path.dirname(file), `${path.basename(file)}.${label}.${fileStamp(now)}.backup`);
-}
-
-/** The maintenance.backup job's file: `automation-2026-03-01T02-00-00-000Z.db` (`-2`, `-3`… for the same millisecond). */
-export function jobBackupPath(folder: string, now: Date, n: number): string {
-  return path.join(folder, `automation-${fileStamp(now)}${n === 1 ? '' : `-${n}`}.db`);
+/** `automation.db` + label `schema-2` → `backups/schema-2-2026-11-26T15-05-00-123Z.db` beside it; free of any taken name. */
+export function backupPathFor(databasePath: string, label: string, now: Date = new Date()): string {
+  const folder = backupsFolderFor(databasePath);
+  const stamp = fileStamp(now);
+  for (let n = 1; ; n++) {
+    const candidate = path.join(folder, `${label}-${stamp}${n === 1 ? '' : `-${n}`}.db`);
+    if (!fs.existsSync(candidate) && !fs.existsSync(pendingBackup(candidate).pendingPath)) return candidate;
+  }
 }
 
 function fileStamp(now: Date): string {
   return now.toISOString().replace(/[:.]/g, '-');
+}
+
+/** `2026-11-26T15-05-00-123Z` → the instant it names; null for anything else. */
+function stampInstant(stamp: string): Date | null {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d)-(\d\d)-(\d\d)-(\d{3})Z$/.exec(stamp);
+  if (!match) return null;
+  const at = new Date(`${match[1]}:${match[2]}:${match[3]}.${match[4]}Z`);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/** What a backup's name says: what made it (its label) and when. */
+export interface BackupName {
+  label: string;
+  createdAt: Date;
+  /** Written by this app's backups/ folder naming, or found in an older place. */
+  place: 'backups' | 'beside';
+}
+
+/** The label and time a backup file's name carries (pending suffix aside); null for a file that is no backup of `databasePath`. */
+export function parseBackupName(databasePath: string, file: string): BackupName | null {
+  const name = stripPending(path.basename(file)).name;
+  if (path.dirname(file) === backupsFolderFor(databasePath)) {
+    const match = /^(.+)-(\d{4}-\d\d-\d\dT[\d-]+?Z)(?:-\d+)?\.db$/.exec(name);
+    const createdAt = match ? stampInstant(match[2]!) : null;
+    if (!match || !createdAt) return null;
+    // The job's file of earlier versions: `automation-<stamp>.db`.
+    return { label: match[1] === 'automation' ? 'job' : match[1]!, createdAt, place: 'backups' };
+  }
+  const base = path.basename(databasePath);
+  if (!name.startsWith(`${base}.`) || !name.endsWith('.backup')) return null;
+  const match = /^(.+)\.(\d{4}-\d\d-\d\dT[\d-]+Z)$/.exec(name.slice(base.length + 1, -'.backup'.length));
+  const createdAt = match ? stampInstant(match[2]!) : null;
+  return match && createdAt ? { label: match[1]!, createdAt, place: 'beside' } : null;
+}
+
+/** What kind of backup a label names: `schema-18` → `schema`, `before-delete-business-3` → `before-delete-business`. */
+export function backupKindOf(label: string): string {
+  return label.replace(/^(schema|legacy|before-delete-business)-.+$/, '$1');
 }
 
 /** A backup whose operation has not committed yet: written at `pendingPath`, named `path` once kept. */
@@ -68,24 +110,22 @@ export function syncDirectory(dir: string): void {
 export interface BackupFileEntry {
   path: string;
   bytes: number;
-  /** `schema-2`, `before-delete-orphans`… beside the database; `job` in backups/. */
+  /** What made it: `schema-2`, `before-delete-orphans`, `job`… (parseBackupName). */
   label: string;
   /** Still pending: the process writing it, and whether it is alive (its operation may be under way). */
   pending: { pid: number; alive: boolean } | null;
 }
 
-/** Every backup of the database at `databasePath`, kept or pending, by name. */
-export function listBackups(databasePath: string): BackupFileEntry[] {
-  const base = path.basename(databasePath);
-  const beside = namesIn(path.dirname(databasePath)).flatMap((name) => {
-    const label = besideLabel(base, stripPending(name).name);
-    return label === null ? [] : [entry(path.join(path.dirname(databasePath), name), label)];
-  });
-  const folder = backupsFolderFor(databasePath);
-  const jobs = namesIn(folder)
-    .filter((name) => /^automation-[\dT-]+Z(-\d+)?\.db$/.test(stripPending(name).name))
-    .map((name) => entry(path.join(folder, name), 'job'));
-  return [...beside, ...jobs];
+/** Every backup file of the database at `databasePath`, kept or pending, in backups/ and in the older place beside it. */
+export function listBackupFiles(databasePath: string): BackupFileEntry[] {
+  const folders = [backupsFolderFor(databasePath), path.dirname(databasePath)];
+  return folders.flatMap((folder) =>
+    namesIn(folder).flatMap((name) => {
+      const file = path.join(folder, name);
+      const parsed = parseBackupName(databasePath, file);
+      return parsed === null ? [] : [entry(file, parsed.label)];
+    }),
+  );
 }
 
 function namesIn(folder: string): string[] {
@@ -101,11 +141,6 @@ function stripPending(name: string): { name: string; pid: number | null } {
   return match ? { name: match[1]!, pid: Number(match[2]) } : { name, pid: null };
 }
 
-function besideLabel(base: string, name: string): string | null {
-  if (!name.startsWith(`${base}.`) || !name.endsWith('.backup')) return null;
-  const match = /^(.+)\.\d{4}-\d\d-\d\dT[\d-]+Z$/.exec(name.slice(base.length + 1, -'.backup'.length));
-  return match ? match[1]! : null;
-}
 
 function entry(file: string, label: string): BackupFileEntry {
   const { pid } = stripPending(path.basename(file));
@@ -145,7 +180,7 @@ export interface LeftoverBackups {
  */
 export function settleLeftoverBackups(sqlite: Database.Database, databasePath: string, schemaVersion: number): LeftoverBackups {
   const leftovers: LeftoverBackups = { kept: [], removed: [], underWay: [] };
-  const pending = listBackups(databasePath).filter((backup) => backup.pending !== null);
+  const pending = listBackupFiles(databasePath).filter((backup) => backup.pending !== null);
   if (pending.length === 0) return leftovers;
   const recorded = backupsNamedByAuditEvents(sqlite);
   for (const backup of pending) {

@@ -1,11 +1,16 @@
 // Backups of the database file: SQLite's online backup API (consistent while others read), or, right before a
 // destructive change, a plain copy of the file taken under the change's own write lock (backUpThenWrite). A backup made
-// for an operation keeps its pending name until the operation commits (backup-files.ts).
+// for an operation keeps its pending name until the operation commits (backup-files.ts), and is recorded once it has
+// its name (backup-record.ts). Every maker first checks that the backups folder has room for it (backup-space.ts).
 import fs from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { log } from '../log';
 import { discardBackup, keepBackup, pendingBackup, type PendingBackup } from './backup-files';
+import { recordBackup } from './backup-record';
+import { ensureRoomForBackup, type FreeSpace } from './backup-space';
 import { inImmediateTransaction, openTransactionOf, type AppDatabase, type InTransaction } from './connection';
-import { createPrivateFile, makePrivate } from './private-files';
+import { createPrivateFile, makePrivate, privateFolder } from './private-files';
 
 export interface BackupProgress {
   copiedPages: number;
@@ -42,6 +47,34 @@ export async function backupDatabase(
   return { path: destination, bytes: fs.statSync(destination).size, method: 'online' };
 }
 
+/** What every backup maker may be given: its progress, and (in tests) how the free space is measured. */
+export interface BackupMakerOptions {
+  onProgress?: (progress: BackupProgress) => void;
+  freeSpace?: FreeSpace;
+}
+
+/**
+ * Before anything is written for a backup of the database at `databasePath` into `destination`'s folder: no backup
+ * there under that name, and room for it (else CONFLICT, and nothing was written); then the folder is made (0700).
+ */
+export function prepareBackup(databasePath: string, destination: string, freeSpace?: FreeSpace): void {
+  refuseExisting(destination);
+  ensureRoomForBackup(databasePath, path.dirname(destination), freeSpace);
+  privateFolder(path.dirname(destination));
+}
+
+/**
+ * Records a backup that has its name (backup-record.ts). The backup stands whatever happens here: a record that cannot
+ * be written is logged, and the backup is listed as unrecorded.
+ */
+export async function recordKeptBackup(databasePath: string, file: string): Promise<void> {
+  try {
+    await recordBackup(databasePath, file);
+  } catch (error) {
+    log.warn(`[backups] ${file} was kept but could not be recorded`, error);
+  }
+}
+
 /**
  * An online backup for the operation that follows it (migrating, deleting a business): written under its pending
  * name, kept as `destination` once `operation` returns, removed when it throws. A crash in between leaves it pending,
@@ -51,11 +84,11 @@ export async function backUpBefore<T>(
   sqlite: Database.Database,
   destination: string,
   operation: (backup: BackupFile) => T | Promise<T>,
-  onProgress?: (progress: BackupProgress) => void,
+  options: BackupMakerOptions = {},
 ): Promise<{ backup: BackupFile; result: T }> {
-  refuseExisting(destination);
+  prepareBackup(sqlite.name, destination, options.freeSpace);
   const pending = pendingBackup(destination);
-  const backup = { ...(await backupDatabase(sqlite, pending.pendingPath, onProgress)), path: destination };
+  const backup = { ...(await backupDatabase(sqlite, pending.pendingPath, options.onProgress)), path: destination };
   let result: T;
   try {
     result = await operation(backup);
@@ -64,6 +97,7 @@ export async function backUpBefore<T>(
     throw error;
   }
   keepBackup(pending);
+  await recordKeptBackup(sqlite.name, destination);
   return { backup, result };
 }
 
@@ -85,8 +119,7 @@ export function syncFile(file: string): void {
   }
 }
 
-export interface BackUpThenWriteOptions {
-  onProgress?: (progress: BackupProgress) => void;
+export interface BackUpThenWriteOptions extends BackupMakerOptions {
   /**
    * Runs its argument in one transaction that takes the write lock when it begins (BEGIN IMMEDIATE). Default:
    * inImmediateTransaction; adoption passes one with foreign keys off.
@@ -110,7 +143,7 @@ export async function backUpThenWrite<T>(
   write: (backup: BackupFile, tx: InTransaction) => T,
   options: BackUpThenWriteOptions = {},
 ): Promise<{ backup: BackupFile; result: T }> {
-  refuseExisting(destination);
+  prepareBackup(db.path, destination, options.freeSpace);
   const pending = pendingBackup(destination);
   let done: { backup: BackupFile; result: T };
   try {
@@ -120,6 +153,7 @@ export async function backUpThenWrite<T>(
     throw error;
   }
   keepBackup(pending);
+  await recordKeptBackup(db.path, destination);
   return { backup: { ...done.backup, path: destination }, result: done.result };
 }
 

@@ -12,7 +12,6 @@ export interface JobContext {
   scope: Extract<TenantScope, { kind: 'business' } | { kind: 'system' }>;
   /** A fraction from 0 to 1 and an optional line for the UI; the runner throttles the writes. */
   reportProgress(fraction: number, message?: string): void;
-  backupsFolder: string;
   exportsFolder: string;
   now(): Date;
   /** Who the run acts for in the audit log: the user who triggered it, the scheduler, or the system. */

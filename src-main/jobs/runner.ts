@@ -7,7 +7,7 @@
 // the crash window it leaves (group-commit.ts), running one run (execution.ts), the heartbeat (heartbeat.ts),
 // the idle checkpoint (idle-checkpoint.ts), recovery at start (recovery.ts) and cancel (cancel.ts).
 import type { AppDatabase } from '../db/connection';
-import { backupsFolderFor, exportsFolderFor } from '../db/paths';
+import { exportsFolderFor } from '../db/paths';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import { JOB_TYPES, type JobTypeDefinition } from './registry';
 import { cancelRun } from './runner/cancel';
@@ -36,8 +36,8 @@ export interface RunnerOptions {
   now?: () => number;
   /** At most one progress write per run per this many milliseconds; the last value is always written. Default 250. */
   progressThrottleMs?: number;
-  /** Default: `backups` and `exports` beside the database file. */
-  paths?: { backupsFolder: string; exportsFolder: string };
+  /** Default: `exports` beside the database file. Backups always go to the store beside it (backups/store.ts). */
+  paths?: { exportsFolder: string };
   /**
    * The job types served. Default: the registry's; tests and the benchmark serve their own (e.g. a no-op). Only
    * pending runs of these types, where each type may run, are claimed (claimPendingRuns); others stay pending.
@@ -82,7 +82,6 @@ export function createRunner(db: AppDatabase, options: RunnerOptions): Runner {
   const commit = createGroupCommit(shared, { concurrency, jobTypes, launch: (row, view) => launch(row, view), onIdle: () => checkpoint.schedule() });
   const launch = createLaunch(shared, {
     jobTypes,
-    backupsFolder: options.paths?.backupsFolder ?? backupsFolderFor(db.path),
     exportsFolder: options.paths?.exportsFolder ?? exportsFolderFor(db.path),
     reportProgress: progress.report,
     queue: commit.queue,

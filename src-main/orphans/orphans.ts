@@ -8,6 +8,7 @@ import { AppError, invalidField } from '../../src-shared/errors';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { JobRunPageView, JobRunView, ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { backUpThenWrite } from '../db/backup';
+import { pruneAfterBackup } from '../backups/prune';
 import { backupPathFor } from '../db/backup-files';
 import { deleteWithReferencesSetNull, setNullReferencesTo } from '../db/bulk-delete';
 import { withForeignKeysOff } from '../db/migrations';
@@ -130,6 +131,7 @@ export async function deleteOrphans(
     },
   );
   options.onProgress?.({ phase: 'Deleting orphans', done: deleted, total: expectedCount });
+  pruneAfterBackup(db, backup.path);
   return { deleted, backupPath: backup.path };
 }
 

@@ -13,6 +13,7 @@ import {
   type SuggestedAssignmentView,
 } from '../../src-shared/schemas/orphans';
 import { backUpThenWrite } from '../db/backup';
+import { pruneAfterBackup } from '../backups/prune';
 import { backupPathFor } from '../db/backup-files';
 import type { AppDatabase } from '../db/connection';
 import { recordAuditEvent, type AuditActor } from '../audit/record';
@@ -217,6 +218,7 @@ export async function assignSuggestedOrphans(
     },
     { onProgress: (p) => options.onProgress?.({ phase: 'Backing up before assigning suggested orphans', done: p.copiedPages, total: p.totalPages }) },
   );
+  pruneAfterBackup(db, backup.path);
   return { ...result, backupPath: backup.path };
 }
 

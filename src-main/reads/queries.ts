@@ -11,6 +11,7 @@ import { type JobRunStatsInput, type ListJobRunsInput } from '../../src-shared/s
 import { type UsageInput } from '../../src-shared/schemas/usage';
 import { type Actor } from '../access/policy';
 import { listAuditEvents } from '../audit/list';
+import { verifyNamedBackup } from '../backups/store';
 import { previewBulkAction, writeRunsCsv } from '../bulk/bulk-runs';
 import { type AppDatabase } from '../db/connection';
 import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../history/pages';
@@ -58,6 +59,8 @@ export const READS = {
   'orphans.previewAssign': read((db, _caller, input: { businessId: number; selection: OrphanSelection }) =>
     previewOrphanAssignment(db, input.businessId, input.selection),
   ),
+  // A backup's check reads the whole file (integrity check, checksum) and writes its outcome beside it, never the database.
+  'backups.verify': read((db, _caller, input: { name: string }) => verifyNamedBackup(db.path, input.name)),
   'orphans.suggestions': read((db, _caller, input: { previewLimit: number }) => suggestOrphanAssignments(db, { previewLimit: input.previewLimit })),
 };
 

@@ -1,4 +1,4 @@
-// The admin screens at #/admin/<section>: businesses, users, schedules, audit log, usage metrics, limits, the database.
+// The admin screens at #/admin/<section>: businesses, users, schedules, audit log, usage metrics, limits, backups, the database.
 // Tabs show only what the role may reach (src-shared/access.ts); main still decides every request.
 import { Alert, Anchor, Stack, Tabs, Title } from '@mantine/core';
 import { reachOf, type Action } from '../../src-shared/access';
@@ -6,6 +6,7 @@ import type { SessionView } from '../../src-shared/schemas/accounts';
 import { navigate, type Route } from '../lib/router';
 import { useViewLoaded } from '../stores/ui';
 import { AuditPanel } from './AuditPanel';
+import { BackupsPanel } from './BackupsPanel';
 import { BusinessesPanel } from './BusinessesPanel';
 import { DatabasePanel } from './DatabasePanel';
 import { LimitsPanel } from './LimitsPanel';
@@ -20,6 +21,7 @@ const SECTIONS = [
   { key: 'audit', label: 'Audit log', action: 'audit.read' },
   { key: 'usage', label: 'Usage', action: 'metrics.read' },
   { key: 'limits', label: 'Limits', action: 'limits.manage' },
+  { key: 'backups', label: 'Backups', action: 'backups.manage' },
   { key: 'database', label: 'Database', action: 'database.read' },
 ] as const satisfies readonly { key: string; label: string; action: Action }[];
 
@@ -60,6 +62,8 @@ export function AdminView({ session, route }: { session: SessionView; route: Ext
         <UsagePanel />
       ) : current === 'limits' ? (
         <LimitsPanel />
+      ) : current === 'backups' ? (
+        <BackupsPanel />
       ) : current === 'database' ? (
         <DatabasePanel />
       ) : null}

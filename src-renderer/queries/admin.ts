@@ -5,7 +5,7 @@ import { type Channel } from '../../src-shared/channels';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
 import { callOrThrow, useClient } from './client';
 import { usePreview } from './preview';
-import { appKeys, auditKeys, type AuditFilters, authKeys, businessKeys, jobKeys, limitKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
+import { appKeys, auditKeys, type AuditFilters, authKeys, backupKeys, businessKeys, jobKeys, limitKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -102,3 +102,16 @@ export function useRunLimits() {
 }
 
 export const useSetRunLimits = () => useChannelMutation('limits.set', [limitKeys.all, auditKeys.all]);
+
+// ---- Backups -----------------------------------------------------------------------------------------
+
+/** Every backup, their total size and the retention policy (system admins). */
+export function useBackups() {
+  const client = useClient();
+  return useQuery({ queryKey: backupKeys.all, queryFn: () => callOrThrow(client, 'backups.list', {}) });
+}
+
+/** A check reads the whole backup; its outcome is kept in its record, which the list shows. */
+export const useVerifyBackup = () => useChannelMutation('backups.verify', [backupKeys.all]);
+export const usePruneBackups = () => useChannelMutation('backups.prune', [backupKeys.all, auditKeys.all]);
+export const useSetBackupPolicy = () => useChannelMutation('backups.setPolicy', [backupKeys.all, auditKeys.all]);

@@ -66,6 +66,10 @@ export const limitKeys = {
   all: ['limits'] as const,
 };
 
+export const backupKeys = {
+  all: ['backups'] as const,
+};
+
 export const orphanKeys = {
   all: ['orphans'] as const,
   check: () => [...orphanKeys.all, 'check'] as const,

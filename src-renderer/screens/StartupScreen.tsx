@@ -4,7 +4,7 @@
 import { adoptionNextSteps, adoptionOutcomeLines } from '../../src-shared/adoption';
 import { type AppStatus, type DatabaseInfoView, type StartupFailureReason, type StartupSummary } from '../../src-shared/contract';
 import { type ErrorBody } from '../../src-shared/errors';
-import { plural } from '../../src-shared/text';
+import { formatBytes, plural } from '../../src-shared/text';
 import { CopyablePath } from '../lib/copy-path';
 import { formatCount } from '../lib/format';
 
@@ -206,9 +206,3 @@ const REASON_LABELS: Record<StartupFailureReason, string> = {
   foreign_key_violations: 'The database has broken references.',
   unexpected: 'An unexpected error stopped the start.',
 };
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}

@@ -29,11 +29,14 @@ export function dumpDatabase(file: string): Record<string, unknown[]> {
   }
 }
 
+/** The backups in the backups/ folder of the database folder `dir`. */
 export function backupsIn(dir: string): string[] {
+  const folder = path.join(dir, 'backups');
+  if (!fs.existsSync(folder)) return [];
   return fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith('.backup'))
-    .map((name) => path.join(dir, name));
+    .readdirSync(folder)
+    .filter((name) => name.endsWith('.db'))
+    .map((name) => path.join(folder, name));
 }
 
 export function tableCounts(file: string, tables: string[]): Record<string, number> {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BACKUP_RESTORED } from '../../src-main/backups/restore';
 import { backupDatabase } from '../../src-main/db/backup';
-import { backupPathFor, listBackups } from '../../src-main/db/backup-files';
+import { listBackups } from '../../src-main/backups/store';
+import { backupPathFor } from '../../src-main/db/backup-files';
 import { openDatabaseFile, type AppDatabase } from '../../src-main/db/connection';
 import { restoringPathFor } from '../../src-main/db/restore-swap';
 import { openAppDatabase } from '../../src-main/startup';
@@ -50,6 +51,7 @@ async function backupHolding(live: string, shape: Shape, migrations: string = MI
   await databaseWith(source, shape, migrations);
   const { db } = await openAppDatabase(source, { migrationsFolder: migrations });
   const backup = backupPathFor(live, 'before-delete-orphans', new Date(Date.UTC(2026, 2, 4, 5, 6, 7)));
+  fs.mkdirSync(path.dirname(backup), { recursive: true });
   try {
     await backupDatabase(db.sqlite, backup);
   } finally {
@@ -62,11 +64,12 @@ const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileS
 
 /** Every file beside the database with its content's hash, but the database itself by its rows (any open may rewrite its pages). */
 function folderState(live: string): Record<string, string> {
-  const dir = path.dirname(live);
-  const names = fs.readdirSync(dir).filter((name) => fs.statSync(path.join(dir, name)).isFile() && name !== path.basename(live));
+  const dirs = [path.dirname(live), path.join(path.dirname(live), 'backups')].filter((dir) => fs.existsSync(dir));
+  const files = dirs.flatMap((dir) => fs.readdirSync(dir).map((name) => path.join(dir, name)));
+  const others = files.filter((file) => fs.statSync(file).isFile() && file !== live);
   const db = openDatabaseFile(live, { mustExist: true });
   try {
-    return { ...Object.fromEntries(names.map((name) => [name, sha256(path.join(dir, name))])), rows: logicalDump(db) };
+    return { ...Object.fromEntries(others.map((file) => [path.relative(path.dirname(live), file), sha256(file)])), rows: logicalDump(db) };
   } finally {
     db.close();
   }
@@ -155,10 +158,10 @@ describe('cli restore', () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.details).toMatchObject({ restoredFrom: path.basename(backup), schemaVersion: 12, backupPath: previous });
     // Nothing half-way is left: no copy, no -wal of the old file, every backup under its own name.
-    const names = fs.readdirSync(path.dirname(live));
+    const names = [...fs.readdirSync(path.dirname(live)), ...fs.readdirSync(path.join(path.dirname(live), 'backups'))];
     expect(names.filter((name) => name.includes('.restoring-') || name.includes('.pending-'))).toEqual([]);
-    expect(listBackups(live).map((entry) => path.basename(entry.path))).toEqual(
-      expect.arrayContaining([path.basename(previous), path.basename(backup), expect.stringMatching(/\.schema-12\./)]),
+    expect(listBackups(live).map((entry) => entry.name)).toEqual(
+      expect.arrayContaining([path.basename(previous), path.basename(backup), expect.stringMatching(/^schema-12-/)]),
     );
   });
 
@@ -170,8 +173,7 @@ describe('cli restore', () => {
     const before = folderState(live);
     const { code, stderr } = await runCli(['restore', path.basename(backup), '--db', live, '--yes']);
     expect(code).toBe(ExitCode.failure);
-    expect(stderr).toContain(`The backup ${path.basename(backup)} cannot be restored: it is at schema version ${APP_SCHEMA + 1}`);
-    expect(stderr).toContain('update the app to restore it');
+    expect(stderr).toContain(`The backup ${path.basename(backup)} cannot be restored. This app cannot restore it: it is at schema version ${APP_SCHEMA + 1}`);
     expect(folderState(live)).toEqual(before);
   });
 
@@ -188,12 +190,13 @@ describe('cli restore', () => {
     fs.writeFileSync(notADatabase, 'not a database at all, but long enough to look like a file of one '.repeat(100));
     const before = folderState(live);
     for (const [file, why] of [
-      [backup, "SQLite's integrity check failed"],
-      [notADatabase, 'it is not a database file this app can open'],
+      [backup, /(SQLite's integrity check failed|It cannot be read as a database: database disk image is malformed)/],
+      [notADatabase, /It cannot be read as a database/],
     ] as const) {
       const { code, stderr } = await runCli(['restore', path.basename(file), '--db', live, '--yes']);
       expect(code).toBe(ExitCode.failure);
-      expect(stderr).toContain(`The backup ${path.basename(file)} cannot be restored: ${why}`);
+      expect(stderr).toContain(`The backup ${path.basename(file)} cannot be restored. `);
+      expect(stderr).toMatch(why);
     }
     expect(folderState(live)).toEqual(before);
   });
@@ -221,7 +224,7 @@ describe('cli restore', () => {
     expect((await runCli(['restore', 'a.backup', 'b.backup', '--db', live])).stderr).toContain('Unexpected argument "b.backup" after restore a.backup');
     const unknown = await runCli(['restore', 'automation.db.nothing.backup', '--db', live, '--yes']);
     expect(unknown.code).toBe(ExitCode.failure);
-    expect(unknown.stderr).toContain('There is no backup named automation.db.nothing.backup beside this database.');
+    expect(unknown.stderr).toContain("There is no backup named automation.db.nothing.backup among this database's backups.");
   });
 
   it('removes the copy a restore killed before its rename left, at the next open', async () => {

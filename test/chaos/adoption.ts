@@ -65,7 +65,8 @@ const trial: TrialKind<LegacyFixture>['trial'] = async (context, fixture, trialD
     timeoutMs: 180_000,
   });
   const outcome: TrialOutcome = { label: 'migrate --yes', run, state: 'unknown', problems: unkilledProblems(run), tallies: phaseTally(run) };
-  const backups = () => fs.readdirSync(trialDir).filter((name) => name.endsWith('.backup'));
+  const backupsFolder = path.join(trialDir, 'backups');
+  const backups = () => (fs.existsSync(backupsFolder) ? fs.readdirSync(backupsFolder).filter((name) => name.endsWith('.db')) : []);
 
   if (sha256(file) === fixture.sha256) {
     outcome.state = 'untouched';
@@ -75,7 +76,7 @@ const trial: TrialKind<LegacyFixture>['trial'] = async (context, fixture, trialD
     const adopted = withFile(file, (sqlite) => sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").pluck().get() === 0);
     outcome.state = adopted ? 'adopted' : 'partial';
     if (!adopted) outcome.problems.push('the file is neither the server-edition file as it was nor an adopted file');
-    const kept = backups().filter((name) => sha256(path.join(trialDir, name)) === fixture.sha256);
+    const kept = backups().filter((name) => sha256(path.join(backupsFolder, name)) === fixture.sha256);
     if (adopted && kept.length !== 1) outcome.problems.push(`the adopted file should keep the original as one backup, found ${kept.length}`);
     if (adopted) outcome.problems.push(...withFile(file, fileChecks));
   }

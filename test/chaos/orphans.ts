@@ -2,10 +2,10 @@
 // selection by id). What must hold: the operation happened whole or not at all (every selected orphan still an
 // orphan as it was, or every one deleted / assigned, with exactly one audit event); no other run changed; a result
 // the CLI printed is in the file; the file passes its checks and its rollups equal a recount.
-import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { copyDatabaseFile, ensureDataset } from '../../bench/dataset';
+import { listBackupFiles } from '../../src-main/db/backup-files';
 import { openAppDatabase } from '../../src-main/startup';
 import { CLI_ENTRY, MIGRATIONS_FOLDER, runChild } from './child';
 import { columnsExcept, fileChecks, rollupChecks, sameRows, withFile } from './checks';
@@ -101,7 +101,7 @@ function trialFor(operation: Operation): TrialKind<OrphanFixture>['trial'] {
     }
     if (operation === 'delete' && outcome.state === 'untouched') {
       // A backup made for a delete that never committed: the next start should have removed it (a tally, not a check).
-      const left = fs.readdirSync(trialDir).filter((name) => name.includes('.before-delete-orphans.')).length;
+      const left = listBackupFiles(file).filter((backup) => backup.label === 'before-delete-orphans').length;
       outcome.tallies['backups of an uncommitted delete left after the next start'] = left;
     }
     return outcome;

@@ -82,10 +82,11 @@ export function judgeFile(sqlite: Database.Database, fixture: RestoreFixture, ou
 
 /** After the next start: no copy or pending backup is left, and a restored file names a backup that holds the old file. */
 function judgeLeftovers(trialDir: string, file: string, fixture: RestoreFixture, outcome: TrialOutcome): void {
-  const names = fs.readdirSync(trialDir);
+  const backups = path.join(trialDir, 'backups');
+  const names = [...fs.readdirSync(trialDir), ...(fs.existsSync(backups) ? fs.readdirSync(backups) : [])];
   const halfWay = names.filter((name) => name.includes('.restoring-') || name.includes('.pending-'));
   if (halfWay.length > 0) outcome.problems.push(`after the next start, half-way files are left: ${halfWay.join(', ')}`);
-  const previous = names.filter((name) => name.includes('.before-restore.'));
+  const previous = names.filter((name) => name.startsWith('before-restore-') && name.endsWith('.db'));
   if (outcome.state === 'old') {
     outcome.tallies['backups of an unfinished restore left after the next start'] = previous.length;
     return;

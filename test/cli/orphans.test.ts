@@ -4,6 +4,7 @@ import { main } from '../../src-main/cli/main';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns, seedUser } from '../helpers/seed';
 import { cliIo, parseJson, runCli, typedInput } from './run-cli';
+import { keptBackupNames } from '../helpers/backups';
 
 /** A database with two businesses, system runs and 5 orphans. It stays open, as the app would be. */
 async function databaseWithOrphans() {
@@ -22,7 +23,7 @@ function orphanCount(db: AppDatabase): number {
 }
 
 function backupsOf(db: AppDatabase): string[] {
-  return fs.readdirSync(db.path.replace(/[^/]+$/, '')).filter((name) => name.endsWith('.backup'));
+  return keptBackupNames(db.path);
 }
 
 async function waitFor(condition: () => boolean): Promise<void> {

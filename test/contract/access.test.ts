@@ -78,6 +78,11 @@ const LOWEST_CALLER: Record<Channel, 'anyone' | 'signed in' | UserRole> = {
   'exports.download': 'signed in',
   'limits.get': 'system_admin',
   'limits.set': 'system_admin',
+  'backups.list': 'system_admin',
+  'backups.verify': 'system_admin',
+  'backups.prune': 'system_admin',
+  'backups.policy': 'system_admin',
+  'backups.setPolicy': 'system_admin',
   'backups.restorePreview': 'system_admin',
   'backups.restore': 'system_admin',
 };

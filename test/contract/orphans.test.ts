@@ -13,6 +13,7 @@ import { SYSTEM_ADMIN_CHANNELS, VALID_INPUTS } from '../helpers/contract-cases';
 import { insertBusiness, insertUser, logicalDump, TEST_PASSWORD } from '../helpers/contract-data';
 import { readAuditEvents, readRunOwnership, seedRuns } from '../helpers/seed';
 import { tempDbPath } from '../helpers/temp';
+import { keptBackupNames } from '../helpers/backups';
 
 interface World {
   harness: Harness;
@@ -68,7 +69,7 @@ async function world(transport: (typeof TRANSPORTS)[number]): Promise<World> {
 }
 
 function backupsNextTo(harness: Harness): string[] {
-  return fs.readdirSync(path.dirname(harness.db.path)).filter((name) => name.endsWith('.backup'));
+  return keptBackupNames(harness.db.path);
 }
 
 const code = (envelope: { ok: boolean; error?: { code: string } }) => (envelope.ok ? 'ok' : envelope.error!.code);
@@ -168,7 +169,7 @@ describe.each(TRANSPORTS)('the orphan wizard over %s', (transport) => {
       const deletion = await w.root.value('orphans.delete', { selection: all, expectedCount: count, confirmation: `delete ${count} orphans` });
       expect(deletion.deleted).toBe(7);
       expect(deletion.backupPath).not.toBeNull();
-      expect(path.dirname(deletion.backupPath!)).toBe(path.dirname(db.path));
+      expect(path.dirname(deletion.backupPath!)).toBe(path.join(path.dirname(db.path), 'backups'));
       expect(backupsNextTo(w.harness)).toEqual([path.basename(deletion.backupPath!)]);
       // The backup was made before the delete: it still holds every orphan.
       const backup = new Database(deletion.backupPath!, { readonly: true });

@@ -35,6 +35,7 @@ async function world(transport: (typeof TRANSPORTS)[number], systemRuns = 0) {
   const ann = insertUser(db, { role: 'business_admin', businessId: acme });
   const alice = insertUser(db, { role: 'member', businessId: acme });
   const backup = backupPathFor(file, 'before-delete-orphans', new Date(Date.UTC(2026, 2, 4, 5, 6, 7)));
+  fs.mkdirSync(path.dirname(backup), { recursive: true });
   await backupDatabase(db.sqlite, backup);
   // Written after the backup: a business with runs, and a user the backup never knew.
   seedRuns(db, { kind: 'business', businessId: insertBusiness(db, 'Added later') }, 5);
@@ -85,7 +86,7 @@ describe.each(TRANSPORTS)('restoring a backup over %s', (transport) => {
     insertBusiness(db, 'From schema 12');
     db.close();
     const name = path.basename(backupPathFor(file, 'before-delete-orphans', new Date(Date.UTC(2026, 0, 1))));
-    fs.copyFileSync(older, path.join(path.dirname(file), name));
+    fs.copyFileSync(older, path.join(path.dirname(file), 'backups', name));
     const admin = await signedInClient(harness, root.email);
     const preview = await admin.value('backups.restorePreview', { backup: name });
     expect(preview.backup.schemaVersion).toBe(12);
@@ -98,7 +99,7 @@ describe.each(TRANSPORTS)('restoring a backup over %s', (transport) => {
   it('refuses a corrupted backup in the running app: the old file is served again, sessions kept, nothing changed', async () => {
     const { harness, file, name, root } = await world(transport);
     const admin = await signedInClient(harness, root.email);
-    const backup = path.join(path.dirname(file), name);
+    const backup = path.join(path.dirname(file), 'backups', name);
     const bytes = fs.readFileSync(backup);
     bytes.fill(0x5a, bytes.readUInt16BE(16) * 2);
     fs.writeFileSync(backup, bytes);
@@ -123,7 +124,7 @@ describe.each(TRANSPORTS)('restoring a backup over %s', (transport) => {
     let finished = false;
     const restoring = admin.call('backups.restore', { backup: name, confirmation: `restore ${name}` }).finally(() => (finished = true));
     // Once the restore is backing up the current file, the member asks for runs: the call waits for the restore.
-    while (!finished && !fs.readdirSync(path.dirname(file)).some((entry) => entry.includes('.before-restore.'))) {
+    while (!finished && !fs.readdirSync(path.join(path.dirname(file), 'backups')).some((entry) => entry.startsWith('before-restore-'))) {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(finished).toBe(false);

@@ -10,6 +10,7 @@ import { backupPathFor } from '../../src-main/db/backup-files';
 import { inImmediateTransaction, type AppDatabase } from '../../src-main/db/connection';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
 import { storedOrderOf } from '../helpers/table-order';
+import { backupsFolderNames } from '../helpers/backups';
 
 /** Every row of every table, for comparing a backup with its source. */
 function everyRow(sqlite: Database.Database): Record<string, unknown[]> {
@@ -102,11 +103,11 @@ describe('backing up before a destructive change', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect(db.sqlite.prepare('SELECT count(*) FROM job_runs').pluck().get()).toBe(2_500);
-    expect(fs.readdirSync(path.dirname(db.path)).filter((name) => name.includes('.backup'))).toEqual([]);
+    expect(backupsFolderNames(db.path)).toEqual([]);
     fs.writeFileSync(destination, 'an earlier backup');
     await expect(backUpThenWrite(db, destination, () => deleteOrphans(db))).rejects.toThrow(/Refusing to overwrite/);
     expect(db.sqlite.prepare('SELECT count(*) FROM job_runs').pluck().get()).toBe(2_500);
     expect(fs.readFileSync(destination, 'utf8')).toBe('an earlier backup');
-    expect(fs.readdirSync(path.dirname(db.path)).filter((name) => name.includes('.backup'))).toEqual([path.basename(destination)]);
+    expect(backupsFolderNames(db.path)).toEqual([path.basename(destination)]);
   });
 });

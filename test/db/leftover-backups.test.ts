@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../src-main/cli/confirm-change';
-import { backupPathFor, jobBackupPath, listBackups } from '../../src-main/db/backup-files';
+import { backupPathFor, listBackupFiles } from '../../src-main/db/backup-files';
 import { backupsFolderFor } from '../../src-main/db/paths';
 import { deleteOrphans } from '../../src-main/orphans/orphans';
 import { openAppDatabase } from '../../src-main/startup';
@@ -27,7 +27,7 @@ function crash(file: string, moment: 'delete-orphans' | 'migrate', migrations?: 
 }
 
 /** The file names beside the database and in backups/ that hold a backup, pending ones included. */
-const backupNames = (file: string) => listBackups(file).map((backup) => path.basename(backup.path));
+const backupNames = (file: string) => listBackupFiles(file).map((backup) => path.basename(backup.path));
 function countOrphans(file: string): number {
   const sqlite = new Database(file, { readonly: true });
   try {
@@ -48,8 +48,8 @@ describe('leftover backups', () => {
   it('a delete-orphans killed after its backup and before its commit: the next open removes the backup, every orphan is there', async () => {
     const file = await withOrphans(300);
     const pid = crash(file, 'delete-orphans');
-    const [pending] = listBackups(file);
-    expect(backupNames(file)).toEqual([expect.stringMatching(new RegExp(`^automation\\.db\\.before-delete-orphans\\..+\\.backup\\.pending-${pid}$`))]);
+    const [pending] = listBackupFiles(file);
+    expect(backupNames(file)).toEqual([expect.stringMatching(new RegExp(`^before-delete-orphans-.+\\.db\\.pending-${pid}$`))]);
     expect(pending!.bytes).toBeGreaterThan(0);
 
     const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -79,8 +79,8 @@ describe('leftover backups', () => {
     const older = journal.entries.length - 1;
     (await openAppDatabase(file, { migrationsFolder: migrationsFolder({ keep: older }) })).db.close();
     const pid = crash(file, 'migrate', MIGRATIONS_FOLDER);
-    const [pending] = listBackups(file);
-    expect(path.basename(pending!.path)).toMatch(new RegExp(`^automation\\.db\\.schema-${older}\\..+\\.backup\\.pending-${pid}$`));
+    const [pending] = listBackupFiles(file);
+    expect(path.basename(pending!.path)).toMatch(new RegExp(`^schema-${older}-.+\\.db\\.pending-${pid}$`));
 
     const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
     db.close();
@@ -91,7 +91,7 @@ describe('leftover backups', () => {
   it('a maintenance.backup whose process died mid-copy is removed with its journal; a backup a live process is making is left and listed by info', async () => {
     const file = await withOrphans(1);
     fs.mkdirSync(backupsFolderFor(file));
-    const dead = `${jobBackupPath(backupsFolderFor(file), new Date(), 1)}.pending-${spawnSync('true').pid}`;
+    const dead = `${backupPathFor(file, 'job')}.pending-${spawnSync('true').pid}`;
     fs.writeFileSync(dead, 'half a backup');
     // What SQLite's backup API leaves beside a destination whose process was killed mid-copy.
     fs.writeFileSync(`${dead}-journal`, 'its rollback journal');

@@ -10,6 +10,7 @@ import { loadMigrations } from '../../src-main/db/migrations';
 import { openAppDatabase, StartupError } from '../../src-main/startup';
 import { migrationsFolder } from '../helpers/migrations';
 import { MIGRATIONS_FOLDER, tempDbPath } from '../helpers/temp';
+import { keptBackupNames } from '../helpers/backups';
 
 /** The schema version of this app: how many migrations it ships. */
 const LATEST = loadMigrations(MIGRATIONS_FOLDER).length;
@@ -101,7 +102,7 @@ describe('opening a database', () => {
     const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
     db.close();
     expect(report).toMatchObject({ created: false, migrated: null, adoption: null });
-    expect(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.backup'))).toEqual([]);
+    expect(keptBackupNames(file)).toEqual([]);
   });
 
   it('backs up a database before migrating it, naming the backup with the schema version it had', async () => {
@@ -115,8 +116,8 @@ describe('opening a database', () => {
 
     expect(report.migrated).toMatchObject({ from: 1, to: LATEST });
     const backupPath = report.migrated!.backupPath!;
-    expect(path.dirname(backupPath)).toBe(path.dirname(file));
-    expect(path.basename(backupPath)).toMatch(/^automation\.db\.schema-1\.\d{4}-\d\d-\d\dT[\d-]+Z\.backup$/);
+    expect(path.dirname(backupPath)).toBe(path.join(path.dirname(file), 'backups'));
+    expect(path.basename(backupPath)).toMatch(/^schema-1-\d{4}-\d\d-\d\dT[\d-]+Z\.db$/);
     expect(snapshot(backupPath)).toEqual(before);
     // Every run as it was; a later migration adds heartbeat_at, empty until a runner records one.
     expect(snapshot(file).runs).toEqual(before.runs.map((run) => ({ ...(run as object), heartbeat_at: null })));

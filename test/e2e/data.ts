@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { openAppDatabase } from '../../src-main/startup';
 import { createBusiness } from '../../src-main/accounts/businesses';
+import { backUpNow } from '../../src-main/backups/store';
 import { type RunStatus } from '../../src-shared/domain';
 import { insertUser, TEST_PASSWORD, type TestUser } from '../helpers/contract-data';
 import { createLegacyDatabase, type LegacyFixture } from '../helpers/legacy-fixtures';
@@ -208,6 +209,24 @@ export async function databaseFromTheFuture(dbPath: string): Promise<void> {
 
 export function notASqliteFile(dbPath: string): void {
   fs.writeFileSync(dbPath, 'This is a shopping list, not a database.\n'.repeat(200));
+}
+
+/**
+ * Backups of the file made `daysAgo` days ago by the backup job (recorded, in backups/), oldest first, and one that
+ * an earlier version left beside the file (`automation.db.before-delete-orphans.<time>.backup`, unrecorded). Returns
+ * the recorded backups' file names, oldest first.
+ */
+export async function buildBackupHistory(dbPath: string, daysAgo: readonly number[]): Promise<string[]> {
+  const { db } = await openAppDatabase(dbPath, { migrationsFolder: MIGRATIONS_FOLDER });
+  try {
+    const names: string[] = [];
+    for (const days of daysAgo) names.push(path.basename((await backUpNow(db.sqlite, 'job', { now: new Date(Date.now() - days * 86_400_000) })).path));
+    const stamp = new Date(Date.now() - 60 * 86_400_000).toISOString().replace(/[:.]/g, '-');
+    fs.copyFileSync(dbPath, path.join(path.dirname(dbPath), `${path.basename(dbPath)}.before-delete-orphans.${stamp}.backup`));
+    return names;
+  } finally {
+    db.close();
+  }
 }
 
 async function withDatabase<T>(dbPath: string, build: (db: AppDatabase) => T): Promise<T> {

@@ -59,6 +59,11 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'exports.download': { fileName: 'runs-all-20260304T050607089Z.csv' },
   'limits.get': {},
   'limits.set': { limits: { pendingPerBusiness: 200, runningPerBusiness: 2, triggersPerMinutePerUser: 30 } },
+  'backups.list': {},
+  'backups.verify': { name: 'job-2026-01-01T00-00-00-000Z.db' },
+  'backups.prune': { mode: 'preview' },
+  'backups.policy': {},
+  'backups.setPolicy': { policy: { keepLast: 5, keepDays: 3 } },
   'backups.restorePreview': { backup: 'automation.db.before-delete-orphans.2026-03-04T05-06-07-089Z.backup' },
   'backups.restore': {
     backup: 'automation.db.before-delete-orphans.2026-03-04T05-06-07-089Z.backup',
@@ -74,7 +79,9 @@ export const TENANT_CHANNELS = CHANNELS.filter(
   (channel) => /^(jobs|schedules|audit|metrics)\./.test(channel) && channel !== 'schedules.previewCron',
 );
 /** Channels for system administrators only: FORBIDDEN to every member and business admin, with or without a business. */
-export const SYSTEM_ADMIN_CHANNELS = CHANNELS.filter((channel) => /^(orphans|limits|backups)\./.test(channel));
+export const SYSTEM_ADMIN_CHANNELS = CHANNELS.filter(
+  (channel) => channel.startsWith('orphans.') || channel.startsWith('limits.') || channel.startsWith('backups.'),
+);
 export const PUBLIC_CHANNELS: readonly Channel[] = ['app.status', 'auth.status', 'auth.setup', 'auth.login'];
 
 /** Just under the HTTP shell's 1 MiB body limit once in JSON, so the schema (not the shell) refuses it. */
@@ -147,6 +154,12 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'a path out of the exports folder', input: { fileName: '../automation.db' } },
     { why: 'a name the app never gives an export', input: { fileName: 'automation.db' } },
   ],
+  'backups.verify': [{ why: 'a path instead of a file name', input: { name: '../automation.db' } }],
+  'backups.setPolicy': [
+    { why: 'keeping no backup', input: { policy: { keepLast: 0, keepDays: 3 } } },
+    { why: 'a negative age', input: { policy: { keepLast: 5, keepDays: -1 } } },
+  ],
+  'backups.prune': [{ why: 'an unknown mode', input: { mode: 'everything' } }],
   'limits.set': [
     { why: 'a limit of 0', input: { limits: { pendingPerBusiness: 0, runningPerBusiness: 2, triggersPerMinutePerUser: 30 } } },
     { why: 'a limit missing', input: { limits: { pendingPerBusiness: 10, runningPerBusiness: 2 } } },

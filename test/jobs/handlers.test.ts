@@ -24,7 +24,7 @@ describe('maintenance.backup', () => {
     expect(done.status).toBe('completed');
     const result = done.result as { path: string; bytes: number; durationMs: number };
     expect(path.dirname(result.path)).toBe(backupsFolderFor(db.path));
-    expect(path.basename(result.path)).toMatch(/^automation-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.db$/);
+    expect(path.basename(result.path)).toMatch(/^job-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.db$/);
     expect(result.bytes).toBe(fs.statSync(result.path).size);
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     const copy = new Database(result.path, { readonly: true });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import {
 } from '../../src-main/accounts/businesses';
 import { actorFor, countAuditEvents, readUser, seedUser } from '../helpers/accounts';
 import { createTestDatabase, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';
+import { keptBackupNames } from '../helpers/backups';
 
 async function platform() {
   const db = await createTestDatabase();
@@ -37,7 +37,7 @@ function seedSchedules(db: AppDatabase, businessId: number, count: number): void
 }
 
 function backupsNextTo(db: AppDatabase): string[] {
-  return fs.readdirSync(path.dirname(db.path)).filter((name) => name.endsWith('.backup'));
+  return keptBackupNames(db.path);
 }
 
 async function refusalOf(work: () => unknown): Promise<{ code?: string; message?: string }> {
@@ -181,7 +181,7 @@ describe('deleting a business', () => {
     expect(db.sqlite.prepare('SELECT business_id AS b FROM job_schedules').all()).toEqual([{ b: globex.id }]);
     expect([readUser(db, acmeAdmin.id)?.businessId, readUser(db, acmeMember.id)?.businessId]).toEqual([null, null]);
 
-    expect(path.basename(result.backupPath)).toMatch(new RegExp(`^automation\\.db\\.before-delete-business-${acme.id}\\.`));
+    expect(path.basename(result.backupPath)).toMatch(new RegExp(`^before-delete-business-${acme.id}-\\d{4}-.+\\.db$`));
     const backup = new Database(result.backupPath, { readonly: true });
     try {
       expect(backup.prepare('SELECT name FROM businesses WHERE id = ?').get(acme.id)).toEqual({ name: 'Acme' });

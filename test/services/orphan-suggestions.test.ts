@@ -14,6 +14,7 @@ import { ORPHAN_EVIDENCE, type OrphanEvidence } from '../../src-shared/schemas/o
 import { createLegacyDatabase, type LegacyRevisionName } from '../helpers/legacy-fixtures';
 import { createTestDatabase, insertRuns, readAuditEvents, readRunOwnership, seedBusiness, seedUser } from '../helpers/seed';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
+import { keptBackupNames } from '../helpers/backups';
 
 const actor: AuditActor = { kind: 'app', label: 'cli' };
 const REVISIONS: LegacyRevisionName[] = ['pre_tenant', 'tenant', 'cleaned'];
@@ -255,7 +256,7 @@ async function databaseWithEvidence() {
 }
 
 function backupsNextTo(db: AppDatabase): string[] {
-  return fs.readdirSync(path.dirname(db.path)).filter((name) => name.endsWith('.backup'));
+  return keptBackupNames(db.path);
 }
 
 describe('assigning suggested orphans refuses, and writes nothing', () => {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { refusedField } from '../helpers/refusals';
 import Database from 'better-sqlite3';
@@ -17,6 +16,7 @@ import { listJobRuns } from '../../src-main/history/pages';
 import { listJobRunsInput } from '../../src-shared/schemas/jobs';
 import { listOrphansInput } from '../../src-shared/schemas/orphans';
 import { createTestDatabase, isOrphan, readAuditEvents, readRunOwnership, seedBusiness, seedRuns } from '../helpers/seed';
+import { keptBackupNames } from '../helpers/backups';
 
 const actor: AuditActor = { kind: 'app', label: 'cli' };
 
@@ -32,7 +32,7 @@ async function databaseWithOrphans() {
 }
 
 function backupsNextTo(db: AppDatabase): string[] {
-  return fs.readdirSync(path.dirname(db.path)).filter((name) => name.endsWith('.backup'));
+  return keptBackupNames(db.path);
 }
 
 describe('checking runs and orphans', () => {
@@ -137,7 +137,7 @@ describe('deleting orphans', () => {
 
     expect(result.deleted).toBe(5);
     expect(readRunOwnership(db)).toEqual(before.filter((r) => !isOrphan(r)));
-    expect(path.basename(result.backupPath!)).toMatch(/^automation\.db\.before-delete-orphans\..*\.backup$/);
+    expect(path.basename(result.backupPath!)).toMatch(/^before-delete-orphans-.*\.db$/);
     const backup = new Database(result.backupPath!, { readonly: true });
     expect(backup.prepare("SELECT count(*) FROM job_runs WHERE scope = 'business' AND business_id IS NULL").pluck().get()).toBe(5);
     backup.close();

@@ -7,7 +7,6 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { createAppCore } from '../../src-main/app-core';
 import { backupDatabase } from '../../src-main/db/backup';
-import { backupPathFor } from '../../src-main/db/backup-files';
 import { writeCsvAtomically } from '../../src-main/exports/csv-files';
 import { startHttpShell } from '../../src-main/http/server';
 import { insertUser } from '../helpers/contract-data';
@@ -36,7 +35,8 @@ async function main(): Promise<void> {
         return (error as Error).message;
       }
     };
-    const backup = await outcome(() => backupDatabase(db.sqlite, backupPathFor(db.path, `flood-${n}`)));
+    // An online backup beside the file: what every backup maker does first, without the store's naming and record.
+    const backup = await outcome(() => backupDatabase(db.sqlite, path.join(path.dirname(file), `flood-${n}.backup`)));
     const csv = await outcome(() => writeCsvAtomically(path.join(path.dirname(file), 'exports'), `flood-${n}`, Buffer.from('a,b\r\n'), 1));
     const descriptors = openDescriptors();
     console.log(JSON.stringify({ backup, csv, descriptors, openConnections: shell.openConnections }));

@@ -1,10 +1,10 @@
 import { adoptionOutcomeLines } from '../../../src-shared/adoption';
-import { listBackups } from '../../db/backup-files';
+import { listBackupFiles } from '../../db/backup-files';
 import { getDatabaseInfo } from '../../services/database-info';
 import { backupListLines } from '../backup-lines';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
-import { formatBytes } from '../io';
+import { formatBytes } from '../../../src-shared/text';
 import { withDatabase } from '../open-database';
 import { logFilePath } from '../../log';
 
@@ -12,7 +12,7 @@ export const info: Command = (context) =>
   withDatabase(context, ({ db, location }) => {
     const facts = getDatabaseInfo(db);
     const { counts, adoption } = facts;
-    const backups = listBackups(db.path);
+    const backups = listBackupFiles(db.path);
     const logFile = logFilePath();
     context.print({ ...facts, pathSource: location.source, backups, logFile }, [
       `Database:        ${facts.path} (from ${describeSource(location.source)})`,

@@ -1,7 +1,8 @@
 // `restore <backup>`: the preview (the backup against the current file), the typed confirmation, then the restore
 // (src-main/backups/restore.ts) and the normal open of the restored file, which migrates an older backup.
 import fs from 'node:fs';
-import { findBackup, previewRestore, type DatabaseCounts, type RestorePreview } from '../../backups/restore-preview';
+import { formatBytes } from '../../../src-shared/text';
+import { backupToRestore, previewRestore, type DatabaseCounts, type RestorePreview } from '../../backups/restore-preview';
 import { restoreFromBackup } from '../../backups/restore';
 import { loadMigrations } from '../../db/migrations';
 import { defaultMigrationsFolder } from '../../db/paths';
@@ -9,12 +10,11 @@ import { refuseWhileOpenElsewhere } from '../../db/restore-swap';
 import { CLI_ACTOR, confirmChange } from '../confirm-change';
 import type { Command } from '../context';
 import { ExitCode, UsageError } from '../exit-codes';
-import { formatBytes } from '../io';
 import { databaseLocation, openDatabaseForCommand, withDatabase } from '../open-database';
 
 export const restoreCommand: Command = async (context) => {
   const named = context.args.backup;
-  if (!named) throw new UsageError(`Name the backup to restore: ${context.command} restore <backup> (its name, as info lists it, or a path).`);
+  if (!named) throw new UsageError(`Name the backup to restore: ${context.command} restore <backup> (its name, as backups lists it, or a path).`);
   const { nativeBinding } = context.host;
   const location = databaseLocation(context);
   // Before anything is opened or written: the app (or another command) must not have the file open.
@@ -23,7 +23,7 @@ export const restoreCommand: Command = async (context) => {
   const migrations = loadMigrations(defaultMigrationsFolder());
   let result;
   try {
-    const file = findBackup(db.path, named, { allowPath: true });
+    const file = backupToRestore(db.path, named, { allowPath: true });
     const preview = previewRestore(db, file, migrations, nativeBinding);
     for (const line of previewLines(preview)) context.say(line);
     if ((await confirmChange(context, preview.confirmation)) === 'preview_only') {

@@ -1,6 +1,7 @@
 // The handlers of every channel that needs the database, one domain per file in this folder, joined into the table
 // the dispatcher binds (dispatch.ts). The table's type asks for every channel: one no domain handles is a compile error.
 import { authChannels } from './auth';
+import { backupStoreChannels } from './backups';
 import { businessChannels, userChannels } from './accounts';
 import { auditChannels, metricsChannels } from './audit-and-metrics';
 import { type ChannelDeps, type DatabaseHandlers } from './common';
@@ -25,6 +26,7 @@ export function createDatabaseHandlers(deps: ChannelDeps): DatabaseHandlers {
     ...metricsChannels(deps),
     ...exportChannels(deps),
     ...limitChannels(deps),
+    ...backupStoreChannels(deps),
     ...restoreChannels(deps),
   };
 }

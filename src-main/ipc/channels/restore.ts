@@ -1,6 +1,6 @@
 // backups.restorePreview and backups.restore: restoring a backup over the database, by system admins
 // (src-main/backups/restore.ts; in the running app, src-main/app-restore.ts).
-import { findBackup, previewRestore } from '../../backups/restore-preview';
+import { backupToRestore, previewRestore } from '../../backups/restore-preview';
 import { loadMigrations } from '../../db/migrations';
 import { defaultMigrationsFolder } from '../../db/paths';
 import { type ChannelDeps, type ContractHandlers } from './common';
@@ -11,7 +11,7 @@ export function restoreChannels({ db, restore, migrationsFolder }: Pick<ChannelD
 > {
   return {
     'backups.restorePreview': (input) =>
-      previewRestore(db, findBackup(db.path, input.backup), loadMigrations(migrationsFolder ?? defaultMigrationsFolder())),
+      previewRestore(db, backupToRestore(db.path, input.backup), loadMigrations(migrationsFolder ?? defaultMigrationsFolder())),
     'backups.restore': (input, { actor }) => restore(input.backup, actor),
   };
 }

@@ -14,7 +14,6 @@ export const INTERRUPTED_ERROR = 'interrupted: the app stopped while this run wa
 
 export interface ExecutionOptions {
   jobTypes: readonly JobTypeDefinition[];
-  backupsFolder: string;
   exportsFolder: string;
   reportProgress(run: ActiveRun, fraction: number, message?: string): void;
   /** Where an outcome goes once the handler has settled: the group commit's queue. */
@@ -37,7 +36,6 @@ export function createLaunch(shared: RunnerShared, options: ExecutionOptions): L
       run: view,
       scope: run.scope,
       reportProgress: (fraction, message) => options.reportProgress(run, fraction, message),
-      backupsFolder: options.backupsFolder,
       exportsFolder: options.exportsFolder,
       now: () => new Date(shared.now()),
       // Looked up when a handler first asks: most never audit.
