@@ -34,7 +34,7 @@ const MAIN_FLOORS = [
   ['./src-main/jobs', './src-main/adoption', './src-main/reads'],
   ['./src-main/sessions.ts', './src-main/startup.ts'],
   ['./src-main/ipc', './src-main/cli'],
-  ['./src-main/app-core.ts'],
+  ['./src-main/app-core.ts', './src-main/app-restore.ts'],
   ['./src-main/http', './src-main/electron'],
 ];
 const mainFloorZones = MAIN_FLOORS.flatMap((floor, level) =>

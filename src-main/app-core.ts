@@ -10,7 +10,7 @@ import { finishDeferredWorkInBackground } from './adoption/after-open';
 import { envValue, resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
-import { createAccessGate, type RequestContext, type RequestGate } from './ipc/access';
+import { createAccessGate, type RequestContext, type RequestGate, type SignedIn } from './ipc/access';
 import { readsDatabase } from './access/policy';
 import { type AppEvent, createEventBus, type AppEventBus, type EventAudience, eventAudience } from './ipc/events';
 import { type ContractHandlers, createDatabaseHandlers, type DatabaseChannel, type DatabaseHandlers } from './ipc/channels';
@@ -22,6 +22,7 @@ import { type DatabaseInfo, getDatabaseInfo } from './services/database-info';
 import { loadActor } from './accounts/accounts';
 import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions';
 import { log, logFilePath } from './log';
+import { callsInFlight, createCoreRestore, RESTORED_SIGN_IN_AGAIN, type CallsInFlight } from './app-restore';
 
 export { type RequestContext } from './ipc/access';
 
@@ -105,28 +106,40 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   const env = options.env ?? process.env;
   const database = resolveDatabasePath(argv, env, options.userDataDir);
   const concurrency = options.engine?.concurrency ?? runnerConcurrency(argv, env);
-  let settled: AppStartup | null = null;
   // Deferred one tick, so the caller can say which file it opens before the work (and its progress) starts.
-  const started = Promise.resolve().then(async () => {
-    const startup = await openDatabase(database.path, options);
-    settled = startup;
-    return startup;
-  });
-
+  const started = Promise.resolve().then(() => openDatabase(database.path, options));
   const sessions = createSessionStore(options.sessions);
   const events = createEventBus();
-  let audience: EventAudience | null = null;
-  let engine: { runner: Runner; scheduler: Scheduler } | null = null;
-  let reads: ReadPool | null = null;
-  // The handlers exist once the database is open; a call made while it opens waits for it.
-  const opened = started.then((startup): OpenCore | StartupFailureView => {
-    if (startup.state === 'failed') return startup.failure;
-    audience = eventAudience(startup.db);
-    engine = startEngine(startup.db, events, { ...options.engine, concurrency });
-    reads = options.reads === 'inline' ? inlineReads(startup.db) : createReadPool(startup.db, { ...options.reads, nativeBinding: options.nativeBinding });
-    return { handlers: createDatabaseHandlers({ db: startup.db, sessions, events, ...engine, reads }), gate: createAccessGate(startup.db, sessions) };
+  const calls = callsInFlight();
+  const serveAgain = () => openDatabase(database.path, options).then(serve);
+  // What serves the file now: replaced by a restore, while calls made meanwhile wait for the next one.
+  let current: Promise<Serving> = started.then(serve);
+  const restore = createCoreRestore<Serving>({
+    current: () => current,
+    replace: (next) => (current = next),
+    quiesce: stopEngine,
+    closeConnections: shutDown,
+    serveAgain,
+    calls,
+    sessions,
+    events,
+    migrationsFolder: options.migrationsFolder,
+    nativeBinding: options.nativeBinding,
   });
-  const { handlers, gate } = servedOnceOpen(started, opened);
+
+  let latest: Serving | null = null;
+  function serve(startup: AppStartup): Serving {
+    latest = startup.state === 'failed' ? { startup, open: startup.failure, engine: null, reads: null, audience: null, closed: null } : serveOpen(startup);
+    return latest;
+  }
+  function serveOpen(startup: Extract<AppStartup, { state: 'ready' }>): Serving {
+    const engine = startEngine(startup.db, events, { ...options.engine, concurrency });
+    const reads = options.reads === 'inline' ? inlineReads(startup.db) : createReadPool(startup.db, { ...options.reads, nativeBinding: options.nativeBinding });
+    const handlers = createDatabaseHandlers({ db: startup.db, sessions, events, ...engine, reads, restore, migrationsFolder: options.migrationsFolder });
+    const open = { handlers, gate: createAccessGate(startup.db, sessions) };
+    return { startup, open, engine, reads, audience: eventAudience(startup.db), closed: null };
+  }
+  const { handlers, gate } = servedOnceOpen(() => current, calls, sessions);
 
   return {
     database,
@@ -136,20 +149,42 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
     sessions,
     subscribeSession(session, listener) {
       return events.subscribe((event) => {
-        if (audience?.(session(), event)) listener(event);
+        // Decided at once, by the file served now; while none is open (a restore between two) only account.changed,
+        // which is decided before any user is loaded.
+        if ((latest?.closed === null || event.name === 'account.changed') && latest?.audience?.(session(), event)) listener(event);
       });
     },
     async close() {
-      const startup = settled ?? (await started);
-      await opened;
-      if (engine) {
-        engine.scheduler.stop();
-        await engine.runner.stop();
-      }
-      await reads?.close();
-      await closeDatabase(startup);
+      await shutDown(await current);
     },
   };
+}
+
+/** One open of the file and what serves it: replaced whole by a restore. */
+interface Serving {
+  startup: AppStartup;
+  open: OpenCore | StartupFailureView;
+  engine: { runner: Runner; scheduler: Scheduler } | null;
+  reads: ReadPool | null;
+  audience: EventAudience | null;
+  /** Settles once shutDown has closed it (idempotent). */
+  closed: Promise<void> | null;
+}
+
+async function stopEngine(serving: Serving): Promise<void> {
+  if (!serving.engine) return;
+  serving.engine.scheduler.stop();
+  await serving.engine.runner.stop();
+}
+
+/** Stops the engine, closes the read workers and the database. Idempotent. */
+function shutDown(serving: Serving): Promise<void> {
+  serving.closed ??= (async () => {
+    await stopEngine(serving);
+    await serving.reads?.close();
+    await closeDatabase(serving.startup);
+  })();
+  return serving.closed;
 }
 
 /** What serves the database's channels once it is open. */
@@ -159,24 +194,27 @@ interface OpenCore {
 }
 
 /**
- * The contract's handlers and the access gate from the first moment: app.status answers as soon as the start has
- * settled; every other channel, and the gate (a caller of a channel that is not for anyone needs the database too),
- * waits for the database to open, then is served by `opened`'s handlers, or answers databaseNotOpen.
+ * The contract's handlers and the access gate from the first moment: every channel, and the gate (a caller of a
+ * channel that is not for anyone needs the database too), waits for the file to be served (opened, or open again
+ * after a restore), then is served by its handlers, or answers databaseNotOpen; app.status answers from its start.
  */
-function servedOnceOpen(started: Promise<AppStartup>, opened: Promise<OpenCore | StartupFailureView>): OpenCore & { handlers: ContractHandlers } {
+function servedOnceOpen(current: () => Promise<Serving>, calls: CallsInFlight, sessions: SessionStore): OpenCore & { handlers: ContractHandlers } {
   const whenOpen = async () => {
-    const open = await opened;
+    const { open } = await current();
     if ('state' in open) throw databaseNotOpen(open);
     return open;
   };
   const handlerWhenOpen = <C extends DatabaseChannel>(channel: C) =>
     (async (input: never, context: never) => {
       const handler = (await whenOpen()).handlers[channel] as (input: never, context: never) => unknown;
-      return handler(input, context);
+      // Admitted before a restore that ended every session, this call waited for it: its caller is signed out.
+      const caller = context as Partial<SignedIn>;
+      if (caller.actor && caller.session && !sessions.peek(caller.session.id)) throw new AppError('UNAUTHENTICATED', RESTORED_SIGN_IN_AGAIN);
+      return calls.track(async () => handler(input, context));
     }) as unknown as ContractHandlers[C];
   const handlers: ContractHandlers = {
     'app.status': async (_input, context) => {
-      const startup = await started;
+      const { startup } = await current();
       if (startup.state === 'failed') return startup.failure;
       // Signed out, or a role that does not read the database: nothing about the file or its accounts.
       if (!readsDatabase(actorOf(startup.db, context))) return { state: 'ready', info: null, startup: null };

@@ -31,6 +31,8 @@ export interface SessionStore {
   end(id: string): void;
   /** A disabled or deleted user, or a changed password: every window and tab of theirs signs out (but `exceptId`). */
   endAllForUser(userId: number, exceptId?: string): void;
+  /** Every live session (a restore ends them all). */
+  all(): Session[];
   /** Called with each session that ends, by sign-out, expiry or endAllForUser. Returns the unsubscribe function. */
   onEnded(listener: (session: Session) => void): () => void;
   readonly size: number;
@@ -96,6 +98,9 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
     end,
     endAllForUser(userId, exceptId) {
       for (const session of [...sessions.values()]) if (session.userId === userId && session.id !== exceptId) end(session.id);
+    },
+    all() {
+      return [...sessions.keys()].map(live).filter((session): session is Session => session !== null);
     },
     onEnded(listener) {
       endedListeners.add(listener);

@@ -11,6 +11,7 @@ import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type L
 import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './db/migrations';
 import { defaultMigrationsFolder } from './db/paths';
 import { tightenDatabaseFiles } from './db/private-files';
+import { removeLeftoverRestores } from './db/restore-swap';
 
 export type StartupFailure =
   | 'cannot_open'
@@ -109,6 +110,8 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
   // The file is ours from here on: it, its -wal and -shm, its backups and exports are for its owner only.
   tightenDatabaseFiles(db.path);
   enableWal(sqlite);
+  // A copy a restore killed before its rename left beside the file: the file is the old one, whole (db/restore-swap.ts).
+  removeLeftoverRestores(db.path);
   // Backups a crash left pending: kept when their operation committed, removed when it never did.
   report.leftoverBackups = state.version > 0 ? settleLeftoverBackups(sqlite, db.path, state.version) : NO_LEFTOVERS;
   // A backup that took its name here never got its record: it gets it now.

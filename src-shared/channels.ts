@@ -62,6 +62,8 @@ export const CHANNELS = [
   'backups.prune',
   'backups.policy',
   'backups.setPolicy',
+  'backups.restorePreview',
+  'backups.restore',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

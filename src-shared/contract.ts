@@ -50,6 +50,7 @@ import {
   setBackupPolicyInput,
   verifyBackupInput,
 } from './schemas/backups';
+import { restoreInput, restorePreviewInput, restorePreviewSchema, restoreResultSchema } from './schemas/restore';
 import { usageInput, usageReportSchema } from './schemas/usage';
 import {
   activeJobRunsInput,
@@ -278,6 +279,14 @@ export const contract = {
   'backups.policy': { access: { who: 'backups.manage', tenant: 'none' }, input: emptyInput, output: backupPolicyViewSchema },
   /** Sets the retention policy; audited as backup.policy_set with the policy before and after. */
   'backups.setPolicy': { access: { who: 'backups.manage', tenant: 'none' }, input: setBackupPolicyInput, output: backupPolicyViewSchema },
+
+  /** What restoring a backup would do: the backup against the live file (src-shared/schemas/restore.ts). System administrators only. */
+  'backups.restorePreview': { access: { who: 'backups.manage', tenant: 'none' }, input: restorePreviewInput, output: restorePreviewSchema },
+  /**
+   * Backs the database up, puts the backup in its place, opens it again (migrating an older backup) and ends every
+   * session; the confirmation is `restore <backup name>`. Calls made meanwhile wait for the restored database.
+   */
+  'backups.restore': { access: { who: 'backups.manage', tenant: 'none' }, input: restoreInput, output: restoreResultSchema },
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { OrphanSelection } from '../orphans/orphans';
 import { ExitCode, UsageError } from './exit-codes';
 
-export const COMMANDS = ['info', 'migrate', 'check', 'delete-orphans', 'assign-orphans', 'backups', 'verify', 'help'] as const;
+export const COMMANDS = ['info', 'migrate', 'check', 'delete-orphans', 'assign-orphans', 'backups', 'restore', 'verify', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -30,6 +30,7 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   'delete-orphans': ['db', 'json', 'yes', 'all', 'ids'],
   'assign-orphans': ['db', 'json', 'yes', 'all', 'ids', 'business', 'suggested'],
   backups: ['db', 'json', 'yes', 'verify', 'prune'],
+  restore: ['db', 'json', 'yes'],
   verify: ['json'],
   help: ['json'],
 };
@@ -50,6 +51,8 @@ export interface CliArgs {
   suggested: boolean;
   /** backups --verify [name], --prune. */
   backups?: { verify: boolean; name?: string; prune: boolean };
+  /** restore <backup>: a backup's name as listed, or a path to one. */
+  backup?: string;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -60,7 +63,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (commandWord === undefined) throw new UsageError('No command given.');
   if (!isCommand(commandWord)) throw new UsageError(`Unknown command "${commandWord}".`);
   const named = commandWord === 'backups' && parsed.values.verify === true && extra.length === 1 ? extra.shift() : undefined;
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" after ${commandWord}.`);
+  // restore takes one argument: the backup.
+  const backup = commandWord === 'restore' ? extra.shift() : undefined;
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}" after ${commandWord}${backup ? ` ${backup}` : ''}.`);
   if (help) return helpArgs(parsed.values.json === true);
   refuseForeignFlags(commandWord, parsed.usedFlags);
 
@@ -82,6 +87,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     suggest: values.suggest === true,
     suggested: values.suggested === true,
     backups: commandWord === 'backups' ? { verify: values.verify === true, name: named, prune: values.prune === true } : undefined,
+    backup,
   };
 }
 
@@ -154,6 +160,11 @@ Commands:
                     --verify checks every backup (or --verify NAME one): integrity, schema version, checksum.
                     --prune removes what the retention policy no longer keeps; previews by default, and on
                     a terminal asks you to type "prune N backups"; elsewhere pass --yes.
+  restore <backup>  Put a backup in the database's place: a backup's name (as backups lists it) or a path to one.
+                    Shows what it holds against the current file first; on a terminal it then asks you to
+                    type "restore <backup name>"; elsewhere pass --yes. Refused while the app has the file
+                    open, for a backup that fails SQLite's integrity check, and for one a newer app wrote.
+                    A backup of the current file is made first; an older backup is migrated as it opens.
   verify            Check tenant isolation on a scratch database in a temp folder (your database is
                     never touched): each business sees only its own runs. Prints PASS/FAIL per check.
   help              This text (also --help, -h).
@@ -163,7 +174,7 @@ Flags:
                     user-data folder. Commands other than migrate never create or convert a file.
   --json            Machine-readable JSON on stdout ({"ok":true,"value":…} or {"ok":false,"error":…});
                     no progress output, and no questions: changes need --yes.
-  --yes, -y         Confirm without being asked (migrate, delete-orphans, assign-orphans, backups --prune).
+  --yes, -y         Confirm without being asked (migrate, delete-orphans, assign-orphans, backups --prune, restore).
   --all             Select every orphan.
   --ids 1,2,3       Select these orphan run ids (each must be an orphan).
   --business REF    A business id, its server-edition id, or its name.
@@ -175,9 +186,11 @@ Flags:
 
 Exit codes:
   ${ExitCode.ok}  ok
-  ${ExitCode.failure}  failure: verify or backups --verify found a problem, or the operation was refused (e.g. an id is not an orphan)
+  ${ExitCode.failure}  failure: verify or backups --verify found a problem, or the operation was refused (e.g. an id is not an
+     orphan, a backup to restore fails its check or is newer than the app)
   ${ExitCode.usage}  usage error: unknown command or flag, bad value
   ${ExitCode.confirmation}  confirmation needed or declined: nothing was changed
   ${ExitCode.database}  the database cannot be opened or migrated (a backup path is printed when one was made)
-  ${ExitCode.conflict}  conflict: the orphans changed since the preview; nothing was changed
+  ${ExitCode.conflict}  conflict: the orphans changed since the preview, or (restore) the database is open in the
+     app or another program; nothing was changed
 `;

@@ -9,7 +9,7 @@ export const ExitCode = {
   confirmation: 3,
   /** The database cannot be opened or migrated. */
   database: 4,
-  /** The data changed between the preview and the change. */
+  /** The data changed between the preview and the change, or (restore) another program has the database open. */
   conflict: 5,
 } as const;
 

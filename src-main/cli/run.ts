@@ -10,6 +10,7 @@ import { check } from './commands/check';
 import { deleteOrphansCommand } from './commands/delete-orphans';
 import { info } from './commands/info';
 import { migrate } from './commands/migrate';
+import { restoreCommand } from './commands/restore';
 import { verify } from './commands/verify';
 import { commandContext, type CliHost, type Command } from './context';
 import { ConfirmationError, ExitCode, UsageError } from './exit-codes';
@@ -23,6 +24,7 @@ const COMMAND_HANDLERS: Record<Exclude<CommandName, 'help'>, Command> = {
   'delete-orphans': deleteOrphansCommand,
   'assign-orphans': assignOrphansCommand,
   backups: backupsCommand,
+  restore: restoreCommand,
   verify,
 };
 

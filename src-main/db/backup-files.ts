@@ -4,8 +4,8 @@
 // Every backup the app makes is `backups/<label>-<stamp>.db` beside the database (`-2`, `-3`… within one millisecond),
 // with its record `<name>.json` beside it (db/backup-record.ts). The label says what made it: `schema-N` (before
 // migrating from schema N), `before-delete-orphans`, `before-assign-suggested`, `before-delete-business-<id>`,
-// `legacy-<revision>` (an adopted server-edition file), `job` (the maintenance.backup job). While it is being made and
-// until its operation commits, a backup is `<name>.pending-<pid>`: a crash in between leaves that name, never a file
+// `before-restore` (a restore's backup of the current file), `legacy-<revision>` (an adopted server-edition file),
+// `job` (the maintenance.backup job). While it is being made and until its operation commits, a backup is `<name>.pending-<pid>`: a crash in between leaves that name, never a file
 // that looks like a good backup of something that did not happen.
 //
 // Earlier versions wrote `automation.db.<label>.<stamp>.backup` beside the database and `backups/automation-<stamp>.db`
@@ -153,7 +153,8 @@ function entry(file: string, label: string): BackupFileEntry {
   return { path: file, bytes, label, pending: pid === null ? null : { pid, alive: processAlive(pid) } };
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this id exists (one of another user counts: it cannot be signalled, but it is there). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -195,7 +196,8 @@ export function settleLeftoverBackups(sqlite: Database.Database, databasePath: s
       keepBackup({ path: finalPath, pendingPath: backup.path });
       leftovers.kept.push(finalPath);
     } else {
-      fs.rmSync(backup.path, { force: true });
+      // With the rollback journal of an online backup killed half-way, which SQLite would otherwise leave beside it.
+      for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(`${backup.path}${suffix}`, { force: true });
       leftovers.removed.push({ path: backup.path, bytes: backup.bytes });
     }
   }

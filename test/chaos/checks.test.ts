@@ -1,5 +1,6 @@
 // The chaos trials' judges bite: each fault a kill could leave (a broken key, a rollup out of step, a row changed,
-// half an operation, a committed row or change missing) is reported, and a sound file passes.
+// half an operation, a committed row or change missing, a file half old and half restored) is reported, and a sound
+// file passes.
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
@@ -9,6 +10,7 @@ import { tempDir } from '../helpers/temp';
 import { differingRows, fileChecks, rollupChecks, withFile } from './checks';
 import { MIGRATIONS_FOLDER } from './child';
 import { judgeSelection, type Judged, type OrphanFixture } from './orphans';
+import { judgeFile, type RestoreFixture } from './restore';
 import { lostRows, readAcknowledged } from './runner';
 import type { TrialOutcome } from './trial';
 
@@ -115,5 +117,38 @@ describe('judging a runner trial', () => {
       'run 99999 was created (committed) but is gone',
       `run ${first!.id} finished cancelled (committed) but is ${first!.status}`,
     ]);
+  });
+});
+
+describe('judging a restore', () => {
+  const marker = (sqlite: Database.Database) =>
+    sqlite.prepare("INSERT INTO businesses (name, created_at) VALUES ('Written just before the restore', 1767225600000)").run();
+  const restoredEvent = (sqlite: Database.Database) =>
+    sqlite.prepare("INSERT INTO audit_events (at, actor_label, action) VALUES (1, 'cli', 'backup.restored')").run();
+
+  function judgeRestore(file: string, restore: RestoreFixture, acknowledged = false): TrialOutcome {
+    const outcome = { label: '', run: null as never, state: 'unknown', problems: [], tallies: {} } satisfies TrialOutcome;
+    withFile(file, (sqlite) => judgeFile(sqlite, restore, outcome, acknowledged));
+    return outcome;
+  }
+
+  it('tells the old file and the restored one apart, and fails a mix of the two or an acknowledged restore the file lacks', () => {
+    const live = plantedCopy(marker);
+    const backup = plantedCopy((sqlite) => deleteOrphans(sqlite, fixture.orphanIds));
+    const restore: RestoreFixture = { live, liveReference: live, backup, backupSha: '' };
+    expect(judgeRestore(plantedCopy(marker), restore)).toMatchObject({ state: 'old', problems: [] });
+    const restored = path.join(tempDir(), 'automation.db');
+    copyDatabaseFile(backup, restored);
+    withFile(restored, restoredEvent);
+    expect(judgeRestore(restored, restore)).toMatchObject({ state: 'restored', problems: [] });
+
+    // The backup's runs, the old file's businesses: half of each.
+    const mix = plantedCopy((sqlite) => {
+      marker(sqlite);
+      deleteOrphans(sqlite, fixture.orphanIds);
+      restoredEvent(sqlite);
+    });
+    expect(judgeRestore(mix, restore)).toMatchObject({ state: 'mix', problems: [expect.stringContaining('neither the old file nor the restored one')] });
+    expect(judgeRestore(plantedCopy(marker), restore, true).problems).toEqual(['the CLI said the backup was restored, but the file is the old one']);
   });
 });

@@ -1,5 +1,5 @@
-// `npm run test:chaos [-- --trials N] [--seed S] [--runs N] [--only runner,orphans.delete,orphans.assign,adoption]`:
-// kill -9 trials against the runner, the CLI's bulk orphan operations and adoption, each on a fresh copy of its
+// `npm run test:chaos [-- --trials N] [--seed S] [--runs N] [--only runner,orphans.delete,orphans.assign,adoption,restore]`:
+// kill -9 trials against the runner, the CLI's bulk orphan operations, adoption and restore, each on a fresh copy of its
 // fixture (docs/testing.md, "The chaos trials"). Each kind first runs its operation once to the end (the reference
 // and the calibration of when to kill), then its share of the N trials, each killed at a random moment. Prints one
 // line per trial and the figures per kind; exits 1 when any trial found a problem, or when no kill of a kind landed
@@ -11,6 +11,7 @@ import { SeededRandom } from '../helpers/random';
 import { adoptionTrialKind } from './adoption';
 import { chooseKill, tail, type KillMoment } from './child';
 import { orphanTrialKind, sharedPrepare } from './orphans';
+import { restoreTrialKind } from './restore';
 import { runnerTrialKind } from './runner';
 import type { TrialContext, TrialKind, TrialOutcome } from './trial';
 
@@ -22,7 +23,7 @@ interface ChaosOptions {
   keep: boolean;
 }
 
-const DEFAULTS = { trials: 24, runs: 40_000 };
+const DEFAULTS = { trials: 30, runs: 40_000 };
 
 function parseOptions(argv: readonly string[]): ChaosOptions {
   const value = (flag: string) => {
@@ -59,6 +60,7 @@ function allKinds(): TrialKind<unknown>[] {
     sharedPrepare(orphanTrialKind('delete'), orphans),
     sharedPrepare(orphanTrialKind('assign'), orphans),
     adoptionTrialKind,
+    restoreTrialKind,
   ] as TrialKind<unknown>[];
 }
 

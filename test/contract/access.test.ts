@@ -83,6 +83,8 @@ const LOWEST_CALLER: Record<Channel, 'anyone' | 'signed in' | UserRole> = {
   'backups.prune': 'system_admin',
   'backups.policy': 'system_admin',
   'backups.setPolicy': 'system_admin',
+  'backups.restorePreview': 'system_admin',
+  'backups.restore': 'system_admin',
 };
 /** The channels that work in the session's tenant scope: runs, schedules, usage (not the cron preview: no tenant data). */
 const TENANT = CHANNELS.filter((channel) => /^(jobs|schedules|metrics)\./.test(channel) && channel !== 'schedules.previewCron');

@@ -88,11 +88,13 @@ describe('leftover backups', () => {
     expect(backupNames(file)).toEqual([path.basename(report.migrated!.backupPath!)]);
   });
 
-  it('a maintenance.backup whose process died mid-copy is removed; a backup a live process is making is left and listed by info', async () => {
+  it('a maintenance.backup whose process died mid-copy is removed with its journal; a backup a live process is making is left and listed by info', async () => {
     const file = await withOrphans(1);
     fs.mkdirSync(backupsFolderFor(file));
     const dead = `${backupPathFor(file, 'job')}.pending-${spawnSync('true').pid}`;
     fs.writeFileSync(dead, 'half a backup');
+    // What SQLite's backup API leaves beside a destination whose process was killed mid-copy.
+    fs.writeFileSync(`${dead}-journal`, 'its rollback journal');
     const live = `${backupPathFor(file, 'before-delete-orphans')}.pending-${process.pid}`;
     fs.writeFileSync(live, 'a backup under way');
 
@@ -103,6 +105,7 @@ describe('leftover backups', () => {
     expect(stdout).toContain('Backups:         0 backups');
     expect(stdout).toContain(`  - pending: ${live} (18 B): process ${process.pid} is making it for an operation under way`);
     expect(fs.existsSync(dead)).toBe(false);
+    expect(fs.existsSync(`${dead}-journal`)).toBe(false);
     expect(fs.existsSync(live)).toBe(true);
   });
 });

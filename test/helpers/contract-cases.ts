@@ -64,6 +64,11 @@ export const VALID_INPUTS: { [C in Channel]: ChannelInput<C> } = {
   'backups.prune': { mode: 'preview' },
   'backups.policy': {},
   'backups.setPolicy': { policy: { keepLast: 5, keepDays: 3 } },
+  'backups.restorePreview': { backup: 'automation.db.before-delete-orphans.2026-03-04T05-06-07-089Z.backup' },
+  'backups.restore': {
+    backup: 'automation.db.before-delete-orphans.2026-03-04T05-06-07-089Z.backup',
+    confirmation: 'restore automation.db.before-delete-orphans.2026-03-04T05-06-07-089Z.backup',
+  },
 };
 
 /**
@@ -159,6 +164,10 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'a limit of 0', input: { limits: { pendingPerBusiness: 0, runningPerBusiness: 2, triggersPerMinutePerUser: 30 } } },
     { why: 'a limit missing', input: { limits: { pendingPerBusiness: 10, runningPerBusiness: 2 } } },
     { why: 'a limit above the most', input: { limits: { pendingPerBusiness: 10, runningPerBusiness: 2, triggersPerMinutePerUser: 100_001 } } },
+  ],
+  'backups.restore': [
+    { why: 'a path instead of a name', input: { backup: '../automation.db', confirmation: 'restore ../automation.db' } },
+    { why: 'the wrong confirmation', input: { backup: 'automation-2026-03-01T02-00-00-000Z.db', confirmation: 'restore' } },
   ],
   'jobs.list': [
     { why: 'limit 0', input: { limit: 0 } },

@@ -4,7 +4,8 @@
 // tenant channel, the scope; the domain function does the work and returns the view. What stays in the handlers and
 // the domains are the rules that depend on the row (this run, this user, this business).
 import { type Channel } from '../../../src-shared/channels';
-import { type Contract } from '../../../src-shared/contract';
+import { type ChannelOutput, type Contract } from '../../../src-shared/contract';
+import { type Actor } from '../../access/policy';
 import { type AppDatabase } from '../../db/connection';
 import { type Runner } from '../../jobs/runner';
 import { type Scheduler } from '../../jobs/scheduler';
@@ -35,6 +36,10 @@ export interface ChannelDeps {
   scheduler: Scheduler;
   /** Runs the heavy reads (src-main/reads/queries.ts) off the main thread. */
   reads: ReadPool;
+  /** Puts a backup, by its name, in the database's place in the running app (src-main/app-restore.ts). */
+  restore: (backupName: string, actor: Actor) => Promise<ChannelOutput<'backups.restore'>>;
+  /** The migrations this app knows (a backup's schema is read against them); default: the app's own. */
+  migrationsFolder?: string;
 }
 
 /** These users' own access changed: their sessions read who they are again (before any of them is ended). */

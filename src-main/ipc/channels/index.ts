@@ -9,6 +9,7 @@ import { exportChannels } from './exports';
 import { jobChannels } from './jobs';
 import { limitChannels } from './limits';
 import { orphanChannels } from './orphans';
+import { restoreChannels } from './restore';
 import { scheduleChannels } from './schedules';
 
 export { type ChannelDeps, type ContractHandlers, type DatabaseChannel, type DatabaseHandlers } from './common';
@@ -26,5 +27,6 @@ export function createDatabaseHandlers(deps: ChannelDeps): DatabaseHandlers {
     ...exportChannels(deps),
     ...limitChannels(deps),
     ...backupStoreChannels(deps),
+    ...restoreChannels(deps),
   };
 }
