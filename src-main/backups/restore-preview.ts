@@ -89,8 +89,10 @@ export function previewRestore(db: AppDatabase, backupFile: string, migrations: 
   const backup = checkBackup(backupFile, migrations, nativeBinding);
   const name = path.basename(backupFile);
   const stat = fs.statSync(backupFile);
+  // When it was made as the list says it (its record, or its name), else, for a file from elsewhere, its file's time.
+  const listed = listBackups(db.path).find((entry) => entry.file === backupFile);
   return {
-    backup: { name, path: backupFile, createdAt: stat.mtime.toISOString(), sizeBytes: stat.size, ...backup },
+    backup: { name, path: backupFile, createdAt: listed?.createdAt ?? stat.mtime.toISOString(), sizeBytes: stat.size, ...backup },
     current: { path: db.path, schemaVersion: planMigrations(db.sqlite, migrations).version, counts: databaseCounts(db.sqlite) },
     appSchemaVersion: migrations.length,
     confirmation: restoreConfirmation(name),

@@ -1,6 +1,7 @@
 // Admin › Backups (system admins): every backup of the database, newest first, with what made it, when, its schema,
 // size, counts and checksum, their total size; a check per backup (integrity, schema, checksum: backups.verify), a
-// prune by the retention policy after a preview of what would go (backups.prune), and the policy (BackupPolicyForm).
+// restore of one (RestoreWizard), a prune by the retention policy after a preview of what would go (backups.prune),
+// and the policy (BackupPolicyForm).
 import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { describePolicy, type BackupRecordView, type PruneOutcome } from '../../src-shared/schemas/backups';
@@ -10,6 +11,7 @@ import { When } from '../lib/when';
 import { usePruneBackups, useBackups, useVerifyBackup } from '../queries/admin';
 import { useViewLoaded } from '../stores/ui';
 import { BackupPolicyForm } from './BackupPolicyForm';
+import { RestoreWizard } from './RestoreWizard';
 import { MutationError, QueryState } from './common';
 
 /** What made a backup, in people's words. */
@@ -19,6 +21,7 @@ const KIND_LABELS: Record<string, string> = {
   'before-delete-orphans': 'Before deleting orphans',
   'before-assign-suggested': 'Before assigning suggested orphans',
   'before-delete-business': 'Before deleting a business',
+  'before-restore': 'Before a restore',
   job: 'Backup job',
 };
 
@@ -57,6 +60,7 @@ export function BackupsPanel() {
 }
 
 function BackupsTable({ backups }: { backups: BackupRecordView[] }) {
+  const [restoring, setRestoring] = useState<string | null>(null);
   if (backups.length === 0) return <Text c="dimmed">No backups yet. The app makes one before every migration, orphan cleanup and business deletion, and the backup job makes them on demand or on a schedule.</Text>;
   return (
     <Table.ScrollContainer minWidth={980}>
@@ -76,15 +80,16 @@ function BackupsTable({ backups }: { backups: BackupRecordView[] }) {
         </Table.Thead>
         <Table.Tbody>
           {backups.map((backup) => (
-            <BackupRow key={backup.name} backup={backup} />
+            <BackupRow key={backup.name} backup={backup} onRestore={() => setRestoring(backup.name)} />
           ))}
         </Table.Tbody>
       </Table>
+      <RestoreWizard name={restoring} onClose={() => setRestoring(null)} />
     </Table.ScrollContainer>
   );
 }
 
-function BackupRow({ backup }: { backup: BackupRecordView }) {
+function BackupRow({ backup, onRestore }: { backup: BackupRecordView; onRestore(): void }) {
   const verify = useVerifyBackup();
   const { counts } = backup;
   return (
@@ -121,9 +126,14 @@ function BackupRow({ backup }: { backup: BackupRecordView }) {
         <MutationError error={verify.error} />
       </Table.Td>
       <Table.Td>
-        <Button size="xs" variant="default" loading={verify.isPending} onClick={() => verify.mutate({ name: backup.name })} data-testid="backup-verify">
-          Verify
-        </Button>
+        <Group gap="xs" wrap="nowrap">
+          <Button size="xs" variant="default" loading={verify.isPending} onClick={() => verify.mutate({ name: backup.name })} data-testid="backup-verify">
+            Verify
+          </Button>
+          <Button size="xs" variant="default" onClick={onRestore} data-testid="backup-restore">
+            Restore…
+          </Button>
+        </Group>
       </Table.Td>
     </Table.Tr>
   );

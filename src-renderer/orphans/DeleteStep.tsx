@@ -1,8 +1,9 @@
 // Step 2b: preview the count, type the exact phrase (`delete N orphans`), confirm; main backs the file up first.
-import { Code, Stack, Text, TextInput } from '@mantine/core';
+import { Text } from '@mantine/core';
 import { useState } from 'react';
 import { orphanDeletionPhrase } from '../../src-shared/schemas/orphans';
 import { formatCount } from '../lib/format';
+import { PhraseInput } from '../lib/phrase-input';
 import { isApiError } from '../queries/client';
 import { useDeleteOrphans, useDeletePreview } from '../queries/orphans';
 import { ChangeActions, ChangeFrame, PreviewBox, PreviewState, useChangeScope, type ChangeStepProps } from './ChangeParts';
@@ -57,7 +58,7 @@ export function DeleteStep({ total, selectedCount, selectedSelection, onBack, on
           )}
         </PreviewState>
       </PreviewBox>
-      {phrase !== null && count !== null && count > 0 && <PhraseInput phrase={phrase} typed={typed} onType={setTyped} />}
+      {phrase !== null && count !== null && count > 0 && <PhraseInput phrase={phrase} typed={typed} onType={setTyped} testIds={{ phrase: 'delete-phrase', input: 'delete-confirm-input' }} />}
       {remove.isError && (
         <ChangeError error={remove.error} conflict={conflict} failedTitle="Nothing was deleted" testId="delete-error" repreviewTestId="delete-repreview" onPreviewAgain={previewAgain} />
       )}
@@ -74,25 +75,5 @@ export function DeleteStep({ total, selectedCount, selectedSelection, onBack, on
         }}
       />
     </ChangeFrame>
-  );
-}
-
-/** The phrase to type, and the field it is typed in (it says so once the text can no longer become the phrase). */
-function PhraseInput({ phrase, typed, onType }: { phrase: string; typed: string; onType(text: string): void }) {
-  return (
-    <Stack gap={6}>
-      <Text size="sm">
-        To confirm, type <Code data-testid="delete-phrase">{phrase}</Code> exactly:
-      </Text>
-      <TextInput
-        aria-label="Confirmation phrase"
-        value={typed}
-        onChange={(e) => onType(e.currentTarget.value)}
-        placeholder={phrase}
-        autoComplete="off"
-        error={typed !== '' && !phrase.startsWith(typed) ? 'That is not the phrase' : undefined}
-        data-testid="delete-confirm-input"
-      />
-    </Stack>
   );
 }

@@ -5,6 +5,7 @@ import { type Channel } from '../../src-shared/channels';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
 import { callOrThrow, useClient } from './client';
 import { usePreview } from './preview';
+import { endSession } from './auth';
 import { appKeys, auditKeys, type AuditFilters, authKeys, backupKeys, businessKeys, jobKeys, limitKeys, metricsKeys, scheduleKeys, userKeys } from './keys';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -115,3 +116,25 @@ export function useBackups() {
 export const useVerifyBackup = () => useChannelMutation('backups.verify', [backupKeys.all]);
 export const usePruneBackups = () => useChannelMutation('backups.prune', [backupKeys.all, auditKeys.all]);
 export const useSetBackupPolicy = () => useChannelMutation('backups.setPolicy', [backupKeys.all, auditKeys.all]);
+
+/** What restoring the backup would do (backups.restorePreview), read when the wizard opens; `null`: nothing asked. */
+export const useRestorePreview = (name: string | null) => usePreview('backups.restorePreview', name === null ? null : { backup: name });
+
+/**
+ * Restores a backup over the database. Every session ends with it, this one too: the session ends here as at a
+ * sign-out (account.changed may have said so first), and the sign-in form says what was restored.
+ */
+export function useRestoreBackup() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation<ChannelOutput<'backups.restore'>, Error, ChannelInput<'backups.restore'>>({
+    mutationFn: (input) => callOrThrow(client, 'backups.restore', input),
+    onSuccess: (result) => endSession(queryClient, restoredNotice(result)),
+  });
+}
+
+function restoredNotice({ restored, migrated, previousBackupPath }: ChannelOutput<'backups.restore'>): string {
+  const migration = migrated ? `, migrated from schema ${migrated.from} to ${migrated.to}` : '';
+  const previous = previousBackupPath.split(/[\\/]/).pop() ?? previousBackupPath;
+  return `The database was restored from ${restored.name}${migration}. The file as it was is kept as the backup ${previous}. Every session ended: sign in again.`;
+}

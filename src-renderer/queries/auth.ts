@@ -5,6 +5,7 @@ import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/
 import { appKeys, authKeys, tenantKeyRoots } from './keys';
 import { callOrThrow, useClient } from './client';
 import { noAccessReason } from '../lib/permissions';
+import { useUiStore } from '../stores/ui';
 
 export type AuthStatus = ChannelOutput<'auth.status'>;
 
@@ -22,6 +23,7 @@ export function useSession(): SessionView {
 
 /** A new session (sign-in, setup): nothing cached under the previous one survives. */
 function beginSession(queryClient: QueryClient, session: SessionView): void {
+  useUiStore.getState().setSignInNotice(null);
   queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'app' && query.queryKey[0] !== 'auth' });
   queryClient.setQueryData<AuthStatus>(authKeys.status, { needsSetup: false, session });
   // What app.status tells depends on who asks (the database's facts are for a role that reads it).
@@ -70,17 +72,23 @@ export async function refreshAccount(queryClient: QueryClient): Promise<void> {
   await queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'auth' });
 }
 
+/**
+ * The session is over (a sign-out, or a restore, which ends every session): everything it could see goes; the auth
+ * status stays observed, so the gate shows sign-in, with `notice` above the form when there is one.
+ */
+export function endSession(queryClient: QueryClient, notice: string | null = null): void {
+  useUiStore.getState().setSignInNotice(notice);
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'app' && query.queryKey[0] !== 'auth' });
+  queryClient.setQueryData<AuthStatus>(authKeys.status, { needsSetup: false, session: null });
+  void queryClient.invalidateQueries({ queryKey: appKeys.status });
+}
+
 export function useSignOut() {
   const client = useClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => callOrThrow(client, 'auth.logout', {}),
-    onSettled: () => {
-      // Everything the session could see goes; the auth status stays observed, so the gate shows sign-in.
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'app' && query.queryKey[0] !== 'auth' });
-      queryClient.setQueryData<AuthStatus>(authKeys.status, { needsSetup: false, session: null });
-      void queryClient.invalidateQueries({ queryKey: appKeys.status });
-    },
+    onSettled: () => endSession(queryClient),
   });
 }
 

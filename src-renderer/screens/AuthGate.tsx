@@ -8,6 +8,7 @@ import { useAccountUpdates } from '../queries/live';
 import { noAccessReason } from '../lib/permissions';
 import { setDisplayZone, zoneFor } from '../lib/time';
 import { AppShellView } from '../shell/AppShellView';
+import { useUiStore } from '../stores/ui';
 import { NoBusinessScreen } from './NoBusinessScreen';
 
 /** Shown once the database is open. Signed out, the forms alone: nothing about the database or its accounts. */
@@ -51,6 +52,7 @@ export function AuthGate() {
 
 function SignInForm() {
   const signIn = useSignIn();
+  const notice = useUiStore((state) => state.signInNotice);
   const { form, refusal, refuse, clearRefusal } = useContractForm({ initialValues: { email: '', password: '' }, schema: credentialsSchema, toInput: (values) => values });
   const submit = form.onSubmit((values) => {
     clearRefusal();
@@ -62,6 +64,11 @@ function SignInForm() {
         <Title order={2} id="signin-title">
           Sign in to Automation Console
         </Title>
+        {notice && (
+          <Alert color="blue" data-testid="signin-notice">
+            {notice}
+          </Alert>
+        )}
         <TextInput label="Email" type="email" autoComplete="username" required key={form.key('email')} {...form.getInputProps('email')} data-testid="signin-email" data-autofocus autoFocus />
         <PasswordInput label="Password" autoComplete="current-password" required key={form.key('password')} {...form.getInputProps('password')} data-testid="signin-password" />
         <FormRefusal refusal={refusal} testId="signin-error" />

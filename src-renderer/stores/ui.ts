@@ -20,6 +20,9 @@ interface UiState {
   /** The run a confirmation asks to cancel. */
   cancelConfirmRunId: number | null;
   setCancelConfirmRunId(id: number | null): void;
+  /** What the sign-in form says first about why the session ended (a restore); null after a sign-in. */
+  signInNotice: string | null;
+  setSignInNotice(notice: string | null): void;
 }
 
 export const useUiStore = create<UiState>()((set) => ({
@@ -34,6 +37,8 @@ export const useUiStore = create<UiState>()((set) => ({
   setTriggerDialogOpen: (triggerDialogOpen, jobType = null) => set({ triggerDialogOpen, triggerJobType: triggerDialogOpen ? jobType : null }),
   cancelConfirmRunId: null,
   setCancelConfirmRunId: (cancelConfirmRunId) => set({ cancelConfirmRunId }),
+  signInNotice: null,
+  setSignInNotice: (signInNotice) => set({ signInNotice }),
 }));
 
 /** A view reports when its first queries have settled; a view without queries is loaded as soon as it shows. */

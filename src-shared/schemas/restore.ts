@@ -26,7 +26,7 @@ export const restorePreviewSchema = z.strictObject({
   backup: z.strictObject({
     name: z.string(),
     path: z.string(),
-    /** When the backup was written (its file's time), ISO 8601. */
+    /** When the backup was made, ISO 8601: as the backups list says (its record, else its name), else its file's time. */
     createdAt: z.string(),
     sizeBytes: countSchema,
     schemaVersion: countSchema,

@@ -90,6 +90,8 @@ describe.each(TRANSPORTS)('restoring a backup over %s', (transport) => {
     const admin = await signedInClient(harness, root.email);
     const preview = await admin.value('backups.restorePreview', { backup: name });
     expect(preview.backup.schemaVersion).toBe(12);
+    // Made when its name says, as the backups list has it, not when the file was copied here.
+    expect(preview.backup.createdAt).toBe('2026-01-01T00:00:00.000Z');
     const restored = await admin.value('backups.restore', { backup: name, confirmation: `restore ${name}` });
     expect(restored).toMatchObject({ restored: { name, schemaVersion: 12 }, migrated: { from: 12, to: preview.appSchemaVersion } });
     const again = await signedInClient(harness, keeper.email);

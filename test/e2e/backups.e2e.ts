@@ -2,10 +2,8 @@
 // and the total size; checks one (a good one passes; a corrupted one fails and says why in its row); sets the retention
 // policy (a value that cannot be one is named under its field); previews a prune, confirms it, and the audit log
 // records it.
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from './fixtures';
-import { buildBackupHistory, buildTenantWorld } from './data';
+import { buildBackupHistory, buildTenantWorld, corruptBackup } from './data';
 import { openAdminSection, saveScreenshot, signIn } from './ui';
 
 test.use({ timezoneId: 'UTC', locale: 'en-US' });
@@ -14,10 +12,7 @@ test('a system admin lists, verifies and prunes the backups, and sets the retent
   const world = await buildTenantWorld(dataDir.dbPath);
   const names = await buildBackupHistory(dataDir.dbPath, [40, 30, 20, 2]);
   // Bytes flipped in the middle of the one made 30 days ago.
-  const damaged = path.join(path.dirname(dataDir.dbPath), 'backups', names[1]!);
-  const bytes = fs.readFileSync(damaged);
-  for (let i = Math.floor(bytes.length / 2); i < Math.floor(bytes.length / 2) + 4096; i++) bytes[i] = bytes[i]! ^ 0xff;
-  fs.writeFileSync(damaged, bytes);
+  corruptBackup(dataDir.dbPath, names[1]!);
 
   const app = await launchApp();
   await page.goto(app.url);

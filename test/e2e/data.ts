@@ -229,6 +229,15 @@ export async function buildBackupHistory(dbPath: string, daysAgo: readonly numbe
   }
 }
 
+/** Flips 4 KiB in the middle of a backup in backups/ beside the database: it no longer passes its check. */
+export function corruptBackup(dbPath: string, name: string): void {
+  const file = path.join(path.dirname(dbPath), 'backups', name);
+  const bytes = fs.readFileSync(file);
+  const middle = Math.floor(bytes.length / 2);
+  for (let i = middle; i < middle + 4096; i++) bytes[i] = bytes[i]! ^ 0xff;
+  fs.writeFileSync(file, bytes);
+}
+
 async function withDatabase<T>(dbPath: string, build: (db: AppDatabase) => T): Promise<T> {
   const { db } = await openAppDatabase(dbPath, { migrationsFolder: MIGRATIONS_FOLDER });
   try {
