@@ -10,6 +10,7 @@ import { ORPHANS_OWNER, ownerRunsCondition } from '../tenancy/owner-sql';
 import { backupKindOf, parseBackupName, syncDirectory } from './backup-files';
 import { readAppliedHashes, tableExists } from './migrations';
 import { openNewPrivateFile } from './private-files';
+import { nativeBindingFor } from './connection';
 
 export interface BackupCounts {
   runs: number;
@@ -50,7 +51,7 @@ export function manifestPathOf(backupFile: string): string {
  */
 export function readBackupFile<T>(file: string, read: (sqlite: Database.Database) => T): T {
   const companions = [`${file}-wal`, `${file}-shm`].filter((companion) => !fs.existsSync(companion));
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: nativeBindingFor() });
   try {
     return read(sqlite);
   } finally {

@@ -40,6 +40,22 @@ export interface OpenDatabaseOptions {
   readonly?: boolean;
 }
 
+let threadNativeBinding: string | undefined;
+
+/**
+ * The better-sqlite3 addon every connection of this thread loads unless told otherwise: set once by a shell whose
+ * process needs another build than node_modules' (the Electron app and its CLI) and by the read workers it starts, so
+ * a file opened deep in a domain (a backup being checked or recorded) loads the same addon as the database.
+ */
+export function useNativeBinding(addon: string | undefined): void {
+  threadNativeBinding = addon;
+}
+
+/** The addon a connection loads: the one it is given, else this thread's (above), else node_modules'. */
+export function nativeBindingFor(given?: string): string | undefined {
+  return given ?? threadNativeBinding;
+}
+
 export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}): AppDatabase {
   if ((options.mustExist || options.readonly) && !fs.existsSync(file)) throw new DatabaseOpenError(`No database file at ${file}`, file);
   if (!options.readonly) {
@@ -49,7 +65,7 @@ export function openDatabaseFile(file: string, options: OpenDatabaseOptions = {}
   }
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: options.nativeBinding, readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBindingFor(options.nativeBinding), readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (error) {
     throw new DatabaseOpenError(`Cannot open ${file}: ${(error as Error).message}`, file);
   }

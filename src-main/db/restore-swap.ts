@@ -14,6 +14,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/errors';
 import { processAlive, syncDirectory } from './backup-files';
+import { nativeBindingFor } from './connection';
 
 /** The name the restored file has beside the database until the rename that puts it in place. */
 export function restoringPathFor(databasePath: string, pid: number = process.pid): string {
@@ -32,7 +33,7 @@ export const DATABASE_IN_USE_MESSAGE =
  * lock on it for as long as it is open, so an exclusive lock is had only when none is).
  */
 export function withExclusiveLock<T>(file: string, nativeBinding: string | undefined, work: (sqlite: Database.Database) => T): T {
-  const sqlite = new Database(file, { fileMustExist: true, timeout: LOCK_WAIT_MS, nativeBinding });
+  const sqlite = new Database(file, { fileMustExist: true, timeout: LOCK_WAIT_MS, nativeBinding: nativeBindingFor(nativeBinding) });
   try {
     try {
       sqlite.pragma('locking_mode = EXCLUSIVE');

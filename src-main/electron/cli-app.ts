@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { app } from 'electron';
 import { ExitCode } from '../cli/exit-codes';
 import { processIo } from '../cli/io';
+import { useNativeBinding } from '../db/connection';
 import { configureLog } from '../log';
 import { appCliCommand, headlessRelaunchArguments, runAppCli } from './cli-mode';
 import { electronSqliteBinding, missingElectronSqlite } from './native-sqlite';
@@ -21,11 +22,13 @@ export function runCliInApp(cliArgv: readonly string[]): void {
   // Nothing is drawn: no GPU process, and no Dock icon on macOS while the command runs.
   app.disableHardwareAcceleration();
   app.dock?.hide();
+  const nativeBinding = electronSqliteBinding(app);
+  useNativeBinding(nativeBinding); // every file the command opens (a backup it checks) loads Electron's SQLite build
   const appCli = {
     io: processIo(),
     // The window's own folder and addon, so `--cli info` names the database the window opens.
     host: {
-      nativeBinding: electronSqliteBinding(app),
+      nativeBinding,
       userDataDir: app.getPath('userData'),
       command: appCliCommand(process.execPath, process.defaultApp, process.platform),
     },

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type Ipc
 import { CHANNELS, DESKTOP_CHANNELS, eventIpcChannel } from '../../src-shared/channels';
 import { errorEnvelope, type Envelope } from '../../src-shared/errors';
 import { type AppCore, createAppCore } from '../app-core';
+import { useNativeBinding } from '../db/connection';
 import { privateFolder } from '../db/private-files';
 import { createDesktopExports } from '../exports/save-copy';
 import { INTERNAL_ERROR_MESSAGE } from '../ipc/dispatch';
@@ -65,10 +66,13 @@ function start(): void {
     // The user-data folder holds the database and the window's profile: for its owner only (db/private-files.ts).
     privateFolder(app.getPath('userData'));
     // Opening and migrating starts now; the window shows the startup screen until app.status answers.
+    // Every connection of this process loads Electron's build of SQLite, not node_modules' (built for Node).
+    const nativeBinding = electronSqliteBinding(app);
+    useNativeBinding(nativeBinding);
     core = createAppCore({
       argv: process.argv,
       userDataDir: app.getPath('userData'),
-      nativeBinding: electronSqliteBinding(app),
+      nativeBinding,
       checkOutput: !app.isPackaged,
     });
   } catch (error) {

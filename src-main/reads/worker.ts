@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../src-shared/errors';
-import { openDatabaseFile } from '../db/connection';
+import { openDatabaseFile, useNativeBinding } from '../db/connection';
 import { RollupsUncountedError } from '../db/rollups';
 import { runRead } from './queries';
 import { type ReadAnswer, type ReadRequest, type ReadWorkerData } from './protocol';
@@ -43,7 +43,8 @@ const port = parentPort;
 if (port) {
   const { file, nativeBinding, belowNormalPriority } = workerData as ReadWorkerData;
   if (belowNormalPriority) yieldToTheMainThread();
-  const db = openDatabaseFile(file, { readonly: true, nativeBinding });
+  useNativeBinding(nativeBinding); // every file a read opens (a backup it checks) loads the shell's addon
+  const db = openDatabaseFile(file, { readonly: true });
   port.on('message', (request: ReadRequest | 'close') => {
     if (request === 'close') {
       db.close();
