@@ -11,6 +11,7 @@ import { type JobRunStatsInput, type ListJobRunsInput } from '../../src-shared/s
 import { type UsageInput } from '../../src-shared/schemas/usage';
 import { type Actor } from '../access/policy';
 import { listAuditEvents } from '../audit/list';
+import { backupToRestore, previewRestore } from '../backups/restore-preview';
 import { verifyNamedBackup } from '../backups/store';
 import { previewBulkAction, writeRunsCsv } from '../bulk/bulk-runs';
 import { type AppDatabase } from '../db/connection';
@@ -19,6 +20,7 @@ import { getJobTypes } from '../history/runs';
 import { checkRuns, listOrphans, previewOrphanAssignment, previewOrphanDeletion, type OrphanSelection } from '../orphans/orphans';
 import { suggestOrphanAssignments } from '../orphans/suggestions';
 import { getJobRunStats } from '../stats/stats';
+import { loadMigrations } from '../db/migrations';
 import { exportsFolderFor } from '../db/paths';
 import { getUsage, writeUsageCsv } from '../usage/usage';
 
@@ -61,6 +63,10 @@ export const READS = {
   ),
   // A backup's check reads the whole file (integrity check, checksum) and writes its outcome beside it, never the database.
   'backups.verify': read((db, _caller, input: { name: string }) => verifyNamedBackup(db.path, input.name)),
+  // A restore's preview checks the backup the same way, then counts both files.
+  'backups.restorePreview': read((db, _caller, input: { backup: string; migrationsFolder: string }) =>
+    previewRestore(db, backupToRestore(db.path, input.backup), loadMigrations(input.migrationsFolder)),
+  ),
   'orphans.suggestions': read((db, _caller, input: { previewLimit: number }) => suggestOrphanAssignments(db, { previewLimit: input.previewLimit })),
 };
 
