@@ -8,7 +8,7 @@ import { AppError, invalidField } from '../../src-shared/errors';
 import { restoreConfirmation } from '../../src-shared/schemas/restore';
 import { DatabaseOpenError, openDatabaseFile, type AppDatabase } from '../db/connection';
 import { MIGRATIONS_TABLE, planMigrations, tableExists, type Migration } from '../db/migrations';
-import { ORPHANS_OWNER, ownerRunsCondition } from '../tenancy/owner-sql';
+import { countRunsAndOwners } from '../db/backup-record';
 import { listBackups, verifyBackup } from './store';
 
 export interface DatabaseCounts {
@@ -40,13 +40,7 @@ export function backupToRestore(databasePath: string, named: string, options: { 
 
 /** Counts straight from the tables every schema version has, so a backup of an older schema is counted alike. */
 export function databaseCounts(sqlite: Database.Database): DatabaseCounts {
-  const count = (sql: string) => sqlite.prepare(sql).pluck().get() as number;
-  return {
-    runs: count('SELECT count(*) FROM job_runs'),
-    businesses: count('SELECT count(*) FROM businesses'),
-    orphans: count(`SELECT count(*) FROM job_runs WHERE ${ownerRunsCondition(ORPHANS_OWNER).sql}`),
-    users: count('SELECT count(*) FROM users'),
-  };
+  return { ...countRunsAndOwners(sqlite), users: Number(sqlite.prepare('SELECT count(*) FROM users').pluck().get()) };
 }
 
 /** A backup as a restore sees it: checked whole, of a schema this app knows, and what it holds. */

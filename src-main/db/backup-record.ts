@@ -69,14 +69,19 @@ export function readBackupFacts(file: string): { schemaVersion: number | null; c
   });
 }
 
+/** Runs, businesses and orphans, straight from the tables every schema version has: a backup's record, a restore's preview. */
+export function countRunsAndOwners(sqlite: Database.Database): BackupCounts {
+  const count = (sql: string) => Number(sqlite.prepare(sql).pluck().get());
+  return {
+    runs: count('SELECT count(*) FROM job_runs'),
+    businesses: count('SELECT count(*) FROM businesses'),
+    orphans: count(`SELECT count(*) FROM job_runs WHERE ${ownerRunsCondition(ORPHANS_OWNER).sql}`),
+  };
+}
+
 function countsOf(sqlite: Database.Database): BackupCounts | null {
   try {
-    const count = (sql: string) => Number(sqlite.prepare(sql).pluck().get());
-    return {
-      runs: count('SELECT count(*) FROM job_runs'),
-      businesses: count('SELECT count(*) FROM businesses'),
-      orphans: count(`SELECT count(*) FROM job_runs WHERE ${ownerRunsCondition(ORPHANS_OWNER).sql}`),
-    };
+    return countRunsAndOwners(sqlite);
   } catch {
     return null;
   }
