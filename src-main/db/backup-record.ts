@@ -8,9 +8,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ORPHANS_OWNER, ownerRunsCondition } from '../tenancy/owner-sql';
 import { backupKindOf, parseBackupName, syncDirectory } from './backup-files';
-import { readAppliedHashes, tableExists } from './migrations';
+import { MIGRATIONS_TABLE, readAppliedHashes, tableExists } from './migrations';
 import { openNewPrivateFile } from './private-files';
 import { nativeBindingFor } from './connection';
+import { runSqlJobInWorker } from './sql-worker';
 
 export interface BackupCounts {
   runs: number;
@@ -70,13 +71,16 @@ export function readBackupFacts(file: string): { schemaVersion: number | null; c
 }
 
 /** Runs, businesses and orphans, straight from the tables every schema version has: a backup's record, a restore's preview. */
+const COUNT_SQL: Record<keyof BackupCounts, string> = {
+  runs: 'SELECT count(*) FROM job_runs',
+  businesses: 'SELECT count(*) FROM businesses',
+  orphans: `SELECT count(*) FROM job_runs WHERE ${ownerRunsCondition(ORPHANS_OWNER).sql}`,
+};
+const COUNTED = Object.keys(COUNT_SQL) as (keyof BackupCounts)[];
+
 export function countRunsAndOwners(sqlite: Database.Database): BackupCounts {
-  const count = (sql: string) => Number(sqlite.prepare(sql).pluck().get());
-  return {
-    runs: count('SELECT count(*) FROM job_runs'),
-    businesses: count('SELECT count(*) FROM businesses'),
-    orphans: count(`SELECT count(*) FROM job_runs WHERE ${ownerRunsCondition(ORPHANS_OWNER).sql}`),
-  };
+  const count = (key: keyof BackupCounts) => Number(sqlite.prepare(COUNT_SQL[key]).pluck().get());
+  return { runs: count('runs'), businesses: count('businesses'), orphans: count('orphans') };
 }
 
 function countsOf(sqlite: Database.Database): BackupCounts | null {
@@ -109,23 +113,60 @@ export function sha256OfFileSync(file: string): string {
   return hash.digest('hex');
 }
 
+/** What a backup's record says of its file. */
+export interface BackupFileFacts {
+  schemaVersion: number | null;
+  counts: BackupCounts | null;
+  sizeBytes: number;
+  checksum: string;
+}
+
+async function readFileFacts(file: string): Promise<BackupFileFacts> {
+  const { schemaVersion, counts } = readBackupFacts(file);
+  return { schemaVersion, counts, sizeBytes: fs.statSync(file).size, checksum: await sha256OfFile(file) };
+}
+
 /**
- * Records a kept backup of the database at `databasePath`: reads its facts and checksum and writes `<file>.json`.
- * Every backup maker calls it once the backup has its name; it was made at the time its name carries.
+ * The facts of a backup of this app's schema (one made for an operation on the open database), read on a worker thread
+ * from the moment the file is complete: its checksum and counts take a second core while the operation writes, instead
+ * of the time after it (0.1-0.2 s for an 80 MB file). Null when the worker could not read them: the record then reads
+ * them itself. The file must keep its name until this settles (the -wal and -shm files SQLite makes to read it are
+ * removed here, as readBackupFile does).
  */
-export async function recordBackup(databasePath: string, file: string): Promise<BackupManifest> {
+export function readBackupFileFactsInWorker(file: string): Promise<BackupFileFacts | null> {
+  const companions = [`${file}-wal`, `${file}-shm`].filter((companion) => !fs.existsSync(companion));
+  const steps = [`SELECT count(*) FROM "${MIGRATIONS_TABLE}"`, ...COUNTED.map((key) => COUNT_SQL[key])].map((sql) => ({ kind: 'get' as const, sql }));
+  const facts = runSqlJobInWorker({ file, readonly: true, sha256: true, steps }, { nativeBinding: nativeBindingFor() }).then(({ results, digest }) => {
+    const [applied, ...counted] = results.map((row) => Number(Object.values(row as Record<string, unknown>)[0]));
+    const counts = Object.fromEntries(COUNTED.map((key, i) => [key, counted[i]])) as unknown as BackupCounts;
+    if (digest === null || applied === undefined) return null;
+    return { schemaVersion: applied, counts, sizeBytes: fs.statSync(file).size, checksum: digest };
+  });
+  return facts
+    .catch(() => null)
+    .finally(() => {
+      for (const companion of companions) fs.rmSync(companion, { force: true });
+    });
+}
+
+/**
+ * Records a kept backup of the database at `databasePath`: reads its facts and checksum (unless given, read while it had
+ * its pending name) and writes `<file>.json`. Every backup maker calls it once the backup has its name; it was made at
+ * the time its name carries.
+ */
+export async function recordBackup(databasePath: string, file: string, known: BackupFileFacts | null = null): Promise<BackupManifest> {
   const parsed = parseBackupName(databasePath, file);
   const label = parsed?.label ?? 'unknown';
   const createdAt = parsed?.createdAt ?? new Date();
-  const { schemaVersion, counts } = readBackupFacts(file);
+  const facts = known ?? (await readFileFacts(file));
   const manifest: BackupManifest = {
     kind: backupKindOf(label),
     label,
     createdAt: createdAt.toISOString(),
-    schemaVersion,
-    sizeBytes: fs.statSync(file).size,
-    counts,
-    checksum: await sha256OfFile(file),
+    schemaVersion: facts.schemaVersion,
+    sizeBytes: facts.sizeBytes,
+    counts: facts.counts,
+    checksum: facts.checksum,
     lastCheck: null,
   };
   writeManifest(file, manifest);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { log } from '../log';
 import { discardBackup, keepBackup, pendingBackup, type PendingBackup } from './backup-files';
-import { recordBackup } from './backup-record';
+import { readBackupFileFactsInWorker, recordBackup, type BackupFileFacts } from './backup-record';
 import { ensureRoomForBackup, type FreeSpace } from './backup-space';
 import { inImmediateTransaction, openTransactionOf, type AppDatabase, type InTransaction } from './connection';
 import { createPrivateFile, makePrivate, privateFolder } from './private-files';
@@ -67,9 +67,9 @@ export function prepareBackup(databasePath: string, destination: string, freeSpa
  * Records a backup that has its name (backup-record.ts). The backup stands whatever happens here: a record that cannot
  * be written is logged, and the backup is listed as unrecorded.
  */
-export async function recordKeptBackup(databasePath: string, file: string): Promise<void> {
+export async function recordKeptBackup(databasePath: string, file: string, facts: BackupFileFacts | null = null): Promise<void> {
   try {
-    await recordBackup(databasePath, file);
+    await recordBackup(databasePath, file, facts);
   } catch (error) {
     log.warn(`[backups] ${file} was kept but could not be recorded`, error);
   }
@@ -145,16 +145,26 @@ export async function backUpThenWrite<T>(
 ): Promise<{ backup: BackupFile; result: T }> {
   prepareBackup(db.path, destination, options.freeSpace);
   const pending = pendingBackup(destination);
+  const facts: BackupFacts = { reading: null };
   let done: { backup: BackupFile; result: T };
   try {
-    done = await copyThenWrite(db, pending, write, options);
+    done = await copyThenWrite(db, pending, write, options, facts);
   } catch (error) {
+    // Its facts' worker lets go of the file before it goes.
+    await facts.reading;
     discardBackup(pending);
     throw error;
   }
+  // Read on a second core while `write` ran; renamed only once the worker has let go of the pending name.
+  const known = await facts.reading;
   keepBackup(pending);
-  await recordKeptBackup(db.path, destination);
+  await recordKeptBackup(db.path, destination, known);
   return { backup: { ...done.backup, path: destination }, result: done.result };
+}
+
+/** The backup's facts, read on a worker from the moment the backup is complete (readBackupFileFactsInWorker). */
+interface BackupFacts {
+  reading: Promise<BackupFileFacts | null> | null;
 }
 
 /** backUpThenWrite's two ways, writing the backup under its pending name; `write` is told the name it will keep. */
@@ -163,21 +173,26 @@ async function copyThenWrite<T>(
   pending: PendingBackup,
   write: (backup: BackupFile, tx: InTransaction) => T,
   options: BackUpThenWriteOptions,
+  facts: BackupFacts,
 ): Promise<{ backup: BackupFile; result: T }> {
   const { pendingPath: file, path: destination } = pending;
   const transaction = options.transaction ?? (<R>(work: () => R): R => inImmediateTransaction(db, work));
+  const writeAfterBackup = (backup: BackupFile): T => {
+    facts.reading = readBackupFileFactsInWorker(file);
+    return write({ ...backup, path: destination }, openTransactionOf(db));
+  };
   const ready = readyToCopyFile(db.sqlite);
   if (ready) {
     let backup: BackupFile | null = null;
     const result = transaction(() => {
       backup = copyFileUnderWriteLock(db, ready, file, options.onProgress);
       // Nothing was written: this transaction commits empty, and the online backup below takes over.
-      return backup ? write({ ...backup, path: destination }, openTransactionOf(db)) : null;
+      return backup ? writeAfterBackup(backup) : null;
     });
     if (backup) return { backup, result: result as T };
   }
   const backup = await backupDatabase(db.sqlite, file, options.onProgress);
-  return { backup, result: transaction(() => write({ ...backup, path: destination }, openTransactionOf(db))) };
+  return { backup, result: transaction(() => writeAfterBackup(backup)) };
 }
 
 /** What the file held when it was checkpointed: the connection's data_version then. */

@@ -26,6 +26,8 @@ export interface SqlWorkerJob {
   attach?: Record<string, string>;
   /** How long a step waits for another connection's lock before it fails with SQLITE_BUSY (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Also the sha256 (hex) of `file`'s bytes, read before the connection opens: answered as `digest`. */
+  sha256?: boolean;
   steps: SqlStep[];
 }
 
@@ -40,6 +42,19 @@ const Database = require(workerData.module);
 const { job, nativeBinding } = workerData;
 let db;
 try {
+  let digest = null;
+  if (job.sha256) {
+    const fs = require('node:fs');
+    const hash = require('node:crypto').createHash('sha256');
+    const fd = fs.openSync(job.file, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+      for (let read = fs.readSync(fd, buffer); read > 0; read = fs.readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+    } finally {
+      fs.closeSync(fd);
+    }
+    digest = hash.digest('hex');
+  }
   db = new Database(job.file, { readonly: job.readonly, fileMustExist: job.readonly, nativeBinding });
   db.pragma('busy_timeout = ' + (job.busyTimeoutMs ?? 5000));
   for (const [schema, file] of Object.entries(job.attach || {})) db.prepare('ATTACH ? AS "' + schema + '"').run(file);
@@ -59,7 +74,7 @@ try {
     } else if (step.kind === 'run') results.push(statement.run(...args).changes);
     else results.push(step.kind === 'get' ? statement.get(...args) : statement.all(...args));
   }
-  parentPort.postMessage({ ok: true, results });
+  parentPort.postMessage({ ok: true, results, digest });
 } catch (error) {
   parentPort.postMessage({ ok: false, message: error && error.message ? error.message : String(error), code: error && error.code });
 } finally {
@@ -78,12 +93,23 @@ export class SqlWorkerError extends Error {
   }
 }
 
+/** What a job answers: each step's result in order, and the file's sha256 when the job asked for it (else null). */
+export interface SqlWorkerAnswer {
+  results: unknown[];
+  digest: string | null;
+}
+
 /**
  * Starts `job` on a worker thread at once and resolves with each step's result, in order (null for 'exec'; fewer when a
  * 'continueIf' stopped it). The steps run in one go on one connection; the first failure rejects, and the connection is
  * closed either way.
  */
 export function runSqlInWorker(job: SqlWorkerJob, options: SqlWorkerOptions = {}): Promise<unknown[]> {
+  return runSqlJobInWorker(job, options).then((answer) => answer.results);
+}
+
+/** runSqlInWorker, answering the digest too (SqlWorkerJob.sha256). */
+export function runSqlJobInWorker(job: SqlWorkerJob, options: SqlWorkerOptions = {}): Promise<SqlWorkerAnswer> {
   const betterSqlite3 = createRequire(__filename).resolve('better-sqlite3');
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
@@ -91,9 +117,9 @@ export function runSqlInWorker(job: SqlWorkerJob, options: SqlWorkerOptions = {}
       workerData: { module: betterSqlite3, job, nativeBinding: options.nativeBinding },
     });
     let answered = false;
-    worker.once('message', (message: { ok: true; results: unknown[] } | { ok: false; message: string; code?: string }) => {
+    worker.once('message', (message: ({ ok: true } & SqlWorkerAnswer) | { ok: false; message: string; code?: string }) => {
       answered = true;
-      if (message.ok) resolve(message.results);
+      if (message.ok) resolve({ results: message.results, digest: message.digest });
       else reject(new SqlWorkerError(message.message, message.code));
     });
     worker.once('error', (error) => {

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backUpThenWrite } from '../../src-main/db/backup';
 import { backupPathFor } from '../../src-main/db/backup-files';
+import { readBackupFacts, readBackupFileFactsInWorker, sha256OfFileSync } from '../../src-main/db/backup-record';
 import { inImmediateTransaction, type AppDatabase } from '../../src-main/db/connection';
 import { createTestDatabase, seedBusiness, seedRuns } from '../helpers/seed';
 import { storedOrderOf } from '../helpers/table-order';
@@ -109,5 +110,27 @@ describe('backing up before a destructive change', () => {
     expect(db.sqlite.prepare('SELECT count(*) FROM job_runs').pluck().get()).toBe(2_500);
     expect(fs.readFileSync(destination, 'utf8')).toBe('an earlier backup');
     expect(backupsFolderNames(db.path)).toEqual([path.basename(destination)]);
+  });
+});
+
+describe("a backup's record, read on a second core while the change writes", () => {
+  it('gives the same facts as reading the backup afterwards, and leaves no -wal or -shm beside it', async () => {
+    const db = await databaseWithRuns();
+    const file = backupPathFor(db.path, 'facts-test');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await db.sqlite.backup(file);
+    const before = fs.readdirSync(path.dirname(file)).sort();
+    const inWorker = await readBackupFileFactsInWorker(file);
+    const { schemaVersion, counts } = readBackupFacts(file);
+    expect(inWorker).toEqual({ schemaVersion, counts, sizeBytes: fs.statSync(file).size, checksum: sha256OfFileSync(file) });
+    expect(inWorker?.counts).toEqual({ runs: 2_500, businesses: 1, orphans: 500 });
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(before);
+  });
+
+  it('answers null for a file that is not a database of this app, so the record reads the facts itself', async () => {
+    const db = await databaseWithRuns();
+    const file = path.join(path.dirname(db.path), 'not-a-database.db');
+    fs.writeFileSync(file, 'plain text, not SQLite');
+    expect(await readBackupFileFactsInWorker(file)).toBeNull();
   });
 });
