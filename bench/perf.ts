@@ -55,6 +55,8 @@ const ITEMS = {
   'history.deep.failed': 'status failed, as deep as there are failed runs (≤ 10,000)',
   'all.first': 'all-view: first history page',
   'all.deep': 'all-view: 10,000 rows deep',
+  'filter.trigger.business': 'one business: first history page of its retries, no time range',
+  'filter.trigger.all': 'all-view: first history page of the retries, no time range',
   'sorted.business': 'one business: first page sorted by duration, longest first (no target: a named gap, no index)',
   'sorted.all': 'all-view: first page sorted by duration, longest first (no target: a named gap, no index)',
   'stats.business': 'stats for 30 days, the largest business',
@@ -262,6 +264,15 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     requireRows('paging to the deep page', at.depth, DEEP);
     return latencyItem('all.deep', `all-view history, ${n(at.depth)} deep`, timeSync(() => page(all, {}, at.cursor), iterations), ms(0.5));
   });
+
+  // A trigger few runs have, without the range the UI sends (an API client's call): the rare triggers' partial indexes.
+  const retries: JobRunFilters = { triggers: ['retry'] };
+  run.sync('filter.trigger.business', () =>
+    latencyItem('filter.trigger.business', `history p1, retries, no range (${inLargest})`, timeSync(() => page(one, retries, null), iterations), ms(2)),
+  );
+  run.sync('filter.trigger.all', () =>
+    latencyItem('filter.trigger.all', 'all-view history p1, retries, no range', timeSync(() => page(all, retries, null), iterations), ms(2)),
+  );
 
   // No index serves these sorts (test/services/query-plans.test.ts names the gap): each page sorts the scope's runs.
   const sorted = (scope: TenantScope) => page(scope, {}, null, LONGEST_FIRST);

@@ -6,7 +6,7 @@ import { invalidField } from '../../src-shared/errors';
 import { JOB_RUN_SORT_FIELDS, MAX_RUNS_PAGE, SCHEDULE_TRIGGERED_BY_PREFIX, type JobRunFilters, type JobRunPageView, type JobRunView, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { jobRuns } from '../db/schema';
+import { jobRuns, RARE_TRIGGER_SQL, RARE_TRIGGERS } from '../db/schema';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { decodePageCursor, encodePageCursor, isPositiveId, requirePageSize } from '../services/page-cursor';
@@ -197,7 +197,11 @@ export function filterConditions(filters: JobRunFilters): SQL[] {
 function filterConditionsBesidesStatus(filters: JobRunFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.jobTypes?.length) conditions.push(inArray(jobRuns.jobType, filters.jobTypes));
-  if (filters.triggers?.length) conditions.push(inArray(jobRuns.trigger, filters.triggers));
+  if (filters.triggers?.length) {
+    conditions.push(inArray(jobRuns.trigger, filters.triggers));
+    // Said outright so SQLite may page on the rare triggers' partial indexes (db/schema.ts).
+    if (filters.triggers.every((trigger) => (RARE_TRIGGERS as readonly string[]).includes(trigger))) conditions.push(RARE_TRIGGER_SQL);
+  }
   if (filters.triggeredByUserId !== undefined) conditions.push(eq(jobRuns.triggeredByUserId, filters.triggeredByUserId));
   // As recorded (an email, a server-edition user id, a label such as `scheduler`), or a schedule's name (its runs
   // record `schedule: <name>`): ASCII case-insensitive, like emails are unique.

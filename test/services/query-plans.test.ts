@@ -572,15 +572,6 @@ const GAP_CAUSES: GapCause[] = [
       ['startedAt', 'durationMs'].flatMap((field) => ['desc', 'asc'].map((direction) => `history · ${scope} · sorted by ${field} ${direction}`)),
     ),
   },
-  {
-    title: 'trigger filter across businesses without a range: walks the whole created_at index',
-    detail:
-      'No index has trigger (by design). Inside a tenant, or with the range the UI always sends, the residual filter is bounded and ' +
-      'passes; an API call without a range walks job_runs_created_idx end to end for a rare trigger. Fix: an index (trigger, ' +
-      'created_at), but with it the planner took SEARCH (trigger=?) over the tenant range for the orphans (tried with QUERY_PLANS_DDL); ' +
-      'or accept it for API clients that send no range.',
-    cases: ['history · all · trigger filter (retry), no range'],
-  },
 ];
 
 interface KnownGap {
