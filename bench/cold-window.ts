@@ -216,7 +216,7 @@ export interface WindowFigures {
   /** The refusals of the form, over the timed starts. */
   refusals: string[];
   /** The requests of the last timed start, with its spawn time. */
-  requests: { spawned: number; spans: RequestSpan[] };
+  requests: { spawned: number; spans: RequestSpan[]; since: StartTimes['since'] | null };
   /** The 1-minute load average before the first start and after the last: other work on the machine. */
   load: [number, number];
 }
@@ -232,7 +232,7 @@ async function measureStarts(
   scratch: string,
   log: (line: string) => void,
 ): Promise<WindowFigures> {
-  const figures: WindowFigures = { id, starts: [], launchMs: [], statTotal: '', refusals: [], requests: { spawned: 0, spans: [] }, load: [os.loadavg()[0] ?? NaN, NaN] };
+  const figures: WindowFigures = { id, starts: [], launchMs: [], statTotal: '', refusals: [], requests: { spawned: 0, spans: [], since: null }, load: [os.loadavg()[0] ?? NaN, NaN] };
   for (let i = 0; i < warmUp + iterations; i++) {
     const dir = fs.mkdtempSync(path.join(scratch, `${id}-`));
     try {
@@ -250,7 +250,7 @@ async function measureStarts(
         figures.launchMs.push(start.launchMs);
         figures.statTotal = start.statTotal;
         figures.refusals.push(...start.refusals);
-        figures.requests = { spawned: start.marks.spawned ?? NaN, spans: start.requests };
+        figures.requests = { spawned: start.marks.spawned ?? NaN, spans: start.requests, since: times.since };
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -363,6 +363,9 @@ export function windowReport(figures: WindowFigures): string {
     ...phaseLines(starts),
     "  the last start's requests, from the spawn (start → end, duration):",
     ...waterfallLines(figures.requests.spans, figures.requests.spawned),
+    `  and its marks: ${Object.entries(figures.requests.since ?? {})
+      .map(([mark, ms]) => `${mark} ${ms.toFixed(0)}`)
+      .join(', ')} ms`,
   ].join('\n');
 }
 
