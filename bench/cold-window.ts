@@ -37,24 +37,33 @@ const SETUP = { email: 'operator@bench.example', password: 'cold window setup 1'
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
+/** The statistics are painted once the cards, both charts (the runs per day drawn after its container is measured) and the per-type table are. */
+const STATS_PAINTED = [
+  '[data-testid="stat-total"]',
+  '[data-testid="chart-runs-per-day"] .recharts-surface',
+  '[data-testid="duration-chart"]',
+  '[data-testid="stats-types-table"]',
+];
+
 /**
  * Runs in the page before the app's scripts: reports each mark through the `coldWindowMark` binding. A watched
  * element's mark is its paint: on its first appearance (a MutationObserver), the first task after the next animation
- * frame (a MessageChannel message posted from requestAnimationFrame), when that frame has been painted.
+ * frame (a MessageChannel message posted from requestAnimationFrame), when that frame has been painted. A mark of
+ * several elements waits for all of them.
  */
 const MARK_SCRIPT = `(() => {
   const now = () => performance.timeOrigin + performance.now();
   const report = (name, at) => window.coldWindowMark(name, at);
   const watched = {
-    formShown: '[data-testid="signin-form"], [data-testid="setup-form"]',
-    signedIn: '[data-testid="automation-view"]',
-    firstRow: '[data-testid^="history-row-"]',
-    stats: '[data-testid="stat-total"]',
+    formShown: ['[data-testid="signin-form"], [data-testid="setup-form"]'],
+    signedIn: ['[data-testid="automation-view"]'],
+    firstRow: ['[data-testid^="history-row-"]'],
+    stats: ${JSON.stringify(STATS_PAINTED)},
   };
   const seen = new Set();
   const check = () => {
-    for (const [name, selector] of Object.entries(watched)) {
-      if (seen.has(name) || !document.querySelector(selector)) continue;
+    for (const [name, selectors] of Object.entries(watched)) {
+      if (seen.has(name) || !selectors.every((selector) => document.querySelector(selector))) continue;
       seen.add(name);
       requestAnimationFrame(() => {
         const channel = new MessageChannel();
