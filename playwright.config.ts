@@ -2,7 +2,7 @@
 // (test/e2e/fixtures.ts), and the same scenarios (test/scenarios) in the built Electron app where its binary
 // exists (test/electron, `npm run test:electron`). Playwright's own browser downloads are never used.
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_PATH } from './test/e2e/paths';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/e2e/paths';
 
 const onCI = process.env.CI === 'true';
 
@@ -34,7 +34,7 @@ export default defineConfig({
         viewport: { width: 1400, height: 900 },
         launchOptions: {
           executablePath: CHROMIUM_PATH,
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+          args: CHROMIUM_ARGS,
         },
       },
     },

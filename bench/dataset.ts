@@ -40,6 +40,11 @@ export interface DatasetParams {
   seed: number;
 }
 
+/** The parameters of the bench's runs dataset (`npm run bench`'s items and bench/cold-window.ts share its file). */
+export function runsDatasetParams(runs: number, businesses: number): DatasetParams {
+  return { runs, businesses, orphanShare: 0.01, systemShare: 0.01, days: 90, zipf: 1, seed: 1 };
+}
+
 export interface DatasetBusiness {
   id: number;
   name: string;

@@ -31,13 +31,17 @@ import {
   ensureDataset,
   ensureLegacySource,
   readDatasetManifest,
+  runsDatasetParams,
   type Dataset,
   type DatasetBusiness,
   type DatasetManifest,
   type DatasetParams,
 } from './dataset';
+import { UsageError, wholeNumber } from './args';
+import { measureColdWindows, windowItem } from './cold-window';
 import { withHttpShell } from './http-shell';
 import { measureSharedThread, sharedThreadItems } from './shared-thread';
+import { WINDOW_ITEMS } from './window-phases';
 import { formatTable, formatValue, itemResult, latencyItem, summarize, targetText, timeAsync, timeSync, type ItemResult, type Target } from './stats';
 
 const DATA_DIR = path.join(__dirname, '.data');
@@ -77,6 +81,8 @@ const ITEMS = {
   'orphans.assign': 'assigning 100,000 orphans to a business',
   'orphans.delete': 'deleting 100,000 orphans (with the backup first)',
   adoption: 'adopting a pre-tenant server-edition database of --runs runs, until the app serves',
+  'window.cold': WINDOW_ITEMS['window.cold'],
+  'window.adopted': WINDOW_ITEMS['window.adopted'],
 } as const;
 type ItemId = keyof typeof ITEMS;
 const ITEM_IDS = Object.keys(ITEMS) as ItemId[];
@@ -100,15 +106,8 @@ const USAGE = `npm run bench -- [--runs N (1000000)] [--businesses B (100)] [--i
 Items (--only takes ids, or prefixes for every item below them, e.g. --only history,stats.all):
 ${ITEM_IDS.map((id) => `  ${id.padEnd(22)} ${ITEMS[id]}`).join('\n')}`;
 
-class UsageError extends Error {}
-
 function parseArgs(argv: readonly string[]): Options {
   const options: Options = { runs: 1_000_000, businesses: 100, iterations: 50, json: false, only: null, child: null, dataset: null };
-  const wholeNumber = (flag: string, raw: string | undefined, min: number): number => {
-    const value = Number(raw);
-    if (raw === undefined || !Number.isSafeInteger(value) || value < min) throw new UsageError(`${flag} needs a whole number ≥ ${min}, got ${String(raw)}`);
-    return value;
-  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => argv[++i];
@@ -544,6 +543,8 @@ async function measureRss(file: string): Promise<ItemResult> {
 const ORPHAN_PARAMS: DatasetParams = { runs: 200_000, businesses: 10, orphanShare: 0.5, systemShare: 0.01, days: 90, zipf: 1, seed: 2 };
 const ORPHAN_ITERATIONS = 5;
 const ADOPTION_ITERATIONS = 3;
+/** Starts of each window item (bench/cold-window.ts): a start of the adopted file takes about 10 s. */
+const WINDOW_ITERATIONS = 5;
 
 async function measureOrphans(dataset: Dataset, scratch: string, run: Bench): Promise<void> {
   const business = largestBusiness(dataset.manifest);
@@ -761,11 +762,10 @@ async function main(): Promise<void> {
   const buildOptions = { dataDir: DATA_DIR, migrationsFolder: MIGRATIONS_FOLDER, log };
 
   // Every file first, so building never overlaps measuring.
-  const params: DatasetParams = { runs: options.runs, businesses: options.businesses, orphanShare: 0.01, systemShare: 0.01, days: 90, zipf: 1, seed: 1 };
-  const primary = await ensureDataset(params, { ...buildOptions, name: 'runs' });
+  const primary = await ensureDataset(runsDatasetParams(options.runs, options.businesses), { ...buildOptions, name: 'runs' });
   if (primary.reused) log(`Reusing ${path.relative(process.cwd(), primary.file)} (built in ${primary.manifest.buildSeconds.toFixed(1)} s)`);
   const orphans = run.wants('orphans.assign', 'orphans.delete') ? await ensureDataset(ORPHAN_PARAMS, { ...buildOptions, name: 'orphans' }) : null;
-  const legacy = run.wants('adoption') ? ensureLegacySource({ runs: options.runs, businesses: options.businesses, seed: 42 }, buildOptions) : null;
+  const legacy = run.wants('adoption', 'window.adopted') ? ensureLegacySource({ runs: options.runs, businesses: options.businesses, seed: 42 }, buildOptions) : null;
 
   const scratch = fs.mkdtempSync(path.join(DATA_DIR, 'scratch-'));
   let sqliteVersion: string | undefined;
@@ -818,6 +818,15 @@ async function main(): Promise<void> {
     await run.async('rss', () => measureRss(primary.file));
     if (orphans) await measureOrphans(orphans, scratch, run);
     if (legacy) await run.async('adoption', () => measureAdoption(legacy.file, options.runs, scratch));
+    const windows = (['window.cold', 'window.adopted'] as const).filter((id) => run.wants(id));
+    if (windows.length > 0) {
+      try {
+        const figures = await measureColdWindows({ runs: primary, legacy }, windows, WINDOW_ITERATIONS, scratch, log);
+        for (const item of figures) run.record(windowItem(item));
+      } catch (error) {
+        run.fail('window', error);
+      }
+    }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@ import { createAppCore } from '../src-main/app-core';
 import { startHttpShell } from '../src-main/http/server';
 import { openAppDatabase } from '../src-main/startup';
 import { buildTenantWorld, MIGRATIONS_FOLDER, TEST_PASSWORD } from '../test/e2e/data';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/e2e/paths';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 100_000;
@@ -47,8 +48,8 @@ async function main(): Promise<void> {
     const core = createAppCore({ argv: ['--db', dbPath], env: {}, migrationsFolder: MIGRATIONS_FOLDER, engine: { start: false } });
     const shell = await startHttpShell({ core, staticRoot: RENDERER });
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     });
     try {
       // The app's CSP forbids evaluating strings; the measurement's own probes need it, the app does not.

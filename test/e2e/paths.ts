@@ -8,3 +8,5 @@ export const RENDERER_ROOT = path.join(REPO_ROOT, 'out', 'renderer');
 export const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
 /** Debian's Chromium: Playwright's own browser download is not used. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Chromium's switches for the e2e suites and the browser benches: no sandbox (root, containers), no GPU, no background traffic. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
