@@ -281,6 +281,29 @@ export const jobRunDayVersions = sqliteTable('job_run_day_versions', {
   version: integer('version').notNull(),
 });
 
+/**
+ * What the stats read of a window of whole UTC days that are over, kept in the file so that a new process starts
+ * with it (src-main/stats/kept-windows.ts): one row per tenant scope (`scope`: the format of `value`, then `all`,
+ * `system`, `orphans` or `business <id>`), window length in days and age (how many days before the first day that
+ * is not over the window ends: 0 for a view's last N days, N for the period before it, whatever the date), holding
+ * the window's first day, the day versions it was read under (JSON: the every-day version, then each day's) and
+ * its aggregate (JSON). Never a source of truth: a row whose versions differ from the file's is read again from
+ * the rollups, and a window that moved on by a few days is brought forward from the rollups of the days it gained
+ * and lost. Written by the main thread only.
+ */
+export const jobRunStatsWindows = sqliteTable(
+  'job_run_stats_windows',
+  {
+    scope: text('scope').notNull(),
+    days: integer('days').notNull(),
+    age: integer('age').notNull(),
+    firstDay: integer('first_day').notNull(),
+    versions: text('versions').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.days, t.age] })],
+);
+
 // Append-only: migration 0001 adds triggers that refuse UPDATE and DELETE. No foreign keys, so the
 // record of who did what outlives the users and businesses it names.
 export const auditEvents = sqliteTable(

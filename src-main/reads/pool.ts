@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../src-shared/errors';
 import { type AppDatabase } from '../db/connection';
 import { type ReadAnswer, type ReadFailure, type ReadRequest, type ReadWorkerData } from './protocol';
+import { keepWindows, takeWindowsToKeep, type KeptWindowRow } from '../stats/kept-windows';
 import { runRead, type ReadCaller, type ReadInput, type ReadName, type ReadOutput } from './queries';
 import { log } from '../log';
 
@@ -38,7 +39,7 @@ export function defaultReadThreads(): number {
 /** The reads on the calling thread: the same functions on the same connection (the CLI, tests that ask for it). */
 export function inlineReads(db: AppDatabase): ReadPool {
   return {
-    run: async (name, caller, input) => runRead(db, name, caller, input),
+    run: async (name, caller, input) => runReadAndKeep(db, name, caller, input),
     close: async () => {},
     threads: 0,
   };
@@ -66,9 +67,28 @@ function failureError(failure: Exclude<ReadFailure, { kind: 'uncounted' }>): Err
   return error;
 }
 
+/** Writes what a read computed for the file (the stats' windows of settled days); a failure costs only a later read. */
+function keepFromRead(db: AppDatabase, rows: readonly KeptWindowRow[]): void {
+  try {
+    keepWindows(db, rows);
+  } catch (error) {
+    log.warn('[reads] the statistics read could not be kept in the file:', error);
+  }
+}
+
+/** A read on the calling thread's connection, and what it computed for the file written. */
+function runReadAndKeep<N extends ReadName>(db: AppDatabase, name: N, caller: ReadCaller, input: ReadInput<N>): ReadOutput<N> {
+  const value = runRead(db, name, caller, input);
+  keepFromRead(db, takeWindowsToKeep(db));
+  return value;
+}
+
 /** Settles a read with its worker's answer; rollups still to count are read on the main connection, which counts them. */
 function answerWith(db: AppDatabase, pending: Pending, answer: ReadAnswer): void {
-  if (answer.ok) return pending.resolve(answer.value);
+  if (answer.ok) {
+    if (answer.keep) keepFromRead(db, answer.keep);
+    return pending.resolve(answer.value);
+  }
   if (answer.error.kind !== 'uncounted') return pending.reject(failureError(answer.error));
   // As every read did before the workers: the main connection counts what a bulk load left, then reads.
   readOnMain(db, pending);
@@ -76,7 +96,7 @@ function answerWith(db: AppDatabase, pending: Pending, answer: ReadAnswer): void
 
 function readOnMain(db: AppDatabase, pending: Pending): void {
   try {
-    pending.resolve(runRead(db, pending.request.name, pending.request.caller, pending.request.input as never));
+    pending.resolve(runReadAndKeep(db, pending.request.name, pending.request.caller, pending.request.input as never));
   } catch (error) {
     pending.reject(error);
   }

@@ -1,5 +1,6 @@
 // The messages between the main thread and a read worker (pool.ts, worker.ts): structured-cloned, so plain data.
 import { type ErrorCode, type FieldIssue } from '../../src-shared/errors';
+import { type KeptWindowRow } from '../stats/kept-windows';
 import { type ReadCaller, type ReadName } from './queries';
 
 export interface ReadWorkerData {
@@ -23,4 +24,5 @@ export type ReadFailure =
   | { kind: 'uncounted' }
   | { kind: 'internal'; message: string; stack?: string };
 
-export type ReadAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ReadFailure };
+/** `keep`: what the read computed for the file (the stats' windows of settled days), which the main thread writes. */
+export type ReadAnswer = { id: number; ok: true; value: unknown; keep?: KeptWindowRow[] } | { id: number; ok: false; error: ReadFailure };

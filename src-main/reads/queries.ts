@@ -4,7 +4,7 @@
 // (src-main/access/policy.ts), and a worker runs these same functions with it, whose SQL takes the scope through
 // src-main/tenancy/owner-sql.ts as ever. Only reads of the database belong here (an export also writes its file): a
 // worker's connection is read-only.
-import { type TenantScope } from '../../src-shared/tenancy';
+import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
 import { type ListAuditEventsInput } from '../../src-shared/schemas/audit';
 import { type BulkPreviewInput, type ExportRunsInput } from '../../src-shared/schemas/bulk';
 import { type JobRunStatsInput, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
@@ -17,6 +17,7 @@ import { previewBulkAction, writeRunsCsv } from '../bulk/bulk-runs';
 import { type AppDatabase } from '../db/connection';
 import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../history/pages';
 import { getJobTypes } from '../history/runs';
+import { previewRetention } from '../lifecycle/retention';
 import { checkRuns, listOrphans, previewOrphanAssignment, previewOrphanDeletion, type OrphanSelection } from '../orphans/orphans';
 import { suggestOrphanAssignments } from '../orphans/suggestions';
 import { getJobRunStats } from '../stats/stats';
@@ -39,6 +40,13 @@ function scopeOf(caller: ReadCaller): TenantScope {
   return caller.scope;
 }
 
+/** The run target of a read about one owner's runs (a retention preview): main resolved it (resolveRunTarget) and passed it as the scope. */
+function runTargetOf(caller: ReadCaller): RunTarget {
+  const scope = scopeOf(caller);
+  if (scope.kind !== 'business' && scope.kind !== 'system') throw new Error(`A run target was asked with the ${scope.kind} scope`);
+  return scope;
+}
+
 /** By the channel each serves. Cheap point reads (one run, its audit trail, the session) stay on the main thread. */
 export const READS = {
   'jobs.list': read((db, caller, input: ListJobRunsInput) => listJobRuns(db, scopeOf(caller), input)),
@@ -46,6 +54,8 @@ export const READS = {
   'jobs.recent': read((db, caller, input: { limit: number }) => getRecentJobRuns(db, scopeOf(caller), input)),
   'jobs.active': read((db, caller, input: { cursor: string | null; limit: number }) => getActiveJobRuns(db, scopeOf(caller), input)),
   'jobs.types': read((db, caller, _input: unknown) => getJobTypes(db, scopeOf(caller))),
+  // Counts the target's completed runs before the cutoff: up to all of a business's runs, or the system-wide ones.
+  'jobs.previewRetention': read((db, caller, input: { olderThanDays: number }) => previewRetention(db, runTargetOf(caller), input)),
   'jobs.bulkPreview': read((db, caller, input: BulkPreviewInput) => previewBulkAction(db, caller.actor, scopeOf(caller), input)),
   'metrics.usage': read((db, caller, input: UsageInput) => getUsage(db, scopeOf(caller), input)),
   // The exports read the runs and write their file in the exports folder; the audit event is the main thread's.

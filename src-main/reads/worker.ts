@@ -1,19 +1,23 @@
 // A read worker's thread (started by pool.ts): one read-only connection to the app's file, kept open for the life of
 // the pool, answering the reads of queries.ts one at a time. Its statement cache, prepared statements and settled-day
-// cache are its own, so they stay warm from request to request.
+// cache are its own, so they stay warm from request to request; what the stats read of settled days for the file goes
+// back with the answer, for the main thread to write (the connection here is read-only).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../src-shared/errors';
-import { openDatabaseFile, useNativeBinding } from '../db/connection';
+import { openDatabaseFile, useNativeBinding, type AppDatabase } from '../db/connection';
+import { takeWindowsToKeep } from '../stats/kept-windows';
 import { RollupsUncountedError } from '../db/rollups';
 import { runRead } from './queries';
 import { type ReadAnswer, type ReadRequest, type ReadWorkerData } from './protocol';
 
-function answerOf(request: ReadRequest, run: () => unknown): ReadAnswer {
+function answerOf(db: AppDatabase, request: ReadRequest, run: () => unknown): ReadAnswer {
   try {
-    return { id: request.id, ok: true, value: run() };
+    const value = run();
+    const keep = takeWindowsToKeep(db);
+    return keep.length > 0 ? { id: request.id, ok: true, value, keep } : { id: request.id, ok: true, value };
   } catch (error) {
     if (error instanceof AppError) {
       return { id: request.id, ok: false, error: { kind: 'app', code: error.code, message: error.message, fields: error.fields, details: error.details } };
@@ -51,7 +55,7 @@ if (port) {
       port.close();
       return;
     }
-    const answer = answerOf(request, () => runRead(db, request.name, request.caller, request.input as never));
+    const answer = answerOf(db, request, () => runRead(db, request.name, request.caller, request.input as never));
     try {
       port.postMessage(answer);
     } catch (error) {

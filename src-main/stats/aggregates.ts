@@ -60,13 +60,13 @@ export class RunAggregate {
     return entry;
   }
 
-  /** Adds a kept aggregate. */
-  add(aggregate: CompactAggregate): void {
-    for (const row of aggregate.statuses) this.addRuns(row.owner, row.jobType, row.status, row.runs, row.durN, row.durSum);
+  /** Adds a kept aggregate (`sign` -1: takes it away). */
+  add(aggregate: CompactAggregate, sign: 1 | -1 = 1): void {
+    for (const row of aggregate.statuses) this.addRuns(row.owner, row.jobType, row.status, sign * row.runs, sign * row.durN, sign * row.durSum);
     if (!this.withHistograms) return;
     for (const { owner, jobType, lo, counts } of aggregate.histograms) {
       const entry = this.histogramOf(owner, jobType);
-      counts.forEach((runs, i) => addToBucket(entry, lo + i, runs));
+      counts.forEach((runs, i) => addToBucket(entry, lo + i, sign * runs));
     }
   }
 
@@ -89,10 +89,15 @@ export interface CompactAggregate {
 }
 
 export function compactAggregate({ statuses, histograms }: RangeAggregate): CompactAggregate {
-  return {
-    statuses,
-    histograms: histograms.filter((row) => row.lo <= row.hi).map(({ owner, jobType, lo, hi, buckets }) => ({ owner, jobType, lo, counts: buckets.slice(lo, hi + 1) })),
-  };
+  const compact: CompactAggregate['histograms'] = [];
+  for (const { owner, jobType, lo, hi, buckets } of histograms) {
+    // Buckets taken down to 0 (a kept window brought forward) are cut too: the same as a fresh read's.
+    let [first, last] = [lo, hi];
+    while (first <= last && buckets[first] === 0) first++;
+    while (last >= first && buckets[last] === 0) last--;
+    if (first <= last) compact.push({ owner, jobType, lo: first, counts: buckets.slice(first, last + 1) });
+  }
+  return { statuses, histograms: compact };
 }
 
 /** Runs per status. */

@@ -21,6 +21,7 @@ import {
   type StatusAggregate,
   type StatusCounts,
 } from './aggregates';
+import { forEachPackedBucket } from './packed-histogram';
 import { histogramPieces, liveLength, rangePieces, type HistogramPiece, type RangePiece } from './range-pieces';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { ownerRangesCondition, preparedRunScopeCondition, RUN_OWNER_SQL, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
@@ -134,8 +135,9 @@ export function rawRunsOfDay(db: AppDatabase, scope: TenantScope, day: number): 
 
 // The histograms are packed (one row per owner, day or week, and job type; a JSONB object from bucket to runs)
 // and WITHOUT ROWID, keyed (owner, day|week, job_type): one owner's days or weeks are one covering range of the
-// key, every owner's a range per owner (owner IN the owners that have runs). Rows come back as JSON text.
-type PackedRow = { owner: number; jobType: string; buckets: string };
+// key, every owner's a range per owner (owner IN the owners that have runs). Rows come back as their JSONB bytes,
+// decoded in place (packed-histogram.ts).
+type PackedRow = { owner: number; jobType: string; buckets: Uint8Array };
 type BucketRow = { owner: number; jobType: string; bucket: number; runs: number };
 
 function histogramRowsOf(rollups: CountedRollups, scope: TenantScope, raw: RawRuns, piece: HistogramPiece): PackedRow[] | BucketRow[] {
@@ -148,7 +150,7 @@ function histogramRowsOf(rollups: CountedRollups, scope: TenantScope, raw: RawRu
       ? [jobRunWeeklyHistograms, jobRunWeeklyHistograms.week, piece.fromWeek, piece.toWeek]
       : [jobRunDailyHistograms, jobRunDailyHistograms.day, piece.fromDay, piece.toDay];
   return rollups.db.orm.all<PackedRow>(sql`
-    SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, json(${t.buckets}) AS buckets
+    SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, ${t.buckets} AS buckets
     FROM ${t}
     WHERE ${rollupOwners(rollups, scope, t.owner)} AND ${period} >= ${from} AND ${period} < ${to}`);
 }
@@ -171,8 +173,7 @@ export function aggregateRangeInto(into: RunAggregate, rollups: CountedRollups, 
         addToBucket(entry, row.bucket, piece.sign * row.runs);
         continue;
       }
-      const packed = JSON.parse(row.buckets) as Record<string, number>;
-      for (const bucket in packed) addToBucket(entry, Number(bucket), piece.sign * (packed[bucket] ?? 0));
+      forEachPackedBucket(row.buckets, (bucket, runs) => addToBucket(entry, bucket, piece.sign * runs));
     }
   }
 }

@@ -14,25 +14,23 @@
 // Counts are exact either way: what is kept is what would be read.
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
-import type { Orm, AppDatabase } from '../db/connection';
+import type { AppDatabase } from '../db/connection';
+import { perConnection } from '../db/prepared';
 import { DAY_MS, EVERY_DAY_VERSION } from '../db/rollup-keys';
-import { countedRollups, type CountedRollups } from '../db/rollups';
-import { jobRunDayVersions } from '../db/schema';
+import { countedRollups } from '../db/rollups';
 import {
   addStatusCounts,
   addToBucket,
-  compactAggregate,
   countsBeforeBounds,
   emptyStatusCounts,
   RunAggregate,
-  type CompactAggregate,
   type HistogramAggregate,
   type RangeAggregate,
   type StatusCounts,
 } from './aggregates';
 import { activeRunsIn } from './active-runs';
+import { dayVersionRows, forgetKeptWindows, settledWindow, type SettledDays } from './kept-windows';
 import {
-  aggregateRange,
   aggregateRangeInto,
   dailyStatusTotals,
   rawCountsInDay,
@@ -63,11 +61,8 @@ interface DayVersions {
 }
 
 function readDayVersions(db: AppDatabase, fromDay: number, toDay: number): DayVersions {
-  const t = jobRunDayVersions;
   const clock = db.orm.get<{ now: number }>(sql`SELECT unixepoch('subsec') * 1000 AS now`);
-  const rows = db.orm.all<{ day: number; version: number }>(sql`
-    SELECT ${t.day} AS day, ${t.version} AS version FROM ${t}
-    WHERE ${t.day} = ${EVERY_DAY_VERSION} OR (${t.day} >= ${fromDay} AND ${t.day} < ${toDay})`);
+  const rows = dayVersionRows(db, fromDay, toDay);
   const everyDay = rows.find((row) => row.day === EVERY_DAY_VERSION)?.version ?? 0;
   return {
     untilDay: Math.floor((clock.now - SETTLE_MS) / DAY_MS),
@@ -104,20 +99,15 @@ class SettledCache {
   }
 }
 
-const caches = new WeakMap<Orm, SettledCache>();
+const caches = perConnection(() => new SettledCache());
 
-function cacheOf(db: AppDatabase): SettledCache {
-  let cache = caches.get(db.orm);
-  if (!cache) {
-    cache = new SettledCache();
-    caches.set(db.orm, cache);
-  }
-  return cache;
-}
-
-/** Drops what this connection keeps of settled days: its next stats calls read everything (the bench's cold calls). */
+/**
+ * Drops what this connection keeps in memory of settled days: its next stats calls start as a new process's would,
+ * with what the file keeps (kept-windows.ts), if anything.
+ */
 export function forgetSettledDays(db: AppDatabase): void {
-  caches.delete(db.orm);
+  caches.forget(db);
+  forgetKeptWindows(db);
 }
 
 function scopeKey(scope: TenantScope): string {
@@ -221,25 +211,12 @@ class RawDay {
   }
 }
 
-/** Whole settled days: their aggregate, and each day's runs per status (days without runs are absent). */
-interface SettledDays {
-  aggregate: CompactAggregate;
-  perDay: Map<number, StatusCounts>;
-}
-
 /** About what one StatusCounts (or a day's entry of them) takes in memory. */
 const STATUS_COUNTS_BYTES = 160;
 
 function settledDaysBytes({ aggregate, perDay }: SettledDays): number {
   const buckets = aggregate.histograms.reduce((sum, row) => sum + row.counts.length, 0);
   return aggregate.statuses.length * 120 + aggregate.histograms.length * 120 + buckets * 8 + perDay.size * STATUS_COUNTS_BYTES;
-}
-
-function readSettledDays(rollups: CountedRollups, scope: TenantScope, fromDay: number, toDay: number, now: number): SettledDays {
-  return {
-    aggregate: compactAggregate(aggregateRange(rollups, scope, fromDay * DAY_MS, toDay * DAY_MS, now)),
-    perDay: dailyStatusTotals(rollups, scope, fromDay, toDay - 1),
-  };
 }
 
 /** The runs of a scope created in [from, to), read once per stats call. */
@@ -256,7 +233,7 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
   // The versions before anything they vouch for: a value kept under them was read after them, so it may hold a
   // change they miss (and is read again next time), never lack one they count.
   const versions = readDayVersions(db, firstDay, Math.floor((to - 1) / DAY_MS) + 1);
-  const cache = cacheOf(db);
+  const cache = caches.of(db);
   const key = scopeKey(scope);
   const raw = rawRunsOf(db, scope);
   // [from, settledEnd) is settled: the partial day before `a`, whole days [a, b), the partial day from b.
@@ -270,7 +247,7 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
       () => new RawDay(rawRunsOfDay(db, scope, day)),
       (value) => value.bytes,
     );
-  const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => readSettledDays(rollups, scope, a, b, now), settledDaysBytes);
+  const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => settledWindow(rollups, scope, key, { fromDay: a, toDay: b, untilDay: versions.untilDay }, now), settledDaysBytes);
 
   // The pending and running runs, which the ended-run rollups and what is kept leave out: read afresh each call.
   const active = activeRunsIn(rollups, scope, from, to, now);

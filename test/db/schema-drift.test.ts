@@ -62,9 +62,9 @@ describe('schema and migrations', () => {
     expect(built).toEqual(schemaOf(fromCode));
     // The comparison covers constraints too: every CHECK of job_runs was found.
     expect((built.job_runs as { checks: string[] }).checks).toHaveLength(7);
-    // drizzle cannot declare WITHOUT ROWID: the daily rollups are made so in hand-written SQL.
+    // drizzle cannot declare WITHOUT ROWID: the rollups and the kept stats windows are made so in hand-written SQL.
     const withoutRowid = fromFiles.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID' ORDER BY name").pluck().all();
-    expect(withoutRowid).toEqual(['job_run_daily', 'job_run_daily_histograms', 'job_run_pending', 'job_run_weekly_histograms']);
+    expect(withoutRowid).toEqual(['job_run_daily', 'job_run_daily_histograms', 'job_run_pending', 'job_run_stats_windows', 'job_run_weekly_histograms']);
   });
 
   it('the audit log and rollup triggers exist after migrating (they live in hand-written migrations)', () => {

@@ -94,6 +94,22 @@ describe('reads on worker threads', () => {
     );
   });
 
+  it('hand what the statistics read of settled days to the main thread, which keeps it in the file: a second pool, a new process, answers the same from it', async () => {
+    const db = await createTestDatabase();
+    const business = seedBusiness(db);
+    seedRuns(db, { kind: 'business', businessId: business.id }, 400, { statuses: ['completed', 'failed'], durationMs: 40, stepMs: 1_800_000 });
+    const range = { from: 1_700_000_000_000 - DAY / 3, to: 1_700_000_000_000 + 9 * DAY, timeZone: 'UTC' };
+    const kept = () => db.sqlite.prepare('SELECT scope, days, age FROM job_run_stats_windows ORDER BY age').all();
+    expect(kept()).toEqual([]);
+    const first = await poolOn(db).run('jobs.stats', all, range);
+    // The range's whole days and the period before it, each under the scope's key, with its length and age.
+    expect(kept()).toMatchObject([
+      { scope: 'v1 all', days: 8 },
+      { scope: 'v1 all', days: 8 },
+    ]);
+    expect(await poolOn(db).run('jobs.stats', all, range)).toEqual(first);
+  });
+
   it('see every commit made before they start (a run created, then listed)', async () => {
     const db = await createTestDatabase();
     const business = seedBusiness(db);

@@ -9,7 +9,6 @@ import { cancelJobRun, retryJobRun } from '../../lifecycle/control';
 import { inImmediateTransaction } from '../../db/connection';
 import { admitNewRuns } from '../../lifecycle/limits';
 import { createJobRun } from '../../lifecycle/runs';
-import { previewRetention } from '../../lifecycle/retention';
 import { type ChannelDeps, type HandlersOf } from './common';
 
 type JobChannelDeps = Pick<ChannelDeps, 'db' | 'events' | 'runner' | 'reads'>;
@@ -36,7 +35,7 @@ function historyChannels({ db, reads }: JobChannelDeps) {
 }
 
 /** A run's life: triggered by hand (audited), cancelled, retried. */
-function lifecycleChannels({ db, events, runner }: JobChannelDeps) {
+function lifecycleChannels({ db, events, runner, reads }: JobChannelDeps) {
   return {
     'jobs.create': (input, { actor, selection }) => {
       const target = resolveRunTarget(actor, selection, input.target);
@@ -62,7 +61,9 @@ function lifecycleChannels({ db, events, runner }: JobChannelDeps) {
       runner.wake();
       return run;
     },
-    'jobs.previewRetention': (input, { actor, selection }) => previewRetention(db, resolveRunTarget(actor, selection, input.target), input),
+    // The target is resolved here, by the access rules; its runs are counted on a read worker.
+    'jobs.previewRetention': (input, { actor, selection }) =>
+      reads.run('jobs.previewRetention', { actor, scope: resolveRunTarget(actor, selection, input.target) }, { olderThanDays: input.olderThanDays }),
     'jobs.cancel': (input, { actor, scope }) => {
       // The runner announces the cancelled run (jobs.changed) itself.
       return cancelJobRun(db, actor, scope, input.id, runner);
