@@ -6,7 +6,8 @@ import { type AppStatus, contract, type DatabaseInfoView, type StartupFailureRea
 import { AppError } from '../src-shared/errors';
 import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
-import { finishDeferredWorkInBackground } from './adoption/after-open';
+import { finishDeferredWorkInBackground, whenRollupsCounted } from './adoption/after-open';
+import { whenChannelMayRun } from './ipc/write-gate';
 import { envValue, resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
@@ -136,7 +137,7 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
     const engine = startEngine(startup.db, events, { ...options.engine, concurrency });
     const reads = options.reads === 'inline' ? inlineReads(startup.db) : createReadPool(startup.db, { ...options.reads, nativeBinding: options.nativeBinding });
     const handlers = createDatabaseHandlers({ db: startup.db, sessions, events, ...engine, reads, restore, migrationsFolder: options.migrationsFolder });
-    const open = { handlers, gate: createAccessGate(startup.db, sessions) };
+    const open = { db: startup.db, handlers, gate: createAccessGate(startup.db, sessions) };
     return { startup, open, engine, reads, audience: eventAudience(startup.db), closed: null };
   }
   const { handlers, gate } = servedOnceOpen(() => current, calls, sessions);
@@ -189,6 +190,7 @@ function shutDown(serving: Serving): Promise<void> {
 
 /** What serves the database's channels once it is open. */
 interface OpenCore {
+  db: AppDatabase;
   handlers: DatabaseHandlers;
   gate: RequestGate;
 }
@@ -198,7 +200,7 @@ interface OpenCore {
  * channel that is not for anyone needs the database too), waits for the file to be served (opened, or open again
  * after a restore), then is served by its handlers, or answers databaseNotOpen; app.status answers from its start.
  */
-function servedOnceOpen(current: () => Promise<Serving>, calls: CallsInFlight, sessions: SessionStore): OpenCore & { handlers: ContractHandlers } {
+function servedOnceOpen(current: () => Promise<Serving>, calls: CallsInFlight, sessions: SessionStore): Omit<OpenCore, 'db'> & { handlers: ContractHandlers } {
   const whenOpen = async () => {
     const { open } = await current();
     if ('state' in open) throw databaseNotOpen(open);
@@ -206,11 +208,15 @@ function servedOnceOpen(current: () => Promise<Serving>, calls: CallsInFlight, s
   };
   const handlerWhenOpen = <C extends DatabaseChannel>(channel: C) =>
     (async (input: never, context: never) => {
-      const handler = (await whenOpen()).handlers[channel] as (input: never, context: never) => unknown;
+      const open = await whenOpen();
+      const handler = open.handlers[channel] as (input: never, context: never) => unknown;
       // Admitted before a restore that ended every session, this call waited for it: its caller is signed out.
       const caller = context as Partial<SignedIn>;
       if (caller.actor && caller.session && !sessions.peek(caller.session.id)) throw new AppError('UNAUTHENTICATED', RESTORED_SIGN_IN_AGAIN);
-      return calls.track(async () => handler(input, context));
+      return calls.track(async () => {
+        await whenChannelMayRun(open.db, channel);
+        return handler(input, context);
+      });
     }) as unknown as ContractHandlers[C];
   const handlers: ContractHandlers = {
     'app.status': async (_input, context) => {
@@ -219,6 +225,8 @@ function servedOnceOpen(current: () => Promise<Serving>, calls: CallsInFlight, s
       // Signed out, or a role that does not read the database: nothing about the file or its accounts.
       if (!readsDatabase(actorOf(startup.db, context))) return { state: 'ready', info: null, startup: null };
       const { created, migrated, adoption } = startup.report;
+      // The run counts come from the rollups: while an adoption's background work counts them, this waits for it.
+      await whenRollupsCounted(startup.db).catch((error: unknown) => log.error('[startup] counting the rollups failed:', error));
       return { state: 'ready', info: getDatabaseInfo(startup.db), startup: { created, migrated, adoption } };
     },
     ...(Object.fromEntries(

@@ -5,14 +5,16 @@
 // (META_ROLLUPS_UNCOUNTED, db/rollups.ts): one more pass and sort of every run, 1.3-1.5 s of the adoption. Both are done
 // after the file opens: on worker threads while the app serves (the app; the rollups first), or before the database is
 // handed over (the CLI, tests). Until then every query answers the same: filtered ones read more rows (through the
-// created_at indexes, which adoption builds), and a read of the rollups counts them first, or waits for the count under
-// way (ensureRollupsCounted). A process that stops half-way leaves the rest listed, and the next open does it. The
+// created_at indexes, which adoption builds), and a read of the rollups awaits the count under way (whenRollupsCounted;
+// on a connection that can write and knows of no count, ensureRollupsCounted counts them first). Each step holds the
+// write lock; the main connection's writes await it (db/background-work.ts) rather than wait in the busy timeout. A process that stops half-way leaves the rest listed, and the next open does it. The
 // app_meta keys (deferred_indexes, rollups_uncounted) are stored in users' files: their names never change.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressListener } from '../../src-shared/progress';
 import type { AppDatabase } from '../db/connection';
 import { readMeta, writeMeta } from '../db/meta';
 import { countRollupsSql, ensureRollupsCounted, ROLLUPS_UNCOUNTED_SQL, rollupsUncounted } from '../db/rollups';
+import { countingRollups, holdingWriteLock, rollupsCountUnderWay } from '../db/background-work';
 import { runSqlInWorker, SqlWorkerError, type SqlStep, type SqlWorkerJob, type SqlWorkerOptions } from '../db/sql-worker';
 
 export const META_DEFERRED_INDEXES = 'deferred_indexes';
@@ -101,41 +103,78 @@ export interface BackgroundBuildOptions extends SqlWorkerOptions, Pick<SqlWorker
 }
 
 /**
+ * The pause between two steps that hold the write lock (the count, each index): the writes that waited for one
+ * (whenWritable) commit before the next takes the lock.
+ */
+const WRITES_BETWEEN_STEPS_MS = 50;
+
+/**
  * Does what a bulk load left on worker threads with a connection of their own, so this thread goes on serving (in WAL
- * mode readers never wait; a writer waits at most for the count of the rollups, or one index build, about a second
- * each at a million runs, within the busy timeout). The rollups come first: a read of them waits until they are
- * counted. A step that found the file locked by another writer for longer than the worker's busy timeout
- * (SQLITE_BUSY) is only delayed: it is tried again after a pause, what was done kept, up to `attempts` times.
- * Resolves with what it did; nothing to do resolves at once.
+ * mode readers never wait). The rollups come first: a read of them awaits the count (whenRollupsCounted). Each step
+ * (the count, one index) is one write transaction, announced in-process (db/background-work.ts): the main
+ * connection's writes wait for it as a promise, not in the busy timeout, and commit between two steps. A step that
+ * found the file locked by another process's writer for longer than the worker's busy timeout (SQLITE_BUSY) is only
+ * delayed: it is tried again after a pause, what was done kept, up to `attempts` times. Resolves with what it did;
+ * nothing to do resolves at once.
  */
 export async function finishDeferredWorkInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<DeferredWork> {
   return { rollups: await countRollupsInBackground(db, options), indexes: await buildDeferredIndexesInBackground(db, options) };
 }
 
-/** The rollups' part of finishDeferredWorkInBackground: true when they were uncounted (and now are counted). */
+/**
+ * The rollups' part of finishDeferredWorkInBackground: true when this call counted them (false when they were counted,
+ * or a count under way in this process did it: this call waits for that one).
+ */
 export async function countRollupsInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<boolean> {
+  const underWay = rollupsCountUnderWay(db.path);
+  if (underWay) {
+    await underWay;
+    return false;
+  }
   if (!rollupsUncounted(db.sqlite)) return false;
   // Under the write lock, counted unless found counted already (a read on the app's connection may have done it first).
   const count = countRollupsSql().map((sql) => ({ kind: 'exec' as const, sql }));
-  await inBackground(db, [{ kind: 'exec', sql: 'BEGIN IMMEDIATE' }, { kind: 'continueIf', sql: ROLLUPS_UNCOUNTED_SQL }, ...count, { kind: 'exec', sql: 'COMMIT' }], options);
+  const steps: SqlStep[] = [{ kind: 'exec', sql: 'BEGIN IMMEDIATE' }, { kind: 'continueIf', sql: ROLLUPS_UNCOUNTED_SQL }, ...count, { kind: 'exec', sql: 'COMMIT' }];
+  await countingRollups(db.path, () => inBackground(db, steps, options));
   return true;
 }
 
-/** The indexes' part of finishDeferredWorkInBackground: how many it built. */
+/**
+ * Resolves once `db`'s rollups are counted: at once when they are; else when the count under way in this process ends,
+ * or one this call starts (on a worker, as countRollupsInBackground). Never waits on the calling thread, never times
+ * out; rejects only when the count itself failed. What a read of the rollups awaits in the app while an adoption's
+ * background work runs.
+ */
+export async function whenRollupsCounted(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<void> {
+  await rollupsCountUnderWay(db.path);
+  if (rollupsUncounted(db.sqlite)) await countRollupsInBackground(db, options);
+}
+
+/** The indexes' part of finishDeferredWorkInBackground: how many it built, each in a worker's transaction of its own. */
 export async function buildDeferredIndexesInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<number> {
   const missing = deferredIndexes(db);
   if (missing === null) return 0;
-  await inBackground(db, [...missing.map((index) => ({ kind: 'exec' as const, sql: createIfMissing(index) })), { kind: 'exec', sql: FORGET_DEFERRED_SQL }], options);
+  for (const [built, index] of missing.entries()) {
+    // Closing: the index under way is finished, the rest left listed for the next start.
+    if (options.signal?.aborted) return built;
+    await inBackground(db, [{ kind: 'exec', sql: createIfMissing(index) }], options);
+    await sleep(WRITES_BETWEEN_STEPS_MS);
+  }
+  await inBackground(db, [{ kind: 'exec', sql: FORGET_DEFERRED_SQL }], options);
   return missing.length;
 }
 
-/** Runs `steps` on a worker's connection with the build pragmas, tried again while another writer holds the file too long. */
+/**
+ * Runs `steps` on a worker's connection with the build pragmas, holding back the main connection's writes meanwhile
+ * (holdingWriteLock), tried again while another process's writer holds the file too long.
+ */
 async function inBackground(db: AppDatabase, steps: SqlStep[], options: BackgroundBuildOptions): Promise<void> {
   const { attempts = 5, retryDelayMs = 2000, busyTimeoutMs, signal, ...workerOptions } = options;
   const pragmas = Object.entries(BUILD_PRAGMAS).map(([name, value]) => ({ kind: 'exec' as const, sql: `PRAGMA ${name} = ${value}` }));
+  const job = { file: db.path, readonly: false, busyTimeoutMs, steps: [...pragmas, ...steps] };
   for (let attempt = 1; ; attempt++) {
     try {
-      await runSqlInWorker({ file: db.path, readonly: false, busyTimeoutMs, steps: [...pragmas, ...steps] }, workerOptions);
+      await holdingWriteLock(db.path, () => runSqlInWorker(job, workerOptions));
       return;
     } catch (error) {
       if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts) throw error;

@@ -75,8 +75,9 @@ const seenCounted = new WeakSet<Database.Database>();
 /**
  * Every read of the rollups, and every bulk change to them, calls this first. When a bulk load left them uncounted,
  * they are counted here, on this connection, in a write transaction of their own (or the caller's): the answer is the
- * same as ever, only later. When the background count (adoption/after-open.ts) holds the write lock, this waits for it
- * within the busy timeout and then finds nothing to do. Costs nothing once a connection has seen them counted.
+ * same as ever, only later. When the background count (adoption/after-open.ts) holds the write lock, this would wait
+ * for it within the busy timeout, on the calling thread: the app's reads await whenRollupsCounted first instead, and
+ * its writes the end of the step (db/background-work.ts). Costs nothing once a connection has seen them counted.
  */
 export function ensureRollupsCounted(sqlite: Database.Database): void {
   if (seenCounted.has(sqlite)) return;

@@ -4,6 +4,7 @@
 // (eval), so it needs no bundler entry of its own: the Electron build, the CLI, tsx and vitest all run it as is.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { nativeBindingFor } from './connection';
 
 export interface SqlStep {
   sql: string;
@@ -32,7 +33,7 @@ export interface SqlWorkerJob {
 }
 
 export interface SqlWorkerOptions {
-  /** A better-sqlite3 addon built for another ABI (the Electron shell's), as openDatabaseFile takes it. */
+  /** A better-sqlite3 addon built for another ABI (the Electron shell's), as openDatabaseFile takes it; default: this thread's (useNativeBinding). */
   nativeBinding?: string;
 }
 
@@ -114,7 +115,7 @@ export function runSqlJobInWorker(job: SqlWorkerJob, options: SqlWorkerOptions =
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: betterSqlite3, job, nativeBinding: options.nativeBinding },
+      workerData: { module: betterSqlite3, job, nativeBinding: nativeBindingFor(options.nativeBinding) },
     });
     let answered = false;
     worker.once('message', (message: ({ ok: true } & SqlWorkerAnswer) | { ok: false; message: string; code?: string }) => {

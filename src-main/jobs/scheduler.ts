@@ -5,6 +5,7 @@
 // (queries.ts) and the timer (timer.ts).
 import type { JobRunView } from '../../src-shared/schemas/jobs';
 import type { AppDatabase } from '../db/connection';
+import { whenWritable, writeLockHeldInBackground } from '../db/background-work';
 import { fireSchedule, type FireCallbacks, type FireOutcome, type ScheduleSkip } from './scheduler/fire';
 import { dueScheduleIds, earliestNextRunAt, fillMissingNextRuns } from './scheduler/queries';
 import { createWakeTimer, type TimerHandle } from './scheduler/timer';
@@ -82,6 +83,8 @@ export function createScheduler(db: AppDatabase, options: SchedulerOptions): Sch
 
   function tick(): void {
     if (!state.running) return;
+    // An adoption's background step holds the write lock: the due schedules fire once it ends.
+    if (writeLockHeldInBackground(db.path)) return void whenWritable(db.path).then(tick);
     const now = clock();
     let due: number[] = [];
     try {

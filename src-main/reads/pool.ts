@@ -5,12 +5,14 @@
 // Lists, pages and other short reads go ahead of statistics, previews and suggestions in the queue, and with more than
 // one thread the first serves short reads alone, so a page never waits behind a long read. The threads that take long
 // reads run below normal priority (worker.ts), so when the cores are busy the main thread, and with it the runner, is
-// served first.
+// served first. A read that meets rollups an adoption left uncounted is asked again once the background work has
+// counted them (answerWith), so none fails and none waits on the main thread.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../src-shared/errors';
+import { whenRollupsCounted } from '../adoption/after-open';
 import { type AppDatabase } from '../db/connection';
 import { type ReadAnswer, type ReadFailure, type ReadRequest, type ReadWorkerData } from './protocol';
 import { keepWindows, takeWindowsToKeep, type KeptWindowRow } from '../stats/kept-windows';
@@ -83,15 +85,21 @@ function runReadAndKeep<N extends ReadName>(db: AppDatabase, name: N, caller: Re
   return value;
 }
 
-/** Settles a read with its worker's answer; rollups still to count are read on the main connection, which counts them. */
-function answerWith(db: AppDatabase, pending: Pending, answer: ReadAnswer): void {
+/**
+ * Settles a read with its worker's answer, writing what it computed for the file. One that met rollups still to count (an
+ * adoption's background work under way) is asked again once they are counted (whenRollupsCounted: the count under way,
+ * or one it starts on a worker): it waits as a promise, without a timeout, and the main thread goes on serving.
+ */
+function answerWith(db: AppDatabase, pending: Pending, answer: ReadAnswer, again: (pending: Pending) => void): void {
   if (answer.ok) {
     if (answer.keep) keepFromRead(db, answer.keep);
     return pending.resolve(answer.value);
   }
   if (answer.error.kind !== 'uncounted') return pending.reject(failureError(answer.error));
-  // As every read did before the workers: the main connection counts what a bulk load left, then reads.
-  readOnMain(db, pending);
+  whenRollupsCounted(db).then(
+    () => again(pending),
+    (error: unknown) => pending.reject(error),
+  );
 }
 
 function readOnMain(db: AppDatabase, pending: Pending): void {
@@ -152,10 +160,18 @@ export function createReadPool(db: AppDatabase, options: { threads?: number; nat
     }
   };
 
+  // First in its queue: it waited long enough.
+  const again = (pending: Pending) => {
+    if (closing) return pending.reject(new Error('The reads are closed'));
+    if (onMainThread) return readOnMain(db, pending);
+    (SHORT_READS.has(pending.request.name) ? queues.short : queues.long).unshift(pending);
+    dispatch();
+  };
+
   const settle = (thread: Thread, answer: ReadAnswer) => {
     const pending = thread.busy;
     thread.busy = null;
-    if (pending) answerWith(db, pending, answer);
+    if (pending) answerWith(db, pending, answer, again);
   };
 
   const start = (lane: Lane): Thread => {

@@ -178,17 +178,20 @@ describe('copying runs', () => {
     sqlite.close();
   });
 
-  it('keeps, while it copies, the partial indexes over columns it never writes and the ones it fills in created_at order', () => {
+  it('keeps, while it copies, the partial indexes no adopted run enters and the ones it fills in created_at order', () => {
     const sqlite = new Database(':memory:');
     runMigrationStatements(sqlite, loadMigrations(MIGRATIONS_FOLDER));
     const indexes = sqlite
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'job_runs' AND sql IS NOT NULL ORDER BY name")
       .all() as { name: string; sql: string }[];
-    expect(indexes).toHaveLength(11);
+    expect(indexes).toHaveLength(13);
     expect(indexes.filter((index) => keptWhileCopyingRuns(sqlite, index)).map((index) => index.name)).toEqual([
       'job_runs_business_created_idx',
+      // Every adopted run's trigger is `legacy`, outside the rare triggers' WHERE.
+      'job_runs_business_rare_trigger_created_idx',
       'job_runs_cancelled_by_user_idx',
       'job_runs_created_idx',
+      'job_runs_rare_trigger_created_idx',
       'job_runs_retry_of_idx',
       'job_runs_schedule_idx',
     ]);

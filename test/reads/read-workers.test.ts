@@ -120,7 +120,7 @@ describe('reads on worker threads', () => {
     expect((await pool.run('jobs.list', caller, listJobRunsInput.parse({}))).runs.map((r) => r.id)).toEqual([run.id]);
   });
 
-  it('read rollups a bulk load left uncounted: the main connection counts them, and the answer is the same', async () => {
+  it('read rollups a bulk load left uncounted: they are counted on a worker first, and the answer is the same', async () => {
     const db = await createTestDatabase();
     const business = seedBusiness(db);
     seedRuns(db, { kind: 'business', businessId: business.id }, 300, { statuses: ['completed', 'pending'], durationMs: 12 });

@@ -9,6 +9,7 @@
 // refuses (busy past the timeout, disk full) keeps its outcomes queued and their slots held, and is tried again
 // after FLUSH_RETRY_MS; only while stopping does a failed flush give up and leave its runs to recovery.
 import type { JobRunView } from '../../../src-shared/schemas/jobs';
+import { whenWritable, writeLockHeldInBackground } from '../../db/background-work';
 import { inImmediateTransaction } from '../../db/connection';
 import type { JobRunRow } from '../../db/schema';
 import type { JobRunListRow } from '../../history/views';
@@ -51,12 +52,24 @@ export function createGroupCommit(shared: RunnerShared, options: GroupCommitOpti
   let scheduled = false;
   let flushing = false;
   let again = false;
+  let waitingForLock = false;
   /** Set while a failed flush waits to be tried again. */
   let retryTimer: NodeJS.Timeout | null = null;
 
   function flush(): void {
     if (flushing) {
       again = true;
+      return;
+    }
+    // An adoption's background step holds the write lock: the outcomes stay queued, and are written once it ends.
+    if (writeLockHeldInBackground(shared.db.path)) {
+      if (!waitingForLock) {
+        waitingForLock = true;
+        void whenWritable(shared.db.path).then(() => {
+          waitingForLock = false;
+          flush();
+        });
+      }
       return;
     }
     flushing = true;

@@ -1,4 +1,5 @@
 // Heartbeat: the last sign of life of the runs the runner holds.
+import { writeLockHeldInBackground } from '../../db/background-work';
 import { recordRunHeartbeats } from '../../lifecycle/runs';
 import type { RunnerShared } from './state';
 import { log } from '../../log';
@@ -23,8 +24,9 @@ export function createHeartbeat(shared: RunnerShared, heartbeatMs: number): Hear
     timer = setTimeout(() => {
       timer = null;
       if (state.phase !== 'started') return;
-      // Inside a caller's open transaction (or closed): this beat is skipped, the next one records.
-      if (state.active.size > 0 && db.sqlite.open && !db.sqlite.inTransaction) {
+      // Inside a caller's open transaction, closed, or an adoption's background step holding the write lock: this beat
+      // is skipped, the next one records.
+      if (state.active.size > 0 && db.sqlite.open && !db.sqlite.inTransaction && !writeLockHeldInBackground(db.path)) {
         try {
           recordRunHeartbeats(db, [...state.active.keys()], shared.now());
         } catch (error) {

@@ -1,4 +1,5 @@
 // Checkpoint once idle: after a burst, fold the WAL's pages into the file while nothing runs.
+import { writeLockHeldInBackground } from '../../db/background-work';
 import type { RunnerShared } from './state';
 import { log } from '../../log';
 
@@ -28,7 +29,7 @@ export function createIdleCheckpoint(shared: RunnerShared, idleCheckpointMs: num
       timer = setTimeout(() => {
         timer = null;
         // Busy again (the next burst checkpoints when it ends), closed, or inside a caller's transaction: not now.
-        if (!isIdle() || isFlushing() || !db.sqlite.open || db.sqlite.inTransaction) return;
+        if (!isIdle() || isFlushing() || !db.sqlite.open || db.sqlite.inTransaction || writeLockHeldInBackground(db.path)) return;
         try {
           db.sqlite.pragma('wal_checkpoint(PASSIVE)');
         } catch (error) {

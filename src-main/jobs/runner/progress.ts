@@ -1,5 +1,6 @@
 // Progress, throttled per run: at most one write per run per throttleMs, and the last value reported is always
 // written (by its timer, by a cancel, or by the flush that writes the run's outcome).
+import { writeLockHeldInBackground } from '../../db/background-work';
 import { recordRunProgress } from '../../lifecycle/runs';
 import type { ActiveRun, ProgressReport, RunnerShared } from './state';
 
@@ -33,18 +34,25 @@ export function createRunProgress(shared: RunnerShared, throttleMs: number): Run
       const progress: ProgressReport = { fraction: Math.min(1, Math.max(0, fraction)), message: message?.slice(0, 500) };
       // Messages given earlier but not yet written are kept when a later report has none.
       if (progress.message === undefined && run.pendingProgress?.message !== undefined) progress.message = run.pendingProgress.message;
-      const wait = run.lastProgressWriteAt + throttleMs - Date.now();
+      const wait = writeLockHeldInBackground(db.path) ? throttleMs : run.lastProgressWriteAt + throttleMs - Date.now();
       if (wait <= 0) {
         write(run, progress);
         return;
       }
       run.pendingProgress = progress;
-      run.progressTimer ??= setTimeout(() => {
-        run.progressTimer = null;
-        if (run.pendingProgress && state.active.has(run.id)) flush(run);
-      }, wait);
+      later(run, wait);
     },
   };
+
+  /** The pending progress, written after `wait` ms, or later while an adoption's background step holds the write lock. */
+  function later(run: ActiveRun, wait: number): void {
+    run.progressTimer ??= setTimeout(() => {
+      run.progressTimer = null;
+      if (!run.pendingProgress || !state.active.has(run.id)) return;
+      if (writeLockHeldInBackground(db.path)) later(run, throttleMs);
+      else flush(run);
+    }, wait);
+  }
 }
 
 /** The run's throttle timer stops; its pending progress stays for whoever writes it next (a flush writes it with the outcome). */

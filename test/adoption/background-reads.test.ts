@@ -1,0 +1,159 @@
+// While an adoption's background work holds the write lock (its rollups' count, an index build) far longer than the
+// busy timeout, every read through the read workers answers, and correctly: one that needs the rollups awaits the count
+// as a promise, the others answer at once; the main thread's event loop never stalls meanwhile, and a write waits for
+// the step instead of failing.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Actor } from '../../src-main/access/policy';
+import { finishDeferredWorkInBackground } from '../../src-main/adoption/after-open';
+import { whenWritable, writeLockHeldInBackground } from '../../src-main/db/background-work';
+import { type AppDatabase } from '../../src-main/db/connection';
+import { rollupsUncounted } from '../../src-main/db/rollups';
+import { createJobRun } from '../../src-main/lifecycle/runs';
+import { createReadPool, inlineReads, type ReadPool } from '../../src-main/reads/pool';
+import { type ReadCaller } from '../../src-main/reads/queries';
+import { openAppDatabase } from '../../src-main/startup';
+import { listJobRunsInput } from '../../src-shared/schemas/jobs';
+import { type TenantScope } from '../../src-shared/tenancy';
+import { createLegacyDatabase } from '../helpers/legacy-fixtures';
+import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
+import { ADOPTED_AT } from './support';
+
+const DAY = 86_400_000;
+const admin: Actor = { userId: 1, email: 'admin@example.test', role: 'system_admin', businessId: null, businessDisabled: false };
+/**
+ * The main connection's busy timeout in these tests (the app's is 5 s): the lock is held three times longer. A read or
+ * write that waited for the lock on the main thread would stall its event loop at least this long; the stall allowed
+ * is a quarter of it, which leaves room for a machine whose cores are shared (the event loop's delay includes the
+ * time the OS gives the thread to others: 30-130 ms on these machines under load, with nothing blocking).
+ */
+const SHORT_BUSY_MS = 1_000;
+const HOLD_MS = 3 * SHORT_BUSY_MS;
+const STALL_ALLOWED_MS = SHORT_BUSY_MS / 4;
+
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+/** Another connection holding `file`'s write lock (BEGIN IMMEDIATE) on a thread of its own until release() is called. */
+async function holdWriteLock(file: string): Promise<{ release: () => Promise<void> }> {
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const db = new (require(workerData.module))(workerData.file);
+    db.exec('BEGIN IMMEDIATE');
+    parentPort.on('message', () => { db.exec('COMMIT'); db.close(); parentPort.close(); });
+    parentPort.postMessage('locked');`;
+  const worker = new Worker(source, { eval: true, workerData: { file, module: createRequire(__filename).resolve('better-sqlite3') } });
+  await new Promise((resolve) => worker.once('message', resolve));
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  const release = async () => {
+    worker.postMessage('release');
+    await exited;
+  };
+  closers.push(release);
+  return { release };
+}
+
+/** One server-edition file adopted twice: `counted` as the CLI opens it, `uncounted` as the app does (work left). */
+async function adoptedTwice(seed: number): Promise<{ counted: AppDatabase; uncounted: AppDatabase }> {
+  const dir = tempDir();
+  const source = path.join(dir, 'source.db');
+  createLegacyDatabase(source, { revision: 'tenant', runs: 3000, businesses: 5, seed });
+  const open = async (name: string, deferredWork: 'build' | 'leave') => {
+    fs.copyFileSync(source, path.join(dir, name));
+    const { db } = await openAppDatabase(path.join(dir, name), { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT, deferredWork });
+    closers.push(() => db.close());
+    return db;
+  };
+  return { counted: await open('counted.db', 'build'), uncounted: await open('uncounted.db', 'leave') };
+}
+
+function scopesOf(db: AppDatabase): TenantScope[] {
+  const businesses = db.sqlite.prepare('SELECT id FROM businesses ORDER BY id').pluck().all() as number[];
+  return [{ kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }, ...businesses.map((businessId) => ({ kind: 'business' as const, businessId }))];
+}
+
+/** Statistics, job types and the first history page of every scope, through `reads`. */
+function readEverything(reads: ReadPool, db: AppDatabase): Promise<unknown>[] {
+  const span = db.sqlite.prepare('SELECT min(created_at) AS first, max(created_at) AS last FROM job_runs').get() as { first: number; last: number };
+  const range = { from: span.first - DAY / 3, to: Math.min(span.first + 300 * DAY, span.last + DAY / 2), timeZone: 'Europe/Berlin' };
+  return scopesOf(db).flatMap((scope) => {
+    const caller: ReadCaller = { actor: admin, scope };
+    return [reads.run('jobs.stats', caller, range), reads.run('jobs.types', caller, {}), reads.run('jobs.list', caller, listJobRunsInput.parse({ limit: 50 }))];
+  });
+}
+
+describe("reads while an adoption's background work holds the write lock", () => {
+  it('answer as if counted before the file opened, none fails, and the main thread never waits', async () => {
+    const { counted, uncounted: db } = await adoptedTwice(23);
+    const expected = await Promise.all(readEverything(inlineReads(counted), counted));
+    db.sqlite.pragma(`busy_timeout = ${SHORT_BUSY_MS}`);
+    const pool = createReadPool(db, { threads: 2 });
+    closers.push(() => pool.close());
+    await pool.run('jobs.list', { actor: admin, scope: { kind: 'all' } }, listJobRunsInput.parse({})); // its threads started
+
+    // The count meets a writer that holds the file far past the main connection's busy timeout: a slow count.
+    const holder = await holdWriteLock(db.path);
+    const work = finishDeferredWorkInBackground(db, { busyTimeoutMs: 10_000 });
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const settled: string[] = [];
+    const reads = readEverything(pool, db).map((read, i) =>
+      read.then(
+        (value) => {
+          settled.push(i % 3 === 2 ? 'list' : 'rollups');
+          return value;
+        },
+        (error: unknown) => {
+          settled.push('error');
+          throw error;
+        },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+    // The history pages answered while the lock was held; no read of the rollups did, and none failed.
+    expect(settled.filter((kind) => kind === 'list').length).toBe(scopesOf(db).length);
+    expect(settled).not.toContain('error');
+    expect(settled).not.toContain('rollups');
+    expect(rollupsUncounted(db.sqlite)).toBe(true);
+    await holder.release();
+
+    const answers = await Promise.all(reads);
+    delay.disable();
+    expect(answers).toEqual(expected);
+    await expect(work).resolves.toEqual({ rollups: true, indexes: 6 });
+    expect(rollupsUncounted(db.sqlite)).toBe(false);
+    // Nothing above waited on the main thread: the longest stall of its event loop.
+    expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+  });
+
+  it('a write on the main connection waits for the step as a promise, then commits', async () => {
+    const { uncounted: db } = await adoptedTwice(5);
+    db.sqlite.pragma(`busy_timeout = ${SHORT_BUSY_MS}`);
+    const holder = await holdWriteLock(db.path);
+    const work = finishDeferredWorkInBackground(db, { busyTimeoutMs: 10_000 });
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    expect(writeLockHeldInBackground(db.path)).toBe(true);
+    const businessId = db.sqlite.prepare('SELECT min(id) FROM businesses').pluck().get() as number;
+    let committedAt = 0;
+    const written = whenWritable(db.path).then(() => {
+      committedAt = Date.now();
+      return createJobRun(db, { kind: 'business', businessId }, { jobType: 'diagnostics.probe', params: { durationMs: 0 }, trigger: 'manual' });
+    });
+    await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+    expect(committedAt).toBe(0);
+    const released = Date.now();
+    await holder.release();
+    expect((await written).status).toBe('pending');
+    expect(committedAt).toBeGreaterThanOrEqual(released);
+    await expect(work).resolves.toEqual({ rollups: true, indexes: 6 });
+    delay.disable();
+    expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+  });
+});
