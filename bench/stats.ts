@@ -118,7 +118,17 @@ export function summarize(samples: readonly number[]): Summary {
 
 // ---- Results ----------------------------------------------------------------------------------------
 
-export type Unit = 'ms' | 's' | 'MB' | 'transitions/s' | '%';
+export type Unit = 'ms' | 's' | 'MB' | 'transitions/s' | '%' | 'runs/s' | 'count';
+
+/** A figure an item measures besides its median and p95 (a first call, a phase, the size it ran on). */
+export interface Figure {
+  label: string;
+  value: number;
+  unit: Unit;
+}
+
+/** Keyed by a stable id (`firstCall.median`), so two runs' figures can be compared. */
+export type Figures = Record<string, Figure>;
 
 export interface Target {
   /** `<=`: lower is better (latency, memory); `>=`: higher is better (throughput). */
@@ -143,6 +153,7 @@ export interface ItemResult {
   /** Null without a target. */
   met: boolean | null;
   note?: string;
+  figures?: Figures;
 }
 
 export function itemResult(fields: Omit<ItemResult, 'met'>): ItemResult {
@@ -159,7 +170,7 @@ export function latencyItem(
   name: string,
   samples: Samples | readonly number[],
   target: Target | null,
-  options: { unit?: 'ms' | 's'; note?: string } = {},
+  options: { unit?: 'ms' | 's'; note?: string; figures?: Figures } = {},
 ): ItemResult {
   const unit = options.unit ?? 'ms';
   const scale = unit === 's' ? 1 / 1000 : 1;
@@ -174,7 +185,7 @@ export function latencyItem(
   if (s.n < 20 && 'requested' in samples) notes.push('p95 column is the max');
   if (options.note) notes.push(options.note);
   const note = notes.length > 0 ? notes.join('; ') : undefined;
-  return itemResult({ id, name, unit, median: s.median * scale, p95: high * scale, iterations: s.n, target, note });
+  return itemResult({ id, name, unit, median: s.median * scale, p95: high * scale, iterations: s.n, target, note, figures: options.figures });
 }
 
 export function targetText(target: Target | null): string {
@@ -197,6 +208,10 @@ export function formatValue(value: number, unit: Unit): string {
       return `${Math.round(value).toLocaleString('en-US')}/s`;
     case '%':
       return `${value.toFixed(0)}%`;
+    case 'runs/s':
+      return `${Math.round(value).toLocaleString('en-US')} runs/s`;
+    case 'count':
+      return Math.round(value).toLocaleString('en-US');
   }
 }
 
@@ -254,5 +269,14 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
       draw(total);
       stream.write(message ? `  ${message}\n` : '\n');
     },
+  };
+}
+
+/** A summary's median, p95 and n as figures `<id>.median`, `<id>.p95`, `<id>.n`. */
+export function summaryFigures(id: string, label: string, summary: Summary, unit: Unit): Figures {
+  return {
+    [`${id}.median`]: { label: `${label}, median`, value: summary.median, unit },
+    [`${id}.p95`]: { label: `${label}, p95`, value: summary.p95, unit },
+    [`${id}.n`]: { label: `${label}, samples`, value: summary.n, unit: 'count' },
   };
 }
