@@ -237,7 +237,20 @@ export function datasetLine(d: DatasetInfo): string {
 /** The files of the orphans and adoption items, when they ran. */
 export function sideFilesLine(d: DatasetInfo): string | null {
   const parts: string[] = [];
-  if (d.orphanDataset) parts.push(`orphans: ${count(d.orphanDataset.orphans ?? 0)} orphans in ${count(d.orphanDataset.runs)} runs, ${fixed(d.orphanDataset.fileBytes / 1e6, 0)} MB`);
-  if (d.legacySource) parts.push(`adoption: a server-edition file of ${count(d.legacySource.runs)} runs, ${fixed(d.legacySource.fileBytes / 1e6, 0)} MB`);
+  const { orphanDataset: orphans, legacySource: legacy } = d;
+  if (orphans) parts.push(`the orphans items on a file of ${count(orphans.runs)} runs, ${count(orphans.orphans ?? 0)} of them orphans (${fixed(orphans.fileBytes / 1e6, 0)} MB)`);
+  if (legacy) parts.push(`the adoption item on a server-edition file of ${count(legacy.runs)} runs (${fixed(legacy.fileBytes / 1e6, 0)} MB)`);
   return parts.length > 0 ? parts.join('; ') : null;
+}
+
+// ---- The report tools' command lines ---------------------------------------------------------------------
+
+/** Runs a report tool (compare, growth, the docs' table) on its arguments: what it refuses is said in one line, exit 2. */
+export function runReportTool(main: (argv: readonly string[]) => void): void {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? (error instanceof ReportError ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
+    process.exit(2);
+  }
 }

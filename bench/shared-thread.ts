@@ -184,10 +184,10 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 function percentileFigures(id: string, label: string, p: SharedThreadFigures['list']): Figures {
   return {
-    [`${id}.p50`]: { label: `${label}, p50`, value: p.p50, unit: 'ms' },
-    [`${id}.p95`]: { label: `${label}, p95`, value: p.p95, unit: 'ms' },
-    [`${id}.p99`]: { label: `${label}, p99`, value: p.p99, unit: 'ms' },
-    [`${id}.n`]: { label: `${label}, calls`, value: p.n, unit: 'count' },
+    [`${id}.p50`]: { label: `${label}: p50`, value: p.p50, unit: 'ms' },
+    [`${id}.p95`]: { label: `${label}: p95`, value: p.p95, unit: 'ms' },
+    [`${id}.p99`]: { label: `${label}: p99`, value: p.p99, unit: 'ms' },
+    [`${id}.n`]: { label: `${label}: calls`, value: p.n, unit: 'count' },
   };
 }
 
@@ -206,8 +206,8 @@ export function sharedThreadItems(f: SharedThreadFigures): ItemResult[] {
       figures: {
         idle: { label: 'runner alone', value: f.idleRunsPerSecond, unit: 'runs/s' },
         underLoad: { label: 'runner under load', value: f.loadRunsPerSecond, unit: 'runs/s' },
-        loopDelayP99: { label: 'main-thread event-loop delay under load, p99', value: f.loopDelayP99Ms, unit: 'ms' },
-        loopDelayMax: { label: 'main-thread event-loop delay under load, longest', value: f.loopDelayMaxMs, unit: 'ms' },
+        loopDelayP99: { label: 'main-thread event-loop delay under load: p99', value: f.loopDelayP99Ms, unit: 'ms' },
+        loopDelayMax: { label: 'main-thread event-loop delay under load: longest', value: f.loopDelayMaxMs, unit: 'ms' },
         requests: { label: 'requests under load', value: f.requests, unit: 'count' },
         refused: { label: 'requests refused', value: f.failures, unit: 'count' },
       },
