@@ -14,7 +14,7 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/e2e/paths';
 import { UsageError } from './args';
 import { copyDatabaseFile, DAY_MS, ensureDataset, ensureLegacySource, runsDatasetParams, type DatasetManifest } from './dataset';
-import { formatValue, latencyItem, type ItemResult } from './stats';
+import { formatValue, latencyItem, type Figures, type ItemResult } from './stats';
 import {
   parseColdWindowArgs,
   phaseLines,
@@ -345,7 +345,19 @@ export function windowItem(figures: WindowFigures): ItemResult {
     `with Chromium's launch before the spawn: median ${formatValue(withLaunch.median, 'ms')}` +
     (figures.refusals.length > 0 ? `; the form was refused ${figures.refusals.length} times and sent again (inside the timing): ${[...new Set(figures.refusals)].join(' | ')}` : '');
   const target = { op: '<=', value: cold ? 1.5 : 6, unit: 's', on: 'median' } as const;
-  return latencyItem(figures.id, cold ? 'cold window, first row and statistics' : 'window after adopting, first row', samples, target, { unit: 's', note });
+  const since = (mark: 'firstRow' | 'stats' | 'listening' | 'signedIn', label: string) =>
+    ({ label: `from the spawn (median): ${label}`, value: spread(figures.starts.map((s) => s.since[mark])).median, unit: 'ms' }) as const;
+  const measured: Figures = {
+    'since.listening': since('listening', 'HTTP listening'),
+    'since.signedIn': since('signedIn', 'view painted'),
+    'since.firstRow': since('firstRow', 'first row'),
+    'since.stats': since('stats', 'statistics'),
+    typing: { label: "the bench's typing (median)", value: spread(figures.starts.map((s) => s.phases.submitted)).median, unit: 'ms' },
+    launch: { label: "Chromium's launch before the spawn (median)", value: spread(figures.launchMs).median, unit: 'ms' },
+    withLaunch: { label: 'with the launch (median)', value: withLaunch.median, unit: 'ms' },
+    refusals: { label: 'the form refused and sent again', value: figures.refusals.length, unit: 'count' },
+  };
+  return latencyItem(figures.id, cold ? 'cold window, first row and statistics' : 'window after adopting, first row', samples, target, { unit: 's', note, figures: measured });
 }
 
 function loadText([before, after]: [number, number]): string {

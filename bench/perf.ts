@@ -1,14 +1,15 @@
 // The performance benchmark of issue 6. Never part of `npm test`: timings depend on the machine and never gate.
-//   npm run bench -- [--runs N] [--businesses B] [--iterations K] [--only id,id] [--json]
+//   npm run bench -- [--runs N] [--businesses B] [--iterations K] [--only id,id] [--json] [--out FILE]
 // Builds (or reuses, see bench/dataset.ts) a database of N runs over B businesses in bench/.data/, then times
 // each item against the real services, runner and HTTP shell: a warm-up, then K iterations (fewer for the
 // few expensive items, which say so), reporting the median and the 95th percentile. Read-only items use the
 // cached file; anything that writes works on a copy in a scratch folder that is removed at the end.
+// The table goes to stdout, or with --json the report (bench/report.ts) instead; --out FILE writes the report to FILE
+// as well as printing the table.
 // Exit status: 0 unless something failed to run (a missed target is reported, not an error).
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/adoption/after-open';
@@ -24,7 +25,6 @@ import { createJobRun, finishJobRun, startJobRun } from '../src-main/lifecycle/r
 import { getJobRunStats } from '../src-main/stats/stats';
 import { type RunTarget, type TenantScope } from '../src-shared/tenancy';
 import { assignOrphans, deleteOrphans, previewOrphanAssignment, previewOrphanDeletion } from '../src-main/orphans/orphans';
-import { type RunStatus } from '../src-shared/domain';
 import { MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type ListJobRunsInput } from '../src-shared/schemas/jobs';
 import {
   copyDatabaseFile,
@@ -41,9 +41,36 @@ import {
 import { UsageError, wholeNumber } from './args';
 import { measureColdWindows, windowItem } from './cold-window';
 import { withHttpShell } from './http-shell';
+import {
+  datasetInfo,
+  datasetLine,
+  loadAverage,
+  loadLine,
+  machineInfo,
+  machineLine,
+  REPORT_FORMAT,
+  REPORT_VERSION,
+  reportItem,
+  sideFile,
+  sideFilesLine,
+  type BenchReport,
+} from './report';
 import { measureSharedThread, sharedThreadItems } from './shared-thread';
 import { WINDOW_ITEMS } from './window-phases';
-import { formatTable, formatValue, itemResult, latencyItem, summarize, targetText, timeAsync, timeSync, type ItemResult, type Target } from './stats';
+import {
+  formatTable,
+  formatValue,
+  itemResult,
+  latencyItem,
+  summarize,
+  summaryFigures,
+  targetText,
+  timeAsync,
+  timeSync,
+  type Figures,
+  type ItemResult,
+  type Target,
+} from './stats';
 
 const DATA_DIR = path.join(__dirname, '.data');
 const MIGRATIONS_FOLDER = path.resolve(__dirname, '../drizzle');
@@ -98,18 +125,23 @@ interface Options {
   businesses: number;
   iterations: number;
   json: boolean;
+  /** Where to write the JSON report besides the table, or null. */
+  out: string | null;
   only: ItemId[] | null;
   child: 'rss' | null;
   dataset: string | null;
 }
 
-const USAGE = `npm run bench -- [--runs N (1000000)] [--businesses B (100)] [--iterations K (50, at least 50)] [--only id,id] [--json]
+const USAGE = `npm run bench -- [--runs N (1000000)] [--businesses B (100)] [--iterations K (50, at least 50)] [--only id,id] [--json] [--out FILE]
+
+--json prints the JSON report (machine, dataset, options, every item's figures) instead of the table;
+--out FILE writes it to FILE and prints the table.
 
 Items (--only takes ids, or prefixes for every item below them, e.g. --only history,stats.all):
 ${ITEM_IDS.map((id) => `  ${id.padEnd(22)} ${ITEMS[id]}`).join('\n')}`;
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { runs: 1_000_000, businesses: 100, iterations: 50, json: false, only: null, child: null, dataset: null };
+  const options: Options = { runs: 1_000_000, businesses: 100, iterations: 50, json: false, out: null, only: null, child: null, dataset: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => argv[++i];
@@ -126,6 +158,12 @@ function parseArgs(argv: readonly string[]): Options {
       case '--json':
         options.json = true;
         break;
+      case '--out': {
+        const file = value();
+        if (!file || file.startsWith('--')) throw new UsageError(`--out needs a file name, got ${String(file)}`);
+        options.out = file;
+        break;
+      }
       case '--only': {
         const names = (value() ?? '').split(',').map((name) => name.trim()).filter(Boolean);
         // An exact id means that item alone; anything else is a prefix (`history` = every history.* item).
@@ -288,7 +326,7 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
   };
   // What a call costs with nothing kept of the settled days (the first call, or the first after a bulk change
   // raised every day's version): said in the note; the item times the calls after it, as a view repeats them.
-  const coldNote = (scope: TenantScope, days: number) => {
+  const coldCalls = (scope: TenantScope, days: number): { note: string; figures: Figures } => {
     const samples = Array.from({ length: COLD_CALLS }, () => {
       forgetSettledDays(db);
       const started = performance.now();
@@ -296,28 +334,25 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
       return performance.now() - started;
     });
     const cold = summarize(samples);
-    return `what is read of days that are over is kept in memory (src-main/stats/settled-days.ts); with nothing kept (a first call, or after a bulk change): median ${formatValue(cold.median, 'ms')}, p95 ${formatValue(cold.p95, 'ms')} over ${cold.n} calls`;
+    const note = `what is read of days that are over is kept in memory (src-main/stats/settled-days.ts); with nothing kept (a first call, or after a bulk change): median ${formatValue(cold.median, 'ms')}, p95 ${formatValue(cold.p95, 'ms')} over ${cold.n} calls`;
+    return { note, figures: summaryFigures('firstCall', 'first call (nothing kept)', cold, 'ms') };
   };
   run.sync('stats.business', () => {
-    const note = coldNote(one, 30);
+    const cold = coldCalls(one, 30);
     const total = stats(one, 30).total;
-    return latencyItem('stats.business', `stats 30 d, largest business (${n(total)} runs in range)`, timeSync(() => stats(one, 30), iterations), ms(2), { note });
+    return latencyItem('stats.business', `stats 30 d, largest business (${n(total)} runs in range)`, timeSync(() => stats(one, 30), iterations), ms(2), cold);
   });
   run.sync('stats.mid', () => {
     const scope: TenantScope = { kind: 'business', businessId: mid.id };
-    const note = coldNote(scope, 30);
+    const cold = coldCalls(scope, 30);
     const total = stats(scope, 30).total;
-    return latencyItem('stats.mid', `stats 30 d, rank-${mid.rank} business (${n(total)} runs in range)`, timeSync(() => stats(scope, 30), iterations), ms(2), {
-      note,
-    });
+    return latencyItem('stats.mid', `stats 30 d, rank-${mid.rank} business (${n(total)} runs in range)`, timeSync(() => stats(scope, 30), iterations), ms(2), cold);
   });
   run.sync('stats.all', () => {
-    const note = coldNote(all, 90);
+    const cold = coldCalls(all, 90);
     const result = stats(all, 90);
     const owners = result.byBusiness?.length ?? 0;
-    return latencyItem('stats.all', `stats 90 d, all (${n(result.total)} runs, ${owners} owners compared)`, timeSync(() => stats(all, 90), iterations), ms(20), {
-      note,
-    });
+    return latencyItem('stats.all', `stats 90 d, all (${n(result.total)} runs, ${owners} owners compared)`, timeSync(() => stats(all, 90), iterations), ms(20), cold);
   });
 
   const active = (scope: TenantScope) => getActiveJobRuns(db, scope, { cursor: null, limit: PAGE });
@@ -598,6 +633,11 @@ async function measureRss(file: string): Promise<ItemResult> {
     p95: report.peakMB,
     iterations: report.cycles,
     target: { op: '<=', value: 250, unit: 'MB', on: 'peak' },
+    figures: {
+      baseline: { label: 'RSS before opening the file', value: report.baselineMB, unit: 'MB' },
+      after: { label: 'RSS after the view\'s queries', value: report.rssMB, unit: 'MB' },
+      peak: { label: 'peak RSS', value: report.peakMB, unit: 'MB' },
+    },
     note: `a Node child (not Electron) opens the file through openAppDatabase and runs the view's queries ${report.cycles} times for the largest business and for all (stats, history pages down to 10,000, failed filter, active, job types); median column: RSS after, p95 column: peak RSS; ${formatValue(report.baselineMB, 'MB')} before opening`,
   });
 }
@@ -710,6 +750,12 @@ async function measureAdoption(source: string, runs: number, scratch: string): P
       `${formatValue(summarize(rollupSamples).median / 1000, 's')} (median; a statistics read waits for it) and ${deferred} indexes built in ` +
       `${formatValue(summarize(indexSamples).median / 1000, 's')}; ${ADOPTION_ITERATIONS} iterations, no warm-up, p95 column is the max; ` +
       `phases of the median iteration: ${breakdown}`,
+    figures: {
+      runs: { label: 'runs adopted', value: adopted, unit: 'count' },
+      ...summaryFigures('rollups', 'rollups counted after open', summarize(rollupSamples.map((t) => t / 1000)), 's'),
+      ...summaryFigures('indexes', `${deferred} filter indexes built after open`, summarize(indexSamples.map((t) => t / 1000)), 's'),
+      ...Object.fromEntries(Object.entries(phases[medianIndex] ?? {}).map(([phase, phaseMs]) => [`phase.${phase}`, { label: `phase of the median iteration: ${phase}`, value: phaseMs, unit: 'ms' as const }])),
+    },
   });
 }
 
@@ -770,47 +816,18 @@ class Bench {
   }
 }
 
-interface Report {
-  dataset: {
-    file: string;
-    runs: number;
-    businesses: number;
-    orphans: number;
-    systemRuns: number;
-    byStatus: Record<RunStatus, number>;
-    fileMB: number;
-    endsAt: string;
-    days: number;
-    reused: boolean;
-    buildSeconds: number;
-    largest: DatasetBusiness;
-    midSize: DatasetBusiness;
-  };
-  machine: { cores: number; cpu: string; memoryGB: number; platform: string; node: string; sqlite: string; loadAverage: { start: number; end: number } };
-  iterations: number;
-  items: (ItemResult & { medianMs: number | null; p95Ms: number | null })[];
-  errors: Failure[];
-  seconds: number;
-}
-
-function header(report: Report): string {
+/** The table's header: the dataset, the files of the orphans and adoption items, the machine, what the figures are. */
+function header(report: BenchReport, datasetFile: string): string {
   const d = report.dataset;
-  const m = report.machine;
-  const ageDays = (Date.now() - Date.parse(d.endsAt)) / DAY_MS;
+  const sides = sideFilesLine(d);
   return [
-    `Dataset: ${n(d.runs)} runs, ${n(d.businesses)} businesses, ${n(d.orphans)} orphans, ${n(d.systemRuns)} system runs; ` +
-      `${n(d.byStatus.failed)} failed, ${n(d.byStatus.cancelled)} cancelled, ${n(d.byStatus.pending + d.byStatus.running)} pending/running; ${d.fileMB.toFixed(0)} MB`,
-    `  largest business ${d.largest.name} (${n(d.largest.runs)} runs), mid-size ${d.midSize.name} (rank ${d.midSize.rank}, ${n(d.midSize.runs)} runs)`,
-    `  ${d.days} days of history ending ${d.endsAt}${ageDays > 1 ? ` (${ageDays.toFixed(1)} days ago)` : ''}; ${d.reused ? 'reused' : 'built now'} (build took ${d.buildSeconds.toFixed(1)} s): ${path.relative(process.cwd(), d.file)}`,
-    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGB.toFixed(0)} GB, ${m.platform}; Node ${m.node}; SQLite ${m.sqlite}`,
-    `  load average (1 min) ${m.loadAverage.start.toFixed(2)} at the start, ${m.loadAverage.end.toFixed(2)} at the end: other work on the machine shows in the tails`,
-    `Medians and 95th percentiles over ${report.iterations} iterations after a warm-up unless noted; targets from issue 6, judged on the median unless noted.`,
+    `Dataset: ${datasetLine(d)}: ${path.relative(process.cwd(), datasetFile)}`,
+    ...(sides ? [`  ${sides}`] : []),
+    ...(d.endedDaysBefore > 1 ? [`  its history ends ${d.endedDaysBefore.toFixed(1)} days ago`] : []),
+    `Machine: ${machineLine(report.machine)}`,
+    `  ${loadLine(report.machine)}: other work on the machine shows in the tails`,
+    `Medians and 95th percentiles over ${report.command.iterations} iterations after a warm-up unless noted; targets from issue 6, judged on the median unless noted.`,
   ].join('\n');
-}
-
-function withMs(item: ItemResult): Report['items'][number] {
-  const scale = item.unit === 'ms' ? 1 : item.unit === 's' ? 1000 : null;
-  return { ...item, medianMs: scale === null ? null : item.median * scale, p95Ms: scale === null ? null : item.p95 * scale };
 }
 
 async function main(): Promise<void> {
@@ -820,7 +837,7 @@ async function main(): Promise<void> {
     return childRss(options.dataset);
   }
   const started = performance.now();
-  const loadAtStart = os.loadavg()[0] ?? NaN;
+  const loadAtStart = loadAverage();
   const chosen = new Set<ItemId>(options.only ?? ITEM_IDS);
   const run = new Bench(chosen);
   const buildOptions = { dataDir: DATA_DIR, migrationsFolder: MIGRATIONS_FOLDER, log };
@@ -907,45 +924,33 @@ async function main(): Promise<void> {
 
   const order = new Map(ITEM_IDS.map((id, i) => [id as string, i]));
   const results = [...run.results].sort((x, y) => (order.get(x.id) ?? 0) - (order.get(y.id) ?? 0));
-  const cpus = os.cpus();
-  const report: Report = {
-    dataset: {
-      file: primary.file,
-      runs: primary.manifest.counts.runs,
-      businesses: primary.manifest.params.businesses,
-      orphans: primary.manifest.counts.orphans,
-      systemRuns: primary.manifest.counts.systemRuns,
-      byStatus: primary.manifest.counts.byStatus,
-      fileMB: fs.statSync(primary.file).size / 1e6,
-      endsAt: new Date(primary.manifest.endsAt).toISOString(),
-      days: primary.manifest.params.days,
-      reused: primary.reused,
-      buildSeconds: primary.manifest.buildSeconds,
-      largest: largestBusiness(primary.manifest),
-      midSize: midSizeBusiness(primary.manifest),
-    },
-    machine: {
-      cores: cpus.length,
-      cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
-      memoryGB: os.totalmem() / 1024 ** 3,
-      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-      node: process.versions.node,
-      sqlite: sqliteVersion ?? '?',
-      loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? NaN },
-    },
-    iterations: options.iterations,
-    items: results.map(withMs),
+  const report: BenchReport = {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    command: { runs: options.runs, businesses: options.businesses, iterations: options.iterations, only: options.only },
+    machine: machineInfo(sqliteVersion ?? '?', loadAtStart),
+    dataset: datasetInfo(primary, {
+      orphanDataset: orphans ? sideFile(orphans.file, orphans.manifest.counts.runs, orphans.manifest.counts.orphans, orphans.reused, orphans.manifest.buildSeconds) : null,
+      legacySource: legacy ? sideFile(legacy.file, options.runs, null, legacy.reused, legacy.buildSeconds) : null,
+    }),
+    items: results.map(reportItem),
     errors: run.failures,
     seconds: (performance.now() - started) / 1000,
   };
 
-  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (options.out) {
+    fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+    fs.writeFileSync(options.out, json);
+    log(`The report is in ${options.out}`);
+  }
+  if (options.json) process.stdout.write(json);
   else {
     const judged = results.filter((item) => item.met !== null);
     const missed = judged.filter((item) => !item.met).length;
     const errors = report.errors.map((failure) => `ERROR ${failure.id}: ${failure.message}`);
     process.stdout.write(
-      `${header(report)}\n\n${formatTable(results)}\n\n${judged.length - missed} of ${judged.length} targets met; ${report.seconds.toFixed(0)} s in all.${errors.length ? `\n${errors.join('\n')}` : ''}\n`,
+      `${header(report, primary.file)}\n\n${formatTable(results)}\n\n${judged.length - missed} of ${judged.length} targets met; ${report.seconds.toFixed(0)} s in all.${errors.length ? `\n${errors.join('\n')}` : ''}\n`,
     );
   }
   if (report.errors.length > 0) process.exitCode = 1;

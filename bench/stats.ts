@@ -118,7 +118,17 @@ export function summarize(samples: readonly number[]): Summary {
 
 // ---- Results ----------------------------------------------------------------------------------------
 
-export type Unit = 'ms' | 's' | 'MB' | 'transitions/s' | '%';
+export type Unit = 'ms' | 's' | 'MB' | 'transitions/s' | '%' | 'runs/s' | 'count';
+
+/** A figure an item measures besides its median and p95 (a first call, a phase, the size it ran on). */
+export interface Figure {
+  label: string;
+  value: number;
+  unit: Unit;
+}
+
+/** Keyed by a stable id (`firstCall.median`), so two runs' figures can be compared. */
+export type Figures = Record<string, Figure>;
 
 export interface Target {
   /** `<=`: lower is better (latency, memory); `>=`: higher is better (throughput). */
@@ -143,14 +153,27 @@ export interface ItemResult {
   /** Null without a target. */
   met: boolean | null;
   note?: string;
+  figures?: Figures;
+}
+
+/** A summary's median, p95 and n as figures `<id>.median`, `<id>.p95`, `<id>.n`, labelled `<label>: median` and so on. */
+export function summaryFigures(id: string, label: string, summary: Summary, unit: Unit): Figures {
+  return {
+    [`${id}.median`]: { label: `${label}: median`, value: summary.median, unit },
+    [`${id}.p95`]: { label: `${label}: p95`, value: summary.p95, unit },
+    [`${id}.n`]: { label: `${label}: samples`, value: summary.n, unit: 'count' },
+  };
+}
+
+/** Whether figures meet a target (judged on the median, or on the p95 column for `p95` and `peak`); null without one. */
+export function meetsTarget(target: Target | null, median: number, p95: number): boolean | null {
+  if (!target) return null;
+  const judged = target.on === 'median' ? median : p95;
+  return target.op === '<=' ? judged <= target.value : judged >= target.value;
 }
 
 export function itemResult(fields: Omit<ItemResult, 'met'>): ItemResult {
-  const { target } = fields;
-  if (!target) return { ...fields, met: null };
-  const judged = target.on === 'median' ? fields.median : fields.p95;
-  const met = target.op === '<=' ? judged <= target.value : judged >= target.value;
-  return { ...fields, met };
+  return { ...fields, met: meetsTarget(fields.target, fields.median, fields.p95) };
 }
 
 /** A latency item from samples in milliseconds, shown in `unit`. */
@@ -159,7 +182,7 @@ export function latencyItem(
   name: string,
   samples: Samples | readonly number[],
   target: Target | null,
-  options: { unit?: 'ms' | 's'; note?: string } = {},
+  options: { unit?: 'ms' | 's'; note?: string; figures?: Figures } = {},
 ): ItemResult {
   const unit = options.unit ?? 'ms';
   const scale = unit === 's' ? 1 / 1000 : 1;
@@ -174,7 +197,7 @@ export function latencyItem(
   if (s.n < 20 && 'requested' in samples) notes.push('p95 column is the max');
   if (options.note) notes.push(options.note);
   const note = notes.length > 0 ? notes.join('; ') : undefined;
-  return itemResult({ id, name, unit, median: s.median * scale, p95: high * scale, iterations: s.n, target, note });
+  return itemResult({ id, name, unit, median: s.median * scale, p95: high * scale, iterations: s.n, target, note, figures: options.figures });
 }
 
 export function targetText(target: Target | null): string {
@@ -188,7 +211,7 @@ export function formatValue(value: number, unit: Unit): string {
   if (!Number.isFinite(value)) return '–';
   switch (unit) {
     case 'ms':
-      return `${value < 10 ? value.toFixed(3) : value < 1000 ? value.toFixed(1) : value.toFixed(0)} ms`;
+      return `${value < 10 ? value.toFixed(3) : value < 1000 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} ms`;
     case 's':
       return `${value.toFixed(2)} s`;
     case 'MB':
@@ -197,7 +220,22 @@ export function formatValue(value: number, unit: Unit): string {
       return `${Math.round(value).toLocaleString('en-US')}/s`;
     case '%':
       return `${value.toFixed(0)}%`;
+    case 'runs/s':
+      return `${Math.round(value).toLocaleString('en-US')} runs/s`;
+    case 'count':
+      return Math.round(value).toLocaleString('en-US');
   }
+}
+
+/** A plain-text table: a header, a rule, the rows; columns padded to their widest cell, `right` ones right-aligned. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
+  const widths = header.map((h, col) => Math.max(h.length, ...rows.map((row) => (row[col] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    header
+      .map((_, col) => (right.has(col) ? (cells[col] ?? '').padStart(widths[col] ?? 0) : (cells[col] ?? '').padEnd(widths[col] ?? 0)))
+      .join(' | ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 
 /** The result table: item | median | p95 | target | ok, with notes below it. */
@@ -211,11 +249,7 @@ export function formatTable(items: readonly ItemResult[]): string {
     item.met === null ? '' : item.met ? 'ok' : 'MISS',
     String(item.iterations),
   ]);
-  const widths = header.map((h, col) => Math.max(h.length, ...rows.map((row) => (row[col] ?? '').length)));
-  const rightAligned = new Set([1, 2, 5]);
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, col) => (rightAligned.has(col) ? cell.padStart(widths[col] ?? 0) : cell.padEnd(widths[col] ?? 0))).join(' | ').trimEnd();
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)];
+  const out = [textTable(header, rows, new Set([1, 2, 5]))];
   const notes = items.filter((item) => item.note);
   if (notes.length > 0) {
     out.push('');
@@ -256,3 +290,4 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
     },
   };
 }
+
