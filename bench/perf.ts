@@ -89,8 +89,14 @@ const ITEMS = {
   'all.deep': 'all-view: 10,000 rows deep',
   'filter.trigger.business': 'one business: first history page of its retries, no time range',
   'filter.trigger.all': 'all-view: first history page of the retries, no time range',
-  'sorted.business': 'one business: first page sorted by duration, longest first (no target: a named gap, no index)',
-  'sorted.all': 'all-view: first page sorted by duration, longest first (no target: a named gap, no index)',
+  'sorted.business': 'one business: first page sorted by duration, longest first',
+  'sorted.business.shortest': 'one business: first page sorted by duration, shortest first',
+  'sorted.business.latest': 'one business: first page sorted by start, latest first',
+  'sorted.business.earliest': 'one business: first page sorted by start, earliest first',
+  'sorted.all': 'all-view: first page sorted by duration, longest first',
+  'sorted.all.shortest': 'all-view: first page sorted by duration, shortest first',
+  'sorted.all.latest': 'all-view: first page sorted by start, latest first',
+  'sorted.all.earliest': 'all-view: first page sorted by start, earliest first',
   'stats.business': 'stats for 30 days, the largest business',
   'stats.mid': 'stats for 30 days, a mid-size business',
   'stats.all': 'stats for 90 days, all businesses, with the per-business comparison',
@@ -203,7 +209,6 @@ const log = (line: string): void => {
 };
 
 const NEWEST_FIRST: ListJobRunsInput['sort'] = { field: 'createdAt', direction: 'desc' };
-const LONGEST_FIRST: ListJobRunsInput['sort'] = { field: 'durationMs', direction: 'desc' };
 
 function listInput(filters: JobRunFilters, cursor: string | null, limit = PAGE, sort = NEWEST_FIRST): ListJobRunsInput {
   return { filters, sort, cursor, limit };
@@ -313,11 +318,23 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     latencyItem('filter.trigger.all', 'all-view history p1, retries, no range', timeSync(() => page(all, retries, null), iterations), ms(2)),
   );
 
-  // No index serves these sorts (test/services/query-plans.test.ts names the gap): each page sorts the scope's runs.
-  const sorted = (scope: TenantScope) => page(scope, {}, null, LONGEST_FIRST);
-  const sortedNote = 'sorts the ids of every run of the scope for the page, then reads its rows (no index on duration_ms: a named gap)';
-  run.sync('sorted.business', () => latencyItem('sorted.business', `history p1 by duration (${inLargest})`, timeSync(() => sorted(one), iterations), null, { note: sortedNote }));
-  run.sync('sorted.all', () => latencyItem('sorted.all', 'all-view history p1 by duration', timeSync(() => sorted(all), iterations), null, { note: sortedNote }));
+  // Each owner's slowest and fastest runs (by duration), and the created_at order with the late starts (by start):
+  // src-main/history/sorted-pages.ts.
+  const SORTED = [
+    { suffix: '', name: 'by duration, longest first', sort: { field: 'durationMs', direction: 'desc' } },
+    { suffix: '.shortest', name: 'by duration, shortest first', sort: { field: 'durationMs', direction: 'asc' } },
+    { suffix: '.latest', name: 'by start, latest first', sort: { field: 'startedAt', direction: 'desc' } },
+    { suffix: '.earliest', name: 'by start, earliest first', sort: { field: 'startedAt', direction: 'asc' } },
+  ] as const;
+  for (const [prefix, scope, label] of [
+    ['sorted.business', one, inLargest],
+    ['sorted.all', all, 'all-view'],
+  ] as const) {
+    for (const { suffix, name, sort } of SORTED) {
+      const id = `${prefix}${suffix}` as ItemId;
+      run.sync(id, () => latencyItem(id, `history p1 ${name} (${label})`, timeSync(() => page(scope, {}, null, sort), iterations), ms(2)));
+    }
+  }
 
   const stats = (scope: TenantScope, days: number) => {
     const result = getJobRunStats(db, scope, statsWindow(manifest, days));

@@ -1,10 +1,11 @@
-// Changes to many runs at once, with the rollup triggers dropped and the rollups moved set-based instead: a bulk load
-// (adoption's copy), and assigning or deleting orphans in bulk.
+// Changes to many runs at once, with the rollup triggers dropped and the rollups (and the sort tables, sort-tables.ts)
+// moved set-based instead: a bulk load (adoption's copy), and assigning or deleting orphans in bulk.
 import type Database from 'better-sqlite3';
 import { ownerRunsCondition } from '../tenancy/owner-sql';
 import { RAISE_EVERY_DAY_VERSION_SQL } from './rollup-keys';
 import { addExcludedSql, applyGroups, columnsOf, groupRunsSql, ROLLUPS } from './rollup-sets';
 import { ensureRollupsCounted } from './rollups';
+import { moveOwnerSortEntries, moveRunsSortEntries } from './sort-tables';
 
 /** The names of the triggers on job_runs that raise a day's version (drizzle/0010_run_day_versions.sql). */
 const DAY_VERSION_TRIGGER_PREFIX = 'job_run_day_versions_';
@@ -51,13 +52,15 @@ export function withRollupsMovedInBulk<T>(
   sqlite.prepare(`INSERT INTO temp.rollup_affected (id) ${affected.sql}`).run(...affected.params);
   sqlite.exec('DROP TABLE IF EXISTS temp.rollup_delta');
   sqlite.exec(groupRunsSql('WHERE id IN (SELECT id FROM temp.rollup_affected)'));
-  sqlite.exec('DROP TABLE temp.rollup_affected');
   applyGroups(sqlite, -1);
+  moveRunsSortEntries(sqlite, 'before', null);
   const result = withTriggersDropped(sqlite, 'job_runs', change);
   if (effect.kind === 'moved') {
     sqlite.prepare('UPDATE temp.rollup_delta SET owner = ?').run(effect.toOwner);
     applyGroups(sqlite, 1);
   }
+  moveRunsSortEntries(sqlite, 'after', effect.kind === 'moved' ? effect.toOwner : null);
+  sqlite.exec('DROP TABLE temp.rollup_affected');
   sqlite.exec('DROP TABLE temp.rollup_delta');
   return result;
 }
@@ -92,5 +95,6 @@ export function withOwnerRollupsMoved<T>(sqlite: Database.Database, fromOwner: n
     }
     sqlite.prepare(`DELETE FROM ${table} WHERE owner = ?`).run(fromOwner);
   }
+  moveOwnerSortEntries(sqlite, fromOwner, effect.kind === 'moved' ? effect.toOwner : null);
   return result;
 }

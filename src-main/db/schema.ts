@@ -268,6 +268,56 @@ export const jobRunPending = sqliteTable(
 );
 
 /**
+ * Each owner's slowest and fastest finished runs, for the history's first pages by duration: kept by triggers on
+ * job_runs (drizzle/0019_run_sort_tables.sql). For each sort (`slowest`: duration_ms DESC, id DESC; `fastest`:
+ * duration_ms ASC, id ASC) and owner (as the rollups key it), the table holds exactly the owner's runs with a duration
+ * whose (duration_ms, id) lies at or before the owner's bound in that order (job_run_sort_bounds; no bound: every run
+ * with a duration). WITHOUT ROWID (by hand): one owner's entries are one range of the primary key; the all-view reads
+ * them through (sort, key, run_id).
+ */
+export const jobRunSortExtremes = sqliteTable(
+  'job_run_sort_extremes',
+  {
+    sort: text('sort', { enum: ['slowest', 'fastest'] }).notNull(),
+    owner: integer('owner').notNull(),
+    key: integer('key').notNull(),
+    runId: integer('run_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sort, t.owner, t.key, t.runId] }), index('job_run_sort_extremes_key_idx').on(t.sort, t.key, t.runId)],
+);
+
+/**
+ * Per sort and owner of job_run_sort_extremes: the bound (the last (duration_ms, id) the table holds for the owner in
+ * that sort's order; NULL while it holds every run of the owner with a duration) and how many entries it holds.
+ */
+export const jobRunSortBounds = sqliteTable(
+  'job_run_sort_bounds',
+  {
+    sort: text('sort', { enum: ['slowest', 'fastest'] }).notNull(),
+    owner: integer('owner').notNull(),
+    boundKey: integer('bound_key'),
+    boundId: integer('bound_id'),
+    entries: integer('entries').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sort, t.owner] })],
+);
+
+/**
+ * Runs whose start is off the usual pattern (before their creation, or more than ten minutes after it), kept by
+ * triggers on job_runs (drizzle/0019_run_sort_tables.sql): every other run starts within ten minutes of its creation,
+ * so a page by start walks the created_at order and merges these (src-main/history/sorted-pages.ts). A superset is
+ * harmless: a page reads each run's start from job_runs.
+ */
+export const jobRunLateStarts = sqliteTable(
+  'job_run_late_starts',
+  {
+    runId: integer('run_id').primaryKey(),
+    startedAt: integer('started_at').notNull(),
+  },
+  (t) => [index('job_run_late_starts_started_idx').on(t.startedAt, t.runId)],
+);
+
+/**
  * A version per UTC day of job_runs that is over: triggers on job_runs (drizzle/0010_run_day_versions.sql) add 1
  * to the day of any run inserted, deleted or changed in what the stats read (owner, type, status, creation
  * time, duration) whose created_at lies before the current UTC day by SQLite's clock; a write to today's runs

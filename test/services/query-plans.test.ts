@@ -553,26 +553,7 @@ interface GapCause {
   cases: string[];
 }
 
-const GAP_CAUSES: GapCause[] = [
-  {
-    title: 'sorted by startedAt or durationMs: no index, the scope is sorted',
-    detail:
-      'ORDER BY started_at IS NULL, started_at DESC, id DESC (same for duration_ms): no index has started_at or duration_ms, so every run ' +
-      'of the business (or of every business) is sorted for each page (their ids only; listJobRuns then reads the page\'s rows). Fix: indexes (business_id, started_at), (started_at), ' +
-      '(business_id, duration_ms), (duration_ms), and page the nullable sort in two keyset segments, `col IS NOT NULL ORDER BY col, id` ' +
-      'then `col IS NULL ORDER BY id`, which walk those indexes in either direction without a sort (checked by hand). The `IS NULL` term ' +
-      'itself defeats a plain index; an expression index (business_id, started_at IS NULL DESC, started_at) serves one direction only. ' +
-      'Built and measured at 1M runs: four partial indexes (WHERE col IS NOT NULL, so a run enters each once), the runs ' +
-      'without a value paged after the others by created_at. Sorted pages took 0.4-0.5 ms; before, the largest business took 159 ms and ' +
-      'the all-view 1.87 s. The writes paid for it. Assigning and deleting 100,000 orphans went from 0.90/0.93 s to 1.73/1.57 s, ' +
-      'interleaved; the targets are 1 s. The services recorded 25% fewer lifecycles, because the duration indexes are written at random ' +
-      'places; full indexes cost the runner a third. The started_at pair alone cost the orphan paths about 25%. Not shipped: the ' +
-      'write targets leave no room for more job_runs indexes.',
-    cases: ['big business', 'all'].flatMap((scope) =>
-      ['startedAt', 'durationMs'].flatMap((field) => ['desc', 'asc'].map((direction) => `history · ${scope} · sorted by ${field} ${direction}`)),
-    ),
-  },
-];
+const GAP_CAUSES: GapCause[] = [];
 
 interface KnownGap {
   variants?: string[];
