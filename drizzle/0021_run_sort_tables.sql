@@ -124,24 +124,7 @@ BEGIN
 	DELETE FROM `job_run_late_starts` WHERE `run_id` = OLD.`id`;
 END;
 --> statement-breakpoint
--- What the triggers would have kept, for the runs already here (the same statements as fillSortTablesSql in
--- src-main/db/sort-tables.ts).
-DROP TABLE IF EXISTS temp.sort_ranked;
---> statement-breakpoint
-CREATE TEMP TABLE sort_ranked AS SELECT * FROM (
-  SELECT CASE WHEN scope = 'system' THEN 0 ELSE ifnull(business_id, -1) END AS owner, duration_ms AS key, id AS run_id, row_number() OVER (PARTITION BY CASE WHEN scope = 'system' THEN 0 ELSE ifnull(business_id, -1) END ORDER BY duration_ms DESC, id DESC) AS slowest, row_number() OVER (PARTITION BY CASE WHEN scope = 'system' THEN 0 ELSE ifnull(business_id, -1) END ORDER BY duration_ms ASC, id ASC) AS fastest, count(*) OVER (PARTITION BY CASE WHEN scope = 'system' THEN 0 ELSE ifnull(business_id, -1) END) AS total
-  FROM job_runs WHERE duration_ms IS NOT NULL) WHERE slowest <= 256 OR fastest <= 256;
---> statement-breakpoint
-INSERT INTO job_run_sort_extremes (sort, owner, key, run_id) SELECT 'slowest', owner, key, run_id FROM temp.sort_ranked WHERE slowest <= 256;
---> statement-breakpoint
-INSERT INTO job_run_sort_bounds (sort, owner, bound_key, bound_id, entries) SELECT 'slowest', owner, CASE WHEN total > slowest THEN key END,
-  CASE WHEN total > slowest THEN run_id END, slowest FROM temp.sort_ranked WHERE slowest = min(total, 256);
---> statement-breakpoint
-INSERT INTO job_run_sort_extremes (sort, owner, key, run_id) SELECT 'fastest', owner, key, run_id FROM temp.sort_ranked WHERE fastest <= 256;
---> statement-breakpoint
-INSERT INTO job_run_sort_bounds (sort, owner, bound_key, bound_id, entries) SELECT 'fastest', owner, CASE WHEN total > fastest THEN key END,
-  CASE WHEN total > fastest THEN run_id END, fastest FROM temp.sort_ranked WHERE fastest = min(total, 256);
---> statement-breakpoint
-DROP TABLE temp.sort_ranked;
---> statement-breakpoint
-INSERT INTO job_run_late_starts (run_id, started_at) SELECT id, started_at FROM job_runs WHERE started_at IS NOT NULL AND (started_at < created_at OR started_at > created_at + 600000);
+-- The runs already here, if any: the work after open fills the tables on a worker (fillSortTablesSql in
+-- src-main/db/sort-tables.ts); until then the history sorts the runs as before.
+INSERT INTO app_meta (key, value, updated_at)
+SELECT 'sort_tables_unfilled', 'true', CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE EXISTS (SELECT 1 FROM job_runs);

@@ -264,7 +264,7 @@ async function closeDatabase(startup: AppStartup): Promise<void> {
  * start tries again.
  */
 async function finishWorkLeftByAdoption(db: AppDatabase, report: StartupReport, options: AppCoreOptions, signal: AbortSignal): Promise<void> {
-  if (!report.deferred.rollups && report.deferred.indexes === 0) return;
+  if (!report.deferred.rollups && !report.deferred.sortTables && report.deferred.indexes === 0) return;
   const started = Date.now();
   try {
     const done = await finishDeferredWorkInBackground(db, { nativeBinding: options.nativeBinding, signal });

@@ -81,7 +81,7 @@ export async function openAppDatabase(
   let db = open();
   try {
     const migrations = loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
-    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null, deferred: { rollups: false, indexes: 0 }, leftoverBackups: NO_LEFTOVERS };
+    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null, deferred: { rollups: false, sortTables: false, indexes: 0 }, leftoverBackups: NO_LEFTOVERS };
     // Every refusal happens before anything is written, WAL mode included (switching it rewrites the header).
     const legacy = inspectLegacy(db);
     if (legacy) {

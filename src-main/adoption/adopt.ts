@@ -54,6 +54,7 @@ import {
   type Migration,
 } from '../db/migrations';
 import { META_ROLLUPS_UNCOUNTED } from '../db/rollups';
+import { META_SORT_TABLES_UNFILLED } from '../db/sort-tables';
 import { runSqlInWorker, type SqlStep } from '../db/sql-worker';
 import {
   assertChecksHold,
@@ -243,6 +244,7 @@ async function buildAdoptedFile(legacy: AppDatabase, migrations: Migration[], pl
     if (checks) assertChecksHold(checks, Object.values(sqlite.prepare(checks.sql).get() as Record<string, number>));
     sqlite.exec('BEGIN');
     writeMeta(built, META_ROLLUPS_UNCOUNTED, true, adoptedAt);
+    writeMeta(built, META_SORT_TABLES_UNFILLED, true, adoptedAt);
     timer.lap('checks');
 
     progress?.({ phase: 'Finishing', done: 0, total: 1 });

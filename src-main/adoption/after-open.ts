@@ -11,9 +11,10 @@
 // app_meta keys (deferred_indexes, rollups_uncounted) are stored in users' files: their names never change.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressListener } from '../../src-shared/progress';
-import type { AppDatabase } from '../db/connection';
+import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { readMeta, writeMeta } from '../db/meta';
 import { countRollupsSql, ensureRollupsCounted, ROLLUPS_UNCOUNTED_SQL, rollupsUncounted } from '../db/rollups';
+import { fillSortTablesSql, SORT_TABLES_UNFILLED_SQL, sortTablesUnfilled } from '../db/sort-tables';
 import { countingRollups, holdingWriteLock, rollupsCountUnderWay } from '../db/background-work';
 import { runSqlInWorker, SqlWorkerError, type SqlStep, type SqlWorkerJob, type SqlWorkerOptions } from '../db/sql-worker';
 
@@ -58,21 +59,34 @@ function createIfMissing(index: DeferredIndex): string {
  */
 const BUILD_PRAGMAS = { threads: 2, cache_size: -4000 } as const;
 
-/** What a bulk load left, still to do: whether the rollups are to be counted, and the indexes to build. */
+/**
+ * What a bulk load (or a migration) left, still to do: whether the rollups are to be counted, whether the sort tables
+ * are to be filled (db/sort-tables.ts), and the indexes to build.
+ */
 export interface DeferredWork {
   rollups: boolean;
+  sortTables: boolean;
   indexes: number;
 }
 
 export function deferredWork(db: AppDatabase): DeferredWork {
-  return { rollups: rollupsUncounted(db.sqlite), indexes: missingDeferredIndexes(db).length };
+  return { rollups: rollupsUncounted(db.sqlite), sortTables: sortTablesUnfilled(db.sqlite), indexes: missingDeferredIndexes(db).length };
 }
+
+/** The sort tables filled from scratch in one write transaction, unless found filled under the write lock. */
+const FILL_SORT_TABLES_STEPS: SqlStep[] = [
+  { kind: 'exec', sql: 'BEGIN IMMEDIATE' },
+  { kind: 'continueIf', sql: SORT_TABLES_UNFILLED_SQL },
+  ...fillSortTablesSql().map((sql) => ({ kind: 'exec' as const, sql })),
+  { kind: 'exec', sql: 'COMMIT' },
+];
 
 /** Does what a bulk load left on this connection (the rollups, then each index in a transaction of its own). */
 export function finishDeferredWork(db: AppDatabase, onProgress?: ProgressListener): void {
   const missing = deferredIndexes(db);
   const uncounted = rollupsUncounted(db.sqlite);
-  if (missing === null && !uncounted) return;
+  const unfilled = sortTablesUnfilled(db.sqlite);
+  if (missing === null && !uncounted && !unfilled) return;
   const saved = Object.keys(BUILD_PRAGMAS).map((name) => [name, db.sqlite.pragma(name, { simple: true })] as const);
   try {
     for (const [name, value] of Object.entries(BUILD_PRAGMAS)) db.sqlite.pragma(`${name} = ${value}`);
@@ -80,6 +94,13 @@ export function finishDeferredWork(db: AppDatabase, onProgress?: ProgressListene
       onProgress?.({ phase: 'Counting the statistics', done: 0, total: 1 });
       ensureRollupsCounted(db.sqlite);
       onProgress?.({ phase: 'Counting the statistics', done: 1, total: 1 });
+    }
+    if (unfilled) {
+      onProgress?.({ phase: 'Preparing the sorted history', done: 0, total: 1 });
+      inImmediateTransaction(db, () => {
+        for (const statement of fillSortTablesSql()) db.sqlite.exec(statement);
+      });
+      onProgress?.({ phase: 'Preparing the sorted history', done: 1, total: 1 });
     }
     if (missing === null) return;
     onProgress?.({ phase: 'Building indexes', done: 0, total: missing.length });
@@ -118,7 +139,20 @@ const WRITES_BETWEEN_STEPS_MS = 50;
  * nothing to do resolves at once.
  */
 export async function finishDeferredWorkInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<DeferredWork> {
-  return { rollups: await countRollupsInBackground(db, options), indexes: await buildDeferredIndexesInBackground(db, options) };
+  const rollups = await countRollupsInBackground(db, options);
+  const sortTables = await fillSortTablesInBackground(db, options);
+  return { rollups, sortTables, indexes: await buildDeferredIndexesInBackground(db, options) };
+}
+
+/**
+ * The sort tables' part of finishDeferredWorkInBackground, after the count (which the statistics wait for, and this
+ * does not hold up): true when this call filled them. Until then the history's sorted pages sort the runs.
+ */
+export async function fillSortTablesInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<boolean> {
+  if (!sortTablesUnfilled(db.sqlite) || options.signal?.aborted) return false;
+  await inBackground(db, FILL_SORT_TABLES_STEPS, options);
+  await sleep(WRITES_BETWEEN_STEPS_MS);
+  return true;
 }
 
 /**

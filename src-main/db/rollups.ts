@@ -9,7 +9,6 @@ import type Database from 'better-sqlite3';
 import type { AppDatabase } from './connection';
 import { RAISE_EVERY_DAY_VERSION_SQL } from './rollup-keys';
 import { addGroupsSql, groupRunsSql, ROLLUPS } from './rollup-sets';
-import { fillSortTablesSql } from './sort-tables';
 import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunPending, jobRunWeeklyHistograms } from './schema';
 
 /**
@@ -32,7 +31,6 @@ export function countRollupsSql(): string[] {
     groupRunsSql(''),
     ...ROLLUPS.map((rollup) => addGroupsSql(rollup)),
     'DROP TABLE temp.rollup_delta',
-    ...fillSortTablesSql(),
     RAISE_EVERY_DAY_VERSION_SQL,
     `DELETE FROM app_meta WHERE key = '${META_ROLLUPS_UNCOUNTED}'`,
   ];

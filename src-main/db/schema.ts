@@ -269,7 +269,7 @@ export const jobRunPending = sqliteTable(
 
 /**
  * Each owner's slowest and fastest finished runs, for the history's first pages by duration: kept by triggers on
- * job_runs (drizzle/0019_run_sort_tables.sql). For each sort (`slowest`: duration_ms DESC, id DESC; `fastest`:
+ * job_runs (drizzle/0021_run_sort_tables.sql). For each sort (`slowest`: duration_ms DESC, id DESC; `fastest`:
  * duration_ms ASC, id ASC) and owner (as the rollups key it), the table holds exactly the owner's runs with a duration
  * whose (duration_ms, id) lies at or before the owner's bound in that order (job_run_sort_bounds; no bound: every run
  * with a duration). WITHOUT ROWID (by hand): one owner's entries are one range of the primary key; the all-view reads
@@ -304,7 +304,7 @@ export const jobRunSortBounds = sqliteTable(
 
 /**
  * Runs whose start is off the usual pattern (before their creation, or more than ten minutes after it), kept by
- * triggers on job_runs (drizzle/0019_run_sort_tables.sql): every other run starts within ten minutes of its creation,
+ * triggers on job_runs (drizzle/0021_run_sort_tables.sql): every other run starts within ten minutes of its creation,
  * so a page by start walks the created_at order and merges these (src-main/history/sorted-pages.ts). A superset is
  * harmless: a page reads each run's start from job_runs.
  */

@@ -1,12 +1,11 @@
 // Pages of the history by duration or by start without an index on those columns (the tables of
-// drizzle/0019_run_sort_tables.sql, kept by triggers: src-main/db/sort-tables.ts). Each function answers a page exactly
+// drizzle/0021_run_sort_tables.sql, kept by triggers: src-main/db/sort-tables.ts). Each function answers a page exactly
 // as `ORDER BY col IS NULL, col <dir>, id <dir>` would (unstarted runs last), or null when the tables cannot say it
 // (then the caller sorts, as before): the rows themselves are read by id through the scope's conditions like every read.
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { type AppDatabase } from '../db/connection';
-import { rollupsUncounted } from '../db/rollups';
 import { jobRuns, jobRunSortBounds, jobRunSortExtremes } from '../db/schema';
-import { LATE_START_MS, type ExtremeSort } from '../db/sort-tables';
+import { LATE_START_MS, sortTablesUnfilled, type ExtremeSort } from '../db/sort-tables';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { ownerCondition, runScopeCondition } from '../tenancy/owner-sql';
 import { type JobRunListRow, selectRunList } from './views';
@@ -47,7 +46,7 @@ function rowsInOrder(db: AppDatabase, scope: TenantScope, ids: number[]): Row[] 
  * since an owner's runs that are no entry all lie beyond its bound.
  */
 export function durationPage(db: AppDatabase, scope: TenantScope, direction: Direction, after: Position | null, size: number): Row[] | null {
-  if (rollupsUncounted(db.sqlite)) return null;
+  if (sortTablesUnfilled(db.sqlite)) return null;
   const sort: ExtremeSort = direction === 'desc' ? 'slowest' : 'fastest';
   const t = jobRunSortExtremes;
   const order = direction === 'desc' ? desc : asc;
@@ -110,6 +109,7 @@ function lateStarts(db: AppDatabase, scope: TenantScope, direction: Direction, a
  * than the page have a start after the position (the page then reaches the unstarted runs, which the caller sorts).
  */
 export function startPage(db: AppDatabase, scope: TenantScope, direction: Direction, after: Position | null, size: number): Row[] | null {
+  if (sortTablesUnfilled(db.sqlite)) return null;
   const want = size + 1;
   const order = direction === 'desc' ? desc : asc;
   const walkBeyond = direction === 'desc' ? lt : gt;

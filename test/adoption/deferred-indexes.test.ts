@@ -7,14 +7,21 @@ import { createAppCore } from '../../src-main/app-core';
 import type { AppDatabase } from '../../src-main/db/connection';
 import {
   buildDeferredIndexesInBackground,
+  countRollupsInBackground,
+  fillSortTablesInBackground,
   finishDeferredWork,
   META_DEFERRED_INDEXES,
   missingDeferredIndexes,
 } from '../../src-main/adoption/after-open';
 import { readMeta } from '../../src-main/db/meta';
+import { dailyRollupDrift } from '../../src-main/db/rollup-drift';
+import { sortTablesUnfilled } from '../../src-main/db/sort-tables';
+import { listJobRuns } from '../../src-main/history/pages';
+import type { TenantScope } from '../../src-shared/tenancy';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
 import { openAppDatabase } from '../../src-main/startup';
 import { createLegacyDatabase } from '../helpers/legacy-fixtures';
+import { seedRuns } from '../helpers/seed';
 import { MIGRATIONS_FOLDER, tempDir } from '../helpers/temp';
 import { ADOPTED_AT } from './support';
 
@@ -103,7 +110,7 @@ describe('indexes that adoption leaves for after the file opens', () => {
     const core = createAppCore({ argv: ['--db', file], env: {}, migrationsFolder: MIGRATIONS_FOLDER, engine: { start: false } });
     const startup = await core.started;
     if (startup.state !== 'ready') throw new Error(`expected ready, got ${startup.failure.message}`);
-    expect(startup.report.deferred).toEqual({ rollups: true, indexes: FILTER_INDEXES.length });
+    expect(startup.report.deferred).toEqual({ rollups: true, sortTables: true, indexes: FILTER_INDEXES.length });
     await core.close();
     const sqlite = new Database(file, { readonly: true });
     try {
@@ -126,10 +133,12 @@ describe('indexes that adoption leaves for after the file opens', () => {
     const reopened = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, onProgress: (p) => progress.push(`${p.phase} ${p.done}/${p.total}`) });
     try {
       expect(reopened.report.adoption).toBeNull();
-      expect(reopened.report.deferred).toEqual({ rollups: false, indexes: 0 });
+      expect(reopened.report.deferred).toEqual({ rollups: false, sortTables: false, indexes: 0 });
       expect(progress).toEqual([
         'Counting the statistics 0/1',
         'Counting the statistics 1/1',
+        'Preparing the sorted history 0/1',
+        'Preparing the sorted history 1/1',
         `Building indexes 0/${FILTER_INDEXES.length - 1}`, ...FILTER_INDEXES.slice(1).map((_, i) => `Building indexes ${i + 1}/${FILTER_INDEXES.length - 1}`)]);
       expect(indexesOf(reopened.db.sqlite)).toEqual(schemaIndexes());
       expect(readMeta(reopened.db, META_DEFERRED_INDEXES)).toBeUndefined();
@@ -177,6 +186,47 @@ describe('indexes that adoption leaves for after the file opens', () => {
       db.sqlite.prepare(`UPDATE app_meta SET value = ? WHERE key = ?`).run(JSON.stringify(schemaIndexes().filter((i) => FILTER_INDEXES.includes(i.name))), META_DEFERRED_INDEXES);
       expect(() => finishDeferredWork(db)).not.toThrow();
       expect(readMeta(db, META_DEFERRED_INDEXES)).toBeUndefined();
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('the sort tables that adoption leaves to fill after the file opens', () => {
+  /** Every sorted first page and the one after it, as the history answers them, for every scope the adopted runs have. */
+  function sortedPages(db: AppDatabase): unknown[] {
+    const scopes: TenantScope[] = [{ kind: 'all' }, { kind: 'orphans' }, { kind: 'system' }];
+    for (const id of db.sqlite.prepare('SELECT id FROM businesses ORDER BY id').pluck().all() as number[]) scopes.push({ kind: 'business', businessId: id });
+    return scopes.flatMap((scope) =>
+      (['durationMs', 'startedAt'] as const).flatMap((field) =>
+        (['desc', 'asc'] as const).map((direction) => {
+          const input = { filters: {}, sort: { field, direction }, limit: 20 };
+          const first = listJobRuns(db, scope, { ...input, cursor: null });
+          const next = first.nextCursor ? listJobRuns(db, scope, { ...input, cursor: first.nextCursor }).runs : [];
+          return [...first.runs, ...next].map((run) => run.id);
+        }),
+      ),
+    );
+  }
+
+  it('are sorted from the runs until they are filled on a worker, then read from the tables with the same answers', async () => {
+    const { db } = await adoptLeavingIndexes();
+    try {
+      await countRollupsInBackground(db);
+      expect(sortTablesUnfilled(db.sqlite)).toBe(true);
+      // Runs that end meanwhile enter the tables through the triggers, which alone would claim they are all there is.
+      const business = db.sqlite.prepare('SELECT id FROM businesses ORDER BY id LIMIT 1').pluck().get() as number;
+      seedRuns(db, { kind: 'business', businessId: business }, 25, { statuses: ['completed'], durationMs: 1500 });
+      const before = sortedPages(db);
+      expect(before.some((ids) => (ids as number[]).length > 0)).toBe(true);
+
+      await expect(fillSortTablesInBackground(db)).resolves.toBe(true);
+
+      expect(sortTablesUnfilled(db.sqlite)).toBe(false);
+      expect(dailyRollupDrift(db.sqlite)).toEqual([]);
+      expect(db.sqlite.prepare('SELECT count(*) FROM job_run_sort_extremes').pluck().get()).toBeGreaterThan(0);
+      expect(sortedPages(db)).toEqual(before);
+      await expect(fillSortTablesInBackground(db)).resolves.toBe(false);
     } finally {
       db.close();
     }

@@ -20,6 +20,7 @@ const PHASES = [
   'Finishing',
   'Backing up',
   'Counting the statistics',
+  'Preparing the sorted history',
   'Building indexes',
 ];
 

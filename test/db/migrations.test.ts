@@ -250,7 +250,8 @@ describe('opening a database', () => {
       },
     });
     db.close();
-    expect(phases).toEqual(['Backing up before migrating', 'Migrating']);
+    // The file has runs: the migration that made the sort tables leaves them to fill once it has committed.
+    expect(phases).toEqual(['Backing up before migrating', 'Migrating', 'Preparing the sorted history']);
   });
 });
 

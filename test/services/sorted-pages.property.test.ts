@@ -1,4 +1,4 @@
-// Pages by duration and by start, served from the sort tables (drizzle/0019_run_sort_tables.sql) where they can,
+// Pages by duration and by start, served from the sort tables (drizzle/0021_run_sort_tables.sql) where they can,
 // equal a plain ORDER BY over the runs: for every scope, both sorts and both directions, the first page and every
 // following one, after random runs, lifecycles, finishes, deletes one by one and in bulk, owner changes and orphans
 // assigned or deleted (all of them or some) through the bulk paths that drop the triggers.
