@@ -1,7 +1,7 @@
 // The cold window's bookkeeping, apart from the browser (test/bench/window-phases.test.ts): the arguments of
 // bench/cold-window.ts, the marks one start records and the phases between them, and their summary over starts.
 import { UsageError, wholeNumber } from './args';
-import { percentile } from './stats';
+import { summarize } from './stats';
 
 export interface ColdWindowOptions {
   /** Runs in the datasets (the bench's runs dataset and the server-edition file). */
@@ -102,9 +102,8 @@ export interface Spread {
 
 /** Median and p95 (nearest rank) of a few starts; with fewer than 20 the p95 is the max, as the bench's other few-iteration items. */
 export function spread(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const max = sorted[sorted.length - 1] ?? NaN;
-  return { median: percentile(sorted, 0.5), p95: sorted.length < 20 ? max : percentile(sorted, 0.95), min: sorted[0] ?? NaN, max };
+  const { n, median, p95, min, max } = summarize(values);
+  return { median, p95: n < 20 ? max : p95, min, max };
 }
 
 /** One line per phase: its median over the starts and the median time since the spawn at its end. */

@@ -258,18 +258,18 @@ async function closeDatabase(startup: AppStartup): Promise<void> {
 }
 
 /**
- * What adoption leaves for after the file opens (adoption/after-open.ts): the rollups to count, then the filter indexes,
- * done on worker threads while the app serves (tried again while another writer holds the file too long). A failure
- * is logged, not fatal: every query still answers (a read of uncounted rollups counts them itself), and the next
- * start tries again.
+ * What adoption (or a migration) leaves for after the file opens (adoption/after-open.ts): the rollups to count, the
+ * sort tables to fill, then the filter indexes, done on worker threads while the app serves (tried again while another
+ * writer holds the file too long). A failure is logged, not fatal: every query still answers (a read of uncounted
+ * rollups awaits their count; a sorted page sorts the runs), and the next start tries again.
  */
 async function finishWorkLeftByAdoption(db: AppDatabase, report: StartupReport, options: AppCoreOptions, signal: AbortSignal): Promise<void> {
   if (!report.deferred.rollups && !report.deferred.sortTables && report.deferred.indexes === 0) return;
   const started = Date.now();
   try {
     const done = await finishDeferredWorkInBackground(db, { nativeBinding: options.nativeBinding, signal });
-    const what = [done.rollups ? 'counted the rollups' : null, done.indexes > 0 ? `built ${done.indexes} index(es)` : null].filter(Boolean);
-    log.info(`[startup] ${what.join(' and ')} left by the adoption, in the background, in ${Date.now() - started} ms`);
+    const what = [done.rollups ? 'counted the rollups' : null, done.sortTables ? 'filled the sort tables' : null, done.indexes > 0 ? `built ${done.indexes} index(es)` : null];
+    log.info(`[startup] ${what.filter(Boolean).join(', ')} left by the adoption or a migration, in the background, in ${Date.now() - started} ms`);
   } catch (error) {
     log.error('[startup] finishing what the adoption left failed; the next start tries again:', error);
   }

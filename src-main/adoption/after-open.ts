@@ -1,14 +1,17 @@
-// The work adoption leaves for after the file opens (its deferred work): counting the rollups and building the filter
-// indexes. Adoption copies a million runs without the job_runs indexes that only filters use (status, job type, who
-// triggered, the server-edition id): each is one sort of the whole table, and together they took a third of the
-// adoption. It records them here, in app_meta, in its own transaction. It also leaves the rollups to count
-// (META_ROLLUPS_UNCOUNTED, db/rollups.ts): one more pass and sort of every run, 1.3-1.5 s of the adoption. Both are done
-// after the file opens: on worker threads while the app serves (the app; the rollups first), or before the database is
-// handed over (the CLI, tests). Until then every query answers the same: filtered ones read more rows (through the
-// created_at indexes, which adoption builds), and a read of the rollups awaits the count under way (whenRollupsCounted;
-// on a connection that can write and knows of no count, ensureRollupsCounted counts them first). Each step holds the
-// write lock; the main connection's writes await it (db/background-work.ts) rather than wait in the busy timeout. A process that stops half-way leaves the rest listed, and the next open does it. The
-// app_meta keys (deferred_indexes, rollups_uncounted) are stored in users' files: their names never change.
+// The work adoption leaves for after the file opens (its deferred work): counting the rollups, filling the sort tables
+// and building the filter indexes. Adoption copies a million runs without the job_runs indexes that only filters use
+// (status, job type, who triggered, the server-edition id): each is one sort of the whole table, and together they took
+// a third of the adoption. It records them here, in app_meta, in its own transaction. It also leaves the rollups to
+// count (META_ROLLUPS_UNCOUNTED, db/rollups.ts): one more pass and sort of every run, 1.3-1.5 s of the adoption; and the
+// sort tables to fill (META_SORT_TABLES_UNFILLED, db/sort-tables.ts; the migration that made them leaves it too). All
+// are done after the file opens: on worker threads while the app serves (the app; in that order), or before the
+// database is handed over (the CLI, tests). Until then every query answers the same: filtered ones read more rows
+// (through the created_at indexes, which adoption builds), sorted pages sort the runs, and a read of the rollups awaits
+// the count under way (whenRollupsCounted; on a connection that can write and knows of no count, ensureRollupsCounted
+// counts them first). Each step holds the write lock; the main connection's writes await it (db/background-work.ts)
+// rather than wait in the busy timeout. A process that stops half-way leaves the rest listed, and the next open does
+// it. The app_meta keys (deferred_indexes, rollups_uncounted, sort_tables_unfilled) are stored in users' files: their
+// names never change.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressListener } from '../../src-shared/progress';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';

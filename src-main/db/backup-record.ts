@@ -136,7 +136,7 @@ async function readFileFacts(file: string): Promise<BackupFileFacts> {
 export function readBackupFileFactsInWorker(file: string): Promise<BackupFileFacts | null> {
   const companions = [`${file}-wal`, `${file}-shm`].filter((companion) => !fs.existsSync(companion));
   const steps = [`SELECT count(*) FROM "${MIGRATIONS_TABLE}"`, ...COUNTED.map((key) => COUNT_SQL[key])].map((sql) => ({ kind: 'get' as const, sql }));
-  const facts = runSqlJobInWorker({ file, readonly: true, sha256: true, steps }, { nativeBinding: nativeBindingFor() }).then(({ results, digest }) => {
+  const facts = runSqlJobInWorker({ file, readonly: true, sha256: true, steps }).then(({ results, digest }) => {
     const [applied, ...counted] = results.map((row) => Number(Object.values(row as Record<string, unknown>)[0]));
     const counts = Object.fromEntries(COUNTED.map((key, i) => [key, counted[i]])) as unknown as BackupCounts;
     if (digest === null || applied === undefined) return null;

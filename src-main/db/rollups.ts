@@ -19,7 +19,7 @@ export const META_ROLLUPS_UNCOUNTED = 'rollups_uncounted';
 
 /**
  * The statements that count every rollup of job_runs (job_run_counts, job_run_daily, job_run_pending, and the daily
- * and weekly histograms) from scratch, fill the sort tables (sort-tables.ts), raise the version of every day, and forget META_ROLLUPS_UNCOUNTED: to run in one write
+ * and weekly histograms) from scratch, raise the version of every day, and forget META_ROLLUPS_UNCOUNTED: to run in one write
  * transaction. One pass over the table and one sort of the runs into groups (about half a million for a million
  * runs), from which every rollup is summed: three passes over job_runs took 4.7 s for a million runs, this about 1.3 s.
  * Whatever the triggers kept since the bulk load's commit is replaced, so writes in between need no care.
