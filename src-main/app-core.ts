@@ -7,6 +7,10 @@ import { AppError } from '../src-shared/errors';
 import { type ProgressListener } from '../src-shared/progress';
 import { type AppDatabase } from './db/connection';
 import { finishDeferredWorkInBackground, whenRollupsCounted } from './adoption/after-open';
+import { whenWritable } from './db/background-work';
+import { brokenReferencesInBackground } from './db/reference-check';
+import { INTEGRITY_CHECK } from './jobs/catalog';
+import { createJobRun } from './lifecycle/runs';
 import { whenChannelMayRun } from './ipc/write-gate';
 import { envValue, resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
@@ -32,10 +36,11 @@ export type StartupFailureView = Extract<AppStatus, { state: 'failed' }>;
 export type AppStartup =
   /**
    * deferredDone: settles once what an adoption left for after it (the rollups to count, the filter indexes) is done
-   * (at once when it left nothing), or once that work gave up; never rejects. stopDeferredRetries: no new try after
-   * the one under way (closing).
+   * (at once when it left nothing), or once that work gave up, and the check of the file's references with it; never
+   * rejects. stopDeferredRetries: no new try after the one under way, and no check not yet started (closing).
+   * brokenReferences: what that check found (none when it did not run or failed).
    */
-  | { state: 'ready'; db: AppDatabase; report: StartupReport; deferredDone: Promise<void>; stopDeferredRetries: () => void }
+  | { state: 'ready'; db: AppDatabase; report: StartupReport; deferredDone: Promise<void>; stopDeferredRetries: () => void; brokenReferences: Promise<string[]> }
   | { state: 'failed'; failure: StartupFailureView };
 
 export interface AppCore {
@@ -76,6 +81,8 @@ export interface AppCoreOptions {
    * of them, else defaultReadThreads), or 'inline' on the main thread's connection.
    */
   reads?: { threads?: number } | 'inline';
+  /** How long after the open the file's references are checked (db/reference-check.ts; default REFERENCE_CHECK_DELAY_MS). */
+  referenceCheckDelayMs?: number;
 }
 
 /**
@@ -138,7 +145,11 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
     const reads = options.reads === 'inline' ? inlineReads(startup.db) : createReadPool(startup.db, { ...options.reads, nativeBinding: options.nativeBinding });
     const handlers = createDatabaseHandlers({ db: startup.db, sessions, events, ...engine, reads, restore, migrationsFolder: options.migrationsFolder });
     const open = { db: startup.db, handlers, gate: createAccessGate(startup.db, sessions) };
-    return { startup, open, engine, reads, audience: eventAudience(startup.db), closed: null };
+    const serving: Serving = { startup, open, engine, reads, audience: eventAudience(startup.db), closed: null };
+    void startup.brokenReferences.then((lines) => {
+      if (lines.length > 0 && serving.closed === null) void checkIntegrityAfterBrokenReferences(startup.db, lines, events, engine.runner);
+    });
+    return serving;
   }
   const { handlers, gate } = servedOnceOpen(() => current, calls, sessions);
 
@@ -275,6 +286,22 @@ async function finishWorkLeftByAdoption(db: AppDatabase, report: StartupReport, 
   }
 }
 
+/**
+ * A broken reference the check after the open found (db/reference-check.ts): logged, and the integrity check run
+ * system-wide, whose failed run lists every finding in the history where a system admin sees it.
+ */
+async function checkIntegrityAfterBrokenReferences(db: AppDatabase, lines: string[], events: AppEventBus, runner: Runner): Promise<void> {
+  log.error(`[startup] ${db.path} has ${lines.length} broken reference(s): ${lines.slice(0, 5).join('; ')}. The integrity check runs to list them.`);
+  try {
+    await whenWritable(db.path);
+    const run = createJobRun(db, { kind: 'system' }, { jobType: INTEGRITY_CHECK.key, trigger: 'system', triggeredBy: 'the check of references after startup' });
+    events.publish('jobs.changed', { run });
+    runner.wake();
+  } catch (error) {
+    log.error('[startup] the integrity check could not be started:', error);
+  }
+}
+
 /** Every run change reaches the sessions allowed to see it; a run created by a schedule wakes the runner. */
 function startEngine(db: AppDatabase, events: AppEventBus, options: AppCoreOptions['engine'] = {}): { runner: Runner; scheduler: Scheduler } {
   const runner = createRunner(db, {
@@ -307,8 +334,14 @@ async function openDatabase(path: string, options: AppCoreOptions): Promise<AppS
     log.info(`[startup] ${openedLine(report)}`);
     for (const line of leftoverBackupLines(report.leftoverBackups)) log.warn(`[startup] ${line}`);
     const retries = new AbortController();
-    const deferredDone = finishWorkLeftByAdoption(db, report, options, retries.signal);
-    return { state: 'ready', db, report, deferredDone, stopDeferredRetries: () => retries.abort() };
+    const brokenReferences = report.referencesUnchecked
+      ? brokenReferencesInBackground(db.path, { nativeBinding: options.nativeBinding, signal: retries.signal, delayMs: options.referenceCheckDelayMs }).catch((error: unknown) => {
+          log.error('[startup] checking the references failed; the next start checks again:', error);
+          return [];
+        })
+      : Promise.resolve([]);
+    const deferredDone = Promise.all([finishWorkLeftByAdoption(db, report, options, retries.signal), brokenReferences]).then(() => {});
+    return { state: 'ready', db, report, deferredDone, stopDeferredRetries: () => retries.abort(), brokenReferences };
   } catch (error) {
     if (error instanceof StartupError) {
       const { reason, message, backupPath } = error;

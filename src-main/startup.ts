@@ -46,6 +46,8 @@ export interface StartupReport {
   deferred: DeferredWork;
   /** Backups an earlier process left pending (db/backup-files.ts): what this open did with them. */
   leftoverBackups: LeftoverBackups;
+  /** The file's references are still to check, after the open (`deferredWork: 'leave'`, nothing migrated or adopted). */
+  referencesUnchecked: boolean;
 }
 
 const NO_LEFTOVERS: LeftoverBackups = { kept: [], removed: [], underWay: [] };
@@ -60,7 +62,8 @@ export interface OpenAppDatabaseOptions {
   /**
    * What a bulk load (adoption) left for after its commit, the rollups to count and the filter indexes: do it here
    * before returning ('build', the default: the CLI, tests), or 'leave' it for the caller to do in the background
-   * while it serves (finishDeferredWorkInBackground).
+   * while it serves (finishDeferredWorkInBackground). 'leave' leaves the check of a file's references to the caller
+   * too (brokenReferencesInBackground; StartupReport.referencesUnchecked).
    */
   deferredWork?: 'build' | 'leave';
 }
@@ -81,7 +84,7 @@ export async function openAppDatabase(
   let db = open();
   try {
     const migrations = loadMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
-    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null, deferred: { rollups: false, sortTables: false, indexes: 0 }, leftoverBackups: NO_LEFTOVERS };
+    const report: StartupReport = { path: db.path, created, schemaVersion: 0, migrated: null, adoption: null, deferred: { rollups: false, sortTables: false, indexes: 0 }, leftoverBackups: NO_LEFTOVERS, referencesUnchecked: false };
     // Every refusal happens before anything is written, WAL mode included (switching it rewrites the header).
     const legacy = inspectLegacy(db);
     if (legacy) {
@@ -118,9 +121,11 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
   for (const kept of report.leftoverBackups.kept) await recordKeptBackup(db.path, kept);
   if (state.kind === 'pending') report.migrated = await migrateWithBackup(db, state, options);
 
-  // An adoption checked every reference inside its own transaction (assertNoForeignKeyViolations) just before it
-  // committed; unless a migration ran since, checking again would read the million runs a second time for nothing.
-  const violations = report.adoption && !report.migrated ? [] : foreignKeyViolations(sqlite);
+  // A migration and an adoption checked every reference inside their own transaction (assertNoForeignKeyViolations)
+  // just before they committed. A file opened as it was is checked here, refused on a broken reference, or, for a
+  // caller that serves first ('leave': the app), after the open on a worker (db/reference-check.ts).
+  report.referencesUnchecked = !report.adoption && !report.migrated && options.deferredWork === 'leave';
+  const violations = report.adoption || report.migrated || report.referencesUnchecked ? [] : foreignKeyViolations(sqlite);
   if (violations.length > 0) {
     throw new StartupError(
       'foreign_key_violations',
