@@ -129,7 +129,7 @@ interface Pending {
 }
 
 /** `short`: short reads only, at normal priority; `long`: long reads only, below normal priority; `any`: the only thread, both. */
-type Lane = 'short' | 'long' | 'any';
+type Lane = ReadWorkerData['lane'];
 
 interface Thread {
   lane: Lane;
@@ -175,7 +175,7 @@ export function createReadPool(db: AppDatabase, options: { threads?: number; nat
   };
 
   const start = (lane: Lane): Thread => {
-    const workerData: ReadWorkerData = { ...data, belowNormalPriority: lane !== 'short' };
+    const workerData: ReadWorkerData = { ...data, belowNormalPriority: lane !== 'short', lane };
     const worker = new Worker(source.script, { eval: source.eval, workerData });
     const thread: Thread = { lane, worker, ready: false, busy: null };
     worker.on('message', (message: ReadAnswer | 'ready') => {

@@ -9,6 +9,8 @@ export interface ReadWorkerData {
   nativeBinding?: string;
   /** This thread takes long reads: it runs below normal priority where the platform allows. */
   belowNormalPriority: boolean;
+  /** What it serves ('any': both kinds, the pool's only thread): the reads it warms up as it starts (worker.ts). */
+  lane: 'short' | 'long' | 'any';
 }
 
 export interface ReadRequest {

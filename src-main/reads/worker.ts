@@ -11,6 +11,10 @@ import { openDatabaseFile, useNativeBinding, type AppDatabase } from '../db/conn
 import { takeWindowsToKeep } from '../stats/kept-windows';
 import { RollupsUncountedError } from '../db/rollups';
 import { runRead } from './queries';
+import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../history/pages';
+import { getJobTypes } from '../history/runs';
+import { getJobRunStats } from '../stats/stats';
+import { listJobRunsInput } from '../../src-shared/schemas/jobs';
 import { type ReadAnswer, type ReadRequest, type ReadWorkerData } from './protocol';
 
 function answerOf(db: AppDatabase, request: ReadRequest, run: () => unknown): ReadAnswer {
@@ -43,9 +47,40 @@ function yieldToTheMainThread(): void {
   }
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The reads a thread serves first when a window opens, each run once as it starts, across all businesses, their answers
+ * dropped: a new thread compiles the reads' code and prepares their statements on its first request, tens of
+ * milliseconds each (a statistics read, a hundred), which the first page and the first statistics would wait for.
+ * One read per turn of the event loop, so a request that arrives meanwhile is answered between two of them.
+ */
+function warmUp(db: AppDatabase, long: boolean): void {
+  const all = { kind: 'all' } as const;
+  const reads: (() => unknown)[] = long
+    ? [() => getJobRunStats(db, all, { from: Date.now() - DAY_MS, to: Date.now(), timeZone: 'UTC' })]
+    : [
+        () => listJobRuns(db, all, listJobRunsInput.parse({})),
+        () => getActiveJobRuns(db, all, { cursor: null, limit: 50 }),
+        () => getRecentJobRuns(db, all, { limit: 10 }),
+        () => getJobTypes(db, all),
+      ];
+  const next = () => {
+    const read = reads.shift();
+    if (!read || !db.sqlite.open) return;
+    try {
+      read();
+    } catch {
+      // Rollups still to count, or the file closing: the first request compiles what is left.
+    }
+    setImmediate(next);
+  };
+  setImmediate(next);
+}
+
 const port = parentPort;
 if (port) {
-  const { file, nativeBinding, belowNormalPriority } = workerData as ReadWorkerData;
+  const { file, nativeBinding, belowNormalPriority, lane } = workerData as ReadWorkerData;
   if (belowNormalPriority) yieldToTheMainThread();
   useNativeBinding(nativeBinding); // every file a read opens (a backup it checks) loads the shell's addon
   const db = openDatabaseFile(file, { readonly: true });
@@ -64,4 +99,5 @@ if (port) {
     }
   });
   port.postMessage('ready');
+  warmUp(db, lane === 'long');
 }
