@@ -67,19 +67,46 @@ export function sortTablesUnfilled(sqlite: Database.Database): boolean {
 }
 
 /**
- * The statements that fill the three tables from scratch, for every owner: one ranking of the runs with a duration in
- * both sorts, and one pass for the late starts; then they forget META_SORT_TABLES_UNFILLED. Run in one write
- * transaction, after the rollups are counted (the work after open: 4-6 s for a million runs on a loaded machine, which
- * is why it is not part of the count that the statistics wait for). Whatever the triggers kept meanwhile is replaced.
+ * The statements that fill the three tables from scratch, for every owner, in one write transaction: one ranking of
+ * the runs with a duration in both sorts, and one pass for the late starts; then they forget
+ * META_SORT_TABLES_UNFILLED. Whatever the triggers kept meanwhile is replaced. The CLI's open runs them; the app fills
+ * owner by owner instead (refillSortOwnersSql, then finishSortFillSql), so that no write waits for the whole fill.
  */
 export function fillSortTablesSql(): string[] {
   return [
     'DELETE FROM job_run_sort_extremes',
     'DELETE FROM job_run_sort_bounds',
-    'DELETE FROM job_run_late_starts',
     'DROP TABLE IF EXISTS temp.sort_ranked',
     rankedSql(''),
     ...fromRankedSql(),
+    ...finishSortFillSql(),
+  ];
+}
+
+/**
+ * The statements that refill `owners`' entries of both sorts from their runs: each owner's entries and bounds
+ * replaced by a ranking of its runs with a duration (through its own index, a sort of that owner's runs alone).
+ * Exact whatever the tables held for them, so they serve a fill owner by owner while the app writes: an owner the fill
+ * has not reached yet holds what the triggers kept (the tables unfilled, no page reads it), one it has passed is kept
+ * by the triggers and the bulk paths from then on (moveOwnerSortEntries refills the owner it merges into meanwhile).
+ */
+export function refillSortOwnersSql(owners: readonly number[]): string[] {
+  return owners.flatMap((owner) => {
+    const key = Number(owner);
+    return [
+      `DELETE FROM job_run_sort_extremes WHERE sort IN ('slowest', 'fastest') AND owner = ${key}`,
+      `DELETE FROM job_run_sort_bounds WHERE sort IN ('slowest', 'fastest') AND owner = ${key}`,
+      'DROP TABLE IF EXISTS temp.sort_ranked',
+      rankedSql(ownerRunsCondition(key).sql.replace('?', String(key))),
+      ...fromRankedSql(),
+    ];
+  });
+}
+
+/** The end of a fill, once every owner is refilled: the late starts from scratch (one pass), and the fill forgotten. */
+export function finishSortFillSql(): string[] {
+  return [
+    'DELETE FROM job_run_late_starts',
     `INSERT INTO job_run_late_starts (run_id, started_at) SELECT id, started_at FROM job_runs WHERE ${LATE_START_SQL}`,
     `DELETE FROM app_meta WHERE key = '${META_SORT_TABLES_UNFILLED}'`,
   ];
@@ -87,12 +114,7 @@ export function fillSortTablesSql(): string[] {
 
 /** Refills one owner's entries of both sorts from its runs (a sort of the owner's runs with a duration). */
 export function refillSortOwner(sqlite: Database.Database, owner: number): void {
-  const runsOf = ownerRunsCondition(owner);
-  const where = runsOf.sql.replace('?', String(Number(owner)));
-  sqlite.prepare('DELETE FROM job_run_sort_extremes WHERE sort IN (?, ?) AND owner = ?').run(...SORTS, owner);
-  sqlite.prepare('DELETE FROM job_run_sort_bounds WHERE sort IN (?, ?) AND owner = ?').run(...SORTS, owner);
-  sqlite.exec('DROP TABLE IF EXISTS temp.sort_ranked');
-  for (const statement of [rankedSql(where), ...fromRankedSql()]) sqlite.exec(statement);
+  for (const statement of refillSortOwnersSql([owner])) sqlite.exec(statement);
 }
 
 /** Owners whose bound is closed with too few entries left to serve a page (deletes made them short). */
@@ -137,7 +159,11 @@ function stricterBound(sort: ExtremeSort, a: Bound | undefined, b: Bound | undef
  * the other owner's under the stricter of the two bounds; then short owners are refilled. In the caller's transaction.
  */
 export function moveOwnerSortEntries(sqlite: Database.Database, fromOwner: number, toOwner: number | null): void {
-  if (toOwner !== null) {
+  if (toOwner !== null && sortTablesUnfilled(sqlite)) {
+    // A fill under way, owner by owner: `fromOwner`'s entries may be what the triggers kept before the fill reached it,
+    // not its extremes, so the owner they join is refilled from its runs instead (exact at any point of the fill).
+    refillSortOwner(sqlite, toOwner);
+  } else if (toOwner !== null) {
     const boundOf = sqlite.prepare('SELECT bound_key AS key, bound_id AS id FROM job_run_sort_bounds WHERE sort = ? AND owner = ?');
     for (const sort of SORTS) {
       const bound = stricterBound(sort, boundOf.get(sort, fromOwner) as Bound | undefined, boundOf.get(sort, toOwner) as Bound | undefined);

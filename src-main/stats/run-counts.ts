@@ -28,12 +28,16 @@ export function runsInScope(db: AppDatabase, scope: TenantScope): number {
 
 /** Runs per owner (a business, system-wide, or the orphans) within `scope`. */
 export function runsPerOwner(db: AppDatabase, scope: TenantScope): { scope: RunScope; businessId: number | null; runs: number }[] {
+  return runsPerOwnerKey(db, scope).map(({ owner, runs }) => ({ ...ownerOfKey(owner), runs }));
+}
+
+/** Runs per owner within `scope`, by the key the rollups give owners (a business's id, SYSTEM_OWNER, ORPHANS_OWNER). */
+export function runsPerOwnerKey(db: AppDatabase, scope: TenantScope): { owner: number; runs: number }[] {
   const { jobRunCounts } = countedRollups(db).tables;
   return db.orm
     .select({ owner: jobRunCounts.owner, runs: sum(jobRunCounts.runs).mapWith(Number) })
     .from(jobRunCounts)
     .where(ownerCondition(scope, jobRunCounts.owner))
     .groupBy(jobRunCounts.owner)
-    .all()
-    .map(({ owner, runs }) => ({ ...ownerOfKey(owner), runs }));
+    .all();
 }

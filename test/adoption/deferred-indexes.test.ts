@@ -15,7 +15,7 @@ import {
 } from '../../src-main/adoption/after-open';
 import { readMeta } from '../../src-main/db/meta';
 import { dailyRollupDrift } from '../../src-main/db/rollup-drift';
-import { sortTablesUnfilled } from '../../src-main/db/sort-tables';
+import { sortTablesDrift, sortTablesUnfilled } from '../../src-main/db/sort-tables';
 import { listJobRuns } from '../../src-main/history/pages';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { loadMigrations, runMigrationStatements } from '../../src-main/db/migrations';
@@ -234,6 +234,7 @@ describe('the sort tables that adoption leaves to fill after the file opens', ()
       await expect(fillSortTablesInBackground(db)).resolves.toBe(true);
 
       expect(sortTablesUnfilled(db.sqlite)).toBe(false);
+      expect(sortTablesDrift(db.sqlite)).toEqual([]);
       expect(dailyRollupDrift(db.sqlite)).toEqual([]);
       expect(db.sqlite.prepare('SELECT count(*) FROM job_run_sort_extremes').pluck().get()).toBeGreaterThan(0);
       expect(sortedPages(db)).toEqual(before);

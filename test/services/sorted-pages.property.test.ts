@@ -5,11 +5,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
+import { writeMeta } from '../../src-main/db/meta';
 import { withOwnerRollupsMoved, withRollupsMovedInBulk } from '../../src-main/db/rollup-bulk';
-import { LATE_START_MS, sortTablesDrift } from '../../src-main/db/sort-tables';
+import { finishSortFillSql, LATE_START_MS, META_SORT_TABLES_UNFILLED, refillSortOwnersSql, sortTablesDrift, sortTablesUnfilled } from '../../src-main/db/sort-tables';
 import { listJobRuns } from '../../src-main/history/pages';
 import { durationPage, startPage } from '../../src-main/history/sorted-pages';
-import { ORPHANS_OWNER } from '../../src-main/tenancy/owner-sql';
+import { ORPHANS_OWNER, RUN_OWNER_SQL } from '../../src-main/tenancy/owner-sql';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';
 
@@ -152,6 +153,39 @@ function applyStep(db: AppDatabase, step: Step): void {
   }
 }
 
+/** Three businesses, the first past the trim (512 entries): its bound closes and later finishes meet it. */
+async function seeded(extra: number): Promise<{ db: AppDatabase; ids: number[] }> {
+  const db = await createTestDatabase();
+  const ids = [seedBusiness(db).id, seedBusiness(db).id, seedBusiness(db).id];
+  insertRuns(
+    db,
+    Array.from({ length: 520 + extra }, (_, i) => toSeed({ owner: { kind: 'business', businessId: ids[0]! }, minute: i % 1500, start: (i * 37) % 900, duration: (i * 7919) % 41 })),
+  );
+  return { db, ids };
+}
+
+/** A step drawn over businesses 1-3, on the seeded file's businesses. */
+function onBusinesses(step: Step, ids: number[]): Step {
+  if (step.kind === 'insert') return { ...step, runs: step.runs.map((run) => (run.owner.kind === 'business' ? { ...run, owner: { ...run.owner, businessId: ids[run.owner.businessId - 1]! } } : run)) };
+  return step.kind === 'move' ? { ...step, to: ids[step.to - 1]! } : step;
+}
+
+/** Every scope, sort and direction, page after page, against the plain ORDER BY; how many first pages the tables served. */
+function expectPagesOrdered(db: AppDatabase, ids: number[], limit: number): number {
+  let served = 0;
+  const scopes: TenantScope[] = [...ids.map((businessId) => ({ kind: 'business' as const, businessId })), { kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }];
+  for (const scope of scopes) {
+    for (const field of FIELDS) {
+      for (const direction of DIRECTIONS) {
+        expect(paged(db, scope, field, direction, limit)).toEqual(ordered(db, scope, field, direction));
+        const first = field === 'durationMs' ? durationPage(db, scope, direction, null, limit) : startPage(db, scope, direction, null, limit);
+        if (first) served++;
+      }
+    }
+  }
+  return served;
+}
+
 describe('pages by duration and by start', () => {
   it('equal a plain ORDER BY for every scope, sort and direction, page after page, whatever the writes (property)', async () => {
     let served = 0;
@@ -161,33 +195,53 @@ describe('pages by duration and by start', () => {
         fc.array(stepArb([1, 2, 3]), { minLength: 1, maxLength: 8 }),
         fc.integer({ min: 25, max: 200 }),
         async (extra, steps, limit) => {
-          const db = await createTestDatabase();
-          const ids = [seedBusiness(db).id, seedBusiness(db).id, seedBusiness(db).id];
-          // One business past the trim (512 entries): its bound closes and later finishes meet it.
-          insertRuns(
-            db,
-            Array.from({ length: 520 + extra }, (_, i) => toSeed({ owner: { kind: 'business', businessId: ids[0]! }, minute: i % 1500, start: (i * 37) % 900, duration: (i * 7919) % 41 })),
-          );
+          const { db, ids } = await seeded(extra);
           for (const step of steps) {
-            const remapped = step.kind === 'insert' ? { ...step, runs: step.runs.map((run) => (run.owner.kind === 'business' ? { ...run, owner: { ...run.owner, businessId: ids[run.owner.businessId - 1]! } } : run)) } : step.kind === 'move' ? { ...step, to: ids[step.to - 1]! } : step;
-            applyStep(db, remapped);
+            applyStep(db, onBusinesses(step, ids));
             expect(sortTablesDrift(db.sqlite)).toEqual([]);
           }
-          const scopes: TenantScope[] = [...ids.map((businessId) => ({ kind: 'business' as const, businessId })), { kind: 'all' }, { kind: 'system' }, { kind: 'orphans' }];
-          for (const scope of scopes) {
-            for (const field of FIELDS) {
-              for (const direction of DIRECTIONS) {
-                expect(paged(db, scope, field, direction, limit)).toEqual(ordered(db, scope, field, direction));
-                const first = field === 'durationMs' ? durationPage(db, scope, direction, null, limit) : startPage(db, scope, direction, null, limit);
-                if (first) served++;
-              }
-            }
-          }
+          served += expectPagesOrdered(db, ids, limit);
         },
       ),
       { numRuns: 10 },
     );
     // The tables served pages (not only the fallback that sorts).
+    expect(served).toBeGreaterThan(50);
+  }, 120_000);
+
+  it('are exact once filled owner by owner after an adoption, whatever was written between the steps (property)', async () => {
+    let served = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 300 }),
+        fc.array(fc.tuple(fc.nat(), stepArb([1, 2, 3])), { maxLength: 12 }),
+        fc.integer({ min: 25, max: 200 }),
+        fc.array(fc.nat()),
+        async (extra, writes, limit, order) => {
+          const { db, ids } = await seeded(extra);
+          insertRuns(db, [1, 2, 3, 4, 5].map((i) => toSeed({ owner: i % 2 === 0 ? { kind: 'system' } : { kind: 'orphan' }, minute: i * 7, start: i * 11, duration: i * 3 })));
+          // What an adoption leaves: the tables empty and to fill (the triggers keep what is written from here on).
+          db.sqlite.exec('DELETE FROM job_run_sort_extremes; DELETE FROM job_run_sort_bounds; DELETE FROM job_run_late_starts');
+          writeMeta(db, META_SORT_TABLES_UNFILLED, true, T0);
+          // The fill as the app runs it: one transaction per owner that had runs when it began, then the end; the
+          // owners in any order (the app goes by owner key, orphans first; nothing may depend on it).
+          const owners = db.sqlite.prepare(`SELECT DISTINCT ${RUN_OWNER_SQL} FROM job_runs ORDER BY 1`).pluck().all() as number[];
+          const rank = new Map(owners.map((owner, i) => [owner, order[i] ?? 0]));
+          owners.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
+          const fill = [...owners.map((owner) => refillSortOwnersSql([owner])), finishSortFillSql()];
+          // Each write lands before the fill step its number picks (or after the last).
+          for (let at = 0; at <= fill.length; at++) {
+            for (const [before, step] of writes) if (before % (fill.length + 1) === at) applyStep(db, onBusinesses(step, ids));
+            const statements = fill[at];
+            if (statements) db.sqlite.transaction(() => statements.forEach((sql) => db.sqlite.exec(sql)))();
+          }
+          expect(sortTablesUnfilled(db.sqlite)).toBe(false);
+          expect(sortTablesDrift(db.sqlite)).toEqual([]);
+          served += expectPagesOrdered(db, ids, limit);
+        },
+      ),
+      { numRuns: 30 },
+    );
     expect(served).toBeGreaterThan(50);
   }, 120_000);
 });
