@@ -11,7 +11,7 @@ import { whenWritable } from './db/background-work';
 import { brokenReferencesInBackground } from './db/reference-check';
 import { INTEGRITY_CHECK } from './jobs/catalog';
 import { createJobRun } from './lifecycle/runs';
-import { whenChannelMayRun } from './ipc/write-gate';
+import { runWhenChannelMayRun } from './ipc/write-gate';
 import { envValue, resolveDatabasePath, type ResolvedDatabasePath } from './db/paths';
 import { openAppDatabase, StartupError, type StartupFailure, type StartupReport } from './startup';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch';
@@ -224,10 +224,7 @@ function servedOnceOpen(current: () => Promise<Serving>, calls: CallsInFlight, s
       // Admitted before a restore that ended every session, this call waited for it: its caller is signed out.
       const caller = context as Partial<SignedIn>;
       if (caller.actor && caller.session && !sessions.peek(caller.session.id)) throw new AppError('UNAUTHENTICATED', RESTORED_SIGN_IN_AGAIN);
-      return calls.track(async () => {
-        await whenChannelMayRun(open.db, channel);
-        return handler(input, context);
-      });
+      return calls.track(() => runWhenChannelMayRun(open.db, channel, async () => handler(input, context)));
     }) as unknown as ContractHandlers[C];
   const handlers: ContractHandlers = {
     'app.status': async (_input, context) => {

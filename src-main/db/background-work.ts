@@ -4,9 +4,18 @@
 // waiting in the busy timeout (which blocks the thread and, past it, fails with SQLITE_BUSY). Both waits are
 // promises: nothing waits on the main thread, and nothing times out. Keyed by the file, so every connection of this
 // process to it (the app's, the read pool's) sees the same work.
+// A call admitted to write (admittedWrite) may await something before it writes (the first-run setup hashes the
+// password first, a few hundred milliseconds); a step asked meanwhile waits for it, up to ADMITTED_WAIT_MS, instead
+// of taking the lock under it, which would leave its write in the busy timeout for the whole step.
 
 const countsUnderWay = new Map<string, Promise<void>>();
 const locksHeld = new Map<string, Promise<void>>();
+/** Per file: the calls admitted to write that have not ended, and the steps waiting for them to end. */
+const admitted = new Map<string, { calls: number; ended: (() => void)[] }>();
+
+/** How long a background step waits for the calls admitted before it asked for the lock (a call that waits for the
+ * step itself, through a read of uncounted rollups, would otherwise wait for ever). */
+export const ADMITTED_WAIT_MS = 5_000;
 
 /** Runs `work` with its settling (never a rejection) kept under `file` in `under` until it settles. */
 function tracked<T>(under: Map<string, Promise<void>>, file: string, work: () => Promise<T>): Promise<T> {
@@ -32,9 +41,45 @@ export function rollupsCountUnderWay(file: string): Promise<void> | undefined {
   return countsUnderWay.get(file);
 }
 
-/** Runs `step` (a worker's write transaction on `file`) with the main connection's writes held back until it settles. */
+/**
+ * Runs `step` (a worker's write transaction on `file`) with the main connection's writes held back until it settles:
+ * calls admitted before it end first (up to ADMITTED_WAIT_MS), and no call is admitted until it settles.
+ */
 export function holdingWriteLock<T>(file: string, step: () => Promise<T>): Promise<T> {
-  return tracked(locksHeld, file, step);
+  return tracked(locksHeld, file, async () => {
+    await admittedCallsEnded(file);
+    return step();
+  });
+}
+
+/** Runs `write`, a call that may write on the main connection, once no background step holds `file`'s write lock (or
+ * waits to take it), and keeps the next step from taking it until `write` has ended (up to ADMITTED_WAIT_MS). */
+export async function admittedWrite<T>(file: string, write: () => Promise<T>): Promise<T> {
+  // No await between the last look at the lock and the count below: a step asked in between would not see this call.
+  for (let held = locksHeld.get(file); held; held = locksHeld.get(file)) await held;
+  const entry = admitted.get(file) ?? { calls: 0, ended: [] };
+  admitted.set(file, entry);
+  entry.calls++;
+  try {
+    return await write();
+  } finally {
+    if (--entry.calls === 0) {
+      admitted.delete(file);
+      for (const resolve of entry.ended) resolve();
+    }
+  }
+}
+
+function admittedCallsEnded(file: string): Promise<void> {
+  const entry = admitted.get(file);
+  if (!entry) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ADMITTED_WAIT_MS);
+    entry.ended.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** True while a background step holds (or is about to take) `file`'s write lock. */

@@ -5,7 +5,7 @@
 // read workers (which await the rollups' count themselves: reads/pool.ts) and these point reads on the main thread.
 import { type Channel } from '../../src-shared/channels';
 import { type AppDatabase } from '../db/connection';
-import { whenWritable } from '../db/background-work';
+import { admittedWrite } from '../db/background-work';
 import { READS } from '../reads/queries';
 
 /** Channels served on the main thread that only read, and none of them the rollups. */
@@ -31,7 +31,10 @@ const READ_ONLY_CHANNELS: ReadonlySet<string> = new Set([
   ...MAIN_THREAD_READS,
 ]);
 
-/** Resolves at once for a read-only channel, else once no background step holds `db`'s write lock. */
-export async function whenChannelMayRun(db: AppDatabase, channel: Channel): Promise<void> {
-  if (!READ_ONLY_CHANNELS.has(channel)) await whenWritable(db.path);
+/**
+ * Runs `call` (the channel's handler): at once for a read-only channel, else once no background step holds `db`'s
+ * write lock, the next step waiting for it to end (admittedWrite).
+ */
+export function runWhenChannelMayRun<T>(db: AppDatabase, channel: Channel, call: () => Promise<T>): Promise<T> {
+  return READ_ONLY_CHANNELS.has(channel) ? call() : admittedWrite(db.path, call);
 }

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Actor } from '../../src-main/access/policy';
 import { finishDeferredWorkInBackground } from '../../src-main/adoption/after-open';
-import { whenWritable, writeLockHeldInBackground } from '../../src-main/db/background-work';
+import { admittedWrite, whenWritable, writeLockHeldInBackground } from '../../src-main/db/background-work';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { rollupsUncounted } from '../../src-main/db/rollups';
 import { createJobRun } from '../../src-main/lifecycle/runs';
@@ -152,6 +152,28 @@ describe("reads while an adoption's background work holds the write lock", () =>
     await holder.release();
     expect((await written).status).toBe('pending');
     expect(committedAt).toBeGreaterThanOrEqual(released);
+    await expect(work).resolves.toEqual({ rollups: true, sortTables: true, indexes: 6 });
+    delay.disable();
+    expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+  });
+
+  it('a call admitted to write that awaits something first writes before the next step takes the lock', async () => {
+    const { uncounted: db } = await adoptedTwice(5);
+    db.sqlite.pragma(`busy_timeout = ${SHORT_BUSY_MS}`);
+    const businessId = db.sqlite.prepare('SELECT min(id) FROM businesses').pluck().get() as number;
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    // As the first-run setup does: admitted, it hashes a password (here, waits) before it writes.
+    const written = admittedWrite(db.path, async () => {
+      await new Promise((resolve) => setTimeout(resolve, HOLD_MS / 2));
+      return createJobRun(db, { kind: 'business', businessId }, { jobType: 'diagnostics.probe', params: { durationMs: 0 }, trigger: 'manual' });
+    });
+    // The background work asks for the lock meanwhile: its first step (the count, far longer than the busy timeout
+    // here) waits for the call, which would otherwise meet the lock and fail with SQLITE_BUSY after stalling the loop.
+    const work = finishDeferredWorkInBackground(db, { busyTimeoutMs: 10_000 });
+    expect(writeLockHeldInBackground(db.path)).toBe(true);
+    expect((await written).status).toBe('pending');
+    expect(rollupsUncounted(db.sqlite)).toBe(true);
     await expect(work).resolves.toEqual({ rollups: true, sortTables: true, indexes: 6 });
     delay.disable();
     expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
