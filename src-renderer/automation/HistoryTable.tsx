@@ -55,11 +55,16 @@ export function HistoryTable(props: Props) {
     if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 40) fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastIndex, rows.length]);
 
-  // A new filter or sort starts at the top.
-  const firstPageKey = data?.pageParams[0];
+  // A new filter or sort starts at the top. The first list shown is there already: scrolling it would make the browser
+  // lay the page out in the middle of the view's first render (tens of milliseconds as the window opens).
+  const listKey = data === undefined ? null : JSON.stringify([sort.field, sort.direction, data.pageParams[0] ?? null]);
+  const lastListKey = useRef<string | null>(null);
   useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
-  }, [sort.field, sort.direction, firstPageKey]);
+    if (listKey === null) return;
+    const previous = lastListKey.current;
+    lastListKey.current = listKey;
+    if (previous !== null && previous !== listKey) scrollRef.current?.scrollTo({ top: 0 });
+  }, [listKey]);
 
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;

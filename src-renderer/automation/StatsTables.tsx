@@ -2,6 +2,7 @@
 // compared (with system-wide and orphaned runs) against the previous period; a row there switches the business
 // switcher to that owner.
 import { Anchor, Paper, Skeleton, Text, Title, Tooltip } from '@mantine/core';
+import { useDeferredValue } from 'react';
 import { type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { FormRefusal } from '../lib/contract-form';
 import { formatCount, formatDuration, formatPercent } from '../lib/format';
@@ -117,6 +118,9 @@ export function StatsTables({ stats }: { stats: JobRunStatsView | undefined }) {
 
 function OwnerComparison({ stats, rows }: { stats: JobRunStatsView; rows: OwnerRow[] }) {
   const scopeSwitch = useScopeSwitch();
+  // A row per business, a hundred or more: rendered after the rest of the view has painted (a render in the
+  // background, which React interrupts for input), so the figures above and the history come first.
+  const shown = useDeferredValue<OwnerRow[] | null>(rows, null);
   return (
     <Paper withBorder p="md" data-testid="stats-owners" data-from={stats.from} data-to={stats.to}>
       <Title order={3} size="h5">
@@ -126,11 +130,13 @@ function OwnerComparison({ stats, rows }: { stats: JobRunStatsView; rows: OwnerR
         “vs before”: runs against {previousPeriodName(stats.from, stats.to)}. Choose a business to see its runs.
       </Text>
       <FormRefusal refusal={scopeSwitch.error ? errorMessage(scopeSwitch.error) : null} testId="stats-owners-error" />
-      {rows.length === 0 ? (
+      {shown === null ? (
+        <Skeleton h={240} />
+      ) : shown.length === 0 ? (
         <Text c="dimmed">No runs in this range or the one before.</Text>
       ) : (
         <SortableTable
-          rows={rows}
+          rows={shown}
           columns={ownerColumns(stats)}
           rowKey={(row) => ownerKey(row.owner)}
           initialSort="runs"
