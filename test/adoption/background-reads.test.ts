@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Actor } from '../../src-main/access/policy';
 import { finishDeferredWorkInBackground } from '../../src-main/adoption/after-open';
-import { admittedWrite, whenWritable, writeLockHeldInBackground } from '../../src-main/db/background-work';
+import { admittedWrite, holdingWriteLock, whenWritable, writeLockHeldInBackground } from '../../src-main/db/background-work';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { rollupsUncounted } from '../../src-main/db/rollups';
 import { createJobRun } from '../../src-main/lifecycle/runs';
@@ -177,5 +177,38 @@ describe("reads while an adoption's background work holds the write lock", () =>
     await expect(work).resolves.toEqual({ rollups: true, sortTables: true, indexes: 6 });
     delay.disable();
     expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+  });
+
+  it('a statistics read that brings windows to keep answers at once while a step holds the lock; they are written after it', async () => {
+    const { counted: db } = await adoptedTwice(31);
+    db.sqlite.pragma(`busy_timeout = ${SHORT_BUSY_MS}`);
+    db.sqlite.exec('DELETE FROM job_run_stats_windows');
+    const pool = createReadPool(db, { threads: 2 });
+    closers.push(() => pool.close());
+    await pool.run('jobs.list', { actor: admin, scope: { kind: 'all' } }, listJobRunsInput.parse({})); // its threads started
+    // A background step under way: it holds the write lock for three busy timeouts.
+    let releaseStep = () => {};
+    const step = holdingWriteLock(db.path, async () => {
+      const holder = await holdWriteLock(db.path);
+      await new Promise<void>((resolve) => (releaseStep = resolve));
+      await holder.release();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const span = db.sqlite.prepare('SELECT min(created_at) AS first, max(created_at) AS last FROM job_runs').get() as { first: number; last: number };
+    // Whole settled days in the range: the read computes a window for the file.
+    const range = { from: span.first - DAY / 3, to: Math.min(span.first + 300 * DAY, span.last + DAY / 2), timeZone: 'UTC' };
+    const stats = await pool.run('jobs.stats', { actor: admin, scope: { kind: 'all' } }, range);
+    expect(stats.total).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+    delay.disable();
+    expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+    expect(db.sqlite.prepare('SELECT count(*) FROM job_run_stats_windows').pluck().get()).toBe(0);
+    releaseStep();
+    await step;
+    await whenWritable(db.path);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(db.sqlite.prepare('SELECT count(*) FROM job_run_stats_windows').pluck().get()).toBeGreaterThan(0);
   });
 });
