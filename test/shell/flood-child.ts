@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const session = core.sessions.begin(insertUser(db, { role: 'system_admin', businessId: null }).id, null).id;
   const root = fs.mkdtempSync(path.join(path.dirname(file), 'renderer-'));
   fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html>');
-  const shell = await startHttpShell({ core, staticRoot: root, limits: { maxConnections } });
+  // The idle sockets stay until the test ends: on a busy machine the flood test looks for longer than the app's
+  // 10 s headers timeout, which would close them all and leave it nothing to count.
+  const shell = await startHttpShell({ core, staticRoot: root, limits: { maxConnections, headersTimeoutMs: 120_000, requestTimeoutMs: 120_000 } });
   console.log(JSON.stringify({ port: shell.port, token: shell.token, session }));
   let n = 0;
   for await (const line of readline.createInterface({ input: process.stdin })) {
