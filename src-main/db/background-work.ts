@@ -13,8 +13,10 @@ const locksHeld = new Map<string, Promise<void>>();
 /** Per file: the calls admitted to write that have not ended, and the steps waiting for them to end. */
 const admitted = new Map<string, { calls: number; ended: (() => void)[] }>();
 
-/** How long a background step waits for the calls admitted before it asked for the lock (a call that waits for the
- * step itself, through a read of uncounted rollups, would otherwise wait for ever). */
+/**
+ * How long a background step waits for the calls admitted before it asked for the lock (a call that waits for the
+ * step itself, through a read of uncounted rollups, would otherwise wait for ever).
+ */
 export const ADMITTED_WAIT_MS = 5_000;
 
 /** Runs `work` with its settling (never a rejection) kept under `file` in `under` until it settles. */
@@ -52,8 +54,10 @@ export function holdingWriteLock<T>(file: string, step: () => Promise<T>): Promi
   });
 }
 
-/** Runs `write`, a call that may write on the main connection, once no background step holds `file`'s write lock (or
- * waits to take it), and keeps the next step from taking it until `write` has ended (up to ADMITTED_WAIT_MS). */
+/**
+ * Runs `write`, a call that may write on the main connection, once no background step holds `file`'s write lock (or
+ * waits to take it), and keeps the next step from taking it until `write` has ended (up to ADMITTED_WAIT_MS).
+ */
 export async function admittedWrite<T>(file: string, write: () => Promise<T>): Promise<T> {
   // No await between the last look at the lock and the count below: a step asked in between would not see this call.
   for (let held = locksHeld.get(file); held; held = locksHeld.get(file)) await held;

@@ -10,6 +10,7 @@ import { AppError } from '../../src-shared/errors';
 import { openDatabaseFile, useNativeBinding, type AppDatabase } from '../db/connection';
 import { takeWindowsToKeep } from '../stats/kept-windows';
 import { RollupsUncountedError } from '../db/rollups';
+import { DAY_MS } from '../db/rollup-keys';
 import { runRead } from './queries';
 import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../history/pages';
 import { getJobTypes } from '../history/runs';
@@ -46,8 +47,6 @@ function yieldToTheMainThread(): void {
     // No /proc, or not allowed: the reads run at the process's priority.
   }
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The reads a thread serves first when a window opens, each run once as it starts, across all businesses, their answers
