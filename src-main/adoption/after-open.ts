@@ -77,11 +77,11 @@ export function deferredWork(db: AppDatabase): DeferredWork {
   return { rollups: rollupsUncounted(db.sqlite), sortTables: sortTablesUnfilled(db.sqlite), indexes: missingDeferredIndexes(db).length };
 }
 
-/** Statements in one write transaction, unless the sort tables are found filled under the write lock. */
-function whileSortTablesUnfilled(statements: string[]): SqlStep[] {
+/** `statements` in one write transaction, run only while `stillToDo` (a count, read under the write lock) is not 0. */
+function writeWhileStillToDo(stillToDo: string, statements: string[]): SqlStep[] {
   return [
     { kind: 'exec', sql: 'BEGIN IMMEDIATE' },
-    { kind: 'continueIf', sql: SORT_TABLES_UNFILLED_SQL },
+    { kind: 'continueIf', sql: stillToDo },
     ...statements.map((sql) => ({ kind: 'exec' as const, sql })),
     { kind: 'exec', sql: 'COMMIT' },
   ];
@@ -186,10 +186,10 @@ export async function fillSortTablesInBackground(db: AppDatabase, options: Backg
   for (const owners of sortFillSteps(db)) {
     // Closing: the step under way is finished, the fill left for the next start (it starts over).
     if (options.signal?.aborted) return false;
-    await inBackground(db, whileSortTablesUnfilled(refillSortOwnersSql(owners)), options);
+    await inBackground(db, writeWhileStillToDo(SORT_TABLES_UNFILLED_SQL, refillSortOwnersSql(owners)), options);
     await sleep(WRITES_BETWEEN_STEPS_MS);
   }
-  await inBackground(db, whileSortTablesUnfilled(finishSortFillSql()), options);
+  await inBackground(db, writeWhileStillToDo(SORT_TABLES_UNFILLED_SQL, finishSortFillSql()), options);
   await sleep(WRITES_BETWEEN_STEPS_MS);
   return true;
 }
@@ -206,9 +206,7 @@ export async function countRollupsInBackground(db: AppDatabase, options: Backgro
   }
   if (!rollupsUncounted(db.sqlite)) return false;
   // Under the write lock, counted unless found counted already (a read on the app's connection may have done it first).
-  const count = countRollupsSql().map((sql) => ({ kind: 'exec' as const, sql }));
-  const steps: SqlStep[] = [{ kind: 'exec', sql: 'BEGIN IMMEDIATE' }, { kind: 'continueIf', sql: ROLLUPS_UNCOUNTED_SQL }, ...count, { kind: 'exec', sql: 'COMMIT' }];
-  await countingRollups(db.path, () => inBackground(db, steps, options));
+  await countingRollups(db.path, () => inBackground(db, writeWhileStillToDo(ROLLUPS_UNCOUNTED_SQL, countRollupsSql()), options));
   return true;
 }
 

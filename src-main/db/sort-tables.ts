@@ -14,6 +14,8 @@ export const SORT_EXTREMES = {
 } as const;
 export type ExtremeSort = keyof typeof SORT_EXTREMES;
 const SORTS = Object.keys(SORT_EXTREMES) as ExtremeSort[];
+/** The sorts as SQL literals, for an IN list. */
+const SORTS_SQL = SORTS.map((sort) => `'${sort}'`).join(', ');
 
 /** Entries an owner keeps after a trim (the trim triggers raise the bound to the K-th past twice as many). */
 export const SORT_EXTREMES_KEPT = 256;
@@ -94,8 +96,8 @@ export function refillSortOwnersSql(owners: readonly number[]): string[] {
   return owners.flatMap((owner) => {
     const key = Number(owner);
     return [
-      `DELETE FROM job_run_sort_extremes WHERE sort IN ('slowest', 'fastest') AND owner = ${key}`,
-      `DELETE FROM job_run_sort_bounds WHERE sort IN ('slowest', 'fastest') AND owner = ${key}`,
+      `DELETE FROM job_run_sort_extremes WHERE sort IN (${SORTS_SQL}) AND owner = ${key}`,
+      `DELETE FROM job_run_sort_bounds WHERE sort IN (${SORTS_SQL}) AND owner = ${key}`,
       'DROP TABLE IF EXISTS temp.sort_ranked',
       rankedSql(ownerRunsCondition(key).sql.replace('?', String(key))),
       ...fromRankedSql(),
