@@ -59,6 +59,21 @@ async function holdWriteLock(file: string): Promise<{ release: () => Promise<voi
   return { release };
 }
 
+/**
+ * Watches the main thread's event loop from now on; expectNoneLong() ends the watch and holds its longest stall under
+ * STALL_ALLOWED_MS (a read or write waiting for the lock on the main thread would stall it for a busy timeout).
+ */
+function watchMainThread(): { expectNoneLong(): void } {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  return {
+    expectNoneLong() {
+      delay.disable();
+      expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+    },
+  };
+}
+
 /** One server-edition file adopted twice: `counted` as the CLI opens it, `uncounted` as the app does (work left). */
 async function adoptedTwice(seed: number): Promise<{ counted: AppDatabase; uncounted: AppDatabase }> {
   const dir = tempDir();
@@ -100,8 +115,7 @@ describe("reads while an adoption's background work holds the write lock", () =>
     // The count meets a writer that holds the file far past the main connection's busy timeout: a slow count.
     const holder = await holdWriteLock(db.path);
     const work = finishDeferredWorkInBackground(db, { busyTimeoutMs: 10_000 });
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
+    const stalls = watchMainThread();
     const settled: string[] = [];
     const reads = readEverything(pool, db).map((read, i) =>
       read.then(
@@ -124,12 +138,11 @@ describe("reads while an adoption's background work holds the write lock", () =>
     await holder.release();
 
     const answers = await Promise.all(reads);
-    delay.disable();
+    // Nothing above waited on the main thread: the longest stall of its event loop.
+    stalls.expectNoneLong();
     expect(answers).toEqual(expected);
     await expect(work).resolves.toEqual({ rollups: true, sortTables: true, indexes: 6 });
     expect(rollupsUncounted(db.sqlite)).toBe(false);
-    // Nothing above waited on the main thread: the longest stall of its event loop.
-    expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
   });
 
   it('a write on the main connection waits for the step as a promise, then commits', async () => {
@@ -137,8 +150,7 @@ describe("reads while an adoption's background work holds the write lock", () =>
     db.sqlite.pragma(`busy_timeout = ${SHORT_BUSY_MS}`);
     const holder = await holdWriteLock(db.path);
     const work = finishDeferredWorkInBackground(db, { busyTimeoutMs: 10_000 });
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
+    const stalls = watchMainThread();
     expect(writeLockHeldInBackground(db.path)).toBe(true);
     const businessId = db.sqlite.prepare('SELECT min(id) FROM businesses').pluck().get() as number;
     let committedAt = 0;
@@ -153,16 +165,14 @@ describe("reads while an adoption's background work holds the write lock", () =>
     expect((await written).status).toBe('pending');
     expect(committedAt).toBeGreaterThanOrEqual(released);
     await expect(work).resolves.toEqual({ rollups: true, sortTables: true, indexes: 6 });
-    delay.disable();
-    expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+    stalls.expectNoneLong();
   });
 
   it('a call admitted to write that awaits something first writes before the next step takes the lock', async () => {
     const { uncounted: db } = await adoptedTwice(5);
     db.sqlite.pragma(`busy_timeout = ${SHORT_BUSY_MS}`);
     const businessId = db.sqlite.prepare('SELECT min(id) FROM businesses').pluck().get() as number;
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
+    const stalls = watchMainThread();
     // As the first-run setup does: admitted, it hashes a password (here, waits) before it writes.
     const written = admittedWrite(db.path, async () => {
       await new Promise((resolve) => setTimeout(resolve, HOLD_MS / 2));
@@ -175,8 +185,7 @@ describe("reads while an adoption's background work holds the write lock", () =>
     expect((await written).status).toBe('pending');
     expect(rollupsUncounted(db.sqlite)).toBe(true);
     await expect(work).resolves.toEqual({ rollups: true, sortTables: true, indexes: 6 });
-    delay.disable();
-    expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+    stalls.expectNoneLong();
   });
 
   it('a statistics read that brings windows to keep answers at once while a step holds the lock; they are written after it', async () => {
@@ -194,16 +203,14 @@ describe("reads while an adoption's background work holds the write lock", () =>
       await holder.release();
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
+    const stalls = watchMainThread();
     const span = db.sqlite.prepare('SELECT min(created_at) AS first, max(created_at) AS last FROM job_runs').get() as { first: number; last: number };
     // Whole settled days in the range: the read computes a window for the file.
     const range = { from: span.first - DAY / 3, to: Math.min(span.first + 300 * DAY, span.last + DAY / 2), timeZone: 'UTC' };
     const stats = await pool.run('jobs.stats', { actor: admin, scope: { kind: 'all' } }, range);
     expect(stats.total).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
-    delay.disable();
-    expect(delay.max / 1e6).toBeLessThan(STALL_ALLOWED_MS);
+    stalls.expectNoneLong();
     expect(db.sqlite.prepare('SELECT count(*) FROM job_run_stats_windows').pluck().get()).toBe(0);
     releaseStep();
     await step;
