@@ -8,6 +8,8 @@
 // password first, a few hundred milliseconds); a step asked meanwhile waits for it, up to ADMITTED_WAIT_MS, instead
 // of taking the lock under it, which would leave its write in the busy timeout for the whole step.
 
+import { log } from '../log';
+
 const countsUnderWay = new Map<string, Promise<void>>();
 const locksHeld = new Map<string, Promise<void>>();
 /** Per file: the calls admitted to write that have not ended, and the steps waiting for them to end. */
@@ -94,4 +96,21 @@ export function writeLockHeldInBackground(file: string): boolean {
 /** Resolves once no background step holds `file`'s write lock (at once when none does). */
 export async function whenWritable(file: string): Promise<void> {
   for (let held = locksHeld.get(file); held; held = locksHeld.get(file)) await held;
+}
+
+/**
+ * A write a read brings about (what a statistics read keeps for the next start): at once, or, while a background step
+ * holds `file`'s write lock, once it has ended. Written at once, the thread would wait in the busy timeout for the
+ * whole step, every answer and request behind it. A failure is logged as `what` could not be kept: never the read's.
+ */
+export function writeBesideRead(file: string, what: string, write: () => void): void {
+  if (writeLockHeldInBackground(file)) {
+    void whenWritable(file).then(() => writeBesideRead(file, what, write));
+    return;
+  }
+  try {
+    write();
+  } catch (error) {
+    log.warn(`[reads] ${what} could not be kept in the file:`, error);
+  }
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../src-shared/errors';
 import { whenRollupsCounted } from '../adoption/after-open';
-import { whenWritable, writeLockHeldInBackground } from '../db/background-work';
+import { writeBesideRead } from '../db/background-work';
 import { type AppDatabase } from '../db/connection';
 import { type ReadAnswer, type ReadFailure, type ReadRequest, type ReadWorkerData } from './protocol';
 import { keepWindows, takeWindowsToKeep, type KeptWindowRow } from '../stats/kept-windows';
@@ -70,22 +70,9 @@ function failureError(failure: Exclude<ReadFailure, { kind: 'uncounted' }>): Err
   return error;
 }
 
-/**
- * Writes what a read computed for the file (the stats' windows of settled days); a failure costs only a later read.
- * While a background step holds the write lock (db/background-work.ts), once it has ended: written at once, the main
- * thread would wait in the busy timeout for the whole step, every answer and request behind it.
- */
+/** Writes what a read computed for the file (the stats' windows of settled days) beside the read; a failure costs only a later read. */
 function keepFromRead(db: AppDatabase, rows: readonly KeptWindowRow[]): void {
-  if (rows.length === 0) return;
-  if (writeLockHeldInBackground(db.path)) {
-    void whenWritable(db.path).then(() => keepFromRead(db, rows));
-    return;
-  }
-  try {
-    keepWindows(db, rows);
-  } catch (error) {
-    log.warn('[reads] the statistics read could not be kept in the file:', error);
-  }
+  if (rows.length > 0) writeBesideRead(db.path, "the statistics read's windows", () => keepWindows(db, rows));
 }
 
 /** A read on the calling thread's connection, and what it computed for the file written. */

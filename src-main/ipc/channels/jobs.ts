@@ -9,6 +9,7 @@ import { cancelJobRun, retryJobRun } from '../../lifecycle/control';
 import { inImmediateTransaction } from '../../db/connection';
 import { admitNewRuns } from '../../lifecycle/limits';
 import { createJobRun } from '../../lifecycle/runs';
+import { rememberStatsAsk } from '../../stats/recent-asks';
 import { type ChannelDeps, type HandlersOf } from './common';
 
 type JobChannelDeps = Pick<ChannelDeps, 'db' | 'events' | 'runner' | 'reads'>;
@@ -21,7 +22,10 @@ export function jobChannels(deps: JobChannelDeps): HandlersOf<'jobs'> {
 function historyChannels({ db, reads }: JobChannelDeps) {
   return {
     'jobs.list': (input, { actor, scope }) => reads.run('jobs.list', { actor, scope }, input),
-    'jobs.stats': (input, { actor, scope }) => reads.run('jobs.stats', { actor, scope }, input),
+    'jobs.stats': (input, { actor, scope }) => {
+      rememberStatsAsk(db, scope, input); // read first when the app next starts
+      return reads.run('jobs.stats', { actor, scope }, input);
+    },
     'jobs.recent': (input, { actor, scope }) => reads.run('jobs.recent', { actor, scope }, input),
     'jobs.active': (input, { actor, scope }) => reads.run('jobs.active', { actor, scope }, input),
     'jobs.types': (input, { actor, scope }) => reads.run('jobs.types', { actor, scope }, input),
