@@ -9,6 +9,17 @@ import { DEV_CONTENT_SECURITY_POLICY } from './src-main/security';
 
 const CLI_ENTRY = 'cli';
 
+/** Native: loaded from node_modules (unpacked from the app's archive), never bundled. */
+const NATIVE_DEPENDENCIES = ['better-sqlite3'];
+/**
+ * Every other dependency is bundled into the main builds: each thread that starts (the main one and every read
+ * worker's) loads one file instead of resolving and reading each module of zod, drizzle-orm and the rest from
+ * node_modules, in about half the time (docs/performance.md, "The cold window").
+ */
+const BUNDLED_DEPENDENCIES = Object.keys((JSON.parse(fs.readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies).filter(
+  (name) => !NATIVE_DEPENDENCIES.includes(name),
+);
+
 /** package.json's bin: a shebang on the CLI chunk only, and the executable bit. */
 function cliExecutable(): Plugin {
   return {
@@ -28,8 +39,7 @@ export default defineConfig({
   main: {
     plugins: [cliExecutable()],
     build: {
-      // Dependencies stay in node_modules (electron-vite's default); better-sqlite3 is native and must.
-      externalizeDeps: { include: ['better-sqlite3'] },
+      externalizeDeps: { include: NATIVE_DEPENDENCIES, exclude: BUNDLED_DEPENDENCIES },
       rolldownOptions: {
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
