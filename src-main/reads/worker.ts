@@ -83,13 +83,8 @@ function warmUp(db: AppDatabase, long: boolean): void {
 
 /** The statistics people asked for last (stats/recent-asks.ts), else all businesses' last day in UTC. */
 function statsToWarm(db: AppDatabase): StatsAsk[] {
-  try {
-    const asks = recentStatsAsks(db);
-    if (asks.length > 0) return asks;
-  } catch {
-    // The file closing: the default below, which meets the same.
-  }
-  return [{ scope: { kind: 'all' }, lengthMs: DAY_MS, to: null, timeZone: 'UTC' }];
+  const asks = recentStatsAsks(db);
+  return asks.length > 0 ? asks : [{ scope: { kind: 'all' }, lengthMs: DAY_MS, to: null, timeZone: 'UTC' }];
 }
 
 const port = parentPort;

@@ -42,17 +42,24 @@ function askKey({ scope, lengthMs, to, timeZone }: StatsAsk): string {
   return JSON.stringify([scope.kind, scope.kind === 'business' ? scope.businessId : 0, lengthMs, to, timeZone]);
 }
 
-/** The remembered asks in the file, the latest first; none when nothing is kept or what is kept does not read as asks. */
+/**
+ * The remembered asks in the file, the latest first; none when nothing is kept, when what is kept does not read as
+ * asks, or when the file cannot be read (closing): a hint, never a reason for a read to fail.
+ */
 export function recentStatsAsks(db: AppDatabase): StatsAsk[] {
-  const parsed = z.array(askSchema).max(MAX_RECENT_ASKS).safeParse(readMeta(db, META_RECENT_STATS_ASKS));
-  return parsed.success ? parsed.data : [];
+  try {
+    const parsed = z.array(askSchema).max(MAX_RECENT_ASKS).safeParse(readMeta(db, META_RECENT_STATS_ASKS));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The list this process remembers, read from the file on the connection's first ask. */
 const remembered = perConnection((): { asks: StatsAsk[] | null } => ({ asks: null }));
 
 /** The ask `input` makes of `scope` at `now`, as it is remembered. */
-export function statsAskOf(scope: TenantScope, input: JobRunStatsInput, now: number): StatsAsk {
+function statsAskOf(scope: TenantScope, input: JobRunStatsInput, now: number): StatsAsk {
   const endsNow = Math.abs(input.to - now) <= ENDS_NOW_MS;
   return { scope, lengthMs: input.to - input.from, to: endsNow ? null : input.to, timeZone: input.timeZone };
 }

@@ -73,12 +73,17 @@ describe('the statistics asked for last', () => {
     expect(statsInputOf({ scope, lengthMs: DAY, to: Date.UTC(2025, 0, 2), timeZone: 'Asia/Tokyo' }, now)).toEqual({ from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 0, 2), timeZone: 'Asia/Tokyo' });
   });
 
-  it('a list in the file that does not read as asks is none', async () => {
+  it('a list in the file that does not read as asks is none, and is replaced by the next ask', async () => {
     const db = await createTestDatabase();
     writeMeta(db, META_RECENT_STATS_ASKS, [{ scope: { kind: 'everyone' }, lengthMs: DAY, to: null, timeZone: 'UTC' }]);
     expect(recentStatsAsks(db)).toEqual([]);
     writeMeta(db, META_RECENT_STATS_ASKS, 'not a list');
     expect(recentStatsAsks(db)).toEqual([]);
+    db.sqlite.prepare('UPDATE app_meta SET value = ? WHERE key = ?').run('[{', META_RECENT_STATS_ASKS); // not even JSON
+    expect(recentStatsAsks(db)).toEqual([]);
+    // And the stats ask that meets it is remembered over it.
+    rememberStatsAsk(db, { kind: 'all' }, { from: 1, to: DAY, timeZone: 'UTC' }, Date.now());
+    expect(recentStatsAsks(db)).toEqual([{ scope: { kind: 'all' }, lengthMs: DAY - 1, to: DAY, timeZone: 'UTC' }]);
   });
 
   it('the thread of long reads reads the remembered statistics as it starts: their settled days are what it keeps', async () => {
