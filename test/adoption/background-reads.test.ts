@@ -3,13 +3,14 @@
 // as a promise, the others answer at once; the main thread's event loop never stalls meanwhile, and a write waits for
 // the step instead of failing.
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Actor } from '../../src-main/access/policy';
-import { finishDeferredWorkInBackground } from '../../src-main/adoption/after-open';
+import { countRollupsInBackground, finishDeferredWorkInBackground } from '../../src-main/adoption/after-open';
 import { admittedWrite, holdingWriteLock, whenWritable, writeLockHeldInBackground } from '../../src-main/db/background-work';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { rollupsUncounted } from '../../src-main/db/rollups';
@@ -104,6 +105,28 @@ function readEverything(reads: ReadPool, db: AppDatabase): Promise<unknown>[] {
 }
 
 describe("reads while an adoption's background work holds the write lock", () => {
+  it("a step's pages are checkpointed on its worker, a read under way at its commit waited for: none is left for the main thread to copy", async () => {
+    const { uncounted: db } = await adoptedTwice(47);
+    // A read that began before the count's commit, on a connection of its own: it keeps the snapshot the count's pages
+    // come after, until it ends a moment after the commit.
+    const reader = new Database(db.path, { readonly: true });
+    closers.push(() => void reader.close());
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM job_runs').pluck().get();
+    const readEnded = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        reader.exec('COMMIT');
+        resolve();
+      }, 300),
+    );
+    await expect(countRollupsInBackground(db)).resolves.toBe(true);
+    await readEnded;
+    // The main connection's next commit: the WAL holds what it wrote and nothing of the count's.
+    db.sqlite.prepare("INSERT INTO app_meta (key, value, updated_at) VALUES ('checkpoint-probe', '1', 0)").run();
+    const [wal] = db.sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    expect(wal?.log).toBeLessThan(10);
+  });
+
   it('answer as if counted before the file opened, none fails, and the main thread never waits', async () => {
     const { counted, uncounted: db } = await adoptedTwice(23);
     const expected = await Promise.all(readEverything(inlineReads(counted), counted));
