@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../src-shared/errors';
 import { openDatabaseFile, useNativeBinding, type AppDatabase } from '../db/connection';
 import { takeWindowsToKeep } from '../stats/kept-windows';
+import { queueIndexesBuilt } from '../adoption/after-open';
 import { RollupsUncountedError } from '../db/rollups';
 import { DAY_MS } from '../db/rollup-keys';
 import { runRead } from './queries';
@@ -64,7 +65,8 @@ function warmUp(db: AppDatabase, long: boolean): void {
     ? statsToWarm(db).map((ask) => () => getJobRunStats(db, ask.scope, statsInputOf(ask, Date.now())))
     : [
         () => listJobRuns(db, all, listJobRunsInput.parse({})),
-        () => getActiveJobRuns(db, all, { cursor: null, limit: 50 }),
+        // Not while its index is still to build after an adoption: it would read every run, the pages waiting behind it.
+        () => queueIndexesBuilt(db) && getActiveJobRuns(db, all, { cursor: null, limit: 50 }),
         () => getRecentJobRuns(db, all, { limit: 10 }),
         () => getJobTypes(db, all),
       ];

@@ -12,6 +12,7 @@ import {
   finishDeferredWork,
   META_DEFERRED_INDEXES,
   missingDeferredIndexes,
+  queueIndexesBuilt,
 } from '../../src-main/adoption/after-open';
 import { readMeta } from '../../src-main/db/meta';
 import { dailyRollupDrift } from '../../src-main/db/rollup-drift';
@@ -99,6 +100,23 @@ describe('indexes that adoption leaves for after the file opens', () => {
       expect(readMeta(db, META_DEFERRED_INDEXES)).toBeUndefined();
       expect(filteredAnswers(db)).toEqual(before);
       await expect(buildDeferredIndexesInBackground(db)).resolves.toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("the queue's, by status, come first: built alone, the others stay listed for later", async () => {
+    const { db } = await adoptLeavingIndexes();
+    try {
+      expect(queueIndexesBuilt(db)).toBe(false);
+      await expect(buildDeferredIndexesInBackground(db, {}, 'queue')).resolves.toBe(2);
+      expect(queueIndexesBuilt(db)).toBe(true);
+      const present = new Set(indexesOf(db.sqlite).map((index) => index.name));
+      expect(FILTER_INDEXES.filter((name) => present.has(name))).toEqual(['job_runs_business_status_created_idx', 'job_runs_status_created_idx']);
+      expect(missingDeferredIndexes(db).map((index) => index.name).sort()).toEqual(FILTER_INDEXES.filter((name) => !name.includes('_status_')));
+      await expect(buildDeferredIndexesInBackground(db)).resolves.toBe(FILTER_INDEXES.length - 2);
+      expect(indexesOf(db.sqlite)).toEqual(schemaIndexes());
+      expect(readMeta(db, META_DEFERRED_INDEXES)).toBeUndefined();
     } finally {
       db.close();
     }
