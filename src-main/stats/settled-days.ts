@@ -21,9 +21,11 @@ import { countedRollups } from '../db/rollups';
 import {
   addStatusCounts,
   addToBucket,
+  compactAggregate,
   countsBeforeBounds,
   emptyStatusCounts,
   RunAggregate,
+  type CompactAggregate,
   type HistogramAggregate,
   type RangeAggregate,
   type StatusCounts,
@@ -128,6 +130,8 @@ class RawDay {
   private readonly groups: { owner: number; jobType: string }[] = [];
   /** per status, how many of the runs before each index have it (so `before` is a binary search) */
   private readonly countsBefore: Int32Array[];
+  /** What aggregateInto added up of the day's last few parts, by part and kind, the latest last. */
+  private readonly recent = new Map<string, CompactAggregate>();
 
   constructor(rows: readonly RawRun[]) {
     const n = rows.length;
@@ -160,9 +164,9 @@ class RawDay {
     });
   }
 
-  /** About what it takes in memory: 44 bytes a run in its arrays, and its groups. */
+  /** About what it takes in memory: 44 bytes a run in its arrays, its groups, and at most RECENT_PARTS parts added up (a group's statuses and a histogram of up to 1 KB each). */
   get bytes(): number {
-    return this.createdAt.length * (24 + 4 * RUN_STATUSES.length) + this.groups.length * 64;
+    return this.createdAt.length * (24 + 4 * RUN_STATUSES.length) + this.groups.length * (64 + RECENT_PARTS * (RUN_STATUSES.length * 120 + 1024));
   }
 
   /** The index of the first run created at or after `at`. */
@@ -176,8 +180,32 @@ class RawDay {
     return lo;
   }
 
-  /** Adds the runs created in [from, to) to `into`. */
+  /**
+   * Adds the runs created in [from, to) to `into`: added up once per part of the day and kind of aggregate, and kept
+   * for the next call (the last RECENT_PARTS of them), since a view asks the same range again on every refresh (its
+   * presets move a minute at a time). Added up per call, the partial first day cost a call time in proportion to the
+   * day's runs (all businesses' 90 days at ten million runs: 110,000 runs a day, 2.6 times the million-run call).
+   */
   aggregateInto(into: RunAggregate, from: number, to: number): void {
+    const key = `${into.withHistograms ? 'histograms' : 'counts'} ${from} ${to}`;
+    let part = this.recent.get(key);
+    if (part) {
+      this.recent.delete(key);
+    } else {
+      const fresh = new RunAggregate(into.withHistograms);
+      this.addUp(fresh, from, to);
+      part = compactAggregate(fresh.result());
+    }
+    this.recent.set(key, part);
+    for (const oldest of this.recent.keys()) {
+      if (this.recent.size <= RECENT_PARTS) break;
+      this.recent.delete(oldest);
+    }
+    into.add(part);
+  }
+
+  /** Adds the runs created in [from, to) to `into`, run by run. */
+  private addUp(into: RunAggregate, from: number, to: number): void {
     const statuses = RUN_STATUSES.length;
     const size = this.groups.length * statuses;
     const [runs, durN, durSum] = [new Float64Array(size), new Float64Array(size), new Float64Array(size)];
@@ -210,6 +238,12 @@ class RawDay {
     return counts;
   }
 }
+
+/**
+ * How many parts of a raw day a RawDay keeps added up (aggregateInto): a view's range with and without histograms
+ * (the comparison's previous period is counts alone), and the one before it. Each is at most one day's aggregate.
+ */
+const RECENT_PARTS = 4;
 
 /** About what one StatusCounts (or a day's entry of them) takes in memory. */
 const STATUS_COUNTS_BYTES = 160;
