@@ -9,17 +9,6 @@ import { DEV_CONTENT_SECURITY_POLICY } from './src-main/security';
 
 const CLI_ENTRY = 'cli';
 
-/** Native: loaded from node_modules (unpacked from the app's archive), never bundled. */
-const NATIVE_DEPENDENCIES = ['better-sqlite3'];
-/**
- * Every other dependency is bundled into the main builds: each thread that starts (the main one and every read
- * worker's) loads one file instead of resolving and reading each module of zod, drizzle-orm and the rest from
- * node_modules, in about half the time (docs/performance.md, "The cold window").
- */
-const BUNDLED_DEPENDENCIES = Object.keys((JSON.parse(fs.readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies).filter(
-  (name) => !NATIVE_DEPENDENCIES.includes(name),
-);
-
 /** package.json's bin: a shebang on the CLI chunk only, and the executable bit. */
 function cliExecutable(): Plugin {
   return {
@@ -39,7 +28,12 @@ export default defineConfig({
   main: {
     plugins: [cliExecutable()],
     build: {
-      externalizeDeps: { include: NATIVE_DEPENDENCIES, exclude: BUNDLED_DEPENDENCIES },
+      // Only package.json's `dependencies` stay in node_modules (electron-vite's default): better-sqlite3 alone, which is
+      // native. Everything else the main code imports (zod, drizzle-orm, croner, electron-log) is a devDependency and
+      // bundled, tree-shaken: each thread that starts (the main one, every read worker's) loads one file instead of
+      // resolving and reading each of their modules, in about half the time (docs/performance.md, "The cold window"),
+      // and the package ships none of them.
+      externalizeDeps: { include: ['better-sqlite3'] },
       rolldownOptions: {
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
