@@ -43,8 +43,10 @@ describe('the statistics asked for last', () => {
       { scope: { kind: 'business', businessId: acme }, lengthMs: fixed.to - fixed.from, to: fixed.to, timeZone: 'UTC' },
       { scope: { kind: 'business', businessId: acme }, lengthMs: 7 * DAY, to: null, timeZone: 'Europe/Berlin' },
     ]);
-    // A refused ask is not remembered.
+    // A refused ask is not remembered: by the contract (To before From), or by the read (a zone this app does not know).
     expect((await client.call('jobs.stats', { from: 5, to: 1 })).ok).toBe(false);
+    const unknownZone = await client.call('jobs.stats', { ...lastWeek, timeZone: 'Nowhere/Atlantis' });
+    expect(unknownZone.ok ? 'OK' : unknownZone.error.code).toBe('VALIDATION');
     expect(recentStatsAsks(harness.db)).toHaveLength(2);
   });
 

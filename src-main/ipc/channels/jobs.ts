@@ -22,9 +22,10 @@ export function jobChannels(deps: JobChannelDeps): HandlersOf<'jobs'> {
 function historyChannels({ db, reads }: JobChannelDeps) {
   return {
     'jobs.list': (input, { actor, scope }) => reads.run('jobs.list', { actor, scope }, input),
-    'jobs.stats': (input, { actor, scope }) => {
-      rememberStatsAsk(db, scope, input); // read first when the app next starts
-      return reads.run('jobs.stats', { actor, scope }, input);
+    'jobs.stats': async (input, { actor, scope }) => {
+      const stats = await reads.run('jobs.stats', { actor, scope }, input);
+      rememberStatsAsk(db, scope, input); // answered (a refused ask writes nothing): read first when the app next starts
+      return stats;
     },
     'jobs.recent': (input, { actor, scope }) => reads.run('jobs.recent', { actor, scope }, input),
     'jobs.active': (input, { actor, scope }) => reads.run('jobs.active', { actor, scope }, input),
