@@ -125,15 +125,17 @@ function useAutomationData(state: AutomationQuery, isSystemAdmin: boolean) {
   const statsRange = useMemo(() => ({ ...rangeBounds(state.range), timeZone: displayZone() }), [state.range, minute]);
   // A custom range longer than main's stats take (jobRunStatsInput) asks for none; the history still covers it.
   const statsRefused = useMemo(() => !jobRunStatsInput.safeParse(statsRange).success, [statsRange]);
-  const stats = useJobStats(statsRange, !statsRefused);
-  const active = useActiveRuns();
-  const recent = useRecentRuns();
-  const types = useJobTypes();
   const historyInput = useMemo(
     () => historyQuery(state, (email) => (byEmail.data?.email.toLowerCase() === email.toLowerCase() ? byEmail.data.id : undefined)),
     [state, byEmail.data],
   );
+  // The history first: queries are asked in this order, and main's short reads are answered in the order asked
+  // (src-main/reads/pool.ts), so the view's main content never waits behind the side panels' reads.
   const history = useRunHistory(historyInput);
+  const stats = useJobStats(statsRange, !statsRefused);
+  const active = useActiveRuns();
+  const recent = useRecentRuns();
+  const types = useJobTypes();
   const loadedIds = useMemo(() => history.data?.pages.flatMap((page) => page.runs.map((run) => run.id)) ?? [], [history.data]);
   return { stats, statsRefused, active, recent, types, historyInput, history, loadedIds };
 }
