@@ -3,7 +3,8 @@
 // what that thread keeps in memory (settled-days.ts) instead of from the rollups. An ask is remembered by its scope,
 // its length, its time zone and, for a range that ended when it was asked (a view's last N days), no end: such an
 // ask is read again as the same length up to the time of the new start. The main thread notes each ask the stats
-// channel admits (with the scope it derived); the file is written only when the list changes, never on the read's path.
+// channel has answered (with the scope it derived; a refused ask writes nothing); the file is written only when the
+// list changes, never on the read's path.
 import { z } from 'zod';
 import { type TenantScope } from '../../src-shared/tenancy';
 import { type JobRunStatsInput } from '../../src-shared/schemas/jobs';
@@ -65,7 +66,7 @@ function statsAskOf(scope: TenantScope, input: JobRunStatsInput, now: number): S
 }
 
 /**
- * Notes a stats ask the channel admitted: first in the list, which the file keeps when it changed (written beside the
+ * Notes a stats ask the channel answered: first in the list, which the file keeps when it changed (written beside the
  * read: after a background step that holds the write lock; a failure is logged, never the read's).
  */
 export function rememberStatsAsk(db: AppDatabase, scope: TenantScope, input: JobRunStatsInput, now = Date.now()): void {
