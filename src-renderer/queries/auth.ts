@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { onlineManager, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { type ChannelInput, type ChannelOutput } from '../../src-shared/contract';
 import { type TimeDisplay } from '../../src-shared/domain';
 import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/accounts';
@@ -83,12 +83,31 @@ export function endSession(queryClient: QueryClient, notice: string | null = nul
   void queryClient.invalidateQueries({ queryKey: appKeys.status });
 }
 
+/** How long a sign-out waits for the reads under way (a page, a refetch) before it ends the session anyway. */
+const SIGN_OUT_WAIT_MS = 2_000;
+
+/**
+ * Signs out once the session's reads have ended: a read main answered after the sign-out would be refused (401), an
+ * error the person never caused. No read starts meanwhile (the query client counts as offline until the session has
+ * ended: reads asked then wait, and those of the ended session are dropped with it), and those under way are waited
+ * for, up to SIGN_OUT_WAIT_MS.
+ */
 export function useSignOut() {
   const client = useClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => callOrThrow(client, 'auth.logout', {}),
-    onSettled: () => endSession(queryClient),
+    networkMode: 'always',
+    mutationFn: async () => {
+      onlineManager.setOnline(false);
+      for (const until = Date.now() + SIGN_OUT_WAIT_MS; queryClient.isFetching() > 0 && Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return callOrThrow(client, 'auth.logout', {});
+    },
+    onSettled: () => {
+      endSession(queryClient);
+      onlineManager.setOnline(true);
+    },
   });
 }
 
