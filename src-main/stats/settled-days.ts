@@ -130,8 +130,6 @@ class RawDay {
   private readonly groups: { owner: number; jobType: string }[] = [];
   /** per status, how many of the runs before each index have it (so `before` is a binary search) */
   private readonly countsBefore: Int32Array[];
-  /** What aggregateInto added up of the day's last few parts, by part and kind, the latest last. */
-  private readonly recent = new Map<string, CompactAggregate>();
 
   constructor(rows: readonly RawRun[]) {
     const n = rows.length;
@@ -164,9 +162,9 @@ class RawDay {
     });
   }
 
-  /** About what it takes in memory: 44 bytes a run in its arrays, its groups, and at most RECENT_PARTS parts added up (a group's statuses and a histogram of up to 1 KB each). */
+  /** About what it takes in memory: 44 bytes a run in its arrays, and its groups. */
   get bytes(): number {
-    return this.createdAt.length * (24 + 4 * RUN_STATUSES.length) + this.groups.length * (64 + RECENT_PARTS * (RUN_STATUSES.length * 120 + 1024));
+    return this.createdAt.length * (24 + 4 * RUN_STATUSES.length) + this.groups.length * 64;
   }
 
   /** The index of the first run created at or after `at`. */
@@ -180,28 +178,11 @@ class RawDay {
     return lo;
   }
 
-  /**
-   * Adds the runs created in [from, to) to `into`: added up once per part of the day and kind of aggregate, and kept
-   * for the next call (the last RECENT_PARTS of them), since a view asks the same range again on every refresh (its
-   * presets move a minute at a time). Added up per call, the partial first day cost a call time in proportion to the
-   * day's runs (all businesses' 90 days at ten million runs: 110,000 runs a day, 2.6 times the million-run call).
-   */
-  aggregateInto(into: RunAggregate, from: number, to: number): void {
-    const key = `${into.withHistograms ? 'histograms' : 'counts'} ${from} ${to}`;
-    let part = this.recent.get(key);
-    if (part) {
-      this.recent.delete(key);
-    } else {
-      const fresh = new RunAggregate(into.withHistograms);
-      this.addUp(fresh, from, to);
-      part = compactAggregate(fresh.result());
-    }
-    this.recent.set(key, part);
-    for (const oldest of this.recent.keys()) {
-      if (this.recent.size <= RECENT_PARTS) break;
-      this.recent.delete(oldest);
-    }
-    into.add(part);
+  /** The runs created in [from, to), added up run by run: counts alone, or with their duration histograms. */
+  aggregate(from: number, to: number, withHistograms: boolean): CompactAggregate {
+    const into = new RunAggregate(withHistograms);
+    this.addUp(into, from, to);
+    return compactAggregate(into.result());
   }
 
   /** Adds the runs created in [from, to) to `into`, run by run. */
@@ -239,18 +220,16 @@ class RawDay {
   }
 }
 
-/**
- * How many parts of a raw day a RawDay keeps added up (aggregateInto): a view's range with and without histograms
- * (the comparison's previous period is counts alone), and the one before it. Each is at most one day's aggregate.
- */
-const RECENT_PARTS = 4;
-
 /** About what one StatusCounts (or a day's entry of them) takes in memory. */
 const STATUS_COUNTS_BYTES = 160;
 
-function settledDaysBytes({ aggregate, perDay }: SettledDays): number {
+function aggregateBytes(aggregate: CompactAggregate): number {
   const buckets = aggregate.histograms.reduce((sum, row) => sum + row.counts.length, 0);
-  return aggregate.statuses.length * 120 + aggregate.histograms.length * 120 + buckets * 8 + perDay.size * STATUS_COUNTS_BYTES;
+  return aggregate.statuses.length * 120 + aggregate.histograms.length * 120 + buckets * 8;
+}
+
+function settledDaysBytes({ aggregate, perDay }: SettledDays): number {
+  return aggregateBytes(aggregate) + perDay.size * STATUS_COUNTS_BYTES;
 }
 
 /** The runs of a scope created in [from, to), read once per stats call. */
@@ -281,6 +260,14 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
       () => new RawDay(rawRunsOfDay(db, scope, day)),
       (value) => value.bytes,
     );
+  // A part of a raw day, added up once and kept under the day's version: a view asks the same range again on every
+  // refresh (its presets move a minute at a time), and added up per call the partial first day cost a call time in
+  // proportion to that day's runs (all businesses' 90 days at ten million runs: 110,000 runs a day).
+  const addRawPart = (into: RunAggregate, day: number, partFrom: number, partTo: number) => {
+    const kind = into.withHistograms ? 'histograms' : 'counts';
+    const part = cache.get(`part ${key} ${day} ${kind} ${partFrom} ${partTo}`, versions.fingerprint(day, day + 1), () => rawDay(day).aggregate(partFrom, partTo, into.withHistograms), aggregateBytes);
+    into.add(part);
+  };
   const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => settledWindow(rollups, scope, key, { fromDay: a, toDay: b, untilDay: versions.untilDay }, now), settledDaysBytes);
 
   // The pending and running runs, which the ended-run rollups and what is kept leave out: read afresh each call.
@@ -292,11 +279,11 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
       active.addTo(into);
       if (from < settledEnd) {
         if (a > b) {
-          rawDay(firstDay).aggregateInto(into, from, settledEnd);
+          addRawPart(into, firstDay, from, settledEnd);
         } else {
-          if (from < a * DAY_MS) rawDay(firstDay).aggregateInto(into, from, a * DAY_MS);
+          if (from < a * DAY_MS) addRawPart(into, firstDay, from, a * DAY_MS);
           if (a < b) into.add(settledDays().aggregate);
-          if (b * DAY_MS < settledEnd) rawDay(b).aggregateInto(into, b * DAY_MS, settledEnd);
+          if (b * DAY_MS < settledEnd) addRawPart(into, b, b * DAY_MS, settledEnd);
         }
       }
       if (settledEnd < to) aggregateRangeInto(into, rollups, scope, settledEnd, to, now, raw);

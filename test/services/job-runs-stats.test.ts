@@ -305,6 +305,31 @@ describe('run statistics', () => {
     );
   });
 
+  it('ranges that share a partial day and its start but end apart each count their own runs of it (what is kept of a part is that part)', async () => {
+    const { db, names, owners } = await twoBusinesses();
+    const day = at('2024-05-01T00:00:00Z');
+    const runs: SeedRun[] = Array.from({ length: 48 }, (_, i) => ({
+      owner: owners[i % owners.length]!,
+      status: i % 3 === 0 ? 'failed' : 'completed',
+      createdAt: day + i * (HOUR / 2) + 1,
+      durationMs: 10 * (i + 1),
+    }));
+    insertRuns(db, runs);
+    const stored = readRuns(db);
+    const from = day + 3 * HOUR;
+    // Within the day (one part of it), and past it (the part up to its end): each asked twice, the kept part then read.
+    for (const to of [day + 9 * HOUR, day + 15 * HOUR, day + DAY + HOUR, day + 9 * HOUR, day + DAY + HOUR]) {
+      for (const scope of [{ kind: 'all' }, { kind: 'business', businessId: [...names.keys()][0]! }] as TenantScope[]) {
+        const range = { from, to, timeZone: 'UTC' };
+        expect(getJobRunStats(db, scope, range), `${JSON.stringify(scope)} up to ${new Date(to).toISOString()}`).toEqual(expectedStats(stored, scope, range, names));
+      }
+    }
+    // The all-view's last range compared itself with as long a period before it, counted without durations: asked as a
+    // range of its own, the same part of the day has its durations.
+    const previous = { from: from - (DAY + HOUR - 3 * HOUR), to: from, timeZone: 'UTC' };
+    expect(getJobRunStats(db, { kind: 'all' }, previous)).toEqual(expectedStats(stored, { kind: 'all' }, previous, names));
+  });
+
   it('bucketed nearest-rank percentiles: of durations 1…20 the median is 10 and the p95 is 19; of 1…21, 11 and 21 (exact 20, bucket [19.6, 21.7) reported as 21)', async () => {
     const db = await createTestDatabase();
     const durations = (n: number): SeedRun[] =>
