@@ -7,7 +7,7 @@
 // list changes, never on the read's path.
 import { z } from 'zod';
 import { type TenantScope } from '../../src-shared/tenancy';
-import { type JobRunStatsInput } from '../../src-shared/schemas/jobs';
+import { rangeEndAfter, type JobRunStatsInput } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { writeBesideRead } from '../db/background-work';
 import { readMeta, writeMeta } from '../db/meta';
@@ -21,8 +21,6 @@ export const MAX_RECENT_ASKS = 4;
 
 /** A range whose end lies this close to the moment it was asked ended "now": the view's presets end at the next minute. */
 const ENDS_NOW_MS = 2 * 60_000;
-
-const MINUTE_MS = 60_000;
 
 const askSchema = z.strictObject({
   scope: z.discriminatedUnion('kind', [
@@ -82,6 +80,6 @@ export function rememberStatsAsk(db: AppDatabase, scope: TenantScope, input: Job
 
 /** The range to read an ask again at `now`: as it was, or, for one that ended when asked, the same length up to the next minute (as the view's presets). */
 export function statsInputOf(ask: StatsAsk, now: number): JobRunStatsInput {
-  const to = ask.to ?? Math.ceil((now + 1) / MINUTE_MS) * MINUTE_MS;
+  const to = ask.to ?? rangeEndAfter(now);
   return { from: to - ask.lengthMs, to, timeZone: ask.timeZone };
 }

@@ -1,7 +1,7 @@
 // The automation view's state in the URL (#/automation?range=7d&status=failed,cancelled&q=…&sort=durationMs:desc):
 // parsed into the time range and the history's filters and sort, and written back when they change.
 import { RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '../../src-shared/domain';
-import { JOB_RUN_SORT_FIELDS, type JobRunFilters, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
+import { JOB_RUN_SORT_FIELDS, rangeEndAfter, type JobRunFilters, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { type HistoryQuery } from '../queries/keys';
 import { dayStartMs } from '../lib/time';
 
@@ -80,7 +80,7 @@ export function rangeBounds(range: TimeRange, now = Date.now()): { from: number;
     const to = dayStartMs(nextDay(range.to));
     return { from, to: Math.max(to, from + MINUTE) };
   }
-  const to = Math.ceil((now + 1) / MINUTE) * MINUTE;
+  const to = rangeEndAfter(now);
   return { from: to - PRESET_MS[range.preset], to };
 }
 

@@ -102,6 +102,15 @@ export type JobRunPageView = z.output<typeof jobRunPageSchema>;
 /** Statistics cover at most this many days. */
 export const MAX_STATS_DAYS = 366;
 
+/**
+ * Where a statistics range that ends now ends: the next whole minute after `now`. The view's presets end there, and
+ * main reads a remembered one again the same way (src-main/stats/recent-asks.ts), so a range asked again within the
+ * minute is the same range.
+ */
+export function rangeEndAfter(now: number): number {
+  return Math.ceil((now + 1) / 60_000) * 60_000;
+}
+
 export const jobRunStatsInput = z
   .strictObject({
     from: instantSchema,
