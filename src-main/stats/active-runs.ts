@@ -1,7 +1,8 @@
 // The runs the ended-run rollups leave out, as the stats count them: pending runs from job_run_pending (per owner,
 // UTC day and type; drizzle/0018_run_pending_counts.sql) plus, at a range's partial days, the shorter side of the day
-// counted on the status index; running runs from job_runs (at most the runner's slots). So a stats call reads a
-// handful of rows whatever the length of the queue.
+// counted on the status index; running runs from job_runs on the status index, counted per owner and type in SQL
+// and, for the per-day series, read as their creation times alone. So a stats call reads a handful of rows whatever
+// the length of the queue, and a number per running run (an adopted file can hold thousands).
 import { sql } from 'drizzle-orm';
 import { type RunStatus } from '../../src-shared/domain';
 import type { TenantScope } from '../../src-shared/tenancy';
@@ -16,13 +17,6 @@ import { rawStatusCounter } from './rollup-reads';
 
 const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
 
-/** A running run: created when, whose, of what type. */
-interface RunningRun {
-  createdAt: number;
-  owner: number;
-  jobType: string;
-}
-
 /** The pending and running runs of a scope created in [from, to), for one stats call. */
 export interface ActiveRuns {
   /** Adds them to `into`, per owner, job type and status (no durations: they have none yet). */
@@ -34,15 +28,14 @@ export interface ActiveRuns {
 export function activeRunsIn(rollups: CountedRollups, scope: TenantScope, from: number, to: number, now: number): ActiveRuns {
   const { db } = rollups;
   const countPending = (a: number, b: number) => rawStatusCounter(db, scope)(a, b, ['pending']).pending;
-  let running: RunningRun[] | undefined;
-  const runningRuns = () => (running ??= runningRunsOf(db, scope, from, to));
+  let runningTimes: number[] | undefined;
   return {
     addTo(into) {
       for (const piece of rangePieces(from, to, now)) {
-        const rows = piece.kind === 'days' ? pendingOfDays(rollups, scope, piece.fromDay, piece.toDay) : pendingRaw(db, scope, piece.from, piece.to);
+        const rows = piece.kind === 'days' ? pendingOfDays(rollups, scope, piece.fromDay, piece.toDay) : runsWithStatus(db, scope, 'pending', piece.from, piece.to);
         for (const row of rows) into.addRuns(row.owner, row.jobType, 'pending', piece.sign * row.runs, 0, 0);
       }
-      for (const run of runningRuns()) into.addRuns(run.owner, run.jobType, 'running', 1, 0, 0);
+      for (const row of runsWithStatus(db, scope, 'running', from, to)) into.addRuns(row.owner, row.jobType, 'running', row.runs, 0, 0);
     },
 
     countsBefore(bounds) {
@@ -64,11 +57,10 @@ export function activeRunsIn(rollups: CountedRollups, scope: TenantScope, from: 
         (x) => pendingCounts(inDay(x)),
       );
       // Plus the running runs created from `from` up to each bound (in created_at order, as the bounds are).
-      const runs = runningRuns();
-      let i = 0;
+      const times = (runningTimes ??= runningTimesOf(db, scope, from, to));
       let runningBefore = 0;
       return pending.map((before, n) => {
-        for (; i < runs.length && (runs[i] as RunningRun).createdAt < (bounds[n] as number); i++) runningBefore += 1;
+        while (runningBefore < times.length && (times[runningBefore] as number) < (bounds[n] as number)) runningBefore += 1;
         return addStatusCounts(before, { ...emptyStatusCounts(), running: runningBefore });
       });
     },
@@ -79,12 +71,12 @@ function pendingCounts(runs: number): StatusCounts {
   return { ...emptyStatusCounts(), pending: runs };
 }
 
-type PendingRow = { owner: number; jobType: string; runs: number };
+type OwnerTypeRuns = { owner: number; jobType: string; runs: number };
 
 /** Pending runs per owner and type created on the UTC days [fromDay, toDay), from job_run_pending. */
-function pendingOfDays(rollups: CountedRollups, scope: TenantScope, fromDay: number, toDay: number): PendingRow[] {
+function pendingOfDays(rollups: CountedRollups, scope: TenantScope, fromDay: number, toDay: number): OwnerTypeRuns[] {
   const { jobRunPending: t, jobRunCounts } = rollups.tables;
-  return rollups.db.orm.all<PendingRow>(sql`
+  return rollups.db.orm.all<OwnerTypeRuns>(sql`
     SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, sum(${t.runs}) AS runs
     FROM ${t}
     WHERE ${ownerRangesCondition(scope, t.owner, jobRunCounts)} AND ${t.day} >= ${fromDay} AND ${t.day} < ${toDay}
@@ -102,25 +94,26 @@ function pendingPerDay(rollups: CountedRollups, scope: TenantScope, fromDay: num
   return new Map(rows.map((row) => [row.day, row.runs]));
 }
 
-/** Pending runs per owner and type created in [from, to), on the status indexes: a part of one day, its shorter side. */
-function pendingRaw(db: AppDatabase, scope: TenantScope, from: number, to: number): PendingRow[] {
-  return db.orm.all<PendingRow>(sql`
+/**
+ * The runs of `scope` with `status` created in [from, to), per owner and type, on the status indexes: pending runs in
+ * a part of one day (its shorter side), running runs in the whole range.
+ */
+function runsWithStatus(db: AppDatabase, scope: TenantScope, status: 'pending' | 'running', from: number, to: number): OwnerTypeRuns[] {
+  return db.orm.all<OwnerTypeRuns>(sql`
     SELECT ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, count(*) AS runs
     FROM ${jobRuns}
-    WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} = ${'pending' satisfies RunStatus}
+    WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} = ${status satisfies RunStatus}
       AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
     GROUP BY 1, 2`);
 }
 
-/** The running runs of `scope` created in [from, to), in created_at order: at most the runner's slots. */
-function runningRunsOf(db: AppDatabase, scope: TenantScope, from: number, to: number): RunningRun[] {
-  return db.orm
-    .all<RunningRun>(
-      sql`
-        SELECT ${jobRuns.createdAt} AS createdAt, ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType
-        FROM ${jobRuns}
-        WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} = ${'running' satisfies RunStatus}
-          AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}`,
-    )
-    .sort((x, y) => x.createdAt - y.createdAt);
+/** When each running run of `scope` created in [from, to) was created, in order: a number per run, no row objects. */
+function runningTimesOf(db: AppDatabase, scope: TenantScope, from: number, to: number): number[] {
+  const rows = db.orm.values<[number]>(sql`
+    SELECT ${jobRuns.createdAt}
+    FROM ${jobRuns}
+    WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} = ${'running' satisfies RunStatus}
+      AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
+    ORDER BY ${jobRuns.createdAt}`);
+  return rows.map((row) => row[0]);
 }

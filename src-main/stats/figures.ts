@@ -2,7 +2,7 @@
 // status, success rate and duration summary, added up from a range's aggregate rows (aggregates.ts). No SQL.
 import { RUN_STATUSES } from '../../src-shared/domain';
 import { bucketValue } from '../db/rollup-keys';
-import { emptyStatusCounts, HISTOGRAM_SIZE, type RangeAggregate, type StatusCounts } from './aggregates';
+import { emptyStatusCounts, HISTOGRAM_SIZE, type HistogramAggregate, type RangeAggregate, type StatusAggregate, type StatusCounts } from './aggregates';
 
 export interface DurationSummary {
   avgMs: number | null;
@@ -32,20 +32,39 @@ export function groupIn<K>(groups: Map<K, StatsGroup>, key: K): StatsGroup {
   return group;
 }
 
-/** Adds a range's rows to the groups each row belongs to (`groupsOf(owner, jobType)`). */
-export function addToGroups({ statuses, histograms }: RangeAggregate, groupsOf: (owner: number, jobType: string) => StatsGroup[]): void {
+/** The groups a range's rows add up in: the whole range, each job type and, in the all-business view, each owner. */
+export interface StatsGroups {
+  overall: StatsGroup;
+  byType: Map<string, StatsGroup>;
+  byOwner: Map<number, StatsGroup> | null;
+}
+
+/**
+ * Adds a range's rows to the groups each row belongs to. Plain loops and no callback: this runs once per stats call
+ * over every row of the range (the all-business view's 90 days at a million runs: about 60,000 buckets), and a
+ * callback made per call stopped V8 from keeping the optimized code from one call to the next (a new call target).
+ */
+export function addToGroups({ statuses, histograms }: RangeAggregate, { overall, byType, byOwner }: StatsGroups): void {
   for (const row of statuses) {
-    for (const group of groupsOf(row.owner, row.jobType)) {
-      group.counts[row.status] += row.runs;
-      group.durN += row.durN;
-      group.durSum += row.durSum;
-    }
+    addCounts(overall, row);
+    addCounts(groupIn(byType, row.jobType), row);
+    if (byOwner) addCounts(groupIn(byOwner, row.owner), row);
   }
   for (const row of histograms) {
-    for (const group of groupsOf(row.owner, row.jobType)) {
-      for (let bucket = row.lo; bucket <= row.hi; bucket++) group.histogram[bucket] = (group.histogram[bucket] ?? 0) + (row.buckets[bucket] ?? 0);
-    }
+    addBuckets(overall, row);
+    addBuckets(groupIn(byType, row.jobType), row);
+    if (byOwner) addBuckets(groupIn(byOwner, row.owner), row);
   }
+}
+
+function addCounts(group: StatsGroup, row: StatusAggregate): void {
+  group.counts[row.status] += row.runs;
+  group.durN += row.durN;
+  group.durSum += row.durSum;
+}
+
+function addBuckets({ histogram }: StatsGroup, { buckets, lo, hi }: HistogramAggregate): void {
+  for (let bucket = lo; bucket <= hi; bucket++) histogram[bucket] = (histogram[bucket] as number) + (buckets[bucket] as number);
 }
 
 export function totalOf(counts: StatusCounts): number {

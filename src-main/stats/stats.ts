@@ -7,7 +7,7 @@ import { MAX_STATS_DAYS, type JobRunStatsInput, type JobRunStatsView } from '../
 import { type AppDatabase } from '../db/connection';
 import { DAY_MS } from '../db/rollup-keys';
 import { addStatusCounts, type StatusCounts } from './aggregates';
-import { addToGroups, emptyGroup, figuresOf, groupIn, totalOf, type StatsGroup } from './figures';
+import { addToGroups, emptyGroup, figuresOf, totalOf, type StatsGroups } from './figures';
 import { previousPeriodCounts, statsByOwner } from './owners';
 import { statsReader, type StatsReader } from './settled-days';
 import { unknownTimeZone } from '../../src-shared/time-zone';
@@ -37,14 +37,9 @@ function statsOf(db: AppDatabase, scope: TenantScope, input: JobRunStatsInput, {
   const now = Date.now();
   const reader = statsReader(db, scope, from, to, now);
 
-  const overall = emptyGroup();
-  const byType = new Map<string, StatsGroup>();
-  const byOwner = scope.kind === 'all' ? new Map<number, StatsGroup>() : null;
-  addToGroups(reader.aggregate(), (owner, jobType) => {
-    const groups = [overall, groupIn(byType, jobType)];
-    if (byOwner) groups.push(groupIn(byOwner, owner));
-    return groups;
-  });
+  const groups: StatsGroups = { overall: emptyGroup(), byType: new Map(), byOwner: scope.kind === 'all' ? new Map() : null };
+  addToGroups(reader.aggregate(), groups);
+  const { overall, byType, byOwner } = groups;
 
   return {
     from,
