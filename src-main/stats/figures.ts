@@ -15,12 +15,14 @@ export interface StatsGroup {
   counts: StatusCounts;
   durN: number;
   durSum: number;
-  /** finished runs with a duration, per duration bucket (the index) */
+  /** finished runs with a duration, per duration bucket (the index); buckets outside [lo, hi] are 0 */
   histogram: Float64Array;
+  lo: number;
+  hi: number;
 }
 
 export function emptyGroup(): StatsGroup {
-  return { counts: emptyStatusCounts(), durN: 0, durSum: 0, histogram: new Float64Array(HISTOGRAM_SIZE) };
+  return { counts: emptyStatusCounts(), durN: 0, durSum: 0, histogram: new Float64Array(HISTOGRAM_SIZE), lo: HISTOGRAM_SIZE, hi: -1 };
 }
 
 export function groupIn<K>(groups: Map<K, StatsGroup>, key: K): StatsGroup {
@@ -57,14 +59,41 @@ export function addToGroups({ statuses, histograms }: RangeAggregate, { overall,
   }
 }
 
+/** The groups of a range's rows (by owner too for the all-business view). */
+export function groupsOf(aggregate: RangeAggregate, byOwner: boolean): StatsGroups {
+  const groups: StatsGroups = { overall: emptyGroup(), byType: new Map(), byOwner: byOwner ? new Map() : null };
+  addToGroups(aggregate, groups);
+  return groups;
+}
+
+/** A copy to add to, the kept groups left as they are. */
+export function copyOfGroups({ overall, byType, byOwner }: StatsGroups): StatsGroups {
+  const copies = <K>(groups: Map<K, StatsGroup>) => new Map([...groups].map(([key, group]) => [key, copyOfGroup(group)]));
+  return { overall: copyOfGroup(overall), byType: copies(byType), byOwner: byOwner && copies(byOwner) };
+}
+
+function copyOfGroup({ counts, durN, durSum, histogram, lo, hi }: StatsGroup): StatsGroup {
+  return { counts: { ...counts }, durN, durSum, histogram: histogram.slice(), lo, hi };
+}
+
+/** About what the groups take in memory: a histogram of HISTOGRAM_SIZE numbers each, and their counts. */
+export function groupsBytes({ byType, byOwner }: StatsGroups): number {
+  return (1 + byType.size + (byOwner?.size ?? 0)) * (HISTOGRAM_SIZE * 8 + 200);
+}
+
 function addCounts(group: StatsGroup, row: StatusAggregate): void {
   group.counts[row.status] += row.runs;
   group.durN += row.durN;
   group.durSum += row.durSum;
 }
 
-function addBuckets({ histogram }: StatsGroup, { buckets, lo, hi }: HistogramAggregate): void {
+function addBuckets(group: StatsGroup, { buckets, lo, hi }: HistogramAggregate): void {
+  const { histogram } = group;
   for (let bucket = lo; bucket <= hi; bucket++) histogram[bucket] = (histogram[bucket] as number) + (buckets[bucket] as number);
+  if (lo <= hi) {
+    group.lo = Math.min(group.lo, lo);
+    group.hi = Math.max(group.hi, hi);
+  }
 }
 
 export function totalOf(counts: StatusCounts): number {
@@ -78,21 +107,23 @@ export function successRateOf(counts: Pick<StatusCounts, 'completed' | 'failed'>
 }
 
 export function durationSummaryOf(group: StatsGroup): DurationSummary {
-  const n = group.histogram.reduce((total, runs) => total + runs, 0);
-  const atRank = (rank: number): number | null => {
-    let seen = 0;
-    for (let bucket = 0; bucket < group.histogram.length; bucket++) {
-      seen += group.histogram[bucket] ?? 0;
-      if (seen >= rank) return bucketValue(bucket);
-    }
-    return null;
-  };
-  return {
-    avgMs: group.durN === 0 ? null : group.durSum / group.durN,
-    // nearest rank: ceil(n/2) and ceil(19n/20), in integer arithmetic
-    p50Ms: n === 0 ? null : atRank(Math.floor((n + 1) / 2)),
-    p95Ms: n === 0 ? null : atRank(Math.floor((19 * n + 19) / 20)),
-  };
+  // Plain loops over the buckets in use, one pass for both ranks: called for every group of a call (each owner too).
+  const { histogram, lo, hi } = group;
+  let n = 0;
+  for (let bucket = lo; bucket <= hi; bucket++) n += histogram[bucket] as number;
+  const avgMs = group.durN === 0 ? null : group.durSum / group.durN;
+  if (n === 0) return { avgMs, p50Ms: null, p95Ms: null };
+  // nearest rank: ceil(n/2) and ceil(19n/20), in integer arithmetic
+  const [rank50, rank95] = [Math.floor((n + 1) / 2), Math.floor((19 * n + 19) / 20)];
+  let p50Ms: number | null = null;
+  let p95Ms: number | null = null;
+  let seen = 0;
+  for (let bucket = lo; bucket <= hi && p95Ms === null; bucket++) {
+    seen += histogram[bucket] as number;
+    if (p50Ms === null && seen >= rank50) p50Ms = bucketValue(bucket);
+    if (seen >= rank95) p95Ms = bucketValue(bucket);
+  }
+  return { avgMs, p50Ms, p95Ms };
 }
 
 /** The figures every statistics row shows: runs, runs per status, success rate, durations. */

@@ -7,7 +7,7 @@ import { type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { businesses } from '../db/schema';
 import { ORPHANS_OWNER, SYSTEM_OWNER } from '../tenancy/owner-sql';
-import { emptyStatusCounts, type StatusCounts } from './aggregates';
+import { emptyStatusCounts, type RangeAggregate, type StatusCounts } from './aggregates';
 import { emptyGroup, figuresOf, successRateOf, totalOf, type StatsGroup } from './figures';
 import { statsReader } from './settled-days';
 
@@ -20,9 +20,14 @@ type OwnerStats = NonNullable<JobRunStatsView['byBusiness']>[number];
 export function previousPeriodCounts(db: AppDatabase, from: number, to: number, now: number): Map<number, StatusCounts> | null {
   const previousFrom = from - (to - from);
   if (previousFrom < 0) return null;
-  const counts = new Map<number, StatusCounts>();
   // Counts alone: the previous period's durations are not shown, so its histograms are neither read nor added.
-  for (const row of statsReader(db, { kind: 'all' }, previousFrom, from, now).aggregate({ histograms: false }).statuses) {
+  const reader = statsReader(db, { kind: 'all' }, previousFrom, from, now);
+  const settled = reader.settled('counts by owner', false, (aggregate) => addCountsByOwner(new Map(), aggregate), (counts) => counts.size * 200);
+  return addCountsByOwner(new Map([...settled].map(([owner, counts]) => [owner, { ...counts }])), reader.live(false));
+}
+
+function addCountsByOwner(counts: Map<number, StatusCounts>, { statuses }: RangeAggregate): Map<number, StatusCounts> {
+  for (const row of statuses) {
     let owner = counts.get(row.owner);
     if (!owner) {
       owner = emptyStatusCounts();

@@ -11,6 +11,9 @@
 // with each day's status counts for the per-day series). The rest is read as before (rollup-reads.ts). All of
 // that counts ended runs, as job_run_daily does; the pending and running runs are counted afresh every call
 // (active-runs.ts).
+// What a caller makes of the settled part (the stats' groups, the previous period's counts per owner) is kept too,
+// under the versions of all its days (StatsReader.settled); the caller adds what is live to a copy, so a call repeated
+// over the same range adds up only the live days and the active runs.
 // Counts are exact either way: what is kept is what would be read.
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
@@ -64,12 +67,19 @@ interface DayVersions {
 
 function readDayVersions(db: AppDatabase, fromDay: number, toDay: number): DayVersions {
   const clock = db.orm.get<{ now: number }>(sql`SELECT unixepoch('subsec') * 1000 AS now`);
-  const rows = dayVersionRows(db, fromDay, toDay);
-  const everyDay = rows.find((row) => row.day === EVERY_DAY_VERSION)?.version ?? 0;
+  // before[i]: the versions of the days [fromDay, fromDay + i) added up (a stats call asks for a fingerprint per day).
+  const before = new Float64Array(Math.max(0, toDay - fromDay) + 1);
+  let everyDay = 0;
+  for (const { day, version } of dayVersionRows(db, fromDay, toDay)) {
+    if (day === EVERY_DAY_VERSION) everyDay = version;
+    else before[day - fromDay + 1] = version;
+  }
+  for (let i = 1; i < before.length; i++) before[i] = (before[i] as number) + (before[i - 1] as number);
+  const at = (day: number) => before[Math.min(Math.max(day - fromDay, 0), before.length - 1)] as number;
   return {
     untilDay: Math.floor((clock.now - SETTLE_MS) / DAY_MS),
     // Versions only grow and their rows are never deleted, so a sum over the days grows with any of them.
-    fingerprint: (a, b) => rows.reduce((sum, { day, version }) => (day >= a && day < b ? sum + version : sum), everyDay),
+    fingerprint: (a, b) => everyDay + Math.max(0, at(b) - at(a)),
   };
 }
 
@@ -234,8 +244,14 @@ function settledDaysBytes({ aggregate, perDay }: SettledDays): number {
 
 /** The runs of a scope created in [from, to), read once per stats call. */
 export interface StatsReader {
-  /** Counts, duration counts and sums, and (unless `histograms` is false: counts alone) duration histograms per owner and job type. */
-  aggregate(options?: { histograms: boolean }): RangeAggregate;
+  /**
+   * What `derive` makes of the ended runs of the range's settled part (counts, duration counts and sums, and with
+   * `histograms` their duration histograms, per owner and job type): made once per versions of those days and kept,
+   * so a call repeated over the same range adds up only what `live` reads. `name` tells apart what callers derive.
+   */
+  settled<T>(name: string, histograms: boolean, derive: (aggregate: RangeAggregate) => T, bytes: (value: T) => number): T;
+  /** The rest of the range, read on every call: its pending and running runs, and the runs of the days not settled. */
+  live(histograms: boolean): RangeAggregate;
   /** For ascending instants in [from, to], the runs per status from the start of the first one's UTC day up to each. */
   countsBefore(bounds: readonly number[]): StatusCounts[];
 }
@@ -273,19 +289,30 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
   // The pending and running runs, which the ended-run rollups and what is kept leave out: read afresh each call.
   const active = activeRunsIn(rollups, scope, from, to, now);
 
+  const settledAggregate = (histograms: boolean): RangeAggregate => {
+    const into = new RunAggregate(histograms);
+    if (from < settledEnd) {
+      if (a > b) {
+        addRawPart(into, firstDay, from, settledEnd);
+      } else {
+        if (from < a * DAY_MS) addRawPart(into, firstDay, from, a * DAY_MS);
+        if (a < b) into.add(settledDays().aggregate);
+        if (b * DAY_MS < settledEnd) addRawPart(into, b, b * DAY_MS, settledEnd);
+      }
+    }
+    return into.result();
+  };
+
   return {
-    aggregate({ histograms } = { histograms: true }) {
+    settled(name, histograms, derive, bytes) {
+      const kind = histograms ? 'histograms' : 'counts';
+      const fingerprint = versions.fingerprint(firstDay, Math.ceil(settledEnd / DAY_MS));
+      return cache.get(`settled ${name} ${key} ${kind} ${from} ${settledEnd}`, fingerprint, () => derive(settledAggregate(histograms)), bytes);
+    },
+
+    live(histograms) {
       const into = new RunAggregate(histograms);
       active.addTo(into);
-      if (from < settledEnd) {
-        if (a > b) {
-          addRawPart(into, firstDay, from, settledEnd);
-        } else {
-          if (from < a * DAY_MS) addRawPart(into, firstDay, from, a * DAY_MS);
-          if (a < b) into.add(settledDays().aggregate);
-          if (b * DAY_MS < settledEnd) addRawPart(into, b, b * DAY_MS, settledEnd);
-        }
-      }
       if (settledEnd < to) aggregateRangeInto(into, rollups, scope, settledEnd, to, now, raw);
       return into.result();
     },

@@ -7,7 +7,7 @@ import { MAX_STATS_DAYS, type JobRunStatsInput, type JobRunStatsView } from '../
 import { type AppDatabase } from '../db/connection';
 import { DAY_MS } from '../db/rollup-keys';
 import { addStatusCounts, type StatusCounts } from './aggregates';
-import { addToGroups, emptyGroup, figuresOf, totalOf, type StatsGroups } from './figures';
+import { addToGroups, copyOfGroups, figuresOf, groupsBytes, groupsOf, totalOf } from './figures';
 import { previousPeriodCounts, statsByOwner } from './owners';
 import { statsReader, type StatsReader } from './settled-days';
 import { unknownTimeZone } from '../../src-shared/time-zone';
@@ -37,8 +37,9 @@ function statsOf(db: AppDatabase, scope: TenantScope, input: JobRunStatsInput, {
   const now = Date.now();
   const reader = statsReader(db, scope, from, to, now);
 
-  const groups: StatsGroups = { overall: emptyGroup(), byType: new Map(), byOwner: scope.kind === 'all' ? new Map() : null };
-  addToGroups(reader.aggregate(), groups);
+  // The settled part's groups are kept (a view asks the same range on every refresh); what is live is added to a copy.
+  const groups = copyOfGroups(reader.settled('groups', true, (aggregate) => groupsOf(aggregate, scope.kind === 'all'), groupsBytes));
+  addToGroups(reader.live(true), groups);
   const { overall, byType, byOwner } = groups;
 
   return {
@@ -50,7 +51,7 @@ function statsOf(db: AppDatabase, scope: TenantScope, input: JobRunStatsInput, {
       .filter(([, group]) => totalOf(group.counts) > 0)
       .map(([jobType, group]) => ({ jobType, ...figuresOf(group) }))
       .sort((x, y) => y.total - x.total || compareText(x.jobType, y.jobType)),
-    perDay: countsPerDay(reader, from, to, localDay),
+    perDay: countsPerDay(reader, from, to, input.timeZone, localDay),
     byBusiness: byOwner ? statsByOwner(db, byOwner, previousPeriodCounts(db, from, to, now)) : null,
   };
 }
@@ -73,7 +74,22 @@ const GRID_MS = 15 * 60_000;
  * from the rollup plus a count of part of one UTC day (StatsReader.countsBefore), and a day's counts are the
  * difference between its two boundaries. In UTC every boundary is a UTC midnight and nothing raw is read.
  */
-function countsPerDay(reader: StatsReader, from: number, to: number, localDay: (ms: number) => string): JobRunStatsView['perDay'] {
+function countsPerDay(reader: StatsReader, from: number, to: number, timeZone: string, localDay: (ms: number) => string): JobRunStatsView['perDay'] {
+  const { days, bounds } = localDaysOf(from, to, timeZone, localDay);
+  const before = reader.countsBefore(bounds);
+  return days.map((day, i) => {
+    return { day, byStatus: addStatusCounts(before[i + 1] as StatusCounts, before[i] as StatusCounts, -1) };
+  });
+}
+
+/** The local days of [from, to) in a zone and the instants they start at (`from` first, `to` last), kept per range: a view asks the same range on every refresh. */
+const localDaysKept = new Map<string, { days: string[]; bounds: number[] }>();
+const MAX_LOCAL_DAYS_KEPT = 64;
+
+function localDaysOf(from: number, to: number, timeZone: string, localDay: (ms: number) => string): { days: string[]; bounds: number[] } {
+  const key = `${timeZone} ${from} ${to}`;
+  const kept = localDaysKept.get(key);
+  if (kept) return kept;
   const days = calendarDays(localDay(from), localDay(to - 1));
   const bounds = [from];
   let offset = 0;
@@ -83,10 +99,9 @@ function countsPerDay(reader: StatsReader, from: number, to: number, localDay: (
     bounds.push(boundary);
   }
   bounds.push(to);
-  const before = reader.countsBefore(bounds);
-  return days.map((day, i) => {
-    return { day, byStatus: addStatusCounts(before[i + 1] as StatusCounts, before[i] as StatusCounts, -1) };
-  });
+  if (localDaysKept.size >= MAX_LOCAL_DAYS_KEPT) localDaysKept.delete(localDaysKept.keys().next().value as string);
+  localDaysKept.set(key, { days, bounds });
+  return { days, bounds };
 }
 
 function utcMidnightOf(day: string): number {

@@ -330,6 +330,28 @@ describe('run statistics', () => {
     expect(getJobRunStats(db, { kind: 'all' }, previous)).toEqual(expectedStats(stored, { kind: 'all' }, previous, names));
   });
 
+  it('a repeated call adds what is live to a copy of what is kept: asked three times, a range up to now and the period before it (each with pending and running runs, and runs of today) give the plain computation each time', async () => {
+    const { db, acme, names, owners } = await twoBusinesses();
+    const to = Math.ceil(Date.now() / 60_000) * 60_000;
+    const from = to - 3 * DAY;
+    const statuses: RunStatus[] = ['completed', 'failed', 'pending', 'running', 'completed', 'cancelled'];
+    // Every 5 hours from the start of the period before the range up to now: settled days, and today's live runs.
+    const runs: SeedRun[] = Array.from({ length: Math.floor((to - (from - 3 * DAY)) / (5 * HOUR)) }, (_, i) => ({
+      owner: owners[i % owners.length]!,
+      status: statuses[i % statuses.length]!,
+      createdAt: from - 3 * DAY + i * 5 * HOUR + 1,
+      durationMs: 100 * (i % 7),
+    }));
+    insertRuns(db, runs);
+    const stored = readRuns(db);
+    expect(stored.filter((run) => run.createdAt < from && (run.status === 'pending' || run.status === 'running')).length).toBeGreaterThan(0);
+    const range = { from, to, timeZone: 'Europe/Berlin' };
+    for (const scope of [{ kind: 'all' }, { kind: 'business', businessId: acme.id }] as TenantScope[]) {
+      const expected = expectedStats(stored, scope, range, names);
+      for (let call = 1; call <= 3; call++) expect(getJobRunStats(db, scope, range), `${JSON.stringify(scope)}, call ${call}`).toEqual(expected);
+    }
+  });
+
   it('bucketed nearest-rank percentiles: of durations 1…20 the median is 10 and the p95 is 19; of 1…21, 11 and 21 (exact 20, bucket [19.6, 21.7) reported as 21)', async () => {
     const db = await createTestDatabase();
     const durations = (n: number): SeedRun[] =>
