@@ -102,6 +102,31 @@ function lateStarts(db: AppDatabase, scope: TenantScope, direction: Direction, a
 }
 
 /**
+ * The runs of `scope` created beyond `walked` in the walk's order that start before `last` (and after `after`): those
+ * created no earlier than LATE_START_MS before `last` starts (desc), or no later than it starts (asc), as the rest of
+ * the runs cannot start before it.
+ */
+function startingBefore(db: AppDatabase, scope: TenantScope, direction: Direction, walked: { createdAt: number; id: number }, last: Started, after: Position | null): Started[] {
+  const [beyond, beyondOrAt, opposite] = direction === 'desc' ? ([lt, lte, 'asc'] as const) : ([gt, gte, 'desc'] as const);
+  const started = sql`${jobRuns.startedAt}`;
+  const id = sql`${jobRuns.id}`;
+  return db.orm
+    .select({ id: jobRuns.id, createdAt: jobRuns.createdAt, key: sql<number>`${jobRuns.startedAt}` })
+    .from(jobRuns)
+    .where(
+      and(
+        runScopeCondition(scope),
+        beyondOrAt(jobRuns.createdAt, walked.createdAt),
+        or(beyond(jobRuns.createdAt, walked.createdAt), beyond(jobRuns.id, walked.id)),
+        direction === 'desc' ? gte(jobRuns.createdAt, last.key - LATE_START_MS) : lte(jobRuns.createdAt, last.key),
+        afterSql(opposite, started, id, last),
+        after ? afterSql(direction, started, id, after) : undefined,
+      ),
+    )
+    .all();
+}
+
+/**
  * A page by start: every run outside job_run_late_starts started within LATE_START_MS after its creation, so walking
  * the scope's created_at index (newest first for desc, oldest first for asc) and keeping the first `size + 1` started
  * runs can stop once no later-walked run can come before the last kept: for desc, once created_at + LATE_START_MS is
@@ -147,6 +172,13 @@ export function startPage(db: AppDatabase, scope: TenantScope, direction: Direct
     const end: { id: number; createdAt: number } | undefined = batch[batch.length - 1];
     if (done || !end) break;
     walked = end;
+    const last = kept[want - 1];
+    if (last) {
+      // The page is full: the rest of the walk keeps only runs that start before its last, which SQLite finds in its
+      // scan of the same index (the walk in batches grew with the runs created in LATE_START_MS: 4 batches at 10M).
+      kept = firstInOrder(direction, [...kept, ...startingBefore(db, scope, direction, end, last, after)], want);
+      break;
+    }
   }
   const page = firstInOrder(direction, [...kept, ...lateStarts(db, scope, direction, after, want)], want);
   if (page.length < want) return null;

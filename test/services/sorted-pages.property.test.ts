@@ -244,4 +244,35 @@ describe('pages by duration and by start', () => {
     );
     expect(served).toBeGreaterThan(50);
   }, 120_000);
+
+  it('by start, count the runs created beyond the walk\'s first batch that start before the page\'s last (more runs in the lag than a batch holds)', async () => {
+    const db = await createTestDatabase();
+    const [late, early] = [seedBusiness(db).id, seedBusiness(db).id];
+    const second = 1000;
+    const run = (businessId: number, i: number, startAfter: number): SeedRun => ({
+      owner: { kind: 'business', businessId },
+      createdAt: T0 + i * second,
+      startedAt: T0 + i * second + startAfter,
+      durationMs: i % 7,
+      status: 'completed',
+    });
+    insertRuns(db, [
+      // Latest first: 400 runs a second apart, each started a second after it was created, but one of the oldest
+      // (beyond the first batch of the walk, newest first) started 9 minutes after: it is the latest start of all.
+      ...Array.from({ length: 400 }, (_, i) => run(late, i, i === 20 ? 9 * 60 * second : second)),
+      // Earliest first: the 300 oldest started 8 minutes after they were created, the 100 after them at once:
+      // those, beyond the first batch of the walk (oldest first), start before most of the first batch.
+      ...Array.from({ length: 400 }, (_, i) => run(early, i, i < 300 ? 8 * 60 * second : 0)),
+    ]);
+    expect(8 * 60 * second).toBeLessThan(LATE_START_MS);
+    for (const businessId of [late, early]) {
+      const scope: TenantScope = { kind: 'business', businessId };
+      for (const direction of DIRECTIONS) {
+        for (const limit of [25, 50, 200]) {
+          expect(startPage(db, scope, direction, null, limit), `business ${businessId}, ${direction}, ${limit}`).not.toBeNull();
+          expect(paged(db, scope, 'startedAt', direction, limit), `business ${businessId}, ${direction}, ${limit}`).toEqual(ordered(db, scope, 'startedAt', direction));
+        }
+      }
+    }
+  });
 });
