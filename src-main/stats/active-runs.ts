@@ -1,13 +1,14 @@
 // The runs the ended-run rollups leave out, as the stats count them: pending runs from job_run_pending (per owner,
 // UTC day and type; drizzle/0018_run_pending_counts.sql) plus, at a range's partial days, the shorter side of the day
 // counted on the status index; running runs from job_runs on the status index, counted per owner and type in SQL
-// and, for the per-day series, read as their creation times alone. So a stats call reads a handful of rows whatever
-// the length of the queue, and a number per running run (an adopted file can hold thousands).
+// and, for the per-day series, per UTC day on the index alone, with the shorter side of a partial day counted as for
+// the pending ones. So a stats call reads a handful of rows whatever the length of the queue; only the per-owner and
+// type counts of running runs read each of their rows (an adopted file or a long backlog can hold thousands).
 import { sql } from 'drizzle-orm';
 import { type RunStatus } from '../../src-shared/domain';
 import type { TenantScope } from '../../src-shared/tenancy';
 import type { AppDatabase } from '../db/connection';
-import { DAY_MS } from '../db/rollup-keys';
+import { DAY_MS, RUN_DAY_SQL } from '../db/rollup-keys';
 import { type CountedRollups } from '../db/rollups';
 import { jobRuns } from '../db/schema';
 import { ownerRangesCondition, RUN_OWNER_SQL, runScopeCondition } from '../tenancy/owner-sql';
@@ -16,6 +17,7 @@ import { liveLength, rangePieces } from './range-pieces';
 import { rawStatusCounter } from './rollup-reads';
 
 const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
+const RUN_DAY = sql.raw(RUN_DAY_SQL);
 
 /** The pending and running runs of a scope created in [from, to), for one stats call. */
 export interface ActiveRuns {
@@ -27,8 +29,6 @@ export interface ActiveRuns {
 
 export function activeRunsIn(rollups: CountedRollups, scope: TenantScope, from: number, to: number, now: number): ActiveRuns {
   const { db } = rollups;
-  const countPending = (a: number, b: number) => rawStatusCounter(db, scope)(a, b, ['pending']).pending;
-  let runningTimes: number[] | undefined;
   return {
     addTo(into) {
       for (const piece of rangePieces(from, to, now)) {
@@ -39,36 +39,35 @@ export function activeRunsIn(rollups: CountedRollups, scope: TenantScope, from: 
     },
 
     countsBefore(bounds) {
-      const first = bounds[0] ?? from;
-      const last = bounds[bounds.length - 1] ?? from;
-      const perDay = pendingPerDay(rollups, scope, Math.floor(first / DAY_MS), Math.floor(last / DAY_MS));
-      const pendingOn = (day: number) => perDay.get(day) ?? 0;
-      // Runs of x's day created before x: the shorter live side of the day counted on the index, as rangePieces picks it.
-      const inDay = (x: number) => {
-        const day = Math.floor(x / DAY_MS);
-        const [dayStart, dayEnd] = [day * DAY_MS, (day + 1) * DAY_MS];
-        if (pendingOn(day) === 0) return 0;
-        if (liveLength(dayStart, x, now) < liveLength(x, dayEnd, now)) return countPending(dayStart, x);
-        return pendingOn(day) - countPending(x, dayEnd);
-      };
-      const pending = countsBeforeBounds(
-        bounds,
-        (day) => (pendingOn(day) === 0 ? undefined : pendingCounts(pendingOn(day))),
-        (x) => pendingCounts(inDay(x)),
-      );
-      // Plus the running runs created from `from` up to each bound (in created_at order, as the bounds are).
-      const times = (runningTimes ??= runningTimesOf(db, scope, from, to));
-      let runningBefore = 0;
-      return pending.map((before, n) => {
-        while (runningBefore < times.length && (times[runningBefore] as number) < (bounds[n] as number)) runningBefore += 1;
-        return addStatusCounts(before, { ...emptyStatusCounts(), running: runningBefore });
-      });
+      const [firstDay, lastDay] = [Math.floor((bounds[0] ?? from) / DAY_MS), Math.floor((bounds[bounds.length - 1] ?? from) / DAY_MS)];
+      const pending = activeBefore(db, scope, 'pending', pendingPerDay(rollups, scope, firstDay, lastDay), bounds, now);
+      const running = activeBefore(db, scope, 'running', runningPerDay(db, scope, firstDay, lastDay), bounds, now);
+      return pending.map((before, n) => addStatusCounts(before, running[n] as StatusCounts));
     },
   };
 }
 
-function pendingCounts(runs: number): StatusCounts {
-  return { ...emptyStatusCounts(), pending: runs };
+/**
+ * For ascending instants, the runs of `status` created from the start of the first one's UTC day up to each: whole days
+ * from `perDay` (UTC day → runs), and of x's own day the shorter live side counted on the status index, as rangePieces
+ * picks it.
+ */
+function activeBefore(db: AppDatabase, scope: TenantScope, status: 'pending' | 'running', perDay: Map<number, number>, bounds: readonly number[], now: number): StatusCounts[] {
+  const count = (a: number, b: number) => rawStatusCounter(db, scope)(a, b, [status])[status];
+  const on = (day: number) => perDay.get(day) ?? 0;
+  const inDay = (x: number) => {
+    const day = Math.floor(x / DAY_MS);
+    const [dayStart, dayEnd] = [day * DAY_MS, (day + 1) * DAY_MS];
+    if (on(day) === 0) return 0;
+    if (liveLength(dayStart, x, now) < liveLength(x, dayEnd, now)) return count(dayStart, x);
+    return on(day) - count(x, dayEnd);
+  };
+  const countsOf = (runs: number): StatusCounts => ({ ...emptyStatusCounts(), [status]: runs });
+  return countsBeforeBounds(
+    bounds,
+    (day) => (on(day) === 0 ? undefined : countsOf(on(day))),
+    (x) => countsOf(inDay(x)),
+  );
 }
 
 type OwnerTypeRuns = { owner: number; jobType: string; runs: number };
@@ -107,13 +106,13 @@ function runsWithStatus(db: AppDatabase, scope: TenantScope, status: 'pending' |
     GROUP BY 1, 2`);
 }
 
-/** When each running run of `scope` created in [from, to) was created, in order: a number per run, no row objects. */
-function runningTimesOf(db: AppDatabase, scope: TenantScope, from: number, to: number): number[] {
-  const rows = db.orm.values<[number]>(sql`
-    SELECT ${jobRuns.createdAt}
+/** Running runs per UTC day in [fromDay, lastDay] that has any, on the status indexes alone (no row is read). */
+function runningPerDay(db: AppDatabase, scope: TenantScope, fromDay: number, lastDay: number): Map<number, number> {
+  const rows = db.orm.all<{ day: number; runs: number }>(sql`
+    SELECT ${RUN_DAY} AS day, count(*) AS runs
     FROM ${jobRuns}
     WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} = ${'running' satisfies RunStatus}
-      AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
-    ORDER BY ${jobRuns.createdAt}`);
-  return rows.map((row) => row[0]);
+      AND ${jobRuns.createdAt} >= ${fromDay * DAY_MS} AND ${jobRuns.createdAt} < ${(lastDay + 1) * DAY_MS}
+    GROUP BY 1`);
+  return new Map(rows.map((row) => [row.day, row.runs]));
 }

@@ -9,11 +9,12 @@
 // partial first day and partial last day from the raw runs of that day (kept sorted, so any part of the day is
 // counted in memory) and the whole days between from the rollups (kept as one aggregate per range of days,
 // with each day's status counts for the per-day series). The rest is read as before (rollup-reads.ts). All of
-// that counts ended runs, as job_run_daily does; the pending and running runs are counted afresh every call
-// (active-runs.ts).
-// What a caller makes of the settled part (the stats' groups, the previous period's counts per owner) is kept too,
-// under the versions of all its days (StatsReader.settled); the caller adds what is live to a copy, so a call repeated
-// over the same range adds up only the live days and the active runs.
+// that counts ended runs, as job_run_daily does; the pending and running runs are read from their own rollup and
+// job_runs (active-runs.ts).
+// What a caller makes of the settled part, its pending and running runs included (the stats' groups, the previous
+// period's counts per owner), is kept too, under the versions of all its days (StatsReader.settled); the caller adds
+// what is live to a copy, so a call repeated over the same range reads and adds up only the days not settled (the
+// per-day series still counts each day's pending and running runs afresh).
 // Counts are exact either way: what is kept is what would be read.
 import { sql } from 'drizzle-orm';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
@@ -245,12 +246,13 @@ function settledDaysBytes({ aggregate, perDay }: SettledDays): number {
 /** The runs of a scope created in [from, to), read once per stats call. */
 export interface StatsReader {
   /**
-   * What `derive` makes of the ended runs of the range's settled part (counts, duration counts and sums, and with
-   * `histograms` their duration histograms, per owner and job type): made once per versions of those days and kept,
-   * so a call repeated over the same range adds up only what `live` reads. `name` tells apart what callers derive.
+   * What `derive` makes of the runs of the range's settled part (counts, duration counts and sums, and with
+   * `histograms` the ended runs' duration histograms, per owner and job type): made once per versions of those days
+   * and kept, so a call repeated over the same range adds up only what `live` reads. `name` tells apart what callers
+   * derive.
    */
   settled<T>(name: string, histograms: boolean, derive: (aggregate: RangeAggregate) => T, bytes: (value: T) => number): T;
-  /** The rest of the range, read on every call: its pending and running runs, and the runs of the days not settled. */
+  /** The rest of the range, read on every call: the runs of the days not settled, ended, pending and running. */
   live(histograms: boolean): RangeAggregate;
   /** For ascending instants in [from, to], the runs per status from the start of the first one's UTC day up to each. */
   countsBefore(bounds: readonly number[]): StatusCounts[];
@@ -286,12 +288,14 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
   };
   const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => settledWindow(rollups, scope, key, { fromDay: a, toDay: b, untilDay: versions.untilDay }, now), settledDaysBytes);
 
-  // The pending and running runs, which the ended-run rollups and what is kept leave out: read afresh each call.
+  // The pending and running runs, which the ended-run rollups and the kept windows leave out. Those of settled days
+  // go into what callers keep of the settled part: any write to a run of a day that is over adds to its version.
   const active = activeRunsIn(rollups, scope, from, to, now);
 
   const settledAggregate = (histograms: boolean): RangeAggregate => {
     const into = new RunAggregate(histograms);
     if (from < settledEnd) {
+      activeRunsIn(rollups, scope, from, settledEnd, now).addTo(into);
       if (a > b) {
         addRawPart(into, firstDay, from, settledEnd);
       } else {
@@ -312,8 +316,10 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
 
     live(histograms) {
       const into = new RunAggregate(histograms);
-      active.addTo(into);
-      if (settledEnd < to) aggregateRangeInto(into, rollups, scope, settledEnd, to, now, raw);
+      if (settledEnd < to) {
+        activeRunsIn(rollups, scope, settledEnd, to, now).addTo(into);
+        aggregateRangeInto(into, rollups, scope, settledEnd, to, now, raw);
+      }
       return into.result();
     },
 

@@ -346,10 +346,18 @@ describe('run statistics', () => {
     const stored = readRuns(db);
     expect(stored.filter((run) => run.createdAt < from && (run.status === 'pending' || run.status === 'running')).length).toBeGreaterThan(0);
     const range = { from, to, timeZone: 'Europe/Berlin' };
-    for (const scope of [{ kind: 'all' }, { kind: 'business', businessId: acme.id }] as TenantScope[]) {
+    const scopes = [{ kind: 'all' }, { kind: 'business', businessId: acme.id }] as TenantScope[];
+    for (const scope of scopes) {
       const expected = expectedStats(stored, scope, range, names);
       for (let call = 1; call <= 3; call++) expect(getJobRunStats(db, scope, range), `${JSON.stringify(scope)}, call ${call}`).toEqual(expected);
     }
+    // On days that are over, a pending run of the range is claimed and a running one of the period before it ends:
+    // what is kept of those days (their pending and running runs included) is read again.
+    const pick = (status: RunStatus, after: number, before: number) => stored.find((run) => run.status === status && run.createdAt >= after && run.createdAt < before)!.id;
+    db.sqlite.prepare("UPDATE job_runs SET status = 'running', started_at = created_at + 1 WHERE id = ?").run(pick('pending', from, to - 30 * HOUR));
+    db.sqlite.prepare("UPDATE job_runs SET status = 'completed', finished_at = created_at + 9, duration_ms = 8 WHERE id = ?").run(pick('running', 0, from));
+    const changed = readRuns(db);
+    for (const scope of scopes) expect(getJobRunStats(db, scope, range), `${JSON.stringify(scope)}, after the writes`).toEqual(expectedStats(changed, scope, range, names));
   });
 
   it('bucketed nearest-rank percentiles: of durations 1…20 the median is 10 and the p95 is 19; of 1…21, 11 and 21 (exact 20, bucket [19.6, 21.7) reported as 21)', async () => {
