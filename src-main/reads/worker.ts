@@ -57,9 +57,8 @@ function yieldToTheMainThread(): void {
  * (stats/recent-asks.ts), whose settled days and day edges this connection then keeps in memory, so the view's first
  * statistics after a start cost what a repeated call does (a first call reads the rollups: a hundred milliseconds at a
  * million runs): the latest ask twice before any request is taken, the second time to run the path a repeated call
- * takes (the kept groups, the live days) once before the view's call does (at a million runs, all businesses' 90 days:
- * the view's call then takes about half as long); the others once each. One read per turn of the event loop after
- * that, so a request that arrives meanwhile is answered between two of them.
+ * takes (the kept groups, the live days) once before the view's call does, the others once each. One read per turn of
+ * the event loop after the first two, so a request that arrives meanwhile is answered between two of them.
  */
 function warmUp(db: AppDatabase, long: boolean): void {
   const all = { kind: 'all' } as const;

@@ -288,8 +288,9 @@ export function statsReader(db: AppDatabase, scope: TenantScope, from: number, t
   };
   const settledDays = () => cache.get(`days ${key} ${a} ${b}`, versions.fingerprint(a, b), () => settledWindow(rollups, scope, key, { fromDay: a, toDay: b, untilDay: versions.untilDay }, now), settledDaysBytes);
 
-  // The pending and running runs, which the ended-run rollups and the kept windows leave out. Those of settled days
-  // go into what callers keep of the settled part: any write to a run of a day that is over adds to its version.
+  // The pending and running runs, which the ended-run rollups and the kept windows leave out: those of the whole range
+  // for the per-day series; those of settled days go into what callers keep of the settled part (any write to a run
+  // of a day that is over adds to its version), those of the rest into the live part.
   const active = activeRunsIn(rollups, scope, from, to, now);
 
   const settledAggregate = (histograms: boolean): RangeAggregate => {
