@@ -47,7 +47,8 @@ function entryOf<T>(entries: ByTypeAndOwner<T>, jobType: string, owner: number, 
   return entry;
 }
 
-const STATUS_SLOT = new Map<RunStatus, number>(RUN_STATUSES.map((status, i) => [status, i]));
+/** A status's index in RUN_STATUSES. */
+export const STATUS_INDEX: ReadonlyMap<RunStatus, number> = new Map(RUN_STATUSES.map((status, i) => [status, i]));
 
 /** Adds up signed rows of a range's pieces per owner, job type and status (and duration bucket). */
 export class RunAggregate {
@@ -60,7 +61,7 @@ export class RunAggregate {
 
   addRuns(owner: number, jobType: string, status: RunStatus, runs: number, durN: number, durSum: number): void {
     const slots = entryOf(this.statuses, jobType, owner, () => new Array<StatusAggregate | undefined>(RUN_STATUSES.length));
-    const slot = STATUS_SLOT.get(status) as number;
+    const slot = STATUS_INDEX.get(status) as number;
     const entry = slots[slot];
     if (entry) {
       entry.runs += runs;

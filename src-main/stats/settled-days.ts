@@ -17,7 +17,7 @@
 // per-day series still counts each day's pending and running runs afresh).
 // Counts are exact either way: what is kept is what would be read.
 import { sql } from 'drizzle-orm';
-import { RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import { RUN_STATUSES } from '../../src-shared/domain';
 import type { AppDatabase } from '../db/connection';
 import { perConnection } from '../db/prepared';
 import { DAY_MS, EVERY_DAY_VERSION } from '../db/rollup-keys';
@@ -29,6 +29,7 @@ import {
   countsBeforeBounds,
   emptyStatusCounts,
   RunAggregate,
+  STATUS_INDEX,
   type CompactAggregate,
   type HistogramAggregate,
   type RangeAggregate,
@@ -127,7 +128,6 @@ function scopeKey(scope: TenantScope): string {
   return scope.kind === 'business' ? `business ${scope.businessId}` : scope.kind;
 }
 
-const STATUS_INDEX = new Map<RunStatus, number>(RUN_STATUSES.map((status, i) => [status, i]));
 
 /** The ended runs of one scope created on one UTC day, in created_at order: any part of the day is added up in memory. */
 class RawDay {
