@@ -404,6 +404,21 @@ describe('run statistics', () => {
     ]);
   });
 
+  it('pending and running runs created exactly at a local midnight, or just before it, count in their own local day (a midnight late in the UTC day and one early in it)', async () => {
+    const { db, names, owners } = await twoBusinesses();
+    const edges = [at('2024-05-01T22:00:00Z'), at('2024-05-02T04:00:00Z')]; // 00:00 in Berlin (CEST), 00:00 in New York (EDT)
+    const statuses: RunStatus[] = ['pending', 'running', 'completed'];
+    insertRuns(
+      db,
+      edges.flatMap((edge) => statuses.flatMap((status, i) => [-1, 0].map((offset): SeedRun => ({ owner: owners[i % owners.length]!, status, createdAt: edge + offset })))),
+    );
+    const stored = readRuns(db);
+    for (const timeZone of ['Europe/Berlin', 'America/New_York']) {
+      const range = { from: at('2024-04-29T00:00:00Z'), to: at('2024-05-05T00:00:00Z'), timeZone };
+      expect(getJobRunStats(db, { kind: 'all' }, range), timeZone).toEqual(expectedStats(stored, { kind: 'all' }, range, names));
+    }
+  });
+
   it('per day in Asia/Kathmandu (+05:45): midnight falls at 18:15 UTC', async () => {
     const db = await createTestDatabase();
     insertRuns(db, [
