@@ -4,6 +4,7 @@ import { type TimeDisplay } from '../../src-shared/domain';
 import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/accounts';
 import { appKeys, authKeys, tenantKeyRoots } from './keys';
 import { callOrThrow, useClient } from './client';
+import { whenQueriesIdle } from './idle';
 import { noAccessReason } from '../lib/permissions';
 import { useUiStore } from '../stores/ui';
 
@@ -99,9 +100,7 @@ export function useSignOut() {
     networkMode: 'always',
     mutationFn: async () => {
       onlineManager.setOnline(false);
-      for (const until = Date.now() + SIGN_OUT_WAIT_MS; queryClient.isFetching() > 0 && Date.now() < until; ) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await whenQueriesIdle(queryClient, SIGN_OUT_WAIT_MS);
       return callOrThrow(client, 'auth.logout', {});
     },
     onSettled: () => {
