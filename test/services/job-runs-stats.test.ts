@@ -330,7 +330,7 @@ describe('run statistics', () => {
     expect(getJobRunStats(db, { kind: 'all' }, previous)).toEqual(expectedStats(stored, { kind: 'all' }, previous, names));
   });
 
-  it('a repeated call adds what is live to a copy of what is kept: asked three times, a range up to now and the period before it (each with pending and running runs, and runs of today) give the plain computation each time', async () => {
+  it('a repeated call adds what is live to a copy of what is kept: asked three times, and again after writes to active runs of days that are over, a range up to now and the period before it (each with pending and running runs, and runs of today) give the plain computation each time', async () => {
     const { db, acme, names, owners } = await twoBusinesses();
     const to = Math.ceil(Date.now() / 60_000) * 60_000;
     const from = to - 3 * DAY;
