@@ -132,6 +132,9 @@ export function compactAggregate({ statuses, histograms }: RangeAggregate): Comp
 /** Runs per status. */
 export type StatusCounts = Record<RunStatus, number>;
 
+/** About what one StatusCounts (or a map's entry of them) takes in memory, for the caches' byte estimates. */
+export const STATUS_COUNTS_BYTES = 160;
+
 // A stats call makes a few hundred of these (the per-day series): a plain loop over the statuses, about five
 // times cheaper than Object.fromEntries.
 const STATUSES: readonly RunStatus[] = RUN_STATUSES;

@@ -2,7 +2,7 @@
 // status, success rate and duration summary, added up from a range's aggregate rows (aggregates.ts). No SQL.
 import { RUN_STATUSES } from '../../src-shared/domain';
 import { bucketValue } from '../db/rollup-keys';
-import { emptyStatusCounts, HISTOGRAM_SIZE, type HistogramAggregate, type RangeAggregate, type StatusAggregate, type StatusCounts } from './aggregates';
+import { emptyStatusCounts, HISTOGRAM_SIZE, STATUS_COUNTS_BYTES, type HistogramAggregate, type RangeAggregate, type StatusAggregate, type StatusCounts } from './aggregates';
 
 export interface DurationSummary {
   avgMs: number | null;
@@ -25,7 +25,7 @@ export function emptyGroup(): StatsGroup {
   return { counts: emptyStatusCounts(), durN: 0, durSum: 0, histogram: new Float64Array(HISTOGRAM_SIZE), lo: HISTOGRAM_SIZE, hi: -1 };
 }
 
-export function groupIn<K>(groups: Map<K, StatsGroup>, key: K): StatsGroup {
+function groupIn<K>(groups: Map<K, StatsGroup>, key: K): StatsGroup {
   let group = groups.get(key);
   if (!group) {
     group = emptyGroup();
@@ -76,9 +76,9 @@ function copyOfGroup({ counts, durN, durSum, histogram, lo, hi }: StatsGroup): S
   return { counts: { ...counts }, durN, durSum, histogram: histogram.slice(), lo, hi };
 }
 
-/** About what the groups take in memory: a histogram of HISTOGRAM_SIZE numbers each, and their counts. */
+/** About what the groups take in memory: a histogram of HISTOGRAM_SIZE numbers each, and their counts and sums. */
 export function groupsBytes({ byType, byOwner }: StatsGroups): number {
-  return (1 + byType.size + (byOwner?.size ?? 0)) * (HISTOGRAM_SIZE * 8 + 200);
+  return (1 + byType.size + (byOwner?.size ?? 0)) * (HISTOGRAM_SIZE * 8 + STATUS_COUNTS_BYTES + 40);
 }
 
 function addCounts(group: StatsGroup, row: StatusAggregate): void {

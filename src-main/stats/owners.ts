@@ -7,7 +7,7 @@ import { type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { businesses } from '../db/schema';
 import { ORPHANS_OWNER, SYSTEM_OWNER } from '../tenancy/owner-sql';
-import { emptyStatusCounts, type RangeAggregate, type StatusCounts } from './aggregates';
+import { emptyStatusCounts, STATUS_COUNTS_BYTES, type RangeAggregate, type StatusCounts } from './aggregates';
 import { emptyGroup, figuresOf, successRateOf, totalOf, type StatsGroup } from './figures';
 import { statsReader } from './settled-days';
 
@@ -22,7 +22,7 @@ export function previousPeriodCounts(db: AppDatabase, from: number, to: number, 
   if (previousFrom < 0) return null;
   // Counts alone: the previous period's durations are not shown, so its histograms are neither read nor added.
   const reader = statsReader(db, { kind: 'all' }, previousFrom, from, now);
-  const settled = reader.settled('counts by owner', false, (aggregate) => addCountsByOwner(new Map(), aggregate), (counts) => counts.size * 200);
+  const settled = reader.settled('counts by owner', false, (aggregate) => addCountsByOwner(new Map(), aggregate), (counts) => counts.size * STATUS_COUNTS_BYTES);
   return addCountsByOwner(new Map([...settled].map(([owner, counts]) => [owner, { ...counts }])), reader.live(false));
 }
 

@@ -29,6 +29,7 @@ import {
   countsBeforeBounds,
   emptyStatusCounts,
   RunAggregate,
+  STATUS_COUNTS_BYTES,
   STATUS_INDEX,
   type CompactAggregate,
   type HistogramAggregate,
@@ -230,9 +231,6 @@ class RawDay {
     return counts;
   }
 }
-
-/** About what one StatusCounts (or a day's entry of them) takes in memory. */
-const STATUS_COUNTS_BYTES = 160;
 
 function aggregateBytes(aggregate: CompactAggregate): number {
   const buckets = aggregate.histograms.reduce((sum, row) => sum + row.counts.length, 0);
