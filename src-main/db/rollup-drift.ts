@@ -1,15 +1,15 @@
 // Drift checks of the rollups: what they keep against a recount of job_runs (the maintenance.integrity_check job, tests).
 import type Database from 'better-sqlite3';
 import { RUN_OWNER_SQL } from '../tenancy/owner-sql';
-import { HISTOGRAM_TABLES, RUN_BUCKET_SQL, RUN_DAY_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL } from './rollup-keys';
+import { HISTOGRAM_TABLES, RUN_ACTIVE_SQL, RUN_BUCKET_SQL, RUN_DAY_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL } from './rollup-keys';
 import { ensureRollupsCounted } from './rollups';
 import { sortTablesDrift } from './sort-tables';
 
 const DAILY_RECOUNT_SQL = `SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, status, count(*), sum(${RUN_FINISHED_SQL}),
   sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) FROM job_runs WHERE ${RUN_ENDED_SQL} GROUP BY 1, 2, 3, 4`;
 export interface RollupDrift {
-  table: 'job_run_daily' | 'job_run_pending' | 'job_run_daily_histograms' | 'job_run_weekly_histograms' | 'job_run_sort_extremes';
-  /** owner/day/job type/status, owner/day/job type (pending), or owner/day (or week)/job type/bucket */
+  table: 'job_run_daily' | 'job_run_active' | 'job_run_daily_histograms' | 'job_run_weekly_histograms' | 'job_run_sort_extremes';
+  /** owner/day/job type/status (job_run_daily, job_run_active), or owner/day (or week)/job type/bucket */
   key: string;
   /** runs/dur_n/dur_sum (or runs), kept and recounted */
   kept: string;
@@ -55,21 +55,21 @@ export function dailyRollupDrift(sqlite: Database.Database): RollupDrift[] {
   );
   // The sort tables (sort-tables.ts): what they hold that the triggers' invariant does not allow, as one line each.
   const sorts = sortTablesDrift(sqlite).map((problem): RollupDrift => ({ table: 'job_run_sort_extremes', key: problem, kept: '', counted: '' }));
-  return [...daily, ...pendingDrift(sqlite), ...histograms, ...sorts];
+  return [...daily, ...activeDrift(sqlite), ...histograms, ...sorts];
 }
 
-/** Keys whose pending count differs from a recount of the pending runs (or that hold no runs). */
-function pendingDrift(sqlite: Database.Database): RollupDrift[] {
+/** Keys whose count of runs not yet ended differs from a recount of those runs (or that hold no runs). */
+function activeDrift(sqlite: Database.Database): RollupDrift[] {
   return sqlite
     .prepare(
-      `WITH counted (owner, day, job_type, runs) AS (
-         SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, count(*) FROM job_runs WHERE status = 'pending' GROUP BY 1, 2, 3)
-       SELECT 'job_run_pending' AS "table", owner || '/' || day || '/' || job_type AS key,
+      `WITH counted (owner, day, job_type, status, runs) AS (
+         SELECT ${RUN_OWNER_SQL}, ${RUN_DAY_SQL}, job_type, status, count(*) FROM job_runs WHERE ${RUN_ACTIVE_SQL} GROUP BY 1, 2, 3, 4)
+       SELECT 'job_run_active' AS "table", owner || '/' || day || '/' || job_type || '/' || status AS key,
               CAST(sum(kept) AS TEXT) AS kept, CAST(sum(counted) AS TEXT) AS counted
-       FROM (SELECT owner, day, job_type, runs AS kept, 0 AS counted FROM job_run_pending
-             UNION ALL SELECT owner, day, job_type, 0, runs FROM counted)
-       GROUP BY owner, day, job_type HAVING sum(kept) <> sum(counted) OR min(kept) < 0
-       ORDER BY owner, day, job_type`,
+       FROM (SELECT owner, day, job_type, status, runs AS kept, 0 AS counted FROM job_run_active
+             UNION ALL SELECT owner, day, job_type, status, 0, runs FROM counted)
+       GROUP BY owner, day, job_type, status HAVING sum(kept) <> sum(counted) OR min(kept) < 0
+       ORDER BY owner, day, job_type, status`,
     )
     .all() as RollupDrift[];
 }

@@ -11,11 +11,16 @@ export const RUN_DAY_SQL = `created_at / ${DAY_MS}`;
 /** A week of the weekly rollup: 7 whole UTC days, week = day / 7 (= created_at / 604800000; day 0 was a Thursday). */
 export const DAYS_PER_WEEK = 7;
 
+const ACTIVE_LIST_SQL = ACTIVE_RUN_STATUSES.map((status) => `'${status}'`).join(', ');
+
 /**
  * A run that has ended (completed, failed or cancelled): the only runs job_run_daily counts (drizzle/0013_run_daily_ended.sql).
- * Pending and running runs are few (the queue and the runner's slots) and read from job_runs by status.
+ * The others (pending and running) are job_run_active's (drizzle/0022_run_active_counts.sql).
  */
-export const RUN_ENDED_SQL = `status NOT IN (${ACTIVE_RUN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+export const RUN_ENDED_SQL = `status NOT IN (${ACTIVE_LIST_SQL})`;
+
+/** A run not yet ended (pending or running): the only runs job_run_active counts. */
+export const RUN_ACTIVE_SQL = `status IN (${ACTIVE_LIST_SQL})`;
 
 /** A run "finished with a duration": the only runs counted in dur_n, dur_sum and the duration histogram. */
 export const RUN_FINISHED_SQL = `status IN ('completed', 'failed') AND duration_ms IS NOT NULL`;

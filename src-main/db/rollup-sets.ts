@@ -3,7 +3,7 @@
 // (rollups.ts) and by the bulk changes (rollup-bulk.ts).
 import type Database from 'better-sqlite3';
 import { RUN_OWNER_SQL } from '../tenancy/owner-sql';
-import { HISTOGRAM_TABLES, RUN_BUCKET_SQL, RUN_DAY_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL } from './rollup-keys';
+import { HISTOGRAM_TABLES, RUN_ACTIVE_SQL, RUN_BUCKET_SQL, RUN_DAY_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL } from './rollup-keys';
 
 /**
  * temp.rollup_delta: the runs `where` selects, grouped by every rollup key at once (owner, day, type, status, bucket).
@@ -44,10 +44,10 @@ export const ROLLUPS: readonly Rollup[] = [
   },
   {
     kind: 'sums',
-    table: 'job_run_pending',
-    keys: ['owner', 'day', 'job_type'],
+    table: 'job_run_active',
+    keys: ['owner', 'day', 'job_type', 'status'],
     values: ['runs'],
-    groups: `SELECT owner, day, job_type, sum(runs) AS runs FROM temp.rollup_delta WHERE status = 'pending' GROUP BY 1, 2, 3`,
+    groups: `SELECT owner, day, job_type, status, sum(runs) AS runs FROM temp.rollup_delta WHERE ${RUN_ACTIVE_SQL} GROUP BY 1, 2, 3, 4`,
   },
   ...HISTOGRAM_TABLES.map((histogram) => ({ kind: 'histogram' as const, ...histogram })),
 ];

@@ -1,6 +1,6 @@
 // The rollups of job_runs: job_run_counts (runs per owner and type; drizzle/0004_run_counts_triggers.sql),
-// job_run_daily (ended runs, finished runs and their duration sum per owner, UTC day, type and status), job_run_pending
-// (pending runs per owner, UTC day and type; drizzle/0018_run_pending_counts.sql) and the packed
+// job_run_daily (ended runs, finished runs and their duration sum per owner, UTC day, type and status), job_run_active
+// (pending and running runs per owner, UTC day, type and status; drizzle/0022_run_active_counts.sql) and the packed
 // duration histograms per owner, UTC day or week, and type (job_run_daily_histograms, job_run_weekly_histograms;
 // drizzle/0008_run_histograms_triggers.sql), kept by triggers in every ordinary transaction. This module is the only
 // way to their tables (countedRollups), and counts them when a bulk load left them uncounted. Their keys:
@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import type { AppDatabase } from './connection';
 import { RAISE_EVERY_DAY_VERSION_SQL } from './rollup-keys';
 import { addGroupsSql, groupRunsSql, ROLLUPS } from './rollup-sets';
-import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunPending, jobRunWeeklyHistograms } from './schema';
+import { jobRunCounts, jobRunDaily, jobRunActive, jobRunDailyHistograms, jobRunWeeklyHistograms } from './schema';
 
 /**
  * The app_meta key present while the rollups are not counted: a bulk load that ran with the triggers dropped
@@ -18,7 +18,7 @@ import { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunPending, jobRun
 export const META_ROLLUPS_UNCOUNTED = 'rollups_uncounted';
 
 /**
- * The statements that count every rollup of job_runs (job_run_counts, job_run_daily, job_run_pending, and the daily
+ * The statements that count every rollup of job_runs (job_run_counts, job_run_daily, job_run_active, and the daily
  * and weekly histograms) from scratch, raise the version of every day, and forget META_ROLLUPS_UNCOUNTED: to run in one write
  * transaction. One pass over the table and one sort of the runs into groups (about half a million for a million
  * runs), from which every rollup is summed: three passes over job_runs took 4.7 s for a million runs, this about 1.3 s.
@@ -43,7 +43,7 @@ export function rollupsUncounted(sqlite: Database.Database): boolean {
   return sqlite.prepare(ROLLUPS_UNCOUNTED_SQL).pluck().get() !== 0;
 }
 
-const ROLLUP_TABLES = { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms, jobRunPending } as const;
+const ROLLUP_TABLES = { jobRunCounts, jobRunDaily, jobRunDailyHistograms, jobRunWeeklyHistograms, jobRunActive } as const;
 
 /**
  * The rollup tables, as only countedRollups hands them out: once they are counted. Outside this module, code reads the

@@ -249,22 +249,23 @@ export const jobRunWeeklyHistograms = sqliteTable(
 );
 
 /**
- * Pending runs per owner, UTC day of creation and job type: a rollup kept by triggers on job_runs
- * (drizzle/0018_run_pending_counts.sql) in the same transaction as every insert, delete and change of status, owner,
- * type or creation time. A run is in it from its creation until it leaves `pending` (claimed, cancelled, deleted), so
- * its rows are few whatever the queue's length: the stats count a queue of any size from a handful of rows (running
- * runs, at most the runner's slots, are read from job_runs). day = created_at / 86400000. WITHOUT ROWID (by hand in
- * the migration): one owner's days are one range of the primary key. A row's runs never reaches 0.
+ * Runs not yet ended (pending or running) per owner, UTC day of creation, job type and status: a rollup kept by
+ * triggers on job_runs (drizzle/0022_run_active_counts.sql) in the same transaction as every insert, delete and change
+ * of status, owner, type or creation time. A run is in it from its creation until it ends (pending until claimed, then
+ * running), so its rows are few whatever the length of the queue or the backlog of running runs: the stats count them
+ * from a handful of rows instead of reading every run. day = created_at / 86400000. WITHOUT ROWID (by hand in the
+ * migration): one owner's days are one range of the primary key. A row's runs never reaches 0.
  */
-export const jobRunPending = sqliteTable(
-  'job_run_pending',
+export const jobRunActive = sqliteTable(
+  'job_run_active',
   {
     owner: integer('owner').notNull(),
     day: integer('day').notNull(),
     jobType: text('job_type').notNull(),
+    status: text('status', { enum: ['pending', 'running'] }).notNull(),
     runs: integer('runs').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.owner, t.day, t.jobType] }), check('job_run_pending_runs_positive', sql`${t.runs} > 0`)],
+  (t) => [primaryKey({ columns: [t.owner, t.day, t.jobType, t.status] }), check('job_run_active_runs_positive', sql`${t.runs} > 0`)],
 );
 
 /**

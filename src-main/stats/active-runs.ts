@@ -1,14 +1,12 @@
-// The runs the ended-run rollups leave out, as the stats count them: pending runs from job_run_pending (per owner,
-// UTC day and type; drizzle/0018_run_pending_counts.sql) plus, at a range's partial days, the shorter side of the day
-// counted on the status index; running runs from job_runs on the status index, counted per owner and type in SQL
-// and, for the per-day series, per UTC day on the index alone, with the shorter side of a partial day counted as for
-// the pending ones. So a stats call reads a handful of rows whatever the length of the queue; only the per-owner and
-// type counts of running runs read each of their rows (an adopted file or a long backlog can hold thousands).
+// The runs the ended-run rollups leave out, as the stats count them: pending and running runs from job_run_active
+// (per owner, UTC day, type and status; drizzle/0022_run_active_counts.sql) plus, at a range's partial days, the
+// shorter side of the day counted on the status index. So a stats call reads a handful of rows whatever the length of
+// the queue or of the backlog of running runs.
 import { sql } from 'drizzle-orm';
-import { type RunStatus } from '../../src-shared/domain';
+import { ACTIVE_RUN_STATUSES } from '../../src-shared/domain';
 import type { TenantScope } from '../../src-shared/tenancy';
 import type { AppDatabase } from '../db/connection';
-import { DAY_MS, RUN_DAY_SQL } from '../db/rollup-keys';
+import { DAY_MS } from '../db/rollup-keys';
 import { type CountedRollups } from '../db/rollups';
 import { jobRuns } from '../db/schema';
 import { ownerRangesCondition, RUN_OWNER_SQL, runScopeCondition } from '../tenancy/owner-sql';
@@ -17,7 +15,6 @@ import { liveLength, rangePieces } from './range-pieces';
 import { rawStatusCounter } from './rollup-reads';
 
 const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
-const RUN_DAY = sql.raw(RUN_DAY_SQL);
 
 /** The pending and running runs of a scope created in [from, to), for one stats call. */
 export interface ActiveRuns {
@@ -27,32 +24,32 @@ export interface ActiveRuns {
   countsBefore(bounds: readonly number[]): StatusCounts[];
 }
 
+type ActiveStatus = (typeof ACTIVE_RUN_STATUSES)[number];
+
 export function activeRunsIn(rollups: CountedRollups, scope: TenantScope, from: number, to: number, now: number): ActiveRuns {
   const { db } = rollups;
   return {
     addTo(into) {
       for (const piece of rangePieces(from, to, now)) {
-        const rows = piece.kind === 'days' ? pendingOfDays(rollups, scope, piece.fromDay, piece.toDay) : runsWithStatus(db, scope, 'pending', piece.from, piece.to);
-        for (const row of rows) into.addRuns(row.owner, row.jobType, 'pending', piece.sign * row.runs, 0, 0);
+        const rows = piece.kind === 'days' ? activeOfDays(rollups, scope, piece.fromDay, piece.toDay) : activeRunsCreated(db, scope, piece.from, piece.to);
+        for (const row of rows) into.addRuns(row.owner, row.jobType, row.status, piece.sign * row.runs, 0, 0);
       }
-      for (const row of runsWithStatus(db, scope, 'running', from, to)) into.addRuns(row.owner, row.jobType, 'running', row.runs, 0, 0);
     },
 
     countsBefore(bounds) {
       const [firstDay, lastDay] = [Math.floor((bounds[0] ?? from) / DAY_MS), Math.floor((bounds[bounds.length - 1] ?? from) / DAY_MS)];
-      const pending = activeBefore(db, scope, 'pending', pendingPerDay(rollups, scope, firstDay, lastDay), bounds, now);
-      const running = activeBefore(db, scope, 'running', runningPerDay(db, scope, firstDay, lastDay), bounds, now);
+      const perDay = activePerDay(rollups, scope, firstDay, lastDay);
+      const [pending, running] = ACTIVE_RUN_STATUSES.map((status) => activeBefore(db, scope, status, perDay[status], bounds, now)) as [StatusCounts[], StatusCounts[]];
       return pending.map((before, n) => addStatusCounts(before, running[n] as StatusCounts));
     },
   };
 }
-
 /**
  * For ascending instants, the runs of `status` created from the start of the first one's UTC day up to each: whole days
  * from `perDay` (UTC day → runs), and of x's own day the shorter live side counted on the status index, as rangePieces
  * picks it.
  */
-function activeBefore(db: AppDatabase, scope: TenantScope, status: 'pending' | 'running', perDay: Map<number, number>, bounds: readonly number[], now: number): StatusCounts[] {
+function activeBefore(db: AppDatabase, scope: TenantScope, status: ActiveStatus, perDay: Map<number, number>, bounds: readonly number[], now: number): StatusCounts[] {
   const count = (a: number, b: number) => rawStatusCounter(db, scope)(a, b, [status])[status];
   const on = (day: number) => perDay.get(day) ?? 0;
   const inDay = (x: number) => {
@@ -70,49 +67,37 @@ function activeBefore(db: AppDatabase, scope: TenantScope, status: 'pending' | '
   );
 }
 
-type OwnerTypeRuns = { owner: number; jobType: string; runs: number };
+type ActiveRows = { owner: number; jobType: string; status: ActiveStatus; runs: number };
 
-/** Pending runs per owner and type created on the UTC days [fromDay, toDay), from job_run_pending. */
-function pendingOfDays(rollups: CountedRollups, scope: TenantScope, fromDay: number, toDay: number): OwnerTypeRuns[] {
-  const { jobRunPending: t, jobRunCounts } = rollups.tables;
-  return rollups.db.orm.all<OwnerTypeRuns>(sql`
-    SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, sum(${t.runs}) AS runs
+/** Pending and running runs per owner, type and status created on the UTC days [fromDay, toDay), from job_run_active. */
+function activeOfDays(rollups: CountedRollups, scope: TenantScope, fromDay: number, toDay: number): ActiveRows[] {
+  const { jobRunActive: t, jobRunCounts } = rollups.tables;
+  return rollups.db.orm.all<ActiveRows>(sql`
+    SELECT ${t.owner} AS owner, ${t.jobType} AS jobType, ${t.status} AS status, sum(${t.runs}) AS runs
     FROM ${t}
     WHERE ${ownerRangesCondition(scope, t.owner, jobRunCounts)} AND ${t.day} >= ${fromDay} AND ${t.day} < ${toDay}
-    GROUP BY 1, 2`);
+    GROUP BY 1, 2, 3`);
 }
 
-/** Pending runs per UTC day in [fromDay, lastDay] that has any, from job_run_pending. */
-function pendingPerDay(rollups: CountedRollups, scope: TenantScope, fromDay: number, lastDay: number): Map<number, number> {
-  const { jobRunPending: t, jobRunCounts } = rollups.tables;
-  const rows = rollups.db.orm.all<{ day: number; runs: number }>(sql`
-    SELECT ${t.day} AS day, sum(${t.runs}) AS runs
+/** Pending and running runs per status and UTC day in [fromDay, lastDay] that has any, from job_run_active. */
+function activePerDay(rollups: CountedRollups, scope: TenantScope, fromDay: number, lastDay: number): Record<ActiveStatus, Map<number, number>> {
+  const { jobRunActive: t, jobRunCounts } = rollups.tables;
+  const rows = rollups.db.orm.all<{ status: ActiveStatus; day: number; runs: number }>(sql`
+    SELECT ${t.status} AS status, ${t.day} AS day, sum(${t.runs}) AS runs
     FROM ${t}
     WHERE ${ownerRangesCondition(scope, t.owner, jobRunCounts)} AND ${t.day} >= ${fromDay} AND ${t.day} <= ${lastDay}
-    GROUP BY 1`);
-  return new Map(rows.map((row) => [row.day, row.runs]));
-}
-
-/**
- * The runs of `scope` with `status` created in [from, to), per owner and type, on the status indexes: pending runs in
- * a part of one day (its shorter side), running runs in the whole range.
- */
-function runsWithStatus(db: AppDatabase, scope: TenantScope, status: 'pending' | 'running', from: number, to: number): OwnerTypeRuns[] {
-  return db.orm.all<OwnerTypeRuns>(sql`
-    SELECT ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, count(*) AS runs
-    FROM ${jobRuns}
-    WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} = ${status satisfies RunStatus}
-      AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
     GROUP BY 1, 2`);
+  const perDay: Record<ActiveStatus, Map<number, number>> = { pending: new Map(), running: new Map() };
+  for (const row of rows) perDay[row.status].set(row.day, row.runs);
+  return perDay;
 }
 
-/** Running runs per UTC day in [fromDay, lastDay] that has any, on the status indexes alone (no row is read). */
-function runningPerDay(db: AppDatabase, scope: TenantScope, fromDay: number, lastDay: number): Map<number, number> {
-  const rows = db.orm.all<{ day: number; runs: number }>(sql`
-    SELECT ${RUN_DAY} AS day, count(*) AS runs
+/** The pending and running runs of `scope` created in [from, to) (a part of one day, its shorter side), per owner, type and status, on the status indexes. */
+function activeRunsCreated(db: AppDatabase, scope: TenantScope, from: number, to: number): ActiveRows[] {
+  return db.orm.all<ActiveRows>(sql`
+    SELECT ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status, count(*) AS runs
     FROM ${jobRuns}
-    WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} = ${'running' satisfies RunStatus}
-      AND ${jobRuns.createdAt} >= ${fromDay * DAY_MS} AND ${jobRuns.createdAt} < ${(lastDay + 1) * DAY_MS}
-    GROUP BY 1`);
-  return new Map(rows.map((row) => [row.day, row.runs]));
+    WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} IN ${ACTIVE_RUN_STATUSES}
+      AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
+    GROUP BY 1, 2, 3`);
 }

@@ -64,7 +64,7 @@ describe('schema and migrations', () => {
     expect((built.job_runs as { checks: string[] }).checks).toHaveLength(7);
     // drizzle cannot declare WITHOUT ROWID: the rollups and the kept stats windows are made so in hand-written SQL.
     const withoutRowid = fromFiles.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID' ORDER BY name").pluck().all();
-    expect(withoutRowid).toEqual(['job_run_daily', 'job_run_daily_histograms', 'job_run_pending', 'job_run_sort_bounds', 'job_run_sort_extremes', 'job_run_stats_windows', 'job_run_weekly_histograms']);
+    expect(withoutRowid).toEqual(['job_run_active', 'job_run_daily', 'job_run_daily_histograms', 'job_run_sort_bounds', 'job_run_sort_extremes', 'job_run_stats_windows', 'job_run_weekly_histograms']);
   });
 
   it('the audit log and rollup triggers exist after migrating (they live in hand-written migrations)', () => {
@@ -74,6 +74,10 @@ describe('schema and migrations', () => {
     expect(triggers).toEqual([
       'audit_events_no_delete',
       'audit_events_no_update',
+      'job_run_active_delete',
+      'job_run_active_in',
+      'job_run_active_insert',
+      'job_run_active_out',
       'job_run_counts_delete',
       'job_run_counts_insert',
       'job_run_counts_update',
@@ -94,10 +98,6 @@ describe('schema and migrations', () => {
       'job_run_late_start_in',
       'job_run_late_start_insert',
       'job_run_late_start_out',
-      'job_run_pending_delete',
-      'job_run_pending_in',
-      'job_run_pending_insert',
-      'job_run_pending_out',
       'job_run_slowest_in',
       'job_run_slowest_insert',
       'job_run_sort_delete',

@@ -127,7 +127,7 @@ describe('reads on worker threads', () => {
     const caller: ReadCaller = { actor: admin, scope: { kind: 'business', businessId: business.id } };
     const range = { from: 1_700_000_000_000, to: 1_700_000_000_000 + DAY, timeZone: 'UTC' };
     const expected = await inlineReads(db).run('jobs.stats', caller, range);
-    db.sqlite.exec('DELETE FROM job_run_daily; DELETE FROM job_run_pending; DELETE FROM job_run_counts');
+    db.sqlite.exec('DELETE FROM job_run_daily; DELETE FROM job_run_active; DELETE FROM job_run_counts');
     writeMeta(db, META_ROLLUPS_UNCOUNTED, true);
     const pool = poolOn(db);
     expect(await pool.run('jobs.stats', caller, range)).toEqual(expected);
