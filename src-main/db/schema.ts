@@ -128,6 +128,10 @@ export const jobRuns = sqliteTable(
      * interrupted ends, since nothing recorded it later.
      */
     heartbeatAt: integer('heartbeat_at'),
+    /** The run this one re-runs with its params edited (jobs.create's rerunOf): trigger 'manual', linked like a retry. */
+    rerunOfRunId: integer('rerun_of_run_id').references((): AnySQLiteColumn => jobRuns.id, {
+      onDelete: 'set null',
+    }),
   },
   (t) => [
     // Every index ends in the rowid (= id), so (created_at, id) keyset order needs no sort. One business history, newest first; also orphans and system runs (NULL business).
@@ -148,6 +152,7 @@ export const jobRuns = sqliteTable(
     index('job_runs_rare_trigger_created_idx').on(t.trigger, t.createdAt).where(RARE_TRIGGER_SQL),
     // Child-side indexes for the self and user references, so deleting a run or a user does not scan the table.
     index('job_runs_retry_of_idx').on(t.retryOfRunId).where(sql`${t.retryOfRunId} IS NOT NULL`),
+    index('job_runs_rerun_of_idx').on(t.rerunOfRunId).where(sql`${t.rerunOfRunId} IS NOT NULL`),
     // With created_at, it also serves the triggered-by filter across businesses in keyset order.
     index('job_runs_triggered_by_user_idx').on(t.triggeredByUserId, t.createdAt).where(sql`${t.triggeredByUserId} IS NOT NULL`),
     index('job_runs_cancelled_by_user_idx').on(t.cancelledByUserId).where(sql`${t.cancelledByUserId} IS NOT NULL`),

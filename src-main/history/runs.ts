@@ -53,24 +53,28 @@ export function getJobRun(db: AppDatabase, scope: TenantScope, id: number): JobR
   return toJobRunDetailView({ ...found.run, triggeredByName: found.triggeredByName }, found.businessName, detailExtras(db, scope, found.run));
 }
 
-/** The names behind a run's canceller and schedule ids, and its retries within `scope`. */
+/** The names behind a run's canceller and schedule ids, and its retries and re-runs within `scope`. */
 function detailExtras(db: AppDatabase, scope: TenantScope, run: JobRunRow): RunDetailExtras {
   const schedule = run.scheduleId === null ? undefined : db.orm.select({ name: jobSchedules.name }).from(jobSchedules).where(eq(jobSchedules.id, run.scheduleId)).get();
-  const retries = db.orm
-    .select({ id: jobRuns.id })
-    .from(jobRuns)
-    .where(and(runScopeCondition(scope), eq(jobRuns.retryOfRunId, run.id)))
-    .orderBy(asc(jobRuns.id))
-    .limit(MAX_RETRIES_SHOWN)
-    .all();
+  // The runs that link to this one through `link`, oldest first (each on its partial index).
+  const linked = (link: typeof jobRuns.retryOfRunId | typeof jobRuns.rerunOfRunId) =>
+    db.orm
+      .select({ id: jobRuns.id })
+      .from(jobRuns)
+      .where(and(runScopeCondition(scope), eq(link, run.id)))
+      .orderBy(asc(jobRuns.id))
+      .limit(MAX_LINKED_SHOWN)
+      .all()
+      .map((linkedRun) => linkedRun.id);
   return {
     cancelledBy: userNameOf(db, run.cancelledByUserId),
     scheduleName: schedule?.name ?? null,
-    retriedAs: retries.map((retry) => retry.id),
+    retriedAs: linked(jobRuns.retryOfRunId),
+    rerunAs: linked(jobRuns.rerunOfRunId),
   };
 }
 
-const MAX_RETRIES_SHOWN = 20;
+const MAX_LINKED_SHOWN = 20;
 
 /** From the runs-per-owner-and-type rollup (run-counts.ts): exact, without counting the runs. */
 export function countJobRuns(db: AppDatabase, scope: TenantScope): number {

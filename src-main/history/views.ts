@@ -29,6 +29,7 @@ export function toJobRunView(row: JobRunListRow, businessName: string | null): J
     triggeredByName: row.triggeredByName ?? null,
     cancelledByUserId: row.cancelledByUserId,
     retryOfRunId: row.retryOfRunId,
+    rerunOfRunId: row.rerunOfRunId,
     scheduleId: row.scheduleId,
     progress: row.progress,
     progressMessage: row.progressMessage,
@@ -40,8 +41,8 @@ export function toJobRunView(row: JobRunListRow, businessName: string | null): J
   };
 }
 
-/** What the detail adds to a run's row: names for the ids it holds, and the runs that retry it. */
-export type RunDetailExtras = Pick<JobRunDetailView, 'cancelledBy' | 'scheduleName' | 'retriedAs'>;
+/** What the detail adds to a run's row: names for the ids it holds, and the runs that retry or re-run it. */
+export type RunDetailExtras = Pick<JobRunDetailView, 'cancelledBy' | 'scheduleName' | 'retriedAs' | 'rerunAs'>;
 
 export function toJobRunDetailView(row: JobRunRow & { triggeredByName: string | null }, businessName: string | null, extras: RunDetailExtras): JobRunDetailView {
   return { ...toJobRunView(row, businessName), params: row.params, result: row.result ?? null, ...extras };

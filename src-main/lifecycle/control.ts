@@ -1,8 +1,8 @@
 // What a person does to a run: cancel it, or retry it as a new linked run; the access rules that depend on the row.
 import { ACTIVE_RUN_STATUSES, isRetryableStatus, type RunStatus } from '../../src-shared/domain';
-import { AppError } from '../../src-shared/errors';
+import { AppError, invalidField } from '../../src-shared/errors';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
-import { type JobRunView } from '../../src-shared/schemas/jobs';
+import { type JobRunDetailView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
 import { findJobType } from '../jobs/catalog';
@@ -74,6 +74,19 @@ export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, r
     });
     return retry;
   });
+}
+
+/**
+ * The run an edited re-run repeats (jobs.create's rerunOf): one `scope` holds (NOT_FOUND otherwise, as for any run
+ * outside it), of the job type the re-run is sent with (refused naming jobType otherwise). Seeing the run is enough:
+ * its params are on screen, and the re-run is triggered like any run, where the caller may trigger.
+ */
+export function rerunSourceOf(db: AppDatabase, scope: TenantScope, runId: number, jobType: string): JobRunDetailView {
+  const original = getJobRun(db, scope, runId);
+  if (original.jobType !== jobType) {
+    throw invalidField('jobType', `A re-run keeps the job type of run ${runId}, ${original.jobType}; to run ${jobType}, trigger a new run instead.`);
+  }
+  return original;
 }
 
 /** Where a retry of `original` runs: its business, or system-wide. */

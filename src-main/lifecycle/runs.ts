@@ -30,6 +30,8 @@ export interface CreateJobRunInput {
   scheduleId?: number | null;
   /** The failed or cancelled run this one retries (trigger 'retry'). */
   retryOfRunId?: number | null;
+  /** The run this one re-runs with edited params (trigger 'manual'; the caller checked the caller may see it). */
+  rerunOfRunId?: number | null;
   createdAt?: number;
 }
 
@@ -71,6 +73,7 @@ export function createJobRun(db: AppDatabase, target: RunTarget, input: CreateJo
     triggeredBy: input.triggeredBy ?? null,
     cancelledByUserId: null,
     retryOfRunId: input.retryOfRunId ?? null,
+    rerunOfRunId: input.rerunOfRunId ?? null,
     scheduleId: input.scheduleId ?? null,
     progress: null,
     progressMessage: null,
@@ -92,6 +95,7 @@ export function createJobRun(db: AppDatabase, target: RunTarget, input: CreateJo
     triggeredBy: row.triggeredBy,
     scheduleId: row.scheduleId,
     retryOfRunId: row.retryOfRunId,
+    rerunOfRunId: row.rerunOfRunId,
     createdAt: row.createdAt,
   });
   return toJobRunView({ ...row, id: Number(inserted.lastInsertRowid), triggeredByName: userNameOf(db, row.triggeredByUserId) }, businessName);
@@ -112,6 +116,7 @@ function insertRunStatement(db: AppDatabase) {
         triggeredBy: sql.placeholder('triggeredBy'),
         scheduleId: sql.placeholder('scheduleId'),
         retryOfRunId: sql.placeholder('retryOfRunId'),
+        rerunOfRunId: sql.placeholder('rerunOfRunId'),
         createdAt: sql.placeholder('createdAt'),
       })
       .prepare(),

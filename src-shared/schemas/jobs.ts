@@ -33,6 +33,8 @@ export const jobRunSchema = z.strictObject({
   triggeredByName: z.string().nullable(),
   cancelledByUserId: idSchema.nullable(),
   retryOfRunId: idSchema.nullable(),
+  /** The run this one re-runs with its params edited (jobs.create's rerunOf); null for other runs or when that run is gone. */
+  rerunOfRunId: idSchema.nullable(),
   scheduleId: idSchema.nullable(),
   progress: z.number().min(0).max(1).nullable(),
   progressMessage: z.string().nullable(),
@@ -53,6 +55,8 @@ export const jobRunDetailSchema = jobRunSchema.extend({
   scheduleName: z.string().nullable(),
   /** The runs that retry this one, oldest first, as far as the caller's scope reaches (at most 20). */
   retriedAs: z.array(idSchema),
+  /** The runs triggered as re-runs of this one, oldest first, as far as the caller's scope reaches (at most 20). */
+  rerunAs: z.array(idSchema),
 });
 export type JobRunDetailView = z.output<typeof jobRunDetailSchema>;
 
@@ -228,6 +232,11 @@ export const createJobRunInput = z.strictObject({
   jobType: jobTypeKeySchema,
   params: jobParamsSchema.default({}),
   target: runTargetSchema.optional(),
+  /**
+   * Edit and re-run: the run this one repeats with its params (and place) as sent. It must be a run the caller can
+   * see, of the same job type; the new run links to it (rerunOfRunId), as a retry links to the run it retries.
+   */
+  rerunOf: idSchema.optional().meta({ title: 'Re-run of' }),
 });
 export type CreateJobRunInputView = z.output<typeof createJobRunInput>;
 

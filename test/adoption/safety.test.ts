@@ -185,7 +185,7 @@ describe('copying runs', () => {
     const indexes = sqlite
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'job_runs' AND sql IS NOT NULL ORDER BY name")
       .all() as { name: string; sql: string }[];
-    expect(indexes).toHaveLength(13);
+    expect(indexes).toHaveLength(14);
     expect(indexes.filter((index) => keptWhileCopyingRuns(sqlite, index)).map((index) => index.name)).toEqual([
       'job_runs_business_created_idx',
       // Every adopted run's trigger is `legacy`, outside the rare triggers' WHERE.
@@ -193,6 +193,7 @@ describe('copying runs', () => {
       'job_runs_cancelled_by_user_idx',
       'job_runs_created_idx',
       'job_runs_rare_trigger_created_idx',
+      'job_runs_rerun_of_idx',
       'job_runs_retry_of_idx',
       'job_runs_schedule_idx',
     ]);

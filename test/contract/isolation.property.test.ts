@@ -1,7 +1,7 @@
 // Isolation as a property, over both transports: random businesses, users of every role (some linked to no
 // business) and runs (business, system-wide, orphaned; random statuses, types and times). Every user signs
 // in through auth.login and reads every tenant channel; what comes back is checked against an oracle that
-// reads ownership with plain SQL. Then runs are triggered while everyone listens: each session receives
+// reads ownership with plain SQL (a re-run naming a run included). Then runs are triggered while everyone listens: each session receives
 // exactly the events of the runs it may see.
 import path from 'node:path';
 import fc from 'fast-check';
@@ -92,6 +92,10 @@ async function expectView(client: ContractClient, runs: readonly OracleRun[], vi
     } else {
       expect(envelope.ok ? envelope.value : envelope.error.code, `jobs.get ${run.id} in ${label}`).toBe('NOT_FOUND');
     }
+    // A re-run names the run it repeats: one outside the view reads as missing before anything else is looked at (its
+    // type is not compared); one inside is refused here for the other job type sent, so nothing is written.
+    const rerun = await client.call('jobs.create', { jobType: run.jobType === 'diagnostics.probe' ? 'reports.monthly_usage' : 'diagnostics.probe', rerunOf: run.id });
+    expect(rerun.ok ? 'ok' : rerun.error.code, `jobs.create rerunOf ${run.id} in ${label}`).toBe(visible.has(run.id) ? 'VALIDATION' : 'NOT_FOUND');
   }
   return sortedIds(listed);
 }

@@ -69,6 +69,41 @@ describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
     }
   });
 
+  it('edit and re-run: a run the caller can see is repeated with the params sent, linked both ways; one they cannot see reads as missing', async () => {
+    const c = await company(transport);
+    try {
+      const original = await c.alice.value('jobs.create', { jobType: 'diagnostics.probe', params: { durationMs: 10, fail: true } });
+      const rerun = await c.alice.value('jobs.create', { jobType: 'diagnostics.probe', params: { durationMs: 20 }, rerunOf: original.id });
+      expect(rerun).toMatchObject({ businessId: c.acme, trigger: 'manual', rerunOfRunId: original.id, retryOfRunId: null, triggeredByUserId: c.aliceId });
+      expect((await c.alice.value('jobs.get', { id: rerun.id })).params).toEqual({ durationMs: 20, steps: 5, fail: false });
+      expect((await c.alice.value('jobs.get', { id: original.id })).rerunAs).toEqual([rerun.id]);
+      expect(readAuditEvents(c.harness.db).filter((event) => event.action === 'job.trigger').map((event) => event.details.rerunOfRunId)).toEqual([undefined, original.id]);
+
+      const before = (await c.root.value('jobs.list', {})).runs.length;
+      // Another business's run, with the right type or not, reads exactly like a run that does not exist.
+      const theirs = await c.bob.value('jobs.create', { jobType: 'diagnostics.probe' });
+      for (const jobType of ['diagnostics.probe', 'globex.payroll']) {
+        const refused = await c.alice.call('jobs.create', { jobType, rerunOf: theirs.id });
+        expect(refused.ok ? 'ok' : [refused.error.code, refused.error.message], jobType).toEqual(['NOT_FOUND', `There is no run ${theirs.id}.`]);
+      }
+      const missing = await c.alice.call('jobs.create', { jobType: 'diagnostics.probe', rerunOf: 999_999 });
+      expect(missing.ok ? 'ok' : [missing.error.code, missing.error.message]).toEqual(['NOT_FOUND', 'There is no run 999999.']);
+      // A re-run keeps the type of the run it repeats: another is refused, naming the field, and nothing is written.
+      const otherType = await c.alice.call('jobs.create', { jobType: 'reports.monthly_usage', rerunOf: original.id });
+      expect(otherType.ok ? 'ok' : otherType.error.code).toBe('VALIDATION');
+      expect(otherType.ok ? null : otherType.error.fields?.map((field) => field.path)).toEqual(['jobType']);
+      expect((await c.root.value('jobs.list', {})).runs.length).toBe(before + 1);
+
+      // The system admin re-runs it elsewhere; the link stays, and Alice sees only the re-runs in her business.
+      const elsewhere = await c.root.value('jobs.create', { jobType: 'diagnostics.probe', target: { kind: 'system' }, rerunOf: original.id });
+      expect(elsewhere).toMatchObject({ scope: 'system', rerunOfRunId: original.id });
+      expect((await c.root.value('jobs.get', { id: original.id })).rerunAs).toEqual([rerun.id, elsewhere.id]);
+      expect((await c.alice.value('jobs.get', { id: original.id })).rerunAs).toEqual([rerun.id]);
+    } finally {
+      await c.harness.close();
+    }
+  });
+
   it('a system admin triggers where they say, else in the switcher’s business, else system-wide', async () => {
     const c = await company(transport);
     try {

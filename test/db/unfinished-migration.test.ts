@@ -91,7 +91,7 @@ describe('migration 0014 and the runs earlier versions bent', () => {
       const after = readRuns(file);
       const unfinished = { status: 'unfinished', error: null, finished_at: null, duration_ms: null, heartbeat_at: null };
       const expected = new Map<string, Record<string, unknown>>(
-        RUNS.map((run) => [run.label, { ...before.get(ids.get(run.label)!)!, heartbeat_at: null }]),
+        RUNS.map((run) => [run.label, { ...before.get(ids.get(run.label)!)!, heartbeat_at: null, rerun_of_run_id: null }]),
       );
       Object.assign(expected.get('adopted running, failed as interrupted')!, unfinished);
       // Its start was the claim's, not the server edition's: it had none.

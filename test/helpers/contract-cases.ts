@@ -197,6 +197,8 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'a business target without an id', input: { jobType: 'diagnostics.probe', target: { kind: 'business' } } },
     { why: 'params over 64 KiB', input: { jobType: 'diagnostics.probe', params: { blob: 'x'.repeat(70_000) }, target: { kind: 'system' } } },
     { why: 'params that are a list', input: { jobType: 'diagnostics.probe', params: [1, 2], target: { kind: 'system' } } },
+    { why: 'a re-run of run 0', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, rerunOf: 0 } },
+    { why: 'a re-run of a run named by text', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, rerunOf: '7' } },
   ],
 };
 

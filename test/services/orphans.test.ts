@@ -198,17 +198,23 @@ describe('deleting orphans', () => {
     expect(readAuditEvents(db)).toEqual([]);
   });
 
-  it('clears retry_of_run_id on runs that retried a deleted orphan, with foreign keys back on and none broken', async () => {
+  it('clears retry_of_run_id and rerun_of_run_id on runs that retried or re-ran a deleted orphan, with foreign keys back on and none broken', async () => {
     const { db, acmeRuns, orphans } = await databaseWithOrphans();
     const retryOf = db.sqlite.prepare('UPDATE job_runs SET retry_of_run_id = ? WHERE id = ?');
     retryOf.run(orphans[0], acmeRuns[0]);
     retryOf.run(orphans[1], orphans[2]);
     retryOf.run(orphans[3], orphans[4]);
+    const rerunOf = db.sqlite.prepare('UPDATE job_runs SET rerun_of_run_id = ? WHERE id = ?');
+    rerunOf.run(orphans[1], acmeRuns[1]);
+    rerunOf.run(orphans[2], acmeRuns[2]);
     await deleteOrphans(db, { kind: 'ids', ids: [orphans[0]!, orphans[1]!, orphans[3]!, orphans[4]!] }, { actor, expectedCount: 4 });
-    const retries = db.sqlite.prepare('SELECT id, retry_of_run_id AS retryOf FROM job_runs WHERE id IN (?, ?)').all(acmeRuns[0], orphans[2]);
-    expect(retries).toEqual([
-      { id: acmeRuns[0], retryOf: null },
-      { id: orphans[2], retryOf: null },
+    const links = db.sqlite.prepare('SELECT id, retry_of_run_id AS retryOf, rerun_of_run_id AS rerunOf FROM job_runs WHERE id IN (?, ?, ?, ?) ORDER BY id');
+    expect(links.all(acmeRuns[0], acmeRuns[1], acmeRuns[2], orphans[2])).toEqual([
+      { id: acmeRuns[0], retryOf: null, rerunOf: null },
+      { id: acmeRuns[1], retryOf: null, rerunOf: null },
+      // Its orphan was kept: the link stays.
+      { id: acmeRuns[2], retryOf: null, rerunOf: orphans[2] },
+      { id: orphans[2], retryOf: null, rerunOf: null },
     ]);
     expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.sqlite.pragma('foreign_key_check')).toEqual([]);

@@ -5,7 +5,7 @@ import { recordAuditEvent, userAuditActor } from '../../audit/record';
 import { getRunAuditTrail } from '../../audit/list';
 import { bulkCancelRuns, bulkRetryRuns, recordRunsExport } from '../../bulk/bulk-runs';
 import { getJobRun } from '../../history/runs';
-import { cancelJobRun, retryJobRun } from '../../lifecycle/control';
+import { cancelJobRun, rerunSourceOf, retryJobRun } from '../../lifecycle/control';
 import { inImmediateTransaction } from '../../db/connection';
 import { admitNewRuns } from '../../lifecycle/limits';
 import { createJobRun } from '../../lifecycle/runs';
@@ -42,9 +42,11 @@ function historyChannels({ db, reads }: JobChannelDeps) {
 /** A run's life: triggered by hand (audited), cancelled, retried. */
 function lifecycleChannels({ db, events, runner, reads }: JobChannelDeps) {
   return {
-    'jobs.create': (input, { actor, selection }) => {
-      const target = resolveRunTarget(actor, selection, input.target);
+    'jobs.create': (input, { actor, selection, scope }) => {
       const run = inImmediateTransaction(db, (tx) => {
+        // The run a re-run repeats first: one the caller cannot see reads as missing, whatever else the input says.
+        const rerunOf = input.rerunOf === undefined ? null : rerunSourceOf(tx, scope, input.rerunOf, input.jobType).id;
+        const target = resolveRunTarget(actor, selection, input.target);
         admitNewRuns(tx, target, 1, actor);
         const created = createJobRun(tx, target, {
           jobType: input.jobType,
@@ -52,13 +54,14 @@ function lifecycleChannels({ db, events, runner, reads }: JobChannelDeps) {
           trigger: 'manual',
           triggeredByUserId: actor.userId,
           triggeredBy: actor.email,
+          rerunOfRunId: rerunOf,
         });
         recordAuditEvent(tx, {
           actor: userAuditActor(actor),
           action: 'job.trigger',
           target: { type: 'job_run', id: created.id },
           businessId: created.businessId,
-          details: { jobType: created.jobType, scope: created.scope },
+          details: { jobType: created.jobType, scope: created.scope, ...(rerunOf === null ? {} : { rerunOfRunId: rerunOf }) },
         });
         return created;
       });
