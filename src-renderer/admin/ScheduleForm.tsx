@@ -12,7 +12,7 @@ import { useCreateSchedule, useCronPreview, useUpdateSchedule } from '../queries
 import { useBusinesses } from '../queries/businesses';
 import { errorMessage } from '../queries/client';
 import { useJobTypes } from '../queries/jobs';
-import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, type ParamValues } from '../runs/params-form';
+import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, valuesFromParams, type ParamValues } from '../runs/params-form';
 import { FormRefusal, refusalByField } from '../lib/contract-form';
 import { defaultRunTarget, parseRunTarget, runTargetOptions } from '../runs/run-target';
 import { mayRunType } from '../lib/permissions';
@@ -40,7 +40,7 @@ function useJobTypeChoice(session: SessionView, existing: ScheduleView | null) {
   const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
   const [values, setValues] = useState<ParamValues>({});
   useEffect(() => {
-    setValues(existing && existing.jobType === jobType?.key ? ({ ...defaultValues(fields), ...(existing.params as ParamValues) }) : defaultValues(fields));
+    setValues(existing && existing.jobType === jobType?.key ? valuesFromParams(fields, existing.params) : defaultValues(fields));
   }, [fields, existing, jobType?.key]);
   return { typesPending: types.isPending, registered, jobTypeKey, setJobTypeKey, jobType, fields, values, setValues };
 }

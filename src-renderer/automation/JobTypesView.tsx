@@ -37,7 +37,7 @@ export function JobTypesView({ session }: { session: SessionView }) {
         What each job does, where it may run and what it takes. Runs are counted in the scope you are looking at; the last {WINDOW_DAYS} days end when this page opened.
       </Text>
       {(types.data ?? []).map((type) => (
-        <JobTypeCard key={type.key} type={type} figures={figures.get(type.key)} onTrigger={canTrigger(type) ? () => openTrigger(true, type.key) : undefined} />
+        <JobTypeCard key={type.key} type={type} figures={figures.get(type.key)} onTrigger={canTrigger(type) ? () => openTrigger(true, { jobType: type.key }) : undefined} />
       ))}
       <TriggerDialog session={session} />
     </Stack>

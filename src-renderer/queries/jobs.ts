@@ -84,7 +84,12 @@ function refreshAfterControl(queryClient: QueryClient, run: JobRunView): void {
   for (const key of [jobKeys.active(), jobKeys.recentAll(), jobKeys.statsAll(), jobKeys.types(), jobKeys.auditTrail(run.id)]) {
     void queryClient.invalidateQueries({ queryKey: key });
   }
-  void queryClient.invalidateQueries({ queryKey: jobKeys.detail(run.id) });
+  for (const id of [run.id, ...runsLinkedFrom(run)]) void queryClient.invalidateQueries({ queryKey: jobKeys.detail(id) });
+}
+
+/** The runs `run` links to (the one it retries, the one it re-runs): a new run changes what their details list. */
+export function runsLinkedFrom(run: Pick<JobRunView, 'retryOfRunId' | 'rerunOfRunId'>): number[] {
+  return [run.retryOfRunId, run.rerunOfRunId].filter((id): id is number => id !== null);
 }
 
 export function useCreateRun() {

@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { type JobRunDetailView, type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { type AppClient } from '../api';
 import { refreshAccount } from './auth';
+import { runsLinkedFrom } from './jobs';
 import { appKeys, auditKeys, authKeys, businessKeys, jobKeys, metricsKeys, orphanKeys, scheduleKeys, userKeys } from './keys';
 
 /** A history with more pages than this is not refetched on every new run (that would re-read them all): it goes stale. */
@@ -31,8 +32,8 @@ export function useLiveUpdates(client: AppClient): void {
       const stateChanged = applyRunInPlace(queryClient, run);
       if (!stateChanged) return;
       invalidate(jobKeys.active(), jobKeys.recentAll(), jobKeys.statsAll(), jobKeys.types(), jobKeys.matchingAll(), jobKeys.detail(run.id), jobKeys.auditTrail(run.id));
-      // A new retry: the run it retries now links to it.
-      if (run.retryOfRunId !== null) invalidate(jobKeys.detail(run.retryOfRunId));
+      // A new retry or re-run: the run it repeats now links to it.
+      invalidate(...runsLinkedFrom(run).map((id) => jobKeys.detail(id)));
       // Usage counts and the audit log (trigger, cancel, retry) follow run state; a scheduled run moves its schedule's times.
       invalidate(metricsKeys.all, auditKeys.all);
       if (run.scheduleId !== null) invalidate(scheduleKeys.all);

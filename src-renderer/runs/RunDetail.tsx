@@ -1,4 +1,4 @@
-// One run: params, result, error, timeline, people, its audit trail; Retry and Cancel when allowed.
+// One run: params, result, error, timeline, people, its audit trail; Retry, Edit and re-run, and Cancel when allowed.
 import { Alert, Anchor, Badge, Button, Code, Drawer, Group, Loader, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Fragment } from 'react';
 import { roleLabel } from '../../src-shared/domain';
@@ -8,11 +8,12 @@ import { type JobRunDetailView } from '../../src-shared/schemas/jobs';
 import { ownerLabel } from '../automation/RunLists';
 import { StatusBadge } from '../automation/StatusBadge';
 import { formatDateTime, formatDuration, TRIGGER_LABELS } from '../lib/format';
-import { isCancellable, isRetryable, mayControlRun } from '../lib/permissions';
+import { isCancellable, isRetryable, mayControlRun, mayRunType, mayTrigger } from '../lib/permissions';
 import { hrefFor, navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
 import { useJobTypes, useRetryRun, useRunAuditTrail, useRunDetail } from '../queries/jobs';
 import { useUiStore } from '../stores/ui';
+import { runTargetValueOf } from './run-target';
 
 export function RunDetailDrawer({ runId, session, onClose }: { runId: number | null; session: SessionView; onClose(): void }) {
   return (
@@ -43,12 +44,15 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
   const run = detail.data;
   const mayControl = mayControlRun(session.user, run);
   // A type this app has no handler for (a server-edition one) cannot run here: main would refuse the retry.
-  const unknownType = types.data?.find((type) => type.key === run.jobType)?.registered === false;
+  const type = types.data?.find((candidate) => candidate.key === run.jobType);
+  const unknownType = type?.registered === false;
   const mayRetry = mayControl && isRetryable(run) && !unknownType;
+  // Anyone who may trigger this type may re-run a run they see with its params edited: it is a new run of theirs.
+  const mayRerun = type !== undefined && mayTrigger(session.user) && mayRunType(session.user, type);
 
   return (
     <Stack data-testid="run-detail" data-run-id={run.id} gap="md">
-      <RunHeader run={run} retry={retry} mayRetry={mayRetry} mayCancel={mayControl && isCancellable(run)} />
+      <RunHeader run={run} retry={retry} mayRetry={mayRetry} mayRerun={mayRerun} mayCancel={mayControl && isCancellable(run)} />
       {run.status === 'running' && (
         <div>
           <Progress value={(run.progress ?? 0) * 100} animated aria-label="Progress" />
@@ -78,9 +82,22 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
   );
 }
 
-/** The job type and status, Retry and Cancel when allowed, and why a retry failed. */
-function RunHeader({ run, retry, mayRetry, mayCancel }: { run: JobRunDetailView; retry: ReturnType<typeof useRetryRun>; mayRetry: boolean; mayCancel: boolean }) {
+/** The job type and status, Retry, Edit and re-run and Cancel when allowed, and why a retry failed. */
+function RunHeader({
+  run,
+  retry,
+  mayRetry,
+  mayRerun,
+  mayCancel,
+}: {
+  run: JobRunDetailView;
+  retry: ReturnType<typeof useRetryRun>;
+  mayRetry: boolean;
+  mayRerun: boolean;
+  mayCancel: boolean;
+}) {
   const askCancel = useUiStore((state) => state.setCancelConfirmRunId);
+  const openTrigger = useUiStore((state) => state.setTriggerDialogOpen);
   return (
     <>
       <Group justify="space-between">
@@ -99,6 +116,11 @@ function RunHeader({ run, retry, mayRetry, mayCancel }: { run: JobRunDetailView;
               onClick={() => retry.mutate(run.id, { onSuccess: (created) => navigate(`/runs/${created.id}`) })}
             >
               Retry
+            </Button>
+          )}
+          {mayRerun && (
+            <Button variant="light" data-testid="run-rerun" onClick={() => openTrigger(true, { jobType: run.jobType, rerun: { runId: run.id, params: run.params, target: runTargetValueOf(run) } })}>
+              Edit and re-run
             </Button>
           )}
           {mayCancel && (
@@ -152,23 +174,36 @@ function RunFacts({ run }: { run: JobRunDetailView }) {
           </Anchor>
         </Fact>
       )}
-      {run.retriedAs.length > 0 && (
-        <Fact label={run.retriedAs.length === 1 ? 'Retried as' : 'Retried as (oldest first)'}>
-          <span data-testid="run-retried-as">
-            {run.retriedAs.map((id, index) => (
-              <Fragment key={id}>
-                {index > 0 && ', '}
-                <Anchor href={hrefFor(`/runs/${id}`)} data-testid={`run-retried-as-${id}`}>
-                  #{id}
-                </Anchor>
-              </Fragment>
-            ))}
-          </span>
+      {run.retriedAs.length > 0 && <RunLinks label="Retried as" ids={run.retriedAs} testId="run-retried-as" />}
+      {run.rerunOfRunId !== null && (
+        <Fact label="Re-run of">
+          <Anchor href={hrefFor(`/runs/${run.rerunOfRunId}`)} data-testid="run-rerun-of">
+            #{run.rerunOfRunId}
+          </Anchor>
         </Fact>
       )}
+      {run.rerunAs.length > 0 && <RunLinks label="Re-run as" ids={run.rerunAs} testId="run-rerun-as" />}
       {run.scheduleId !== null && <Fact label="Schedule">{run.scheduleName ?? 'a schedule since deleted'}</Fact>}
       {run.legacyId && <Fact label="Server-edition id">{run.legacyId}</Fact>}
     </SimpleGrid>
+  );
+}
+
+/** The runs that link to this one (its retries, its re-runs), oldest first, each a link. */
+function RunLinks({ label, ids, testId }: { label: string; ids: readonly number[]; testId: string }) {
+  return (
+    <Fact label={ids.length === 1 ? label : `${label} (oldest first)`}>
+      <span data-testid={testId}>
+        {ids.map((id, index) => (
+          <Fragment key={id}>
+            {index > 0 && ', '}
+            <Anchor href={hrefFor(`/runs/${id}`)} data-testid={`${testId}-${id}`}>
+              #{id}
+            </Anchor>
+          </Fragment>
+        ))}
+      </span>
+    </Fact>
   );
 }
 

@@ -1,4 +1,5 @@
 // Trigger a run: a job type, its params as a form built from the type's JSON Schema, and (system admins) where it runs.
+// Edit and re-run opens it on a run: its type (kept), its params and its place filled in, the new run linked to it.
 import { Alert, Button, Group, JsonInput, Modal, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
@@ -8,7 +9,7 @@ import { useBusinesses } from '../queries/businesses';
 import { errorMessage } from '../queries/client';
 import { useCreateRun, useJobTypes } from '../queries/jobs';
 import { useUiStore } from '../stores/ui';
-import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, type ParamField, type ParamValues } from './params-form';
+import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, valuesFromParams, type ParamField, type ParamValues } from './params-form';
 import { FormRefusal, refusalByField } from '../lib/contract-form';
 import { defaultRunTarget, parseRunTarget, runTargetOptions } from './run-target';
 import { RETENTION_JOB_TYPE, RetentionPreview } from './RetentionPreview';
@@ -17,8 +18,9 @@ import { mayRunType } from '../lib/permissions';
 export function TriggerDialog({ session }: { session: SessionView }) {
   const opened = useUiStore((state) => state.triggerDialogOpen);
   const setOpened = useUiStore((state) => state.setTriggerDialogOpen);
+  const rerunOf = useUiStore((state) => state.triggerDraft?.rerun?.runId);
   return (
-    <Modal opened={opened} onClose={() => setOpened(false)} title="Trigger a run" size="lg">
+    <Modal opened={opened} onClose={() => setOpened(false)} title={rerunOf === undefined ? 'Trigger a run' : `Edit and re-run #${rerunOf}`} size="lg">
       {opened && <TriggerForm session={session} onDone={() => setOpened(false)} />}
     </Modal>
   );
@@ -32,6 +34,11 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
     <form onSubmit={form.submit} data-testid="trigger-dialog" noValidate>
       <Stack>
         {types.isError && <Alert color="red">{errorMessage(types.error)}</Alert>}
+        {form.rerun && (
+          <Text size="sm" data-testid="trigger-rerun-note">
+            Run #{form.rerun.runId}'s params{isSystemAdmin ? ' and place' : ''} are filled in: change what you need. The new run links to #{form.rerun.runId}, which stays as it was.
+          </Text>
+        )}
         <Select
           label="Job type"
           placeholder={types.isPending ? 'Loading…' : 'Choose a job type'}
@@ -40,6 +47,8 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
           onChange={form.setJobTypeKey}
           searchable
           required
+          disabled={form.rerun !== undefined}
+          description={form.rerun ? 'A re-run keeps the job type of the run it repeats.' : undefined}
           data-testid="trigger-jobtype"
           data-autofocus
           comboboxProps={{ withinPortal: true }}
@@ -76,7 +85,7 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
             disabled={!jobType || (form.deletesRuns && !form.purgeConfirmed)}
             data-testid="trigger-submit"
           >
-            Trigger run
+            {form.rerun ? 'Re-run' : 'Trigger run'}
           </Button>
         </Group>
       </Stack>
@@ -91,7 +100,10 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   const isSystemAdmin = session.user.role === 'system_admin';
   const businesses = useBusinesses(isSystemAdmin);
   const registered = useMemo(() => (types.data ?? []).filter((type) => mayRunType(session.user, type)), [types.data, session.user]);
-  const [jobTypeKey, setJobTypeKey] = useState<string | null>(() => useUiStore.getState().triggerJobType);
+  // Read once: what the dialog opened on (its draft) does not change while it is open.
+  const [draft] = useState(() => useUiStore.getState().triggerDraft);
+  const rerun = draft?.rerun;
+  const [jobTypeKey, setJobTypeKey] = useState<string | null>(draft?.jobType ?? null);
   const jobType = registered.find((type) => type.key === jobTypeKey) ?? null;
   const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
   const [values, setValues] = useState<ParamValues>({});
@@ -105,10 +117,10 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   useEffect(() => setPurgeConfirmed(false), [jobType, values, target]);
 
   useEffect(() => {
-    setValues(defaultValues(fields));
+    setValues(rerun && jobType?.key === draft?.jobType ? valuesFromParams(fields, rerun.params) : defaultValues(fields));
   }, [fields]);
   useEffect(() => {
-    if (isSystemAdmin) setTarget(defaultRunTarget(session, jobType));
+    if (isSystemAdmin) setTarget(rerun && jobType ? rerun.target : defaultRunTarget(session, jobType));
     create.reset();
   }, [jobType, isSystemAdmin, session]);
 
@@ -121,7 +133,7 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
     const runTarget = isSystemAdmin ? parseRunTarget(target) : undefined;
     if (isSystemAdmin && !runTarget) return setTargetMissing(true);
     create.mutate(
-      { jobType: jobType.key, params: paramsToSend(fields, values), ...(runTarget ? { target: runTarget } : {}) },
+      { jobType: jobType.key, params: paramsToSend(fields, values), ...(runTarget ? { target: runTarget } : {}), ...(rerun ? { rerunOf: rerun.runId } : {}) },
       {
         onSuccess: (run) => {
           onDone();
@@ -132,6 +144,7 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   };
 
   return {
+    rerun,
     types,
     create,
     isSystemAdmin,

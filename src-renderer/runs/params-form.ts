@@ -58,6 +58,21 @@ export function defaultValues(fields: ParamField[]): ParamValues {
   return values;
 }
 
+/**
+ * Params a run or schedule holds, as the form's values: each field's own value where the params hold one it can show
+ * (a JSON field's as JSON text), else its default. Keys the type's schema no longer has are left out.
+ */
+export function valuesFromParams(fields: ParamField[], params: Record<string, unknown>): ParamValues {
+  const values = defaultValues(fields);
+  for (const field of fields) {
+    if (!Object.hasOwn(params, field.name)) continue;
+    const value = params[field.name];
+    if (field.kind === 'json') values[field.name] = JSON.stringify(value, null, 2);
+    else if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') values[field.name] = value;
+  }
+  return values;
+}
+
 /** What is sent: empty fields are left out, so main applies the type's defaults. */
 export function paramsToSend(fields: ParamField[], values: ParamValues): Record<string, unknown> {
   const params: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 // The "where does it run" select of the trigger dialog and the schedule form: values `system` or `business:<id>`.
 import { type BusinessView, type SessionView } from '../../src-shared/schemas/accounts';
-import { type JobTypeView, type RunTargetInput } from '../../src-shared/schemas/jobs';
+import { type JobRunView, type JobTypeView, type RunTargetInput } from '../../src-shared/schemas/jobs';
 
 /** System-wide unless the type is business-only; each enabled business unless the type is system-only. */
 export function runTargetOptions(jobType: JobTypeView | null, businesses: readonly BusinessView[] | undefined): { value: string; label: string }[] {
@@ -28,4 +28,10 @@ export function defaultRunTarget(session: SessionView, jobType: JobTypeView | nu
   if (jobType.scope === 'system') return 'system';
   if (session.scope?.kind === 'business') return `business:${session.scope.businessId}`;
   return session.user.businessId !== null ? `business:${session.user.businessId}` : null;
+}
+
+/** Where a run ran, as a value of the select (what an edited re-run starts from): null for an orphan, which has no place to keep. */
+export function runTargetValueOf(run: Pick<JobRunView, 'scope' | 'businessId'>): string | null {
+  if (run.scope === 'system') return 'system';
+  return run.businessId === null ? null : `business:${run.businessId}`;
 }

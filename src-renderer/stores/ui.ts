@@ -3,6 +3,15 @@ import { useEffect } from 'react';
 import { create } from 'zustand';
 import { type ScopeSelection } from '../../src-shared/schemas/accounts';
 
+/**
+ * The trigger dialog's start: its job type, and for an edited re-run the run it repeats, whose params (and place, a
+ * `run-target.ts` value; null to ask) fill the form.
+ */
+export interface TriggerDraft {
+  jobType: string;
+  rerun?: { runId: number; params: Record<string, unknown>; target: string | null };
+}
+
 interface UiState {
   /** The switcher's choice while main is checking it; null once the session says where we are. */
   requestedScope: ScopeSelection | null;
@@ -14,9 +23,9 @@ interface UiState {
   viewLoaded: boolean;
   setViewLoaded(loaded: boolean): void;
   triggerDialogOpen: boolean;
-  /** The job type the trigger dialog opens on (the job types page's Trigger), or null to choose one. */
-  triggerJobType: string | null;
-  setTriggerDialogOpen(open: boolean, jobType?: string | null): void;
+  /** What the trigger dialog opens on: a job type (the job types page's Trigger), a run to re-run, or null to choose. */
+  triggerDraft: TriggerDraft | null;
+  setTriggerDialogOpen(open: boolean, draft?: TriggerDraft | null): void;
   /** The run a confirmation asks to cancel. */
   cancelConfirmRunId: number | null;
   setCancelConfirmRunId(id: number | null): void;
@@ -33,8 +42,8 @@ export const useUiStore = create<UiState>()((set) => ({
   viewLoaded: false,
   setViewLoaded: (viewLoaded) => set({ viewLoaded }),
   triggerDialogOpen: false,
-  triggerJobType: null,
-  setTriggerDialogOpen: (triggerDialogOpen, jobType = null) => set({ triggerDialogOpen, triggerJobType: triggerDialogOpen ? jobType : null }),
+  triggerDraft: null,
+  setTriggerDialogOpen: (triggerDialogOpen, draft = null) => set({ triggerDialogOpen, triggerDraft: triggerDialogOpen ? draft : null }),
   cancelConfirmRunId: null,
   setCancelConfirmRunId: (cancelConfirmRunId) => set({ cancelConfirmRunId }),
   signInNotice: null,

@@ -1,4 +1,4 @@
-// Triggering, watching, cancelling and retrying a run, with the real runner behind the UI.
+// Triggering, watching, cancelling, retrying and re-running a run with edited params, with the real runner behind the UI.
 import { expect, type Page } from '@playwright/test';
 import { buildTenantWorld } from '../e2e/data';
 import { closeRunDetail, expectHistoryLoaded, runIds, signIn, triggerRun } from '../e2e/ui';
@@ -76,5 +76,43 @@ export const runScenarios: Scenarios = {
     await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', String(id));
     await page.getByTestId(`run-retried-as-${retryId}`).click();
     await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', String(retryId));
+  },
+
+  'a run is re-run from its detail with a param edited: the dialog opens on its type and params, and the runs link both ways': async ({ dataDir, launch }) => {
+    const world = await buildTenantWorld(dataDir.dbPath);
+    const app = await launch();
+    const { page } = app;
+    await signIn(page, world.acmeMember.email);
+
+    await triggerRun(page, { jobType: PROBE, params: { durationMs: '300', steps: '3' } });
+    const id = Number(await page.getByTestId('run-detail').getAttribute('data-run-id'));
+    await page.getByTestId('run-rerun').click();
+    const dialog = page.getByTestId('trigger-dialog');
+    await expect(dialog).toBeVisible();
+    await expect(page.getByRole('dialog', { name: `Edit and re-run #${id}` })).toBeVisible();
+    await expect(page.getByTestId('trigger-rerun-note')).toContainText(`#${id}`);
+    // Its type is kept; its params are the run's, not the type's defaults (2000 ms, 5 steps).
+    await expect(page.getByTestId('trigger-jobtype')).toBeDisabled();
+    await expect(page.getByTestId('trigger-jobtype')).toHaveValue(PROBE);
+    await expect(page.getByTestId('trigger-param-durationMs')).toHaveValue('300');
+    await expect(page.getByTestId('trigger-param-steps')).toHaveValue('3');
+    await page.getByTestId('trigger-param-durationMs').fill('450');
+    await app.screenshot('run-rerun-dialog');
+    await page.getByTestId('trigger-submit').click();
+    await expect(dialog).toBeHidden();
+
+    const rerunOf = app.db.sqlite.prepare('SELECT id, params, trigger FROM job_runs WHERE rerun_of_run_id = ?');
+    await expect.poll(() => rerunOf.get(id), { message: 'a new run records the run it re-runs' }).toBeDefined();
+    const rerun = rerunOf.get(id) as { id: number; params: string; trigger: string };
+    expect({ ...rerun, params: JSON.parse(rerun.params) as unknown }).toEqual({ id: rerun.id, params: { durationMs: 450, steps: 3, fail: false }, trigger: 'manual' });
+    // The detail moves to the new run, which names the one it re-runs; that one links back, and stays as it was.
+    await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', String(rerun.id));
+    await expect(page.getByTestId('run-rerun-of')).toHaveText(`#${id}`);
+    await app.screenshot('run-detail-rerun');
+    await page.getByTestId('run-rerun-of').click();
+    await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', String(id));
+    await expect(page.getByTestId(`run-rerun-as-${rerun.id}`)).toHaveText(`#${rerun.id}`);
+    const paramsOf = app.db.sqlite.prepare('SELECT params FROM job_runs WHERE id = ?').pluck();
+    expect(JSON.parse(paramsOf.get(id) as string)).toEqual({ durationMs: 300, steps: 3, fail: false });
   },
 };
