@@ -1,12 +1,14 @@
 // Bulk actions on the history: a bar over the selection (checked rows, or every run matching the filters) with
-// Cancel, Retry and Export CSV. Each action previews first (jobs.bulkPreview) and the confirmation shows what
+// Cancel, Retry and Export CSV, and Compare when two runs are checked. Each action previews first (jobs.bulkPreview) and the confirmation shows what
 // the preview found; cancel and retry confirm the eligible count, and a CONFLICT re-previews.
 import { Alert, Button, Group, Loader, Modal, Paper, Stack, Text } from '@mantine/core';
 import { type BulkAction, type BulkIneligibleReason, type BulkPreviewView, type BulkSelectionInput } from '../../src-shared/schemas/bulk';
 import { type JobRunFilters } from '../../src-shared/schemas/jobs';
 import { plural } from '../../src-shared/text';
+import { compareRunsQuery } from '../compare/compare-query';
 import { ExportResult } from '../lib/export-result';
 import { formatCount } from '../lib/format';
+import { navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
 import { useMatchingCount } from '../queries/jobs';
 import { useBulkFlow, type BulkFlow } from './bulk-flow';
@@ -111,6 +113,11 @@ function BulkBar({ selection, selectedCount, matching, hasSelection, onSelectAll
           )}
         </Group>
         <Group gap="xs">
+          {selection.kind === 'ids' && selection.ids.size === 2 && (
+            <Button size="compact-sm" variant="light" color="gray" onClick={() => navigate('/compare/runs', compareRunsQuery([...selection.ids]))} data-testid="bulk-compare">
+              Compare the two
+            </Button>
+          )}
           {(['cancel', 'retry', 'export'] as const).map((name) => (
             <Button key={name} size="compact-sm" variant="light" color={name === 'cancel' ? 'red' : undefined} disabled={!hasSelection} onClick={() => onStart(name)} data-testid={`bulk-${name}`}>
               {ACTION_LABELS[name]}

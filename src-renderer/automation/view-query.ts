@@ -30,7 +30,8 @@ const DEFAULT_SORT: HistorySort = { field: 'createdAt', direction: 'desc' };
 
 const list = (value: string | null) => (value ? value.split(',').filter(Boolean) : []);
 const isOneOf = <T extends string>(values: readonly T[]) => (value: string): value is T => (values as readonly string[]).includes(value);
-const isDay = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
+/** A calendar day as the URL and the date fields hold it (YYYY-MM-DD). */
+export const isDay = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
 
 export function parseAutomationQuery(query: URLSearchParams): AutomationQuery {
   const range = query.get('range') ?? '7d';

@@ -1,4 +1,4 @@
-// A tiny hash router: #/automation?status=failed, #/runs/42, #/orphans, #/job-types, #/admin/…
+// A tiny hash router: #/automation?status=failed, #/runs/42, #/orphans, #/job-types, #/compare/runs?a=1&b=2, #/admin/…
 // The query of the hash is part of the route, so a filtered view can be bookmarked and restored.
 import { useSyncExternalStore } from 'react';
 
@@ -7,6 +7,7 @@ export type Route =
   | { name: 'run'; id: number; query: URLSearchParams }
   | { name: 'orphans'; query: URLSearchParams }
   | { name: 'job_types'; query: URLSearchParams }
+  | { name: 'compare'; what: 'periods' | 'runs'; query: URLSearchParams }
   | { name: 'admin'; section: string; query: URLSearchParams }
   | { name: 'not_found'; path: string; query: URLSearchParams };
 
@@ -19,9 +20,12 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'runs' && parts.length === 2 && /^\d+$/.test(parts[1] ?? '')) return { name: 'run', id: Number(parts[1]), query };
   if (parts[0] === 'orphans' && parts.length === 1) return { name: 'orphans', query };
   if (parts[0] === 'job-types' && parts.length === 1) return { name: 'job_types', query };
+  if (parts[0] === 'compare' && parts.length <= 2 && (parts[1] ?? 'periods') in COMPARE_PAGES) return { name: 'compare', what: (parts[1] ?? 'periods') as 'periods' | 'runs', query };
   if (parts[0] === 'admin') return { name: 'admin', section: parts.slice(1).join('/'), query };
   return { name: 'not_found', path, query };
 }
+
+const COMPARE_PAGES = { periods: true, runs: true } as const;
 
 export function hrefFor(path: string, query?: URLSearchParams): string {
   const search = query?.toString();

@@ -17,6 +17,7 @@ import { ScopeSwitcher } from './ScopeSwitcher';
 
 const AdminView = lazy(() => import('../admin/AdminView').then((module) => ({ default: module.AdminView })));
 const JobTypesView = lazy(() => import('../automation/JobTypesView').then((module) => ({ default: module.JobTypesView })));
+const CompareView = lazy(() => import('../compare/CompareView').then((module) => ({ default: module.CompareView })));
 const OrphansView = lazy(() => import('../orphans/OrphansView').then((module) => ({ default: module.OrphansView })));
 
 
@@ -47,21 +48,8 @@ export function AppShellView({ session }: { session: SessionView }) {
             )}
           </Group>
           {/* Narrow (900 px), who is signed in and their role give way; the links, the time switch and Sign out stay. */}
-          <Group gap="sm" wrap="nowrap" style={{ whiteSpace: 'nowrap' }}>
-            <Anchor href="#/automation" size="sm" data-testid="nav-automation">
-              Automation
-            </Anchor>
-            <Anchor href="#/job-types" size="sm" data-testid="nav-job-types">
-              Job types
-            </Anchor>
-            {isSystemAdmin && (
-              <Anchor href="#/orphans" size="sm" data-testid="nav-orphans">
-                Orphans
-              </Anchor>
-            )}
-            <Anchor href="#/admin" size="sm" data-testid="nav-admin">
-              Admin
-            </Anchor>
+          <Group gap="xs" wrap="nowrap" style={{ whiteSpace: 'nowrap' }}>
+            <NavLinks isSystemAdmin={isSystemAdmin} />
             <Text size="sm" c="dimmed" visibleFrom="lg" data-testid="current-user">
               {session.user.displayName ?? session.user.email}
             </Text>
@@ -87,6 +75,10 @@ export function AppShellView({ session }: { session: SessionView }) {
           <Suspense fallback={<ViewLoading />}>
             <JobTypesView session={session} />
           </Suspense>
+        ) : route.name === 'compare' ? (
+          <Suspense fallback={<ViewLoading />}>
+            <CompareView what={route.what} query={route.query} />
+          </Suspense>
         ) : route.name === 'admin' ? (
           <Suspense fallback={<ViewLoading />}>
             <AdminView session={session} route={route} />
@@ -98,6 +90,26 @@ export function AppShellView({ session }: { session: SessionView }) {
         )}
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** The pages: Orphans for system admins only. */
+function NavLinks({ isSystemAdmin }: { isSystemAdmin: boolean }) {
+  const pages = [
+    { href: '#/automation', label: 'Automation', testId: 'nav-automation' },
+    { href: '#/job-types', label: 'Job types', testId: 'nav-job-types' },
+    { href: '#/compare', label: 'Compare', testId: 'nav-compare' },
+    ...(isSystemAdmin ? [{ href: '#/orphans', label: 'Orphans', testId: 'nav-orphans' }] : []),
+    { href: '#/admin', label: 'Admin', testId: 'nav-admin' },
+  ];
+  return (
+    <>
+      {pages.map((page) => (
+        <Anchor key={page.href} href={page.href} size="sm" data-testid={page.testId}>
+          {page.label}
+        </Anchor>
+      ))}
+    </>
   );
 }
 
