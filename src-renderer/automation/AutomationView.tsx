@@ -83,6 +83,7 @@ export function AutomationView({ session, route }: Props) {
         selection={selection}
         showBusiness={showBusiness}
         onReload={() => void queryClient.resetQueries({ queryKey: ['jobs', 'list'] })}
+        openRunId={route.name === 'run' ? route.id : null}
       />
 
       <RunDetailDrawer
@@ -169,10 +170,12 @@ interface HistorySectionProps {
   showBusiness: boolean;
   /** Reloads the history from its first page. */
   onReload(): void;
+  /** The run open in the detail drawer, if any. */
+  openRunId: number | null;
 }
 
 /** The history panel: its filters, the bulk-action bar over the selection, and the table. */
-function HistorySection({ state, update, jobTypes, filters, history, loadedCount, selection, showBusiness, onReload }: HistorySectionProps) {
+function HistorySection({ state, update, jobTypes, filters, history, loadedCount, selection, showBusiness, onReload, openRunId }: HistorySectionProps) {
   return (
     <Paper withBorder p="md">
       <Title order={3} size="h5" mb="sm">
@@ -197,6 +200,7 @@ function HistorySection({ state, update, jobTypes, filters, history, loadedCount
           selection={selection.selection}
           onToggleRow={selection.toggleRow}
           onToggleLoaded={selection.toggleLoaded}
+          openRunId={openRunId}
         />
       </Stack>
     </Paper>

@@ -1,9 +1,10 @@
 // The history's filters; every change goes to the URL (the parent writes it), so the view can be bookmarked.
 import { Button, Group, MultiSelect, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { RUN_STATUS_LABELS, RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { type JobTypeView } from '../../src-shared/schemas/jobs';
+import { dialogOpen, useKeys } from '../keyboard/keys';
 import { TRIGGER_LABELS } from '../lib/format';
 import { type AutomationQuery } from './view-query';
 
@@ -17,6 +18,9 @@ export function HistoryFilters({ state, jobTypes, onChange }: Props) {
   const [search, setSearch] = useDebouncedText(state.search, (search) => onChange({ search }));
   const [by, setBy] = useDebouncedText(state.triggeredBy, (triggeredBy) => onChange({ triggeredBy }));
   const filtered = state.statuses.length + state.jobTypes.length + state.triggers.length > 0 || state.search !== '' || state.triggeredBy !== '';
+  // `/` searches the history, unless a dialog is open over it.
+  const searchRef = useRef<HTMLInputElement>(null);
+  useKeys({ '/': () => (dialogOpen() ? undefined : searchRef.current?.focus()) });
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">
@@ -59,6 +63,7 @@ export function HistoryFilters({ state, jobTypes, onChange }: Props) {
         onChange={(e) => setSearch(e.currentTarget.value)}
         w={220}
         type="search"
+        ref={searchRef}
         data-testid="filter-search"
       />
       {filtered && (

@@ -9,6 +9,7 @@ import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { plural } from '../../src-shared/text';
+import { dialogOpen, useKeys } from '../keyboard/keys';
 import { navigate } from '../lib/router';
 import { ariaSort, SortHeader } from '../lib/sort-header';
 import { errorMessage } from '../queries/client';
@@ -37,6 +38,8 @@ interface Props {
   onToggleRow(id: number): void;
   /** The header checkbox: selects the loaded rows, or clears them when all are selected. */
   onToggleLoaded(ids: number[]): void;
+  /** The run open in the detail, if any: j and k then open the next and the previous run. */
+  openRunId: number | null;
 }
 
 export function HistoryTable(props: Props) {
@@ -50,6 +53,7 @@ export function HistoryTable(props: Props) {
   const visibility = useMemo(() => visibilityForWidth(columns, width), [columns, width]);
   const table = useWindowTable(windowRows, columns, sort, visibility);
   const windowRowModel = table.getRowModel().rows;
+  const cursor = useRowCursor(rows, props.openRunId, virtualizer, scrollRef);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = props;
   useEffect(() => {
     if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 40) fetchNextPage();
@@ -63,7 +67,10 @@ export function HistoryTable(props: Props) {
     if (listKey === null) return;
     const previous = lastListKey.current;
     lastListKey.current = listKey;
-    if (previous !== null && previous !== listKey) scrollRef.current?.scrollTo({ top: 0 });
+    if (previous !== null && previous !== listKey) {
+      scrollRef.current?.scrollTo({ top: 0 });
+      cursor.reset();
+    }
   }, [listKey]);
 
   const paddingTop = items[0]?.start ?? 0;
@@ -95,12 +102,42 @@ export function HistoryTable(props: Props) {
             ))}
           </colgroup>
           <HistoryHead table={table} sort={sort} onSortChange={onSortChange} />
-          <HistoryBody items={items} rows={windowRowModel} firstIndex={firstIndex} paddingTop={paddingTop} paddingBottom={paddingBottom} colSpan={widths.length} selection={selection} />
+          <HistoryBody
+            items={items}
+            rows={windowRowModel}
+            firstIndex={firstIndex}
+            paddingTop={paddingTop}
+            paddingBottom={paddingBottom}
+            colSpan={widths.length}
+            selection={selection}
+            cursorId={cursor.id}
+          />
         </table>
         <HistoryPlaceholders isPending={props.isPending} empty={rows.length === 0 && !props.error} isFetchingNextPage={isFetchingNextPage} />
       </div>
     </div>
   );
+}
+
+/**
+ * The row j and k are on: each moves it one row (scrolled into view, and focused so Enter opens it), or, with a run
+ * open in the detail, opens the next or previous run. A dialog open over the view leaves it alone.
+ */
+function useRowCursor(rows: JobRunView[], openRunId: number | null, virtualizer: ReturnType<typeof useVirtualWindow>['virtualizer'], scrollRef: RefObject<HTMLDivElement | null>) {
+  const [index, setIndex] = useState<number | null>(null);
+  const move = (step: 1 | -1) => {
+    if (rows.length === 0 || dialogOpen()) return;
+    const from = openRunId !== null ? rows.findIndex((run) => run.id === openRunId) : (index ?? -1);
+    const next = from < 0 ? 0 : Math.max(0, Math.min(rows.length - 1, from + step));
+    setIndex(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+    const id = rows[next]!.id;
+    if (openRunId !== null) return navigate(`/runs/${id}`);
+    // Once the virtual window has drawn it.
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-testid="history-row-${id}"]`)?.focus({ preventScroll: true }));
+  };
+  useKeys({ j: () => move(1), k: () => move(-1) });
+  return { id: index === null ? null : (rows[index]?.id ?? null), reset: () => setIndex(null) };
 }
 
 /** How many loaded rows are selected, and whether that is every one of them (the header checkbox's state). */
@@ -225,10 +262,12 @@ interface BodyProps {
   paddingBottom: number;
   colSpan: number;
   selection: HistorySelection;
+  /** The row j and k are on. */
+  cursorId: number | null;
 }
 
 /** The window's rows, each opening its run on click or Enter/Space, between spacers for the rows outside the window. */
-function HistoryBody({ items, rows, firstIndex, paddingTop, paddingBottom, colSpan, selection }: BodyProps) {
+function HistoryBody({ items, rows, firstIndex, paddingTop, paddingBottom, colSpan, selection, cursorId }: BodyProps) {
   const isSelected = (id: number) => selection.kind === 'filter' || selection.ids.has(id);
   return (
     <tbody>
@@ -243,6 +282,7 @@ function HistoryBody({ items, rows, firstIndex, paddingTop, paddingBottom, colSp
             data-testid={`history-row-${run.id}`}
             data-status={run.status}
             aria-selected={isSelected(run.id)}
+            aria-current={run.id === cursorId ? 'true' : undefined}
             className="history-row"
             style={{ height: ROW_HEIGHT }}
             tabIndex={0}

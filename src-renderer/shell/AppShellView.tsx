@@ -14,6 +14,7 @@ import { useClient } from '../queries/client';
 import { useUiStore, useViewLoaded } from '../stores/ui';
 import { PlaceholderView } from './PlaceholderView';
 import { ScopeSwitcher } from './ScopeSwitcher';
+import { KeyboardLayer } from '../keyboard/KeyboardLayer';
 
 const AdminView = lazy(() => import('../admin/AdminView').then((module) => ({ default: module.AdminView })));
 const JobTypesView = lazy(() => import('../automation/JobTypesView').then((module) => ({ default: module.JobTypesView })));
@@ -64,6 +65,7 @@ export function AppShellView({ session }: { session: SessionView }) {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
+        <KeyboardLayer session={session} />
         {isSystemAdmin && <OrphanBanner />}
         {route.name === 'automation' || route.name === 'run' ? (
           <AutomationView session={session} route={route} />
