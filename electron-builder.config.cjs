@@ -23,6 +23,9 @@ const electronSqliteAddon = `.native/electron-${electronVersion}-${process.platf
 module.exports = {
   appId: 'com.automationconsole.desktop',
   productName: 'Automation Console',
+  // Its links (src-shared/deep-links.ts): the macOS bundle and the Linux desktop entry declare the scheme; Windows is
+  // registered by the app itself at start (setAsDefaultProtocolClient in src-main/electron/main.ts).
+  protocols: [{ name: 'Automation Console link', schemes: ['automation-console'] }],
   directories: { output: e2eBuild ? 'release/e2e' : 'release', buildResources: 'build' },
   artifactName: 'automation-console-${version}-${os}-${arch}.${ext}',
 

@@ -25,6 +25,8 @@ export interface AppClient {
   deliverExport(fileName: string): Promise<Envelope<ExportDelivery>>;
   /** The desktop only: shows a file deliverExport saved in the system's file manager. */
   showInFolder?: (path: string) => Promise<Envelope<null>>;
+  /** The desktop only: links of the app opened while it runs, as the path to go to (src-shared/deep-links.ts). */
+  onDeepLink?: (listener: (path: string) => void) => () => void;
 }
 
 export function createClient(): AppClient {
@@ -44,6 +46,7 @@ export function createClient(): AppClient {
         return okEnvelope(saved.value.savedPath === null ? { kind: 'not-saved' } : { kind: 'saved', path: saved.value.savedPath });
       },
       showInFolder: (path) => preload.showInFolder(path),
+      onDeepLink: (listener) => preload.onDeepLink(listener),
     };
   }
   return createHttpClient(readToken());

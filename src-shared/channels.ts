@@ -78,6 +78,9 @@ export const LAUNCH_COMMAND_HEADER = 'X-Launch-Command';
  */
 export const DESKTOP_CHANNELS = { saveExport: 'desktop.saveExport', showInFolder: 'desktop.showInFolder' } as const;
 
+/** What main sends the desktop window when a link of the app (src-shared/deep-links.ts) is opened: the path to go to. */
+export const DEEP_LINK_IPC_CHANNEL = 'desktop.deepLink';
+
 /** Events main pushes to the renderer. contract.ts defines each payload. */
 export const APP_EVENTS = ['database.changed', 'jobs.changed', 'schedules.changed', 'account.changed'] as const;
 export type AppEventName = (typeof APP_EVENTS)[number];

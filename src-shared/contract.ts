@@ -333,8 +333,12 @@ export interface DesktopExports {
   showInFolder(path: string): Promise<Envelope<null>>;
 }
 
-/** What the preload exposes as `window.api`: one method per channel, `on` for pushed events, and the desktop's exports. */
+/**
+ * What the preload exposes as `window.api`: one method per channel, `on` for pushed events, the desktop's exports, and
+ * `onDeepLink` for the links of the app opened while it runs (the path to go to; returns the unsubscribe function).
+ */
 export type ContractClient = ContractInvokers &
   DesktopExports & {
     on<E extends AppEventName>(event: E, listener: AppEventListener<E>): () => void;
+    onDeepLink(listener: (path: string) => void): () => void;
   };

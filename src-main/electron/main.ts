@@ -3,7 +3,8 @@
 // here by webContents id; the session id never crosses to the renderer.
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { CHANNELS, DESKTOP_CHANNELS, eventIpcChannel } from '../../src-shared/channels';
+import { CHANNELS, DEEP_LINK_IPC_CHANNEL, DESKTOP_CHANNELS, eventIpcChannel } from '../../src-shared/channels';
+import { DEEP_LINK_SCHEME, deepLinkInArgv, deepLinkTarget } from '../../src-shared/deep-links';
 import { errorEnvelope, type Envelope } from '../../src-shared/errors';
 import { type AppCore, createAppCore } from '../app-core';
 import { useNativeBinding } from '../db/connection';
@@ -40,18 +41,27 @@ const windowSessions = new Map<number, string>();
 const cliArgv = cliArguments(process.argv, process.defaultApp);
 /** The database this launch opens, sent to the running app when another holds the lock (second-instance.ts). */
 const thisLaunch = launchRequest(process.argv, process.env, app.getPath('userData'));
+/** Where a link of the app sends the window once its page has loaded (a launch by a link, or one opened meanwhile). */
+let pendingLink: string | null = deepLinkInArgv(process.argv);
 
 if (cliArgv) {
   runCliInApp(cliArgv);
 } else if (!app.requestSingleInstanceLock(thisLaunch)) {
   app.quit();
 } else {
-  app.on('second-instance', (_event, _argv, _workingDirectory, additionalData) => {
+  app.on('second-instance', (_event, argv, _workingDirectory, additionalData) => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
     const notice = otherDatabaseNotice(thisLaunch, additionalData);
     if (notice) void dialog.showMessageBox(mainWindow, notice);
+    // Windows and Linux: a link opened while the app runs arrives as a second launch's argument.
+    openLink(deepLinkInArgv(argv));
+  });
+  // macOS hands links over as open-url, also the one that launched the app (before it is ready).
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openLink(deepLinkTarget(url));
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('window-all-closed', () => app.quit());
@@ -89,8 +99,29 @@ function start(): void {
   });
 
   closeBeforeQuit(app, () => core.close());
+  registerLinkScheme();
 
   createWindow(core);
+}
+
+/** The app opens its links (automation-console://…): in development, through the Electron binary and this app's path. */
+function registerLinkScheme(): void {
+  const registered = process.defaultApp
+    ? process.argv.length >= 2 && app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [path.resolve(process.argv[1]!)])
+    : app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  if (!registered) log.warn(`[startup] could not register as the handler of ${DEEP_LINK_SCHEME}:// links`);
+}
+
+/** Sends the window to a link's path (null: not a link of the app, nothing happens); before its page loads, once it has. */
+function openLink(target: string | null): void {
+  if (target === null) return;
+  const contents = mainWindow?.webContents;
+  if (!contents || contents.isLoading()) {
+    pendingLink = target;
+    return;
+  }
+  mainWindow?.show();
+  contents.send(DEEP_LINK_IPC_CHANNEL, target);
 }
 
 function bindContract(core: AppCore): void {
@@ -209,6 +240,11 @@ function createWindow(core: AppCore): void {
     },
   );
   window.once('ready-to-show', () => window.show());
+  contents.on('did-finish-load', () => {
+    const target = pendingLink;
+    pendingLink = null;
+    if (target !== null) contents.send(DEEP_LINK_IPC_CHANNEL, target);
+  });
   window.on('closed', () => {
     unsubscribe();
     const sessionId = windowSessions.get(contentsId);

@@ -25,6 +25,7 @@ import { ActiveRuns, RecentRuns } from './RunLists';
 import { StatCards } from './StatCards';
 import { StatsTables } from './StatsTables';
 import { formatAutomationQuery, historyQuery, parseAutomationQuery, RANGE_PRESETS, rangeBounds, type AutomationQuery, type TimeRange } from './view-query';
+import { CopyLinkButton } from '../lib/links';
 
 type Props = { session: SessionView; route: Extract<Route, { name: 'automation' | 'run' }> };
 
@@ -53,7 +54,13 @@ export function AutomationView({ session, route }: Props) {
 
   return (
     <Stack gap="md" data-testid="automation-view">
-      <AutomationHeader range={state.range} onRangeChange={(range) => update({ range })} canTrigger={mayTrigger(session.user)} onTrigger={() => openTrigger(true)} />
+      <AutomationHeader
+        range={state.range}
+        onRangeChange={(range) => update({ range })}
+        canTrigger={mayTrigger(session.user)}
+        onTrigger={() => openTrigger(true)}
+        viewQuery={new URLSearchParams(route.name === 'automation' ? route.query : storedQuery)}
+      />
 
       {statsRefused ? (
         <Alert color="yellow" data-testid="stats-range-too-long">
@@ -142,12 +149,22 @@ function useAutomationData(state: AutomationQuery, isSystemAdmin: boolean) {
 }
 
 /** The title, the time range, and "Trigger a run" for those who may trigger. */
-function AutomationHeader({ range, onRangeChange, canTrigger, onTrigger }: { range: TimeRange; onRangeChange(range: TimeRange): void; canTrigger: boolean; onTrigger(): void }) {
+interface HeaderProps {
+  range: TimeRange;
+  onRangeChange(range: TimeRange): void;
+  canTrigger: boolean;
+  onTrigger(): void;
+  /** The view's filters, range and sort, as its link carries them. */
+  viewQuery: URLSearchParams;
+}
+
+function AutomationHeader({ range, onRangeChange, canTrigger, onTrigger, viewQuery }: HeaderProps) {
   return (
     <Group justify="space-between" align="flex-end" wrap="wrap">
       <Title order={2}>Automation</Title>
       <Group align="flex-end" wrap="wrap" gap="sm">
         <RangePicker range={range} onChange={onRangeChange} />
+        <CopyLinkButton path="/automation" query={viewQuery} testId="view-copy-link" />
         {canTrigger && (
           <Button onClick={onTrigger} data-testid="trigger-button">
             Trigger a run

@@ -7,6 +7,7 @@ import { type JobRunDetailView } from '../../src-shared/schemas/jobs';
 import { ownerLabel } from '../automation/RunLists';
 import { StatusBadge } from '../automation/StatusBadge';
 import { Fact } from '../lib/fact';
+import { CopyLinkButton } from '../lib/links';
 import { formatCount, formatDateTime, formatDuration, formatPercent, TRIGGER_LABELS } from '../lib/format';
 import { hrefFor, navigate } from '../lib/router';
 import { displayZone } from '../lib/time';
@@ -21,15 +22,18 @@ export function CompareView({ what, query }: { what: 'periods' | 'runs'; query: 
     <Stack gap="md" data-testid="compare-view" data-what={what}>
       <Group justify="space-between">
         <Title order={2}>Compare</Title>
-        <SegmentedControl
-          value={what}
-          onChange={(next) => navigate(`/compare/${next}`)}
-          data={[
-            { value: 'periods', label: 'Two periods' },
-            { value: 'runs', label: 'Two runs' },
-          ]}
-          data-testid="compare-what"
-        />
+        <Group gap="sm">
+          <CopyLinkButton path={`/compare/${what}`} query={query} testId="compare-copy-link" />
+          <SegmentedControl
+            value={what}
+            onChange={(next) => navigate(`/compare/${next}`)}
+            data={[
+              { value: 'periods', label: 'Two periods' },
+              { value: 'runs', label: 'Two runs' },
+            ]}
+            data-testid="compare-what"
+          />
+        </Group>
       </Group>
       {what === 'periods' ? <PeriodsCompare query={query} /> : <RunsCompare query={query} />}
     </Stack>

@@ -29,7 +29,7 @@ export function CopyablePath({ path, testId }: { path: string; testId: string })
  * The Clipboard API first; then the copy command on a selected text, which needs no permission (the desktop app's
  * window grants none, so there the API is refused).
  */
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;

@@ -9,6 +9,7 @@ import { ownerLabel } from '../automation/RunLists';
 import { StatusBadge } from '../automation/StatusBadge';
 import { formatDateTime, formatDuration, TRIGGER_LABELS } from '../lib/format';
 import { isCancellable, isRetryable, mayControlRun, mayRunType, mayTrigger } from '../lib/permissions';
+import { CopyLinkButton } from '../lib/links';
 import { hrefFor, navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
 import { useJobTypes, useRetryRun, useRunAuditTrail, useRunDetail } from '../queries/jobs';
@@ -128,6 +129,7 @@ function RunHeader({
               Cancel
             </Button>
           )}
+          <CopyLinkButton path={`/runs/${run.id}`} testId="run-copy-link" />
         </Group>
       </Group>
       {retry.isError && <Alert color="red">{errorMessage(retry.error)}</Alert>}

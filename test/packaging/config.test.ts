@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEEP_LINK_SCHEME } from '../../src-shared/deep-links';
 import { PACKAGED_SQLITE_ADDON } from '../../src-main/electron/native-sqlite';
 import { tempDir } from '../helpers/temp';
 
@@ -121,6 +122,10 @@ describe('the packaging configuration', () => {
     expect(config.electronDownload.checksums).toEqual(require('electron/checksums.json'));
     expect(Object.keys(config.electronDownload.checksums)).toContain(`electron-v${(require('electron/package.json') as { version: string }).version}-linux-x64.zip`);
     expect(loadConfig({ ...plainEnv, AUTOMATION_ELECTRON_DIST: '/opt/electron' }).electronDist).toBe('/opt/electron');
+  });
+
+  it('declares the app as the handler of its own links, the scheme deep-links.ts parses', () => {
+    expect(loadConfig().protocols).toEqual([{ name: 'Automation Console link', schemes: [DEEP_LINK_SCHEME] }]);
   });
 
   it('builds AppImage and deb on Linux, NSIS on Windows, dmg on macOS', () => {
