@@ -30,6 +30,8 @@ export const ACCESS_MATRIX = {
   'limits.manage': { member: null, business_admin: null, system_admin: 'any' },
   /** The database's backups: list, check, restore, prune, and the retention policy. */
   'backups.manage': { member: null, business_admin: null, system_admin: 'any' },
+  /** Saved views: one's own; sharing one with a business or with the system admins is checked per view (src-main/views). */
+  'views.use': { member: 'own_business', business_admin: 'own_business', system_admin: 'any' },
   /** The business switcher: all businesses, one business, system-wide, orphans. */
   'scope.switch': { member: null, business_admin: null, system_admin: 'any' },
 } as const satisfies Record<string, Record<UserRole, Reach>>;

@@ -52,6 +52,7 @@ import {
 } from './schemas/backups';
 import { restoreInput, restorePreviewInput, restorePreviewSchema, restoreResultSchema } from './schemas/restore';
 import { usageInput, usageReportSchema } from './schemas/usage';
+import { createViewInput, savedViewSchema, setDefaultViewInput, updateViewInput, viewIdInput, viewsListSchema } from './schemas/views';
 import {
   activeJobRunsInput,
   createJobRunInput,
@@ -257,6 +258,13 @@ export const contract = {
   'schedules.setEnabled': { access: { who: 'schedules.manage', tenant: 'scope' }, input: setScheduleEnabledInput, output: scheduleSchema },
   'schedules.delete': { access: { who: 'schedules.manage', tenant: 'scope' }, input: scheduleIdInput, output: z.strictObject({ id: idSchema }) },
   'schedules.previewCron': { access: { who: 'signed_in', tenant: 'none' }, input: previewCronInput, output: cronPreviewSchema },
+
+  // Saved views: who may share one with whom depends on the view (src-main/views/views.ts); a view holds no run data.
+  'views.list': { access: { who: 'views.use', tenant: 'none' }, input: emptyInput, output: viewsListSchema },
+  'views.create': { access: { who: 'views.use', tenant: 'none' }, input: createViewInput, output: savedViewSchema },
+  'views.update': { access: { who: 'views.use', tenant: 'none' }, input: updateViewInput, output: savedViewSchema },
+  'views.delete': { access: { who: 'views.use', tenant: 'none' }, input: viewIdInput, output: z.strictObject({ id: idSchema }) },
+  'views.setDefault': { access: { who: 'views.use', tenant: 'none' }, input: setDefaultViewInput, output: z.strictObject({ defaultViewId: idSchema.nullable() }) },
 
   'audit.list': { access: { who: 'audit.read', tenant: 'none' }, input: listAuditEventsInput, output: auditEventPageSchema },
   'metrics.usage': { access: { who: 'metrics.read', tenant: 'scope' }, input: usageInput, output: usageReportSchema },

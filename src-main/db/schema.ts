@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { MISSED_RUN_POLICIES, RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, TIME_DISPLAYS, USER_ROLES } from '../../src-shared/domain';
+import { VIEW_SHARINGS } from '../../src-shared/schemas/views';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
@@ -392,6 +393,50 @@ export const auditEvents = sqliteTable(
   ],
 );
 
+/**
+ * Saved views of the Automation view: a name and what the view's URL holds (range, filters, sort: `query`) and, for a
+ * system admin's view, the switcher's choice (`scope`, JSON). Personal (its owner's), shared with a business (made by
+ * its business admin; `business_id`) or with every system admin. What a view shows is always re-derived for whoever
+ * opens it: a member's or business admin's scope is their business, whatever the view holds.
+ */
+export const savedViews = sqliteTable(
+  'saved_views',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    ownerUserId: integer('owner_user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sharing: text('sharing', { enum: VIEW_SHARINGS }).notNull(),
+    businessId: integer('business_id').references(() => businesses.id, { onDelete: 'cascade' }),
+    query: text('query').notNull(),
+    scope: text('scope', { mode: 'json' }).$type<unknown>(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('saved_views_owner_idx').on(t.ownerUserId),
+    index('saved_views_business_idx').on(t.businessId).where(sql`${t.businessId} IS NOT NULL`),
+    check('saved_views_sharing_valid', sql`${t.sharing} IN (${inList(VIEW_SHARINGS)})`),
+    check('saved_views_business_shared', sql`(${t.sharing} = 'business') = (${t.businessId} IS NOT NULL)`),
+  ],
+);
+
+/** Each user's default view, opened when they come to the Automation view with nothing in its URL. */
+export const userDefaultViews = sqliteTable(
+  'user_default_views',
+  {
+    userId: integer('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    viewId: integer('view_id')
+      .notNull()
+      .references(() => savedViews.id, { onDelete: 'cascade' }),
+  },
+  // Child-side index: deleting a view does not scan the table.
+  (t) => [index('user_default_views_view_idx').on(t.viewId)],
+);
+
 /** Facts about this database file itself: where it came from, what the app should tell on first open. */
 export const appMeta = sqliteTable('app_meta', {
   key: text('key').primaryKey(),
@@ -405,3 +450,4 @@ export type JobRunRow = typeof jobRuns.$inferSelect;
 export type JobRunInsert = typeof jobRuns.$inferInsert;
 export type JobScheduleRow = typeof jobSchedules.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type SavedViewRow = typeof savedViews.$inferSelect;

@@ -20,6 +20,7 @@ export const AUDIT_TARGET_LABELS: Record<AuditTargetType, string> = {
   business: 'Business',
   file: 'File',
   scope: 'Switcher scope',
+  view: 'Saved view',
 };
 
 /** What the id field asks for, per target type; bulk changes name no single target. */

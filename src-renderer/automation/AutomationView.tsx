@@ -26,6 +26,7 @@ import { StatCards } from './StatCards';
 import { StatsTables } from './StatsTables';
 import { formatAutomationQuery, historyQuery, parseAutomationQuery, RANGE_PRESETS, rangeBounds, type AutomationQuery, type TimeRange } from './view-query';
 import { CopyLinkButton } from '../lib/links';
+import { useDefaultView } from '../views/ViewsMenu';
 
 type Props = { session: SessionView; route: Extract<Route, { name: 'automation' | 'run' }> };
 
@@ -34,6 +35,7 @@ export function AutomationView({ session, route }: Props) {
   const queryClient = useQueryClient();
   const openTrigger = useUiStore((state) => state.setTriggerDialogOpen);
   const { state, storedQuery, update } = useAutomationQuery(route);
+  useDefaultView(session, route);
   const isSystemAdmin = session.user.role === 'system_admin';
   const showBusiness = session.scope?.kind === 'all';
   const { stats, statsRefused, active, recent, types, historyInput, history, loadedIds } = useAutomationData(state, isSystemAdmin);

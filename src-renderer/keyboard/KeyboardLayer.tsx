@@ -2,10 +2,12 @@
 import { Kbd, Modal, ScrollArea, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
-import { mayRunType, mayTrigger } from '../lib/permissions';
+import { mayRunType, mayTrigger, mayUseViews } from '../lib/permissions';
 import { navigate } from '../lib/router';
 import { useBusinesses } from '../queries/businesses';
 import { useJobTypes } from '../queries/jobs';
+import { useViews } from '../queries/views';
+import { useOpenView } from '../views/ViewsMenu';
 import { useScopeSwitch } from '../shell/ScopeSwitcher';
 import { useUiStore } from '../stores/ui';
 import { matchCommands, paletteCommands, type Command } from './commands';
@@ -36,6 +38,7 @@ function usePaletteCommands(session: SessionView): Command[] {
   const isSystemAdmin = session.user.role === 'system_admin';
   const businesses = useBusinesses(isSystemAdmin);
   const types = useJobTypes();
+  const views = useViews(mayUseViews(session.user));
   return useMemo(
     () =>
       paletteCommands({
@@ -43,8 +46,9 @@ function usePaletteCommands(session: SessionView): Command[] {
         mayTrigger: mayTrigger(session.user),
         businesses: isSystemAdmin ? (businesses.data ?? []) : [],
         jobTypes: (types.data ?? []).filter((type) => mayRunType(session.user, type)),
+        views: views.data?.views ?? [],
       }),
-    [isSystemAdmin, session.user, businesses.data, types.data],
+    [isSystemAdmin, session.user, businesses.data, types.data, views.data],
   );
 }
 
@@ -55,6 +59,7 @@ function Palette({ session, onDone }: { session: SessionView; onDone(next: 'shor
   const [marked, setMarked] = useState(0);
   const matches = useMemo(() => matchCommands(commands, text), [commands, text]);
   const scopeSwitch = useScopeSwitch();
+  const openView = useOpenView(session);
   const openTrigger = useUiStore((state) => state.setTriggerDialogOpen);
 
   const run = (command: Command) => {
@@ -63,6 +68,7 @@ function Palette({ session, onDone }: { session: SessionView; onDone(next: 'shor
     onDone(null);
     if (action.kind === 'navigate') navigate(action.path);
     else if (action.kind === 'scope') scopeSwitch.switchTo(action.scope);
+    else if (action.kind === 'view') openView(action.view);
     else {
       // The trigger dialog lives on the Automation view: it opens there on this type.
       navigate('/automation');

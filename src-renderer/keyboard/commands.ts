@@ -6,11 +6,12 @@ export type CommandAction =
   | { kind: 'navigate'; path: string }
   | { kind: 'scope'; scope: ScopeSelection }
   | { kind: 'trigger'; jobType: string }
+  | { kind: 'view'; view: { query: string; scope: ScopeSelection | null } }
   | { kind: 'shortcuts' };
 
 export interface Command {
   id: string;
-  group: 'Runs' | 'Pages' | 'Businesses' | 'Trigger' | 'Help';
+  group: 'Runs' | 'Views' | 'Pages' | 'Businesses' | 'Trigger' | 'Help';
   label: string;
   action: CommandAction;
 }
@@ -22,6 +23,8 @@ export interface CommandContext {
   businesses: readonly { id: number; name: string; disabled: boolean }[];
   /** The job types the user may trigger, by key and title. */
   jobTypes: readonly { key: string; title: string | null }[];
+  /** The saved views the user may open. */
+  views: readonly { id: number; name: string; query: string; scope: ScopeSelection | null }[];
 }
 
 /** Every command the user may run, but "open run #N", which only a typed id makes. */
@@ -29,6 +32,7 @@ export function paletteCommands(context: CommandContext): Command[] {
   const page = (id: string, label: string, path: string): Command => ({ id: `page:${id}`, group: 'Pages', label, action: { kind: 'navigate', path } });
   const scope = (id: string, label: string, selection: ScopeSelection): Command => ({ id: `scope:${id}`, group: 'Businesses', label, action: { kind: 'scope', scope: selection } });
   return [
+    ...context.views.map((view): Command => ({ id: `view:${view.id}`, group: 'Views', label: `Open view ${view.name}`, action: { kind: 'view', view } })),
     page('automation', 'Automation: history and statistics', '/automation'),
     page('job-types', 'Job types', '/job-types'),
     page('compare-periods', 'Compare two periods', '/compare/periods'),

@@ -9,7 +9,7 @@ export interface Shortcut {
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { keys: ['Ctrl/⌘', 'K'], what: 'Open the command palette: go to a run by id, a page, a business, trigger a job type' },
+  { keys: ['Ctrl/⌘', 'K'], what: 'Open the command palette: go to a run by id, a saved view, a page, a business, trigger a job type' },
   { keys: ['?'], what: 'Show these shortcuts' },
   { keys: ['j'], what: 'Next run in the history (with a run open: open the next one)', where: 'Automation' },
   { keys: ['k'], what: 'Previous run in the history (with a run open: open the previous one)', where: 'Automation' },

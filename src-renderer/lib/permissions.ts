@@ -33,6 +33,11 @@ export function mayTrigger(user: UserView): boolean {
   return reachOf(user.role, 'runs.trigger') !== null;
 }
 
+/** Saved views: anyone who works in a business, and system admins (views.use). */
+export function mayUseViews(user: UserView): boolean {
+  return reachOf(user.role, 'views.use') !== null && (user.role === 'system_admin' || user.businessId !== null);
+}
+
 /** The job types a user is offered to run or schedule: registered ones, and system-only ones to system admins alone. */
 export function mayRunType(user: UserView, type: Pick<JobTypeView, 'registered' | 'scope'>): boolean {
   return type.registered && (user.role === 'system_admin' || type.scope !== 'system');

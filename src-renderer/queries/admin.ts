@@ -11,7 +11,7 @@ import { appKeys, auditKeys, type AuditFilters, authKeys, backupKeys, businessKe
 export const AUDIT_PAGE_SIZE = 50;
 
 /** A mutation on one channel that refetches these key prefixes afterwards. */
-function useChannelMutation<C extends Channel>(channel: C, invalidates: readonly QueryKey[]) {
+export function useChannelMutation<C extends Channel>(channel: C, invalidates: readonly QueryKey[]) {
   const client = useClient();
   const queryClient = useQueryClient();
   return useMutation<ChannelOutput<C>, Error, ChannelInput<C>>({

@@ -52,6 +52,10 @@ export const scheduleKeys = {
   preview: (cron: string, timeZone: string) => [...scheduleKeys.all, 'preview', cron, timeZone] as const,
 };
 
+export const viewKeys = {
+  all: ['views'] as const,
+};
+
 export const auditKeys = {
   all: ['audit'] as const,
   list: (filters: AuditFilters) => [...auditKeys.all, 'list', filters] as const,

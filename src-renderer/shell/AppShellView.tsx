@@ -15,6 +15,8 @@ import { useUiStore, useViewLoaded } from '../stores/ui';
 import { PlaceholderView } from './PlaceholderView';
 import { ScopeSwitcher } from './ScopeSwitcher';
 import { KeyboardLayer } from '../keyboard/KeyboardLayer';
+import { ViewsMenu } from '../views/ViewsMenu';
+import { mayUseViews } from '../lib/permissions';
 
 const AdminView = lazy(() => import('../admin/AdminView').then((module) => ({ default: module.AdminView })));
 const JobTypesView = lazy(() => import('../automation/JobTypesView').then((module) => ({ default: module.JobTypesView })));
@@ -47,6 +49,7 @@ export function AppShellView({ session }: { session: SessionView }) {
                 {session.user.businessName ?? 'No business'}
               </Text>
             )}
+            {mayUseViews(session.user) && <ViewsMenu session={session} />}
           </Group>
           {/* Narrow (900 px), who is signed in and their role give way; the links, the time switch and Sign out stay. */}
           <Group gap="xs" wrap="nowrap" style={{ whiteSpace: 'nowrap' }}>

@@ -61,7 +61,7 @@ export function ScopeSwitcher({ session }: { session: SessionView }) {
     <Select
       aria-label="Business"
       data-testid="business-switcher"
-      w={260}
+      w={{ base: 170, lg: 260 }}
       searchable
       allowDeselect={false}
       nothingFoundMessage="No business by that name"

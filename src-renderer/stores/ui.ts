@@ -26,6 +26,9 @@ interface UiState {
   /** What the trigger dialog opens on: a job type (the job types page's Trigger), a run to re-run, or null to choose. */
   triggerDraft: TriggerDraft | null;
   setTriggerDialogOpen(open: boolean, draft?: TriggerDraft | null): void;
+  /** Whether the user's default view was looked at since the page loaded (it opens once, on an empty Automation URL). */
+  defaultViewChecked: boolean;
+  setDefaultViewChecked(checked: boolean): void;
   /** The run a confirmation asks to cancel. */
   cancelConfirmRunId: number | null;
   setCancelConfirmRunId(id: number | null): void;
@@ -44,6 +47,8 @@ export const useUiStore = create<UiState>()((set) => ({
   triggerDialogOpen: false,
   triggerDraft: null,
   setTriggerDialogOpen: (triggerDialogOpen, draft = null) => set({ triggerDialogOpen, triggerDraft: triggerDialogOpen ? draft : null }),
+  defaultViewChecked: false,
+  setDefaultViewChecked: (defaultViewChecked) => set({ defaultViewChecked }),
   cancelConfirmRunId: null,
   setCancelConfirmRunId: (cancelConfirmRunId) => set({ cancelConfirmRunId }),
   signInNotice: null,

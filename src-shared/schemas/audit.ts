@@ -20,7 +20,7 @@ export const auditEventSchema = z.strictObject({
 export type AuditEventView = z.output<typeof auditEventSchema>;
 
 /** What an audit event can be about: a run, several runs at once, a schedule, a user, a business, a file, a switcher scope. */
-export const AUDIT_TARGET_TYPES = ['job_run', 'job_runs', 'schedule', 'user', 'business', 'file', 'scope'] as const;
+export const AUDIT_TARGET_TYPES = ['job_run', 'job_runs', 'schedule', 'user', 'business', 'file', 'scope', 'view'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 /** The longest target id the filter takes (a file's path is the longest kind). */
 export const MAX_AUDIT_TARGET_ID = 1000;

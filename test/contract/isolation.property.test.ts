@@ -1,7 +1,8 @@
 // Isolation as a property, over both transports: random businesses, users of every role (some linked to no
 // business) and runs (business, system-wide, orphaned; random statuses, types and times). Every user signs
 // in through auth.login and reads every tenant channel; what comes back is checked against an oracle that
-// reads ownership with plain SQL (a re-run naming a run included). Then runs are triggered while everyone listens: each session receives
+// reads ownership with plain SQL (a re-run naming a run included), and each opens exactly the saved views it may.
+// Then runs are triggered while everyone listens: each session receives
 // exactly the events of the runs it may see.
 import path from 'node:path';
 import fc from 'fast-check';
@@ -142,10 +143,39 @@ describe.each(TRANSPORTS)('isolation over %s', (transport) => {
           }
           expect(parts.sort((a, b) => a - b)).toEqual(all);
         }
+        await expectViewsIsolated(users);
       }),
       { numRuns: NUM_RUNS, endOnFailure: true },
     );
   });
+
+  /** Saved views: each user makes one of every sharing their role may; each then opens exactly the views the rule gives. */
+  async function expectViewsIsolated(users: readonly TestUser[]): Promise<void> {
+    const sharings = (user: TestUser) => (user.role === 'member' ? ['personal'] : user.role === 'business_admin' ? ['personal', 'business'] : ['personal', 'system_admins']);
+    const made: { id: number; owner: TestUser; sharing: string }[] = [];
+    const clients = new Map<TestUser, ContractClient>();
+    for (const user of users) {
+      const client = await signIn(harness, user);
+      clients.set(user, client);
+      if (defaultView(user) === null) {
+        const refused = await client.call('views.list', {});
+        expect(refused.ok ? 'ok' : refused.error.code, `views.list for an unlinked ${user.role}`).toBe('FORBIDDEN');
+        continue;
+      }
+      for (const sharing of sharings(user)) {
+        const view = await client.value('views.create', { name: `${user.email} ${sharing}`, sharing: sharing as 'personal', query: 'status=failed' });
+        made.push({ id: view.id, owner: user, sharing });
+      }
+    }
+    for (const user of users) {
+      if (defaultView(user) === null) continue;
+      const mayOpen = (view: (typeof made)[number]) =>
+        view.owner === user || (view.sharing === 'business' && view.owner.businessId === user.businessId) || (view.sharing === 'system_admins' && user.role === 'system_admin');
+      const listed = (await clients.get(user)!.value('views.list', {})).views;
+      expect(sortedIds(listed), `views of ${user.email}`).toEqual(sortedIds(made.filter(mayOpen)));
+      if (user.role !== 'system_admin') expect(listed.every((view) => view.scope === null)).toBe(true);
+    }
+  }
 
   it('each session receives exactly the events of the runs it may see', async () => {
     await fc.assert(

@@ -186,7 +186,7 @@ export function defaultView(user: TestUser): ViewSpec | null {
 
 /** Removes every world: each property run starts on empty tenant tables (the audit log is append-only and stays). */
 export function clearWorld(db: AppDatabase): void {
-  db.sqlite.exec('DELETE FROM job_runs; DELETE FROM job_schedules; DELETE FROM users; DELETE FROM businesses;');
+  db.sqlite.exec('DELETE FROM job_runs; DELETE FROM job_schedules; DELETE FROM saved_views; DELETE FROM users; DELETE FROM businesses;');
 }
 
 /**

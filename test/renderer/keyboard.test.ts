@@ -14,8 +14,9 @@ const admin: CommandContext = {
     { id: 2, name: 'Globex Retail', disabled: true },
   ],
   jobTypes: [{ key: 'diagnostics.probe', title: 'Diagnostic probe' }],
+  views: [{ id: 3, name: 'Failures this week', query: 'status=failed', scope: { kind: 'all' } }],
 };
-const member: CommandContext = { isSystemAdmin: false, mayTrigger: true, businesses: [], jobTypes: [{ key: 'diagnostics.probe', title: 'Diagnostic probe' }] };
+const member: CommandContext = { isSystemAdmin: false, mayTrigger: true, businesses: [], jobTypes: [{ key: 'diagnostics.probe', title: 'Diagnostic probe' }], views: [] };
 
 describe('keys', () => {
   it('names Ctrl and ⌘ alike, leaves Alt and non-letter chords alone', () => {
@@ -51,6 +52,7 @@ describe('the command palette', () => {
     expect(matchCommands(commands, 'acme SWITCH').map((command) => command.id)).toEqual(['scope:business:1']);
     expect(matchCommands(commands, 'compare').map((command) => command.id)).toEqual(['page:compare-periods', 'page:compare-runs']);
     expect(matchCommands(commands, 'nothing like this')).toEqual([]);
+    expect(matchCommands(commands, 'failures view')).toEqual([{ id: 'view:3', group: 'Views', label: 'Open view Failures this week', action: { kind: 'view', view: admin.views[0] } }]);
     const many = paletteCommands({ ...admin, businesses: Array.from({ length: 80 }, (_, i) => ({ id: i + 1, name: `Business ${i}`, disabled: false })) });
     expect(matchCommands(many, '')).toHaveLength(MAX_LISTED);
   });

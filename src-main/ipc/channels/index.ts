@@ -11,6 +11,7 @@ import { limitChannels } from './limits';
 import { orphanChannels } from './orphans';
 import { restoreChannels } from './restore';
 import { scheduleChannels } from './schedules';
+import { viewChannels } from './views';
 
 export { type ChannelDeps, type ContractHandlers, type DatabaseChannel, type DatabaseHandlers } from './common';
 
@@ -28,5 +29,6 @@ export function createDatabaseHandlers(deps: ChannelDeps): DatabaseHandlers {
     ...limitChannels(deps),
     ...backupStoreChannels(deps),
     ...restoreChannels(deps),
+    ...viewChannels(deps),
   };
 }
