@@ -220,6 +220,8 @@ function HistorySection({ state, update, jobTypes, filters, history, loadedCount
           onToggleRow={selection.toggleRow}
           onToggleLoaded={selection.toggleLoaded}
           openRunId={openRunId}
+          hidden={state.hidden}
+          onHiddenChange={(hidden) => update({ hidden })}
         />
       </Stack>
     </Paper>

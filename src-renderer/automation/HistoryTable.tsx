@@ -2,11 +2,11 @@
 // keyset pages fetched as the scroll nears the end. 100,000 loaded rows render as ~40 DOM rows, and no
 // work per frame grows with the rows loaded: the table models only the virtual window, and the selection
 // count is computed once per page or selection change, not per scroll.
-import { Alert, Button, Center, Group, Loader, Text } from '@mantine/core';
+import { Alert, Button, Center, Checkbox, Group, Loader, Menu, Text } from '@mantine/core';
 import { type InfiniteData } from '@tanstack/react-query';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row, type SortingState, type Table } from '@tanstack/react-table';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { plural } from '../../src-shared/text';
 import { dialogOpen, useKeys } from '../keyboard/keys';
@@ -15,7 +15,7 @@ import { ariaSort, SortHeader } from '../lib/sort-header';
 import { errorMessage } from '../queries/client';
 import { type HistorySelection } from './history-selection';
 import { SORTABLE, stayInCell, useHistoryColumns, visibilityForWidth } from './history-columns';
-import { type HistorySort } from './view-query';
+import { HIDEABLE_COLUMNS, type HideableColumn, type HistorySort } from './view-query';
 
 const ROW_HEIGHT = 38;
 
@@ -40,6 +40,9 @@ interface Props {
   onToggleLoaded(ids: number[]): void;
   /** The run open in the detail, if any: j and k then open the next and the previous run. */
   openRunId: number | null;
+  /** The columns hidden by choice (the URL's `hide`), and the change of that choice. */
+  hidden: readonly HideableColumn[];
+  onHiddenChange(hidden: HideableColumn[]): void;
 }
 
 export function HistoryTable(props: Props) {
@@ -50,7 +53,11 @@ export function HistoryTable(props: Props) {
   const { scrollRef, virtualizer, items, firstIndex, lastIndex, windowRows } = useVirtualWindow(rows);
   // Narrower than its columns (900 px), the table drops the least scanned ones; the run's detail shows them all.
   const width = useWidth(scrollRef);
-  const visibility = useMemo(() => visibilityForWidth(columns, width), [columns, width]);
+  const visibility = useMemo(() => {
+    const hidden = new Set<string>(props.hidden);
+    const chosen = columns.filter((column) => !hidden.has(column.id ?? ''));
+    return { ...visibilityForWidth(chosen, width), ...Object.fromEntries([...hidden].map((id) => [id, false])) };
+  }, [columns, width, props.hidden]);
   const table = useWindowTable(windowRows, columns, sort, visibility);
   const windowRowModel = table.getRowModel().rows;
   const cursor = useRowCursor(rows, props.openRunId, virtualizer, scrollRef);
@@ -80,7 +87,9 @@ export function HistoryTable(props: Props) {
 
   return (
     <div>
-      <HistoryStatus isPending={props.isPending} isFetching={props.isFetching} isStale={props.isStale} reload={props.reload} count={rows.length} hasNextPage={hasNextPage} />
+      <HistoryStatus isPending={props.isPending} isFetching={props.isFetching} isStale={props.isStale} reload={props.reload} count={rows.length} hasNextPage={hasNextPage}>
+        <ColumnChooser available={columns.map((column) => column.id ?? '')} hidden={props.hidden} onChange={props.onHiddenChange} />
+      </HistoryStatus>
       {props.error ? (
         <Alert color="red" data-testid="history-error">
           {errorMessage(props.error)}
@@ -198,7 +207,15 @@ function useWidth(ref: RefObject<HTMLElement | null>): number | null {
 }
 
 /** The line above the table: the count loaded, a spinner while refetching, and a reload button once new runs arrived. */
-function HistoryStatus({ isPending, isFetching, isStale, reload, count, hasNextPage }: Pick<Props, 'isPending' | 'isFetching' | 'isStale' | 'reload' | 'hasNextPage'> & { count: number }) {
+function HistoryStatus({
+  isPending,
+  isFetching,
+  isStale,
+  reload,
+  count,
+  hasNextPage,
+  children,
+}: Pick<Props, 'isPending' | 'isFetching' | 'isStale' | 'reload' | 'hasNextPage'> & { count: number; children: ReactNode }) {
   return (
     <Group justify="space-between" mb={6}>
       <Text size="sm" c="dimmed" data-testid="history-count">
@@ -206,6 +223,7 @@ function HistoryStatus({ isPending, isFetching, isStale, reload, count, hasNextP
       </Text>
       <Group gap="xs">
         {isFetching && !isPending && <Loader size="xs" aria-label="Refreshing" />}
+        {children}
         {isStale && (
           <Button size="compact-xs" variant="light" onClick={reload} data-testid="history-reload">
             New runs arrived: reload
@@ -213,6 +231,42 @@ function HistoryStatus({ isPending, isFetching, isStale, reload, count, hasNextP
         )}
       </Group>
     </Group>
+  );
+}
+
+const COLUMN_LABELS: Record<HideableColumn, string> = {
+  jobType: 'Job type',
+  error: 'Error',
+  trigger: 'Trigger',
+  triggeredBy: 'Triggered by',
+  business: 'Business',
+  startedAt: 'Started',
+  durationMs: 'Duration',
+};
+
+/** Which of the hideable columns the history shows (a narrow window may still drop some: visibilityForWidth). */
+function ColumnChooser({ available, hidden, onChange }: { available: string[]; hidden: readonly HideableColumn[]; onChange(hidden: HideableColumn[]): void }) {
+  const choices = HIDEABLE_COLUMNS.filter((id) => available.includes(id));
+  return (
+    <Menu position="bottom-end" closeOnItemClick={false} withinPortal>
+      <Menu.Target>
+        <Button size="compact-xs" variant="subtle" data-testid="history-columns">
+          Columns{hidden.length > 0 ? ` (${hidden.length} hidden)` : ''}
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {choices.map((id) => (
+          <Menu.Item key={id}>
+            <Checkbox
+              label={COLUMN_LABELS[id]}
+              checked={!hidden.includes(id)}
+              onChange={(event) => onChange(event.currentTarget.checked ? hidden.filter((other) => other !== id) : [...hidden, id])}
+              data-testid={`history-column-${id}`}
+            />
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
   );
 }
 

@@ -16,6 +16,10 @@ const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_40
 export type TimeRange = { kind: 'preset'; preset: RangePreset } | { kind: 'custom'; from: string; to: string };
 export type HistorySort = ListJobRunsInput['sort'];
 
+/** The history's columns a person may hide (the run, its status and its creation time always show). */
+export const HIDEABLE_COLUMNS = ['jobType', 'error', 'trigger', 'triggeredBy', 'business', 'startedAt', 'durationMs'] as const;
+export type HideableColumn = (typeof HIDEABLE_COLUMNS)[number];
+
 export interface AutomationQuery {
   range: TimeRange;
   statuses: RunStatus[];
@@ -24,6 +28,8 @@ export interface AutomationQuery {
   triggeredBy: string;
   search: string;
   sort: HistorySort;
+  /** The history's columns hidden by choice (`hide=error,trigger`). */
+  hidden: HideableColumn[];
 }
 
 const DEFAULT_SORT: HistorySort = { field: 'createdAt', direction: 'desc' };
@@ -50,6 +56,7 @@ export function parseAutomationQuery(query: URLSearchParams): AutomationQuery {
     search: query.get('q') ?? '',
     sort:
       field && isOneOf(JOB_RUN_SORT_FIELDS)(field) && (direction === 'asc' || direction === 'desc') ? { field, direction } : DEFAULT_SORT,
+    hidden: list(query.get('hide')).filter(isOneOf(HIDEABLE_COLUMNS)),
   };
 }
 
@@ -70,6 +77,7 @@ export function formatAutomationQuery(state: AutomationQuery): URLSearchParams {
   if (state.sort.field !== DEFAULT_SORT.field || state.sort.direction !== DEFAULT_SORT.direction) {
     query.set('sort', `${state.sort.field}:${state.sort.direction}`);
   }
+  if (state.hidden.length) query.set('hide', state.hidden.join(','));
   return query;
 }
 

@@ -7,8 +7,11 @@ import { scopeSelectionSchema } from './accounts';
 export const VIEW_SHARINGS = ['personal', 'business', 'system_admins'] as const;
 export type ViewSharing = (typeof VIEW_SHARINGS)[number];
 
-/** What the Automation view's URL holds and a view keeps: its range, filters and sort (src-renderer/automation/view-query.ts). */
-export const VIEW_QUERY_KEYS = ['range', 'from', 'to', 'status', 'jobType', 'trigger', 'by', 'q', 'sort'] as const;
+/**
+ * What the Automation view's URL holds and a view keeps: its range, filters, sort and the history's hidden columns
+ * (src-renderer/automation/view-query.ts).
+ */
+export const VIEW_QUERY_KEYS = ['range', 'from', 'to', 'status', 'jobType', 'trigger', 'by', 'q', 'sort', 'hide'] as const;
 
 /** The most views one person keeps. */
 export const MAX_VIEWS_PER_USER = 100;

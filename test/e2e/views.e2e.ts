@@ -1,4 +1,4 @@
-// Saved views: save the Automation view's filters under a name, open it from the Views menu or the palette, make it
+// Saved views: save the Automation view's filters and columns under a name, open it from the Views menu or the palette, make it
 // the default that opens on an empty Automation URL, delete it after confirming; a system admin's view shared with the
 // system admins keeps the switcher's choice, and a member never sees it.
 import { buildTenantWorld } from './data';
@@ -13,6 +13,14 @@ test('a member saves a filtered view as their default, it opens by itself and fr
   await expectHistoryLoaded(page);
   await page.evaluate("window.location.hash = '#/automation?status=failed'");
   await expect(page.getByTestId('history-table')).toHaveAttribute('data-rows', '1');
+  // The history's columns are part of the view: Trigger hidden by choice.
+  const triggerHeader = page.getByTestId('history-table').getByRole('columnheader', { name: 'Trigger', exact: true });
+  await expect(triggerHeader).toBeVisible();
+  await page.getByTestId('history-columns').click();
+  await page.getByTestId('history-column-trigger').uncheck();
+  await page.keyboard.press('Escape');
+  await expect(triggerHeader).toHaveCount(0);
+  await expect(page.getByTestId('history-columns')).toHaveText('Columns (1 hidden)');
 
   await page.getByTestId('views-menu').click();
   await page.getByTestId('views-save').click();
@@ -22,20 +30,21 @@ test('a member saves a filtered view as their default, it opens by itself and fr
   await page.getByTestId('view-save-submit').click();
   await expect(page.getByTestId('view-save-form')).toHaveCount(0);
   const stored = app.db.sqlite.prepare("SELECT id, query, sharing, scope FROM saved_views WHERE name = 'My failures'").get() as { id: number; query: string; sharing: string; scope: string | null };
-  expect(stored).toMatchObject({ query: 'status=failed', sharing: 'personal', scope: null });
+  expect(stored).toMatchObject({ query: 'status=failed&hide=trigger', sharing: 'personal', scope: null });
 
   // Back to an empty Automation URL in a new page load: the default view opens.
   await page.evaluate("window.location.hash = '#/automation'");
   await expect(page.getByTestId('history-table')).toHaveAttribute('data-rows', String(world.acme.runIds.length));
   await page.reload();
-  await expect(page).toHaveURL(/#\/automation\?status=failed$/);
+  await expect(page).toHaveURL(/#\/automation\?status=failed&hide=trigger$/);
   await expect(page.getByTestId('history-table')).toHaveAttribute('data-rows', '1');
+  await expect(triggerHeader).toHaveCount(0);
 
   await page.evaluate("window.location.hash = '#/job-types'");
   await page.keyboard.press('Control+k');
   await page.getByTestId('command-palette-input').fill('my failures');
   await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(/#\/automation\?status=failed$/);
+  await expect(page).toHaveURL(/#\/automation\?status=failed&hide=trigger$/);
 
   await page.getByTestId('views-menu').click();
   await expect(page.getByTestId(`view-open-${stored.id}`)).toHaveText('My failures (default)');
