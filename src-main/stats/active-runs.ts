@@ -44,6 +44,7 @@ export function activeRunsIn(rollups: CountedRollups, scope: TenantScope, from: 
     },
   };
 }
+
 /**
  * For ascending instants, the runs of `status` created from the start of the first one's UTC day up to each: whole days
  * from `perDay` (UTC day → runs), and of x's own day the shorter live side counted on the status index, as rangePieces

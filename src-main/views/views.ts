@@ -4,7 +4,7 @@
 // holds is shown and applied for system admins only, and the switcher checks it again). Only its maker changes or
 // deletes a view. Every change is audited.
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
-import { AppError, invalidField } from '../../src-shared/errors';
+import { AppError } from '../../src-shared/errors';
 import { scopeSelectionSchema, type ScopeSelection } from '../../src-shared/schemas/accounts';
 import { MAX_VIEWS_PER_USER, type SavedViewView, type ViewSharing } from '../../src-shared/schemas/views';
 import { type Actor } from '../access/policy';
@@ -92,7 +92,7 @@ export function createView(db: AppDatabase, actor: Actor, input: ViewInput & { m
   return inImmediateTransaction(db, (tx) => {
     const shared = sharingOf(actor, input.sharing);
     const owned = tx.orm.select({ n: sql<number>`count(*)` }).from(savedViews).where(eq(savedViews.ownerUserId, actor.userId)).get()?.n ?? 0;
-    if (owned >= MAX_VIEWS_PER_USER) throw invalidField('name', `You keep ${MAX_VIEWS_PER_USER} views, the most one person keeps: delete one first.`);
+    if (owned >= MAX_VIEWS_PER_USER) throw new AppError('CONFLICT', `You keep ${MAX_VIEWS_PER_USER} views, the most one person keeps: delete one first.`);
     const row = tx.orm
       .insert(savedViews)
       .values({ name: input.name, ownerUserId: actor.userId, ...shared, query: input.query, scope: scopeKept(actor, input.scope), createdAt: now, updatedAt: now })
@@ -108,7 +108,7 @@ export function createView(db: AppDatabase, actor: Actor, input: ViewInput & { m
 export function updateView(db: AppDatabase, actor: Actor, id: number, change: Partial<ViewInput>, now = Date.now()): SavedViewView {
   return inImmediateTransaction(db, (tx) => {
     const view = ownView(tx, actor, id, 'change');
-    const shared = change.sharing === undefined ? {} : sharingOf(actor, change.sharing);
+    const shared = change.sharing === undefined ? null : sharingOf(actor, change.sharing);
     tx.orm
       .update(savedViews)
       .set({
@@ -120,8 +120,7 @@ export function updateView(db: AppDatabase, actor: Actor, id: number, change: Pa
       })
       .where(eq(savedViews.id, id))
       .run();
-    const businessId = change.sharing === undefined ? view.businessId : sharingOf(actor, change.sharing).businessId;
-    audit(tx, actor, 'view.update', id, businessId, { name: change.name ?? view.name, changed: Object.keys(change) });
+    audit(tx, actor, 'view.update', id, shared ? shared.businessId : view.businessId, { name: change.name ?? view.name, changed: Object.keys(change) });
     return visibleView(tx, actor, id);
   });
 }

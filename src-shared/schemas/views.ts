@@ -34,7 +34,7 @@ export const savedViewSchema = z.strictObject({
   sharing: viewSharingSchema,
   /** The business a `business` view is shared with. */
   businessId: idSchema.nullable(),
-  /** Who made it, as people read them; null once they are deleted… never: their views go with them. */
+  /** Who made it, as people read them (a deleted user's views go with them). */
   ownerName: z.string(),
   /** The caller made it: only they change or delete it. */
   mine: z.boolean(),
