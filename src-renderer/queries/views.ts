@@ -11,5 +11,6 @@ export function useViews(enabled = true) {
 
 const afterViewChange = [viewKeys.all, auditKeys.all] as const;
 export const useCreateView = () => useChannelMutation('views.create', afterViewChange);
+export const useUpdateView = () => useChannelMutation('views.update', afterViewChange);
 export const useDeleteView = () => useChannelMutation('views.delete', afterViewChange);
 export const useSetDefaultView = () => useChannelMutation('views.setDefault', [viewKeys.all]);

@@ -8,7 +8,7 @@ import { FormRefusal, refusalByField } from '../lib/contract-form';
 import { mayUseViews } from '../lib/permissions';
 import { navigate, type Route } from '../lib/router';
 import { errorMessage } from '../queries/client';
-import { useCreateView, useDeleteView, useSetDefaultView, useViews } from '../queries/views';
+import { useCreateView, useDeleteView, useSetDefaultView, useUpdateView, useViews } from '../queries/views';
 import { useScopeSwitch } from '../shell/ScopeSwitcher';
 import { useUiStore } from '../stores/ui';
 
@@ -85,7 +85,7 @@ export function ViewsMenu({ session }: { session: SessionView }) {
         {dialog === 'save' && <SaveViewForm session={session} onDone={() => setDialog(null)} />}
       </Modal>
       <Modal opened={dialog === 'manage'} onClose={() => setDialog(null)} title="Saved views" size="lg">
-        {dialog === 'manage' && <ManageViews views={list} defaultViewId={views.data?.defaultViewId ?? null} />}
+        {dialog === 'manage' && <ManageViews session={session} views={list} defaultViewId={views.data?.defaultViewId ?? null} />}
       </Modal>
     </>
   );
@@ -139,12 +139,19 @@ function SaveViewForm({ session, onDone }: { session: SessionView; onDone(): voi
   );
 }
 
-/** Every view the caller may open: make one the default (or none), delete their own after confirming. */
-function ManageViews({ views, defaultViewId }: { views: SavedViewView[]; defaultViewId: number | null }) {
+/**
+ * Every view the caller may open: make one the default (or none); their own ones they rename, bring up to the
+ * Automation view as it is now, or delete after confirming.
+ */
+function ManageViews({ session, views, defaultViewId }: { session: SessionView; views: SavedViewView[]; defaultViewId: number | null }) {
   const setDefault = useSetDefaultView();
   const remove = useDeleteView();
+  const update = useUpdateView();
+  // What "Save the current view here" keeps: the Automation view's URL as it is now, and a system admin's switcher choice.
+  const current = { query: useUiStore((state) => state.automationQuery), scope: session.user.role === 'system_admin' ? session.scope : null };
   const [confirming, setConfirming] = useState<SavedViewView | null>(null);
-  const failure = setDefault.error ?? remove.error;
+  const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
+  const failure = setDefault.error ?? remove.error ?? update.error;
   return (
     <Stack data-testid="views-manage-list">
       {failure && <Alert color="red">{errorMessage(failure)}</Alert>}
@@ -153,7 +160,16 @@ function ManageViews({ views, defaultViewId }: { views: SavedViewView[]; default
           {views.map((view) => (
             <Table.Tr key={view.id} data-testid={`view-row-${view.id}`}>
               <Table.Td>
-                {view.name}
+                {renaming?.id === view.id ? (
+                  <RenameForm
+                    id={view.id}
+                    name={renaming.name}
+                    onChange={(name) => setRenaming({ id: view.id, name })}
+                    onSubmit={() => update.mutate({ id: view.id, name: renaming.name }, { onSuccess: () => setRenaming(null) })}
+                  />
+                ) : (
+                  view.name
+                )}
                 <Text size="xs" c="dimmed">
                   {SHARING_LABELS[view.sharing]}
                   {view.mine ? '' : `, by ${view.ownerName}`}
@@ -166,6 +182,18 @@ function ManageViews({ views, defaultViewId }: { views: SavedViewView[]; default
                   onChange={(event) => setDefault.mutate({ id: event.currentTarget.checked ? view.id : null })}
                   data-testid={`view-set-default-${view.id}`}
                 />
+              </Table.Td>
+              <Table.Td>
+                {view.mine && (
+                  <Group gap={4} wrap="nowrap">
+                    <Button size="compact-xs" variant="subtle" onClick={() => setRenaming({ id: view.id, name: view.name })} data-testid={`view-rename-${view.id}`}>
+                      Rename
+                    </Button>
+                    <Button size="compact-xs" variant="subtle" onClick={() => update.mutate({ id: view.id, ...current })} data-testid={`view-resave-${view.id}`}>
+                      Save the current view here
+                    </Button>
+                  </Group>
+                )}
               </Table.Td>
               <Table.Td>
                 {view.mine && (
@@ -192,5 +220,19 @@ function ManageViews({ views, defaultViewId }: { views: SavedViewView[]; default
         </Alert>
       )}
     </Stack>
+  );
+}
+
+/** A view's new name, saved with Enter. */
+function RenameForm({ id, name, onChange, onSubmit }: { id: number; name: string; onChange(name: string): void; onSubmit(): void }) {
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <TextInput size="xs" aria-label="New name" value={name} onChange={(event) => onChange(event.currentTarget.value)} data-autofocus data-testid={`view-rename-input-${id}`} />
+    </form>
   );
 }

@@ -5,7 +5,7 @@ import { buildTenantWorld } from './data';
 import { expect, test } from './fixtures';
 import { expectHistoryLoaded, saveScreenshot, signIn } from './ui';
 
-test('a member saves a filtered view as their default, it opens by itself and from the palette, and is deleted after a confirmation', async ({ dataDir, launchApp, page }) => {
+test('a member saves a filtered view as their default, it opens by itself and from the palette, is renamed and re-saved, and is deleted after a confirmation', async ({ dataDir, launchApp, page }) => {
   const world = await buildTenantWorld(dataDir.dbPath);
   const app = await launchApp();
   await page.goto(app.url);
@@ -49,7 +49,20 @@ test('a member saves a filtered view as their default, it opens by itself and fr
   await page.getByTestId('views-menu').click();
   await expect(page.getByTestId(`view-open-${stored.id}`)).toHaveText('My failures (default)');
   await saveScreenshot(page, 'views-menu');
+  await page.keyboard.press('Escape');
+
+  // Renamed, and brought up to the view as it is now (completed runs, every column).
+  await page.evaluate("window.location.hash = '#/automation?status=completed'");
+  await expect(page.getByTestId('history-table')).toHaveAttribute('data-rows', '2');
+  await page.getByTestId('views-menu').click();
   await page.getByTestId('views-manage').click();
+  await page.getByTestId(`view-rename-${stored.id}`).click();
+  await page.getByTestId(`view-rename-input-${stored.id}`).fill('Completed');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId(`view-row-${stored.id}`)).toContainText('Completed');
+  await page.getByTestId(`view-resave-${stored.id}`).click();
+  await expect.poll(() => app.db.sqlite.prepare('SELECT name, query FROM saved_views WHERE id = ?').get(stored.id)).toEqual({ name: 'Completed', query: 'status=completed' });
+  await saveScreenshot(page, 'views-manage');
   await page.getByTestId(`view-delete-${stored.id}`).click();
   await expect(page.getByTestId('view-delete-confirm')).toContainText('Only you had it.');
   await page.getByTestId('view-delete-submit').click();
