@@ -88,7 +88,7 @@ export function HistoryTable(props: Props) {
   return (
     <div>
       <HistoryStatus isPending={props.isPending} isFetching={props.isFetching} isStale={props.isStale} reload={props.reload} count={rows.length} hasNextPage={hasNextPage}>
-        <ColumnChooser available={columns.map((column) => column.id ?? '')} hidden={props.hidden} onChange={props.onHiddenChange} />
+        <ColumnChooser columns={columns} hidden={props.hidden} onChange={props.onHiddenChange} />
       </HistoryStatus>
       {props.error ? (
         <Alert color="red" data-testid="history-error">
@@ -234,19 +234,10 @@ function HistoryStatus({
   );
 }
 
-const COLUMN_LABELS: Record<HideableColumn, string> = {
-  jobType: 'Job type',
-  error: 'Error',
-  trigger: 'Trigger',
-  triggeredBy: 'Triggered by',
-  business: 'Business',
-  startedAt: 'Started',
-  durationMs: 'Duration',
-};
-
-/** Which of the hideable columns the history shows (a narrow window may still drop some: visibilityForWidth). */
-function ColumnChooser({ available, hidden, onChange }: { available: string[]; hidden: readonly HideableColumn[]; onChange(hidden: HideableColumn[]): void }) {
-  const choices = HIDEABLE_COLUMNS.filter((id) => available.includes(id));
+/** Which of the hideable columns the history shows, each by its header (a narrow window may still drop some: visibilityForWidth). */
+function ColumnChooser({ columns, hidden, onChange }: { columns: ColumnDef<JobRunView>[]; hidden: readonly HideableColumn[]; onChange(hidden: HideableColumn[]): void }) {
+  const headers = new Map(columns.map((column) => [column.id, typeof column.header === 'string' ? column.header : column.id]));
+  const choices = HIDEABLE_COLUMNS.filter((id) => headers.has(id));
   return (
     <Menu position="bottom-end" closeOnItemClick={false} withinPortal>
       <Menu.Target>
@@ -258,7 +249,7 @@ function ColumnChooser({ available, hidden, onChange }: { available: string[]; h
         {choices.map((id) => (
           <Menu.Item key={id}>
             <Checkbox
-              label={COLUMN_LABELS[id]}
+              label={headers.get(id)}
               checked={!hidden.includes(id)}
               onChange={(event) => onChange(event.currentTarget.checked ? hidden.filter((other) => other !== id) : [...hidden, id])}
               data-testid={`history-column-${id}`}
