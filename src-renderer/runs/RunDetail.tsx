@@ -9,6 +9,7 @@ import { ownerLabel } from '../automation/RunLists';
 import { StatusBadge } from '../automation/StatusBadge';
 import { formatDateTime, formatDuration, TRIGGER_LABELS } from '../lib/format';
 import { isCancellable, isRetryable, mayControlRun, mayRunType, mayTrigger } from '../lib/permissions';
+import { compareRunsQuery } from '../compare/compare-query';
 import { CopyLinkButton } from '../lib/links';
 import { hrefFor, navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
@@ -127,6 +128,15 @@ function RunHeader({
           {mayCancel && (
             <Button variant="light" color="red" data-testid="run-cancel" onClick={() => askCancel(run.id)}>
               Cancel
+            </Button>
+          )}
+          {(run.rerunOfRunId ?? run.retryOfRunId) !== null && (
+            <Button
+              variant="default"
+              onClick={() => navigate('/compare/runs', compareRunsQuery([(run.rerunOfRunId ?? run.retryOfRunId)!, run.id]))}
+              data-testid="run-compare-origin"
+            >
+              Compare with #{run.rerunOfRunId ?? run.retryOfRunId}
             </Button>
           )}
           <CopyLinkButton path={`/runs/${run.id}`} testId="run-copy-link" />

@@ -109,6 +109,11 @@ export const runScenarios: Scenarios = {
     await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', String(rerun.id));
     await expect(page.getByTestId('run-rerun-of')).toHaveText(`#${id}`);
     await app.screenshot('run-detail-rerun');
+    // Side by side with the run it repeats: the one param changed.
+    await page.getByTestId('run-compare-origin').click();
+    await expect(page.getByTestId('compare-params')).toHaveAttribute('data-changed', '1');
+    await expect(page.getByTestId('compare-params-durationMs')).toHaveAttribute('data-kind', 'changed');
+    await page.goBack();
     await page.getByTestId('run-rerun-of').click();
     await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', String(id));
     await expect(page.getByTestId(`run-rerun-as-${rerun.id}`)).toHaveText(`#${rerun.id}`);
