@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { ACTIVE_RUN_STATUSES } from '../../src-shared/domain';
 import type { TenantScope } from '../../src-shared/tenancy';
 import type { AppDatabase } from '../db/connection';
-import { DAY_MS } from '../db/rollup-keys';
+import { DAY_MS, RUN_ACTIVE_SQL } from '../db/rollup-keys';
 import { type CountedRollups } from '../db/rollups';
 import { jobRuns } from '../db/schema';
 import { ownerRangesCondition, RUN_OWNER_SQL, runScopeCondition } from '../tenancy/owner-sql';
@@ -15,6 +15,7 @@ import { liveLength, rangePieces } from './range-pieces';
 import { rawStatusCounter } from './rollup-reads';
 
 const RAW_OWNER = sql.raw(RUN_OWNER_SQL);
+const RAW_ACTIVE = sql.raw(RUN_ACTIVE_SQL);
 
 /** The pending and running runs of a scope created in [from, to), for one stats call. */
 export interface ActiveRuns {
@@ -98,7 +99,7 @@ function activeRunsCreated(db: AppDatabase, scope: TenantScope, from: number, to
   return db.orm.all<ActiveRows>(sql`
     SELECT ${RAW_OWNER} AS owner, ${jobRuns.jobType} AS jobType, ${jobRuns.status} AS status, count(*) AS runs
     FROM ${jobRuns}
-    WHERE ${runScopeCondition(scope)} AND ${jobRuns.status} IN ${ACTIVE_RUN_STATUSES}
+    WHERE ${runScopeCondition(scope)} AND ${RAW_ACTIVE}
       AND ${jobRuns.createdAt} >= ${from} AND ${jobRuns.createdAt} < ${to}
     GROUP BY 1, 2, 3`);
 }
