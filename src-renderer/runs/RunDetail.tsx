@@ -100,6 +100,8 @@ function RunHeader({
 }) {
   const askCancel = useUiStore((state) => state.setCancelConfirmRunId);
   const openTrigger = useUiStore((state) => state.setTriggerDialogOpen);
+  // The run this one repeats, as a re-run or a retry.
+  const origin = run.rerunOfRunId ?? run.retryOfRunId;
   return (
     <>
       <Group justify="space-between">
@@ -130,13 +132,9 @@ function RunHeader({
               Cancel
             </Button>
           )}
-          {(run.rerunOfRunId ?? run.retryOfRunId) !== null && (
-            <Button
-              variant="default"
-              onClick={() => navigate('/compare/runs', compareRunsQuery([(run.rerunOfRunId ?? run.retryOfRunId)!, run.id]))}
-              data-testid="run-compare-origin"
-            >
-              Compare with #{run.rerunOfRunId ?? run.retryOfRunId}
+          {origin !== null && (
+            <Button variant="default" onClick={() => navigate('/compare/runs', compareRunsQuery([origin, run.id]))} data-testid="run-compare-origin">
+              Compare with #{origin}
             </Button>
           )}
           <CopyLinkButton path={`/runs/${run.id}`} testId="run-copy-link" />
@@ -181,23 +179,28 @@ function RunFacts({ run }: { run: JobRunDetailView }) {
       {(!unfinished || run.durationMs !== null) && <Fact label={unfinished ? 'Duration (as recorded there)' : 'Duration'}>{formatDuration(run.durationMs)}</Fact>}
       {run.retryOfRunId !== null && (
         <Fact label="Retry of">
-          <Anchor href={hrefFor(`/runs/${run.retryOfRunId}`)} data-testid="run-retry-of">
-            #{run.retryOfRunId}
-          </Anchor>
+          <RunLink id={run.retryOfRunId} testId="run-retry-of" />
         </Fact>
       )}
       {run.retriedAs.length > 0 && <RunLinks label="Retried as" ids={run.retriedAs} testId="run-retried-as" />}
       {run.rerunOfRunId !== null && (
         <Fact label="Re-run of">
-          <Anchor href={hrefFor(`/runs/${run.rerunOfRunId}`)} data-testid="run-rerun-of">
-            #{run.rerunOfRunId}
-          </Anchor>
+          <RunLink id={run.rerunOfRunId} testId="run-rerun-of" />
         </Fact>
       )}
       {run.rerunAs.length > 0 && <RunLinks label="Re-run as" ids={run.rerunAs} testId="run-rerun-as" />}
       {run.scheduleId !== null && <Fact label="Schedule">{run.scheduleName ?? 'a schedule since deleted'}</Fact>}
       {run.legacyId && <Fact label="Server-edition id">{run.legacyId}</Fact>}
     </SimpleGrid>
+  );
+}
+
+/** A link to a run's detail: `#12`. */
+function RunLink({ id, testId }: { id: number; testId: string }) {
+  return (
+    <Anchor href={hrefFor(`/runs/${id}`)} data-testid={testId}>
+      #{id}
+    </Anchor>
   );
 }
 
@@ -209,9 +212,7 @@ function RunLinks({ label, ids, testId }: { label: string; ids: readonly number[
         {ids.map((id, index) => (
           <Fragment key={id}>
             {index > 0 && ', '}
-            <Anchor href={hrefFor(`/runs/${id}`)} data-testid={`${testId}-${id}`}>
-              #{id}
-            </Anchor>
+            <RunLink id={id} testId={`${testId}-${id}`} />
           </Fragment>
         ))}
       </span>
