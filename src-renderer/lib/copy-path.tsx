@@ -1,18 +1,24 @@
 // A path the operator needs elsewhere (a file manager, a terminal, a message to support): shown whole, with a
 // button that copies it.
 import { Button, Group, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+
+/** A button's copy of `text`: whether it was copied (or could not be), back to 'no' when the text changes. */
+export function useCopy(text: string): { copied: 'no' | 'yes' | 'failed'; copy(): void } {
+  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
+  useEffect(() => setCopied('no'), [text]);
+  return { copied, copy: () => void copyText(text).then((done) => setCopied(done ? 'yes' : 'failed')) };
+}
 
 export function CopyablePath({ path, testId }: { path: string; testId: string }) {
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const copy = async () => setCopied((await copyText(path)) ? 'yes' : 'failed');
+  const { copied, copy } = useCopy(path);
   return (
     <div>
       <Group gap="xs" wrap="nowrap" align="flex-start">
         <code className="copyable-path" data-testid={testId}>
           {path}
         </code>
-        <Button size="compact-xs" variant="default" onClick={() => void copy()} data-testid={`${testId}-copy`} data-copied={copied}>
+        <Button size="compact-xs" variant="default" onClick={copy} data-testid={`${testId}-copy`} data-copied={copied}>
           {copied === 'yes' ? 'Copied' : 'Copy'}
         </Button>
       </Group>

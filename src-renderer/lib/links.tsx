@@ -2,11 +2,11 @@
 // elsewhere to the running window), the page's own address with the route in its hash in the browser shell. "Copy link"
 // copies one; a link carries only where to go, and what opens is judged for whoever opens it.
 import { Button } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { deepLinkFor } from '../../src-shared/deep-links';
 import { type AppClient } from '../api';
 import { useClient } from '../queries/client';
-import { copyText } from './copy-path';
+import { useCopy } from './copy-path';
 import { hrefFor, navigate } from './router';
 
 /** The link to an app path (`/runs/12`) and its query, for this client's shell. The browser shell's never holds its token. */
@@ -19,12 +19,11 @@ export function linkFor(client: Pick<AppClient, 'transport'>, path: string, quer
 export function CopyLinkButton({ path, query, testId }: { path: string; query?: URLSearchParams; testId: string }) {
   const client = useClient();
   const link = linkFor(client, path, query);
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  useEffect(() => setCopied('no'), [link]);
+  const { copied, copy } = useCopy(link);
   return (
     <Button
       variant="default"
-      onClick={() => void copyText(link).then((done) => setCopied(done ? 'yes' : 'failed'))}
+      onClick={copy}
       title={link}
       data-link={link}
       data-copied={copied}

@@ -2,7 +2,7 @@
 // choice it was saved with), save the current Automation view under a name, and manage one's own (default, delete).
 import { ActionIcon, Alert, Button, Checkbox, Group, Menu, Modal, Radio, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { type SessionView } from '../../src-shared/schemas/accounts';
+import { type ScopeSelection, type SessionView } from '../../src-shared/schemas/accounts';
 import { type SavedViewView, type ViewSharing } from '../../src-shared/schemas/views';
 import { FormRefusal, refusalByField } from '../lib/contract-form';
 import { mayUseViews } from '../lib/permissions';
@@ -33,6 +33,12 @@ export function useDefaultView(session: SessionView, route: Route): void {
     const view = views.data.views.find((candidate) => candidate.id === views.data.defaultViewId);
     if (view && route.name === 'automation' && route.query.toString() === '') openView(view, { replace: true });
   }, [views.data, checked]);
+}
+
+/** What a view keeps of the view as it is now: the Automation view's URL, and a system admin's switcher choice. */
+function useCurrentView(session: SessionView): { query: string; scope: ScopeSelection | null } {
+  const query = useUiStore((state) => state.automationQuery);
+  return { query, scope: session.user.role === 'system_admin' ? session.scope : null };
 }
 
 const SHARING_LABELS: Record<ViewSharing, string> = { personal: 'Only me', business: 'My business', system_admins: 'Every system admin' };
@@ -94,7 +100,7 @@ export function ViewsMenu({ session }: { session: SessionView }) {
 /** Name, who it is shared with (as the role may), and whether it is the caller's default: the Automation view's query as it is now. */
 function SaveViewForm({ session, onDone }: { session: SessionView; onDone(): void }) {
   const create = useCreateView();
-  const query = useUiStore((state) => state.automationQuery);
+  const current = useCurrentView(session);
   const [name, setName] = useState('');
   const [sharing, setSharing] = useState<ViewSharing>('personal');
   const [makeDefault, setMakeDefault] = useState(false);
@@ -107,7 +113,7 @@ function SaveViewForm({ session, onDone }: { session: SessionView; onDone(): voi
       data-testid="view-save-form"
       onSubmit={(event) => {
         event.preventDefault();
-        create.mutate({ name, sharing, query, scope: role === 'system_admin' ? session.scope : null, makeDefault }, { onSuccess: onDone });
+        create.mutate({ name, sharing, ...current, makeDefault }, { onSuccess: onDone });
       }}
     >
       <Stack>
@@ -123,7 +129,7 @@ function SaveViewForm({ session, onDone }: { session: SessionView; onDone(): voi
         )}
         <Checkbox label="Open it when I come to Automation" checked={makeDefault} onChange={(event) => setMakeDefault(event.currentTarget.checked)} data-testid="view-default" />
         <Text size="xs" c="dimmed">
-          It keeps the range, filters and sort{role === 'system_admin' ? ' and the switcher’s choice' : ''}. Whoever opens it sees only the runs they may see.
+          It keeps the range, filters, sort and columns{role === 'system_admin' ? ', and the switcher’s choice' : ''}. Whoever opens it sees only the runs they may see.
         </Text>
         <FormRefusal refusal={errors.rest} testId="view-save-error" />
         <Group justify="flex-end">
@@ -147,8 +153,7 @@ function ManageViews({ session, views, defaultViewId }: { session: SessionView; 
   const setDefault = useSetDefaultView();
   const remove = useDeleteView();
   const update = useUpdateView();
-  // What "Save the current view here" keeps: the Automation view's URL as it is now, and a system admin's switcher choice.
-  const current = { query: useUiStore((state) => state.automationQuery), scope: session.user.role === 'system_admin' ? session.scope : null };
+  const current = useCurrentView(session);
   const [confirming, setConfirming] = useState<SavedViewView | null>(null);
   const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
   const failure = setDefault.error ?? remove.error ?? update.error;
