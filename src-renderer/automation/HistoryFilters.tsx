@@ -4,7 +4,7 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import { RUN_STATUS_LABELS, RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { type JobTypeView } from '../../src-shared/schemas/jobs';
-import { dialogOpen, useKeys } from '../keyboard/keys';
+import { useKeys } from '../keyboard/keys';
 import { TRIGGER_LABELS } from '../lib/format';
 import { type AutomationQuery } from './view-query';
 
@@ -20,7 +20,7 @@ export function HistoryFilters({ state, jobTypes, onChange }: Props) {
   const filtered = state.statuses.length + state.jobTypes.length + state.triggers.length > 0 || state.search !== '' || state.triggeredBy !== '';
   // `/` searches the history, unless a dialog is open over it.
   const searchRef = useRef<HTMLInputElement>(null);
-  useKeys({ '/': () => (dialogOpen() ? undefined : searchRef.current?.focus()) });
+  useKeys({ '/': () => searchRef.current?.focus() }, { page: true });
 
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">

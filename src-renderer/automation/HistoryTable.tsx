@@ -9,7 +9,7 @@ import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { type JobRunPageView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { plural } from '../../src-shared/text';
-import { dialogOpen, useKeys } from '../keyboard/keys';
+import { useKeys } from '../keyboard/keys';
 import { navigate } from '../lib/router';
 import { ariaSort, SortHeader } from '../lib/sort-header';
 import { errorMessage } from '../queries/client';
@@ -135,7 +135,7 @@ export function HistoryTable(props: Props) {
 function useRowCursor(rows: JobRunView[], openRunId: number | null, virtualizer: ReturnType<typeof useVirtualWindow>['virtualizer'], scrollRef: RefObject<HTMLDivElement | null>) {
   const [index, setIndex] = useState<number | null>(null);
   const move = (step: 1 | -1) => {
-    if (rows.length === 0 || dialogOpen()) return;
+    if (rows.length === 0) return;
     const from = openRunId !== null ? rows.findIndex((run) => run.id === openRunId) : (index ?? -1);
     const next = from < 0 ? 0 : Math.max(0, Math.min(rows.length - 1, from + step));
     setIndex(next);
@@ -145,7 +145,7 @@ function useRowCursor(rows: JobRunView[], openRunId: number | null, virtualizer:
     // Once the virtual window has drawn it.
     requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-testid="history-row-${id}"]`)?.focus({ preventScroll: true }));
   };
-  useKeys({ j: () => move(1), k: () => move(-1) });
+  useKeys({ j: () => move(1), k: () => move(-1) }, { page: true });
   return { id: index === null ? null : (rows[index]?.id ?? null), reset: () => setIndex(null) };
 }
 

@@ -11,17 +11,14 @@ import { useOpenView } from '../views/ViewsMenu';
 import { useScopeSwitch } from '../shell/ScopeSwitcher';
 import { useUiStore } from '../stores/ui';
 import { matchCommands, paletteCommands, type Command } from './commands';
-import { dialogOpen, useKeys } from './keys';
+import { useKeys } from './keys';
 import { SHORTCUTS } from './shortcuts';
 
 export function KeyboardLayer({ session }: { session: SessionView }) {
   const [open, setOpen] = useState<'palette' | 'shortcuts' | null>(null);
-  useKeys({
-    'mod+k': () => setOpen((current) => (current === 'palette' ? null : 'palette')),
-    '?': () => {
-      if (open === null && !dialogOpen()) setOpen('shortcuts');
-    },
-  });
+  useKeys({ 'mod+k': () => setOpen((current) => (current === 'palette' ? null : 'palette')) });
+  // Over the page only: the palette and this list are dialogs too.
+  useKeys({ '?': () => setOpen('shortcuts') }, { page: true });
   return (
     <>
       <Modal opened={open === 'palette'} onClose={() => setOpen(null)} title="Go to, switch, trigger" size="lg" data-testid="command-palette-modal">

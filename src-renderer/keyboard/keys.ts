@@ -10,16 +10,17 @@ export function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || target.closest('input, textarea, select, [contenteditable="true"], [role="combobox"], [role="textbox"]') !== null;
 }
 
-/** Whether a dialog (not the run's drawer) is open: the history's keys then leave the page alone. */
-export function dialogOpen(): boolean {
+/** Whether a dialog (not the run's drawer) is open: the page's keys then leave the page behind it alone. */
+function dialogOpen(): boolean {
   return document.querySelector('.mantine-Modal-content') !== null;
 }
 
 /**
  * Binds keys on the window while mounted: `handlers` by keyName. A key in a field goes to the field, but for `mod+k`;
- * a handled key's default is prevented (so `/` is not typed into the search it focuses).
+ * a handled key's default is prevented (so `/` is not typed into the search it focuses). `page` keys act on the page:
+ * while a dialog is open over it, they are left alone.
  */
-export function useKeys(handlers: Record<string, (() => void) | undefined>): void {
+export function useKeys(handlers: Record<string, (() => void) | undefined>, { page = false }: { page?: boolean } = {}): void {
   const current = useRef(handlers);
   current.current = handlers;
   useEffect(() => {
@@ -27,11 +28,11 @@ export function useKeys(handlers: Record<string, (() => void) | undefined>): voi
       if (event.defaultPrevented) return;
       const name = keyName(event);
       const handler = name === null ? undefined : current.current[name];
-      if (!handler || (name !== 'mod+k' && isTyping(event.target))) return;
+      if (!handler || (name !== 'mod+k' && isTyping(event.target)) || (page && dialogOpen())) return;
       event.preventDefault();
       handler();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [page]);
 }

@@ -90,6 +90,10 @@ test('j and k walk the history, Enter opens the run, and with it open j and k op
   await expect(page.getByTestId('shortcuts-list')).toBeVisible();
   await expect(page.getByTestId('shortcuts-list').locator('tr')).toHaveCount(7);
   await saveScreenshot(page, 'keyboard-shortcuts');
+  // A dialog over the page keeps the page's keys from it: j does not move the history behind the list.
+  await page.keyboard.press('j');
+  await expect(page.getByTestId(`history-row-${ids[2]}`)).not.toHaveAttribute('aria-current', 'true');
+  await expect(page.getByTestId(`history-row-${ids[1]}`)).toHaveAttribute('aria-current', 'true');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('shortcuts-list')).toHaveCount(0);
 });
