@@ -104,6 +104,7 @@ const EXPECTED: Record<string, string> = {
   boolean: 'yes or no',
   array: 'a list',
   object: 'a set of fields',
+  record: 'a set of names and values',
   date: 'a date',
 };
 
@@ -124,11 +125,11 @@ function tooSmall(origin: string, inclusive: boolean, limit: Limit): string {
 
 /**
  * A message a schema wrote itself: the predicate after the field's label ("must be an IANA time zone such as
- * Europe/Berlin"), as every custom message of the contract is written, and used as it is. Zod's own messages start
+ * Europe/Berlin", or "“env” must have a value" after "Tag"), as every custom message of the contract is written, and used as it is. Zod's own messages start
  * with a capital ("Too big: …") and are replaced by the sentences above.
  */
 function written(message: string): boolean {
-  return /^[a-z]/.test(message);
+  return /^[a-z“]/.test(message);
 }
 
 function valueAt(input: unknown, path: Path): unknown {

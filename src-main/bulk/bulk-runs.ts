@@ -28,6 +28,7 @@ import { findJobType } from '../jobs/catalog';
 import { recordAuditEvent, userAuditActor } from '../audit/record';
 import { filterConditions } from '../history/pages';
 import { createRetryRun, retryTargetOf, type RunCanceller } from '../lifecycle/control';
+import { tagsOf } from '../../src-shared/tags';
 import { admitNewRuns } from '../lifecycle/limits';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { runScopeCondition } from '../tenancy/owner-sql';
@@ -230,7 +231,7 @@ export interface BulkRetryResult extends BulkChangeView {
 }
 
 /**
- * One new pending run per eligible failed or cancelled run: same job type, owner and params, trigger 'retry',
+ * One new pending run per eligible failed or cancelled run: same job type, owner, params and tags, trigger 'retry',
  * linked to the original, triggered by the actor. A run whose stored params this app no longer accepts is
  * skipped (nothing is written for it). One transaction, one audit event.
  */
@@ -240,9 +241,9 @@ export function bulkRetryRuns(db: AppDatabase, actor: Actor, scope: TenantScope,
     admitRetries(tx, actor, runs);
     const retried: { original: EligibleRun; retry: JobRunView }[] = [];
     for (const original of runs) {
-      const stored = tx.orm.select({ params: jobRuns.params }).from(jobRuns).where(eq(jobRuns.id, original.id)).get();
+      const stored = tx.orm.select({ params: jobRuns.params, tags: jobRuns.tags }).from(jobRuns).where(eq(jobRuns.id, original.id)).get();
       try {
-        retried.push({ original, retry: createRetryRun(tx, actor, original, stored?.params ?? {}) });
+        retried.push({ original, retry: createRetryRun(tx, actor, original, { params: stored?.params ?? {}, tags: tagsOf(stored?.tags ?? null) }) });
       } catch (error) {
         // createJobRun checks everything before it writes: a refused run leaves nothing behind.
         if (!(error instanceof AppError)) throw error;
@@ -288,6 +289,9 @@ export const RUNS_CSV_HEADER = [
   'finished_at',
   'duration_ms',
   'error',
+  // The run's tags as a JSON object by key ({"env":"prod"}), empty when it has none: a spreadsheet reads it as text,
+  // a program parses it, and no separator can clash with a value.
+  'tags',
 ] as const;
 
 /** The business column of runs that have none. */
@@ -336,6 +340,7 @@ export function writeRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope, 
       finishedAt: jobRuns.finishedAt,
       durationMs: jobRuns.durationMs,
       error: jobRuns.error,
+      tags: jobRuns.tags,
     })
     .from(jobRuns)
     .leftJoin(businesses, eq(businesses.id, jobRuns.businessId))
@@ -363,6 +368,7 @@ export function writeRunsCsv(db: AppDatabase, actor: Actor, scope: TenantScope, 
     iso(run.finishedAt),
     run.durationMs,
     run.error,
+    run.tags,
   ]);
   const content = Buffer.from([RUNS_CSV_HEADER, ...records].map(csvLine).join(''), 'utf8');
   const label = scope.kind === 'business' ? `business-${scope.businessId}` : scope.kind;

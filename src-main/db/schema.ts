@@ -69,6 +69,8 @@ export const jobSchedules = sqliteTable(
     name: text('name').notNull(),
     jobType: text('job_type').notNull(),
     params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    /** The tags its runs carry (src-shared/tags.ts), as tagsJson writes them; NULL for none. */
+    tags: text('tags'),
     cron: text('cron').notNull(),
     timezone: text('timezone').notNull().default('UTC'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
@@ -133,6 +135,11 @@ export const jobRuns = sqliteTable(
     rerunOfRunId: integer('rerun_of_run_id').references((): AnySQLiteColumn => jobRuns.id, {
       onDelete: 'set null',
     }),
+    /**
+     * Its tags (src-shared/tags.ts) as tagsJson writes them: a JSON object by key, NULL for none. Set at creation and
+     * never changed; job_run_tags indexes them (triggers of drizzle/0025_run_tags.sql).
+     */
+    tags: text('tags'),
   },
   (t) => [
     // Every index ends in the rowid (= id), so (created_at, id) keyset order needs no sort. One business history, newest first; also orphans and system runs (NULL business).
@@ -154,6 +161,9 @@ export const jobRuns = sqliteTable(
     // Child-side indexes for the self and user references, so deleting a run or a user does not scan the table.
     index('job_runs_retry_of_idx').on(t.retryOfRunId).where(sql`${t.retryOfRunId} IS NOT NULL`),
     index('job_runs_rerun_of_idx').on(t.rerunOfRunId).where(sql`${t.rerunOfRunId} IS NOT NULL`),
+    // The runs with tags of one owner (orphans: business_id IS NULL), for the bulk orphan paths that move their tag rows
+    // (db/run-tags.ts) without reading every orphan. Only a run with tags enters it.
+    index('job_runs_tagged_idx').on(t.businessId).where(sql`${t.tags} IS NOT NULL`),
     // With created_at, it also serves the triggered-by filter across businesses in keyset order.
     index('job_runs_triggered_by_user_idx').on(t.triggeredByUserId, t.createdAt).where(sql`${t.triggeredByUserId} IS NOT NULL`),
     index('job_runs_cancelled_by_user_idx').on(t.cancelledByUserId).where(sql`${t.cancelledByUserId} IS NOT NULL`),
@@ -272,6 +282,27 @@ export const jobRunActive = sqliteTable(
     runs: integer('runs').notNull(),
   },
   (t) => [primaryKey({ columns: [t.owner, t.day, t.jobType, t.status] }), check('job_run_active_runs_positive', sql`${t.runs} > 0`)],
+);
+
+/**
+ * The tags of the runs, one row per run and tag, for the history's tag filter: kept by triggers on job_runs
+ * (drizzle/0025_run_tags.sql) and by the bulk paths that drop them (db/run-tags.ts). The primary key walks one
+ * owner's runs with a tag newest first; job_run_tags_all_idx walks every owner's (the all-business view). owner as
+ * job_run_counts (business id; 0 system-wide; -1 orphans). WITHOUT ROWID by hand (drizzle cannot declare it).
+ */
+export const jobRunTags = sqliteTable(
+  'job_run_tags',
+  {
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    owner: integer('owner').notNull(),
+    createdAt: integer('created_at').notNull(),
+    runId: integer('run_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.key, t.value, t.owner, t.createdAt, t.runId] }),
+    index('job_run_tags_all_idx').on(t.key, t.value, t.createdAt, t.runId),
+  ],
 );
 
 /**

@@ -6,12 +6,14 @@ import { invalidField } from '../../src-shared/errors';
 import { JOB_RUN_SORT_FIELDS, MAX_RUNS_PAGE, SCHEDULE_TRIGGERED_BY_PREFIX, type JobRunFilters, type JobRunPageView, type JobRunView, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { jobRuns, RARE_TRIGGER_SQL, RARE_TRIGGERS } from '../db/schema';
+import { jobRuns, jobRunTags, RARE_TRIGGER_SQL, RARE_TRIGGERS } from '../db/schema';
+import { sortedTags } from '../../src-shared/tags';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
 import { decodePageCursor, encodePageCursor, isPositiveId, requirePageSize } from '../services/page-cursor';
 import { containsText, startsWithText } from '../services/like';
 import { durationPage, startPage } from './sorted-pages';
+import { taggedPage } from './tag-pages';
 import { type JobRunListRow, selectRunList, toJobRunView } from './views';
 
 // ---- Lists: keyset pages --------------------------------------------------------------------------
@@ -135,10 +137,16 @@ function pageOfRuns(
   cursor: string | null,
   limit: number,
   statuses: readonly RunStatus[] = [],
+  tagged?: { scope: TenantScope; tags: [string, string][]; filters: SQL[] },
 ): JobRunPageView {
   const size = requirePageSize(limit, MAX_RUNS_PAGE);
   const after = cursor === null ? null : decodeCursor(cursor, order);
   const select = (extra: SQL[], status: RunStatus | null): (JobRunListRow & { businessName: string | null })[] => {
+    if (tagged) {
+      // In creation order, walked from the tag index (tag-pages.ts), which adds the scope; created_at is never NULL.
+      const position = after && after.key !== null ? { key: after.key, id: after.id } : null;
+      return taggedPage(db, tagged.scope, tagged.tags, [...tagged.filters, ...extra], order.direction, position, size);
+    }
     if (!Array.isArray(conditions) && order.field === 'createdAt') return createdAtPage(db, conditions.scope, order, after, status, size);
     const served = !Array.isArray(conditions) && extra.length === 0 ? sortedPage(db, conditions.scope, order, after, size) : null;
     if (served) return served;
@@ -201,10 +209,18 @@ function searchCondition(text: string): SQL {
 export function filterConditions(filters: JobRunFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.statuses?.length) conditions.push(inArray(jobRuns.status, filters.statuses));
-  conditions.push(...filterConditionsBesidesStatus(filters));
+  conditions.push(...filterConditionsBesidesStatus(filters), ...tagConditions(filters.tags));
   return conditions;
 }
 
+/** Runs that carry every tag given, each looked up in job_run_tags (a page in creation order walks it instead: tag-pages.ts). */
+function tagConditions(tags: JobRunFilters['tags']): SQL[] {
+  return sortedTags(tags ?? {}).map(
+    ([key, value]) => sql`${jobRuns.id} IN (SELECT ${jobRunTags.runId} FROM ${jobRunTags} WHERE ${jobRunTags.key} = ${key} AND ${jobRunTags.value} = ${value})`,
+  );
+}
+
+/** The filters but statuses and tags, which a page applies its own way. */
 function filterConditionsBesidesStatus(filters: JobRunFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.jobTypes?.length) conditions.push(inArray(jobRuns.jobType, filters.jobTypes));
@@ -243,9 +259,15 @@ function requireSort(sort: ListJobRunsInput['sort']): RunOrder {
  */
 export function listJobRuns(db: AppDatabase, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
   const order = requireSort(input.sort);
-  const filters = filterConditionsBesidesStatus(input.filters);
+  const tags = sortedTags(input.filters.tags ?? {});
+  const statuses = [...new Set(input.filters.statuses ?? [])];
+  if (tags.length > 0 && order.field === 'createdAt') {
+    const tagged = { scope, tags, filters: filterConditionsBesidesStatus(input.filters) };
+    return pageOfRuns(db, [runScopeCondition(scope), ...tagged.filters], order, input.cursor, input.limit, statuses, tagged);
+  }
+  const filters = [...filterConditionsBesidesStatus(input.filters), ...tagConditions(input.filters.tags)];
   const conditions = filters.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
-  return pageOfRuns(db, conditions, order, input.cursor, input.limit, [...new Set(input.filters.statuses ?? [])]);
+  return pageOfRuns(db, conditions, order, input.cursor, input.limit, statuses);
 }
 
 /** The newest runs, newest first. */

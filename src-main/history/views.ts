@@ -1,6 +1,7 @@
 // A run as the contract shows it: the list view (no params or result) and the detail, from a row of job_runs.
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { type JobRunDetailView, type JobRunView } from '../../src-shared/schemas/jobs';
+import { tagsOf } from '../../src-shared/tags';
 import { USER_NAME } from '../accounts/user-name';
 import { type AppDatabase } from '../db/connection';
 import { businesses, jobRuns, users, type JobRunRow } from '../db/schema';
@@ -38,6 +39,7 @@ export function toJobRunView(row: JobRunListRow, businessName: string | null): J
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     durationMs: row.durationMs,
+    tags: tagsOf(row.tags),
   };
 }
 

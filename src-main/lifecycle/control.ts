@@ -2,6 +2,7 @@
 import { ACTIVE_RUN_STATUSES, isRetryableStatus, type RunStatus } from '../../src-shared/domain';
 import { AppError, invalidField } from '../../src-shared/errors';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
+import { type RunTags } from '../../src-shared/tags';
 import { type JobRunDetailView, type JobRunView } from '../../src-shared/schemas/jobs';
 import { canControlRun, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
@@ -64,7 +65,7 @@ export function retryJobRun(db: AppDatabase, actor: Actor, scope: TenantScope, r
       throw new AppError('CONFLICT', `Run ${runId} is of job type ${JSON.stringify(original.jobType)}, which this app does not know; it cannot be retried.`);
     }
     admitNewRuns(tx, retryTargetOf(original), 1, actor);
-    const retry = createRetryRun(tx, actor, original, original.params);
+    const retry = createRetryRun(tx, actor, original, original);
     recordAuditEvent(tx, {
       actor: userAuditActor(actor),
       action: 'job.retry',
@@ -95,18 +96,19 @@ export function retryTargetOf(original: { businessId: number | null }): RunTarge
 }
 
 /**
- * The new pending run that retries `original`: its job type, owner and `params`, trigger 'retry', linked to it,
+ * The new pending run that retries `original`: its job type, owner, params and tags, trigger 'retry', linked to it,
  * triggered by the actor (createJobRun's checks apply). For one retry and for bulk retry.
  */
 export function createRetryRun(
   db: InTransaction,
   actor: Actor,
   original: { id: number; jobType: string; businessId: number | null },
-  params: Record<string, unknown>,
+  { params, tags }: { params: Record<string, unknown>; tags: RunTags },
 ): JobRunView {
   return createJobRun(db, retryTargetOf(original), {
     jobType: original.jobType,
     params,
+    tags,
     trigger: 'retry',
     retryOfRunId: original.id,
     triggeredByUserId: actor.userId,

@@ -5,6 +5,7 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { type RunScope, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { invalidField } from '../../src-shared/errors';
 import { type RunTarget, type TenantScope } from '../../src-shared/tenancy';
+import { type RunTags, tagsJson } from '../../src-shared/tags';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
@@ -32,6 +33,8 @@ export interface CreateJobRunInput {
   retryOfRunId?: number | null;
   /** The run this one re-runs with edited params (trigger 'manual'; the caller checked the caller may see it). */
   rerunOfRunId?: number | null;
+  /** Its tags, checked by the contract (src-shared/tags.ts); none when absent or empty. */
+  tags?: RunTags | null;
   createdAt?: number;
 }
 
@@ -83,6 +86,7 @@ export function createJobRun(db: AppDatabase, target: RunTarget, input: CreateJo
     finishedAt: null,
     durationMs: null,
     heartbeatAt: null,
+    tags: tagsJson(input.tags),
   };
   // No RETURNING: every column is written here or left NULL, so the view is built from the values written.
   const inserted = insertRunStatement(db).run({
@@ -96,6 +100,7 @@ export function createJobRun(db: AppDatabase, target: RunTarget, input: CreateJo
     scheduleId: row.scheduleId,
     retryOfRunId: row.retryOfRunId,
     rerunOfRunId: row.rerunOfRunId,
+    tags: row.tags,
     createdAt: row.createdAt,
   });
   return toJobRunView({ ...row, id: Number(inserted.lastInsertRowid), triggeredByName: userNameOf(db, row.triggeredByUserId) }, businessName);
@@ -117,6 +122,7 @@ function insertRunStatement(db: AppDatabase) {
         scheduleId: sql.placeholder('scheduleId'),
         retryOfRunId: sql.placeholder('retryOfRunId'),
         rerunOfRunId: sql.placeholder('rerunOfRunId'),
+        tags: sql.placeholder('tags'),
         createdAt: sql.placeholder('createdAt'),
       })
       .prepare(),

@@ -3,6 +3,7 @@
 // (src-main/jobs/scheduler.ts) creates those runs in the schedule's own business and nowhere else.
 // Every change is one immediate transaction with one audit event.
 import { Cron } from 'croner';
+import { tagsJson, tagsOf } from '../../src-shared/tags';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { AppError, invalidField } from '../../src-shared/errors';
 import type { ScopeSelection } from '../../src-shared/schemas/accounts';
@@ -83,6 +84,7 @@ export function toScheduleView(row: JobScheduleRow, businessName: string | null)
     name: row.name,
     jobType: row.jobType,
     params: row.params,
+    tags: tagsOf(row.tags),
     cron: row.cron,
     timeZone: row.timezone,
     enabled: row.enabled,
@@ -175,6 +177,7 @@ export function createSchedule(
         name,
         jobType: jobType.key,
         params,
+        tags: tagsJson(input.tags),
         cron,
         timezone: timeZone,
         enabled,
@@ -194,6 +197,7 @@ export function createSchedule(
       timeZone: row.timezone,
       enabled: row.enabled,
       missedRunPolicy: row.missedRunPolicy,
+      ...(row.tags === null ? {} : { tags: tagsOf(row.tags) }),
     });
     return toScheduleView(row, businessName);
   });
@@ -213,7 +217,7 @@ export function updateSchedule(
   const scope = tenantScopeFor(actor, selection, 'schedules.manage');
   return inImmediateTransaction(db, (tx) => {
     const { schedule, businessName } = requireScheduleInScope(tx, scope, input.id);
-    const changes: Partial<Pick<JobScheduleRow, 'name' | 'params' | 'cron' | 'timezone' | 'missedRunPolicy' | 'nextRunAt'>> = {};
+    const changes: Partial<Pick<JobScheduleRow, 'name' | 'params' | 'tags' | 'cron' | 'timezone' | 'missedRunPolicy' | 'nextRunAt'>> = {};
     const changed: Record<string, { from: unknown; to: unknown }> = {};
 
     if (input.name !== undefined) {
@@ -229,6 +233,13 @@ export function updateSchedule(
       if (JSON.stringify(params) !== JSON.stringify(schedule.params)) {
         changes.params = params;
         changed.params = { from: schedule.params, to: params };
+      }
+    }
+    if (input.tags !== undefined) {
+      const tags = tagsJson(input.tags);
+      if (tags !== schedule.tags) {
+        changes.tags = tags;
+        changed.tags = { from: tagsOf(schedule.tags), to: tagsOf(tags) };
       }
     }
     const cron = input.cron?.trim() ?? schedule.cron;

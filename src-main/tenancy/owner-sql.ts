@@ -18,11 +18,11 @@ export const SYSTEM_OWNER = 0;
 export const ORPHANS_OWNER = -1;
 
 /**
- * The owner key in SQL, over job_runs' columns: bare (`scope`, `business_id`) for a query, or, for a trigger, over
- * its `NEW` or `OLD` row with the columns quoted as drizzle-kit writes them. A migration that needs the owner writes
+ * The owner key in SQL, over job_runs' columns: bare (`scope`, `business_id`) for a query, or over a row: a trigger's
+ * `NEW` or `OLD`, or a query's alias of job_runs, with the columns quoted as drizzle-kit writes them. A migration that needs the owner writes
  * this; test/tenancy/owner-sql.test.ts holds every trigger on job_runs to it.
  */
-export function ownerKeySql(row?: 'NEW' | 'OLD'): string {
+export function ownerKeySql(row?: 'NEW' | 'OLD' | 'r'): string {
   const column = (name: string) => (row ? `${row}.\`${name}\`` : name);
   return `CASE WHEN ${column('scope')} = 'system' THEN ${SYSTEM_OWNER} ELSE ifnull(${column('business_id')}, ${ORPHANS_OWNER}) END`;
 }
@@ -112,6 +112,11 @@ export function ownerCondition(scope: TenantScope, owner: SQLiteColumn): SQL {
     case 'all':
       return sql`1 = 1`;
   }
+}
+
+/** ownerCondition for a statement prepared once per kind of scope: a business's id a placeholder that runScopeValues binds. */
+export function preparedOwnerCondition(kind: TenantScope['kind'], owner: SQLiteColumn): SQL {
+  return kind === 'business' ? eq(owner, sql.placeholder(SCOPE_BUSINESS_ID)) : ownerCondition({ kind } as TenantScope, owner);
 }
 
 /**

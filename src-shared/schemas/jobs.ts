@@ -4,6 +4,7 @@ import { RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS } from '../domain';
 import { countSchema, epochMsSchema, idSchema, instantSchema, timeZoneSchema } from './common';
 import { runOwnerSchema, runTargetSchema, type RunTarget } from '../tenancy';
 import { jsonSizeProblem } from '../json-size';
+import { runTagsSchema } from '../tags';
 
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export const runTriggerSchema = z.enum(RUN_TRIGGERS);
@@ -43,6 +44,8 @@ export const jobRunSchema = z.strictObject({
   startedAt: epochMsSchema.nullable(),
   finishedAt: epochMsSchema.nullable(),
   durationMs: z.number().int().nullable(),
+  /** Its tags (src-shared/tags.ts): key → value, by key; {} when it has none. */
+  tags: z.record(z.string(), z.string()),
 });
 export type JobRunView = z.output<typeof jobRunSchema>;
 
@@ -83,6 +86,8 @@ export const jobRunFiltersSchema = z.strictObject({
   createdTo: instantSchema.optional().meta({ title: 'Created before' }),
   /** Matches a run id, a server-edition id, the job type, or the error text. */
   search: z.string().trim().max(200).optional(),
+  /** Runs that carry every one of these tags with exactly this value. */
+  tags: runTagsSchema.optional(),
 });
 export type JobRunFilters = z.output<typeof jobRunFiltersSchema>;
 
@@ -237,6 +242,8 @@ export const createJobRunInput = z.strictObject({
    * see, of the same job type; the new run links to it (rerunOfRunId), as a retry links to the run it retries.
    */
   rerunOf: idSchema.optional().meta({ title: 'Re-run of' }),
+  /** Labels the run carries (src-shared/tags.ts); a re-run sends them like its params, as they should be. */
+  tags: runTagsSchema.optional(),
 });
 export type CreateJobRunInputView = z.output<typeof createJobRunInput>;
 

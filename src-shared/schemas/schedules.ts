@@ -4,6 +4,7 @@ import { MISSED_RUN_POLICIES } from '../domain';
 import { epochMsSchema, idSchema, nameSchema, timeZoneSchema } from './common';
 import { jobParamsSchema, jobTypeKeySchema, runScopeSchema } from './jobs';
 import { runTargetSchema } from '../tenancy';
+import { runTagsSchema } from '../tags';
 
 /** A five-field cron expression (minute hour day-of-month month day-of-week) or a nickname such as `@daily`; main checks it parses. */
 export const cronSchema = z.string().trim().min(1).max(100).meta({ title: 'Cron expression' });
@@ -16,6 +17,8 @@ export const scheduleSchema = z.strictObject({
   name: z.string(),
   jobType: z.string(),
   params: z.record(z.string(), z.unknown()),
+  /** The tags every run it creates carries; {} for none. */
+  tags: z.record(z.string(), z.string()),
   cron: z.string(),
   timeZone: z.string(),
   enabled: z.boolean(),
@@ -33,6 +36,7 @@ export const createScheduleInput = z.strictObject({
   name: nameSchema,
   jobType: jobTypeKeySchema,
   params: jobParamsSchema.default({}),
+  tags: runTagsSchema.optional(),
   cron: cronSchema,
   timeZone: timeZoneSchema.default('UTC'),
   missedRunPolicy: z.enum(MISSED_RUN_POLICIES).default('skip'),
@@ -44,6 +48,8 @@ export const updateScheduleInput = z.strictObject({
   id: idSchema,
   name: nameSchema.optional(),
   params: jobParamsSchema.optional(),
+  /** Replaces its tags ({} removes them all); runs it already created keep theirs. */
+  tags: runTagsSchema.optional(),
   cron: cronSchema.optional(),
   timeZone: timeZoneSchema.optional(),
   missedRunPolicy: z.enum(MISSED_RUN_POLICIES).optional(),

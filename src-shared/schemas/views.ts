@@ -11,7 +11,7 @@ export type ViewSharing = (typeof VIEW_SHARINGS)[number];
  * What the Automation view's URL holds and a view keeps: its range, filters, sort and the history's hidden columns
  * (src-renderer/automation/view-query.ts).
  */
-export const VIEW_QUERY_KEYS = ['range', 'from', 'to', 'status', 'jobType', 'trigger', 'by', 'q', 'sort', 'hide'] as const;
+export const VIEW_QUERY_KEYS = ['range', 'from', 'to', 'status', 'jobType', 'trigger', 'by', 'q', 'tag', 'sort', 'hide'] as const;
 
 /** The most views one person keeps. */
 export const MAX_VIEWS_PER_USER = 100;

@@ -50,7 +50,7 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
       expect(db.sqlite.prepare('SELECT sum(runs) FROM job_run_daily').pluck().get()).toBe(
         db.sqlite.prepare("SELECT count(*) FROM job_runs WHERE status NOT IN ('pending', 'running')").pluck().get(),
       );
-      expect(db.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'job_runs'").pluck().get()).toBe(28);
+      expect(db.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'job_runs'").pluck().get()).toBe(31);
       const legacyIdOf = (rows: Row[]) => new Map(rows.map((r) => [r.id as number, r.legacy_id as string]));
       const businessLegacyId = legacyIdOf(businesses);
       const userLegacyId = legacyIdOf(users);

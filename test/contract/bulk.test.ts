@@ -212,7 +212,7 @@ describe.each(TRANSPORTS)('bulk actions over %s', (transport) => {
       const content = fs.readFileSync(exported.path, 'utf8');
       expect(exported).toMatchObject({ rows: 3, bytes: Buffer.byteLength(content) });
       const [header, ...lines] = content.split('\r\n').filter((line) => line !== '');
-      expect(header).toBe('id,legacy_id,business,job_type,status,trigger,triggered_by,created_at,started_at,finished_at,duration_ms,error');
+      expect(header).toBe('id,legacy_id,business,job_type,status,trigger,triggered_by,created_at,started_at,finished_at,duration_ms,error,tags');
       const records = lines.map((line) => line.split(','));
       // Newest first; Carol's failed run too (export is everything Alice may see), never Globex's.
       expect(records.map((r) => Number(r[0]))).toEqual([...w.carolFailed, ...w.aliceFailed].sort((x, y) => y - x));

@@ -62,8 +62,9 @@ describe('every input is bounded', () => {
         expect(typeof node.maxLength === 'number' || anchored, where).toBe(true);
       }
       if (node.type === 'array') expect(node.maxItems, where).toEqual(expect.any(Number));
-      // A record (params) is measured by jobParamsSchema: at most 64 KiB of JSON, 32 levels deep (deep-params.test.ts).
-      if (node.type === 'object' && node.additionalProperties !== false) expect(path.split('.').pop(), where).toBe('params');
+      // A record is params, measured by jobParamsSchema (at most 64 KiB of JSON, 32 levels deep: deep-params.test.ts), or
+      // tags, at most MAX_TAGS of them (runTagsSchema), each value bounded above.
+      if (node.type === 'object' && node.additionalProperties !== false) expect(['params', 'tags'], where).toContain(path.split('.').pop());
     }
   });
 });

@@ -1,7 +1,8 @@
 // Isolation as a property, over both transports: random businesses, users of every role (some linked to no
 // business) and runs (business, system-wide, orphaned; random statuses, types and times). Every user signs
 // in through auth.login and reads every tenant channel; what comes back is checked against an oracle that
-// reads ownership with plain SQL (a re-run naming a run included), and each opens exactly the saved views it may.
+// reads ownership with plain SQL (a re-run naming a run included, and the tag filter over tags every owner shares),
+// and each opens exactly the saved views it may.
 // Then runs are triggered while everyone listens: each session receives
 // exactly the events of the runs it may see.
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
   type ViewSpec,
   visibleRuns,
   WORLD_RANGE,
+  WORLD_TEAMS,
   worldArbitrary,
 } from '../helpers/contract-data';
 import { TENANT_CHANNELS, VALID_INPUTS } from '../helpers/contract-cases';
@@ -36,11 +38,11 @@ async function signIn(harness: Harness, user: TestUser): Promise<ContractClient>
   return client;
 }
 
-async function allPages(client: ContractClient, channel: 'jobs.list' | 'jobs.active', limit: number) {
+async function allPages(client: ContractClient, channel: 'jobs.list' | 'jobs.active', limit: number, filters?: { tags: Record<string, string> }) {
   const runs = [];
   let cursor: string | null = null;
   for (let page = 0; page < 1000; page++) {
-    const value: ChannelOutput<'jobs.list'> = await client.value(channel, { limit, cursor });
+    const value: ChannelOutput<'jobs.list'> = await client.value(channel, { limit, cursor, ...(filters ? { filters } : {}) });
     expect(value.runs.length).toBeLessThanOrEqual(limit);
     runs.push(...value.runs);
     cursor = value.nextCursor;
@@ -56,6 +58,14 @@ async function expectView(client: ContractClient, runs: readonly OracleRun[], vi
 
   const listed = await allPages(client, 'jobs.list', pageSize);
   expect(sortedIds(listed), `jobs.list in ${label}`).toEqual(sortedIds(expected));
+
+  // The tag filter, which every owner's runs share, lists the view's runs with the tag and no other.
+  for (const team of WORLD_TEAMS) {
+    const tagged = await allPages(client, 'jobs.list', pageSize, { tags: { team } });
+    expect(sortedIds(tagged), `jobs.list tagged team=${team} in ${label}`).toEqual(sortedIds(expected.filter((run) => run.team === team)));
+    const preview = await client.value('jobs.bulkPreview', { action: 'export', selection: { kind: 'filter', filters: { tags: { team } } } });
+    expect(preview.matching, `jobs.bulkPreview tagged team=${team} in ${label}`).toBe(expected.filter((run) => run.team === team).length);
+  }
 
   const active = await allPages(client, 'jobs.active', pageSize);
   const expectedActive = expected.filter((run) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(run.status));

@@ -1,6 +1,7 @@
 // The original design's promises about tenancy, as the renderer experiences them, over both transports:
 // runs are created with their business, lists filter by business, the system admin sees everything, stats
 // are scoped, and nothing leaks (not by id, not by filter, not by event).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ContractClient, eventually, type Harness, startHarness, TRANSPORTS } from '../helpers/contract-harness';
 import { insertBusiness, insertUser, TEST_PASSWORD, WORLD_RANGE } from '../helpers/contract-data';
@@ -99,6 +100,45 @@ describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
       expect(elsewhere).toMatchObject({ scope: 'system', rerunOfRunId: original.id });
       expect((await c.root.value('jobs.get', { id: original.id })).rerunAs).toEqual([rerun.id, elsewhere.id]);
       expect((await c.alice.value('jobs.get', { id: original.id })).rerunAs).toEqual([rerun.id]);
+    } finally {
+      await c.harness.close();
+    }
+  });
+
+  it('tags: a run carries the tags it was triggered with, in every view, the audit, a retry and the CSV; the filter finds it in its business only', async () => {
+    const c = await company(transport);
+    try {
+      const tags = { team: 'billing', env: 'prod' };
+      const run = await c.alice.value('jobs.create', { jobType: 'diagnostics.probe', params: { durationMs: 10, fail: true }, tags });
+      expect(run.tags).toEqual({ env: 'prod', team: 'billing' });
+      expect((await c.alice.value('jobs.get', { id: run.id })).tags).toEqual(tags);
+      expect(readAuditEvents(c.harness.db).find((event) => event.action === 'job.trigger')?.details).toMatchObject({ tags });
+      // Globex has a run with the same tags: the filter stays inside each caller's business.
+      const theirs = await c.bob.value('jobs.create', { jobType: 'diagnostics.probe', tags });
+      expect((await c.alice.value('jobs.list', { filters: { tags: { env: 'prod' } } })).runs.map((r) => r.id)).toEqual([run.id]);
+      expect((await c.bob.value('jobs.list', { filters: { tags } })).runs.map((r) => r.id)).toEqual([theirs.id]);
+      expect((await c.root.value('jobs.list', { filters: { tags: { env: 'prod', team: 'billing' } } })).runs.map((r) => r.id)).toEqual([theirs.id, run.id]);
+      // Every given tag must match, exactly as written.
+      expect((await c.root.value('jobs.list', { filters: { tags: { env: 'prod', team: 'other' } } })).runs).toEqual([]);
+      expect((await c.root.value('jobs.list', { filters: { tags: { env: 'Prod' } } })).runs).toEqual([]);
+
+      expect((await c.alice.value('jobs.cancel', { id: run.id })).status).toBe('cancelled');
+      const retry = await c.alice.value('jobs.retry', { id: run.id });
+      expect(retry).toMatchObject({ retryOfRunId: run.id, tags });
+
+      const file = await c.alice.value('jobs.exportCsv', { selection: { kind: 'filter', filters: { tags: { team: 'billing' } } } });
+      const [header, ...lines] = readFileSync(file.path, 'utf8').trim().split('\r\n');
+      expect(header?.split(',').at(-1)).toBe('tags');
+      expect(lines.map((line) => line.slice(line.indexOf('"{'))).sort()).toEqual(['"{""env"":""prod"",""team"":""billing""}"', '"{""env"":""prod"",""team"":""billing""}"']);
+
+      // A bad tag is refused in people's words, naming the tag, and nothing is written.
+      const before = (await c.root.value('jobs.list', {})).runs.length;
+      const refused = await c.alice.call('jobs.create', { jobType: 'diagnostics.probe', tags: { env: '', 'a b': 'x' } });
+      expect(refused.ok ? 'ok' : refused.error.fields).toEqual([
+        { path: 'tags.env', message: 'Tag “env” must have a value.' },
+        { path: 'tags.a b', message: 'Tag “a b” must have a name that starts with a letter or digit and holds only letters, digits and _ . : / -.' },
+      ]);
+      expect((await c.root.value('jobs.list', {})).runs.length).toBe(before);
     } finally {
       await c.harness.close();
     }

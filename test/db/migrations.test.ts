@@ -119,8 +119,8 @@ describe('opening a database', () => {
     expect(path.dirname(backupPath)).toBe(path.join(path.dirname(file), 'backups'));
     expect(path.basename(backupPath)).toMatch(/^schema-1-\d{4}-\d\d-\d\dT[\d-]+Z\.db$/);
     expect(snapshot(backupPath)).toEqual(before);
-    // Every run as it was; later migrations add heartbeat_at, empty until a runner records one, and rerun_of_run_id.
-    expect(snapshot(file).runs).toEqual(before.runs.map((run) => ({ ...(run as object), heartbeat_at: null, rerun_of_run_id: null })));
+    // Every run as it was; later migrations add heartbeat_at, empty until a runner records one, rerun_of_run_id and tags.
+    expect(snapshot(file).runs).toEqual(before.runs.map((run) => ({ ...(run as object), heartbeat_at: null, rerun_of_run_id: null, tags: null })));
   });
 
   it('keeps every child row when a migration rebuilds a parent table (the drizzle SQLite cascade trap)', async () => {

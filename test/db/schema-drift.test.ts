@@ -64,7 +64,7 @@ describe('schema and migrations', () => {
     expect((built.job_runs as { checks: string[] }).checks).toHaveLength(7);
     // drizzle cannot declare WITHOUT ROWID: the rollups and the kept stats windows are made so in hand-written SQL.
     const withoutRowid = fromFiles.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID' ORDER BY name").pluck().all();
-    expect(withoutRowid).toEqual(['job_run_active', 'job_run_daily', 'job_run_daily_histograms', 'job_run_sort_bounds', 'job_run_sort_extremes', 'job_run_stats_windows', 'job_run_weekly_histograms']);
+    expect(withoutRowid).toEqual(['job_run_active', 'job_run_daily', 'job_run_daily_histograms', 'job_run_sort_bounds', 'job_run_sort_extremes', 'job_run_stats_windows', 'job_run_tags', 'job_run_weekly_histograms']);
   });
 
   it('the audit log and rollup triggers exist after migrating (they live in hand-written migrations)', () => {
@@ -104,6 +104,9 @@ describe('schema and migrations', () => {
       'job_run_sort_out',
       'job_run_sort_trim_fastest',
       'job_run_sort_trim_slowest',
+      'job_run_tags_delete',
+      'job_run_tags_insert',
+      'job_run_tags_update',
     ]);
   });
 });

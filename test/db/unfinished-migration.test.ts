@@ -91,7 +91,7 @@ describe('migration 0014 and the runs earlier versions bent', () => {
       const after = readRuns(file);
       const unfinished = { status: 'unfinished', error: null, finished_at: null, duration_ms: null, heartbeat_at: null };
       const expected = new Map<string, Record<string, unknown>>(
-        RUNS.map((run) => [run.label, { ...before.get(ids.get(run.label)!)!, heartbeat_at: null, rerun_of_run_id: null }]),
+        RUNS.map((run) => [run.label, { ...before.get(ids.get(run.label)!)!, heartbeat_at: null, rerun_of_run_id: null, tags: null }]),
       );
       Object.assign(expected.get('adopted running, failed as interrupted')!, unfinished);
       // Its start was the claim's, not the server edition's: it had none.
@@ -103,7 +103,7 @@ describe('migration 0014 and the runs earlier versions bent', () => {
       // The rollups followed (the triggers were created again before the repair), and the repair is on record.
       expect(runCountDrift(db.sqlite)).toEqual([]);
       expect(dailyRollupDrift(db.sqlite)).toEqual([]);
-      expect(db.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'job_runs'").pluck().get()).toBe(28);
+      expect(db.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'job_runs'").pluck().get()).toBe(31);
       const audit = db.sqlite.prepare("SELECT actor_label, details FROM audit_events WHERE action = 'runs.restored_unfinished'").all() as { actor_label: string; details: string }[];
       expect(audit).toHaveLength(1);
       expect(audit[0]!.actor_label).toBe('startup');

@@ -185,6 +185,7 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'a cursor longer than any cursor', input: { cursor: 'x'.repeat(513) } },
     { why: 'a cursor that is not one', input: { cursor: 'not-a-cursor' } },
     { why: 'an empty triggered-by filter', input: { filters: { triggeredBy: '  ' } } },
+    { why: 'a tag filter whose name is a SQL fragment', input: { filters: { tags: { "x' OR 1=1 --": 'y' } } } },
   ],
   'jobs.stats': [
     { why: 'from after to', input: { from: 2_000, to: 1_000 } },
@@ -204,6 +205,11 @@ const CHANNEL_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'params that are a list', input: { jobType: 'diagnostics.probe', params: [1, 2], target: { kind: 'system' } } },
     { why: 'a re-run of run 0', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, rerunOf: 0 } },
     { why: 'a re-run of a run named by text', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, rerunOf: '7' } },
+    { why: 'a tag with a space in its name', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, tags: { 'the env': 'prod' } } },
+    { why: 'a tag without a value', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, tags: { env: '' } } },
+    { why: 'a tag whose value is a number', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, tags: { env: 1 } } },
+    { why: 'eleven tags', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, tags: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])) } },
+    { why: 'tags as a list', input: { jobType: 'diagnostics.probe', target: { kind: 'system' }, tags: ['env=prod'] } },
   ],
 };
 
@@ -217,6 +223,7 @@ function bulkSelectionTraps(valid: Record<string, unknown>): MalformedCase[] {
     { why: 'a filter selection without filters', input: { ...valid, selection: { kind: 'filter' } } },
     { why: 'a tenant field inside the filters', input: { ...valid, selection: { kind: 'filter', filters: { tenantId: 2 } } } },
     { why: 'an unknown status in the filters', input: { ...valid, selection: { kind: 'filter', filters: { statuses: ['exploded'] } } } },
+    { why: 'a tag filter with a line break in its value', input: { ...valid, selection: { kind: 'filter', filters: { tags: { env: 'a\nb' } } } } },
     { why: 'ids and filters at once', input: { ...valid, selection: { kind: 'ids', ids: [1], filters: {} } } },
   ];
 }
@@ -249,6 +256,7 @@ const BULK_AND_ORPHAN_TRAPS: Partial<Record<Channel, MalformedCase[]>> = {
     { why: 'a cursor that is not one', input: { cursor: 'not-a-cursor' } },
     { why: 'a created range that ends before it starts', input: { filters: { createdFrom: 2_000, createdTo: 1_000 } } },
     { why: 'an empty triggered-by filter', input: { filters: { triggeredBy: '  ' } } },
+    { why: 'a tag filter whose name is a SQL fragment', input: { filters: { tags: { "x' OR 1=1 --": 'y' } } } },
   ],
   'orphans.previewDelete': orphanSelectionTraps(VALID_INPUTS['orphans.previewDelete']),
   'orphans.delete': [

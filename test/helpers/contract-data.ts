@@ -57,6 +57,8 @@ export interface RunSpec {
   /** Minutes after WORLD_START. */
   minute: number;
   durationMs: number;
+  /** Its `team` tag, one every owner shares, or none. */
+  team?: string | null;
 }
 
 export interface WorldSpec {
@@ -75,6 +77,8 @@ export const WORLD_RANGE = { from: WORLD_START - 86_400_000, to: WORLD_START + 3
 
 /** Job types shared by everyone, and some that only one owner has (their names must never leak). */
 const SHARED_TYPES = ['diagnostics.probe', 'runs.retention', 'legacy.cleanup'];
+/** The values of the `team` tag runs of every owner carry: a filter by one must never reach another business's runs. */
+export const WORLD_TEAMS = ['red', 'blue'] as const;
 
 export function worldArbitrary(): fc.Arbitrary<WorldSpec> {
   return fc.integer({ min: 2, max: 5 }).chain((businesses) => {
@@ -89,6 +93,7 @@ export function worldArbitrary(): fc.Arbitrary<WorldSpec> {
       jobType: fc.oneof(fc.constantFrom(...SHARED_TYPES), fc.constant('own')),
       minute: fc.integer({ min: 0, max: 30 * 24 * 60 }),
       durationMs: fc.integer({ min: 1, max: 600_000 }),
+      team: fc.option(fc.constantFrom(...WORLD_TEAMS)),
     });
     const staff = fc.record({ members: fc.integer({ min: 0, max: 1 }), admins: fc.integer({ min: 0, max: 1 }) });
     return fc.record({
@@ -113,6 +118,7 @@ export interface OracleRun {
   businessId: number | null;
   status: RunStatus;
   jobType: string;
+  team?: string | null;
 }
 
 /** Writes a world with plain SQL: orphans as adoption leaves them (business-scoped, no business). */
@@ -130,8 +136,8 @@ export function buildWorld(db: AppDatabase, spec: WorldSpec, tag: string): World
     for (let n = 0; n < spec.systemAdmins; n++) users.push(insertUser(db, { role: 'system_admin', businessId: n === 1 ? businessIds[0]! : null }));
 
     const insert = db.sqlite.prepare(
-      `INSERT INTO job_runs (scope, business_id, orphaned_from, job_type, status, trigger, created_at, started_at, finished_at, duration_ms)
-       VALUES (@scope, @businessId, @orphanedFrom, @jobType, @status, 'manual', @createdAt, @startedAt, @finishedAt, @durationMs)`,
+      `INSERT INTO job_runs (scope, business_id, orphaned_from, job_type, status, trigger, created_at, started_at, finished_at, duration_ms, tags)
+       VALUES (@scope, @businessId, @orphanedFrom, @jobType, @status, 'manual', @createdAt, @startedAt, @finishedAt, @durationMs, @tags)`,
     );
     const runs = spec.runs.map((run): OracleRun => {
       const scope = run.owner.kind === 'system' ? 'system' : 'business';
@@ -152,9 +158,10 @@ export function buildWorld(db: AppDatabase, spec: WorldSpec, tag: string): World
           startedAt: started ? createdAt + 1000 : null,
           finishedAt: finished ? createdAt + 1000 + run.durationMs : null,
           durationMs: finished ? run.durationMs : null,
+          tags: run.team ? JSON.stringify({ team: run.team }) : null,
         }).lastInsertRowid,
       );
-      return { id, scope, businessId, status: run.status, jobType };
+      return { id, scope, businessId, status: run.status, jobType, team: run.team ?? null };
     });
     return { businessIds, users, runs };
   })();

@@ -1,6 +1,7 @@
 // Builds test data on a real database file: businesses, users, and runs (in bulk, or each with every field
 // chosen) for a business, system-wide, or as orphans.
 import { eq } from 'drizzle-orm';
+import { type RunTags, tagsJson } from '../../src-shared/tags';
 import { afterEach } from 'vitest';
 import type { RunStatus, RunTrigger, UserRole } from '../../src-shared/domain';
 import type { AppDatabase } from '../../src-main/db/connection';
@@ -87,15 +88,16 @@ export interface SeedRun {
   finishedAt?: number | null;
   durationMs?: number | null;
   heartbeatAt?: number | null;
+  tags?: RunTags;
 }
 
 /** Inserts the runs as given (no lifecycle rules applied) in one transaction; returns their ids in order. */
 export function insertRuns(db: AppDatabase, runs: readonly SeedRun[]): number[] {
   const insert = db.sqlite.prepare(
     `INSERT INTO job_runs (scope, business_id, orphaned_from, legacy_id, job_type, status, trigger, triggered_by_user_id,
-                           error, created_at, started_at, finished_at, duration_ms, heartbeat_at)
+                           error, created_at, started_at, finished_at, duration_ms, heartbeat_at, tags)
      VALUES (@scope, @businessId, @orphanedFrom, @legacyId, @jobType, @status, @trigger, @triggeredByUserId,
-             @error, @createdAt, @startedAt, @finishedAt, @durationMs, @heartbeatAt)`,
+             @error, @createdAt, @startedAt, @finishedAt, @durationMs, @heartbeatAt, @tags)`,
   );
   return db.sqlite.transaction(() =>
     runs.map((run) => {
@@ -115,6 +117,7 @@ export function insertRuns(db: AppDatabase, runs: readonly SeedRun[]): number[] 
         finishedAt: run.finishedAt ?? null,
         durationMs: run.durationMs ?? null,
         heartbeatAt: run.heartbeatAt ?? null,
+        tags: tagsJson(run.tags),
       };
       return Number(insert.run(values).lastInsertRowid);
     }),

@@ -5,7 +5,7 @@ import type { AppDatabase } from '../../src-main/db/connection';
 import { businesses, jobSchedules } from '../../src-main/db/schema';
 import { createScheduler, type ScheduleSkip, type SchedulerOptions } from '../../src-main/jobs/scheduler';
 import { listJobRuns } from '../../src-main/history/pages';
-import { setScheduleEnabled } from '../../src-main/schedules/schedules';
+import { setScheduleEnabled, updateSchedule } from '../../src-main/schedules/schedules';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { isRunInScope } from '../../src-main/tenancy/owner-sql';
 import type { JobRunView } from '../../src-shared/schemas/jobs';
@@ -47,6 +47,29 @@ function runsIn(db: AppDatabase, scope: TenantScope) {
 }
 
 describe('firing schedules', () => {
+  it('a schedule’s runs carry its tags; a change of its tags reaches the next runs, not the ones it made', async () => {
+    const { db, acme, root } = await platform();
+    const schedule = seedSchedule(db, root, { name: 'tagged', tags: { env: 'prod', team: 'billing' }, target: { kind: 'business', businessId: acme.id } }, T0);
+    expect(schedule.tags).toEqual({ env: 'prod', team: 'billing' });
+    const time = fakeTime(T0);
+    const { scheduler, created } = schedulerFor(db, time);
+    scheduler.start();
+    time.advanceTo(Date.parse('2026-04-01T10:05:00Z'));
+    expect(created.map((run) => run.tags)).toEqual([{ env: 'prod', team: 'billing' }]);
+    const changed = updateSchedule(db, root, ALL, { id: schedule.id, tags: { env: 'staging' } }, Date.parse('2026-04-01T10:06:00Z'));
+    expect(changed.tags).toEqual({ env: 'staging' });
+    expect(readAuditEvents(db).find((event) => event.action === 'schedule.update')?.details).toMatchObject({
+      changes: { tags: { from: { env: 'prod', team: 'billing' }, to: { env: 'staging' } } },
+    });
+    time.advanceTo(Date.parse('2026-04-01T10:10:00Z'));
+    expect(runsIn(db, { kind: 'business', businessId: acme.id }).map((run) => run.tags)).toEqual([{ env: 'staging' }, { env: 'prod', team: 'billing' }]);
+    // {} removes them: its next runs carry none.
+    expect(updateSchedule(db, root, ALL, { id: schedule.id, tags: {} }, Date.parse('2026-04-01T10:11:00Z')).tags).toEqual({});
+    time.advanceTo(Date.parse('2026-04-01T10:15:00Z'));
+    expect(created.at(-1)?.tags).toEqual({});
+    scheduler.stop();
+  });
+
   it('a scheduled run is created with its schedule’s business, and only there', async () => {
     const { db, acme, globex, root, acmeAdmin } = await platform();
     const schedule = seedSchedule(db, root, { name: 'acme probe', target: { kind: 'business', businessId: acme.id } }, T0);

@@ -450,6 +450,7 @@ describe('bulk actions, edge by edge', () => {
         status: 'failed',
         trigger: 'manual',
         legacyId: 'b6f1c2d4',
+        tags: { team: 'billing', env: '=cmd|x' },
         triggeredByUserId: ann.userId,
         error: '=HYPERLINK("http://evil"), then "quotes"\nand a line',
       },
@@ -467,7 +468,7 @@ describe('bulk actions, edge by edge', () => {
     expect(result).toMatchObject({ rows: 2, bytes: Buffer.byteLength(content) });
     expect(parseCsv(content)).toEqual([
       [...RUNS_CSV_HEADER],
-      [String(pending), '', 'Acme', 'diagnostics.probe', 'pending', 'manual', '', '2026-02-04T00:00:00.000Z', '', '', '', ''],
+      [String(pending), '', 'Acme', 'diagnostics.probe', 'pending', 'manual', '', '2026-02-04T00:00:00.000Z', '', '', '', '', ''],
       [
         String(failed),
         'b6f1c2d4',
@@ -481,6 +482,8 @@ describe('bulk actions, edge by edge', () => {
         '2026-02-03T04:05:09.000Z',
         '2000',
         `'=HYPERLINK("http://evil"), then "quotes"\nand a line`,
+        // A JSON object by key: it starts with "{", so a value that would be a formula is not one here.
+        '{"env":"=cmd|x","team":"billing"}',
       ],
     ]);
     expect(readAuditEvents(db).at(-1)).toMatchObject({

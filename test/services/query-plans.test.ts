@@ -53,6 +53,7 @@ import type { z } from 'zod';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { openAppDatabase } from '../../src-main/startup';
 import { getActiveJobRuns, getRecentJobRuns, listJobRuns } from '../../src-main/history/pages';
+import type { RunTags } from '../../src-shared/tags';
 import { countJobRuns, getJobTypes } from '../../src-main/history/runs';
 import { claimNextPendingRun } from '../../src-main/lifecycle/claims';
 import { createJobRun, failRunningRuns, finishJobRun, recordRunProgress, startJobRun } from '../../src-main/lifecycle/runs';
@@ -95,6 +96,7 @@ interface OwnerHistory {
   jobTypes: readonly string[];
   trigger: (i: number) => RunTrigger;
   userOf?: (i: number) => number | null;
+  tagsOf?: (i: number) => RunTags;
 }
 
 /** Runs spread evenly over [from, to): about 5% failed, 1% cancelled, the newest `active` pending or running. */
@@ -117,6 +119,7 @@ function historyOf(spec: OwnerHistory): SeedRun[] {
       startedAt,
       finishedAt: durationMs === null || startedAt === null ? null : startedAt + durationMs,
       durationMs,
+      tags: spec.tagsOf?.(i),
     };
   });
 }
@@ -137,6 +140,8 @@ function seedSkewedDataset(db: AppDatabase): Omit<Fixture, 'db'> {
       jobTypes: ['reports.monthly_usage', 'reports.monthly_usage', 'reports.monthly_usage', 'diagnostics.probe', 'diagnostics.probe', ...Array<string>(45).fill('reports.monthly_usage'), 'runs.retention'],
       trigger: (i) => (i % 50 === 7 ? 'retry' : i % 4 === 0 ? 'manual' : 'schedule'),
       userOf: (i) => (i % 4 === 0 ? users[i % users.length]! : null),
+      // A common tag on every run, a rare one on 1 in 400.
+      tagsOf: (i) => ({ env: i % 3 === 0 ? 'staging' : 'prod', ...(i % 400 === 5 ? { customer: 'acme-42' } : {}) }),
     }),
     ...small.flatMap((business) =>
       historyOf({
@@ -147,6 +152,7 @@ function seedSkewedDataset(db: AppDatabase): Omit<Fixture, 'db'> {
         active: 2,
         jobTypes: ['diagnostics.probe', 'reports.monthly_usage'],
         trigger: () => 'manual',
+        tagsOf: (i) => ({ env: 'prod', ...(i === 5 ? { customer: 'acme-42' } : {}) }),
       }),
     ),
     ...historyOf({
@@ -167,6 +173,7 @@ function seedSkewedDataset(db: AppDatabase): Omit<Fixture, 'db'> {
       active: 2,
       jobTypes: ['diagnostics.probe', 'legacy.cleanup'],
       trigger: () => 'legacy',
+      tagsOf: (i): RunTags => (i % 2 === 0 ? { env: 'prod' } : {}),
     }),
   ];
   insertRuns(db, runs);
@@ -428,6 +435,15 @@ function historyCases(scopeName: ScopeName): PlanCase[] {
     add(`status filter (failed, cancelled), ${label}`, { kind: 'page', bounds: tenant }, () => ({ filters: { ...range, statuses: ['failed', 'cancelled'] } }));
     add(`job type filter, ${label}`, { kind: 'page', bounds: [...tenant, ['job_type']] }, () => ({ filters: { ...range, jobTypes: ['diagnostics.probe'] } }));
     add(`trigger filter (retry), ${label}`, { kind: 'page', bounds: tenant }, () => ({ filters: { ...range, triggers: ['retry'] } }));
+  }
+  // The tag filter walks job_run_tags in order (tag-pages.ts); job_runs is read by id.
+  add('tag filter (common: env=prod)', { kind: 'page', bounds: tenant }, () => ({ filters: { tags: { env: 'prod' } } }));
+  add('tag filter (rare: customer=acme-42)', { kind: 'page', bounds: tenant }, () => ({ filters: { tags: { customer: 'acme-42' } } }));
+  add('two tags, a status and a range', { kind: 'page', bounds: tenant }, () => ({
+    filters: { tags: { env: 'prod', customer: 'acme-42' }, statuses: ['completed'], createdFrom: UI_FROM },
+  }));
+  if (scopeName === 'big business' || all || scopeName === 'orphans') {
+    addCursor('tag filter (common), deep cursor page', { kind: 'page', bounds: tenant }, { filters: { tags: { env: 'prod' } } });
   }
   if (scopeName === 'big business' || all) {
     addCursor('status filter (failed), deep cursor page', { kind: 'page', bounds: [...tenant, ['status'], ['created_at']] }, { filters: { statuses: ['failed'] } });

@@ -6,12 +6,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { writeMeta } from '../../src-main/db/meta';
-import { withOwnerRollupsMoved, withRollupsMovedInBulk } from '../../src-main/db/rollup-bulk';
 import { finishSortFillSql, LATE_START_MS, META_SORT_TABLES_UNFILLED, refillSortOwnersSql, sortTablesDrift, sortTablesUnfilled } from '../../src-main/db/sort-tables';
 import { listJobRuns } from '../../src-main/history/pages';
 import { durationPage, startPage } from '../../src-main/history/sorted-pages';
-import { ORPHANS_OWNER, RUN_OWNER_SQL } from '../../src-main/tenancy/owner-sql';
+import { RUN_OWNER_SQL } from '../../src-main/tenancy/owner-sql';
 import type { TenantScope } from '../../src-shared/tenancy';
+import { changeOrphansInBulk } from '../helpers/orphan-bulk';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -108,7 +108,6 @@ function pickRun(db: AppDatabase, pick: number, where = '1'): number | undefined
 }
 
 function applyStep(db: AppDatabase, step: Step): void {
-  const orphans = "scope = 'business' AND business_id IS NULL";
   switch (step.kind) {
     case 'insert':
       insertRuns(db, step.runs.map(toSeed));
@@ -136,20 +135,9 @@ function applyStep(db: AppDatabase, step: Step): void {
       if (id !== undefined) db.sqlite.prepare('UPDATE job_runs SET business_id = ? WHERE id = ?').run(step.to, id);
       return;
     }
-    case 'orphans': {
-      const toOwner = (db.sqlite.prepare('SELECT min(id) FROM businesses').pluck().get() as number) ?? 1;
-      const change = () =>
-        step.deleted
-          ? db.sqlite.prepare(`DELETE FROM job_runs WHERE ${orphans}${step.every ? '' : ' AND id % ? = 0'}`).run(...(step.every ? [] : [step.modulo]))
-          : db.sqlite.prepare(`UPDATE job_runs SET business_id = ? WHERE ${orphans}${step.every ? '' : ' AND id % ? = 0'}`).run(toOwner, ...(step.every ? [] : [step.modulo]));
-      const effect = step.deleted ? ({ kind: 'deleted' } as const) : ({ kind: 'moved', toOwner } as const);
-      db.sqlite.transaction(() =>
-        step.every
-          ? withOwnerRollupsMoved(db.sqlite, ORPHANS_OWNER, effect, change)
-          : withRollupsMovedInBulk(db.sqlite, { sql: `SELECT id FROM job_runs WHERE ${orphans} AND id % ? = 0`, params: [step.modulo] }, effect, change),
-      )();
+    case 'orphans':
+      changeOrphansInBulk(db, step, (db.sqlite.prepare('SELECT min(id) FROM businesses').pluck().get() as number) ?? 1);
       return;
-    }
   }
 }
 

@@ -55,13 +55,19 @@ function lifecycleChannels({ db, events, runner, reads }: JobChannelDeps) {
           triggeredByUserId: actor.userId,
           triggeredBy: actor.email,
           rerunOfRunId: rerunOf,
+          tags: input.tags,
         });
         recordAuditEvent(tx, {
           actor: userAuditActor(actor),
           action: 'job.trigger',
           target: { type: 'job_run', id: created.id },
           businessId: created.businessId,
-          details: { jobType: created.jobType, scope: created.scope, ...(rerunOf === null ? {} : { rerunOfRunId: rerunOf }) },
+          details: {
+            jobType: created.jobType,
+            scope: created.scope,
+            ...(rerunOf === null ? {} : { rerunOfRunId: rerunOf }),
+            ...(Object.keys(created.tags).length === 0 ? {} : { tags: created.tags }),
+          },
         });
         return created;
       });

@@ -1,5 +1,6 @@
 // One due schedule turned into a run (or skipped), in its own transaction, and the callbacks told.
 import { and, eq, lte } from 'drizzle-orm';
+import { tagsOf } from '../../../src-shared/tags';
 import { AppError } from '../../../src-shared/errors';
 import { SCHEDULE_TRIGGERED_BY_PREFIX, type JobRunView } from '../../../src-shared/schemas/jobs';
 import { type RunTarget } from '../../../src-shared/tenancy';
@@ -116,6 +117,7 @@ function processSchedule(db: AppDatabase, id: number, now: Date, missedRule: Mis
       run = createJobRun(tx, target, {
         jobType: schedule.jobType,
         params: validateJobParams(schedule.jobType, schedule.params),
+        tags: tagsOf(schedule.tags),
         trigger: 'schedule',
         scheduleId: schedule.id,
         triggeredBy: `${SCHEDULE_TRIGGERED_BY_PREFIX}${schedule.name}`,
