@@ -1,5 +1,5 @@
-// The form that creates or edits a schedule. Its cron helper asks main for the next runs in the schedule's zone as
-// the operator types.
+// The form that creates or edits a schedule, with the tags its runs get. Its cron helper asks main for the next runs
+// in the schedule's zone as the operator types.
 import { Alert, Autocomplete, Button, Group, List, Loader, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
@@ -14,12 +14,18 @@ import { errorMessage } from '../queries/client';
 import { useJobTypes } from '../queries/jobs';
 import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, valuesFromParams, type ParamValues } from '../runs/params-form';
 import { FormRefusal, refusalByField } from '../lib/contract-form';
+import { tagPaths, tagsInput } from '../lib/tag-rows';
+import { TagsEditor, useTagsField } from '../lib/tags';
 import { defaultRunTarget, parseRunTarget, runTargetOptions } from '../runs/run-target';
 import { mayRunType } from '../lib/permissions';
 import { ParamInputs } from '../runs/TriggerDialog';
 import { formatInZone } from './common';
 
 const POLICY_LABELS: Record<MissedRunPolicy, string> = { skip: 'Skip missed runs', run_once: 'Run once on start' };
+const TAGS_HELP = {
+  create: 'Every run it creates carries them, such as env=prod.',
+  edit: 'Every run it creates from now on carries them; runs it already created keep theirs.',
+};
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 const TIME_ZONES: string[] = (() => {
   try {
@@ -71,17 +77,21 @@ export function ScheduleForm({ session, editing, onDone }: { session: SessionVie
   const [timeZone, setTimeZone] = useState(existing?.timeZone ?? LOCAL_ZONE);
   const [policy, setPolicy] = useState<MissedRunPolicy>(existing?.missedRunPolicy ?? 'skip');
   const [enabled, setEnabled] = useState(true);
+  const tags = useTagsField(existing?.tags);
 
-  const errors = refusalByField(mutation.error, ['name', 'cron', 'timeZone', 'target', ...paramPaths(fields)]);
+  const errors = refusalByField(mutation.error, ['name', 'cron', 'timeZone', 'target', ...paramPaths(fields), ...tagPaths(tags.rows)]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // A tag with a problem says so under it, and nothing is sent.
+    if (!tags.valid) return tags.reveal();
     const params = paramsToSend(fields, choice.values);
     if (existing) {
-      update.mutate({ id: existing.id, name, cron, timeZone, missedRunPolicy: policy, params }, { onSuccess: onDone });
+      // The tags as they now are: none ({}) removes them all.
+      update.mutate({ id: existing.id, name, cron, timeZone, missedRunPolicy: policy, params, tags: tags.tags }, { onSuccess: onDone });
     } else if (jobType) {
       const target = isSystemAdmin ? parseRunTarget(runTarget.target) : undefined;
-      create.mutate({ name, jobType: jobType.key, params, cron, timeZone, missedRunPolicy: policy, enabled, ...(target ? { target } : {}) }, { onSuccess: onDone });
+      create.mutate({ name, jobType: jobType.key, params, ...tagsInput(tags.tags), cron, timeZone, missedRunPolicy: policy, enabled, ...(target ? { target } : {}) }, { onSuccess: onDone });
     }
   };
 
@@ -103,6 +113,7 @@ export function ScheduleForm({ session, editing, onDone }: { session: SessionVie
           />
         )}
         <ParamInputs jobTypeKey={jobType?.key} fields={fields} values={choice.values} errors={byParam(errors.byPath)} onChange={choice.setValues} />
+        <TagsEditor field={tags} errors={errors.byPath} description={existing ? TAGS_HELP.edit : TAGS_HELP.create} testId="schedule-tags" />
         <CronFields cron={cron} timeZone={timeZone} onCron={setCron} onTimeZone={setTimeZone} errors={errors.byPath} />
         <Select
           label="Missed runs (while the app was closed)"

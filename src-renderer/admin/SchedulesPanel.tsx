@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { reachOf } from '../../src-shared/access';
 import { type SessionView } from '../../src-shared/schemas/accounts';
 import { type ScheduleView } from '../../src-shared/schemas/schedules';
+import { TagBadges } from '../lib/tags';
 import { useDeleteSchedule, useSchedules, useSetScheduleEnabled } from '../queries/admin';
 import { useViewLoaded } from '../stores/ui';
 import { ConfirmModal, formatInZone, MutationError, QueryState, RowActions } from './common';
@@ -83,6 +84,7 @@ function SchedulesTable({ schedules, showOwner, actions }: { schedules: readonly
           <Table.Th>Name</Table.Th>
           {showOwner && <Table.Th>Runs in</Table.Th>}
           <Table.Th>Job type</Table.Th>
+          <Table.Th>Tags</Table.Th>
           <Table.Th>Cron</Table.Th>
           <Table.Th>Time zone</Table.Th>
           <Table.Th>Next run</Table.Th>
@@ -109,6 +111,9 @@ function ScheduleRow({ schedule, showOwner, actions }: { schedule: ScheduleView;
         <Text size="sm" ff="monospace">
           {schedule.jobType}
         </Text>
+      </Table.Td>
+      <Table.Td>
+        <TagBadges tags={schedule.tags} testId={`schedule-tags-${schedule.id}`} />
       </Table.Td>
       <Table.Td>
         <Text size="sm" ff="monospace">

@@ -26,6 +26,7 @@ import { StatCards } from './StatCards';
 import { StatsTables } from './StatsTables';
 import { formatAutomationQuery, historyQuery, parseAutomationQuery, RANGE_PRESETS, rangeBounds, type AutomationQuery, type TimeRange } from './view-query';
 import { CopyLinkButton } from '../lib/links';
+import { withTag } from '../lib/tag-rows';
 import { useDefaultView } from '../views/ViewsMenu';
 
 type Props = { session: SessionView; route: Extract<Route, { name: 'automation' | 'run' }> };
@@ -106,6 +107,9 @@ export function AutomationView({ session, route }: Props) {
   );
 }
 
+/** A change of the view's state: the fields that change, or a function of the state as the URL has it when applied. */
+type QueryPatch = Partial<AutomationQuery> | ((current: AutomationQuery) => Partial<AutomationQuery>);
+
 /** The view's state from the URL (under a run's drawer, the one it had), and `update`, which patches it into the URL. */
 function useAutomationQuery(route: Props['route']) {
   const storedQuery = useUiStore((state) => state.automationQuery);
@@ -118,9 +122,9 @@ function useAutomationQuery(route: Props['route']) {
   const state = useMemo(() => parseAutomationQuery(new URLSearchParams(queryString)), [queryString]);
 
   /** Read the URL at call time: debounced inputs call this after other filters may have changed. */
-  const update = (patch: Partial<AutomationQuery>) => {
+  const update = (patch: QueryPatch) => {
     const current = parseAutomationQuery(new URLSearchParams(useUiStore.getState().automationQuery));
-    navigate('/automation', formatAutomationQuery({ ...current, ...patch }), { replace: true });
+    navigate('/automation', formatAutomationQuery({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) }), { replace: true });
   };
   return { state, storedQuery, update };
 }
@@ -179,7 +183,7 @@ function AutomationHeader({ range, onRangeChange, canTrigger, onTrigger, viewQue
 
 interface HistorySectionProps {
   state: AutomationQuery;
-  update(patch: Partial<AutomationQuery>): void;
+  update(patch: QueryPatch): void;
   jobTypes: JobTypeView[] | undefined;
   /** The history's filters, as jobs.list gets them. */
   filters: JobRunFilters;
@@ -222,6 +226,7 @@ function HistorySection({ state, update, jobTypes, filters, history, loadedCount
           openRunId={openRunId}
           hidden={state.hidden}
           onHiddenChange={(hidden) => update({ hidden })}
+          onAddTag={(key, value) => update((current) => ({ tags: withTag(current.tags, key, value) }))}
         />
       </Stack>
     </Paper>

@@ -43,21 +43,24 @@ interface Props {
   /** The columns hidden by choice (the URL's `hide`), and the change of that choice. */
   hidden: readonly HideableColumn[];
   onHiddenChange(hidden: HideableColumn[]): void;
+  /** A run's tag badge was clicked: its tag joins the filters. */
+  onAddTag(key: string, value: string): void;
 }
 
 export function HistoryTable(props: Props) {
-  const { data, showBusiness, sort, onSortChange, selection, onToggleRow, onToggleLoaded } = props;
+  const { data, showBusiness, sort, onSortChange, selection, onToggleRow, onToggleLoaded, onAddTag } = props;
   const rows = useMemo(() => data?.pages.flatMap((page) => page.runs) ?? [], [data]);
   const { loadedSelected, allLoaded } = useLoadedSelection(rows, selection);
-  const columns = useHistoryColumns({ showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded });
+  const columns = useHistoryColumns({ showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded, onAddTag });
   const { scrollRef, virtualizer, items, firstIndex, lastIndex, windowRows } = useVirtualWindow(rows);
   // Narrower than its columns (900 px), the table drops the least scanned ones; the run's detail shows them all.
   const width = useWidth(scrollRef);
+  const tagged = useMemo(() => rows.some((run) => Object.keys(run.tags).length > 0), [rows]);
   const visibility = useMemo(() => {
     const hidden = new Set<string>(props.hidden);
     const chosen = columns.filter((column) => !hidden.has(column.id ?? ''));
-    return { ...visibilityForWidth(chosen, width), ...Object.fromEntries([...hidden].map((id) => [id, false])) };
-  }, [columns, width, props.hidden]);
+    return { ...visibilityForWidth(chosen, width, tagged), ...Object.fromEntries([...hidden].map((id) => [id, false])) };
+  }, [columns, width, tagged, props.hidden]);
   const table = useWindowTable(windowRows, columns, sort, visibility);
   const windowRowModel = table.getRowModel().rows;
   const cursor = useRowCursor(rows, props.openRunId, virtualizer, scrollRef);

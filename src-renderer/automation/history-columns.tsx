@@ -1,24 +1,30 @@
 // The history table's columns: a checkbox per run and one in the header, then a column per field of a run (the
-// business only in the all-businesses view).
+// business only in the all-businesses view). A run's tags are buttons that add their tag to the history's filters.
 import { Checkbox } from '@mantine/core';
 import { type ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { type JobRunView } from '../../src-shared/schemas/jobs';
 import { formatDuration, TRIGGER_LABELS } from '../lib/format';
+import { TagBadges } from '../lib/tags';
 import { formatInstantInColumn, zoneLabel } from '../lib/time';
 import { type HistorySelection } from './history-selection';
 import { ownerLabel } from './RunLists';
 import { StatusPill } from './StatusBadge';
 
-/** Hidden first when the table is narrower than its columns, in this order: Created, Status and Duration stay. */
-export const NARROW_HIDDEN = ['startedAt', 'trigger', 'triggeredBy', 'error', 'jobType'] as const;
+/**
+ * Hidden first when the table is narrower than its columns, in this order: Created, Status and Duration stay. Tags go
+ * first while no loaded run has any (the column would show only dashes), and after Started and Trigger once one has.
+ */
+export function narrowHidden(tagged: boolean): readonly string[] {
+  return tagged ? ['startedAt', 'trigger', 'tags', 'triggeredBy', 'error', 'jobType'] : ['tags', 'startedAt', 'trigger', 'triggeredBy', 'error', 'jobType'];
+}
 
-/** TanStack's column visibility that lets the columns fit `width`: NARROW_HIDDEN's, in order, go (false) until they do. */
-export function visibilityForWidth(columns: readonly { id?: string; size?: number }[], width: number | null): Record<string, boolean> {
+/** TanStack's column visibility that lets the columns fit `width`: narrowHidden's, in order, go (false) until they do. */
+export function visibilityForWidth(columns: readonly { id?: string; size?: number }[], width: number | null, tagged: boolean): Record<string, boolean> {
   const visibility: Record<string, boolean> = {};
   if (!width) return visibility;
   let total = columns.reduce((sum, column) => sum + (column.size ?? 150), 0);
-  for (const id of NARROW_HIDDEN) {
+  for (const id of narrowHidden(tagged)) {
     if (total <= width) break;
     const column = columns.find((candidate) => candidate.id === id);
     if (!column) continue;
@@ -53,9 +59,11 @@ interface ColumnsInput {
   loadedSelected: number;
   onToggleRow(id: number): void;
   onToggleLoaded(ids: number[]): void;
+  /** A run's tag was chosen: the history shows only the runs with it too. */
+  onAddTag(key: string, value: string): void;
 }
 
-export function useHistoryColumns({ showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded }: ColumnsInput): ColumnDef<JobRunView>[] {
+export function useHistoryColumns({ showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded, onAddTag }: ColumnsInput): ColumnDef<JobRunView>[] {
   return useMemo<ColumnDef<JobRunView>[]>(
     () => [
       {
@@ -93,12 +101,13 @@ export function useHistoryColumns({ showBusiness, selection, rows, allLoaded, lo
       { id: 'trigger', header: 'Trigger', size: 130, cell: ({ row }) => <Full text={TRIGGER_LABELS[row.original.trigger] ?? row.original.trigger} /> },
       { id: 'triggeredBy', header: 'Triggered by', size: 160, cell: ({ row }) => <Full text={row.original.triggeredByName ?? row.original.triggeredBy} /> },
       ...(showBusiness ? [{ id: 'business', header: 'Business', size: 170, cell: ({ row }) => <Full text={ownerLabel(row.original)} /> } satisfies ColumnDef<JobRunView>] : []),
+      { id: 'tags', header: 'Tags', size: 180, cell: ({ row }) => <TagBadges tags={row.original.tags} onSelect={onAddTag} testId={`history-tags-${row.original.id}`} /> },
       // The zone is in the header, each cell the instant in it.
       { id: 'createdAt', header: `Created (${zoneLabel()})`, size: 175, cell: ({ row }) => formatInstantInColumn(row.original.createdAt) },
       { id: 'startedAt', header: `Started (${zoneLabel()})`, size: 175, cell: ({ row }) => (row.original.startedAt === null ? '—' : formatInstantInColumn(row.original.startedAt)) },
       { id: 'durationMs', header: 'Duration', size: 110, cell: ({ row }) => formatDuration(row.original.durationMs) },
     ],
     // The selection is read by the checkbox cells: a new selection renders them again.
-    [showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded],
+    [showBusiness, selection, rows, allLoaded, loadedSelected, onToggleRow, onToggleLoaded, onAddTag],
   );
 }

@@ -1,7 +1,8 @@
-// The automation view's state in the URL (#/automation?range=7d&status=failed,cancelled&q=…&sort=durationMs:desc):
+// The automation view's state in the URL (#/automation?range=7d&status=failed,cancelled&q=…&tag=env%3Dprod&sort=durationMs:desc):
 // parsed into the time range and the history's filters and sort, and written back when they change.
 import { RUN_STATUSES, RUN_TRIGGERS, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { JOB_RUN_SORT_FIELDS, rangeEndAfter, type JobRunFilters, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
+import { formatTag, MAX_TAGS, parseTag, sortedTags, tagProblem, type RunTags } from '../../src-shared/tags';
 import { type HistoryQuery } from '../queries/keys';
 import { dayStartMs } from '../lib/time';
 
@@ -17,7 +18,7 @@ export type TimeRange = { kind: 'preset'; preset: RangePreset } | { kind: 'custo
 export type HistorySort = ListJobRunsInput['sort'];
 
 /** The history's columns a person may hide (the run, its status and its creation time always show). */
-export const HIDEABLE_COLUMNS = ['jobType', 'error', 'trigger', 'triggeredBy', 'business', 'startedAt', 'durationMs'] as const;
+export const HIDEABLE_COLUMNS = ['jobType', 'error', 'trigger', 'triggeredBy', 'business', 'tags', 'startedAt', 'durationMs'] as const;
 export type HideableColumn = (typeof HIDEABLE_COLUMNS)[number];
 
 export interface AutomationQuery {
@@ -27,6 +28,8 @@ export interface AutomationQuery {
   triggers: RunTrigger[];
   triggeredBy: string;
   search: string;
+  /** Runs carrying every one of these tags (`tag=env%3Dprod`, one param per tag). */
+  tags: RunTags;
   sort: HistorySort;
   /** The history's columns hidden by choice (`hide=error,trigger`). */
   hidden: HideableColumn[];
@@ -38,6 +41,21 @@ const list = (value: string | null) => (value ? value.split(',').filter(Boolean)
 const isOneOf = <T extends string>(values: readonly T[]) => (value: string): value is T => (values as readonly string[]).includes(value);
 /** A calendar day as the URL and the date fields hold it (YYYY-MM-DD). */
 export const isDay = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/**
+ * The URL's tags, by name: one that is not `name=value` or that no run could carry is left out, a name given again
+ * takes the later value (a run has one value per name), and those after the first MAX_TAGS names are left out.
+ */
+function tagsOfQuery(values: readonly string[]): RunTags {
+  const tags = new Map<string, string>();
+  for (const text of values) {
+    const tag = parseTag(text);
+    if (!tag || tagProblem(...tag) !== null) continue;
+    if (!tags.has(tag[0]) && tags.size >= MAX_TAGS) continue;
+    tags.set(tag[0], tag[1]);
+  }
+  return Object.fromEntries(sortedTags(Object.fromEntries(tags)));
+}
 
 export function parseAutomationQuery(query: URLSearchParams): AutomationQuery {
   const range = query.get('range') ?? '7d';
@@ -54,6 +72,7 @@ export function parseAutomationQuery(query: URLSearchParams): AutomationQuery {
     triggers: list(query.get('trigger')).filter(isOneOf(RUN_TRIGGERS)),
     triggeredBy: query.get('by') ?? '',
     search: query.get('q') ?? '',
+    tags: tagsOfQuery(query.getAll('tag')),
     sort:
       field && isOneOf(JOB_RUN_SORT_FIELDS)(field) && (direction === 'asc' || direction === 'desc') ? { field, direction } : DEFAULT_SORT,
     hidden: list(query.get('hide')).filter(isOneOf(HIDEABLE_COLUMNS)),
@@ -74,6 +93,7 @@ export function formatAutomationQuery(state: AutomationQuery): URLSearchParams {
   if (state.triggers.length) query.set('trigger', state.triggers.join(','));
   if (state.triggeredBy) query.set('by', state.triggeredBy);
   if (state.search) query.set('q', state.search);
+  for (const [key, value] of sortedTags(state.tags)) query.append('tag', formatTag(key, value));
   if (state.sort.field !== DEFAULT_SORT.field || state.sort.direction !== DEFAULT_SORT.direction) {
     query.set('sort', `${state.sort.field}:${state.sort.direction}`);
   }
@@ -109,6 +129,7 @@ export function historyQuery(state: AutomationQuery, userIdByEmail: (text: strin
   }
   const search = state.search.trim();
   if (search) filters.search = search;
+  if (Object.keys(state.tags).length) filters.tags = state.tags;
   const bounds = rangeBounds(state.range);
   filters.createdFrom = bounds.from;
   if (state.range.kind === 'custom') filters.createdTo = bounds.to;

@@ -8,6 +8,7 @@ import { ownerLabel } from '../automation/RunLists';
 import { StatusBadge } from '../automation/StatusBadge';
 import { Fact } from '../lib/fact';
 import { CopyLinkButton } from '../lib/links';
+import { TagBadges } from '../lib/tags';
 import { formatCount, formatDateTime, formatDuration, formatPercent, TRIGGER_LABELS } from '../lib/format';
 import { hrefFor, navigate } from '../lib/router';
 import { displayZone } from '../lib/time';
@@ -248,6 +249,9 @@ function RunFactsColumn({ label, run, testId }: { label: string; run: JobRunDeta
         <Fact label="Started">{formatDateTime(run.startedAt)}</Fact>
         <Fact label="Finished">{formatDateTime(run.finishedAt)}</Fact>
         <Fact label="Duration">{formatDuration(run.durationMs)}</Fact>
+        <Fact label="Tags">
+          <TagBadges tags={run.tags} empty="None" testId={`${testId}-tags`} />
+        </Fact>
         {run.error && <Fact label="Error">{run.error}</Fact>}
       </SimpleGrid>
     </Stack>

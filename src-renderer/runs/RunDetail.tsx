@@ -1,4 +1,5 @@
-// One run: params, result, error, timeline, people, its audit trail; Retry, Edit and re-run, and Cancel when allowed.
+// One run: params, result, error, timeline, people, its tags, its audit trail; Retry, Edit and re-run, and Cancel when
+// allowed. A tag, chosen, opens the history filtered by it.
 import { Alert, Anchor, Badge, Button, Code, Drawer, Group, Loader, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Fragment } from 'react';
 import { roleLabel } from '../../src-shared/domain';
@@ -15,6 +16,9 @@ import { hrefFor, navigate } from '../lib/router';
 import { errorMessage } from '../queries/client';
 import { useJobTypes, useRetryRun, useRunAuditTrail, useRunDetail } from '../queries/jobs';
 import { useUiStore } from '../stores/ui';
+import { formatAutomationQuery, parseAutomationQuery } from '../automation/view-query';
+import { withTag } from '../lib/tag-rows';
+import { TagBadges } from '../lib/tags';
 import { runTargetValueOf } from './run-target';
 
 export function RunDetailDrawer({ runId, session, onClose }: { runId: number | null; session: SessionView; onClose(): void }) {
@@ -67,6 +71,9 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
       {run.status === 'unfinished' && <UnfinishedNote run={run} mayRetry={mayRetry} unknownType={unknownType} />}
 
       <RunFacts run={run} />
+      <Fact label="Tags">
+        <TagBadges tags={run.tags} empty="None" onSelect={openHistoryWithTag} testId="run-tags" />
+      </Fact>
 
       {run.error && (
         <Alert color="red" title="Error" data-testid="run-error">
@@ -82,6 +89,12 @@ function RunDetail({ runId, session }: { runId: number; session: SessionView }) 
       <AuditTrail trail={trail} />
     </Stack>
   );
+}
+
+/** The history as it was under the run (its filters, range and sort), showing only the runs with this tag too. */
+function openHistoryWithTag(key: string, value: string) {
+  const current = parseAutomationQuery(new URLSearchParams(useUiStore.getState().automationQuery));
+  navigate('/automation', formatAutomationQuery({ ...current, tags: withTag(current.tags, key, value) }));
 }
 
 /** The job type and status, Retry, Edit and re-run and Cancel when allowed, and why a retry failed. */
@@ -123,7 +136,7 @@ function RunHeader({
             </Button>
           )}
           {mayRerun && (
-            <Button variant="light" data-testid="run-rerun" onClick={() => openTrigger(true, { jobType: run.jobType, rerun: { runId: run.id, params: run.params, target: runTargetValueOf(run) } })}>
+            <Button variant="light" data-testid="run-rerun" onClick={() => openTrigger(true, { jobType: run.jobType, rerun: { runId: run.id, params: run.params, tags: run.tags, target: runTargetValueOf(run) } })}>
               Edit and re-run
             </Button>
           )}

@@ -1,5 +1,5 @@
-// Trigger a run: a job type, its params as a form built from the type's JSON Schema, and (system admins) where it runs.
-// Edit and re-run opens it on a run: its type (kept), its params and its place filled in, the new run linked to it.
+// Trigger a run: a job type, its params as a form built from the type's JSON Schema, its tags, and (system admins) where
+// it runs. Edit and re-run opens it on a run: its type (kept), its params, tags and place filled in, the new run linked to it.
 import { Alert, Button, Group, JsonInput, Modal, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { type SessionView } from '../../src-shared/schemas/accounts';
@@ -11,6 +11,8 @@ import { useCreateRun, useJobTypes } from '../queries/jobs';
 import { useUiStore } from '../stores/ui';
 import { byParam, defaultValues, paramFields, paramPaths, paramsToSend, valuesFromParams, type ParamField, type ParamValues } from './params-form';
 import { FormRefusal, refusalByField } from '../lib/contract-form';
+import { tagPaths, tagsInput } from '../lib/tag-rows';
+import { TagsEditor, useTagsField } from '../lib/tags';
 import { defaultRunTarget, parseRunTarget, runTargetOptions } from './run-target';
 import { RETENTION_JOB_TYPE, RetentionPreview } from './RetentionPreview';
 import { mayRunType } from '../lib/permissions';
@@ -36,7 +38,7 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
         {types.isError && <Alert color="red">{errorMessage(types.error)}</Alert>}
         {form.rerun && (
           <Text size="sm" data-testid="trigger-rerun-note">
-            Run #{form.rerun.runId}'s params{isSystemAdmin ? ' and place' : ''} are filled in: change what you need. The new run links to #{form.rerun.runId}, which stays as it was.
+            Run #{form.rerun.runId}'s params, tags{isSystemAdmin ? ' and place' : ''} are filled in: change what you need. The new run links to #{form.rerun.runId}, which stays as it was.
           </Text>
         )}
         <Select
@@ -65,6 +67,7 @@ function TriggerForm({ session, onDone }: { session: SessionView; onDone(): void
             This job type has no parameters.
           </Text>
         )}
+        <TagsEditor field={form.tags} errors={errors.byPath} description="Labels the run carries, such as env=prod: the history shows them and filters by them." testId="trigger-tags" />
         {form.deletesRuns && (
           <RetentionPreview
             olderThanDays={typeof form.values.olderThanDays === 'number' ? form.values.olderThanDays : undefined}
@@ -108,6 +111,7 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   const fields = useMemo(() => paramFields(jobType?.paramsSchema ?? null), [jobType]);
   const [values, setValues] = useState<ParamValues>({});
   const [target, setTarget] = useState<string | null>(null);
+  const tags = useTagsField(rerun?.tags);
   // A system admin sent the form without saying where it runs: asked under the select, nothing sent.
   const [targetMissing, setTargetMissing] = useState(false);
   useEffect(() => setTargetMissing(false), [target, jobType]);
@@ -125,15 +129,18 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
   }, [jobType, isSystemAdmin, session]);
 
   const targetOptions = runTargetOptions(jobType, businesses.data);
-  const errors = refusalByField(create.error, ['target', ...paramPaths(fields)]);
+  const errors = refusalByField(create.error, ['target', ...paramPaths(fields), ...tagPaths(tags.rows)]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!jobType) return;
     const runTarget = isSystemAdmin ? parseRunTarget(target) : undefined;
-    if (isSystemAdmin && !runTarget) return setTargetMissing(true);
+    if (isSystemAdmin && !runTarget) setTargetMissing(true);
+    // A tag with a problem says so under it, and nothing is sent.
+    if (!tags.valid) tags.reveal();
+    if ((isSystemAdmin && !runTarget) || !tags.valid) return;
     create.mutate(
-      { jobType: jobType.key, params: paramsToSend(fields, values), ...(runTarget ? { target: runTarget } : {}), ...(rerun ? { rerunOf: rerun.runId } : {}) },
+      { jobType: jobType.key, params: paramsToSend(fields, values), ...tagsInput(tags.tags), ...(runTarget ? { target: runTarget } : {}), ...(rerun ? { rerunOf: rerun.runId } : {}) },
       {
         onSuccess: (run) => {
           onDone();
@@ -157,6 +164,7 @@ function useTriggerForm(session: SessionView, onDone: () => void) {
     setValues,
     target,
     setTarget,
+    tags,
     targetMissing,
     targetOptions,
     errors,

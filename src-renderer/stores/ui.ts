@@ -2,14 +2,15 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
 import { type ScopeSelection } from '../../src-shared/schemas/accounts';
+import { type RunTags } from '../../src-shared/tags';
 
 /**
- * The trigger dialog's start: its job type, and for an edited re-run the run it repeats, whose params (and place, a
- * `run-target.ts` value; null to ask) fill the form.
+ * The trigger dialog's start: its job type, and for an edited re-run the run it repeats, whose params, tags (and place,
+ * a `run-target.ts` value; null to ask) fill the form.
  */
 export interface TriggerDraft {
   jobType: string;
-  rerun?: { runId: number; params: Record<string, unknown>; target: string | null };
+  rerun?: { runId: number; params: Record<string, unknown>; tags: RunTags; target: string | null };
 }
 
 interface UiState {
