@@ -73,14 +73,15 @@ export function withRollupsMovedInBulk<T>(
 
 /**
  * The affected runs (temp.rollup_affected) as a condition that finds the tagged ones among the runs of `owners` (theirs,
- * before or after the change) on job_runs_tagged_idx: 100,000 orphans without tags cost nothing, where reading each
- * affected run's tags cost about 0.08 s.
+ * before or after the change) on job_runs_tagged_idx, each then looked up in the affected ids (`+r.id` keeps SQLite
+ * from walking those instead): 100,000 orphans without tags cost nothing (0.00 ms), where reading each affected run's
+ * tags cost 45-70 ms. The bulk paths move orphans, whose owner's tagged runs are few.
  */
 function affectedRunsOf(owners: number[]): { sql: string; params: unknown[] } {
   if (owners.length === 0) return { sql: '0', params: [] };
   const conditions = owners.map((owner) => ownerRunsCondition(owner));
   return {
-    sql: `r.id IN (SELECT id FROM temp.rollup_affected) AND (${conditions.map((c) => `(${c.sql})`).join(' OR ')})`,
+    sql: `+r.id IN (SELECT id FROM temp.rollup_affected) AND (${conditions.map((c) => `(${c.sql})`).join(' OR ')})`,
     params: conditions.flatMap((c) => c.params),
   };
 }
