@@ -6,7 +6,7 @@ import { RAISE_EVERY_DAY_VERSION_SQL } from './rollup-keys';
 import { addExcludedSql, applyGroups, columnsOf, groupRunsSql, ROLLUPS } from './rollup-sets';
 import { ensureRollupsCounted } from './rollups';
 import { moveOwnerSortEntries, moveRunsSortEntries } from './sort-tables';
-import { addRunTags, removeRunTags } from './run-tags';
+import { moveOwnerTags, putBackRunTags, takeOutRunTags } from './run-tags';
 
 /** The names of the triggers on job_runs that raise a day's version (drizzle/0010_run_day_versions.sql). */
 const DAY_VERSION_TRIGGER_PREFIX = 'job_run_day_versions_';
@@ -55,35 +55,17 @@ export function withRollupsMovedInBulk<T>(
   sqlite.exec(groupRunsSql('WHERE id IN (SELECT id FROM temp.rollup_affected)'));
   applyGroups(sqlite, -1);
   moveRunsSortEntries(sqlite, 'before', null);
-  const owners = sqlite.prepare('SELECT DISTINCT owner FROM temp.rollup_delta ORDER BY owner').pluck().all() as number[];
-  const before = affectedRunsOf(owners);
-  removeRunTags(sqlite, before.sql, before.params);
+  takeOutRunTags(sqlite, sqlite.prepare('SELECT DISTINCT owner FROM temp.rollup_delta').pluck().all() as number[]);
   const result = withTriggersDropped(sqlite, 'job_runs', change);
   if (effect.kind === 'moved') {
     sqlite.prepare('UPDATE temp.rollup_delta SET owner = ?').run(effect.toOwner);
     applyGroups(sqlite, 1);
-    const after = affectedRunsOf([effect.toOwner]);
-    addRunTags(sqlite, after.sql, after.params);
   }
+  putBackRunTags(sqlite, effect.kind === 'moved' ? effect.toOwner : null);
   moveRunsSortEntries(sqlite, 'after', effect.kind === 'moved' ? effect.toOwner : null);
   sqlite.exec('DROP TABLE temp.rollup_affected');
   sqlite.exec('DROP TABLE temp.rollup_delta');
   return result;
-}
-
-/**
- * The affected runs (temp.rollup_affected) as a condition that finds the tagged ones among the runs of `owners` (theirs,
- * before or after the change) on job_runs_tagged_idx, each then looked up in the affected ids (`+r.id` keeps SQLite
- * from walking those instead): 100,000 orphans without tags cost nothing (0.00 ms), where reading each affected run's
- * tags cost 45-70 ms. The bulk paths move orphans, whose owner's tagged runs are few.
- */
-function affectedRunsOf(owners: number[]): { sql: string; params: unknown[] } {
-  if (owners.length === 0) return { sql: '0', params: [] };
-  const conditions = owners.map((owner) => ownerRunsCondition(owner));
-  return {
-    sql: `+r.id IN (SELECT id FROM temp.rollup_affected) AND (${conditions.map((c) => `(${c.sql})`).join(' OR ')})`,
-    params: conditions.flatMap((c) => c.params),
-  };
 }
 
 /**
@@ -96,15 +78,8 @@ export function withOwnerRollupsMoved<T>(sqlite: Database.Database, fromOwner: n
   if (!sqlite.inTransaction) throw new Error('withOwnerRollupsMoved must run inside a transaction');
   if (effect.kind === 'moved' && effect.toOwner === fromOwner) throw new Error(`Runs of owner ${fromOwner} cannot move to the same owner`);
   ensureRollupsCounted(sqlite);
-  const runsOf = ownerRunsCondition(fromOwner);
-  // The owner's tagged runs, remembered to put their tags back under the new owner: after the change they are
-  // among its other runs.
-  sqlite.exec('DROP TABLE IF EXISTS temp.tags_moved');
-  sqlite.exec('CREATE TEMP TABLE tags_moved (id INTEGER PRIMARY KEY)');
-  sqlite.prepare(`INSERT INTO temp.tags_moved (id) SELECT id FROM job_runs WHERE ${runsOf.sql} AND tags IS NOT NULL`).run(...runsOf.params);
-  const taggedRuns = 'r.id IN (SELECT id FROM temp.tags_moved)';
-  removeRunTags(sqlite, taggedRuns);
   const result = withTriggersDropped(sqlite, 'job_runs', change);
+  const runsOf = ownerRunsCondition(fromOwner);
   const left = sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM job_runs WHERE ${runsOf.sql})`).pluck().get(...runsOf.params);
   if (left !== 0) throw new Error(`withOwnerRollupsMoved: the change left runs of owner ${fromOwner}; it must touch all of them`);
   for (const rollup of ROLLUPS) {
@@ -124,7 +99,6 @@ export function withOwnerRollupsMoved<T>(sqlite: Database.Database, fromOwner: n
     sqlite.prepare(`DELETE FROM ${table} WHERE owner = ?`).run(fromOwner);
   }
   moveOwnerSortEntries(sqlite, fromOwner, effect.kind === 'moved' ? effect.toOwner : null);
-  if (effect.kind === 'moved') addRunTags(sqlite, taggedRuns);
-  sqlite.exec('DROP TABLE temp.tags_moved');
+  moveOwnerTags(sqlite, fromOwner, effect.kind === 'moved' ? effect.toOwner : null);
   return result;
 }

@@ -161,9 +161,6 @@ export const jobRuns = sqliteTable(
     // Child-side indexes for the self and user references, so deleting a run or a user does not scan the table.
     index('job_runs_retry_of_idx').on(t.retryOfRunId).where(sql`${t.retryOfRunId} IS NOT NULL`),
     index('job_runs_rerun_of_idx').on(t.rerunOfRunId).where(sql`${t.rerunOfRunId} IS NOT NULL`),
-    // The runs with tags of one owner (orphans: business_id IS NULL), for the bulk orphan paths that move their tag rows
-    // (db/run-tags.ts) without reading every orphan. Only a run with tags enters it.
-    index('job_runs_tagged_idx').on(t.businessId).where(sql`${t.tags} IS NOT NULL`),
     // With created_at, it also serves the triggered-by filter across businesses in keyset order.
     index('job_runs_triggered_by_user_idx').on(t.triggeredByUserId, t.createdAt).where(sql`${t.triggeredByUserId} IS NOT NULL`),
     index('job_runs_cancelled_by_user_idx').on(t.cancelledByUserId).where(sql`${t.cancelledByUserId} IS NOT NULL`),
@@ -287,8 +284,9 @@ export const jobRunActive = sqliteTable(
 /**
  * The tags of the runs, one row per run and tag, for the history's tag filter: kept by triggers on job_runs
  * (drizzle/0025_run_tags.sql) and by the bulk paths that drop them (db/run-tags.ts). The primary key walks one
- * owner's runs with a tag newest first; job_run_tags_all_idx walks every owner's (the all-business view). owner as
- * job_run_counts (business id; 0 system-wide; -1 orphans). WITHOUT ROWID by hand (drizzle cannot declare it).
+ * owner's runs with a tag newest first, and holds an owner's rows in one range (the bulk paths move them by owner);
+ * job_run_tags_all_idx walks every owner's (the all-business view). owner as job_run_counts (business id; 0
+ * system-wide; -1 orphans). WITHOUT ROWID by hand (drizzle cannot declare it).
  */
 export const jobRunTags = sqliteTable(
   'job_run_tags',
@@ -300,7 +298,7 @@ export const jobRunTags = sqliteTable(
     runId: integer('run_id').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.key, t.value, t.owner, t.createdAt, t.runId] }),
+    primaryKey({ columns: [t.owner, t.key, t.value, t.createdAt, t.runId] }),
     index('job_run_tags_all_idx').on(t.key, t.value, t.createdAt, t.runId),
   ],
 );

@@ -185,7 +185,7 @@ describe('copying runs', () => {
     const indexes = sqlite
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'job_runs' AND sql IS NOT NULL ORDER BY name")
       .all() as { name: string; sql: string }[];
-    expect(indexes).toHaveLength(15);
+    expect(indexes).toHaveLength(14);
     expect(indexes.filter((index) => keptWhileCopyingRuns(sqlite, index)).map((index) => index.name)).toEqual([
       'job_runs_business_created_idx',
       // Every adopted run's trigger is `legacy`, outside the rare triggers' WHERE.
@@ -196,8 +196,6 @@ describe('copying runs', () => {
       'job_runs_rerun_of_idx',
       'job_runs_retry_of_idx',
       'job_runs_schedule_idx',
-      // The copy writes no tags: no adopted run has any.
-      'job_runs_tagged_idx',
     ]);
     sqlite.close();
   });
