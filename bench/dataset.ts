@@ -23,7 +23,7 @@ import { createLegacyDatabase } from '../test/helpers/legacy-fixtures';
 import { progressBar } from './stats';
 
 /** Bump when the generator changes what it writes: every cached file is then rebuilt. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const BENCH_PASSWORD = 'benchmark password 1M';
 export const DAY_MS = 86_400_000;
 
@@ -332,9 +332,24 @@ const RUN_COLUMNS = [
   'started_at',
   'finished_at',
   'duration_ms',
+  'tags',
 ] as const;
 
 type RunRow = Record<(typeof RUN_COLUMNS)[number], string | number | null>;
+
+/** The rare tag of the dataset: 1 business run in 1,000 carries it (with the common one). */
+export const RARE_TAG = { customer: 'acme-42' } as const;
+/** The common tag: every business run has `env`, 70% `prod`. */
+export const COMMON_TAG = { env: 'prod' } as const;
+
+/**
+ * A business run's tags, from its id alone (the generator's random stream stays as it was): `env` on every one (prod
+ * on 7 in 10), `customer` on 1 in 1,000. System runs and orphans (adopted, as adoption leaves them) carry none.
+ */
+function tagsOfRun(id: number): string {
+  const env = id % 10 < 7 ? 'prod' : 'staging';
+  return JSON.stringify(id % 1000 === 7 ? { customer: RARE_TAG.customer, env } : { env });
+}
 
 async function buildDataset(
   file: string,
@@ -569,6 +584,7 @@ function fill(sqlite: Database.Database, key: string, params: DatasetParams, mig
         row.started_at = startedAt;
         row.finished_at = finishedAt;
         row.duration_ms = durationMs;
+        row.tags = businessId === null ? null : tagsOfRun(id);
         insertRun.run(row);
 
         byStatus[STATUS_INDEX[status]]! += 1;

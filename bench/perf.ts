@@ -27,10 +27,12 @@ import { type RunTarget, type TenantScope } from '../src-shared/tenancy';
 import { assignOrphans, deleteOrphans, previewOrphanAssignment, previewOrphanDeletion } from '../src-main/orphans/orphans';
 import { MAX_RUNS_PAGE, type JobRunFilters, type JobRunPageView, type ListJobRunsInput } from '../src-shared/schemas/jobs';
 import {
+  COMMON_TAG,
   copyDatabaseFile,
   DAY_MS,
   ensureDataset,
   ensureLegacySource,
+  RARE_TAG,
   readDatasetManifest,
   runsDatasetParams,
   type Dataset,
@@ -89,6 +91,10 @@ const ITEMS = {
   'all.deep': 'all-view: 10,000 rows deep',
   'filter.trigger.business': 'one business: first history page of its retries, no time range',
   'filter.trigger.all': 'all-view: first history page of the retries, no time range',
+  'filter.tag.business': 'one business: first history page of a tag every business run has (env=prod, 70%)',
+  'filter.tag.rare.business': 'one business: first history page of a tag 1 run in 1,000 has (customer=acme-42)',
+  'filter.tag.all': 'all-view: first history page of the common tag',
+  'filter.tag.rare.all': 'all-view: first history page of the rare tag',
   'sorted.business': 'one business: first page sorted by duration, longest first',
   'sorted.business.shortest': 'one business: first page sorted by duration, shortest first',
   'sorted.business.latest': 'one business: first page sorted by start, latest first',
@@ -106,6 +112,7 @@ const ITEMS = {
   'types.business': 'job types, one business',
   'types.all': 'job types, all',
   'runner.service': 'run lifecycles (create, start, complete) through the job-run services',
+  'runner.service.tagged': 'the same, each run created with two tags (what the tag index costs a write)',
   'runner.engine': 'run lifecycles through the real runner, at its default concurrency',
   'runner.engine.wide': 'the same at concurrency 16',
   'http.list': 'jobs.list round trip through the HTTP shell, a member',
@@ -318,6 +325,18 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     latencyItem('filter.trigger.all', 'all-view history p1, retries, no range', timeSync(() => page(all, retries, null), iterations), ms(2)),
   );
 
+  // Tags: the first tag's rows of job_run_tags walked in order (src-main/history/tag-pages.ts), for a common and a rare tag.
+  const tagItems = [
+    ['filter.tag.business', one, COMMON_TAG, inLargest],
+    ['filter.tag.rare.business', one, RARE_TAG, inLargest],
+    ['filter.tag.all', all, COMMON_TAG, 'all-view'],
+    ['filter.tag.rare.all', all, RARE_TAG, 'all-view'],
+  ] as const;
+  for (const [id, scope, tags, label] of tagItems) {
+    const filters: JobRunFilters = { tags: { ...tags } };
+    run.sync(id, () => latencyItem(id, `history p1, tag ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join('')} (${label})`, timeSync(() => page(scope, filters, null), iterations), ms(0.5)));
+  }
+
   // Each owner's slowest and fastest runs (by duration), and the created_at order with the late starts (by start):
   // src-main/history/sorted-pages.ts.
   const SORTED = [
@@ -395,26 +414,31 @@ const WIDE_RUNNER_CONCURRENCY = 16;
 const LIFECYCLE_TARGET: Target = { op: '>=', value: 20_000, unit: 'transitions/s', on: 'median' };
 
 /** Throughput per batch: the median, and the 5th percentile (the slow end) in the p95 column. */
-function throughputItem(id: string, name: string, batchMs: readonly number[], transitionsPerBatch: number, note: string): ItemResult {
+function throughputItem(id: string, name: string, batchMs: readonly number[], transitionsPerBatch: number, note: string, target: Target | null = LIFECYCLE_TARGET): ItemResult {
   const rates = batchMs.map((t) => (transitionsPerBatch * 1000) / t).sort((a, b) => a - b);
   const slow = rates[Math.max(0, Math.ceil(0.05 * rates.length) - 1)] ?? NaN;
   const median = summarize(rates).median;
-  return itemResult({ id, name, unit: 'transitions/s', median, p95: slow, iterations: rates.length, target: LIFECYCLE_TARGET, note });
+  return itemResult({ id, name, unit: 'transitions/s', median, p95: slow, iterations: rates.length, target, note });
 }
 
 /** Runs per transaction when lifecycles are recorded in groups (the runner's group commit, a scheduler tick). */
 const LIFECYCLES_PER_COMMIT = 100;
 
-/** create → start → complete through the services, LIFECYCLES_PER_COMMIT runs' lifecycles per transaction. */
-function measureServiceLifecycles(db: AppDatabase, manifest: DatasetManifest, k: number): ItemResult {
+/** Two tags on each run of runner.service.tagged: one every run shares, one of a few values. */
+const LIFECYCLE_TAGS = (i: number) => ({ env: 'prod', customer: `customer-${i % 50}` });
+
+/** create → start → complete through the services, LIFECYCLES_PER_COMMIT runs' lifecycles per transaction; with two tags each for `tagged`. */
+function measureServiceLifecycles(db: AppDatabase, manifest: DatasetManifest, k: number, tagged = false): ItemResult {
   const business = largestBusiness(manifest);
   const target: RunTarget = { kind: 'business', businessId: business.id };
   const scope: TenantScope = { kind: 'business', businessId: business.id };
   const total = 20_000;
   const commits = Math.max(1, Math.round(total / k / LIFECYCLES_PER_COMMIT));
   const perBatch = commits * LIFECYCLES_PER_COMMIT;
+  let created = 0;
   const lifecycle = () => {
-    const run = createJobRun(db, target, { jobType: 'diagnostics.probe', params: { durationMs: 0 }, trigger: 'manual' });
+    const tags = tagged ? LIFECYCLE_TAGS(created++) : undefined;
+    const run = createJobRun(db, target, { jobType: 'diagnostics.probe', params: { durationMs: 0 }, trigger: 'manual', tags });
     if (!startJobRun(db, scope, run.id)) throw new Error(`run ${run.id} did not start`);
     if (!finishJobRun(db, scope, run.id, { status: 'completed', result: { ok: true } })) throw new Error(`run ${run.id} did not finish`);
   };
@@ -427,11 +451,13 @@ function measureServiceLifecycles(db: AppDatabase, manifest: DatasetManifest, k:
   };
   const samples = timeSync(batch, { iterations: k, warmupCalls: 1, warmupMs: 0, budgetMs: Infinity });
   return throughputItem(
-    'runner.service',
-    `run lifecycles, services (${n(perBatch * k)} runs)`,
+    tagged ? 'runner.service.tagged' : 'runner.service',
+    `run lifecycles, services${tagged ? ', two tags each' : ''} (${n(perBatch * k)} runs)`,
     samples.ms,
     3 * perBatch,
-    `createJobRun + startJobRun + finishJobRun per run, ${LIFECYCLES_PER_COMMIT} runs' lifecycles per immediate transaction (group commit, as the runner records outcomes and claims; WAL, synchronous=NORMAL) on a copy of the dataset; ${k} batches of ${perBatch} runs; the p95 column is the 5th percentile of the batches' rates`,
+    `createJobRun${tagged ? ' (with two tags: env=prod, customer-0…49)' : ''} + startJobRun + finishJobRun per run, ${LIFECYCLES_PER_COMMIT} runs' lifecycles per immediate transaction (group commit, as the runner records outcomes and claims; WAL, synchronous=NORMAL) on a copy of the dataset; ${k} batches of ${perBatch} runs; the p95 column is the 5th percentile of the batches' rates`,
+    // The issue's write target is for runs as the runner and the bench create them; tagged runs are measured beside it.
+    tagged ? null : LIFECYCLE_TARGET,
   );
 }
 
@@ -879,12 +905,13 @@ async function main(): Promise<void> {
       }
     }
 
-    if (run.wants('runner.service', 'runner.engine', 'runner.engine.wide')) {
+    if (run.wants('runner.service', 'runner.service.tagged', 'runner.engine', 'runner.engine.wide')) {
       const file = path.join(scratch, 'runner.db');
       copyDatabaseFile(primary.file, file);
       const { db } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
       try {
         run.sync('runner.service', () => measureServiceLifecycles(db, primary.manifest, options.iterations));
+        run.sync('runner.service.tagged', () => measureServiceLifecycles(db, primary.manifest, options.iterations, true));
         await run.async('runner.engine', () => measureRunnerLifecycles(db, primary.manifest, options.iterations, 'runner.engine', DEFAULT_RUNNER_CONCURRENCY));
         await run.async('runner.engine.wide', () => measureRunnerLifecycles(db, primary.manifest, options.iterations, 'runner.engine.wide', WIDE_RUNNER_CONCURRENCY));
       } finally {
