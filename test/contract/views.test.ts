@@ -29,8 +29,9 @@ describe.each(TRANSPORTS)('saved views over %s', (transport) => {
       ];
       const names = async (client: ContractClient) => (await client.value('views.list', {})).views.map((view) => view.name);
 
-      const annsOwn = await ann.value('views.create', { name: 'My failures', query: 'status=failed&range=30d', makeDefault: true });
-      expect(annsOwn).toMatchObject({ sharing: 'personal', businessId: null, mine: true, scope: null });
+      // A view keeps the tag filters too (one `tag` per tag).
+      const annsOwn = await ann.value('views.create', { name: 'My failures', query: 'status=failed&range=30d&tag=env%3Dprod&tag=team%3Dops', makeDefault: true });
+      expect(annsOwn).toMatchObject({ sharing: 'personal', businessId: null, mine: true, scope: null, query: 'status=failed&range=30d&tag=env%3Dprod&tag=team%3Dops' });
       // A member shares with nobody: refused under the field, and nothing is written.
       const refused = await ann.call('views.create', { name: 'For everyone', sharing: 'business', query: '' });
       expect(refused.ok ? 'ok' : [refused.error.code, refused.error.fields?.map((field) => field.path)]).toEqual(['FORBIDDEN', ['sharing']]);
