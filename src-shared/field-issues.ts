@@ -125,8 +125,8 @@ function tooSmall(origin: string, inclusive: boolean, limit: Limit): string {
 
 /**
  * A message a schema wrote itself: the predicate after the field's label ("must be an IANA time zone such as
- * Europe/Berlin", or "“env” must have a value" after "Tag"), as every custom message of the contract is written, and used as it is. Zod's own messages start
- * with a capital ("Too big: …") and are replaced by the sentences above.
+ * Europe/Berlin", or "“env” must have a value" after "Tag"), as every custom message of the contract is written, and
+ * used as it is. Zod's own messages start with a capital ("Too big: …") and are replaced by the sentences above.
  */
 function written(message: string): boolean {
   return /^[a-z“]/.test(message);

@@ -1,5 +1,6 @@
 // Changes to many runs at once, with the rollup triggers dropped and the rollups (and the sort tables, sort-tables.ts,
-// and the tag index, run-tags.ts) moved set-based instead: a bulk load (adoption's copy), and assigning or deleting orphans in bulk.
+// and the tag index, run-tags.ts) moved set-based instead: a bulk load (adoption's copy), and assigning or deleting
+// orphans in bulk.
 import type Database from 'better-sqlite3';
 import { ownerRunsCondition } from '../tenancy/owner-sql';
 import { RAISE_EVERY_DAY_VERSION_SQL } from './rollup-keys';

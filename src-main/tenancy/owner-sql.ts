@@ -19,8 +19,8 @@ export const ORPHANS_OWNER = -1;
 
 /**
  * The owner key in SQL, over job_runs' columns: bare (`scope`, `business_id`) for a query, or over a row: a trigger's
- * `NEW` or `OLD`, or a query's alias of job_runs, with the columns quoted as drizzle-kit writes them. A migration that needs the owner writes
- * this; test/tenancy/owner-sql.test.ts holds every trigger on job_runs to it.
+ * `NEW` or `OLD`, or a query's alias of job_runs, with the columns quoted as drizzle-kit writes them. A migration
+ * that needs the owner writes this; test/tenancy/owner-sql.test.ts holds every trigger on job_runs to it.
  */
 export function ownerKeySql(row?: 'NEW' | 'OLD' | 'r'): string {
   const column = (name: string) => (row ? `${row}.\`${name}\`` : name);
