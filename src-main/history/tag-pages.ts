@@ -31,16 +31,16 @@ export function taggedPage(
   size: number,
 ): Row[] {
   if (tags.length === 0) throw new Error('taggedPage needs at least one tag');
-  const build = (values: { key: (i: number) => unknown; value: (i: number) => unknown; afterKey: unknown; afterId: unknown; limit: unknown }) => {
+  // Always with placeholders: the statement is the same for every page of this shape, only the values change.
+  const build = () => {
     const order = direction === 'desc' ? desc : asc;
     const [beyond, beyondOrAt] = direction === 'desc' ? [sql.raw('<'), sql.raw('<=')] : [sql.raw('>'), sql.raw('>=')];
-    const position = after
-      ? sql`(${t.createdAt} ${beyondOrAt} ${values.afterKey} AND (${t.createdAt} ${beyond} ${values.afterKey} OR ${t.runId} ${beyond} ${values.afterId}))`
-      : undefined;
+    const [afterKey, afterId] = [sql.placeholder('afterKey'), sql.placeholder('afterId')];
+    const position = after ? sql`(${t.createdAt} ${beyondOrAt} ${afterKey} AND (${t.createdAt} ${beyond} ${afterKey} OR ${t.runId} ${beyond} ${afterId}))` : undefined;
     // Each further tag: one probe of the primary key at the run's own (owner, created_at, run_id).
     const alsoTagged = tags.slice(1).map(
       (_, i) =>
-        sql`EXISTS (SELECT 1 FROM ${t} AS also WHERE also.key = ${values.key(i + 1)} AND also.value = ${values.value(i + 1)} AND also.owner = ${t.owner} AND also.created_at = ${t.createdAt} AND also.run_id = ${t.runId})`,
+        sql`EXISTS (SELECT 1 FROM ${t} AS also WHERE also.key = ${sql.placeholder(`key${i + 1}`)} AND also.value = ${sql.placeholder(`value${i + 1}`)} AND also.owner = ${t.owner} AND also.created_at = ${t.createdAt} AND also.run_id = ${t.runId})`,
     );
     return db.orm
       .select({ ...listColumns, businessName: businesses.name, triggeredByName: TRIGGERED_BY_NAME })
@@ -50,8 +50,8 @@ export function taggedPage(
       .where(
         and(
           eq(jobRuns.id, t.runId),
-          sql`${t.key} = ${values.key(0)}`,
-          sql`${t.value} = ${values.value(0)}`,
+          sql`${t.key} = ${sql.placeholder('key0')}`,
+          sql`${t.value} = ${sql.placeholder('value0')}`,
           preparedOwnerCondition(scope.kind, t.owner),
           preparedRunScopeCondition(scope.kind),
           position,
@@ -60,22 +60,11 @@ export function taggedPage(
         ),
       )
       .orderBy(order(t.createdAt), order(t.runId))
-      .limit(values.limit as number);
+      .limit(sql.placeholder('limit'))
+      .prepare();
   };
-  if (filters.length > 0) {
-    return build({ key: (i) => tags[i]![0], value: (i) => tags[i]![1], afterKey: after?.key, afterId: after?.id, limit: size + 1 })
-      .prepare()
-      .all(runScopeValues(scope));
-  }
-  const statement = preparedOnce(db, `runs.tagged:${scope.kind}:${direction}:${tags.length}:${after ? 'after' : 'first'}`, () =>
-    build({
-      key: (i) => sql.placeholder(`key${i}`),
-      value: (i) => sql.placeholder(`value${i}`),
-      afterKey: sql.placeholder('afterKey'),
-      afterId: sql.placeholder('afterId'),
-      limit: sql.placeholder('limit'),
-    }).prepare(),
-  );
+  // Further filters carry their own values in the SQL: such a statement is built for its call alone.
+  const statement = filters.length > 0 ? build() : preparedOnce(db, `runs.tagged:${scope.kind}:${direction}:${tags.length}:${after ? 'after' : 'first'}`, build);
   const bound: Record<string, unknown> = { ...runScopeValues(scope), afterKey: after?.key, afterId: after?.id, limit: size + 1 };
   tags.forEach(([key, value], i) => {
     bound[`key${i}`] = key;
