@@ -9,7 +9,7 @@ import { listJobRuns } from '../../src-main/history/pages';
 import type { JobRunFilters, ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import type { RunTags } from '../../src-shared/tags';
 import type { TenantScope } from '../../src-shared/tenancy';
-import { changeOrphansInBulk } from '../helpers/orphan-bulk';
+import { changeOrphansInBulk, deletePickedRun, movePickedRun, pickRun, purgeCompletedRuns, scopeSql } from '../helpers/random-writes';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -49,11 +49,6 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('orphans' as const), every: fc.boolean(), deleted: fc.boolean(), modulo: fc.integer({ min: 2, max: 4 }) }),
 );
 
-function pickRun(db: AppDatabase, pick: number, where = '1'): number | undefined {
-  const ids = db.sqlite.prepare(`SELECT id FROM job_runs WHERE ${where} ORDER BY id`).pluck().all() as number[];
-  return ids.length === 0 ? undefined : ids[pick % ids.length];
-}
-
 function applyStep(db: AppDatabase, businesses: number[], step: Step): void {
   switch (step.kind) {
     case 'insert':
@@ -67,19 +62,15 @@ function applyStep(db: AppDatabase, businesses: number[], step: Step): void {
         }),
       );
       return;
-    case 'delete': {
-      const id = pickRun(db, step.pick);
-      if (id !== undefined) db.sqlite.prepare('DELETE FROM job_runs WHERE id = ?').run(id);
+    case 'delete':
+      deletePickedRun(db, step.pick);
       return;
-    }
     case 'purge':
-      db.sqlite.prepare("DELETE FROM job_runs WHERE status = 'completed' AND id % ? = 0").run(step.modulo);
+      purgeCompletedRuns(db, step.modulo);
       return;
-    case 'move': {
-      const id = pickRun(db, step.pick, "scope = 'business'");
-      if (id !== undefined) db.sqlite.prepare('UPDATE job_runs SET business_id = ? WHERE id = ?').run(businesses[step.to], id);
+    case 'move':
+      movePickedRun(db, step.pick, businesses[step.to]!);
       return;
-    }
     case 'recreate': {
       const id = pickRun(db, step.pick);
       if (id !== undefined) db.sqlite.prepare('UPDATE job_runs SET created_at = ? WHERE id = ?').run(T0 + step.minute * 60_000, id);
@@ -91,15 +82,6 @@ function applyStep(db: AppDatabase, businesses: number[], step: Step): void {
   }
 }
 
-const SCOPE_SQL = (scope: TenantScope): string =>
-  scope.kind === 'business'
-    ? `business_id = ${scope.businessId}`
-    : scope.kind === 'system'
-      ? "scope = 'system'"
-      : scope.kind === 'orphans'
-        ? "scope = 'business' AND business_id IS NULL"
-        : '1';
-
 const ORDER_SQL: Record<string, string> = {
   'createdAt:desc': 'created_at DESC, id DESC',
   'createdAt:asc': 'created_at ASC, id ASC',
@@ -110,7 +92,7 @@ const ORDER_SQL: Record<string, string> = {
 function expected(db: AppDatabase, scope: TenantScope, filters: JobRunFilters, sort: string): number[] {
   const tagged = Object.keys(filters.tags ?? {}).map((key) => `json_extract(tags, '$."' || ${JSON.stringify(key).replace(/"/g, "'")} || '"') = ?`);
   const statuses = filters.statuses?.length ? [`status IN (${filters.statuses.map((s) => `'${s}'`).join(', ')})`] : [];
-  const where = [SCOPE_SQL(scope), ...tagged, ...statuses].join(' AND ');
+  const where = [scopeSql(scope), ...tagged, ...statuses].join(' AND ');
   return db.sqlite
     .prepare(`SELECT id FROM job_runs WHERE ${where} ORDER BY ${ORDER_SQL[sort]}`)
     .pluck()

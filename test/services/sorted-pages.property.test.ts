@@ -11,7 +11,7 @@ import { listJobRuns } from '../../src-main/history/pages';
 import { durationPage, startPage } from '../../src-main/history/sorted-pages';
 import { RUN_OWNER_SQL } from '../../src-main/tenancy/owner-sql';
 import type { TenantScope } from '../../src-shared/tenancy';
-import { changeOrphansInBulk } from '../helpers/orphan-bulk';
+import { changeOrphansInBulk, deletePickedRun, movePickedRun, pickRun, purgeCompletedRuns, scopeSql } from '../helpers/random-writes';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -23,16 +23,8 @@ const COLUMN: Record<Field, string> = { durationMs: 'duration_ms', startedAt: 's
 
 /** The oracle: every run of the scope in a plain ORDER BY (unstarted runs last, ties by id in the same direction). */
 function ordered(db: AppDatabase, scope: TenantScope, field: Field, direction: 'asc' | 'desc'): number[] {
-  const where =
-    scope.kind === 'business'
-      ? `business_id = ${scope.businessId}`
-      : scope.kind === 'system'
-        ? "scope = 'system'"
-        : scope.kind === 'orphans'
-          ? "scope = 'business' AND business_id IS NULL"
-          : '1';
   const column = COLUMN[field];
-  return db.sqlite.prepare(`SELECT id FROM job_runs WHERE ${where} ORDER BY ${column} IS NULL, ${column} ${direction}, id ${direction}`).pluck().all() as number[];
+  return db.sqlite.prepare(`SELECT id FROM job_runs WHERE ${scopeSql(scope)} ORDER BY ${column} IS NULL, ${column} ${direction}, id ${direction}`).pluck().all() as number[];
 }
 
 /** Every page of the list, as listJobRuns gives them. */
@@ -102,11 +94,6 @@ function toSeed(run: { owner: SeedOwner; minute: number; start: number | null; d
   return { owner: run.owner, createdAt, startedAt, durationMs: startedAt === null ? null : run.duration, status };
 }
 
-function pickRun(db: AppDatabase, pick: number, where = '1'): number | undefined {
-  const ids = db.sqlite.prepare(`SELECT id FROM job_runs WHERE ${where} ORDER BY id`).pluck().all() as number[];
-  return ids.length === 0 ? undefined : ids[pick % ids.length];
-}
-
 function applyStep(db: AppDatabase, step: Step): void {
   switch (step.kind) {
     case 'insert':
@@ -121,20 +108,15 @@ function applyStep(db: AppDatabase, step: Step): void {
         .run(step.start, step.duration, id);
       return;
     }
-    case 'delete': {
-      const id = pickRun(db, step.pick);
-      if (id !== undefined) db.sqlite.prepare('DELETE FROM job_runs WHERE id = ?').run(id);
+    case 'delete':
+      deletePickedRun(db, step.pick);
       return;
-    }
     case 'purge':
-      // As the retention purge deletes: ordinary deletes of many runs, the triggers running.
-      db.sqlite.prepare("DELETE FROM job_runs WHERE status = 'completed' AND id % ? = 0").run(step.modulo);
+      purgeCompletedRuns(db, step.modulo);
       return;
-    case 'move': {
-      const id = pickRun(db, step.pick, "scope = 'business'");
-      if (id !== undefined) db.sqlite.prepare('UPDATE job_runs SET business_id = ? WHERE id = ?').run(step.to, id);
+    case 'move':
+      movePickedRun(db, step.pick, step.to);
       return;
-    }
     case 'orphans':
       changeOrphansInBulk(db, step, (db.sqlite.prepare('SELECT min(id) FROM businesses').pluck().get() as number) ?? 1);
       return;
