@@ -39,9 +39,15 @@ export function fieldIssuesOf(schema: Schema, input: unknown): FieldIssue[] {
   return parsed.success ? [] : toFieldIssues(schema, input, parsed.error.issues);
 }
 
-/** Zod's issues as people's: an unknown key becomes one issue per key, at that key's path. */
+/**
+ * Zod's issues as people's: an unknown key becomes one issue per key, at that key's path. A field with a sentence of
+ * its own rule (a custom issue: a tag's "Tag “env” may have a value of at most 200 characters") shows that one only,
+ * not also the schema's outer bound at the same path.
+ */
 export function toFieldIssues(schema: Schema, input: unknown, issues: readonly Issue[]): FieldIssue[] {
+  const ruled = new Set(issues.filter((issue) => issue.code === 'custom').map((issue) => fieldPath(issue.path)));
   const fields = issues.flatMap((issue): FieldIssue[] => {
+    if ((issue.code === 'too_big' || issue.code === 'too_small') && ruled.has(fieldPath(issue.path))) return [];
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.slice(0, MAX_FIELDS).map((key) => ({ path: fieldPath([...issue.path, key]), message: `“${shortKey(key)}” is not a field this form knows.` }));
     }

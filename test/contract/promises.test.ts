@@ -133,10 +133,12 @@ describe.each(TRANSPORTS)('tenancy promises over %s', (transport) => {
 
       // A bad tag is refused in people's words, naming the tag, and nothing is written.
       const before = (await c.root.value('jobs.list', {})).runs.length;
-      const refused = await c.alice.call('jobs.create', { jobType: 'diagnostics.probe', tags: { env: '', 'a b': 'x' } });
+      // A value past the schema's outer bound (4× the rule) gets the rule's sentence only, not the bound's as well.
+      const refused = await c.alice.call('jobs.create', { jobType: 'diagnostics.probe', tags: { env: '', 'a b': 'x', note: 'n'.repeat(900) } });
       expect(refused.ok ? 'ok' : refused.error.fields).toEqual([
         { path: 'tags.env', message: 'Tag “env” must have a value.' },
         { path: 'tags.a b', message: 'Tag “a b” must have a name that starts with a letter or digit and holds only letters, digits and _ . : / -.' },
+        { path: 'tags.note', message: 'Tag “note” may have a value of at most 200 characters.' },
       ]);
       expect((await c.root.value('jobs.list', {})).runs.length).toBe(before);
     } finally {
