@@ -16,9 +16,11 @@ const MAIN_FLOORS = [
   // every line): every floor logs.
   ['./src-main/db', './src-main/tenancy', './src-main/access', './src-main/jobs/catalog.ts', './src-main/security.ts', './src-main/renderer-files.ts', './src-main/log.ts', './src-main/redact.ts'],
   // The domains: a run's lifecycle, the history, the statistics, bulk actions, orphans, schedules' rules, the audit log,
-  // usage, accounts; and what they share (services/: page cursors, the database facts).
+  // usage, accounts, backups, saved views; and what they share (services/: page cursors, the database facts; exports/:
+  // the CSV files and the exports folder).
   [
     './src-main/services',
+    './src-main/exports',
     './src-main/lifecycle',
     './src-main/history',
     './src-main/stats',
@@ -29,6 +31,7 @@ const MAIN_FLOORS = [
     './src-main/usage',
     './src-main/accounts',
     './src-main/backups',
+    './src-main/views',
   ],
   // reads/: the reads that run on worker threads (the domains' functions, served off the main thread).
   ['./src-main/jobs', './src-main/adoption', './src-main/reads'],

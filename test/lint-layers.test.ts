@@ -1,4 +1,5 @@
 // The layers (docs/architecture.md, "Three floors") are enforced by lint, not by convention.
+import fs from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,19 @@ describe('import layers', () => {
   it('refuses a src-shared import from src-main', async () => {
     const messages = await lintAs('src-shared/probe.ts', "import { dbFlag } from '../src-main/db/paths';\nexport const x = dbFlag;\n");
     expect(messages.join('\n')).toMatch(/import-x\/no-restricted-paths/);
+  });
+
+  it('puts every folder and file of src-main on a floor (MAIN_FLOORS), so none is outside the rules', async () => {
+    const config = (await eslint.calculateConfigForFile(path.join(root, 'src-main/startup.ts'))) as { rules: Record<string, [unknown, { zones: { target: string; from: string }[] }]> };
+    // The top floor is never a target (nothing is above it): it shows as a `from`.
+    const onFloors = new Set(config.rules['import-x/no-restricted-paths']![1].zones.flatMap((zone) => [zone.target, zone.from]));
+    const entries = fs.readdirSync(path.join(root, 'src-main')).map((name) => `./src-main/${name}`);
+    expect(entries.filter((entry) => !onFloors.has(entry))).toEqual([]);
+  });
+
+  it('refuses an import of a higher floor of src-main', async () => {
+    const messages = await lintAs('src-main/views/probe.ts', "import { createAppCore } from '../app-core';\nexport const x = createAppCore;\n");
+    expect(messages.join('\n')).toMatch(/src-main\/views is on a lower floor of src-main than src-main\/app-core\.ts/);
   });
 
   it('allows src-main and src-renderer to import src-shared', async () => {
