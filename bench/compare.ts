@@ -70,7 +70,22 @@ export function comparisonWarnings(a: BenchReport, b: BenchReport): string[] {
   if (a.dataset.key !== b.dataset.key) warnings.push('The datasets differ: the ratios compare the data as well as the code.');
   if (machineLine(a.machine) !== machineLine(b.machine)) warnings.push('The machines or runtimes differ: the ratios compare them as well as the code.');
   if (a.command.iterations !== b.command.iterations) warnings.push(`The iterations differ (${a.command.iterations} and ${b.command.iterations}).`);
+  const [paceA, paceB] = [meanPace(a), meanPace(b)];
+  if (paceA !== null && paceB !== null && Math.max(paceA, paceB) / Math.min(paceA, paceB) > PACE_TOLERANCE) {
+    warnings.push(
+      `The machine ran at another pace (bench/pace.ts: ${paceA.toFixed(0)} ms and ${paceB.toFixed(0)} ms): the ratios compare its moments as well as the code.`,
+    );
+  }
   return warnings;
+}
+
+/** Paces further apart than this (the slower over the faster) are a different moment of the machine. */
+const PACE_TOLERANCE = 1.15;
+
+/** The mean of a report's paces at its start and end; null for a report made before they were taken. */
+function meanPace(report: BenchReport): number | null {
+  const pace = report.machine.pace;
+  return pace ? (pace.start + pace.end) / 2 : null;
 }
 
 export function formatComparison(a: BenchReport, b: BenchReport, names: readonly [string, string], withFigures = false): string {

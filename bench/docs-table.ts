@@ -74,13 +74,15 @@ export function renderBenchTable(merged: MergedReport, sources: readonly string[
   const runs = merged.reports.length;
   const judged = merged.items.filter((item) => item.met !== null);
   const loads = merged.reports.map((report) => `${report.machine.loadAverage.start[0].toFixed(1)} → ${report.machine.loadAverage.end[0].toFixed(1)}`);
+  const paces = merged.reports.flatMap(({ machine: { pace } }) => (pace ? [`${pace.start.toFixed(0)} → ${pace.end.toFixed(0)} ms`] : []));
+  const paced = paces.length === runs ? `; the pace (\`bench/pace.ts\`, lower is faster) at each run's start and end: ${paces.join(', ')}` : '';
   const sides = sideFilesLine(merged.dataset);
   const each = runs > 1 ? `the median of the ${runs} runs' medians and their range` : 'the run\'s median';
   const lines = [
     `${BEGIN} ${sources.join(' ')} -->`,
     `**The dataset**: ${datasetLine(merged.dataset)}.${sides ? ` Besides it, ${sides}.` : ''}`,
     '',
-    `**The machine**: ${machineLine(merged.machine)}; load average (1 min) at each run's start and end: ${loads.join(', ')}.`,
+    `**The machine**: ${machineLine(merged.machine)}; load average (1 min) at each run's start and end: ${loads.join(', ')}${paced}.`,
     '',
     `${runs} ${runs === 1 ? 'run' : 'runs'} of \`npm run bench\` (\`${sources.join('`, `')}\`): each row gives ${each}` +
       `${runs > 1 ? "; the p95 column is the median of the runs' p95 columns" : ''}. ${judged.filter((item) => item.met).length} of ${judged.length} targets are met.`,

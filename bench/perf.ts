@@ -42,6 +42,7 @@ import {
 } from './dataset';
 import { UsageError, wholeNumber } from './args';
 import { measureColdWindows, windowItem } from './cold-window';
+import { machinePace } from './pace';
 import { withHttpShell } from './http-shell';
 import {
   datasetInfo,
@@ -881,6 +882,7 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const loadAtStart = loadAverage();
+  const paceAtStart = machinePace();
   const chosen = new Set<ItemId>(options.only ?? ITEM_IDS);
   const run = new Bench(chosen);
   const buildOptions = { dataDir: DATA_DIR, migrationsFolder: MIGRATIONS_FOLDER, log };
@@ -972,7 +974,7 @@ async function main(): Promise<void> {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
     command: { runs: options.runs, businesses: options.businesses, iterations: options.iterations, only: options.only },
-    machine: machineInfo(sqliteVersion ?? '?', loadAtStart),
+    machine: machineInfo(sqliteVersion ?? '?', loadAtStart, paceAtStart),
     dataset: datasetInfo(primary, {
       orphanDataset: orphans ? sideFile(orphans.file, orphans.manifest.counts.runs, orphans.manifest.counts.orphans, orphans.reused, orphans.manifest.buildSeconds) : null,
       legacySource: legacy ? sideFile(legacy.file, options.runs, null, legacy.reused, legacy.buildSeconds) : null,

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DAY_MS, type Dataset } from './dataset';
+import { machinePace } from './pace';
 import { type ItemResult } from './stats';
 
 export const REPORT_FORMAT = 'automation-console-bench';
@@ -50,6 +51,8 @@ export const reportSchema = z.object({
     betterSqlite3: z.string(),
     /** 1, 5 and 15 minutes, when the bench started and when it ended. */
     loadAverage: z.object({ start: loadSchema, end: loadSchema }),
+    /** The fixed work of bench/pace.ts, in ms, when the bench started and when it ended (absent from older reports). */
+    pace: z.object({ start: z.number(), end: z.number() }).optional(),
   }),
   dataset: z.object({
     name: z.string(),
@@ -129,7 +132,8 @@ function packageVersion(name: string): string {
   return manifest.version ?? '?';
 }
 
-export function machineInfo(sqlite: string, loadAtStart: [number, number, number]): Machine {
+/** The machine, with the load average and the pace taken at the start (and here, at the end). */
+export function machineInfo(sqlite: string, loadAtStart: [number, number, number], paceAtStart: number): Machine {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
@@ -140,6 +144,7 @@ export function machineInfo(sqlite: string, loadAtStart: [number, number, number
     sqlite,
     betterSqlite3: packageVersion('better-sqlite3'),
     loadAverage: { start: loadAtStart, end: loadAverage() },
+    pace: { start: paceAtStart, end: machinePace() },
   };
 }
 
@@ -217,9 +222,15 @@ export function machineLine(m: Machine): string {
   return `${m.cores} cores (${m.cpu}), ${fixed(m.memoryGB, 0)} GB, ${m.os.name}, ${m.os.kernel} ${m.os.arch}; Node ${m.node}, SQLite ${m.sqlite}, better-sqlite3 ${m.betterSqlite3}`;
 }
 
-/** The load average over the last minute at the bench's start and end. */
+/** The load average over the last minute at the bench's start and end, and the machine's pace then. */
 export function loadLine(m: Machine): string {
-  return `load average (1 min) ${fixed(m.loadAverage.start[0], 2)} at the start, ${fixed(m.loadAverage.end[0], 2)} at the end`;
+  const load = `load average (1 min) ${fixed(m.loadAverage.start[0], 2)} at the start, ${fixed(m.loadAverage.end[0], 2)} at the end`;
+  return m.pace ? `${load}; ${paceLine(m.pace)}` : load;
+}
+
+/** "pace (bench/pace.ts) 221 ms at the start, 218 ms at the end". */
+export function paceLine(pace: NonNullable<Machine['pace']>): string {
+  return `pace (bench/pace.ts; lower is faster) ${fixed(pace.start, 0)} ms at the start, ${fixed(pace.end, 0)} ms at the end`;
 }
 
 /** The dataset in one line: its runs and owners, what the reads are measured on, its size and how it came to be. */

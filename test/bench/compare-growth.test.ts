@@ -66,6 +66,15 @@ describe('comparing two runs', () => {
       'The machines or runtimes differ: the ratios compare them as well as the code.',
     ]);
   });
+
+  it('says when the machine ran at another pace (more than 15% apart), and not for reports without one', () => {
+    const at = (pace: number) => report(1_000_000, [], { pace });
+    expect(comparisonWarnings(at(220), at(250))).toEqual([]);
+    expect(comparisonWarnings(at(220), at(340))).toEqual([
+      'The machine ran at another pace (bench/pace.ts: 222 ms and 342 ms): the ratios compare its moments as well as the code.',
+    ]);
+    expect(comparisonWarnings(at(220), report(1_000_000, []))).toEqual([]);
+  });
 });
 
 describe('several runs of one dataset merged', () => {
@@ -144,6 +153,8 @@ describe('reading a report', () => {
   it('reads back what the bench writes', () => {
     const written = report(1_000_000, [item('load.runner', 81, { unit: '%', p95: null })]);
     expect(parseReport(JSON.stringify(written), 'run.json')).toEqual(written);
+    const paced = report(1_000_000, [], { pace: 230 });
+    expect(parseReport(JSON.stringify(paced), 'paced.json').machine.pace).toEqual({ start: 230, end: 234 });
   });
 
   it('names the file and what is wrong: not JSON, not a report, another version, a missing field', () => {

@@ -49,6 +49,14 @@ describe('the docs’ table, rendered from reports', () => {
     expect(block).toContain("load average (1 min) at each run's start and end: 0.4 → 0.7, 3.1 → 3.4, 0.9 → 1.1.");
   });
 
+  it('gives each run’s pace beside its load when every run has one (reports made before the pace have none)', () => {
+    const paced = threeRuns().map((run, i) => ({ ...run, machine: { ...run.machine, pace: { start: 220 + i, end: 224 + i } } }));
+    expect(renderBenchTable(mergeReports(paced, sources), sources)).toContain(
+      "0.9 → 1.1; the pace (`bench/pace.ts`, lower is faster) at each run's start and end: 220 → 224 ms, 221 → 225 ms, 222 → 226 ms.",
+    );
+    expect(block).not.toContain('pace');
+  });
+
   it('gives each item the median of the runs’ medians, their range, the p95, the target, and how many runs met it', () => {
     expect(block).toContain('| history p1 \\| largest business | 0.340 ms | 0.230–0.670 ms | 0.510 ms | ≤ 0.500 ms | yes (met in 2 of 3 runs) |');
     expect(block).toContain('| the item stats.business | 1.000 ms | 0.980–1.100 ms | 1.500 ms | ≤ 2.000 ms | yes |');

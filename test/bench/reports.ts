@@ -24,7 +24,7 @@ export function item(id: string, median: number | null, fields: Partial<Omit<Rep
   };
 }
 
-export function report(runs: number, items: ReportItem[], options: { key?: string; cpu?: string; load?: number; fileMB?: number } = {}): BenchReport {
+export function report(runs: number, items: ReportItem[], options: { key?: string; cpu?: string; load?: number; pace?: number; fileMB?: number } = {}): BenchReport {
   const load = options.load ?? 0.5;
   return {
     format: REPORT_FORMAT,
@@ -39,6 +39,7 @@ export function report(runs: number, items: ReportItem[], options: { key?: strin
       sqlite: '3.53.2',
       betterSqlite3: '12.11.1',
       loadAverage: { start: [load, load, load], end: [load + 0.25, load, load] },
+      ...(options.pace === undefined ? {} : { pace: { start: options.pace, end: options.pace + 4 } }),
     },
     dataset: {
       name: `runs-${options.key ?? `k${runs}`}.db`,
