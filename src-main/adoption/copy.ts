@@ -97,8 +97,8 @@ function runColumns(shape: LegacyShape, datetimes: DatetimeConversion = 'exact')
  * rebuild being a whole scan of the table and a sort):
  * - partial indexes over columns the copy never writes (retry_of_run_id, cancelled_by_user_id, schedule_id: NULL,
  *   so outside their `WHERE … IS NOT NULL`): they stay empty (about 0.09 s per million runs saved per index);
- * - partial indexes whose WHERE no copied run meets, judged from the columns the copy writes as one constant (the
- *   rare triggers' indexes: every adopted run's trigger is `legacy`): they stay empty too;
+ * - partial indexes whose WHERE no copied run meets, judged from the columns the copy writes as one constant (such
+ *   as the trigger: `legacy` for every adopted run): they stay empty too;
  * - the indexes on (created_at) and (business_id, created_at): the copy inserts in created_at order, and
  *   business_id is NULL for every pre-tenant run (one of the few businesses otherwise), so each entry is appended
  *   at the end of its business's range. 1M runs: the copy +0.3-0.45 s end to end (+0.0-0.1 s alone), the rebuilds

@@ -7,14 +7,6 @@ import { VIEW_SHARINGS } from '../../src-shared/schemas/views';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
-/**
- * Triggers few runs have by nature (retries; runs the system starts): their filter pages on two partial indexes instead
- * of walking every run of the scope for a few matches. A query uses them only when it says `RARE_TRIGGER_SQL` itself
- * (SQLite proves a partial index usable from the query's own terms), so it adds it when every trigger it filters by is one.
- */
-export const RARE_TRIGGERS = ['retry', 'system'] as const satisfies readonly (typeof RUN_TRIGGERS)[number][];
-export const RARE_TRIGGER_SQL = sql.raw(`"job_runs"."trigger" IN (${RARE_TRIGGERS.map((v) => `'${v}'`).join(', ')})`);
-
 export const businesses = sqliteTable(
   'businesses',
   {
@@ -155,9 +147,11 @@ export const jobRuns = sqliteTable(
     // Job-type filters across businesses (the all-view), newest first. A run's type and creation time never
     // change, so only its insert (and delete) touch it.
     index('job_runs_type_created_idx').on(t.jobType, t.createdAt),
-    // The trigger filter for retries and system runs, in one business and across businesses (RARE_TRIGGERS).
-    index('job_runs_business_rare_trigger_created_idx').on(t.businessId, t.trigger, t.createdAt).where(RARE_TRIGGER_SQL),
-    index('job_runs_rare_trigger_created_idx').on(t.trigger, t.createdAt).where(RARE_TRIGGER_SQL),
+    // Trigger filters per business and across businesses, newest first: a page walks the trigger's own runs, however
+    // few the scope has (a business without schedules, a file never adopted). Like the job type, a run's trigger
+    // never changes, so only its insert, its delete and a change of business touch them.
+    index('job_runs_business_trigger_created_idx').on(t.businessId, t.trigger, t.createdAt),
+    index('job_runs_trigger_created_idx').on(t.trigger, t.createdAt),
     // Child-side indexes for the self and user references, so deleting a run or a user does not scan the table.
     index('job_runs_retry_of_idx').on(t.retryOfRunId).where(sql`${t.retryOfRunId} IS NOT NULL`),
     index('job_runs_rerun_of_idx').on(t.rerunOfRunId).where(sql`${t.rerunOfRunId} IS NOT NULL`),

@@ -1,12 +1,12 @@
 // The history: runs in keyset pages (newest first, or sorted by start or duration), their filters and free-text
 // search, the recent runs and the active queue. Cursors are opaque and continue only the order they came from.
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import { ACTIVE_RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
+import { ACTIVE_RUN_STATUSES, type RunStatus, type RunTrigger } from '../../src-shared/domain';
 import { invalidField } from '../../src-shared/errors';
 import { JOB_RUN_SORT_FIELDS, MAX_RUNS_PAGE, SCHEDULE_TRIGGERED_BY_PREFIX, type JobRunFilters, type JobRunPageView, type JobRunView, type ListJobRunsInput } from '../../src-shared/schemas/jobs';
 import { type AppDatabase } from '../db/connection';
 import { preparedOnce } from '../db/prepared';
-import { jobRuns, jobRunTags, RARE_TRIGGER_SQL, RARE_TRIGGERS } from '../db/schema';
+import { jobRuns, jobRunTags } from '../db/schema';
 import { sortedTags } from '../../src-shared/tags';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '../tenancy/owner-sql';
@@ -128,7 +128,8 @@ function sortedPage(db: AppDatabase, scope: TenantScope, order: RunOrder, after:
 /**
  * One keyset page. With several `statuses` in creation order, one query per status is merged: `status IN (…)
  * ORDER BY created_at` makes SQLite sort every matching run, while each `status = ?` query walks its
- * (…, status, created_at) index in order and stops after the page.
+ * (…, status, created_at) index in order and stops after the page. `triggers` (given only in creation order, and
+ * then not among `conditions`) are merged the same way, one query per trigger (and status) on the trigger indexes.
  */
 function pageOfRuns(
   db: AppDatabase,
@@ -138,6 +139,7 @@ function pageOfRuns(
   limit: number,
   statuses: readonly RunStatus[] = [],
   tagged?: { scope: TenantScope; tags: [string, string][]; filters: SQL[] },
+  triggers: readonly RunTrigger[] = [],
 ): JobRunPageView {
   const size = requirePageSize(limit, MAX_RUNS_PAGE);
   const after = cursor === null ? null : decodeCursor(cursor, order);
@@ -175,10 +177,17 @@ function pageOfRuns(
       .all();
   };
   let rows: (JobRunListRow & { businessName: string | null })[];
-  if (statuses.length > 1 && order.field === 'createdAt') {
+  const inCreationOrder = order.field === 'createdAt';
+  if ((statuses.length > 1 && inCreationOrder) || triggers.length > 0) {
     const sign = order.direction === 'desc' ? -1 : 1;
-    rows = statuses
-      .flatMap((status) => select([eq(jobRuns.status, status)], status))
+    const byStatus = statuses.length === 0 ? [null] : statuses;
+    const byTrigger = triggers.length === 0 ? [null] : triggers;
+    rows = byStatus
+      .flatMap((status) =>
+        byTrigger.flatMap((trigger) =>
+          select([...(status ? [eq(jobRuns.status, status)] : []), ...(trigger ? [eq(jobRuns.trigger, trigger)] : [])], status),
+        ),
+      )
       .sort((x, y) => sign * (x.createdAt - y.createdAt || x.id - y.id))
       .slice(0, size + 1);
   } else {
@@ -224,11 +233,7 @@ function tagConditions(tags: JobRunFilters['tags']): SQL[] {
 function filterConditionsBesidesStatus(filters: JobRunFilters): SQL[] {
   const conditions: SQL[] = [];
   if (filters.jobTypes?.length) conditions.push(inArray(jobRuns.jobType, filters.jobTypes));
-  if (filters.triggers?.length) {
-    conditions.push(inArray(jobRuns.trigger, filters.triggers));
-    // Said outright so SQLite may page on the rare triggers' partial indexes (db/schema.ts).
-    if (filters.triggers.every((trigger) => (RARE_TRIGGERS as readonly string[]).includes(trigger))) conditions.push(RARE_TRIGGER_SQL);
-  }
+  if (filters.triggers?.length) conditions.push(inArray(jobRuns.trigger, filters.triggers));
   if (filters.triggeredByUserId !== undefined) conditions.push(eq(jobRuns.triggeredByUserId, filters.triggeredByUserId));
   // As recorded (an email, a server-edition user id, a label such as `scheduler`), or a schedule's name (its runs
   // record `schedule: <name>`): ASCII case-insensitive, like emails are unique.
@@ -265,9 +270,12 @@ export function listJobRuns(db: AppDatabase, scope: TenantScope, input: ListJobR
     const tagged = { scope, tags, filters: filterConditionsBesidesStatus(input.filters) };
     return pageOfRuns(db, [runScopeCondition(scope), ...tagged.filters], order, input.cursor, input.limit, statuses, tagged);
   }
-  const filters = [...filterConditionsBesidesStatus(input.filters), ...tagConditions(input.filters.tags)];
-  const conditions = filters.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
-  return pageOfRuns(db, conditions, order, input.cursor, input.limit, statuses);
+  // Several triggers in creation order: one walk per trigger, merged (pageOfRuns); `trigger IN (…)` made SQLite sort
+  // every matching run.
+  const triggers = order.field === 'createdAt' && (input.filters.triggers?.length ?? 0) > 1 ? [...new Set(input.filters.triggers)] : [];
+  const filters = [...filterConditionsBesidesStatus(triggers.length > 0 ? { ...input.filters, triggers: [] } : input.filters), ...tagConditions(input.filters.tags)];
+  const conditions = filters.length === 0 && triggers.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
+  return pageOfRuns(db, conditions, order, input.cursor, input.limit, statuses, undefined, triggers);
 }
 
 /** The newest runs, newest first. */

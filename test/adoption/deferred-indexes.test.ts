@@ -28,9 +28,11 @@ import { ADOPTED_AT } from './support';
 
 const FILTER_INDEXES = [
   'job_runs_business_status_created_idx',
+  'job_runs_business_trigger_created_idx',
   'job_runs_business_type_created_idx',
   'job_runs_legacy_id_unique',
   'job_runs_status_created_idx',
+  'job_runs_trigger_created_idx',
   'job_runs_triggered_by_user_idx',
   'job_runs_type_created_idx',
 ];

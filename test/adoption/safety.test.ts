@@ -188,11 +188,8 @@ describe('copying runs', () => {
     expect(indexes).toHaveLength(14);
     expect(indexes.filter((index) => keptWhileCopyingRuns(sqlite, index)).map((index) => index.name)).toEqual([
       'job_runs_business_created_idx',
-      // Every adopted run's trigger is `legacy`, outside the rare triggers' WHERE.
-      'job_runs_business_rare_trigger_created_idx',
       'job_runs_cancelled_by_user_idx',
       'job_runs_created_idx',
-      'job_runs_rare_trigger_created_idx',
       'job_runs_rerun_of_idx',
       'job_runs_retry_of_idx',
       'job_runs_schedule_idx',

@@ -291,7 +291,7 @@ function runsAccesses(plan: PlanRow[], sql: string, schema: Schema): RunsAccess[
 
 // ---- The rules --------------------------------------------------------------------------------------------
 
-type Column = 'business_id' | 'scope' | 'status' | 'job_type' | 'created_at' | 'triggered_by_user_id';
+type Column = 'business_id' | 'scope' | 'status' | 'job_type' | 'trigger' | 'created_at' | 'triggered_by_user_id';
 type Kind = 'page' | 'lookup' | 'aggregate' | 'stats' | 'rollup';
 
 interface Rule {
@@ -434,7 +434,16 @@ function historyCases(scopeName: ScopeName): PlanCase[] {
     add(`status filter (failed), ${label}`, { kind: 'page', bounds: [...tenant, ['status']] }, () => ({ filters: { ...range, statuses: ['failed'] } }));
     add(`status filter (failed, cancelled), ${label}`, { kind: 'page', bounds: tenant }, () => ({ filters: { ...range, statuses: ['failed', 'cancelled'] } }));
     add(`job type filter, ${label}`, { kind: 'page', bounds: [...tenant, ['job_type']] }, () => ({ filters: { ...range, jobTypes: ['diagnostics.probe'] } }));
-    add(`trigger filter (retry), ${label}`, { kind: 'page', bounds: tenant }, () => ({ filters: { ...range, triggers: ['retry'] } }));
+    // Every trigger has its own index walk, however few of its runs the scope holds: retries are rare everywhere,
+    // adopted runs absent from most businesses, manual runs common.
+    for (const trigger of ['retry', 'legacy', 'manual'] as const) {
+      add(`trigger filter (${trigger}), ${label}`, { kind: 'page', bounds: [...tenant, ['trigger']] }, () => ({ filters: { ...range, triggers: [trigger] } }));
+    }
+    // Several: one walk per trigger, merged.
+    add(`trigger filter (manual, schedule), ${label}`, { kind: 'page', bounds: [...tenant, ['trigger']] }, () => ({ filters: { ...range, triggers: ['manual', 'schedule'] } }));
+    add(`trigger filter (retry, legacy) and status (failed, cancelled), ${label}`, { kind: 'page', bounds: tenant }, () => ({
+      filters: { ...range, triggers: ['retry', 'legacy'], statuses: ['failed', 'cancelled'] },
+    }));
   }
   // The tag filter walks job_run_tags in order (tag-pages.ts); job_runs is read by id.
   add('tag filter (common: env=prod)', { kind: 'page', bounds: tenant }, () => ({ filters: { tags: { env: 'prod' } } }));

@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src-main/db/connection';
 import { writeMeta } from '../../src-main/db/meta';
 import { finishSortFillSql, LATE_START_MS, META_SORT_TABLES_UNFILLED, refillSortOwnersSql, sortTablesDrift, sortTablesUnfilled } from '../../src-main/db/sort-tables';
-import { listJobRuns } from '../../src-main/history/pages';
 import { durationPage, startPage } from '../../src-main/history/sorted-pages';
 import { RUN_OWNER_SQL } from '../../src-main/tenancy/owner-sql';
 import type { TenantScope } from '../../src-shared/tenancy';
+import { pagedRunIds } from '../helpers/history-pages';
 import { changeOrphansInBulk, deletePickedRun, movePickedRun, pickRun, purgeCompletedRuns, scopeSql } from '../helpers/random-writes';
 import { createTestDatabase, insertRuns, seedBusiness, type SeedOwner, type SeedRun } from '../helpers/seed';
 
@@ -25,19 +25,6 @@ const COLUMN: Record<Field, string> = { durationMs: 'duration_ms', startedAt: 's
 function ordered(db: AppDatabase, scope: TenantScope, field: Field, direction: 'asc' | 'desc'): number[] {
   const column = COLUMN[field];
   return db.sqlite.prepare(`SELECT id FROM job_runs WHERE ${scopeSql(scope)} ORDER BY ${column} IS NULL, ${column} ${direction}, id ${direction}`).pluck().all() as number[];
-}
-
-/** Every page of the list, as listJobRuns gives them. */
-function paged(db: AppDatabase, scope: TenantScope, field: Field, direction: 'asc' | 'desc', limit: number): number[] {
-  const ids: number[] = [];
-  let cursor: string | null = null;
-  for (;;) {
-    const page = listJobRuns(db, scope, { filters: {}, sort: { field, direction }, cursor, limit });
-    ids.push(...page.runs.map((run) => run.id));
-    if (!page.nextCursor) return ids;
-    if (ids.length > 100_000) throw new Error(`the pages do not end: ${ids.slice(-5).join(', ')}`);
-    cursor = page.nextCursor;
-  }
 }
 
 const ownerArb = (businesses: number[]) =>
@@ -147,7 +134,7 @@ function expectPagesOrdered(db: AppDatabase, ids: number[], limit: number): numb
   for (const scope of scopes) {
     for (const field of FIELDS) {
       for (const direction of DIRECTIONS) {
-        expect(paged(db, scope, field, direction, limit)).toEqual(ordered(db, scope, field, direction));
+        expect(pagedRunIds(db, scope, {}, { field, direction }, limit)).toEqual(ordered(db, scope, field, direction));
         const first = field === 'durationMs' ? durationPage(db, scope, direction, null, limit) : startPage(db, scope, direction, null, limit);
         if (first) served++;
       }
@@ -240,7 +227,7 @@ describe('pages by duration and by start', () => {
       for (const direction of DIRECTIONS) {
         for (const limit of [25, 50, 200]) {
           expect(startPage(db, scope, direction, null, limit), `business ${businessId}, ${direction}, ${limit}`).not.toBeNull();
-          expect(paged(db, scope, 'startedAt', direction, limit), `business ${businessId}, ${direction}, ${limit}`).toEqual(ordered(db, scope, 'startedAt', direction));
+          expect(pagedRunIds(db, scope, {}, { field: 'startedAt', direction }, limit), `business ${businessId}, ${direction}, ${limit}`).toEqual(ordered(db, scope, 'startedAt', direction));
         }
       }
     }
