@@ -92,6 +92,8 @@ const ITEMS = {
   'all.deep': 'all-view: 10,000 rows deep',
   'filter.trigger.business': 'one business: first history page of its retries, no time range',
   'filter.trigger.all': 'all-view: first history page of the retries, no time range',
+  'filter.trigger.none.business': 'one business: first history page of adopted runs, of which it has none, over 90 days',
+  'filter.trigger.several.all': 'all-view: first history page of manual and scheduled runs (two triggers at once)',
   'filter.tag.business': 'one business: first history page of a tag every business run has (env=prod, 70%)',
   'filter.tag.rare.business': 'one business: first history page of a tag 1 run in 1,000 has (customer=acme-42)',
   'filter.tag.all': 'all-view: first history page of the common tag',
@@ -317,13 +319,25 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     return latencyItem('all.deep', `all-view history, ${n(at.depth)} deep`, timeSync(() => page(all, {}, at.cursor), iterations), ms(0.5));
   });
 
-  // A trigger few runs have, without the range the UI sends (an API client's call): the rare triggers' partial indexes.
+  // Each trigger has its own index (drizzle/0026): a trigger few runs have, without the range the UI sends (an API
+  // client's call); one the scope has none of (the largest business has no adopted run), over the UI's longest range,
+  // a page that finds nothing; and two common ones at once, one walk per trigger merged.
   const retries: JobRunFilters = { triggers: ['retry'] };
   run.sync('filter.trigger.business', () =>
     latencyItem('filter.trigger.business', `history p1, retries, no range (${inLargest})`, timeSync(() => page(one, retries, null), iterations), ms(2)),
   );
   run.sync('filter.trigger.all', () =>
     latencyItem('filter.trigger.all', 'all-view history p1, retries, no range', timeSync(() => page(all, retries, null), iterations), ms(2)),
+  );
+  run.sync('filter.trigger.none.business', () => {
+    const adopted: JobRunFilters = { triggers: ['legacy'], createdFrom: manifest.endsAt - 90 * DAY_MS };
+    const found = listJobRuns(db, one, listInput(adopted, null)).runs.length;
+    if (found !== 0) throw new Error(`the largest business has ${found} adopted runs on its first page: the item needs a trigger it has none of`);
+    const label = `history p1, adopted runs (it has none), 90 days (${inLargest})`;
+    return latencyItem('filter.trigger.none.business', label, timeSync(() => listJobRuns(db, one, listInput(adopted, null)), iterations), ms(2));
+  });
+  run.sync('filter.trigger.several.all', () =>
+    latencyItem('filter.trigger.several.all', 'all-view history p1, manual and scheduled runs', timeSync(() => page(all, { triggers: ['manual', 'schedule'] }, null), iterations), ms(2)),
   );
 
   // Tags: the first tag's rows of job_run_tags walked in order (src-main/history/tag-pages.ts), for a common and a rare tag.
