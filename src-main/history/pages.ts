@@ -125,6 +125,13 @@ function sortedPage(db: AppDatabase, scope: TenantScope, order: RunOrder, after:
   return null;
 }
 
+/** What a page is asked for besides its conditions: merged per status or trigger, or walked from a tag's index. */
+interface PageSplits {
+  statuses?: readonly RunStatus[];
+  triggers?: readonly RunTrigger[];
+  tagged?: { scope: TenantScope; tags: [string, string][]; filters: SQL[] };
+}
+
 /**
  * One keyset page. With several `statuses` in creation order, one query per status is merged: `status IN (…)
  * ORDER BY created_at` makes SQLite sort every matching run, while each `status = ?` query walks its
@@ -137,9 +144,7 @@ function pageOfRuns(
   order: RunOrder,
   cursor: string | null,
   limit: number,
-  statuses: readonly RunStatus[] = [],
-  tagged?: { scope: TenantScope; tags: [string, string][]; filters: SQL[] },
-  triggers: readonly RunTrigger[] = [],
+  { statuses = [], triggers = [], tagged }: PageSplits = {},
 ): JobRunPageView {
   const size = requirePageSize(limit, MAX_RUNS_PAGE);
   const after = cursor === null ? null : decodeCursor(cursor, order);
@@ -268,14 +273,14 @@ export function listJobRuns(db: AppDatabase, scope: TenantScope, input: ListJobR
   const statuses = [...new Set(input.filters.statuses ?? [])];
   if (tags.length > 0 && order.field === 'createdAt') {
     const tagged = { scope, tags, filters: filterConditionsBesidesStatus(input.filters) };
-    return pageOfRuns(db, [runScopeCondition(scope), ...tagged.filters], order, input.cursor, input.limit, statuses, tagged);
+    return pageOfRuns(db, [runScopeCondition(scope), ...tagged.filters], order, input.cursor, input.limit, { statuses, tagged });
   }
   // Several triggers in creation order: one walk per trigger, merged (pageOfRuns); `trigger IN (…)` made SQLite sort
   // every matching run.
   const triggers = order.field === 'createdAt' && (input.filters.triggers?.length ?? 0) > 1 ? [...new Set(input.filters.triggers)] : [];
   const filters = [...filterConditionsBesidesStatus(triggers.length > 0 ? { ...input.filters, triggers: [] } : input.filters), ...tagConditions(input.filters.tags)];
   const conditions = filters.length === 0 && triggers.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
-  return pageOfRuns(db, conditions, order, input.cursor, input.limit, statuses, undefined, triggers);
+  return pageOfRuns(db, conditions, order, input.cursor, input.limit, { statuses, triggers });
 }
 
 /** The newest runs, newest first. */
@@ -285,5 +290,5 @@ export function getRecentJobRuns(db: AppDatabase, scope: TenantScope, input: { l
 
 /** Pending and running runs as a queue: oldest first (the next to be served, the longest running), paged by keyset. */
 export function getActiveJobRuns(db: AppDatabase, scope: TenantScope, input: { cursor: string | null; limit: number }): JobRunPageView {
-  return pageOfRuns(db, { scope }, ACTIVE_QUEUE, input.cursor, input.limit, ACTIVE_RUN_STATUSES);
+  return pageOfRuns(db, { scope }, ACTIVE_QUEUE, input.cursor, input.limit, { statuses: ACTIVE_RUN_STATUSES });
 }
