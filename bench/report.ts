@@ -228,7 +228,7 @@ export function loadLine(m: Machine): string {
   return m.pace ? `${load}; ${paceLine(m.pace)}` : load;
 }
 
-/** "pace (bench/pace.ts) 221 ms at the start, 218 ms at the end". */
+/** "pace (bench/pace.ts; lower is faster) 221 ms at the start, 218 ms at the end". */
 export function paceLine(pace: NonNullable<Machine['pace']>): string {
   return `pace (bench/pace.ts; lower is faster) ${fixed(pace.start, 0)} ms at the start, ${fixed(pace.end, 0)} ms at the end`;
 }
