@@ -86,7 +86,7 @@ describe('tags on runs', () => {
     let matched = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(runArb, { minLength: 20, maxLength: 80 }),
+        fc.array(runArb, { minLength: 35, maxLength: 80 }),
         fc.array(stepArb, { minLength: 1, maxLength: 8 }),
         fc.integer({ min: 1, max: 12 }),
         fc.constantFrom(...KEYS),

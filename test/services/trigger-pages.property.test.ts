@@ -38,7 +38,7 @@ describe('the trigger filter', () => {
     let matched = 0;
     let severalTriggers = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(runArb, { minLength: 10, maxLength: 120 }), fc.array(filtersArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 9 }), async (runs, filterSets, limit) => {
+      fc.asyncProperty(fc.array(runArb, { minLength: 40, maxLength: 120 }), fc.array(filtersArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 9 }), async (runs, filterSets, limit) => {
         const db = await createTestDatabase();
         const businesses = [seedBusiness(db).id, seedBusiness(db).id, seedBusiness(db).id];
         insertRuns(
