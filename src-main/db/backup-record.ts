@@ -121,6 +121,29 @@ export interface BackupFileFacts {
   checksum: string;
 }
 
+/** What tells that a file's bytes are still those read when it was taken: its size, modification time and inode. */
+export interface FileStamp {
+  size: number;
+  mtimeNs: bigint;
+  ino: bigint;
+}
+
+export function fileStamp(file: string): FileStamp {
+  const stat = fs.statSync(file, { bigint: true });
+  return { size: Number(stat.size), mtimeNs: stat.mtimeNs, ino: stat.ino };
+}
+
+/**
+ * The facts of a server-edition file kept as a backup (no schema version of this app, no counts) from its checksum, read
+ * when the file had `stamp`: null when the file at `file` is not that one, unchanged (a copy has another inode, a write
+ * another time), so that its record reads them itself.
+ */
+export function serverEditionFactsIfUnchanged(file: string, read: { checksum: string; stamp: FileStamp }): BackupFileFacts | null {
+  const now = fileStamp(file);
+  const unchanged = now.size === read.stamp.size && now.mtimeNs === read.stamp.mtimeNs && now.ino === read.stamp.ino;
+  return unchanged ? { schemaVersion: null, counts: null, sizeBytes: now.size, checksum: read.checksum } : null;
+}
+
 async function readFileFacts(file: string): Promise<BackupFileFacts> {
   const { schemaVersion, counts } = readBackupFacts(file);
   return { schemaVersion, counts, sizeBytes: fs.statSync(file).size, checksum: await sha256OfFile(file) };

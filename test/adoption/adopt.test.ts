@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { AdoptionReport, LegacyInspection } from '../../src-main/adoption/adopt';
 import { META_LEGACY_ADOPTION, readMeta } from '../../src-main/db/meta';
+import { readManifest } from '../../src-main/db/backup-record';
 import { loadMigrations, planMigrations } from '../../src-main/db/migrations';
 import { openAppDatabase } from '../../src-main/startup';
 import { JOB_CATALOG } from '../../src-main/jobs/catalog';
@@ -187,6 +188,41 @@ describe.each(REVISIONS)('adopting a server-edition database at revision %s', (r
     expect(sha256(report.adoption!.backupPath)).toBe(originalHash);
     expect(dumpDatabase(report.adoption!.backupPath)).toEqual(original);
     expect(fs.readdirSync(dir).filter((name) => name.includes('.adopting'))).toEqual([]);
+    // Its record: that file's checksum and size, no schema version of this app, no counts.
+    expect(readManifest(report.adoption!.backupPath)).toMatchObject({
+      kind: 'legacy',
+      schemaVersion: null,
+      counts: null,
+      sizeBytes: fs.statSync(report.adoption!.backupPath).size,
+      checksum: originalHash,
+    });
+  });
+});
+
+describe('a server-edition file whose -wal holds pages it lacks', () => {
+  it('is kept as the backup with those pages written in, and its record has the checksum of the file kept', async () => {
+    const dir = tempDir();
+    const source = createLegacyDatabase(path.join(dir, 'source.db'), { revision: 'tenant', runs: 200, seed: 3 });
+    // A server that stopped without closing its WAL database: a copy of the file and its -wal taken while it was open.
+    const server = new Database(source.path);
+    server.pragma('journal_mode = WAL');
+    server.pragma('wal_autocheckpoint = 0');
+    server.exec("UPDATE businesses SET name = name || ' (renamed)'");
+    const file = path.join(dir, 'automation.db');
+    fs.copyFileSync(source.path, file);
+    fs.copyFileSync(`${source.path}-wal`, `${file}-wal`);
+    server.close();
+    const before = sha256(file);
+
+    const { db, report } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, now: () => ADOPTED_AT, confirmAdoption: () => true });
+    db.close();
+    const backup = report.adoption!.backupPath;
+    expect(tableCounts(backup, ['businesses']).businesses).toBeGreaterThan(0);
+    const kept = new Database(backup, { readonly: true });
+    expect(kept.prepare("SELECT count(*) FROM businesses WHERE name NOT LIKE '% (renamed)'").pluck().get()).toBe(0);
+    kept.close();
+    expect(sha256(backup)).not.toBe(before);
+    expect(readManifest(backup)).toMatchObject({ kind: 'legacy', sizeBytes: fs.statSync(backup).size, checksum: sha256(backup) });
   });
 });
 
