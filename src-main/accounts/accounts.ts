@@ -7,6 +7,7 @@ import { passwordSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
 import type { Actor, Identity } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
+import { admittedWrite } from '../db/background-work';
 import { businesses, users, type UserRow } from '../db/schema';
 import { recordAuditEvent, userAuditActor, type AuditActor } from '../audit/record';
 import { hashPassword, unmatchableHash, verifyPassword } from './passwords';
@@ -121,7 +122,7 @@ export async function setupFirstAdmin(
   requireSetupPending(db);
   const passwordHash = await hashPassword(input.password);
   const now = Date.now();
-  const userId = inImmediateTransaction(db, (tx) => {
+  const userId = await admittedWrite(db.path, async () => inImmediateTransaction(db, (tx) => {
     requireSetupPending(tx);
     const existing = findUserByEmail(tx, email);
     let id: number;
@@ -156,7 +157,7 @@ export async function setupFirstAdmin(
       at: now,
     });
     return id;
-  });
+  }));
   return getUserView(db, userId);
 }
 
@@ -174,7 +175,11 @@ export async function login(db: AppDatabase, input: { email: string; password: s
   const email = normalizeEmail(input.email);
   const user = findUserByEmail(db, email);
   const matches = await verifyPassword(input.password, user?.passwordHash ?? unmatchableHash());
+  return admittedWrite(db.path, async () => recordLogin(db, email, user, matches, now));
+}
 
+/** What a sign-in writes once its password is checked: the failure or the sign-in, audited; the user, or UNAUTHENTICATED. */
+function recordLogin(db: AppDatabase, email: string, user: UserRow | null, matches: boolean, now: number): UserView {
   if (!user) {
     recordLoginFailure(db, { kind: 'app', label: 'anonymous' }, null, { email, reason: 'unknown_email' }, now);
     // Not the email typed: people type their password into the wrong field.

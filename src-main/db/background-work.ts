@@ -4,9 +4,9 @@
 // waiting in the busy timeout (which blocks the thread and, past it, fails with SQLITE_BUSY). Both waits are
 // promises: nothing waits on the main thread, and nothing times out. Keyed by the file, so every connection of this
 // process to it (the app's, the read pool's) sees the same work.
-// A call admitted to write (admittedWrite) may await something before it writes (the first-run setup hashes the
-// password first, a few hundred milliseconds); a step asked meanwhile waits for it, up to ADMITTED_WAIT_MS, instead
-// of taking the lock under it, which would leave its write in the busy timeout for the whole step.
+// A call admitted to write (admittedWrite) may await something before it writes (a handler's awaits); a step asked
+// meanwhile waits for it, up to ADMITTED_WAIT_MS, instead of taking the lock under it, which would leave its write in
+// the busy timeout for the whole step. Work that needs no admission comes before it (a password's hash: accounts/).
 
 import { log } from '../log';
 

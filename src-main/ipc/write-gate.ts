@@ -32,9 +32,16 @@ const READ_ONLY_CHANNELS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Runs `call` (the channel's handler): at once for a read-only channel, else once no background step holds `db`'s
- * write lock, the next step waiting for it to end (admittedWrite).
+ * Channels whose service hashes or checks a password (scrypt, 0.1-0.3 s) before it writes and is admitted for the
+ * write alone (accounts/): the hash runs while a background step holds the lock, and no step waits for it. After an
+ * adoption the first-run setup so hashes during the rollups' count instead of after it.
+ */
+const ADMITTED_AT_THEIR_WRITE: ReadonlySet<string> = new Set<Channel>(['auth.setup', 'auth.login', 'users.create', 'users.setPassword']);
+
+/**
+ * Runs `call` (the channel's handler): at once for a read-only channel or one whose service is admitted at its write,
+ * else once no background step holds `db`'s write lock, the next step waiting for it to end (admittedWrite).
  */
 export function runWhenChannelMayRun<T>(db: AppDatabase, channel: Channel, call: () => Promise<T>): Promise<T> {
-  return READ_ONLY_CHANNELS.has(channel) ? call() : admittedWrite(db.path, call);
+  return READ_ONLY_CHANNELS.has(channel) || ADMITTED_AT_THEIR_WRITE.has(channel) ? call() : admittedWrite(db.path, call);
 }

@@ -11,10 +11,12 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Actor } from '../../src-main/access/policy';
 import { countRollupsInBackground, finishDeferredWorkInBackground } from '../../src-main/adoption/after-open';
-import { admittedWrite, holdingWriteLock, whenWritable, writeLockHeldInBackground } from '../../src-main/db/background-work';
+import { ADMITTED_WAIT_MS, admittedWrite, holdingWriteLock, whenWritable, writeLockHeldInBackground } from '../../src-main/db/background-work';
 import { type AppDatabase } from '../../src-main/db/connection';
 import { rollupsUncounted } from '../../src-main/db/rollups';
 import { createJobRun } from '../../src-main/lifecycle/runs';
+import { needsSetup, setupFirstAdmin } from '../../src-main/accounts/accounts';
+import { runWhenChannelMayRun } from '../../src-main/ipc/write-gate';
 import { createReadPool, inlineReads, type ReadPool } from '../../src-main/reads/pool';
 import { type ReadCaller } from '../../src-main/reads/queries';
 import { openAppDatabase } from '../../src-main/startup';
@@ -208,6 +210,37 @@ describe("reads while an adoption's background work holds the write lock", () =>
     expect((await written).status).toBe('pending');
     expect(rollupsUncounted(db.sqlite)).toBe(true);
     await expect(work).resolves.toEqual({ rollups: true, sortTables: true, indexes: 8 });
+    stalls.expectNoneLong();
+  });
+
+  it('the first-run setup hashes its password while a step holds the lock, admitted for its write alone', async () => {
+    const { uncounted: db } = await adoptedTwice(5);
+    db.sqlite.pragma(`busy_timeout = ${SHORT_BUSY_MS}`);
+    const stalls = watchMainThread();
+    const order: string[] = [];
+    const input = { email: 'first-admin@example.test', password: 'a long enough password' };
+    // Through the gate, as the app calls it: not admitted while scrypt runs, so the step asked meanwhile takes the lock
+    // at once instead of waiting for the hash; the setup writes once the step has ended, and does not fail.
+    const started = Date.now();
+    let tookLockAfter = Infinity;
+    const setup = runWhenChannelMayRun(db, 'auth.setup', () => setupFirstAdmin(db, input)).then((user) => {
+      order.push('setup written');
+      return user;
+    });
+    const step = holdingWriteLock(db.path, async () => {
+      order.push('step took the lock');
+      tookLockAfter = Date.now() - started;
+      const holder = await holdWriteLock(db.path);
+      await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+      await holder.release();
+      order.push('step ended');
+    });
+    await Promise.all([setup, step]);
+    expect(order).toEqual(['step took the lock', 'step ended', 'setup written']);
+    // At once: a call admitted around the setup (its write admitted inside it) would hold the step up to ADMITTED_WAIT_MS.
+    expect(tookLockAfter).toBeLessThan(ADMITTED_WAIT_MS / 2);
+    expect((await setup).email).toBe(input.email);
+    expect(needsSetup(db)).toBe(false);
     stalls.expectNoneLong();
   });
 
