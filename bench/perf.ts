@@ -94,6 +94,8 @@ const ITEMS = {
   'filter.trigger.all': 'all-view: first history page of the retries, no time range',
   'filter.trigger.none.business': 'one business: first history page of adopted runs, of which it has none, over 90 days',
   'filter.trigger.several.all': 'all-view: first history page of manual and scheduled runs (two triggers at once)',
+  'filter.type.none.business': 'one business: first history page of failed runs of a job type it has none of',
+  'filter.type.several.all': 'all-view: first history page of two job types at once (diagnostics.probe and runs.retention)',
   'filter.tag.business': 'one business: first history page of a tag every business run has (env=prod, 70%)',
   'filter.tag.rare.business': 'one business: first history page of a tag 1 run in 1,000 has (customer=acme-42)',
   'filter.tag.all': 'all-view: first history page of the common tag',
@@ -336,6 +338,23 @@ function measureReads(db: AppDatabase, manifest: DatasetManifest, run: Bench, k:
     const label = `history p1, adopted runs (it has none), 90 days (${inLargest})`;
     return latencyItem('filter.trigger.none.business', label, timeSync(() => listJobRuns(db, one, listInput(adopted, null)), iterations), ms(2));
   });
+  run.sync('filter.type.none.business', () => {
+    // A job type of the catalog the largest business never ran, with the status filter that made SQLite walk every
+    // failed run of the business looking for it.
+    const absent = getJobTypes(db, one).find((type) => type.runs === 0);
+    if (!absent) throw new Error('the largest business has runs of every job type: the item needs one it has none of');
+    const filters: JobRunFilters = { jobTypes: [absent.key], statuses: ['failed'] };
+    const label = `history p1, failed runs of a job type it has none of (${inLargest})`;
+    return latencyItem('filter.type.none.business', label, timeSync(() => listJobRuns(db, one, listInput(filters, null)), iterations), ms(2));
+  });
+  run.sync('filter.type.several.all', () =>
+    latencyItem(
+      'filter.type.several.all',
+      'all-view history p1, two job types',
+      timeSync(() => page(all, { jobTypes: ['diagnostics.probe', 'runs.retention'] }, null), iterations),
+      ms(2),
+    ),
+  );
   run.sync('filter.trigger.several.all', () =>
     latencyItem('filter.trigger.several.all', 'all-view history p1, manual and scheduled runs', timeSync(() => page(all, { triggers: ['manual', 'schedule'] }, null), iterations), ms(2)),
   );

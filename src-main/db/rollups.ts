@@ -61,6 +61,15 @@ export function countedRollups(db: AppDatabase): CountedRollups {
   return { db, tables: ROLLUP_TABLES };
 }
 
+/**
+ * The rollups of `db`'s file without counting them: null while a bulk load left them uncounted. For a read that can
+ * answer without them (a history page uses them only to skip work) and must not wait for the count.
+ */
+export function countedRollupsIfCounted(db: AppDatabase): CountedRollups | null {
+  if (!seenCounted.has(db.sqlite) && rollupsUncounted(db.sqlite)) return null;
+  return { db, tables: ROLLUP_TABLES };
+}
+
 /** A read-only connection (a read worker's) met rollups still to count: a connection that can write must read instead. */
 export class RollupsUncountedError extends Error {
   constructor() {

@@ -13,6 +13,7 @@ import { preparedRunScopeCondition, runScopeCondition, runScopeValues } from '..
 import { decodePageCursor, encodePageCursor, isPositiveId, requirePageSize } from '../services/page-cursor';
 import { containsText, startsWithText } from '../services/like';
 import { durationPage, startPage } from './sorted-pages';
+import { jobTypesWithRuns } from '../stats/run-counts';
 import { taggedPage } from './tag-pages';
 import { type JobRunListRow, selectRunList, toJobRunView } from './views';
 
@@ -125,18 +126,20 @@ function sortedPage(db: AppDatabase, scope: TenantScope, order: RunOrder, after:
   return null;
 }
 
-/** What a page is asked for besides its conditions: merged per status or trigger, or walked from a tag's index. */
+/** What a page is asked for besides its conditions: merged per status, trigger or job type, or walked from a tag's index. */
 interface PageSplits {
   statuses?: readonly RunStatus[];
   triggers?: readonly RunTrigger[];
+  jobTypes?: readonly string[];
   tagged?: { scope: TenantScope; tags: [string, string][]; filters: SQL[] };
 }
 
 /**
  * One keyset page. With several `statuses` in creation order, one query per status is merged: `status IN (…)
  * ORDER BY created_at` makes SQLite sort every matching run, while each `status = ?` query walks its
- * (…, status, created_at) index in order and stops after the page. `triggers` (given only in creation order, and
- * then not among `conditions`) are merged the same way, one query per trigger (and status) on the trigger indexes.
+ * (…, status, created_at) index in order and stops after the page. `triggers` and `jobTypes` (given only in creation
+ * order, and then not among `conditions`) are merged the same way, one query per trigger, job type (and status) on
+ * their indexes.
  */
 function pageOfRuns(
   db: AppDatabase,
@@ -144,7 +147,7 @@ function pageOfRuns(
   order: RunOrder,
   cursor: string | null,
   limit: number,
-  { statuses = [], triggers = [], tagged }: PageSplits = {},
+  { statuses = [], triggers = [], jobTypes = [], tagged }: PageSplits = {},
 ): JobRunPageView {
   const size = requirePageSize(limit, MAX_RUNS_PAGE);
   const after = cursor === null ? null : decodeCursor(cursor, order);
@@ -183,14 +186,22 @@ function pageOfRuns(
   };
   let rows: (JobRunListRow & { businessName: string | null })[];
   const inCreationOrder = order.field === 'createdAt';
-  if ((statuses.length > 1 && inCreationOrder) || triggers.length > 0) {
+  if ((statuses.length > 1 && inCreationOrder) || triggers.length > 0 || jobTypes.length > 0) {
     const sign = order.direction === 'desc' ? -1 : 1;
-    const byStatus = statuses.length === 0 ? [null] : statuses;
-    const byTrigger = triggers.length === 0 ? [null] : triggers;
-    rows = byStatus
+    const each = <T,>(values: readonly T[]): (T | null)[] => (values.length === 0 ? [null] : [...values]);
+    rows = each(statuses)
       .flatMap((status) =>
-        byTrigger.flatMap((trigger) =>
-          select([...(status ? [eq(jobRuns.status, status)] : []), ...(trigger ? [eq(jobRuns.trigger, trigger)] : [])], status),
+        each(triggers).flatMap((trigger) =>
+          each(jobTypes).flatMap((jobType) =>
+            select(
+              [
+                ...(status ? [eq(jobRuns.status, status)] : []),
+                ...(trigger ? [eq(jobRuns.trigger, trigger)] : []),
+                ...(jobType ? [eq(jobRuns.jobType, jobType)] : []),
+              ],
+              status,
+            ),
+          ),
         ),
       )
       .sort((x, y) => sign * (x.createdAt - y.createdAt || x.id - y.id))
@@ -268,6 +279,24 @@ function requireSort(sort: ListJobRunsInput['sort']): RunOrder {
  * changes meanwhile (it starts or finishes while sorted by start or duration) may move across the cursor.
  */
 export function listJobRuns(db: AppDatabase, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
+  const jobTypes = [...new Set(input.filters.jobTypes ?? [])];
+  if (jobTypes.length === 0) return historyPage(db, scope, input);
+  // Job types the scope has no run of match nothing: left out, they need no walk (with a status, SQLite walks the
+  // status's index and reads every run in range looking for them: 18 ms in a business of 189,000 runs). Known from
+  // job_run_counts, read in the page's snapshot; while the rollups are still to count, the filter is applied as asked.
+  return db.sqlite.transaction(() => {
+    const present = jobTypesWithRuns(db, scope, jobTypes);
+    if (present === null || present.length === jobTypes.length) return historyPage(db, scope, input);
+    if (present.length > 0) return historyPage(db, scope, { ...input, filters: { ...input.filters, jobTypes: present } });
+    // Refused as a page would be: the sort, the size, the cursor.
+    const order = requireSort(input.sort);
+    requirePageSize(input.limit, MAX_RUNS_PAGE);
+    if (input.cursor !== null) decodeCursor(input.cursor, order);
+    return { runs: [], nextCursor: null };
+  })();
+}
+
+function historyPage(db: AppDatabase, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
   const order = requireSort(input.sort);
   const tags = sortedTags(input.filters.tags ?? {});
   const statuses = [...new Set(input.filters.statuses ?? [])];
@@ -275,12 +304,15 @@ export function listJobRuns(db: AppDatabase, scope: TenantScope, input: ListJobR
     const tagged = { scope, tags, filters: filterConditionsBesidesStatus(input.filters) };
     return pageOfRuns(db, [runScopeCondition(scope), ...tagged.filters], order, input.cursor, input.limit, { statuses, tagged });
   }
-  // Several triggers in creation order: one walk per trigger, merged (pageOfRuns); `trigger IN (…)` made SQLite sort
-  // every matching run.
-  const triggers = order.field === 'createdAt' && (input.filters.triggers?.length ?? 0) > 1 ? [...new Set(input.filters.triggers)] : [];
-  const filters = [...filterConditionsBesidesStatus(triggers.length > 0 ? { ...input.filters, triggers: [] } : input.filters), ...tagConditions(input.filters.tags)];
-  const conditions = filters.length === 0 && triggers.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
-  return pageOfRuns(db, conditions, order, input.cursor, input.limit, { statuses, triggers });
+  // Several triggers or job types in creation order: one walk per trigger and job type, merged (pageOfRuns);
+  // `trigger IN (…)` or `job_type IN (…)` made SQLite sort every matching run (two job types in the all-view: 0.6 s).
+  const several = <T,>(values: readonly T[] | undefined): T[] => (order.field === 'createdAt' && (values?.length ?? 0) > 1 ? [...new Set(values)] : []);
+  const triggers = several(input.filters.triggers);
+  const jobTypes = several(input.filters.jobTypes);
+  const asked = { ...input.filters, ...(triggers.length > 0 ? { triggers: [] } : {}), ...(jobTypes.length > 0 ? { jobTypes: [] } : {}) };
+  const filters = [...filterConditionsBesidesStatus(asked), ...tagConditions(input.filters.tags)];
+  const conditions = filters.length === 0 && triggers.length === 0 && jobTypes.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
+  return pageOfRuns(db, conditions, order, input.cursor, input.limit, { statuses, triggers, jobTypes });
 }
 
 /** The newest runs, newest first. */

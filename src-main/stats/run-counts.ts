@@ -1,10 +1,10 @@
 // Reads of job_run_counts: runs per owner and job type, kept by triggers on job_runs in the same
 // transaction as every change (drizzle/0004_run_counts_triggers.sql). Exact counts from a few hundred rows. Each read
 // takes the table from countedRollups, which counts what a bulk load left uncounted first.
-import { sum } from 'drizzle-orm';
+import { and, inArray, sum } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import type { AppDatabase } from '../db/connection';
-import { countedRollups } from '../db/rollups';
+import { countedRollups, countedRollupsIfCounted } from '../db/rollups';
 import type { TenantScope } from '../../src-shared/tenancy';
 import { ownerCondition, ownerOfKey } from '../tenancy/owner-sql';
 
@@ -40,4 +40,21 @@ export function runsPerOwnerKey(db: AppDatabase, scope: TenantScope): { owner: n
     .where(ownerCondition(scope, jobRunCounts.owner))
     .groupBy(jobRunCounts.owner)
     .all();
+}
+
+/**
+ * The job types among `jobTypes` that `scope` has runs of, in their order; null while the rollups are still to count
+ * (the caller then filters as asked, without waiting for the count).
+ */
+export function jobTypesWithRuns(db: AppDatabase, scope: TenantScope, jobTypes: readonly string[]): string[] | null {
+  const rollups = countedRollupsIfCounted(db);
+  if (!rollups) return null;
+  const { jobRunCounts } = rollups.tables;
+  const present = db.orm
+    .selectDistinct({ jobType: jobRunCounts.jobType })
+    .from(jobRunCounts)
+    .where(and(ownerCondition(scope, jobRunCounts.owner), inArray(jobRunCounts.jobType, [...jobTypes])))
+    .all();
+  const found = new Set(present.map((row) => row.jobType));
+  return jobTypes.filter((jobType) => found.has(jobType));
 }

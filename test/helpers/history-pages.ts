@@ -40,13 +40,13 @@ export function everyScope(businesses: readonly number[]): TenantScope[] {
 }
 
 /**
- * The oracle: the ids of the scope's runs with one of the statuses and one of the triggers (when given) and every tag
- * (read from the run's JSON), in a plain ORDER BY.
+ * The oracle: the ids of the scope's runs with one of the statuses, one of the triggers and one of the job types (when
+ * given) and every tag (read from the run's JSON), in a plain ORDER BY.
  */
 export function plainFilterIds(db: AppDatabase, scope: TenantScope, filters: JobRunFilters, orderSql: string): number[] {
   const listed = (column: string, values: readonly string[] | undefined) => (values?.length ? [`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`] : []);
   const tagged = Object.keys(filters.tags ?? {}).map((key) => `json_extract(tags, '$."' || ${JSON.stringify(key).replace(/"/g, "'")} || '"') = ?`);
-  const where = [scopeSql(scope), ...listed('status', filters.statuses), ...listed('trigger', filters.triggers), ...tagged].join(' AND ');
+  const where = [scopeSql(scope), ...listed('status', filters.statuses), ...listed('trigger', filters.triggers), ...listed('job_type', filters.jobTypes), ...tagged].join(' AND ');
   return db.sqlite
     .prepare(`SELECT id FROM job_runs WHERE ${where} ORDER BY ${orderSql}`)
     .pluck()

@@ -433,7 +433,11 @@ function historyCases(scopeName: ScopeName): PlanCase[] {
   ] as const) {
     add(`status filter (failed), ${label}`, { kind: 'page', bounds: [...tenant, ['status']] }, () => ({ filters: { ...range, statuses: ['failed'] } }));
     add(`status filter (failed, cancelled), ${label}`, { kind: 'page', bounds: tenant }, () => ({ filters: { ...range, statuses: ['failed', 'cancelled'] } }));
-    add(`job type filter, ${label}`, { kind: 'page', bounds: [...tenant, ['job_type']] }, () => ({ filters: { ...range, jobTypes: ['diagnostics.probe'] } }));
+    // Job types the scope has runs of (a type it has none of answers from job_run_counts, with no read of job_runs).
+    const [jobType, other] = scopeName === 'system' ? ['runs.retention', 'maintenance.backup'] : ['diagnostics.probe', 'reports.monthly_usage'];
+    add(`job type filter, ${label}`, { kind: 'page', bounds: [...tenant, ['job_type']] }, () => ({ filters: { ...range, jobTypes: [jobType] } }));
+    // Several: one walk per job type, merged.
+    add(`job type filter (two types), ${label}`, { kind: 'page', bounds: [...tenant, ['job_type']] }, () => ({ filters: { ...range, jobTypes: [jobType, other] } }));
     // Every trigger has its own index walk, however few of its runs the scope holds: retries are rare everywhere,
     // adopted runs absent from most businesses, manual runs common.
     for (const trigger of ['retry', 'legacy', 'manual'] as const) {
