@@ -1,6 +1,7 @@
 // Reads of job_run_counts: runs per owner and job type, kept by triggers on job_runs in the same
 // transaction as every change (drizzle/0004_run_counts_triggers.sql). Exact counts from a few hundred rows. Each read
-// takes the table from countedRollups, which counts what a bulk load left uncounted first.
+// takes the table from countedRollups, which counts what a bulk load left uncounted first; jobTypesWithRuns, which a
+// history page calls, from countedRollupsIfCounted, which never counts.
 import { and, inArray, sum } from 'drizzle-orm';
 import type { RunScope } from '../../src-shared/domain';
 import type { AppDatabase } from '../db/connection';
