@@ -132,6 +132,8 @@ interface PageSplits {
   triggers?: readonly RunTrigger[];
   jobTypes?: readonly string[];
   tagged?: { scope: TenantScope; tags: [string, string][]; filters: SQL[] };
+  /** No run can match (the job types asked are none the scope has runs of): the page is empty, read from nothing. */
+  noRuns?: boolean;
 }
 
 /**
@@ -147,10 +149,11 @@ function pageOfRuns(
   order: RunOrder,
   cursor: string | null,
   limit: number,
-  { statuses = [], triggers = [], jobTypes = [], tagged }: PageSplits = {},
+  { statuses = [], triggers = [], jobTypes = [], tagged, noRuns = false }: PageSplits = {},
 ): JobRunPageView {
   const size = requirePageSize(limit, MAX_RUNS_PAGE);
   const after = cursor === null ? null : decodeCursor(cursor, order);
+  if (noRuns) return { runs: [], nextCursor: null };
   const select = (extra: SQL[], status: RunStatus | null): (JobRunListRow & { businessName: string | null })[] => {
     if (tagged) {
       // In creation order, walked from the tag index (tag-pages.ts), which adds the scope; created_at is never NULL.
@@ -287,22 +290,18 @@ export function listJobRuns(db: AppDatabase, scope: TenantScope, input: ListJobR
   return db.sqlite.transaction(() => {
     const present = jobTypesWithRuns(db, scope, jobTypes);
     if (present === null || present.length === jobTypes.length) return historyPage(db, scope, input);
-    if (present.length > 0) return historyPage(db, scope, { ...input, filters: { ...input.filters, jobTypes: present } });
-    // Refused as a page would be: the sort, the size, the cursor.
-    const order = requireSort(input.sort);
-    requirePageSize(input.limit, MAX_RUNS_PAGE);
-    if (input.cursor !== null) decodeCursor(input.cursor, order);
-    return { runs: [], nextCursor: null };
+    // None of them present: a page that reads no run, its sort, size and cursor checked as any page's.
+    return historyPage(db, scope, { ...input, filters: { ...input.filters, jobTypes: present } }, present.length === 0);
   })();
 }
 
-function historyPage(db: AppDatabase, scope: TenantScope, input: ListJobRunsInput): JobRunPageView {
+function historyPage(db: AppDatabase, scope: TenantScope, input: ListJobRunsInput, noRuns = false): JobRunPageView {
   const order = requireSort(input.sort);
   const tags = sortedTags(input.filters.tags ?? {});
   const statuses = [...new Set(input.filters.statuses ?? [])];
   if (tags.length > 0 && order.field === 'createdAt') {
     const tagged = { scope, tags, filters: filterConditionsBesidesStatus(input.filters) };
-    return pageOfRuns(db, [runScopeCondition(scope), ...tagged.filters], order, input.cursor, input.limit, { statuses, tagged });
+    return pageOfRuns(db, [runScopeCondition(scope), ...tagged.filters], order, input.cursor, input.limit, { statuses, tagged, noRuns });
   }
   // Several triggers or job types in creation order: one walk per trigger and job type, merged (pageOfRuns);
   // `trigger IN (…)` or `job_type IN (…)` made SQLite sort every matching run (two job types in the all-view: 0.6 s).
@@ -312,7 +311,7 @@ function historyPage(db: AppDatabase, scope: TenantScope, input: ListJobRunsInpu
   const asked = { ...input.filters, ...(triggers.length > 0 ? { triggers: [] } : {}), ...(jobTypes.length > 0 ? { jobTypes: [] } : {}) };
   const filters = [...filterConditionsBesidesStatus(asked), ...tagConditions(input.filters.tags)];
   const conditions = filters.length === 0 && triggers.length === 0 && jobTypes.length === 0 ? { scope } : [runScopeCondition(scope), ...filters];
-  return pageOfRuns(db, conditions, order, input.cursor, input.limit, { statuses, triggers, jobTypes });
+  return pageOfRuns(db, conditions, order, input.cursor, input.limit, { statuses, triggers, jobTypes, noRuns });
 }
 
 /** The newest runs, newest first. */
