@@ -7,7 +7,7 @@ import { passwordSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
 import type { Actor, Identity } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
-import { admittedWrite } from '../db/background-work';
+import { admittedWrite, inAdmittedTransaction } from '../db/background-work';
 import { businesses, users, type UserRow } from '../db/schema';
 import { recordAuditEvent, userAuditActor, type AuditActor } from '../audit/record';
 import { hashPassword, unmatchableHash, verifyPassword } from './passwords';
@@ -122,7 +122,7 @@ export async function setupFirstAdmin(
   requireSetupPending(db);
   const passwordHash = await hashPassword(input.password);
   const now = Date.now();
-  const userId = await admittedWrite(db.path, async () => inImmediateTransaction(db, (tx) => {
+  const userId = await inAdmittedTransaction(db, (tx) => {
     requireSetupPending(tx);
     const existing = findUserByEmail(tx, email);
     let id: number;
@@ -157,7 +157,7 @@ export async function setupFirstAdmin(
       at: now,
     });
     return id;
-  }));
+  });
   return getUserView(db, userId);
 }
 

@@ -8,7 +8,7 @@ import { emailSchema } from '../../src-shared/schemas/common';
 import type { UserView } from '../../src-shared/schemas/accounts';
 import { requireUserManagement, type Actor } from '../access/policy';
 import { inImmediateTransaction, type AppDatabase, type InTransaction } from '../db/connection';
-import { admittedWrite } from '../db/background-work';
+import { inAdmittedTransaction } from '../db/background-work';
 import { users, type UserRow } from '../db/schema';
 import {
   findUserByEmail,
@@ -44,7 +44,7 @@ export async function createUser(db: AppDatabase, actor: Actor, input: CreateUse
   // Checked before hashing too, so a refused request costs no scrypt work; and again under the write lock.
   requireCreatable();
   const passwordHash = await hashPassword(input.password);
-  const userId = await admittedWrite(db.path, async () => inImmediateTransaction(db, (tx) => {
+  const userId = await inAdmittedTransaction(db, (tx) => {
     requireCreatable();
     const created = tx.orm
       .insert(users)
@@ -60,7 +60,7 @@ export async function createUser(db: AppDatabase, actor: Actor, input: CreateUse
       .get();
     recordUserEvent(tx, actor, 'user.create', created, { email, role: created.role, businessId: created.businessId });
     return created.id;
-  }));
+  });
   return getUserView(db, userId);
 }
 
@@ -120,7 +120,7 @@ export async function setUserPassword(db: AppDatabase, actor: Actor, input: { id
   requireValidPassword(input.password);
   requireUserManagement(actor, userRowById(db, input.id));
   const passwordHash = await hashPassword(input.password);
-  await admittedWrite(db.path, async () => inImmediateTransaction(db, (tx) => {
+  await inAdmittedTransaction(db, (tx) => {
     // Checked again: the user may have been moved or promoted while scrypt ran.
     const target = userRowById(tx, input.id);
     requireUserManagement(actor, target);
@@ -131,7 +131,7 @@ export async function setUserPassword(db: AppDatabase, actor: Actor, input: { id
       .returning()
       .get();
     recordUserEvent(tx, actor, 'user.set_password', updated, { email: updated.email, wasLocked: target.lockedUntil !== null });
-  }));
+  });
   return getUserView(db, input.id);
 }
 

@@ -9,6 +9,7 @@
 // the busy timeout for the whole step. Work that needs no admission comes before it (a password's hash: accounts/).
 
 import { log } from '../log';
+import { inImmediateTransaction, type AppDatabase, type InTransaction } from './connection';
 
 const countsUnderWay = new Map<string, Promise<void>>();
 const locksHeld = new Map<string, Promise<void>>();
@@ -74,6 +75,11 @@ export async function admittedWrite<T>(file: string, write: () => Promise<T>): P
       for (const resolve of entry.ended) resolve();
     }
   }
+}
+
+/** `work` in an immediate transaction on `db`, admitted to write (admittedWrite): for a call that awaited something first. */
+export function inAdmittedTransaction<T>(db: AppDatabase, work: (tx: InTransaction) => T): Promise<T> {
+  return admittedWrite(db.path, async () => inImmediateTransaction(db, work));
 }
 
 function admittedCallsEnded(file: string): Promise<void> {
