@@ -76,7 +76,6 @@ export default defineConfig({
             groups: [
               { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 30 },
               { name: 'mantine', test: /node_modules[\\/]@mantine[\\/]/, priority: 20 },
-              { name: 'charts', test: /node_modules[\\/](recharts|d3-[a-z-]+|victory-vendor|es-toolkit|decimal\.js-light|@reduxjs|redux|immer|reselect|react-redux|use-sync-external-store)[\\/]/, priority: 20 },
               { name: 'zod', test: /node_modules[\\/]zod[\\/]/, priority: 20 },
               { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
             ],

@@ -37,10 +37,10 @@ const SETUP = { email: 'operator@bench.example', password: 'cold window setup 1'
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
-/** The statistics are painted once the cards, both charts (the runs per day drawn after its container is measured) and the per-type table are. */
+/** The statistics are painted once the cards, both charts (the runs per day with its dates, placed once its plot is measured) and the per-type table are. */
 const STATS_PAINTED = [
   '[data-testid="stat-total"]',
-  '[data-testid="chart-runs-per-day"] .recharts-surface',
+  '[data-testid="runs-per-day"] .axis-label',
   '[data-testid="duration-chart"]',
   '[data-testid="stats-types-table"]',
 ];

@@ -46,9 +46,9 @@ export function DurationChart({ types }: { types: readonly TypeStats[] }) {
           </Fragment>
         ))}
         <span />
-        <div ref={ref} className="duration-chart-axis" data-testid="duration-axis">
+        <div ref={ref} className="axis-labels" data-testid="duration-axis">
           {ticks.map((tick) => (
-            <span key={tick.ms} className="duration-chart-tick" data-align={tick.align} style={{ left: across(tick.at) }}>
+            <span key={tick.ms} className="axis-label" data-align={tick.align} style={{ left: across(tick.at) }}>
               {tick.label}
             </span>
           ))}

@@ -1,10 +1,12 @@
 // The statistics an operator of many businesses reads: the cards, the table per job type and the businesses
-// compared, each figure equal to the service's; sorting by any column; a row that leads into its business; and a
-// duration chart whose axis labels and job types all show, at 1440 and at 900 px.
+// compared, each figure equal to the service's; sorting by any column; a row that leads into its business; a chart
+// of runs per day whose bars hold the service's counts, its dates readable and a day's runs shown by pointer and by
+// keyboard; and a duration chart whose axis labels and job types all show, at 1440 and at 900 px.
 import { type Locator, type Page } from '@playwright/test';
 import { getJobRunStats } from '../../src-main/stats/stats';
 import { type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { type TenantScope } from '../../src-shared/tenancy';
+import { RUN_STATUS_LABELS, RUN_STATUSES } from '../../src-shared/domain';
 import { formatCount, formatDuration, formatPercent } from '../../src-renderer/lib/format';
 import { ownerKey, ownerName } from '../../src-renderer/lib/owners';
 import { runsTrend } from '../../src-renderer/automation/stats-trend';
@@ -76,6 +78,59 @@ async function expectCards(page: Page, stats: JobRunStatsView): Promise<void> {
   await expect(page.getByTestId('stat-avg')).toHaveText(formatDuration(stats.duration.avgMs));
 }
 
+/** Labels' boxes along an axis: each inside it, and clear of the one before. */
+async function expectApart(labels: Locator[], axis: Locator): Promise<void> {
+  const outer = (await axis.boundingBox())!;
+  const boxes = await Promise.all(labels.map(async (label) => (await label.boundingBox())!));
+  for (const [i, box] of boxes.entries()) {
+    expect(box.x).toBeGreaterThanOrEqual(outer.x - 0.5);
+    expect(box.x + box.width).toBeLessThanOrEqual(outer.x + outer.width + 0.5);
+    if (i > 0) expect(box.x, `${await labels[i]!.innerText()} clears the label before it`).toBeGreaterThan(boxes[i - 1]!.x + boxes[i - 1]!.width);
+  }
+}
+
+/**
+ * A bar a day, each day's runs stacked by status as the service counts them, bars as tall as their runs against the
+ * axis's top; the dates whole and apart, the last day's among them; pointing at the busiest day, then the arrow key
+ * to the day before, shows each day's runs by status.
+ */
+async function expectReadableDayChart(page: Page, stats: JobRunStatsView): Promise<void> {
+  const chart = page.getByTestId('runs-per-day');
+  await expect(chart.locator('.day-chart-column')).toHaveCount(stats.perDay.length);
+  const top = Number(await chart.getAttribute('data-top'));
+  const totals = stats.perDay.map((day) => RUN_STATUSES.reduce((sum, status) => sum + day.byStatus[status], 0));
+  expect(top).toBeGreaterThanOrEqual(Math.max(...totals));
+  const plot = (await chart.locator('.day-chart-plot').boundingBox())!;
+  for (const [i, day] of stats.perDay.entries()) {
+    const bar = page.getByTestId(`day-bar-${day.day}`);
+    await expect(bar).toHaveAttribute('data-total', String(totals[i]));
+    const parts = await bar.locator('[data-status]').evaluateAll((spans) => spans.map((span) => [span.getAttribute('data-status'), Number(span.getAttribute('data-count'))]));
+    expect(Object.fromEntries(parts)).toEqual(Object.fromEntries(RUN_STATUSES.filter((status) => day.byStatus[status] > 0).map((status) => [status, day.byStatus[status]])));
+    const height = (await bar.locator('.day-chart-bar').boundingBox())?.height ?? 0;
+    expect(Math.abs(height - (plot.height * totals[i]!) / top), `${day.day}'s bar is as tall as its runs`).toBeLessThanOrEqual(1.5);
+  }
+  const labels = await chart.locator('.day-chart-days .axis-label').all();
+  expect(labels.length).toBeGreaterThanOrEqual(Math.min(stats.perDay.length, 4));
+  expect(await labels.at(-1)!.innerText()).toBe(stats.perDay.at(-1)!.day.slice(5));
+  await expectApart(labels, chart.locator('.day-chart-days'));
+
+  const dayRuns = async (i: number) => {
+    const tooltip = page.getByTestId('day-tooltip');
+    const day = stats.perDay[i]!;
+    await expect(tooltip).toContainText(`${day.day} · ${formatCount(totals[i]!)} run`);
+    for (const status of RUN_STATUSES.filter((s) => day.byStatus[s] > 0)) await expect(tooltip).toContainText(`${RUN_STATUS_LABELS[status]} ${formatCount(day.byStatus[status])}`);
+  };
+  const busiest = totals.indexOf(Math.max(...totals));
+  await page.getByTestId(`day-bar-${stats.perDay[busiest]!.day}`).hover();
+  await dayRuns(busiest);
+  await chart.locator('.day-chart-plot').focus();
+  await page.keyboard.press(busiest > 0 ? 'ArrowLeft' : 'ArrowRight');
+  await dayRuns(busiest > 0 ? busiest - 1 : 1);
+  await page.mouse.move(0, 0);
+  await chart.locator('.day-chart-plot').blur();
+  await expect(page.getByTestId('day-tooltip')).toHaveCount(0);
+}
+
 /** Every type's p50 and p95 on the chart; every label whole, inside the chart, and clear of its neighbours. */
 async function expectReadableDurationChart(page: Page, stats: JobRunStatsView): Promise<void> {
   const chart = page.getByTestId('duration-chart');
@@ -84,15 +139,9 @@ async function expectReadableDurationChart(page: Page, stats: JobRunStatsView): 
     await expect(track).toHaveAttribute('data-p50', String(row.duration.p50Ms));
     await expect(track).toHaveAttribute('data-p95', String(row.duration.p95Ms));
   }
-  const axis = (await page.getByTestId('duration-axis').boundingBox())!;
-  const ticks = await chart.locator('.duration-chart-tick').all();
+  const ticks = await page.getByTestId('duration-axis').locator('.axis-label').all();
   expect(ticks.length).toBeGreaterThanOrEqual(4);
-  const boxes = await Promise.all(ticks.map(async (tick) => (await tick.boundingBox())!));
-  for (const [i, box] of boxes.entries()) {
-    expect(box.x).toBeGreaterThanOrEqual(axis.x - 0.5);
-    expect(box.x + box.width).toBeLessThanOrEqual(axis.x + axis.width + 0.5);
-    if (i > 0) expect(box.x, `${await ticks[i]!.innerText()} clears the label before it`).toBeGreaterThan(boxes[i - 1]!.x + boxes[i - 1]!.width);
-  }
+  await expectApart(ticks, page.getByTestId('duration-axis'));
   // The axis names durations people use, and the job types are whole (not cut short).
   expect((await chart.getAttribute('data-ticks'))!.split(',')).toEqual(expect.arrayContaining(['1 s', '1 min', '1 h']));
   for (const label of await chart.locator('.duration-chart-label').all()) {
@@ -118,6 +167,7 @@ test('the statistics equal the service, per job type and per business against th
   expect(await tableCells(page, 'stats-types-table')).toEqual(all.byJobType.map(typeCells));
   expect(await tableCells(page, 'stats-owners-table')).toEqual(all.byBusiness!.map(ownerCells));
   await expectReadableDurationChart(page, all);
+  await expectReadableDayChart(page, all);
   await saveScreenshot(page, 'stats-1440-top');
   await saveScreenshot(page, 'stats-1440-full', { fullPage: true });
   await ownersPanel.scrollIntoViewIfNeeded();
@@ -180,7 +230,7 @@ test('the statistics equal the service, per job type and per business against th
   await expect(page.getByTestId('business-switcher')).toHaveValue('Orphaned runs');
 });
 
-test('at 900 px the cards, the duration chart and the comparison keep every label and figure in view', async ({ dataDir, launchApp, page }) => {
+test('at 900 px the cards, both charts and the comparison keep every label and figure in view', async ({ dataDir, launchApp, page }) => {
   const world = await buildStatsWorld(dataDir.dbPath, 7);
   const app = await launchApp();
   await page.setViewportSize({ width: 900, height: 1000 });
@@ -190,6 +240,7 @@ test('at 900 px the cards, the duration chart and the comparison keep every labe
   const all = await serviceStats(app, page.getByTestId('stats-owners'), { kind: 'all' });
   await expectCards(page, all);
   await expectReadableDurationChart(page, all);
+  await expectReadableDayChart(page, all);
   // Every column in view: each table fits inside its panel, without a sideways scroll.
   for (const [panel, table] of [
     ['stats-types', 'stats-types-table'],
@@ -200,8 +251,20 @@ test('at 900 px the cards, the duration chart and the comparison keep every labe
   }
   expect(await tableCells(page, 'stats-owners-table')).toEqual(all.byBusiness!.map(ownerCells));
   await saveScreenshot(page, 'stats-900-top');
+  await page.getByTestId('chart-runs-per-day').scrollIntoViewIfNeeded();
+  await page.getByTestId(`day-bar-${all.perDay.at(-2)!.day}`).hover();
+  await saveScreenshot(page, 'stats-900-days');
   await page.getByTestId('chart-duration-by-type').scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'stats-900-chart');
+  // Ninety days: a bar each, the dates thinned to those that fit.
+  const weekFrom = (await page.getByTestId('stats-owners').getAttribute('data-from'))!;
+  await page.getByTestId('time-range').getByText('90d').click();
+  await expect(page.getByTestId('stats-owners')).not.toHaveAttribute('data-from', weekFrom);
+  const quarter = await serviceStats(app, page.getByTestId('stats-owners'), { kind: 'all' });
+  expect(quarter.perDay.length).toBeGreaterThanOrEqual(90);
+  await expectReadableDayChart(page, quarter);
+  await page.getByTestId('chart-runs-per-day').scrollIntoViewIfNeeded();
+  await saveScreenshot(page, 'stats-900-90-days');
   await page.getByTestId('stats-owners').scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'stats-900-tables');
 });
