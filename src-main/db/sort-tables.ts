@@ -29,16 +29,37 @@ const LATE_START_SQL = `started_at IS NOT NULL AND (started_at < created_at OR s
 /** An owner with fewer entries than a largest page (and more runs than it holds) cannot serve a page: it is refilled. */
 const SHORT_BELOW = MAX_RUNS_PAGE + 1;
 
+/** A sort's order over job_runs' columns (ties by id, the same way). */
+const sortOrder = (sort: ExtremeSort) => `duration_ms ${SORT_EXTREMES[sort].direction}, id ${SORT_EXTREMES[sort].direction}`;
+
 /**
- * The runs `where` selects (over job_runs, already narrowed to one owner or not) ranked per owner in both sorts, with
- * each owner's total, into temp.sort_ranked: the first SORT_EXTREMES_KEPT of each owner in either sort.
+ * temp.sort_ranked (owner, key, run_id, a rank per sort, total): every owner's runs with a duration ranked in both
+ * sorts, the first SORT_EXTREMES_KEPT of each owner in either sort kept, total its runs with a duration. One ranking
+ * of all the runs: the fill from scratch.
  */
-function rankedSql(where: string): string {
-  const rank = (sort: ExtremeSort) =>
-    `row_number() OVER (PARTITION BY ${RUN_OWNER_SQL} ORDER BY duration_ms ${SORT_EXTREMES[sort].direction}, id ${SORT_EXTREMES[sort].direction}) AS ${sort}`;
+function rankedSql(): string {
+  const rank = (sort: ExtremeSort) => `row_number() OVER (PARTITION BY ${RUN_OWNER_SQL} ORDER BY ${sortOrder(sort)}) AS ${sort}`;
   return `CREATE TEMP TABLE sort_ranked AS SELECT * FROM (
     SELECT ${RUN_OWNER_SQL} AS owner, duration_ms AS key, id AS run_id, ${SORTS.map(rank).join(', ')}, count(*) OVER (PARTITION BY ${RUN_OWNER_SQL}) AS total
-    FROM job_runs WHERE duration_ms IS NOT NULL${where ? ` AND ${where}` : ''}) WHERE ${SORTS.map((sort) => `${sort} <= ${SORT_EXTREMES_KEPT}`).join(' OR ')}`;
+    FROM job_runs WHERE duration_ms IS NOT NULL) WHERE ${SORTS.map((sort) => `${sort} <= ${SORT_EXTREMES_KEPT}`).join(' OR ')}`;
+}
+
+/**
+ * temp.sort_ranked as rankedSql makes it, for one owner: only the owner's first SORT_EXTREMES_KEPT + 1 runs of each sort
+ * are read in order (an ORDER BY … LIMIT keeps no more than that while it scans) and ranked, total capped at that
+ * count, which is all the bounds ask of it (more runs than the entries, or not). Ranking all of an owner's runs
+ * sorted every one of them: 3.1–3.6 s for an adopted file's million orphans, this 0.4–0.5 s.
+ */
+function ownerRankedSql(owner: number): string {
+  const limit = SORT_EXTREMES_KEPT + 1;
+  const where = `duration_ms IS NOT NULL AND ${ownerRunsCondition(owner).sql.replace('?', String(owner))}`;
+  const first = (sort: ExtremeSort) => `first_${sort} AS (SELECT id, duration_ms FROM job_runs WHERE ${where} ORDER BY ${sortOrder(sort)} LIMIT ${limit})`;
+  // One row per run and sort it is first in, its rank in that sort (the other's NULL); then one row per run.
+  const ranks = (sort: ExtremeSort) =>
+    `SELECT duration_ms AS key, id AS run_id, ${SORTS.map((other) => (other === sort ? `row_number() OVER (ORDER BY ${sortOrder(sort)})` : 'NULL') + ` AS rank_${other}`).join(', ')} FROM first_${sort}`;
+  return `CREATE TEMP TABLE sort_ranked AS WITH ${SORTS.map(first).join(', ')}
+    SELECT ${owner} AS owner, key, run_id, ${SORTS.map((sort) => `max(rank_${sort}) AS ${sort}`).join(', ')}, (SELECT count(*) FROM first_${SORTS[0]}) AS total
+    FROM (${SORTS.map(ranks).join(' UNION ALL ')}) GROUP BY run_id HAVING ${SORTS.map((sort) => `max(rank_${sort}) <= ${SORT_EXTREMES_KEPT}`).join(' OR ')}`;
 }
 
 /** The statements that put temp.sort_ranked into the tables: entries, and a bound only where the owner has more runs. */
@@ -79,7 +100,7 @@ export function fillSortTablesSql(): string[] {
     'DELETE FROM job_run_sort_extremes',
     'DELETE FROM job_run_sort_bounds',
     'DROP TABLE IF EXISTS temp.sort_ranked',
-    rankedSql(''),
+    rankedSql(),
     ...fromRankedSql(),
     ...finishSortFillSql(),
   ];
@@ -87,7 +108,7 @@ export function fillSortTablesSql(): string[] {
 
 /**
  * The statements that refill `owners`' entries of both sorts from their runs: each owner's entries and bounds
- * replaced by a ranking of its runs with a duration (through its own index, a sort of that owner's runs alone).
+ * replaced by its first runs with a duration in each sort, read through its own index (ownerRankedSql).
  * Exact whatever the tables held for them, so they serve a fill owner by owner while the app writes: an owner the fill
  * has not reached yet holds what the triggers kept (the tables unfilled, no page reads it), one it has passed is kept
  * by the triggers and the bulk paths from then on (moveOwnerSortEntries refills the owner it merges into meanwhile).
@@ -99,7 +120,7 @@ export function refillSortOwnersSql(owners: readonly number[]): string[] {
       `DELETE FROM job_run_sort_extremes WHERE sort IN (${SORTS_SQL}) AND owner = ${key}`,
       `DELETE FROM job_run_sort_bounds WHERE sort IN (${SORTS_SQL}) AND owner = ${key}`,
       'DROP TABLE IF EXISTS temp.sort_ranked',
-      rankedSql(ownerRunsCondition(key).sql.replace('?', String(key))),
+      ownerRankedSql(key),
       ...fromRankedSql(),
     ];
   });
@@ -114,7 +135,7 @@ export function finishSortFillSql(): string[] {
   ];
 }
 
-/** Refills one owner's entries of both sorts from its runs (a sort of the owner's runs with a duration). */
+/** Refills one owner's entries of both sorts from its runs (its first runs with a duration in each sort). */
 export function refillSortOwner(sqlite: Database.Database, owner: number): void {
   for (const statement of refillSortOwnersSql([owner])) sqlite.exec(statement);
 }
