@@ -48,7 +48,7 @@ function rankedSql(): string {
  * temp.sort_ranked as rankedSql makes it, for one owner: only the owner's first SORT_EXTREMES_KEPT + 1 runs of each sort
  * are read in order (an ORDER BY … LIMIT keeps no more than that while it scans) and ranked, total capped at that
  * count, which is all the bounds ask of it (more runs than the entries, or not). Ranking all of an owner's runs
- * sorted every one of them: 3.1–3.6 s for an adopted file's million orphans, this 0.4–0.5 s.
+ * sorted every one of them: 2.1–3.6 s for an adopted file's million orphans, against 0.37–0.54 s.
  */
 function ownerRankedSql(owner: number): string {
   const limit = SORT_EXTREMES_KEPT + 1;

@@ -2,8 +2,8 @@
 // fit beneath. Pointing at a bar, or the arrow keys once the plot has focus, shows that day's runs by status.
 import { Group, Text } from '@mantine/core';
 import { useElementSize } from '@mantine/hooks';
-import { useState, type KeyboardEvent } from 'react';
-import { RUN_STATUS_LABELS, RUN_STATUSES } from '../../src-shared/domain';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { RUN_STATUS_LABELS, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import { type JobRunStatsView } from '../../src-shared/schemas/jobs';
 import { formatCount, STATUS_CHART_COLORS } from '../lib/format';
 import { countScale, dayLabels } from './day-scale';
@@ -34,9 +34,8 @@ export function RunsPerDayChart({ perDay }: { perDay: readonly Day[] }) {
     setPointed((at) => Math.min(perDay.length - 1, Math.max(0, at === null ? (step > 0 ? 0 : perDay.length - 1) : at + step)));
   };
 
-  const shown = pointed === null ? undefined : perDay[pointed];
   return (
-    <div className="day-chart" data-testid="runs-per-day" data-top={scale.top} data-labels={labels.map((label) => perDay[label.index]!.day).join(',')}>
+    <div className="day-chart" data-testid="runs-per-day" data-top={scale.top}>
       <div className="day-chart-counts" aria-hidden>
         {scale.ticks.map((tick) => (
           <span key={tick} className="day-chart-count" style={{ bottom: height(tick) }}>
@@ -75,7 +74,7 @@ export function RunsPerDayChart({ perDay }: { perDay: readonly Day[] }) {
             </div>
           </div>
         ))}
-        {shown && pointed !== null ? <DayTooltip day={shown} total={totals[pointed]!} at={pointed} days={perDay.length} /> : null}
+        {pointed !== null && <DayTooltip day={perDay[pointed]!} total={totals[pointed]!} at={pointed} days={perDay.length} />}
       </div>
       <span />
       <div className="axis-labels day-chart-days" aria-hidden>
@@ -88,12 +87,9 @@ export function RunsPerDayChart({ perDay }: { perDay: readonly Day[] }) {
       <span />
       <Group gap="md" mt={4} justify="center">
         {RUN_STATUSES.map((status) => (
-          <Group key={status} gap={6} wrap="nowrap">
-            <span className="day-chart-swatch" style={{ background: STATUS_CHART_COLORS[status] }} />
-            <Text size="xs" c="dimmed">
-              {RUN_STATUS_LABELS[status]}
-            </Text>
-          </Group>
+          <StatusKey key={status} status={status} dimmed>
+            {RUN_STATUS_LABELS[status]}
+          </StatusKey>
         ))}
       </Group>
     </div>
@@ -109,13 +105,22 @@ function DayTooltip({ day, total, at, days }: { day: Day; total: number; at: num
         {day.day} · {formatCount(total)} {total === 1 ? 'run' : 'runs'}
       </Text>
       {RUN_STATUSES.filter((status) => day.byStatus[status] > 0).map((status) => (
-        <Group key={status} gap={6} wrap="nowrap">
-          <span className="day-chart-swatch" style={{ background: STATUS_CHART_COLORS[status] }} />
-          <Text size="xs">
-            {RUN_STATUS_LABELS[status]} {formatCount(day.byStatus[status])}
-          </Text>
-        </Group>
+        <StatusKey key={status} status={status}>
+          {RUN_STATUS_LABELS[status]} {formatCount(day.byStatus[status])}
+        </StatusKey>
       ))}
     </div>
+  );
+}
+
+/** A status's colour beside its words: the legend's entries and the tooltip's lines. */
+function StatusKey({ status, dimmed = false, children }: { status: RunStatus; dimmed?: boolean; children: ReactNode }) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <span className="day-chart-swatch" style={{ background: STATUS_CHART_COLORS[status] }} />
+      <Text size="xs" c={dimmed ? 'dimmed' : undefined}>
+        {children}
+      </Text>
+    </Group>
   );
 }
