@@ -508,9 +508,9 @@ function scopeCases(scopeName: ScopeName): PlanCase[] {
       run: (fixture) => () => getJobRunStats(fixture.db, at(fixture), { from: NOW - statsDays * DAY, to: NOW, timeZone: 'Europe/Berlin' }),
     },
   ];
-  if (scopeName === 'system' || scopeName === 'orphans') {
-    // The database panel's counts (getDatabaseInfo).
-    cases.push({ name: `run count · ${scopeName}`, rule: { kind: 'rollup', bounds: [], owner: true }, run: (fixture) => () => countJobRuns(fixture.db, at(fixture)) });
+  if (scopeName === 'system' || scopeName === 'orphans' || scopeName === 'all') {
+    // The database panel's counts (getDatabaseInfo): every run, system-wide runs, orphaned runs.
+    cases.push({ name: `run count · ${scopeName}`, rule: { kind: 'rollup', bounds: [], owner: scopeName !== 'all' }, run: (fixture) => () => countJobRuns(fixture.db, at(fixture)) });
   }
   return cases;
 }
