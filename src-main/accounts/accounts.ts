@@ -271,7 +271,7 @@ function lockedMessage(lockedUntil: number): string {
 /**
  * The Actor for a session's user, read fresh for each request; null when the user is gone or disabled,
  * which ends the session. A lock only stops new sign-ins, so `now` does not end a session. Its query is built once per
- * connection: every request on the main thread runs it, and building it took 10–20 times as long as running it.
+ * connection: every request on the main thread runs it, and building it took about ten to thirty times as long as running it.
  */
 export function loadActor(db: AppDatabase, userId: number): Actor | null {
   const actorRow = preparedOnce(db, 'users.actor', () =>
