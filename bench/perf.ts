@@ -478,9 +478,13 @@ function measureServiceLifecycles(db: AppDatabase, manifest: DatasetManifest, k:
   };
   const batch = () => {
     for (let c = 0; c < commits; c++) {
-      inImmediateTransaction(db, () => {
-        for (let i = 0; i < LIFECYCLES_PER_COMMIT; i++) lifecycle();
-      });
+      inImmediateTransaction(
+        db,
+        () => {
+          for (let i = 0; i < LIFECYCLES_PER_COMMIT; i++) lifecycle();
+        },
+        'memory',
+      );
     }
   };
   const samples = timeSync(batch, { iterations: k, warmupCalls: 1, warmupMs: 0, budgetMs: Infinity });
@@ -489,7 +493,7 @@ function measureServiceLifecycles(db: AppDatabase, manifest: DatasetManifest, k:
     `run lifecycles, services${tagged ? ', two tags each' : ''} (${n(perBatch * k)} runs)`,
     samples.ms,
     3 * perBatch,
-    `createJobRun${tagged ? ' (with two tags: env=prod, customer-0…49)' : ''} + startJobRun + finishJobRun per run, ${LIFECYCLES_PER_COMMIT} runs' lifecycles per immediate transaction (group commit, as the runner records outcomes and claims; WAL, synchronous=NORMAL) on a copy of the dataset; ${k} batches of ${perBatch} runs; the p95 column is the 5th percentile of the batches' rates`,
+    `createJobRun${tagged ? ' (with two tags: env=prod, customer-0…49)' : ''} + startJobRun + finishJobRun per run, ${LIFECYCLES_PER_COMMIT} runs' lifecycles per immediate transaction (group commit, as the runner records outcomes and claims, statement journals in memory; WAL, synchronous=NORMAL) on a copy of the dataset; ${k} batches of ${perBatch} runs; the p95 column is the 5th percentile of the batches' rates`,
     // The issue's write target is for runs as the runner and the bench create them; tagged runs are measured beside it.
     tagged ? null : LIFECYCLE_TARGET,
   );
@@ -542,9 +546,13 @@ async function measureRunnerLifecycles(
     const done = new Promise<void>((resolve) => {
       batchDone = resolve;
     });
-    inImmediateTransaction(db, () => {
-      for (let i = 0; i < perBatch; i++) createJobRun(db, target, { jobType: NOOP_JOB_TYPE.key, params: { durationMs: 0 }, trigger: 'manual' });
-    });
+    inImmediateTransaction(
+      db,
+      () => {
+        for (let i = 0; i < perBatch; i++) createJobRun(db, target, { jobType: NOOP_JOB_TYPE.key, params: { durationMs: 0 }, trigger: 'manual' });
+      },
+      'memory',
+    );
     runner.wake();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

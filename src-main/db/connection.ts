@@ -136,9 +136,33 @@ declare const writeTransaction: unique symbol;
  */
 export type InTransaction = AppDatabase & { readonly [writeTransaction]: true };
 
-/** BEGIN IMMEDIATE takes the write lock first, so a recount and the change it guards see the same rows. */
-export function inImmediateTransaction<T>(db: AppDatabase, work: (tx: InTransaction) => T): T {
-  return db.sqlite.transaction(() => work(db as InTransaction)).immediate();
+/**
+ * How a write transaction's statements keep their journals. SQLite copies each page a statement changes into a
+ * statement journal first, to undo that statement alone if it fails; by default the journal moves to a temporary file
+ * once it passes 64 KiB (16 pages), and a run's creation or end passes it (its row, a dozen index entries, the
+ * rollups' rows), so every page after that is written to disk, a third of a run's lifecycle. `'memory'` keeps them
+ * in memory (`temp_store = MEMORY` for the transaction): only for statements that each change a few runs, since a
+ * statement's journal holds every page it changes, all of the file's runs for a bulk update. The default suits any.
+ * Changing the setting closes the connection's temporary database (SQLite's rule), so a TEMP table lives within one
+ * transaction (the bulk paths' temp.rollup_delta does), and the first change after one drops every compiled
+ * statement's plan.
+ */
+export type StatementJournals = 'memory' | 'default';
+
+/**
+ * BEGIN IMMEDIATE takes the write lock first, so a recount and the change it guards see the same rows. Inside a
+ * transaction already open it is a savepoint of it, whose journals are the open transaction's.
+ */
+export function inImmediateTransaction<T>(db: AppDatabase, work: (tx: InTransaction) => T, journals: StatementJournals = 'default'): T {
+  const transaction = db.sqlite.transaction(() => work(db as InTransaction));
+  if (journals === 'default' || db.sqlite.inTransaction) return transaction.immediate();
+  // The setting is read when the transaction begins, and may change only outside one.
+  db.sqlite.prepare('PRAGMA temp_store = MEMORY').run();
+  try {
+    return transaction.immediate();
+  } finally {
+    db.sqlite.prepare('PRAGMA temp_store = DEFAULT').run();
+  }
 }
 
 /** The database as an InTransaction, for code that runs inside a transaction another function opened; throws outside one. */

@@ -247,7 +247,7 @@ export function claimPendingRuns(
   };
   // Inside a caller's transaction (the runner's group commit) the claim is already atomic; a savepoint would
   // only add its cost.
-  return db.sqlite.inTransaction ? claim() : inImmediateTransaction(db, claim);
+  return db.sqlite.inTransaction ? claim() : inImmediateTransaction(db, claim, 'memory');
 }
 
 /**

@@ -89,13 +89,16 @@ export function startRunner(db: AppDatabase, options: Partial<RunnerOptions> = {
   };
 }
 
-/** Counts the writes of progress to running runs, with a temporary trigger on the real table. */
+/**
+ * Counts the writes of progress to running runs, with a trigger on the real table, in the test's file: a TEMP one
+ * would not outlive the runner's first commit, which changes temp_store (db/connection.ts, StatementJournals).
+ */
 export function countProgressWrites(db: AppDatabase): () => number {
   db.sqlite.exec(`
-    CREATE TEMP TABLE IF NOT EXISTS progress_writes (run_id INTEGER NOT NULL);
-    CREATE TEMP TRIGGER IF NOT EXISTS count_progress_writes AFTER UPDATE OF progress ON main.job_runs
-    WHEN NEW.status = 'running' BEGIN INSERT INTO progress_writes VALUES (NEW.id); END;`);
-  return () => (db.sqlite.prepare('SELECT count(*) AS n FROM temp.progress_writes').get() as { n: number }).n;
+    CREATE TABLE IF NOT EXISTS test_progress_writes (run_id INTEGER NOT NULL);
+    CREATE TRIGGER IF NOT EXISTS test_count_progress_writes AFTER UPDATE OF progress ON job_runs
+    WHEN NEW.status = 'running' BEGIN INSERT INTO test_progress_writes VALUES (NEW.id); END;`);
+  return () => (db.sqlite.prepare('SELECT count(*) AS n FROM test_progress_writes').get() as { n: number }).n;
 }
 
 /** Sets the params of a run inserted by the seed helpers (which leave them `{}`). */

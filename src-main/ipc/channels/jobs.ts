@@ -70,7 +70,7 @@ function lifecycleChannels({ db, events, runner, reads }: JobChannelDeps) {
           },
         });
         return created;
-      });
+      }, 'memory');
       events.publish('jobs.changed', { run });
       runner.wake();
       return run;

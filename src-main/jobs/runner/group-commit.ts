@@ -189,7 +189,7 @@ function writeBatch(shared: RunnerShared, batch: readonly QueuedOutcome[], free:
     }
     const claimed = free > 0 ? claimPendingRuns(tx, at, free, jobTypes, turns, slotsHeld(shared, batch)) : [];
     return { claimed, views: shared.viewsOf([...written, ...claimed]) };
-  });
+  }, 'memory');
   for (const { run } of batch) run.pendingProgress = null;
   return result;
 }

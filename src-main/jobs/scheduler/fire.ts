@@ -136,5 +136,5 @@ function processSchedule(db: AppDatabase, id: number, now: Date, missedRule: Mis
       at,
     });
     return { kind: 'ran', run };
-  });
+  }, 'memory');
 }
