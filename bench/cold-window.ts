@@ -4,16 +4,15 @@
 // built HTTP shell, out/main/serve.js, opening the file with its migrations check and startup) and a fresh Debian
 // Chromium through Playwright, launched before the spawn (its launch is reported beside the figure, not inside it).
 // Timed from the spawn until the first history row and the statistics are painted in the Automation view.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/e2e/paths';
 import { UsageError } from './args';
 import { copyDatabaseFile, DAY_MS, ensureDataset, ensureLegacySource, runsDatasetParams, type DatasetManifest } from './dataset';
+import { BUILD_FIRST, epochNow, quietCopy, SERVE_JS, spawnServe } from './serve-child';
 import { formatValue, latencyItem, type Figures, type ItemResult } from './stats';
 import {
   parseColdWindowArgs,
@@ -30,12 +29,9 @@ import {
   type WindowItemId,
 } from './window-phases';
 
-const SERVE_JS = path.resolve(__dirname, '../out/main/serve.js');
 const START_TIMEOUT_MS = 120_000;
 /** The first system administrator an adopted file's first start asks for (its users have no password). */
 const SETUP = { email: 'operator@bench.example', password: 'cold window setup 1' };
-
-const epochNow = (): number => performance.timeOrigin + performance.now();
 
 /** The statistics are painted once the cards, both charts (the runs per day with its dates, placed once its plot is measured) and the per-type table are. */
 const STATS_PAINTED = [
@@ -90,44 +86,6 @@ interface Start {
 
 type Flow = { form: 'signin'; email: string; password: string } | { form: 'setup'; email: string; password: string };
 
-/** The child's stdout lines that mark its start (src-main/http/serve.ts prints them). */
-function watchChild(file: string, configDir: string, marks: Partial<Marks>) {
-  marks.spawned = epochNow();
-  const child = spawn(process.execPath, [SERVE_JS, '--db', file], {
-    env: { ...process.env, XDG_CONFIG_HOME: configDir, AUTOMATION_LAUNCH_COMMAND: 'bench/cold-window.ts' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const pageUrl = new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const at = epochNow();
-      output += chunk;
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.startsWith('Database: ')) marks.processUp ??= at;
-        const running = /running at (\S+)/.exec(line);
-        if (running?.[1]) {
-          marks.listening = at;
-          resolve(running[1]);
-        }
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    void exited.then((code) => reject(new Error(`The app exited (${code}) before it served:\n${output}`)));
-  });
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { pageUrl, stop, output: () => output };
-}
-
 /** Resolves once every one of `names` has been reported. */
 function marksArrive(marks: Partial<Marks>, context: BrowserContext) {
   const waiting = new Map<Mark, () => void>();
@@ -169,7 +127,7 @@ async function oneStart(file: string, scratch: string, hash: string, flow: Flow)
       const timing = request.timing();
       requests.push({ path: new URL(request.url()).pathname, startedAt: timing.startTime, endedAt: timing.startTime + timing.responseEnd });
     });
-    const app = watchChild(file, path.join(scratch, 'config'), marks);
+    const app = spawnServe(file, path.join(scratch, 'config'), marks);
     try {
       const until = <T>(what: string, promise: Promise<T>) => withTimeout(what, promise, app.output);
       const url = await until('the app serving', app.pageUrl);
@@ -278,15 +236,7 @@ export interface WindowSources {
 
 /** The bench's runs dataset, copied once, with its queue settled (the dataset's pending runs include backups). */
 function coldCopy(source: WindowSources['runs'], scratch: string): string {
-  const file = path.join(scratch, 'cold-window.db');
-  copyDatabaseFile(source.file, file);
-  const db = new Database(file);
-  try {
-    db.prepare("UPDATE job_runs SET status = 'cancelled', finished_at = ?, progress = NULL WHERE status IN ('pending', 'running')").run(source.manifest.endsAt);
-  } finally {
-    db.close();
-  }
-  return file;
+  return quietCopy(source.file, source.manifest.endsAt, path.join(scratch, 'cold-window.db'));
 }
 
 /** The day of the newest run of a server-edition file (its datetimes are UTC text). */
@@ -308,7 +258,7 @@ export async function measureColdWindows(
   scratch: string,
   log: (line: string) => void,
 ): Promise<WindowFigures[]> {
-  if (!fs.existsSync(SERVE_JS)) throw new Error('Build the app first (npm run build): out/main/serve.js is missing');
+  if (!fs.existsSync(SERVE_JS)) throw new Error(BUILD_FIRST);
   const figures: WindowFigures[] = [];
   if (items.includes('window.cold')) {
     const file = coldCopy(sources.runs, scratch);

@@ -18,6 +18,27 @@ export interface BenchShell {
   signIn(email: string, password: string): Promise<string>;
 }
 
+/** Calls to an HTTP shell at `base` (`http://127.0.0.1:PORT/api`) with its token, over keep-alive. */
+export function httpClient(base: string, token: string): Pick<BenchShell, 'call' | 'signIn'> {
+  const call: BenchShell['call'] = async (channel, input, session) => {
+    const response = await fetch(`${base}/${channel}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, ...(session ? { [SESSION_HEADER]: session } : {}) },
+      body: JSON.stringify(input),
+    });
+    const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+    if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message ?? response.status}`);
+    return { response, value: envelope.value };
+  };
+  const signIn: BenchShell['signIn'] = async (email, password) => {
+    const { response } = await call('auth.login', { email, password });
+    const session = response.headers.get(SESSION_HEADER);
+    if (!session) throw new Error(`auth.login for ${email} answered without a session header`);
+    return session;
+  };
+  return { call, signIn };
+}
+
 /** Runs `work` against the core and HTTP shell on `file` (`scratch` holds the placeholder renderer), closing both after. */
 export async function withHttpShell<T>(
   file: string,
@@ -35,22 +56,7 @@ export async function withHttpShell<T>(
     const shell = await startHttpShell({ core, staticRoot });
     try {
       const base = `http://127.0.0.1:${shell.port}/api`;
-      const call: BenchShell['call'] = async (channel, input, session) => {
-        const response = await fetch(`${base}/${channel}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${shell.token}`, ...(session ? { [SESSION_HEADER]: session } : {}) },
-          body: JSON.stringify(input),
-        });
-        const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-        if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.message ?? response.status}`);
-        return { response, value: envelope.value };
-      };
-      const signIn: BenchShell['signIn'] = async (email, password) => {
-        const { response } = await call('auth.login', { email, password });
-        const session = response.headers.get(SESSION_HEADER);
-        if (!session) throw new Error(`auth.login for ${email} answered without a session header`);
-        return session;
-      };
+      const { call, signIn } = httpClient(base, shell.token);
       return await work({ core, db: started.db, base, token: shell.token, call, signIn });
     } finally {
       await shell.close();

@@ -7,7 +7,6 @@
 // The table goes to stdout, or with --json the report (bench/report.ts) instead; --out FILE writes the report to FILE
 // as well as printing the table.
 // Exit status: 0 unless something failed to run (a missed target is reported, not an error).
-import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,7 +32,6 @@ import {
   ensureDataset,
   ensureLegacySource,
   RARE_TAG,
-  readDatasetManifest,
   runsDatasetParams,
   type Dataset,
   type DatasetBusiness,
@@ -43,7 +41,8 @@ import {
 import { UsageError, wholeNumber } from './args';
 import { measureColdWindows, windowItem } from './cold-window';
 import { machinePace } from './pace';
-import { withHttpShell } from './http-shell';
+import { httpClient, withHttpShell } from './http-shell';
+import { quietCopy, spawnServe } from './serve-child';
 import {
   datasetInfo,
   datasetLine,
@@ -124,7 +123,7 @@ const ITEMS = {
   'http.list.all': 'jobs.list round trip through the HTTP shell, a system admin (all)',
   'load.runner': 'the runner under 8 clients on jobs.list and jobs.stats: its share of its idle runs/s (bench/shared-thread.ts)',
   'load.list': 'jobs.list p99 under the same load',
-  rss: 'main-process RSS with the database open and the view in use (child process)',
+  rss: 'main-process RSS of the built app with the view in use (a process of its own)',
   'orphans.assign': 'assigning 100,000 orphans to a business',
   'orphans.delete': 'deleting 100,000 orphans (with the backup first)',
   adoption: 'adopting a pre-tenant server-edition database of --runs runs, until the app serves',
@@ -146,8 +145,6 @@ interface Options {
   /** Where to write the JSON report besides the table, or null. */
   out: string | null;
   only: ItemId[] | null;
-  child: 'rss' | null;
-  dataset: string | null;
 }
 
 const USAGE = `npm run bench -- [--runs N (1000000)] [--businesses B (100)] [--iterations K (50, at least 50)] [--only id,id] [--json] [--out FILE]
@@ -159,7 +156,7 @@ Items (--only takes ids, or prefixes for every item below them, e.g. --only hist
 ${ITEM_IDS.map((id) => `  ${id.padEnd(22)} ${ITEMS[id]}`).join('\n')}`;
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { runs: 1_000_000, businesses: 100, iterations: 50, json: false, out: null, only: null, child: null, dataset: null };
+  const options: Options = { runs: 1_000_000, businesses: 100, iterations: 50, json: false, out: null, only: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => argv[++i];
@@ -193,15 +190,6 @@ function parseArgs(argv: readonly string[]): Options {
         options.only = chosen;
         break;
       }
-      case '--child': {
-        const mode = value();
-        if (mode !== 'rss') throw new UsageError(`--child: unknown mode ${String(mode)}`);
-        options.child = mode;
-        break;
-      }
-      case '--dataset':
-        options.dataset = value() ?? null;
-        break;
       case '--help':
       case '-h':
         process.stdout.write(`${USAGE}\n`);
@@ -664,67 +652,71 @@ async function measureFirstStats(file: string, manifest: DatasetManifest, scratc
   });
 }
 
-// ---- Memory (child process) ------------------------------------------------------------------------
+// ---- Memory (the built app in a process of its own) ------------------------------------------------
 
-interface RssReport {
-  baselineMB: number;
-  rssMB: number;
-  peakMB: number;
-  cycles: number;
+/** A Linux process's resident set now and at its peak (VmRSS and VmHWM in /proc/PID/status), MB. */
+function residentMB(pid: number): { now: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string): number => {
+    const found = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!found?.[1]) throw new Error(`/proc/${pid}/status has no ${name}`);
+    return Number(found[1]) / 1024;
+  };
+  return { now: field('VmRSS'), peak: field('VmHWM') };
 }
 
-const MB = 1024 * 1024;
-
-/** In the child: open the database, use the view a few times, report RSS on stdout as one JSON line. */
-async function childRss(file: string): Promise<void> {
-  const manifest = readDatasetManifest(file);
-  const baselineMB = process.memoryUsage().rss / MB;
-  const { db } = await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER });
+/**
+ * The built app (out/main/serve.js, its read workers and all) on a copy of the file, its queue settled: a member and a
+ * system admin signed in over HTTP, the view's calls made a few times for each; the process's RSS read from /proc.
+ */
+async function measureRss(dataset: Dataset, scratch: string): Promise<ItemResult> {
+  const { manifest } = dataset;
+  const file = quietCopy(dataset.file, manifest.endsAt, path.join(scratch, 'rss.db'));
+  const app = spawnServe(file, path.join(scratch, 'rss-config'));
   try {
-    const one: TenantScope = { kind: 'business', businessId: largestBusiness(manifest).id };
-    const all: TenantScope = { kind: 'all' };
+    const page = new URL(await app.pageUrl);
+    const { call, signIn } = httpClient(`${page.origin}/api`, page.searchParams.get('token') ?? '');
+    const baseline = residentMB(app.pid).now;
+    const viewers = [
+      { session: await signIn(manifest.users.member.email, manifest.password), days: 30 },
+      { session: await signIn(manifest.users.admin.email, manifest.password), days: 90 },
+    ];
     const cycles = 5;
     for (let cycle = 0; cycle < cycles; cycle++) {
-      for (const scope of [one, all]) {
-        getJobRunStats(db, scope, statsWindow(manifest, scope.kind === 'all' ? 90 : 30));
-        cursorAt((cursor, limit) => listJobRuns(db, scope, listInput({}, cursor, limit)), DEEP);
-        listJobRuns(db, scope, listInput({ statuses: ['failed'] }, null));
-        getActiveJobRuns(db, scope, { cursor: null, limit: PAGE });
-        getJobTypes(db, scope);
+      for (const { session, days } of viewers) {
+        await call('jobs.stats', statsWindow(manifest, days), session);
+        for (let cursor: string | null = null, seen = 0; seen < DEEP; ) {
+          const { value } = await call('jobs.list', { cursor, limit: MAX_RUNS_PAGE }, session);
+          const runs = value as JobRunPageView;
+          seen += runs.runs.length;
+          if (runs.nextCursor === null) break;
+          cursor = runs.nextCursor;
+        }
+        await call('jobs.list', { filters: { statuses: ['failed'] } }, session);
+        await call('jobs.active', {}, session);
+        await call('jobs.types', {}, session);
       }
     }
-    const report: RssReport = { baselineMB, rssMB: process.memoryUsage().rss / MB, peakMB: process.resourceUsage().maxRSS / 1024, cycles };
-    process.stdout.write(`${JSON.stringify(report)}\n`);
+    const after = residentMB(app.pid);
+    return itemResult({
+      id: 'rss',
+      name: 'main-process RSS, view in use',
+      unit: 'MB',
+      median: after.now,
+      p95: after.peak,
+      iterations: cycles,
+      target: { op: '<=', value: 250, unit: 'MB', on: 'peak' },
+      figures: {
+        baseline: { label: 'RSS once the app serves', value: baseline, unit: 'MB' },
+        after: { label: 'RSS after the view\'s calls', value: after.now, unit: 'MB' },
+        peak: { label: 'peak RSS', value: after.peak, unit: 'MB' },
+      },
+      note: `the built app (out/main/serve.js: Node, not Electron) on a copy of the file with its queue settled, its read workers up; a member and a system admin signed in over HTTP, the view's calls made ${cycles} times for each (stats of 30 and 90 days, history pages down to 10,000, failed filter, active, job types); RSS and peak RSS of its process (/proc); ${formatValue(baseline, 'MB')} once it served`,
+    });
   } finally {
-    db.close();
+    await app.stop();
+    removeScratch(file);
   }
-}
-
-async function measureRss(file: string): Promise<ItemResult> {
-  const child = spawn(process.execPath, [...process.execArgv, __filename, '--child', 'rss', '--dataset', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (code !== 0) throw new Error(`the memory child exited with ${code}`);
-  const report = JSON.parse(output.trim().split('\n').pop() ?? '') as RssReport;
-  return itemResult({
-    id: 'rss',
-    name: 'main-process RSS, view in use',
-    unit: 'MB',
-    median: report.rssMB,
-    p95: report.peakMB,
-    iterations: report.cycles,
-    target: { op: '<=', value: 250, unit: 'MB', on: 'peak' },
-    figures: {
-      baseline: { label: 'RSS before opening the file', value: report.baselineMB, unit: 'MB' },
-      after: { label: 'RSS after the view\'s queries', value: report.rssMB, unit: 'MB' },
-      peak: { label: 'peak RSS', value: report.peakMB, unit: 'MB' },
-    },
-    note: `a Node child (not Electron) opens the file through openAppDatabase and runs the view's queries ${report.cycles} times for the largest business and for all (stats, history pages down to 10,000, failed filter, active, job types); median column: RSS after, p95 column: peak RSS; ${formatValue(report.baselineMB, 'MB')} before opening`,
-  });
 }
 
 // ---- Orphans and adoption --------------------------------------------------------------------------
@@ -917,10 +909,6 @@ function header(report: BenchReport, datasetFile: string): string {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  if (options.child === 'rss') {
-    if (!options.dataset) throw new UsageError('--child rss needs --dataset FILE');
-    return childRss(options.dataset);
-  }
   const started = performance.now();
   const loadAtStart = loadAverage();
   const paceAtStart = machinePace();
@@ -993,7 +981,7 @@ async function main(): Promise<void> {
       }
     }
 
-    await run.async('rss', () => measureRss(primary.file));
+    await run.async('rss', () => measureRss(primary, scratch));
     if (orphans) await measureOrphans(orphans, scratch, run);
     if (legacy) await run.async('adoption', () => measureAdoption(legacy.file, options.runs, scratch));
     const windows = (['window.cold', 'window.adopted'] as const).filter((id) => run.wants(id));
