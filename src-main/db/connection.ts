@@ -140,9 +140,10 @@ export type InTransaction = AppDatabase & { readonly [writeTransaction]: true };
  * How a write transaction's statements keep their journals. SQLite copies each page a statement changes into a
  * statement journal first, to undo that statement alone if it fails; by default the journal moves to a temporary file
  * once it passes 64 KiB (16 pages), and a run's creation or end passes it (its row, a dozen index entries, the
- * rollups' rows), so every page after that is written to disk, a third of a run's lifecycle. `'memory'` keeps them
- * in memory (`temp_store = MEMORY` for the transaction): only for statements that each change a few runs, since a
- * statement's journal holds every page it changes, all of the file's runs for a bulk update. The default suits any.
+ * rollups' rows), so every page after that is written to the file (a system call and a copy each), a third of a run's
+ * lifecycle. `'memory'` keeps them in memory (`temp_store = MEMORY` for the transaction): only for statements that
+ * each change a few runs, since a statement's journal holds every page it changes, all of the file's runs for a bulk
+ * update. The default suits any.
  * Changing the setting closes the connection's temporary database (SQLite's rule), so a TEMP table lives within one
  * transaction (the bulk paths' temp.rollup_delta does), and the first change after one drops every compiled
  * statement's plan.
