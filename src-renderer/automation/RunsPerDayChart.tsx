@@ -5,6 +5,7 @@ import { useElementSize } from '@mantine/hooks';
 import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { RUN_STATUS_LABELS, RUN_STATUSES, type RunStatus } from '../../src-shared/domain';
 import { type JobRunStatsView } from '../../src-shared/schemas/jobs';
+import { plural } from '../../src-shared/text';
 import { formatCount, STATUS_CHART_COLORS } from '../lib/format';
 import { countScale, dayLabels } from './day-scale';
 
@@ -15,7 +16,7 @@ const dayTotal = (day: Day) => RUN_STATUSES.reduce((sum, status) => sum + day.by
 /** A day's runs in words: its date, its total, and each status it has runs of. */
 function daySummary(day: Day, total: number): string {
   const parts = RUN_STATUSES.filter((status) => day.byStatus[status] > 0).map((status) => `${formatCount(day.byStatus[status])} ${RUN_STATUS_LABELS[status].toLowerCase()}`);
-  return `${day.day}: ${formatCount(total)} ${total === 1 ? 'run' : 'runs'}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  return `${day.day}: ${plural(total, 'run')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 export function RunsPerDayChart({ perDay }: { perDay: readonly Day[] }) {
@@ -102,7 +103,7 @@ function DayTooltip({ day, total, at, days }: { day: Day; total: number; at: num
   return (
     <div className="day-chart-tooltip" data-testid="day-tooltip" style={side}>
       <Text size="xs" fw={600}>
-        {day.day} · {formatCount(total)} {total === 1 ? 'run' : 'runs'}
+        {day.day} · {plural(total, 'run')}
       </Text>
       {RUN_STATUSES.filter((status) => day.byStatus[status] > 0).map((status) => (
         <StatusKey key={status} status={status}>
