@@ -6,7 +6,7 @@ import { backUpBefore, recordKeptBackup } from './db/backup';
 import { pruneAfterBackup } from './backups/prune';
 import { backupPathFor, settleLeftoverBackups, type LeftoverBackups } from './db/backup-files';
 import { DatabaseOpenError, enableWal, openDatabaseFile, type AppDatabase } from './db/connection';
-import { deferredWork, finishDeferredWork, type DeferredWork } from './adoption/after-open';
+import { deferredWork, finishDeferredWork, removeLeftoverCountScratch, type DeferredWork } from './adoption/after-open';
 import { adoptLegacyDatabase, inspectLegacyDatabase, type AdoptionReport, type LegacyInspection } from './adoption/adopt';
 import { applyMigrations, foreignKeyViolations, loadMigrations, MIGRATIONS_TABLE, planMigrations, type Migration, type MigrationState } from './db/migrations';
 import { defaultMigrationsFolder } from './db/paths';
@@ -115,6 +115,7 @@ async function prepare(db: AppDatabase, migrations: Migration[], report: Startup
   enableWal(sqlite);
   // A copy a restore killed before its rename left beside the file: the file is the old one, whole (db/restore-swap.ts).
   removeLeftoverRestores(db.path);
+  removeLeftoverCountScratch(db.path);
   // Backups a crash left pending: kept when their operation committed, removed when it never did.
   report.leftoverBackups = state.version > 0 ? settleLeftoverBackups(sqlite, db.path, state.version) : NO_LEFTOVERS;
   // A backup that took its name here never got its record: it gets it now.

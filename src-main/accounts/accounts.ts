@@ -158,7 +158,7 @@ export async function setupFirstAdmin(
       at: now,
     });
     return id;
-  });
+  }, 'accounts');
   return getUserView(db, userId);
 }
 
@@ -176,7 +176,7 @@ export async function login(db: AppDatabase, input: { email: string; password: s
   const email = normalizeEmail(input.email);
   const user = findUserByEmail(db, email);
   const matches = await verifyPassword(input.password, user?.passwordHash ?? unmatchableHash());
-  return admittedWrite(db.path, async () => recordLogin(db, email, user, matches, now));
+  return admittedWrite(db.path, async () => recordLogin(db, email, user, matches, now), 'accounts');
 }
 
 /** What a sign-in writes once its password is checked: the failure or the sign-in, audited; the user, or UNAUTHENTICATED. */

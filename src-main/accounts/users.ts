@@ -60,7 +60,7 @@ export async function createUser(db: AppDatabase, actor: Actor, input: CreateUse
       .get();
     recordUserEvent(tx, actor, 'user.create', created, { email, role: created.role, businessId: created.businessId });
     return created.id;
-  });
+  }, 'accounts');
   return getUserView(db, userId);
 }
 
@@ -131,7 +131,7 @@ export async function setUserPassword(db: AppDatabase, actor: Actor, input: { id
       .returning()
       .get();
     recordUserEvent(tx, actor, 'user.set_password', updated, { email: updated.email, wasLocked: target.lockedUntil !== null });
-  });
+  }, 'accounts');
   return getUserView(db, input.id);
 }
 

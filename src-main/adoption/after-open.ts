@@ -9,14 +9,29 @@
 // (through the created_at indexes, which adoption builds), sorted pages sort the runs, and a read of the rollups awaits
 // the count under way (whenRollupsCounted; on a connection that can write and knows of no count, ensureRollupsCounted
 // counts them first). Each step holds the write lock; the main connection's writes await it (db/background-work.ts)
-// rather than wait in the busy timeout. A process that stops half-way leaves the rest listed, and the next open does
-// it. The app_meta keys (deferred_indexes, rollups_uncounted, sort_tables_unfilled) are stored in users' files: their
-// names never change.
+// rather than wait in the busy timeout. The count holds it only to start and to end (a count from a snapshot,
+// db/rollups.ts; the writes but an account's wait for the whole count all the same). A process that stops half-way
+// leaves the rest listed, and the next open does it. The app_meta keys (deferred_indexes, rollups_uncounted,
+// sort_tables_unfilled) are stored in users' files: their names never change.
+import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressListener } from '../../src-shared/progress';
 import { inImmediateTransaction, type AppDatabase } from '../db/connection';
 import { readMeta, writeMeta } from '../db/meta';
-import { countRollupsSql, ensureRollupsCounted, ROLLUPS_UNCOUNTED_SQL, rollupsUncounted } from '../db/rollups';
+import {
+  copyScratchCountSql,
+  countIntoScratchSql,
+  countRollupsSql,
+  ensureRollupsCounted,
+  ROLLUPS_UNCOUNTED_SQL,
+  rollupsUncounted,
+  RUN_CHANGES_SQL,
+  RUNS_UNCHANGED_SQL,
+  SCRATCH_SCHEMA,
+  watchRunChangesSql,
+} from '../db/rollups';
+import { openNewPrivateFile } from '../db/private-files';
+import { log } from '../log';
 import { fillSortTablesSql, finishSortFillSql, refillSortOwnersSql, SORT_TABLES_UNFILLED_SQL, sortTablesUnfilled } from '../db/sort-tables';
 import { runsPerOwnerKey } from '../stats/run-counts';
 import { countingRollups, holdingWriteLock, rollupsCountUnderWay } from '../db/background-work';
@@ -77,7 +92,10 @@ export function deferredWork(db: AppDatabase): DeferredWork {
   return { rollups: rollupsUncounted(db.sqlite), sortTables: sortTablesUnfilled(db.sqlite), indexes: missingDeferredIndexes(db).length };
 }
 
-/** `statements` in one write transaction, run only while `stillToDo` (a count, read under the write lock) is not 0. */
+/**
+ * `statements` in one write transaction, run only while `stillToDo` (a count, read under the write lock: the second
+ * step) is not 0.
+ */
 function writeWhileStillToDo(stillToDo: string, statements: string[]): SqlStep[] {
   return [
     { kind: 'exec', sql: 'BEGIN IMMEDIATE' },
@@ -154,7 +172,7 @@ export interface BackgroundBuildOptions extends SqlWorkerOptions, Pick<SqlWorker
 }
 
 /**
- * The pause between two steps that hold the write lock (the count, each index): the writes that waited for one
+ * The pause between two steps that hold the write lock (the count's last, each index): the writes that waited for one
  * (whenWritable) commit before the next takes the lock.
  */
 const WRITES_BETWEEN_STEPS_MS = 50;
@@ -162,15 +180,15 @@ const WRITES_BETWEEN_STEPS_MS = 50;
 /**
  * Does what a bulk load left on worker threads with a connection of their own, so this thread goes on serving (in WAL
  * mode readers never wait). The rollups come first: a read of them awaits the count (whenRollupsCounted); then the
- * queue's indexes (QUEUE_INDEXES), the sort tables, and the other indexes. Each step
- * (the count, one index) is one write transaction, announced in-process (db/background-work.ts): the main
- * connection's writes wait for it as a promise, not in the busy timeout, and commit between two steps. A step that
+ * queue's indexes (QUEUE_INDEXES), the sort tables, and the other indexes. Each step (one index; the count's first and
+ * last) is one write transaction, announced in-process (db/background-work.ts): the main connection's writes wait for
+ * it as a promise, not in the busy timeout, and commit between two steps. A step that
  * found the file locked by another process's writer for longer than the worker's busy timeout (SQLITE_BUSY) is only
  * delayed: it is tried again after a pause, what was done kept, up to `attempts` times. Resolves with what it did;
  * nothing to do resolves at once.
  */
 export async function finishDeferredWorkInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<DeferredWork> {
-  const rollups = await countRollupsInBackground(db, options);
+  const rollups = (await countRollupsInBackground(db, options)) !== null;
   const queueIndexes = await buildDeferredIndexesInBackground(db, options, 'queue');
   const sortTables = await fillSortTablesInBackground(db, options);
   return { rollups, sortTables, indexes: queueIndexes + (await buildDeferredIndexesInBackground(db, options)) };
@@ -197,19 +215,120 @@ export async function fillSortTablesInBackground(db: AppDatabase, options: Backg
 }
 
 /**
- * The rollups' part of finishDeferredWorkInBackground: true when this call counted them (false when they were counted,
- * or a count under way in this process did it: this call waits for that one).
+ * How a call of countRollupsInBackground counted the rollups: from a snapshot (the write lock held only to start and to
+ * end), or under the lock (the runs changed during the count from a snapshot, or it failed); null when it did not
+ * count them (they were counted, or a count under way in this process did it: the call waits for that one).
  */
-export async function countRollupsInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<boolean> {
+export type RollupsCounted = 'from a snapshot' | 'under the lock' | null;
+
+/** The rollups' part of finishDeferredWorkInBackground: how this call counted them (RollupsCounted). */
+export async function countRollupsInBackground(db: AppDatabase, options: BackgroundBuildOptions = {}): Promise<RollupsCounted> {
   const underWay = rollupsCountUnderWay(db.path);
   if (underWay) {
     await underWay;
-    return false;
+    return null;
   }
-  if (!rollupsUncounted(db.sqlite)) return false;
-  // Under the write lock, counted unless found counted already (a read on the app's connection may have done it first).
-  await countingRollups(db.path, () => inBackground(db, writeWhileStillToDo(ROLLUPS_UNCOUNTED_SQL, countRollupsSql()), options));
-  return true;
+  if (!rollupsUncounted(db.sqlite)) return null;
+  return countingRollups(db.path, async () => {
+    // From a snapshot (db/rollups.ts); what it could not do (the runs changed meanwhile, the scratch file refused) is done
+    // under the lock. Either way counted unless found counted already (a read or a bulk change on the app's connection
+    // may have done it first).
+    const fromSnapshot = await countFromSnapshot(db, options).catch((error: unknown) => {
+      if (error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') throw error;
+      log.warn('[startup] counting the rollups from a snapshot failed; counting them under the write lock:', error);
+      return 'failed' as const;
+    });
+    if (fromSnapshot === 'counted') return 'from a snapshot';
+    if (fromSnapshot === 'found counted') return null;
+    await inBackground(db, writeWhileStillToDo(ROLLUPS_UNCOUNTED_SQL, countRollupsSql()), options);
+    return 'under the lock';
+  });
+}
+
+/** The file beside the database that a count from a snapshot sums into (removed after; 0600, as the database). */
+export function scratchFileFor(databasePath: string): string {
+  return `${databasePath}-recount`;
+}
+
+/**
+ * What the count from a snapshot did: counted the rollups; found them counted (on the app's connection, by a read or a
+ * bulk change); or left them, the runs having changed between its snapshot and its end (nothing written but the
+ * counter, which the count under the lock drops).
+ */
+type SnapshotCount = 'counted' | 'found counted' | 'runs changed';
+
+/** The count from a snapshot (db/rollups.ts). Its scratch file is gone after, whatever happened. */
+async function countFromSnapshot(db: AppDatabase, options: BackgroundBuildOptions): Promise<SnapshotCount> {
+  const watch = writeWhileStillToDo(ROLLUPS_UNCOUNTED_SQL, watchRunChangesSql());
+  const watching = await stepsInBackground(db, watch, options);
+  if (watching(watch[1]!) === 0) return 'found counted';
+  const scratch = scratchFileFor(db.path);
+  removeScratch(scratch);
+  fs.closeSync(openNewPrivateFile(scratch));
+  try {
+    const attach = { [SCRATCH_SCHEMA]: scratch };
+    const uncounted: SqlStep = { kind: 'continueIf', sql: ROLLUPS_UNCOUNTED_SQL };
+    const changesNow: SqlStep = { kind: 'get', sql: RUN_CHANGES_SQL };
+    // One read transaction: the counter and the runs counted are of one snapshot. The scratch file is thrown away
+    // after, whatever happens: no journal, no fsync.
+    const snapshot = await stepsInBackground(
+      db,
+      [
+        { kind: 'exec', sql: `PRAGMA ${SCRATCH_SCHEMA}.journal_mode = OFF` },
+        { kind: 'exec', sql: `PRAGMA ${SCRATCH_SCHEMA}.synchronous = OFF` },
+        { kind: 'exec', sql: 'BEGIN' },
+        uncounted,
+        changesNow,
+        ...countIntoScratchSql(db.sqlite).map((sql): SqlStep => ({ kind: 'exec', sql })),
+        { kind: 'exec', sql: 'COMMIT' },
+      ],
+      options,
+      { attach, lock: false },
+    );
+    if (snapshot(uncounted) === 0) return 'found counted';
+    const { changes } = snapshot(changesNow) as { changes: number };
+    const unchanged: SqlStep = { kind: 'continueIf', sql: RUNS_UNCHANGED_SQL, params: { changes } };
+    const copy = await stepsInBackground(
+      db,
+      [
+        { kind: 'exec', sql: 'BEGIN IMMEDIATE' },
+        uncounted,
+        unchanged,
+        ...copyScratchCountSql().map((sql): SqlStep => ({ kind: 'exec', sql })),
+        { kind: 'exec', sql: 'COMMIT' },
+      ],
+      options,
+      { attach },
+    );
+    return copy(uncounted) === 0 ? 'found counted' : copy(unchanged) === 0 ? 'runs changed' : 'counted';
+  } finally {
+    removeScratch(scratch);
+  }
+}
+
+/** inBackground, answering each step's result by the step (undefined for a step a 'continueIf' kept from running). */
+async function stepsInBackground(...args: Parameters<typeof inBackground>): Promise<(step: SqlStep) => unknown> {
+  const [, steps] = args;
+  const results = await inBackground(...args);
+  return (step) => results[steps.indexOf(step)];
+}
+
+/** A scratch file and its rollback journal, if there. */
+function removeScratch(scratch: string): void {
+  for (const file of [scratch, `${scratch}-journal`]) fs.rmSync(file, { force: true });
+}
+
+/**
+ * A scratch file a count from a snapshot left beside the database when its process was killed: removed as the file
+ * opens (the count runs again from the start). A file another process still uses is left (Windows refuses), and that
+ * count, should it miss it, counts under the lock instead.
+ */
+export function removeLeftoverCountScratch(databasePath: string): void {
+  try {
+    removeScratch(scratchFileFor(databasePath));
+  } catch (error) {
+    log.warn(`[startup] ${scratchFileFor(databasePath)} could not be removed:`, error);
+  }
 }
 
 /**
@@ -264,19 +383,32 @@ export async function buildDeferredIndexesInBackground(db: AppDatabase, options:
  */
 const CHECKPOINT_AFTER_STEP: SqlStep = { kind: 'get', sql: 'PRAGMA wal_checkpoint(FULL)' };
 
+/** The build pragmas (BUILD_PRAGMAS), as steps of a worker's job. */
+const BUILD_PRAGMA_STEPS: SqlStep[] = Object.entries(BUILD_PRAGMAS).map(([name, value]) => ({
+  kind: 'exec',
+  sql: `PRAGMA ${name} = ${value}`,
+}));
+
 /**
- * Runs `steps` on a worker's connection with the build pragmas, holding back the main connection's writes meanwhile
- * (holdingWriteLock), then checkpoints what they wrote (CHECKPOINT_AFTER_STEP); tried again while another process's
- * writer holds the file too long.
+ * Runs `steps` on a worker's connection with the build pragmas (and the files `attach` names attached), holding back
+ * the main connection's writes meanwhile (holdingWriteLock), then checkpoints what they wrote (CHECKPOINT_AFTER_STEP);
+ * tried again while another process's writer holds the file too long. With `lock: false`, for steps that write nothing
+ * to the file, neither. Resolves with the results of `steps` (fewer when a 'continueIf' stopped them).
  */
-async function inBackground(db: AppDatabase, steps: SqlStep[], options: BackgroundBuildOptions): Promise<void> {
+async function inBackground(
+  db: AppDatabase,
+  steps: SqlStep[],
+  options: BackgroundBuildOptions,
+  { attach, lock = true }: { attach?: Record<string, string>; lock?: boolean } = {},
+): Promise<unknown[]> {
   const { attempts = 5, retryDelayMs = 2000, busyTimeoutMs, signal, ...workerOptions } = options;
-  const pragmas = Object.entries(BUILD_PRAGMAS).map(([name, value]) => ({ kind: 'exec' as const, sql: `PRAGMA ${name} = ${value}` }));
-  const job = { file: db.path, readonly: false, busyTimeoutMs, steps: [...pragmas, ...steps, CHECKPOINT_AFTER_STEP] };
+  const job = { file: db.path, readonly: false, busyTimeoutMs, attach, steps: [...BUILD_PRAGMA_STEPS, ...steps] };
+  if (lock) job.steps.push(CHECKPOINT_AFTER_STEP);
+  const run = () => runSqlInWorker(job, workerOptions);
   for (let attempt = 1; ; attempt++) {
     try {
-      await holdingWriteLock(db.path, () => runSqlInWorker(job, workerOptions));
-      return;
+      const results = await (lock ? holdingWriteLock(db.path, run) : run());
+      return results.slice(BUILD_PRAGMA_STEPS.length, BUILD_PRAGMA_STEPS.length + steps.length);
     } catch (error) {
       if (!(error instanceof SqlWorkerError && error.code === 'SQLITE_BUSY') || attempt >= attempts) throw error;
       // An abort ends the pause at once (or skips it, when it came during the try).

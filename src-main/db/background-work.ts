@@ -1,12 +1,15 @@
 // What this process knows of the work a worker thread does on its file after an adoption (adoption/after-open.ts): the
-// rollups' count under way, and a step that holds the write lock (the count, one index build). Reads of the rollups
-// await the count instead of meeting uncounted rollups; writes on the main connection await the step instead of
-// waiting in the busy timeout (which blocks the thread and, past it, fails with SQLITE_BUSY). Both waits are
-// promises: nothing waits on the main thread, and nothing times out. Keyed by the file, so every connection of this
-// process to it (the app's, the read pool's) sees the same work.
+// rollups' count under way, and a step that holds the write lock (one index build, the count's first and last).
+// Reads of the rollups await the count instead of meeting uncounted rollups; writes on the main connection await the
+// step instead of waiting in the busy timeout (which blocks the thread and, past it, fails with SQLITE_BUSY). Both
+// waits are promises: nothing waits on the main thread, and nothing times out. Keyed by the file, so every connection
+// of this process to it (the app's, the read pool's) sees the same work.
 // A call admitted to write (admittedWrite) may await something before it writes (a handler's awaits); a step asked
 // meanwhile waits for it, up to ADMITTED_WAIT_MS, instead of taking the lock under it, which would leave its write in
 // the busy timeout for the whole step. Work that needs no admission comes before it (a password's hash: accounts/).
+// The rollups' count holds the lock only to start and to end (db/rollups.ts, a count from a snapshot); a call is
+// admitted after the whole count all the same (it may read or move the rollups, or change the runs the count reads),
+// but an account's write (the first-run setup, a sign-in) only waits for the lock.
 
 import { log } from '../log';
 import { inImmediateTransaction, type AppDatabase, type InTransaction } from './connection';
@@ -58,12 +61,20 @@ export function holdingWriteLock<T>(file: string, step: () => Promise<T>): Promi
 }
 
 /**
- * Runs `write`, a call that may write on the main connection, once no background step holds `file`'s write lock (or
- * waits to take it), and keeps the next step from taking it until `write` has ended (up to ADMITTED_WAIT_MS).
+ * What an admitted call may write: 'any' (the runs, the rollups, anything), or 'accounts' alone (users, sign-ins and
+ * their audit events), which cannot move a rollup or change what the rollups' count reads.
  */
-export async function admittedWrite<T>(file: string, write: () => Promise<T>): Promise<T> {
+export type AdmittedWrite = 'any' | 'accounts';
+
+/**
+ * Runs `write`, a call that may write on the main connection, once no background step holds `file`'s write lock (or
+ * waits to take it) and, unless it writes `accounts` alone, no count of the rollups is under way; then keeps the next
+ * step from taking the lock until `write` has ended (up to ADMITTED_WAIT_MS).
+ */
+export async function admittedWrite<T>(file: string, write: () => Promise<T>, writes: AdmittedWrite = 'any'): Promise<T> {
+  const holding = () => locksHeld.get(file) ?? (writes === 'any' ? countsUnderWay.get(file) : undefined);
   // No await between the last look at the lock and the count below: a step asked in between would not see this call.
-  for (let held = locksHeld.get(file); held; held = locksHeld.get(file)) await held;
+  for (let held = holding(); held; held = holding()) await held;
   const entry = admitted.get(file) ?? { calls: 0, ended: [] };
   admitted.set(file, entry);
   entry.calls++;
@@ -78,8 +89,8 @@ export async function admittedWrite<T>(file: string, write: () => Promise<T>): P
 }
 
 /** `work` in an immediate transaction on `db`, admitted to write (admittedWrite): for a call that awaited something first. */
-export function inAdmittedTransaction<T>(db: AppDatabase, work: (tx: InTransaction) => T): Promise<T> {
-  return admittedWrite(db.path, async () => inImmediateTransaction(db, work));
+export function inAdmittedTransaction<T>(db: AppDatabase, work: (tx: InTransaction) => T, writes: AdmittedWrite = 'any'): Promise<T> {
+  return admittedWrite(db.path, async () => inImmediateTransaction(db, work), writes);
 }
 
 function admittedCallsEnded(file: string): Promise<void> {

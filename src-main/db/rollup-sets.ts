@@ -1,29 +1,33 @@
 // The rollups as sets: the runs a bulk change touches grouped by every rollup key at once (temp.rollup_delta), and
 // the statements that add those groups to each rollup or take them out. Used by the count after a bulk load
-// (rollups.ts) and by the bulk changes (rollup-bulk.ts).
+// (rollups.ts: also from a snapshot, into tables of a scratch file) and by the bulk changes (rollup-bulk.ts).
 import type Database from 'better-sqlite3';
 import { RUN_OWNER_SQL } from '../tenancy/owner-sql';
 import { HISTOGRAM_TABLES, RUN_ACTIVE_SQL, RUN_BUCKET_SQL, RUN_DAY_SQL, RUN_ENDED_SQL, RUN_FINISHED_SQL } from './rollup-keys';
 
+/** Where the groups are: temp.rollup_delta, or the same table in an attached scratch file (rollups.ts). */
+export const ROLLUP_DELTA = 'temp.rollup_delta';
+
 /**
- * temp.rollup_delta: the runs `where` selects, grouped by every rollup key at once (owner, day, type, status, bucket).
- * Day first: adopted runs are stored in created_at order, and sorting them day first measured 0.87-0.90 s against
- * 1.13-1.27 s owner first (1M runs).
+ * `into` (ROLLUP_DELTA unless told): the runs `where` selects, grouped by every rollup key at once (owner, day, type,
+ * status, bucket). Day first: adopted runs are stored in created_at order, and sorting them day first measured
+ * 0.87-0.90 s against 1.13-1.27 s owner first (1M runs).
  */
-export function groupRunsSql(where: string): string {
-  return `CREATE TEMP TABLE rollup_delta AS
+export function groupRunsSql(where: string, into: string = ROLLUP_DELTA): string {
+  return `CREATE TABLE ${into} AS
     SELECT ${RUN_OWNER_SQL} AS owner, ${RUN_DAY_SQL} AS day, job_type, status,
            CASE WHEN ${RUN_FINISHED_SQL} THEN ${RUN_BUCKET_SQL} END AS bucket, count(*) AS runs,
            sum(CASE WHEN ${RUN_FINISHED_SQL} THEN duration_ms ELSE 0 END) AS dur_sum
-    FROM job_runs ${where} GROUP BY 2, 1, 3, 4, 5`;
+    FROM main.job_runs ${where} GROUP BY 2, 1, 3, 4, 5`;
 }
 
 /**
- * Each rollup, with the affected runs' rows for it (from temp.rollup_delta): `sums` rollups hold numbers per key
- * (added up), `histogram` rollups a JSONB object per key from bucket to runs (added up bucket by bucket).
+ * Each rollup, with the affected runs' rows for it (from the groups in `delta`, ROLLUP_DELTA or a scratch file's):
+ * `sums` rollups hold numbers per key (added up), `histogram` rollups a JSONB object per key from bucket to runs (added
+ * up bucket by bucket).
  */
 export type Rollup =
-  | { kind: 'sums'; table: string; keys: readonly ['owner', ...string[]]; values: readonly string[]; groups: string }
+  | { kind: 'sums'; table: string; keys: readonly ['owner', ...string[]]; values: readonly string[]; groups(delta: string): string }
   | { kind: 'histogram'; table: string; period: 'day' | 'week'; days: number };
 
 export const ROLLUPS: readonly Rollup[] = [
@@ -32,22 +36,22 @@ export const ROLLUPS: readonly Rollup[] = [
     table: 'job_run_counts',
     keys: ['owner', 'job_type'],
     values: ['runs'],
-    groups: 'SELECT owner, job_type, sum(runs) AS runs FROM temp.rollup_delta GROUP BY 1, 2',
+    groups: (delta) => `SELECT owner, job_type, sum(runs) AS runs FROM ${delta} GROUP BY 1, 2`,
   },
   {
     kind: 'sums',
     table: 'job_run_daily',
     keys: ['owner', 'day', 'job_type', 'status'],
     values: ['runs', 'dur_n', 'dur_sum'],
-    groups: `SELECT owner, day, job_type, status, sum(runs) AS runs, sum(CASE WHEN bucket IS NOT NULL THEN runs ELSE 0 END) AS dur_n,
-             sum(dur_sum) AS dur_sum FROM temp.rollup_delta WHERE ${RUN_ENDED_SQL} GROUP BY 1, 2, 3, 4`,
+    groups: (delta) => `SELECT owner, day, job_type, status, sum(runs) AS runs, sum(CASE WHEN bucket IS NOT NULL THEN runs ELSE 0 END) AS dur_n,
+             sum(dur_sum) AS dur_sum FROM ${delta} WHERE ${RUN_ENDED_SQL} GROUP BY 1, 2, 3, 4`,
   },
   {
     kind: 'sums',
     table: 'job_run_active',
     keys: ['owner', 'day', 'job_type', 'status'],
     values: ['runs'],
-    groups: `SELECT owner, day, job_type, status, sum(runs) AS runs FROM temp.rollup_delta WHERE ${RUN_ACTIVE_SQL} GROUP BY 1, 2, 3, 4`,
+    groups: (delta) => `SELECT owner, day, job_type, status, sum(runs) AS runs FROM ${delta} WHERE ${RUN_ACTIVE_SQL} GROUP BY 1, 2, 3, 4`,
   },
   ...HISTOGRAM_TABLES.map((histogram) => ({ kind: 'histogram' as const, ...histogram })),
 ];
@@ -59,11 +63,16 @@ function histogramSumSql(a: string, b: string): string {
     GROUP BY key HAVING n <> 0))`;
 }
 
-/** The SET clause of an upsert that adds the `excluded` row's values into the rollup row of the same key. */
-export function addExcludedSql(rollup: Rollup): string {
+/** The SET clause of an upsert into `into` (the rollup's table unless told): the `excluded` row's values added into the row of its key. */
+export function addExcludedSql(rollup: Rollup, into: string = rollup.table): string {
   return rollup.kind === 'sums'
     ? rollup.values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')
-    : `buckets = ${histogramSumSql(`${rollup.table}.buckets`, 'excluded.buckets')}`;
+    : `buckets = ${histogramSumSql(`${unqualified(into)}.buckets`, 'excluded.buckets')}`;
+}
+
+/** A table's name without its schema: how an upsert's SET clause names the target row's columns. */
+function unqualified(table: string): string {
+  return table.slice(table.lastIndexOf('.') + 1);
 }
 
 /** A histogram rollup's key columns. */
@@ -77,21 +86,22 @@ export function columnsOf(rollup: Rollup): { keys: readonly ['owner', ...string[
 }
 
 /**
- * The upsert of a rollup that adds the groups in temp.rollup_delta to it (sign 1); for a histogram rollup, sign -1
- * adds the negated runs, bucket by bucket (the caller then drops the rows it emptied).
+ * The upsert of a rollup that adds the groups in ROLLUP_DELTA to it (sign 1); for a histogram rollup, sign -1 adds the
+ * negated runs, bucket by bucket (the caller then drops the rows it emptied). `from` and `into` name other tables of
+ * the same shape: a scratch file's groups, and its copy of the rollup (rollups.ts).
  */
-export function addGroupsSql(rollup: Rollup, sign: 1 | -1 = 1): string {
+export function addGroupsSql(rollup: Rollup, sign: 1 | -1 = 1, from: string = ROLLUP_DELTA, into: string = rollup.table): string {
   if (rollup.kind === 'sums') {
-    return `INSERT INTO ${rollup.table} (${[...rollup.keys, ...rollup.values].join(', ')}) SELECT * FROM (${rollup.groups}) WHERE true
-      ON CONFLICT (${rollup.keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`;
+    return `INSERT INTO ${into} (${[...rollup.keys, ...rollup.values].join(', ')}) SELECT * FROM (${rollup.groups(from)}) WHERE true
+      ON CONFLICT (${rollup.keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup, into)}`;
   }
   const keys = histogramKeys(rollup);
-  return `INSERT INTO ${rollup.table} (${keys.join(', ')}, buckets)
+  return `INSERT INTO ${into} (${keys.join(', ')}, buckets)
     SELECT owner, p, job_type, jsonb_group_object(bucket, runs) FROM (
       SELECT owner, day / ${rollup.days} AS p, job_type, CAST(bucket AS TEXT) AS bucket, ${sign} * sum(runs) AS runs
-      FROM temp.rollup_delta WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4)
+      FROM ${from} WHERE bucket IS NOT NULL GROUP BY 1, 2, 3, 4)
     WHERE true GROUP BY 1, 2, 3
-    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup)}`;
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${addExcludedSql(rollup, into)}`;
 }
 
 /** Adds (+1) or takes out (-1) the groups in temp.rollup_delta from every rollup. */
@@ -114,7 +124,7 @@ export function applyGroups(sqlite: Database.Database, sign: 1 | -1): void {
     // The groups, keyed, so each statement below walks them (few) and finds the rollup row by its key.
     sqlite.exec('DROP TABLE IF EXISTS temp.rollup_groups');
     sqlite.exec(`CREATE TEMP TABLE rollup_groups (${[...keys, ...values].join(', ')}, PRIMARY KEY (${keys.join(', ')}))`);
-    sqlite.exec(`INSERT INTO temp.rollup_groups ${groups}`);
+    sqlite.exec(`INSERT INTO temp.rollup_groups ${groups(ROLLUP_DELTA)}`);
     const sameKey = keys.map((key) => `${table}.${key} = d.${key}`).join(' AND ');
     // By key, not rowid: job_run_daily is a WITHOUT ROWID table.
     const keyList = `(${keys.join(', ')})`;

@@ -33,8 +33,9 @@ const READ_ONLY_CHANNELS: ReadonlySet<string> = new Set([
 
 /**
  * Channels whose service hashes or checks a password (scrypt, 0.1-0.3 s) before it writes and is admitted for the
- * write alone (accounts/): the hash runs while a background step holds the lock, and no step waits for it. After an
- * adoption the first-run setup so hashes during the rollups' count instead of after it.
+ * write alone (accounts/): the hash runs while a background step holds the lock, and no step waits for it. Their
+ * writes are an account's, which the rollups' count does not hold back: after an adoption the first-run setup hashes
+ * and writes while the count sums its snapshot.
  */
 const ADMITTED_AT_THEIR_WRITE: ReadonlySet<string> = new Set<Channel>(['auth.setup', 'auth.login', 'users.create', 'users.setPassword']);
 

@@ -1,14 +1,18 @@
 // Adoption leaves the statistics' rollups to count once the file is open (adoption/after-open.ts). Until they are counted,
 // every read of them counts them first, or waits for the count under way: each answer is the one a file counted before
-// it opened gives. Writes made in between are in the count.
+// it opened gives. Writes made in between are in the count. The app counts from a snapshot, holding the write lock only
+// to start and to end (db/rollups.ts): an account's write goes on meanwhile, any other waits, and a change of the runs
+// in between (the runner's, which is not held back) makes it count again under the lock.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAppCore } from '../../src-main/app-core';
 import type { AppDatabase } from '../../src-main/db/connection';
-import { countRollupsInBackground } from '../../src-main/adoption/after-open';
+import { countRollupsInBackground, scratchFileFor } from '../../src-main/adoption/after-open';
+import { admittedWrite, writeLockHeldInBackground } from '../../src-main/db/background-work';
 import { dailyRollupDrift, runCountDrift } from '../../src-main/db/rollup-drift';
-import { rollupsUncounted } from '../../src-main/db/rollups';
+import { countRollupsSql, ensureRollupsCounted, ROLLUP_COLUMNS, rollupsUncounted, watchRunChangesSql } from '../../src-main/db/rollups';
+import { ROLLUPS } from '../../src-main/db/rollup-sets';
 import { openAppDatabase } from '../../src-main/startup';
 import { countJobRuns, countJobRunsByOwner, getJobTypes } from '../../src-main/history/runs';
 import { createJobRun, finishJobRun, startJobRun } from '../../src-main/lifecycle/runs';
@@ -63,6 +67,18 @@ const READERS: Record<string, (db: AppDatabase, scopes: TenantScope[], range: Re
   'the drift checks': (db) => [runCountDrift(db.sqlite), dailyRollupDrift(db.sqlite)],
 };
 
+/** `work` on a random adopted file opened as the app opens it (rollups uncounted), closed after. */
+async function onUncountedFile(seed: number, work: (db: AppDatabase) => Promise<void> | void): Promise<void> {
+  const { counted, leave } = await adoptedTwice(seed);
+  counted.close();
+  const db = await leave();
+  try {
+    await work(db);
+  } finally {
+    db.close();
+  }
+}
+
 function closeAll(...dbs: AppDatabase[]): void {
   for (const db of dbs) db.close();
 }
@@ -109,9 +125,9 @@ describe('rollups that adoption leaves to count', () => {
           assignOrphans(db, business, { kind: 'ids', ids: orphans }, { actor: { kind: 'app', label: 'cli' }, expectedCount: orphans.length });
           expect(rollupsUncounted(db.sqlite)).toBe(false);
         } else {
-          expect(await countRollupsInBackground(db)).toBe(true);
+          expect(await countRollupsInBackground(db)).toBe('from a snapshot');
         }
-        expect(await countRollupsInBackground(db)).toBe(false);
+        expect(await countRollupsInBackground(db)).toBe(null);
         expect(runCountDrift(db.sqlite)).toEqual([]);
         expect(dailyRollupDrift(db.sqlite)).toEqual([]);
         expect(countJobRuns(db, { kind: 'all' })).toBe(countJobRuns(counted, { kind: 'all' }) + 6);
@@ -139,4 +155,130 @@ describe('rollups that adoption leaves to count', () => {
       await core.close();
     }
   });
+
+  it.each([
+    { meanwhile: 'an account is written', changesRuns: false, counted: 'from a snapshot' },
+    { meanwhile: 'the runner finishes a run', changesRuns: true, counted: 'under the lock' },
+  ] as const)('are counted from a snapshot while $meanwhile, an account admitted at once, any other write after (random files)', async ({ changesRuns, counted }) => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const { counted: reference, leave } = await adoptedTwice(seed * 53 + (changesRuns ? 1 : 0));
+      const db = await leave();
+      try {
+        const business = db.sqlite.prepare('SELECT id FROM businesses ORDER BY id LIMIT 1').pluck().get() as number;
+        const scope: TenantScope = { kind: 'business', businessId: business };
+        const order: string[] = [];
+        const count = countRollupsInBackground(db);
+        // Admitted once the first step's lock is let go, during the count; it holds the last step back until it ends
+        // (as a sign-in does), and writes when that step has asked for the lock: after the snapshot.
+        const account = admittedWrite(
+          db.path,
+          async () => {
+            order.push(rollupsUncounted(db.sqlite) ? 'an account, during the count' : 'an account, after it');
+            while (!writeLockHeldInBackground(db.path)) await new Promise((resolve) => setTimeout(resolve, 1));
+            db.sqlite.prepare("INSERT INTO app_meta (key, value, updated_at) VALUES ('an account', '1', 0)").run();
+            if (changesRuns) {
+              // What the runner writes, not held back by the count: a run created, started and finished.
+              const run = createJobRun(db, { kind: 'business', businessId: business }, { jobType: 'reports.monthly_usage', trigger: 'manual' });
+              startJobRun(db, scope, run.id, ADOPTED_AT.getTime());
+              finishJobRun(db, scope, run.id, { status: 'completed' }, ADOPTED_AT.getTime() + 1000);
+            }
+          },
+          'accounts',
+        );
+        const other = admittedWrite(db.path, async () => void order.push(rollupsUncounted(db.sqlite) ? 'another write, during the count' : 'another write, after it'));
+        expect(await count, `seed ${seed}`).toBe(counted);
+        await Promise.all([account, other]);
+        expect(order).toEqual(['an account, during the count', 'another write, after it']);
+        expect(rollupsUncounted(db.sqlite)).toBe(false);
+        expect(rollupsNow(db)).toEqual(rollupsRecounted(db));
+        expect(runCountDrift(db.sqlite)).toEqual([]);
+        expect(dailyRollupDrift(db.sqlite)).toEqual([]);
+        expect(countJobRuns(db, { kind: 'all' })).toBe(countJobRuns(reference, { kind: 'all' }) + (changesRuns ? 1 : 0));
+        expect(leftBehind(db)).toEqual({ objects: [], scratch: false });
+      } finally {
+        closeAll(reference, db);
+      }
+    }
+  });
+
+  it('a count from a snapshot cut short after its first step leaves its counter, which the next count of either kind drops', async () => {
+    for (const next of ['in the background', 'on the connection'] as const) {
+      await onUncountedFile(71, async (db) => {
+        // As if the app stopped after the first step: the counter and its triggers in the file, the rollups uncounted.
+        db.sqlite.transaction(() => watchRunChangesSql().forEach((sql) => db.sqlite.exec(sql))).immediate();
+        fs.writeFileSync(scratchFileFor(db.path), 'left by a count cut short');
+        expect(leftBehind(db).objects).toHaveLength(4);
+        if (next === 'in the background') expect(await countRollupsInBackground(db)).toBe('from a snapshot');
+        else ensureRollupsCounted(db.sqlite);
+        expect(rollupsUncounted(db.sqlite)).toBe(false);
+        expect(rollupsNow(db)).toEqual(rollupsRecounted(db));
+        expect(leftBehind(db).objects).toEqual([]);
+        if (next === 'in the background') expect(leftBehind(db).scratch).toBe(false);
+      });
+    }
+  });
+
+  it('a count from a snapshot watches every column of the runs whose change a rollup trigger follows', async () => {
+    await onUncountedFile(79, (db) => {
+      // The triggers of the rollups a count writes (counts, daily, active, histograms) and of the days' versions.
+      const rollupTriggers = db.sqlite
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'job_runs' AND sql LIKE '%UPDATE OF%' AND name GLOB 'job_run_[cdah]*'")
+        .pluck()
+        .all() as string[];
+      const columnsOf = (sql: string) => /UPDATE OF (.+?) ON/i.exec(sql)![1]!.split(',');
+      const followed = new Set(rollupTriggers.flatMap((sql) => columnsOf(sql).map((column) => column.trim().replace(/[`"]/g, ''))));
+      expect(rollupTriggers.length).toBeGreaterThanOrEqual(8);
+      expect([...followed].sort()).toEqual([...ROLLUP_COLUMNS].sort());
+    });
+  });
+
+  it('are counted under the lock when the count from a snapshot cannot make its scratch file', async () => {
+    await onUncountedFile(83, async (db) => {
+      fs.mkdirSync(scratchFileFor(db.path));
+      expect(await countRollupsInBackground(db)).toBe('under the lock');
+      expect(rollupsNow(db)).toEqual(rollupsRecounted(db));
+      expect(leftBehind(db).objects).toEqual([]);
+    });
+  });
+
+  it('a scratch file left by a count cut short goes as the file opens', async () => {
+    const { counted, leave } = await adoptedTwice(73);
+    counted.close();
+    const db = await leave();
+    const file = db.path;
+    db.close();
+    fs.writeFileSync(scratchFileFor(file), 'left by a count cut short');
+    fs.writeFileSync(`${scratchFileFor(file)}-journal`, 'and its journal');
+    const reopened = (await openAppDatabase(file, { migrationsFolder: MIGRATIONS_FOLDER, deferredWork: 'leave' })).db;
+    try {
+      expect(fs.existsSync(scratchFileFor(file))).toBe(false);
+      expect(fs.existsSync(`${scratchFileFor(file)}-journal`)).toBe(false);
+      expect(rollupsUncounted(reopened.sqlite)).toBe(true);
+    } finally {
+      reopened.close();
+    }
+  });
 });
+
+/** Every row of every rollup a count writes, as JSON, sorted. */
+function rollupsNow(db: AppDatabase): Record<string, string[]> {
+  const sorted = (rows: unknown[][]) => rows.map((row) => JSON.stringify(row)).sort();
+  return Object.fromEntries(ROLLUPS.map(({ table }) => [table, sorted(db.sqlite.prepare(`SELECT * FROM ${table}`).raw().all() as unknown[][])]));
+}
+
+/** The same, counted from scratch under the lock in a transaction rolled back after. */
+function rollupsRecounted(db: AppDatabase): Record<string, string[]> {
+  db.sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    for (const sql of countRollupsSql()) db.sqlite.exec(sql);
+    return rollupsNow(db);
+  } finally {
+    db.sqlite.exec('ROLLBACK');
+  }
+}
+
+/** What a count from a snapshot could leave: its counter and triggers in the file, its scratch file beside it. */
+function leftBehind(db: AppDatabase): { objects: string[]; scratch: boolean } {
+  const objects = db.sqlite.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'job_run_recount%' ORDER BY name").pluck().all() as string[];
+  return { objects, scratch: fs.existsSync(scratchFileFor(db.path)) };
+}
