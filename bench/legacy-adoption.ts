@@ -10,6 +10,7 @@ import { type AppDatabase } from '../src-main/db/connection';
 import { createReadPool, type ReadPool } from '../src-main/reads/pool';
 import { listJobRunsInput } from '../src-shared/schemas/jobs';
 import { buildDeferredIndexesInBackground, countRollupsInBackground } from '../src-main/adoption/after-open';
+import { writeLockHeldInBackground } from '../src-main/db/background-work';
 import { openAppDatabase } from '../src-main/startup';
 import type { TaskProgress } from '../src-shared/progress';
 import { createLegacyDatabase, type LegacyRevisionName } from '../test/helpers/legacy-fixtures';
@@ -136,8 +137,10 @@ async function main(): Promise<void> {
     const reads = createReadPool(db);
     const during = await readsDuringBackgroundWork(db, reads);
     const countStarted = performance.now();
-    await countRollupsInBackground(db);
+    const lock = watchWriteLock(db.path);
+    const counted = await countRollupsInBackground(db);
     const countSeconds = (performance.now() - countStarted) / 1000;
+    const held = lock.stop();
     const indexesStarted = performance.now();
     const deferred = await buildDeferredIndexesInBackground(db);
     const indexSeconds = (performance.now() - indexesStarted) / 1000;
@@ -156,7 +159,8 @@ async function main(): Promise<void> {
       `\nruns ${adoption.runs}  businesses ${adoption.businesses}  users ${adoption.users}  orphans ${adoption.orphans}\n` +
         `adoption ${seconds.toFixed(2)} s  ${Math.round(adoption.runs / seconds).toLocaleString('en-US')} runs/s  ` +
         `(preparing the file ${buildSeconds.toFixed(2)} s, not included)\n` +
-        `then, in the background (the app serving meanwhile): the rollups counted in ${countSeconds.toFixed(2)} s (statistics ready ` +
+        `then, in the background (the app serving meanwhile): the rollups counted in ${countSeconds.toFixed(2)} s ${counted ?? ''} ` +
+        `(the write lock held ${held.totalMs.toFixed(0)} ms of it, at most ${held.longestMs.toFixed(0)} ms at once; statistics ready ` +
         `${(seconds + countSeconds).toFixed(2)} s after the start), ${deferred} deferred indexes built in ${indexSeconds.toFixed(2)} s\n` +
         `reads during the background work (statistics, job types, history; every 100 ms through the read workers): ${seen.answered} ` +
         `answered, ${seen.failed} failed, slowest ${seen.slowestMs.toFixed(0)} ms (statistics waiting for the count), history pages ` +
@@ -167,6 +171,38 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How long a background step of this process holds `file`'s write lock from now until stop() (writeLockHeldInBackground,
+ * looked at every millisecond): in all, and at most at once.
+ */
+function watchWriteLock(file: string): { stop(): { totalMs: number; longestMs: number } } {
+  let totalMs = 0;
+  let longestMs = 0;
+  let heldSince: number | null = null;
+  const look = () => {
+    const now = performance.now();
+    if (writeLockHeldInBackground(file)) heldSince ??= now;
+    else if (heldSince !== null) {
+      totalMs += now - heldSince;
+      longestMs = Math.max(longestMs, now - heldSince);
+      heldSince = null;
+    }
+  };
+  look();
+  const timer = setInterval(look, 1);
+  return {
+    stop() {
+      clearInterval(timer);
+      if (heldSince !== null) {
+        const now = performance.now();
+        totalMs += now - heldSince;
+        longestMs = Math.max(longestMs, now - heldSince);
+      }
+      return { totalMs, longestMs };
+    },
+  };
 }
 
 main().catch((error: unknown) => {
