@@ -14,6 +14,7 @@ const MAIN_THREAD_READS: readonly Channel[] = [
   'auth.status',
   'businesses.list',
   'users.list',
+  'views.list',
   'jobs.get',
   'jobs.auditTrail',
   'schedules.list',

@@ -267,6 +267,20 @@ describe("reads while an adoption's background work holds the write lock", () =>
     stalls.expectNoneLong();
   });
 
+  it('the point reads on the main thread, the saved views among them, answer while a step holds the lock; a write waits', async () => {
+    const { uncounted: db } = await adoptedTwice(37);
+    let releaseStep = () => {};
+    const step = holdingWriteLock(db.path, () => new Promise<void>((resolve) => (releaseStep = resolve)));
+    const order: string[] = [];
+    const through = (channel: Channel) => runWhenChannelMayRun(db, channel, async () => void order.push(channel));
+    const write = through('jobs.create');
+    await Promise.all((['views.list', 'users.list', 'businesses.list'] as const).map(through));
+    expect(order).toEqual(['views.list', 'users.list', 'businesses.list']);
+    releaseStep();
+    await Promise.all([step, write]);
+    expect(order.at(-1)).toBe('jobs.create');
+  });
+
   it('a statistics read that brings windows to keep answers at once while a step holds the lock; they are written after it', async () => {
     const { counted: db } = await adoptedTwice(31);
     db.sqlite.pragma(`busy_timeout = ${SHORT_BUSY_MS}`);
