@@ -159,7 +159,7 @@ async function main(): Promise<void> {
       `\nruns ${adoption.runs}  businesses ${adoption.businesses}  users ${adoption.users}  orphans ${adoption.orphans}\n` +
         `adoption ${seconds.toFixed(2)} s  ${Math.round(adoption.runs / seconds).toLocaleString('en-US')} runs/s  ` +
         `(preparing the file ${buildSeconds.toFixed(2)} s, not included)\n` +
-        `then, in the background (the app serving meanwhile): the rollups counted in ${countSeconds.toFixed(2)} s ${counted ?? ''} ` +
+        `then, in the background (the app serving meanwhile): the rollups counted in ${countSeconds.toFixed(2)} s ${counted ?? 'by a count already under way'} ` +
         `(the write lock held ${held.totalMs.toFixed(0)} ms of it, at most ${held.longestMs.toFixed(0)} ms at once; statistics ready ` +
         `${(seconds + countSeconds).toFixed(2)} s after the start), ${deferred} deferred indexes built in ${indexSeconds.toFixed(2)} s\n` +
         `reads during the background work (statistics, job types, history; every 100 ms through the read workers): ${seen.answered} ` +
