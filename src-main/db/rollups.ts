@@ -98,9 +98,9 @@ export const RUN_CHANGES_SQL = `SELECT changes FROM ${RUN_CHANGES_TABLE}`;
 export const RUNS_UNCHANGED_SQL = `SELECT count(*) FROM ${RUN_CHANGES_TABLE} WHERE changes = @changes`;
 
 /**
- * Step 2, in one read transaction of the file (its snapshot) on a connection with the scratch file attached: each rollup
- * counted into a table of the scratch file made as `sqlite`'s file has it (its key too, so the copy of step 3 inserts
- * sorted rows).
+ * Step 2, in one read transaction of the file (its snapshot) on a connection with the scratch file attached (made new
+ * for each count): each rollup counted into a table of the scratch file made as `sqlite`'s file has it (its key too, so
+ * the copy of step 3 inserts sorted rows).
  */
 export function countIntoScratchSql(sqlite: Database.Database): string[] {
   const createTable = (table: string) => {
@@ -110,8 +110,6 @@ export function countIntoScratchSql(sqlite: Database.Database): string[] {
   };
   const delta = `${SCRATCH_SCHEMA}.rollup_delta`;
   return [
-    `DROP TABLE IF EXISTS ${delta}`,
-    ...ROLLUPS.map(({ table }) => `DROP TABLE IF EXISTS ${SCRATCH_SCHEMA}.${table}`),
     groupRunsSql('', delta),
     ...ROLLUPS.flatMap((rollup) => [
       inSchema(createTable(rollup.table), rollup.table),
