@@ -181,25 +181,24 @@ function watchWriteLock(file: string): { stop(): { totalMs: number; longestMs: n
   let totalMs = 0;
   let longestMs = 0;
   let heldSince: number | null = null;
+  /** A hold that has ended by `now` is added up. */
+  const released = (now: number) => {
+    if (heldSince === null) return;
+    totalMs += now - heldSince;
+    longestMs = Math.max(longestMs, now - heldSince);
+    heldSince = null;
+  };
   const look = () => {
     const now = performance.now();
     if (writeLockHeldInBackground(file)) heldSince ??= now;
-    else if (heldSince !== null) {
-      totalMs += now - heldSince;
-      longestMs = Math.max(longestMs, now - heldSince);
-      heldSince = null;
-    }
+    else released(now);
   };
   look();
   const timer = setInterval(look, 1);
   return {
     stop() {
       clearInterval(timer);
-      if (heldSince !== null) {
-        const now = performance.now();
-        totalMs += now - heldSince;
-        longestMs = Math.max(longestMs, now - heldSince);
-      }
+      released(performance.now());
       return { totalMs, longestMs };
     },
   };
